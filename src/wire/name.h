@@ -1,0 +1,78 @@
+/* Domain names. In memory a name is its uncompressed wire form (length
+ * octets and labels, ending in the root label), case preserved as given.
+ * Comparisons ignore ASCII case (RFC 4343). */
+#ifndef BANCHI_WIRE_NAME_H
+#define BANCHI_WIRE_NAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wire/buf.h"
+
+#define NAME_MAXLEN 255         /* wire octets, root label included */
+#define LABEL_MAXLEN 63
+#define NAME_MAXLABELS 128
+#define NAME_TEXT_MAX 1024      /* presentation form, every octet as \DDD, plus NUL */
+
+/* Presentation text (len octets, not NUL-terminated) to wire form in dst
+ * (NAME_MAXLEN octets). Escapes \X and \DDD; "@" is the origin; a name
+ * without a final dot is relative and gets origin appended (origin NULL:
+ * relative names are an error, BN_ESYNTAX). Returns the wire length or
+ * BN_ELABEL, BN_ENAMELEN, BN_ESYNTAX (empty label, bad escape). */
+int name_from_text(uint8_t *dst, const char *text, size_t len,
+		   const uint8_t *origin);
+
+/* Wire name to presentation form, absolute (trailing dot; the root is
+ * "."), escaping '.', '\\', '"', '(', ')', ';', '@', '$' and non-printable
+ * octets as \DDD, like BIND. Returns the text length (NUL written) or
+ * BN_ENOSPC. */
+int name_to_text(char *dst, size_t cap, const uint8_t *name);
+
+/* Length of a valid uncompressed wire name (root label included). */
+size_t name_length(const uint8_t *name);
+
+/* Checks that [p, p+len) starts with a valid uncompressed name; returns
+ * its length or an error (BN_ETRUNC, BN_ELABEL, BN_ENAMELEN,
+ * BN_ELABELTYPE, BN_EPTRNAME for a compression pointer). */
+int name_check(const uint8_t *p, size_t len);
+
+/* Number of labels, the root not counted ("." is 0, "a.b." is 2). */
+int name_labels(const uint8_t *name);
+
+/* Case-insensitive equality. */
+bool name_equal(const uint8_t *a, const uint8_t *b);
+
+/* Canonical DNS name order (RFC 4034 section 6.1): <0, 0, >0. */
+int name_compare(const uint8_t *a, const uint8_t *b);
+
+/* True if name is parent or below it. */
+bool name_is_subdomain(const uint8_t *name, const uint8_t *parent);
+
+/* ASCII lowercase in place. */
+void name_to_lower(uint8_t *name);
+
+/* Reads a possibly compressed name from a message at *pos, writes the
+ * uncompressed form to dst (NAME_MAXLEN octets) and advances *pos past
+ * the name as it sits in the message. Pointers must point backwards
+ * (strictly before the current name's start), loops and over-long names
+ * are rejected. Returns the uncompressed length or an error. */
+int name_unpack(const uint8_t *msg, size_t msglen, size_t *pos, uint8_t *dst);
+
+/* Name compression state for one message being written. Remembers where
+ * names were written so later names can point to their suffixes. */
+#define COMPR_MAX 128
+struct compr {
+	const uint8_t *msg;             /* start of the message */
+	uint16_t off[COMPR_MAX];        /* offsets of written names */
+	uint16_t count;
+};
+
+void compr_init(struct compr *c, const uint8_t *msg);
+
+/* Appends name to w; with c non-NULL the longest known suffix is replaced
+ * by a pointer and the new labels are remembered. With c NULL it writes
+ * the name uncompressed. Returns 0 or BN_ENOSPC (w unchanged then). */
+int name_pack(struct wbuf *w, const uint8_t *name, struct compr *c);
+
+#endif

@@ -1,0 +1,56 @@
+/* RFC 1035 master-file parser in BIND 9's dialect: $ORIGIN, $TTL,
+ * $INCLUDE, $GENERATE, parentheses, comments, quoted strings, TTL units,
+ * RFC 3597 generic RDATA. Streams records to a callback; no allocation
+ * per record. Errors are reported as file:line and parsing goes on, so
+ * one run reports several; the caller must not use the records of a run
+ * that reported errors. */
+#ifndef BANCHI_ZPARSE_ZPARSE_H
+#define BANCHI_ZPARSE_ZPARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One parsed record. Pointers are valid only during the callback. */
+struct zrr {
+	const uint8_t *owner;           /* uncompressed wire name, absolute */
+	uint16_t type;
+	uint16_t rclass;
+	uint32_t ttl;
+	bool ttl_explicit;              /* TTL written on the line (not $TTL/previous) */
+	const uint8_t *rdata;           /* uncompressed wire RDATA */
+	uint16_t rdlen;
+	const char *file;               /* file the record came from */
+	unsigned line;                  /* line where the record starts */
+};
+
+/* Return 0 to go on, <0 to stop parsing (that value is returned). */
+typedef int (*zparse_rr_fn)(void *ctx, const struct zrr *rr);
+
+/* One diagnostic; msg has no file/line prefix. */
+typedef void (*zparse_msg_fn)(void *ctx, const char *file, unsigned line,
+			      bool warning, const char *msg);
+
+struct zparse_opts {
+	const uint8_t *origin;          /* initial $ORIGIN, wire form, required */
+	uint16_t rclass;                /* zone class, 0 means IN */
+	uint32_t default_ttl;           /* used when has_default_ttl */
+	bool has_default_ttl;
+	unsigned max_errors;            /* stop after this many, 0 = 100 */
+	unsigned max_include_depth;     /* 0 = 16 */
+	bool no_include;                /* refuse $INCLUDE (untrusted text) */
+	zparse_rr_fn on_rr;
+	zparse_msg_fn on_msg;           /* may be NULL */
+	void *ctx;
+};
+
+/* Parses a file. Returns the number of errors reported (0 = clean), or
+ * the negative value a callback returned. */
+int zparse_file(const char *path, const struct zparse_opts *o);
+
+/* Parses text held in memory; name is used in messages. $INCLUDE paths
+ * are relative to the working directory. */
+int zparse_text(const char *text, size_t len, const char *name,
+		const struct zparse_opts *o);
+
+#endif
