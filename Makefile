@@ -1,0 +1,57 @@
+# Thin wrapper over Meson/ninja for the familiar entry points.
+#   make          build everything into build/
+#   make run      build, then run banchi on the bundled example
+#   make test     build and run every test (also once under ASan/UBSan)
+#   make fuzz     run each libFuzzer target for FUZZ_SECONDS (clang)
+#   make bench    benchmarks (not tests)
+BUILD ?= build
+FUZZ_SECONDS ?= 30
+PYTHON ?= /usr/bin/python3
+MESON_SETUP = meson setup --reconfigure
+
+.PHONY: all deps build run test test-unit test-oracle test-asan fuzz bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD)
+	@ninja -C $(BUILD)
+
+run: build
+	@scripts/run-example $(BUILD)
+
+test: build
+	@$(MAKE) --no-print-directory test-unit test-oracle BUILD=$(BUILD)
+	@$(MAKE) --no-print-directory test-asan
+
+test-unit:
+	meson test -C $(BUILD) --print-errorlogs
+
+test-oracle:
+	BANCHI_CHECK=$(BUILD)/banchi-check $(PYTHON) -m pytest -q tests/oracle
+
+# The same tests once more with AddressSanitizer and UBSan.
+test-asan: deps
+	@[ -f build-asan/build.ninja ] || meson setup build-asan \
+		-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+	@ninja -C build-asan
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C build-asan --print-errorlogs
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		BANCHI_CHECK=build-asan/banchi-check $(PYTHON) -m pytest -q tests/oracle
+
+fuzz: deps
+	@[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true \
+		-Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args=-fsanitize=fuzzer-no-link
+	@ninja -C build-fuzz
+	@scripts/run-fuzz build-fuzz $(FUZZ_SECONDS)
+
+bench: build
+	@bench/zone_load.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz
