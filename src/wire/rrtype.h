@@ -68,6 +68,9 @@ enum rdf_kind {
 	RDF_TYPE,       /* u16 RR type (RRSIG type covered) */
 	RDF_STR_REST,   /* octets to the end, text is one string (CAA value, URI target) */
 	RDF_SPECIAL,    /* the whole RDATA is handled by the type's own functions */
+	/* Appended later; values above stay stable. */
+	RDF_DIGEST,     /* u8 DS digest type, mnemonic allowed in text */
+	RDF_STR_OPT,    /* optional last character-string (ISDN subaddress) */
 };
 
 #define RDF_MAX 10
