@@ -56,7 +56,8 @@ void name_to_lower(uint8_t *name);
  * uncompressed form to dst (NAME_MAXLEN octets) and advances *pos past
  * the name as it sits in the message. Pointers must point backwards
  * (strictly before the current name's start), loops and over-long names
- * are rejected. Returns the uncompressed length or an error. */
+ * are rejected. Returns the uncompressed length or an error. dst may be
+ * NULL to only validate and skip the name. */
 int name_unpack(const uint8_t *msg, size_t msglen, size_t *pos, uint8_t *dst);
 
 /* Name compression state for one message being written. Remembers where
