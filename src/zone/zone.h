@@ -1,0 +1,122 @@
+/* In-memory zone built from the parser's records: records are copied into
+ * an arena, then zone_finish() sorts them into canonical order, drops
+ * duplicates and groups them into RRsets and nodes the way BIND loads a
+ * master file. The later server-side store grows from this. */
+#ifndef BANCHI_ZONE_ZONE_H
+#define BANCHI_ZONE_ZONE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "wire/name.h"
+#include "zparse/zparse.h"
+
+/* Longest sort key: every owner octet escaped to two, one end mark a label. */
+#define ZONE_KEY_MAX (2 * NAME_MAXLEN + NAME_MAXLABELS)
+
+/* Diagnostic levels: a warning, an error (exit 1 of banchi-check zone),
+ * an error that also makes the server refuse the zone. */
+enum zone_level {
+	ZONE_WARN = 0,
+	ZONE_ERR = 1,
+	ZONE_REFUSE = 2,
+};
+
+typedef void (*zone_diag_fn)(void *ctx, const char *file, unsigned line,
+			     enum zone_level level, const char *msg);
+
+struct zone_rr {
+	const uint8_t *owner;           /* wire name, case as written */
+	const uint8_t *key;             /* canonical sort key of owner */
+	const uint8_t *rdata;           /* stored (uncompressed) RDATA */
+	uint32_t ttl;                   /* as written; the set's TTL rules */
+	uint32_t line;
+	uint32_t seq;                   /* file order */
+	uint16_t keylen;
+	uint16_t type;
+	uint16_t rclass;
+	uint16_t rdlen;
+	uint16_t file;                  /* index into zone.files */
+};
+
+/* RRs of one owner, type and class; rrs[first .. first+count). */
+struct zone_rrset {
+	const uint8_t *owner;           /* owner as its first RR wrote it */
+	uint32_t ttl;                   /* TTL of its first RR in file order */
+	uint32_t first, count;
+	uint16_t type;
+	uint16_t rclass;
+};
+
+/* RRsets of one owner name; sets[first .. first+count), sorted by type. */
+struct zone_node {
+	const uint8_t *owner;
+	const uint8_t *key;
+	uint16_t keylen;
+	uint32_t first, count;
+};
+
+struct zone {
+	struct arena arena;
+	uint8_t origin[NAME_MAXLEN];
+	uint16_t rclass;
+	struct zone_rr **rrs;           /* after zone_finish: sorted, unique */
+	size_t nrr, rrcap;
+	struct zone_rrset *sets;
+	size_t nsets;
+	struct zone_node *nodes;        /* canonical order */
+	size_t nnodes;
+	const char **files;             /* file names, in order first seen */
+	size_t nfiles;
+	size_t dropped;                 /* duplicates and out-of-zone RRs */
+	zone_diag_fn diag;              /* may be NULL */
+	void *diag_ctx;
+	const uint8_t *last_owner;      /* for sharing owner copies */
+	const uint8_t *last_key;
+	uint16_t last_keylen;
+};
+
+/* origin is copied; rclass 0 means IN. */
+void zone_init(struct zone *z, const uint8_t *origin, uint16_t rclass);
+void zone_clear(struct zone *z);
+
+/* Copies one parsed record. Out-of-zone records are dropped with a
+ * warning, as BIND does. Returns 0 or BN_ENOMEM. Usable directly as the
+ * body of a zparse_rr_fn. */
+int zone_add(struct zone *z, const struct zrr *rr);
+
+/* Sorts, drops duplicate RRs (the last copy's RDATA stays, as in BIND),
+ * builds RRsets and nodes, warns about TTLs differing inside an RRset
+ * (the first TTL in file order wins). Returns 0 or BN_ENOMEM. */
+int zone_finish(struct zone *z);
+
+/* Canonical sort key of a wire name: labels from the root, lowercased,
+ * each ended by 0x00 with 0x00/0x01 inside labels escaped, so that
+ * memcmp order is RFC 4034 name order. key holds ZONE_KEY_MAX octets. */
+size_t zone_name_key(uint8_t *key, const uint8_t *name);
+
+/* Node for name or NULL (after zone_finish). */
+const struct zone_node *zone_find(const struct zone *z, const uint8_t *name);
+
+/* RRset of node with type (class ignored), or NULL. */
+const struct zone_rrset *zone_node_rrset(const struct zone *z,
+					 const struct zone_node *n,
+					 uint16_t type);
+
+/* File name of rr. */
+const char *zone_rr_file(const struct zone *z, const struct zone_rr *rr);
+
+/* Reports a diagnostic through z->diag; msg is printf-style. */
+void zone_report(const struct zone *z, const struct zone_rr *rr,
+		 enum zone_level level, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Semantic checks of a finished zone (zone_check.c), in the manner of
+ * named-checkzone -i local -k fail and kzonecheck together. Reports
+ * through z->diag; returns the number of ZONE_ERR/ZONE_REFUSE
+ * diagnostics, and sets *refuse when the server must not load it. */
+int zone_check(const struct zone *z, bool *refuse);
+
+#endif

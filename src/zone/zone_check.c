@@ -1,0 +1,320 @@
+/* Semantic checks of a finished zone: what named-checkzone -i local -k fail
+ * and kzonecheck report, at the level the stricter of the two gives it.
+ * ZONE_REFUSE marks what named-compilezone -k ignore refuses to load. */
+#include <stdio.h>
+#include <string.h>
+
+#include "wire/rdata.h"
+#include "wire/rrtype.h"
+#include "zone/zone.h"
+
+struct ctx {
+	const struct zone *z;
+	int errors;
+	bool refuse;
+};
+
+static void report(struct ctx *c, const struct zone_rr *rr,
+		   enum zone_level level, const char *msg, const uint8_t *name,
+		   const uint8_t *target, uint16_t type)
+{
+	char own[NAME_TEXT_MAX], tgt[NAME_TEXT_MAX], tb[16];
+
+	name_to_text(own, sizeof(own), name);
+	if (target)
+		name_to_text(tgt, sizeof(tgt), target);
+	if (level != ZONE_WARN)
+		c->errors++;
+	if (level == ZONE_REFUSE)
+		c->refuse = true;
+	zone_report(c->z, rr, level, "%s%s/%s: %s%s%s%s",
+		    level == ZONE_WARN ? "warning: " : "", own,
+		    rrtype_to_text(type, tb), target ? "'" : "",
+		    target ? tgt : "", target ? "' " : "", msg);
+}
+
+static const struct zone_rr *set_rr(const struct zone *z,
+				    const struct zone_rrset *s, uint32_t i)
+{
+	return z->rrs[s->first + i];
+}
+
+static bool alnum(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/* BIND's dns_name_ishostname(): letters, digits, inner hyphens; a
+ * leading "*" label passes for owners (wildcard). */
+static bool is_hostname(const uint8_t *name, bool wildcard)
+{
+	size_t pos = 0;
+
+	if (wildcard && name[0] == 1 && name[1] == '*')
+		pos = 2;
+	while (name[pos]) {
+		uint8_t n = name[pos++];
+		for (uint8_t i = 0; i < n; i++) {
+			uint8_t ch = name[pos + i];
+			bool border = i == 0 || i == n - 1;
+			if (!alnum(ch) && (border || ch != '-'))
+				return false;
+		}
+		pos += n;
+	}
+	return true;
+}
+
+/* dns_name_ismailbox(): any printable first label, then a hostname. */
+static bool is_mailbox(const uint8_t *name)
+{
+	if (!name[0])
+		return true;
+	for (uint8_t i = 1; i <= name[0]; i++)
+		if (name[i] < 0x21 || name[i] > 0x7e)
+			return false;
+	return is_hostname(name + name[0] + 1, false);
+}
+
+static bool is_reverse(const uint8_t *owner)
+{
+	static const uint8_t v4[] = "\7in-addr\4arpa";
+	static const uint8_t v6[] = "\3ip6\4arpa";
+	static const uint8_t v6i[] = "\3ip6\3int";
+
+	return name_is_subdomain(owner, v4) || name_is_subdomain(owner, v6) ||
+	       name_is_subdomain(owner, v6i);
+}
+
+/* Owner names that check-names holds to host name rules. */
+static bool owner_is_host(uint16_t type)
+{
+	return type == RR_A || type == RR_AAAA || type == RR_A6 ||
+	       type == RR_WKS || type == RR_MX;
+}
+
+struct names_ctx {
+	struct ctx *c;
+	const struct zone_rr *rr;
+	int nth;
+};
+
+/* Which RDATA names check-names tests, and against which rule: 1 host,
+ * 2 mailbox, 0 none. nth counts the names in RDATA order. */
+static int target_rule(uint16_t type, int nth, const uint8_t *owner)
+{
+	switch (type) {
+	case RR_NS: case RR_MX: case RR_SRV: case RR_AFSDB: case RR_RT:
+		return nth == 0;
+	case RR_SOA:
+		return nth == 0 ? 1 : 2;
+	case RR_RP:
+		return nth == 0 ? 2 : 0;
+	case RR_MINFO:
+		return 2;
+	case RR_PTR:
+		return nth == 0 && is_reverse(owner);
+	default:
+		return 0;
+	}
+}
+
+static void check_target_name(void *vctx, int field, const uint8_t *name)
+{
+	struct names_ctx *n = vctx;
+	int rule = target_rule(n->rr->type, n->nth++, n->rr->owner);
+	bool ok = rule == 1 ? is_hostname(name, false) :
+		  rule == 2 ? is_mailbox(name) : true;
+
+	(void)field;
+	if (!ok)
+		report(n->c, n->rr, ZONE_ERR, "bad name (check-names)",
+		       n->rr->owner, name, n->rr->type);
+}
+
+static bool nonterminal_wildcard(const uint8_t *name)
+{
+	size_t pos = name[0] ? name[0] + 1u : 0;
+
+	for (; name[pos]; pos += name[pos] + 1u)
+		if (name[pos] == 1 && name[pos + 1] == '*')
+			return true;
+	return false;
+}
+
+static void check_names(struct ctx *c, const struct zone_rr *rr)
+{
+	struct names_ctx n = { c, rr, 0 };
+
+	if (owner_is_host(rr->type) && !is_hostname(rr->owner, true))
+		report(c, rr, ZONE_ERR, "bad owner name (check-names)",
+		       rr->owner, NULL, rr->type);
+	rdata_foreach_name(rr->type, rr->rdata, rr->rdlen, check_target_name,
+			   &n);
+}
+
+static bool has_addr(const struct zone *z, const struct zone_node *n)
+{
+	return zone_node_rrset(z, n, RR_A) || zone_node_rrset(z, n, RR_AAAA);
+}
+
+struct target_ctx {
+	struct ctx *c;
+	const struct zone_rr *rr;
+	enum zone_level level;
+	const uint8_t *cut;             /* delegation point, for glue */
+	int nth;
+};
+
+/* NS, MX and SRV targets inside the zone need addresses and must not
+ * be aliases (RFC 2181 10.3). */
+static void check_target(void *vctx, int field, const uint8_t *name)
+{
+	struct target_ctx *t = vctx;
+	const struct zone *z = t->c->z;
+
+	(void)field;
+	if (t->nth++ || !name[0] || !name_is_subdomain(name, z->origin))
+		return;
+	const struct zone_node *n = zone_find(z, name);
+	if (zone_node_rrset(z, n, RR_CNAME))
+		report(t->c, t->rr, t->level, "is a CNAME (illegal)",
+		       t->rr->owner, name, t->rr->type);
+	else if (!has_addr(z, n))
+		report(t->c, t->rr, t->level,
+		       t->cut && name_is_subdomain(name, t->cut) ?
+		       "has no REQUIRED GLUE address records (A or AAAA)" :
+		       "has no address records (A or AAAA)",
+		       t->rr->owner, name, t->rr->type);
+}
+
+static void check_targets(struct ctx *c, const struct zone_rrset *s,
+			  bool apex)
+{
+	struct target_ctx t = { c, NULL, ZONE_WARN, NULL, 0 };
+
+	if (s->type == RR_NS) {
+		t.level = apex ? ZONE_REFUSE : ZONE_ERR;
+		t.cut = apex ? NULL : s->owner;
+	} else if (s->type != RR_MX && s->type != RR_SRV) {
+		return;
+	}
+	for (uint32_t i = 0; i < s->count; i++) {
+		t.rr = set_rr(c->z, s, i);
+		t.nth = 0;
+		rdata_foreach_name(s->type, t.rr->rdata, t.rr->rdlen,
+				   check_target, &t);
+	}
+}
+
+/* BIND lets DNSSEC types sit beside a CNAME; Knot only RRSIG and NSEC. */
+static enum zone_level beside_cname(uint16_t type)
+{
+	switch (type) {
+	case RR_CNAME: case RR_RRSIG: case RR_NSEC:
+		return ZONE_WARN;
+	case RR_KEY: case RR_SIG: case RR_NXT:
+		return ZONE_ERR;
+	default:
+		return ZONE_REFUSE;
+	}
+}
+
+static void check_singletons(struct ctx *c, const struct zone_node *n)
+{
+	const struct zone *z = c->z;
+
+	for (uint32_t i = 0; i < n->count; i++) {
+		const struct zone_rrset *s = &z->sets[n->first + i];
+		if ((s->type == RR_CNAME || s->type == RR_DNAME) && s->count > 1)
+			report(c, set_rr(z, s, 1), ZONE_REFUSE,
+			       "multiple RRs of singleton type", s->owner,
+			       NULL, s->type);
+	}
+	if (!zone_node_rrset(z, n, RR_CNAME))
+		return;
+	for (uint32_t i = 0; i < n->count; i++) {
+		const struct zone_rrset *s = &z->sets[n->first + i];
+		enum zone_level l = beside_cname(s->type);
+		if (l != ZONE_WARN)
+			report(c, set_rr(z, s, 0), l, "CNAME and other data",
+			       s->owner, NULL, s->type);
+	}
+}
+
+/* Knot refuses names below a DNAME (RFC 6672 section 2.3 forbids them). */
+static size_t check_dname(struct ctx *c, size_t idx)
+{
+	const struct zone *z = c->z;
+	const struct zone_node *d = &z->nodes[idx];
+	size_t j = idx + 1;
+
+	for (; j < z->nnodes && name_is_subdomain(z->nodes[j].owner, d->owner);
+	     j++) {
+		const struct zone_rrset *s = &z->sets[z->nodes[j].first];
+		report(c, set_rr(z, s, 0), ZONE_ERR,
+		       "child record exists under DNAME", s->owner, NULL,
+		       s->type);
+	}
+	return j;
+}
+
+static void check_apex(struct ctx *c, const struct zone_node *apex)
+{
+	const struct zone *z = c->z;
+	const struct zone_rrset *soa = zone_node_rrset(z, apex, RR_SOA);
+	const struct zone_rrset *ns = zone_node_rrset(z, apex, RR_NS);
+	const struct zone_rr *any = z->nrr ? z->rrs[0] : NULL;
+
+	if (!soa)
+		report(c, any, ZONE_REFUSE, "has 0 SOA records", z->origin,
+		       NULL, RR_SOA);
+	else if (soa->count > 1)
+		report(c, set_rr(z, soa, 1), ZONE_REFUSE,
+		       "multiple RRs of singleton type", z->origin, NULL,
+		       RR_SOA);
+	if (!ns)
+		report(c, soa ? set_rr(z, soa, 0) : any, ZONE_REFUSE,
+		       "has no NS records", z->origin, NULL, RR_NS);
+}
+
+static void check_node(struct ctx *c, const struct zone_node *n, bool apex)
+{
+	const struct zone *z = c->z;
+
+	check_singletons(c, n);
+	for (uint32_t i = 0; i < n->count; i++) {
+		const struct zone_rrset *s = &z->sets[n->first + i];
+		if (s->type == RR_SOA && !apex)
+			report(c, set_rr(z, s, 0), ZONE_REFUSE,
+			       "SOA record not at top of zone", s->owner,
+			       NULL, s->type);
+		check_targets(c, s, apex);
+		for (uint32_t k = 0; k < s->count; k++)
+			check_names(c, set_rr(z, s, k));
+	}
+	if (nonterminal_wildcard(n->owner))
+		report(c, z->rrs[z->sets[n->first].first], ZONE_WARN,
+		       "owner name contains a non-terminal wildcard", n->owner,
+		       NULL, z->sets[n->first].type);
+}
+
+int zone_check(const struct zone *z, bool *refuse)
+{
+	struct ctx c = { z, 0, false };
+	const struct zone_node *apex = zone_find(z, z->origin);
+
+	check_apex(&c, apex);
+	for (size_t i = 0; i < z->nnodes; i++)
+		check_node(&c, &z->nodes[i], &z->nodes[i] == apex);
+	for (size_t i = 0; i < z->nnodes;) {
+		if (zone_node_rrset(z, &z->nodes[i], RR_DNAME))
+			i = check_dname(&c, i);
+		else
+			i++;
+	}
+	if (refuse)
+		*refuse = c.refuse;
+	return c.errors;
+}
