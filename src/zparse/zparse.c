@@ -1,1 +1,520 @@
-/* placeholder: being written */
+/* Zone parser driver: public entry points, records (owner, TTL, class,
+ * type, RDATA), $ORIGIN / $TTL / $INCLUDE, BIND 9's TTL defaults and the
+ * error reporting. The lexer is in lexer.c, $GENERATE in generate.c. */
+#include "zparse/zparse_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "wire/rrtype.h"
+#include "wire/text.h"
+
+static void zp_vmsg(struct zctx *c, const char *file, unsigned line,
+		    bool warning, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (c->o->on_msg)
+		c->o->on_msg(c->o->ctx, file, line, warning, msg);
+}
+
+void zp_error(struct zctx *c, const char *file, unsigned line,
+	      const char *fmt, ...)
+{
+	va_list ap;
+
+	if (zp_done(c))
+		return;
+	c->errors++;
+	va_start(ap, fmt);
+	zp_vmsg(c, file, line, false, fmt, ap);
+	va_end(ap);
+}
+
+void zp_warn(struct zctx *c, const char *file, unsigned line,
+	     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	zp_vmsg(c, file, line, true, fmt, ap);
+	va_end(ap);
+}
+
+const char *zp_name_err(int err)
+{
+	switch (err) {
+	case BN_ELABEL:
+		return "label too long";
+	case BN_ENAMELEN:
+		return "name too long";
+	default:
+		return "bad name";
+	}
+}
+
+/* Token text for messages: long tokens are cut. */
+#define TOKF "'%.*s'"
+#define TOKA(t) (int)((t).len > 80 ? 80 : (t).len), (t).s
+
+static bool tok_is(const struct ztoken *t, const char *word)
+{
+	size_t n = strlen(word);
+
+	return !t->quoted && t->len == n && strncasecmp(t->s, word, n) == 0;
+}
+
+/* BIND refuses meta types (OPT, TSIG, AXFR, ANY, ...) in zone data. */
+static bool is_meta_type(uint16_t t)
+{
+	return t == RR_OPT || (t >= 128 && t <= 255);
+}
+
+static int parse_type(struct zctx *c, const char *file, size_t i,
+		      uint16_t *type)
+{
+	const struct ztoken *t = &c->tok[i];
+
+	if (i >= c->ntok) {
+		zp_error(c, file, c->tokline[c->ntok - 1],
+			 "unexpected end of input (no RR type)");
+		return BN_ESYNTAX;
+	}
+	if (t->quoted || rrtype_from_text(t->s, t->len, type) < 0) {
+		zp_error(c, file, c->tokline[i], "unknown RR type " TOKF,
+			 TOKA(*t));
+		return BN_EUNKNOWN;
+	}
+	if (is_meta_type(*type)) {
+		zp_error(c, file, c->tokline[i],
+			 "type " TOKF ": invalid use of a meta type",
+			 TOKA(*t));
+		return BN_ESYNTAX;
+	}
+	return 0;
+}
+
+static bool try_class(struct zctx *c, size_t i, uint16_t *cls)
+{
+	const struct ztoken *t = &c->tok[i];
+
+	if (i >= c->ntok || t->quoted || t->len < 2)
+		return false;
+	return rrclass_from_text(t->s, t->len, cls) >= 0;
+}
+
+static bool try_ttl(struct zctx *c, size_t i, uint32_t *ttl)
+{
+	const struct ztoken *t = &c->tok[i];
+
+	if (i >= c->ntok || t->quoted || t->len == 0 ||
+	    t->s[0] < '0' || t->s[0] > '9')
+		return false;
+	return text_ttl(t->s, t->len, ttl) >= 0;
+}
+
+/* TTL and class come in either order, each at most once (as BIND). */
+int zp_parse_head(struct zctx *c, const char *file, size_t *i,
+		  struct zp_head *h)
+{
+	uint16_t cls = 0;
+	bool has_cls = false;
+	size_t cls_tok = 0;
+
+	h->has_ttl = false;
+	if (try_class(c, *i, &cls)) {
+		has_cls = true;
+		cls_tok = (*i)++;
+		h->has_ttl = try_ttl(c, *i, &h->ttl);
+		*i += h->has_ttl;
+	} else if (try_ttl(c, *i, &h->ttl)) {
+		h->has_ttl = true;
+		(*i)++;
+		if (try_class(c, *i, &cls)) {
+			has_cls = true;
+			cls_tok = (*i)++;
+		}
+	}
+	if (parse_type(c, file, *i, &h->type) < 0)
+		return BN_ESYNTAX;
+	(*i)++;
+	if (has_cls && cls != c->rclass) {
+		char a[16], b[16];
+
+		zp_error(c, file, c->tokline[cls_tok],
+			 "class '%s' != zone class '%s'",
+			 rrclass_to_text(cls, a), rrclass_to_text(c->rclass, b));
+		return BN_ESYNTAX;
+	}
+	if (h->has_ttl && h->ttl > ZP_MAXTTL) {
+		zp_warn(c, file, c->tokline[*i - 1],
+			"TTL %u > MAXTTL, setting TTL to 0", h->ttl);
+		h->ttl = 0;
+	}
+	if (h->has_ttl) {
+		c->last_ttl = h->ttl;
+		c->has_last_ttl = true;
+	}
+	return 0;
+}
+
+/* BIND 9's rules: explicit TTL, else $TTL, else the previous record's
+ * TTL (RFC 1035), else the SOA MINIMUM for an SOA, else an error. */
+static int resolve_ttl(struct zctx *c, const char *file, unsigned line,
+		       const struct zp_head *h, size_t rdlen, uint32_t *ttl)
+{
+	if (h->has_ttl) {
+		*ttl = h->ttl;
+	} else if (c->has_dflt_ttl) {
+		*ttl = c->dflt_ttl;
+	} else if (c->has_last_ttl) {
+		if (!c->warned_1035)
+			zp_warn(c, file, line, "using RFC1035 TTL semantics");
+		c->warned_1035 = true;
+		*ttl = c->last_ttl;
+	} else if (h->type == RR_SOA && rdlen >= 4) {
+		*ttl = wire_get_u32(c->rdata + rdlen - 4);
+		if (*ttl > ZP_MAXTTL)
+			*ttl = ZP_MAXTTL;
+		zp_warn(c, file, line,
+			"no TTL specified; using SOA MINTTL instead");
+		c->last_ttl = *ttl;
+		c->has_last_ttl = true;
+		c->warned_1035 = true;
+	} else {
+		zp_error(c, file, line, "no TTL specified; zone rejected");
+		return BN_ESYNTAX;
+	}
+	return 0;
+}
+
+int zp_emit(struct zctx *c, const char *file, unsigned line,
+	    const uint8_t *owner, const struct zp_head *h,
+	    size_t first, size_t n)
+{
+	const char *msg = "bad RDATA";
+	size_t bad = n;
+	int len = rdata_from_text(h->type, c->tok + first, n, c->origin,
+				  c->rdata, sizeof(c->rdata), &msg, &bad);
+
+	if (len < 0) {
+		if (bad < n)
+			zp_error(c, file, c->tokline[first + bad],
+				 "%s " TOKF, msg, TOKA(c->tok[first + bad]));
+		else
+			zp_error(c, file, line, "%s", msg);
+		return len;
+	}
+
+	struct zrr rr = {
+		.owner = owner, .type = h->type, .rclass = c->rclass,
+		.ttl_explicit = h->has_ttl, .rdata = c->rdata,
+		.rdlen = (uint16_t)len, .file = file, .line = line,
+	};
+
+	if (resolve_ttl(c, file, line, h, (size_t)len, &rr.ttl) < 0)
+		return BN_ESYNTAX;
+	int ret = c->o->on_rr(c->o->ctx, &rr);
+
+	if (ret < 0)
+		c->stop = ret;
+	return ret;
+}
+
+static int parse_owner(struct zctx *c, const char *file, size_t *i)
+{
+	const struct ztoken *t = &c->tok[0];
+	int ret;
+
+	if (c->ws_start) {
+		if (!c->has_owner) {
+			zp_error(c, file, c->rec_line, "no current owner name");
+			return BN_ESYNTAX;
+		}
+		return 0;
+	}
+	ret = name_from_text(c->name_tmp, t->s, t->len, c->origin);
+	if (ret < 0) {
+		zp_error(c, file, c->rec_line, "bad owner name " TOKF ": %s",
+			 TOKA(*t), zp_name_err(ret));
+		return ret;
+	}
+	memcpy(c->owner, c->name_tmp, (size_t)ret);
+	c->has_owner = true;
+	*i = 1;
+	return 0;
+}
+
+static void do_record(struct zctx *c, const char *file)
+{
+	struct zp_head h;
+	size_t i = 0;
+
+	if (parse_owner(c, file, &i) < 0)
+		return;
+	if (zp_parse_head(c, file, &i, &h) < 0)
+		return;
+	zp_emit(c, file, c->rec_line, c->owner, &h, i, c->ntok - i);
+}
+
+/* Checks a directive has between min and max arguments. */
+static bool dir_args(struct zctx *c, const char *file, size_t min,
+		     size_t max)
+{
+	if (c->ntok - 1 < min) {
+		zp_error(c, file, c->rec_line, "unexpected end of line after "
+			 TOKF, TOKA(c->tok[0]));
+		return false;
+	}
+	if (c->ntok - 1 > max) {
+		zp_error(c, file, c->tokline[max + 1], "extra input text "
+			 TOKF, TOKA(c->tok[max + 1]));
+		return false;
+	}
+	return true;
+}
+
+static void dir_origin(struct zctx *c, const char *file)
+{
+	const struct ztoken *t = &c->tok[1];
+	int ret;
+
+	if (!dir_args(c, file, 1, 1))
+		return;
+	ret = name_from_text(c->name_tmp, t->s, t->len, c->origin);
+	if (ret < 0) {
+		zp_error(c, file, c->rec_line, "bad $ORIGIN " TOKF ": %s",
+			 TOKA(*t), zp_name_err(ret));
+		return;
+	}
+	memcpy(c->origin, c->name_tmp, (size_t)ret);
+}
+
+static void dir_ttl(struct zctx *c, const char *file)
+{
+	const struct ztoken *t = &c->tok[1];
+	uint32_t ttl;
+
+	if (!dir_args(c, file, 1, 1))
+		return;
+	if (t->quoted || text_ttl(t->s, t->len, &ttl) < 0) {
+		zp_error(c, file, c->rec_line, "bad TTL " TOKF, TOKA(*t));
+		return;
+	}
+	if (ttl > ZP_MAXTTL) {
+		zp_warn(c, file, c->rec_line,
+			"$TTL %u > MAXTTL, setting $TTL to 0", ttl);
+		ttl = 0;
+	}
+	c->dflt_ttl = ttl;
+	c->has_dflt_ttl = true;
+}
+
+static int parse_input(struct zctx *c, struct zinput *in);
+static int parse_path(struct zctx *c, const char *path);
+
+/* The included file gets its own origin; the includer's origin and
+ * current owner come back afterwards, $TTL does not (as BIND). */
+static void dir_include(struct zctx *c, const char *file)
+{
+	uint8_t origin[NAME_MAXLEN], owner[NAME_MAXLEN];
+	bool has_owner = c->has_owner;
+	char path[4096];
+	const struct ztoken *t = &c->tok[1];
+	int ret;
+
+	if (c->o->no_include) {
+		zp_error(c, file, c->rec_line, "$INCLUDE not allowed here");
+		return;
+	}
+	if (!dir_args(c, file, 1, 2))
+		return;
+	if (c->depth >= c->max_depth) {
+		zp_error(c, file, c->rec_line, "$INCLUDE nested too deeply");
+		return;
+	}
+	ret = text_unescape(t->s, t->len, (uint8_t *)path, sizeof(path) - 1);
+	if (ret <= 0 || memchr(path, 0, (size_t)ret)) {
+		zp_error(c, file, c->rec_line, "bad $INCLUDE file name " TOKF,
+			 TOKA(*t));
+		return;
+	}
+	path[ret] = '\0';
+	memcpy(origin, c->origin, sizeof(origin));
+	memcpy(owner, c->owner, sizeof(owner));
+	if (c->ntok == 3) {
+		t = &c->tok[2];
+		ret = name_from_text(c->name_tmp, t->s, t->len, c->origin);
+		if (ret < 0) {
+			zp_error(c, file, c->rec_line, "bad $INCLUDE origin "
+				 TOKF ": %s", TOKA(*t), zp_name_err(ret));
+			return;
+		}
+		memcpy(c->origin, c->name_tmp, (size_t)ret);
+	}
+	c->depth++;
+	ret = parse_path(c, path);
+	c->depth--;
+	if (ret < 0)
+		zp_error(c, file, c->rec_line, "$INCLUDE '%s': %s", path,
+			 strerror(-ret));
+	memcpy(c->origin, origin, sizeof(origin));
+	memcpy(c->owner, owner, sizeof(owner));
+	c->has_owner = has_owner;
+}
+
+static void do_directive(struct zctx *c, const char *file)
+{
+	const struct ztoken *t = &c->tok[0];
+
+	if (tok_is(t, "$ORIGIN"))
+		dir_origin(c, file);
+	else if (tok_is(t, "$TTL"))
+		dir_ttl(c, file);
+	else if (tok_is(t, "$INCLUDE"))
+		dir_include(c, file);
+	else if (tok_is(t, "$GENERATE"))
+		zp_generate(c, file);
+	else
+		zp_error(c, file, c->rec_line, "unknown $ directive " TOKF,
+			 TOKA(*t));
+}
+
+static int parse_input(struct zctx *c, struct zinput *in)
+{
+	while (!zp_done(c) && zp_lex_record(c, in)) {
+		if (c->bad)
+			continue;
+		if (!c->ws_start && !c->tok[0].quoted && c->tok[0].len &&
+		    c->tok[0].s[0] == '$')
+			do_directive(c, in->name);
+		else
+			do_record(c, in->name);
+	}
+	if (in->end > in->line_begin && in->end[-1] != '\n' && !zp_done(c))
+		zp_warn(c, in->name, in->line, "file does not end with newline");
+	return 0;
+}
+
+static void input_init(struct zinput *in, const char *text, size_t len,
+		       const char *name)
+{
+	in->p = text;
+	in->end = text + len;
+	in->line_begin = text;
+	in->name = name;
+	in->line = 1;
+}
+
+/* Maps the whole file: the lexer then runs over one contiguous buffer
+ * and tokens point straight into it. Returns -errno on failure. */
+static int parse_path(struct zctx *c, const char *path)
+{
+	struct zinput in;
+	struct stat st;
+	void *map = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		ret = S_ISDIR(st.st_mode) ? -EISDIR : -errno;
+		goto out;
+	}
+	if (st.st_size > 0) {
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+			   fd, 0);
+		if (map == MAP_FAILED) {
+			ret = -errno;
+			goto out;
+		}
+		madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+	}
+	input_init(&in, map, (size_t)st.st_size, path);
+	parse_input(c, &in);
+	if (map)
+		munmap(map, (size_t)st.st_size);
+out:
+	close(fd);
+	return ret;
+}
+
+static struct zctx *ctx_new(const struct zparse_opts *o)
+{
+	struct zctx *c = malloc(sizeof(*c));
+	int len;
+
+	if (!c)
+		return NULL;
+	c->tok = malloc(ZP_MAXTOK * sizeof(*c->tok));
+	c->tokline = malloc(ZP_MAXTOK * sizeof(*c->tokline));
+	len = o->origin ? name_check(o->origin, NAME_MAXLEN) : BN_EINVAL;
+	if (!c->tok || !c->tokline || len < 0) {
+		free(c->tok);
+		free(c->tokline);
+		free(c);
+		return NULL;
+	}
+	memcpy(c->origin, o->origin, (size_t)len);
+	c->o = o;
+	c->ntok = 0;
+	c->has_owner = false;
+	c->rclass = o->rclass ? o->rclass : CLASS_IN;
+	c->dflt_ttl = o->default_ttl;
+	c->has_dflt_ttl = o->has_default_ttl;
+	c->has_last_ttl = false;
+	c->warned_1035 = false;
+	c->errors = 0;
+	c->max_errors = o->max_errors ? o->max_errors : 100;
+	c->depth = 0;
+	c->max_depth = o->max_include_depth ? o->max_include_depth : 16;
+	c->stop = 0;
+	return c;
+}
+
+static int ctx_finish(struct zctx *c)
+{
+	int ret = c->stop < 0 ? c->stop : (int)c->errors;
+
+	free(c->tok);
+	free(c->tokline);
+	free(c);
+	return ret;
+}
+
+int zparse_file(const char *path, const struct zparse_opts *o)
+{
+	struct zctx *c = ctx_new(o);
+	int ret;
+
+	if (!c)
+		return BN_EINVAL;
+	ret = parse_path(c, path);
+	if (ret < 0)
+		zp_error(c, path, 0, "cannot read: %s", strerror(-ret));
+	return ctx_finish(c);
+}
+
+int zparse_text(const char *text, size_t len, const char *name,
+		const struct zparse_opts *o)
+{
+	struct zctx *c = ctx_new(o);
+	struct zinput in;
+
+	if (!c)
+		return BN_EINVAL;
+	input_init(&in, text, len, name ? name : "-");
+	parse_input(c, &in);
+	return ctx_finish(c);
+}

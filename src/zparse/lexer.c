@@ -1,0 +1,191 @@
+/* Master-file lexer: cuts a record into tokens that point into the input
+ * (quotes stripped, escapes left raw for the RDATA code), follows
+ * parentheses across lines, drops comments and counts lines. */
+#include "zparse/zparse_int.h"
+
+#include <string.h>
+
+enum { C_WORD = 0, C_SPACE, C_NL, C_SEMI, C_LPAR, C_RPAR, C_QUOTE, C_BSL,
+       C_NUL };
+
+static const uint8_t cls[256] = {
+	[0] = C_NUL, [' '] = C_SPACE, ['\t'] = C_SPACE, ['\r'] = C_SPACE,
+	['\n'] = C_NL, [';'] = C_SEMI, ['('] = C_LPAR, [')'] = C_RPAR,
+	['"'] = C_QUOTE, ['\\'] = C_BSL,
+};
+
+static void lex_error(struct zctx *c, struct zinput *in, const char *msg)
+{
+	if (!c->bad)
+		zp_error(c, in->name, in->line, "%s", msg);
+	c->bad = true;
+}
+
+static void add_token(struct zctx *c, struct zinput *in, const char *s,
+		      size_t len, bool quoted, unsigned line)
+{
+	if (c->ntok >= ZP_MAXTOK) {
+		lex_error(c, in, "too many tokens in one record");
+		return;
+	}
+	if (c->ntok == 0) {
+		c->rec_line = line;
+		/* where the record's first token sits on its line decides
+		 * whether the owner is inherited (RFC 1035 blank owner) */
+		c->ws_start = (quoted ? s - 1 : s) != in->line_begin;
+	}
+	c->tok[c->ntok].s = s;
+	c->tok[c->ntok].len = (uint32_t)len;
+	c->tok[c->ntok].quoted = quoted;
+	c->tokline[c->ntok] = line;
+	c->ntok++;
+}
+
+/* \X takes the next octet whatever it is, a newline included. */
+static void skip_escape(struct zinput *in)
+{
+	in->p++;
+	if (in->p < in->end) {
+		if (*in->p == '\n') {
+			in->line++;
+			in->line_begin = in->p + 1;
+		}
+		in->p++;
+	}
+}
+
+static void lex_word(struct zctx *c, struct zinput *in)
+{
+	const char *s = in->p;
+	unsigned line = in->line;
+
+	for (;;) {
+		while (in->p < in->end && cls[(uint8_t)*in->p] == C_WORD)
+			in->p++;
+		if (in->p < in->end && *in->p == '\\') {
+			skip_escape(in);
+			continue;
+		}
+		break;
+	}
+	add_token(c, in, s, (size_t)(in->p - s), false, line);
+}
+
+static void lex_quoted(struct zctx *c, struct zinput *in)
+{
+	const char *s = ++in->p;
+	unsigned line = in->line;
+
+	while (in->p < in->end) {
+		char ch = *in->p;
+
+		if (ch == '"') {
+			add_token(c, in, s, (size_t)(in->p - s), true, line);
+			in->p++;
+			return;
+		}
+		if (ch == '\\') {
+			skip_escape(in);
+		} else if (ch == '\n' || ch == '\0') {
+			/* leave the newline: it ends the record */
+			lex_error(c, in, ch ? "unbalanced quotes"
+					    : "NUL octet in input");
+			return;
+		} else {
+			in->p++;
+		}
+	}
+	lex_error(c, in, "unbalanced quotes");
+}
+
+static void skip_comment(struct zinput *in)
+{
+	const char *nl = memchr(in->p, '\n', (size_t)(in->end - in->p));
+
+	in->p = nl ? nl : in->end;
+}
+
+/* One step of the record loop for a character that is not a newline. */
+static void lex_char(struct zctx *c, struct zinput *in, int *depth)
+{
+	switch (cls[(uint8_t)*in->p]) {
+	case C_SPACE:
+		in->p++;
+		break;
+	case C_SEMI:
+		skip_comment(in);
+		break;
+	case C_LPAR:
+		(*depth)++;
+		in->p++;
+		break;
+	case C_RPAR:
+		if (*depth == 0)
+			lex_error(c, in, "unbalanced parentheses");
+		else
+			(*depth)--;
+		in->p++;
+		break;
+	case C_QUOTE:
+		lex_quoted(c, in);
+		break;
+	case C_NUL:
+		lex_error(c, in, "NUL octet in input");
+		in->p++;
+		break;
+	default:
+		lex_word(c, in);
+		break;
+	}
+}
+
+int zp_lex_record(struct zctx *c, struct zinput *in)
+{
+	int depth = 0;
+
+	c->ntok = 0;
+	c->bad = false;
+	c->ws_start = false;
+	while (in->p < in->end) {
+		if (*in->p != '\n') {
+			lex_char(c, in, &depth);
+			continue;
+		}
+		in->p++;
+		in->line++;
+		in->line_begin = in->p;
+		if (depth == 0 && (c->ntok || c->bad))
+			return 1;
+	}
+	if (depth > 0)
+		lex_error(c, in, "unbalanced parentheses at end of file");
+	return c->ntok || c->bad;
+}
+
+int zp_lex_text(struct zctx *c, const char *s, size_t len, size_t first,
+		const char *file, unsigned line)
+{
+	struct zinput in = {
+		.p = s, .end = s + len, .line_begin = s, .name = file,
+		.line = line,
+	};
+	size_t saved = c->ntok;
+	int depth = 0;
+
+	c->ntok = first;
+	c->bad = false;
+	while (in.p < in.end && !c->bad) {
+		if (*in.p == '\n') {
+			in.p++;
+			continue;
+		}
+		lex_char(c, &in, &depth);
+	}
+	if (depth > 0 && !c->bad)
+		lex_error(c, &in, "unbalanced parentheses");
+	for (size_t i = first; i < c->ntok; i++)
+		c->tokline[i] = line;
+	len = c->ntok - first;
+	c->ntok = saved;
+	return c->bad ? -1 : (int)len;
+}

@@ -1,0 +1,103 @@
+/* Private state of the zone parser, shared by the lexer, the record and
+ * directive code and $GENERATE. One zctx per parse run, allocated once;
+ * nothing is allocated per record. */
+#ifndef BANCHI_ZPARSE_ZPARSE_INT_H
+#define BANCHI_ZPARSE_ZPARSE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wire/name.h"
+#include "wire/rdata.h"
+#include "zparse/zparse.h"
+
+#define ZP_MAXTOK 32768         /* tokens in one record */
+#define ZP_GENBUF 16384         /* one expanded $GENERATE template */
+#define ZP_MAXTTL 0x7fffffffu
+
+/* Text being read: a whole file (mapped) or caller memory. */
+struct zinput {
+	const char *p;
+	const char *end;
+	const char *line_begin;         /* start of the current line */
+	const char *name;               /* for messages */
+	unsigned line;
+};
+
+struct zctx {
+	const struct zparse_opts *o;
+	struct ztoken *tok;
+	uint32_t *tokline;
+	size_t ntok;
+	bool ws_start;                  /* record line began with blank */
+	bool bad;                       /* lexical error in this record */
+	unsigned rec_line;
+
+	uint8_t origin[NAME_MAXLEN];
+	uint8_t owner[NAME_MAXLEN];
+	uint8_t name_tmp[NAME_MAXLEN];
+	bool has_owner;
+	uint16_t rclass;
+
+	uint32_t dflt_ttl;              /* $TTL or opts default */
+	bool has_dflt_ttl;
+	uint32_t last_ttl;              /* RFC 1035: previous record's TTL */
+	bool has_last_ttl;
+	bool warned_1035;
+
+	unsigned errors;
+	unsigned max_errors;
+	unsigned depth;
+	unsigned max_depth;
+	int stop;                       /* <0: a callback asked to stop */
+
+	uint8_t rdata[RDATA_MAXLEN];
+	char gen_lhs[ZP_GENBUF];
+	char gen_rhs[ZP_GENBUF];
+};
+
+/* Cuts the next record (one line, or several inside parentheses) into
+ * c->tok. Returns 1 for a record (check c->bad), 0 at end of input. */
+int zp_lex_record(struct zctx *c, struct zinput *in);
+
+/* Cuts a whole text (a $GENERATE right-hand side) into tokens from
+ * c->tok[first]; returns the token count or <0 after reporting. */
+int zp_lex_text(struct zctx *c, const char *s, size_t len, size_t first,
+		const char *file, unsigned line);
+
+/* Diagnostics: counted as errors unless warning; the text is formatted. */
+void zp_error(struct zctx *c, const char *file, unsigned line,
+	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void zp_warn(struct zctx *c, const char *file, unsigned line,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* True once max_errors is reached or a callback stopped the run. */
+static inline bool zp_done(const struct zctx *c)
+{
+	return c->stop < 0 || c->errors >= c->max_errors;
+}
+
+/* Parses "[ttl] [class] type" from tok[*i]; shared by plain records and
+ * $GENERATE. Returns 0, or <0 after reporting. */
+struct zp_head {
+	uint32_t ttl;
+	bool has_ttl;
+	uint16_t type;
+};
+int zp_parse_head(struct zctx *c, const char *file, size_t *i,
+		  struct zp_head *h);
+
+/* Converts rdata tokens tok[first, first+n) and emits the record with
+ * owner c->owner (or name). Returns 0 or <0 after reporting / stop. */
+int zp_emit(struct zctx *c, const char *file, unsigned line,
+	    const uint8_t *owner, const struct zp_head *h,
+	    size_t first, size_t n);
+
+/* $GENERATE range lhs [ttl] [class] type rhs: tokens c->tok[1..]. */
+void zp_generate(struct zctx *c, const char *file);
+
+/* Message text for a name_from_text() error. */
+const char *zp_name_err(int err);
+
+#endif
