@@ -1,1 +1,589 @@
-/* placeholder: being written */
+/* Presentation tokens to wire RDATA, driven by the type table: one small
+ * parser per field kind, RFC 3597 generic form for every type, and the
+ * final layout check so text and wire accept the same RDATA as BIND. */
+#include <arpa/inet.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/encode.h"
+#include "base/error.h"
+#include "wire/rdata.h"
+#include "wire/rdata_special.h"
+#include "wire/rrtype.h"
+#include "wire/text.h"
+
+struct tin {
+	const struct ztoken *tok;
+	size_t ntok;
+	size_t i;
+	const uint8_t *origin;
+	uint16_t type;
+	struct wbuf w;
+	const char **errmsg;
+	size_t *errtok;
+};
+
+static int fail(struct tin *in, size_t at, int err, const char *msg)
+{
+	*in->errmsg = msg;
+	*in->errtok = at;
+	return err < 0 ? err : BN_ESYNTAX;
+}
+
+static const struct ztoken *next(struct tin *in)
+{
+	if (in->i >= in->ntok) {
+		fail(in, in->ntok, BN_ESYNTAX, "unexpected end of input");
+		return NULL;
+	}
+	return &in->tok[in->i++];
+}
+
+static int put(struct tin *in, int ret)
+{
+	if (ret == BN_ENOSPC)
+		return fail(in, in->i ? in->i - 1 : 0, ret, "RDATA too long");
+	return ret;
+}
+
+static const struct {
+	const char *name;
+	uint8_t v;
+} algs[] = {
+	{ "RSAMD5", 1 }, { "DH", 2 }, { "DSA", 3 }, { "RSASHA1", 5 },
+	{ "NSEC3DSA", 6 }, { "NSEC3RSASHA1", 7 }, { "RSASHA256", 8 },
+	{ "RSASHA512", 10 }, { "ECCGOST", 12 }, { "ECDSAP256SHA256", 13 },
+	{ "ECDSAP384SHA384", 14 }, { "ED25519", 15 }, { "ED448", 16 },
+	{ "INDIRECT", 252 }, { "PRIVATEDNS", 253 }, { "PRIVATEOID", 254 },
+	{ "DSA-NSEC3-SHA1", 6 }, { "RSASHA1-NSEC3-SHA1", 7 },
+}, digests[] = {
+	{ "SHA-1", 1 }, { "SHA1", 1 }, { "SHA-256", 2 }, { "SHA256", 2 },
+	{ "GOST", 3 }, { "SHA-384", 4 }, { "SHA384", 4 },
+};
+
+static const struct {
+	const char *name;
+	uint16_t v;
+} certtypes[] = {
+	{ "PKIX", 1 }, { "SPKI", 2 }, { "PGP", 3 }, { "IPKIX", 4 },
+	{ "ISPKI", 5 }, { "IPGP", 6 }, { "ACPKIX", 7 }, { "IACPKIX", 8 },
+	{ "URI", 253 }, { "OID", 254 },
+};
+
+#define LOOKUP(tab, t, out)                                              \
+	do {                                                             \
+		for (size_t k_ = 0; k_ < sizeof(tab) / sizeof(tab[0]); k_++) { \
+			if (strlen(tab[k_].name) == (t)->len &&          \
+			    !strncasecmp((t)->s, tab[k_].name, (t)->len)) { \
+				*(out) = tab[k_].v;                      \
+				return 0;                                \
+			}                                                \
+		}                                                        \
+	} while (0)
+
+static int alg_from_text(const struct ztoken *t, uint8_t *v)
+{
+	uint32_t n;
+
+	LOOKUP(algs, t, v);
+	if (text_u32(t->s, t->len, 255, &n) < 0)
+		return BN_ESYNTAX;
+	*v = (uint8_t)n;
+	return 0;
+}
+
+static int digest_from_text(const struct ztoken *t, uint8_t *v)
+{
+	uint32_t n;
+
+	LOOKUP(digests, t, v);
+	if (text_u32(t->s, t->len, 255, &n) < 0)
+		return BN_ESYNTAX;
+	*v = (uint8_t)n;
+	return 0;
+}
+
+static int certtype_from_text(const struct ztoken *t, uint16_t *v)
+{
+	uint32_t n;
+
+	LOOKUP(certtypes, t, v);
+	if (text_u32(t->s, t->len, 65535, &n) < 0)
+		return BN_ESYNTAX;
+	*v = (uint16_t)n;
+	return 0;
+}
+
+static int cstr(const struct ztoken *t, char *buf, size_t cap)
+{
+	if (t->len >= cap)
+		return BN_ESYNTAX;
+	memcpy(buf, t->s, t->len);
+	buf[t->len] = '\0';
+	return 0;
+}
+
+static int days_in_month(unsigned y, unsigned m)
+{
+	static const unsigned char dm[] = { 31, 28, 31, 30, 31, 30, 31, 31,
+					    30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return dm[m - 1] + (m == 2 && leap);
+}
+
+/* YYYYMMDDHHMMSS (UTC) to seconds since the epoch, kept modulo 2^32 as
+ * RFC 4034 section 3.1.5 serial arithmetic wants. */
+static int time_from_text(const char *s, size_t len, uint32_t *v)
+{
+	unsigned f[6], w[6] = { 4, 2, 2, 2, 2, 2 };
+	int64_t days = 0;
+
+	if (len <= 10)
+		return text_u32(s, len, 0xffffffffu, v);
+	if (len != 14)
+		return BN_ESYNTAX;
+	for (int k = 0, p = 0; k < 6; p += (int)w[k], k++) {
+		uint32_t x;
+
+		if (text_u32(s + p, w[k], 9999, &x) < 0)
+			return BN_ESYNTAX;
+		f[k] = x;
+	}
+	if (f[0] < 1970 || f[1] < 1 || f[1] > 12 || f[2] < 1 ||
+	    f[2] > (unsigned)days_in_month(f[0], f[1]) || f[3] > 23 ||
+	    f[4] > 59 || f[5] > 60)
+		return BN_ERANGE;
+	for (unsigned y = 1970; y < f[0]; y++)
+		days += 365 + ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0);
+	for (unsigned m = 1; m < f[1]; m++)
+		days += days_in_month(f[0], m);
+	days += f[2] - 1;
+	*v = (uint32_t)(days * 86400 + f[3] * 3600 + f[4] * 60 + f[5]);
+	return 0;
+}
+
+static int hexdig(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* EUI-48/64: groups of two hex digits joined by '-'. */
+static int eui_from_text(const struct ztoken *t, uint8_t *out, size_t n)
+{
+	if (t->len != n * 3 - 1)
+		return BN_ESYNTAX;
+	for (size_t k = 0; k < n; k++) {
+		int hi = hexdig(t->s[3 * k]), lo = hexdig(t->s[3 * k + 1]);
+
+		if (hi < 0 || lo < 0 || (k + 1 < n && t->s[3 * k + 2] != '-'))
+			return BN_ESYNTAX;
+		out[k] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* ILNP 64-bit locator/identifier: four 16-bit hex groups (RFC 6742). */
+static int ilnp64_from_text(const struct ztoken *t, uint8_t out[8])
+{
+	size_t p = 0;
+
+	for (int g = 0; g < 4; g++) {
+		unsigned v = 0, nd = 0;
+
+		for (; p < t->len && t->s[p] != ':'; p++, nd++) {
+			int d = hexdig(t->s[p]);
+
+			if (d < 0 || nd >= 4)
+				return BN_ESYNTAX;
+			v = v << 4 | (unsigned)d;
+		}
+		if (nd == 0 || (g < 3 && (p >= t->len || t->s[p] != ':')))
+			return BN_ESYNTAX;
+		p++;
+		out[2 * g] = (uint8_t)(v >> 8);
+		out[2 * g + 1] = (uint8_t)v;
+	}
+	return p == t->len + 1 ? 0 : BN_ESYNTAX;
+}
+
+static int parse_string(struct tin *in, size_t max)
+{
+	const struct ztoken *t = next(in);
+	uint8_t buf[256];
+	int n;
+
+	if (!t)
+		return BN_ESYNTAX;
+	n = text_unescape(t->s, t->len, buf, max < sizeof(buf) ? max : sizeof(buf));
+	if (n == BN_ENOSPC)
+		return fail(in, in->i - 1, BN_ERANGE, "character-string too long");
+	if (n < 0)
+		return fail(in, in->i - 1, n, "bad escape");
+	if (put(in, wbuf_u8(&in->w, (uint8_t)n)) < 0)
+		return BN_ENOSPC;
+	return put(in, wbuf_bytes(&in->w, buf, (size_t)n));
+}
+
+/* Octets to the end of RDATA from one token (URI target). */
+static int parse_rest_string(struct tin *in)
+{
+	const struct ztoken *t = next(in);
+	int n;
+
+	if (!t)
+		return BN_ESYNTAX;
+	n = text_unescape(t->s, t->len, in->w.data + in->w.len,
+			  in->w.cap - in->w.len);
+	if (n < 0)
+		return fail(in, in->i - 1, n, n == BN_ENOSPC ? "RDATA too long"
+				: "bad escape");
+	in->w.len += (size_t)n;
+	return 0;
+}
+
+/* Base64 over the remaining tokens; a quantum may straddle tokens as in
+ * BIND, and nothing may follow a padded quantum. */
+static int parse_b64(struct tin *in)
+{
+	char q[4];
+	size_t nq = 0;
+	bool padded = false;
+
+	if (in->i >= in->ntok)
+		return fail(in, in->ntok, BN_ESYNTAX, "unexpected end of input");
+	for (; in->i < in->ntok; in->i++) {
+		const struct ztoken *t = &in->tok[in->i];
+
+		for (size_t k = 0; k < t->len; k++) {
+			int n;
+
+			if (padded)
+				return fail(in, in->i, BN_ESYNTAX, "bad base64 encoding");
+			q[nq++] = t->s[k];
+			if (nq < 4)
+				continue;
+			n = base64_decode(q, 4, in->w.data + in->w.len,
+					  in->w.cap - in->w.len);
+			if (n < 0)
+				return fail(in, in->i, n, n == BN_ENOSPC ?
+					    "RDATA too long" : "bad base64 encoding");
+			in->w.len += (size_t)n;
+			padded = n < 3;
+			nq = 0;
+		}
+	}
+	if (nq)
+		return fail(in, in->i - 1, BN_ESYNTAX, "bad base64 encoding");
+	return 0;
+}
+
+/* Hex over the remaining tokens (at least one), digit pairs may
+ * straddle tokens. */
+static int parse_hex(struct tin *in)
+{
+	int hi = -1;
+
+	if (in->i >= in->ntok)
+		return fail(in, in->ntok, BN_ESYNTAX, "unexpected end of input");
+	for (; in->i < in->ntok; in->i++) {
+		const struct ztoken *t = &in->tok[in->i];
+
+		for (size_t k = 0; k < t->len; k++) {
+			int d = hexdig(t->s[k]);
+
+			if (d < 0)
+				return fail(in, in->i, BN_ESYNTAX, "bad hex encoding");
+			if (hi < 0) {
+				hi = d;
+				continue;
+			}
+			if (wbuf_u8(&in->w, (uint8_t)(hi << 4 | d)) < 0)
+				return fail(in, in->i, BN_ENOSPC, "RDATA too long");
+			hi = -1;
+		}
+	}
+	if (hi >= 0)
+		return fail(in, in->i - 1, BN_ESYNTAX, "bad hex encoding");
+	return 0;
+}
+
+/* u8 length + octets from one token: hex ("-" is empty) or base32hex. */
+static int parse_lenfield(struct tin *in, bool b32)
+{
+	const struct ztoken *t = next(in);
+	uint8_t buf[255];
+	int n;
+
+	if (!t)
+		return BN_ESYNTAX;
+	if (!b32 && t->len == 1 && t->s[0] == '-' && !t->quoted)
+		n = 0;
+	else if (b32)
+		n = base32hex_decode(t->s, t->len, buf, sizeof(buf));
+	else
+		n = hex_decode(t->s, t->len, buf, sizeof(buf));
+	if (n == BN_ENOSPC)
+		return fail(in, in->i - 1, BN_ERANGE, "field longer than 255 octets");
+	if (n < 0 || (b32 && n == 0))
+		return fail(in, in->i - 1, BN_ESYNTAX, b32 ?
+			    "bad base32hex encoding" : "bad hex encoding");
+	if (wbuf_u8(&in->w, (uint8_t)n) < 0)
+		return put(in, BN_ENOSPC);
+	return put(in, wbuf_bytes(&in->w, buf, (size_t)n));
+}
+
+/* NSEC-style type bitmap (RFC 4034 section 4.1.2) from the remaining
+ * tokens: 256 windows of 32 octets on the stack, then the used ones. */
+static int parse_bitmap(struct tin *in)
+{
+	uint8_t bits[256][32];
+	uint8_t wlen[256] = { 0 };
+
+	for (; in->i < in->ntok; in->i++) {
+		const struct ztoken *t = &in->tok[in->i];
+		uint16_t c;
+		int win, oct;
+
+		if (rrtype_from_text(t->s, t->len, &c) < 0)
+			return fail(in, in->i, BN_EUNKNOWN, "unknown RR type");
+		win = c >> 8;
+		oct = (c & 0xff) >> 3;
+		if (wlen[win] == 0)
+			memset(bits[win], 0, sizeof(bits[win]));
+		bits[win][oct] |= (uint8_t)(0x80 >> (c & 7));
+		if (wlen[win] < oct + 1)
+			wlen[win] = (uint8_t)(oct + 1);
+	}
+	for (int win = 0; win < 256; win++) {
+		if (!wlen[win])
+			continue;
+		if (wbuf_u8(&in->w, (uint8_t)win) < 0 ||
+		    wbuf_u8(&in->w, wlen[win]) < 0 ||
+		    wbuf_bytes(&in->w, bits[win], wlen[win]) < 0)
+			return fail(in, in->i - 1, BN_ENOSPC, "RDATA too long");
+	}
+	return 0;
+}
+
+static int parse_name(struct tin *in)
+{
+	const struct ztoken *t = next(in);
+	uint8_t name[NAME_MAXLEN];
+	int n;
+
+	if (!t)
+		return BN_ESYNTAX;
+	n = name_from_text(name, t->s, t->len, in->origin);
+	if (n < 0)
+		return fail(in, in->i - 1, n, "bad domain name");
+	return put(in, wbuf_bytes(&in->w, name, (size_t)n));
+}
+
+/* Fixed-size numeric and address fields: one token each. */
+static int parse_fixed(struct tin *in, uint8_t kind)
+{
+	const struct ztoken *t = next(in);
+	uint8_t b[16];
+	uint32_t v = 0;
+	uint16_t v16 = 0;
+	char cs[64];
+	size_t n = 0;
+	int ret = BN_ESYNTAX;
+	const char *msg = "bad number";
+
+	if (!t)
+		return BN_ESYNTAX;
+	switch (kind) {
+	case RDF_U8:
+		ret = text_u32(t->s, t->len, 0xff, &v);
+		b[0] = (uint8_t)v;
+		n = 1;
+		break;
+	case RDF_U16:
+		ret = text_u32(t->s, t->len, 0xffff, &v);
+		v16 = (uint16_t)v;
+		n = 2;
+		break;
+	case RDF_U32:
+		ret = text_u32(t->s, t->len, 0xffffffffu, &v);
+		n = 4;
+		break;
+	case RDF_TTL:
+		ret = text_ttl(t->s, t->len, &v);
+		msg = "bad TTL";
+		n = 4;
+		break;
+	case RDF_TIME:
+		ret = time_from_text(t->s, t->len, &v);
+		msg = "bad time";
+		n = 4;
+		break;
+	case RDF_ALG:
+		ret = alg_from_text(t, b);
+		msg = "bad algorithm";
+		n = 1;
+		break;
+	case RDF_DIGEST:
+		ret = digest_from_text(t, b);
+		msg = "bad digest type";
+		n = 1;
+		break;
+	case RDF_CERTTYPE:
+		ret = certtype_from_text(t, &v16);
+		msg = "bad certificate type";
+		n = 2;
+		break;
+	case RDF_TYPE:
+		ret = rrtype_from_text(t->s, t->len, &v16);
+		msg = "unknown RR type";
+		n = 2;
+		break;
+	case RDF_A:
+	case RDF_AAAA:
+		n = kind == RDF_A ? 4 : 16;
+		msg = kind == RDF_A ? "bad IPv4 address" : "bad IPv6 address";
+		if (cstr(t, cs, sizeof(cs)) == 0 &&
+		    inet_pton(kind == RDF_A ? AF_INET : AF_INET6, cs, b) == 1)
+			ret = 0;
+		break;
+	case RDF_EUI48:
+	case RDF_EUI64:
+		n = kind == RDF_EUI48 ? 6 : 8;
+		ret = eui_from_text(t, b, n);
+		msg = "bad EUI address";
+		break;
+	case RDF_ILNP64:
+		ret = ilnp64_from_text(t, b);
+		msg = "bad ILNP64 value";
+		n = 8;
+		break;
+	}
+	if (ret < 0)
+		return fail(in, in->i - 1, ret, msg);
+	if (n == 2 && kind != RDF_U16)
+		v = v16;
+	if (n == 2)
+		v16 = (uint16_t)v;
+	if (kind == RDF_U16 || kind == RDF_CERTTYPE || kind == RDF_TYPE)
+		return put(in, wbuf_u16(&in->w, v16));
+	if (n == 4 && kind != RDF_A)
+		return put(in, wbuf_u32(&in->w, v));
+	return put(in, wbuf_bytes(&in->w, b, n));
+}
+
+static int parse_field(struct tin *in, uint8_t kind)
+{
+	switch (kind) {
+	case RDF_NAME_C:
+	case RDF_NAME_D:
+	case RDF_NAME:
+		return parse_name(in);
+	case RDF_STR:
+		return parse_string(in, 255);
+	case RDF_STR_OPT:
+		return in->i < in->ntok ? parse_string(in, 255) : 0;
+	case RDF_STRS:
+		do {
+			if (parse_string(in, 255) < 0)
+				return BN_ESYNTAX;
+		} while (in->i < in->ntok);
+		return 0;
+	case RDF_STR_REST:
+		return parse_rest_string(in);
+	case RDF_B64:
+		/* A KEY with the NOKEY flags carries no key (RFC 2535 3.1.2). */
+		if (in->type == RR_KEY && in->w.len >= 2 &&
+		    (in->w.data[0] & 0xc0) == 0xc0)
+			return 0;
+		return parse_b64(in);
+	case RDF_HEX:
+		return parse_hex(in);
+	case RDF_HEXLEN:
+		return parse_lenfield(in, false);
+	case RDF_B32LEN:
+		return parse_lenfield(in, true);
+	case RDF_BITMAP:
+		return parse_bitmap(in);
+	default:
+		return parse_fixed(in, kind);
+	}
+}
+
+/* RFC 3597 section 5: "\#" length hex... */
+static int parse_generic(struct tin *in)
+{
+	const struct ztoken *t;
+	uint32_t len;
+
+	in->i = 1;
+	t = next(in);
+	if (!t)
+		return BN_ESYNTAX;
+	if (text_u32(t->s, t->len, RDATA_MAXLEN, &len) < 0)
+		return fail(in, in->i - 1, BN_ESYNTAX, "bad generic RDATA length");
+	if (len == 0 && in->i == in->ntok)
+		return 0;
+	if (parse_hex(in) < 0)
+		return BN_ESYNTAX;
+	if (in->w.len != len)
+		return fail(in, in->ntok - 1, BN_ESYNTAX,
+			    "generic RDATA length does not match its data");
+	return 0;
+}
+
+static bool is_generic(const struct ztoken *tok, size_t ntok)
+{
+	return ntok > 0 && !tok[0].quoted && tok[0].len == 2 &&
+	       tok[0].s[0] == '\\' && tok[0].s[1] == '#';
+}
+
+static int parse_fields(struct tin *in, const struct rrtype_desc *d)
+{
+	const struct rdata_special *sp;
+
+	if (d->fields[0] == RDF_SPECIAL) {
+		sp = rdata_special_find(in->type);
+		if (!sp)
+			return fail(in, 0, BN_EUNKNOWN, "type needs generic RDATA");
+		return sp->from_text(in->tok, in->ntok, in->origin, &in->w,
+				     in->errmsg, in->errtok);
+	}
+	if (d->fields[0] == RDF_END)
+		return fail(in, 0, BN_ESYNTAX, "type needs generic RDATA");
+	for (int f = 0; f < RDF_MAX && d->fields[f] != RDF_END; f++)
+		if (parse_field(in, d->fields[f]) < 0)
+			return BN_ESYNTAX;
+	if (in->i < in->ntok)
+		return fail(in, in->i, BN_ESYNTAX, "extra input text");
+	return 0;
+}
+
+int rdata_from_text(uint16_t type, const struct ztoken *tok, size_t ntok,
+		    const uint8_t *origin, uint8_t *out, size_t cap,
+		    const char **errmsg, size_t *errtok)
+{
+	const struct rrtype_desc *d = rrtype_by_code(type);
+	struct tin in = {
+		.tok = tok, .ntok = ntok, .origin = origin, .type = type,
+		.errmsg = errmsg, .errtok = errtok,
+	};
+	int ret;
+
+	wbuf_init(&in.w, out, cap > RDATA_MAXLEN ? RDATA_MAXLEN : cap);
+	if (is_generic(tok, ntok))
+		ret = parse_generic(&in);
+	else if (!d)
+		ret = fail(&in, 0, BN_EUNKNOWN, "unknown type needs generic RDATA");
+	else
+		ret = parse_fields(&in, d);
+	if (ret < 0)
+		return ret;
+	if (d && rdata_check(type, out, in.w.len) < 0)
+		return fail(&in, ntok ? ntok - 1 : 0, BN_ERDATA,
+			    "RDATA does not match its type");
+	return (int)in.w.len;
+}

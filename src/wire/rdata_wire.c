@@ -1,1 +1,345 @@
-/* placeholder: being written */
+/* Wire-side RDATA operations driven by the type table: layout checks,
+ * decompression from messages, compression on write, canonical order
+ * and name iteration. Stored RDATA is always uncompressed. */
+#include <stdbool.h>
+
+#include "base/error.h"
+#include "wire/rdata.h"
+#include "wire/rdata_special.h"
+#include "wire/rrtype.h"
+
+static bool is_name(uint8_t kind)
+{
+	return kind == RDF_NAME_C || kind == RDF_NAME_D || kind == RDF_NAME;
+}
+
+/* RFC 4034 section 4.1.2 bitmap: ascending windows of 1..32 octets,
+ * the last octet of each non-zero. */
+static int bitmap_check(const uint8_t *p, size_t len)
+{
+	int last = -1;
+
+	for (size_t i = 0; i < len;) {
+		uint8_t win, wl;
+
+		if (len - i < 2)
+			return BN_ERDATA;
+		win = p[i];
+		wl = p[i + 1];
+		if ((int)win <= last || wl < 1 || wl > 32 || len - i - 2 < wl ||
+		    p[i + 1 + wl] == 0)
+			return BN_ERDATA;
+		last = win;
+		i += 2u + wl;
+	}
+	return 0;
+}
+
+static int fixed_size(uint8_t kind)
+{
+	switch (kind) {
+	case RDF_U8: case RDF_ALG: case RDF_DIGEST:
+		return 1;
+	case RDF_U16: case RDF_CERTTYPE: case RDF_TYPE:
+		return 2;
+	case RDF_U32: case RDF_TTL: case RDF_TIME: case RDF_A:
+		return 4;
+	case RDF_AAAA:
+		return 16;
+	case RDF_EUI48:
+		return 6;
+	case RDF_EUI64: case RDF_ILNP64:
+		return 8;
+	}
+	return -1;
+}
+
+/* Size of the field of this kind at p (left octets remain), or an error. */
+static int field_size(uint8_t kind, const uint8_t *p, size_t left)
+{
+	int n = fixed_size(kind);
+	size_t k;
+
+	if (n >= 0)
+		return (size_t)n <= left ? n : BN_ERDATA;
+	switch (kind) {
+	case RDF_NAME_C: case RDF_NAME_D: case RDF_NAME:
+		return name_check(p, left);
+	case RDF_STR: case RDF_HEXLEN: case RDF_B32LEN:
+		if (left < 1 || left - 1 < p[0] ||
+		    (kind == RDF_B32LEN && p[0] == 0))
+			return BN_ERDATA;
+		return 1 + p[0];
+	case RDF_STR_OPT:
+		return left ? field_size(RDF_STR, p, left) : 0;
+	case RDF_STRS:
+		if (!left)
+			return BN_ERDATA;
+		for (k = 0; k < left; k += 1u + p[k])
+			if (left - k - 1 < p[k])
+				return BN_ERDATA;
+		return (int)left;
+	case RDF_BITMAP:
+		return bitmap_check(p, left) < 0 ? BN_ERDATA : (int)left;
+	case RDF_B64: case RDF_HEX: case RDF_STR_REST:
+		return (int)left;
+	}
+	return BN_ERDATA;
+}
+
+/* Digest lengths BIND enforces (DS family by digest type, ZONEMD). */
+static int type_rules(uint16_t type, const uint8_t *rd, size_t rdlen)
+{
+	static const uint8_t ds_len[] = { 0, 20, 32, 32, 48 };
+
+	switch (type) {
+	case RR_DS: case RR_CDS: case RR_TA: case RR_DLV:
+		if (rd[3] >= 1 && rd[3] <= 4 && rdlen - 4 != ds_len[rd[3]])
+			return BN_ERDATA;
+		return rdlen > 4 ? 0 : BN_ERDATA;
+	case RR_ZONEMD:
+		if (rdlen < 6 + 12 || (rd[5] == 1 && rdlen != 6 + 48) ||
+		    (rd[5] == 2 && rdlen != 6 + 64))
+			return BN_ERDATA;
+		return 0;
+	case RR_NSEC:
+		return name_length(rd) < rdlen ? 0 : BN_ERDATA;
+	case RR_SSHFP:
+		return rdlen > 2 ? 0 : BN_ERDATA;
+	case RR_TLSA: case RR_SMIMEA:
+		return rdlen > 3 ? 0 : BN_ERDATA;
+	}
+	return 0;
+}
+
+int rdata_check(uint16_t type, const uint8_t *rd, size_t rdlen)
+{
+	const struct rrtype_desc *d = rrtype_by_code(type);
+	size_t pos = 0;
+
+	if (!d || d->fields[0] == RDF_END)
+		return rdlen <= RDATA_MAXLEN ? 0 : BN_ERDATA;
+	if (d->fields[0] == RDF_SPECIAL) {
+		const struct rdata_special *sp = rdata_special_find(type);
+
+		return sp ? sp->check(rd, rdlen) : 0;
+	}
+	for (int f = 0; f < RDF_MAX && d->fields[f] != RDF_END; f++) {
+		int n = field_size(d->fields[f], rd + pos, rdlen - pos);
+
+		if (n < 0)
+			return BN_ERDATA;
+		pos += (size_t)n;
+	}
+	if (pos != rdlen)
+		return BN_ERDATA;
+	return type_rules(type, rd, rdlen);
+}
+
+/* Copies one name from the message: decompressing where the type allows
+ * it, refusing pointers where it does not. */
+static int unpack_name(uint8_t kind, const uint8_t *msg, size_t *pos,
+		       size_t end, struct wbuf *w)
+{
+	uint8_t name[NAME_MAXLEN];
+	int n;
+
+	if (kind == RDF_NAME) {
+		n = name_check(msg + *pos, end - *pos);
+		if (n < 0)
+			return n;
+		*pos += (size_t)n;
+		return wbuf_bytes(w, msg + *pos - n, (size_t)n);
+	}
+	/* Ending the message at the RDATA's end keeps the name inside it;
+	 * pointers only go backwards, so earlier names stay reachable. */
+	n = name_unpack(msg, end, pos, name);
+	if (n < 0)
+		return n;
+	return wbuf_bytes(w, name, (size_t)n);
+}
+
+int rdata_unpack(uint16_t type, const uint8_t *msg, size_t msglen,
+		 size_t pos, size_t rdlen, uint8_t *out, size_t cap)
+{
+	const struct rrtype_desc *d = rrtype_by_code(type);
+	size_t end = pos + rdlen;
+	struct wbuf w;
+	int ret;
+
+	if (pos > msglen || rdlen > msglen - pos)
+		return BN_ERDLEN;
+	wbuf_init(&w, out, cap);
+	if (!d || d->fields[0] == RDF_END || d->fields[0] == RDF_SPECIAL) {
+		ret = wbuf_bytes(&w, msg + pos, rdlen);
+		goto check;
+	}
+	for (int f = 0; f < RDF_MAX && d->fields[f] != RDF_END; f++) {
+		uint8_t kind = d->fields[f];
+		int n;
+
+		if (is_name(kind)) {
+			ret = unpack_name(kind, msg, &pos, end, &w);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
+		n = field_size(kind, msg + pos, end - pos);
+		if (n < 0)
+			return BN_ERDATA;
+		ret = wbuf_bytes(&w, msg + pos, (size_t)n);
+		if (ret < 0)
+			return ret;
+		pos += (size_t)n;
+	}
+	ret = pos == end ? 0 : BN_ERDATA;
+check:
+	if (ret < 0)
+		return ret;
+	if (w.len > RDATA_MAXLEN || rdata_check(type, out, w.len) < 0)
+		return BN_ERDATA;
+	return (int)w.len;
+}
+
+/* Walks the fields of checked stored RDATA, calling fn for each field
+ * with its offset and size. Returns false for layouts without fields. */
+typedef void (*field_fn)(void *ctx, int field, uint8_t kind, size_t off,
+			 size_t len);
+
+static bool walk(uint16_t type, const uint8_t *rd, size_t rdlen,
+		 field_fn fn, void *ctx)
+{
+	const struct rrtype_desc *d = rrtype_by_code(type);
+	size_t pos = 0;
+
+	if (!d || d->fields[0] == RDF_END || d->fields[0] == RDF_SPECIAL)
+		return false;
+	if (rdata_check(type, rd, rdlen) < 0)
+		return false;
+	for (int f = 0; f < RDF_MAX && d->fields[f] != RDF_END; f++) {
+		int n = field_size(d->fields[f], rd + pos, rdlen - pos);
+
+		fn(ctx, f, d->fields[f], pos, (size_t)n);
+		pos += (size_t)n;
+	}
+	return true;
+}
+
+struct pack_ctx {
+	const uint8_t *rd;
+	struct wbuf *w;
+	struct compr *c;
+	int ret;
+};
+
+static void pack_field(void *ctx, int field, uint8_t kind, size_t off,
+		       size_t len)
+{
+	struct pack_ctx *p = ctx;
+
+	(void)field;
+	if (p->ret < 0)
+		return;
+	if (is_name(kind))
+		p->ret = name_pack(p->w, p->rd + off,
+				   kind == RDF_NAME_C ? p->c : NULL);
+	else
+		p->ret = wbuf_bytes(p->w, p->rd + off, len);
+}
+
+int rdata_pack(uint16_t type, const uint8_t *rd, size_t rdlen,
+	       struct wbuf *w, struct compr *c)
+{
+	struct pack_ctx p = { .rd = rd, .w = w, .c = c, .ret = 0 };
+	size_t len0 = w->len;
+	uint16_t count0 = c ? c->count : 0;
+
+	if (!walk(type, rd, rdlen, pack_field, &p))
+		return wbuf_bytes(w, rd, rdlen);
+	if (p.ret < 0) {
+		/* Forget names remembered past the rolled-back end. */
+		w->len = len0;
+		if (c)
+			c->count = count0;
+		return BN_ENOSPC;
+	}
+	return 0;
+}
+
+struct names_ctx {
+	const uint8_t *rd;
+	rdata_name_fn fn;
+	void *ctx;
+	size_t off[RDF_MAX], len[RDF_MAX];
+	int n;
+};
+
+static void name_field(void *ctx, int field, uint8_t kind, size_t off,
+		       size_t len)
+{
+	struct names_ctx *nc = ctx;
+
+	if (!is_name(kind))
+		return;
+	if (nc->fn)
+		nc->fn(nc->ctx, field, nc->rd + off);
+	nc->off[nc->n] = off;
+	nc->len[nc->n++] = len;
+}
+
+void rdata_foreach_name(uint16_t type, const uint8_t *rd, size_t rdlen,
+			rdata_name_fn fn, void *ctx)
+{
+	struct names_ctx nc = { .rd = rd, .fn = fn, .ctx = ctx };
+
+	walk(type, rd, rdlen, name_field, &nc);
+}
+
+/* RFC 4034 section 6.2 as amended by RFC 6840 section 5.1 (NSEC out). */
+static bool lowercased(uint16_t type)
+{
+	switch (type) {
+	case RR_NS: case RR_MD: case RR_MF: case RR_CNAME: case RR_SOA:
+	case RR_MB: case RR_MG: case RR_MR: case RR_PTR: case RR_MINFO:
+	case RR_MX: case RR_RP: case RR_AFSDB: case RR_RT: case RR_SIG:
+	case RR_PX: case RR_NXT: case RR_NAPTR: case RR_KX: case RR_SRV:
+	case RR_DNAME: case RR_A6: case RR_RRSIG:
+		return true;
+	}
+	return false;
+}
+
+static bool in_names(const struct names_ctx *nc, size_t i)
+{
+	for (int k = 0; k < nc->n; k++)
+		if (i >= nc->off[k] && i < nc->off[k] + nc->len[k])
+			return true;
+	return false;
+}
+
+static uint8_t lower(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+/* Length octets are < 64, so lowercasing a whole name region only ever
+ * touches label text. */
+int rdata_compare(uint16_t type, const uint8_t *a, size_t alen,
+		  const uint8_t *b, size_t blen)
+{
+	struct names_ctx na = { .rd = a }, nb = { .rd = b };
+	size_t n = alen < blen ? alen : blen;
+
+	if (lowercased(type)) {
+		walk(type, a, alen, name_field, &na);
+		walk(type, b, blen, name_field, &nb);
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ca = in_names(&na, i) ? lower(a[i]) : a[i];
+		uint8_t cb = in_names(&nb, i) ? lower(b[i]) : b[i];
+
+		if (ca != cb)
+			return ca < cb ? -1 : 1;
+	}
+	return alen < blen ? -1 : alen > blen ? 1 : 0;
+}
