@@ -488,8 +488,10 @@ static int parse_field(struct tin *in, uint8_t kind)
 		return in->i < in->ntok ? parse_string(in, 255) : 0;
 	case RDF_STRS:
 		do {
-			if (parse_string(in, 255) < 0)
-				return BN_ESYNTAX;
+			int ret = parse_string(in, 255);
+
+			if (ret < 0)
+				return ret;
 		} while (in->i < in->ntok);
 		return 0;
 	case RDF_STR_REST:
@@ -518,6 +520,7 @@ static int parse_generic(struct tin *in)
 {
 	const struct ztoken *t;
 	uint32_t len;
+	int ret;
 
 	in->i = 1;
 	t = next(in);
@@ -527,8 +530,9 @@ static int parse_generic(struct tin *in)
 		return fail(in, in->i - 1, BN_ESYNTAX, "bad generic RDATA length");
 	if (len == 0 && in->i == in->ntok)
 		return 0;
-	if (parse_hex(in) < 0)
-		return BN_ESYNTAX;
+	ret = parse_hex(in);
+	if (ret < 0)
+		return ret;
 	if (in->w.len != len)
 		return fail(in, in->ntok - 1, BN_ESYNTAX,
 			    "generic RDATA length does not match its data");
@@ -554,9 +558,12 @@ static int parse_fields(struct tin *in, const struct rrtype_desc *d)
 	}
 	if (d->fields[0] == RDF_END)
 		return fail(in, 0, BN_ESYNTAX, "type needs generic RDATA");
-	for (int f = 0; f < RDF_MAX && d->fields[f] != RDF_END; f++)
-		if (parse_field(in, d->fields[f]) < 0)
-			return BN_ESYNTAX;
+	for (int f = 0; f < RDF_MAX && d->fields[f] != RDF_END; f++) {
+		int ret = parse_field(in, d->fields[f]);
+
+		if (ret < 0)
+			return ret;
+	}
 	if (in->i < in->ntok)
 		return fail(in, in->i, BN_ESYNTAX, "extra input text");
 	return 0;
@@ -583,7 +590,7 @@ int rdata_from_text(uint16_t type, const struct ztoken *tok, size_t ntok,
 	if (ret < 0)
 		return ret;
 	if (d && rdata_check(type, out, in.w.len) < 0)
-		return fail(&in, ntok ? ntok - 1 : 0, BN_ERDATA,
+		return fail(&in, ntok, BN_ERDATA,
 			    "RDATA does not match its type");
 	return (int)in.w.len;
 }

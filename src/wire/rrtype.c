@@ -1,7 +1,8 @@
 /* The RR type table (RDATA layout per type) and the type and class
  * mnemonics. The table is indexed by code so lookups are O(1); names in
  * RDATA are RDF_NAME_C for RFC 1035 types, RDF_NAME_D for the other types
- * RFC 3597 section 4 lists, RDF_NAME for everything newer. */
+ * RFC 3597 section 4 lists, RDF_NAME for everything newer. "obsolete"
+ * marks the types BIND refuses to load from zone files (MD, MF). */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -24,29 +25,29 @@ static const struct rrtype_desc low[LOW_MAX] = {
 	T(RR_CNAME, "CNAME", RDF_NAME_C),
 	T(RR_SOA, "SOA", RDF_NAME_C, RDF_NAME_C, RDF_U32, RDF_TTL, RDF_TTL,
 	  RDF_TTL, RDF_TTL),
-	OBS(RR_MB, "MB", RDF_NAME_C),
-	OBS(RR_MG, "MG", RDF_NAME_C),
-	OBS(RR_MR, "MR", RDF_NAME_C),
+	T(RR_MB, "MB", RDF_NAME_C),
+	T(RR_MG, "MG", RDF_NAME_C),
+	T(RR_MR, "MR", RDF_NAME_C),
 	/* NULL: any octets, written and printed only in generic form. */
-	OBS(RR_NULL, "NULL", RDF_END),
+	T(RR_NULL, "NULL", RDF_END),
 	T(RR_WKS, "WKS", RDF_SPECIAL),
 	T(RR_PTR, "PTR", RDF_NAME_C),
 	T(RR_HINFO, "HINFO", RDF_STR, RDF_STR),
-	OBS(RR_MINFO, "MINFO", RDF_NAME_C, RDF_NAME_C),
+	T(RR_MINFO, "MINFO", RDF_NAME_C, RDF_NAME_C),
 	T(RR_MX, "MX", RDF_U16, RDF_NAME_C),
 	T(RR_TXT, "TXT", RDF_STRS),
 	T(RR_RP, "RP", RDF_NAME_D, RDF_NAME_D),
 	T(RR_AFSDB, "AFSDB", RDF_U16, RDF_NAME_D),
-	OBS(RR_X25, "X25", RDF_STR),
-	OBS(RR_ISDN, "ISDN", RDF_STR, RDF_STR_OPT),
-	OBS(RR_RT, "RT", RDF_U16, RDF_NAME_D),
+	T(RR_X25, "X25", RDF_STR),
+	T(RR_ISDN, "ISDN", RDF_STR, RDF_STR_OPT),
+	T(RR_RT, "RT", RDF_U16, RDF_NAME_D),
 	T(RR_NSAP, "NSAP", RDF_SPECIAL),
-	OBS(RR_NSAP_PTR, "NSAP-PTR", RDF_NAME),
+	T(RR_NSAP_PTR, "NSAP-PTR", RDF_NAME),
 	T(RR_SIG, "SIG", RDF_TYPE, RDF_ALG, RDF_U8, RDF_U32, RDF_TIME,
 	  RDF_TIME, RDF_U16, RDF_NAME_D, RDF_B64),
 	T(RR_KEY, "KEY", RDF_U16, RDF_U8, RDF_ALG, RDF_B64),
-	OBS(RR_PX, "PX", RDF_U16, RDF_NAME_D, RDF_NAME_D),
-	OBS(RR_GPOS, "GPOS", RDF_STR, RDF_STR, RDF_STR),
+	T(RR_PX, "PX", RDF_U16, RDF_NAME_D, RDF_NAME_D),
+	T(RR_GPOS, "GPOS", RDF_STR, RDF_STR, RDF_STR),
 	T(RR_AAAA, "AAAA", RDF_AAAA),
 	T(RR_LOC, "LOC", RDF_SPECIAL),
 	T(RR_SRV, "SRV", RDF_U16, RDF_U16, RDF_U16, RDF_NAME_D),
@@ -70,9 +71,9 @@ static const struct rrtype_desc low[LOW_MAX] = {
 	T(RR_TLSA, "TLSA", RDF_U8, RDF_U8, RDF_U8, RDF_HEX),
 	T(RR_SMIMEA, "SMIMEA", RDF_U8, RDF_U8, RDF_U8, RDF_HEX),
 	T(RR_HIP, "HIP", RDF_SPECIAL),
-	OBS(RR_NINFO, "NINFO", RDF_STRS),
-	OBS(RR_RKEY, "RKEY", RDF_U16, RDF_U8, RDF_ALG, RDF_B64),
-	OBS(RR_TALINK, "TALINK", RDF_NAME, RDF_NAME),
+	T(RR_NINFO, "NINFO", RDF_STRS),
+	T(RR_RKEY, "RKEY", RDF_U16, RDF_U8, RDF_ALG, RDF_B64),
+	T(RR_TALINK, "TALINK", RDF_NAME, RDF_NAME),
 	T(RR_CDS, "CDS", RDF_U16, RDF_ALG, RDF_DIGEST, RDF_HEX),
 	T(RR_CDNSKEY, "CDNSKEY", RDF_U16, RDF_U8, RDF_ALG, RDF_B64),
 	T(RR_OPENPGPKEY, "OPENPGPKEY", RDF_B64),
@@ -95,8 +96,10 @@ static const struct rrtype_desc low[LOW_MAX] = {
 };
 
 static const struct rrtype_desc high[] = {
-	T(0, "TA", RDF_U16, RDF_ALG, RDF_DIGEST, RDF_HEX),
-	T(1, "DLV", RDF_U16, RDF_ALG, RDF_DIGEST, RDF_HEX),
+	{ .code = RR_TA, .name = "TA",
+	  .fields = { RDF_U16, RDF_ALG, RDF_DIGEST, RDF_HEX } },
+	{ .code = RR_DLV, .name = "DLV",
+	  .fields = { RDF_U16, RDF_ALG, RDF_DIGEST, RDF_HEX } },
 };
 
 /* Mnemonics of types that have no RDATA layout here (meta types and
