@@ -145,10 +145,12 @@ int name_to_text(char *dst, size_t cap, const uint8_t *name)
 
 		for (uint8_t k = 0; k < l; k++, p++) {
 			uint8_t ch = *p;
+			bool plain = ch > 0x20 && ch < 0x7f;
+			size_t need = plain ? 1 + needs_backslash(ch) : 4;
 
-			if (cap - n < 6)        /* worst case \DDD plus dot and NUL */
+			if (cap - n < need + 2)         /* room for dot and NUL */
 				return BN_ENOSPC;
-			if (ch > 0x20 && ch < 0x7f) {
+			if (plain) {
 				if (needs_backslash(ch))
 					dst[n++] = '\\';
 				dst[n++] = (char)ch;

@@ -114,6 +114,13 @@ static void test_to_text(void)
 		       "octet %d", v);
 	}
 	from(w, "abc.def.", NULL);
+	CHECK(name_to_text(t, 8, w) == BN_ENOSPC);
+	CHECK(name_to_text(t, 9, w) == 8 && strcmp(t, "abc.def.") == 0);
+	from(w, "\\..", NULL);
+	CHECK(name_to_text(t, 3, w) == BN_ENOSPC);
+	CHECK(name_to_text(t, 4, w) == 3);
+	from(w, "\\007.", NULL);
+	CHECK(name_to_text(t, 6, w) == 5);
 	CHECK(name_to_text(t, 5, w) == BN_ENOSPC);
 	CHECK(name_to_text(t, 1, (const uint8_t *)"") == BN_ENOSPC);
 	CHECK(name_to_text(t, 2, (const uint8_t *)"") == 1);
