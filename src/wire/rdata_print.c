@@ -188,6 +188,12 @@ static void out_fixed(struct tout *o, uint16_t type, uint8_t kind,
 		else
 			out_printf(o, "%u", p[0]);
 		break;
+	case RDF_SCHEME:
+		if (p[0] == 1)
+			out_printf(o, "NOTIFY");
+		else
+			out_printf(o, "%u", p[0]);
+		break;
 	case RDF_U16:
 		out_printf(o, "%u", wire_get_u16(p));
 		break;
@@ -260,7 +266,7 @@ static size_t out_field(struct tout *o, uint16_t type, uint8_t kind,
 	}
 	out_fixed(o, type, kind, p);
 	switch (kind) {
-	case RDF_U8: case RDF_ALG: case RDF_DIGEST:
+	case RDF_U8: case RDF_ALG: case RDF_DIGEST: case RDF_SCHEME:
 		return 1;
 	case RDF_U16: case RDF_CERTTYPE: case RDF_TYPE:
 		return 2;

@@ -59,6 +59,8 @@ static const struct {
 }, digests[] = {
 	{ "SHA-1", 1 }, { "SHA1", 1 }, { "SHA-256", 2 }, { "SHA256", 2 },
 	{ "GOST", 3 }, { "SHA-384", 4 }, { "SHA384", 4 },
+}, schemes[] = {
+	{ "NOTIFY", 1 },
 };
 
 static const struct {
@@ -86,6 +88,17 @@ static int alg_from_text(const struct ztoken *t, uint8_t *v)
 	uint32_t n;
 
 	LOOKUP(algs, t, v);
+	if (text_u32(t->s, t->len, 255, &n) < 0)
+		return BN_ESYNTAX;
+	*v = (uint8_t)n;
+	return 0;
+}
+
+static int scheme_from_text(const struct ztoken *t, uint8_t *v)
+{
+	uint32_t n;
+
+	LOOKUP(schemes, t, v);
 	if (text_u32(t->s, t->len, 255, &n) < 0)
 		return BN_ESYNTAX;
 	*v = (uint8_t)n;
@@ -430,6 +443,11 @@ static int parse_fixed(struct tin *in, uint8_t kind)
 	case RDF_DIGEST:
 		ret = digest_from_text(t, b);
 		msg = "bad digest type";
+		n = 1;
+		break;
+	case RDF_SCHEME:
+		ret = scheme_from_text(t, b);
+		msg = "bad scheme";
 		n = 1;
 		break;
 	case RDF_CERTTYPE:

@@ -38,7 +38,7 @@ static int bitmap_check(const uint8_t *p, size_t len)
 static int fixed_size(uint8_t kind)
 {
 	switch (kind) {
-	case RDF_U8: case RDF_ALG: case RDF_DIGEST:
+	case RDF_U8: case RDF_ALG: case RDF_DIGEST: case RDF_SCHEME:
 		return 1;
 	case RDF_U16: case RDF_CERTTYPE: case RDF_TYPE:
 		return 2;
@@ -87,12 +87,63 @@ static int field_size(uint8_t kind, const uint8_t *p, size_t left)
 	return BN_ERDATA;
 }
 
-/* Digest lengths BIND enforces (DS family by digest type, ZONEMD). */
+/* The NAPTR regexp field the way BIND checks it: empty, or
+ * delim ere delim replacement delim flags, flags only "i", back
+ * references no higher than the groups of the ere. */
+static int naptr_regexp_check(const uint8_t *p, size_t len)
+{
+	unsigned groups = 0, part = 0;
+	uint8_t delim;
+
+	if (len == 0)
+		return 0;
+	delim = p[0];
+	if ((delim >= '0' && delim <= '9') || delim == '\\' || delim == '\n')
+		return BN_ERDATA;
+	for (size_t i = 1; i < len; i++) {
+		uint8_t c = p[i];
+
+		if (c == 0 || (part == 2 && c != 'i' && c != delim))
+			return BN_ERDATA;
+		if (c == delim) {
+			if (++part > 2)
+				return BN_ERDATA;
+			continue;
+		}
+		if (part == 0 && c == '(')
+			groups++;
+		if (c != '\\')
+			continue;
+		if (++i >= len)
+			return BN_ERDATA;
+		if (part == 1 && p[i] >= '0' && p[i] <= '9' &&
+		    (p[i] == '0' || (unsigned)(p[i] - '0') > groups))
+			return BN_ERDATA;
+	}
+	return part == 2 ? 0 : BN_ERDATA;
+}
+
+static int naptr_rules(const uint8_t *rd, size_t rdlen)
+{
+	size_t pos = 4 + 1 + rd[4];
+
+	pos += 1u + rd[pos];
+	if (pos >= rdlen)
+		return BN_ERDATA;
+	return naptr_regexp_check(rd + pos + 1, rd[pos]);
+}
+
+/* Lengths BIND enforces (DS family by digest type, ZONEMD, NSEC3 with
+ * SHA-1 hashes) and the NAPTR regexp. */
 static int type_rules(uint16_t type, const uint8_t *rd, size_t rdlen)
 {
 	static const uint8_t ds_len[] = { 0, 20, 32, 32, 48 };
 
 	switch (type) {
+	case RR_NSEC3:
+		return rd[0] != 1 || rd[5 + rd[4]] == 20 ? 0 : BN_ERDATA;
+	case RR_NAPTR:
+		return naptr_rules(rd, rdlen);
 	case RR_DS: case RR_CDS: case RR_TA: case RR_DLV:
 		if (rd[3] >= 1 && rd[3] <= 4 && rdlen - 4 != ds_len[rd[3]])
 			return BN_ERDATA;

@@ -15,7 +15,7 @@
 #define OBS(c, n, ...) [c] = { .code = (c), .name = (n), .obsolete = true, \
 			       .fields = { __VA_ARGS__ } }
 
-#define LOW_MAX 262
+#define LOW_MAX 263
 
 static const struct rrtype_desc low[LOW_MAX] = {
 	T(RR_A, "A", RDF_A),
@@ -81,6 +81,9 @@ static const struct rrtype_desc low[LOW_MAX] = {
 	T(RR_ZONEMD, "ZONEMD", RDF_U32, RDF_U8, RDF_U8, RDF_HEX),
 	T(RR_SVCB, "SVCB", RDF_SPECIAL),
 	T(RR_HTTPS, "HTTPS", RDF_SPECIAL),
+	T(RR_DSYNC, "DSYNC", RDF_TYPE, RDF_SCHEME, RDF_U16, RDF_NAME),
+	T(RR_HHIT, "HHIT", RDF_B64),
+	T(RR_BRID, "BRID", RDF_B64),
 	T(RR_SPF, "SPF", RDF_STRS),
 	T(RR_NID, "NID", RDF_U16, RDF_ILNP64),
 	T(RR_L32, "L32", RDF_U16, RDF_A),
@@ -93,6 +96,7 @@ static const struct rrtype_desc low[LOW_MAX] = {
 	T(RR_AVC, "AVC", RDF_STRS),
 	T(RR_AMTRELAY, "AMTRELAY", RDF_SPECIAL),
 	T(RR_RESINFO, "RESINFO", RDF_STRS),
+	T(RR_WALLET, "WALLET", RDF_STRS),
 };
 
 static const struct rrtype_desc high[] = {

@@ -30,6 +30,7 @@ enum {
 	RR_AXFR = 252, RR_MAILB = 253, RR_MAILA = 254, RR_ANY = 255,
 	RR_URI = 256, RR_CAA = 257, RR_AVC = 258, RR_DOA = 259,
 	RR_AMTRELAY = 260, RR_RESINFO = 261, RR_TA = 32768, RR_DLV = 32769,
+	RR_DSYNC = 66, RR_HHIT = 67, RR_BRID = 68, RR_WALLET = 262,
 };
 
 enum {
@@ -71,6 +72,7 @@ enum rdf_kind {
 	/* Appended later; values above stay stable. */
 	RDF_DIGEST,     /* u8 DS digest type, mnemonic allowed in text */
 	RDF_STR_OPT,    /* optional last character-string (ISDN subaddress) */
+	RDF_SCHEME,     /* u8 DSYNC scheme, mnemonic (NOTIFY) in text */
 };
 
 #define RDF_MAX 10
