@@ -16,6 +16,10 @@
 /* Longest sort key: every owner octet escaped to two, one end mark a label. */
 #define ZONE_KEY_MAX (2 * NAME_MAXLEN + NAME_MAXLABELS)
 
+/* BIND refuses a zone with an RRset whose RDATA plus 2 octets each
+ * exceeds DNS_RDATA_MAXLENGTH: it would not fit in a message. */
+#define ZONE_RRSET_MAX 65512
+
 /* Diagnostic levels: a warning, an error (exit 1 of banchi-check zone),
  * an error that also makes the server refuse the zone. */
 enum zone_level {
@@ -31,7 +35,7 @@ struct zone_rr {
 	const uint8_t *owner;           /* wire name, case as written */
 	const uint8_t *key;             /* canonical sort key of owner */
 	const uint8_t *rdata;           /* stored (uncompressed) RDATA */
-	uint32_t ttl;                   /* as written; the set's TTL rules */
+	uint32_t ttl;                   /* after the per-run rule; the set's rules */
 	uint32_t line;
 	uint32_t seq;                   /* file order */
 	uint16_t keylen;
@@ -41,10 +45,11 @@ struct zone_rr {
 	uint16_t file;                  /* index into zone.files */
 };
 
-/* RRs of one owner, type and class; rrs[first .. first+count). */
+/* RRs of one owner, type and class; rrs[first .. first+count). As in
+ * BIND, RRSIG and SIG make one set per type covered. */
 struct zone_rrset {
 	const uint8_t *owner;           /* owner as its first RR wrote it */
-	uint32_t ttl;                   /* TTL of its first RR in file order */
+	uint32_t ttl;                   /* as BIND sets it, see zone_finish */
 	uint32_t first, count;
 	uint16_t type;
 	uint16_t rclass;
@@ -73,9 +78,14 @@ struct zone {
 	size_t dropped;                 /* duplicates and out-of-zone RRs */
 	zone_diag_fn diag;              /* may be NULL */
 	void *diag_ctx;
+	size_t refused;                 /* RRs the server would not load */
 	const uint8_t *last_owner;      /* for sharing owner copies */
 	const uint8_t *last_key;
 	uint16_t last_keylen;
+	/* BIND loads a run of lines with one owner as one batch: inside
+	 * it the first TTL of each type wins; batches merge to the lowest. */
+	uint16_t run_n;
+	struct { uint16_t type, rclass, covers; uint32_t ttl; } run[32];
 };
 
 /* origin is copied; rclass 0 means IN. */
@@ -88,8 +98,9 @@ void zone_clear(struct zone *z);
 int zone_add(struct zone *z, const struct zrr *rr);
 
 /* Sorts, drops duplicate RRs (the last copy's RDATA stays, as in BIND),
- * builds RRsets and nodes, warns about TTLs differing inside an RRset
- * (the first TTL in file order wins). Returns 0 or BN_ENOMEM. */
+ * builds RRsets and nodes. TTLs as BIND sets them: inside a run of lines
+ * with one owner the first TTL of a type wins (with a warning), an RRset
+ * spread over several runs gets the lowest. Returns 0 or BN_ENOMEM. */
 int zone_finish(struct zone *z);
 
 /* Canonical sort key of a wire name: labels from the root, lowercased,

@@ -8,6 +8,7 @@
 
 #include "base/error.h"
 #include "wire/rdata.h"
+#include "wire/rrtype.h"
 #include "zone/zone.h"
 
 void zone_init(struct zone *z, const uint8_t *origin, uint16_t rclass)
@@ -102,6 +103,38 @@ static int file_index(struct zone *z, const char *file)
 	return (int)z->nfiles++;
 }
 
+/* Signatures are kept and timed per type covered, as BIND does. */
+static uint16_t covers(const struct zone_rr *r)
+{
+	if ((r->type == RR_RRSIG || r->type == RR_SIG) && r->rdlen >= 2)
+		return wire_get_u16(r->rdata);
+	return 0;
+}
+
+/* The first TTL of a type in the current owner run, recorded on first
+ * sight; later ones are brought in line with a warning as BIND does. */
+static void run_ttl(struct zone *z, struct zone_rr *r)
+{
+	for (uint16_t i = 0; i < z->run_n; i++) {
+		if (z->run[i].type != r->type || z->run[i].rclass != r->rclass
+		    || z->run[i].covers != covers(r))
+			continue;
+		if (z->run[i].ttl != r->ttl) {
+			zone_report(z, r, ZONE_WARN,
+				    "warning: TTL set to prior TTL (%u)",
+				    z->run[i].ttl);
+			r->ttl = z->run[i].ttl;
+		}
+		return;
+	}
+	if (z->run_n < sizeof(z->run) / sizeof(z->run[0])) {
+		z->run[z->run_n].type = r->type;
+		z->run[z->run_n].rclass = r->rclass;
+		z->run[z->run_n].covers = covers(r);
+		z->run[z->run_n++].ttl = r->ttl;
+	}
+}
+
 static int set_owner(struct zone *z, struct zone_rr *r, const uint8_t *owner)
 {
 	size_t len = name_length(owner);
@@ -113,6 +146,8 @@ static int set_owner(struct zone *z, struct zone_rr *r, const uint8_t *owner)
 		r->keylen = z->last_keylen;
 		return 0;
 	}
+	if (!z->last_owner || !name_equal(z->last_owner, owner))
+		z->run_n = 0;
 	size_t klen = zone_name_key(key, owner);
 	uint8_t *o = arena_memdup(&z->arena, owner, len);
 	uint8_t *k = arena_memdup(&z->arena, key, klen ? klen : 1);
@@ -122,6 +157,18 @@ static int set_owner(struct zone *z, struct zone_rr *r, const uint8_t *owner)
 	z->last_key = r->key = k;
 	z->last_keylen = r->keylen = (uint16_t)klen;
 	return 0;
+}
+
+/* BIND's loader refuses obsolete types the parser lets through. */
+static void check_rr(struct zone *z, const struct zone_rr *r)
+{
+	char tb[16];
+
+	if (r->type == RR_MD || r->type == RR_MF) {
+		zone_report(z, r, ZONE_REFUSE, "type '%s': obsolete",
+			    rrtype_to_text(r->type, tb));
+		z->refused++;
+	}
 }
 
 int zone_add(struct zone *z, const struct zrr *rr)
@@ -161,6 +208,8 @@ int zone_add(struct zone *z, const struct zrr *rr)
 	r->type = rr->type;
 	r->rclass = rr->rclass;
 	r->ttl = rr->ttl;
+	run_ttl(z, r);
+	check_rr(z, r);
 	z->rrs[z->nrr++] = r;
 	return 0;
 }
@@ -206,26 +255,27 @@ static int rr_cmp(const void *pa, const void *pb)
 static bool same_set(const struct zone_rr *a, const struct zone_rr *b)
 {
 	return a->type == b->type && a->rclass == b->rclass &&
-	       owner_cmp(a, b) == 0;
+	       covers(a) == covers(b) && owner_cmp(a, b) == 0;
 }
 
 /* Folds a sorted run of one RRset: duplicates go (BIND keeps the later
  * copy's RDATA, which matters for case in names), the first TTL in
  * file order wins and the others are reported. Returns RRs kept. */
+/* Folds a sorted run of one RRset: duplicates go (BIND keeps the later
+ * copy's RDATA, which matters for case in names), the lowest TTL wins,
+ * the owner is spelt as the first RR wrote it. Returns RRs kept. */
 static size_t fold_set(struct zone *z, struct zone_rr **rr, size_t n,
 		       struct zone_rrset *set)
 {
 	const struct zone_rr *first = rr[0];
+	uint32_t ttl = rr[0]->ttl;
 	size_t i, out = 0;
 
-	for (i = 1; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (rr[i]->seq < first->seq)
 			first = rr[i];
-	for (i = 0; i < n; i++) {
-		if (rr[i]->ttl != first->ttl && rr[i]->seq > first->seq)
-			zone_report(z, rr[i], ZONE_WARN,
-				    "warning: TTL set to prior TTL (%u)",
-				    first->ttl);
+		if (rr[i]->ttl < ttl)
+			ttl = rr[i]->ttl;
 		if (out && rdata_compare(rr[i]->type, rr[out - 1]->rdata,
 					 rr[out - 1]->rdlen, rr[i]->rdata,
 					 rr[i]->rdlen) == 0) {
@@ -235,8 +285,16 @@ static size_t fold_set(struct zone *z, struct zone_rr **rr, size_t n,
 		}
 		rr[out++] = rr[i];
 	}
+	size_t size = 0;
+	for (i = 0; i < out; i++)
+		size += rr[i]->rdlen + 2u;
+	if (size > ZONE_RRSET_MAX) {
+		zone_report(z, first, ZONE_REFUSE,
+			    "RRset too large (ran out of space)");
+		z->refused++;
+	}
 	set->owner = first->owner;
-	set->ttl = first->ttl;
+	set->ttl = ttl;
 	set->type = first->type;
 	set->rclass = first->rclass;
 	set->count = (uint32_t)out;

@@ -302,7 +302,7 @@ static void check_node(struct ctx *c, const struct zone_node *n, bool apex)
 
 int zone_check(const struct zone *z, bool *refuse)
 {
-	struct ctx c = { z, 0, false };
+	struct ctx c = { z, (int)z->refused, z->refused > 0 };
 	const struct zone_node *apex = zone_find(z, z->origin);
 
 	check_apex(&c, apex);

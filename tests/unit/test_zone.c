@@ -109,7 +109,7 @@ static void test_builder(void)
 			   "out.example.org. A 192.0.2.1\n") == 0);
 	CHECK(z.nrr == 8);
 	CHECK(z.dropped == 3);          /* two duplicates, one out of zone */
-	CHECK(d.n[ZONE_WARN] == 3);     /* two TTLs, one out-of-zone */
+	CHECK(d.n[ZONE_WARN] == 2);     /* b 300 in the run of b 200, out-of-zone */
 	const struct zone_rrset *s = find_set(&z, "b", RR_A);
 	CHECK(s && s->count == 2 && s->ttl == 100);
 	/* RRs inside a set in canonical RDATA order. */
@@ -125,6 +125,61 @@ static void test_builder(void)
 	CHECK(z.sets[0].type == RR_NS && z.sets[1].type == RR_SOA);
 	CHECK(z.nodes[1].owner[1] == 'a');
 	CHECK(find_set(&z, "nothere", RR_A) == NULL);
+	zone_clear(&z);
+}
+
+/* BIND's batches: first TTL inside one owner run, lowest across runs;
+ * signatures timed per type covered. */
+static void test_ttl_runs(void)
+{
+	struct zone z;
+	struct diags d;
+
+	CHECK(load(&z, &d, "a 200 A 192.0.2.1\n"
+			   "a 100 A 192.0.2.2\n"
+			   "b A 192.0.2.1\n"
+			   "a 50 A 192.0.2.3\n"
+			   "c 300 RRSIG A 8 2 300 20240201000000 "
+			   "20240101000000 1 example. AAAA\n"
+			   "c 600 RRSIG MX 8 2 600 20240201000000 "
+			   "20240101000000 1 example. AAAA\n") == 0);
+	const struct zone_rrset *s = find_set(&z, "a", RR_A);
+	CHECK(s && s->ttl == 50 && s->count == 3);
+	CHECK(d.n[ZONE_WARN] == 1);
+	CHECK(z.nsets == 2 + 1 + 1 + 1 + 2);
+	bool sig300 = false, sig600 = false;
+	for (size_t i = 0; i < z.nsets; i++) {
+		if (z.sets[i].type != RR_RRSIG)
+			continue;
+		sig300 |= z.sets[i].ttl == 300 && z.sets[i].count == 1;
+		sig600 |= z.sets[i].ttl == 600 && z.sets[i].count == 1;
+	}
+	CHECK(sig300 && sig600);
+	zone_clear(&z);
+}
+
+/* An RRset over 65512 octets (2 per RR included) is refused. */
+static void test_oversize(void)
+{
+	struct zone z;
+	struct diags d = { 0 };
+	bool refuse = false;
+	uint8_t rd[4] = { 10, 0, 0, 0 };
+	struct zrr rr = { .owner = origin, .type = RR_A, .rclass = CLASS_IN,
+			  .ttl = 60, .rdata = rd, .rdlen = 4, .file = "m",
+			  .line = 1 };
+
+	zone_init(&z, origin, 0);
+	z.diag = on_diag;
+	z.diag_ctx = &d;
+	for (int i = 0; i < 10919; i++) {
+		rd[2] = (uint8_t)(i >> 8);
+		rd[3] = (uint8_t)i;
+		zone_add(&z, &rr);
+	}
+	CHECK(zone_finish(&z) == 0);
+	zone_check(&z, &refuse);
+	CHECK(refuse && z.refused == 1);
 	zone_clear(&z);
 }
 
@@ -252,6 +307,8 @@ int main(void)
 	name_from_text(origin, "example.", 8, NULL);
 	test_key_order();
 	test_builder();
+	test_ttl_runs();
+	test_oversize();
 	test_empty();
 	test_checks();
 	test_no_ns_no_soa();
