@@ -19,6 +19,8 @@ static int apl_item(struct sp_in *in, struct wbuf *out)
 	uint8_t addr[16], neg = 0, alen;
 	char buf[64];
 
+	if (t->quoted)
+		return sp_fail(in, at, BN_ESYNTAX, "unexpected quoted string");
 	if (len && s[0] == '!') {
 		neg = 0x80;
 		s++;

@@ -139,10 +139,14 @@ static int loc_from_text(const struct ztoken *tok, size_t ntok,
 	if (alt < 0 || alt > LOC_ALT_MAX)
 		return sp_fail(&in, in.i - 1, BN_ERANGE, "out of range");
 	for (int k = 0; k < 3 && in.i < in.ntok; k++) {
-		ret = loc_num(&in, 2, false, true, &prec[k]);
+		ret = loc_num(&in, 2, true, true, &prec[k]);
 		if (ret < 0)
 			return ret;
-		if (prec[k] > LOC_SIZE_MAX)
+		if (prec[k] < 0)
+			return sp_fail(&in, in.i - 1, BN_ERANGE, "out of range");
+		/* BIND bounds the metres only; centimetres past the
+		 * largest value are truncated away by the encoding. */
+		if (prec[k] / 100 > LOC_SIZE_MAX / 100)
 			return sp_fail(&in, in.i - 1, BN_ERANGE, "out of range");
 	}
 	ret = sp_end(&in);

@@ -254,8 +254,12 @@ static int wks_from_text(const struct ztoken *tok, size_t ntok,
 	if (ret < 0)
 		return sp_fail(&in, 1, ret, ret == BN_ERANGE ? "out of range" :
 			       "unknown protocol");
-	mask = proto == 6 ? WKS_TCP : proto == 17 ? WKS_UDP : 0;
-	while ((t = in.i < in.ntok ? &in.tok[in.i++] : NULL)) {
+	/* Other protocols look the name up for any protocol, as BIND. */
+	mask = proto == 6 ? WKS_TCP : proto == 17 ? WKS_UDP : WKS_TCP | WKS_UDP;
+	while (in.i < in.ntok) {
+		t = sp_next(&in);
+		if (!t)
+			return BN_ESYNTAX;
 		ret = wks_lookup(t, wks_services, NELEM(wks_services), mask,
 				 65535, &port);
 		if (ret < 0)
@@ -374,7 +378,7 @@ static int gateway_from_text(struct sp_in *in, uint8_t type,
 	int af = type == 1 ? AF_INET : AF_INET6;
 
 	if (type == 3)
-		return sp_name(in, out);
+		return sp_name(in, out, false);
 	t = sp_next(in);
 	if (!t)
 		return BN_ESYNTAX;
@@ -600,7 +604,7 @@ static int hip_from_text(const struct ztoken *tok, size_t ntok,
 	out->data[start + 1] = (uint8_t)alg;
 	wbuf_put_u16_at(out, start + 2, (uint16_t)pk);
 	while (in.i < in.ntok) {
-		int ret = sp_name(&in, out);
+		int ret = sp_name(&in, out, false);
 
 		if (ret < 0)
 			return ret;
@@ -686,7 +690,7 @@ static int caa_from_text(const struct ztoken *tok, size_t ntok,
 
 	if (sp_num(&in, 255, &flags) < 0)
 		return BN_ESYNTAX;
-	t = sp_next(&in);
+	t = sp_next_q(&in);
 	if (!t)
 		return BN_ESYNTAX;
 	if (t->quoted || !caa_tag_ok((const uint8_t *)t->s, t->len))
@@ -695,7 +699,7 @@ static int caa_from_text(const struct ztoken *tok, size_t ntok,
 	    wbuf_u8(out, (uint8_t)t->len) < 0 ||
 	    wbuf_bytes(out, t->s, t->len) < 0)
 		return sp_fail(&in, 1, BN_ENOSPC, "RDATA too long");
-	t = sp_next(&in);
+	t = sp_next_q(&in);
 	if (!t)
 		return BN_ESYNTAX;
 	n = text_unescape(t->s, t->len, out->data + out->len,

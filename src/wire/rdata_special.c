@@ -36,13 +36,24 @@ int sp_fail(struct sp_in *in, size_t at, int err, const char *msg)
 	return err;
 }
 
-const struct ztoken *sp_next(struct sp_in *in)
+const struct ztoken *sp_next_q(struct sp_in *in)
 {
 	if (in->i >= in->ntok) {
 		sp_fail(in, in->ntok, BN_ESYNTAX, "unexpected end of input");
 		return NULL;
 	}
 	return &in->tok[in->i++];
+}
+
+const struct ztoken *sp_next(struct sp_in *in)
+{
+	const struct ztoken *t = sp_next_q(in);
+
+	if (t && t->quoted) {
+		sp_fail(in, in->i - 1, BN_ESYNTAX, "unexpected quoted string");
+		return NULL;
+	}
+	return t;
 }
 
 int sp_end(struct sp_in *in)
@@ -67,9 +78,9 @@ int sp_num(struct sp_in *in, uint32_t max, uint32_t *v)
 	return 0;
 }
 
-int sp_name(struct sp_in *in, struct wbuf *out)
+int sp_name(struct sp_in *in, struct wbuf *out, bool quoted)
 {
-	const struct ztoken *t = sp_next(in);
+	const struct ztoken *t = quoted ? sp_next_q(in) : sp_next(in);
 	uint8_t name[NAME_MAXLEN];
 	int ret;
 
@@ -106,6 +117,9 @@ int sp_b64_rest(struct sp_in *in, struct wbuf *out)
 	for (; in->i < in->ntok; in->i++) {
 		const struct ztoken *t = &in->tok[in->i];
 
+		if (t->quoted)
+			return sp_fail(in, in->i, BN_ESYNTAX,
+				       "unexpected quoted string");
 		for (uint32_t k = 0; k < t->len; k++) {
 			q[nq++] = t->s[k];
 			if (nq < 4)

@@ -34,8 +34,11 @@ struct sp_in {
 /* Records msg against token index at (ntok for "missing"), returns err. */
 int sp_fail(struct sp_in *in, size_t at, int err, const char *msg);
 
-/* Next token or NULL (then the "unexpected end of input" error is set). */
+/* Next token or NULL (then the "unexpected end of input" error is set).
+ * sp_next() also refuses a quoted token, as BIND does where it expects a
+ * plain word; sp_next_q() takes either. */
 const struct ztoken *sp_next(struct sp_in *in);
+const struct ztoken *sp_next_q(struct sp_in *in);
 
 /* Fails with "extra input text" if tokens are left. */
 int sp_end(struct sp_in *in);
@@ -43,8 +46,9 @@ int sp_end(struct sp_in *in);
 /* Next token as a decimal number <= max (escapes not allowed). */
 int sp_num(struct sp_in *in, uint32_t max, uint32_t *v);
 
-/* Next token as a domain name, appended uncompressed to out. */
-int sp_name(struct sp_in *in, struct wbuf *out);
+/* Next token as a domain name, appended uncompressed to out; quoted
+ * says whether a quoted token is accepted. */
+int sp_name(struct sp_in *in, struct wbuf *out, bool quoted);
 
 /* Token copied to a NUL-terminated buffer (for inet_pton); BN_ESYNTAX if
  * it does not fit. */

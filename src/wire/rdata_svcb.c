@@ -221,7 +221,7 @@ static int svc_value_from(uint16_t key, const uint8_t *v, size_t len,
 	}
 }
 
-/* RFC 3629 UTF-8, no overlongs or surrogates. */
+/* UTF-8 without overlong forms; surrogates pass, as in BIND. */
 static bool utf8_valid(const uint8_t *p, size_t len)
 {
 	size_t i = 0;
@@ -239,7 +239,7 @@ static bool utf8_valid(const uint8_t *p, size_t len)
 				return false;
 			cp = cp << 6 | (p[i + k] & 0x3fu);
 		}
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp < 0xe000))) ||
+		if ((n == 2 && cp < 0x800) ||
 		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
 			return false;
 		i += n + 1;
@@ -422,6 +422,12 @@ static int svc_sort(uint8_t *p, size_t len)
 	return 0;
 }
 
+static bool raw_value(const char *name, uint16_t key)
+{
+	return strncmp(name, "key", 3) != 0 && key != SVC_ALPN &&
+	       key != SVC_DOHPATH;
+}
+
 /* One SvcParam token: key, key=value, key="value", or key= followed by
  * a quoted token (how the zone parser may cut key="a b"). */
 static int svc_param(struct sp_in *in, struct wbuf *out, uint8_t *val,
@@ -450,7 +456,14 @@ static int svc_param(struct sp_in *in, struct wbuf *out, uint8_t *val,
 	if (ret < 0)
 		return sp_fail(in, at, ret, ret == BN_ERANGE ?
 			       "SvcParamKey out of range" : "bad SvcParamKey");
-	n = text_unescape(vs, vlen, val, valcap);
+	/* Like BIND, only text-like values (alpn, dohpath, keyNNNNN) take
+	 * escapes; the others are read as written. */
+	if (raw_value(t->s, key) && vlen <= valcap) {
+		memcpy(val, vs, vlen);
+		n = (int)vlen;
+	} else {
+		n = text_unescape(vs, vlen, val, valcap);
+	}
 	if (n < 0)
 		return sp_fail(in, at, BN_ESYNTAX, "bad escape");
 	if (wbuf_u16(out, key) < 0 || wbuf_u16(out, 0) < 0)
@@ -486,7 +499,7 @@ static int svcb_from_text(const struct ztoken *tok, size_t ntok,
 		return ret;
 	if (wbuf_u16(out, (uint16_t)prio) < 0)
 		return sp_fail(&in, 0, BN_ENOSPC, "RDATA too long");
-	ret = sp_name(&in, out);
+	ret = sp_name(&in, out, true);
 	if (ret < 0)
 		return ret;
 	start = out->len;
