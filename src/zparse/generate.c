@@ -232,7 +232,7 @@ void zp_generate(struct zctx *c, const char *file)
 		return;
 	}
 	if (i + 1 < c->ntok) {
-		zp_error(c, file, c->tokline[i + 1],
+		zp_error(c, file, zp_err_line(c, i + 1),
 			 "$GENERATE: extra input text '%.*s'",
 			 (int)c->tok[i + 1].len, c->tok[i + 1].s);
 		return;

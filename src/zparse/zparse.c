@@ -74,10 +74,11 @@ static bool tok_is(const struct ztoken *t, const char *word)
 	return !t->quoted && t->len == n && strncasecmp(t->s, word, n) == 0;
 }
 
-/* BIND refuses meta types (OPT, TSIG, AXFR, ANY, ...) in zone data. */
+/* BIND refuses meta types (OPT, TSIG, AXFR, ANY, ...) and TYPE0 in zone
+ * data. */
 static bool is_meta_type(uint16_t t)
 {
-	return t == RR_OPT || (t >= 128 && t <= 255);
+	return t == 0 || t == RR_OPT || (t >= 128 && t <= 255);
 }
 
 static int parse_type(struct zctx *c, const char *file, size_t i,
@@ -86,17 +87,17 @@ static int parse_type(struct zctx *c, const char *file, size_t i,
 	const struct ztoken *t = &c->tok[i];
 
 	if (i >= c->ntok) {
-		zp_error(c, file, c->tokline[c->ntok - 1],
+		zp_error(c, file, zp_err_line(c, i),
 			 "unexpected end of input (no RR type)");
 		return BN_ESYNTAX;
 	}
 	if (t->quoted || rrtype_from_text(t->s, t->len, type) < 0) {
-		zp_error(c, file, c->tokline[i], "unknown RR type " TOKF,
+		zp_error(c, file, zp_err_line(c, i), "unknown RR type " TOKF,
 			 TOKA(*t));
 		return BN_EUNKNOWN;
 	}
 	if (is_meta_type(*type)) {
-		zp_error(c, file, c->tokline[i],
+		zp_error(c, file, zp_err_line(c, i),
 			 "type " TOKF ": invalid use of a meta type",
 			 TOKA(*t));
 		return BN_ESYNTAX;
@@ -151,13 +152,13 @@ int zp_parse_head(struct zctx *c, const char *file, size_t *i,
 	if (has_cls && cls != c->rclass) {
 		char a[16], b[16];
 
-		zp_error(c, file, c->tokline[cls_tok],
+		zp_error(c, file, zp_err_line(c, cls_tok),
 			 "class '%s' != zone class '%s'",
 			 rrclass_to_text(cls, a), rrclass_to_text(c->rclass, b));
 		return BN_ESYNTAX;
 	}
 	if (h->has_ttl && h->ttl > ZP_MAXTTL) {
-		zp_warn(c, file, c->tokline[*i - 1],
+		zp_warn(c, file, c->rec_line,
 			"TTL %u > MAXTTL, setting TTL to 0", h->ttl);
 		h->ttl = 0;
 	}
@@ -208,11 +209,13 @@ int zp_emit(struct zctx *c, const char *file, unsigned line,
 				  c->rdata, sizeof(c->rdata), &msg, &bad);
 
 	if (len < 0) {
+		if (bad > n)
+			bad = n;
 		if (bad < n)
-			zp_error(c, file, c->tokline[first + bad],
-				 "%s " TOKF, msg, TOKA(c->tok[first + bad]));
+			zp_error(c, file, zp_err_line(c, first + bad), "%s " TOKF,
+				 msg, TOKA(c->tok[first + bad]));
 		else
-			zp_error(c, file, line, "%s", msg);
+			zp_error(c, file, zp_err_line(c, first + bad), "%s", msg);
 		return len;
 	}
 
@@ -231,6 +234,18 @@ int zp_emit(struct zctx *c, const char *file, unsigned line,
 	return ret;
 }
 
+/* BIND's hint that a blank owner after $ORIGIN is likely a mistake. */
+static void warn_inherited(struct zctx *c, const char *file)
+{
+	char owner[NAME_TEXT_MAX], origin[NAME_TEXT_MAX];
+
+	if (name_to_text(owner, sizeof(owner), c->owner) < 0 ||
+	    name_to_text(origin, sizeof(origin), c->origin) < 0)
+		return;
+	zp_warn(c, file, c->rec_line, "record with inherited owner (%s) "
+		"immediately after $ORIGIN (%s)", owner, origin);
+}
+
 static int parse_owner(struct zctx *c, const char *file, size_t *i)
 {
 	const struct ztoken *t = &c->tok[0];
@@ -241,6 +256,8 @@ static int parse_owner(struct zctx *c, const char *file, size_t *i)
 			zp_error(c, file, c->rec_line, "no current owner name");
 			return BN_ESYNTAX;
 		}
+		if (c->origin_changed)
+			warn_inherited(c, file);
 		return 0;
 	}
 	ret = name_from_text(c->name_tmp, t->s, t->len, c->origin);
@@ -260,7 +277,10 @@ static void do_record(struct zctx *c, const char *file)
 	struct zp_head h;
 	size_t i = 0;
 
-	if (parse_owner(c, file, &i) < 0)
+	int ret = parse_owner(c, file, &i);
+
+	c->origin_changed = false;
+	if (ret < 0)
 		return;
 	if (zp_parse_head(c, file, &i, &h) < 0)
 		return;
@@ -277,7 +297,7 @@ static bool dir_args(struct zctx *c, const char *file, size_t min,
 		return false;
 	}
 	if (c->ntok - 1 > max) {
-		zp_error(c, file, c->tokline[max + 1], "extra input text "
+		zp_error(c, file, zp_err_line(c, max + 1), "extra input text "
 			 TOKF, TOKA(c->tok[max + 1]));
 		return false;
 	}
@@ -298,6 +318,7 @@ static void dir_origin(struct zctx *c, const char *file)
 		return;
 	}
 	memcpy(c->origin, c->name_tmp, (size_t)ret);
+	c->origin_changed = true;
 }
 
 static void dir_ttl(struct zctx *c, const char *file)
@@ -343,13 +364,14 @@ static void dir_include(struct zctx *c, const char *file)
 		zp_error(c, file, c->rec_line, "$INCLUDE nested too deeply");
 		return;
 	}
-	ret = text_unescape(t->s, t->len, (uint8_t *)path, sizeof(path) - 1);
-	if (ret <= 0 || memchr(path, 0, (size_t)ret)) {
+	/* BIND takes the file name as written, escapes included */
+	if (t->len == 0 || t->len >= sizeof(path) || memchr(t->s, 0, t->len)) {
 		zp_error(c, file, c->rec_line, "bad $INCLUDE file name " TOKF,
 			 TOKA(*t));
 		return;
 	}
-	path[ret] = '\0';
+	memcpy(path, t->s, t->len);
+	path[t->len] = '\0';
 	memcpy(origin, c->origin, sizeof(origin));
 	memcpy(owner, c->owner, sizeof(owner));
 	if (c->ntok == 3) {
@@ -470,6 +492,7 @@ static struct zctx *ctx_new(const struct zparse_opts *o)
 	c->o = o;
 	c->ntok = 0;
 	c->has_owner = false;
+	c->origin_changed = false;
 	c->rclass = o->rclass ? o->rclass : CLASS_IN;
 	c->dflt_ttl = o->default_ttl;
 	c->has_dflt_ttl = o->has_default_ttl;

@@ -38,6 +38,7 @@ struct zctx {
 	uint8_t owner[NAME_MAXLEN];
 	uint8_t name_tmp[NAME_MAXLEN];
 	bool has_owner;
+	bool origin_changed;            /* $ORIGIN since the last record */
 	uint16_t rclass;
 
 	uint32_t dflt_ttl;              /* $TTL or opts default */
@@ -71,6 +72,14 @@ void zp_error(struct zctx *c, const char *file, unsigned line,
 	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void zp_warn(struct zctx *c, const char *file, unsigned line,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* BIND reports a bad token at the line where the token before it sits
+ * (its lexer has not moved on yet); we do the same so that messages
+ * match named-checkzone's. */
+static inline unsigned zp_err_line(const struct zctx *c, size_t i)
+{
+	return i ? c->tokline[i - 1] : c->rec_line;
+}
 
 /* True once max_errors is reached or a callback stopped the run. */
 static inline bool zp_done(const struct zctx *c)

@@ -217,6 +217,11 @@ static void test_errors(void)
 	EXPECT(SOA "x ( A\n 1.1.1.1 ) y\nz A 2.2.2.2.2\nw A 1.1.1.1\n",
 	       SOA_RR "E4 extra input text 'y'*\nE5 *\n"
 	       "w.ex. 60d IN A 01010101\n", 2);
+	/* BIND's line for a bad token: where the token before it sits */
+	EXPECT(SOA "x A (\n 1.1.1\n )\ny (\n\n AAA 1.1.1.1 )\n"
+	       "z ( MX\n 10\n\n )\nw TYPE0 \\# 0\n",
+	       SOA_RR "E3 bad IPv4*\nE6 unknown RR type 'AAA'\n"
+	       "E10 *\nE13 type 'TYPE0': invalid use of a meta type\n", 4);
 	static const char nul[] = SOA "n\0 A 1.1.1.1\nm A \"\0\"\nk A 1.1.1.1\n";
 	static struct out o;
 
@@ -242,6 +247,15 @@ static void test_names(void)
 	       "b.sub2.ex. 60d IN A 01010101\n"
 	       "c.sub2.ex. 60d IN A 01010101\n"
 	       "sub2.ex. 60d IN A 01010102\n", 0);
+}
+
+static void test_origin_warning(void)
+{
+	EXPECT(SOA "b A 1.1.1.1\n$ORIGIN sub.ex.\n A 1.1.1.2\n A 1.1.1.3\n",
+	       SOA_RR "b.ex. 60d IN A 01010101\n"
+	       "W5 record with inherited owner (b.ex.) immediately after "
+	       "$ORIGIN (sub.ex.)\n"
+	       "b.ex. 60d IN A 01010102\nb.ex. 60d IN A 01010103\n", 0);
 }
 
 static void test_lexer(void)
@@ -344,13 +358,16 @@ static void test_include(void)
 	       "d.deeper.ex. 99d IN A 01010101\n"
 	       "y.ex. 99d IN A 03030303\n", 0);
 	EXPECT(SOA "$INCLUDE tests/data/zparse/nonexistent\n$INCLUDE\n"
-	       "$INCLUDE a b c\n$INCLUDE tests/data/zparse/incerr.zone\n",
+	       "$INCLUDE a b c\n$INCLUDE tests/data/zparse/incerr.zon\\e\n"
+	       "$INCLUDE tests/data/zparse/incerr.zone\n",
 	       SOA_RR "E3 $INCLUDE 'tests/data/zparse/nonexistent': "
 	       "No such file or directory\n"
 	       "E4 unexpected end of line after '$INCLUDE'\n"
 	       "E5 extra input text 'c'\n"
+	       "E6 $INCLUDE 'tests/data/zparse/incerr.zon\\e': "
+	       "No such file or directory\n"
 	       "bad.ex. 60d IN A 01010101\n"
-	       "E2 unknown RR type 'XX'\n", 4);
+	       "E2 unknown RR type 'XX'\n", 5);
 	o.max_include_depth = 3;
 	expect(__LINE__, SOA "$INCLUDE tests/data/zparse/loop.zone\n",
 	       SOA_RR "self.ex. 60d IN A 01010101\n"
@@ -430,6 +447,7 @@ int main(void)
 	test_errors();
 	test_names();
 	test_lexer();
+	test_origin_warning();
 	test_generic();
 	test_directives();
 	test_generate();
