@@ -60,33 +60,53 @@ static int svc_key(const char *s, size_t len, bool nocase, uint16_t *key)
 }
 
 /* alpn: the value after character-string unescaping is a comma list in
- * which "\X" stands for X (RFC 9460 appendix A.1). */
-static int alpn_from(const uint8_t *v, size_t len, struct wbuf *out)
+ * which "\X" stands for X (RFC 9460 appendix A.1). The first level is
+ * unescaped one octet past the output position and the list is rewritten
+ * in place: each item's length octet takes the place of its comma (or,
+ * for the first, of the gap), so writing never overtakes reading. */
+static int alpn_from(const char *s, size_t slen, struct wbuf *out)
 {
-	size_t i = 0;
+	uint8_t *base = out->data + out->len;
+	const uint8_t *v = base + 1;
+	size_t i = 0, w = 0, len;
+	int n;
 
-	if (len == 0)
-		return BN_ESYNTAX;
+	if (out->cap - out->len < 1)
+		return BN_ENOSPC;
+	n = text_unescape(s, slen, base + 1, out->cap - out->len - 1);
+	if (n <= 0)
+		return n < 0 ? n : BN_ESYNTAX;
+	len = (size_t)n;
 	while (i <= len) {
-		size_t at = out->len;
-		uint8_t n = 0;
+		size_t at = w++;
+		uint8_t cnt = 0;
 
-		if (wbuf_u8(out, 0) < 0)
-			return BN_ENOSPC;
 		for (; i < len && v[i] != ','; i++) {
 			if (v[i] == '\\' && ++i == len)
 				return BN_ESYNTAX;
-			if (n == 255)
+			if (cnt == 255)
 				return BN_ERANGE;
-			if (wbuf_u8(out, v[i]) < 0)
-				return BN_ENOSPC;
-			n++;
+			base[w++] = v[i];
+			cnt++;
 		}
-		if (n == 0)
+		if (cnt == 0)
 			return BN_ESYNTAX;
-		out->data[at] = n;
+		base[at] = cnt;
 		i++;
 	}
+	out->len += w;
+	return 0;
+}
+
+/* Character-string unescaping straight into out (dohpath, keyNNNNN). */
+static int text_from(const char *s, size_t slen, struct wbuf *out)
+{
+	int n = text_unescape(s, slen, out->data + out->len,
+			      out->cap - out->len);
+
+	if (n < 0)
+		return n;
+	out->len += (size_t)n;
 	return 0;
 }
 
@@ -197,15 +217,21 @@ static int b64_from(const uint8_t *v, size_t len, struct wbuf *out)
 	return 0;
 }
 
-/* Value of a named key (v already unescaped once) appended to out. */
-static int svc_value_from(uint16_t key, const uint8_t *v, size_t len,
-			  struct wbuf *out)
+/* Value of key appended to out. As in BIND only the text-like values
+ * (alpn, dohpath, keyNNNNN) take escapes; the others are read as
+ * written. */
+static int svc_value_from(uint16_t key, bool generic, const char *s,
+			  size_t len, struct wbuf *out)
 {
+	const uint8_t *v = (const uint8_t *)s;
+
+	if (generic)
+		return text_from(s, len, out);
 	switch (key) {
 	case SVC_MANDATORY:
 		return keylist_from(v, len, out);
 	case SVC_ALPN:
-		return alpn_from(v, len, out);
+		return alpn_from(s, len, out);
 	case SVC_NO_DEFAULT_ALPN:
 		return len ? BN_ESYNTAX : 0;
 	case SVC_PORT:
@@ -217,7 +243,7 @@ static int svc_value_from(uint16_t key, const uint8_t *v, size_t len,
 	case SVC_ECH:
 		return b64_from(v, len, out);
 	default:
-		return wbuf_bytes(out, v, len);
+		return text_from(s, len, out);
 	}
 }
 
@@ -422,16 +448,9 @@ static int svc_sort(uint8_t *p, size_t len)
 	return 0;
 }
 
-static bool raw_value(const char *name, uint16_t key)
-{
-	return strncmp(name, "key", 3) != 0 && key != SVC_ALPN &&
-	       key != SVC_DOHPATH;
-}
-
 /* One SvcParam token: key, key=value, key="value", or key= followed by
  * a quoted token (how the zone parser may cut key="a b"). */
-static int svc_param(struct sp_in *in, struct wbuf *out, uint8_t *val,
-		     size_t valcap)
+static int svc_param(struct sp_in *in, struct wbuf *out)
 {
 	size_t at = in->i, start = out->len;
 	const struct ztoken *t = &in->tok[in->i++];
@@ -440,7 +459,7 @@ static int svc_param(struct sp_in *in, struct wbuf *out, uint8_t *val,
 	const char *vs = eq ? eq + 1 : "";
 	size_t vlen = eq ? t->len - klen - 1 : 0;
 	uint16_t key;
-	int ret, n;
+	int ret;
 
 	if (t->quoted)
 		return sp_fail(in, at, BN_ESYNTAX, "quoted SvcParam");
@@ -456,23 +475,10 @@ static int svc_param(struct sp_in *in, struct wbuf *out, uint8_t *val,
 	if (ret < 0)
 		return sp_fail(in, at, ret, ret == BN_ERANGE ?
 			       "SvcParamKey out of range" : "bad SvcParamKey");
-	/* Like BIND, only text-like values (alpn, dohpath, keyNNNNN) take
-	 * escapes; the others are read as written. */
-	if (raw_value(t->s, key) && vlen <= valcap) {
-		memcpy(val, vs, vlen);
-		n = (int)vlen;
-	} else {
-		n = text_unescape(vs, vlen, val, valcap);
-	}
-	if (n < 0)
-		return sp_fail(in, at, BN_ESYNTAX, "bad escape");
 	if (wbuf_u16(out, key) < 0 || wbuf_u16(out, 0) < 0)
 		return sp_fail(in, at, BN_ENOSPC, "RDATA too long");
 	/* keyNNNNN="..." is raw octets even for keys that have a name. */
-	if (strncmp(t->s, "key", 3) == 0)
-		ret = wbuf_bytes(out, val, (size_t)n);
-	else
-		ret = svc_value_from(key, val, (size_t)n, out);
+	ret = svc_value_from(key, strncmp(t->s, "key", 3) == 0, vs, vlen, out);
 	if (ret == BN_ENOSPC || out->len - start - 4 > 65535)
 		return sp_fail(in, at, BN_ENOSPC, "RDATA too long");
 	if (ret < 0)
@@ -489,7 +495,6 @@ static int svcb_from_text(const struct ztoken *tok, size_t ntok,
 			  const char **errmsg, size_t *errtok)
 {
 	struct sp_in in = { tok, ntok, 0, origin, errmsg, errtok };
-	uint8_t val[RDATA_MAXLEN];
 	uint32_t prio;
 	size_t start;
 	int ret;
@@ -504,7 +509,7 @@ static int svcb_from_text(const struct ztoken *tok, size_t ntok,
 		return ret;
 	start = out->len;
 	while (in.i < in.ntok) {
-		ret = svc_param(&in, out, val, sizeof(val));
+		ret = svc_param(&in, out);
 		if (ret < 0)
 			return ret;
 	}

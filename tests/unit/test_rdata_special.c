@@ -1299,8 +1299,60 @@ static void test_rfc9460_vectors(void)
 	free(gen);
 }
 
+/* Values at and past the size limits: refused cleanly, never written
+ * past the buffer. */
+static void test_limits(void)
+{
+	static char text[200000];
+	static uint8_t wire[RDATA_MAXLEN];
+	static char out[4 * RDATA_MAXLEN];
+	const char *msg;
+	int n;
+
+	strcpy(text, "1 . alpn=");
+	memset(text + 9, 'a', 255);
+	text[9 + 255] = '\0';
+	n = parse(RR_SVCB, text, wire, &msg);
+	CHECKF(n == 3 + 4 + 256, "alpn of 255 octets: %d %s", n, msg);
+	CHECK(rdata_to_text(RR_SVCB, wire, (size_t)n, out, sizeof(out)) ==
+	      (int)strlen("1 . alpn=\"\"") + 255);
+	strcat(text, "a");
+	CHECK(parse(RR_SVCB, text, wire, &msg) < 0);
+
+	/* 2 + 1 + 4 + value = 65535 fits exactly, one more does not. */
+	strcpy(text, "1 . key9=");
+	memset(text + 9, 'b', 65528);
+	text[9 + 65528] = '\0';
+	n = parse(RR_SVCB, text, wire, &msg);
+	CHECKF(n == RDATA_MAXLEN, "key9 at the limit: %d %s", n, msg);
+	CHECK(rdata_to_text(RR_SVCB, wire, (size_t)n, out, sizeof(out)) > 0);
+	strcat(text, "b");
+	CHECK(parse(RR_SVCB, text, wire, &msg) < 0);
+
+	/* A long alpn list ending right at the limit, then one past it. */
+	strcpy(text, "1 . alpn=");
+	n = 9;
+	for (int i = 0; i < 21842; i++)
+		n += sprintf(text + n, "%sab", i ? "," : "");
+	text[n] = '\0';
+	n = parse(RR_SVCB, text, wire, &msg);
+	CHECKF(n == 3 + 4 + 3 * 21842, "long alpn list: %d %s", n, msg);
+	strcat(text, ",ab");
+	CHECK(parse(RR_SVCB, text, wire, &msg) < 0);
+
+	/* CAA value and HIP key near the limit. */
+	strcpy(text, "0 issue ");
+	memset(text + 8, 'c', 65535 - 7);
+	text[8 + 65535 - 7] = '\0';
+	n = parse(RR_CAA, text, wire, &msg);
+	CHECKF(n == RDATA_MAXLEN, "CAA at the limit: %d %s", n, msg);
+	strcat(text, "c");
+	CHECK(parse(RR_CAA, text, wire, &msg) < 0);
+}
+
 int main(void)
 {
+	test_limits();
 	test_registry();
 	test_vectors();
 	test_nospace();
