@@ -1,8 +1,9 @@
 /* $GENERATE start-stop[/step] lhs [ttl] [class] type rhs, as BIND 9
  * reads it: '$' is the iterator, '$$' a literal '$', '\X' is kept for the
  * name/RDATA code, ${offset[,width[,base]]} with bases d o x X n N (n/N:
- * reversed nibbles with dots, for ip6.arpa). The rhs is expanded, then
- * cut into tokens like zone text. */
+ * reversed nibbles with dots, for ip6.arpa). As in BIND, an offset
+ * stays in force for the later '$' of the same template. The rhs is
+ * expanded, then cut into tokens like zone text. */
 #include "zparse/zparse_int.h"
 
 #include <stdio.h>
@@ -34,9 +35,6 @@ static const char *parse_mod(const char *s, const char *e,
 	unsigned long long v;
 	bool neg = false;
 
-	m->delta = 0;
-	m->width = 0;
-	m->base = 'd';
 	if (s < e && (*s == '-' || *s == '+'))
 		neg = *s++ == '-';
 	s = parse_num(s, e, &v);
@@ -45,8 +43,10 @@ static const char *parse_mod(const char *s, const char *e,
 	m->delta = neg ? -(long long)v : (long long)v;
 	if (s < e && *s == ',') {
 		s = parse_num(s + 1, e, &v);
-		if (!s || v > 255)
+		if (!s)
 			return NULL;
+		if (v > 4096)
+			v = 4096;       /* too wide for the buffer anyway */
 		m->width = (unsigned)v;
 		if (s < e && *s == ',') {
 			s++;
@@ -121,10 +121,10 @@ static int expand(const struct ztoken *t, long long it, char *out,
 {
 	const char *s = t->s, *e = t->s + t->len;
 	size_t o = 0;
-	char num[600];
+	char num[128];
+	struct gen_mod m = { 0, 0, 'd' };
 
 	while (s < e) {
-		struct gen_mod m = { 0, 0, 'd' };
 		size_t n = 1;
 
 		if (*s == '\\') {
@@ -133,14 +133,19 @@ static int expand(const struct ztoken *t, long long it, char *out,
 			s++;
 		} else if (*s == '$') {
 			s++;
+			m.width = 0;
+			m.base = 'd';
 			if (s < e && *s == '{') {
 				s = parse_mod(s + 1, e, &m);
 				if (!s)
 					return BN_ESYNTAX;
 			}
+			if (it + m.delta > 0x7fffffffll)
+				return BN_ERANGE;
 			int len = format_mod(num, sizeof(num), &m, it);
 
-			if (len < 0 || !put(out, cap, &o, num, (size_t)len))
+			if (len < 0 || (size_t)len >= sizeof(num) ||
+			    !put(out, cap, &o, num, (size_t)len))
 				return BN_ENOSPC;
 			continue;
 		}
@@ -174,6 +179,8 @@ static bool parse_range(const struct ztoken *t, unsigned long long *start,
 
 static const char *gen_err(int err)
 {
+	if (err == BN_ERANGE)
+		return "out of range";
 	return err == BN_ENOSPC ? "ran out of space" : "syntax error";
 }
 

@@ -335,6 +335,20 @@ static void test_generate(void)
 	       "E9 $GENERATE: syntax error in 'a${0,1,q}'\n"
 	       "E10 $GENERATE: syntax error in 'a${0'\n"
 	       "E11 $GENERATE: bad owner 'a0000*\n", 9);
+	/* an offset holds for the later '$' of the same template; widths
+	 * do not; negative values print like C's %d and %x */
+	EXPECT(SOA "$GENERATE 1-1 a${0,3}-$-${5,2,x}-$-${0,3,n}-$ "
+	       "TXT \"${10}-$-${0,4,N}-$\"\n"
+	       "$GENERATE 1-1 b${-5}-$.${+7} TXT x\n"
+	       "$GENERATE 1-1 d${-2,3,d}.${-2,3,x} TXT x\n"
+	       "$GENERATE 2147483646-2147483647 e${1} TXT x\n"
+	       "$GENERATE 1-1 f${0,999,d} TXT x\n",
+	       SOA_RR "a001-1-06-6-1.0-1.ex. 60d IN TXT 0c31312d31312d312e302e2d31\n"
+	       "b-4--4.8.ex. 60d IN TXT 0178\n"
+	       "d-01.ffffffff.ex. 60d IN TXT 0178\n"
+	       "e2147483647.ex. 60d IN TXT 0178\n"
+	       "E6 $GENERATE: out of range in 'e${1}'\n"
+	       "E7 $GENERATE: ran out of space in 'f${0,999,d}'\n", 2);
 	EXPECT(SOA "$GENERATE 1-2 a$ A 1.1.1.$$\n",
 	       SOA_RR "E3 *\n", 1);
 	EXPECT("$GENERATE 1-2 a$ A 1.1.1.$\n",
