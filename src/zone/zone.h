@@ -82,8 +82,9 @@ struct zone {
 	const uint8_t *last_owner;      /* for sharing owner copies */
 	const uint8_t *last_key;
 	uint16_t last_keylen;
-	/* BIND loads a run of lines with one owner as one batch: inside
-	 * it the first TTL of each type wins; batches merge to the lowest. */
+	/* BIND loads a run of lines with one owner (same spelling) as one
+	 * batch: inside it the first TTL of each type wins; when batches
+	 * merge, the later batch's TTL wins. */
 	uint16_t run_n;
 	struct { uint16_t type, rclass, covers; uint32_t ttl; } run[32];
 };
@@ -100,7 +101,7 @@ int zone_add(struct zone *z, const struct zrr *rr);
 /* Sorts, drops duplicate RRs (the last copy's RDATA stays, as in BIND),
  * builds RRsets and nodes. TTLs as BIND sets them: inside a run of lines
  * with one owner the first TTL of a type wins (with a warning), an RRset
- * spread over several runs gets the lowest. Returns 0 or BN_ENOMEM. */
+ * spread over several runs gets the last run's. Returns 0 or BN_ENOMEM. */
 int zone_finish(struct zone *z);
 
 /* Canonical sort key of a wire name: labels from the root, lowercased,

@@ -146,8 +146,7 @@ static int set_owner(struct zone *z, struct zone_rr *r, const uint8_t *owner)
 		r->keylen = z->last_keylen;
 		return 0;
 	}
-	if (!z->last_owner || !name_equal(z->last_owner, owner))
-		z->run_n = 0;
+	z->run_n = 0;   /* BIND starts a batch whenever the spelling changes */
 	size_t klen = zone_name_key(key, owner);
 	uint8_t *o = arena_memdup(&z->arena, owner, len);
 	uint8_t *k = arena_memdup(&z->arena, key, klen ? klen : 1);
@@ -262,20 +261,20 @@ static bool same_set(const struct zone_rr *a, const struct zone_rr *b)
  * copy's RDATA, which matters for case in names), the first TTL in
  * file order wins and the others are reported. Returns RRs kept. */
 /* Folds a sorted run of one RRset: duplicates go (BIND keeps the later
- * copy's RDATA, which matters for case in names), the lowest TTL wins,
+ * copy's RDATA, which matters for case in names), the last batch's TTL
+ * wins,
  * the owner is spelt as the first RR wrote it. Returns RRs kept. */
 static size_t fold_set(struct zone *z, struct zone_rr **rr, size_t n,
 		       struct zone_rrset *set)
 {
-	const struct zone_rr *first = rr[0];
-	uint32_t ttl = rr[0]->ttl;
+	const struct zone_rr *first = rr[0], *last = rr[0];
 	size_t i, out = 0;
 
 	for (i = 0; i < n; i++) {
 		if (rr[i]->seq < first->seq)
 			first = rr[i];
-		if (rr[i]->ttl < ttl)
-			ttl = rr[i]->ttl;
+		if (rr[i]->seq > last->seq)
+			last = rr[i];
 		if (out && rdata_compare(rr[i]->type, rr[out - 1]->rdata,
 					 rr[out - 1]->rdlen, rr[i]->rdata,
 					 rr[i]->rdlen) == 0) {
@@ -286,15 +285,23 @@ static size_t fold_set(struct zone *z, struct zone_rr **rr, size_t n,
 		rr[out++] = rr[i];
 	}
 	size_t size = 0;
-	for (i = 0; i < out; i++)
+	bool mismatch = false;
+	for (i = 0; i < out; i++) {
 		size += rr[i]->rdlen + 2u;
+		mismatch |= rr[i]->ttl != last->ttl;
+	}
+	/* Knot notes what BIND does silently when batches merge. */
+	if (mismatch)
+		zone_report(z, last, ZONE_WARN,
+			    "warning: TTL mismatch inside the RRset, TTL set "
+			    "to %u", last->ttl);
 	if (size > ZONE_RRSET_MAX) {
 		zone_report(z, first, ZONE_REFUSE,
 			    "RRset too large (ran out of space)");
 		z->refused++;
 	}
 	set->owner = first->owner;
-	set->ttl = ttl;
+	set->ttl = last->ttl;
 	set->type = first->type;
 	set->rclass = first->rclass;
 	set->count = (uint32_t)out;

@@ -109,9 +109,9 @@ static void test_builder(void)
 			   "out.example.org. A 192.0.2.1\n") == 0);
 	CHECK(z.nrr == 8);
 	CHECK(z.dropped == 3);          /* two duplicates, one out of zone */
-	CHECK(d.n[ZONE_WARN] == 2);     /* b 300 in the run of b 200, out-of-zone */
+	CHECK(d.n[ZONE_WARN] == 3);     /* b 300 in the run of b 200, b mismatch, out-of-zone */
 	const struct zone_rrset *s = find_set(&z, "b", RR_A);
-	CHECK(s && s->count == 2 && s->ttl == 100);
+	CHECK(s && s->count == 2 && s->ttl == 200);
 	/* RRs inside a set in canonical RDATA order. */
 	CHECK(s && z.rrs[s->first]->rdata[3] == 1);
 	s = find_set(&z, "B", RR_TXT);
@@ -128,7 +128,8 @@ static void test_builder(void)
 	zone_clear(&z);
 }
 
-/* BIND's batches: first TTL inside one owner run, lowest across runs;
+/* BIND's batches: first TTL inside one owner run, the last run's when
+ * runs merge;
  * signatures timed per type covered. */
 static void test_ttl_runs(void)
 {
@@ -137,16 +138,21 @@ static void test_ttl_runs(void)
 
 	CHECK(load(&z, &d, "a 200 A 192.0.2.1\n"
 			   "a 100 A 192.0.2.2\n"
+			   "a 300 TXT t\n"
+			   "A 10 A 192.0.2.4\n"
 			   "b A 192.0.2.1\n"
 			   "a 50 A 192.0.2.3\n"
+			   "a 400 TXT u\n"
 			   "c 300 RRSIG A 8 2 300 20240201000000 "
 			   "20240101000000 1 example. AAAA\n"
 			   "c 600 RRSIG MX 8 2 600 20240201000000 "
 			   "20240101000000 1 example. AAAA\n") == 0);
 	const struct zone_rrset *s = find_set(&z, "a", RR_A);
-	CHECK(s && s->ttl == 50 && s->count == 3);
-	CHECK(d.n[ZONE_WARN] == 1);
-	CHECK(z.nsets == 2 + 1 + 1 + 1 + 2);
+	CHECK(s && s->ttl == 50 && s->count == 4);
+	s = find_set(&z, "a", RR_TXT);
+	CHECK(s && s->ttl == 400);
+	CHECK(d.n[ZONE_WARN] == 3);     /* in-run; "A" starts its own run; A and TXT mismatch */
+	CHECK(z.nsets == 2 + 1 + 2 + 1 + 2);
 	bool sig300 = false, sig600 = false;
 	for (size_t i = 0; i < z.nsets; i++) {
 		if (z.sets[i].type != RR_RRSIG)
