@@ -30,9 +30,10 @@ static void add_token(struct zctx *c, struct zinput *in, const char *s,
 	}
 	if (c->ntok == 0) {
 		c->rec_line = line;
-		/* where the record's first token sits on its line decides
-		 * whether the owner is inherited (RFC 1035 blank owner) */
-		c->ws_start = (quoted ? s - 1 : s) != in->line_begin;
+		/* a line that starts with a blank inherits the owner
+		 * (RFC 1035); "(" in column 0 does not, as in BIND */
+		c->ws_start = in->line_begin < in->end &&
+			      cls[(uint8_t)*in->line_begin] == C_SPACE;
 	}
 	c->tok[c->ntok].s = s;
 	c->tok[c->ntok].len = (uint32_t)len;
@@ -63,6 +64,12 @@ static void lex_word(struct zctx *c, struct zinput *in)
 		while (in->p < in->end && cls[(uint8_t)*in->p] == C_WORD)
 			in->p++;
 		if (in->p < in->end && *in->p == '\\') {
+			/* BIND refuses an escaped newline outside quotes */
+			if (in->p + 1 < in->end && in->p[1] == '\n') {
+				lex_error(c, in, "escaped newline outside quotes");
+				in->p++;
+				break;
+			}
 			skip_escape(in);
 			continue;
 		}
@@ -110,7 +117,9 @@ static void lex_char(struct zctx *c, struct zinput *in, int *depth)
 {
 	switch (cls[(uint8_t)*in->p]) {
 	case C_SPACE:
-		in->p++;
+		do
+			in->p++;
+		while (in->p < in->end && cls[(uint8_t)*in->p] == C_SPACE);
 		break;
 	case C_SEMI:
 		skip_comment(in);

@@ -270,6 +270,12 @@ static void test_lexer(void)
 	       "x.ex. 60d IN A 01010101\ny.ex. 60d IN A 01010102\n"
 	       "z.ex. 60d IN A 01010103\nW5 file does not end with newline\n",
 	       0);
+	/* "(" in column 0 is not a blank; an escaped newline is only
+	 * allowed inside quotes */
+	EXPECT("$TTL 60\n(x A 1.1.1.1)\ny TXT \"a\\\nb\"\nz TXT a\\\nw A 1.1.1.1\n",
+	       "x.ex. 60d IN A 01010101\ny.ex. 60d IN TXT 03610a62\n"
+	       "E5 escaped newline outside quotes\n"
+	       "w.ex. 60d IN A 01010101\n", 1);
 	EXPECT("", "", 0);
 	EXPECT("; only a comment", "W1 file does not end with newline\n", 0);
 	EXPECT("\n\n   \n\t; c\n", "", 0);
