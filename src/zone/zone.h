@@ -33,7 +33,8 @@ typedef void (*zone_diag_fn)(void *ctx, const char *file, unsigned line,
 
 struct zone_rr {
 	const uint8_t *owner;           /* wire name, case as written */
-	const uint8_t *key;             /* canonical sort key of owner */
+	const uint8_t *key;             /* sort key of owner, origin part cut */
+	uint64_t prefix;                /* first 8 key octets, big-endian */
 	const uint8_t *rdata;           /* stored (uncompressed) RDATA */
 	uint32_t ttl;                   /* after the per-run rule; the set's rules */
 	uint32_t line;
@@ -58,7 +59,7 @@ struct zone_rrset {
 /* RRsets of one owner name; sets[first .. first+count), sorted by type. */
 struct zone_node {
 	const uint8_t *owner;
-	const uint8_t *key;
+	const uint8_t *key;             /* as in zone_rr */
 	uint16_t keylen;
 	uint32_t first, count;
 };
@@ -67,6 +68,7 @@ struct zone {
 	struct arena arena;
 	uint8_t origin[NAME_MAXLEN];
 	uint16_t rclass;
+	uint16_t origin_klen;           /* key octets every owner shares */
 	struct zone_rr **rrs;           /* after zone_finish: sorted, unique */
 	size_t nrr, rrcap;
 	struct zone_rrset *sets;
@@ -82,6 +84,7 @@ struct zone {
 	const uint8_t *last_owner;      /* for sharing owner copies */
 	const uint8_t *last_key;
 	uint16_t last_keylen;
+	uint64_t last_prefix;
 	/* BIND loads a run of lines with one owner (same spelling) as one
 	 * batch: inside it the first TTL of each type wins; when batches
 	 * merge, the later batch's TTL wins. */

@@ -147,9 +147,6 @@ static void check_names(struct ctx *c, const struct zone_rr *rr)
 {
 	struct names_ctx n = { c, rr, 0 };
 
-	if (owner_is_host(rr->type) && !is_hostname(rr->owner, true))
-		report(c, rr, ZONE_ERR, "bad owner name (check-names)",
-		       rr->owner, NULL, rr->type);
 	rdata_foreach_name(rr->type, rr->rdata, rr->rdlen, check_target_name,
 			   &n);
 }
@@ -282,6 +279,7 @@ static void check_apex(struct ctx *c, const struct zone_node *apex)
 static void check_node(struct ctx *c, const struct zone_node *n, bool apex)
 {
 	const struct zone *z = c->z;
+	int host_owner = 0;             /* 0 untested, 1 fine, 2 bad */
 
 	check_singletons(c, n);
 	for (uint32_t i = 0; i < n->count; i++) {
@@ -291,6 +289,13 @@ static void check_node(struct ctx *c, const struct zone_node *n, bool apex)
 			       "SOA record not at top of zone", s->owner,
 			       NULL, s->type);
 		check_targets(c, s, apex);
+		/* One owner test per set: it is the same name for all. */
+		if (owner_is_host(s->type) && !host_owner)
+			host_owner = !is_hostname(n->owner, true) ? 2 : 1;
+		if (owner_is_host(s->type) && host_owner == 2)
+			report(c, set_rr(z, s, 0), ZONE_ERR,
+			       "bad owner name (check-names)", s->owner, NULL,
+			       s->type);
 		for (uint32_t k = 0; k < s->count; k++)
 			check_names(c, set_rr(z, s, k));
 	}
