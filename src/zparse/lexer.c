@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "base/error.h"
+
 enum { C_WORD = 0, C_SPACE, C_NL, C_SEMI, C_LPAR, C_RPAR, C_QUOTE, C_BSL,
        C_NUL };
 
@@ -14,10 +16,14 @@ static const uint8_t cls[256] = {
 	['"'] = C_QUOTE, ['\\'] = C_BSL,
 };
 
+/* Held back until the record is complete: a record cut by the end of
+ * the read buffer is lexed again after the refill. */
 static void lex_error(struct zctx *c, struct zinput *in, const char *msg)
 {
-	if (!c->bad)
-		zp_error(c, in->name, in->line, "%s", msg);
+	if (!c->bad) {
+		c->bad_msg = msg;
+		c->bad_line = in->line;
+	}
 	c->bad = true;
 }
 
@@ -148,7 +154,9 @@ static void lex_char(struct zctx *c, struct zinput *in, int *depth)
 	}
 }
 
-int zp_lex_record(struct zctx *c, struct zinput *in)
+/* One pass over the buffered text: 1 for a record, 0 at the end of
+ * input, 2 when the buffer ends inside the record. */
+static int lex_once(struct zctx *c, struct zinput *in)
 {
 	int depth = 0;
 
@@ -166,17 +174,46 @@ int zp_lex_record(struct zctx *c, struct zinput *in)
 		if (depth == 0 && (c->ntok || c->bad))
 			return 1;
 	}
+	if (!in->eof)
+		return 2;
 	if (depth > 0)
 		lex_error(c, in, "unbalanced parentheses at end of file");
 	return c->ntok || c->bad;
+}
+
+int zp_lex_record(struct zctx *c, struct zinput *in)
+{
+	for (;;) {
+		const char *p = in->p, *lb = in->line_begin;
+		unsigned line = in->line;
+		int ret = lex_once(c, in);
+
+		if (ret != 2) {
+			if (c->bad)
+				zp_error(c, in->name, c->bad_line, "%s",
+					 c->bad_msg);
+			return ret;
+		}
+		in->p = p;
+		in->line = line;
+		in->line_begin = lb;
+		ret = zp_refill(in);
+		if (ret < 0) {
+			zp_error(c, in->name, line, "cannot read: %s",
+				 ret == BN_ENOSPC ? "record too long"
+						  : bn_strerror(ret));
+			in->eof = true;
+			in->p = in->end;
+		}
+	}
 }
 
 int zp_lex_text(struct zctx *c, const char *s, size_t len, size_t first,
 		const char *file, unsigned line)
 {
 	struct zinput in = {
-		.p = s, .end = s + len, .line_begin = s, .name = file,
-		.line = line,
+		.p = s, .end = s + len, .line_begin = s, .base = s,
+		.name = file, .line = line, .eof = true, .fd = -1,
 	};
 	size_t saved = c->ntok;
 	int depth = 0;
@@ -192,6 +229,8 @@ int zp_lex_text(struct zctx *c, const char *s, size_t len, size_t first,
 	}
 	if (depth > 0 && !c->bad)
 		lex_error(c, &in, "unbalanced parentheses");
+	if (c->bad)
+		zp_error(c, file, line, "%s", c->bad_msg);
 	for (size_t i = first; i < c->ntok; i++)
 		c->tokline[i] = line;
 	len = c->ntok - first;

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -434,39 +433,78 @@ static void input_init(struct zinput *in, const char *text, size_t len,
 	in->p = text;
 	in->end = text + len;
 	in->line_begin = text;
+	in->base = text;
 	in->name = name;
 	in->line = 1;
+	in->eof = true;
+	in->fd = -1;
+	in->buf = NULL;
+	in->cap = 0;
 }
 
-/* Maps the whole file: the lexer then runs over one contiguous buffer
- * and tokens point straight into it. Returns -errno on failure. */
+int zp_refill(struct zinput *in)
+{
+	size_t used = (size_t)(in->end - in->line_begin);
+	size_t off = (size_t)(in->p - in->line_begin);
+	ssize_t n;
+
+	if (in->fd < 0) {
+		in->eof = true;
+		return 0;
+	}
+	memmove(in->buf, in->line_begin, used);
+	if (in->cap - used < ZP_CHUNK / 2) {
+		/* one record longer than the buffer: rare, grow it */
+		char *bigger = in->cap < ZP_MAXBUF ?
+			       realloc(in->buf, in->cap * 2) : NULL;
+
+		if (!bigger)
+			return in->cap < ZP_MAXBUF ? BN_ENOMEM : BN_ENOSPC;
+		in->buf = bigger;
+		in->cap *= 2;
+	}
+	in->base = in->buf;
+	in->line_begin = in->buf;
+	in->p = in->buf + off;
+	in->end = in->buf + used;
+	do
+		n = read(in->fd, in->buf + used, in->cap - used);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return BN_EIO;
+	if (n == 0)
+		in->eof = true;
+	in->end += n;
+	return 0;
+}
+
+/* Reads the file in big chunks through one buffer; tokens point into
+ * it. Returns -errno when the file cannot be opened. */
 static int parse_path(struct zctx *c, const char *path)
 {
 	struct zinput in;
 	struct stat st;
-	void *map = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int ret = 0;
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
 		ret = S_ISDIR(st.st_mode) ? -EISDIR : -errno;
 		goto out;
 	}
-	if (st.st_size > 0) {
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
-			   fd, 0);
-		if (map == MAP_FAILED) {
-			ret = -errno;
-			goto out;
-		}
-		madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+	input_init(&in, NULL, 0, path);
+	in.fd = fd;
+	in.eof = false;
+	in.cap = ZP_CHUNK;
+	in.buf = malloc(in.cap);
+	if (!in.buf) {
+		ret = -ENOMEM;
+		goto out;
 	}
-	input_init(&in, map, (size_t)st.st_size, path);
+	in.p = in.end = in.line_begin = in.base = in.buf;
 	parse_input(c, &in);
-	if (map)
-		munmap(map, (size_t)st.st_size);
+	free(in.buf);
 out:
 	close(fd);
 	return ret;

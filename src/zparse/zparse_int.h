@@ -16,14 +16,30 @@
 #define ZP_GENBUF 16384         /* one expanded $GENERATE template */
 #define ZP_MAXTTL 0x7fffffffu
 
-/* Text being read: a whole file (mapped) or caller memory. */
+#ifndef ZP_CHUNK                  /* tests build with tiny chunks */
+#define ZP_CHUNK (1u << 20)       /* file read size */
+#endif
+#define ZP_MAXBUF (64u << 20)     /* longest record we buffer */
+
+/* Text being read: caller memory, or a file read in chunks into buf.
+ * A record is always whole in [p, end) when it is parsed: the lexer
+ * asks for a refill (zp_refill) when it runs off the end before EOF. */
 struct zinput {
 	const char *p;
 	const char *end;
 	const char *line_begin;         /* start of the current line */
+	const char *base;               /* start of the text held */
 	const char *name;               /* for messages */
 	unsigned line;
+	bool eof;                       /* nothing more to read */
+	int fd;                         /* -1 for memory */
+	char *buf;
+	size_t cap;
 };
+
+/* Moves the unparsed text (from the current line) to the front of buf
+ * and reads more; sets eof at the end. 0 or a negative error. */
+int zp_refill(struct zinput *in);
 
 struct zctx {
 	const struct zparse_opts *o;
@@ -32,6 +48,8 @@ struct zctx {
 	size_t ntok;
 	bool ws_start;                  /* record line began with blank */
 	bool bad;                       /* lexical error in this record */
+	const char *bad_msg;            /* the first one, reported when */
+	unsigned bad_line;              /* the record is complete */
 	unsigned rec_line;
 
 	uint8_t origin[NAME_MAXLEN];

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "wire/name.h"
@@ -18,7 +19,7 @@
 struct out {
 	char buf[65536];
 	size_t len;
-	unsigned records, errors, stop_after;
+	unsigned records, errors, warnings, stop_after;
 	bool bad_line;          /* a message without a line number */
 };
 
@@ -62,6 +63,7 @@ static void on_msg(void *ctx, const char *file, unsigned line, bool warning,
 	if (line == 0)
 		o->bad_line = true;
 	o->errors += !warning;
+	o->warnings += warning;
 	outf(o, "%c%u %s\n", warning ? 'W' : 'E', line, msg);
 }
 
@@ -418,6 +420,39 @@ static void test_limits(void)
 	CHECK(run(&o, "", &opt) < 0);
 }
 
+/* A file larger than the read buffer, records cut at every offset of
+ * the chunk boundary: every record must come out whole. */
+static void test_big_file(void)
+{
+	char path[] = "/tmp/test_zparse_XXXXXX";
+	static struct out o;
+	struct zparse_opts opt = { .origin = origin_ex, .on_rr = on_rr,
+				   .on_msg = on_msg, .ctx = &o };
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	unsigned n = 0;
+
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fprintf(f, "$TTL 60\n");
+	for (size_t size = 0; size < 3u << 20; n++)
+		size += (size_t)fprintf(f, "h%u A 10.%u.%u.%u ; %*s\n ( ) TXT "
+					"( \"%*s\" )\n", n, n >> 16 & 255,
+					n >> 8 & 255, n & 255, (int)(n % 97),
+					"", (int)(n % 200), "x");
+	fprintf(f, "last A 1.2.3.4");
+	fclose(f);
+	o.len = 0;
+	o.records = o.errors = o.warnings = 0;
+	o.stop_after = 0;
+	CHECK(zparse_file(path, &opt) == 0);
+	CHECKF(o.records == 2 * n + 1, "%u records of %u", o.records,
+	       2 * n + 1);
+	CHECK(o.warnings == 1);         /* no final newline */
+	unlink(path);
+}
+
 static void on_rr_count(void *ctx)
 {
 	(void)ctx;
@@ -473,6 +508,7 @@ int main(void)
 	test_generate();
 	test_include();
 	test_limits();
+	test_big_file();
 	test_knot_corpus();
 	return check_done();
 }
