@@ -238,9 +238,16 @@ static void warn_inherited(struct zctx *c, const char *file)
 {
 	char owner[NAME_TEXT_MAX], origin[NAME_TEXT_MAX];
 
-	if (name_to_text(owner, sizeof(owner), c->owner) < 0 ||
-	    name_to_text(origin, sizeof(origin), c->origin) < 0)
+	int lo = name_to_text(owner, sizeof(owner), c->owner);
+	int lg = name_to_text(origin, sizeof(origin), c->origin);
+
+	if (lo < 0 || lg < 0)
 		return;
+	/* BIND prints these two without the final dot */
+	if (lo > 1)
+		owner[lo - 1] = '\0';
+	if (lg > 1)
+		origin[lg - 1] = '\0';
 	zp_warn(c, file, c->rec_line, "record with inherited owner (%s) "
 		"immediately after $ORIGIN (%s)", owner, origin);
 }
@@ -382,6 +389,7 @@ static void dir_include(struct zctx *c, const char *file)
 			return;
 		}
 		memcpy(c->origin, c->name_tmp, (size_t)ret);
+		c->origin_changed = true;
 	}
 	c->depth++;
 	ret = parse_path(c, path);
@@ -392,6 +400,7 @@ static void dir_include(struct zctx *c, const char *file)
 	memcpy(c->origin, origin, sizeof(origin));
 	memcpy(c->owner, owner, sizeof(owner));
 	c->has_owner = has_owner;
+	c->origin_changed = false;
 }
 
 static void do_directive(struct zctx *c, const char *file)

@@ -255,8 +255,8 @@ static void test_origin_warning(void)
 {
 	EXPECT(SOA "b A 1.1.1.1\n$ORIGIN sub.ex.\n A 1.1.1.2\n A 1.1.1.3\n",
 	       SOA_RR "b.ex. 60d IN A 01010101\n"
-	       "W5 record with inherited owner (b.ex.) immediately after "
-	       "$ORIGIN (sub.ex.)\n"
+	       "W5 record with inherited owner (b.ex) immediately after "
+	       "$ORIGIN (sub.ex)\n"
 	       "b.ex. 60d IN A 01010102\nb.ex. 60d IN A 01010103\n", 0);
 }
 
