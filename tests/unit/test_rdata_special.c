@@ -983,6 +983,19 @@ static const struct vec vecs[] = {
 	  "0xabcd" },
 	{ RR_NSAP, "0x 00", NULL, NULL },
 	{ RR_NSAP, "0x00. 00", NULL, NULL },
+	{ RR_WKS, "1.2.3.4 ddp rtmp",
+	  "010203042540",
+	  "1.2.3.4 37 1" },
+	{ RR_WKS, "1.2.3.4 mptcp 1", NULL, NULL },
+	{ RR_WKS, "1.2.3.4 tcp mysql postgresql",
+	  "01020304060000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000080",
+	  "1.2.3.4 6 3306 5432" },
+	{ RR_WKS, "1.2.3.4 OSPFIGP 1",
+	  "010203045940",
+	  "1.2.3.4 89 1" },
+	{ RR_WKS, "1.2.3.4 icmp echo",
+	  "010203040101",
+	  "1.2.3.4 1 7" },
 };
 
 #define MAXTOK 256
@@ -1350,8 +1363,77 @@ static void test_limits(void)
 	CHECK(parse(RR_CAA, text, wire, &msg) < 0);
 }
 
+static uint32_t lcg_state = 12345;
+
+static uint32_t lcg(void)
+{
+	lcg_state = lcg_state * 1103515245u + 12345u;
+	return lcg_state >> 8;
+}
+
+/* Random damage to valid RDATA: whatever check() accepts must print, and
+ * the printed text must read back to the same octets. */
+static void test_wire_roundtrip(void)
+{
+	static const char *const texts[][2] = {
+		{ "SVCB", "1 foo.example. mandatory=alpn alpn=h2,h3 port=1" },
+		{ "HTTPS", "1 . ipv4hint=1.2.3.4 ech=AAAA ipv6hint=::1 key9=x" },
+		{ "HTTPS", "1 . no-default-alpn alpn=h2 dohpath=/{?dns}" },
+		{ "LOC", "42 21 54 N 71 06 18 W -24m 30m" },
+		{ "APL", "1:192.168.32.0/21 !2:2001:db8::/32" },
+		{ "WKS", "1.2.3.4 tcp 25 80" },
+		{ "IPSECKEY", "10 3 2 gw.example. AQNR" },
+		{ "IPSECKEY", "10 1 2 1.2.3.4 AQNR" },
+		{ "HIP", "2 ABCD AQ== rvs.example. b" },
+		{ "CAA", "0 issue \"ca.example\"" },
+		{ "NSAP", "0x4700" },
+		{ "AMTRELAY", "10 0 3 relay.example." },
+		{ "AMTRELAY", "10 1 2 ::1" },
+	};
+	uint8_t wire[600], again[RDATA_MAXLEN];
+	static char out[8192];
+	int bad = 0;
+
+	for (int iter = 0; iter < 30000; iter++) {
+		size_t k = lcg() % (sizeof(texts) / sizeof(texts[0]));
+		const struct rdata_special *sp;
+		const char *msg;
+		uint16_t type;
+		int n, m, r;
+
+		rrtype_from_text(texts[k][0], strlen(texts[k][0]), &type);
+		n = parse(type, texts[k][1], wire, &msg);
+		for (int d = 1 + lcg() % 3; d > 0 && n > 0; d--) {
+			uint32_t pos = lcg() % (uint32_t)n, what = lcg() % 4;
+
+			if (what == 0)
+				wire[pos] = (uint8_t)lcg();
+			else if (what == 1)
+				wire[pos] ^= (uint8_t)(1u << (lcg() % 8));
+			else if (what == 2)
+				n = (int)pos;
+			else if (n < (int)sizeof(wire))
+				wire[n++] = (uint8_t)(lcg() % 4);
+		}
+		sp = rdata_special_find(type);
+		m = sp->to_text(wire, (size_t)n, out, sizeof(out));
+		if (sp->check(wire, (size_t)n) != 0) {
+			bad += m != BN_ERDATA;
+			continue;
+		}
+		r = parse(type, out, again, &msg);
+		if (m < 0 || r != n || memcmp(again, wire, (size_t)n)) {
+			bad++;
+			fprintf(stderr, "%s: '%s' (%d) reads back as %d: %s\n",
+				texts[k][0], out, n, r, msg);
+		}
+	}
+	CHECKF(bad == 0, "%d damaged RDATA mishandled", bad);
+}
+
 int main(void)
 {
+	test_wire_roundtrip();
 	test_limits();
 	test_registry();
 	test_vectors();
