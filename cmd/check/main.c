@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/error.h"
 #include "wire/rdata.h"
@@ -256,6 +257,7 @@ static int zone_cmd(struct opts *o)
 		return 2;
 	zone_init(&r.z, origin, CLASS_IN);
 	r.z.diag = on_diag;
+	r.z.now = (uint32_t)time(NULL);
 	r.z.diag_ctx = &r;
 	ret = load(&r, origin);
 	if (ret == 0 && zone_finish(&r.z) < 0)

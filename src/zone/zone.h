@@ -78,6 +78,8 @@ struct zone {
 	const char **files;             /* file names, in order first seen */
 	size_t nfiles;
 	size_t dropped;                 /* duplicates and out-of-zone RRs */
+	uint32_t now;                   /* seconds since 1970 for signature
+					 * expiry warnings, 0 = no such check */
 	zone_diag_fn diag;              /* may be NULL */
 	void *diag_ctx;
 	size_t refused;                 /* RRs the server would not load */

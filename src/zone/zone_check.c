@@ -257,6 +257,108 @@ static size_t check_dname(struct ctx *c, size_t idx)
 	return j;
 }
 
+/* Octet at off in rr's RDATA, or -1 when RDATA is shorter. */
+static int rd_u8(const struct zone_rr *rr, size_t off)
+{
+	return off < rr->rdlen ? rr->rdata[off] : -1;
+}
+
+static void report_num(struct ctx *c, const struct zone_rr *rr,
+		       enum zone_level level, const char *what, int num)
+{
+	char msg[128];
+
+	snprintf(msg, sizeof(msg), "%s %d", what, num);
+	report(c, rr, level, msg, rr->owner, NULL, rr->type);
+}
+
+/* Knot: digest types it knows and their lengths; BIND warns on SHA-1
+ * and SHA-1 based algorithms at delegations. */
+static void check_ds(struct ctx *c, const struct zone_rr *rr, bool cut)
+{
+	static const int len[5] = { 0, 20, 32, 0, 48 };
+	int alg = rd_u8(rr, 2), dt = rd_u8(rr, 3);
+
+	if (dt < 0)
+		return;
+	if (dt > 4 || !len[dt])
+		report_num(c, rr, ZONE_ERR, "invalid algorithm in DS: "
+			   "digest type", dt);
+	else if (rr->rdlen - 4 != len[dt])
+		report_num(c, rr, ZONE_ERR, "invalid digest length in DS: "
+			   "digest type", dt);
+	if (cut && (alg == 5 || alg == 7))
+		report_num(c, rr, ZONE_WARN, "warning: deprecated algorithm",
+			   alg);
+	if (cut && dt == 1)
+		report_num(c, rr, ZONE_WARN, "warning: deprecated digest type",
+			   dt);
+}
+
+static bool dnskey_alg_deprecated(int alg)
+{
+	return alg == 1 || alg == 3 || alg == 5 || alg == 6 || alg == 7 ||
+	       alg == 12;
+}
+
+/* RFC 4034 serial arithmetic on the 32-bit expiration time. */
+static void check_rrsig(struct ctx *c, const struct zone_rr *rr)
+{
+	if (!c->z->now || rr->rdlen < 12)
+		return;
+	uint32_t expire = wire_get_u32(rr->rdata + 8);
+	if ((int32_t)(expire - c->z->now) < 0)
+		report(c, rr, ZONE_WARN, "warning: signature has expired",
+		       rr->owner, NULL, rr->type);
+}
+
+static bool txt_is_spf(const struct zone_rr *rr)
+{
+	return rr->rdlen >= 7 && rr->rdata[0] >= 6 &&
+	       memcmp(rr->rdata + 1, "v=spf1", 6) == 0 &&
+	       (rr->rdata[0] == 6 || rr->rdlen == 7 || rr->rdata[7] == ' ');
+}
+
+/* BIND asks for a TXT version of an SPF record. */
+static void check_spf(struct ctx *c, const struct zone_node *n)
+{
+	const struct zone *z = c->z;
+	const struct zone_rrset *spf = zone_node_rrset(z, n, RR_SPF);
+	const struct zone_rrset *txt = zone_node_rrset(z, n, RR_TXT);
+
+	if (!spf)
+		return;
+	for (uint32_t i = 0; txt && i < txt->count; i++)
+		if (txt_is_spf(set_rr(z, txt, i)))
+			return;
+	report(c, set_rr(z, spf, 0), ZONE_WARN, "warning: found type SPF "
+	       "record but no SPF TXT record found", spf->owner, NULL,
+	       RR_SPF);
+}
+
+static void check_dnssec(struct ctx *c, const struct zone_rrset *s,
+			 bool apex, bool cut)
+{
+	for (uint32_t i = 0; i < s->count; i++) {
+		const struct zone_rr *rr = set_rr(c->z, s, i);
+		int alg = rd_u8(rr, 3);
+		if (s->type == RR_DS && apex && i == 0)
+			report(c, rr, ZONE_REFUSE, "DS record at top of zone",
+			       rr->owner, NULL, rr->type);
+		else if (s->type == RR_DS)
+			check_ds(c, rr, cut);
+		else if (s->type == RR_KEY && (alg == 5 || alg == 7))
+			report_num(c, rr, ZONE_WARN,
+				   "warning: deprecated algorithm", alg);
+		else if (s->type == RR_DNSKEY && apex &&
+			 dnskey_alg_deprecated(alg))
+			report_num(c, rr, ZONE_WARN,
+				   "warning: deprecated DNSKEY algorithm", alg);
+		else if (s->type == RR_RRSIG)
+			check_rrsig(c, rr);
+	}
+}
+
 static void check_apex(struct ctx *c, const struct zone_node *apex)
 {
 	const struct zone *z = c->z;
@@ -281,9 +383,13 @@ static void check_node(struct ctx *c, const struct zone_node *n, bool apex)
 	const struct zone *z = c->z;
 	int host_owner = 0;             /* 0 untested, 1 fine, 2 bad */
 
+	bool cut = !apex && zone_node_rrset(z, n, RR_NS);
+
 	check_singletons(c, n);
+	check_spf(c, n);
 	for (uint32_t i = 0; i < n->count; i++) {
 		const struct zone_rrset *s = &z->sets[n->first + i];
+		check_dnssec(c, s, apex, cut);
 		if (s->type == RR_SOA && !apex)
 			report(c, set_rr(z, s, 0), ZONE_REFUSE,
 			       "SOA record not at top of zone", s->owner,
