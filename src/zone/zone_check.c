@@ -288,10 +288,10 @@ static void check_ds(struct ctx *c, const struct zone_rr *rr, bool cut)
 		report_num(c, rr, ZONE_ERR, "invalid digest length in DS: "
 			   "digest type", dt);
 	if (cut && (alg == 5 || alg == 7))
-		report_num(c, rr, ZONE_WARN, "warning: deprecated algorithm",
+		report_num(c, rr, ZONE_WARN, "deprecated algorithm",
 			   alg);
 	if (cut && dt == 1)
-		report_num(c, rr, ZONE_WARN, "warning: deprecated digest type",
+		report_num(c, rr, ZONE_WARN, "deprecated digest type",
 			   dt);
 }
 
@@ -308,7 +308,7 @@ static void check_rrsig(struct ctx *c, const struct zone_rr *rr)
 		return;
 	uint32_t expire = wire_get_u32(rr->rdata + 8);
 	if ((int32_t)(expire - c->z->now) < 0)
-		report(c, rr, ZONE_WARN, "warning: signature has expired",
+		report(c, rr, ZONE_WARN, "signature has expired",
 		       rr->owner, NULL, rr->type);
 }
 
@@ -331,7 +331,7 @@ static void check_spf(struct ctx *c, const struct zone_node *n)
 	for (uint32_t i = 0; txt && i < txt->count; i++)
 		if (txt_is_spf(set_rr(z, txt, i)))
 			return;
-	report(c, set_rr(z, spf, 0), ZONE_WARN, "warning: found type SPF "
+	report(c, set_rr(z, spf, 0), ZONE_WARN, "found type SPF "
 	       "record but no SPF TXT record found", spf->owner, NULL,
 	       RR_SPF);
 }
@@ -349,11 +349,11 @@ static void check_dnssec(struct ctx *c, const struct zone_rrset *s,
 			check_ds(c, rr, cut);
 		else if (s->type == RR_KEY && (alg == 5 || alg == 7))
 			report_num(c, rr, ZONE_WARN,
-				   "warning: deprecated algorithm", alg);
+				   "deprecated algorithm", alg);
 		else if (s->type == RR_DNSKEY && apex &&
 			 dnskey_alg_deprecated(alg))
 			report_num(c, rr, ZONE_WARN,
-				   "warning: deprecated DNSKEY algorithm", alg);
+				   "deprecated DNSKEY algorithm", alg);
 		else if (s->type == RR_RRSIG)
 			check_rrsig(c, rr);
 	}
