@@ -533,21 +533,34 @@ const struct rdata_special rdata_amtrelay_special = {
 
 /* HIP (RFC 8005): text "alg HIT-hex PK-base64 [rvs...]", wire HIT
  * length, alg, PK length, HIT, PK, rendezvous names. */
-static int hip_blob(struct sp_in *in, bool hex, uint8_t *dst, size_t cap)
+static int hip_blob(struct sp_in *in, bool hex, struct wbuf *out,
+		    size_t max)
 {
 	const struct ztoken *t = sp_next(in);
+	size_t start = out->len;
+	struct sp_b64 st;
 	int n;
 
 	if (!t)
 		return BN_ESYNTAX;
-	n = hex ? hex_decode(t->s, t->len, dst, cap) :
-		  base64_decode(t->s, t->len, dst, cap);
-	if (n == BN_ENOSPC)
+	if (hex) {
+		n = hex_decode(t->s, t->len, out->data + out->len,
+			       out->cap - out->len < max ? out->cap - out->len :
+							   max);
+		if (n > 0)
+			out->len += (size_t)n;
+	} else {
+		sp_b64_init(&st);
+		n = sp_b64_feed(&st, t->s, t->len, out);
+		if (n == 0)
+			n = sp_b64_end(&st);
+	}
+	if (n == BN_ENOSPC || out->len - start > max)
 		return sp_fail(in, in->i - 1, BN_ERANGE, "out of range");
-	if (n <= 0)
+	if (n < 0 || out->len == start)
 		return sp_fail(in, in->i - 1, BN_ESYNTAX, hex ?
 			       "bad hex encoding" : "bad base64 encoding");
-	return n;
+	return (int)(out->len - start);
 }
 
 static int hip_from_text(const struct ztoken *tok, size_t ntok,
@@ -563,17 +576,12 @@ static int hip_from_text(const struct ztoken *tok, size_t ntok,
 		return BN_ESYNTAX;
 	if (wbuf_u32(out, 0) < 0)
 		return sp_fail(&in, 0, BN_ENOSPC, "RDATA too long");
-	hit = hip_blob(&in, true, out->data + out->len,
-		       out->cap - out->len < 255 ? out->cap - out->len : 255);
+	hit = hip_blob(&in, true, out, 255);
 	if (hit < 0)
 		return hit;
-	out->len += (size_t)hit;
-	pk = hip_blob(&in, false, out->data + out->len, out->cap - out->len);
+	pk = hip_blob(&in, false, out, 65535);
 	if (pk < 0)
 		return pk;
-	out->len += (size_t)pk;
-	if (pk > 65535)
-		return sp_fail(&in, 2, BN_ERANGE, "out of range");
 	out->data[start] = (uint8_t)hit;
 	out->data[start + 1] = (uint8_t)alg;
 	wbuf_put_u16_at(out, start + 2, (uint16_t)pk);

@@ -103,38 +103,66 @@ int sp_cstr(const char *s, size_t len, char *buf, size_t cap)
 	return 0;
 }
 
-/* Tokens may split base64 anywhere, so decode one 4-character quantum
- * at a time rather than token by token. */
+void sp_b64_init(struct sp_b64 *st)
+{
+	st->nq = 0;
+	st->done = false;
+}
+
+/* One quantum at a time, so that tokens may split the text anywhere; a
+ * quantum must encode back to itself (no stray bits in the padding). */
+int sp_b64_feed(struct sp_b64 *st, const char *s, size_t len,
+		struct wbuf *out)
+{
+	uint8_t bin[3];
+	char again[5];
+	int n;
+
+	for (size_t k = 0; k < len; k++) {
+		if (st->done)
+			return BN_ESYNTAX;
+		st->q[st->nq++] = s[k];
+		if (st->nq < 4)
+			continue;
+		st->nq = 0;
+		n = base64_decode(st->q, 4, bin, sizeof(bin));
+		if (n <= 0 || base64_encode(bin, (size_t)n, again,
+					    sizeof(again)) != 4 ||
+		    memcmp(again, st->q, 4) != 0)
+			return BN_ESYNTAX;
+		if (wbuf_bytes(out, bin, (size_t)n) < 0)
+			return BN_ENOSPC;
+		st->done = n < 3;
+	}
+	return 0;
+}
+
+int sp_b64_end(const struct sp_b64 *st)
+{
+	return st->nq ? BN_ESYNTAX : 0;
+}
+
 int sp_b64_rest(struct sp_in *in, struct wbuf *out)
 {
-	char q[4];
-	uint8_t bin[3];
-	size_t nq = 0, first = in->i;
+	struct sp_b64 st;
+	size_t first = in->i;
 	int ret;
 
 	if (in->i >= in->ntok)
 		return sp_fail(in, in->ntok, BN_ESYNTAX, "unexpected end of input");
+	sp_b64_init(&st);
 	for (; in->i < in->ntok; in->i++) {
 		const struct ztoken *t = &in->tok[in->i];
 
 		if (t->quoted)
 			return sp_fail(in, in->i, BN_ESYNTAX,
 				       "unexpected quoted string");
-		for (uint32_t k = 0; k < t->len; k++) {
-			q[nq++] = t->s[k];
-			if (nq < 4)
-				continue;
-			nq = 0;
-			ret = base64_decode(q, 4, bin, sizeof(bin));
-			if (ret < 0)
-				return sp_fail(in, in->i, BN_ESYNTAX,
-					       "bad base64 encoding");
-			if (wbuf_bytes(out, bin, (size_t)ret) < 0)
-				return sp_fail(in, in->i, BN_ENOSPC,
-					       "RDATA too long");
-		}
+		ret = sp_b64_feed(&st, t->s, t->len, out);
+		if (ret < 0)
+			return sp_fail(in, in->i, ret, ret == BN_ENOSPC ?
+				       "RDATA too long" : "bad base64 encoding");
 	}
-	if (nq)
+	if (sp_b64_end(&st) < 0)
 		return sp_fail(in, first, BN_ESYNTAX, "bad base64 encoding");
 	return 0;
 }

@@ -54,6 +54,20 @@ int sp_name(struct sp_in *in, struct wbuf *out, bool quoted);
  * it does not fit. */
 int sp_cstr(const char *s, size_t len, char *buf, size_t cap);
 
+/* Base64 decoding as strict as BIND's: whole quanta, nothing after the
+ * padding, unused bits zero. Feed text in pieces, then call end. */
+struct sp_b64 {
+	char q[4];
+	uint8_t nq;
+	bool done;
+};
+
+void sp_b64_init(struct sp_b64 *st);
+/* 0, BN_ESYNTAX or BN_ENOSPC. */
+int sp_b64_feed(struct sp_b64 *st, const char *s, size_t len,
+		struct wbuf *out);
+int sp_b64_end(const struct sp_b64 *st);
+
 /* Base64 over all remaining tokens (at least one), appended to out. */
 int sp_b64_rest(struct sp_in *in, struct wbuf *out);
 

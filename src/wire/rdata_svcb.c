@@ -208,13 +208,12 @@ static int port_from(const uint8_t *v, size_t len, struct wbuf *out)
 
 static int b64_from(const uint8_t *v, size_t len, struct wbuf *out)
 {
-	int ret = base64_decode((const char *)v, len, out->data + out->len,
-				out->cap - out->len);
+	struct sp_b64 st;
+	int ret;
 
-	if (ret < 0)
-		return ret;
-	out->len += (size_t)ret;
-	return 0;
+	sp_b64_init(&st);
+	ret = sp_b64_feed(&st, (const char *)v, len, out);
+	return ret < 0 ? ret : sp_b64_end(&st);
 }
 
 /* Value of key appended to out. As in BIND only the text-like values

@@ -996,6 +996,23 @@ static const struct vec vecs[] = {
 	{ RR_WKS, "1.2.3.4 icmp echo",
 	  "010203040101",
 	  "1.2.3.4 1 7" },
+	{ RR_IPSECKEY, "10 0 2 . AQ== AQ==", NULL, NULL },
+	{ RR_IPSECKEY, "10 0 2 . AQ==AQ==", NULL, NULL },
+	{ RR_IPSECKEY, "10 0 2 . AQ=", NULL, NULL },
+	{ RR_IPSECKEY, "10 0 2 . AQ= =",
+	  "0a000201",
+	  "10 0 2 . AQ==" },
+	{ RR_IPSECKEY, "10 0 2 . A===", NULL, NULL },
+	{ RR_IPSECKEY, "10 0 2 . AR==", NULL, NULL },
+	{ RR_IPSECKEY, "10 0 2 . AQI=",
+	  "0a00020102",
+	  "10 0 2 . AQI=" },
+	{ RR_IPSECKEY, "10 0 2 . AQJ=", NULL, NULL },
+	{ RR_HIP, "2 AB AR==", NULL, NULL },
+	{ RR_SVCB, "1 . ech=AR==", NULL, NULL },
+	{ RR_SVCB, "1 . ech=AQ==AQ==", NULL, NULL },
+	{ RR_IPSECKEY, "10 0 2 . ====", NULL, NULL },
+	{ RR_IPSECKEY, "10 0 2 . AQ==	A", NULL, NULL },
 };
 
 #define MAXTOK 256
