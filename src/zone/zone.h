@@ -117,6 +117,12 @@ size_t zone_name_key(uint8_t *key, const uint8_t *name);
 /* Node for name or NULL (after zone_finish). */
 const struct zone_node *zone_find(const struct zone *z, const uint8_t *name);
 
+/* Node for name, or the wildcard node that answers for it (RFC 4592:
+ * "*." + closest encloser, only when name does not exist); *wildcard
+ * says which. NULL when neither exists. */
+const struct zone_node *zone_lookup(const struct zone *z, const uint8_t *name,
+				    bool *wildcard);
+
 /* RRset of node with type (class ignored), or NULL. */
 const struct zone_rrset *zone_node_rrset(const struct zone *z,
 					 const struct zone_node *n,

@@ -409,28 +409,81 @@ int zone_finish(struct zone *z)
 	return group(z);
 }
 
-const struct zone_node *zone_find(const struct zone *z, const uint8_t *name)
+/* Index of the first node not before name (nnodes if none); *found says
+ * whether it is name itself. */
+static size_t node_pos(const struct zone *z, const uint8_t *name, bool *found)
 {
 	uint8_t full[ZONE_KEY_MAX];
 	size_t lo = 0, hi = z->nnodes;
-
-	if (!name_is_subdomain(name, z->origin))
-		return NULL;
 	size_t klen = zone_name_key(full, name) - z->origin_klen;
 	const uint8_t *key = full + z->origin_klen;
 
+	*found = false;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct zone_node *n = &z->nodes[mid];
 		int c = key_cmp(n->key, n->keylen, key, klen);
-		if (c == 0)
-			return n;
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
+	return lo;
+}
+
+const struct zone_node *zone_find(const struct zone *z, const uint8_t *name)
+{
+	bool found;
+	size_t pos;
+
+	if (!name_is_subdomain(name, z->origin))
+		return NULL;
+	pos = node_pos(z, name, &found);
+	return found ? &z->nodes[pos] : NULL;
+}
+
+/* A name exists when it owns data or has descendants (empty
+ * non-terminal); canonical order puts descendants right after it. */
+static bool name_exists(const struct zone *z, const uint8_t *name)
+{
+	bool found;
+	size_t pos = node_pos(z, name, &found);
+
+	return found || (pos < z->nnodes &&
+			 name_is_subdomain(z->nodes[pos].owner, name));
+}
+
+const struct zone_node *zone_lookup(const struct zone *z, const uint8_t *name,
+				    bool *wildcard)
+{
+	uint8_t wild[NAME_MAXLEN + 2];
+	const uint8_t *anc = name;
+
+	*wildcard = false;
+	if (!name_is_subdomain(name, z->origin))
+		return NULL;
+	const struct zone_node *n = zone_find(z, name);
+	if (n || name_exists(z, name))
+		return n;
+	/* Closest encloser: the longest ancestor that exists. */
+	while (anc[0] && !name_equal(anc, z->origin)) {
+		anc += anc[0] + 1;
+		if (name_exists(z, anc))
+			break;
+	}
+	size_t len = name_length(anc);
+	if (len + 2 > NAME_MAXLEN)
+		return NULL;
+	wild[0] = 1;
+	wild[1] = '*';
+	memcpy(wild + 2, anc, len);
+	n = zone_find(z, wild);
+	*wildcard = n != NULL;
+	return n;
 }
 
 const struct zone_rrset *zone_node_rrset(const struct zone *z,

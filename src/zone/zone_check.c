@@ -174,16 +174,22 @@ static void check_target(void *vctx, int field, const uint8_t *name)
 	(void)field;
 	if (t->nth++ || !name[0] || !name_is_subdomain(name, z->origin))
 		return;
-	const struct zone_node *n = zone_find(z, name);
-	if (zone_node_rrset(z, n, RR_CNAME))
+	bool glue = t->cut && name_is_subdomain(name, t->cut), wild;
+	const struct zone_node *n = zone_lookup(z, name, &wild);
+	const char *none = glue ?
+		"has no REQUIRED GLUE address records (A or AAAA)" :
+		"has no address records (A or AAAA)";
+
+	/* A wildcard answers queries (Knot is content) but is no glue. */
+	if (glue && wild && has_addr(z, n))
+		report(t->c, t->rr, ZONE_WARN, none, t->rr->owner, name,
+		       t->rr->type);
+	else if (zone_node_rrset(z, n, RR_CNAME))
 		report(t->c, t->rr, t->level, "is a CNAME (illegal)",
 		       t->rr->owner, name, t->rr->type);
 	else if (!has_addr(z, n))
-		report(t->c, t->rr, t->level,
-		       t->cut && name_is_subdomain(name, t->cut) ?
-		       "has no REQUIRED GLUE address records (A or AAAA)" :
-		       "has no address records (A or AAAA)",
-		       t->rr->owner, name, t->rr->type);
+		report(t->c, t->rr, t->level, none, t->rr->owner, name,
+		       t->rr->type);
 }
 
 static void check_targets(struct ctx *c, const struct zone_rrset *s,
@@ -390,6 +396,11 @@ static void check_node(struct ctx *c, const struct zone_node *n, bool apex)
 	for (uint32_t i = 0; i < n->count; i++) {
 		const struct zone_rrset *s = &z->sets[n->first + i];
 		check_dnssec(c, s, apex, cut);
+		if (s->type == RR_NS && n->owner[0] == 1 &&
+		    n->owner[1] == '*')
+			report(c, set_rr(z, s, 0), ZONE_REFUSE,
+			       "invalid NS owner name (wildcard)", s->owner,
+			       NULL, s->type);
 		if (s->type == RR_SOA && !apex)
 			report(c, set_rr(z, s, 0), ZONE_REFUSE,
 			       "SOA record not at top of zone", s->owner,

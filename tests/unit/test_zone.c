@@ -233,6 +233,12 @@ static const struct check_case cases[] = {
 	{ "x.*.w TXT x\n", 0, 0, 1 },
 	{ "@ MX 10 c_d\nr RP a_b.example. t\nr2 RP a.b_c.example. t\n", 0, 2, 1 },
 	{ "a 100 A 192.0.2.1\na 200 A 192.0.2.2\n", 0, 0, 1 },
+	{ "@ NS ns3.w\n*.w A 192.0.2.1\n", 0, 0, 0 },
+	{ "@ MX 1 m.w\n*.w A 192.0.2.1\ns NS x.w\n", 0, 0, 0 },
+	{ "@ MX 1 a.m.w\n*.w A 192.0.2.1\nm.w TXT x\n", 0, 0, 1 },
+	{ "@ MX 1 m.w\n*.w A 192.0.2.1\nx.m.w TXT x\n", 0, 0, 1 },
+	{ "s NS ns.s\n*.s A 192.0.2.1\n", 0, 0, 1 },
+	{ "*.x NS ns1\n", 1, 0, 0 },
 };
 
 static void test_checks(void)
