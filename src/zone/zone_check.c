@@ -164,6 +164,20 @@ struct target_ctx {
 	int nth;
 };
 
+/* Owner of a DNAME strictly above name inside the zone, or NULL. */
+static const uint8_t *dname_above(const struct zone *z, const uint8_t *name)
+{
+	const uint8_t *anc = name;
+
+	while (anc[0] && !name_equal(anc, z->origin)) {
+		anc += anc[0] + 1;
+		const struct zone_node *n = zone_find(z, anc);
+		if (zone_node_rrset(z, n, RR_DNAME))
+			return n->owner;
+	}
+	return NULL;
+}
+
 /* NS, MX and SRV targets inside the zone need addresses and must not
  * be aliases (RFC 2181 10.3). */
 static void check_target(void *vctx, int field, const uint8_t *name)
@@ -180,6 +194,16 @@ static void check_target(void *vctx, int field, const uint8_t *name)
 		"has no REQUIRED GLUE address records (A or AAAA)" :
 		"has no address records (A or AAAA)";
 
+	const uint8_t *dname = dname_above(z, name);
+	if (dname) {
+		char text[NAME_TEXT_MAX], msg[NAME_TEXT_MAX + 40];
+		name_to_text(text, sizeof(text), dname);
+		snprintf(msg, sizeof(msg), "is below a DNAME '%s' (illegal)",
+			 text);
+		report(t->c, t->rr, t->level, msg, t->rr->owner, name,
+		       t->rr->type);
+		return;
+	}
 	/* A wildcard answers queries (Knot is content) but is no glue. */
 	if (glue && wild && has_addr(z, n))
 		report(t->c, t->rr, ZONE_WARN, none, t->rr->owner, name,
@@ -235,6 +259,11 @@ static void check_singletons(struct ctx *c, const struct zone_node *n)
 			       "multiple RRs of singleton type", s->owner,
 			       NULL, s->type);
 	}
+	const struct zone_rrset *ns = zone_node_rrset(z, n, RR_NS);
+	if (ns && zone_node_rrset(z, n, RR_DNAME) &&
+	    !name_equal(n->owner, z->origin))
+		report(c, set_rr(z, ns, 0), ZONE_ERR,
+		       "NS record exists beside DNAME", n->owner, NULL, RR_NS);
 	if (!zone_node_rrset(z, n, RR_CNAME))
 		return;
 	for (uint32_t i = 0; i < n->count; i++) {

@@ -239,6 +239,9 @@ static const struct check_case cases[] = {
 	{ "@ MX 1 m.w\n*.w A 192.0.2.1\nx.m.w TXT x\n", 0, 0, 1 },
 	{ "s NS ns.s\n*.s A 192.0.2.1\n", 0, 0, 1 },
 	{ "*.x NS ns1\n", 1, 0, 0 },
+	{ "d DNAME x.net.\n@ MX 1 m.d\ns NS n.d\n", 0, 1, 1 },
+	{ "d DNAME x.net.\n@ NS n.d\n", 1, 0, 0 },
+	{ "d DNAME x.net.\nd NS ns1\n", 0, 1, 0 },
 };
 
 static void test_checks(void)
