@@ -3,6 +3,7 @@
  * duplicates and broken "mandatory" lists are refused, keys BIND has no
  * name for print as keyNNNNN="text". */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "base/encode.h"
@@ -272,30 +273,73 @@ static bool utf8_valid(const uint8_t *p, size_t len)
 	return true;
 }
 
-/* True if the URI template expression [p, p+len) (between braces) has a
- * variable named "dns". */
-static bool expr_has_dns(const uint8_t *p, size_t len)
+static bool pct_ok(const uint8_t *p, size_t len, size_t i)
+{
+	return i + 2 < len && isxdigit(p[i + 1]) && isxdigit(p[i + 2]);
+}
+
+/* One RFC 6570 varspec at p[*i]: varname ("." inside only, pct-encoding
+ * allowed) and an optional "*" or ":1-9999" modifier. */
+static bool tmpl_varspec(const uint8_t *p, size_t len, size_t *i, bool *dns)
+{
+	size_t start = *i;
+	bool need = true;
+
+	while (*i < len) {
+		uint8_t c = p[*i];
+
+		if (isalnum(c) || c == '_') {
+			(*i)++;
+		} else if (c == '%' && pct_ok(p, len, *i)) {
+			*i += 3;
+		} else if (c == '.' && !need) {
+			(*i)++;
+			need = true;
+			continue;
+		} else {
+			break;
+		}
+		need = false;
+	}
+	if (need)
+		return false;
+	if (*i - start == 3 && !memcmp(p + start, "dns", 3))
+		*dns = true;
+	if (*i < len && p[*i] == '*') {
+		(*i)++;
+	} else if (*i < len && p[*i] == ':') {
+		size_t d = ++(*i);
+
+		while (*i < len && isdigit(p[*i]) && *i - d < 4)
+			(*i)++;
+		if (*i == d || p[d] == '0')
+			return false;
+	}
+	return true;
+}
+
+/* A URI template expression [p, p+len) (between the braces). */
+static bool tmpl_expr(const uint8_t *p, size_t len, bool *dns)
 {
 	size_t i = 0;
 
-	if (len && strchr("+#./;?&=,!@|", p[0]))
+	if (len && strchr("=,!@|", p[0]))
+		return false;
+	if (len && strchr("+#./;?&", p[0]))
 		i = 1;
-	while (i < len) {
-		size_t j = i;
-
-		while (j < len && p[j] != ',' && p[j] != ':' && p[j] != '*')
-			j++;
-		if (j - i == 3 && !memcmp(p + i, "dns", 3))
+	for (;;) {
+		if (!tmpl_varspec(p, len, &i, dns))
+			return false;
+		if (i == len)
 			return true;
-		while (j < len && p[j] != ',')
-			j++;
-		i = j + 1;
+		if (p[i++] != ',')
+			return false;
 	}
-	return false;
 }
 
-/* dohpath (RFC 9461): a relative URI template starting with "/" with a
- * "dns" variable, in UTF-8. */
+/* dohpath (RFC 9461): a relative URI template starting with "/", in
+ * UTF-8, with a "dns" variable. Literals are taken as BIND takes them:
+ * anything but a broken %-escape. */
 static bool dohpath_valid(const uint8_t *v, size_t len)
 {
 	bool dns = false;
@@ -305,13 +349,13 @@ static bool dohpath_valid(const uint8_t *v, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		const uint8_t *e;
 
+		if (v[i] == '%' && !pct_ok(v, len, i))
+			return false;
 		if (v[i] != '{')
 			continue;
 		e = memchr(v + i, '}', len - i);
-		if (!e)
+		if (!e || !tmpl_expr(v + i + 1, (size_t)(e - v) - i - 1, &dns))
 			return false;
-		if (expr_has_dns(v + i + 1, (size_t)(e - v) - i - 1))
-			dns = true;
 		i = (size_t)(e - v);
 	}
 	return dns;
