@@ -169,7 +169,8 @@ int zp_parse_head(struct zctx *c, const char *file, size_t *i,
 }
 
 /* BIND 9's rules: explicit TTL, else $TTL, else the previous record's
- * TTL (RFC 1035), else the SOA MINIMUM for an SOA, else an error. */
+ * TTL (RFC 1035), else the SOA MINIMUM for an SOA (which then acts as
+ * $TTL), else an error. */
 static int resolve_ttl(struct zctx *c, const char *file, unsigned line,
 		       const struct zp_head *h, size_t rdlen, uint32_t *ttl)
 {
@@ -183,14 +184,17 @@ static int resolve_ttl(struct zctx *c, const char *file, unsigned line,
 		c->warned_1035 = true;
 		*ttl = c->last_ttl;
 	} else if (h->type == RR_SOA && rdlen >= 4) {
+		/* BIND makes the MINIMUM the default TTL, as if $TTL */
 		*ttl = wire_get_u32(c->rdata + rdlen - 4);
-		if (*ttl > ZP_MAXTTL)
-			*ttl = ZP_MAXTTL;
 		zp_warn(c, file, line,
 			"no TTL specified; using SOA MINTTL instead");
-		c->last_ttl = *ttl;
-		c->has_last_ttl = true;
-		c->warned_1035 = true;
+		if (*ttl > ZP_MAXTTL) {
+			zp_warn(c, file, line,
+				"$TTL %u > MAXTTL, setting $TTL to 0", *ttl);
+			*ttl = 0;
+		}
+		c->dflt_ttl = *ttl;
+		c->has_dflt_ttl = true;
 	} else {
 		zp_error(c, file, line, "no TTL specified; zone rejected");
 		return BN_ESYNTAX;

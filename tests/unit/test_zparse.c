@@ -162,11 +162,20 @@ static void test_basic(void)
 
 static void test_ttl_defaults(void)
 {
-	EXPECT("@ IN SOA ns hm 1 2 3 4 5\n@ NS ns\n",
+	/* the SOA MINIMUM becomes the default, not a "previous TTL" */
+	EXPECT("@ IN SOA ns hm 1 2 3 4 5\n@ NS ns\nns 30 A 1.2.3.4\n"
+	       "x A 1.1.1.1\n",
 	       "W1 no TTL specified; using SOA MINTTL instead\n"
 	       "ex. 5d IN SOA 026e730265780002686d02657800"
 	       "0000000100000002000000030000000400000005\n"
-	       "ex. 5d IN NS 026e7302657800\n", 0);
+	       "ex. 5d IN NS 026e7302657800\n"
+	       "ns.ex. 30 IN A 01020304\nx.ex. 5d IN A 01010101\n", 0);
+	EXPECT("@ SOA ns hm 1 2 3 4 4294967295\nx A 1.1.1.1\n",
+	       "W1 no TTL specified; using SOA MINTTL instead\n"
+	       "W1 $TTL 4294967295 > MAXTTL, setting $TTL to 0\n"
+	       "ex. 0d IN SOA 026e730265780002686d02657800"
+	       "00000001000000020000000300000004ffffffff\n"
+	       "x.ex. 0d IN A 01010101\n", 0);
 	EXPECT("@ 3600 IN SOA ns hm 1 2 3 4 5\n@ NS ns\nx A 1.1.1.1\n",
 	       "ex. 3600 IN SOA 026e730265780002686d02657800"
 	       "0000000100000002000000030000000400000005\n"
