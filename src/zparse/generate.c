@@ -226,6 +226,10 @@ void zp_generate(struct zctx *c, const char *file)
 			 "$GENERATE: unexpected end of line");
 		return;
 	}
+	if (c->tok[1].quoted || c->tok[2].quoted) {
+		zp_quoted_error(c, file, c->tok[1].quoted ? 1 : 2);
+		return;
+	}
 	if (!parse_range(&c->tok[1], &start, &stop, &step)) {
 		zp_error(c, file, c->rec_line, "$GENERATE: invalid range '%.*s'",
 			 (int)c->tok[1].len, c->tok[1].s);

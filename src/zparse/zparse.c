@@ -66,6 +66,15 @@ const char *zp_name_err(int err)
 #define TOKF "'%.*s'"
 #define TOKA(t) (int)((t).len > 80 ? 80 : (t).len), (t).s
 
+/* BIND takes quoted text only for the owner, the $INCLUDE file name and
+ * RDATA (the $GENERATE rhs included). */
+void zp_quoted_error(struct zctx *c, const char *file, size_t i)
+{
+	zp_error(c, file, zp_err_line(c, i),
+		 "syntax error: unexpected quoted string \"%.*s\"",
+		 TOKA(c->tok[i]));
+}
+
 static bool tok_is(const struct ztoken *t, const char *word)
 {
 	size_t n = strlen(word);
@@ -90,7 +99,11 @@ static int parse_type(struct zctx *c, const char *file, size_t i,
 			 "unexpected end of input (no RR type)");
 		return BN_ESYNTAX;
 	}
-	if (t->quoted || rrtype_from_text(t->s, t->len, type) < 0) {
+	if (t->quoted) {
+		zp_quoted_error(c, file, i);
+		return BN_ESYNTAX;
+	}
+	if (rrtype_from_text(t->s, t->len, type) < 0) {
 		zp_error(c, file, zp_err_line(c, i), "unknown RR type " TOKF,
 			 TOKA(*t));
 		return BN_EUNKNOWN;
@@ -321,6 +334,10 @@ static void dir_origin(struct zctx *c, const char *file)
 
 	if (!dir_args(c, file, 1, 1))
 		return;
+	if (t->quoted) {
+		zp_quoted_error(c, file, 1);
+		return;
+	}
 	ret = name_from_text(c->name_tmp, t->s, t->len, c->origin);
 	if (ret < 0) {
 		zp_error(c, file, c->rec_line, "bad $ORIGIN " TOKF ": %s",
@@ -338,7 +355,11 @@ static void dir_ttl(struct zctx *c, const char *file)
 
 	if (!dir_args(c, file, 1, 1))
 		return;
-	if (t->quoted || text_ttl(t->s, t->len, &ttl) < 0) {
+	if (t->quoted) {
+		zp_quoted_error(c, file, 1);
+		return;
+	}
+	if (text_ttl(t->s, t->len, &ttl) < 0) {
 		zp_error(c, file, c->rec_line, "bad TTL " TOKF, TOKA(*t));
 		return;
 	}
@@ -384,6 +405,10 @@ static void dir_include(struct zctx *c, const char *file)
 	path[t->len] = '\0';
 	memcpy(origin, c->origin, sizeof(origin));
 	memcpy(owner, c->owner, sizeof(owner));
+	if (c->ntok == 3 && c->tok[2].quoted) {
+		zp_quoted_error(c, file, 2);
+		return;
+	}
 	if (c->ntok == 3) {
 		t = &c->tok[2];
 		ret = name_from_text(c->name_tmp, t->s, t->len, c->origin);

@@ -99,6 +99,9 @@ static inline unsigned zp_err_line(const struct zctx *c, size_t i)
 	return i ? c->tokline[i - 1] : c->rec_line;
 }
 
+/* Reports quoted text where BIND wants a bare word (tok[i]). */
+void zp_quoted_error(struct zctx *c, const char *file, size_t i);
+
 /* True once max_errors is reached or a callback stopped the run. */
 static inline bool zp_done(const struct zctx *c)
 {

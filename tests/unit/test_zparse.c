@@ -313,6 +313,20 @@ static void test_directives(void)
 	       "x.ex. 60d IN A 01010101\n", 6);
 }
 
+static void test_quoted_words(void)
+{
+	EXPECT(SOA "w \"A\" 1.1.1.1\nv 30 \"IN\" A 1.1.1.1\n$ORIGIN \"foo\"\n"
+	       "$TTL \"30\"\n$INCLUDE \"tests/data/zparse/inc1.zone\" \"s\"\n"
+	       "$GENERATE \"1-2\" a$ A 1.1.1.$\n$GENERATE 1-2 \"a$\" A 1.1.1.1\n",
+	       SOA_RR "E3 syntax error: unexpected quoted string \"A\"\n"
+	       "E4 syntax error: unexpected quoted string \"IN\"\n"
+	       "E5 syntax error: unexpected quoted string \"foo\"\n"
+	       "E6 syntax error: unexpected quoted string \"30\"\n"
+	       "E7 syntax error: unexpected quoted string \"s\"\n"
+	       "E8 syntax error: unexpected quoted string \"1-2\"\n"
+	       "E9 syntax error: unexpected quoted string \"a$\"\n", 7);
+}
+
 static void test_generate(void)
 {
 	EXPECT(SOA "$GENERATE 1-3 host$ A 10.0.0.$\n",
@@ -515,6 +529,7 @@ int main(void)
 	test_generic();
 	test_directives();
 	test_generate();
+	test_quoted_words();
 	test_include();
 	test_limits();
 	test_big_file();
