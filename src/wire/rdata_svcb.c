@@ -278,30 +278,22 @@ static bool pct_ok(const uint8_t *p, size_t len, size_t i)
 	return i + 2 < len && isxdigit(p[i + 1]) && isxdigit(p[i + 2]);
 }
 
-/* One RFC 6570 varspec at p[*i]: varname ("." inside only, pct-encoding
- * allowed) and an optional "*" or ":1-9999" modifier. */
+/* One RFC 6570 varspec at p[*i]: varname (pct-encoding allowed; BIND
+ * refuses the "." RFC 6570 allows inside) and an optional "*" or
+ * ":1-9999" modifier. */
 static bool tmpl_varspec(const uint8_t *p, size_t len, size_t *i, bool *dns)
 {
 	size_t start = *i;
-	bool need = true;
 
 	while (*i < len) {
-		uint8_t c = p[*i];
-
-		if (isalnum(c) || c == '_') {
+		if (isalnum(p[*i]) || p[*i] == '_')
 			(*i)++;
-		} else if (c == '%' && pct_ok(p, len, *i)) {
+		else if (p[*i] == '%' && pct_ok(p, len, *i))
 			*i += 3;
-		} else if (c == '.' && !need) {
-			(*i)++;
-			need = true;
-			continue;
-		} else {
+		else
 			break;
-		}
-		need = false;
 	}
-	if (need)
+	if (*i == start)
 		return false;
 	if (*i - start == 3 && !memcmp(p + start, "dns", 3))
 		*dns = true;

@@ -1111,6 +1111,8 @@ static const struct vec vecs[] = {
 	{ RR_SVCB, "1 . dohpath=/a}{?dns}",
 	  "000100000700092f617d7b3f646e737d",
 	  "1 . key7=\"/a}{?dns}\"" },
+	{ RR_SVCB, "1 . dohpath=/{a.b,dns}", NULL, NULL },
+	{ RR_SVCB, "1 . dohpath=/{dns.x}", NULL, NULL },
 };
 
 #define MAXTOK 256
