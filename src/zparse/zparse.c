@@ -555,6 +555,10 @@ static struct zctx *ctx_new(const struct zparse_opts *o)
 
 	if (!c)
 		return NULL;
+	if (!o->on_rr) {
+		free(c);
+		return NULL;
+	}
 	c->tok = malloc(ZP_MAXTOK * sizeof(*c->tok));
 	c->tokline = malloc(ZP_MAXTOK * sizeof(*c->tokline));
 	len = o->origin ? name_check(o->origin, NAME_MAXLEN) : BN_EINVAL;

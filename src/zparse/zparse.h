@@ -44,8 +44,15 @@ struct zparse_opts {
 	void *ctx;
 };
 
-/* Parses a file. Returns the number of errors reported (0 = clean), or
- * the negative value a callback returned. */
+/* Parses a file, read in big chunks through one buffer (any readable
+ * file: regular, pipe). Records and messages from an $INCLUDEd file
+ * carry that file's name. BIND 9.18 is the reference: TTL defaults
+ * ($TTL, else the previous TTL with a warning, else the SOA MINIMUM for
+ * an SOA, which then acts as $TTL), TTLs over 2^31-1 become 0 with a
+ * warning, a bad token is reported at the line of the token before it.
+ * Returns the number of errors reported (0 = clean), the negative value
+ * a callback returned, or BN_EINVAL (no on_rr, invalid origin, no
+ * memory). */
 int zparse_file(const char *path, const struct zparse_opts *o);
 
 /* Parses text held in memory; name is used in messages. $INCLUDE paths
