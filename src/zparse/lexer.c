@@ -34,6 +34,11 @@ static void add_token(struct zctx *c, struct zinput *in, const char *s,
 		lex_error(c, in, "too many tokens in one record");
 		return;
 	}
+	if (len > RDATA_MAXLEN * 4u) {
+		/* far beyond any RDATA; also keeps len within uint32_t */
+		lex_error(c, in, "token too long");
+		return;
+	}
 	if (c->ntok == 0) {
 		c->rec_line = line;
 		/* a line that starts with a blank inherits the owner
