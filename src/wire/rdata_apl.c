@@ -26,6 +26,11 @@ static int apl_item(struct sp_in *in, struct wbuf *out)
 		s++;
 		len--;
 	}
+	/* BIND reads the family with strtoul(), which takes a "+". */
+	if (len && s[0] == '+') {
+		s++;
+		len--;
+	}
 	colon = memchr(s, ':', len);
 	slash = NULL;
 	for (size_t k = len; k > 0 && !slash; k--)

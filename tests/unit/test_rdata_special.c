@@ -1113,6 +1113,16 @@ static const struct vec vecs[] = {
 	  "1 . key7=\"/a}{?dns}\"" },
 	{ RR_SVCB, "1 . dohpath=/{a.b,dns}", NULL, NULL },
 	{ RR_SVCB, "1 . dohpath=/{dns.x}", NULL, NULL },
+	{ RR_APL, "+1:1.2.3.4/8",
+	  "0001080401020304",
+	  "1:1.2.3.4/8" },
+	{ RR_APL, "!+1:1.2.3.4/8",
+	  "0001088401020304",
+	  "!1:1.2.3.4/8" },
+	{ RR_APL, "+!1:1.2.3.4/8", NULL, NULL },
+	{ RR_APL, "++1:1.2.3.4/8", NULL, NULL },
+	{ RR_APL, "1:1.2.3.4/+8", NULL, NULL },
+	{ RR_APL, "-1:1.2.3.4/8", NULL, NULL },
 };
 
 #define MAXTOK 256
