@@ -83,6 +83,7 @@ struct zone {
 	zone_diag_fn diag;              /* may be NULL */
 	void *diag_ctx;
 	size_t refused;                 /* RRs the server would not load */
+	bool old_dnssec;                /* SIG or NXT seen (warned once) */
 	const uint8_t *last_owner;      /* for sharing owner copies */
 	const uint8_t *last_key;
 	uint16_t last_keylen;

@@ -174,11 +174,17 @@ static int set_owner(struct zone *z, struct zone_rr *r, const uint8_t *owner)
 	return 0;
 }
 
-/* BIND's loader refuses obsolete types the parser lets through. */
+/* BIND's loader refuses obsolete types the parser lets through, and
+ * notes SIG/NXT (RFC 2535 DNSSEC) once. */
 static void check_rr(struct zone *z, const struct zone_rr *r)
 {
 	char tb[16];
 
+	if ((r->type == RR_SIG || r->type == RR_NXT) && !z->old_dnssec) {
+		zone_report(z, r, ZONE_WARN,
+			    "warning: old style DNSSEC zone detected");
+		z->old_dnssec = true;
+	}
 	if (r->type == RR_MD || r->type == RR_MF) {
 		zone_report(z, r, ZONE_REFUSE, "type '%s': obsolete",
 			    rrtype_to_text(r->type, tb));

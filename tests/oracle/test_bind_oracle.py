@@ -119,9 +119,19 @@ def bind_lines(path):
     return rrs
 
 
+# Mnemonics BIND (or we) print that dnspython 2.3 lacks.
+EXTRA_TYPES = {"NINFO": 56, "RKEY": 57, "TALINK": 58, "SINK": 40,
+               "AVC": 258, "DOA": 259, "AMTRELAY": 260, "RESINFO": 261,
+               "UINFO": 100, "UID": 101, "GID": 102, "UNSPEC": 103}
+
+
 def type_code(text):
     m = re.fullmatch(r"TYPE(\d+)", text)
-    return int(m.group(1)) if m else dns.rdatatype.from_text(text)
+    if m:
+        return int(m.group(1))
+    if text in EXTRA_TYPES:
+        return EXTRA_TYPES[text]
+    return dns.rdatatype.from_text(text)
 
 
 def class_code(text):
