@@ -222,7 +222,9 @@ int zone_add(struct zone *z, const struct zrr *rr)
 	*r = tmp;
 	if (set_owner(z, r, rr->owner) < 0)
 		return BN_ENOMEM;
-	r->rdata = arena_memdup(&z->arena, rr->rdata, rr->rdlen ? rr->rdlen : 1);
+	/* Empty RDATA may come with a NULL pointer. */
+	r->rdata = rr->rdlen ? arena_memdup(&z->arena, rr->rdata, rr->rdlen)
+			     : (const uint8_t *)"";
 	if (!r->rdata)
 		return BN_ENOMEM;
 	r->rdlen = rr->rdlen;
