@@ -2,12 +2,19 @@
 # Zone load benchmark: generates (fixed seed) a 1,000,000-record zone and
 # times banchi-check zone -p against named-checkzone and kzonecheck,
 # 3 runs each, printing the medians as a markdown table.
-# Usage: bench/zone_load.sh [RECORDS]   (BANCHI_CHECK=path to the binary)
+# Usage: bench/zone_load.sh [BUILD_DIR] [RECORDS]
+#   (BANCHI_CHECK=path overrides BUILD_DIR/banchi-check; `make bench`
+#   passes its build directory)
 set -eu
 
-N=${1:-1000000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${BANCHI_CHECK:-$ROOT/build/banchi-check}
+BUILD=$ROOT/build
+if [ $# -gt 0 ] && [ -d "$1" ]; then
+	BUILD=$1
+	shift
+fi
+N=${1:-1000000}
+BIN=${BANCHI_CHECK:-$BUILD/banchi-check}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT INT TERM
 ZONE=$TMP/bench.zone
