@@ -181,8 +181,8 @@ static const struct wks_name wks_services[] = {
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define WKS_BITMAP_MAX 8192             /* ports 0..65535 */
 
-/* Number (<= max) or a name from the table (case-insensitive), the
- * latter only for services of the protocols the table knows. */
+/* Number (<= max) or a name from the table, case-insensitive; a service
+ * name counts only if listed for one of the protocols in proto_mask. */
 static int wks_lookup(const struct ztoken *t, const struct wks_name *tab,
 		      size_t n, uint8_t proto_mask, uint32_t max,
 		      uint32_t *v)

@@ -386,25 +386,14 @@ static bool svc_value_ok(uint16_t key, const uint8_t *v, size_t len)
 	}
 }
 
-static bool has_key(const uint8_t *p, size_t len, uint16_t key)
-{
-	struct rbuf r;
-	uint16_t k, l;
-
-	rbuf_init(&r, p, len);
-	while (rbuf_u16(&r, &k) == 0 && rbuf_u16(&r, &l) == 0) {
-		if (k == key)
-			return true;
-		if (rbuf_skip(&r, l) < 0)
-			break;
-	}
-	return false;
-}
-
 /* SvcParams at [p, p+len): keys ascending, values well-formed, every key
- * listed in mandatory present, alpn present when no-default-alpn is. */
+ * listed in mandatory present, alpn present when no-default-alpn is.
+ * Linear: both the keys and the mandatory list are ascending, so they
+ * are walked side by side. */
 static int svc_params_check(const uint8_t *p, size_t len)
 {
+	const uint8_t *man = NULL;
+	size_t mi = 0, mlen = 0;
 	struct rbuf r;
 	int32_t last = -1;
 	uint16_t key, vlen;
@@ -419,15 +408,20 @@ static int svc_params_check(const uint8_t *p, size_t len)
 		v = r.base + r.pos;
 		if (!svc_value_ok(key, v, vlen))
 			return BN_ERDATA;
-		if (key == SVC_NO_DEFAULT_ALPN && !has_key(p, len, SVC_ALPN))
+		if (key == SVC_NO_DEFAULT_ALPN && last != SVC_ALPN)
 			return BN_ERDATA;
-		for (size_t i = 0; key == SVC_MANDATORY && i < vlen; i += 2)
-			if (!has_key(p, len, wire_get_u16(v + i)))
-				return BN_ERDATA;
+		if (key == SVC_MANDATORY) {
+			man = v;
+			mlen = vlen;
+		} else if (mi < mlen && wire_get_u16(man + mi) < key) {
+			return BN_ERDATA;
+		} else if (mi < mlen && wire_get_u16(man + mi) == key) {
+			mi += 2;
+		}
 		last = key;
 		rbuf_skip(&r, vlen);
 	}
-	return 0;
+	return mi < mlen ? BN_ERDATA : 0;
 }
 
 static int svcb_check(const uint8_t *rd, size_t rdlen)
@@ -452,8 +446,25 @@ static void reverse(uint8_t *p, size_t n)
 	}
 }
 
-/* Sorts the SvcParams in [p, p+len) by key in place (selection sort,
- * moving records by rotation: no scratch memory). Equal keys fail. */
+/* Moves the record [p+a, p+b) in front of [p, p+a). Small records go
+ * through a stack copy and one memmove; big ones by three reversals. */
+static void move_front(uint8_t *p, size_t a, size_t b)
+{
+	uint8_t tmp[512];
+
+	if (b - a <= sizeof(tmp)) {
+		memcpy(tmp, p + a, b - a);
+		memmove(p + (b - a), p, a);
+		memcpy(p, tmp, b - a);
+		return;
+	}
+	reverse(p, a);
+	reverse(p + a, b - a);
+	reverse(p, b);
+}
+
+/* Sorts the SvcParams in [p, p+len) by key in place (selection sort over
+ * variable-size records: no index, no scratch RDATA). Equal keys fail. */
 static int svc_sort(uint8_t *p, size_t len)
 {
 	size_t pos = 0;
@@ -466,13 +477,9 @@ static int svc_sort(uint8_t *p, size_t len)
 				min = i;
 			i += 4 + wire_get_u16(p + i + 2);
 		}
-		if (min != pos) {
-			size_t end = min + 4 + wire_get_u16(p + min + 2);
-
-			reverse(p + pos, min - pos);
-			reverse(p + min, end - min);
-			reverse(p + pos, end - pos);
-		}
+		if (min != pos)
+			move_front(p + pos, min - pos,
+				   min - pos + 4 + wire_get_u16(p + min + 2));
 		pos += 4 + wire_get_u16(p + pos + 2);
 	}
 	for (size_t i = 0, next; i < len; i = next) {
