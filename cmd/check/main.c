@@ -156,7 +156,8 @@ static int diag_cmp(const void *pa, const void *pb)
 
 static void flush_diags(struct run *r)
 {
-	qsort(r->d, r->nd, sizeof(*r->d), diag_cmp);
+	if (r->nd)
+		qsort(r->d, r->nd, sizeof(*r->d), diag_cmp);
 	for (size_t i = 0; i < r->nd; i++) {
 		if (!r->o->quiet)
 			fprintf(stderr, "%s\n", r->d[i].text);
