@@ -463,29 +463,36 @@ static void move_front(uint8_t *p, size_t a, size_t b)
 	reverse(p, b);
 }
 
-/* Sorts the SvcParams in [p, p+len) by key in place (selection sort over
- * variable-size records: no index, no scratch RDATA). Equal keys fail. */
+static size_t rec_len(const uint8_t *p)
+{
+	return 4 + (size_t)wire_get_u16(p + 2);
+}
+
+/* Sorts the SvcParams in [p, p+len) by key in place: insertion sort over
+ * variable-size records, no index and no scratch RDATA. In-order keys
+ * cost nothing; the search starts at the last insertion point when it
+ * can, which keeps runs of keys cheap. Equal keys fail. */
 static int svc_sort(uint8_t *p, size_t len)
 {
-	size_t pos = 0;
+	size_t last = 0, hint = 0, rl;
 
-	while (pos < len) {
-		size_t min = pos, i = pos;
+	for (size_t i = 0; i < len; i += rl) {
+		size_t j = 0;
 
-		while (i < len) {
-			if (cmp_u16(p + i, p + min) < 0)
-				min = i;
-			i += 4 + wire_get_u16(p + i + 2);
+		rl = rec_len(p + i);
+		if (i == 0 || cmp_u16(p + i, p + last) > 0) {
+			last = i;
+			continue;
 		}
-		if (min != pos)
-			move_front(p + pos, min - pos,
-				   min - pos + 4 + wire_get_u16(p + min + 2));
-		pos += 4 + wire_get_u16(p + pos + 2);
-	}
-	for (size_t i = 0, next; i < len; i = next) {
-		next = i + 4 + wire_get_u16(p + i + 2);
-		if (next < len && cmp_u16(p + i, p + next) == 0)
+		if (hint < i && cmp_u16(p + hint, p + i) < 0)
+			j = hint;
+		while (cmp_u16(p + j, p + i) < 0)
+			j += rec_len(p + j);
+		if (cmp_u16(p + j, p + i) == 0)
 			return BN_ESYNTAX;
+		move_front(p + j, i - j, i - j + rl);
+		hint = j;
+		last += rl;
 	}
 	return 0;
 }

@@ -1125,7 +1125,7 @@ static const struct vec vecs[] = {
 	{ RR_APL, "-1:1.2.3.4/8", NULL, NULL },
 };
 
-#define MAXTOK 256
+#define MAXTOK 4096
 
 struct toks {
 	struct ztoken t[MAXTOK];
@@ -1173,7 +1173,7 @@ static const uint8_t origin[] = "\007example";
 static int parse(uint16_t type, const char *text, uint8_t *wire,
 		 const char **msg)
 {
-	struct toks tk;
+	static struct toks tk;
 	size_t errtok = 0;
 
 	*msg = "";
@@ -1558,8 +1558,39 @@ static void test_wire_roundtrip(void)
 	CHECKF(bad == 0, "%d damaged RDATA mishandled", bad);
 }
 
+/* Many SvcParams in scrambled order come out sorted; a repeat fails. */
+static void test_svcb_sort(void)
+{
+	static char text[65536];
+	static uint8_t wire[RDATA_MAXLEN];
+	uint16_t keys[3000];
+	const char *msg;
+	int n, len, ok = 1;
+
+	for (int i = 0; i < 3000; i++)
+		keys[i] = (uint16_t)(100 + i);
+	for (int i = 2999; i > 0; i--) {
+		int j = (int)(lcg() % (uint32_t)(i + 1));
+		uint16_t t = keys[i];
+
+		keys[i] = keys[j];
+		keys[j] = t;
+	}
+	len = sprintf(text, "1 .");
+	for (int i = 0; i < 3000; i++)
+		len += sprintf(text + len, " key%u", keys[i]);
+	n = parse(RR_SVCB, text, wire, &msg);
+	CHECKF(n == 3 + 3000 * 4, "%d %s", n, msg);
+	for (int i = 0; n > 0 && i < 3000; i++)
+		ok &= (wire[3 + 4 * i] << 8 | wire[4 + 4 * i]) == 100 + i;
+	CHECK(ok);
+	sprintf(text + len, " key%u", keys[1500]);
+	CHECK(parse(RR_SVCB, text, wire, &msg) < 0);
+}
+
 int main(void)
 {
+	test_svcb_sort();
 	test_wire_roundtrip();
 	test_limits();
 	test_registry();
