@@ -36,7 +36,7 @@ struct zone_rr {
 	const uint8_t *key;             /* sort key of owner, origin part cut */
 	uint64_t prefix;                /* first 8 key octets, big-endian */
 	const uint8_t *rdata;           /* stored (uncompressed) RDATA */
-	uint32_t ttl;                   /* after the per-run rule; the set's rules */
+	uint32_t ttl;                   /* after the per-run rule */
 	uint32_t line;
 	uint32_t seq;                   /* file order */
 	uint16_t keylen;

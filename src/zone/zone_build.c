@@ -46,7 +46,7 @@ size_t zone_name_key(uint8_t *key, const uint8_t *name)
 			uint8_t c = l[i];
 			if (c >= 'A' && c <= 'Z')
 				c = (uint8_t)(c + 32);
-			/* 0x00 ends a label, so octets 0 and 1 become 1,1 and 1,2. */
+			/* 0x00 ends a label: octets 0, 1 become 1,1 and 1,2 */
 			if (c <= 1) {
 				key[k++] = 1;
 				key[k++] = (uint8_t)(c + 1);

@@ -254,7 +254,8 @@ static void check_singletons(struct ctx *c, const struct zone_node *n)
 
 	for (uint32_t i = 0; i < n->count; i++) {
 		const struct zone_rrset *s = &z->sets[n->first + i];
-		if ((s->type == RR_CNAME || s->type == RR_DNAME) && s->count > 1)
+		bool single = s->type == RR_CNAME || s->type == RR_DNAME;
+		if (single && s->count > 1)
 			report(c, set_rr(z, s, 1), ZONE_REFUSE,
 			       "multiple RRs of singleton type", s->owner,
 			       NULL, s->type);
@@ -394,6 +395,36 @@ static void check_dnssec(struct ctx *c, const struct zone_rrset *s,
 	}
 }
 
+static bool dnskey_has_alg(const struct zone *z, const struct zone_rrset *k,
+			   int alg)
+{
+	for (uint32_t i = 0; k && i < k->count; i++)
+		if (rd_u8(set_rr(z, k, i), 3) == alg)
+			return true;
+	return false;
+}
+
+/* BIND refuses CDS/CDNSKEY (other than the delete form, algorithm 0)
+ * whose algorithm no apex DNSKEY has. */
+static void check_cds(struct ctx *c, const struct zone_node *apex)
+{
+	const struct zone *z = c->z;
+	const struct zone_rrset *key = zone_node_rrset(z, apex, RR_DNSKEY);
+	static const uint16_t types[2] = { RR_CDS, RR_CDNSKEY };
+
+	for (int t = 0; t < 2; t++) {
+		const struct zone_rrset *s = zone_node_rrset(z, apex, types[t]);
+		for (uint32_t i = 0; s && i < s->count; i++) {
+			const struct zone_rr *rr = set_rr(z, s, i);
+			int alg = rd_u8(rr, types[t] == RR_CDS ? 2 : 3);
+			if (alg > 0 && !dnskey_has_alg(z, key, alg))
+				report_num(c, rr, ZONE_REFUSE, "CDS/CDNSKEY "
+					   "consistency checks failed: no "
+					   "DNSKEY of algorithm", alg);
+		}
+	}
+}
+
 static void check_apex(struct ctx *c, const struct zone_node *apex)
 {
 	const struct zone *z = c->z;
@@ -411,6 +442,7 @@ static void check_apex(struct ctx *c, const struct zone_node *apex)
 	if (!ns)
 		report(c, soa ? set_rr(z, soa, 0) : any, ZONE_REFUSE,
 		       "has no NS records", z->origin, NULL, RR_NS);
+	check_cds(c, apex);
 }
 
 static void check_node(struct ctx *c, const struct zone_node *n, bool apex)

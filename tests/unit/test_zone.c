@@ -109,7 +109,8 @@ static void test_builder(void)
 			   "out.example.org. A 192.0.2.1\n") == 0);
 	CHECK(z.nrr == 8);
 	CHECK(z.dropped == 3);          /* two duplicates, one out of zone */
-	CHECK(d.n[ZONE_WARN] == 3);     /* b 300 in the run of b 200, b mismatch, out-of-zone */
+	/* b 300 in the run of b 200, b mismatch, out-of-zone */
+	CHECK(d.n[ZONE_WARN] == 3);
 	const struct zone_rrset *s = find_set(&z, "b", RR_A);
 	CHECK(s && s->count == 2 && s->ttl == 200);
 	/* RRs inside a set in canonical RDATA order. */
@@ -151,7 +152,8 @@ static void test_ttl_runs(void)
 	CHECK(s && s->ttl == 50 && s->count == 4);
 	s = find_set(&z, "a", RR_TXT);
 	CHECK(s && s->ttl == 400);
-	CHECK(d.n[ZONE_WARN] == 3);     /* in-run; "A" starts its own run; A and TXT mismatch */
+	/* in-run; "A" starts its own run; A and TXT mismatch */
+	CHECK(d.n[ZONE_WARN] == 3);
 	CHECK(z.nsets == 2 + 1 + 2 + 1 + 2);
 	bool sig300 = false, sig600 = false;
 	for (size_t i = 0; i < z.nsets; i++) {
@@ -204,6 +206,10 @@ static void test_empty(void)
 	zone_clear(&z);
 }
 
+/* A SHA-256 sized digest, hex. */
+#define DIG256 "11111111111111111111111111111111" \
+	       "11111111111111111111111111111111"
+
 struct check_case {
 	const char *body;
 	int refuse, err, warn;          /* counts of each level */
@@ -231,7 +237,8 @@ static const struct check_case cases[] = {
 	{ "-a A 192.0.2.1\na- A 192.0.2.1\n1a A 192.0.2.1\n", 0, 2, 0 },
 	{ "*.w A 192.0.2.1\n_s._tcp SRV 0 0 1 ns1\nt_x TXT x\n", 0, 0, 0 },
 	{ "x.*.w TXT x\n", 0, 0, 1 },
-	{ "@ MX 10 c_d\nr RP a_b.example. t\nr2 RP a.b_c.example. t\n", 0, 2, 1 },
+	{ "@ MX 10 c_d\nr RP a_b.example. t\n"
+	  "r2 RP a.b_c.example. t\n", 0, 2, 1 },
 	{ "a 100 A 192.0.2.1\na 200 A 192.0.2.2\n", 0, 0, 1 },
 	{ "@ NS ns3.w\n*.w A 192.0.2.1\n", 0, 0, 0 },
 	{ "@ MX 1 m.w\n*.w A 192.0.2.1\ns NS x.w\n", 0, 0, 0 },
@@ -242,6 +249,12 @@ static const struct check_case cases[] = {
 	{ "d DNAME x.net.\n@ MX 1 m.d\ns NS n.d\n", 0, 1, 1 },
 	{ "d DNAME x.net.\n@ NS n.d\n", 1, 0, 0 },
 	{ "d DNAME x.net.\nd NS ns1\n", 0, 1, 0 },
+	{ "@ CDS 0 0 0 00\n@ CDNSKEY 0 3 0 AA==\n", 0, 0, 0 },
+	{ "@ CDS 1 8 2 " DIG256 "\n", 1, 0, 0 },
+	{ "@ DNSKEY 257 3 8 AA==\n@ CDS 1 8 2 " DIG256 "\n"
+	  "@ CDNSKEY 256 3 8 AA==\n",
+	  0, 0, 0 },
+	{ "@ DNSKEY 257 3 8 AA==\n@ CDNSKEY 257 3 13 AA==\n", 1, 0, 0 },
 };
 
 static void test_checks(void)
