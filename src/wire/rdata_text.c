@@ -55,7 +55,6 @@ static const struct {
 	{ "RSASHA512", 10 }, { "ECCGOST", 12 }, { "ECDSAP256SHA256", 13 },
 	{ "ECDSAP384SHA384", 14 }, { "ED25519", 15 }, { "ED448", 16 },
 	{ "INDIRECT", 252 }, { "PRIVATEDNS", 253 }, { "PRIVATEOID", 254 },
-	{ "DSA-NSEC3-SHA1", 6 }, { "RSASHA1-NSEC3-SHA1", 7 },
 }, digests[] = {
 	{ "SHA-1", 1 }, { "SHA1", 1 }, { "SHA-256", 2 }, { "SHA256", 2 },
 	{ "GOST", 3 }, { "SHA-384", 4 }, { "SHA384", 4 },
@@ -147,12 +146,13 @@ static int days_in_month(unsigned y, unsigned m)
 
 /* YYYYMMDDHHMMSS (UTC) to seconds since the epoch, kept modulo 2^32 as
  * RFC 4034 section 3.1.5 serial arithmetic wants. */
-static int time_from_text(const char *s, size_t len, uint32_t *v)
+static int time_from_text(const char *s, size_t len, bool dates_only,
+			  uint32_t *v)
 {
 	unsigned f[6], w[6] = { 4, 2, 2, 2, 2, 2 };
 	int64_t days = 0;
 
-	if (len <= 10)
+	if (len <= 10 && !dates_only)
 		return text_u32(s, len, 0xffffffffu, v);
 	if (len != 14)
 		return BN_ESYNTAX;
@@ -184,17 +184,23 @@ static int hexdig(char c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* EUI-48/64: groups of two hex digits joined by '-'. */
+/* EUI-48/64: groups of one or two hex digits joined by '-'. BIND reads
+ * them with sscanf("%2x-%2x..."), so text after the last group is
+ * ignored; we follow it. */
 static int eui_from_text(const struct ztoken *t, uint8_t *out, size_t n)
 {
-	if (t->len != n * 3 - 1)
-		return BN_ESYNTAX;
-	for (size_t k = 0; k < n; k++) {
-		int hi = hexdig(t->s[3 * k]), lo = hexdig(t->s[3 * k + 1]);
+	size_t p = 0;
 
-		if (hi < 0 || lo < 0 || (k + 1 < n && t->s[3 * k + 2] != '-'))
+	for (size_t k = 0; k < n; k++) {
+		int v = 0, nd = 0;
+
+		if (k && (p >= t->len || t->s[p++] != '-'))
 			return BN_ESYNTAX;
-		out[k] = (uint8_t)(hi << 4 | lo);
+		for (; nd < 2 && p < t->len && hexdig(t->s[p]) >= 0; nd++, p++)
+			v = v << 4 | hexdig(t->s[p]);
+		if (nd == 0)
+			return BN_ESYNTAX;
+		out[k] = (uint8_t)v;
 	}
 	return 0;
 }
@@ -249,6 +255,8 @@ static int parse_rest_string(struct tin *in)
 
 	if (!t)
 		return BN_ESYNTAX;
+	if (!t->quoted)
+		return fail(in, in->i - 1, BN_ESYNTAX, "quoted string expected");
 	n = text_unescape(t->s, t->len, in->w.data + in->w.len,
 			  in->w.cap - in->w.len);
 	if (n < 0)
@@ -296,11 +304,11 @@ static int parse_b64(struct tin *in)
 
 /* Hex over the remaining tokens (at least one), digit pairs may
  * straddle tokens. */
-static int parse_hex(struct tin *in)
+static int parse_hex(struct tin *in, bool optional)
 {
 	int hi = -1;
 
-	if (in->i >= in->ntok)
+	if (in->i >= in->ntok && !optional)
 		return fail(in, in->ntok, BN_ESYNTAX, "unexpected end of input");
 	for (; in->i < in->ntok; in->i++) {
 		const struct ztoken *t = &in->tok[in->i];
@@ -431,7 +439,8 @@ static int parse_fixed(struct tin *in, uint8_t kind)
 		n = 4;
 		break;
 	case RDF_TIME:
-		ret = time_from_text(t->s, t->len, &v);
+		/* SIG (RFC 2535) times are dates only, as in BIND. */
+		ret = time_from_text(t->s, t->len, in->type == RR_SIG, &v);
 		msg = "bad time";
 		n = 4;
 		break;
@@ -521,7 +530,8 @@ static int parse_field(struct tin *in, uint8_t kind)
 			return 0;
 		return parse_b64(in);
 	case RDF_HEX:
-		return parse_hex(in);
+		/* BIND lets an SSHFP fingerprint be absent. */
+		return parse_hex(in, in->type == RR_SSHFP);
 	case RDF_HEXLEN:
 		return parse_lenfield(in, false);
 	case RDF_B32LEN:
@@ -548,7 +558,7 @@ static int parse_generic(struct tin *in)
 		return fail(in, in->i - 1, BN_ESYNTAX, "bad generic RDATA length");
 	if (len == 0 && in->i == in->ntok)
 		return 0;
-	ret = parse_hex(in);
+	ret = parse_hex(in, false);
 	if (ret < 0)
 		return ret;
 	if (in->w.len != len)
@@ -607,6 +617,9 @@ int rdata_from_text(uint16_t type, const struct ztoken *tok, size_t ntok,
 		ret = parse_fields(&in, d);
 	if (ret < 0)
 		return ret;
+	/* BIND 9.18 refuses RRSIG text with a zero label count. */
+	if (type == RR_RRSIG && !is_generic(tok, ntok) && out[3] == 0)
+		return fail(&in, 2, BN_ERANGE, "RRSIG labels out of range");
 	if (d && rdata_check(type, out, in.w.len) < 0)
 		return fail(&in, ntok, BN_ERDATA,
 			    "RDATA does not match its type");

@@ -156,11 +156,23 @@ static int type_rules(uint16_t type, const uint8_t *rd, size_t rdlen)
 	case RR_NSEC:
 		return name_length(rd) < rdlen ? 0 : BN_ERDATA;
 	case RR_SSHFP:
-		return rdlen > 2 ? 0 : BN_ERDATA;
-	case RR_TLSA: case RR_SMIMEA:
-		return rdlen > 3 ? 0 : BN_ERDATA;
+		/* Fingerprint lengths of SHA-1 and SHA-256. */
+		return (rd[1] != 1 || rdlen == 22) &&
+		       (rd[1] != 2 || rdlen == 34) ? 0 : BN_ERDATA;
 	}
 	return 0;
+}
+
+/* BIND wants key, signature and digest fields non-empty, except a KEY
+ * with the NOKEY flags and an SSHFP fingerprint. */
+static int tail_rule(uint16_t type, uint8_t kind, const uint8_t *rd,
+		     size_t taillen)
+{
+	if (taillen || (kind != RDF_B64 && kind != RDF_HEX))
+		return 0;
+	if (type == RR_SSHFP || (type == RR_KEY && (rd[0] & 0xc0) == 0xc0))
+		return 0;
+	return BN_ERDATA;
 }
 
 int rdata_check(uint16_t type, const uint8_t *rd, size_t rdlen)
@@ -178,7 +190,7 @@ int rdata_check(uint16_t type, const uint8_t *rd, size_t rdlen)
 	for (int f = 0; f < RDF_MAX && d->fields[f] != RDF_END; f++) {
 		int n = field_size(d->fields[f], rd + pos, rdlen - pos);
 
-		if (n < 0)
+		if (n < 0 || tail_rule(type, d->fields[f], rd, (size_t)n) < 0)
 			return BN_ERDATA;
 		pos += (size_t)n;
 	}

@@ -439,7 +439,16 @@ static const struct bad bads[] = {
 	{ "CERT", "NOPE 0 0 AQID", 0 },
 	{ "EUI48", "00-00-5e-00-53", 0 },
 	{ "EUI48", "00:00:5e:00:53:2a", 0 },
-	{ "EUI64", "00-00-5e-ef-10-00-00-2g", 0 },
+	{ "EUI64", "00-00-5e-ef-10-00-00-g2", 0 },
+	{ "EUI64", "00-00-5e-ef-10-00-00", 0 },
+	{ "URI", "10 1 ftp://a", 2 },
+	{ "SSHFP", "1 2 dd465c09cfa51fb45020cc83316fff21b9ec74ac", 3 },
+	{ "DHCID", "\\# 0", 2 },
+	{ "OPENPGPKEY", "\\# 0", 2 },
+	{ "DNSKEY", "\\# 4 01000308", 3 },
+	{ "SIG", "A 8 0 3600 1 2 3 a. AA==", 4 },
+	{ "RRSIG", "A 8 0 3600 1 2 3 a. AA==", 2 },
+	{ "CERT", "0 0 DSA-NSEC3-SHA1 AA==", 2 },
 	{ "NID", "10 0014:4fff:ff20", 1 },
 	{ "NID", "10 0014:4fff:ff20:ee64:1", 1 },
 	{ "NID", "10 00145:4fff:ff20:ee64", 1 },
@@ -749,6 +758,41 @@ static void test_times(void)
 	       "%s", s);
 }
 
+/* Inputs BIND takes although they look odd; we take them the same way. */
+static void test_bind_quirks(void)
+{
+	static const char *const ok[][3] = {
+		{ "EUI48", "1-2-3-4-5-6junk", "01-02-03-04-05-06" },
+		{ "EUI48", "00-00-00-00-00-00-00", "00-00-00-00-00-00" },
+		{ "SSHFP", "1 3", "1 3" },
+		{ "SSHFP", "1 0 01", "1 0 01" },
+		{ "KEY", "49408 3 8", "49408 3 8" },
+		{ "URI", "1 1 \"\"", "1 1 \"\"" },
+		{ "CSYNC", "1 2", "1 2" },
+		{ "NSEC3", "1 1 12 - 2vptu5timamqttgl4luu9kg21e0aor3s",
+		  "1 1 12 - 2VPTU5TIMAMQTTGL4LUU9KG21E0AOR3S" },
+		{ "NAPTR", "1 1 \"\" \"\" \"!(a)!\\\\1!\" .",
+		  "1 1 \"\" \"\" \"!(a)!\\\\1!\" ." },
+		{ "DS", "1 8 99 0102", "1 8 99 0102" },
+		{ "TYPE65534", "\\# 0", "\\# 0" },
+		{ "NULL", "\\# 0", "\\# 0" },
+	};
+	uint8_t wire[512];
+	char text[1024];
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		uint16_t code = 0;
+		int n = parse_type(ok[i][0], ok[i][1], wire, sizeof(wire));
+
+		rrtype_from_text(ok[i][0], strlen(ok[i][0]), &code);
+		CHECKF(n >= 0, "%s %s refused", ok[i][0], ok[i][1]);
+		if (n < 0)
+			continue;
+		CHECK(rdata_to_text(code, wire, (size_t)n, text, sizeof(text)) >= 0);
+		CHECKF(!strcmp(text, ok[i][2]), "%s printed %s", ok[i][0], text);
+	}
+}
+
 int main(void)
 {
 	name_from_text(origin, "example.", 8, NULL);
@@ -764,5 +808,6 @@ int main(void)
 	test_text();
 	test_encode();
 	test_times();
+	test_bind_quirks();
 	return check_done();
 }
