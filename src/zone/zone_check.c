@@ -87,6 +87,28 @@ static bool is_reverse(const uint8_t *owner)
 	       name_is_subdomain(owner, v6i);
 }
 
+/* BIND's NSEC3 owner rule: the first label is base32hex without padding
+ * (whole octets, unused low bits zero). */
+static bool is_nsec3_hash(const uint8_t *name)
+{
+	/* Bits left over in the last character, -1 for impossible lengths. */
+	static const int8_t spare[8] = { 0, -1, 2, -1, 4, 1, -1, 3 };
+	uint8_t n = name[0], v = 0;
+
+	if (spare[n % 8] < 0)
+		return false;
+	for (uint8_t i = 1; i <= n; i++) {
+		uint8_t ch = name[i] | 0x20;
+		if (ch >= '0' && ch <= '9')
+			v = (uint8_t)(ch - '0');
+		else if (ch >= 'a' && ch <= 'v')
+			v = (uint8_t)(ch - 'a' + 10);
+		else
+			return false;
+	}
+	return (v & ((1u << spare[n % 8]) - 1)) == 0;
+}
+
 /* Owner names that check-names holds to host name rules. */
 static bool owner_is_host(uint16_t type)
 {
@@ -425,6 +447,33 @@ static void check_cds(struct ctx *c, const struct zone_node *apex)
 	}
 }
 
+/* BIND hashes with SHA-1 (algorithm 1) only, and warns over 150
+ * iterations (RFC 9276 asks for 0). */
+static void check_nsec3param(struct ctx *c, const struct zone_node *apex)
+{
+	const struct zone *z = c->z;
+	const struct zone_rrset *s = zone_node_rrset(z, apex, RR_NSEC3PARAM);
+	bool usable = false;
+
+	for (uint32_t i = 0; s && i < s->count; i++) {
+		const struct zone_rr *rr = set_rr(z, s, i);
+		int alg = rd_u8(rr, 0);
+		if (alg == 1)
+			usable = true;
+		else
+			report_num(c, rr, ZONE_WARN,
+				   "unsupported nsec3 hash algorithm", alg);
+		if (rr->rdlen >= 4 && wire_get_u16(rr->rdata + 2) > 150)
+			report_num(c, rr, ZONE_WARN,
+				   "excessive NSEC3PARAM iterations",
+				   wire_get_u16(rr->rdata + 2));
+	}
+	if (s && !usable)
+		report(c, set_rr(z, s, 0), ZONE_REFUSE,
+		       "no supported nsec3 hash algorithm", apex->owner, NULL,
+		       RR_NSEC3PARAM);
+}
+
 static void check_apex(struct ctx *c, const struct zone_node *apex)
 {
 	const struct zone *z = c->z;
@@ -443,6 +492,25 @@ static void check_apex(struct ctx *c, const struct zone_node *apex)
 		report(c, soa ? set_rr(z, soa, 0) : any, ZONE_REFUSE,
 		       "has no NS records", z->origin, NULL, RR_NS);
 	check_cds(c, apex);
+	check_nsec3param(c, apex);
+}
+
+/* check-names on owners, once per set: the name is the same for all. */
+static void check_owner(struct ctx *c, const struct zone_node *n,
+			const struct zone_rrset *s, int *host_owner)
+{
+	bool bad = false;
+
+	if (owner_is_host(s->type)) {
+		if (!*host_owner)
+			*host_owner = !is_hostname(n->owner, true) ? 2 : 1;
+		bad = *host_owner == 2;
+	} else if (s->type == RR_NSEC3) {
+		bad = !is_nsec3_hash(n->owner);
+	}
+	if (bad)
+		report(c, set_rr(c->z, s, 0), ZONE_ERR,
+		       "bad owner name (check-names)", s->owner, NULL, s->type);
 }
 
 static void check_node(struct ctx *c, const struct zone_node *n, bool apex)
@@ -467,13 +535,7 @@ static void check_node(struct ctx *c, const struct zone_node *n, bool apex)
 			       "SOA record not at top of zone", s->owner,
 			       NULL, s->type);
 		check_targets(c, s, apex);
-		/* One owner test per set: it is the same name for all. */
-		if (owner_is_host(s->type) && !host_owner)
-			host_owner = !is_hostname(n->owner, true) ? 2 : 1;
-		if (owner_is_host(s->type) && host_owner == 2)
-			report(c, set_rr(z, s, 0), ZONE_ERR,
-			       "bad owner name (check-names)", s->owner, NULL,
-			       s->type);
+		check_owner(c, n, s, &host_owner);
 		for (uint32_t k = 0; k < s->count; k++)
 			check_names(c, set_rr(z, s, k));
 	}
