@@ -448,7 +448,8 @@ static void check_cds(struct ctx *c, const struct zone_node *apex)
 }
 
 /* BIND hashes with SHA-1 (algorithm 1) only, and warns over 150
- * iterations (RFC 9276 asks for 0). */
+ * iterations (RFC 9276 asks for 0); Knot fails to load an unknown
+ * algorithm or more than one NSEC3PARAM. */
 static void check_nsec3param(struct ctx *c, const struct zone_node *apex)
 {
 	const struct zone *z = c->z;
@@ -461,13 +462,16 @@ static void check_nsec3param(struct ctx *c, const struct zone_node *apex)
 		if (alg == 1)
 			usable = true;
 		else
-			report_num(c, rr, ZONE_WARN,
+			report_num(c, rr, ZONE_ERR,
 				   "unsupported nsec3 hash algorithm", alg);
 		if (rr->rdlen >= 4 && wire_get_u16(rr->rdata + 2) > 150)
 			report_num(c, rr, ZONE_WARN,
 				   "excessive NSEC3PARAM iterations",
 				   wire_get_u16(rr->rdata + 2));
 	}
+	if (s && s->count > 1)
+		report(c, set_rr(z, s, 1), ZONE_ERR, "more than one NSEC3PARAM",
+		       apex->owner, NULL, RR_NSEC3PARAM);
 	if (s && !usable)
 		report(c, set_rr(z, s, 0), ZONE_REFUSE,
 		       "no supported nsec3 hash algorithm", apex->owner, NULL,

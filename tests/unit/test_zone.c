@@ -255,8 +255,9 @@ static const struct check_case cases[] = {
 	  "@ CDNSKEY 256 3 8 AA==\n",
 	  0, 0, 0 },
 	{ "@ DNSKEY 257 3 8 AA==\n@ CDNSKEY 257 3 13 AA==\n", 1, 0, 0 },
-	{ "@ NSEC3PARAM 2 0 0 -\n", 1, 0, 1 },
-	{ "@ NSEC3PARAM 2 0 0 -\n@ NSEC3PARAM 1 0 151 -\n", 0, 0, 2 },
+	{ "@ NSEC3PARAM 2 0 0 -\n", 1, 1, 0 },
+	{ "@ NSEC3PARAM 2 0 0 -\n@ NSEC3PARAM 1 0 151 -\n", 0, 2, 1 },
+	{ "@ NSEC3PARAM 1 0 151 -\n", 0, 0, 1 },
 	{ "x NSEC3 1 0 0 - 2vptu5timamqttgl4luu9kg21e0aor3s A\n"
 	  "2vptu5timamqttgl4luu9kg21e0aor3s NSEC3 1 0 0 - 2vptu5timamqttgl4luu9kg21e0aor3s A\n"
 	  "co NSEC3 1 0 0 - 2vptu5timamqttgl4luu9kg21e0aor3s A\nco1 NSEC3 1 0 0 - 2vptu5timamqttgl4luu9kg21e0aor3s A\n", 0, 2, 0 },
