@@ -1,10 +1,8 @@
-"""BIND as the oracle for banchi-check: every zone of our corpus and of the
-shared corpora must be refused by both named-compilezone and
-`banchi-check zone -p`, or accepted by both with equal RR sets. Also the
-semantic checks against named-checkzone -i local -k fail and kzonecheck.
-
-Run: /usr/bin/python3 -m pytest tests/oracle (BANCHI_CHECK= binary path,
-default build/banchi-check). No network: BIND always runs with -i none."""
+"""BIND as the oracle for banchi-check: each zone of our corpus and of the
+shared corpora is refused by both named-compilezone and `banchi-check zone
+-p`, or accepted by both with equal RR sets; our checks are held against
+named-checkzone -i local -k fail and kzonecheck. No network (-i none).
+Run: /usr/bin/python3 -m pytest tests/oracle (BANCHI_CHECK=binary)."""
 
 import os
 import re
