@@ -351,6 +351,15 @@ static void add_to_node(struct zone *z, const struct zone_rrset *s)
 	nd->count = 1;
 }
 
+/* Sets and nodes were sized for one per RR; give the rest back. */
+static void shrink(void **array, size_t n, size_t size)
+{
+	void *p = realloc(*array, (n ? n : 1) * size);
+
+	if (p)
+		*array = p;
+}
+
 static int group(struct zone *z)
 {
 	size_t i = 0, out = 0;
@@ -373,6 +382,8 @@ static int group(struct zone *z)
 		i = j;
 	}
 	z->nrr = out;
+	shrink((void **)&z->sets, z->nsets, sizeof(*z->sets));
+	shrink((void **)&z->nodes, z->nnodes, sizeof(*z->nodes));
 	return 0;
 }
 

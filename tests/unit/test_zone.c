@@ -191,6 +191,38 @@ static void test_oversize(void)
 	zone_clear(&z);
 }
 
+static void test_lookup(void)
+{
+	struct zone z;
+	struct diags d;
+	uint8_t name[NAME_MAXLEN];
+	bool wild;
+
+	CHECK(load(&z, &d, "*.w A 192.0.2.1\n"
+			   "x.ent.w TXT x\n"
+			   "m.w TXT m\n") == 0);
+	const struct zone_node *star = zone_find(&z, (const uint8_t *)
+						 "\1*\1w\7example");
+	CHECK(star != NULL);
+	static const struct {
+		const char *name;
+		int want;               /* 0 none, 1 exact, 2 wildcard */
+	} cases[] = {
+		{ "a.w", 2 }, { "b.a.w", 2 }, { "m.w", 1 }, { "a.m.w", 0 },
+		{ "ent.w", 0 }, { "y.ent.w", 0 }, { "x.ent.w", 1 },
+		{ "w", 0 }, { "example.org.", 0 }, { "*.w", 1 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *t = cases[i].name;
+		name_from_text(name, t, strlen(t), origin);
+		const struct zone_node *n = zone_lookup(&z, name, &wild);
+		int got = !n ? 0 : wild ? 2 : 1;
+		CHECKF(got == cases[i].want && (got != 2 || n == star),
+		       "%s: got %d", t, got);
+	}
+	zone_clear(&z);
+}
+
 static void test_empty(void)
 {
 	struct zone z;
@@ -343,6 +375,7 @@ int main(void)
 	test_builder();
 	test_ttl_runs();
 	test_oversize();
+	test_lookup();
 	test_empty();
 	test_checks();
 	test_no_ns_no_soa();
