@@ -208,7 +208,10 @@ static void check_target(void *vctx, int field, const uint8_t *name)
 	const struct zone *z = t->c->z;
 
 	(void)field;
-	if (t->nth++ || !name[0] || !name_is_subdomain(name, z->origin))
+	/* "." means no service for MX and SRV; as an NS target (in the
+	 * root zone) it needs an address like any other. */
+	if (t->nth++ || (!name[0] && t->rr->type != RR_NS) ||
+	    !name_is_subdomain(name, z->origin))
 		return;
 	bool glue = t->cut && name_is_subdomain(name, t->cut), wild;
 	const struct zone_node *n = zone_lookup(z, name, &wild);
