@@ -144,13 +144,28 @@ static int days_in_month(unsigned y, unsigned m)
 	return dm[m - 1] + (m == 2 && leap);
 }
 
+/* Days from 1970-01-01 to a proleptic Gregorian date (may be negative). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
 /* YYYYMMDDHHMMSS (UTC) to seconds since the epoch, kept modulo 2^32 as
- * RFC 4034 section 3.1.5 serial arithmetic wants. */
+ * RFC 4034 section 3.1.5 serial arithmetic wants. Like BIND, any year
+ * 0000-9999 is taken and a leap second rolls over. */
 static int time_from_text(const char *s, size_t len, bool dates_only,
 			  uint32_t *v)
 {
 	unsigned f[6], w[6] = { 4, 2, 2, 2, 2, 2 };
-	int64_t days = 0;
+	int64_t t;
 
 	if (len <= 10 && !dates_only)
 		return text_u32(s, len, 0xffffffffu, v);
@@ -163,16 +178,13 @@ static int time_from_text(const char *s, size_t len, bool dates_only,
 			return BN_ESYNTAX;
 		f[k] = x;
 	}
-	if (f[0] < 1970 || f[1] < 1 || f[1] > 12 || f[2] < 1 ||
+	if (f[1] < 1 || f[1] > 12 || f[2] < 1 ||
 	    f[2] > (unsigned)days_in_month(f[0], f[1]) || f[3] > 23 ||
 	    f[4] > 59 || f[5] > 60)
 		return BN_ERANGE;
-	for (unsigned y = 1970; y < f[0]; y++)
-		days += 365 + ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0);
-	for (unsigned m = 1; m < f[1]; m++)
-		days += days_in_month(f[0], m);
-	days += f[2] - 1;
-	*v = (uint32_t)(days * 86400 + f[3] * 3600 + f[4] * 60 + f[5]);
+	t = days_from_civil(f[0], f[1], f[2]) * 86400 + f[3] * 3600 +
+	    f[4] * 60 + f[5];
+	*v = (uint32_t)(uint64_t)t;
 	return 0;
 }
 
@@ -617,8 +629,10 @@ int rdata_from_text(uint16_t type, const struct ztoken *tok, size_t ntok,
 		ret = parse_fields(&in, d);
 	if (ret < 0)
 		return ret;
-	/* BIND 9.18 refuses RRSIG text with a zero label count. */
-	if (type == RR_RRSIG && !is_generic(tok, ntok) && out[3] == 0)
+	/* BIND 9.18 refuses RRSIG text with a zero label count unless the
+	 * signer is the root. */
+	if (type == RR_RRSIG && !is_generic(tok, ntok) && out[3] == 0 &&
+	    out[18] != 0)
 		return fail(&in, 2, BN_ERANGE, "RRSIG labels out of range");
 	if (d && rdata_check(type, out, in.w.len) < 0)
 		return fail(&in, ntok, BN_ERDATA,

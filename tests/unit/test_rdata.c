@@ -752,6 +752,16 @@ static void test_times(void)
 	n = parse_type("RRSIG", "A 8 2 3600 20000229235960 1 1 a. AQID", a,
 		       sizeof(a));
 	CHECK(n > 0 && wire_get_u32(a + 8) == 951868800u);
+	n = parse_type("RRSIG", "A 8 2 3600 19691231235959 1 1 a. AQID", a,
+		       sizeof(a));
+	CHECK(n > 0 && wire_get_u32(a + 8) == 0xffffffffu);
+	n = parse_type("RRSIG", "A 8 2 3600 00000101000000 1 1 a. AQID", a,
+		       sizeof(a));
+	CHECK(n > 0 && wire_get_u32(a + 8) == (uint32_t)-62167219200LL);
+	CHECK(parse_type("RRSIG", "A 8 2 3600 20000229235961 1 1 a. AQID", a,
+			 sizeof(a)) < 0);
+	CHECK(parse_type("RRSIG", "A 8 2 3600 20000229240000 1 1 a. AQID", a,
+			 sizeof(a)) < 0);
 	n = parse_type("RRSIG", "A 8 2 3600 1 2 1 a. AQID", a, sizeof(a));
 	CHECK(rdata_to_text(RR_RRSIG, a, (size_t)n, s, sizeof(s)) > 0);
 	CHECKF(!strcmp(s, "A 8 2 3600 19700101000001 19700101000002 1 a. AQID"),
@@ -774,6 +784,8 @@ static void test_bind_quirks(void)
 		{ "NAPTR", "1 1 \"\" \"\" \"!(a)!\\\\1!\" .",
 		  "1 1 \"\" \"\" \"!(a)!\\\\1!\" ." },
 		{ "DS", "1 8 99 0102", "1 8 99 0102" },
+		{ "RRSIG", "A 0 0 0 0 0 0 . AA ==",
+		  "A 0 0 0 19700101000000 19700101000000 0 . AA==" },
 		{ "TYPE65534", "\\# 0", "\\# 0" },
 		{ "NULL", "\\# 0", "\\# 0" },
 	};
