@@ -104,8 +104,10 @@ def ours(cwd, origin, path, out, generic):
 
 
 def split_rr(line):
+    """Names compare exactly: BIND spells each RRset's owner as its first
+    RR did and keeps the last duplicate's RDATA, and so do we."""
     owner, ttl, cls, typ, rest = (line.split(None, 4) + [""])[:5]
-    return owner.lower(), int(ttl), cls.upper(), typ.upper(), rest.strip()
+    return owner, int(ttl), cls.upper(), typ.upper(), rest.strip()
 
 
 def bind_lines(path):
