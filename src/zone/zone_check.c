@@ -552,6 +552,104 @@ static void check_node(struct ctx *c, const struct zone_node *n, bool apex)
 		       NULL, z->sets[n->first].type);
 }
 
+/* Knot checks NSEC chains of signed zones (an apex SOA signature and
+ * a DNSKEY): each authoritative name has an NSEC listing exactly its
+ * types and naming the next authoritative name, the last the apex.
+ * Signatures themselves are not verified here. */
+static bool is_signed(const struct zone *z, const struct zone_node *apex)
+{
+	const struct zone_rrset *sig = zone_node_rrset(z, apex, RR_RRSIG);
+
+	if (!sig || !zone_node_rrset(z, apex, RR_DNSKEY) ||
+	    zone_node_rrset(z, apex, RR_NSEC3PARAM))
+		return false;
+	for (uint32_t i = 0; i < apex->count; i++) {
+		const struct zone_rrset *s = &z->sets[apex->first + i];
+		const struct zone_rr *rr = set_rr(z, s, 0);
+		if (s->type == RR_RRSIG && rr->rdlen >= 2 &&
+		    wire_get_u16(rr->rdata) == RR_SOA)
+			return true;
+	}
+	return false;
+}
+
+/* True when the NSEC type bitmap (after the next name) lists exactly
+ * the types of node n. */
+static bool bitmap_matches(const struct zone *z, const struct zone_node *n,
+			   struct rbuf *r)
+{
+	uint32_t i = 0, last = 0x10000;
+	uint8_t win, len, bits[32];
+
+	while (rbuf_left(r)) {
+		if (rbuf_u8(r, &win) || rbuf_u8(r, &len) || len > 32 ||
+		    rbuf_bytes(r, bits, len))
+			return false;
+		for (unsigned b = 0; b < len * 8u; b++) {
+			if (!(bits[b / 8] & (0x80 >> (b % 8))))
+				continue;
+			uint16_t type = (uint16_t)(win << 8 | b);
+			while (i < n->count && z->sets[n->first + i].type == last)
+				i++;    /* RRSIG: one set per type covered */
+			if (i >= n->count || z->sets[n->first + i].type != type)
+				return false;
+			last = type;
+			i++;
+		}
+	}
+	while (i < n->count && z->sets[n->first + i].type == last)
+		i++;
+	return i == n->count;
+}
+
+static void check_nsec_node(struct ctx *c, const struct zone_node *n,
+			    const struct zone_node *next)
+{
+	const struct zone *z = c->z;
+	const struct zone_rrset *s = zone_node_rrset(z, n, RR_NSEC);
+	const struct zone_rr *any = z->rrs[z->sets[n->first].first];
+	struct rbuf r;
+
+	if (!s) {
+		report(c, any, ZONE_ERR, "missing NSEC record", n->owner, NULL,
+		       any->type);
+		return;
+	}
+	const struct zone_rr *rr = set_rr(z, s, 0);
+	int nlen = name_check(rr->rdata, rr->rdlen);
+	if (nlen < 0)
+		return;
+	if (!name_equal(rr->rdata, next->owner))
+		report(c, rr, ZONE_ERR, "inconsistent NSEC chain", n->owner,
+		       rr->rdata, RR_NSEC);
+	rbuf_init(&r, rr->rdata, rr->rdlen);
+	r.pos = (size_t)nlen;
+	if (!bitmap_matches(z, n, &r))
+		report(c, rr, ZONE_ERR, "wrong NSEC bitmap", n->owner, NULL,
+		       RR_NSEC);
+}
+
+/* Authoritative nodes: not below a zone cut (the cut itself counts). */
+static void check_nsec(struct ctx *c, const struct zone_node *apex)
+{
+	const struct zone *z = c->z;
+	const struct zone_node *prev = NULL;
+	const uint8_t *cut = NULL;
+
+	for (size_t i = 0; i < z->nnodes; i++) {
+		const struct zone_node *n = &z->nodes[i];
+		if (cut && name_is_subdomain(n->owner, cut))
+			continue;
+		if (n != apex && zone_node_rrset(z, n, RR_NS))
+			cut = n->owner;
+		if (prev)
+			check_nsec_node(c, prev, n);
+		prev = n;
+	}
+	if (prev)
+		check_nsec_node(c, prev, apex);
+}
+
 int zone_check(const struct zone *z, bool *refuse)
 {
 	struct ctx c = { z, (int)z->refused, z->refused > 0 };
@@ -566,6 +664,8 @@ int zone_check(const struct zone *z, bool *refuse)
 		else
 			i++;
 	}
+	if (apex && is_signed(z, apex))
+		check_nsec(&c, apex);
 	if (refuse)
 		*refuse = c.refuse;
 	return c.errors;
