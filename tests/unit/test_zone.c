@@ -242,6 +242,10 @@ static void test_empty(void)
 #define DIG256 "11111111111111111111111111111111" \
 	       "11111111111111111111111111111111"
 
+/* Makes the zone count as signed for Knot's NSEC checks. */
+#define SIGNED "@ DNSKEY 257 3 8 AA==\n" \
+	"@ RRSIG SOA 8 1 300 20300101000000 20200101000000 1 example. AA==\n"
+
 struct check_case {
 	const char *body;
 	int refuse, err, warn;          /* counts of each level */
@@ -290,6 +294,13 @@ static const struct check_case cases[] = {
 	{ "@ NSEC3PARAM 2 0 0 -\n", 1, 1, 0 },
 	{ "@ NSEC3PARAM 2 0 0 -\n@ NSEC3PARAM 1 0 151 -\n", 0, 2, 1 },
 	{ "@ NSEC3PARAM 1 0 151 -\n", 0, 0, 1 },
+	{ SIGNED "@ NSEC ns1 NS SOA RRSIG NSEC DNSKEY\n"
+	  "ns1 NSEC example. A NSEC\n", 0, 0, 0 },
+	{ SIGNED "@ NSEC ns1 NS SOA RRSIG NSEC DNSKEY\n"
+	  "ns1 NSEC example. A\n", 0, 1, 0 },
+	{ SIGNED "@ NSEC ns1 NS SOA RRSIG NSEC DNSKEY\n"
+	  "ns1 NSEC x A NSEC\nx TXT x\n", 0, 1, 0 },
+	{ SIGNED "@ NSEC3PARAM 1 0 0 -\n", 0, 0, 0 },
 	{ "x NSEC3 1 0 0 - 2vptu5timamqttgl4luu9kg21e0aor3s A\n"
 	  "2vptu5timamqttgl4luu9kg21e0aor3s NSEC3 1 0 0 - 2vptu5timamqttgl4luu9kg21e0aor3s A\n"
 	  "co NSEC3 1 0 0 - 2vptu5timamqttgl4luu9kg21e0aor3s A\nco1 NSEC3 1 0 0 - 2vptu5timamqttgl4luu9kg21e0aor3s A\n", 0, 2, 0 },
