@@ -589,8 +589,10 @@ static bool bitmap_matches(const struct zone *z, const struct zone_node *n,
 			if (!(bits[b / 8] & (0x80 >> (b % 8))))
 				continue;
 			uint16_t type = (uint16_t)(win << 8 | b);
-			while (i < n->count && z->sets[n->first + i].type == last)
-				i++;    /* RRSIG: one set per type covered */
+			/* RRSIG: one set per type covered */
+			while (i < n->count &&
+			       z->sets[n->first + i].type == last)
+				i++;
 			if (i >= n->count || z->sets[n->first + i].type != type)
 				return false;
 			last = type;
