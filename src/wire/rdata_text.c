@@ -416,102 +416,118 @@ static int parse_name(struct tin *in)
 	return put(in, wbuf_bytes(&in->w, name, (size_t)n));
 }
 
+/* Numeric fields (mnemonics allowed for some): value and wire size. */
+static int number_value(const struct tin *in, const struct ztoken *t,
+			uint8_t kind, uint32_t *v, size_t *size)
+{
+	uint8_t b = 0;
+	uint16_t v16 = 0;
+	int ret = BN_ESYNTAX;
+
+	*size = 1;
+	switch (kind) {
+	case RDF_U8:
+		return text_u32(t->s, t->len, 0xff, v);
+	case RDF_ALG:
+		ret = alg_from_text(t, &b);
+		break;
+	case RDF_DIGEST:
+		ret = digest_from_text(t, &b);
+		break;
+	case RDF_SCHEME:
+		ret = scheme_from_text(t, &b);
+		break;
+	case RDF_U16:
+		*size = 2;
+		return text_u32(t->s, t->len, 0xffff, v);
+	case RDF_CERTTYPE:
+		*size = 2;
+		ret = certtype_from_text(t, &v16);
+		break;
+	case RDF_TYPE:
+		*size = 2;
+		ret = rrtype_from_text(t->s, t->len, &v16);
+		break;
+	case RDF_U32:
+		*size = 4;
+		return text_u32(t->s, t->len, 0xffffffffu, v);
+	case RDF_TTL:
+		*size = 4;
+		return text_ttl(t->s, t->len, v);
+	case RDF_TIME:
+		*size = 4;
+		/* SIG (RFC 2535) times are dates only, as in BIND. */
+		return time_from_text(t->s, t->len, in->type == RR_SIG, v);
+	}
+	*v = *size == 1 ? b : v16;
+	return ret;
+}
+
+/* Address-like fields: octets into b (16 octets room), size set. */
+static int address_value(const struct ztoken *t, uint8_t kind, uint8_t *b,
+			 size_t *size)
+{
+	char cs[64];
+
+	switch (kind) {
+	case RDF_A:
+	case RDF_AAAA:
+		*size = kind == RDF_A ? 4 : 16;
+		if (cstr(t, cs, sizeof(cs)) == 0 &&
+		    inet_pton(kind == RDF_A ? AF_INET : AF_INET6, cs, b) == 1)
+			return 0;
+		return BN_ESYNTAX;
+	case RDF_EUI48:
+	case RDF_EUI64:
+		*size = kind == RDF_EUI48 ? 6 : 8;
+		return eui_from_text(t, b, *size);
+	case RDF_ILNP64:
+		*size = 8;
+		return ilnp64_from_text(t, b);
+	}
+	return BN_EINVAL;
+}
+
+static const char *fixed_errmsg(uint8_t kind)
+{
+	switch (kind) {
+	case RDF_TTL: return "bad TTL";
+	case RDF_TIME: return "bad time";
+	case RDF_ALG: return "bad algorithm";
+	case RDF_DIGEST: return "bad digest type";
+	case RDF_SCHEME: return "bad scheme";
+	case RDF_CERTTYPE: return "bad certificate type";
+	case RDF_TYPE: return "unknown RR type";
+	case RDF_A: return "bad IPv4 address";
+	case RDF_AAAA: return "bad IPv6 address";
+	case RDF_EUI48: case RDF_EUI64: return "bad EUI address";
+	case RDF_ILNP64: return "bad ILNP64 value";
+	}
+	return "bad number";
+}
+
 /* Fixed-size numeric and address fields: one token each. */
 static int parse_fixed(struct tin *in, uint8_t kind)
 {
 	const struct ztoken *t = next(in);
 	uint8_t b[16];
 	uint32_t v = 0;
-	uint16_t v16 = 0;
-	char cs[64];
-	size_t n = 0;
-	int ret = BN_ESYNTAX;
-	const char *msg = "bad number";
+	size_t size = 0;
+	int ret;
 
 	if (!t)
 		return BN_ESYNTAX;
-	switch (kind) {
-	case RDF_U8:
-		ret = text_u32(t->s, t->len, 0xff, &v);
-		b[0] = (uint8_t)v;
-		n = 1;
-		break;
-	case RDF_U16:
-		ret = text_u32(t->s, t->len, 0xffff, &v);
-		v16 = (uint16_t)v;
-		n = 2;
-		break;
-	case RDF_U32:
-		ret = text_u32(t->s, t->len, 0xffffffffu, &v);
-		n = 4;
-		break;
-	case RDF_TTL:
-		ret = text_ttl(t->s, t->len, &v);
-		msg = "bad TTL";
-		n = 4;
-		break;
-	case RDF_TIME:
-		/* SIG (RFC 2535) times are dates only, as in BIND. */
-		ret = time_from_text(t->s, t->len, in->type == RR_SIG, &v);
-		msg = "bad time";
-		n = 4;
-		break;
-	case RDF_ALG:
-		ret = alg_from_text(t, b);
-		msg = "bad algorithm";
-		n = 1;
-		break;
-	case RDF_DIGEST:
-		ret = digest_from_text(t, b);
-		msg = "bad digest type";
-		n = 1;
-		break;
-	case RDF_SCHEME:
-		ret = scheme_from_text(t, b);
-		msg = "bad scheme";
-		n = 1;
-		break;
-	case RDF_CERTTYPE:
-		ret = certtype_from_text(t, &v16);
-		msg = "bad certificate type";
-		n = 2;
-		break;
-	case RDF_TYPE:
-		ret = rrtype_from_text(t->s, t->len, &v16);
-		msg = "unknown RR type";
-		n = 2;
-		break;
-	case RDF_A:
-	case RDF_AAAA:
-		n = kind == RDF_A ? 4 : 16;
-		msg = kind == RDF_A ? "bad IPv4 address" : "bad IPv6 address";
-		if (cstr(t, cs, sizeof(cs)) == 0 &&
-		    inet_pton(kind == RDF_A ? AF_INET : AF_INET6, cs, b) == 1)
-			ret = 0;
-		break;
-	case RDF_EUI48:
-	case RDF_EUI64:
-		n = kind == RDF_EUI48 ? 6 : 8;
-		ret = eui_from_text(t, b, n);
-		msg = "bad EUI address";
-		break;
-	case RDF_ILNP64:
-		ret = ilnp64_from_text(t, b);
-		msg = "bad ILNP64 value";
-		n = 8;
-		break;
+	if (kind == RDF_A || kind == RDF_AAAA || kind == RDF_EUI48 ||
+	    kind == RDF_EUI64 || kind == RDF_ILNP64) {
+		ret = address_value(t, kind, b, &size);
+	} else {
+		ret = number_value(in, t, kind, &v, &size);
+		for (size_t k = 0; k < size; k++)
+			b[k] = (uint8_t)(v >> (8 * (size - 1 - k)));
 	}
 	if (ret < 0)
-		return fail(in, in->i - 1, ret, msg);
-	if (n == 2 && kind != RDF_U16)
-		v = v16;
-	if (n == 2)
-		v16 = (uint16_t)v;
-	if (kind == RDF_U16 || kind == RDF_CERTTYPE || kind == RDF_TYPE)
-		return put(in, wbuf_u16(&in->w, v16));
-	if (n == 4 && kind != RDF_A)
-		return put(in, wbuf_u32(&in->w, v));
-	return put(in, wbuf_bytes(&in->w, b, n));
+		return fail(in, in->i - 1, ret, fixed_errmsg(kind));
+	return put(in, wbuf_bytes(&in->w, b, size));
 }
 
 static int parse_field(struct tin *in, uint8_t kind)
