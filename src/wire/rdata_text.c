@@ -39,6 +39,18 @@ static const struct ztoken *next(struct tin *in)
 	return &in->tok[in->i++];
 }
 
+/* BIND takes quoted text only where a character-string goes. */
+static const struct ztoken *next_plain(struct tin *in)
+{
+	const struct ztoken *t = next(in);
+
+	if (t && t->quoted) {
+		fail(in, in->i - 1, BN_ESYNTAX, "unexpected quoted string");
+		return NULL;
+	}
+	return t;
+}
+
 static int put(struct tin *in, int ret)
 {
 	if (ret == BN_ENOSPC)
@@ -291,6 +303,8 @@ static int parse_b64(struct tin *in)
 	for (; in->i < in->ntok; in->i++) {
 		const struct ztoken *t = &in->tok[in->i];
 
+		if (t->quoted)
+			return fail(in, in->i, BN_ESYNTAX, "bad base64 encoding");
 		for (size_t k = 0; k < t->len; k++) {
 			int n;
 
@@ -325,6 +339,8 @@ static int parse_hex(struct tin *in, bool optional)
 	for (; in->i < in->ntok; in->i++) {
 		const struct ztoken *t = &in->tok[in->i];
 
+		if (t->quoted)
+			return fail(in, in->i, BN_ESYNTAX, "bad hex encoding");
 		for (size_t k = 0; k < t->len; k++) {
 			int d = hexdig(t->s[k]);
 
@@ -347,13 +363,13 @@ static int parse_hex(struct tin *in, bool optional)
 /* u8 length + octets from one token: hex ("-" is empty) or base32hex. */
 static int parse_lenfield(struct tin *in, bool b32)
 {
-	const struct ztoken *t = next(in);
+	const struct ztoken *t = next_plain(in);
 	uint8_t buf[255];
 	int n;
 
 	if (!t)
 		return BN_ESYNTAX;
-	if (!b32 && t->len == 1 && t->s[0] == '-' && !t->quoted)
+	if (!b32 && t->len == 1 && t->s[0] == '-')
 		n = 0;
 	else if (b32)
 		n = base32hex_decode(t->s, t->len, buf, sizeof(buf));
@@ -381,7 +397,7 @@ static int parse_bitmap(struct tin *in)
 		uint16_t c;
 		int win, oct;
 
-		if (rrtype_from_text(t->s, t->len, &c) < 0)
+		if (t->quoted || rrtype_from_text(t->s, t->len, &c) < 0)
 			return fail(in, in->i, BN_EUNKNOWN, "unknown RR type");
 		win = c >> 8;
 		oct = (c & 0xff) >> 3;
@@ -404,7 +420,7 @@ static int parse_bitmap(struct tin *in)
 
 static int parse_name(struct tin *in)
 {
-	const struct ztoken *t = next(in);
+	const struct ztoken *t = next_plain(in);
 	uint8_t name[NAME_MAXLEN];
 	int n;
 
@@ -509,7 +525,7 @@ static const char *fixed_errmsg(uint8_t kind)
 /* Fixed-size numeric and address fields: one token each. */
 static int parse_fixed(struct tin *in, uint8_t kind)
 {
-	const struct ztoken *t = next(in);
+	const struct ztoken *t = next_plain(in);
 	uint8_t b[16];
 	uint32_t v = 0;
 	size_t size = 0;
@@ -579,7 +595,7 @@ static int parse_generic(struct tin *in)
 	int ret;
 
 	in->i = 1;
-	t = next(in);
+	t = next_plain(in);
 	if (!t)
 		return BN_ESYNTAX;
 	if (text_u32(t->s, t->len, RDATA_MAXLEN, &len) < 0)
