@@ -144,6 +144,14 @@ static int type_rules(uint16_t type, const uint8_t *rd, size_t rdlen)
 		return rd[0] != 1 || rd[5 + rd[4]] == 20 ? 0 : BN_ERDATA;
 	case RR_NAPTR:
 		return naptr_rules(rd, rdlen);
+	case RR_X25:
+		/* A PSDN address: at least four digits (RFC 1183 3.1). */
+		if (rd[0] < 4)
+			return BN_ERDATA;
+		for (size_t i = 1; i < rdlen; i++)
+			if (rd[i] < '0' || rd[i] > '9')
+				return BN_ERDATA;
+		return 0;
 	case RR_DS: case RR_CDS: case RR_TA: case RR_DLV:
 		if (rd[3] >= 1 && rd[3] <= 4 && rdlen - 4 != ds_len[rd[3]])
 			return BN_ERDATA;
