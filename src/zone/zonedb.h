@@ -1,0 +1,112 @@
+/* Serving form of zones: built once from a finished, checked struct zone,
+ * then immutable and shared by every worker thread without locks. A
+ * struct zonedb is the set of served zones; the daemon builds a new one
+ * on reload and publishes it with one pointer swap (RCU), reusing the
+ * zones that did not change (zones are reference counted). */
+#ifndef BANCHI_ZONE_ZONEDB_H
+#define BANCHI_ZONE_ZONEDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wire/name.h"
+#include "zone/zone.h"
+
+struct zdb_rdata {
+	const uint8_t *data;            /* stored (uncompressed) RDATA */
+	uint16_t len;
+};
+
+/* One RRset; rr[0 .. count) in canonical order. */
+struct zdb_rrset {
+	uint16_t type;
+	uint16_t count;
+	uint32_t ttl;
+	const struct zdb_rdata *rr;
+};
+
+enum zdb_node_flags {
+	ZDB_APEX = 1 << 0,
+	ZDB_DELEG = 1 << 1,             /* NS at a non-apex node: a zone cut */
+	ZDB_NONAUTH = 1 << 2,           /* strictly below a cut (glue, occluded) */
+	ZDB_WILDCARD_CHILD = 1 << 3,    /* "*." + this name exists */
+	ZDB_ENT = 1 << 4,               /* no RRsets: an empty non-terminal */
+	ZDB_CNAME = 1 << 5,             /* has a CNAME RRset */
+	ZDB_DNAME = 1 << 6,             /* has a DNAME RRset */
+	ZDB_OCCLUDED = 1 << 7,          /* strictly below a DNAME */
+};
+
+struct zdb_node {
+	const uint8_t *owner;           /* wire name, case as in the zone */
+	const struct zdb_node *parent;  /* the node one label up; NULL at apex */
+	const struct zdb_rrset *sets;   /* sorted by type */
+	uint16_t nsets;
+	uint16_t flags;                 /* enum zdb_node_flags */
+	uint8_t labels;                 /* name_labels(owner) */
+};
+
+struct zdb_zone;                        /* opaque: nodes, hash index, arena */
+
+/* Builds the serving form of a finished zone (zone_finish() done, not
+ * refused). Every empty non-terminal becomes a ZDB_ENT node so that every
+ * ancestor of a node, up to the apex, exists. The result has one
+ * reference. 0 or BN_ENOMEM / BN_EINVAL (no SOA at the apex). */
+int zdb_zone_build(struct zdb_zone **out, const struct zone *z);
+
+void zdb_zone_ref(struct zdb_zone *z);
+void zdb_zone_unref(struct zdb_zone *z);    /* frees at zero */
+
+const uint8_t *zdb_zone_origin(const struct zdb_zone *z);
+const struct zdb_node *zdb_zone_apex(const struct zdb_zone *z);
+uint32_t zdb_zone_serial(const struct zdb_zone *z);
+size_t zdb_zone_node_count(const struct zdb_zone *z);
+size_t zdb_zone_rr_count(const struct zdb_zone *z);
+size_t zdb_zone_memory(const struct zdb_zone *z);  /* bytes held */
+
+/* Exact (case-insensitive) match, or NULL. O(1): hash index. */
+const struct zdb_node *zdb_zone_find(const struct zdb_zone *z,
+				     const uint8_t *name);
+
+/* RRset of a type at a node, or NULL. */
+const struct zdb_rrset *zdb_node_rrset(const struct zdb_node *n,
+				       uint16_t type);
+
+/* The result of walking qname down from the apex (RFC 1034 4.3.2 step 3).
+ * The walk stops at the first node strictly above qname that is a zone
+ * cut (ZDB_DELEG) or holds a DNAME, or at qname itself. */
+struct zdb_lookup {
+	const struct zdb_node *node;    /* qname's node (exact), or NULL */
+	const struct zdb_node *encloser;/* deepest existing node on the way
+					 * (the closest encloser when node
+					 * is NULL); never NULL */
+	const struct zdb_node *cut;     /* cut above qname, or at qname */
+	const struct zdb_node *dname;   /* DNAME node strictly above qname
+					 * (the apex counts), or NULL */
+	const struct zdb_node *wildcard;/* "*." + encloser, when node, cut
+					 * and dname are NULL and it exists */
+};
+
+/* qname must be at or below the zone's origin. */
+void zdb_zone_lookup(const struct zdb_zone *z, const uint8_t *qname,
+		     struct zdb_lookup *r);
+
+/* The set of zones served. */
+struct zonedb;
+
+struct zonedb *zonedb_new(void);
+/* Frees the set and drops its references to the zones. */
+void zonedb_free(struct zonedb *db);
+/* Adds a reference to zone; a zone with the same origin is replaced.
+ * 0 or BN_ENOMEM. */
+int zonedb_add(struct zonedb *db, struct zdb_zone *zone);
+/* The zone with this origin (exactly), or NULL. */
+struct zdb_zone *zonedb_get(const struct zonedb *db, const uint8_t *origin);
+/* The deepest zone whose origin is qname or an ancestor, or NULL. */
+const struct zdb_zone *zonedb_find(const struct zonedb *db,
+				   const uint8_t *qname);
+size_t zonedb_count(const struct zonedb *db);
+/* i-th zone, 0 <= i < zonedb_count(), in no particular order. */
+struct zdb_zone *zonedb_at(const struct zonedb *db, size_t i);
+
+#endif
