@@ -748,6 +748,20 @@ static void test_encode(void)
 }
 
 /* RRSIG times: 14-digit dates, or plain numbers of up to 10 digits. */
+/* Bitmap windows and lengths (RFC 4034 section 4.1.2). */
+static void test_bitmap(void)
+{
+	uint8_t a[128];
+	int n = parse_type("NSEC", "a. TYPE1 TYPE263 TYPE32770 TYPE65535", a,
+			   sizeof(a));
+
+	CHECK(n == 3 + 3 + 3 + 3 + 34);
+	CHECK(a[3] == 0 && a[4] == 1 && a[5] == 0x40);
+	CHECK(a[6] == 1 && a[7] == 1 && a[8] == 0x01);
+	CHECK(a[9] == 128 && a[10] == 1 && a[11] == 0x20);
+	CHECK(a[12] == 255 && a[13] == 32 && a[45] == 0x01);
+}
+
 static void test_times(void)
 {
 	uint8_t a[64];
@@ -802,6 +816,11 @@ static void test_bind_quirks(void)
 		{ "RRSIG", "A 0 0 0 0 0 0 . AA ==",
 		  "A 0 0 0 19700101000000 19700101000000 0 . AA==" },
 		{ "TYPE65534", "\\# 0", "\\# 0" },
+		{ "NSEC", "a. TYPE65535 TYPE0 TYPE1 TYPE30 TYPE41 TYPE99 TYPE100 "
+		  "TYPE249 TYPE255 TYPE256 TYPE262 TYPE263 TYPE32768 TYPE32769 "
+		  "TYPE32770 TYPE1",
+		  "a. TYPE0 A NXT OPT SPF UINFO TKEY ANY URI WALLET TYPE263 TA "
+		  "DLV TYPE32770 TYPE65535" },
 		{ "NULL", "\\# 0", "\\# 0" },
 	};
 	uint8_t wire[512];
@@ -835,6 +854,7 @@ int main(void)
 	test_text();
 	test_encode();
 	test_times();
+	test_bitmap();
 	test_bind_quirks();
 	return check_done();
 }
