@@ -132,6 +132,9 @@ const struct rrtype_desc *rrtype_by_code(uint16_t code)
 
 static bool word_eq(const char *text, size_t len, const char *name)
 {
+	/* The first-letter test keeps the per-record type lookup cheap. */
+	if (len == 0 || (text[0] | 0x20) != (name[0] | 0x20))
+		return false;
 	return strlen(name) == len && strncasecmp(text, name, len) == 0;
 }
 
