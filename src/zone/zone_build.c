@@ -200,6 +200,9 @@ int zone_add(struct zone *z, const struct zrr *rr)
 	if (fi < 0)
 		return fi;
 	tmp.file = (uint16_t)fi;
+	/* Entering or leaving an $INCLUDE ends BIND's batch too. */
+	if (z->nrr && z->rrs[z->nrr - 1]->file != tmp.file)
+		z->run_n = 0;
 	if (!name_is_subdomain(rr->owner, z->origin)) {
 		char text[NAME_TEXT_MAX];
 		name_to_text(text, sizeof(text), rr->owner);
