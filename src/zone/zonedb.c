@@ -1,1 +1,186 @@
-/* placeholder: being written */
+/* Serving-time lookups: exact match through the hash index, the RFC 1034
+ * walk (closest encloser by binary search over qname's suffixes, which
+ * exist or not monotonically since empty non-terminals are nodes), and
+ * the set of served zones keyed by origin. No allocation on lookups. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "wire/rrtype.h"
+#include "zone/zdb_int.h"
+
+void zdb_qname_prep(struct zdb_qname *q, const uint8_t *name)
+{
+	size_t pos = 0;
+	int n = 0;
+
+	/* Bounded even for a name that is not valid. */
+	while (name[pos] && n < NAME_MAXLABELS &&
+	       pos + name[pos] + 1 < NAME_MAXLEN) {
+		size_t end = pos + name[pos] + 1;
+		q->off[n++] = (uint8_t)pos;
+		q->lc[pos] = name[pos];
+		for (size_t i = pos + 1; i < end; i++)
+			q->lc[i] = zdb_lower(name[i]);
+		pos = end;
+	}
+	q->lc[pos] = 0;
+	q->off[n] = (uint8_t)pos;
+	q->n = n;
+	q->len = (int)pos + 1;
+	q->h[0] = zdb_hash_label(ZDB_HASH_SEED, q->lc + pos);
+	for (int k = 1; k <= n; k++)
+		q->h[k] = zdb_hash_label(q->h[k - 1], q->lc + q->off[n - k]);
+}
+
+/* The node for the suffix of q with k labels. */
+static const struct zdb_node *probe(const struct zdb_zone *z,
+				    const struct zdb_qname *q, int k)
+{
+	const uint8_t *lc = q->lc + q->off[q->n - k];
+	size_t i = zdb_slot(q->h[k]) & z->mask;
+	uint32_t ix;
+
+	while ((ix = z->index[i]) != ZDB_EMPTY) {
+		const struct zdb_node *n = &z->nodes[ix];
+		if (n->labels == k && zdb_equal_lc(n->owner, lc))
+			return n;
+		i = (i + 1) & z->mask;
+	}
+	return NULL;
+}
+
+static bool in_zone(const struct zdb_zone *z, const struct zdb_qname *q)
+{
+	return q->n >= z->labels &&
+	       memcmp(q->lc + q->off[q->n - z->labels], z->origin_lc,
+		      z->origin_len) == 0;
+}
+
+const struct zdb_node *zdb_zone_find(const struct zdb_zone *z,
+				     const uint8_t *name)
+{
+	struct zdb_qname q;
+
+	zdb_qname_prep(&q, name);
+	return in_zone(z, &q) ? probe(z, &q, q.n) : NULL;
+}
+
+const struct zdb_rrset *zdb_node_rrset(const struct zdb_node *n,
+				       uint16_t type)
+{
+	if (!n)
+		return NULL;
+	for (uint16_t i = 0; i < n->nsets && n->sets[i].type <= type; i++)
+		if (n->sets[i].type == type)
+			return &n->sets[i];
+	return NULL;
+}
+
+const struct zdb_rrset *zdb_node_rrsig(const struct zdb_node *n,
+				       uint16_t covered)
+{
+	const struct zdb_rrset *s = zdb_node_rrset(n, RR_RRSIG);
+
+	for (; s && s < n->sets + n->nsets && s->type == RR_RRSIG; s++) {
+		const struct zdb_rdata *r = &s->rr[0];
+		if (r->len >= 2 && (r->data[0] << 8 | r->data[1]) == covered)
+			return s;
+	}
+	return NULL;
+}
+
+/* The highest cut or DNAME from n up to the apex: where the walk down
+ * from the apex would have stopped. */
+static const struct zdb_node *topmost_stop(const struct zdb_node *n)
+{
+	const struct zdb_node *stop = NULL;
+
+	for (; n; n = n->parent)
+		if (n->flags & (ZDB_DELEG | ZDB_DNAME))
+			stop = n;
+	return stop;
+}
+
+static void stop_at(const struct zdb_node *s, struct zdb_lookup *r)
+{
+	r->encloser = s;
+	r->cut = (s->flags & ZDB_DELEG) ? s : NULL;
+	r->dname = (s->flags & ZDB_DNAME) ? s : NULL;
+}
+
+static const struct zdb_node *wildcard(const struct zdb_zone *z,
+				       const struct zdb_qname *q, int k)
+{
+	uint8_t star[NAME_MAXLEN];
+	const uint8_t *suffix = q->lc + q->off[q->n - k];
+	size_t len = (size_t)(q->lc + q->len - suffix);
+	size_t i;
+
+	if (len + 2 > NAME_MAXLEN)
+		return NULL;
+	star[0] = 1;
+	star[1] = '*';
+	memcpy(star + 2, suffix, len);
+	i = zdb_slot(zdb_hash_label(q->h[k], star)) & z->mask;
+	for (uint32_t ix; (ix = z->index[i]) != ZDB_EMPTY;
+	     i = (i + 1) & z->mask) {
+		const struct zdb_node *n = &z->nodes[ix];
+		if (n->labels == k + 1 && zdb_equal_lc(n->owner, star))
+			return n;
+	}
+	return NULL;
+}
+
+/* qname does not exist: its deepest existing ancestor by bisection on
+ * the label count (apex exists, qname does not). */
+static void walk_missing(const struct zdb_zone *z, const struct zdb_qname *q,
+			 struct zdb_lookup *r)
+{
+	int lo = z->labels, hi = q->n;
+	const struct zdb_node *e = z->nodes, *n, *s;
+
+	while (hi - lo > 1) {
+		int mid = lo + (hi - lo) / 2;
+		n = probe(z, q, mid);
+		if (n) {
+			lo = mid;
+			e = n;
+		} else {
+			hi = mid;
+		}
+	}
+	if (e->flags & (ZDB_DELEG | ZDB_DNAME | ZDB_NONAUTH | ZDB_OCCLUDED)) {
+		s = topmost_stop(e);
+		if (s) {
+			stop_at(s, r);
+			return;
+		}
+	}
+	r->encloser = e;
+	if (e->flags & ZDB_WILDCARD_CHILD)
+		r->wildcard = wildcard(z, q, lo);
+}
+
+void zdb_zone_lookup(const struct zdb_zone *z, const uint8_t *qname,
+		     struct zdb_lookup *r)
+{
+	struct zdb_qname q;
+	const struct zdb_node *n;
+
+	memset(r, 0, sizeof(*r));
+	r->encloser = z->nodes;
+	zdb_qname_prep(&q, qname);
+	if (!in_zone(z, &q))
+		return;
+	n = probe(z, &q, q.n);
+	if (!n) {
+		walk_missing(z, &q, r);
+	} else if (n->flags & (ZDB_NONAUTH | ZDB_OCCLUDED)) {
+		stop_at(topmost_stop(n->parent), r);
+	} else {
+		r->node = n;
+		r->encloser = n;
+		r->cut = (n->flags & ZDB_DELEG) ? n : NULL;
+	}
+}

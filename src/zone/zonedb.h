@@ -68,9 +68,15 @@ size_t zdb_zone_memory(const struct zdb_zone *z);  /* bytes held */
 const struct zdb_node *zdb_zone_find(const struct zdb_zone *z,
 				     const uint8_t *name);
 
-/* RRset of a type at a node, or NULL. */
+/* RRset of a type at a node, or NULL. RRSIGs make one set per type
+ * covered (as in struct zone), consecutive in nsets; for RR_RRSIG the
+ * first of them is returned. */
 const struct zdb_rrset *zdb_node_rrset(const struct zdb_node *n,
 				       uint16_t type);
+
+/* The RRSIG set covering a type at a node, or NULL. */
+const struct zdb_rrset *zdb_node_rrsig(const struct zdb_node *n,
+				       uint16_t covered);
 
 /* The result of walking qname down from the apex (RFC 1034 4.3.2 step 3).
  * The walk stops at the first node strictly above qname that is a zone

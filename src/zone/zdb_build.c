@@ -1,0 +1,321 @@
+/* Builds the serving form of a zone: nodes (empty non-terminals added) in
+ * canonical order with parent links and flags, RRsets and RDATA copied,
+ * and the exact-match hash index, all in one block sized beforehand so
+ * that a zone costs one allocation and no slack. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "wire/rrtype.h"
+#include "zone/zdb_int.h"
+
+/* Offsets of the labels of name, left to right; returns their number. */
+static int label_offsets(const uint8_t *name, uint8_t *off)
+{
+	size_t pos = 0;
+	int n = 0;
+
+	while (name[pos] && n < NAME_MAXLABELS) {
+		off[n++] = (uint8_t)pos;
+		pos += (size_t)name[pos] + 1;
+	}
+	off[n] = (uint8_t)pos;
+	return n;
+}
+
+static bool label_equal(const uint8_t *a, const uint8_t *b)
+{
+	if (a[0] != b[0])
+		return false;
+	for (unsigned i = 1; i <= a[0]; i++)
+		if (zdb_lower(a[i]) != zdb_lower(b[i]))
+			return false;
+	return true;
+}
+
+/* Labels that a and b share from the root. */
+static int common_labels(const uint8_t *a, const uint8_t *aoff, int an,
+			 const uint8_t *b, const uint8_t *boff, int bn)
+{
+	int k = 0;
+
+	while (k < an && k < bn &&
+	       label_equal(a + aoff[an - 1 - k], b + boff[bn - 1 - k]))
+		k++;
+	return k;
+}
+
+/* What the build needs to know before allocating. */
+struct sizes {
+	size_t nodes, sets, rrs, bytes, slots;
+};
+
+/* Every ancestor of a node missing between it and what it shares with
+ * the node before it in canonical order is an empty non-terminal: an
+ * existing ancestor would sit between the two. */
+static int count(const struct zone *z, struct sizes *s)
+{
+	uint8_t off[2][NAME_MAXLABELS + 1];
+	int prev = label_offsets(z->nodes[0].owner, off[0]);
+
+	memset(s, 0, sizeof(*s));
+	s->nodes = z->nnodes;
+	s->sets = z->nsets;
+	s->rrs = z->nrr;
+	for (size_t i = 0; i < z->nnodes; i++) {
+		const uint8_t *o = z->nodes[i].owner;
+		uint8_t *cur = off[i & 1];
+		int n = label_offsets(o, cur);
+		if (i) {
+			const uint8_t *p = z->nodes[i - 1].owner;
+			int c = common_labels(o, cur, n, p, off[(i - 1) & 1],
+					      prev);
+			s->nodes += (size_t)(n - 1 > c ? n - 1 - c : 0);
+		}
+		s->bytes += (size_t)cur[n] + 1;
+		prev = n;
+	}
+	for (size_t i = 0; i < z->nrr; i++)
+		s->bytes += z->rrs[i]->rdlen;
+	if (s->nodes >= ZDB_EMPTY)
+		return BN_ENOMEM;
+	/* Load factor at most 2/3 keeps linear probing short. */
+	s->slots = 4;
+	while (s->slots < s->nodes + s->nodes / 2)
+		s->slots *= 2;
+	return 0;
+}
+
+/* Fill state: bump pointers into the block, and the path from the apex
+ * to the last node placed, by depth below the apex. */
+struct fill {
+	struct zdb_zone *zz;
+	struct zdb_rrset *sets;
+	struct zdb_rdata *rds;
+	uint8_t *bytes;
+	struct zdb_node *path[NAME_MAXLABELS + 1];
+	uint64_t h[NAME_MAXLABELS + 1];
+};
+
+static void index_insert(struct zdb_zone *zz, uint64_t h, uint32_t ix)
+{
+	size_t i = zdb_slot(h) & zz->mask;
+
+	while (zz->index[i] != ZDB_EMPTY)
+		i = (i + 1) & zz->mask;
+	zz->index[i] = ix;
+}
+
+/* Places a node one label below f->path[depth - 1]; flags that follow
+ * from the ancestors are inherited here. */
+static struct zdb_node *place(struct fill *f, const uint8_t *owner,
+			      int labels, int depth)
+{
+	struct zdb_zone *zz = f->zz;
+	struct zdb_node *n = &zz->nodes[zz->nnodes];
+	struct zdb_node *p = depth ? f->path[depth - 1] : NULL;
+
+	n->owner = owner;
+	n->parent = p;
+	n->sets = NULL;
+	n->nsets = 0;
+	n->labels = (uint8_t)labels;
+	n->flags = depth ? 0 : ZDB_APEX;
+	if (p && (p->flags & (ZDB_DELEG | ZDB_NONAUTH)))
+		n->flags |= ZDB_NONAUTH;
+	if (p && (p->flags & (ZDB_DNAME | ZDB_OCCLUDED)))
+		n->flags |= ZDB_OCCLUDED;
+	if (p && owner[0] == 1 && owner[1] == '*')
+		p->flags |= ZDB_WILDCARD_CHILD;
+	index_insert(zz, f->h[labels], (uint32_t)zz->nnodes);
+	zz->nnodes++;
+	f->path[depth] = n;
+	return n;
+}
+
+static int copy_sets(struct fill *f, const struct zone *z,
+		     const struct zone_node *zn, struct zdb_node *n)
+{
+	if (zn->count > UINT16_MAX)
+		return BN_EINVAL;
+	n->sets = f->sets;
+	n->nsets = (uint16_t)zn->count;
+	n->flags |= zn->count ? 0 : ZDB_ENT;
+	for (uint32_t i = 0; i < zn->count; i++) {
+		const struct zone_rrset *zs = &z->sets[zn->first + i];
+		struct zdb_rrset *s = f->sets++;
+		if (zs->count > UINT16_MAX)
+			return BN_EINVAL;
+		s->type = zs->type;
+		s->count = (uint16_t)zs->count;
+		s->ttl = zs->ttl;
+		s->rr = f->rds;
+		for (uint32_t j = 0; j < zs->count; j++) {
+			const struct zone_rr *r = z->rrs[zs->first + j];
+			struct zdb_rdata *d = f->rds++;
+			memcpy(f->bytes, r->rdata, r->rdlen);
+			d->data = f->bytes;
+			d->len = r->rdlen;
+			f->bytes += r->rdlen;
+		}
+		f->zz->nrr += zs->count;
+		if (s->type == RR_NS && !(n->flags & ZDB_APEX))
+			n->flags |= ZDB_DELEG;
+		else if (s->type == RR_CNAME)
+			n->flags |= ZDB_CNAME;
+		else if (s->type == RR_DNAME)
+			n->flags |= ZDB_DNAME;
+	}
+	return 0;
+}
+
+/* One zone node: its owner copied, the empty non-terminals above it
+ * that the previous node did not share, then the node itself. */
+static int fill_node(struct fill *f, const struct zone *z, size_t i,
+		     const uint8_t *poff, int *pn, uint8_t *off)
+{
+	const uint8_t *src = z->nodes[i].owner;
+	int n = label_offsets(src, off);
+	int olab = f->zz->labels;
+	int c = i ? common_labels(src, off, n, z->nodes[i - 1].owner, poff,
+				  *pn)
+		  : olab - 1;
+	uint8_t *o = f->bytes;
+
+	*pn = n;
+	f->bytes += (size_t)off[n] + 1;
+	memcpy(o, src, (size_t)off[n] + 1);
+	f->h[0] = zdb_hash_label(ZDB_HASH_SEED, o + off[n]);
+	for (int k = 1; k <= n; k++)
+		f->h[k] = zdb_hash_label(f->h[k - 1], o + off[n - k]);
+	for (int k = c + 1; k < n; k++) {
+		struct zdb_node *e = place(f, o + off[n - k], k, k - olab);
+		e->flags |= ZDB_ENT;
+	}
+	return copy_sets(f, z, &z->nodes[i], place(f, o, n, n - olab));
+}
+
+static void read_serial(struct zdb_zone *zz, const struct zdb_rrset *soa)
+{
+	const uint8_t *p = soa->rr[0].data;
+	size_t len = soa->rr[0].len;
+	int a = name_check(p, len);
+	int b = a > 0 ? name_check(p + a, len - (size_t)a) : -1;
+	struct rbuf r;
+
+	if (b <= 0)
+		return;
+	rbuf_init(&r, p + a + b, len - (size_t)(a + b));
+	if (rbuf_u32(&r, &zz->serial) < 0)
+		zz->serial = 0;
+}
+
+static int fill(struct zdb_zone *zz, const struct zone *z,
+		const struct sizes *s, uint8_t *block)
+{
+	struct fill f = { .zz = zz };
+	uint8_t off[2][NAME_MAXLABELS + 1];
+	int pn = 0;
+
+	zz->nodes = (struct zdb_node *)block;
+	f.sets = (struct zdb_rrset *)(zz->nodes + s->nodes);
+	f.rds = (struct zdb_rdata *)(f.sets + s->sets);
+	zz->index = (uint32_t *)(f.rds + s->rrs);
+	zz->mask = s->slots - 1;
+	f.bytes = (uint8_t *)(zz->index + s->slots);
+	memset(zz->index, 0xff, s->slots * sizeof(*zz->index));
+	for (size_t i = 0; i < z->nnodes; i++) {
+		int ret = fill_node(&f, z, i, off[(i + 1) & 1], &pn,
+				    off[i & 1]);
+		if (ret < 0)
+			return ret;
+	}
+	const struct zdb_rrset *soa = zdb_node_rrset(zz->nodes, RR_SOA);
+	if (!soa || !soa->count)
+		return BN_EINVAL;
+	read_serial(zz, soa);
+	return 0;
+}
+
+int zdb_zone_build(struct zdb_zone **out, const struct zone *z)
+{
+	struct sizes s;
+	struct zdb_zone *zz;
+	int ret;
+
+	*out = NULL;
+	if (!z->nnodes || z->nodes[0].keylen != 0)
+		return BN_EINVAL;       /* no apex: no SOA either */
+	ret = count(z, &s);
+	if (ret < 0)
+		return ret;
+	zz = calloc(1, sizeof(*zz));
+	if (!zz)
+		return BN_ENOMEM;
+	atomic_init(&zz->refs, 1);
+	zz->origin_len = (uint8_t)name_length(z->origin);
+	memcpy(zz->origin, z->origin, zz->origin_len);
+	memcpy(zz->origin_lc, z->origin, zz->origin_len);
+	name_to_lower(zz->origin_lc);
+	zz->labels = (uint8_t)name_labels(z->origin);
+	size_t total = s.nodes * sizeof(struct zdb_node) +
+		       s.sets * sizeof(struct zdb_rrset) +
+		       s.rrs * sizeof(struct zdb_rdata) +
+		       s.slots * sizeof(uint32_t) + s.bytes;
+	/* A request above a quarter of the block size gets a block of its
+	 * own and of its exact size. */
+	arena_init(&zz->arena, 4096);
+	uint8_t *block = arena_alloc(&zz->arena, total > 1024 ? total : 1025);
+	ret = block ? fill(zz, z, &s, block) : BN_ENOMEM;
+	if (ret < 0) {
+		arena_clear(&zz->arena);
+		free(zz);
+		return ret;
+	}
+	*out = zz;
+	return 0;
+}
+
+void zdb_zone_ref(struct zdb_zone *z)
+{
+	atomic_fetch_add_explicit(&z->refs, 1, memory_order_relaxed);
+}
+
+void zdb_zone_unref(struct zdb_zone *z)
+{
+	if (!z || atomic_fetch_sub_explicit(&z->refs, 1,
+					    memory_order_acq_rel) != 1)
+		return;
+	arena_clear(&z->arena);
+	free(z);
+}
+
+const uint8_t *zdb_zone_origin(const struct zdb_zone *z)
+{
+	return z->origin;
+}
+
+const struct zdb_node *zdb_zone_apex(const struct zdb_zone *z)
+{
+	return z->nodes;
+}
+
+uint32_t zdb_zone_serial(const struct zdb_zone *z)
+{
+	return z->serial;
+}
+
+size_t zdb_zone_node_count(const struct zdb_zone *z)
+{
+	return z->nnodes;
+}
+
+size_t zdb_zone_rr_count(const struct zdb_zone *z)
+{
+	return z->nrr;
+}
+
+size_t zdb_zone_memory(const struct zdb_zone *z)
+{
+	return sizeof(*z) + z->arena.total;
+}

@@ -1,0 +1,86 @@
+/* Internals shared by the zonedb files: the serving zone's layout and the
+ * name hash. Names hash label by label from the root so that the hashes
+ * of all suffixes of a name come out of one right-to-left pass. */
+#ifndef BANCHI_ZONE_ZDB_INT_H
+#define BANCHI_ZONE_ZDB_INT_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "wire/name.h"
+#include "zone/zonedb.h"
+
+#define ZDB_EMPTY UINT32_MAX            /* free hash slot */
+#define ZDB_HASH_SEED 0xcbf29ce484222325ULL
+
+struct zdb_zone {
+	atomic_uint refs;
+	struct arena arena;             /* one block: everything below */
+	struct zdb_node *nodes;         /* canonical order; [0] is the apex */
+	uint32_t *index;                /* open addressing, linear probing */
+	size_t mask;                    /* index slots - 1 */
+	size_t nnodes, nrr;
+	uint32_t serial;
+	uint8_t labels;                 /* of the origin */
+	uint8_t origin_len;
+	uint8_t origin[NAME_MAXLEN];    /* as configured */
+	uint8_t origin_lc[NAME_MAXLEN];
+};
+
+/* A name lowercased once, with its label offsets and the hash state of
+ * every suffix: h[k] is the suffix of k labels, at lc + off[n - k]. */
+struct zdb_qname {
+	uint8_t lc[NAME_MAXLEN];
+	uint8_t off[NAME_MAXLABELS + 1];
+	uint64_t h[NAME_MAXLABELS + 1];
+	int n;
+	int len;                        /* wire length, root included */
+};
+
+static inline uint8_t zdb_lower(uint8_t c)
+{
+	return (uint8_t)((unsigned)(c - 'A') < 26u ? c + 32 : c);
+}
+
+/* FNV-1a over the length octet and the lowercased label. */
+static inline uint64_t zdb_hash_label(uint64_t h, const uint8_t *label)
+{
+	for (unsigned i = 0; i <= label[0]; i++) {
+		h ^= zdb_lower(label[i]);
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* FNV's low bits are weak: mix before masking. */
+static inline size_t zdb_slot(uint64_t h)
+{
+	h ^= h >> 32;
+	h *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* True if owner (any case) spells lc (lowercase); owner is read only as
+ * far as it agrees with lc, so it may be shorter. */
+static inline bool zdb_equal_lc(const uint8_t *owner, const uint8_t *lc)
+{
+	size_t pos = 0;
+
+	for (;;) {
+		uint8_t len = lc[pos];
+		if (owner[pos] != len)
+			return false;
+		if (!len)
+			return true;
+		for (size_t j = pos + 1; j <= pos + len; j++)
+			if (zdb_lower(owner[j]) != lc[j])
+				return false;
+		pos += (size_t)len + 1;
+	}
+}
+
+void zdb_qname_prep(struct zdb_qname *q, const uint8_t *name);
+
+#endif

@@ -1,0 +1,150 @@
+/* The set of served zones: an array (for iteration) and a hash of the
+ * lowercased origins (indices into it). zonedb_find() probes qname's
+ * suffixes deepest first, skipping label counts no zone origin has, so a
+ * query costs one or two probes whatever the number of zones. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "zone/zdb_int.h"
+
+struct zonedb {
+	struct zdb_zone **zones;
+	size_t count, cap;
+	uint32_t *index;
+	size_t mask;                    /* index slots - 1 */
+	uint64_t depths[2];             /* bit k: some origin has k labels */
+};
+
+struct zonedb *zonedb_new(void)
+{
+	return calloc(1, sizeof(struct zonedb));
+}
+
+void zonedb_free(struct zonedb *db)
+{
+	if (!db)
+		return;
+	for (size_t i = 0; i < db->count; i++)
+		zdb_zone_unref(db->zones[i]);
+	free(db->zones);
+	free(db->index);
+	free(db);
+}
+
+static uint64_t origin_hash(const struct zdb_zone *z)
+{
+	struct zdb_qname q;
+
+	zdb_qname_prep(&q, z->origin_lc);
+	return q.h[q.n];
+}
+
+/* Slot holding the zone with the suffix of q of k labels, or the free
+ * slot where it would go. */
+static size_t slot_of(const struct zonedb *db, const struct zdb_qname *q,
+		      int k)
+{
+	const uint8_t *lc = q->lc + q->off[q->n - k];
+	size_t len = (size_t)(q->lc + q->len - lc);
+	size_t i = zdb_slot(q->h[k]) & db->mask;
+	uint32_t ix;
+
+	while ((ix = db->index[i]) != ZDB_EMPTY) {
+		const struct zdb_zone *z = db->zones[ix];
+		if (z->origin_len == len && memcmp(z->origin_lc, lc, len) == 0)
+			return i;
+		i = (i + 1) & db->mask;
+	}
+	return i;
+}
+
+static int grow(struct zonedb *db)
+{
+	size_t slots = db->index ? 2 * (db->mask + 1) : 16;
+	uint32_t *index = malloc(slots * sizeof(*index));
+	size_t cap = db->cap ? 2 * db->cap : 8;
+	struct zdb_zone **zones = realloc(db->zones, cap * sizeof(*zones));
+
+	if (zones)
+		db->zones = zones;
+	if (!index || !zones) {
+		free(index);
+		return BN_ENOMEM;
+	}
+	db->cap = cap;
+	free(db->index);
+	db->index = index;
+	db->mask = slots - 1;
+	memset(index, 0xff, slots * sizeof(*index));
+	for (size_t i = 0; i < db->count; i++) {
+		size_t s = zdb_slot(origin_hash(db->zones[i])) & db->mask;
+		while (index[s] != ZDB_EMPTY)
+			s = (s + 1) & db->mask;
+		index[s] = (uint32_t)i;
+	}
+	return 0;
+}
+
+int zonedb_add(struct zonedb *db, struct zdb_zone *zone)
+{
+	struct zdb_qname q;
+	size_t s;
+
+	/* Zone array and index grow together, the index kept at most half
+	 * full. */
+	if (db->count == db->cap && grow(db) < 0)
+		return BN_ENOMEM;
+	zdb_qname_prep(&q, zone->origin_lc);
+	s = slot_of(db, &q, q.n);
+	zdb_zone_ref(zone);
+	if (db->index[s] != ZDB_EMPTY) {
+		zdb_zone_unref(db->zones[db->index[s]]);
+		db->zones[db->index[s]] = zone;
+		return 0;
+	}
+	db->index[s] = (uint32_t)db->count;
+	db->zones[db->count++] = zone;
+	db->depths[zone->labels >> 6] |= 1ULL << (zone->labels & 63);
+	return 0;
+}
+
+struct zdb_zone *zonedb_get(const struct zonedb *db, const uint8_t *origin)
+{
+	struct zdb_qname q;
+	size_t s;
+
+	if (!db->count)
+		return NULL;
+	zdb_qname_prep(&q, origin);
+	s = slot_of(db, &q, q.n);
+	return db->index[s] == ZDB_EMPTY ? NULL : db->zones[db->index[s]];
+}
+
+const struct zdb_zone *zonedb_find(const struct zonedb *db,
+				   const uint8_t *qname)
+{
+	struct zdb_qname q;
+
+	if (!db->count)
+		return NULL;
+	zdb_qname_prep(&q, qname);
+	for (int k = q.n; k >= 0; k--) {
+		if (!(db->depths[k >> 6] & 1ULL << (k & 63)))
+			continue;
+		size_t s = slot_of(db, &q, k);
+		if (db->index[s] != ZDB_EMPTY)
+			return db->zones[db->index[s]];
+	}
+	return NULL;
+}
+
+size_t zonedb_count(const struct zonedb *db)
+{
+	return db->count;
+}
+
+struct zdb_zone *zonedb_at(const struct zonedb *db, size_t i)
+{
+	return i < db->count ? db->zones[i] : NULL;
+}
