@@ -1,0 +1,265 @@
+"""Starting DNS servers on loopback for the tests: banchi-auth and the
+peers (NSD, Knot DNS, BIND), each in the foreground on a free port, waited
+for until it answers, killed by PID at the end. Plus small query helpers.
+Shared by tests/integration and tests/differential."""
+
+import os
+import shutil
+import signal as sigmod
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import dns.message
+import dns.query
+import dns.rdatatype
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared" / "data"
+
+
+def banchi_binary():
+    b = Path(os.environ.get("BANCHI_AUTH", "build/banchi-auth"))
+    return b if b.is_absolute() else ROOT / b
+
+
+def free_port():
+    """A port free for both UDP and TCP on 127.0.0.1 (best effort)."""
+    for _ in range(50):
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        t.bind(("127.0.0.1", 0))
+        port = t.getsockname()[1]
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            u.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            u.close()
+            t.close()
+        return port
+    raise RuntimeError("no free port")
+
+
+def world_dir(prefix):
+    """A scratch directory readable by an unprivileged daemon (after it
+    drops to nobody it still re-reads zones on SIGHUP)."""
+    d = Path(tempfile.mkdtemp(prefix=prefix))
+    d.chmod(0o755)
+    return d
+
+
+def copy_zone(src, dst_dir, name=None):
+    dst = Path(dst_dir) / (name or Path(src).name)
+    shutil.copyfile(src, dst)
+    dst.chmod(0o644)
+    return dst
+
+
+def expand_zone(origin, src, dst):
+    """BIND's expansion of a zone (for peers that cannot read $GENERATE)."""
+    subprocess.run(["named-compilezone", "-q", "-i", "none", "-k", "ignore",
+                    "-o", str(dst), origin, str(src)], check=True,
+                   timeout=60)
+    Path(dst).chmod(0o644)
+    return dst
+
+
+def query(where, qname, qtype="A", tcp=False, timeout=2.0, edns=None,
+          payload=1232, rd=False, tries=3, **kw):
+    """One query; returns the dns.message reply (raises on no answer)."""
+    q = dns.message.make_query(qname, qtype, use_edns=edns,
+                               payload=payload, **kw)
+    if not rd:
+        q.flags &= ~dns.flags.RD
+    return send(where, q, tcp=tcp, timeout=timeout, tries=tries)
+
+
+def send(where, q, tcp=False, timeout=2.0, tries=3):
+    host, port = where
+    last = None
+    for _ in range(tries):
+        try:
+            if tcp:
+                return dns.query.tcp(q, host, port=port, timeout=timeout)
+            return dns.query.udp(q, host, port=port, timeout=timeout,
+                                 ignore_trailing=False)
+        except dns.exception.Timeout as e:
+            last = e
+    raise last
+
+
+def raw_udp(where, data, timeout=1.0):
+    """Sends raw bytes over UDP; returns the reply bytes or None."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.settimeout(timeout)
+        s.sendto(data, where)
+        return s.recvfrom(65535)[0]
+    except (socket.timeout, ConnectionRefusedError):
+        return None
+    finally:
+        s.close()
+
+
+def recv_exact(s, n):
+    buf = b""
+    while len(buf) < n:
+        chunk = s.recv(n - len(buf))
+        if not chunk:
+            return None
+        buf += chunk
+    return buf
+
+
+def tcp_read_msg(s):
+    """One length-framed message from a TCP socket, or None on close."""
+    head = recv_exact(s, 2)
+    if head is None:
+        return None
+    return recv_exact(s, struct.unpack("!H", head)[0])
+
+
+def raw_tcp(where, data, timeout=1.0):
+    """Sends raw bytes length-framed over a new TCP connection; returns
+    the reply bytes, or None when the server closed or stayed silent."""
+    s = socket.create_connection(where, timeout=timeout)
+    try:
+        s.sendall(struct.pack("!H", len(data)) + data)
+        return tcp_read_msg(s)
+    except (socket.timeout, ConnectionResetError, BrokenPipeError):
+        return None
+    finally:
+        s.close()
+
+
+def wait_answering(where, zone, proc=None, limit=20.0, tcp=False):
+    """Waits until the server answers an SOA query for zone."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError("server exited with %d" % proc.returncode)
+        try:
+            r = query(where, zone, "SOA", timeout=0.3, tries=1, tcp=tcp)
+            if r.rcode() == 0 and r.answer:
+                return r
+        except (dns.exception.Timeout, OSError):
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("server on %s:%d does not answer" % where)
+
+
+class Server:
+    """A running server process: where (host, port), log path, stop()."""
+
+    def __init__(self, name, argv, where, workdir, zone, env=None,
+                 wait=True):
+        self.name = name
+        self.where = where
+        self.workdir = Path(workdir)
+        self.log = self.workdir / (name + ".log")
+        self.argv = argv
+        with open(self.log, "wb") as logf:
+            self.proc = subprocess.Popen(argv, stdout=logf,
+                                         stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL,
+                                         env=env)
+        if wait:
+            try:
+                wait_answering(where, zone, self.proc)
+            except Exception:
+                self.stop()
+                raise RuntimeError("%s did not start: %s\n%s" % (
+                    name, " ".join(map(str, argv)), self.log_text()))
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def log_text(self):
+        try:
+            return self.log.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def stop(self, sig=sigmod.SIGTERM, timeout=10.0):
+        """Stops the process (SIGKILL after timeout); returns its code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        return self.proc.returncode
+
+
+def start_banchi(workdir, zones, port=None, extra=(), wait=True,
+                 binary=None, threads=2):
+    """zones: list of (origin, path). Returns a Server."""
+    port = port or free_port()
+    argv = [str(binary or banchi_binary()),
+            "--listen", "127.0.0.1:%d" % port]
+    for origin, path in zones:
+        argv += ["--zone", "%s=%s" % (origin, path)]
+    if threads:
+        argv += ["--threads", str(threads)]
+    argv += list(extra)
+    first = zones[0][0] if zones else "."
+    return Server("banchi-auth", argv, ("127.0.0.1", port), workdir, first,
+                  wait=wait)
+
+
+def start_nsd(workdir, zones, port=None):
+    port = port or free_port()
+    d = Path(workdir)
+    conf = ["server:", "  ip-address: 127.0.0.1@%d" % port,
+            "  server-count: 1", '  username: ""', '  database: ""',
+            '  zonesdir: "%s"' % d, '  pidfile: "%s/nsd.pid"' % d,
+            '  xfrdfile: "%s/xfrd.state"' % d,
+            '  zonelistfile: "%s/zone.list"' % d,
+            "  rrl-ratelimit: 0", "  verbosity: 1",
+            "remote-control:", "  control-enable: no"]
+    for origin, path in zones:
+        conf += ["zone:", "  name: %s" % origin, "  zonefile: %s" % path]
+    (d / "nsd.conf").write_text("\n".join(conf) + "\n")
+    return Server("nsd", ["nsd", "-d", "-c", str(d / "nsd.conf")],
+                  ("127.0.0.1", port), d, zones[0][0])
+
+
+def start_knot(workdir, zones, port=None):
+    port = port or free_port()
+    d = Path(workdir)
+    conf = ["server:", "  listen: 127.0.0.1@%d" % port,
+            "  rundir: %s" % d, "  user: root",
+            "database:", "  storage: %s" % d,
+            "template:", "  - id: default", "    storage: %s" % d,
+            "    zonefile-sync: -1", "    journal-content: none",
+            "    semantic-checks: off", "zone:"]
+    for origin, path in zones:
+        conf += ["  - domain: %s" % origin, "    file: %s" % path]
+    (d / "knot.conf").write_text("\n".join(conf) + "\n")
+    return Server("knot", ["knotd", "-c", str(d / "knot.conf")],
+                  ("127.0.0.1", port), d, zones[0][0])
+
+
+def start_bind(workdir, zones, port=None):
+    port = port or free_port()
+    d = Path(workdir)
+    conf = ['options { directory "%s"; listen-on port %d { 127.0.0.1; };'
+            % (d, port),
+            '  listen-on-v6 { none; }; recursion no; pid-file "%s/named.pid";'
+            % d, "  notify no; max-records-per-type 0; max-types-per-name 0; };"]
+    for origin, path in zones:
+        conf.append('zone "%s" { type primary; file "%s"; };'
+                    % (origin, Path(path).resolve()))
+    (d / "named.conf").write_text("\n".join(conf) + "\n")
+    return Server("bind", ["named", "-g", "-u", "root", "-c",
+                           str(d / "named.conf")],
+                  ("127.0.0.1", port), d, zones[0][0])
