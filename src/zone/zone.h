@@ -88,9 +88,9 @@ struct zone {
 	const uint8_t *last_key;
 	uint16_t last_keylen;
 	uint64_t last_prefix;
-	/* BIND loads a run of lines with one owner (same spelling) as one
-	 * batch: inside it the first TTL of each type wins; when batches
-	 * merge, the later batch's TTL wins. */
+	/* BIND loads a run of lines with one owner (same spelling, same
+	 * file) as one batch: inside it the first TTL of each type wins;
+	 * when batches merge, the later batch's TTL wins. */
 	uint16_t run_n;
 	struct { uint16_t type, rclass, covers; uint32_t ttl; } run[32];
 };
@@ -106,8 +106,9 @@ int zone_add(struct zone *z, const struct zrr *rr);
 
 /* Sorts, drops duplicate RRs (the last copy's RDATA stays, as in BIND),
  * builds RRsets and nodes. TTLs as BIND sets them: inside a run of lines
- * with one owner the first TTL of a type wins (with a warning), an RRset
- * spread over several runs gets the last run's. Returns 0 or BN_ENOMEM. */
+ * with one owner spelling in one file the first TTL of a type wins (with
+ * a warning), an RRset spread over several runs gets the last run's.
+ * Returns 0 or BN_ENOMEM. After it the zone is read-only. */
 int zone_finish(struct zone *z);
 
 /* Canonical sort key of a wire name: labels from the root, lowercased,
