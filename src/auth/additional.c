@@ -1,0 +1,89 @@
+/* Additional section: A and AAAA of the targets of NS, MX and SRV
+ * records put in the answer or authority, looked up in the same zone
+ * (Knot's choice; names in other zones are left out). A referral's glue
+ * below its cut that does not fit sets TC (RFC 9471); other addresses
+ * are only a courtesy and are dropped silently. */
+#include "auth/auth_int.h"
+#include "base/error.h"
+#include "wire/rrtype.h"
+
+void auth_want_additional(struct auth_query *a, const struct zdb_zone *z,
+			  const struct zdb_rrset *set, const uint8_t *cut)
+{
+	if (a->naddl >= AUTH_MAX_ADDL)
+		return;
+	a->addl[a->naddl].zone = z;
+	a->addl[a->naddl].set = set;
+	a->addl[a->naddl].cut = cut;
+	a->naddl++;
+}
+
+/* Offset of the target name in the stored RDATA. */
+static int target_offset(uint16_t type)
+{
+	switch (type) {
+	case RR_NS:
+		return 0;
+	case RR_MX:
+		return 2;
+	case RR_SRV:
+		return 6;
+	default:
+		return -1;
+	}
+}
+
+static bool already_added(struct auth_query *a, const struct zdb_node *n)
+{
+	for (uint8_t i = 0; i < a->nadded; i++)
+		if (a->added[i] == n)
+			return true;
+	if (a->nadded < AUTH_MAX_ADDED)
+		a->added[a->nadded++] = n;
+	return false;
+}
+
+/* Addresses of one target; BN_ENOSPC stops the section. */
+static int add_target(struct auth_query *a, const struct auth_addl *ad,
+		      const uint8_t *target)
+{
+	static const uint16_t types[] = { RR_A, RR_AAAA };
+	const struct zdb_node *n;
+	const struct zdb_rrset *set;
+
+	if (!name_is_subdomain(target, zdb_zone_origin(ad->zone)))
+		return 0;
+	n = zdb_zone_find(ad->zone, target);
+	/* below a cut only a referral's NS has a use for glue */
+	if (!n || ((n->flags & ZDB_NONAUTH) && !ad->cut))
+		return 0;
+	if (already_added(a, n))
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		set = zdb_node_rrset(n, types[i]);
+		if (!set || auth_put_rrset(a, MSG_ADDITIONAL, n->owner, set) == 0)
+			continue;
+		if (ad->cut && name_is_subdomain(target, ad->cut))
+			a->glue_tc = true;
+		return BN_ENOSPC;
+	}
+	return 0;
+}
+
+void auth_additional(struct auth_query *a)
+{
+	for (uint8_t i = 0; i < a->naddl; i++) {
+		const struct auth_addl *ad = &a->addl[i];
+		int off = target_offset(ad->set->type);
+
+		for (uint16_t j = 0; off >= 0 && j < ad->set->count; j++) {
+			const struct zdb_rdata *rd = &ad->set->rr[j];
+
+			if (rd->len <= off ||
+			    name_check(rd->data + off, rd->len - (size_t)off) <= 0)
+				continue;
+			if (add_target(a, ad, rd->data + off) < 0)
+				return;
+		}
+	}
+}

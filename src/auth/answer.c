@@ -1,0 +1,221 @@
+/* The engine's entry point: checks the query (header, opcode, question,
+ * EDNS), answers errors itself, sizes the reply for the transport and
+ * hands real questions to lookup.c; truncation and the OPT record are
+ * settled here. */
+#include <string.h>
+
+#include "auth/auth_int.h"
+#include "base/error.h"
+#include "wire/rrtype.h"
+
+#define CLASS_IN 1
+
+void auth_conf_init(struct auth_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->udp_payload = 1232;
+	c->minimal = true;
+}
+
+void auth_mark(const struct auth_query *a, struct auth_mark *m)
+{
+	m->len = a->mw.w.len;
+	memcpy(m->count, a->mw.hdr.count, sizeof(m->count));
+	m->ncompr = a->mw.c.count;
+	m->section = a->mw.section;
+}
+
+void auth_rollback(struct auth_query *a, const struct auth_mark *m)
+{
+	a->mw.w.len = m->len;
+	memcpy(a->mw.hdr.count, m->count, sizeof(m->count));
+	a->mw.c.count = m->ncompr;
+	a->mw.section = m->section;
+}
+
+int auth_put_rrset(struct auth_query *a, enum msg_section s,
+		   const uint8_t *owner, const struct zdb_rrset *set)
+{
+	struct auth_mark m;
+	int ret;
+
+	auth_mark(a, &m);
+	for (uint16_t i = 0; i < set->count; i++) {
+		ret = msg_writer_rr(&a->mw, s, owner, set->type, CLASS_IN,
+				    set->ttl, set->rr[i].data, set->rr[i].len);
+		if (ret < 0) {
+			auth_rollback(a, &m);
+			return BN_ENOSPC;
+		}
+	}
+	return 0;
+}
+
+/* Largest reply the client takes: RFC 6891 6.2.5, 512 without EDNS. */
+static size_t reply_limit(const struct msg_query *q,
+			  const struct auth_conf *conf,
+			  enum auth_transport t, size_t cap)
+{
+	size_t lim = MSG_MAXLEN;
+
+	if (t == AUTH_UDP) {
+		lim = EDNS_MIN_PAYLOAD;
+		if (q->has_opt) {
+			lim = edns_payload(&q->edns);
+			if (lim > conf->udp_payload)
+				lim = conf->udp_payload;
+			if (lim < EDNS_MIN_PAYLOAD)
+				lim = EDNS_MIN_PAYLOAD;
+		}
+	}
+	return lim < cap ? lim : cap;
+}
+
+/* Header of every reply: ID, opcode and RD echoed, QR set; AA, RA, AD
+ * and CD clear (CD is not copied, as Knot does). */
+static void reply_hdr(struct msg_hdr *h, const struct msg_hdr *qh)
+{
+	memset(h, 0, sizeof(*h));
+	h->id = qh->id;
+	h->flags = (uint16_t)(MSG_FLAG_QR | (qh->flags & 0x7800) |
+			      (qh->flags & MSG_FLAG_RD));
+}
+
+/* OPT of the reply: our payload size, DO echoed (all three peers do). */
+static void reply_edns(struct edns *e, const struct msg_query *q,
+		       const struct auth_conf *conf)
+{
+	edns_init(e, conf->udp_payload);
+	if (edns_do(&q->edns))
+		e->flags = EDNS_FLAG_DO;
+}
+
+/* Ends the reply: OPT (when the query had one) and the final rcode. */
+static size_t finish(struct auth_query *a, bool with_opt)
+{
+	struct edns e;
+	int len;
+
+	msg_writer_release(&a->mw);
+	if (with_opt) {
+		reply_edns(&e, a->q, a->conf);
+		msg_hdr_set_rcode(&a->mw.hdr, edns_set_rcode(&e, a->rcode));
+		if (msg_writer_opt(&a->mw, &e) < 0)
+			return 0;
+	} else {
+		msg_hdr_set_rcode(&a->mw.hdr, (uint8_t)(a->rcode & 0x0f));
+	}
+	msg_hdr_set_flag(&a->mw.hdr, MSG_FLAG_AA, a->aa);
+	msg_hdr_set_flag(&a->mw.hdr, MSG_FLAG_TC, a->tc || a->glue_tc);
+	len = msg_writer_finish(&a->mw);
+	return len < 0 ? 0 : (size_t)len;
+}
+
+/* Starts the reply: header, the question when there is one, room for
+ * the OPT kept free. false when not even that fits. */
+static bool start(struct auth_query *a, const struct msg_hdr *qh,
+		  uint8_t *out, size_t cap, bool question, bool with_opt)
+{
+	struct msg_hdr h;
+	struct edns e;
+
+	reply_hdr(&h, qh);
+	if (msg_writer_init(&a->mw, out, cap, &h, true) < 0)
+		return false;
+	if (with_opt) {
+		reply_edns(&e, a->q, a->conf);
+		if (msg_writer_reserve(&a->mw, edns_wire_size(&e)) < 0)
+			return false;
+	}
+	if (question && msg_writer_question(&a->mw, a->q->qname,
+					    a->q->qtype, a->q->qclass) < 0)
+		return false;
+	return true;
+}
+
+/* A reply without records: header, question when parsed, OPT. */
+static size_t error_reply(struct auth_query *a, const struct msg_hdr *qh,
+			  uint8_t *out, size_t cap, uint16_t rcode,
+			  bool question, bool with_opt)
+{
+	a->rcode = rcode;
+	if (!start(a, qh, out, cap, question, with_opt))
+		return 0;
+	return finish(a, with_opt);
+}
+
+/* What to say to a well-formed query before any lookup; 0 = answer it.
+ * Transfers: AXFR over UDP gets NOTIMP (Knot, NSD), IXFR over UDP
+ * REFUSED (NSD); over TCP both REFUSED until transfers exist (NSD). */
+static uint16_t precheck(const struct msg_query *q, enum auth_transport t)
+{
+	uint8_t op = msg_hdr_opcode(&q->hdr);
+
+	if (op == OPCODE_NOTIFY || op == OPCODE_UPDATE)
+		return RCODE_NOTAUTH;   /* Knot: no ACL allows them */
+	if (op != OPCODE_QUERY)
+		return RCODE_NOTIMP;
+	if (!q->has_question || q->hdr.count[MSG_ANSWER] ||
+	    q->hdr.count[MSG_AUTHORITY])
+		return RCODE_FORMERR;
+	if (q->has_opt && q->edns.version > 0)
+		return RCODE_BADVERS;
+	if (q->tsig_off)
+		return RCODE_NOTAUTH;   /* no keys: BADKEY (RFC 8945 5.2) */
+	if (q->qtype == RR_AXFR)
+		return t == AUTH_UDP ? RCODE_NOTIMP : RCODE_REFUSED;
+	if (q->qtype == RR_IXFR || q->qclass != CLASS_IN)
+		return RCODE_REFUSED;
+	return 0;
+}
+
+static size_t answer(struct auth_query *a, uint8_t *out, size_t cap)
+{
+	struct auth_mark m;
+	bool opt = a->q->has_opt;
+
+	if (!start(a, &a->q->hdr, out, cap, true, opt))
+		return 0;
+	auth_mark(a, &m);
+	auth_lookup(a);
+	if (a->tc) {
+		/* RFC 2181 9: nothing of a set that did not fit; Knot and
+		 * NSD then send the question alone */
+		auth_rollback(a, &m);
+	} else {
+		auth_additional(a);
+	}
+	return finish(a, opt);
+}
+
+size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
+		   const uint8_t *q, size_t qlen, enum auth_transport t,
+		   uint8_t *out, size_t cap)
+{
+	struct auth_query a;
+	struct msg_query mq;
+	struct msg_hdr qh;
+	uint16_t rcode;
+
+	if (msg_hdr_parse(&qh, q, qlen) < 0 || msg_hdr_qr(&qh))
+		return 0;
+	a.db = db;
+	a.conf = conf;
+	a.q = &mq;
+	a.rcode = RCODE_NOERROR;
+	a.aa = a.tc = a.glue_tc = false;
+	a.nchain = a.naddl = a.nadded = 0;
+	mq.has_question = false;
+	mq.has_opt = false;
+	if (msg_parse_query(&mq, q, qlen) < 0) {
+		/* echo the question when it could be read, as Knot does */
+		return error_reply(&a, &qh, out, cap, RCODE_FORMERR,
+				   mq.has_question && qh.count[0] == 1, false);
+	}
+	cap = reply_limit(&mq, conf, t, cap);
+	rcode = precheck(&mq, t);
+	if (rcode)
+		return error_reply(&a, &mq.hdr, out, cap, rcode,
+				   mq.has_question, mq.has_opt);
+	return answer(&a, out, cap);
+}

@@ -1,0 +1,72 @@
+/* Internals of the authoritative engine shared by answer.c (packet entry,
+ * header, errors, EDNS, truncation), lookup.c (RFC 1034 4.3.2) and
+ * additional.c: one struct per query, on the stack. */
+#ifndef BANCHI_AUTH_AUTH_INT_H
+#define BANCHI_AUTH_AUTH_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "auth/answer.h"
+#include "wire/msg.h"
+#include "zone/zonedb.h"
+
+/* CNAME/DNAME links followed per query, like a resolver's limit. */
+#define AUTH_MAX_CHAIN 16
+/* RRsets whose targets get additional-section addresses. */
+#define AUTH_MAX_ADDL 16
+/* Distinct nodes whose addresses were added. */
+#define AUTH_MAX_ADDED 32
+
+/* Writer state to roll back a whole RRset (RFC 2181 9). */
+struct auth_mark {
+	size_t len;
+	uint16_t count[MSG_SECTIONS];
+	uint16_t ncompr;
+	uint8_t section;
+};
+
+struct auth_addl {
+	const struct zdb_zone *zone;
+	const struct zdb_rrset *set;
+	const uint8_t *cut;             /* a referral's cut: glue below it
+					 * must fit (RFC 9471) */
+};
+
+struct auth_query {
+	const struct zonedb *db;
+	const struct auth_conf *conf;
+	const struct msg_query *q;
+	struct msg_writer mw;
+	uint16_t rcode;                 /* full 12-bit value */
+	bool aa;
+	bool tc;                        /* answer or authority did not fit */
+	uint8_t nchain;
+	uint8_t naddl;
+	uint8_t nadded;
+	struct auth_addl addl[AUTH_MAX_ADDL];
+	const struct zdb_node *added[AUTH_MAX_ADDED];
+	bool glue_tc;                   /* referral glue did not fit */
+	/* names visited along a CNAME/DNAME chain, lowercase */
+	uint8_t seen[AUTH_MAX_CHAIN + 1][NAME_MAXLEN];
+};
+
+void auth_mark(const struct auth_query *a, struct auth_mark *m);
+void auth_rollback(struct auth_query *a, const struct auth_mark *m);
+
+/* Writes a whole RRset under owner, or nothing: BN_ENOSPC. */
+int auth_put_rrset(struct auth_query *a, enum msg_section s,
+		   const uint8_t *owner, const struct zdb_rrset *set);
+
+/* Remembers an RRset (NS, MX, SRV) for additional processing; cut is
+ * the owner of a referral's NS set, else NULL. */
+void auth_want_additional(struct auth_query *a, const struct zdb_zone *z,
+			  const struct zdb_rrset *set, const uint8_t *cut);
+
+/* Answer and authority sections for the question (lookup.c). */
+void auth_lookup(struct auth_query *a);
+
+/* Additional section: addresses of the remembered targets. */
+void auth_additional(struct auth_query *a);
+
+#endif

@@ -1,0 +1,232 @@
+/* RFC 1034 4.3.2 over the serving store: exact matches, referrals at
+ * zone cuts, CNAME chains (inside the zone, loops cut as Knot and NSD
+ * do: the chain stops at a name already answered), DNAME synthesis
+ * (RFC 6672), wildcards (RFC 4592) and negative answers (RFC 2308). */
+#include <string.h>
+
+#include "auth/auth_int.h"
+#include "base/error.h"
+#include "wire/rrtype.h"
+
+enum step { STEP_DONE, STEP_FOLLOW };
+
+/* The name being answered: case as received (or as in the CNAME/DNAME
+ * target), and lowercase for the store. */
+struct cur {
+	uint8_t name[NAME_MAXLEN];
+	uint8_t lname[NAME_MAXLEN];
+	size_t len;
+};
+
+static void cur_set(struct cur *c, const uint8_t *name, size_t len)
+{
+	memcpy(c->name, name, len);
+	memcpy(c->lname, name, len);
+	name_to_lower(c->lname);
+	c->len = len;
+}
+
+/* DS belongs to the parent side of a cut: ask the zone above qname
+ * first (Knot and BIND do), else the zone of qname itself. */
+static const struct zdb_zone *pick_zone(const struct zonedb *db,
+					const uint8_t *lname, uint16_t qtype)
+{
+	const struct zdb_zone *z;
+
+	if (!db)
+		return NULL;
+	if (qtype == RR_DS && lname[0]) {
+		z = zonedb_find(db, lname + 1 + lname[0]);
+		if (z)
+			return z;
+	}
+	return zonedb_find(db, lname);
+}
+
+static bool put(struct auth_query *a, enum msg_section s,
+		const uint8_t *owner, const struct zdb_rrset *set)
+{
+	if (auth_put_rrset(a, s, owner, set) == 0)
+		return true;
+	a->tc = true;
+	return false;
+}
+
+/* NXDOMAIN or NODATA: the SOA in authority, TTL = min(TTL, MINIMUM). */
+static void negative(struct auth_query *a, const struct zdb_zone *z,
+		     uint16_t rcode)
+{
+	const struct zdb_node *apex = zdb_zone_apex(z);
+	const struct zdb_rrset *soa = zdb_node_rrset(apex, RR_SOA);
+	struct zdb_rrset neg;
+	uint32_t min;
+
+	a->rcode = rcode;
+	if (!soa || !soa->count || soa->rr[0].len < 20)
+		return;
+	neg = *soa;
+	neg.count = 1;
+	min = wire_get_u32(soa->rr[0].data + soa->rr[0].len - 4);
+	if (min < neg.ttl)
+		neg.ttl = min;
+	put(a, MSG_AUTHORITY, apex->owner, &neg);
+}
+
+static void referral(struct auth_query *a, const struct zdb_zone *z,
+		     const struct zdb_node *cut)
+{
+	const struct zdb_rrset *ns = zdb_node_rrset(cut, RR_NS);
+
+	if (a->nchain == 0)
+		a->aa = false;
+	if (!ns || !put(a, MSG_AUTHORITY, cut->owner, ns))
+		return;
+	auth_want_additional(a, z, ns, cut->owner);
+}
+
+/* Next name from a CNAME's RDATA. */
+static enum step follow_cname(struct cur *c, const struct zdb_rrset *set)
+{
+	int len;
+
+	if (!set->count)
+		return STEP_DONE;
+	len = name_check(set->rr[0].data, set->rr[0].len);
+	if (len <= 0)
+		return STEP_DONE;
+	cur_set(c, set->rr[0].data, (size_t)len);
+	return STEP_FOLLOW;
+}
+
+/* Octets of the first n labels of name. */
+static size_t prefix_len(const uint8_t *name, int n)
+{
+	size_t off = 0;
+
+	while (n-- > 0)
+		off += (size_t)name[off] + 1;
+	return off;
+}
+
+/* RFC 6672 2.2: the DNAME, then a CNAME from qname to the substituted
+ * name (TTL of the DNAME); YXDOMAIN when that would be too long. */
+static enum step dname(struct auth_query *a, const struct zdb_node *dn,
+		       struct cur *c)
+{
+	const struct zdb_rrset *set = zdb_node_rrset(dn, RR_DNAME);
+	uint8_t next[NAME_MAXLEN];
+	struct auth_mark m;
+	size_t pre;
+	int tlen;
+
+	if (!set || !set->count || !put(a, MSG_ANSWER, dn->owner, set))
+		return STEP_DONE;
+	tlen = name_check(set->rr[0].data, set->rr[0].len);
+	if (tlen <= 0)
+		return STEP_DONE;
+	pre = prefix_len(c->name, name_labels(c->name) - dn->labels);
+	if (pre + (size_t)tlen > NAME_MAXLEN) {
+		a->rcode = RCODE_YXDOMAIN;
+		return STEP_DONE;
+	}
+	memcpy(next, c->name, pre);
+	memcpy(next + pre, set->rr[0].data, (size_t)tlen);
+	auth_mark(a, &m);
+	if (msg_writer_rr(&a->mw, MSG_ANSWER, c->name, RR_CNAME, 1, set->ttl,
+			  next, (uint16_t)(pre + (size_t)tlen)) < 0) {
+		auth_rollback(a, &m);
+		a->tc = true;
+		return STEP_DONE;
+	}
+	cur_set(c, next, pre + (size_t)tlen);
+	return STEP_FOLLOW;
+}
+
+static bool wants_additional(uint16_t type)
+{
+	return type == RR_NS || type == RR_MX || type == RR_SRV;
+}
+
+/* The node (exact or wildcard) that answers for c. RFC 8482: ANY gets
+ * one RRset, the first by type as Knot picks it. */
+static enum step answer_node(struct auth_query *a, const struct zdb_zone *z,
+			     const struct zdb_node *n, struct cur *c)
+{
+	uint16_t qtype = a->q->qtype;
+	const struct zdb_rrset *set;
+
+	if ((n->flags & ZDB_ENT) || !n->nsets) {
+		negative(a, z, RCODE_NOERROR);
+		return STEP_DONE;
+	}
+	if (qtype == RR_ANY) {
+		set = &n->sets[0];
+	} else if ((n->flags & ZDB_CNAME) && qtype != RR_CNAME) {
+		set = zdb_node_rrset(n, RR_CNAME);
+		if (!set || !put(a, MSG_ANSWER, c->name, set))
+			return STEP_DONE;
+		return follow_cname(c, set);
+	} else {
+		set = zdb_node_rrset(n, qtype);
+	}
+	if (!set) {
+		negative(a, z, RCODE_NOERROR);
+		return STEP_DONE;
+	}
+	if (put(a, MSG_ANSWER, c->name, set) && wants_additional(set->type))
+		auth_want_additional(a, z, set, NULL);
+	return STEP_DONE;
+}
+
+static enum step answer_name(struct auth_query *a, const struct zdb_zone *z,
+			     struct cur *c)
+{
+	struct zdb_lookup r;
+
+	memset(&r, 0, sizeof(r));
+	zdb_zone_lookup(z, c->lname, &r);
+	if (r.cut && !(r.cut == r.node && a->q->qtype == RR_DS)) {
+		referral(a, z, r.cut);
+		return STEP_DONE;
+	}
+	if (r.dname)
+		return dname(a, r.dname, c);
+	if (r.node)
+		return answer_node(a, z, r.node, c);
+	if (r.wildcard)
+		return answer_node(a, z, r.wildcard, c);
+	negative(a, z, RCODE_NXDOMAIN);
+	return STEP_DONE;
+}
+
+static bool seen(struct auth_query *a, const uint8_t *lname)
+{
+	for (uint8_t i = 0; i <= a->nchain; i++)
+		if (name_equal(a->seen[i], lname))
+			return true;
+	return false;
+}
+
+/* Like Knot and BIND, a chain is only followed inside the zone; what
+ * lies in another zone is the resolver's to ask for. */
+void auth_lookup(struct auth_query *a)
+{
+	const struct zdb_zone *z;
+	struct cur c;
+
+	cur_set(&c, a->q->qname, a->q->qname_len);
+	z = pick_zone(a->db, c.lname, a->q->qtype);
+	if (!z) {
+		a->rcode = RCODE_REFUSED;
+		return;
+	}
+	a->aa = true;
+	memcpy(a->seen[0], c.lname, c.len);
+	while (answer_name(a, z, &c) == STEP_FOLLOW) {
+		if (a->nchain >= AUTH_MAX_CHAIN || seen(a, c.lname))
+			break;
+		if (!name_is_subdomain(c.lname, zdb_zone_origin(z)))
+			break;
+		memcpy(a->seen[++a->nchain], c.lname, c.len);
+	}
+}
