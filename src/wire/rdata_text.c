@@ -58,84 +58,43 @@ static int put(struct tin *in, int ret)
 	return ret;
 }
 
-static const struct {
+struct mnem {
 	const char *name;
-	uint8_t v;
-} algs[] = {
+	uint16_t v;
+};
+
+/* BIND's mnemonics: DNSSEC algorithms, DS digests, DSYNC schemes and
+ * CERT types. */
+static const struct mnem algs[] = {
 	{ "RSAMD5", 1 }, { "DH", 2 }, { "DSA", 3 }, { "RSASHA1", 5 },
 	{ "NSEC3DSA", 6 }, { "NSEC3RSASHA1", 7 }, { "RSASHA256", 8 },
 	{ "RSASHA512", 10 }, { "ECCGOST", 12 }, { "ECDSAP256SHA256", 13 },
 	{ "ECDSAP384SHA384", 14 }, { "ED25519", 15 }, { "ED448", 16 },
 	{ "INDIRECT", 252 }, { "PRIVATEDNS", 253 }, { "PRIVATEOID", 254 },
+	{ NULL, 0 },
 }, digests[] = {
 	{ "SHA-1", 1 }, { "SHA1", 1 }, { "SHA-256", 2 }, { "SHA256", 2 },
-	{ "GOST", 3 }, { "SHA-384", 4 }, { "SHA384", 4 },
+	{ "GOST", 3 }, { "SHA-384", 4 }, { "SHA384", 4 }, { NULL, 0 },
 }, schemes[] = {
-	{ "NOTIFY", 1 },
-};
-
-static const struct {
-	const char *name;
-	uint16_t v;
-} certtypes[] = {
+	{ "NOTIFY", 1 }, { NULL, 0 },
+}, certtypes[] = {
 	{ "PKIX", 1 }, { "SPKI", 2 }, { "PGP", 3 }, { "IPKIX", 4 },
 	{ "ISPKI", 5 }, { "IPGP", 6 }, { "ACPKIX", 7 }, { "IACPKIX", 8 },
-	{ "URI", 253 }, { "OID", 254 },
+	{ "URI", 253 }, { "OID", 254 }, { NULL, 0 },
 };
 
-#define LOOKUP(tab, t, out)                                              \
-	do {                                                             \
-		for (size_t k_ = 0; k_ < sizeof(tab) / sizeof(tab[0]); k_++) { \
-			if (strlen(tab[k_].name) == (t)->len &&          \
-			    !strncasecmp((t)->s, tab[k_].name, (t)->len)) { \
-				*(out) = tab[k_].v;                      \
-				return 0;                                \
-			}                                                \
-		}                                                        \
-	} while (0)
-
-static int alg_from_text(const struct ztoken *t, uint8_t *v)
+/* A mnemonic from tab (case-insensitive) or a decimal number <= max. */
+static int mnemonic(const struct mnem *tab, const struct ztoken *t,
+		    uint32_t max, uint32_t *v)
 {
-	uint32_t n;
-
-	LOOKUP(algs, t, v);
-	if (text_u32(t->s, t->len, 255, &n) < 0)
-		return BN_ESYNTAX;
-	*v = (uint8_t)n;
-	return 0;
-}
-
-static int scheme_from_text(const struct ztoken *t, uint8_t *v)
-{
-	uint32_t n;
-
-	LOOKUP(schemes, t, v);
-	if (text_u32(t->s, t->len, 255, &n) < 0)
-		return BN_ESYNTAX;
-	*v = (uint8_t)n;
-	return 0;
-}
-
-static int digest_from_text(const struct ztoken *t, uint8_t *v)
-{
-	uint32_t n;
-
-	LOOKUP(digests, t, v);
-	if (text_u32(t->s, t->len, 255, &n) < 0)
-		return BN_ESYNTAX;
-	*v = (uint8_t)n;
-	return 0;
-}
-
-static int certtype_from_text(const struct ztoken *t, uint16_t *v)
-{
-	uint32_t n;
-
-	LOOKUP(certtypes, t, v);
-	if (text_u32(t->s, t->len, 65535, &n) < 0)
-		return BN_ESYNTAX;
-	*v = (uint16_t)n;
-	return 0;
+	for (; tab->name; tab++) {
+		if (strlen(tab->name) == t->len &&
+		    !strncasecmp(t->s, tab->name, t->len)) {
+			*v = tab->v;
+			return 0;
+		}
+	}
+	return text_u32(t->s, t->len, max, v) < 0 ? BN_ESYNTAX : 0;
 }
 
 static int cstr(const struct ztoken *t, char *buf, size_t cap)
@@ -436,47 +395,42 @@ static int parse_name(struct tin *in)
 static int number_value(const struct tin *in, const struct ztoken *t,
 			uint8_t kind, uint32_t *v, size_t *size)
 {
-	uint8_t b = 0;
-	uint16_t v16 = 0;
-	int ret = BN_ESYNTAX;
+	uint16_t v16;
+	int ret;
 
 	*size = 1;
 	switch (kind) {
 	case RDF_U8:
 		return text_u32(t->s, t->len, 0xff, v);
 	case RDF_ALG:
-		ret = alg_from_text(t, &b);
-		break;
+		return mnemonic(algs, t, 0xff, v);
 	case RDF_DIGEST:
-		ret = digest_from_text(t, &b);
-		break;
+		return mnemonic(digests, t, 0xff, v);
 	case RDF_SCHEME:
-		ret = scheme_from_text(t, &b);
-		break;
+		return mnemonic(schemes, t, 0xff, v);
+	}
+	*size = 2;
+	switch (kind) {
 	case RDF_U16:
-		*size = 2;
 		return text_u32(t->s, t->len, 0xffff, v);
 	case RDF_CERTTYPE:
-		*size = 2;
-		ret = certtype_from_text(t, &v16);
-		break;
+		return mnemonic(certtypes, t, 0xffff, v);
 	case RDF_TYPE:
-		*size = 2;
 		ret = rrtype_from_text(t->s, t->len, &v16);
-		break;
+		*v = v16;
+		return ret;
+	}
+	*size = 4;
+	switch (kind) {
 	case RDF_U32:
-		*size = 4;
 		return text_u32(t->s, t->len, 0xffffffffu, v);
 	case RDF_TTL:
-		*size = 4;
 		return text_ttl(t->s, t->len, v);
 	case RDF_TIME:
-		*size = 4;
 		/* SIG (RFC 2535) times are dates only, as in BIND. */
 		return time_from_text(t->s, t->len, in->type == RR_SIG, v);
 	}
-	*v = *size == 1 ? b : v16;
-	return ret;
+	return BN_EINVAL;
 }
 
 /* Address-like fields: octets into b (16 octets room), size set. */
