@@ -13,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import dns.exception
+import dns.flags
 import dns.message
 import dns.query
 import dns.rdatatype
@@ -71,11 +73,23 @@ def expand_zone(origin, src, dst):
 def query(where, qname, qtype="A", tcp=False, timeout=2.0, edns=None,
           payload=1232, rd=False, tries=3, **kw):
     """One query; returns the dns.message reply (raises on no answer)."""
-    q = dns.message.make_query(qname, qtype, use_edns=edns,
-                               payload=payload, **kw)
+    q = make_query(qname, qtype, edns=edns, payload=payload, rd=rd, **kw)
+    return send(where, q, tcp=tcp, timeout=timeout, tries=tries)
+
+
+def make_query(qname, qtype="A", edns=None, payload=1232, rd=False, **kw):
+    """A query without EDNS when edns is None, else with that version
+    (dnspython turns EDNS on by itself when given a payload, and reads
+    use_edns=1 as True)."""
+    if edns is None:
+        q = dns.message.make_query(qname, qtype, use_edns=False)
+    else:
+        q = dns.message.make_query(qname, qtype, use_edns=0,
+                                   payload=payload, **kw)
+        q.use_edns(edns, payload=payload, options=kw.get("options"))
     if not rd:
         q.flags &= ~dns.flags.RD
-    return send(where, q, tcp=tcp, timeout=timeout, tries=tries)
+    return q
 
 
 def send(where, q, tcp=False, timeout=2.0, tries=3):
