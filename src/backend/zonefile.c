@@ -1,0 +1,101 @@
+/* Zone file → zparse → struct zone (sorted, checked) → zdb_zone. The
+ * struct zone is a build-time scratch: freed once the serving form is
+ * built. Refusing checks (ZONE_REFUSE) fail the load as the server
+ * must not serve such a zone; plain check errors are reported as
+ * warnings, as the zone still loads (BIND and Knot serve them). */
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "backend/zonefile.h"
+#include "base/error.h"
+#include "wire/rrtype.h"
+#include "zparse/zparse.h"
+
+struct load {
+	struct zone z;
+	zonefile_diag_fn diag;
+	void *ctx;
+	bool warnings;
+	int refused;
+};
+
+static int on_rr(void *ctx, const struct zrr *rr)
+{
+	struct load *l = ctx;
+
+	return zone_add(&l->z, rr);
+}
+
+static void on_msg(void *ctx, const char *file, unsigned line, bool warning,
+		   const char *msg)
+{
+	struct load *l = ctx;
+
+	if (l->diag && (!warning || l->warnings))
+		l->diag(l->ctx, file, line, !warning, msg);
+}
+
+static void on_check(void *ctx, const char *file, unsigned line,
+		     enum zone_level level, const char *msg)
+{
+	struct load *l = ctx;
+
+	if (level == ZONE_REFUSE)
+		l->refused++;
+	if (l->diag && (level == ZONE_REFUSE || l->warnings))
+		l->diag(l->ctx, file, line, level == ZONE_REFUSE, msg);
+}
+
+static int build(struct load *l, struct zdb_zone **out)
+{
+	bool refuse = false;
+	int ret;
+
+	ret = zone_finish(&l->z);
+	if (ret < 0)
+		return ret;
+	l->z.diag = on_check;
+	l->z.diag_ctx = l;
+	zone_check(&l->z, &refuse);
+	if (refuse || l->refused)
+		return l->refused ? l->refused : 1;
+	ret = zdb_zone_build(out, &l->z);
+	if (ret == BN_EINVAL) {
+		if (l->diag)
+			l->diag(l->ctx, NULL, 0, true, "no SOA at the apex");
+		return 1;
+	}
+	return ret;
+}
+
+int zonefile_load(struct zdb_zone **out, const uint8_t *origin,
+		  const char *path, zonefile_diag_fn diag, void *ctx,
+		  bool warnings)
+{
+	struct zparse_opts o = { 0 };
+	struct load l = { .diag = diag, .ctx = ctx, .warnings = warnings };
+	int ret;
+
+	*out = NULL;
+	if (access(path, R_OK) < 0) {
+		if (diag)
+			diag(ctx, path, 0, true, "cannot read the zone file");
+		return BN_EIO;
+	}
+	zone_init(&l.z, origin, CLASS_IN);
+	o.origin = origin;
+	o.rclass = CLASS_IN;
+	o.on_rr = on_rr;
+	o.on_msg = on_msg;
+	o.ctx = &l;
+	ret = zparse_file(path, &o);
+	if (ret == 0)
+		ret = build(&l, out);
+	zone_clear(&l.z);
+	if (ret != 0 && *out) {
+		zdb_zone_unref(*out);
+		*out = NULL;
+	}
+	return ret;
+}

@@ -1,0 +1,18 @@
+/* banchi-auth's command line: flags named after the config schema, plus
+ * -c FILE, --zone NAME=FILE, --syslog, --help, --version. */
+#ifndef BANCHI_DAEMON_CMDLINE_H
+#define BANCHI_DAEMON_CMDLINE_H
+
+#include "daemon/config.h"
+
+enum { CMDLINE_OK = 0, CMDLINE_HELP = 1, CMDLINE_VERSION = 2 };
+
+extern const char cmdline_usage[];
+
+/* Builds c from defaults, the config file (-c, opened at strip-less
+ * path when strip is given and prefixes it) and the flags, which
+ * override the file. CMDLINE_* or -1 with a message in err. */
+int cmdline_config(struct config *c, int argc, char **argv,
+		   const char *strip, char *err);
+
+#endif

@@ -1,0 +1,100 @@
+/* banchi-auth configuration: one schema table (config_schema.c) drives
+ * both the YAML loader and the command-line flags. A struct config is
+ * built whole, then used read-only; reload builds a new one. */
+#ifndef BANCHI_DAEMON_CONFIG_H
+#define BANCHI_DAEMON_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "wire/name.h"
+
+#define CONFIG_ERR_MAX 512
+
+struct cfg_listen {
+	struct sockaddr_storage sa;
+	socklen_t salen;
+	char text[64];                  /* as written */
+};
+
+struct cfg_zone {
+	char *name;                     /* as written */
+	char *file;                     /* relative to the config file's dir */
+	uint8_t origin[NAME_MAXLEN];
+};
+
+struct config {
+	struct cfg_listen *listen;
+	size_t nlisten;
+	struct cfg_zone *zones;
+	size_t nzones;
+	long threads;
+	char *user;
+	char *group;
+	char *chroot;
+	bool allow_root;
+	long udp_payload;
+	long tcp_idle;
+	long tcp_max;
+	long tcp_per_client;
+	long log_level;                 /* enum log_level */
+	bool log_syslog;
+	char *path;                     /* the config file, or NULL */
+	char *basedir;                  /* its directory, for relative paths */
+};
+
+enum cfg_type { CFG_INT, CFG_BOOL, CFG_STR, CFG_LISTEN, CFG_LEVEL,
+		CFG_TARGET };
+
+/* One option: YAML key "section.name", the flag (without "--"), the type,
+ * where it lives in struct config, its range and default. */
+struct cfg_opt {
+	const char *key;
+	const char *flag;
+	enum cfg_type type;
+	size_t offset;
+	long min, max;
+	const char *def;                /* NULL: none (or computed) */
+	const char *doc;
+};
+
+extern const struct cfg_opt config_schema[];
+extern const size_t config_schema_len;
+
+/* Defaults in place; threads is the number of online cores. */
+void config_init(struct config *c);
+void config_clear(struct config *c);
+
+/* The option with this YAML key or flag name, or NULL. */
+const struct cfg_opt *config_opt_by_key(const char *key);
+const struct cfg_opt *config_opt_by_flag(const char *flag);
+
+/* Sets an option from its text; 0, or -1 with a message in err
+ * (without position). */
+int config_set(struct config *c, const struct cfg_opt *o, const char *text,
+	       char *err);
+/* Adds a zone ("name", "file"); 0 or -1 with a message in err. */
+int config_add_zone(struct config *c, const char *name, const char *file,
+		    char *err);
+/* Parses "addr:port", "[v6]:port", "addr" (port 53) into l. */
+int config_parse_listen(struct cfg_listen *l, const char *text);
+
+/* Reads a YAML file into c (which holds defaults). 0, or -1 with
+ * "FILE:LINE: message" in err (CONFIG_ERR_MAX octets). */
+int config_load_file(struct config *c, const char *path, char *err);
+/* The same from text in memory; name is used in messages. */
+int config_load_text(struct config *c, const char *text, size_t len,
+		     const char *name, char *err);
+
+/* A zone file's path as opened: relative paths under basedir. The
+ * result is written to buf (cap octets). */
+const char *config_zone_path(const struct config *c,
+			     const struct cfg_zone *z, char *buf, size_t cap);
+
+/* Checks what the options cannot check one by one (at least one listen
+ * address). 0 or -1 with a message in err. */
+int config_validate(const struct config *c, char *err);
+
+#endif

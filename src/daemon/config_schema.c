@@ -1,0 +1,38 @@
+/* The configuration schema: every option once, with its flag, type,
+ * range, default and doc. The loader and the flag parser read this. */
+#include <stddef.h>
+
+#include "daemon/config.h"
+
+#define OPT(k, f, t, field, lo, hi, d, doc) \
+	{ k, f, t, offsetof(struct config, field), lo, hi, d, doc }
+
+const struct cfg_opt config_schema[] = {
+	OPT("server.listen", "listen", CFG_LISTEN, listen, 0, 0, NULL,
+	    "address to serve on (ADDR:PORT, [V6]:PORT), repeatable"),
+	OPT("server.threads", "threads", CFG_INT, threads, 1, 256, NULL,
+	    "worker threads (default: number of cores)"),
+	OPT("server.user", "user", CFG_STR, user, 0, 0, NULL,
+	    "user to run as (default banchi, else nobody)"),
+	OPT("server.group", "group", CFG_STR, group, 0, 0, NULL,
+	    "group to run as (default: the user's group)"),
+	OPT("server.chroot", "chroot", CFG_STR, chroot, 0, 0, NULL,
+	    "directory to chroot into after binding"),
+	OPT("server.allow-root", "allow-root", CFG_BOOL, allow_root, 0, 1,
+	    "false", "keep running as root"),
+	OPT("server.udp-payload", "udp-payload", CFG_INT, udp_payload,
+	    512, 4096, "1232", "EDNS UDP payload size of the server"),
+	OPT("server.tcp-idle-timeout", "tcp-idle-timeout", CFG_INT, tcp_idle,
+	    1, 3600, "10", "seconds before an idle TCP connection closes"),
+	OPT("server.tcp-max-connections", "tcp-max-connections", CFG_INT,
+	    tcp_max, 1, 65536, "512", "TCP connections in total"),
+	OPT("server.tcp-max-per-client", "tcp-max-per-client", CFG_INT,
+	    tcp_per_client, 1, 65536, "16", "TCP connections per client"),
+	OPT("log.level", "log-level", CFG_LEVEL, log_level, 0, 0, "info",
+	    "error, warning, info or debug"),
+	OPT("log.target", NULL, CFG_TARGET, log_syslog, 0, 0, "stderr",
+	    "stderr or syslog"),
+};
+
+const size_t config_schema_len =
+	sizeof(config_schema) / sizeof(config_schema[0]);

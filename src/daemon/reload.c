@@ -1,0 +1,194 @@
+/* Zone loading and snapshot publication. A zone file is re-parsed only
+ * when its inode, size or mtime changed; a failing zone keeps its old
+ * data. The new snapshot is swapped in with rcu_xchg_pointer and the old
+ * one freed after synchronize_rcu(), so readers never wait. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <urcu.h>
+
+#include "backend/zonefile.h"
+#include "base/error.h"
+#include "daemon/log.h"
+#include "daemon/reload.h"
+
+static void zone_diag(void *ctx, const char *file, unsigned line, bool error,
+		      const char *msg)
+{
+	const char *zone = ctx;
+
+	if (!file)
+		log_msg(error ? LOG_LVL_ERR : LOG_LVL_DEBUG, "zone %s: %s",
+			zone, msg);
+	else
+		log_msg(error ? LOG_LVL_ERR : LOG_LVL_DEBUG,
+			"zone %s: %s:%u: %s", zone, file, line, msg);
+}
+
+static const struct zsrc *find_old(const struct loader *ld,
+				   const uint8_t *origin)
+{
+	size_t i;
+
+	for (i = 0; i < ld->n; i++)
+		if (name_equal(ld->src[i].origin, origin))
+			return &ld->src[i];
+	return NULL;
+}
+
+static bool same_file(const struct zsrc *o, const char *path,
+		      const struct stat *st)
+{
+	return strcmp(o->path, path) == 0 && o->st.st_ino == st->st_ino &&
+	       o->st.st_dev == st->st_dev && o->st.st_size == st->st_size &&
+	       o->st.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+	       o->st.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+static const char *open_path(const struct loader *ld, const char *path)
+{
+	size_t n = ld->strip ? strlen(ld->strip) : 0;
+
+	if (n && strncmp(path, ld->strip, n) == 0 && path[n] == '/')
+		return path + n;
+	return path;
+}
+
+/* Fills d for zone z: reused, freshly loaded, or the old data kept. */
+static int load_one(struct loader *ld, const struct config *c,
+		    const struct cfg_zone *z, struct zsrc *d,
+		    struct load_stats *st)
+{
+	const struct zsrc *old = find_old(ld, z->origin);
+	char buf[4096];
+	const char *path = open_path(ld, config_zone_path(c, z, buf,
+							  sizeof(buf)));
+	int ret;
+
+	memcpy(d->origin, z->origin, NAME_MAXLEN);
+	d->path = strdup(path);
+	if (!d->path)
+		return BN_ENOMEM;
+	if (stat(path, &d->st) == 0 && old && same_file(old, path, &d->st)) {
+		zdb_zone_ref(old->zone);
+		d->zone = old->zone;
+		st->reused++;
+		return 0;
+	}
+	ret = zonefile_load(&d->zone, z->origin, path, zone_diag, z->name,
+			    false);
+	if (ret == BN_ENOMEM)
+		return ret;
+	if (ret == 0) {
+		log_info("zone %s: loaded %zu records, serial %u", z->name,
+			 zdb_zone_rr_count(d->zone),
+			 zdb_zone_serial(d->zone));
+		return 0;
+	}
+	st->failed++;
+	if (old) {
+		log_err("zone %s: not loaded, old data kept", z->name);
+		zdb_zone_ref(old->zone);
+		d->zone = old->zone;
+		d->st = old->st;
+		d->st.st_ino = 0;       /* try again next reload */
+	} else {
+		log_err("zone %s: not loaded, not served", z->name);
+	}
+	return 0;
+}
+
+static void src_free(struct zsrc *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].zone)
+			zdb_zone_unref(v[i].zone);
+		free(v[i].path);
+	}
+	free(v);
+}
+
+static struct served *make_served(const struct config *c, struct zsrc *v,
+				  size_t n, struct load_stats *st)
+{
+	struct served *s = calloc(1, sizeof(*s));
+	size_t i;
+
+	if (!s || !(s->db = zonedb_new())) {
+		free(s);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if (!v[i].zone)
+			continue;
+		if (zonedb_add(s->db, v[i].zone) < 0) {
+			served_free(s);
+			return NULL;
+		}
+		st->zones++;
+		st->records += zdb_zone_rr_count(v[i].zone);
+	}
+	auth_conf_init(&s->conf);
+	s->conf.udp_payload = (uint16_t)c->udp_payload;
+	s->tcp_idle = c->tcp_idle;
+	s->tcp_max = c->tcp_max;
+	s->tcp_per_client = c->tcp_per_client;
+	return s;
+}
+
+int loader_run(struct loader *ld, const struct config *c,
+	       struct served **out, struct load_stats *st)
+{
+	struct zsrc *v = calloc(c->nzones + 1, sizeof(*v));
+	struct timespec t0, t1;
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	if (!v)
+		return BN_ENOMEM;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < c->nzones; i++) {
+		if (load_one(ld, c, &c->zones[i], &v[i], st) < 0) {
+			src_free(v, i + 1);
+			return BN_ENOMEM;
+		}
+	}
+	*out = make_served(c, v, c->nzones, st);
+	if (!*out) {
+		src_free(v, c->nzones);
+		return BN_ENOMEM;
+	}
+	src_free(ld->src, ld->n);
+	ld->src = v;
+	ld->n = c->nzones;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	st->seconds = (t1.tv_sec - t0.tv_sec) +
+		      (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return 0;
+}
+
+void loader_clear(struct loader *ld)
+{
+	src_free(ld->src, ld->n);
+	ld->src = NULL;
+	ld->n = 0;
+}
+
+void served_free(struct served *s)
+{
+	if (!s)
+		return;
+	zonedb_free(s->db);
+	free(s);
+}
+
+void served_publish(struct served **slot, struct served *s)
+{
+	struct served *old = rcu_xchg_pointer(slot, s);
+
+	synchronize_rcu();
+	served_free(old);
+}

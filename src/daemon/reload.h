@@ -1,0 +1,54 @@
+/* What the workers read: one immutable snapshot (zones and the answer
+ * settings), published by one RCU pointer swap. The loader remembers
+ * which file each zone came from, so that a reload re-reads only the
+ * files that changed and keeps old data for zones that fail. Loader
+ * functions run in one thread (the main thread), never in workers. */
+#ifndef BANCHI_DAEMON_RELOAD_H
+#define BANCHI_DAEMON_RELOAD_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "auth/answer.h"
+#include "daemon/config.h"
+#include "zone/zonedb.h"
+
+struct served {
+	struct zonedb *db;
+	struct auth_conf conf;
+	long tcp_idle;
+	long tcp_max;
+	long tcp_per_client;
+};
+
+struct zsrc {
+	uint8_t origin[NAME_MAXLEN];
+	char *path;
+	struct stat st;                 /* of the file when it was loaded */
+	struct zdb_zone *zone;          /* one reference */
+};
+
+struct loader {
+	struct zsrc *src;
+	size_t n;
+	const char *strip;              /* chroot prefix to cut from paths */
+};
+
+struct load_stats {
+	size_t zones, failed, reused, records;
+	double seconds;
+};
+
+/* Loads (or reuses) every zone of c and makes the new snapshot in *out.
+ * Zones that fail are logged with FILE:LINE and keep their old data when
+ * they had any. Returns 0, or BN_ENOMEM (nothing changed). */
+int loader_run(struct loader *ld, const struct config *c,
+	       struct served **out, struct load_stats *st);
+void loader_clear(struct loader *ld);
+
+void served_free(struct served *s);
+
+/* Swaps *slot to s, waits for readers of the old one, frees it. */
+void served_publish(struct served **slot, struct served *s);
+
+#endif

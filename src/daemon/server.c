@@ -1,0 +1,330 @@
+/* Worker threads and their epoll loops. A worker takes the RCU read lock
+ * once per wakeup (a batch of events), never blocks inside it, and
+ * allocates only when a TCP connection is accepted. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+#include <urcu.h>
+
+#include "base/error.h"
+#include "daemon/log.h"
+#include "daemon/server.h"
+
+enum { TAG_UDP = 1, TAG_LISTEN, TAG_CONN, TAG_STOP };
+
+struct ep_tag {
+	int kind;                       /* first, as in struct tcp_conn */
+	int fd;
+};
+
+struct worker {
+	struct server *srv;
+	pthread_t th;
+	bool started;
+	int ep;
+	struct ep_tag *tags;            /* 2 per address, then stop */
+	struct udp_batch *ub;
+	uint8_t *tcpout;
+	struct tcp_conn *conns;
+	atomic_uint_fast64_t nudp, ntcp;
+};
+
+struct actx {
+	const struct served *s;
+	atomic_uint_fast64_t *count;
+};
+
+static size_t answer_udp(void *ctx, const uint8_t *q, size_t qlen,
+			 uint8_t *out, size_t cap)
+{
+	struct actx *a = ctx;
+
+	atomic_fetch_add_explicit(a->count, 1, memory_order_relaxed);
+	return auth_answer(a->s->db, &a->s->conf, q, qlen, AUTH_UDP, out, cap);
+}
+
+static size_t answer_tcp(void *ctx, const uint8_t *q, size_t qlen,
+			 uint8_t *out, size_t cap)
+{
+	struct actx *a = ctx;
+
+	atomic_fetch_add_explicit(a->count, 1, memory_order_relaxed);
+	return auth_answer(a->s->db, &a->s->conf, q, qlen, AUTH_TCP, out, cap);
+}
+
+static time_t now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ts.tv_sec;
+}
+
+static void conn_unlink(struct worker *w, struct tcp_conn *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		w->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	tcp_conn_close(c, &w->srv->lim);
+}
+
+static void accept_some(struct worker *w, int lfd, const struct served *s,
+			time_t now)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct tcp_conn *c;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		c = tcp_accept(lfd, &w->srv->lim, s->tcp_max,
+			       s->tcp_per_client, now);
+		if (!c)
+			return;
+		c->kind = TAG_CONN;
+		c->events = EPOLLIN;
+		ev.data.ptr = c;
+		if (epoll_ctl(w->ep, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
+			tcp_conn_close(c, &w->srv->lim);
+			continue;
+		}
+		c->next = w->conns;
+		if (w->conns)
+			w->conns->prev = c;
+		w->conns = c;
+	}
+}
+
+static void conn_event(struct worker *w, struct tcp_conn *c,
+		       const struct served *s, time_t now)
+{
+	struct actx a = { s, &w->ntcp };
+	struct epoll_event ev;
+	uint32_t want;
+
+	if (tcp_conn_io(c, answer_tcp, &a, w->tcpout, now) < 0) {
+		conn_unlink(w, c);
+		return;
+	}
+	want = tcp_conn_pending(c) ? EPOLLOUT : EPOLLIN;
+	if (want == c->events)
+		return;
+	ev.events = want;
+	ev.data.ptr = c;
+	if (epoll_ctl(w->ep, EPOLL_CTL_MOD, c->fd, &ev) < 0)
+		conn_unlink(w, c);
+	else
+		c->events = want;
+}
+
+static void sweep_idle(struct worker *w, const struct served *s, time_t now)
+{
+	struct tcp_conn *c = w->conns, *next;
+
+	for (; c; c = next) {
+		next = c->next;
+		if (now - c->last >= s->tcp_idle)
+			conn_unlink(w, c);
+	}
+}
+
+/* Returns false when told to stop. */
+static bool handle(struct worker *w, struct epoll_event *ev, int n,
+		   time_t now)
+{
+	const struct served *s = rcu_dereference(w->srv->cur);
+	struct actx a = { s, &w->nudp };
+	int i, kind;
+
+	for (i = 0; i < n; i++) {
+		kind = *(int *)ev[i].data.ptr;
+		if (kind == TAG_STOP)
+			return false;
+		if (kind == TAG_UDP)
+			udp_serve(((struct ep_tag *)ev[i].data.ptr)->fd, w->ub,
+				  answer_udp, &a);
+		else if (kind == TAG_LISTEN)
+			accept_some(w, ((struct ep_tag *)ev[i].data.ptr)->fd,
+				    s, now);
+		else
+			conn_event(w, ev[i].data.ptr, s, now);
+	}
+	return true;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct epoll_event ev[64];
+	time_t now, swept = 0;
+	bool run = true;
+	int n;
+
+	rcu_register_thread();
+	while (run) {
+		n = epoll_wait(w->ep, ev, 64, 1000);
+		if (n < 0 && errno != EINTR)
+			break;
+		now = now_sec();
+		rcu_read_lock();
+		run = handle(w, ev, n < 0 ? 0 : n, now);
+		if (now != swept) {
+			sweep_idle(w, rcu_dereference(w->srv->cur), now);
+			swept = now;
+		}
+		rcu_read_unlock();
+	}
+	while (w->conns)
+		conn_unlink(w, w->conns);
+	rcu_unregister_thread();
+	return NULL;
+}
+
+static int add_fd(struct worker *w, struct ep_tag *t, int kind, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = t };
+
+	t->kind = kind;
+	t->fd = fd;
+	return epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static int open_addr(struct worker *w, struct ep_tag *t,
+		     const struct cfg_listen *l)
+{
+	int u, tl;
+
+	u = udp_open((const struct sockaddr *)&l->sa, l->salen);
+	if (u < 0) {
+		log_err("cannot listen on %s (UDP): %s", l->text, strerror(-u));
+		return -1;
+	}
+	if (add_fd(w, &t[0], TAG_UDP, u) < 0) {
+		close(u);
+		return -1;
+	}
+	tl = tcp_listen_open((const struct sockaddr *)&l->sa, l->salen);
+	if (tl < 0) {
+		log_err("cannot listen on %s (TCP): %s", l->text,
+			strerror(-tl));
+		return -1;
+	}
+	if (add_fd(w, &t[1], TAG_LISTEN, tl) < 0) {
+		close(tl);
+		return -1;
+	}
+	return 0;
+}
+
+static int worker_open(struct server *s, struct worker *w,
+		       const struct config *c)
+{
+	size_t i;
+
+	w->srv = s;
+	w->ep = epoll_create1(EPOLL_CLOEXEC);
+	w->tags = calloc(2 * c->nlisten + 1, sizeof(*w->tags));
+	w->ub = malloc(sizeof(*w->ub));
+	w->tcpout = malloc(TCP_OUT_SIZE);
+	if (w->ep < 0 || !w->tags || !w->ub || !w->tcpout) {
+		log_err("out of memory (or epoll) setting up a worker");
+		return -1;
+	}
+	for (i = 0; i < 2 * c->nlisten; i++)
+		w->tags[i].fd = -1;
+	for (i = 0; i < c->nlisten; i++)
+		if (open_addr(w, &w->tags[2 * i], &c->listen[i]) < 0)
+			return -1;
+	return add_fd(w, &w->tags[2 * c->nlisten], TAG_STOP, s->stop_fd);
+}
+
+int server_open(struct server *s, const struct config *c)
+{
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	s->naddr = c->nlisten;
+	s->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	s->w = calloc(c->threads, sizeof(*s->w));
+	if (s->stop_fd < 0 || !s->w)
+		return -1;
+	s->nw = c->threads;
+	for (i = 0; i < s->nw; i++)
+		s->w[i].ep = -1;
+	for (i = 0; i < s->nw; i++) {
+		if (worker_open(s, &s->w[i], c) < 0)
+			return -1;
+	}
+	for (i = 0; i < c->nlisten; i++)
+		log_info("listening on %s (UDP and TCP, %zu threads)",
+			 c->listen[i].text, s->nw);
+	return 0;
+}
+
+int server_start(struct server *s, struct served *cur)
+{
+	size_t i;
+
+	rcu_assign_pointer(s->cur, cur);
+	for (i = 0; i < s->nw; i++) {
+		if (pthread_create(&s->w[i].th, NULL, worker_main,
+				   &s->w[i]) != 0) {
+			log_err("cannot start worker thread %zu", i);
+			return -1;
+		}
+		s->w[i].started = true;
+	}
+	return 0;
+}
+
+static void worker_free(struct worker *w, size_t naddr)
+{
+	size_t i;
+
+	for (i = 0; w->tags && i < 2 * naddr; i++)
+		if (w->tags[i].fd >= 0)
+			close(w->tags[i].fd);
+	if (w->ep >= 0)
+		close(w->ep);
+	free(w->tags);
+	free(w->ub);
+	free(w->tcpout);
+}
+
+void server_stop(struct server *s)
+{
+	uint64_t one = 1;
+	size_t i;
+
+	if (s->stop_fd >= 0 && write(s->stop_fd, &one, sizeof(one)) < 0)
+		log_err("cannot wake the workers: %s", strerror(errno));
+	for (i = 0; i < s->nw; i++)
+		if (s->w[i].started)
+			pthread_join(s->w[i].th, NULL);
+	for (i = 0; i < s->nw; i++)
+		worker_free(&s->w[i], s->naddr);
+	free(s->w);
+	if (s->stop_fd >= 0)
+		close(s->stop_fd);
+	served_free(s->cur);
+	memset(s, 0, sizeof(*s));
+	s->stop_fd = -1;
+}
+
+void server_counts(const struct server *s, uint64_t *udp, uint64_t *tcp)
+{
+	size_t i;
+
+	*udp = *tcp = 0;
+	for (i = 0; i < s->nw; i++) {
+		*udp += atomic_load_explicit(&s->w[i].nudp,
+					     memory_order_relaxed);
+		*tcp += atomic_load_explicit(&s->w[i].ntcp,
+					     memory_order_relaxed);
+	}
+}

@@ -1,0 +1,37 @@
+/* The serving threads: each worker has its own UDP socket and TCP
+ * listener per address (SO_REUSEPORT) and one epoll loop; it reads the
+ * current snapshot (struct served) inside an RCU read section. */
+#ifndef BANCHI_DAEMON_SERVER_H
+#define BANCHI_DAEMON_SERVER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "daemon/config.h"
+#include "daemon/reload.h"
+#include "net/tcp.h"
+
+struct worker;
+
+struct server {
+	struct served *cur;             /* RCU: rcu_dereference to read */
+	struct tcp_limits lim;
+	struct worker *w;
+	size_t nw;
+	size_t naddr;
+	int stop_fd;                    /* eventfd: wakes workers to exit */
+};
+
+/* Opens every socket (threads x addresses, UDP and TCP) before the
+ * privilege drop. 0, or -1 after logging which address failed. */
+int server_open(struct server *s, const struct config *c);
+/* Starts the workers on snapshot cur (the server owns it from now). */
+int server_start(struct server *s, struct served *cur);
+/* Stops and joins the workers, closes sockets, frees the snapshot. */
+void server_stop(struct server *s);
+/* Queries answered so far. */
+void server_counts(const struct server *s, uint64_t *udp, uint64_t *tcp);
+
+#endif

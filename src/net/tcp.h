@@ -1,0 +1,63 @@
+/* DNS over TCP (RFC 7766): 2-octet length framing, several queries per
+ * connection, pipelining, partial reads and writes on non-blocking
+ * sockets. Buffers belong to the connection (allocated at accept), the
+ * reply scratch to the thread. Connection caps per client address and
+ * in total are shared between threads through atomic counters. */
+#ifndef BANCHI_NET_TCP_H
+#define BANCHI_NET_TCP_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "net/udp.h"
+
+#define TCP_MSG_MAX 65535
+#define TCP_OUT_SIZE (TCP_MSG_MAX + 2)
+#define TCP_BUCKETS 4096        /* per-client counts, by address hash */
+
+struct tcp_limits {
+	atomic_long total;
+	atomic_long per[TCP_BUCKETS];
+};
+
+struct tcp_conn {
+	int kind;                       /* first: the caller's epoll tag */
+	int fd;
+	uint32_t events;                /* epoll interest now set */
+	unsigned bucket;
+	time_t last;                    /* last progress, for idle timeout */
+	bool eof;                       /* peer closed its side */
+	uint8_t *rbuf;
+	size_t rlen, rcap;
+	uint8_t *wbuf;                  /* unsent rest of one reply */
+	size_t wlen, woff;
+	struct tcp_conn *prev, *next;   /* the owning thread's list */
+};
+
+/* A bound, listening, non-blocking socket with SO_REUSEPORT. */
+int tcp_listen_open(const struct sockaddr *sa, socklen_t len);
+
+/* Accepts one connection; NULL when none is waiting, or when it was
+ * over a cap or out of memory (then it is closed at once). */
+struct tcp_conn *tcp_accept(int lfd, struct tcp_limits *lim, long max_total,
+			    long max_per_client, time_t now);
+
+/* Reads what is there, answers every complete query in order, writes
+ * the replies. out is the thread's scratch of TCP_OUT_SIZE octets.
+ * Returns 0 to keep the connection, -1 to close it. Stops reading while
+ * a reply is pending (tcp_conn_pending). */
+int tcp_conn_io(struct tcp_conn *c, net_answer_fn fn, void *ctx,
+		uint8_t *out, time_t now);
+
+static inline bool tcp_conn_pending(const struct tcp_conn *c)
+{
+	return c->wlen > c->woff;
+}
+
+void tcp_conn_close(struct tcp_conn *c, struct tcp_limits *lim);
+
+#endif

@@ -1,0 +1,36 @@
+/* UDP serving: one socket per thread and address (SO_REUSEPORT, so the
+ * kernel spreads queries), datagrams read and replies sent in batches
+ * (recvmmsg/sendmmsg) through buffers the thread owns. */
+#ifndef BANCHI_NET_UDP_H
+#define BANCHI_NET_UDP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define UDP_BATCH 64
+#define UDP_BUF 4096            /* largest query read, largest reply */
+
+/* Answers q into out (cap octets); 0 = send nothing. */
+typedef size_t (*net_answer_fn)(void *ctx, const uint8_t *q, size_t qlen,
+				uint8_t *out, size_t cap);
+
+struct udp_batch {
+	struct mmsghdr in[UDP_BATCH];
+	struct mmsghdr out[UDP_BATCH];
+	struct iovec iov_in[UDP_BATCH];
+	struct iovec iov_out[UDP_BATCH];
+	struct sockaddr_storage peer[UDP_BATCH];
+	uint8_t q[UDP_BATCH][UDP_BUF];
+	uint8_t r[UDP_BATCH][UDP_BUF];
+};
+
+/* A bound, non-blocking UDP socket with SO_REUSEPORT; fd or -errno. */
+int udp_open(const struct sockaddr *sa, socklen_t len);
+
+/* Reads up to UDP_BATCH datagrams from fd, answers each with fn and
+ * sends the replies. Returns the number of datagrams read (0 when none
+ * was waiting). */
+int udp_serve(int fd, struct udp_batch *b, net_answer_fn fn, void *ctx);
+
+#endif
