@@ -1,0 +1,202 @@
+/* Unit tests for src/daemon config: the YAML loader (good files, and bad
+ * ones reported as FILE:LINE: message), listen addresses, flags. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "check.h"
+#include "daemon/cmdline.h"
+#include "daemon/config.h"
+#include "daemon/log.h"
+
+static int load(struct config *c, const char *text, char *err)
+{
+	config_init(c);
+	err[0] = 0;
+	return config_load_text(c, text, strlen(text), "t.yaml", err);
+}
+
+static void test_good(void)
+{
+	static const char text[] =
+		"# comment\n"
+		"server:\n"
+		"  listen:\n"
+		"    - 127.0.0.1:5300\n"
+		"    - \"[::1]:5301\"\n"
+		"  threads: 3\n"
+		"  user: daemon\n"
+		"  allow-root: yes\n"
+		"  udp-payload: 4096\n"
+		"  tcp-idle-timeout: 5\n"
+		"  tcp-max-connections: 100\n"
+		"  tcp-max-per-client: 4\n"
+		"log:\n"
+		"  level: debug\n"
+		"  target: syslog\n"
+		"zones:\n"
+		"  - name: example.test\n"
+		"    file: a.zone\n"
+		"  - { name: b.test., file: /x/b.zone }\n";
+	char err[CONFIG_ERR_MAX];
+	struct config c;
+	const struct sockaddr_in6 *v6;
+
+	CHECKF(load(&c, text, err) == 0, "%s", err);
+	CHECK(c.nlisten == 2);
+	CHECK(c.listen[0].sa.ss_family == AF_INET);
+	CHECK(ntohs(((struct sockaddr_in *)&c.listen[0].sa)->sin_port) ==
+	      5300);
+	v6 = (const struct sockaddr_in6 *)&c.listen[1].sa;
+	CHECK(v6->sin6_family == AF_INET6 && ntohs(v6->sin6_port) == 5301);
+	CHECK(c.threads == 3);
+	CHECK(c.user && strcmp(c.user, "daemon") == 0);
+	CHECK(c.allow_root);
+	CHECK(c.udp_payload == 4096 && c.tcp_idle == 5);
+	CHECK(c.tcp_max == 100 && c.tcp_per_client == 4);
+	CHECK(c.log_level == LOG_LVL_DEBUG && c.log_syslog);
+	CHECK(c.nzones == 2);
+	CHECK(c.nzones == 2 && strcmp(c.zones[1].file, "/x/b.zone") == 0);
+	CHECK(c.nzones == 2 && c.zones[0].origin[0] == 7);
+	config_clear(&c);
+}
+
+static void test_defaults(void)
+{
+	char err[CONFIG_ERR_MAX];
+	struct config c;
+
+	CHECK(load(&c, "", err) == 0);
+	CHECK(c.udp_payload == 1232 && c.tcp_idle == 10);
+	CHECK(c.tcp_max == 512 && c.tcp_per_client == 16);
+	CHECK(c.threads >= 1 && !c.allow_root && !c.user);
+	CHECK(c.log_level == LOG_LVL_INFO && !c.log_syslog);
+	CHECK(config_validate(&c, err) < 0);     /* no listen address */
+	config_clear(&c);
+	CHECK(load(&c, "server:\n  listen: 10.0.0.1\n", err) == 0);
+	CHECK(c.nlisten == 1 && ntohs(((struct sockaddr_in *)
+					&c.listen[0].sa)->sin_port) == 53);
+	CHECK(config_validate(&c, err) == 0);
+	config_clear(&c);
+}
+
+/* Each bad file and the "FILE:LINE:" its error must start with. */
+static const struct {
+	const char *text;
+	const char *prefix;
+	const char *word;
+} bad[] = {
+	{ "server:\n  threads: 0\n", "t.yaml:2:", "range" },
+	{ "server:\n  threads: many\n", "t.yaml:2:", "number" },
+	{ "server:\n  bogus: 1\n", "t.yaml:2:", "server.bogus" },
+	{ "\n\nnonsense:\n  a: 1\n", "t.yaml:3:", "section" },
+	{ "server:\n  listen: 1.2.3.4:99999\n", "t.yaml:2:", "listen" },
+	{ "server:\n  listen: [ \"[::1\" ]\n", "t.yaml:2:", "listen" },
+	{ "server:\n  udp-payload: 100\n", "t.yaml:2:", "range" },
+	{ "server:\n  allow-root: maybe\n", "t.yaml:2:", "true" },
+	{ "log:\n  level: loud\n", "t.yaml:2:", "debug" },
+	{ "log:\n  target: file\n", "t.yaml:2:", "syslog" },
+	{ "zones:\n  - name: a.test\n", "t.yaml:2:", "file" },
+	{ "zones:\n  - name: a.test\n    file: x\n    color: red\n",
+	  "t.yaml:4:", "zones.color" },
+	{ "zones:\n  - {name: a.test, file: x}\n  - {name: A.test., file: y}\n",
+	  "t.yaml:3:", "twice" },
+	{ "zones:\n  - {name: 'a..test', file: x}\n", "t.yaml:2:", "name" },
+	{ "server: [1, 2]\n", "t.yaml:1:", "mapping" },
+	{ "server:\n  threads: [1]\n", "t.yaml:2:", "single" },
+	{ "server:\n  threads: 1\n   bad indent: 2\n", "t.yaml:3:", "" },
+	{ "zones: 5\n", "t.yaml:1:", "list" },
+};
+
+static void test_bad(void)
+{
+	char err[CONFIG_ERR_MAX];
+	struct config c;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECKF(load(&c, bad[i].text, err) < 0, "case %zu", i);
+		CHECKF(strncmp(err, bad[i].prefix, strlen(bad[i].prefix)) == 0
+		       && strstr(err, bad[i].word), "case %zu: '%s'", i, err);
+		config_clear(&c);
+	}
+}
+
+static void test_listen(void)
+{
+	struct cfg_listen l;
+
+	CHECK(config_parse_listen(&l, "127.0.0.1:5300") == 0);
+	CHECK(config_parse_listen(&l, "[::1]:5300") == 0 &&
+	      l.sa.ss_family == AF_INET6);
+	CHECK(config_parse_listen(&l, "::1") == 0 &&
+	      l.sa.ss_family == AF_INET6);
+	CHECK(config_parse_listen(&l, "[::1]") == 0);
+	CHECK(config_parse_listen(&l, "127.0.0.1:0") < 0);
+	CHECK(config_parse_listen(&l, "127.0.0.1:") < 0);
+	CHECK(config_parse_listen(&l, "localhost:53") < 0);
+	CHECK(config_parse_listen(&l, "[::1]x") < 0);
+	CHECK(config_parse_listen(&l, "") < 0);
+}
+
+static void test_flags(void)
+{
+	char *argv[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			 "--zone", "example.test=ex.zone", "--threads=2",
+			 "--allow-root", "--udp-payload", "512",
+			 "--log-level", "warning", NULL };
+	char *bad1[] = { "banchi-auth", "--listen", NULL };
+	char *bad2[] = { "banchi-auth", "--frobnicate", NULL };
+	char *bad3[] = { "banchi-auth", "--listen", "1.2.3.4", "--zone",
+			 "nofile", NULL };
+	char *help[] = { "banchi-auth", "--listen", "x", "-h", NULL };
+	char err[CONFIG_ERR_MAX];
+	struct config c;
+
+	CHECKF(cmdline_config(&c, 11, argv, NULL, err) == 0, "%s", err);
+	CHECK(c.nlisten == 1 && c.nzones == 1 && c.threads == 2);
+	CHECK(c.allow_root && c.udp_payload == 512);
+	CHECK(c.log_level == LOG_LVL_WARN);
+	CHECK(c.nzones == 1 && strcmp(c.zones[0].file, "ex.zone") == 0);
+	config_clear(&c);
+	CHECK(cmdline_config(&c, 2, bad1, NULL, err) < 0);
+	config_clear(&c);
+	CHECK(cmdline_config(&c, 2, bad2, NULL, err) < 0 &&
+	      strstr(err, "frobnicate"));
+	config_clear(&c);
+	CHECK(cmdline_config(&c, 5, bad3, NULL, err) < 0 &&
+	      strstr(err, "NAME=FILE"));
+	config_clear(&c);
+	CHECK(cmdline_config(&c, 4, help, NULL, err) == CMDLINE_HELP);
+	config_clear(&c);
+}
+
+static void test_file(void)
+{
+	char *argv[] = { "banchi-auth", "-c",
+			 "examples/banchi-auth.yaml", "--threads", "1",
+			 NULL };
+	char *missing[] = { "banchi-auth", "-c", "/nonexistent.yaml", NULL };
+	char err[CONFIG_ERR_MAX], buf[4096];
+	struct config c;
+
+	CHECKF(cmdline_config(&c, 5, argv, NULL, err) == 0, "%s", err);
+	CHECK(c.threads == 1 && c.nzones == 1 && c.nlisten == 1);
+	CHECK(c.nzones == 1 && strcmp(config_zone_path(&c, &c.zones[0], buf,
+		sizeof(buf)), "examples/example.test.zone") == 0);
+	config_clear(&c);
+	CHECK(cmdline_config(&c, 3, missing, NULL, err) < 0 &&
+	      strstr(err, "/nonexistent.yaml"));
+	config_clear(&c);
+}
+
+int main(void)
+{
+	test_good();
+	test_defaults();
+	test_bad();
+	test_listen();
+	test_flags();
+	test_file();
+	return check_done();
+}
