@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "base/encode.h"
@@ -162,6 +163,45 @@ static void out_bitmap(struct tout *o, const uint8_t *p, size_t len)
 	}
 }
 
+static void out_nxt_bitmap(struct tout *o, const uint8_t *p, size_t len)
+{
+	char buf[16];
+
+	for (unsigned k = 0; k < len * 8; k++)
+		if (p[k / 8] & (0x80 >> (k % 8)))
+			out_printf(o, " %s", rrtype_to_text((uint16_t)k, buf));
+}
+
+/* Format 0 prints as lowercase hex, format 1 as "+digits" (others go
+ * generic before we get here, as in BIND). */
+static void out_atma(struct tout *o, const uint8_t *p, size_t len)
+{
+	if (p[0] == 1)
+		out_printf(o, "+%.*s", (int)(len - 1), (const char *)p + 1);
+	for (size_t i = 1; p[0] == 0 && i < len; i++)
+		out_printf(o, "%02x", p[i]);
+}
+
+/* A6: an empty address field when the prefix is 128 bits, like BIND. */
+static size_t out_a6(struct tout *o, const uint8_t *p)
+{
+	uint8_t addr[16] = { 0 };
+	size_t n = (128u - p[0] + 7) / 8;
+	char buf[64];
+
+	memcpy(addr + 16 - n, p + 1, n);
+	out_printf(o, "%u ", p[0]);
+	if (p[0] < 128) {
+		inet_ntop(AF_INET6, addr, buf, sizeof(buf));
+		out_printf(o, "%s", buf);
+	}
+	if (p[0] == 0)
+		return 1 + n;
+	out_printf(o, " ");
+	out_name(o, p + 1 + n);
+	return 1 + n + name_length(p + 1 + n);
+}
+
 static void out_strings(struct tout *o, const uint8_t *p, size_t len)
 {
 	for (size_t i = 0; i < len; i += 1u + p[i]) {
@@ -249,6 +289,19 @@ static size_t out_field(struct tout *o, uint16_t type, uint8_t kind,
 	case RDF_B64:
 		out_chunked(o, base64_encode, p, left, CHUNK / 4 * 3);
 		return left;
+	case RDF_B64DASH:
+		if (!left)
+			out_printf(o, "-");
+		out_chunked(o, base64_encode, p, left, CHUNK / 4 * 3);
+		return left;
+	case RDF_NXTBITMAP:
+		out_nxt_bitmap(o, p, left);
+		return left;
+	case RDF_ATMA:
+		out_atma(o, p, left);
+		return left;
+	case RDF_A6:
+		return out_a6(o, p);
 	case RDF_HEX:
 		out_chunked(o, hex_encode, p, left, CHUNK / 2);
 		return left;
@@ -285,6 +338,7 @@ static size_t out_field(struct tout *o, uint16_t type, uint8_t kind,
 static bool prints_nothing(uint8_t kind, size_t left)
 {
 	return left == 0 && (kind == RDF_BITMAP || kind == RDF_B64 ||
+			     kind == RDF_NXTBITMAP ||
 			     kind == RDF_HEX || kind == RDF_STR_OPT);
 }
 
@@ -313,6 +367,8 @@ int rdata_to_text(uint16_t type, const uint8_t *rd, size_t rdlen,
 		return rdata_to_generic_text(rd, rdlen, out, cap);
 	if (rdata_check(type, rd, rdlen) < 0)
 		return BN_ERDATA;
+	if (type == RR_ATMA && rd[0] > 1)
+		return rdata_to_generic_text(rd, rdlen, out, cap);
 	if (d->fields[0] == RDF_SPECIAL) {
 		const struct rdata_special *sp = rdata_special_find(type);
 
@@ -326,7 +382,7 @@ int rdata_to_text(uint16_t type, const uint8_t *rd, size_t rdlen,
 
 		if (prints_nothing(kind, rdlen - pos))
 			continue;
-		if (f && kind != RDF_BITMAP)
+		if (f && kind != RDF_BITMAP && kind != RDF_NXTBITMAP)
 			out_printf(&o, " ");
 		pos += out_field(&o, type, kind, rd + pos, rdlen - pos);
 	}

@@ -377,6 +377,89 @@ static int parse_bitmap(struct tin *in)
 	return 0;
 }
 
+/* RFC 2535 NXT bitmap: types 1-127 as one to sixteen octets. */
+static int parse_nxt_bitmap(struct tin *in)
+{
+	uint8_t bits[16] = { 0 };
+	size_t len = 0;
+
+	for (; in->i < in->ntok; in->i++) {
+		const struct ztoken *t = &in->tok[in->i];
+		uint16_t c;
+
+		if (t->quoted || rrtype_from_text(t->s, t->len, &c) < 0)
+			return fail(in, in->i, BN_EUNKNOWN, "unknown RR type");
+		if (c == 0 || c > 127)
+			return fail(in, in->i, BN_ERANGE, "type out of NXT range");
+		bits[c / 8] |= (uint8_t)(0x80 >> (c % 8));
+		if (len < c / 8u + 1)
+			len = c / 8u + 1;
+	}
+	return put(in, wbuf_bytes(&in->w, bits, len));
+}
+
+/* ATM address: "+" and E.164 digits, or AESA hex; '.' is ignored. */
+static int parse_atma(struct tin *in)
+{
+	const struct ztoken *t = next_plain(in);
+	bool e164 = t && t->len && t->s[0] == '+';
+	int hi = -1;
+
+	if (!t || put(in, wbuf_u8(&in->w, e164)) < 0)
+		return t ? BN_ENOSPC : BN_ESYNTAX;
+	for (size_t k = e164; k < t->len; k++) {
+		int d = hexdig(t->s[k]), ret;
+
+		if (t->s[k] == '.')
+			continue;
+		if (d < 0 || (e164 && d > 9))
+			return fail(in, in->i - 1, BN_ESYNTAX, "bad ATM address");
+		if (!e164 && hi < 0) {
+			hi = d;
+			continue;
+		}
+		ret = wbuf_u8(&in->w, (uint8_t)(e164 ? t->s[k] : hi << 4 | d));
+		if (put(in, ret) < 0)
+			return BN_ENOSPC;
+		hi = -1;
+	}
+	if (hi >= 0 || in->w.len < 2)
+		return fail(in, in->i - 1, BN_ESYNTAX, "bad ATM address");
+	return 0;
+}
+
+static int parse_name(struct tin *in);
+
+/* A6: prefix length, the address (absent for 128) whose prefix bits are
+ * dropped, and the prefix name (absent for 0). */
+static int parse_a6(struct tin *in)
+{
+	const struct ztoken *t = next_plain(in);
+	uint8_t addr[16] = { 0 };
+	uint32_t plen;
+	size_t n;
+	char cs[64];
+
+	if (!t)
+		return BN_ESYNTAX;
+	if (text_u32(t->s, t->len, 128, &plen) < 0)
+		return fail(in, in->i - 1, BN_ERANGE, "bad A6 prefix length");
+	n = (128 - plen + 7) / 8;
+	if (plen < 128) {
+		t = next_plain(in);
+		if (!t)
+			return BN_ESYNTAX;
+		if (cstr(t, cs, sizeof(cs)) < 0 || inet_pton(AF_INET6, cs, addr) != 1)
+			return fail(in, in->i - 1, BN_ESYNTAX, "bad IPv6 address");
+		if (plen % 8)
+			addr[16 - n] &= (uint8_t)(0xff >> (plen % 8));
+	}
+	if (put(in, wbuf_u8(&in->w, (uint8_t)plen)) < 0 ||
+	    put(in, wbuf_bytes(&in->w, addr + 16 - n, n)) < 0)
+		return BN_ENOSPC;
+	return plen ? parse_name(in) : 0;
+}
+
 static int parse_name(struct tin *in)
 {
 	const struct ztoken *t = next_plain(in);
@@ -522,11 +605,27 @@ static int parse_field(struct tin *in, uint8_t kind)
 	case RDF_STR_REST:
 		return parse_rest_string(in);
 	case RDF_B64:
-		/* A KEY with the NOKEY flags carries no key (RFC 2535 3.1.2). */
+		/* A KEY with the NOKEY flags carries no key (RFC 2535 3.1.2),
+		 * SINK data may be absent. */
 		if (in->type == RR_KEY && in->w.len >= 2 &&
 		    (in->w.data[0] & 0xc0) == 0xc0)
 			return 0;
+		if (in->type == RR_SINK && in->i >= in->ntok)
+			return 0;
 		return parse_b64(in);
+	case RDF_B64DASH:
+		if (in->i < in->ntok && !in->tok[in->i].quoted &&
+		    in->tok[in->i].len == 1 && in->tok[in->i].s[0] == '-') {
+			in->i++;
+			return 0;
+		}
+		return parse_b64(in);
+	case RDF_NXTBITMAP:
+		return parse_nxt_bitmap(in);
+	case RDF_ATMA:
+		return parse_atma(in);
+	case RDF_A6:
+		return parse_a6(in);
 	case RDF_HEX:
 		/* BIND lets an SSHFP fingerprint be absent. */
 		return parse_hex(in, in->type == RR_SSHFP);

@@ -35,6 +35,43 @@ static int bitmap_check(const uint8_t *p, size_t len)
 	return 0;
 }
 
+/* RFC 2535 NXT bitmap: types 1-127, no type 0, no trailing zero octet. */
+static int nxt_bitmap_check(const uint8_t *p, size_t len)
+{
+	if (len && ((p[0] & 0x80) || len > 16 || p[len - 1] == 0))
+		return BN_ERDATA;
+	return 0;
+}
+
+/* ATM address: format 0 (AESA, any octets) or 1 (E.164 digits). */
+static int atma_size(const uint8_t *p, size_t len)
+{
+	if (len < 2)
+		return BN_ERDATA;
+	for (size_t i = 1; p[0] == 1 && i < len; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return BN_ERDATA;
+	return (int)len;
+}
+
+/* A6 (RFC 2874): prefix length, the suffix octets, a name if the prefix
+ * length is not zero. */
+static int a6_size(const uint8_t *p, size_t len)
+{
+	size_t n;
+	int k;
+
+	if (len < 1 || p[0] > 128)
+		return BN_ERDATA;
+	n = 1 + (128u - p[0] + 7) / 8;
+	if (len < n)
+		return BN_ERDATA;
+	if (p[0] == 0)
+		return (int)n;
+	k = name_check(p + n, len - n);
+	return k < 0 ? BN_ERDATA : (int)n + k;
+}
+
 static int fixed_size(uint8_t kind)
 {
 	switch (kind) {
@@ -81,7 +118,13 @@ static int field_size(uint8_t kind, const uint8_t *p, size_t left)
 		return (int)left;
 	case RDF_BITMAP:
 		return bitmap_check(p, left) < 0 ? BN_ERDATA : (int)left;
-	case RDF_B64: case RDF_HEX: case RDF_STR_REST:
+	case RDF_NXTBITMAP:
+		return nxt_bitmap_check(p, left) < 0 ? BN_ERDATA : (int)left;
+	case RDF_ATMA:
+		return atma_size(p, left);
+	case RDF_A6:
+		return a6_size(p, left);
+	case RDF_B64: case RDF_HEX: case RDF_STR_REST: case RDF_B64DASH:
 		return (int)left;
 	}
 	return BN_ERDATA;
@@ -172,13 +215,14 @@ static int type_rules(uint16_t type, const uint8_t *rd, size_t rdlen)
 }
 
 /* BIND wants key, signature and digest fields non-empty, except a KEY
- * with the NOKEY flags and an SSHFP fingerprint. */
+ * with the NOKEY flags, an SSHFP fingerprint and SINK data. */
 static int tail_rule(uint16_t type, uint8_t kind, const uint8_t *rd,
 		     size_t taillen)
 {
 	if (taillen || (kind != RDF_B64 && kind != RDF_HEX))
 		return 0;
-	if (type == RR_SSHFP || (type == RR_KEY && (rd[0] & 0xc0) == 0xc0))
+	if (type == RR_SSHFP || type == RR_SINK ||
+	    (type == RR_KEY && (rd[0] & 0xc0) == 0xc0))
 		return 0;
 	return BN_ERDATA;
 }

@@ -50,12 +50,18 @@ static const struct rrtype_desc low[LOW_MAX] = {
 	T(RR_GPOS, "GPOS", RDF_STR, RDF_STR, RDF_STR),
 	T(RR_AAAA, "AAAA", RDF_AAAA),
 	T(RR_LOC, "LOC", RDF_SPECIAL),
+	T(RR_NXT, "NXT", RDF_NAME_D, RDF_NXTBITMAP),
+	T(RR_EID, "EID", RDF_HEX),
+	T(RR_NIMLOC, "NIMLOC", RDF_HEX),
 	T(RR_SRV, "SRV", RDF_U16, RDF_U16, RDF_U16, RDF_NAME_D),
+	T(RR_ATMA, "ATMA", RDF_ATMA),
 	T(RR_NAPTR, "NAPTR", RDF_U16, RDF_U16, RDF_STR, RDF_STR, RDF_STR,
 	  RDF_NAME_D),
 	T(RR_KX, "KX", RDF_U16, RDF_NAME),
 	T(RR_CERT, "CERT", RDF_CERTTYPE, RDF_U16, RDF_ALG, RDF_B64),
+	T(RR_A6, "A6", RDF_A6),
 	T(RR_DNAME, "DNAME", RDF_NAME_D),
+	T(RR_SINK, "SINK", RDF_U8, RDF_U8, RDF_U8, RDF_B64),
 	T(RR_APL, "APL", RDF_SPECIAL),
 	T(RR_DS, "DS", RDF_U16, RDF_ALG, RDF_DIGEST, RDF_HEX),
 	T(RR_SSHFP, "SSHFP", RDF_U8, RDF_U8, RDF_HEX),
@@ -94,6 +100,7 @@ static const struct rrtype_desc low[LOW_MAX] = {
 	T(RR_URI, "URI", RDF_U16, RDF_U16, RDF_STR_REST),
 	T(RR_CAA, "CAA", RDF_SPECIAL),
 	T(RR_AVC, "AVC", RDF_STRS),
+	T(RR_DOA, "DOA", RDF_U32, RDF_U32, RDF_U8, RDF_STR, RDF_B64DASH),
 	T(RR_AMTRELAY, "AMTRELAY", RDF_SPECIAL),
 	T(RR_RESINFO, "RESINFO", RDF_STRS),
 	T(RR_WALLET, "WALLET", RDF_STRS),
@@ -112,13 +119,11 @@ static const struct {
 	uint16_t code;
 	const char *name;
 } extra_names[] = {
-	{ RR_NXT, "NXT" }, { RR_A6, "A6" }, { RR_OPT, "OPT" },
+	{ RR_OPT, "OPT" },
 	{ RR_UINFO, "UINFO" }, { RR_UID, "UID" }, { RR_GID, "GID" },
 	{ RR_UNSPEC, "UNSPEC" }, { RR_TKEY, "TKEY" }, { RR_TSIG, "TSIG" },
 	{ RR_IXFR, "IXFR" }, { RR_AXFR, "AXFR" }, { RR_MAILB, "MAILB" },
-	{ RR_MAILA, "MAILA" }, { RR_ANY, "ANY" }, { RR_DOA, "DOA" },
-	{ RR_EID, "EID" }, { RR_NIMLOC, "NIMLOC" }, { RR_ATMA, "ATMA" },
-	{ RR_SINK, "SINK" },
+	{ RR_MAILA, "MAILA" }, { RR_ANY, "ANY" },
 };
 
 const struct rrtype_desc *rrtype_by_code(uint16_t code)

@@ -73,6 +73,10 @@ enum rdf_kind {
 	RDF_DIGEST,     /* u8 DS digest type, mnemonic allowed in text */
 	RDF_STR_OPT,    /* optional last character-string (ISDN subaddress) */
 	RDF_SCHEME,     /* u8 DSYNC scheme, mnemonic (NOTIFY) in text */
+	RDF_NXTBITMAP,  /* NXT type bitmap (RFC 2535), types 1-127 */
+	RDF_ATMA,       /* u8 format + ATM address (AESA hex or +E.164) */
+	RDF_A6,         /* prefix length, address suffix, prefix name */
+	RDF_B64DASH,    /* base64 to the end, "-" when empty (DOA) */
 };
 
 #define RDF_MAX 10
