@@ -5,6 +5,7 @@
  * warnings, as the zone still loads (BIND and Knot serve them). */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "backend/zonefile.h"
@@ -80,7 +81,7 @@ int zonefile_load(struct zdb_zone **out, const uint8_t *origin,
 	*out = NULL;
 	if (access(path, R_OK) < 0) {
 		if (diag)
-			diag(ctx, path, 0, true, "cannot read the zone file");
+			diag(ctx, path, 0, true, strerror(errno));
 		return BN_EIO;
 	}
 	zone_init(&l.z, origin, CLASS_IN);

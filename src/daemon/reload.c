@@ -21,6 +21,9 @@ static void zone_diag(void *ctx, const char *file, unsigned line, bool error,
 	if (!file)
 		log_msg(error ? LOG_LVL_ERR : LOG_LVL_DEBUG, "zone %s: %s",
 			zone, msg);
+	else if (line == 0)
+		log_msg(error ? LOG_LVL_ERR : LOG_LVL_DEBUG, "zone %s: %s: %s",
+			zone, file, msg);
 	else
 		log_msg(error ? LOG_LVL_ERR : LOG_LVL_DEBUG,
 			"zone %s: %s:%u: %s", zone, file, line, msg);
