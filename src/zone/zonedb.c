@@ -24,7 +24,7 @@ void zdb_qname_prep(struct zdb_qname *q, const uint8_t *name)
 			q->lc[i] = zdb_lower(name[i]);
 		pos = end;
 	}
-	q->lc[pos] = 0;
+	memset(q->lc + pos, 0, 9);
 	q->off[n] = (uint8_t)pos;
 	q->n = n;
 	q->len = (int)pos + 1;
@@ -112,15 +112,13 @@ static void stop_at(const struct zdb_node *s, struct zdb_lookup *r)
 static const struct zdb_node *wildcard(const struct zdb_zone *z,
 				       const struct zdb_qname *q, int k)
 {
-	uint8_t star[NAME_MAXLEN];
+	uint8_t star[ZDB_NAMEBUF] = { 1, '*' };
 	const uint8_t *suffix = q->lc + q->off[q->n - k];
 	size_t len = (size_t)(q->lc + q->len - suffix);
 	size_t i;
 
 	if (len + 2 > NAME_MAXLEN)
 		return NULL;
-	star[0] = 1;
-	star[1] = '*';
 	memcpy(star + 2, suffix, len);
 	i = zdb_slot(zdb_hash_label(q->h[k], star)) & z->mask;
 	for (uint32_t ix; (ix = z->index[i]) != ZDB_EMPTY;

@@ -1,0 +1,524 @@
+/* Unit tests for the serving store (src/zone/zonedb.h): node layout,
+ * empty non-terminals, flags, the lookup walk (wildcards, cuts, DNAME),
+ * the zone set, reference counts, and a million-name zone for size and
+ * speed figures (printed, not asserted). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "wire/name.h"
+#include "wire/rrtype.h"
+#include "zone/zdb_int.h"
+#include "zone/zone.h"
+#include "zone/zonedb.h"
+#include "zparse/zparse.h"
+
+static int on_rr(void *ctx, const struct zrr *rr)
+{
+	return zone_add(ctx, rr);
+}
+
+static struct zdb_zone *build(const char *origin_text, const char *body)
+{
+	uint8_t origin[NAME_MAXLEN];
+	struct zone z;
+	struct zdb_zone *zz = NULL;
+	struct zparse_opts o = { .origin = origin, .on_rr = on_rr, .ctx = &z };
+
+	if (name_from_text(origin, origin_text, strlen(origin_text),
+			   NULL) < 0)
+		return NULL;
+	zone_init(&z, origin, CLASS_IN);
+	if (zparse_text(body, strlen(body), "t.zone", &o) == 0 &&
+	    zone_finish(&z) == 0)
+		CHECK(zdb_zone_build(&zz, &z) == 0);
+	zone_clear(&z);
+	return zz;
+}
+
+static const uint8_t *wire(const char *text)
+{
+	static uint8_t buf[4][NAME_MAXLEN];
+	static int i;
+
+	i = (i + 1) & 3;
+	if (name_from_text(buf[i], text, strlen(text), NULL) < 0)
+		return (const uint8_t *)"";
+	return buf[i];
+}
+
+/* Owner spelt exactly as text (case too). */
+static bool is(const struct zdb_node *n, const char *text)
+{
+	const uint8_t *w = wire(text);
+
+	return n && memcmp(n->owner, w, name_length(w)) == 0;
+}
+
+static struct zdb_lookup lookup(const struct zdb_zone *z, const char *q)
+{
+	struct zdb_lookup r;
+
+	zdb_zone_lookup(z, wire(q), &r);
+	return r;
+}
+
+static const char body[] =
+	"$TTL 300\n"
+	"@ SOA ns1 host 2026112901 2 3 4 5\n"
+	"@ NS ns1\n"
+	"ns1 A 192.0.2.1\n"
+	"www A 192.0.2.2\n"
+	"www RRSIG A 8 2 300 20300101000000 20200101000000 1 example. AAAA\n"
+	"www RRSIG TXT 8 2 300 20300101000000 20200101000000 1 example. AAAA\n"
+	"WWW2 AAAA ::1\n"
+	"*.wild A 192.0.2.3\n"
+	"*.a TXT star\n"
+	"b.c.a TXT bca\n"
+	"sub NS ns.sub\n"
+	"ns.sub A 192.0.2.4\n"
+	"deep.below.sub A 192.0.2.5\n"
+	"x.sub NS ns.x.sub\n"
+	"cn CNAME www\n"
+	"dn DNAME other.\n"
+	"x.dn A 192.0.2.6\n"
+	"deep.x.y.z MX 10 www\n";
+
+static void test_layout(void)
+{
+	struct zdb_zone *z = build("example.", body);
+
+	CHECK(z != NULL);
+	if (!z)
+		return;
+	CHECK(zdb_zone_serial(z) == 2026112901);
+	CHECK(zdb_zone_rr_count(z) == 18);
+	/* 15 owners and 7 ENTs: wild, a, c.a, below.sub, z, y.z, x.y.z */
+	CHECKF(zdb_zone_node_count(z) == 22, "%zu",
+	       zdb_zone_node_count(z));
+	CHECK(name_equal(zdb_zone_origin(z), wire("example.")));
+	const struct zdb_node *apex = zdb_zone_apex(z);
+	CHECK(is(apex, "example.") && apex->flags == ZDB_APEX &&
+	      !apex->parent && apex->labels == 1);
+	/* One array in canonical order; every parent one label up. */
+	for (size_t i = 1; i < z->nnodes; i++) {
+		const struct zdb_node *n = &z->nodes[i];
+		CHECK(name_compare(n[-1].owner, n->owner) < 0);
+		CHECK(n->parent && n->parent->labels + 1 == n->labels &&
+		      name_equal(n->parent->owner, n->owner + n->owner[0] + 1));
+		CHECK(zdb_zone_find(z, n->owner) == n);
+		CHECK(!(n->flags & ZDB_ENT) == (n->nsets > 0));
+	}
+	const struct zdb_node *www = zdb_zone_find(z, wire("www.example."));
+	const struct zdb_rrset *a = zdb_node_rrset(www, RR_A);
+	CHECK(a && a->count == 1 && a->ttl == 300 && a->rr[0].len == 4 &&
+	      memcmp(a->rr[0].data, "\xc0\x00\x02\x02", 4) == 0);
+	CHECK(!zdb_node_rrset(www, RR_AAAA));
+	CHECK(zdb_node_rrset(www, RR_RRSIG) == zdb_node_rrsig(www, RR_A));
+	CHECK(zdb_node_rrsig(www, RR_TXT) &&
+	      zdb_node_rrsig(www, RR_TXT) != zdb_node_rrsig(www, RR_A));
+	CHECK(!zdb_node_rrsig(www, RR_AAAA));
+	CHECK(zdb_node_rrset(apex, RR_SOA) && zdb_node_rrset(apex, RR_NS));
+	CHECK(zdb_zone_memory(z) > 23 * sizeof(struct zdb_node));
+	zdb_zone_unref(z);
+}
+
+static void test_flags(void)
+{
+	struct zdb_zone *z = build("example.", body);
+	static const struct { const char *name; unsigned flags; } t[] = {
+		{ "wild.example.", ZDB_ENT | ZDB_WILDCARD_CHILD },
+		{ "*.wild.example.", 0 },
+		{ "a.example.", ZDB_ENT | ZDB_WILDCARD_CHILD },
+		{ "c.a.example.", ZDB_ENT },
+		{ "sub.example.", ZDB_DELEG },
+		{ "ns.sub.example.", ZDB_NONAUTH },
+		{ "below.sub.example.", ZDB_NONAUTH | ZDB_ENT },
+		{ "deep.below.sub.example.", ZDB_NONAUTH },
+		{ "x.sub.example.", ZDB_NONAUTH | ZDB_DELEG },
+		{ "cn.example.", ZDB_CNAME },
+		{ "dn.example.", ZDB_DNAME },
+		{ "x.dn.example.", ZDB_OCCLUDED },
+		{ "z.example.", ZDB_ENT },
+		{ "x.y.z.example.", ZDB_ENT },
+		{ "deep.x.y.z.example.", 0 },
+	};
+
+	if (!z)
+		return;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const struct zdb_node *n = zdb_zone_find(z, wire(t[i].name));
+		CHECKF(n && n->flags == t[i].flags, "%s: %x", t[i].name,
+		       n ? n->flags : 0xffffu);
+	}
+	CHECK(!zdb_zone_find(z, wire("nope.example.")));
+	CHECK(!zdb_zone_find(z, wire("www.example.net.")));
+	CHECK(!zdb_zone_find(z, wire("com.")));
+	zdb_zone_unref(z);
+}
+
+static void test_exact(struct zdb_zone *z)
+{
+	struct zdb_lookup r = lookup(z, "WwW.ExAmPlE.");
+
+	CHECK(is(r.node, "www.example.") && r.encloser == r.node &&
+	      !r.cut && !r.dname && !r.wildcard);
+	r = lookup(z, "www2.example.");
+	CHECK(is(r.node, "WWW2.example."));
+	r = lookup(z, "EXAMPLE.");
+	CHECK(r.node == zdb_zone_apex(z) && !r.cut && !r.dname);
+	r = lookup(z, "nope.example.");
+	CHECK(!r.node && r.encloser == zdb_zone_apex(z) && !r.wildcard &&
+	      !r.cut && !r.dname);
+	/* An empty non-terminal exists: NODATA, not a wildcard. */
+	r = lookup(z, "y.z.example.");
+	CHECK(is(r.node, "y.z.example.") && (r.node->flags & ZDB_ENT));
+	r = lookup(z, "q.y.z.example.");
+	CHECK(!r.node && is(r.encloser, "y.z.example.") && !r.wildcard);
+}
+
+static void test_wildcard(struct zdb_zone *z)
+{
+	struct zdb_lookup r = lookup(z, "foo.wild.example.");
+
+	CHECK(!r.node && is(r.encloser, "wild.example.") &&
+	      is(r.wildcard, "*.wild.example."));
+	r = lookup(z, "X.Y.Foo.WILD.example.");
+	CHECK(!r.node && is(r.wildcard, "*.wild.example."));
+	r = lookup(z, "wild.example.");
+	CHECK(r.node && !r.wildcard);
+	r = lookup(z, "*.wild.example.");
+	CHECK(is(r.node, "*.wild.example.") && !r.wildcard);
+	/* b.c.a exists, so c.a is an ENT that blocks *.a (RFC 4592 2.2.2) */
+	r = lookup(z, "c.a.example.");
+	CHECK(is(r.node, "c.a.example.") && !r.wildcard);
+	r = lookup(z, "d.c.a.example.");
+	CHECK(!r.node && is(r.encloser, "c.a.example.") && !r.wildcard);
+	r = lookup(z, "zzz.a.example.");
+	CHECK(!r.node && is(r.encloser, "a.example.") &&
+	      is(r.wildcard, "*.a.example."));
+}
+
+static void test_cut(struct zdb_zone *z)
+{
+	static const char *below[] = {
+		"ns.sub.example.", "NS.SUB.example.", "deep.below.sub.example.",
+		"nothere.sub.example.", "a.x.sub.example.", "x.sub.example.",
+		"below.sub.example.",
+	};
+	struct zdb_lookup r = lookup(z, "sub.example.");
+
+	CHECK(is(r.node, "sub.example.") && r.cut == r.node && !r.dname);
+	for (size_t i = 0; i < sizeof(below) / sizeof(below[0]); i++) {
+		r = lookup(z, below[i]);
+		CHECKF(!r.node && is(r.encloser, "sub.example.") &&
+		       r.cut == r.encloser && !r.dname && !r.wildcard,
+		       "%s", below[i]);
+	}
+}
+
+static void test_dname(struct zdb_zone *z)
+{
+	struct zdb_lookup r = lookup(z, "dn.example.");
+
+	CHECK(is(r.node, "dn.example.") && !r.dname && !r.cut);
+	r = lookup(z, "x.dn.example.");
+	CHECK(!r.node && is(r.dname, "dn.example.") && r.encloser == r.dname
+	      && !r.cut);
+	r = lookup(z, "q.r.Dn.example.");
+	CHECK(!r.node && is(r.dname, "dn.example."));
+	r = lookup(z, "cn.example.");
+	CHECK(is(r.node, "cn.example.") && (r.node->flags & ZDB_CNAME));
+
+	struct zdb_zone *o = build("other.",
+				   "$TTL 60\n@ SOA ns host 7 1 1 1 1\n"
+				   "@ NS ns.example.\n@ DNAME target.\n"
+				   "occluded A 192.0.2.9\n");
+	if (!o)
+		return;
+	CHECK(zdb_zone_serial(o) == 7);
+	r = lookup(o, "other.");
+	CHECK(r.node == zdb_zone_apex(o) && !r.dname &&
+	      (r.node->flags & ZDB_DNAME));
+	r = lookup(o, "a.b.other.");
+	CHECK(!r.node && r.dname == zdb_zone_apex(o) && !r.cut);
+	r = lookup(o, "occluded.other.");
+	CHECK(!r.node && r.dname == zdb_zone_apex(o));
+	zdb_zone_unref(o);
+}
+
+static void test_lookup(void)
+{
+	struct zdb_zone *z = build("example.", body);
+
+	CHECK(z != NULL);
+	if (!z)
+		return;
+	test_exact(z);
+	test_wildcard(z);
+	test_cut(z);
+	test_dname(z);
+	zdb_zone_unref(z);
+}
+
+static void test_bad(void)
+{
+	struct zone z;
+	struct zdb_zone *zz = (struct zdb_zone *)1;
+	struct zrr rr = { .owner = wire("www.example."), .type = RR_A,
+			  .rclass = CLASS_IN, .rdata = (const uint8_t *)"abcd",
+			  .rdlen = 4 };
+
+	zone_init(&z, wire("example."), CLASS_IN);
+	zone_finish(&z);
+	CHECK(zdb_zone_build(&zz, &z) == BN_EINVAL && !zz);
+	zone_clear(&z);
+	zone_init(&z, wire("example."), CLASS_IN);
+	zone_add(&z, &rr);
+	rr.owner = wire("example.");
+	zone_add(&z, &rr);
+	zone_finish(&z);
+	CHECK(zdb_zone_build(&zz, &z) == BN_EINVAL && !zz);
+	zone_clear(&z);
+}
+
+static unsigned refs(struct zdb_zone *z)
+{
+	return atomic_load(&z->refs);
+}
+
+static struct zdb_zone *mini(const char *origin)
+{
+	return build(origin, "$TTL 60\n@ SOA ns host 1 1 1 1 1\n@ NS ns\n"
+			     "ns A 192.0.2.1\n");
+}
+
+static void test_set(void)
+{
+	struct zonedb *db = zonedb_new();
+	struct zdb_zone *ex = mini("example."), *sub = mini("sub.example.");
+	struct zdb_zone *root = mini("."), *ex2 = mini("Example.");
+
+	CHECK(db && ex && sub && root && ex2);
+	if (!db || !ex || !sub || !root || !ex2)
+		return;
+	CHECK(!zonedb_find(db, wire("example.")) && !zonedb_count(db));
+	CHECK(zonedb_add(db, ex) == 0 && zonedb_add(db, sub) == 0);
+	CHECK(refs(ex) == 2 && zonedb_count(db) == 2);
+	CHECK(zonedb_find(db, wire("a.sub.example.")) == sub);
+	CHECK(zonedb_find(db, wire("SUB.example.")) == sub);
+	CHECK(zonedb_find(db, wire("example.")) == ex);
+	CHECK(zonedb_find(db, wire("xsub.example.")) == ex);
+	CHECK(zonedb_find(db, wire("a.b.c.d.e.f.g.example.")) == ex);
+	CHECK(!zonedb_find(db, wire("com.")) && !zonedb_find(db, wire(".")));
+	CHECK(!zonedb_find(db, wire("example.com.")));
+	CHECK(zonedb_get(db, wire("EXAMPLE.")) == ex);
+	CHECK(!zonedb_get(db, wire("a.example.")));
+	CHECK(zonedb_add(db, root) == 0);
+	CHECK(zonedb_find(db, wire("example.com.")) == root);
+	CHECK(zonedb_find(db, wire(".")) == root);
+	/* Same origin: replaced, the old one's reference dropped. */
+	CHECK(zonedb_add(db, ex2) == 0 && zonedb_count(db) == 3);
+	CHECK(refs(ex) == 1 && refs(ex2) == 2);
+	CHECK(zonedb_find(db, wire("www.example.")) == ex2);
+	bool seen[3] = { false };
+	for (size_t i = 0; i < zonedb_count(db); i++) {
+		struct zdb_zone *z = zonedb_at(db, i);
+		seen[0] |= z == ex2;
+		seen[1] |= z == sub;
+		seen[2] |= z == root;
+	}
+	CHECK(seen[0] && seen[1] && seen[2] && !zonedb_at(db, 3));
+	/* A second set sharing the zones, as a reload builds it. */
+	struct zonedb *db2 = zonedb_new();
+	CHECK(zonedb_add(db2, sub) == 0 && refs(sub) == 3);
+	zonedb_free(db);
+	CHECK(refs(sub) == 2 && refs(ex2) == 1);
+	CHECK(zonedb_find(db2, wire("ns.sub.example.")) == sub);
+	zonedb_free(db2);
+	CHECK(refs(sub) == 1);
+	zdb_zone_unref(ex);
+	zdb_zone_unref(sub);
+	zdb_zone_unref(root);
+	zdb_zone_unref(ex2);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void test_many_zones(void)
+{
+	enum { N = 10000 };
+	static struct zdb_zone *zs[N];
+	struct zonedb *db = zonedb_new();
+	char origin[64], q[96];
+	size_t ok = 0;
+
+	double t0 = now();
+	for (int i = 0; i < N; i++) {
+		snprintf(origin, sizeof(origin), i % 3 ? "z%d.test." :
+			 "z%d.sub.test.", i);
+		zs[i] = mini(origin);
+		if (!zs[i] || zonedb_add(db, zs[i]) < 0)
+			break;
+		zdb_zone_unref(zs[i]);
+	}
+	double t1 = now();
+	CHECK(zonedb_count(db) == N);
+	for (int i = 0; i < N; i++) {
+		snprintf(q, sizeof(q), i % 3 ? "www.Z%d.test." :
+			 "a.b.z%d.sub.test.", i);
+		ok += zonedb_find(db, wire(q)) == zs[i];
+	}
+	double t2 = now();
+	CHECK(ok == N);
+	CHECK(!zonedb_find(db, wire("z1.other.")));
+	printf("%d zones: built and added in %.2f s, %.0f ns per find\n", N,
+	       t1 - t0, (t2 - t1) * 1e9 / N);
+	zonedb_free(db);
+}
+
+static long rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/* h<i>.g<i % 1000>.example. A: a million names under 1000 ENTs. */
+static void big_name(uint8_t *w, unsigned i)
+{
+	char text[64];
+
+	snprintf(text, sizeof(text), "h%u.g%u.example.", i, i % 1000);
+	name_from_text(w, text, strlen(text), NULL);
+}
+
+static int add_big(struct zone *z, unsigned n)
+{
+	uint8_t w[NAME_MAXLEN], rd[4];
+	struct zrr rr = { .owner = w, .type = RR_SOA, .rclass = CLASS_IN,
+			  .ttl = 3600, .rdata = rd, .file = "gen" };
+	static const uint8_t soa[] = "\2ns\0\4host\0\0\0\0\1\0\0\0\1"
+				     "\0\0\0\1\0\0\0\1\0\0\0\1";
+
+	memcpy(w, "\7example", 9);
+	rr.rdata = soa;
+	rr.rdlen = sizeof(soa) - 1;
+	if (zone_add(z, &rr) < 0)
+		return -1;
+	rr.type = RR_A;
+	rr.rdata = rd;
+	rr.rdlen = 4;
+	for (unsigned i = 0; i < n; i++) {
+		big_name(w, i);
+		memcpy(rd, &i, 4);
+		if (zone_add(z, &rr) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Names made beforehand (packed, 32 octets each) so only the lookups
+ * are timed: K existing names, then K missing ones. */
+static uint8_t *make_names(unsigned n, unsigned k)
+{
+	uint8_t *names = malloc((size_t)2 * k * 32);
+
+	for (unsigned i = 0; names && i < 2 * k; i++)
+		big_name(names + (size_t)i * 32,
+			 (i < k ? 0 : n) + (i * 2654435761u) % n);
+	return names;
+}
+
+static void time_lookups(const struct zdb_zone *zz, unsigned n)
+{
+	enum { K = 100000, ROUNDS = 10 };
+	uint8_t *names = make_names(n, K);
+	struct zdb_lookup r;
+	size_t hits = 0, miss = 0;
+
+	if (!names)
+		return;
+	double t0 = now();
+	for (unsigned i = 0; i < K * ROUNDS; i++) {
+		zdb_zone_lookup(zz, names + (size_t)(i % K) * 32, &r);
+		hits += r.node != NULL;
+	}
+	double t1 = now();
+	for (unsigned i = 0; i < K * ROUNDS; i++) {
+		zdb_zone_lookup(zz, names + (size_t)(K + i % K) * 32, &r);
+		miss += !r.node && r.encloser->labels == 2;
+	}
+	double t2 = now();
+	CHECK(hits == K * ROUNDS && miss == K * ROUNDS);
+	printf("lookup: %.0f ns per hit, %.0f ns per NXDOMAIN\n",
+	       (t1 - t0) * 1e9 / (K * ROUNDS), (t2 - t1) * 1e9 / (K * ROUNDS));
+	free(names);
+}
+
+static void test_big(void)
+{
+	enum { N = 1000000 };
+	struct zone z;
+	struct zdb_zone *zz = NULL;
+	uint8_t w[NAME_MAXLEN];
+	long rss0 = rss_kb();
+	double t0 = now();
+
+	zone_init(&z, wire("example."), CLASS_IN);
+	CHECK(add_big(&z, N) == 0);
+	double t1 = now();
+	CHECK(zone_finish(&z) == 0);
+	double t2 = now();
+	CHECK(zdb_zone_build(&zz, &z) == 0);
+	double t3 = now();
+	zone_clear(&z);
+	if (!zz)
+		return;
+	long rss1 = rss_kb();
+	CHECK(zdb_zone_rr_count(zz) == N + 1);
+	CHECK(zdb_zone_node_count(zz) == N + 1 + 1000);
+	big_name(w, 123456);
+	const struct zdb_node *n = zdb_zone_find(zz, w);
+	const struct zdb_rrset *a = zdb_node_rrset(n, RR_A);
+	unsigned v = 123456;
+	CHECK(a && a->count == 1 && memcmp(a->rr[0].data, &v, 4) == 0);
+	CHECK(n && is(n->parent, "g456.example.") &&
+	      (n->parent->flags & ZDB_ENT));
+	struct zdb_lookup r = lookup(zz, "nope.g7.example.");
+	CHECK(!r.node && is(r.encloser, "g7.example."));
+	time_lookups(zz, N);
+	printf("%d names: add %.2f s, zone_finish %.2f s, zdb build %.2f s;"
+	       " %zu bytes held, %.1f bytes/RR; RSS after freeing the "
+	       "builder %+.1f MB (%.1f bytes/RR)\n", N, t1 - t0, t2 - t1,
+	       t3 - t2, zdb_zone_memory(zz),
+	       (double)zdb_zone_memory(zz) / (N + 1), (rss1 - rss0) / 1024.0,
+	       (rss1 - rss0) * 1024.0 / (N + 1));
+	zdb_zone_unref(zz);
+}
+
+int main(void)
+{
+	test_layout();
+	test_flags();
+	test_lookup();
+	test_bad();
+	test_set();
+	test_many_zones();
+	test_big();
+	return check_done();
+}
