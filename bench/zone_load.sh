@@ -59,20 +59,24 @@ out.close()
 EOF
 RECS=$(grep -vc '^\$' "$ZONE")
 
-# Median wall time in seconds of 3 runs of a command (output discarded).
+# "wall cpu": medians over 3 runs of wall-clock and user+system seconds
+# (CPU time is steadier on a busy machine).
 median() {
+	: >"$TMP/times"
 	for run in 1 2 3; do
-		s=$(date +%s.%N)
-		"$@" >/dev/null 2>&1 || true
-		e=$(date +%s.%N)
-		echo "scale=3; ($e - $s) / 1" | bc
-	done | sort -n | sed -n 2p | sed "s/^\./0./"
+		/usr/bin/time -f "%e %U %S" -o "$TMP/time" "$@" \
+			>/dev/null 2>&1 || true
+		tail -n 1 "$TMP/time" >>"$TMP/times"
+	done
+	w=$(awk '{ print $1 }' "$TMP/times" | sort -n | sed -n 2p)
+	c=$(awk '{ printf "%.2f\n", $2 + $3 }' "$TMP/times" | sort -n | sed -n 2p)
+	printf '%s | %s' "$w" "$c"
 }
 
 echo "Zone: $RECS records, $(du -m "$ZONE" | cut -f1) MiB"
 echo
-echo "| tool | command | median of 3 (s) |"
-echo "|---|---|---|"
+echo "| tool | command | wall (s) | CPU (s) |"
+echo "|---|---|---|---|"
 t=$(median "$BIN" zone -p -q -o /dev/null example. "$ZONE")
 echo "| banchi-check | zone -p -o /dev/null | $t |"
 t=$(median "$BIN" zone -q example. "$ZONE")
