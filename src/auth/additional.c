@@ -43,8 +43,8 @@ static bool already_added(struct auth_query *a, const struct zdb_node *n)
 	return false;
 }
 
-/* Addresses of one target; BN_ENOSPC stops the section. */
-static int add_target(struct auth_query *a, const struct auth_addl *ad,
+/* Addresses of one target. */
+static void add_target(struct auth_query *a, const struct auth_addl *ad,
 		      const uint8_t *target)
 {
 	static const uint16_t types[] = { RR_A, RR_AAAA };
@@ -52,22 +52,22 @@ static int add_target(struct auth_query *a, const struct auth_addl *ad,
 	const struct zdb_rrset *set;
 
 	if (!name_is_subdomain(target, zdb_zone_origin(ad->zone)))
-		return 0;
+		return;
 	n = zdb_zone_find(ad->zone, target);
 	/* below a cut only a referral's NS has a use for glue */
 	if (!n || ((n->flags & ZDB_NONAUTH) && !ad->cut))
-		return 0;
+		return;
 	if (already_added(a, n))
-		return 0;
+		return;
+	/* a set that does not fit is skipped and smaller ones still tried,
+	 * as Knot does */
 	for (int i = 0; i < 2; i++) {
 		set = zdb_node_rrset(n, types[i]);
 		if (!set || auth_put_rrset(a, MSG_ADDITIONAL, n->owner, set) == 0)
 			continue;
 		if (ad->cut && name_is_subdomain(target, ad->cut))
 			a->glue_tc = true;
-		return BN_ENOSPC;
 	}
-	return 0;
 }
 
 void auth_additional(struct auth_query *a)
@@ -82,8 +82,7 @@ void auth_additional(struct auth_query *a)
 			if (rd->len <= off ||
 			    name_check(rd->data + off, rd->len - (size_t)off) <= 0)
 				continue;
-			if (add_target(a, ad, rd->data + off) < 0)
-				return;
+			add_target(a, ad, rd->data + off);
 		}
 	}
 }

@@ -138,6 +138,8 @@ static enum step dname(struct auth_query *a, const struct zdb_node *dn,
 		a->tc = true;
 		return STEP_DONE;
 	}
+	if (a->q->qtype == RR_CNAME)
+		return STEP_DONE;       /* the synthesised CNAME answers it */
 	cur_set(c, next, pre + (size_t)tlen);
 	return STEP_FOLLOW;
 }
@@ -145,6 +147,13 @@ static enum step dname(struct auth_query *a, const struct zdb_node *dn,
 static bool wants_additional(uint16_t type)
 {
 	return type == RR_NS || type == RR_MX || type == RR_SRV;
+}
+
+/* RRSIG and NSEC live beside a CNAME (RFC 4035 2.5): asked for, they
+ * are answered from the node itself, as Knot and BIND do. */
+static bool follows_cname(uint16_t qtype)
+{
+	return qtype != RR_CNAME && qtype != RR_RRSIG && qtype != RR_NSEC;
 }
 
 /* The node (exact or wildcard) that answers for c. RFC 8482: ANY gets
@@ -161,7 +170,7 @@ static enum step answer_node(struct auth_query *a, const struct zdb_zone *z,
 	}
 	if (qtype == RR_ANY) {
 		set = &n->sets[0];
-	} else if ((n->flags & ZDB_CNAME) && qtype != RR_CNAME) {
+	} else if ((n->flags & ZDB_CNAME) && follows_cname(qtype)) {
 		set = zdb_node_rrset(n, RR_CNAME);
 		if (!set || !put(a, MSG_ANSWER, c->name, set))
 			return STEP_DONE;
