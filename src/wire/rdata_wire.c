@@ -66,6 +66,9 @@ static int a6_size(const uint8_t *p, size_t len)
 	n = 1 + (128u - p[0] + 7) / 8;
 	if (len < n)
 		return BN_ERDATA;
+	/* Prefix bits in the first suffix octet must be zero, as in BIND. */
+	if (p[0] % 8 && n > 1 && (p[1] & ~(0xff >> (p[0] % 8))))
+		return BN_ERDATA;
 	if (p[0] == 0)
 		return (int)n;
 	k = name_check(p + n, len - n);
