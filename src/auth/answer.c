@@ -205,6 +205,8 @@ size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
 	a.rcode = RCODE_NOERROR;
 	a.aa = a.tc = a.glue_tc = false;
 	a.nchain = a.naddl = a.nadded = 0;
+	a.answer_zone = NULL;
+	a.answer_set = NULL;
 	mq.has_question = false;
 	mq.has_opt = false;
 	if (msg_parse_query(&mq, q, qlen) < 0) {

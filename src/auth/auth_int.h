@@ -47,6 +47,9 @@ struct auth_query {
 	struct auth_addl addl[AUTH_MAX_ADDL];
 	const struct zdb_node *added[AUTH_MAX_ADDED];
 	bool glue_tc;                   /* referral glue did not fit */
+	/* zone of a positive answer, for the apex NS of full responses */
+	const struct zdb_zone *answer_zone;
+	const struct zdb_rrset *answer_set;
 	/* names visited along a CNAME/DNAME chain, lowercase */
 	uint8_t seen[AUTH_MAX_CHAIN + 1][NAME_MAXLEN];
 };

@@ -182,8 +182,14 @@ static enum step answer_node(struct auth_query *a, const struct zdb_zone *z,
 		negative(a, z, RCODE_NOERROR);
 		return STEP_DONE;
 	}
-	if (put(a, MSG_ANSWER, c->name, set) && wants_additional(set->type))
+	if (!put(a, MSG_ANSWER, c->name, set))
+		return STEP_DONE;
+	if (wants_additional(set->type))
 		auth_want_additional(a, z, set, NULL);
+	if (qtype != RR_ANY) {
+		a->answer_zone = z;
+		a->answer_set = set;
+	}
 	return STEP_DONE;
 }
 
@@ -216,6 +222,24 @@ static bool seen(struct auth_query *a, const uint8_t *lname)
 	return false;
 }
 
+/* Without minimal responses, positive answers carry the zone's NS set
+ * in authority (and its addresses), as NSD and BIND send them. */
+static void apex_ns(struct auth_query *a)
+{
+	const struct zdb_node *apex;
+	const struct zdb_rrset *ns;
+
+	if (a->conf->minimal || !a->answer_zone || a->tc ||
+	    a->rcode != RCODE_NOERROR)
+		return;
+	apex = zdb_zone_apex(a->answer_zone);
+	ns = zdb_node_rrset(apex, RR_NS);
+	if (!ns || ns == a->answer_set)
+		return;
+	if (auth_put_rrset(a, MSG_AUTHORITY, apex->owner, ns) == 0)
+		auth_want_additional(a, a->answer_zone, ns, NULL);
+}
+
 /* Like Knot and BIND, a chain is only followed inside the zone; what
  * lies in another zone is the resolver's to ask for. */
 void auth_lookup(struct auth_query *a)
@@ -238,4 +262,5 @@ void auth_lookup(struct auth_query *a)
 			break;
 		memcpy(a->seen[++a->nchain], c.lname, c.len);
 	}
+	apex_ns(a);
 }

@@ -385,6 +385,33 @@ static void test_truncation(void)
 	conf.udp_payload = 1232;
 }
 
+/* Full responses (minimal off): the zone's NS set in authority of
+ * positive answers, as NSD and BIND give them. */
+static void test_full(void)
+{
+	conf.minimal = false;
+	ask("web.example.test.", RR_A);
+	CHECK(count(AN) == 1 && has(NS, "example.test.", RR_NS) == 2);
+	CHECK(has(AR, "ns1.example.test.", 0) == 2);
+	ask("www.example.test.", RR_A);
+	CHECK(count(AN) == 2 && count(NS) == 2);
+	ask("example.test.", RR_NS);
+	CHECK(count(AN) == 2 && count(NS) == 0 && count(AR) == 2);
+	ask("example.test.", RR_MX);
+	CHECK(count(NS) == 2 && count(AR) == 3);
+	ask("nope.example.test.", RR_A);
+	CHECK(count(NS) == 1 && has(NS, NULL, RR_SOA) == 1);
+	ask("www.example.test.", RR_TXT);
+	CHECK(count(NS) == 1 && has(NS, NULL, RR_SOA) == 1);
+	ask("a.dn.example.test.", RR_A);
+	CHECK(count(AN) == 2 && count(NS) == 0);
+	ask("www.sub.example.test.", RR_A);
+	CHECK(has(NS, "sub.example.test.", RR_NS) == 2 && count(AR) == 1);
+	ask("big.example.test.", RR_TXT);
+	CHECK(msg_hdr_tc(&m.hdr) && count(NS) == 0);
+	conf.minimal = true;
+}
+
 static void test_protocol(void)
 {
 	uint8_t q[600];
@@ -503,6 +530,7 @@ int main(void)
 	test_referral();
 	test_dname();
 	test_truncation();
+	test_full();
 	test_protocol();
 	test_formerr();
 	zonedb_free(db);
