@@ -397,8 +397,15 @@ static void name_field(void *ctx, int field, uint8_t kind, size_t off,
 {
 	struct names_ctx *nc = ctx;
 
-	if (!is_name(kind))
+	/* The A6 prefix name follows the prefix length and suffix. */
+	if (kind == RDF_A6 && nc->rd[off] > 0) {
+		size_t skip = 1 + (128u - nc->rd[off] + 7) / 8;
+
+		off += skip;
+		len -= skip;
+	} else if (!is_name(kind)) {
 		return;
+	}
 	if (nc->fn)
 		nc->fn(nc->ctx, field, nc->rd + off);
 	nc->off[nc->n] = off;

@@ -675,6 +675,16 @@ static void test_names_and_order(void)
 	seen[0] = seen[1] = 0;
 	rdata_foreach_name(RR_SRV, a, (size_t)na, count_name, seen);
 	CHECK(seen[0] == 1 && seen[1] == 3);
+	na = parse_type("A6", "64 ::1 a6", a, sizeof(a));
+	seen[0] = seen[1] = 0;
+	rdata_foreach_name(RR_A6, a, (size_t)na, count_name, seen);
+	CHECK(seen[0] == 1);
+	nb = parse_type("A6", "64 ::1 A6", b, sizeof(b));
+	CHECK(rdata_compare(RR_A6, a, (size_t)na, b, (size_t)nb) == 0);
+	na = parse_type("A6", "0 ::1", a, sizeof(a));
+	seen[0] = seen[1] = 0;
+	rdata_foreach_name(RR_A6, a, (size_t)na, count_name, seen);
+	CHECK(seen[0] == 0);
 	na = parse_type("TXT", "a b", a, sizeof(a));
 	seen[0] = seen[1] = 0;
 	rdata_foreach_name(RR_TXT, a, (size_t)na, count_name, seen);
