@@ -85,7 +85,7 @@ struct rrtype_desc {
 	uint16_t code;
 	const char *name;
 	uint8_t fields[RDF_MAX];        /* enum rdf_kind, RDF_END terminated */
-	bool obsolete;                  /* known, but BIND refuses it in zones (MD, MF) */
+	bool obsolete;                  /* BIND refuses it in zones (MD, MF) */
 };
 
 /* NULL for types without a descriptor (handled as RFC 3597 unknown). */
