@@ -1,10 +1,11 @@
-/* Additional section: A and AAAA of the targets of NS, MX and SRV
- * records put in the answer or authority, looked up in the same zone
- * (Knot's choice; names in other zones are left out). A referral's glue
+/* Additional section: A and AAAA of the targets of NS, MX and SRV records
+ * in the answer or authority, from the same zone, wildcards and glue
+ * included (Knot's choice; other zones are left out). A referral's glue
  * below its cut that does not fit sets TC (RFC 9471); other addresses
- * are only a courtesy and are dropped silently. */
+ * are a courtesy, dropped silently when they do not fit. */
+#include <string.h>
+
 #include "auth/auth_int.h"
-#include "base/error.h"
 #include "wire/rrtype.h"
 
 void auth_want_additional(struct auth_query *a, const struct zdb_zone *z,
@@ -43,27 +44,47 @@ static bool already_added(struct auth_query *a, const struct zdb_node *n)
 	return false;
 }
 
+/* The node holding target's addresses: exact (glue below a cut too, as
+ * Knot adds it for MX and SRV as well), else a wildcard that covers it;
+ * *owner is what to write as the records' owner. */
+static const struct zdb_node *target_node(const struct zdb_zone *z,
+					  const uint8_t *target,
+					  const uint8_t **owner)
+{
+	const struct zdb_node *n = zdb_zone_find(z, target);
+	struct zdb_lookup r;
+
+	if (n) {
+		*owner = n->owner;
+		return n;
+	}
+	memset(&r, 0, sizeof(r));
+	zdb_zone_lookup(z, target, &r);
+	if (r.node || r.cut || r.dname || !r.wildcard)
+		return NULL;
+	*owner = target;
+	return r.wildcard;
+}
+
 /* Addresses of one target. */
 static void add_target(struct auth_query *a, const struct auth_addl *ad,
-		      const uint8_t *target)
+		       const uint8_t *target)
 {
 	static const uint16_t types[] = { RR_A, RR_AAAA };
 	const struct zdb_node *n;
 	const struct zdb_rrset *set;
+	const uint8_t *owner;
 
 	if (!name_is_subdomain(target, zdb_zone_origin(ad->zone)))
 		return;
-	n = zdb_zone_find(ad->zone, target);
-	/* below a cut only a referral's NS has a use for glue */
-	if (!n || ((n->flags & ZDB_NONAUTH) && !ad->cut))
-		return;
-	if (already_added(a, n))
+	n = target_node(ad->zone, target, &owner);
+	if (!n || (owner == n->owner && already_added(a, n)))
 		return;
 	/* a set that does not fit is skipped and smaller ones still tried,
 	 * as Knot does */
 	for (int i = 0; i < 2; i++) {
 		set = zdb_node_rrset(n, types[i]);
-		if (!set || auth_put_rrset(a, MSG_ADDITIONAL, n->owner, set) == 0)
+		if (!set || auth_put_rrset(a, MSG_ADDITIONAL, owner, set) == 0)
 			continue;
 		if (ad->cut && name_is_subdomain(target, ad->cut))
 			a->glue_tc = true;

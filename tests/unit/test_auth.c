@@ -44,6 +44,9 @@ static const char example_zone[] =
 	".aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	".aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.test.\n"
 	"_sip._tcp SRV 0 0 5060 mail\n"
+	"mx2 MX 10 Foo.wild\n"
+	"mx2 MX 20 ns.sub\n"
+	"mx2 MX 30 www\n"
 	"tosub CNAME www.sub\n"
 	"tomx CNAME @\n"
 	"big TXT aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
@@ -212,6 +215,12 @@ static void test_positive(void)
 	ask("example.test.", RR_MX);
 	CHECK(count(AN) == 1 && has(AR, "mail.example.test.", RR_A) == 1);
 	CHECK(count(NS) == 0 && count(AR) == 1);
+
+	/* wildcard-expanded and glue addresses too, as Knot */
+	ask("mx2.example.test.", RR_MX);
+	CHECK(count(AN) == 3 && count(AR) == 2);
+	CHECK(has(AR, "foo.wild.example.test.", RR_A) == 1);
+	CHECK(has(AR, "ns.sub.example.test.", RR_A) == 1);
 
 	ask("_sip._tcp.example.test.", RR_SRV);
 	CHECK(count(AN) == 1 && has(AR, "mail.example.test.", RR_A) == 1);
