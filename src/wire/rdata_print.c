@@ -218,7 +218,7 @@ static void out_fixed(struct tout *o, uint16_t type, uint8_t kind,
 	const char *s;
 
 	switch (kind) {
-	case RDF_U8: case RDF_DIGEST:
+	case RDF_U8: case RDF_DIGEST: case RDF_KEYPROTO:
 		out_printf(o, "%u", p[0]);
 		break;
 	case RDF_ALG:
@@ -234,7 +234,7 @@ static void out_fixed(struct tout *o, uint16_t type, uint8_t kind,
 		else
 			out_printf(o, "%u", p[0]);
 		break;
-	case RDF_U16:
+	case RDF_U16: case RDF_KEYFLAGS:
 		out_printf(o, "%u", wire_get_u16(p));
 		break;
 	case RDF_CERTTYPE:
@@ -320,8 +320,9 @@ static size_t out_field(struct tout *o, uint16_t type, uint8_t kind,
 	out_fixed(o, type, kind, p);
 	switch (kind) {
 	case RDF_U8: case RDF_ALG: case RDF_DIGEST: case RDF_SCHEME:
+	case RDF_KEYPROTO:
 		return 1;
-	case RDF_U16: case RDF_CERTTYPE: case RDF_TYPE:
+	case RDF_U16: case RDF_CERTTYPE: case RDF_TYPE: case RDF_KEYFLAGS:
 		return 2;
 	case RDF_AAAA:
 		return 16;

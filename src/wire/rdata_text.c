@@ -77,11 +77,83 @@ static const struct mnem algs[] = {
 	{ "GOST", 3 }, { "SHA-384", 4 }, { "SHA384", 4 }, { NULL, 0 },
 }, schemes[] = {
 	{ "NOTIFY", 1 }, { NULL, 0 },
+}, protocols[] = {
+	{ "NONE", 0 }, { "TLS", 1 }, { "EMAIL", 2 }, { "DNSSEC", 3 },
+	{ "IPSEC", 4 }, { "ALL", 255 }, { NULL, 0 },
 }, certtypes[] = {
 	{ "PKIX", 1 }, { "SPKI", 2 }, { "PGP", 3 }, { "IPKIX", 4 },
 	{ "ISPKI", 5 }, { "IPGP", 6 }, { "ACPKIX", 7 }, { "IACPKIX", 8 },
 	{ "URI", 253 }, { "OID", 254 }, { NULL, 0 },
 };
+
+static int hexdig(char c);
+
+/* KEY flag names as BIND reads them: value, and the bits a name sets. */
+static const struct {
+	const char *name;
+	uint16_t value, mask;
+} keyflags[] = {
+	{ "NOCONF", 0x4000, 0xc000 }, { "NOAUTH", 0x8000, 0xc000 },
+	{ "NOKEY", 0xc000, 0xc000 }, { "FLAG2", 0x2000, 0x2000 },
+	{ "EXTEND", 0x1000, 0x1000 }, { "FLAG4", 0x0800, 0x0800 },
+	{ "FLAG5", 0x0400, 0x0400 }, { "USER", 0x0000, 0x0300 },
+	{ "ZONE", 0x0100, 0x0300 }, { "HOST", 0x0200, 0x0300 },
+	{ "NTYP3", 0x0300, 0x0300 }, { "FLAG8", 0x0080, 0x0080 },
+	{ "FLAG9", 0x0040, 0x0040 }, { "FLAG10", 0x0020, 0x0020 },
+	{ "FLAG11", 0x0010, 0x0010 }, { "KSK", 0x0001, 0x0001 },
+	{ "SIG0", 0, 0x000f }, { "SIG1", 1, 0x000f }, { "SIG2", 2, 0x000f },
+	{ "SIG3", 3, 0x000f }, { "SIG4", 4, 0x000f }, { "SIG5", 5, 0x000f },
+	{ "SIG6", 6, 0x000f }, { "SIG7", 7, 0x000f }, { "SIG8", 8, 0x000f },
+	{ "SIG9", 9, 0x000f }, { "SIG10", 10, 0x000f },
+	{ "SIG11", 11, 0x000f }, { "SIG12", 12, 0x000f },
+	{ "SIG13", 13, 0x000f }, { "SIG14", 14, 0x000f },
+	{ "SIG15", 15, 0x000f },
+};
+
+static int keyflag_word(const char *s, size_t len, uint32_t *v)
+{
+	for (size_t k = 0; k < sizeof(keyflags) / sizeof(keyflags[0]); k++) {
+		if (strlen(keyflags[k].name) == len &&
+		    !strncasecmp(s, keyflags[k].name, len)) {
+			*v = (*v & ~(uint32_t)keyflags[k].mask) | keyflags[k].value;
+			return 0;
+		}
+	}
+	return BN_EUNKNOWN;
+}
+
+/* Flags: a decimal or 0x hex number, or names joined by '|'. */
+static int keyflags_from_text(const struct ztoken *t, uint32_t *v)
+{
+	size_t start = 0;
+
+	if (t->len > 2 && t->s[0] == '0' && (t->s[1] | 0x20) == 'x') {
+		size_t nd = t->len - 2;
+
+		if (nd > 4 || nd == 0)
+			return nd ? BN_ERANGE : BN_ESYNTAX;
+		*v = 0;
+		for (size_t k = 2; k < t->len; k++) {
+			int d = hexdig(t->s[k]);
+
+			if (d < 0)
+				return BN_ESYNTAX;
+			*v = *v << 4 | (uint32_t)d;
+		}
+		return 0;
+	}
+	if (t->len && t->s[0] >= '0' && t->s[0] <= '9')
+		return text_u32(t->s, t->len, 0xffff, v);
+	*v = 0;
+	for (size_t k = 0; k <= t->len; k++) {
+		if (k < t->len && t->s[k] != '|')
+			continue;
+		if (k > start && keyflag_word(t->s + start, k - start, v) < 0)
+			return BN_EUNKNOWN;
+		start = k + 1;
+	}
+	return 0;
+}
 
 /* A mnemonic from tab (case-insensitive) or a decimal number <= max. */
 static int mnemonic(const struct mnem *tab, const struct ztoken *t,
@@ -491,6 +563,8 @@ static int number_value(const struct tin *in, const struct ztoken *t,
 		return mnemonic(digests, t, 0xff, v);
 	case RDF_SCHEME:
 		return mnemonic(schemes, t, 0xff, v);
+	case RDF_KEYPROTO:
+		return mnemonic(protocols, t, 0xff, v);
 	}
 	*size = 2;
 	switch (kind) {
@@ -498,6 +572,8 @@ static int number_value(const struct tin *in, const struct ztoken *t,
 		return text_u32(t->s, t->len, 0xffff, v);
 	case RDF_CERTTYPE:
 		return mnemonic(certtypes, t, 0xffff, v);
+	case RDF_KEYFLAGS:
+		return keyflags_from_text(t, v);
 	case RDF_TYPE:
 		ret = rrtype_from_text(t->s, t->len, &v16);
 		*v = v16;
@@ -549,6 +625,8 @@ static const char *fixed_errmsg(uint8_t kind)
 	case RDF_ALG: return "bad algorithm";
 	case RDF_DIGEST: return "bad digest type";
 	case RDF_SCHEME: return "bad scheme";
+	case RDF_KEYFLAGS: return "bad key flags";
+	case RDF_KEYPROTO: return "bad key protocol";
 	case RDF_CERTTYPE: return "bad certificate type";
 	case RDF_TYPE: return "unknown RR type";
 	case RDF_A: return "bad IPv4 address";

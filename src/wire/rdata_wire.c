@@ -79,8 +79,9 @@ static int fixed_size(uint8_t kind)
 {
 	switch (kind) {
 	case RDF_U8: case RDF_ALG: case RDF_DIGEST: case RDF_SCHEME:
+	case RDF_KEYPROTO:
 		return 1;
-	case RDF_U16: case RDF_CERTTYPE: case RDF_TYPE:
+	case RDF_U16: case RDF_CERTTYPE: case RDF_TYPE: case RDF_KEYFLAGS:
 		return 2;
 	case RDF_U32: case RDF_TTL: case RDF_TIME: case RDF_A:
 		return 4;
@@ -190,6 +191,9 @@ static int type_rules(uint16_t type, const uint8_t *rd, size_t rdlen)
 		return rd[0] != 1 || rd[5 + rd[4]] == 20 ? 0 : BN_ERDATA;
 	case RR_NAPTR:
 		return naptr_rules(rd, rdlen);
+	case RR_RKEY:
+		/* No flags are defined for RKEY; BIND refuses any. */
+		return rd[0] || rd[1] ? BN_ERDATA : 0;
 	case RR_X25:
 		/* A PSDN address: at least four digits (RFC 1183 3.1). */
 		if (rd[0] < 4)

@@ -77,6 +77,8 @@ enum rdf_kind {
 	RDF_ATMA,       /* u8 format + ATM address (AESA hex or +E.164) */
 	RDF_A6,         /* prefix length, address suffix, prefix name */
 	RDF_B64DASH,    /* base64 to the end, "-" when empty (DOA) */
+	RDF_KEYFLAGS,   /* u16 KEY/DNSKEY flags, BIND's flag names in text */
+	RDF_KEYPROTO,   /* u8 KEY protocol, mnemonic (DNSSEC) in text */
 };
 
 #define RDF_MAX 10
