@@ -344,6 +344,176 @@ static void test_set(void)
 	zdb_zone_unref(ex2);
 }
 
+/* Randomised comparison with a brute-force walk over struct zone:
+ * odd label octets, case, wildcards (some of them empty non-terminals),
+ * cuts and DNAMEs at random depths. */
+static uint64_t rng = 88172645463325252ULL;
+
+static unsigned rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+/* A name of depth labels below example. from a small alphabet so that
+ * names share ancestors. */
+static void rnd_name(uint8_t *w, int depth)
+{
+	static const uint8_t abc[] = { 'a', 'B', 'b', '*', 0, '-', 1, 'z' };
+	size_t pos = 0;
+
+	for (int d = 0; d < depth; d++) {
+		uint8_t len = (uint8_t)(1 + rnd(2));
+		w[pos] = len;
+		for (uint8_t j = 1; j <= len; j++)
+			w[pos + j] = abc[rnd(sizeof(abc))];
+		/* Wildcards are whole "*" labels. */
+		if (len == 2 && w[pos + 1] == '*')
+			w[pos + 1] = 'x';
+		pos += len + 1u;
+	}
+	memcpy(w + pos, "\7example", 9);
+}
+
+static void rnd_zone(struct zone *z)
+{
+	static const uint16_t types[] = { RR_A, RR_A, RR_TXT, RR_NS, RR_DNAME,
+					  RR_CNAME, RR_MX };
+	static const uint8_t soa[] = "\2ns\0\4host\0\0\0\0\1\0\0\0\1"
+				     "\0\0\0\1\0\0\0\1\0\0\0\1";
+	uint8_t w[NAME_MAXLEN];
+	struct zrr rr = { .owner = wire("example."), .type = RR_SOA,
+			  .rclass = CLASS_IN, .ttl = 60, .rdata = soa,
+			  .rdlen = sizeof(soa) - 1, .file = "rnd" };
+
+	zone_init(z, wire("example."), CLASS_IN);
+	zone_add(z, &rr);
+	rr.owner = w;
+	rr.rdata = (const uint8_t *)"\0\12\3foo\0";
+	rr.rdlen = 7;
+	for (int i = 0, n = 20 + (int)rnd(200); i < n; i++) {
+		rnd_name(w, 1 + (int)rnd(4));
+		rr.type = types[rnd(sizeof(types) / sizeof(types[0]))];
+		zone_add(z, &rr);
+	}
+	zone_finish(z);
+}
+
+static bool has(const struct zone *z, const struct zone_node *n,
+		uint16_t type)
+{
+	return zone_node_rrset(z, n, type) != NULL;
+}
+
+/* The first cut (below the apex) or DNAME strictly above q. */
+static const struct zone_node *brute_stop(const struct zone *z,
+					  const uint8_t *q)
+{
+	int ql = name_labels(q);
+	const uint8_t *anc[NAME_MAXLABELS + 1];
+	const uint8_t *p = q;
+
+	for (int k = ql; k >= 0; k--, p += *p ? *p + 1 : 0)
+		anc[k] = p;
+	for (int k = 1; k < ql; k++) {
+		const struct zone_node *n = zone_find(z, anc[k]);
+		if (n && ((k > 1 && has(z, n, RR_NS)) || has(z, n, RR_DNAME)))
+			return n;
+	}
+	return NULL;
+}
+
+static bool brute_exists(const struct zone *z, const uint8_t *q)
+{
+	for (size_t i = 0; i < z->nnodes; i++)
+		if (name_is_subdomain(z->nodes[i].owner, q))
+			return true;
+	return false;
+}
+
+static const uint8_t *brute_encloser(const struct zone *z, const uint8_t *q)
+{
+	while (!brute_exists(z, q))
+		q += *q + 1;
+	return q;
+}
+
+static bool same(const struct zdb_node *n, const uint8_t *name)
+{
+	return n && name && name_equal(n->owner, name);
+}
+
+/* "*." + the closest encloser, as a name, whether it owns data or is an
+ * empty non-terminal itself (it exists: RFC 4592 3.3.1). zone_lookup()
+ * only knows wildcards that own data, so it is not the reference here. */
+static bool brute_wildcard(const struct zone *z, const uint8_t *q,
+			   uint8_t *star)
+{
+	const uint8_t *e = brute_encloser(z, q);
+	size_t len = name_length(e);
+
+	if (len + 2 > NAME_MAXLEN)
+		return false;
+	star[0] = 1;
+	star[1] = '*';
+	memcpy(star + 2, e, len);
+	return brute_exists(z, star);
+}
+
+static bool check_one(const struct zone *z, const struct zdb_zone *zz,
+		      const uint8_t *q)
+{
+	const struct zone_node *stop = brute_stop(z, q), *n;
+	uint8_t star[NAME_MAXLEN];
+	struct zdb_lookup r;
+
+	zdb_zone_lookup(zz, q, &r);
+	if (stop)
+		return !r.node && same(r.encloser, stop->owner) &&
+		       !r.cut == !has(z, stop, RR_NS) &&
+		       !r.dname == !has(z, stop, RR_DNAME) && !r.wildcard;
+	n = zone_find(z, q);
+	if (n)
+		return same(r.node, n->owner) && r.encloser == r.node &&
+		       !r.dname && !r.wildcard &&
+		       !r.cut == !(name_labels(q) > 1 && has(z, n, RR_NS));
+	if (brute_exists(z, q))
+		return same(r.node, q) && (r.node->flags & ZDB_ENT) &&
+		       !r.cut && !r.dname && !r.wildcard;
+	bool wild = brute_wildcard(z, q, star);
+	return !r.node && !r.cut && !r.dname &&
+	       same(r.encloser, brute_encloser(z, q)) &&
+	       (wild ? same(r.wildcard, star) : !r.wildcard);
+}
+
+static void test_random(void)
+{
+	uint8_t q[NAME_MAXLEN];
+	size_t bad = 0, total = 0;
+
+	for (int round = 0; round < 40; round++) {
+		struct zone z;
+		struct zdb_zone *zz = NULL;
+		rnd_zone(&z);
+		CHECK(zdb_zone_build(&zz, &z) == 0);
+		for (int i = 0; zz && i < 3000; i++) {
+			rnd_name(q, 1 + (int)rnd(6));
+			total++;
+			if (!check_one(&z, zz, q) && bad++ < 5) {
+				char t[NAME_TEXT_MAX];
+				name_to_text(t, sizeof(t), q);
+				fprintf(stderr, "random: round %d: %s\n", round,
+					t);
+			}
+		}
+		zdb_zone_unref(zz);
+		zone_clear(&z);
+	}
+	CHECKF(bad == 0, "%zu of %zu lookups differ", bad, total);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -518,6 +688,7 @@ int main(void)
 	test_lookup();
 	test_bad();
 	test_set();
+	test_random();
 	test_many_zones();
 	test_big();
 	return check_done();
