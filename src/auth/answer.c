@@ -204,7 +204,7 @@ size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
 	a.q = &mq;
 	a.rcode = RCODE_NOERROR;
 	a.aa = a.tc = a.glue_tc = false;
-	a.nchain = a.naddl = a.nadded = 0;
+	a.nchain = a.naddl = a.nadded = a.ndnames = 0;
 	a.answer_zone = NULL;
 	a.answer_set = NULL;
 	mq.has_question = false;

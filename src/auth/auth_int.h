@@ -11,8 +11,9 @@
 #include "wire/msg.h"
 #include "zone/zonedb.h"
 
-/* CNAME/DNAME links followed per query, like a resolver's limit. */
-#define AUTH_MAX_CHAIN 16
+/* CNAME records (own or synthesised) in one answer: Knot stops after
+ * five; NSD follows on, BIND gives SERVFAIL after 16. */
+#define AUTH_MAX_CHAIN 5
 /* RRsets whose targets get additional-section addresses. */
 #define AUTH_MAX_ADDL 16
 /* Distinct nodes whose addresses were added. */
@@ -50,6 +51,9 @@ struct auth_query {
 	/* zone of a positive answer, for the apex NS of full responses */
 	const struct zdb_zone *answer_zone;
 	const struct zdb_rrset *answer_set;
+	/* DNAME sets already in the answer: a DNAME loop writes one once */
+	const struct zdb_rrset *dnames[AUTH_MAX_CHAIN + 1];
+	uint8_t ndnames;
 	/* names visited along a CNAME/DNAME chain, lowercase */
 	uint8_t seen[AUTH_MAX_CHAIN + 1][NAME_MAXLEN];
 };

@@ -1,7 +1,7 @@
 /* RFC 1034 4.3.2 over the serving store: exact matches, referrals at
- * zone cuts, CNAME chains (inside the zone, loops cut as Knot and NSD
- * do: the chain stops at a name already answered), DNAME synthesis
- * (RFC 6672), wildcards (RFC 4592) and negative answers (RFC 2308). */
+ * zone cuts, CNAME chains (inside the zone; as in Knot, five links at
+ * most and none to a name already answered), DNAME synthesis (RFC
+ * 6672), wildcards (RFC 4592) and negative answers (RFC 2308). */
 #include <string.h>
 
 #include "auth/auth_int.h"
@@ -108,6 +108,20 @@ static size_t prefix_len(const uint8_t *name, int n)
 	return off;
 }
 
+/* The DNAME set, unless an earlier link of the chain put it there. */
+static bool put_dname(struct auth_query *a, const struct zdb_node *dn,
+		      const struct zdb_rrset *set)
+{
+	for (uint8_t i = 0; i < a->ndnames; i++)
+		if (a->dnames[i] == set)
+			return true;
+	if (!put(a, MSG_ANSWER, dn->owner, set))
+		return false;
+	if (a->ndnames <= AUTH_MAX_CHAIN)
+		a->dnames[a->ndnames++] = set;
+	return true;
+}
+
 /* RFC 6672 2.2: the DNAME, then a CNAME from qname to the substituted
  * name (TTL of the DNAME); YXDOMAIN when that would be too long. */
 static enum step dname(struct auth_query *a, const struct zdb_node *dn,
@@ -119,7 +133,7 @@ static enum step dname(struct auth_query *a, const struct zdb_node *dn,
 	size_t pre;
 	int tlen;
 
-	if (!set || !set->count || !put(a, MSG_ANSWER, dn->owner, set))
+	if (!set || !set->count || !put_dname(a, dn, set))
 		return STEP_DONE;
 	tlen = name_check(set->rr[0].data, set->rr[0].len);
 	if (tlen <= 0)
@@ -256,7 +270,7 @@ void auth_lookup(struct auth_query *a)
 	a->aa = true;
 	memcpy(a->seen[0], c.lname, c.len);
 	while (answer_name(a, z, &c) == STEP_FOLLOW) {
-		if (a->nchain >= AUTH_MAX_CHAIN || seen(a, c.lname))
+		if (a->nchain + 1 >= AUTH_MAX_CHAIN || seen(a, c.lname))
 			break;
 		if (!name_is_subdomain(c.lname, zdb_zone_origin(z)))
 			break;

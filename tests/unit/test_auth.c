@@ -48,6 +48,9 @@ static const char example_zone[] =
 	"mx2 MX 20 ns.sub\n"
 	"mx2 MX 30 www\n"
 	"tosub CNAME www.sub\n"
+	"$GENERATE 1-7 c$ CNAME c${1}\n"
+	"c8 A 192.0.2.8\n"
+	"dnl DNAME x.dnl\n"
 	"tomx CNAME @\n"
 	"big TXT aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
 	"big TXT bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n"
@@ -248,6 +251,15 @@ static void test_cname(void)
 	CHECK(rcode() == RCODE_NOERROR && count(AN) == 2);
 	ask("self.example.test.", RR_A);
 	CHECK(rcode() == RCODE_NOERROR && count(AN) == 1);
+	/* five links at most, as Knot */
+	ask("c1.example.test.", RR_A);
+	CHECK(rcode() == RCODE_NOERROR && count(AN) == 5);
+	CHECK(has(AN, NULL, RR_CNAME) == 5);
+	ask("c4.example.test.", RR_A);
+	CHECK(count(AN) == 5 && has(AN, "c8.example.test.", RR_A) == 1);
+	/* a DNAME that loops into itself: the DNAME once, five CNAMEs */
+	ask("a.dnl.example.test.", RR_A);
+	CHECK(count(AN) == 6 && has(AN, NULL, RR_DNAME) == 1);
 
 	ask("www.example.test.", RR_TXT);     /* NODATA at the target */
 	CHECK(count(AN) == 1 && has(NS, "example.test.", RR_SOA) == 1);
