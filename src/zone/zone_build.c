@@ -74,6 +74,19 @@ void zone_report(const struct zone *z, const struct zone_rr *rr,
 		rr ? rr->line : 0, level, msg);
 }
 
+/* "[warning: ]owner/TYPE: msg" for one RR, like the checks' messages. */
+static void rr_report(const struct zone *z, const struct zone_rr *rr,
+		      const uint8_t *owner, uint16_t type,
+		      enum zone_level level, const char *msg)
+{
+	char text[NAME_TEXT_MAX], tb[16];
+
+	name_to_text(text, sizeof(text), owner);
+	zone_report(z, rr, level, "%s%s/%s: %s",
+		    level == ZONE_WARN ? "warning: " : "", text,
+		    rrtype_to_text(type, tb), msg);
+}
+
 const char *zone_rr_file(const struct zone *z, const struct zone_rr *rr)
 {
 	return rr->file < z->nfiles ? z->files[rr->file] : "";
@@ -122,9 +135,10 @@ static void run_ttl(struct zone *z, struct zone_rr *r)
 		    || z->run[i].covers != covers(r))
 			continue;
 		if (z->run[i].ttl != r->ttl) {
-			zone_report(z, r, ZONE_WARN,
-				    "warning: TTL set to prior TTL (%u)",
-				    z->run[i].ttl);
+			char msg[64];
+			snprintf(msg, sizeof(msg), "TTL set to prior TTL (%u)",
+				 z->run[i].ttl);
+			rr_report(z, r, r->owner, r->type, ZONE_WARN, msg);
 			r->ttl = z->run[i].ttl;
 		}
 		return;
@@ -178,16 +192,14 @@ static int set_owner(struct zone *z, struct zone_rr *r, const uint8_t *owner)
  * notes SIG/NXT (RFC 2535 DNSSEC) once. */
 static void check_rr(struct zone *z, const struct zone_rr *r)
 {
-	char tb[16];
-
 	if ((r->type == RR_SIG || r->type == RR_NXT) && !z->old_dnssec) {
-		zone_report(z, r, ZONE_WARN,
-			    "warning: old style DNSSEC zone detected");
+		rr_report(z, r, r->owner, r->type, ZONE_WARN,
+			  "old style DNSSEC zone detected");
 		z->old_dnssec = true;
 	}
 	if (r->type == RR_MD || r->type == RR_MF) {
-		zone_report(z, r, ZONE_REFUSE, "type '%s': obsolete",
-			    rrtype_to_text(r->type, tb));
+		rr_report(z, r, r->owner, r->type, ZONE_REFUSE,
+			  "type is obsolete");
 		z->refused++;
 	}
 }
@@ -204,10 +216,8 @@ int zone_add(struct zone *z, const struct zrr *rr)
 	if (z->nrr && z->rrs[z->nrr - 1]->file != tmp.file)
 		z->run_n = 0;
 	if (!name_is_subdomain(rr->owner, z->origin)) {
-		char text[NAME_TEXT_MAX];
-		name_to_text(text, sizeof(text), rr->owner);
-		zone_report(z, &tmp, ZONE_WARN,
-			    "warning: ignoring out-of-zone data (%s)", text);
+		rr_report(z, &tmp, rr->owner, rr->type, ZONE_WARN,
+			  "ignoring out-of-zone data");
 		z->dropped++;
 		return 0;
 	}
@@ -320,13 +330,15 @@ static size_t fold_set(struct zone *z, struct zone_rr **rr, size_t n,
 		mismatch |= rr[i]->ttl != last->ttl;
 	}
 	/* Knot notes what BIND does silently when batches merge. */
-	if (mismatch)
-		zone_report(z, last, ZONE_WARN,
-			    "warning: TTL mismatch inside the RRset, TTL set "
-			    "to %u", last->ttl);
+	char msg[64];
+	if (mismatch) {
+		snprintf(msg, sizeof(msg), "TTL mismatch inside the RRset, "
+			 "TTL set to %u", last->ttl);
+		rr_report(z, last, last->owner, last->type, ZONE_WARN, msg);
+	}
 	if (size > ZONE_RRSET_MAX) {
-		zone_report(z, first, ZONE_REFUSE,
-			    "RRset too large (ran out of space)");
+		rr_report(z, first, first->owner, first->type, ZONE_REFUSE,
+			  "RRset too large (ran out of space)");
 		z->refused++;
 	}
 	set->owner = first->owner;

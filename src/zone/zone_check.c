@@ -270,6 +270,26 @@ static enum zone_level beside_cname(uint16_t type)
 	}
 }
 
+/* The RR of s written first in the file, or (second) the one after it:
+ * BIND reports a conflict where the second record comes in. */
+static const struct zone_rr *by_seq(const struct zone *z,
+				    const struct zone_rrset *s, bool second)
+{
+	const struct zone_rr *best = NULL, *first = zck_set_rr(z, s, 0);
+
+	for (uint32_t i = 1; i < s->count; i++)
+		if (zck_set_rr(z, s, i)->seq < first->seq)
+			first = zck_set_rr(z, s, i);
+	if (!second)
+		return first;
+	for (uint32_t i = 0; i < s->count; i++) {
+		const struct zone_rr *r = zck_set_rr(z, s, i);
+		if (r != first && (!best || r->seq < best->seq))
+			best = r;
+	}
+	return best ? best : first;
+}
+
 static void check_singletons(struct zck *c, const struct zone_node *n)
 {
 	const struct zone *z = c->z;
@@ -278,22 +298,26 @@ static void check_singletons(struct zck *c, const struct zone_node *n)
 		const struct zone_rrset *s = &z->sets[n->first + i];
 		bool single = s->type == RR_CNAME || s->type == RR_DNAME;
 		if (single && s->count > 1)
-			zck_report(c, zck_set_rr(z, s, 1), ZONE_REFUSE,
-			       "multiple RRs of singleton type", s->owner,
-			       NULL, s->type);
+			zck_report(c, by_seq(z, s, true), ZONE_REFUSE,
+				   "multiple RRs of singleton type", s->owner,
+				   NULL, s->type);
 	}
 	const struct zone_rrset *ns = zone_node_rrset(z, n, RR_NS);
 	if (ns && zone_node_rrset(z, n, RR_DNAME) &&
 	    !name_equal(n->owner, z->origin))
 		zck_report(c, zck_set_rr(z, ns, 0), ZONE_ERR,
-		       "NS record exists beside DNAME", n->owner, NULL, RR_NS);
-	if (!zone_node_rrset(z, n, RR_CNAME))
+			   "NS record exists beside DNAME", n->owner, NULL,
+			   RR_NS);
+	const struct zone_rrset *cname = zone_node_rrset(z, n, RR_CNAME);
+	if (!cname)
 		return;
+	const struct zone_rr *crr = by_seq(z, cname, false);
 	for (uint32_t i = 0; i < n->count; i++) {
 		const struct zone_rrset *s = &z->sets[n->first + i];
 		enum zone_level l = beside_cname(s->type);
+		const struct zone_rr *rr = by_seq(z, s, false);
 		if (l != ZONE_WARN)
-			zck_report(c, zck_set_rr(z, s, 0), l,
+			zck_report(c, rr->seq > crr->seq ? rr : crr, l,
 				   "CNAME and other data", s->owner, NULL,
 				   s->type);
 	}
@@ -309,9 +333,12 @@ static size_t check_dname(struct zck *c, size_t idx)
 	for (; j < z->nnodes && name_is_subdomain(z->nodes[j].owner, d->owner);
 	     j++) {
 		const struct zone_rrset *s = &z->sets[z->nodes[j].first];
-		zck_report(c, zck_set_rr(z, s, 0), ZONE_ERR,
-		       "child record exists under DNAME", s->owner, NULL,
-		       s->type);
+		char text[NAME_TEXT_MAX], msg[NAME_TEXT_MAX + 40];
+		name_to_text(text, sizeof(text), d->owner);
+		snprintf(msg, sizeof(msg), "child record exists under DNAME "
+			 "'%s'", text);
+		zck_report(c, zck_set_rr(z, s, 0), ZONE_ERR, msg, s->owner,
+			   NULL, s->type);
 	}
 	return j;
 }
@@ -351,7 +378,7 @@ static void check_apex(struct zck *c, const struct zone_node *apex)
 		zck_report(c, any, ZONE_REFUSE, "has 0 SOA records", z->origin,
 		       NULL, RR_SOA);
 	else if (soa->count > 1)
-		zck_report(c, zck_set_rr(z, soa, 1), ZONE_REFUSE,
+		zck_report(c, by_seq(z, soa, true), ZONE_REFUSE,
 		       "multiple RRs of singleton type", z->origin, NULL,
 		       RR_SOA);
 	if (!ns)

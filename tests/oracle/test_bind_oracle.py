@@ -226,23 +226,62 @@ BIND_NOISE = re.compile(r"loaded serial|^OK$|not loaded due to errors|"
                         r"loading from master file .* failed")
 
 
-def expected_level(path, origin):
-    """2 error (either tool fails), 1 warning only, 0 silent."""
+def tool_runs(path, origin):
+    """named-checkzone and kzonecheck output; Knot's own dialect may fail
+    to read what BIND reads (CLASS1, a relative $ORIGIN, MD in a bitmap):
+    BIND's reading is ours, so such a Knot run counts as silent."""
     b = run([CHECKZONE, "-i", "local", "-k", "fail", origin, path.name],
             path.parent)
     k = run([KZONECHECK, "-v", "-o", origin, path.name], path.parent)
-    # Knot's own dialect may fail to read what BIND reads (CLASS1, a
-    # relative $ORIGIN, MD in a bitmap): BIND's reading is ours.
-    if "failed to load zone" in k.stderr.decode() + k.stdout.decode():
-        k = subprocess.CompletedProcess(k.args, 0, b"", b"")
-    if b.returncode or k.returncode:
-        return 2
+    ktext = k.stderr.decode() + k.stdout.decode()
+    if "failed to load zone" in ktext:
+        k, ktext = subprocess.CompletedProcess(k.args, 0, b"", b""), ""
     btext = [ln for ln in b.stdout.decode().splitlines()
              if ln and not BIND_NOISE.search(ln)]
-    ktext = [ln for ln in k.stderr.decode().splitlines() +
-             k.stdout.decode().splitlines()
-             if ln.startswith(("warning:", "notice:"))]
-    return 1 if btext or ktext else 0
+    return b.returncode, btext, k.returncode, ktext.splitlines()
+
+
+def expected_level(path, origin):
+    """2 error (either tool fails), 1 warning only, 0 silent."""
+    brc, btext, krc, ktext = tool_runs(path, origin)
+    if brc or krc:
+        return 2
+    knotes = [ln for ln in ktext if ln.startswith(("warning:", "notice:"))]
+    return 1 if btext or knotes else 0
+
+
+def tool_mentions(path, origin):
+    """What the tools point at: ("line", n) or ("name", owner.)."""
+    _, btext, _, ktext = tool_runs(path, origin)
+    out = set()
+    for ln in btext:
+        m = re.search(r":(\d+): ", ln)
+        z = re.match(r"zone [^ ]+: (?:'([^']+)' found|([^ ']+)/[A-Z0-9]+ )",
+                     ln)
+        if m and not ln.startswith("zone "):
+            out.add(("line", int(m.group(1))))
+        elif z:
+            out.add(("name", (z.group(1) or z.group(2)).lower() + "."))
+        else:
+            out.add(("name", origin.lower()))
+    for ln in ktext:
+        m = re.match(r"\[([^\]]+)\] ", ln) or \
+            re.search(r"owner ([^ ,]+)", ln)
+        if m:
+            out.add(("name", m.group(1).lower()))
+    return out
+
+
+def our_mentions(diag):
+    out = set()
+    for ln in diag:
+        m = re.match(r"[^:]+:(\d+): (?:warning: )?(?:([^ /]+)/)?", ln)
+        if m:
+            out.add(("line", int(m.group(1))))
+        if m and m.group(2):
+            out.add(("name", m.group(2).lower()))
+        out.update(("name", q.lower()) for q in re.findall(r"'([^']+)'", ln))
+    return out
 
 
 @pytest.mark.skipif(not (CHECKZONE and KZONECHECK),
@@ -262,6 +301,9 @@ def test_checks_vs_tools(path):
     else:
         assert r.returncode == 0, err
         assert warned == (want == 1), err
+    # Whatever the tools point at (a line, an owner), we point at too.
+    missed = tool_mentions(path, origin) - our_mentions(diag)
+    assert not missed, f"not reported: {sorted(missed)}\n{err}"
 
 
 # --- Knot's parser cases, given an apex ------------------------------------
