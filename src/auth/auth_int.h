@@ -11,8 +11,9 @@
 #include "wire/msg.h"
 #include "zone/zonedb.h"
 
-/* CNAME records (own or synthesised) in one answer: Knot stops after
- * five; NSD follows on, BIND gives SERVFAIL after 16. */
+/* CNAME records (own or synthesised) in one answer: Knot answers the
+ * name after the fifth only when that needs no further CNAME; NSD
+ * follows on, BIND gives SERVFAIL after 16. */
 #define AUTH_MAX_CHAIN 5
 /* RRsets whose targets get additional-section addresses. */
 #define AUTH_MAX_ADDL 16

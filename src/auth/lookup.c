@@ -1,5 +1,5 @@
 /* RFC 1034 4.3.2 over the serving store: exact matches, referrals at
- * zone cuts, CNAME chains (inside the zone; as in Knot, five links at
+ * zone cuts, CNAME chains (inside the zone; as in Knot, five CNAMEs at
  * most and none to a name already answered), DNAME synthesis (RFC
  * 6672), wildcards (RFC 4592) and negative answers (RFC 2308). */
 #include <string.h>
@@ -133,7 +133,8 @@ static enum step dname(struct auth_query *a, const struct zdb_node *dn,
 	size_t pre;
 	int tlen;
 
-	if (!set || !set->count || !put_dname(a, dn, set))
+	if (a->nchain >= AUTH_MAX_CHAIN || !set || !set->count ||
+	    !put_dname(a, dn, set))
 		return STEP_DONE;
 	tlen = name_check(set->rr[0].data, set->rr[0].len);
 	if (tlen <= 0)
@@ -185,6 +186,8 @@ static enum step answer_node(struct auth_query *a, const struct zdb_zone *z,
 	if (qtype == RR_ANY) {
 		set = &n->sets[0];
 	} else if ((n->flags & ZDB_CNAME) && follows_cname(qtype)) {
+		if (a->nchain >= AUTH_MAX_CHAIN)
+			return STEP_DONE;
 		set = zdb_node_rrset(n, RR_CNAME);
 		if (!set || !put(a, MSG_ANSWER, c->name, set))
 			return STEP_DONE;
@@ -270,7 +273,7 @@ void auth_lookup(struct auth_query *a)
 	a->aa = true;
 	memcpy(a->seen[0], c.lname, c.len);
 	while (answer_name(a, z, &c) == STEP_FOLLOW) {
-		if (a->nchain + 1 >= AUTH_MAX_CHAIN || seen(a, c.lname))
+		if (a->nchain >= AUTH_MAX_CHAIN || seen(a, c.lname))
 			break;
 		if (!name_is_subdomain(c.lname, zdb_zone_origin(z)))
 			break;
