@@ -169,22 +169,17 @@ static uint16_t precheck(const struct msg_query *q, enum auth_transport t)
 	return 0;
 }
 
+/* RFC 2181 9: a set that does not fit is left out whole and TC set;
+ * what came before it stays, nothing comes after (as Knot does). */
 static size_t answer(struct auth_query *a, uint8_t *out, size_t cap)
 {
-	struct auth_mark m;
 	bool opt = a->q->has_opt;
 
 	if (!start(a, &a->q->hdr, out, cap, true, opt))
 		return 0;
-	auth_mark(a, &m);
 	auth_lookup(a);
-	if (a->tc) {
-		/* RFC 2181 9: nothing of a set that did not fit; Knot and
-		 * NSD then send the question alone */
-		auth_rollback(a, &m);
-	} else {
+	if (!a->tc)
 		auth_additional(a);
-	}
 	return finish(a, opt);
 }
 

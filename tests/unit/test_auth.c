@@ -401,6 +401,13 @@ static void test_truncation(void)
 	ask_t("big.example.test.", RR_TXT, &plain, AUTH_TCP);
 	CHECK(!msg_hdr_tc(&m.hdr) && count(AN) == 5 && !m.has_opt);
 
+	/* sets that fit stay, TC set at the first that does not (Knot) */
+	ask("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	    ".bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	    ".dnl.example.test.", RR_A);
+	CHECK(msg_hdr_tc(&m.hdr) && count(AN) >= 2 && count(AN) < 6);
+	CHECK(has(AN, NULL, RR_DNAME) == 1 && count(NS) == 0);
+
 	/* a server payload below the client's is the limit */
 	conf.udp_payload = 520;
 	ask_t("big.example.test.", RR_TXT, &edns0, AUTH_UDP);
