@@ -4,6 +4,7 @@ for until it answers, killed by PID at the end. Plus small query helpers.
 Shared by tests/integration and tests/differential."""
 
 import os
+import select
 import shutil
 import signal as sigmod
 import socket
@@ -115,6 +116,10 @@ def raw_udp(where, data, timeout=1.0):
         return s.recvfrom(65535)[0]
     except (socket.timeout, ConnectionRefusedError):
         return None
+    except OSError as e:
+        if e.errno == 90:       # EMSGSIZE: over the UDP limit, not sent
+            return None
+        raise
     finally:
         s.close()
 
@@ -148,6 +153,65 @@ def raw_tcp(where, data, timeout=1.0):
         return None
     finally:
         s.close()
+
+
+def _collect(socks, want_tcp, wait):
+    """Reads one reply per socket until each has one or wait is over."""
+    out = [None] * len(socks)
+    bufs = [b""] * len(socks)
+    pending = {s.fileno(): i for i, s in enumerate(socks) if s is not None}
+    end = time.monotonic() + wait
+    while pending and time.monotonic() < end:
+        ready, _, _ = select.select(list(pending), [], [],
+                                    max(0.0, end - time.monotonic()))
+        for fd in ready:
+            i = pending[fd]
+            try:
+                data = socks[i].recv(65535)
+            except OSError:
+                data = b""
+            if not want_tcp:
+                out[i] = data
+                del pending[fd]
+                continue
+            bufs[i] += data
+            b = bufs[i]
+            if not data:
+                del pending[fd]         # closed: dropped
+            elif len(b) >= 2 and len(b) >= 2 + struct.unpack("!H",
+                                                             b[:2])[0]:
+                out[i] = b[2:2 + struct.unpack("!H", b[:2])[0]]
+                del pending[fd]
+    return out
+
+
+def blast(where, packets, tcp=False, wait=1.0, chunk=200):
+    """Sends each packet on its own socket (UDP, or a TCP connection,
+    length-framed), chunk at a time; returns the replies in order (None
+    where the server stayed silent or closed)."""
+    replies = []
+    for k in range(0, len(packets), chunk):
+        socks = []
+        try:
+            for p in packets[k:k + chunk]:
+                try:
+                    if tcp:
+                        s = socket.create_connection(where, timeout=2)
+                        s.sendall(struct.pack("!H", len(p)) + p)
+                    else:
+                        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                        socks.append(s)
+                        s.sendto(p, where)
+                        continue
+                    socks.append(s)
+                except OSError as e:
+                    if tcp or e.errno != 90:
+                        raise
+            replies += _collect(socks, tcp, wait)
+        finally:
+            for s in socks:
+                s.close()
+    return replies
 
 
 def wait_answering(where, zone, proc=None, limit=20.0, tcp=False):
