@@ -120,9 +120,10 @@ def bind_lines(path):
 
 
 # Mnemonics BIND (or we) print that dnspython 2.3 lacks.
-EXTRA_TYPES = {"NINFO": 56, "RKEY": 57, "TALINK": 58, "SINK": 40,
-               "AVC": 258, "DOA": 259, "AMTRELAY": 260, "RESINFO": 261,
-               "UINFO": 100, "UID": 101, "GID": 102, "UNSPEC": 103}
+EXTRA_TYPES = {"EID": 31, "NIMLOC": 32, "ATMA": 34, "SINK": 40,
+               "NINFO": 56, "RKEY": 57, "TALINK": 58, "UINFO": 100,
+               "UID": 101, "GID": 102, "UNSPEC": 103, "AVC": 258,
+               "DOA": 259, "AMTRELAY": 260, "RESINFO": 261}
 
 
 def type_code(text):
