@@ -166,7 +166,8 @@ static int set_owner(struct zone *z, struct zone_rr *r, const uint8_t *owner)
 	size_t len = name_length(owner);
 	uint8_t key[ZONE_KEY_MAX];
 
-	if (z->last_owner && memcmp(z->last_owner, owner, len) == 0) {
+	if (z->last_owner && name_length(z->last_owner) == len &&
+	    memcmp(z->last_owner, owner, len) == 0) {
 		r->owner = z->last_owner;
 		r->key = z->last_key;
 		r->keylen = z->last_keylen;
