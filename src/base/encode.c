@@ -67,6 +67,9 @@ static int b64_quantum(const char *s, bool last, uint8_t v[3], int *nout)
 		if (x[i] < 0)
 			return BN_ESYNTAX;
 	}
+	/* Bits under the padding must be zero, as BIND requires. */
+	if ((pad == 2 && (x[1] & 0xf)) || (pad == 1 && (x[2] & 0x3)))
+		return BN_ESYNTAX;
 	v[0] = (uint8_t)(x[0] << 2 | x[1] >> 4);
 	v[1] = (uint8_t)((x[1] & 0xf) << 4 | x[2] >> 2);
 	v[2] = (uint8_t)((x[2] & 0x3) << 6 | x[3]);
