@@ -51,6 +51,8 @@ static const char example_zone[] =
 	"$GENERATE 1-7 c$ CNAME c${1}\n"
 	"c8 A 192.0.2.8\n"
 	"dnl DNAME x.dnl\n"
+	"child NS ns1.child\n"
+	"ns1.child A 192.0.2.70\n"
 	"tomx CNAME @\n"
 	"big TXT aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
 	"big TXT bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n"
@@ -68,6 +70,13 @@ static const char target_zone[] =
 	"@ NS ns1.example.test.\n"
 	"x A 192.0.2.200\n"
 	"ext CNAME www.example.test.\n";
+
+static const char child_zone[] =
+	"$TTL 30\n"
+	"@ SOA ns1 h 1 2 3 4 5\n"
+	"@ NS ns1\n"
+	"ns1 A 192.0.2.70\n"
+	"www A 192.0.2.71\n";
 
 static struct zonedb *db;
 static struct auth_conf conf;
@@ -352,6 +361,16 @@ static void test_referral(void)
 	ask("www.sub.example.test.", RR_DS);
 	CHECK(!msg_hdr_aa(&m.hdr) && count(NS) == 2);
 
+	/* a child zone served too: DS from the parent, the rest from it */
+	ask("child.example.test.", RR_DS);
+	CHECK(msg_hdr_aa(&m.hdr) && count(AN) == 0 && ttl_of(NS, 0) == 300);
+	ask("child.example.test.", RR_NS);
+	CHECK(msg_hdr_aa(&m.hdr) && count(AN) == 1 && count(AR) == 1);
+	ask("www.child.example.test.", RR_A);
+	CHECK(msg_hdr_aa(&m.hdr) && count(AN) == 1 && ttl_of(AN, 0) == 30);
+	ask("www.child.example.test.", RR_DS);
+	CHECK(msg_hdr_aa(&m.hdr) && count(AN) == 0 && ttl_of(NS, 0) == 5);
+
 	/* glue that does not fit sets TC (RFC 9471), what fits stays */
 	struct qopt o = { .edns = 0, .payload = 1232 };
 	ask_t("x.many.example.test.", RR_A, &o, AUTH_UDP);
@@ -552,7 +571,8 @@ int main(void)
 	CHECK(conf.udp_payload == 1232 && conf.minimal);
 	add_zone("example.test.", example_zone);
 	add_zone("target.test.", target_zone);
-	CHECK(zonedb_count(db) == 2);
+	add_zone("child.example.test.", child_zone);
+	CHECK(zonedb_count(db) == 3);
 	test_positive();
 	test_cname();
 	test_wildcard();
