@@ -9,7 +9,8 @@ FUZZ_SECONDS ?= 30
 PYTHON ?= /usr/bin/python3
 MESON_SETUP = meson setup --reconfigure
 
-.PHONY: all deps build run test test-unit test-oracle test-asan fuzz bench clean
+.PHONY: all deps build run test test-unit test-oracle test-integration \
+	test-differential test-asan fuzz bench clean
 
 all: build
 
@@ -24,7 +25,8 @@ run: build
 	@scripts/run-example $(BUILD)
 
 test: build
-	@$(MAKE) --no-print-directory test-unit test-oracle BUILD=$(BUILD)
+	@$(MAKE) --no-print-directory test-unit test-oracle test-integration \
+		test-differential BUILD=$(BUILD)
 	@$(MAKE) --no-print-directory test-asan
 
 test-unit:
@@ -32,6 +34,14 @@ test-unit:
 
 test-oracle:
 	BANCHI_CHECK=$(BUILD)/banchi-check $(PYTHON) -m pytest -q tests/oracle
+
+# banchi-auth on loopback, driven by dnspython, dig and kdig.
+test-integration:
+	BANCHI_AUTH=$(BUILD)/banchi-auth $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
+
+# The same queries to banchi-auth, NSD, Knot and BIND; normalised diff.
+test-differential:
+	BANCHI_AUTH=$(BUILD)/banchi-auth $(PYTHON) -m pytest -q -s -p no:cacheprovider tests/differential
 
 # The same tests once more with AddressSanitizer and UBSan.
 test-asan: deps
@@ -42,6 +52,9 @@ test-asan: deps
 		meson test -C build-asan --print-errorlogs
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		BANCHI_CHECK=build-asan/banchi-check $(PYTHON) -m pytest -q tests/oracle
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		BANCHI_AUTH=build-asan/banchi-auth $(PYTHON) -m pytest -q \
+		-p no:cacheprovider tests/integration
 
 fuzz: deps
 	@[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true \
