@@ -48,8 +48,39 @@ static int common_labels(const uint8_t *a, const uint8_t *aoff, int an,
 
 /* What the build needs to know before allocating. */
 struct sizes {
-	size_t nodes, sets, rrs, bytes, slots;
+	size_t nodes, recs, slots;
 };
+
+static size_t align8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+/* RRs of a zone node, all sets together. */
+static size_t node_rrs(const struct zone *z, const struct zone_node *zn)
+{
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < zn->count; i++)
+		n += z->sets[zn->first + i].count;
+	return n;
+}
+
+/* A node's records sit together so that a lookup touches few cache
+ * lines: its RRsets, their RDATA entries, the owner, the RDATA octets. */
+static size_t node_bytes(const struct zone *z, const struct zone_node *zn)
+{
+	size_t n = zn->count * sizeof(struct zdb_rrset) +
+		   name_length(zn->owner);
+
+	for (uint32_t i = 0; i < zn->count; i++) {
+		const struct zone_rrset *zs = &z->sets[zn->first + i];
+		n += zs->count * sizeof(struct zdb_rdata);
+		for (uint32_t j = 0; j < zs->count; j++)
+			n += z->rrs[zs->first + j]->rdlen;
+	}
+	return align8(n);
+}
 
 /* Every ancestor of a node missing between it and what it shares with
  * the node before it in canonical order is an empty non-terminal: an
@@ -61,8 +92,6 @@ static int count(const struct zone *z, struct sizes *s)
 
 	memset(s, 0, sizeof(*s));
 	s->nodes = z->nnodes;
-	s->sets = z->nsets;
-	s->rrs = z->nrr;
 	for (size_t i = 0; i < z->nnodes; i++) {
 		const uint8_t *o = z->nodes[i].owner;
 		uint8_t *cur = off[i & 1];
@@ -73,11 +102,9 @@ static int count(const struct zone *z, struct sizes *s)
 					      prev);
 			s->nodes += (size_t)(n - 1 > c ? n - 1 - c : 0);
 		}
-		s->bytes += (size_t)cur[n] + 1;
+		s->recs += node_bytes(z, &z->nodes[i]);
 		prev = n;
 	}
-	for (size_t i = 0; i < z->nrr; i++)
-		s->bytes += z->rrs[i]->rdlen;
 	if (s->nodes >= ZDB_EMPTY)
 		return BN_ENOMEM;
 	/* Load factor at most 2/3 keeps linear probing short. */
@@ -91,9 +118,7 @@ static int count(const struct zone *z, struct sizes *s)
  * to the last node placed, by depth below the apex. */
 struct fill {
 	struct zdb_zone *zz;
-	struct zdb_rrset *sets;
-	struct zdb_rdata *rds;
-	uint8_t *bytes;
+	uint8_t *recs;
 	struct zdb_node *path[NAME_MAXLABELS + 1];
 	uint64_t h[NAME_MAXLABELS + 1];
 };
@@ -137,27 +162,31 @@ static struct zdb_node *place(struct fill *f, const uint8_t *owner,
 static int copy_sets(struct fill *f, const struct zone *z,
 		     const struct zone_node *zn, struct zdb_node *n)
 {
+	struct zdb_rrset *s = (struct zdb_rrset *)f->recs;
+	struct zdb_rdata *rd = (struct zdb_rdata *)(s + zn->count);
+	/* fill_node() put the owner right after the RDATA entries. */
+	uint8_t *bytes = (uint8_t *)(rd + node_rrs(z, zn)) +
+			 name_length(n->owner);
+
 	if (zn->count > UINT16_MAX)
 		return BN_EINVAL;
-	n->sets = f->sets;
+	n->sets = s;
 	n->nsets = (uint16_t)zn->count;
 	n->flags |= zn->count ? 0 : ZDB_ENT;
-	for (uint32_t i = 0; i < zn->count; i++) {
+	for (uint32_t i = 0; i < zn->count; i++, s++) {
 		const struct zone_rrset *zs = &z->sets[zn->first + i];
-		struct zdb_rrset *s = f->sets++;
 		if (zs->count > UINT16_MAX)
 			return BN_EINVAL;
 		s->type = zs->type;
 		s->count = (uint16_t)zs->count;
 		s->ttl = zs->ttl;
-		s->rr = f->rds;
-		for (uint32_t j = 0; j < zs->count; j++) {
+		s->rr = rd;
+		for (uint32_t j = 0; j < zs->count; j++, rd++) {
 			const struct zone_rr *r = z->rrs[zs->first + j];
-			struct zdb_rdata *d = f->rds++;
-			memcpy(f->bytes, r->rdata, r->rdlen);
-			d->data = f->bytes;
-			d->len = r->rdlen;
-			f->bytes += r->rdlen;
+			memcpy(bytes, r->rdata, r->rdlen);
+			rd->data = bytes;
+			rd->len = r->rdlen;
+			bytes += r->rdlen;
 		}
 		f->zz->nrr += zs->count;
 		if (s->type == RR_NS && !(n->flags & ZDB_APEX))
@@ -167,11 +196,13 @@ static int copy_sets(struct fill *f, const struct zone *z,
 		else if (s->type == RR_DNAME)
 			n->flags |= ZDB_DNAME;
 	}
+	f->recs += align8((size_t)(bytes - f->recs));
 	return 0;
 }
 
-/* One zone node: its owner copied, the empty non-terminals above it
- * that the previous node did not share, then the node itself. */
+/* One zone node: the empty non-terminals above it that the previous
+ * node did not share (their owners are suffixes of its owner), then the
+ * node itself. */
 static int fill_node(struct fill *f, const struct zone *z, size_t i,
 		     const uint8_t *poff, int *pn, uint8_t *off)
 {
@@ -181,13 +212,15 @@ static int fill_node(struct fill *f, const struct zone *z, size_t i,
 	int c = i ? common_labels(src, off, n, z->nodes[i - 1].owner, poff,
 				  *pn)
 		  : olab - 1;
-	uint8_t *o = f->bytes, lc[ZDB_NAMEBUF] = { 0 };
+	const struct zone_node *zn = &z->nodes[i];
+	uint8_t *o = f->recs + zn->count * sizeof(struct zdb_rrset) +
+		     node_rrs(z, zn) * sizeof(struct zdb_rdata);
+	uint8_t lc[ZDB_NAMEBUF] = { 0 };
 
 	*pn = n;
-	f->bytes += (size_t)off[n] + 1;
 	memcpy(o, src, (size_t)off[n] + 1);
-	for (int i = 0; i < off[n]; i++)
-		lc[i] = zdb_lower(o[i]);
+	for (int j = 0; j < off[n]; j++)
+		lc[j] = zdb_lower(o[j]);
 	f->h[0] = zdb_hash_label(ZDB_HASH_SEED, lc + off[n]);
 	for (int k = 1; k <= n; k++)
 		f->h[k] = zdb_hash_label(f->h[k - 1], lc + off[n - k]);
@@ -195,7 +228,7 @@ static int fill_node(struct fill *f, const struct zone *z, size_t i,
 		struct zdb_node *e = place(f, o + off[n - k], k, k - olab);
 		e->flags |= ZDB_ENT;
 	}
-	return copy_sets(f, z, &z->nodes[i], place(f, o, n, n - olab));
+	return copy_sets(f, z, zn, place(f, o, n, n - olab));
 }
 
 static void read_serial(struct zdb_zone *zz, const struct zdb_rrset *soa)
@@ -238,11 +271,9 @@ static int fill(struct zdb_zone *zz, const struct zone *z,
 	int pn = 0;
 
 	zz->nodes = (struct zdb_node *)block;
-	f.sets = (struct zdb_rrset *)(zz->nodes + s->nodes);
-	f.rds = (struct zdb_rdata *)(f.sets + s->sets);
-	zz->index = (uint32_t *)(f.rds + s->rrs);
+	zz->index = (uint32_t *)(zz->nodes + s->nodes);
 	zz->mask = s->slots - 1;
-	f.bytes = (uint8_t *)(zz->index + s->slots);
+	f.recs = (uint8_t *)(zz->index + s->slots);
 	memset(zz->index, 0xff, s->slots * sizeof(*zz->index));
 	for (size_t i = 0; i < z->nnodes; i++) {
 		int ret = fill_node(&f, z, i, off[(i + 1) & 1], &pn,
@@ -279,9 +310,7 @@ int zdb_zone_build(struct zdb_zone **out, const struct zone *z)
 	name_to_lower(zz->origin_lc);
 	zz->labels = (uint8_t)name_labels(z->origin);
 	size_t total = s.nodes * sizeof(struct zdb_node) +
-		       s.sets * sizeof(struct zdb_rrset) +
-		       s.rrs * sizeof(struct zdb_rdata) +
-		       s.slots * sizeof(uint32_t) + s.bytes;
+		       s.slots * sizeof(uint32_t) + s.recs;
 	/* A request above a quarter of the block size gets a block of its
 	 * own and of its exact size. */
 	arena_init(&zz->arena, 4096);

@@ -52,9 +52,11 @@ static const struct zdb_node *probe(const struct zdb_zone *z,
 
 static bool in_zone(const struct zdb_zone *z, const struct zdb_qname *q)
 {
-	return q->n >= z->labels &&
-	       memcmp(q->lc + q->off[q->n - z->labels], z->origin_lc,
-		      z->origin_len) == 0;
+	if (q->n < z->labels)
+		return false;
+	const uint8_t *s = q->lc + q->off[q->n - z->labels];
+	return q->lc + q->len - s == z->origin_len &&
+	       memcmp(s, z->origin_lc, z->origin_len) == 0;
 }
 
 const struct zdb_node *zdb_zone_find(const struct zdb_zone *z,
