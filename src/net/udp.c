@@ -1,13 +1,38 @@
 /* UDP batch loop. The batch buffers are set up once per call from the
  * thread's struct udp_batch; nothing is allocated per datagram. A
  * datagram larger than UDP_BUF (MSG_TRUNC) is dropped: no DNS query is
- * that large. */
+ * that large. On wildcard sockets the query's destination address comes
+ * back as the reply's source (pktinfo), as a multihomed host needs. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "net/udp.h"
+
+static bool is_wildcard(const struct sockaddr *sa)
+{
+	const struct sockaddr_in *v4 = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)sa;
+
+	if (sa->sa_family == AF_INET)
+		return v4->sin_addr.s_addr == htonl(INADDR_ANY);
+	return IN6_IS_ADDR_UNSPECIFIED(&v6->sin6_addr);
+}
+
+static int want_pktinfo(int fd, const struct sockaddr *sa)
+{
+	int one = 1;
+
+	if (!is_wildcard(sa))
+		return 0;
+	if (sa->sa_family == AF_INET)
+		return setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one,
+				  sizeof(one));
+	return setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
+			  sizeof(one));
+}
 
 int udp_open(const struct sockaddr *sa, socklen_t len)
 {
@@ -22,7 +47,7 @@ int udp_open(const struct sockaddr *sa, socklen_t len)
 	if (sa->sa_family == AF_INET6 &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0)
 		goto fail;
-	if (bind(fd, sa, len) < 0)
+	if (want_pktinfo(fd, sa) < 0 || bind(fd, sa, len) < 0)
 		goto fail;
 	return fd;
 fail:
@@ -43,7 +68,33 @@ static void setup_in(struct udp_batch *b)
 		b->in[i].msg_hdr.msg_namelen = sizeof(b->peer[i]);
 		b->in[i].msg_hdr.msg_iov = &b->iov_in[i];
 		b->in[i].msg_hdr.msg_iovlen = 1;
+		b->in[i].msg_hdr.msg_control = b->ctl[i].buf;
+		b->in[i].msg_hdr.msg_controllen = sizeof(b->ctl[i].buf);
 	}
+}
+
+/* Keeps the query's pktinfo as the reply's source; drops the rest. */
+static void reply_control(struct msghdr *in, struct msghdr *out)
+{
+	struct cmsghdr *c = in->msg_controllen ? CMSG_FIRSTHDR(in) : NULL;
+
+	for (; c; c = CMSG_NXTHDR(in, c)) {
+		if (c->cmsg_level == IPPROTO_IP &&
+		    c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo *pi = (void *)CMSG_DATA(c);
+
+			pi->ipi_spec_dst = pi->ipi_addr;
+			pi->ipi_ifindex = 0;
+			break;
+		}
+		if (c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_PKTINFO)
+			break;
+	}
+	if (!c)
+		return;
+	out->msg_control = c;
+	out->msg_controllen = CMSG_SPACE(c->cmsg_len - CMSG_LEN(0));
 }
 
 static void send_all(int fd, struct udp_batch *b, int n)
@@ -89,6 +140,7 @@ int udp_serve(int fd, struct udp_batch *b, net_answer_fn fn, void *ctx)
 		b->out[nout].msg_hdr.msg_namelen = h->msg_namelen;
 		b->out[nout].msg_hdr.msg_iov = &b->iov_out[nout];
 		b->out[nout].msg_hdr.msg_iovlen = 1;
+		reply_control(h, &b->out[nout].msg_hdr);
 		nout++;
 	}
 	if (nout)

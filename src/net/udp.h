@@ -21,11 +21,17 @@ struct udp_batch {
 	struct iovec iov_in[UDP_BATCH];
 	struct iovec iov_out[UDP_BATCH];
 	struct sockaddr_storage peer[UDP_BATCH];
+	union {
+		struct cmsghdr align;
+		uint8_t buf[64];
+	} ctl[UDP_BATCH];               /* destination address (pktinfo) */
 	uint8_t q[UDP_BATCH][UDP_BUF];
 	uint8_t r[UDP_BATCH][UDP_BUF];
 };
 
-/* A bound, non-blocking UDP socket with SO_REUSEPORT; fd or -errno. */
+/* A bound, non-blocking UDP socket with SO_REUSEPORT; fd or -errno.
+ * On a wildcard address the destination of each query is asked for
+ * (IP_PKTINFO) so that the reply leaves from the address asked. */
 int udp_open(const struct sockaddr *sa, socklen_t len);
 
 /* Reads up to UDP_BATCH datagrams from fd, answers each with fn and
