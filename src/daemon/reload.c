@@ -35,7 +35,7 @@ static const struct zsrc *find_old(const struct loader *ld,
 	size_t i;
 
 	for (i = 0; i < ld->n; i++)
-		if (name_equal(ld->src[i].origin, origin))
+		if (ld->src[i].zone && name_equal(ld->src[i].origin, origin))
 			return &ld->src[i];
 	return NULL;
 }
