@@ -171,6 +171,15 @@ static bool follows_cname(uint16_t qtype)
 	return qtype != RR_CNAME && qtype != RR_RRSIG && qtype != RR_NSEC;
 }
 
+/* RFC 8482 4.1: one RRset; signatures are not one to pick. */
+static const struct zdb_rrset *any_set(const struct zdb_node *n)
+{
+	for (uint16_t i = 0; i < n->nsets; i++)
+		if (n->sets[i].type != RR_RRSIG)
+			return &n->sets[i];
+	return &n->sets[0];
+}
+
 /* The node (exact or wildcard) that answers for c. RFC 8482: ANY gets
  * one RRset, the first by type as Knot picks it. */
 static enum step answer_node(struct auth_query *a, const struct zdb_zone *z,
@@ -184,7 +193,7 @@ static enum step answer_node(struct auth_query *a, const struct zdb_zone *z,
 		return STEP_DONE;
 	}
 	if (qtype == RR_ANY) {
-		set = &n->sets[0];
+		set = any_set(n);
 	} else if ((n->flags & ZDB_CNAME) && follows_cname(qtype)) {
 		if (a->nchain >= AUTH_MAX_CHAIN)
 			return STEP_DONE;
