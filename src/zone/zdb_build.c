@@ -125,11 +125,12 @@ struct fill {
 
 static void index_insert(struct zdb_zone *zz, uint64_t h, uint32_t ix)
 {
-	size_t i = zdb_slot(h) & zz->mask;
+	uint64_t m = zdb_slot(h);
+	size_t i = m & zz->mask;
 
 	while (zz->index[i] != ZDB_EMPTY)
 		i = (i + 1) & zz->mask;
-	zz->index[i] = ix;
+	zz->index[i] = zdb_tag(zz, m) | ix;
 }
 
 /* Places a node one label below f->path[depth - 1]; flags that follow
@@ -273,6 +274,11 @@ static int fill(struct zdb_zone *zz, const struct zone *z,
 	zz->nodes = (struct zdb_node *)block;
 	zz->index = (uint32_t *)(zz->nodes + s->nodes);
 	zz->mask = s->slots - 1;
+	/* Node indices stay below imask, so no entry is ZDB_EMPTY. */
+	zz->ibits = 1;
+	while (zz->ibits < 32 && ((uint64_t)1 << zz->ibits) <= s->nodes)
+		zz->ibits++;
+	zz->imask = (uint32_t)(((uint64_t)1 << zz->ibits) - 1);
 	f.recs = (uint8_t *)(zz->index + s->slots);
 	memset(zz->index, 0xff, s->slots * sizeof(*zz->index));
 	for (size_t i = 0; i < z->nnodes; i++) {

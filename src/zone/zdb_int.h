@@ -25,6 +25,10 @@ struct zdb_zone {
 	struct zdb_node *nodes;         /* canonical order; [0] is the apex */
 	uint32_t *index;                /* open addressing, linear probing */
 	size_t mask;                    /* index slots - 1 */
+	uint32_t imask;                 /* node index bits of a slot; the
+					 * others hold a tag of the hash that
+					 * spares most node reads on a miss */
+	uint8_t ibits;
 	size_t nnodes, nrr;
 	uint32_t serial;
 	uint8_t labels;                 /* of the origin */
@@ -73,12 +77,18 @@ static inline uint64_t zdb_hash_label(uint64_t h, const uint8_t *label)
 	return h;
 }
 
-/* FNV's low bits are weak: mix before masking. */
-static inline size_t zdb_slot(uint64_t h)
+/* Final mix: the low bits pick the slot, the high ones make the tag. */
+static inline uint64_t zdb_slot(uint64_t h)
 {
 	h ^= h >> 32;
 	h *= 0x9e3779b97f4a7c15ULL;
-	return (size_t)(h ^ (h >> 29));
+	return h ^ (h >> 29);
+}
+
+/* Slot entry tag bits for a mixed hash. */
+static inline uint32_t zdb_tag(const struct zdb_zone *z, uint64_t m)
+{
+	return (uint32_t)((m >> 32) << z->ibits);
 }
 
 /* True if owner (any case) spells lc (lowercase); owner is read only as

@@ -33,21 +33,29 @@ void zdb_qname_prep(struct zdb_qname *q, const uint8_t *name)
 		q->h[k] = zdb_hash_label(q->h[k - 1], q->lc + q->off[n - k]);
 }
 
+/* The node named lc (lowercase, k labels, hash state h), or NULL. */
+static const struct zdb_node *find_lc(const struct zdb_zone *z,
+				      const uint8_t *lc, int k, uint64_t h)
+{
+	uint64_t m = zdb_slot(h);
+	uint32_t tag = zdb_tag(z, m), e;
+	size_t i = m & z->mask;
+
+	for (; (e = z->index[i]) != ZDB_EMPTY; i = (i + 1) & z->mask) {
+		if ((e & ~z->imask) != tag)
+			continue;
+		const struct zdb_node *n = &z->nodes[e & z->imask];
+		if (n->labels == k && zdb_equal_lc(n->owner, lc))
+			return n;
+	}
+	return NULL;
+}
+
 /* The node for the suffix of q with k labels. */
 static const struct zdb_node *probe(const struct zdb_zone *z,
 				    const struct zdb_qname *q, int k)
 {
-	const uint8_t *lc = q->lc + q->off[q->n - k];
-	size_t i = zdb_slot(q->h[k]) & z->mask;
-	uint32_t ix;
-
-	while ((ix = z->index[i]) != ZDB_EMPTY) {
-		const struct zdb_node *n = &z->nodes[ix];
-		if (n->labels == k && zdb_equal_lc(n->owner, lc))
-			return n;
-		i = (i + 1) & z->mask;
-	}
-	return NULL;
+	return find_lc(z, q->lc + q->off[q->n - k], k, q->h[k]);
 }
 
 static bool in_zone(const struct zdb_zone *z, const struct zdb_qname *q)
@@ -117,19 +125,11 @@ static const struct zdb_node *wildcard(const struct zdb_zone *z,
 	uint8_t star[ZDB_NAMEBUF] = { 1, '*' };
 	const uint8_t *suffix = q->lc + q->off[q->n - k];
 	size_t len = (size_t)(q->lc + q->len - suffix);
-	size_t i;
 
 	if (len + 2 > NAME_MAXLEN)
 		return NULL;
 	memcpy(star + 2, suffix, len);
-	i = zdb_slot(zdb_hash_label(q->h[k], star)) & z->mask;
-	for (uint32_t ix; (ix = z->index[i]) != ZDB_EMPTY;
-	     i = (i + 1) & z->mask) {
-		const struct zdb_node *n = &z->nodes[ix];
-		if (n->labels == k + 1 && zdb_equal_lc(n->owner, star))
-			return n;
-	}
-	return NULL;
+	return find_lc(z, star, k + 1, zdb_hash_label(q->h[k], star));
 }
 
 /* qname does not exist: its deepest existing ancestor by bisection on
