@@ -26,7 +26,7 @@ COUNT = int(os.environ.get("DIFF_QUERIES", "6000"))
 PEERS = ("nsd", "knot", "bind")
 
 TYPES = ["A", "AAAA", "MX", "NS", "SOA", "TXT", "SRV", "CNAME", "DNAME",
-         "DS", "PTR", "CAA", "HINFO", "SSHFP", "NAPTR", "TLSA"]
+         "DS", "PTR", "CAA", "HINFO", "SSHFP", "NAPTR", "TLSA", "ANY"]
 
 
 @pytest.fixture(scope="module")

@@ -279,10 +279,11 @@ class Server:
 
 
 def start_banchi(workdir, zones, port=None, extra=(), wait=True,
-                 binary=None, threads=2):
-    """zones: list of (origin, path). Returns a Server."""
+                 binary=None, threads=2, prefix=()):
+    """zones: list of (origin, path). Returns a Server. prefix: argv
+    before the program (taskset)."""
     port = port or free_port()
-    argv = [str(binary or banchi_binary()),
+    argv = list(prefix) + [str(binary or banchi_binary()),
             "--listen", "127.0.0.1:%d" % port]
     for origin, path in zones:
         argv += ["--zone", "%s=%s" % (origin, path)]
@@ -294,7 +295,7 @@ def start_banchi(workdir, zones, port=None, extra=(), wait=True,
                   wait=wait)
 
 
-def start_nsd(workdir, zones, port=None):
+def start_nsd(workdir, zones, port=None, prefix=()):
     port = port or free_port()
     d = Path(workdir)
     conf = ["server:", "  ip-address: 127.0.0.1@%d" % port,
@@ -307,23 +308,28 @@ def start_nsd(workdir, zones, port=None):
     for origin, path in zones:
         conf += ["zone:", "  name: %s" % origin, "  zonefile: %s" % path]
     (d / "nsd.conf").write_text("\n".join(conf) + "\n")
-    return Server("nsd", ["nsd", "-d", "-c", str(d / "nsd.conf")],
+    return Server("nsd", list(prefix) + ["nsd", "-d", "-c",
+                                         str(d / "nsd.conf")],
                   ("127.0.0.1", port), d, zones[0][0])
 
 
-def start_knot(workdir, zones, port=None):
+def start_knot(workdir, zones, port=None, prefix=(), workers=None):
     port = port or free_port()
     d = Path(workdir)
     conf = ["server:", "  listen: 127.0.0.1@%d" % port,
-            "  rundir: %s" % d, "  user: root",
-            "database:", "  storage: %s" % d,
-            "template:", "  - id: default", "    storage: %s" % d,
-            "    zonefile-sync: -1", "    journal-content: none",
-            "    semantic-checks: off", "zone:"]
+            "  rundir: %s" % d, "  user: root"]
+    if workers:
+        conf += ["  udp-workers: %d" % workers, "  tcp-workers: %d" % workers,
+                 "  background-workers: 1"]
+    conf += ["database:", "  storage: %s" % d,
+             "template:", "  - id: default", "    storage: %s" % d,
+             "    zonefile-sync: -1", "    journal-content: none",
+             "    semantic-checks: off", "zone:"]
     for origin, path in zones:
         conf += ["  - domain: %s" % origin, "    file: %s" % path]
     (d / "knot.conf").write_text("\n".join(conf) + "\n")
-    return Server("knot", ["knotd", "-c", str(d / "knot.conf")],
+    return Server("knot", list(prefix) + ["knotd", "-c",
+                                          str(d / "knot.conf")],
                   ("127.0.0.1", port), d, zones[0][0])
 
 
