@@ -493,12 +493,12 @@ static void test_random(void)
 	uint8_t q[NAME_MAXLEN];
 	size_t bad = 0, total = 0;
 
-	for (int round = 0; round < 40; round++) {
+	for (int round = 0; round < 30; round++) {
 		struct zone z;
 		struct zdb_zone *zz = NULL;
 		rnd_zone(&z);
 		CHECK(zdb_zone_build(&zz, &z) == 0);
-		for (int i = 0; zz && i < 3000; i++) {
+		for (int i = 0; zz && i < 1000; i++) {
 			rnd_name(q, 1 + (int)rnd(6));
 			total++;
 			if (!check_one(&z, zz, q) && bad++ < 5) {
@@ -616,7 +616,7 @@ static uint8_t *make_names(unsigned n, unsigned k)
 
 static void time_lookups(const struct zdb_zone *zz, unsigned n)
 {
-	enum { K = 100000, ROUNDS = 10 };
+	enum { K = 100000, ROUNDS = 3 };
 	uint8_t *names = make_names(n, K);
 	struct zdb_lookup r;
 	size_t hits = 0, miss = 0;
