@@ -55,7 +55,7 @@ struct auth_query {
 	/* DNAME sets already in the answer: a DNAME loop writes one once */
 	const struct zdb_rrset *dnames[AUTH_MAX_CHAIN + 1];
 	uint8_t ndnames;
-	/* names visited along a CNAME/DNAME chain, lowercase */
+	/* names visited along a CNAME/DNAME chain */
 	uint8_t seen[AUTH_MAX_CHAIN + 1][NAME_MAXLEN];
 };
 

@@ -10,37 +10,34 @@
 
 enum step { STEP_DONE, STEP_FOLLOW };
 
-/* The name being answered: case as received (or as in the CNAME/DNAME
- * target), and lowercase for the store. */
+/* The name being answered, case as received (or as in the CNAME/DNAME
+ * target); the store and the comparisons ignore case. */
 struct cur {
 	uint8_t name[NAME_MAXLEN];
-	uint8_t lname[NAME_MAXLEN];
 	size_t len;
 };
 
 static void cur_set(struct cur *c, const uint8_t *name, size_t len)
 {
 	memcpy(c->name, name, len);
-	memcpy(c->lname, name, len);
-	name_to_lower(c->lname);
 	c->len = len;
 }
 
 /* DS belongs to the parent side of a cut: ask the zone above qname
  * first (Knot and BIND do), else the zone of qname itself. */
 static const struct zdb_zone *pick_zone(const struct zonedb *db,
-					const uint8_t *lname, uint16_t qtype)
+					const uint8_t *qname, uint16_t qtype)
 {
 	const struct zdb_zone *z;
 
 	if (!db)
 		return NULL;
-	if (qtype == RR_DS && lname[0]) {
-		z = zonedb_find(db, lname + 1 + lname[0]);
+	if (qtype == RR_DS && qname[0]) {
+		z = zonedb_find(db, qname + 1 + qname[0]);
 		if (z)
 			return z;
 	}
-	return zonedb_find(db, lname);
+	return zonedb_find(db, qname);
 }
 
 static bool put(struct auth_query *a, enum msg_section s,
@@ -225,7 +222,7 @@ static enum step answer_name(struct auth_query *a, const struct zdb_zone *z,
 	struct zdb_lookup r;
 
 	memset(&r, 0, sizeof(r));
-	zdb_zone_lookup(z, c->lname, &r);
+	zdb_zone_lookup(z, c->name, &r);
 	if (r.cut && !(r.cut == r.node && a->q->qtype == RR_DS)) {
 		referral(a, z, r.cut);
 		return STEP_DONE;
@@ -240,10 +237,10 @@ static enum step answer_name(struct auth_query *a, const struct zdb_zone *z,
 	return STEP_DONE;
 }
 
-static bool seen(struct auth_query *a, const uint8_t *lname)
+static bool seen(struct auth_query *a, const uint8_t *name)
 {
 	for (uint8_t i = 0; i <= a->nchain; i++)
-		if (name_equal(a->seen[i], lname))
+		if (name_equal(a->seen[i], name))
 			return true;
 	return false;
 }
@@ -274,19 +271,19 @@ void auth_lookup(struct auth_query *a)
 	struct cur c;
 
 	cur_set(&c, a->q->qname, a->q->qname_len);
-	z = pick_zone(a->db, c.lname, a->q->qtype);
+	z = pick_zone(a->db, c.name, a->q->qtype);
 	if (!z) {
 		a->rcode = RCODE_REFUSED;
 		return;
 	}
 	a->aa = true;
-	memcpy(a->seen[0], c.lname, c.len);
+	memcpy(a->seen[0], c.name, c.len);
 	while (answer_name(a, z, &c) == STEP_FOLLOW) {
-		if (a->nchain >= AUTH_MAX_CHAIN || seen(a, c.lname))
+		if (a->nchain >= AUTH_MAX_CHAIN || seen(a, c.name))
 			break;
-		if (!name_is_subdomain(c.lname, zdb_zone_origin(z)))
+		if (!name_is_subdomain(c.name, zdb_zone_origin(z)))
 			break;
-		memcpy(a->seen[++a->nchain], c.lname, c.len);
+		memcpy(a->seen[++a->nchain], c.name, c.len);
 	}
 	apex_ns(a);
 }
