@@ -35,6 +35,8 @@ const char cmdline_usage[] =
 "    --chroot DIR            chroot after binding\n"
 "    --allow-root            keep running as root\n"
 "    --udp-payload N         EDNS UDP payload size, 512-4096 (1232)\n"
+"    --minimal-responses=BOOL  false: apex NS in the authority of\n"
+"                            positive answers too (default true)\n"
 "    --tcp-idle-timeout SEC  idle TCP connections close after SEC (10)\n"
 "    --tcp-max-connections N TCP connections in total (512)\n"
 "    --tcp-max-per-client N  TCP connections per client address (16)\n"

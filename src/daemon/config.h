@@ -36,6 +36,7 @@ struct config {
 	char *chroot;
 	bool allow_root;
 	long udp_payload;
+	bool minimal;                   /* minimal responses */
 	long tcp_idle;
 	long tcp_max;
 	long tcp_per_client;

@@ -22,6 +22,9 @@ const struct cfg_opt config_schema[] = {
 	    "false", "keep running as root"),
 	OPT("server.udp-payload", "udp-payload", CFG_INT, udp_payload,
 	    512, 4096, "1232", "EDNS UDP payload size of the server"),
+	OPT("server.minimal-responses", "minimal-responses", CFG_BOOL,
+	    minimal, 0, 1, "true", "no apex NS in the authority section "
+	    "of positive answers"),
 	OPT("server.tcp-idle-timeout", "tcp-idle-timeout", CFG_INT, tcp_idle,
 	    1, 3600, "10", "seconds before an idle TCP connection closes"),
 	OPT("server.tcp-max-connections", "tcp-max-connections", CFG_INT,

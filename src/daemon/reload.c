@@ -136,6 +136,7 @@ static struct served *make_served(const struct config *c, struct zsrc *v,
 	}
 	auth_conf_init(&s->conf);
 	s->conf.udp_payload = (uint16_t)c->udp_payload;
+	s->conf.minimal = c->minimal;
 	s->tcp_idle = c->tcp_idle;
 	s->tcp_max = c->tcp_max;
 	s->tcp_per_client = c->tcp_per_client;

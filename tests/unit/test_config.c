@@ -31,6 +31,7 @@ static void test_good(void)
 		"  tcp-idle-timeout: 5\n"
 		"  tcp-max-connections: 100\n"
 		"  tcp-max-per-client: 4\n"
+		"  minimal-responses: false\n"
 		"log:\n"
 		"  level: debug\n"
 		"  target: syslog\n"
@@ -53,7 +54,7 @@ static void test_good(void)
 	CHECK(c.user && strcmp(c.user, "daemon") == 0);
 	CHECK(c.allow_root);
 	CHECK(c.udp_payload == 4096 && c.tcp_idle == 5);
-	CHECK(c.tcp_max == 100 && c.tcp_per_client == 4);
+	CHECK(c.tcp_max == 100 && c.tcp_per_client == 4 && !c.minimal);
 	CHECK(c.log_level == LOG_LVL_DEBUG && c.log_syslog);
 	CHECK(c.nzones == 2);
 	CHECK(c.nzones == 2 && strcmp(c.zones[1].file, "/x/b.zone") == 0);
@@ -71,6 +72,7 @@ static void test_defaults(void)
 	CHECK(c.tcp_max == 512 && c.tcp_per_client == 16);
 	CHECK(c.threads >= 1 && !c.allow_root && !c.user);
 	CHECK(c.log_level == LOG_LVL_INFO && !c.log_syslog);
+	CHECK(c.minimal);
 	CHECK(config_validate(&c, err) < 0);     /* no listen address */
 	config_clear(&c);
 	CHECK(load(&c, "server:\n  listen: 10.0.0.1\n", err) == 0);
