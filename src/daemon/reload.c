@@ -40,10 +40,10 @@ static const struct zsrc *find_old(const struct loader *ld,
 	return NULL;
 }
 
-static bool same_file(const struct zsrc *o, const char *path,
-		      const struct stat *st)
+/* By identity, not path: after a chroot the path of one file changes. */
+static bool same_file(const struct zsrc *o, const struct stat *st)
 {
-	return strcmp(o->path, path) == 0 && o->st.st_ino == st->st_ino &&
+	return o->st.st_ino == st->st_ino &&
 	       o->st.st_dev == st->st_dev && o->st.st_size == st->st_size &&
 	       o->st.st_mtim.tv_sec == st->st_mtim.tv_sec &&
 	       o->st.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
@@ -73,7 +73,7 @@ static int load_one(struct loader *ld, const struct config *c,
 	d->path = strdup(path);
 	if (!d->path)
 		return BN_ENOMEM;
-	if (stat(path, &d->st) == 0 && old && same_file(old, path, &d->st)) {
+	if (stat(path, &d->st) == 0 && old && same_file(old, &d->st)) {
 		zdb_zone_ref(old->zone);
 		d->zone = old->zone;
 		st->reused++;
