@@ -105,6 +105,8 @@ static size_t finish(struct auth_query *a, bool with_opt)
 	} else {
 		msg_hdr_set_rcode(&a->mw.hdr, (uint8_t)(a->rcode & 0x0f));
 	}
+	if (a->badkey)
+		auth_tsig_badkey(a, a->pkt, a->pktlen);
 	msg_hdr_set_flag(&a->mw.hdr, MSG_FLAG_AA, a->aa);
 	msg_hdr_set_flag(&a->mw.hdr, MSG_FLAG_TC, a->tc || a->glue_tc);
 	len = msg_writer_finish(&a->mw);
@@ -196,9 +198,11 @@ size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
 		return 0;
 	a.db = db;
 	a.conf = conf;
+	a.pkt = q;
+	a.pktlen = qlen;
 	a.q = &mq;
 	a.rcode = RCODE_NOERROR;
-	a.aa = a.tc = a.glue_tc = false;
+	a.aa = a.tc = a.glue_tc = a.badkey = false;
 	a.nchain = a.naddl = a.nadded = a.ndnames = 0;
 	a.answer_zone = NULL;
 	a.answer_set = NULL;
@@ -211,6 +215,7 @@ size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
 	}
 	cap = reply_limit(&mq, conf, t, cap);
 	rcode = precheck(&mq, t);
+	a.badkey = rcode == RCODE_NOTAUTH && mq.tsig_off;
 	if (rcode)
 		return error_reply(&a, &mq.hdr, out, cap, rcode,
 				   mq.has_question, mq.has_opt);

@@ -39,10 +39,13 @@ struct auth_query {
 	const struct zonedb *db;
 	const struct auth_conf *conf;
 	const struct msg_query *q;
+	const uint8_t *pkt;             /* the query as received */
+	size_t pktlen;
 	struct msg_writer mw;
 	uint16_t rcode;                 /* full 12-bit value */
 	bool aa;
 	bool tc;                        /* answer or authority did not fit */
+	bool badkey;                    /* signed query: TSIG BADKEY reply */
 	uint8_t nchain;
 	uint8_t naddl;
 	uint8_t nadded;
@@ -70,6 +73,10 @@ int auth_put_rrset(struct auth_query *a, enum msg_section s,
  * the owner of a referral's NS set, else NULL. */
 void auth_want_additional(struct auth_query *a, const struct zdb_zone *z,
 			  const struct zdb_rrset *set, const uint8_t *cut);
+
+/* Appends the unsigned TSIG with error BADKEY for a signed query
+ * (tsig.c). 0 or an error (nothing written). */
+int auth_tsig_badkey(struct auth_query *a, const uint8_t *pkt, size_t len);
 
 /* Answer and authority sections for the question (lookup.c). */
 void auth_lookup(struct auth_query *a);

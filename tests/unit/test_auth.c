@@ -518,6 +518,41 @@ static void test_protocol(void)
 	CHECK(msg_parse(&m, reply, 30, rrs, 512) == 0 || 1);
 }
 
+/* A signed query: no keys, so NOTAUTH with a TSIG saying BADKEY. */
+static void test_tsig(void)
+{
+	static const uint8_t tsig_rd[] = {
+		11, 'h', 'm', 'a', 'c', '-', 's', 'h', 'a', '2', '5', '6', 0,
+		0, 0, 0x6b, 0, 0, 1,    /* time signed */
+		1, 44,                  /* fudge 300 */
+		0, 4, 1, 2, 3, 4,       /* MAC */
+		0xbe, 0xef, 0, 0, 0, 0 };
+	static const uint8_t key[] = { 3, 'f', 'o', 'o', 0 };
+	uint8_t q[600], rd[64];
+	struct msg_writer mw;
+	struct msg_hdr h = { .id = 0xbeef };
+	uint8_t name[NAME_MAXLEN];
+	const struct msg_rr *rr;
+
+	name_from_text(name, "web.example.test.", 17, NULL);
+	CHECK(msg_writer_init(&mw, q, sizeof(q), &h, true) == 0);
+	CHECK(msg_writer_question(&mw, name, RR_A, 1) == 0);
+	CHECK(msg_writer_rr(&mw, AR, key, RR_TSIG, 255, 0, tsig_rd,
+			    sizeof(tsig_rd)) == 0);
+	send_raw(q, (size_t)msg_writer_finish(&mw), AUTH_UDP);
+	CHECK(rcode() == RCODE_NOTAUTH && count(AN) == 0 && count(AR) == 1);
+	CHECK(m.has_tsig);
+	rr = msg_section_rr(&m, AR, 0);
+	CHECK(rr->type == RR_TSIG && rr->rclass == 255 && rr->ttl == 0);
+	CHECK(rr->rdlen == 13 + 6 + 2 + 2 + 2 + 2 + 2);
+	if (rr->rdlen <= sizeof(rd)) {
+		memcpy(rd, reply + rr->rdata_off, rr->rdlen);
+		CHECK(memcmp(rd, tsig_rd, 21) == 0);    /* alg, time, fudge */
+		CHECK(wire_get_u16(rd + 21) == 0);      /* no MAC */
+		CHECK(wire_get_u16(rd + 25) == 17);     /* BADKEY */
+	}
+}
+
 static void test_formerr(void)
 {
 	uint8_t q[600], hdr[MSG_HDRLEN];
@@ -583,6 +618,7 @@ int main(void)
 	test_full();
 	test_protocol();
 	test_formerr();
+	test_tsig();
 	zonedb_free(db);
 	return check_done();
 }
