@@ -133,6 +133,18 @@ static void sweep_idle(struct worker *w, const struct served *s, time_t now)
 	}
 }
 
+/* A full batch means more are likely waiting: read a few more batches
+ * before going back to epoll, but not so many that TCP starves. */
+static void udp_drain(struct worker *w, const struct ep_tag *t,
+		      struct actx *a)
+{
+	int k;
+
+	for (k = 0; k < 8; k++)
+		if (udp_serve(t->fd, w->ub, answer_udp, a) < UDP_BATCH)
+			return;
+}
+
 /* Returns false when told to stop. */
 static bool handle(struct worker *w, struct epoll_event *ev, int n,
 		   time_t now)
@@ -146,8 +158,7 @@ static bool handle(struct worker *w, struct epoll_event *ev, int n,
 		if (kind == TAG_STOP)
 			return false;
 		if (kind == TAG_UDP)
-			udp_serve(((struct ep_tag *)ev[i].data.ptr)->fd, w->ub,
-				  answer_udp, &a);
+			udp_drain(w, ev[i].data.ptr, &a);
 		else if (kind == TAG_LISTEN)
 			accept_some(w, ((struct ep_tag *)ev[i].data.ptr)->fd,
 				    s, now);
