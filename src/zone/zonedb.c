@@ -76,6 +76,33 @@ const struct zdb_node *zdb_zone_find(const struct zdb_zone *z,
 	return in_zone(z, &q) ? probe(z, &q, q.n) : NULL;
 }
 
+const struct zdb_node *zdb_zone_node(const struct zdb_zone *z, size_t i)
+{
+	return i < z->nnodes ? &z->nodes[i] : NULL;
+}
+
+size_t zdb_zone_search(const struct zdb_zone *z, const uint8_t *name,
+		       bool *found)
+{
+	size_t lo = 0, hi = z->nnodes;
+
+	/* Invariant: nodes before lo sort before name, from hi on after. */
+	*found = false;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = name_compare(z->nodes[mid].owner, name);
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? lo - 1 : 0;
+}
+
 const struct zdb_rrset *zdb_node_rrset(const struct zdb_node *n,
 				       uint16_t type)
 {

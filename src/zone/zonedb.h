@@ -68,6 +68,16 @@ size_t zdb_zone_memory(const struct zdb_zone *z);  /* bytes held */
 const struct zdb_node *zdb_zone_find(const struct zdb_zone *z,
 				     const uint8_t *name);
 
+/* Nodes in canonical order (RFC 4034 6.1), the apex first, empty
+ * non-terminals included; 0 <= i < zdb_zone_node_count(). */
+const struct zdb_node *zdb_zone_node(const struct zdb_zone *z, size_t i);
+
+/* Canonical position of a name at or below the origin (binary search):
+ * the index of its node, *found true, or of the last node before it (its
+ * NSEC predecessor), *found false. */
+size_t zdb_zone_search(const struct zdb_zone *z, const uint8_t *name,
+		       bool *found);
+
 /* RRset of a type at a node, or NULL. RRSIGs make one set per type
  * covered (as in struct zone), consecutive in nsets; for RR_RRSIG the
  * first of them is returned. */

@@ -108,6 +108,9 @@ static void test_layout(void)
 		CHECK(n->parent && n->parent->labels + 1 == n->labels &&
 		      name_equal(n->parent->owner, n->owner + n->owner[0] + 1));
 		CHECK(zdb_zone_find(z, n->owner) == n);
+		bool found;
+		CHECK(zdb_zone_search(z, n->owner, &found) == i && found);
+		CHECK(zdb_zone_node(z, i) == n);
 		CHECK(!(n->flags & ZDB_ENT) == (n->nsets > 0));
 	}
 	const struct zdb_node *www = zdb_zone_find(z, wire("www.example."));
@@ -488,6 +491,23 @@ static bool check_one(const struct zone *z, const struct zdb_zone *zz,
 	       (wild ? same(r.wildcard, star) : !r.wildcard);
 }
 
+/* zdb_zone_search against a linear scan of the canonical array. */
+static bool check_search(const struct zdb_zone *zz, const uint8_t *q)
+{
+	size_t n = zdb_zone_node_count(zz), want = 0;
+	bool found, exact = false;
+
+	for (size_t i = 0; i < n; i++) {
+		int c = name_compare(zdb_zone_node(zz, i)->owner, q);
+		if (c > 0)
+			break;
+		want = i;
+		exact = c == 0;
+	}
+	return zdb_zone_search(zz, q, &found) == want && found == exact &&
+	       !zdb_zone_node(zz, n);
+}
+
 static void test_random(void)
 {
 	uint8_t q[NAME_MAXLEN];
@@ -501,7 +521,8 @@ static void test_random(void)
 		for (int i = 0; zz && i < 1000; i++) {
 			rnd_name(q, 1 + (int)rnd(6));
 			total++;
-			if (!check_one(&z, zz, q) && bad++ < 5) {
+			if ((!check_one(&z, zz, q) || !check_search(zz, q)) &&
+			    bad++ < 5) {
 				char t[NAME_TEXT_MAX];
 				name_to_text(t, sizeof(t), q);
 				fprintf(stderr, "random: round %d: %s\n", round,
