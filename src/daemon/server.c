@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
+#include "net/sock.h"
 
 enum { TAG_UDP = 1, TAG_LISTEN, TAG_CONN, TAG_STOP };
 
@@ -232,6 +233,26 @@ static int open_addr(struct worker *w, struct ep_tag *t,
 	return 0;
 }
 
+static int probe_all(const struct config *c)
+{
+	const struct sockaddr *sa;
+	size_t i;
+	int err;
+
+	for (i = 0; i < c->nlisten; i++) {
+		sa = (const struct sockaddr *)&c->listen[i].sa;
+		err = net_probe(sa, c->listen[i].salen, SOCK_DGRAM);
+		if (!err)
+			err = net_probe(sa, c->listen[i].salen, SOCK_STREAM);
+		if (err) {
+			log_err("cannot listen on %s: %s", c->listen[i].text,
+				strerror(-err));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int worker_open(struct server *s, struct worker *w,
 		       const struct config *c)
 {
@@ -259,6 +280,9 @@ int server_open(struct server *s, const struct config *c)
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
+	s->stop_fd = -1;
+	if (probe_all(c) < 0)
+		return -1;
 	s->naddr = c->nlisten;
 	s->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	s->w = calloc(c->threads, sizeof(*s->w));

@@ -1,0 +1,27 @@
+/* Probing an address before opening the SO_REUSEPORT group on it: a
+ * plain bind fails with EADDRINUSE when any socket holds the port, so a
+ * second server started on the same port by mistake is refused instead
+ * of silently getting half of the queries. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include "net/sock.h"
+
+int net_probe(const struct sockaddr *sa, socklen_t len, int type)
+{
+	int one = 1, fd, err = 0;
+
+	fd = socket(sa->sa_family, type | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* TIME_WAIT leftovers of our own earlier run are no conflict */
+	if (type == SOCK_STREAM)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (sa->sa_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, sa, len) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}

@@ -1,0 +1,12 @@
+/* Socket helpers shared by UDP and TCP serving. */
+#ifndef BANCHI_NET_SOCK_H
+#define BANCHI_NET_SOCK_H
+
+#include <sys/socket.h>
+
+/* Checks that nobody serves on sa already: SO_REUSEPORT sockets of one
+ * user would otherwise share the port silently with another process.
+ * type is SOCK_DGRAM or SOCK_STREAM. 0 or -errno (-EADDRINUSE). */
+int net_probe(const struct sockaddr *sa, socklen_t len, int type);
+
+#endif
