@@ -1,7 +1,7 @@
-/* Builds the serving form of a zone: nodes (empty non-terminals added) in
- * canonical order with parent links and flags, RRsets and RDATA copied,
- * and the exact-match hash index, all in one block sized beforehand so
- * that a zone costs one allocation and no slack. */
+/* Builds the serving form of a zone in one block sized beforehand (one
+ * allocation, no slack): the node array in canonical order (empty
+ * non-terminals added, parent links, flags), the hash index, then each
+ * node's RRsets, RDATA entries, owner and RDATA side by side. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>

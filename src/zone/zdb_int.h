@@ -21,7 +21,7 @@
 
 struct zdb_zone {
 	atomic_uint refs;
-	struct arena arena;             /* one block: everything below */
+	struct arena arena;             /* one block: nodes, index, records */
 	struct zdb_node *nodes;         /* canonical order; [0] is the apex */
 	uint32_t *index;                /* open addressing, linear probing */
 	size_t mask;                    /* index slots - 1 */
