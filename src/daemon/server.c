@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 #include <urcu.h>
@@ -233,6 +234,26 @@ static int open_addr(struct worker *w, struct ep_tag *t,
 	return 0;
 }
 
+/* Every TCP connection is a descriptor: take what the hard limit allows
+ * (while still root, it may be raised) so that the configured caps are
+ * what limits connections, not EMFILE. */
+static void raise_nofile(const struct config *c)
+{
+	struct rlimit r;
+	rlim_t want = (rlim_t)c->tcp_max + 64 +
+		      (rlim_t)c->threads * c->nlisten * 3;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur >= want)
+		return;
+	if (r.rlim_max < want && geteuid() == 0)
+		r.rlim_max = want;
+	r.rlim_cur = r.rlim_max < want ? r.rlim_max : want;
+	if (setrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur < want)
+		log_warn("open files limited to %llu: fewer TCP connections "
+			 "than configured may be served",
+			 (unsigned long long)r.rlim_cur);
+}
+
 static int probe_all(const struct config *c)
 {
 	const struct sockaddr *sa;
@@ -283,6 +304,7 @@ int server_open(struct server *s, const struct config *c)
 	s->stop_fd = -1;
 	if (probe_all(c) < 0)
 		return -1;
+	raise_nofile(c);
 	s->naddr = c->nlisten;
 	s->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	s->w = calloc(c->threads, sizeof(*s->w));
