@@ -248,7 +248,12 @@ static void raise_nofile(const struct config *c)
 	if (r.rlim_max < want && geteuid() == 0)
 		r.rlim_max = want;
 	r.rlim_cur = r.rlim_max < want ? r.rlim_max : want;
-	if (setrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur < want)
+	if (setrlimit(RLIMIT_NOFILE, &r) < 0 &&
+	    getrlimit(RLIMIT_NOFILE, &r) == 0) {
+		r.rlim_cur = r.rlim_max;        /* the most we may have */
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < want)
 		log_warn("open files limited to %llu: fewer TCP connections "
 			 "than configured may be served",
 			 (unsigned long long)r.rlim_cur);
