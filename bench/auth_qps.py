@@ -36,7 +36,8 @@ def make_zone(path, hosts):
         w.append("host%d A 10.%d.%d.%d" % (i, i >> 16 & 255, i >> 8 & 255,
                                            i & 255))
         if i % 4 == 0:
-            w.append("host%d AAAA 2001:db8::%x" % (i, i))
+            w.append("host%d AAAA 2001:db8::%x:%x" % (i, i >> 16,
+                                                       i & 0xffff))
     Path(path).write_text("\n".join(w) + "\n")
     Path(path).chmod(0o644)
 
