@@ -11,7 +11,7 @@
 struct zonedb {
 	struct zdb_zone **zones;
 	size_t count, cap;
-	uint32_t *index;
+	uint64_t *index;                /* hash tag << 32 | zones[] index */
 	size_t mask;                    /* index slots - 1 */
 	uint64_t depths[2];             /* bit k: some origin has k labels */
 };
@@ -32,12 +32,21 @@ void zonedb_free(struct zonedb *db)
 	free(db);
 }
 
+#define SET_EMPTY UINT64_MAX
+
 static uint64_t origin_hash(const struct zdb_zone *z)
 {
 	struct zdb_qname q;
 
 	zdb_qname_prep(&q, z->origin_lc);
-	return q.h[q.n];
+	return zdb_slot(q.h[q.n]);
+}
+
+static struct zdb_zone *zone_in(const struct zonedb *db, size_t slot)
+{
+	uint64_t e = db->index[slot];
+
+	return e == SET_EMPTY ? NULL : db->zones[(uint32_t)e];
 }
 
 /* Slot holding the zone with the suffix of q of k labels, or the free
@@ -47,14 +56,15 @@ static size_t slot_of(const struct zonedb *db, const struct zdb_qname *q,
 {
 	const uint8_t *lc = q->lc + q->off[q->n - k];
 	size_t len = (size_t)(q->lc + q->len - lc);
-	size_t i = zdb_slot(q->h[k]) & db->mask;
-	uint32_t ix;
+	uint64_t m = zdb_slot(q->h[k]), e;
+	size_t i = m & db->mask;
 
-	while ((ix = db->index[i]) != ZDB_EMPTY) {
-		const struct zdb_zone *z = db->zones[ix];
-		if (z->origin_len == len && memcmp(z->origin_lc, lc, len) == 0)
+	/* The tag spares reading the zone on most mismatches. */
+	for (; (e = db->index[i]) != SET_EMPTY; i = (i + 1) & db->mask) {
+		const struct zdb_zone *z = db->zones[(uint32_t)e];
+		if (e >> 32 == m >> 32 && z->origin_len == len &&
+		    memcmp(z->origin_lc, lc, len) == 0)
 			return i;
-		i = (i + 1) & db->mask;
 	}
 	return i;
 }
@@ -62,8 +72,9 @@ static size_t slot_of(const struct zonedb *db, const struct zdb_qname *q,
 static int grow(struct zonedb *db)
 {
 	size_t slots = db->index ? 2 * (db->mask + 1) : 16;
-	uint32_t *index = malloc(slots * sizeof(*index));
 	size_t cap = db->cap ? 2 * db->cap : 8;
+	uint64_t *index = cap < UINT32_MAX ? malloc(slots * sizeof(*index))
+					    : NULL;
 	struct zdb_zone **zones = realloc(db->zones, cap * sizeof(*zones));
 
 	if (zones)
@@ -78,10 +89,11 @@ static int grow(struct zonedb *db)
 	db->mask = slots - 1;
 	memset(index, 0xff, slots * sizeof(*index));
 	for (size_t i = 0; i < db->count; i++) {
-		size_t s = zdb_slot(origin_hash(db->zones[i])) & db->mask;
-		while (index[s] != ZDB_EMPTY)
+		uint64_t m = origin_hash(db->zones[i]);
+		size_t s = m & db->mask;
+		while (index[s] != SET_EMPTY)
 			s = (s + 1) & db->mask;
-		index[s] = (uint32_t)i;
+		index[s] = (m >> 32 << 32) | i;
 	}
 	return 0;
 }
@@ -98,12 +110,12 @@ int zonedb_add(struct zonedb *db, struct zdb_zone *zone)
 	zdb_qname_prep(&q, zone->origin_lc);
 	s = slot_of(db, &q, q.n);
 	zdb_zone_ref(zone);
-	if (db->index[s] != ZDB_EMPTY) {
-		zdb_zone_unref(db->zones[db->index[s]]);
-		db->zones[db->index[s]] = zone;
+	if (db->index[s] != SET_EMPTY) {
+		zdb_zone_unref(zone_in(db, s));
+		db->zones[(uint32_t)db->index[s]] = zone;
 		return 0;
 	}
-	db->index[s] = (uint32_t)db->count;
+	db->index[s] = (zdb_slot(q.h[q.n]) >> 32 << 32) | db->count;
 	db->zones[db->count++] = zone;
 	db->depths[zone->labels >> 6] |= 1ULL << (zone->labels & 63);
 	return 0;
@@ -112,13 +124,11 @@ int zonedb_add(struct zonedb *db, struct zdb_zone *zone)
 struct zdb_zone *zonedb_get(const struct zonedb *db, const uint8_t *origin)
 {
 	struct zdb_qname q;
-	size_t s;
 
 	if (!db->count)
 		return NULL;
 	zdb_qname_prep(&q, origin);
-	s = slot_of(db, &q, q.n);
-	return db->index[s] == ZDB_EMPTY ? NULL : db->zones[db->index[s]];
+	return zone_in(db, slot_of(db, &q, q.n));
 }
 
 const struct zdb_zone *zonedb_find(const struct zonedb *db,
@@ -132,9 +142,9 @@ const struct zdb_zone *zonedb_find(const struct zonedb *db,
 	for (int k = q.n; k >= 0; k--) {
 		if (!(db->depths[k >> 6] & 1ULL << (k & 63)))
 			continue;
-		size_t s = slot_of(db, &q, k);
-		if (db->index[s] != ZDB_EMPTY)
-			return db->zones[db->index[s]];
+		const struct zdb_zone *z = zone_in(db, slot_of(db, &q, k));
+		if (z)
+			return z;
 	}
 	return NULL;
 }
