@@ -1,8 +1,8 @@
-/* Additional section: A and AAAA of the targets of NS, MX and SRV records
- * in the answer or authority, from the same zone, wildcards and glue
- * included (Knot's choice; other zones are left out). A referral's glue
- * below its cut that does not fit sets TC (RFC 9471); other addresses
- * are a courtesy, dropped silently when they do not fit. */
+/* Additional section: A and AAAA of the targets of NS, MX, SRV, SVCB and
+ * HTTPS records in the answer or authority, from the same zone, with
+ * wildcards and glue (Knot's choice; other zones are left out). Glue
+ * below a referral's cut that does not fit sets TC (RFC 9471); other
+ * addresses are a courtesy, dropped silently when they do not fit. */
 #include <string.h>
 
 #include "auth/auth_int.h"
@@ -26,6 +26,8 @@ static int target_offset(uint16_t type)
 	case RR_NS:
 		return 0;
 	case RR_MX:
+	case RR_SVCB:
+	case RR_HTTPS:
 		return 2;
 	case RR_SRV:
 		return 6;

@@ -69,7 +69,7 @@ void auth_rollback(struct auth_query *a, const struct auth_mark *m);
 int auth_put_rrset(struct auth_query *a, enum msg_section s,
 		   const uint8_t *owner, const struct zdb_rrset *set);
 
-/* Remembers an RRset (NS, MX, SRV) for additional processing; cut is
+/* Remembers an RRset (NS, MX, SRV, SVCB, HTTPS) for additional; cut is
  * the owner of a referral's NS set, else NULL. */
 void auth_want_additional(struct auth_query *a, const struct zdb_zone *z,
 			  const struct zdb_rrset *set, const uint8_t *cut);

@@ -158,7 +158,8 @@ static enum step dname(struct auth_query *a, const struct zdb_node *dn,
 
 static bool wants_additional(uint16_t type)
 {
-	return type == RR_NS || type == RR_MX || type == RR_SRV;
+	return type == RR_NS || type == RR_MX || type == RR_SRV ||
+	       type == RR_SVCB || type == RR_HTTPS;
 }
 
 /* RRSIG and NSEC live beside a CNAME (RFC 4035 2.5): asked for, they

@@ -44,6 +44,7 @@ static const char example_zone[] =
 	".aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	".aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.test.\n"
 	"_sip._tcp SRV 0 0 5060 mail\n"
+	"svc HTTPS 1 mail alpn=h2\n"
 	"mx2 MX 10 Foo.wild\n"
 	"mx2 MX 20 ns.sub\n"
 	"mx2 MX 30 www\n"
@@ -238,6 +239,9 @@ static void test_positive(void)
 	CHECK(count(AN) == 3 && count(AR) == 2);
 	CHECK(has(AR, "foo.wild.example.test.", RR_A) == 1);
 	CHECK(has(AR, "ns.sub.example.test.", RR_A) == 1);
+
+	ask("svc.example.test.", RR_HTTPS);
+	CHECK(count(AN) == 1 && has(AR, "mail.example.test.", RR_A) == 1);
 
 	ask("_sip._tcp.example.test.", RR_SRV);
 	CHECK(count(AN) == 1 && has(AR, "mail.example.test.", RR_A) == 1);
