@@ -387,7 +387,7 @@ static void check_apex(struct zck *c, const struct zone_node *apex)
 	zck_dnssec_apex(c, apex);
 }
 
-/* check-names on owners, once per set: the name is the same for all. */
+/* check-names on owners, tested once per node: one name for all sets. */
 static void check_owner(struct zck *c, const struct zone_node *n,
 			const struct zone_rrset *s, int *host_owner)
 {
@@ -400,9 +400,11 @@ static void check_owner(struct zck *c, const struct zone_node *n,
 	} else if (s->type == RR_NSEC3) {
 		bad = !is_nsec3_hash(n->owner);
 	}
-	if (bad)
-		zck_report(c, zck_set_rr(c->z, s, 0), ZONE_ERR,
-		       "bad owner name (check-names)", s->owner, NULL, s->type);
+	/* BIND names every record, not just the set. */
+	for (uint32_t i = 0; bad && i < s->count; i++)
+		zck_report(c, zck_set_rr(c->z, s, i), ZONE_ERR,
+			   "bad owner name (check-names)", s->owner, NULL,
+			   s->type);
 }
 
 static void check_node(struct zck *c, const struct zone_node *n, bool apex)

@@ -30,6 +30,12 @@ KZONECHECK = shutil.which("kzonecheck")
 # Known differences, each with its reason. Keep this short.
 KNOWN = {
 }
+# Where we report a problem on fewer lines than the tools do.
+KNOWN_LINES = {
+    "simdzone/xbounds.zone": "BIND reports check-names on every copy of "
+                             "duplicate NSEC3 records; we check after "
+                             "dropping duplicates",
+}
 
 LDNS_ORIGINS = {
     "08-zonereader.inputzone": "jelte.nlnetlabs.nl.",
@@ -222,7 +228,13 @@ def test_corpus_is_varied():
 
 # --- semantic checks -------------------------------------------------------
 
-CHECKS = sorted((OWN / "checks").glob("*.zone")) + sorted(OWN.glob("*.zone"))
+# (id, path, origin): our check cases and corpus, and the shared zones
+# with an apex (Knot's parser cases have none).
+CHECKS = [(str(p.relative_to(OWN)), p, origin_comment(p, "example."))
+          for p in sorted((OWN / "checks").glob("*.zone")) +
+          sorted(OWN.glob("*.zone"))] + \
+         [(c[0], Path(c[1]) / c[2], c[3]) for c in CASES
+          if not c[0].startswith(("own/", "knot/"))]
 BIND_NOISE = re.compile(r"loaded serial|^OK$|not loaded due to errors|"
                         r"loading from master file .* failed")
 
@@ -287,10 +299,9 @@ def our_mentions(diag):
 
 @pytest.mark.skipif(not (CHECKZONE and KZONECHECK),
                     reason="named-checkzone or kzonecheck missing")
-@pytest.mark.parametrize("path", CHECKS,
-                         ids=[str(p.relative_to(OWN)) for p in CHECKS])
-def test_checks_vs_tools(path):
-    origin = origin_comment(path, "example.")
+@pytest.mark.parametrize("cid,path,origin", CHECKS,
+                         ids=[c[0] for c in CHECKS])
+def test_checks_vs_tools(cid, path, origin):
     want = expected_level(path, origin)
     r = run([str(BIN), "zone", origin, path.name], path.parent)
     err = r.stderr.decode()
@@ -302,7 +313,11 @@ def test_checks_vs_tools(path):
     else:
         assert r.returncode == 0, err
         assert warned == (want == 1), err
-    # Whatever the tools point at (a line, an owner), we point at too.
+    # Whatever the tools point at (a line, an owner), we point at too,
+    # unless the file did not parse (then neither tool nor we go on).
+    if any(not re.match(r"[^:]+:\d+: (warning: )?[^ /]+/[A-Z0-9]+: ", ln)
+           and ": warning: " not in ln for ln in diag) or cid in KNOWN_LINES:
+        return
     missed = tool_mentions(path, origin) - our_mentions(diag)
     assert not missed, f"not reported: {sorted(missed)}\n{err}"
 
