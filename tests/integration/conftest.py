@@ -45,6 +45,14 @@ def make_zone_dir():
     return d, zones
 
 
+def check_log(s):
+    """Sanitizer reports in a server's log fail the test that ran it."""
+    text = s.log_text()
+    for mark in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                 "runtime error:"):
+        assert mark not in text, text[-4000:]
+
+
 def start(d, zones, **kw):
     if PEER == "knot":
         return servers.start_knot(d, zones)
@@ -63,6 +71,8 @@ def auth():
     s = start(d, zones)
     try:
         yield s
+        s.stop()
+        check_log(s)
     finally:
         s.stop()
         shutil.rmtree(d, ignore_errors=True)
@@ -81,6 +91,9 @@ def fresh():
         return s
     try:
         yield go, d, zones
+        for s in started:
+            s.stop(timeout=5)
+            check_log(s)
     finally:
         for s in started:
             s.stop(timeout=5)
