@@ -234,7 +234,7 @@ class Server:
     """A running server process: where (host, port), log path, stop()."""
 
     def __init__(self, name, argv, where, workdir, zone, env=None,
-                 wait=True):
+                 wait=True, limit=20.0):
         self.name = name
         self.where = where
         self.workdir = Path(workdir)
@@ -247,7 +247,7 @@ class Server:
                                          env=env)
         if wait:
             try:
-                wait_answering(where, zone, self.proc)
+                wait_answering(where, zone, self.proc, limit=limit)
             except Exception:
                 self.stop()
                 raise RuntimeError("%s did not start: %s\n%s" % (
