@@ -226,3 +226,17 @@ def test_glue_that_does_not_fit(where):
     r = query(where, "x.many.itest.test", "A", tcp=True)
     assert not r.flags & dns.flags.TC
     assert sum(len(s) for s in r.additional) == 40
+
+
+def test_opt_in_every_reply_to_edns(where):
+    """NOTIMP, REFUSED, NXDOMAIN, TC and over TCP: OPT is there."""
+    q = header(flags=2 << 11, ar=1) + question() + opt()
+    r = dns.message.from_wire(raw_udp(where, q))
+    assert r.rcode() == dns.rcode.NOTIMP and r.edns == 0
+    for name, rtype in (("nowhere.invalid", "A"), ("nosuch.itest.test",
+                                                   "A"),
+                        ("huge.itest.test", "AAAA"), ("itest.test", "ANY"),
+                        ("host.sub.itest.test", "A")):
+        for tcp in (False, True):
+            r = query(where, name, rtype, edns=0, tcp=tcp)
+            assert r.edns == 0, (name, rtype, tcp)
