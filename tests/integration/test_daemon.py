@@ -261,3 +261,40 @@ def test_server_payload_setting(fresh, payload):
     assert r.payload == payload
     r = query(srv.where, "big.itest.test", "A", edns=0, payload=4096)
     assert bool(r.flags & dns.flags.TC) == (payload == 512)
+
+
+def test_sighup_rereads_config(fresh):
+    """A zone added to the config is served after SIGHUP; one removed is
+    no longer served (REFUSED)."""
+    go, d, zones = fresh
+    port = servers.free_port()
+    conf = Path(d) / "auth.yaml"
+
+    def write(zs):
+        conf.write_text("server:\n  listen: 127.0.0.1:%d\n  threads: 2\n"
+                        "zones:\n" % port +
+                        "".join("  - name: %s\n    file: %s\n" % (
+                            o, Path(f).name) for o, f in zs))
+        conf.chmod(0o644)
+    write(zones[:1])
+    srv = servers.Server("banchi-auth",
+                         [str(servers.banchi_binary()), "-c", str(conf)],
+                         ("127.0.0.1", port), d, "itest.test")
+    try:
+        assert query(srv.where, "host.other.test").rcode() == \
+            dns.rcode.REFUSED
+        write(zones[1:])
+        srv.signal(signal.SIGHUP)
+        assert wait_for(lambda: texts(query(srv.where, "host.other.test"))
+                        == ["192.0.2.200"]), srv.log_text()
+        assert wait_for(lambda: query(srv.where, "ns1.itest.test").rcode()
+                        == dns.rcode.REFUSED), srv.log_text()
+        # A broken config keeps everything as it was.
+        conf.write_text("server:\n  listen: [oops\n")
+        srv.signal(signal.SIGHUP)
+        time.sleep(1)
+        assert texts(query(srv.where, "host.other.test")) == ["192.0.2.200"]
+        assert srv.proc.poll() is None
+        assert "auth.yaml" in srv.log_text()
+    finally:
+        assert srv.stop() == 0
