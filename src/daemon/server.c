@@ -10,7 +10,6 @@
 #include <unistd.h>
 #include <urcu.h>
 
-#include "base/error.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
 #include "net/sock.h"
@@ -31,7 +30,9 @@ struct worker {
 	struct udp_batch *ub;
 	uint8_t *tcpout;
 	struct tcp_conn *conns;
-	atomic_uint_fast64_t nudp, ntcp;
+	/* written per query: one cache line per worker, no false sharing */
+	_Alignas(64) atomic_uint_fast64_t nudp;
+	atomic_uint_fast64_t ntcp;
 };
 
 struct actx {
@@ -312,7 +313,10 @@ int server_open(struct server *s, const struct config *c)
 	raise_nofile(c);
 	s->naddr = c->nlisten;
 	s->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	s->w = calloc(c->threads, sizeof(*s->w));
+	s->w = aligned_alloc(_Alignof(struct worker),
+			     c->threads * sizeof(*s->w));
+	if (s->w)
+		memset(s->w, 0, c->threads * sizeof(*s->w));
 	if (s->stop_fd < 0 || !s->w)
 		return -1;
 	s->nw = c->threads;
