@@ -1,0 +1,36 @@
+/* The daemon's life after the command line: load the zones, bind,
+ * drop privileges, start the workers, then wait for signals in the
+ * calling thread (SIGHUP reloads, SIGUSR1 logs counters, SIGTERM and
+ * SIGINT end it). */
+#ifndef BANCHI_DAEMON_DAEMON_H
+#define BANCHI_DAEMON_DAEMON_H
+
+#include <signal.h>
+
+#include "daemon/config.h"
+#include "daemon/reload.h"
+#include "daemon/server.h"
+
+/* argc/argv are kept to re-read the config on reload; srv.stop_fd must
+ * be -1 before daemon_run. */
+struct daemon {
+	int argc;
+	char **argv;
+	struct config cfg;
+	struct loader ld;
+	struct server srv;
+	char *chroot_dir;               /* fixed at start, for reload paths */
+};
+
+/* Log level and target from c. */
+void daemon_apply_log(const struct config *c);
+
+/* Runs until SIGTERM/SIGINT (set: the blocked signals to wait for).
+ * Returns the exit status: 0, or 1 when startup failed. The caller then
+ * calls daemon_clear(). */
+int daemon_run(struct daemon *d, const sigset_t *set);
+
+/* Stops the workers and frees what d holds (argv stays the caller's). */
+void daemon_clear(struct daemon *d);
+
+#endif
