@@ -34,6 +34,21 @@ static int want_pktinfo(int fd, const struct sockaddr *sa)
 			  sizeof(one));
 }
 
+/* Bursts larger than the default socket buffers would be dropped by the
+ * kernel before a worker sees them; as root the size may pass rmem_max.
+ * Best effort: the defaults still work. */
+static void big_buffers(int fd)
+{
+	int size = UDP_SOCKBUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
+		       sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size,
+		       sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+}
+
 int udp_open(const struct sockaddr *sa, socklen_t len)
 {
 	int one = 1, fd, err;
@@ -47,6 +62,7 @@ int udp_open(const struct sockaddr *sa, socklen_t len)
 	if (sa->sa_family == AF_INET6 &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0)
 		goto fail;
+	big_buffers(fd);
 	if (want_pktinfo(fd, sa) < 0 || bind(fd, sa, len) < 0)
 		goto fail;
 	return fd;

@@ -10,6 +10,7 @@
 
 #define UDP_BATCH 64
 #define UDP_BUF 4096            /* largest query read, largest reply */
+#define UDP_SOCKBUF (4 << 20)   /* kernel buffer per socket, each way */
 
 /* Answers q into out (cap octets); 0 = send nothing. */
 typedef size_t (*net_answer_fn)(void *ctx, const uint8_t *q, size_t qlen,
