@@ -9,7 +9,7 @@ FUZZ_SECONDS ?= 30
 PYTHON ?= /usr/bin/python3
 MESON_SETUP = meson setup --reconfigure
 
-.PHONY: all deps build run test test-unit test-oracle test-integration \
+.PHONY: all deps build run test test-lint test-unit test-oracle test-integration \
 	test-differential test-asan fuzz bench clean
 
 all: build
@@ -25,9 +25,16 @@ run: build
 	@scripts/run-example $(BUILD)
 
 test: build
-	@$(MAKE) --no-print-directory test-unit test-oracle test-integration \
+	@$(MAKE) --no-print-directory test-lint test-unit test-oracle test-integration \
 		test-differential BUILD=$(BUILD)
 	@$(MAKE) --no-print-directory test-asan
+
+# Static analysis; a finding fails the build like a compiler warning.
+test-lint:
+	cppcheck --quiet --inline-suppr --error-exitcode=1 \
+		--enable=warning,performance,portability --std=c11 -D__GNUC__ \
+		-I src --suppress=missingIncludeSystem src cmd fuzz
+	@echo "cppcheck: 1 passed, 0 failed"
 
 test-unit:
 	meson test -C $(BUILD) --print-errorlogs

@@ -242,7 +242,12 @@ static int print_zone(const struct zone *z, const struct opts *o)
 	if (ret < 0)
 		fprintf(stderr, "banchi-check: cannot print RDATA: %s\n",
 			bn_strerror(ret));
-	if ((f != stdout ? fclose(f) : fflush(f)) != 0 && !ret)
+	int closed;
+	if (f == stdout)
+		closed = fflush(f);
+	else
+		closed = fclose(f);
+	if (closed != 0 && !ret)
 		ret = 2;
 	free(buf);
 	return ret ? 2 : 0;

@@ -79,7 +79,7 @@ static int check_rr(struct walk *wk, const struct msg_rr *rr,
 static int walk_section(struct walk *wk, const struct msg_hdr *h,
 			enum msg_section s, struct msg_rr *out, size_t cap)
 {
-	struct msg_rr tmp;
+	struct msg_rr tmp = { 0 };
 	int ret;
 
 	for (uint16_t i = 0; i < h->count[s]; i++) {

@@ -310,7 +310,8 @@ static int check_pointer(size_t target, size_t ptr_pos, size_t run_start,
 
 int name_unpack(const uint8_t *msg, size_t msglen, size_t *pos, uint8_t *dst)
 {
-	size_t i = *pos, run = *pos, end = 0, n = 0;
+	size_t i = *pos, end = 0, n = 0;
+	size_t run = i;
 	int ret;
 
 	for (;;) {

@@ -41,6 +41,7 @@ size_t zone_name_key(uint8_t *key, const uint8_t *name)
 		pos += (size_t)name[pos] + 1;
 	}
 	while (n--) {
+		/* cppcheck-suppress uninitvar ; off[0 .. n) set above */
 		const uint8_t *l = name + off[n];
 		for (size_t i = 1; i <= l[0]; i++) {
 			uint8_t c = l[i];

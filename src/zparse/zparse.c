@@ -198,6 +198,7 @@ static int resolve_ttl(struct zctx *c, const char *file, unsigned line,
 		*ttl = c->last_ttl;
 	} else if (h->type == RR_SOA && rdlen >= 4) {
 		/* BIND makes the MINIMUM the default TTL, as if $TTL */
+		/* cppcheck-suppress pointerOutOfBoundsCond ; rdlen <= RDATA_MAXLEN */
 		*ttl = wire_get_u32(c->rdata + rdlen - 4);
 		zp_warn(c, file, line,
 			"no TTL specified; using SOA MINTTL instead");
