@@ -1,6 +1,6 @@
 # Thin wrapper over Meson/ninja for the familiar entry points.
 #   make          build everything into build/
-#   make run      build, then run banchi on the bundled example
+#   make run      build, then start banchi-auth on the bundled example
 #   make test     build and run every test (also once under ASan/UBSan)
 #   make fuzz     run each libFuzzer target for FUZZ_SECONDS (clang)
 #   make bench    benchmarks (not tests)
@@ -72,6 +72,7 @@ fuzz: deps
 
 bench: build
 	@bench/zone_load.sh $(BUILD)
+	@$(PYTHON) bench/auth_qps.py --build $(BUILD)
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz
