@@ -317,21 +317,10 @@ static size_t out_field(struct tout *o, uint16_t type, uint8_t kind,
 		out_bitmap(o, p, left);
 		return left;
 	}
+	int n = rdf_fixed_size(kind);
+
 	out_fixed(o, type, kind, p);
-	switch (kind) {
-	case RDF_U8: case RDF_ALG: case RDF_DIGEST: case RDF_SCHEME:
-	case RDF_KEYPROTO:
-		return 1;
-	case RDF_U16: case RDF_CERTTYPE: case RDF_TYPE: case RDF_KEYFLAGS:
-		return 2;
-	case RDF_AAAA:
-		return 16;
-	case RDF_EUI48:
-		return 6;
-	case RDF_EUI64: case RDF_ILNP64:
-		return 8;
-	}
-	return 4;
+	return n < 0 ? left : (size_t)n;
 }
 
 /* Fields that print nothing (empty bitmap, absent key or subaddress)

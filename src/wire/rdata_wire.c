@@ -75,30 +75,10 @@ static int a6_size(const uint8_t *p, size_t len)
 	return k < 0 ? BN_ERDATA : (int)n + k;
 }
 
-static int fixed_size(uint8_t kind)
-{
-	switch (kind) {
-	case RDF_U8: case RDF_ALG: case RDF_DIGEST: case RDF_SCHEME:
-	case RDF_KEYPROTO:
-		return 1;
-	case RDF_U16: case RDF_CERTTYPE: case RDF_TYPE: case RDF_KEYFLAGS:
-		return 2;
-	case RDF_U32: case RDF_TTL: case RDF_TIME: case RDF_A:
-		return 4;
-	case RDF_AAAA:
-		return 16;
-	case RDF_EUI48:
-		return 6;
-	case RDF_EUI64: case RDF_ILNP64:
-		return 8;
-	}
-	return -1;
-}
-
 /* Size of the field of this kind at p (left octets remain), or an error. */
 static int field_size(uint8_t kind, const uint8_t *p, size_t left)
 {
-	int n = fixed_size(kind);
+	int n = rdf_fixed_size(kind);
 	size_t k;
 
 	if (n >= 0)

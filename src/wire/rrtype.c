@@ -223,3 +223,23 @@ const char *rrclass_to_text(uint16_t code, char buf[16])
 	snprintf(buf, 16, "CLASS%u", code);
 	return buf;
 }
+
+int rdf_fixed_size(uint8_t kind)
+{
+	switch (kind) {
+	case RDF_U8: case RDF_ALG: case RDF_DIGEST: case RDF_SCHEME:
+	case RDF_KEYPROTO:
+		return 1;
+	case RDF_U16: case RDF_CERTTYPE: case RDF_TYPE: case RDF_KEYFLAGS:
+		return 2;
+	case RDF_U32: case RDF_TTL: case RDF_TIME: case RDF_A:
+		return 4;
+	case RDF_AAAA:
+		return 16;
+	case RDF_EUI48:
+		return 6;
+	case RDF_EUI64: case RDF_ILNP64:
+		return 8;
+	}
+	return -1;
+}

@@ -90,6 +90,10 @@ struct rrtype_desc {
 	bool obsolete;                  /* BIND refuses it in zones (MD, MF) */
 };
 
+/* Wire size of a fixed-size field kind (RDF_U8 .. RDF_ILNP64), -1 for
+ * kinds of variable size. */
+int rdf_fixed_size(uint8_t kind);
+
 /* NULL for types without a descriptor (handled as RFC 3597 unknown). */
 const struct rrtype_desc *rrtype_by_code(uint16_t code);
 
