@@ -11,39 +11,14 @@
 #include "base/error.h"
 #include "wire/rdata.h"
 #include "wire/rdata_special.h"
+#include "wire/rdata_special_int.h"
 #include "wire/rrtype.h"
 #include "wire/text.h"
 
 #define CHUNK 56
 
-struct tout {
-	char *p;
-	size_t cap;
-	size_t len;
-	int err;
-};
-
-static void out_printf(struct tout *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void out_printf(struct tout *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (o->err)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= o->cap - o->len)
-		o->err = BN_ENOSPC;
-	else
-		o->len += (size_t)n;
-}
-
 /* Runs an encoder that writes at the end of the output. */
-static void out_enc(struct tout *o, int (*enc)(const uint8_t *, size_t,
+static void out_enc(struct sp_out *o, int (*enc)(const uint8_t *, size_t,
 					       char *, size_t),
 		    const uint8_t *p, size_t len)
 {
@@ -59,7 +34,7 @@ static void out_enc(struct tout *o, int (*enc)(const uint8_t *, size_t,
 }
 
 /* Encoded text split into CHUNK-character words like BIND does. */
-static void out_chunked(struct tout *o, int (*enc)(const uint8_t *, size_t,
+static void out_chunked(struct sp_out *o, int (*enc)(const uint8_t *, size_t,
 						   char *, size_t),
 			const uint8_t *p, size_t len, size_t in_per_chunk)
 {
@@ -67,12 +42,12 @@ static void out_chunked(struct tout *o, int (*enc)(const uint8_t *, size_t,
 		size_t n = len - i < in_per_chunk ? len - i : in_per_chunk;
 
 		if (i)
-			out_printf(o, " ");
+			sp_printf(o, " ");
 		out_enc(o, enc, p + i, n);
 	}
 }
 
-static void out_quoted(struct tout *o, const uint8_t *p, size_t len)
+static void out_quoted(struct sp_out *o, const uint8_t *p, size_t len)
 {
 	int n;
 
@@ -85,7 +60,7 @@ static void out_quoted(struct tout *o, const uint8_t *p, size_t len)
 		o->len += (size_t)n;
 }
 
-static void out_name(struct tout *o, const uint8_t *name)
+static void out_name(struct sp_out *o, const uint8_t *name)
 {
 	int n;
 
@@ -115,7 +90,7 @@ static void civil(int64_t days, int64_t *y, unsigned *m, unsigned *d)
 
 /* RRSIG times are serial numbers: BIND prints the instant within 68
  * years of now that has these low 32 bits. */
-static void out_time(struct tout *o, uint32_t v)
+static void out_time(struct sp_out *o, uint32_t v)
 {
 	int64_t now = (int64_t)time(NULL);
 	int64_t t = now + (int32_t)(v - (uint32_t)now);
@@ -124,7 +99,7 @@ static void out_time(struct tout *o, uint32_t v)
 	unsigned m, d;
 
 	civil(days, &y, &m, &d);
-	out_printf(o, "%04lld%02u%02u%02u%02u%02u", (long long)y, m, d,
+	sp_printf(o, "%04lld%02u%02u%02u%02u%02u", (long long)y, m, d,
 		   (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60),
 		   (unsigned)(secs % 60));
 }
@@ -149,7 +124,7 @@ static const char *certtype_name(uint16_t v)
 	return v == 253 ? "URI" : v == 254 ? "OID" : NULL;
 }
 
-static void out_bitmap(struct tout *o, const uint8_t *p, size_t len)
+static void out_bitmap(struct sp_out *o, const uint8_t *p, size_t len)
 {
 	for (size_t i = 0; i + 1 < len; i += 2u + p[i + 1]) {
 		for (unsigned k = 0; k < p[i + 1] * 8u; k++) {
@@ -157,61 +132,61 @@ static void out_bitmap(struct tout *o, const uint8_t *p, size_t len)
 
 			if (!(p[i + 2 + k / 8] & (0x80 >> (k % 8))))
 				continue;
-			out_printf(o, "%s%s", o->len ? " " : "",
+			sp_printf(o, "%s%s", o->len ? " " : "",
 				   rrtype_to_text((uint16_t)(p[i] << 8 | k), buf));
 		}
 	}
 }
 
-static void out_nxt_bitmap(struct tout *o, const uint8_t *p, size_t len)
+static void out_nxt_bitmap(struct sp_out *o, const uint8_t *p, size_t len)
 {
 	char buf[16];
 
 	for (unsigned k = 0; k < len * 8; k++)
 		if (p[k / 8] & (0x80 >> (k % 8)))
-			out_printf(o, " %s", rrtype_to_text((uint16_t)k, buf));
+			sp_printf(o, " %s", rrtype_to_text((uint16_t)k, buf));
 }
 
 /* Format 0 prints as lowercase hex, format 1 as "+digits" (others go
  * generic before we get here, as in BIND). */
-static void out_atma(struct tout *o, const uint8_t *p, size_t len)
+static void out_atma(struct sp_out *o, const uint8_t *p, size_t len)
 {
 	if (p[0] == 1)
-		out_printf(o, "+%.*s", (int)(len - 1), (const char *)p + 1);
+		sp_printf(o, "+%.*s", (int)(len - 1), (const char *)p + 1);
 	for (size_t i = 1; p[0] == 0 && i < len; i++)
-		out_printf(o, "%02x", p[i]);
+		sp_printf(o, "%02x", p[i]);
 }
 
 /* A6: an empty address field when the prefix is 128 bits, like BIND. */
-static size_t out_a6(struct tout *o, const uint8_t *p)
+static size_t out_a6(struct sp_out *o, const uint8_t *p)
 {
 	uint8_t addr[16] = { 0 };
 	size_t n = (128u - p[0] + 7) / 8;
 	char buf[64];
 
 	memcpy(addr + 16 - n, p + 1, n);
-	out_printf(o, "%u ", p[0]);
+	sp_printf(o, "%u ", p[0]);
 	if (p[0] < 128) {
 		inet_ntop(AF_INET6, addr, buf, sizeof(buf));
-		out_printf(o, "%s", buf);
+		sp_printf(o, "%s", buf);
 	}
 	if (p[0] == 0)
 		return 1 + n;
-	out_printf(o, " ");
+	sp_printf(o, " ");
 	out_name(o, p + 1 + n);
 	return 1 + n + name_length(p + 1 + n);
 }
 
-static void out_strings(struct tout *o, const uint8_t *p, size_t len)
+static void out_strings(struct sp_out *o, const uint8_t *p, size_t len)
 {
 	for (size_t i = 0; i < len; i += 1u + p[i]) {
 		if (i)
-			out_printf(o, " ");
+			sp_printf(o, " ");
 		out_quoted(o, p + i + 1, p[i]);
 	}
 }
 
-static void out_fixed(struct tout *o, uint16_t type, uint8_t kind,
+static void out_fixed(struct sp_out *o, uint16_t type, uint8_t kind,
 		      const uint8_t *p)
 {
 	char buf[64];
@@ -219,50 +194,50 @@ static void out_fixed(struct tout *o, uint16_t type, uint8_t kind,
 
 	switch (kind) {
 	case RDF_U8: case RDF_DIGEST: case RDF_KEYPROTO:
-		out_printf(o, "%u", p[0]);
+		sp_printf(o, "%u", p[0]);
 		break;
 	case RDF_ALG:
 		s = type == RR_CERT ? alg_names[p[0]] : NULL;
 		if (s)
-			out_printf(o, "%s", s);
+			sp_printf(o, "%s", s);
 		else
-			out_printf(o, "%u", p[0]);
+			sp_printf(o, "%u", p[0]);
 		break;
 	case RDF_SCHEME:
 		if (p[0] == 1)
-			out_printf(o, "NOTIFY");
+			sp_printf(o, "NOTIFY");
 		else
-			out_printf(o, "%u", p[0]);
+			sp_printf(o, "%u", p[0]);
 		break;
 	case RDF_U16: case RDF_KEYFLAGS:
-		out_printf(o, "%u", wire_get_u16(p));
+		sp_printf(o, "%u", wire_get_u16(p));
 		break;
 	case RDF_CERTTYPE:
 		s = certtype_name(wire_get_u16(p));
 		if (s)
-			out_printf(o, "%s", s);
+			sp_printf(o, "%s", s);
 		else
-			out_printf(o, "%u", wire_get_u16(p));
+			sp_printf(o, "%u", wire_get_u16(p));
 		break;
 	case RDF_TYPE:
-		out_printf(o, "%s", rrtype_to_text(wire_get_u16(p), buf));
+		sp_printf(o, "%s", rrtype_to_text(wire_get_u16(p), buf));
 		break;
 	case RDF_U32: case RDF_TTL:
-		out_printf(o, "%u", wire_get_u32(p));
+		sp_printf(o, "%u", wire_get_u32(p));
 		break;
 	case RDF_TIME:
 		out_time(o, wire_get_u32(p));
 		break;
 	case RDF_A: case RDF_AAAA:
 		inet_ntop(kind == RDF_A ? AF_INET : AF_INET6, p, buf, sizeof(buf));
-		out_printf(o, "%s", buf);
+		sp_printf(o, "%s", buf);
 		break;
 	case RDF_EUI48: case RDF_EUI64:
 		for (int k = 0; k < (kind == RDF_EUI48 ? 6 : 8); k++)
-			out_printf(o, k ? "-%02x" : "%02x", p[k]);
+			sp_printf(o, k ? "-%02x" : "%02x", p[k]);
 		break;
 	case RDF_ILNP64:
-		out_printf(o, "%x:%x:%x:%x", wire_get_u16(p),
+		sp_printf(o, "%x:%x:%x:%x", wire_get_u16(p),
 			   wire_get_u16(p + 2), wire_get_u16(p + 4),
 			   wire_get_u16(p + 6));
 		break;
@@ -270,7 +245,7 @@ static void out_fixed(struct tout *o, uint16_t type, uint8_t kind,
 }
 
 /* Prints one field of checked RDATA at p; returns its wire size. */
-static size_t out_field(struct tout *o, uint16_t type, uint8_t kind,
+static size_t out_field(struct sp_out *o, uint16_t type, uint8_t kind,
 			const uint8_t *p, size_t left)
 {
 	switch (kind) {
@@ -291,7 +266,7 @@ static size_t out_field(struct tout *o, uint16_t type, uint8_t kind,
 		return left;
 	case RDF_B64DASH:
 		if (!left)
-			out_printf(o, "-");
+			sp_printf(o, "-");
 		out_chunked(o, base64_encode, p, left, CHUNK / 4 * 3);
 		return left;
 	case RDF_NXTBITMAP:
@@ -307,7 +282,7 @@ static size_t out_field(struct tout *o, uint16_t type, uint8_t kind,
 		return left;
 	case RDF_HEXLEN:
 		if (p[0] == 0)
-			out_printf(o, "-");
+			sp_printf(o, "-");
 		out_enc(o, hex_encode, p + 1, p[0]);
 		return 1u + p[0];
 	case RDF_B32LEN:
@@ -335,13 +310,13 @@ static bool prints_nothing(uint8_t kind, size_t left)
 int rdata_to_generic_text(const uint8_t *rd, size_t rdlen, char *out,
 			  size_t cap)
 {
-	struct tout o = { .p = out, .cap = cap };
+	struct sp_out o = { .p = out, .cap = cap };
 
 	if (cap)
 		out[0] = '\0';
-	out_printf(&o, "\\# %zu", rdlen);
+	sp_printf(&o, "\\# %zu", rdlen);
 	if (rdlen)
-		out_printf(&o, " ");
+		sp_printf(&o, " ");
 	out_chunked(&o, hex_encode, rd, rdlen, CHUNK / 2);
 	return o.err ? o.err : (int)o.len;
 }
@@ -350,7 +325,7 @@ int rdata_to_text(uint16_t type, const uint8_t *rd, size_t rdlen,
 		  char *out, size_t cap)
 {
 	const struct rrtype_desc *d = rrtype_by_code(type);
-	struct tout o = { .p = out, .cap = cap };
+	struct sp_out o = { .p = out, .cap = cap };
 	size_t pos = 0;
 
 	if (!d || d->fields[0] == RDF_END)
@@ -373,7 +348,7 @@ int rdata_to_text(uint16_t type, const uint8_t *rd, size_t rdlen,
 		if (prints_nothing(kind, rdlen - pos))
 			continue;
 		if (f && kind != RDF_BITMAP && kind != RDF_NXTBITMAP)
-			out_printf(&o, " ");
+			sp_printf(&o, " ");
 		pos += out_field(&o, type, kind, rd + pos, rdlen - pos);
 	}
 	return o.err ? o.err : (int)o.len;

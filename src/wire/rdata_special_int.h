@@ -1,6 +1,7 @@
-/* Internal to the RDF_SPECIAL implementations (rdata_svcb.c, rdata_loc.c,
- * rdata_apl.c, rdata_misc.c): their descriptors and the small token and
- * output helpers they share, implemented in rdata_special.c. */
+/* Internal to the RDATA text code (rdata_print.c and the RDF_SPECIAL
+ * implementations rdata_svcb.c, rdata_loc.c, rdata_apl.c, rdata_misc.c):
+ * descriptors and the small token and output helpers they share,
+ * implemented in rdata_special.c. */
 #ifndef BANCHI_WIRE_RDATA_SPECIAL_INT_H
 #define BANCHI_WIRE_RDATA_SPECIAL_INT_H
 
