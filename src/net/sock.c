@@ -25,3 +25,22 @@ int net_probe(const struct sockaddr *sa, socklen_t len, int type)
 	close(fd);
 	return err;
 }
+
+int net_socket(const struct sockaddr *sa, int type)
+{
+	int one = 1, err;
+	int fd = socket(sa->sa_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0)
+		goto fail;
+	if (sa->sa_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0)
+		goto fail;
+	return fd;
+fail:
+	err = errno;
+	close(fd);
+	return -err;
+}

@@ -9,4 +9,9 @@
  * type is SOCK_DGRAM or SOCK_STREAM. 0 or -errno (-EADDRINUSE). */
 int net_probe(const struct sockaddr *sa, socklen_t len, int type);
 
+/* A non-blocking, close-on-exec socket of type (SOCK_DGRAM or
+ * SOCK_STREAM) for sa's family with SO_REUSEPORT (one socket per worker)
+ * and, for IPv6, IPV6_V6ONLY. Returns the fd or -errno. */
+int net_socket(const struct sockaddr *sa, int type);
+
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "net/sock.h"
 #include "net/udp.h"
 
 static bool is_wildcard(const struct sockaddr *sa)
@@ -51,17 +52,11 @@ static void big_buffers(int fd)
 
 int udp_open(const struct sockaddr *sa, socklen_t len)
 {
-	int one = 1, fd, err;
+	int fd, err;
 
-	fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
+	fd = net_socket(sa, SOCK_DGRAM);
 	if (fd < 0)
-		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0)
-		goto fail;
-	if (sa->sa_family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0)
-		goto fail;
+		return fd;
 	big_buffers(fd);
 	if (want_pktinfo(fd, sa) < 0 || bind(fd, sa, len) < 0)
 		goto fail;
