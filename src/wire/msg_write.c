@@ -99,6 +99,32 @@ int msg_writer_question(struct msg_writer *mw, const uint8_t *qname,
 	return 0;
 }
 
+/* True when type's RDATA may hold a name to compress; for the others
+ * the stored form is the wire form and a copy is all rdata_pack() would
+ * do, so the common A and AAAA answers skip its field walk. */
+static bool rdata_has_cname(uint16_t type)
+{
+	const struct rrtype_desc *d;
+
+	if (type == RR_A || type == RR_AAAA)
+		return false;
+	d = rrtype_by_code(type);
+	if (!d)
+		return false;
+	for (int f = 0; f < RDF_MAX && d->fields[f] != RDF_END; f++)
+		if (d->fields[f] == RDF_NAME_C)
+			return true;
+	return false;
+}
+
+static int put_rdata(struct msg_writer *mw, uint16_t type,
+		     const uint8_t *rdata, uint16_t rdlen)
+{
+	if (!mw->compress || !rdata_has_cname(type))
+		return wbuf_bytes(&mw->w, rdata, rdlen);
+	return rdata_pack(type, rdata, rdlen, &mw->w, &mw->c);
+}
+
 int msg_writer_rr(struct msg_writer *mw, enum msg_section s,
 		  const uint8_t *owner, uint16_t type, uint16_t rclass,
 		  uint32_t ttl, const uint8_t *rdata, uint16_t rdlen)
@@ -121,7 +147,7 @@ int msg_writer_rr(struct msg_writer *mw, enum msg_section s,
 		wbuf_u32(&mw->w, ttl);
 		rdlen_off = mw->w.len;
 		wbuf_u16(&mw->w, 0);
-		ret = rdata_pack(type, rdata, rdlen, &mw->w, compr_of(mw));
+		ret = put_rdata(mw, type, rdata, rdlen);
 	}
 	if (ret == 0 && mw->w.len - rdlen_off - 2 > UINT16_MAX)
 		ret = BN_ERDATA;

@@ -378,17 +378,20 @@ static bool compr_match(const uint8_t *msg, size_t o, const uint8_t *s)
 	}
 }
 
-/* Index of the longest suffix of name already in the message (its
- * offset in *ptr), or the label count when none is. */
-static int compr_find(const struct compr *c, const uint8_t *name,
+/* Index of the longest suffix of name (len octets) already in the
+ * message (its offset in *ptr), or the label count when none is. Only
+ * entries whose remembered suffix has the same length and first octet
+ * get compared: most are ruled out by one test. */
+static int compr_find(const struct compr *c, const uint8_t *name, size_t len,
 		      const uint8_t *off, int nlabels, uint16_t *ptr)
 {
 	for (int i = 0; i < nlabels; i++) {
 		const uint8_t *s = name + off[i];
+		uint8_t slen = (uint8_t)(len - off[i]);
 
 		for (uint16_t j = 0; j < c->count; j++) {
 			/* recorded offsets are label starts, never pointers */
-			if (c->msg[c->off[j]] != *s)
+			if (c->slen[j] != slen || c->msg[c->off[j]] != *s)
 				continue;
 			if (compr_match(c->msg, c->off[j], s)) {
 				*ptr = c->off[j];
@@ -399,17 +402,31 @@ static int compr_find(const struct compr *c, const uint8_t *name,
 	return nlabels;
 }
 
+/* Label offsets and length of name in one pass. */
+static int label_offsets_len(const uint8_t *name, uint8_t *off, size_t *len)
+{
+	int n = 0;
+	size_t i = 0;
+
+	while (name[i]) {
+		off[n++] = (uint8_t)i;
+		i += (size_t)name[i] + 1;
+	}
+	*len = i + 1;
+	return n;
+}
+
 int name_pack(struct wbuf *w, const uint8_t *name, struct compr *c)
 {
 	uint8_t off[NAME_MAXLABELS];
 	int nl, keep;
 	uint16_t ptr = 0;
-	size_t len = name_length(name), base, need;
+	size_t len, base, need;
 
 	if (!c)
-		return wbuf_bytes(w, name, len);
-	nl = label_offsets(name, off);
-	keep = compr_find(c, name, off, nl, &ptr);
+		return wbuf_bytes(w, name, name_length(name));
+	nl = label_offsets_len(name, off, &len);
+	keep = compr_find(c, name, len, off, nl, &ptr);
 	need = keep < nl ? (size_t)off[keep] + 2 : len;
 	if (w->cap - w->len < need)
 		return BN_ENOSPC;
@@ -417,8 +434,10 @@ int name_pack(struct wbuf *w, const uint8_t *name, struct compr *c)
 	for (int i = 0; i < keep; i++) {
 		size_t o = base + off[i];
 
-		if (o < 0x4000 && c->count < COMPR_MAX)
+		if (o < 0x4000 && c->count < COMPR_MAX) {
+			c->slen[c->count] = (uint8_t)(len - off[i]);
 			c->off[c->count++] = (uint16_t)o;
+		}
 	}
 	if (keep < nl) {
 		memcpy(w->data + w->len, name, off[keep]);

@@ -66,6 +66,7 @@ int name_unpack(const uint8_t *msg, size_t msglen, size_t *pos, uint8_t *dst);
 struct compr {
 	const uint8_t *msg;             /* start of the message */
 	uint16_t off[COMPR_MAX];        /* offsets of written names */
+	uint8_t slen[COMPR_MAX];        /* uncompressed length from off[i] */
 	uint16_t count;
 };
 
