@@ -1,0 +1,166 @@
+#!/usr/bin/python3
+"""The authoritative benchmark (`make bench`, `make bench QUICK=1`):
+generates zones of several sizes and one query mix with a fixed seed,
+starts banchi-auth, NSD, Knot DNS, BIND, PowerDNS (bind backend) and the
+no-work ceiling responder on loopback, one worker each pinned to core 1,
+drives them with dnsperf pinned to core 0 in interleaved rounds, and
+writes a markdown report and a PNG chart. Every process it starts is
+stopped at the end, also on errors and Ctrl-C.
+Usage: bench/bench.py [--build DIR] [--quick] [--out doc/benchmarks.md]"""
+
+import argparse
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import gen  # noqa: E402
+import measure  # noqa: E402
+import peers  # noqa: E402
+import report  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVER_CORE, CLIENT_CORE = "1", "0"
+MODES = {
+    # zone sizes, rounds, seconds per run, seconds of the latency run
+    "quick": ([1000, 100000], 2, 2, 1),
+    "full": ([1000, 100000, 1000000], 3, 6, 2),
+}
+
+
+def start_all(top, size, nm, zone, build, only, started):
+    """Starts every server on zone into started {name: (proc, start_s,
+    (pss, rss))} (filled as it goes, so that a failure stops those
+    already running); memory is read after the first correct answer."""
+    pin = ["taskset", "-c", SERVER_CORE]
+    for name, fn in peers.ALL:
+        if only and name not in only:
+            continue
+        d = top / ("%s-%d" % (name, size))
+        d.mkdir()
+        d.chmod(0o755)
+        p = fn(d, gen.ORIGIN, zone, peers.free_port(), pin, build)
+        started[name] = (p, None, None)
+        probe = nm.probe if name != "ceiling" else (
+            nm.probe[0], "A", "192.0.2.1")
+        t = p.wait_correct(probe, limit=300)
+        time.sleep(0.5)
+        started[name] = (p, t, measure.tree_memory(p.pid))
+        print("  %-12s first correct answer after %6.2f s, PSS %7.1f MiB"
+              % (name, t, started[name][2][0]), flush=True)
+
+
+def rounds(started, qfile, nrounds, seconds, lat_seconds):
+    """Interleaved rounds (A B C ... A B C ...); returns {name: stats}."""
+    pin = ["taskset", "-c", CLIENT_CORE]
+    runs = {n: [] for n in started}
+    for r in range(nrounds):
+        for name, (p, _, _) in started.items():
+            c0 = measure.tree_cpu(p.pid)
+            res = measure.dnsperf(p.where, qfile, seconds, pin)
+            res["server_cpu"] = measure.tree_cpu(p.pid) - c0
+            runs[name].append(res)
+            print("  round %d %-12s %9.0f QPS  server %4.0f%%  dnsperf "
+                  "%4.0f%%  lost %d" % (
+                      r + 1, name, res["qps"],
+                      100 * res["server_cpu"] / res["wall"],
+                      100 * res["client_cpu"] / res["wall"], res["lost"]),
+                  flush=True)
+    lat = {}
+    for name, (p, _, _) in started.items():
+        lat[name] = measure.dnsperf(p.where, qfile, lat_seconds, pin,
+                                    verbose=True)["lat"]
+    return {n: summarize(runs[n], lat[n]) for n in runs}
+
+
+def summarize(rs, lat):
+    completed = sum(x["completed"] for x in rs)
+    cpu = sum(x["server_cpu"] for x in rs)
+    wall = sum(x["wall"] for x in rs)
+    return {
+        "qps": statistics.median(x["qps"] for x in rs),
+        "qps_min": min(x["qps"] for x in rs),
+        "qps_max": max(x["qps"] for x in rs),
+        "per_cpu": completed / cpu if cpu > 0 else float("nan"),
+        "server_pct": 100 * cpu / wall,
+        "client_pct": 100 * sum(x["client_cpu"] for x in rs) / wall,
+        "avg_ms": statistics.mean(x["avg_ms"] for x in rs),
+        "p99_ms": measure.percentile(lat, 99),
+        "lost": sum(x["lost"] for x in rs),
+        "sent": completed + sum(x["lost"] for x in rs),
+    }
+
+
+def stop_all(started):
+    for p, _, _ in started.values():
+        p.stop(timeout=5)
+
+
+def one_size(top, size, mode, build, only):
+    nrounds, seconds, lat_seconds = MODES[mode][1:]
+    zone = top / ("bench-%d.zone" % size)
+    t = time.monotonic()
+    nm = gen.make_zone(zone, size)
+    zone.chmod(0o644)
+    qfile = top / ("queries-%d.bin" % size)
+    gen.make_queries(qfile, nm)
+    print("zone of %d records and queries generated in %.1f s" % (
+        size, time.monotonic() - t), flush=True)
+    started = {}
+    try:
+        start_all(top, size, nm, zone, build, only, started)
+        stats = rounds(started, qfile, nrounds, seconds, lat_seconds)
+        for name, (_, t0, mem) in started.items():
+            stats[name]["start_s"] = t0
+            stats[name]["pss"], stats[name]["rss"] = mem
+        return stats
+    finally:
+        stop_all(started)
+        for p, _, _ in started.values():
+            shutil.copy(p.log, top / ("%s-%d.log" % (p.name, size)))
+
+
+def on_term(signum, frame):
+    raise KeyboardInterrupt
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--out", default=str(ROOT / "doc" / "benchmarks.md"))
+    ap.add_argument("--only", nargs="*", help="servers (debugging)")
+    a = ap.parse_args()
+    for tool in ("dnsperf", "nsd", "knotd", "named", "pdns_server",
+                 "taskset", "gnuplot"):
+        if not shutil.which(tool):
+            sys.exit("bench: missing %s (make deps)" % tool)
+    build = Path(a.build)
+    build = build if build.is_absolute() else (Path.cwd() / build)
+    mode = "quick" if a.quick else "full"
+    signal.signal(signal.SIGTERM, on_term)
+    top = Path(tempfile.mkdtemp(prefix="banchi-bench-"))
+    top.chmod(0o755)
+    t0 = time.monotonic()
+    results = {}
+    try:
+        for size in MODES[mode][0]:
+            results[size] = one_size(top, size, mode, build, a.only)
+        md = report.markdown(results, mode, MODES[mode], sys.argv,
+                             time.monotonic() - t0)
+        out = Path(a.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(md)
+        report.chart(results, out.with_suffix(".png"), top)
+        print(md)
+        print("wrote %s and %s" % (out, out.with_suffix(".png")))
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Measurements for bench/bench.py: CPU seconds and memory of a process
+tree from /proc, and dnsperf runs (QPS, lost, latency, dnsperf's own CPU
+from getrusage of the reaped child)."""
+
+import os
+import re
+import resource
+import subprocess
+from pathlib import Path
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _children():
+    kids = {}
+    for p in Path("/proc").iterdir():
+        if not p.name.isdigit():
+            continue
+        try:
+            st = (p / "stat").read_text()
+        except OSError:
+            continue
+        f = st[st.rindex(")") + 2:].split()
+        kids.setdefault(int(f[1]), []).append(int(p.name))
+    return kids
+
+
+def tree(pid):
+    """pid and its descendants (NSD forks its serving process)."""
+    kids, out, todo = _children(), [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += kids.get(p, [])
+    return out
+
+
+def tree_cpu(pid):
+    """CPU seconds (user + system) of pid and its descendants."""
+    total = 0
+    for p in tree(pid):
+        try:
+            st = Path("/proc/%d/stat" % p).read_text()
+        except OSError:
+            continue
+        f = st[st.rindex(")") + 2:].split()
+        total += int(f[11]) + int(f[12])
+    return total / TICK
+
+
+def tree_memory(pid):
+    """(PSS, RSS) in MiB summed over the tree: PSS splits pages shared
+    after a fork, so a forking server is not counted twice."""
+    pss = rss = 0
+    for p in tree(pid):
+        try:
+            text = Path("/proc/%d/smaps_rollup" % p).read_text()
+        except OSError:
+            continue
+        m = re.search(r"^Pss:\s+(\d+) kB", text, re.M)
+        r = re.search(r"^Rss:\s+(\d+) kB", text, re.M)
+        pss += int(m.group(1)) if m else 0
+        rss += int(r.group(1)) if r else 0
+    return pss / 1024, rss / 1024
+
+
+def _child_cpu():
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
+
+
+def dnsperf(where, qfile, seconds, pin, verbose=False):
+    """One dnsperf run; returns a dict (qps, completed, lost, avg_ms,
+    client_cpu, wall, and with verbose the per-query latencies)."""
+    argv = pin + ["dnsperf", "-B", "-d", str(qfile), "-s", where[0],
+                  "-p", str(where[1]), "-l", str(seconds), "-c", "4",
+                  "-q", "200", "-T", "1", "-t", "2"]
+    if verbose:
+        argv.append("-v")
+    c0 = _child_cpu()
+    p = subprocess.run(argv, capture_output=True, text=True,
+                       timeout=seconds + 30)
+    out = p.stdout
+
+    def num(pat, conv=float):
+        m = re.search(pat, out)
+        if not m:
+            raise RuntimeError("dnsperf: %s\n%s" % (out[-2000:], p.stderr))
+        return conv(m.group(1))
+    res = {"qps": num(r"Queries per second:\s+([\d.]+)"),
+           "completed": num(r"Queries completed:\s+(\d+)", int),
+           "lost": num(r"Queries lost:\s+(\d+)", int),
+           "avg_ms": num(r"Average Latency \(s\):\s+([\d.]+)") * 1000,
+           "wall": num(r"Run time \(s\):\s+([\d.]+)"),
+           "client_cpu": _child_cpu() - c0}
+    if verbose:
+        res["lat"] = [float(m.group(1)) * 1000 for m in re.finditer(
+            r"^> \S+ \S+ \S+ ([\d.]+)$", out, re.M)]
+    return res
+
+
+def percentile(values, pct):
+    if not values:
+        return float("nan")
+    v = sorted(values)
+    return v[min(len(v) - 1, int(len(v) * pct / 100))]

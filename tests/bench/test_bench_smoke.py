@@ -1,0 +1,25 @@
+"""Smoke test of the benchmark: `make bench QUICK=1` runs to the end and
+writes its table and chart (figures are not checked; benchmarks are not
+tests). Output goes to a scratch directory, not doc/."""
+
+import os
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bench_quick_runs_to_the_end(tmp_path):
+    out = tmp_path / "benchmarks.md"
+    build = os.environ.get("BUILD", "build")
+    p = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT),
+                        "bench", "QUICK=1", "BUILD=" + build,
+                        "BENCH_OUT=" + str(out)],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
+    text = out.read_text()
+    for server in ("banchi-auth", "nsd", "knot", "bind", "powerdns",
+                   "ceiling"):
+        assert "| %s |" % server in text
+    assert "## 100,000 records" in text
+    assert out.with_suffix(".png").stat().st_size > 1000
