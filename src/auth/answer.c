@@ -191,10 +191,11 @@ size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
 {
 	struct auth_query a;
 	struct msg_query mq;
-	struct msg_hdr qh;
 	uint16_t rcode;
+	int ret;
 
-	if (msg_hdr_parse(&qh, q, qlen) < 0 || msg_hdr_qr(&qh))
+	/* the parser reads the header first: one pass serves both */
+	if (qlen < MSG_HDRLEN)
 		return 0;
 	a.db = db;
 	a.conf = conf;
@@ -208,10 +209,14 @@ size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
 	a.answer_set = NULL;
 	mq.has_question = false;
 	mq.has_opt = false;
-	if (msg_parse_query(&mq, q, qlen) < 0) {
+	ret = msg_parse_query(&mq, q, qlen);
+	if (msg_hdr_qr(&mq.hdr))
+		return 0;
+	if (ret < 0) {
 		/* echo the question when it could be read, as Knot does */
-		return error_reply(&a, &qh, out, cap, RCODE_FORMERR,
-				   mq.has_question && qh.count[0] == 1, false);
+		return error_reply(&a, &mq.hdr, out, cap, RCODE_FORMERR,
+				   mq.has_question && mq.hdr.count[0] == 1,
+				   false);
 	}
 	cap = reply_limit(&mq, conf, t, cap);
 	rcode = precheck(&mq, t);

@@ -288,7 +288,7 @@ static int worker_open(struct server *s, struct worker *w,
 	w->srv = s;
 	w->ep = epoll_create1(EPOLL_CLOEXEC);
 	w->tags = calloc(2 * c->nlisten + 1, sizeof(*w->tags));
-	w->ub = malloc(sizeof(*w->ub));
+	w->ub = calloc(1, sizeof(*w->ub));
 	w->tcpout = malloc(TCP_OUT_SIZE);
 	if (w->ep < 0 || !w->tags || !w->ub || !w->tcpout) {
 		log_err("out of memory (or epoll) setting up a worker");

@@ -1,5 +1,5 @@
-/* UDP batch loop. The batch buffers are set up once per call from the
- * thread's struct udp_batch; nothing is allocated per datagram. A
+/* UDP batch loop. The batch buffers are set up once per thread's struct
+ * udp_batch; nothing is allocated per datagram. A
  * datagram larger than UDP_BUF (MSG_TRUNC) is dropped: no DNS query is
  * that large. On wildcard sockets the query's destination address comes
  * back as the reply's source (pktinfo), as a multihomed host needs. */
@@ -67,6 +67,9 @@ fail:
 	return -err;
 }
 
+/* The receive headers are set up once per batch struct; afterwards only
+ * what recvmmsg wrote back (name and control lengths) is reset, and only
+ * for the entries it filled, so a small batch costs little. */
 static void setup_in(struct udp_batch *b)
 {
 	int i;
@@ -80,6 +83,28 @@ static void setup_in(struct udp_batch *b)
 		b->in[i].msg_hdr.msg_iov = &b->iov_in[i];
 		b->in[i].msg_hdr.msg_iovlen = 1;
 		b->in[i].msg_hdr.msg_control = b->ctl[i].buf;
+		b->in[i].msg_hdr.msg_controllen = sizeof(b->ctl[i].buf);
+	}
+}
+
+/* Set up already? The headers point into the struct itself, so the first
+ * and last entry pointing at their own buffers mean setup_in() ran on it
+ * (all entries are set together and never repointed). */
+static bool primed(const struct udp_batch *b)
+{
+	const struct msghdr *f = &b->in[0].msg_hdr;
+	const struct msghdr *l = &b->in[UDP_BATCH - 1].msg_hdr;
+
+	return f->msg_iov == &b->iov_in[0] && f->msg_name == &b->peer[0] &&
+	       l->msg_iov == &b->iov_in[UDP_BATCH - 1] &&
+	       l->msg_control == b->ctl[UDP_BATCH - 1].buf &&
+	       b->iov_in[0].iov_base == b->q[0];
+}
+
+static void reset_in(struct udp_batch *b, int n)
+{
+	for (int i = 0; i < n; i++) {
+		b->in[i].msg_hdr.msg_namelen = sizeof(b->peer[i]);
 		b->in[i].msg_hdr.msg_controllen = sizeof(b->ctl[i].buf);
 	}
 }
@@ -125,36 +150,45 @@ static void send_all(int fd, struct udp_batch *b, int n)
 	}
 }
 
+/* The reply header for query i, written in full (no memset). */
+static void setup_out(struct udp_batch *b, int k, int i, size_t len)
+{
+	struct msghdr *h = &b->in[i].msg_hdr, *o = &b->out[k].msg_hdr;
+
+	b->iov_out[k].iov_base = b->r[i];
+	b->iov_out[k].iov_len = len;
+	o->msg_name = &b->peer[i];
+	o->msg_namelen = h->msg_namelen;
+	o->msg_iov = &b->iov_out[k];
+	o->msg_iovlen = 1;
+	o->msg_control = NULL;
+	o->msg_controllen = 0;
+	o->msg_flags = 0;
+	reply_control(h, o);
+}
+
 int udp_serve(int fd, struct udp_batch *b, net_answer_fn fn, void *ctx)
 {
 	int n, i, nout = 0;
 	size_t len;
 
-	setup_in(b);
+	if (!primed(b))
+		setup_in(b);
 	do
 		n = recvmmsg(fd, b->in, UDP_BATCH, MSG_DONTWAIT, NULL);
 	while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return 0;
 	for (i = 0; i < n; i++) {
-		struct msghdr *h = &b->in[i].msg_hdr;
-
-		if (h->msg_flags & MSG_TRUNC)
+		if (b->in[i].msg_hdr.msg_flags & MSG_TRUNC)
 			continue;
 		len = fn(ctx, b->q[i], b->in[i].msg_len, b->r[i], UDP_BUF);
 		if (len == 0)
 			continue;
-		b->iov_out[nout].iov_base = b->r[i];
-		b->iov_out[nout].iov_len = len;
-		memset(&b->out[nout].msg_hdr, 0, sizeof(b->out[nout].msg_hdr));
-		b->out[nout].msg_hdr.msg_name = &b->peer[i];
-		b->out[nout].msg_hdr.msg_namelen = h->msg_namelen;
-		b->out[nout].msg_hdr.msg_iov = &b->iov_out[nout];
-		b->out[nout].msg_hdr.msg_iovlen = 1;
-		reply_control(h, &b->out[nout].msg_hdr);
-		nout++;
+		setup_out(b, nout++, i, len);
 	}
 	if (nout)
 		send_all(fd, b, nout);
+	reset_in(b, n);
 	return n;
 }

@@ -383,7 +383,8 @@ static bool compr_match(const uint8_t *msg, size_t o, const uint8_t *s)
  * entries whose remembered suffix has the same length and first octet
  * get compared: most are ruled out by one test. */
 static int compr_find(const struct compr *c, const uint8_t *name, size_t len,
-		      const uint8_t *off, int nlabels, uint16_t *ptr)
+		      const uint8_t *off, int nlabels, size_t end,
+		      uint16_t *ptr)
 {
 	for (int i = 0; i < nlabels; i++) {
 		const uint8_t *s = name + off[i];
@@ -393,7 +394,12 @@ static int compr_find(const struct compr *c, const uint8_t *name, size_t len,
 			/* recorded offsets are label starts, never pointers */
 			if (c->slen[j] != slen || c->msg[c->off[j]] != *s)
 				continue;
-			if (compr_match(c->msg, c->off[j], s)) {
+			/* same octets written out in full (a pointer octet
+			 * never equals a label length): the usual case, an
+			 * owner equal to the question name */
+			if ((c->off[j] + slen <= end &&
+			     !memcmp(c->msg + c->off[j], s, slen)) ||
+			    compr_match(c->msg, c->off[j], s)) {
 				*ptr = c->off[j];
 				return i;
 			}
@@ -426,11 +432,11 @@ int name_pack(struct wbuf *w, const uint8_t *name, struct compr *c)
 	if (!c)
 		return wbuf_bytes(w, name, name_length(name));
 	nl = label_offsets_len(name, off, &len);
-	keep = compr_find(c, name, len, off, nl, &ptr);
+	base = (size_t)(w->data + w->len - c->msg);
+	keep = compr_find(c, name, len, off, nl, base, &ptr);
 	need = keep < nl ? (size_t)off[keep] + 2 : len;
 	if (w->cap - w->len < need)
 		return BN_ENOSPC;
-	base = (size_t)(w->data + w->len - c->msg);
 	for (int i = 0; i < keep; i++) {
 		size_t o = base + off[i];
 
