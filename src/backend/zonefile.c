@@ -4,6 +4,10 @@
  * must not serve such a zone; plain check errors are reported as
  * warnings, as the zone still loads (BIND and Knot serve them). */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,6 +52,45 @@ static void on_check(void *ctx, const char *file, unsigned line,
 		l->diag(l->ctx, file, line, level == ZONE_REFUSE, msg);
 }
 
+/* The checks only read the finished zone, and so does the serving
+ * build: on large zones they run side by side on two cores. */
+struct check_job {
+	struct load *l;
+	bool refuse;
+};
+
+static void *check_thread(void *arg)
+{
+	struct check_job *j = arg;
+
+	zone_check(&j->l->z, &j->refuse);
+	return NULL;
+}
+
+/* Below this many records a thread costs more than it saves, and the
+ * builder's buffers are too small to matter once freed. */
+#define PARALLEL_CHECK_RRS 20000
+
+static int check_and_build(struct load *l, struct zdb_zone **out,
+			   bool *refuse)
+{
+	struct check_job j = { .l = l };
+	pthread_t t;
+	int ret;
+
+	if (l->z.nrr < PARALLEL_CHECK_RRS ||
+	    pthread_create(&t, NULL, check_thread, &j) != 0) {
+		zone_check(&l->z, refuse);
+		if (*refuse || l->refused)
+			return 0;
+		return zdb_zone_build(out, &l->z);
+	}
+	ret = zdb_zone_build(out, &l->z);
+	pthread_join(t, NULL);
+	*refuse = j.refuse;
+	return ret;
+}
+
 static int build(struct load *l, struct zdb_zone **out)
 {
 	bool refuse = false;
@@ -58,10 +101,9 @@ static int build(struct load *l, struct zdb_zone **out)
 		return ret;
 	l->z.diag = on_check;
 	l->z.diag_ctx = l;
-	zone_check(&l->z, &refuse);
+	ret = check_and_build(l, out, &refuse);
 	if (refuse || l->refused)
 		return l->refused ? l->refused : 1;
-	ret = zdb_zone_build(out, &l->z);
 	if (ret == BN_EINVAL) {
 		if (l->diag)
 			l->diag(l->ctx, NULL, 0, true, "no SOA at the apex");
@@ -93,7 +135,17 @@ int zonefile_load(struct zdb_zone **out, const uint8_t *origin,
 	ret = zparse_file(path, &o);
 	if (ret == 0)
 		ret = build(&l, out);
+	bool big = l.z.nrr >= PARALLEL_CHECK_RRS;
 	zone_clear(&l.z);
+#ifdef __GLIBC__
+	/* The builder's big buffers raise glibc's mmap threshold, so the
+	 * ones allocated after them land in the heap, where free() keeps
+	 * them: give those pages back. */
+	if (big)
+		malloc_trim(0);
+#else
+	(void)big;
+#endif
 	if (ret != 0 && *out) {
 		zdb_zone_unref(*out);
 		*out = NULL;

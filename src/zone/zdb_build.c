@@ -121,11 +121,12 @@ struct fill {
 	uint8_t *recs;
 	struct zdb_node *path[NAME_MAXLABELS + 1];
 	uint64_t h[NAME_MAXLABELS + 1];
+	uint64_t *mixed;                /* node hashes for index_all(), or
+					 * NULL: insert as nodes are placed */
 };
 
-static void index_insert(struct zdb_zone *zz, uint64_t h, uint32_t ix)
+static void index_insert(struct zdb_zone *zz, uint64_t m, uint32_t ix)
 {
-	uint64_t m = zdb_slot(h);
 	size_t i = m & zz->mask;
 
 	while (zz->index[i] != ZDB_EMPTY)
@@ -154,7 +155,10 @@ static struct zdb_node *place(struct fill *f, const uint8_t *owner,
 		n->flags |= ZDB_OCCLUDED;
 	if (p && owner[0] == 1 && owner[1] == '*')
 		p->flags |= ZDB_WILDCARD_CHILD;
-	index_insert(zz, f->h[labels], (uint32_t)zz->nnodes);
+	if (f->mixed)
+		f->mixed[zz->nnodes] = zdb_slot(f->h[labels]);
+	else
+		index_insert(zz, zdb_slot(f->h[labels]), (uint32_t)zz->nnodes);
 	zz->nnodes++;
 	f->path[depth] = n;
 	return n;
@@ -264,10 +268,25 @@ static void want_huge_pages(uint8_t *block, size_t len)
 #endif
 }
 
+/* Every insert misses the cache on a large index: with the hashes known
+ * beforehand, the slots are fetched well ahead of their use. */
+static void index_all(struct zdb_zone *zz, const uint64_t *mixed)
+{
+	const size_t ahead = 16;
+
+	for (size_t i = 0; i < zz->nnodes; i++) {
+		if (i + ahead < zz->nnodes)
+			__builtin_prefetch(&zz->index[mixed[i + ahead] &
+						      zz->mask], 1);
+		index_insert(zz, mixed[i], (uint32_t)i);
+	}
+}
+
 static int fill(struct zdb_zone *zz, const struct zone *z,
 		const struct sizes *s, uint8_t *block)
 {
 	struct fill f = { .zz = zz };
+	int ret = 0;
 	uint8_t off[2][NAME_MAXLABELS + 1];
 	int pn = 0;
 
@@ -281,12 +300,14 @@ static int fill(struct zdb_zone *zz, const struct zone *z,
 	zz->imask = (uint32_t)(((uint64_t)1 << zz->ibits) - 1);
 	f.recs = (uint8_t *)(zz->index + s->slots);
 	memset(zz->index, 0xff, s->slots * sizeof(*zz->index));
-	for (size_t i = 0; i < z->nnodes; i++) {
-		int ret = fill_node(&f, z, i, off[(i + 1) & 1], &pn,
-				    off[i & 1]);
-		if (ret < 0)
-			return ret;
-	}
+	f.mixed = malloc(s->nodes * sizeof(*f.mixed));
+	for (size_t i = 0; i < z->nnodes && ret == 0; i++)
+		ret = fill_node(&f, z, i, off[(i + 1) & 1], &pn, off[i & 1]);
+	if (ret == 0 && f.mixed)
+		index_all(zz, f.mixed);
+	free(f.mixed);
+	if (ret < 0)
+		return ret;
 	const struct zdb_rrset *soa = zdb_node_rrset(zz->nodes, RR_SOA);
 	if (!soa || !soa->count)
 		return BN_EINVAL;

@@ -420,21 +420,67 @@ static int ent_cmp(const void *pa, const void *pb)
 	return rr_cmp(&a->rr, &b->rr);
 }
 
-static int sort_rrs(struct zone *z)
+/* LSD radix sort on the prefix, one 8-bit digit a pass; passes where
+ * every entry has the same digit are skipped. Stable, so equal prefixes
+ * keep file order until their runs are sorted in full. */
+static struct sort_ent *radix_prefix(struct sort_ent *e, struct sort_ent *tmp,
+				     size_t n)
 {
-	struct sort_ent *e = malloc(z->nrr * sizeof(*e));
+	static const size_t digits = sizeof(uint64_t);
+	size_t (*cnt)[256] = calloc(digits, sizeof(*cnt));
 	size_t i;
 
-	if (!e)
+	if (!cnt)
+		return NULL;
+	for (i = 0; i < n; i++)
+		for (size_t d = 0; d < digits; d++)
+			cnt[d][(e[i].prefix >> (8 * d)) & 0xff]++;
+	for (size_t d = 0; d < digits; d++) {
+		size_t sum = 0, c;
+		if (cnt[d][(e[0].prefix >> (8 * d)) & 0xff] == n)
+			continue;
+		for (unsigned v = 0; v < 256; v++) {
+			c = cnt[d][v];
+			cnt[d][v] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			tmp[cnt[d][(e[i].prefix >> (8 * d)) & 0xff]++] = e[i];
+		struct sort_ent *t = e;
+		e = tmp;
+		tmp = t;
+	}
+	free(cnt);
+	return e;
+}
+
+/* Radix on the prefix orders most records; runs sharing a prefix (one
+ * owner's records, or long owners) get the full comparison. */
+static int sort_rrs(struct zone *z)
+{
+	struct sort_ent *buf = malloc(2 * z->nrr * sizeof(*buf)), *e;
+	size_t i, j;
+
+	if (!buf)
 		return BN_ENOMEM;
 	for (i = 0; i < z->nrr; i++) {
-		e[i].prefix = z->rrs[i]->prefix;
-		e[i].rr = z->rrs[i];
+		buf[i].prefix = z->rrs[i]->prefix;
+		buf[i].rr = z->rrs[i];
 	}
-	qsort(e, z->nrr, sizeof(*e), ent_cmp);
+	e = radix_prefix(buf, buf + z->nrr, z->nrr);
+	if (!e) {
+		free(buf);
+		return BN_ENOMEM;
+	}
+	for (i = 0; i < z->nrr; i = j) {
+		for (j = i + 1; j < z->nrr && e[j].prefix == e[i].prefix; j++)
+			;
+		if (j - i > 1)
+			qsort(e + i, j - i, sizeof(*e), ent_cmp);
+	}
 	for (i = 0; i < z->nrr; i++)
 		z->rrs[i] = e[i].rr;
-	free(e);
+	free(buf);
 	return 0;
 }
 
