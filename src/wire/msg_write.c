@@ -99,30 +99,55 @@ int msg_writer_question(struct msg_writer *mw, const uint8_t *qname,
 	return 0;
 }
 
-/* True when type's RDATA may hold a name to compress; for the others
- * the stored form is the wire form and a copy is all rdata_pack() would
- * do, so the common A and AAAA answers skip its field walk. */
-static bool rdata_has_cname(uint16_t type)
+/* The types whose RDATA names are compressed (RFC 1035 ones, RFC 3597
+ * 4, as in the rrtype table): octets before the first name, number of
+ * names (back to back) and octets after them. 0 names: copy as is. */
+static int rdata_names(uint16_t type, size_t *lead, size_t *tail)
 {
-	const struct rrtype_desc *d;
-
-	if (type == RR_A || type == RR_AAAA)
-		return false;
-	d = rrtype_by_code(type);
-	if (!d)
-		return false;
-	for (int f = 0; f < RDF_MAX && d->fields[f] != RDF_END; f++)
-		if (d->fields[f] == RDF_NAME_C)
-			return true;
-	return false;
+	*lead = *tail = 0;
+	switch (type) {
+	case RR_NS: case RR_MD: case RR_MF: case RR_CNAME: case RR_MB:
+	case RR_MG: case RR_MR: case RR_PTR:
+		return 1;
+	case RR_MX:
+		*lead = 2;
+		return 1;
+	case RR_MINFO:
+		return 2;
+	case RR_SOA:
+		*tail = 20;
+		return 2;
+	default:
+		return 0;
+	}
 }
 
+/* Stored RDATA is the wire form but for compression, so this writes
+ * what rdata_pack() would without its generic field walk; RDATA not of
+ * the expected shape goes to rdata_pack() as before. */
 static int put_rdata(struct msg_writer *mw, uint16_t type,
 		     const uint8_t *rdata, uint16_t rdlen)
 {
-	if (!mw->compress || !rdata_has_cname(type))
+	size_t lead, tail, pos, end[2];
+	int n = mw->compress ? rdata_names(type, &lead, &tail) : 0, k, len;
+
+	if (n == 0)
 		return wbuf_bytes(&mw->w, rdata, rdlen);
-	return rdata_pack(type, rdata, rdlen, &mw->w, &mw->c);
+	for (k = 0, pos = lead; k < n && pos <= rdlen; k++) {
+		len = name_check(rdata + pos, rdlen - pos);
+		if (len <= 0)
+			break;
+		pos += (size_t)len;
+		end[k] = pos;
+	}
+	if (k < n || pos + tail != rdlen)
+		return rdata_pack(type, rdata, rdlen, &mw->w, &mw->c);
+	if (wbuf_bytes(&mw->w, rdata, lead) < 0)
+		return BN_ENOSPC;
+	for (k = 0, pos = lead; k < n; pos = end[k++])
+		if (name_pack(&mw->w, rdata + pos, &mw->c) < 0)
+			return BN_ENOSPC;
+	return wbuf_bytes(&mw->w, rdata + pos, tail);
 }
 
 int msg_writer_rr(struct msg_writer *mw, enum msg_section s,
