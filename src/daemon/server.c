@@ -38,6 +38,7 @@ struct worker {
 struct actx {
 	const struct served *s;
 	atomic_uint_fast64_t *count;
+	uint64_t pending;               /* UDP: added to count per batch */
 };
 
 static size_t answer_udp(void *ctx, const uint8_t *q, size_t qlen,
@@ -45,7 +46,7 @@ static size_t answer_udp(void *ctx, const uint8_t *q, size_t qlen,
 {
 	struct actx *a = ctx;
 
-	atomic_fetch_add_explicit(a->count, 1, memory_order_relaxed);
+	a->pending++;
 	return auth_answer(a->s->db, &a->s->conf, q, qlen, AUTH_UDP, out, cap);
 }
 
@@ -106,7 +107,7 @@ static void accept_some(struct worker *w, int lfd, const struct served *s,
 static void conn_event(struct worker *w, struct tcp_conn *c,
 		       const struct served *s, time_t now)
 {
-	struct actx a = { s, &w->ntcp };
+	struct actx a = { s, &w->ntcp, 0 };
 	struct epoll_event ev;
 	uint32_t want;
 
@@ -141,11 +142,17 @@ static void sweep_idle(struct worker *w, const struct served *s, time_t now)
 static void udp_drain(struct worker *w, const struct ep_tag *t,
 		      struct actx *a)
 {
-	int k;
+	int k, n;
 
-	for (k = 0; k < 8; k++)
-		if (udp_serve(t->fd, w->ub, answer_udp, a) < UDP_BATCH)
+	for (k = 0; k < 8; k++) {
+		n = udp_serve(t->fd, w->ub, answer_udp, a);
+		/* one atomic add per batch, not per query */
+		atomic_fetch_add_explicit(a->count, a->pending,
+					  memory_order_relaxed);
+		a->pending = 0;
+		if (n < UDP_BATCH)
 			return;
+	}
 }
 
 /* Returns false when told to stop. */
@@ -153,7 +160,7 @@ static bool handle(struct worker *w, struct epoll_event *ev, int n,
 		   time_t now)
 {
 	const struct served *s = rcu_dereference(w->srv->cur);
-	struct actx a = { s, &w->nudp };
+	struct actx a = { s, &w->nudp, 0 };
 	int i, kind;
 
 	for (i = 0; i < n; i++) {
