@@ -299,12 +299,8 @@ static bool same_set(const struct zone_rr *a, const struct zone_rr *b)
 }
 
 /* Folds a sorted run of one RRset: duplicates go (BIND keeps the later
- * copy's RDATA, which matters for case in names), the first TTL in
- * file order wins and the others are reported. Returns RRs kept. */
-/* Folds a sorted run of one RRset: duplicates go (BIND keeps the later
  * copy's RDATA, which matters for case in names), the last batch's TTL
- * wins,
- * the owner is spelt as the first RR wrote it. Returns RRs kept. */
+ * wins, the owner is spelt as the first RR wrote it. Returns RRs kept. */
 static size_t fold_set(struct zone *z, struct zone_rr **rr, size_t n,
 		       struct zone_rrset *set)
 {
@@ -454,6 +450,20 @@ static struct sort_ent *radix_prefix(struct sort_ent *e, struct sort_ent *tmp,
 	return e;
 }
 
+/* Most runs are one owner's two or three records: qsort's setup would
+ * cost more than the compares. */
+static void insertion_sort(struct sort_ent *e, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct sort_ent t = e[i];
+		size_t j = i;
+
+		for (; j > 0 && ent_cmp(&e[j - 1], &t) > 0; j--)
+			e[j] = e[j - 1];
+		e[j] = t;
+	}
+}
+
 /* Radix on the prefix orders most records; runs sharing a prefix (one
  * owner's records, or long owners) get the full comparison. */
 static int sort_rrs(struct zone *z)
@@ -475,8 +485,10 @@ static int sort_rrs(struct zone *z)
 	for (i = 0; i < z->nrr; i = j) {
 		for (j = i + 1; j < z->nrr && e[j].prefix == e[i].prefix; j++)
 			;
-		if (j - i > 1)
+		if (j - i > 8)
 			qsort(e + i, j - i, sizeof(*e), ent_cmp);
+		else if (j - i > 1)
+			insertion_sort(e + i, j - i);
 	}
 	for (i = 0; i < z->nrr; i++)
 		z->rrs[i] = e[i].rr;

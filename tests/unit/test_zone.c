@@ -383,6 +383,50 @@ static void test_many(void)
 	zone_clear(&z);
 }
 
+/* Owners whose sort keys share their first 8 octets, and RRsets of up
+ * to 20 RRs: the radix pass leaves long runs for the full comparison. */
+static void test_many_shared_prefix(void)
+{
+	struct zone z;
+	struct diags d = { 0 };
+	uint8_t owner[NAME_MAXLEN], rd[4] = { 192, 0, 2, 0 };
+	struct zrr rr = { .owner = owner, .type = RR_A, .rclass = CLASS_IN,
+			  .ttl = 60, .rdata = rd, .rdlen = 4, .file = "m",
+			  .line = 1 };
+	char text[48];
+	bool added = true, sorted = true;
+
+	zone_init(&z, origin, 0);
+	z.diag = on_diag;
+	z.diag_ctx = &d;
+	srand(2);
+	for (int i = 0; i < 20000; i++) {
+		int n = snprintf(text, sizeof(text), "x.sharedprefix%d",
+				 rand() % 300);
+		name_from_text(owner, text + (i & 1) * 2,
+			       (size_t)n - (i & 1) * 2, origin);
+		rd[3] = (uint8_t)(rand() % 20);
+		if (zone_add(&z, &rr) < 0)
+			added = false;
+	}
+	CHECK(added);
+	CHECK(zone_finish(&z) == 0);
+	CHECK(z.nsets == z.nnodes);
+	for (size_t i = 1; i < z.nnodes; i++)
+		if (name_compare(z.nodes[i - 1].owner, z.nodes[i].owner) >= 0)
+			sorted = false;
+	for (size_t i = 0; i < z.nsets; i++)
+		for (uint32_t j = 1; j < z.sets[i].count; j++) {
+			const struct zone_rr *a = z.rrs[z.sets[i].first + j - 1];
+			const struct zone_rr *b = z.rrs[z.sets[i].first + j];
+			if (memcmp(a->rdata, b->rdata, 4) >= 0)
+				sorted = false;
+		}
+	CHECK(sorted);
+	CHECK(z.nrr + z.dropped == 20000);
+	zone_clear(&z);
+}
+
 int main(void)
 {
 	name_from_text(origin, "example.", 8, NULL);
@@ -395,5 +439,6 @@ int main(void)
 	test_checks();
 	test_no_ns_no_soa();
 	test_many();
+	test_many_shared_prefix();
 	return check_done();
 }
