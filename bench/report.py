@@ -31,6 +31,9 @@ NOTES = [
     "CPU-second is the fairer comparison. The ceiling row is bound the "
     "same way; its answers per CPU-second is what a server doing no DNS "
     "work costs per query here.",
+    "- p99 comes from its own short run after the rounds, so when the "
+    "machine was quieter (or busier) then, it can fall below (or far "
+    "above) the rounds' average latency.",
     "- Lost: Knot, BIND and PowerDNS lose a near-constant 15–20 queries "
     "per run whatever the rate, while they answer every query of the mix "
     "sent one at a time (checked against Knot): most likely dnsperf's "
