@@ -32,6 +32,13 @@ static const struct zdb_zone *pick_zone(const struct zonedb *db,
 
 	if (!db)
 		return NULL;
+	/* One zone served (the common case): it answers exactly the names
+	 * at or below its origin, DS included (no parent zone to prefer),
+	 * and a suffix test is far cheaper than the zone set's lookup. */
+	if (zonedb_count(db) == 1) {
+		z = zonedb_at(db, 0);
+		return name_is_subdomain(qname, zdb_zone_origin(z)) ? z : NULL;
+	}
 	if (qtype == RR_DS && qname[0]) {
 		z = zonedb_find(db, qname + 1 + qname[0]);
 		if (z)
