@@ -6,8 +6,8 @@ tests/integration/servers.py (copy-adapted: the tests wait for an SOA,
 the benchmark needs the start time and one worker everywhere)."""
 
 import signal
-import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,23 +16,8 @@ import dns.message
 import dns.query
 import dns.rdatatype
 
-
-def free_port():
-    """A port free for both UDP and TCP on 127.0.0.1 (best effort)."""
-    for _ in range(50):
-        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        t.bind(("127.0.0.1", 0))
-        port = t.getsockname()[1]
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            u.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        finally:
-            u.close()
-            t.close()
-        return port
-    raise RuntimeError("no free port")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integration"))
+from servers import free_port  # noqa: E402,F401  (shared with the tests)
 
 
 class Proc:
