@@ -1,0 +1,64 @@
+/* A client's answer being assembled: the rcode and up to ANSWER_SETS
+ * RRsets by section, with their data copied into the struct (no
+ * allocation). Filled from the cache (hit path), by the iterator or by
+ * local data; answer_write() turns it into the reply for one client. */
+#ifndef BANCHI_RESOLVE_ANSWER_H
+#define BANCHI_RESOLVE_ANSWER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "resolve/cache.h"
+#include "resolve/rrset.h"
+#include "wire/msg.h"
+
+#define ANSWER_SETS 32
+#define ANSWER_DATA 16384
+#define ANSWER_MAX_CNAME 12     /* links followed from the cache */
+
+struct answer_set {
+	uint8_t section;        /* enum msg_section: MSG_ANSWER, MSG_AUTHORITY */
+	struct rrset set;       /* pointers into answer.data */
+};
+
+struct answer {
+	uint8_t rcode;          /* RCODE_NOERROR, RCODE_NXDOMAIN, ... */
+	bool aa;                /* authoritative local data (local zones) */
+	bool stale;             /* some data was served stale */
+	uint16_t nsets;
+	struct answer_set sets[ANSWER_SETS];
+	size_t used;
+	uint8_t data[ANSWER_DATA];
+};
+
+void answer_init(struct answer *a, uint8_t rcode);
+/* Copies s into a. 0 or BN_ENOSPC. A negative set (NXDOMAIN/NODATA)
+ * adds its SOA to the authority section. */
+int answer_add(struct answer *a, enum msg_section sec, const struct rrset *s);
+
+/* Tries to answer (qname, qtype, qclass) from the cache alone: the
+ * RRset, or a CNAME chain (up to ANSWER_MAX_CNAME links) ending in the
+ * RRset or a negative entry, using ranks >= RANK_ANSWER_NONAUTH only.
+ * qname lowercase. Returns 1 when a is a complete answer, 0 when the
+ * name must be resolved (a then holds nothing useful). *prefetch is set
+ * when an entry asked the caller to refresh it. flags: CACHE_STALE. */
+int answer_from_cache(struct answer *a, struct cache *c,
+		      const uint8_t *qname, uint16_t qtype, uint16_t qclass,
+		      uint64_t now_ms, unsigned flags, bool *prefetch);
+
+/* Writes the reply to q into out (cap octets): q's ID, opcode, RD and
+ * CD; QR and RA set; AA when a->aa; the question as the client sent it
+ * (case kept); the sets with compression; an OPT (our payload
+ * min(max_payload, client's), DO echoed off) when q had one. When the
+ * records do not fit the client's size (512 without EDNS) the reply is
+ * cut to the header and question with TC set. Returns the length, or
+ * 0 when nothing can be written. */
+size_t answer_write(const struct answer *a, const struct msg_query *q,
+		    uint16_t max_payload, uint8_t *out, size_t cap);
+
+/* An rcode-only reply (SERVFAIL, REFUSED, FORMERR, NOTIMP) to q. */
+size_t answer_write_rcode(const struct msg_query *q, uint8_t rcode,
+			  uint16_t max_payload, uint8_t *out, size_t cap);
+
+#endif

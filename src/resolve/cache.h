@@ -1,0 +1,73 @@
+/* The resolver cache, shared by every worker thread: RRsets and negative
+ * answers keyed by (owner, type, class), TTLs counting down from the
+ * time of insertion, bounded in octets with CLOCK (second-chance)
+ * eviction. Readers take no lock and allocate nothing: entries are
+ * immutable once published and found through an RCU-protected hash
+ * (liburcu, default "memb" flavour: every calling thread must be
+ * registered with rcu_register_thread()). Writers lock one shard.
+ * Time is the caller's monotonic clock in milliseconds (now_ms). */
+#ifndef BANCHI_RESOLVE_CACHE_H
+#define BANCHI_RESOLVE_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "resolve/rrset.h"
+
+struct cache;
+
+struct cache_conf {
+	size_t max_bytes;       /* bound on the memory of all entries */
+	uint32_t min_ttl;       /* positive TTLs are raised to this ... */
+	uint32_t max_ttl;       /* ... and capped at this (86400) */
+	uint32_t neg_max_ttl;   /* cap for NXDOMAIN/NODATA (3600) */
+	uint32_t stale_ttl;     /* serve-stale window after expiry, s (0: off) */
+	uint32_t stale_answer_ttl; /* TTL given to stale answers (30) */
+	unsigned prefetch_pct;  /* prefetch when under this % of TTL left (10; 0: off) */
+};
+
+/* Defaults shown above; max_bytes 64 MiB, min_ttl 0, stale_ttl 86400. */
+void cache_conf_init(struct cache_conf *cc);
+
+/* NULL when out of memory. */
+struct cache *cache_new(const struct cache_conf *cc);
+void cache_free(struct cache *c);
+
+/* Stores a copy of s (owner lowercased here). s->ttl is the TTL as
+ * received; min/max caps apply (negative: neg_max_ttl, and RFC 2308:
+ * the caller passes min(SOA TTL, SOA MINIMUM)). A TTL of 0 is not
+ * stored. Live data of a higher rank is kept (returns 1); otherwise the
+ * entry is replaced (0). BN_ENOMEM, BN_EINVAL (entry over 64 KiB). */
+int cache_insert(struct cache *c, const struct rrset *s, uint64_t now_ms);
+
+#define CACHE_STALE 1u          /* also return entries up to stale_ttl expired */
+
+struct cache_hit {
+	struct rrset set;       /* owner, rdata, soa_owner point into buf */
+	bool stale;             /* expired; set.ttl is stale_answer_ttl */
+	bool prefetch;          /* near expiry and asked for again: this
+				 * caller (only one per entry) should refresh */
+};
+
+/* Copies the entry for (name, type, rclass) with rank >= min_rank into
+ * out/buf. name must be lowercase. An NXDOMAIN entry (type 0) answers
+ * every type: pass the queried type, the cache looks for both. Returns
+ * 1 (hit), 0 (miss or expired) or BN_ENOSPC (buf under cap needed;
+ * 65536 + NAME_MAXLEN * 2 always does). Counts hits and misses. */
+int cache_get(struct cache *c, const uint8_t *name, uint16_t type,
+	      uint16_t rclass, uint64_t now_ms, unsigned flags,
+	      uint8_t min_rank, struct cache_hit *out, uint8_t *buf,
+	      size_t cap);
+
+/* Drops every entry (flush), or those at and under name. */
+void cache_flush(struct cache *c);
+void cache_flush_name(struct cache *c, const uint8_t *name);
+
+struct cache_stats {
+	size_t entries, bytes;
+	uint64_t hits, misses, inserts, evictions;
+};
+void cache_get_stats(struct cache *c, struct cache_stats *st);
+
+#endif
