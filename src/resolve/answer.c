@@ -1,2 +1,253 @@
-/* Placeholder until the module is written. */
+/* Assembling a client's answer (RRsets copied into struct answer, no
+ * allocation) and writing it as the reply to one query: header flags
+ * from the query, the question as received, records with compression,
+ * OPT, and all-or-nothing truncation to the client's size. */
+#include <string.h>
+
 #include "resolve/answer.h"
+#include "base/error.h"
+#include "wire/buf.h"
+#include "wire/edns.h"
+#include "wire/rrtype.h"
+
+void answer_init(struct answer *a, uint8_t rcode)
+{
+	a->rcode = rcode;
+	a->aa = false;
+	a->stale = false;
+	a->nsets = 0;
+	a->used = 0;
+}
+
+/* Copies n octets into a->data; NULL when they do not fit. */
+static const uint8_t *put(struct answer *a, const uint8_t *src, size_t n)
+{
+	uint8_t *dst;
+
+	if (n > ANSWER_DATA - a->used)
+		return NULL;
+	dst = a->data + a->used;
+	if (n)
+		memcpy(dst, src, n);
+	a->used += n;
+	return dst;
+}
+
+/* One slot holding copies of owner and the RDATA sequence. The set is
+ * whole or absent: on BN_ENOSPC a is as before. */
+static int add_copy(struct answer *a, enum msg_section sec,
+		    const struct rrset *s, const uint8_t *owner, uint16_t type)
+{
+	struct answer_set *as;
+	size_t used = a->used;
+	size_t olen = name_length(owner);
+
+	if (a->nsets >= ANSWER_SETS ||
+	    olen + s->rdata_len > ANSWER_DATA - a->used)
+		return BN_ENOSPC;
+	as = &a->sets[a->nsets];
+	as->section = (uint8_t)sec;
+	as->set = *s;
+	as->set.type = type;
+	as->set.owner = put(a, owner, olen);
+	as->set.rdata = put(a, s->rdata, s->rdata_len);
+	as->set.soa_owner = NULL;
+	if (!as->set.owner || !as->set.rdata) {
+		a->used = used;
+		return BN_ENOSPC;
+	}
+	a->nsets++;
+	return 0;
+}
+
+int answer_add(struct answer *a, enum msg_section sec, const struct rrset *s)
+{
+	int ret;
+
+	if (s->kind == RRSET_POSITIVE)
+		return add_copy(a, sec, s, s->owner, s->type);
+	/* a negative answer shows as its SOA in the authority section
+	 * (RFC 2308 3); without one there is nothing to write */
+	if (s->count == 0 || !s->soa_owner)
+		return 0;
+	ret = add_copy(a, MSG_AUTHORITY, s, s->soa_owner, RR_SOA);
+	if (ret == 0)
+		a->sets[a->nsets - 1].set.kind = RRSET_POSITIVE;
+	return ret;
+}
+
+/* Header of the reply: ID, opcode, RD and CD from the query; QR and RA
+ * set; AA as asked. AD stays clear: nothing is validated yet. */
+static void reply_hdr(struct msg_hdr *h, const struct msg_query *q, bool aa)
+{
+	h->id = q->hdr.id;
+	h->flags = (uint16_t)(MSG_FLAG_QR | MSG_FLAG_RA |
+			      (q->hdr.flags & (0x7800 | MSG_FLAG_RD |
+					       MSG_FLAG_CD)));
+	if (aa)
+		h->flags |= MSG_FLAG_AA;
+	memset(h->count, 0, sizeof(h->count));
+}
+
+/* Our OPT: payload min(ours, client's) (each at least 512), DO copied
+ * as RFC 3225 3 asks, no options. */
+static void reply_edns(struct edns *e, const struct msg_query *q,
+		       uint16_t max_payload)
+{
+	uint16_t p = max_payload < EDNS_MIN_PAYLOAD ? EDNS_MIN_PAYLOAD
+						    : max_payload;
+
+	if (!q->has_opt) {
+		edns_init(e, p);
+		return;
+	}
+	if (edns_payload(&q->edns) < p)
+		p = edns_payload(&q->edns);
+	edns_init(e, p);
+	if (edns_do(&q->edns))
+		e->flags = EDNS_FLAG_DO;
+}
+
+/* Header, question (when the query had one) and the OPT's room. */
+static int start(struct msg_writer *mw, const struct msg_query *q, bool aa,
+		 const struct edns *e, uint8_t *out, size_t limit)
+{
+	struct msg_hdr h;
+	int ret;
+
+	reply_hdr(&h, q, aa);
+	ret = msg_writer_init(mw, out, limit, &h, true);
+	if (ret == 0 && q->has_opt)
+		ret = msg_writer_reserve(mw, edns_wire_size(e));
+	if (ret == 0 && q->has_question)
+		ret = msg_writer_question(mw, q->qname, q->qtype, q->qclass);
+	return ret;
+}
+
+/* The OPT and the rcode; an extended rcode (> 15) needs the OPT, so
+ * without one it becomes SERVFAIL. Returns the length or 0. */
+static size_t finish(struct msg_writer *mw, const struct msg_query *q,
+		     struct edns *e, uint16_t rcode)
+{
+	int len;
+
+	msg_writer_release(mw);
+	if (q->has_opt) {
+		msg_hdr_set_rcode(&mw->hdr, edns_set_rcode(e, rcode));
+		if (msg_writer_opt(mw, e) < 0)
+			return 0;
+	} else {
+		msg_hdr_set_rcode(&mw->hdr, (uint8_t)(rcode > 15 ?
+						      RCODE_SERVFAIL : rcode));
+	}
+	len = msg_writer_finish(mw);
+	return len < 0 ? 0 : (size_t)len;
+}
+
+/* Every record of one set, RDATA items walked through a cursor. */
+static int write_set(struct msg_writer *mw, const struct answer_set *as)
+{
+	const struct rrset *s = &as->set;
+	struct rbuf r;
+	uint16_t len;
+	int ret;
+
+	rbuf_init(&r, s->rdata, s->rdata_len);
+	for (uint16_t i = 0; i < s->count; i++) {
+		if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
+			return BN_ERDATA;
+		ret = msg_writer_rr(mw, (enum msg_section)as->section,
+				    s->owner, s->type, s->rclass, s->ttl,
+				    r.base + r.pos, len);
+		if (ret < 0)
+			return ret;
+		r.pos += len;
+	}
+	return 0;
+}
+
+/* The sets in section order, whatever order they were added in. */
+static int write_sets(struct msg_writer *mw, const struct answer *a)
+{
+	int ret;
+
+	for (int sec = MSG_ANSWER; sec < MSG_SECTIONS; sec++) {
+		for (uint16_t i = 0; i < a->nsets; i++) {
+			if (a->sets[i].section != sec)
+				continue;
+			ret = write_set(mw, &a->sets[i]);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/* RFC 2181 9 asks for whole sets; a resolver's client retries over TCP
+ * anyway, so a reply that does not fit carries no records at all. */
+static size_t write_reply(const struct answer *a, const struct msg_query *q,
+			  uint16_t max_payload, uint8_t *out, size_t limit)
+{
+	struct msg_writer mw;
+	struct edns e;
+	uint16_t rcode = a->rcode;
+	int ret;
+
+	reply_edns(&e, q, max_payload);
+	if (start(&mw, q, a->aa, &e, out, limit) < 0)
+		return 0;
+	ret = write_sets(&mw, a);
+	if (ret < 0) {
+		if (ret != BN_ENOSPC)
+			rcode = RCODE_SERVFAIL; /* stored RDATA is corrupt */
+		if (start(&mw, q, a->aa && ret == BN_ENOSPC, &e, out,
+			  limit) < 0)
+			return 0;
+		if (ret == BN_ENOSPC)
+			msg_hdr_set_flag(&mw.hdr, MSG_FLAG_TC, true);
+	}
+	return finish(&mw, q, &e, rcode);
+}
+
+/* UDP: RFC 6891 6.2.5, the client's payload (512 without EDNS), and not
+ * more than we offer either. */
+static size_t udp_limit(const struct msg_query *q, uint16_t max_payload,
+			size_t cap)
+{
+	size_t lim = EDNS_MIN_PAYLOAD;
+
+	if (q->has_opt) {
+		lim = edns_payload(&q->edns);
+		if (lim > max_payload)
+			lim = max_payload;
+		if (lim < EDNS_MIN_PAYLOAD)
+			lim = EDNS_MIN_PAYLOAD;
+	}
+	return lim < cap ? lim : cap;
+}
+
+size_t answer_write(const struct answer *a, const struct msg_query *q,
+		    uint16_t max_payload, uint8_t *out, size_t cap)
+{
+	return write_reply(a, q, max_payload, out,
+			   udp_limit(q, max_payload, cap));
+}
+
+size_t answer_write_stream(const struct answer *a, const struct msg_query *q,
+			   uint16_t max_payload, uint8_t *out, size_t cap)
+{
+	return write_reply(a, q, max_payload, out,
+			   cap < MSG_MAXLEN ? cap : MSG_MAXLEN);
+}
+
+size_t answer_write_rcode(const struct msg_query *q, uint8_t rcode,
+			  uint16_t max_payload, uint8_t *out, size_t cap)
+{
+	struct msg_writer mw;
+	struct edns e;
+
+	reply_edns(&e, q, max_payload);
+	if (start(&mw, q, false, &e, out, udp_limit(q, max_payload, cap)) < 0)
+		return 0;
+	return finish(&mw, q, &e, rcode);
+}

@@ -50,12 +50,19 @@ int answer_from_cache(struct answer *a, struct cache *c,
 /* Writes the reply to q into out (cap octets): q's ID, opcode, RD and
  * CD; QR and RA set; AA when a->aa; the question as the client sent it
  * (case kept); the sets with compression; an OPT (our payload
- * min(max_payload, client's), DO echoed off) when q had one. When the
- * records do not fit the client's size (512 without EDNS) the reply is
- * cut to the header and question with TC set. Returns the length, or
- * 0 when nothing can be written. */
+ * min(max_payload, client's), DO copied per RFC 3225) when q had one.
+ * When the records do not fit the client's size (512 without EDNS;
+ * never more than max_payload) the reply is cut to the header,
+ * question and OPT with TC set. An rcode over 15 without an OPT in the
+ * query is sent as SERVFAIL. Returns the length, or 0 when nothing
+ * can be written. */
 size_t answer_write(const struct answer *a, const struct msg_query *q,
 		    uint16_t max_payload, uint8_t *out, size_t cap);
+
+/* The same for TCP (and other streams): the size limit is cap (at most
+ * 65535) instead of the client's UDP payload; the OPT is as above. */
+size_t answer_write_stream(const struct answer *a, const struct msg_query *q,
+			   uint16_t max_payload, uint8_t *out, size_t cap);
 
 /* An rcode-only reply (SERVFAIL, REFUSED, FORMERR, NOTIMP) to q. */
 size_t answer_write_rcode(const struct msg_query *q, uint8_t rcode,
