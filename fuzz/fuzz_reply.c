@@ -1,0 +1,325 @@
+/* libFuzzer target for the resolver's upstream-reply path (resolve/iter):
+ * an input is up to ROUNDS replies, split at SEP, fed to an iterator that
+ * resolves a question picked by the input's first two octets. Each reply
+ * gets the pending query's ID, QR and question patched in, so that most
+ * inputs pass the acceptance checks and reach classification, bailiwick
+ * scrubbing and caching. Checks: every query asked for parses, work stays
+ * bounded, and the final answer is sane and writes for a client. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <netinet/in.h>
+#include <urcu.h>
+
+#include "base/error.h"
+#include "resolve/cache.h"
+#include "resolve/infra.h"
+#include "resolve/iter.h"
+#include "wire/msg.h"
+#include "wire/name.h"
+
+#define ASSERT(c) do { if (!(c)) abort(); } while (0)
+
+#define ROUNDS 8        /* replies taken from one input */
+/* iter_step() calls per input; the iterator must be done long before
+ * (max_upstream queries, then SERVFAIL), or its work is not bounded. */
+#define STEPS 512
+#define NENV 4          /* qname minimisation on/off x 0x20 off/on */
+#define T0 1000000000ull /* the fake clock's start, ms */
+
+static const uint8_t SEP[4] = { '\n', '-', '-', '\n' };
+
+static const char *const qnames[8] = {
+	"www.example.test.", "example.test.", "a.b.c.example.test.",
+	"test.", ".", "mail.other.test.", "x.sub.example.test.",
+	"ns1.example.test.",
+};
+static const uint16_t qtypes[16] = {
+	1, 28, 2, 15, 5, 16, 6, 43, 255, 12, 33, 39, 65, 64, 48, 0,
+};
+
+struct fuzz_state {
+	struct cache *cache;
+	struct infra *infra;
+	struct res_conf conf[NENV];
+	struct res_env env[NENV];
+	struct iter *it[NENV];
+	struct res_hint hint;
+};
+
+static struct fuzz_state *st;
+static uint64_t rnd_counter;
+
+/* Deterministic "randomness" (splitmix64 over a counter reset per input)
+ * so that a crash replays from its input alone. */
+static void fake_random(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len > 0) {
+		uint64_t z = (rnd_counter += 0x9e3779b97f4a7c15ull);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		z ^= z >> 31;
+		size_t n = len < sizeof(z) ? len : sizeof(z);
+		memcpy(p, &z, n);
+		p += n;
+		len -= n;
+	}
+}
+
+static void setup(void)
+{
+	struct sockaddr_in *sin;
+	struct cache_conf cc;
+
+	rcu_register_thread();
+	st = calloc(1, sizeof(*st));
+	ASSERT(st);
+	cache_conf_init(&cc);
+	cc.max_bytes = 1 << 20;         /* small: eviction gets exercised */
+	st->cache = cache_new(&cc);
+	st->infra = infra_new(256);
+	ASSERT(st->cache && st->infra);
+	ASSERT(name_from_text(st->hint.name, "a.root.test.", 12, NULL) > 0);
+	sin = (struct sockaddr_in *)&st->hint.addr.sa;
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(53);
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	st->hint.addr.len = sizeof(*sin);
+	for (int i = 0; i < NENV; i++) {
+		res_conf_init(&st->conf[i]);
+		st->conf[i].hints = &st->hint;
+		st->conf[i].nhints = 1;
+		st->conf[i].query_loopback = true;
+		st->conf[i].qname_min = !(i & 1);
+		st->conf[i].use_0x20 = i & 2;
+		st->env[i] = (struct res_env){ st->cache, st->infra,
+					      &st->conf[i], fake_random };
+		st->it[i] = iter_new(&st->env[i]);
+		ASSERT(st->it[i]);
+	}
+}
+
+/* End of the first question of r (an uncompressed name), or 0. */
+static size_t question_end(const uint8_t *r, size_t len)
+{
+	int n;
+
+	if (len < MSG_HDRLEN || wire_get_u16(r + 4) == 0)
+		return 0;
+	n = name_check(r + MSG_HDRLEN, len - MSG_HDRLEN);
+	if (n < 0 || len - MSG_HDRLEN - (size_t)n < 4)
+		return 0;
+	return MSG_HDRLEN + (size_t)n + 4;
+}
+
+/* Copies reply r into out with q's ID and question (in place of r's own
+ * first question, when it has one) and, unless raw, QR set. Compression
+ * pointers to the question name (offset 12) stay right; others past the
+ * question may move, which is fine for a fuzzer. Returns the length. */
+static size_t patch(uint8_t *out, const uint8_t *r, size_t len,
+		    const struct iter_query *q, bool raw)
+{
+	size_t qend = question_end(q->pkt, q->len), rend;
+	struct msg_hdr h, qh;
+
+	memcpy(out, r, len);
+	if (len < MSG_HDRLEN) {
+		if (len >= 2)
+			memcpy(out, q->pkt, 2);
+		return len;
+	}
+	ASSERT(msg_hdr_parse(&h, out, len) == 0);
+	ASSERT(msg_hdr_parse(&qh, q->pkt, q->len) == 0);
+	h.id = qh.id;
+	if (!raw)
+		h.flags |= MSG_FLAG_QR;
+	msg_hdr_write(out, &h);
+	rend = question_end(r, len);
+	if (rend == 0 || qend == 0)
+		return len;
+	memcpy(out + MSG_HDRLEN, q->pkt + MSG_HDRLEN, qend - MSG_HDRLEN);
+	memcpy(out + qend, r + rend, len - rend);
+	return qend + (len - rend);
+}
+
+/* The query the iterator wants sent must be a well-formed query. */
+static void check_query(const struct iter_query *q, const struct res_conf *rc)
+{
+	struct msg_query mq;
+
+	ASSERT(q->len >= MSG_HDRLEN && q->len <= ITER_QUERY_MAX);
+	ASSERT(msg_parse_query(&mq, q->pkt, q->len) == 0);
+	ASSERT(!msg_hdr_qr(&mq.hdr) && mq.has_question);
+	ASSERT(msg_hdr_opcode(&mq.hdr) == OPCODE_QUERY);
+	ASSERT(q->timeout_ms > 0);
+	ASSERT(q->timeout_ms <= INFRA_RTO_MAX ||
+	       q->timeout_ms <= rc->max_time_ms);
+	ASSERT(q->to.sa.ss_family == AF_INET || q->to.sa.ss_family == AF_INET6);
+	ASSERT(q->to.len > 0 && q->to.len <= sizeof(q->to.sa));
+}
+
+/* An answer's sets lie inside its data and their RDATA items tile
+ * rdata_len exactly. */
+static void check_set(const struct answer *a, const struct answer_set *as)
+{
+	const struct rrset *s = &as->set;
+	const uint8_t *lo = a->data, *hi = a->data + a->used;
+	struct rbuf r;
+	uint16_t n;
+
+	ASSERT(as->section >= MSG_ANSWER && as->section <= MSG_ADDITIONAL);
+	ASSERT(s->owner >= lo && s->owner < hi);
+	ASSERT(name_check(s->owner, (size_t)(hi - s->owner)) > 0);
+	ASSERT(s->kind <= RRSET_NODATA && s->rank <= RANK_LOCAL);
+	if (s->rdata_len > 0)
+		ASSERT(s->rdata >= lo && s->rdata + s->rdata_len <= hi);
+	rbuf_init(&r, s->rdata, s->rdata_len);
+	for (uint16_t i = 0; i < s->count; i++) {
+		ASSERT(rbuf_u16(&r, &n) == 0);
+		ASSERT(rbuf_skip(&r, n) == 0);
+	}
+	ASSERT(rbuf_left(&r) == 0);
+}
+
+/* The answer written for a client asking (qname, qtype, qclass), with
+ * or without EDNS: parses, fits the client's size, carries the rcode. */
+static void check_write(const struct answer *a, const uint8_t *qname,
+			uint16_t qtype, uint16_t qclass, bool edns)
+{
+	static struct msg_rr rrs[8192];
+	static uint8_t qbuf[512], out[MSG_MAXLEN];
+	struct msg_hdr h = { .id = 0x4b1d, .flags = MSG_FLAG_RD };
+	struct msg_writer mw;
+	struct msg_query cq;
+	struct msg m;
+	struct edns e;
+	size_t n;
+	int len;
+
+	ASSERT(msg_writer_init(&mw, qbuf, sizeof(qbuf), &h, true) == 0);
+	ASSERT(msg_writer_question(&mw, qname, qtype, qclass) == 0);
+	edns_init(&e, 4096);
+	if (edns)
+		ASSERT(msg_writer_opt(&mw, &e) == 0);
+	len = msg_writer_finish(&mw);
+	ASSERT(msg_parse_query(&cq, qbuf, (size_t)len) == 0);
+	n = answer_write(a, &cq, 1232, out, sizeof(out));
+	ASSERT(n >= MSG_HDRLEN && n <= (edns ? 1232u : 512u));
+	ASSERT(msg_parse(&m, out, n, rrs, 8192) == 0);
+	ASSERT(m.hdr.id == 0x4b1d && msg_hdr_qr(&m.hdr) && msg_hdr_rd(&m.hdr));
+	ASSERT(m.has_opt == edns);
+	ASSERT((m.has_opt ? edns_rcode(&m.edns, msg_hdr_rcode(&m.hdr)) :
+		msg_hdr_rcode(&m.hdr)) == a->rcode);
+	ASSERT(msg_section_count(&m, MSG_QUESTION) == 1);
+	ASSERT(m.rr[0].type == qtype && m.rr[0].rclass == qclass);
+}
+
+static void check_answer(const struct answer *a, const uint8_t *qname,
+			 uint16_t qtype, uint16_t qclass)
+{
+	ASSERT(a && a->rcode < 16);
+	ASSERT(a->nsets <= ANSWER_SETS && a->used <= ANSWER_DATA);
+	for (uint16_t i = 0; i < a->nsets; i++)
+		check_set(a, &a->sets[i]);
+	check_write(a, qname, qtype, qclass, false);
+	check_write(a, qname, qtype, qclass, true);
+}
+
+/* After the resolution: bounded work, a sane answer (also a stale one
+ * in place of SERVFAIL), and what the cache now answers on its own. */
+static void check_result(struct iter *it, const struct res_conf *rc,
+			 const uint8_t *qname, uint16_t qtype,
+			 uint16_t qclass, uint64_t now)
+{
+	static struct answer cached;
+	const struct iter_stats *s = iter_get_stats(it);
+	uint8_t lower[NAME_MAXLEN];
+	bool prefetch;
+
+	ASSERT(s->upstream <= rc->max_upstream);
+	ASSERT(s->tcp <= s->upstream && s->timeouts <= s->upstream);
+	check_answer(iter_result(it), qname, qtype, qclass);
+	if (iter_result(it)->rcode == RCODE_SERVFAIL &&
+	    iter_try_stale(it, now))
+		check_answer(iter_result(it), qname, qtype, qclass);
+	memcpy(lower, qname, name_length(qname));
+	name_to_lower(lower);
+	if (answer_from_cache(&cached, st->cache, lower, qtype, qclass, now,
+			      CACHE_STALE, &prefetch) == 1)
+		check_answer(&cached, qname, qtype, qclass);
+}
+
+/* One resolution driven by the input's replies; timeouts once they run
+ * out. Returns the clock when the iterator is done. */
+static uint64_t drive(struct iter *it, const struct res_conf *rc,
+		      const uint8_t *data, size_t size, bool raw)
+{
+	static uint8_t buf[MSG_MAXLEN + ITER_QUERY_MAX];
+	struct iter_query q;
+	uint64_t now = T0;
+	size_t off = 0;
+	int rounds = 0;
+
+	for (int steps = 0; steps < STEPS; steps++) {
+		int s = iter_step(it, now, &q);
+		if (s == ITER_DONE)
+			return now;
+		ASSERT(s == ITER_SEND);
+		check_query(&q, rc);
+		now += 1;
+		for (;;) {
+			const uint8_t *r = data + off, *end;
+			size_t len;
+
+			if (rounds == ROUNDS || off > size) {
+				now += q.timeout_ms;
+				iter_timeout(it, now);
+				break;
+			}
+			end = memmem(r, size - off, SEP, sizeof(SEP));
+			len = end ? (size_t)(end - r) : size - off;
+			off += len + (end ? sizeof(SEP) : 1);
+			rounds++;
+			len = patch(buf, r, len, &q, raw);
+			s = iter_consume(it, buf, len, now);
+			ASSERT(s == 0 || s == ITER_IGNORED);
+			if (s == 0)
+				break;
+		}
+	}
+	abort();        /* the iterator did not stop: unbounded work */
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint8_t qname[NAME_MAXLEN];
+	unsigned e, flags;
+	uint16_t qtype, qclass;
+	const char *text;
+	uint64_t now;
+	struct iter *it;
+
+	if (!st)
+		setup();
+	if (size < 2)
+		return 0;
+	/* Every input starts from the same state, so that it replays alone. */
+	rnd_counter = 0;
+	cache_flush(st->cache);
+	infra_flush(st->infra);
+	text = qnames[data[0] & 7];
+	ASSERT(name_from_text(qname, text, strlen(text), NULL) > 0);
+	qtype = qtypes[data[1] & 15];
+	qclass = data[0] & 8 ? 3 : 1;   /* some CH, which must not go wrong */
+	e = (data[1] >> 4) & 3;
+	flags = data[1] & 0x40 ? ITER_PREFETCH : 0;
+	it = st->it[e];
+	if (iter_begin(it, qname, qtype, qclass, flags, T0) < 0)
+		return 0;
+	now = drive(it, &st->conf[e], data, size, data[1] & 0x80);
+	check_result(it, &st->conf[e], qname, qtype, qclass, now);
+	return 0;
+}

@@ -1,0 +1,191 @@
+#!/usr/bin/python3
+"""Writes the seed inputs of fuzz/fuzz_reply.c into fuzz/seeds/reply/:
+upstream conversations of a resolution (referrals, answers, NXDOMAIN,
+NODATA, CNAME and DNAME across zones, glueless delegations, truncation,
+out-of-bailiwick records...). An input is replies joined by SEP; its first
+two octets pick the question (fuzz_reply.c overwrites them with the
+query's ID). Names are written uncompressed so that the question patched
+in by the target (of another length) does not break pointers.
+Usage: /usr/bin/python3 fuzz/seeds/make_reply_seeds.py"""
+
+import io
+import struct
+from pathlib import Path
+
+import dns.flags
+import dns.name
+import dns.rcode
+import dns.rdataclass
+import dns.rdatatype
+import dns.rrset
+
+OUT = Path(__file__).resolve().parent / "reply"
+SEP = b"\n--\n"
+# fuzz_reply.c's tables: qnames[data[0] & 7], qtypes[data[1] & 15];
+# data[1] bits 4-5: env (bit 4 qname minimisation off, bit 5 0x20 on);
+# qnames 0 www.example.test, 1 example.test, 2 a.b.c.example.test,
+# 5 mail.other.test, 6 x.sub.example.test, 7 ns1.example.test; qtypes
+# 0 A, 1 AAAA, 3 MX, 7 DS, 8 ANY.
+SOA_EX = "ns1.example.test. hostmaster.example.test. 1 7200 3600 1209600 300"
+
+
+def rr(text):
+    """'owner ttl type rdata' -> an RRset."""
+    owner, ttl, rtype, rdata = text.split(None, 3)
+    return dns.rrset.from_text(owner, int(ttl), "IN", rtype, rdata)
+
+
+def reply(qname, qtype, an=(), ns=(), ar=(), aa=True, rcode=0, tc=False,
+          edns=True):
+    """A reply in wire form without name compression."""
+    flags = dns.flags.QR | (dns.flags.AA if aa else 0) | (
+        dns.flags.TC if tc else 0) | (rcode & 15)
+    sections = [[rr(t) for t in s] for s in (an, ns, ar)]
+    counts = [len(s) for s in sections]
+    if edns:
+        counts[2] += 1
+    out = io.BytesIO()
+    out.write(struct.pack("!HHHHHH", 0, flags, 1, *counts))
+    out.write(dns.name.from_text(qname).to_wire())
+    out.write(struct.pack("!HH", dns.rdatatype.from_text(qtype), 1))
+    for s in sections:
+        for rrset in s:
+            rrset.to_wire(out, None)
+    if edns:
+        out.write(b"\x00" + struct.pack("!HHIH", 41, 1232, 0, 0))
+    return out.getvalue()
+
+
+def root_referral(zone="test.", ns="ns.test.", addr="127.0.0.2"):
+    return reply(zone, "NS", ns=["%s 172800 NS %s" % (zone, ns)],
+                 ar=["%s 172800 A %s" % (ns, addr)], aa=False)
+
+
+def priming():
+    return reply(".", "NS", an=[". 518400 NS a.root.test."],
+                 ar=["a.root.test. 518400 A 127.0.0.1"])
+
+
+def ex_referral(glue=True):
+    ar = ["ns1.example.test. 3600 A 127.0.0.3",
+          "ns1.example.test. 3600 AAAA ::1"] if glue else []
+    return reply("example.test.", "NS",
+                 ns=["example.test. 3600 NS ns1.example.test."], ar=ar,
+                 aa=False)
+
+
+def ex_answer(qname, qtype, an, ns=(), ar=(), rcode=0):
+    return reply(qname, qtype, an=an, ns=ns, ar=ar, rcode=rcode)
+
+
+SEEDS = {
+    "referral-answer": (0, 0, [
+        root_referral(), ex_referral(),
+        ex_answer("www.example.test.", "A",
+                  ["www.example.test. 300 A 192.0.2.80"],
+                  ns=["example.test. 3600 NS ns1.example.test."])]),
+    "priming-first": (0, 0x10, [
+        priming(), root_referral(), ex_referral(),
+        ex_answer("www.example.test.", "A",
+                  ["www.example.test. 300 A 192.0.2.80"])]),
+    "nxdomain": (2, 0, [
+        root_referral(), ex_referral(),
+        ex_answer("a.b.c.example.test.", "A", [],
+                  ns=["example.test. 300 SOA " + SOA_EX], rcode=3)]),
+    "nodata": (7, 1, [
+        root_referral(), ex_referral(),
+        ex_answer("ns1.example.test.", "AAAA", [],
+                  ns=["example.test. 300 SOA " + SOA_EX])]),
+    "cname-other-zone": (0, 0x10, [
+        root_referral(), ex_referral(),
+        ex_answer("www.example.test.", "A",
+                  ["www.example.test. 300 CNAME web.other.test."]),
+        root_referral("other.test.", "ns.other.test.", "127.0.0.4"),
+        ex_answer("web.other.test.", "A",
+                  ["web.other.test. 300 A 192.0.2.81"])]),
+    "cname-chain-in-zone": (0, 0, [
+        root_referral(), ex_referral(),
+        ex_answer("www.example.test.", "A",
+                  ["www.example.test. 300 CNAME web.example.test.",
+                   "web.example.test. 300 CNAME srv.example.test.",
+                   "srv.example.test. 300 A 192.0.2.82"])]),
+    "dname": (6, 0x10, [
+        root_referral(), ex_referral(),
+        ex_answer("x.sub.example.test.", "A",
+                  ["sub.example.test. 300 DNAME example.test.",
+                   "x.sub.example.test. 300 CNAME x.example.test.",
+                   "x.example.test. 300 A 192.0.2.83"])]),
+    "glueless": (5, 0x10, [
+        reply("other.test.", "NS",
+              ns=["other.test. 3600 NS ns1.example.test."], aa=False),
+        root_referral(), ex_referral(),
+        ex_answer("ns1.example.test.", "A",
+                  ["ns1.example.test. 300 A 127.0.0.5"]),
+        ex_answer("mail.other.test.", "A",
+                  ["mail.other.test. 300 A 192.0.2.25"])]),
+    "out-of-bailiwick": (0, 0x10, [
+        reply("test.", "NS", ns=["test. 172800 NS ns.test.",
+                                 "example.test. 172800 NS evil.attacker."],
+              ar=["ns.test. 172800 A 127.0.0.2",
+                  "evil.attacker. 172800 A 192.0.2.66",
+                  "www.example.test. 172800 A 192.0.2.66"], aa=False),
+        ex_referral(),
+        ex_answer("www.example.test.", "A",
+                  ["www.example.test. 300 A 192.0.2.80",
+                   "www.other.test. 300 A 192.0.2.66"],
+                  ns=["test. 3600 NS ns1.example.test."],
+                  ar=["ns.test. 3600 A 192.0.2.66"])]),
+    "truncated-then-tcp": (0, 0x10, [
+        root_referral(), ex_referral(),
+        reply("www.example.test.", "A", tc=True),
+        ex_answer("www.example.test.", "A",
+                  ["www.example.test. 300 A 192.0.2.80"])]),
+    "formerr-edns-fallback": (0, 0x10, [
+        root_referral(), reply("example.test.", "NS", rcode=1, aa=False,
+                               edns=False),
+        ex_referral(),
+        ex_answer("www.example.test.", "A",
+                  ["www.example.test. 300 A 192.0.2.80"])]),
+    "lame-upward-referral": (0, 0x10, [
+        root_referral(),
+        reply("example.test.", "NS", ns=[". 518400 NS a.root.test."],
+              aa=False),
+        ex_referral(),
+        ex_answer("www.example.test.", "A",
+                  ["www.example.test. 300 A 192.0.2.80"])]),
+    "servfail-refused": (0, 0x10, [
+        root_referral(), reply("www.example.test.", "A", rcode=2),
+        reply("www.example.test.", "A", rcode=5)]),
+    "mx-additional": (1, 3, [
+        root_referral(), ex_referral(),
+        ex_answer("example.test.", "MX",
+                  ["example.test. 300 MX 10 mail.example.test."],
+                  ar=["mail.example.test. 300 A 192.0.2.25"])]),
+    "0x20-answer": (0, 0x20, [
+        root_referral(), ex_referral(),
+        ex_answer("www.example.test.", "A",
+                  ["www.example.test. 300 A 192.0.2.80"])]),
+    "ds-at-parent": (1, 7, [
+        root_referral(),
+        reply("example.test.", "DS",
+              an=["example.test. 3600 DS 12345 13 2 "
+                  "3490A6806D47F17A34C29E2CE80E8A999FFBE4BE"
+                  "DDE5A4CC0A1C7C4ECA8B3E1E"])]),
+    "ttl-zero-any": (0, 8, [
+        root_referral(), ex_referral(),
+        ex_answer("www.example.test.", "ANY",
+                  ["www.example.test. 0 A 192.0.2.80",
+                   "www.example.test. 0 TXT \"x\""])]),
+}
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, (b0, b1, replies) in SEEDS.items():
+        data = bytes([b0, b1]) + SEP.join(replies)[2:]
+        (OUT / ("seed-" + name)).write_bytes(data)
+    print("wrote %d seeds to %s" % (len(SEEDS), OUT))
+
+
+if __name__ == "__main__":
+    main()
