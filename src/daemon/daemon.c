@@ -108,7 +108,9 @@ int daemon_run(struct daemon *x, const sigset_t *set)
 		served_free(s);
 		return 1;
 	}
-	if (server_open(&x->srv, &x->cfg) < 0 || privs_drop(&x->cfg) < 0 ||
+	if (server_open(&x->srv, &x->cfg) < 0 ||
+	    privs_drop(x->cfg.user, x->cfg.group, x->cfg.chroot,
+		       x->cfg.allow_root) < 0 ||
 	    server_start(&x->srv, s) < 0) {
 		if (!x->srv.cur)
 			served_free(s);

@@ -11,13 +11,13 @@
 #include "daemon/log.h"
 #include "daemon/privs.h"
 
-static int lookup(const struct config *c, uid_t *uid, gid_t *gid,
-		  const char **uname)
+static int lookup(const char *user, const char *group, uid_t *uid,
+		  gid_t *gid, const char **uname)
 {
 	struct passwd *pw;
 	struct group *gr;
 
-	*uname = c->user;
+	*uname = user;
 	if (!*uname)
 		*uname = getpwnam("banchi") ? "banchi" : "nobody";
 	pw = getpwnam(*uname);
@@ -27,10 +27,10 @@ static int lookup(const struct config *c, uid_t *uid, gid_t *gid,
 	}
 	*uid = pw->pw_uid;
 	*gid = pw->pw_gid;
-	if (c->group) {
-		gr = getgrnam(c->group);
+	if (group) {
+		gr = getgrnam(group);
 		if (!gr) {
-			log_err("no such group '%s'", c->group);
+			log_err("no such group '%s'", group);
 			return -1;
 		}
 		*gid = gr->gr_gid;
@@ -68,33 +68,35 @@ static int switch_ids(uid_t uid, gid_t gid)
 	return 0;
 }
 
-static void not_root(const struct config *c)
+static void not_root(const char *user, const char *group,
+		     const char *chroot_dir)
 {
-	if (c->user || c->group)
+	if (user || group)
 		log_warn("not started as root: user/group settings ignored, "
 			 "running as uid %u", (unsigned)geteuid());
-	if (c->chroot)
-		log_warn("not started as root: chroot %s ignored", c->chroot);
+	if (chroot_dir)
+		log_warn("not started as root: chroot %s ignored", chroot_dir);
 }
 
-int privs_drop(const struct config *c)
+int privs_drop(const char *user, const char *group, const char *chroot_dir,
+	       bool allow_root)
 {
 	const char *uname;
 	uid_t uid;
 	gid_t gid;
 
 	if (geteuid() != 0) {
-		not_root(c);
+		not_root(user, group, chroot_dir);
 		return 0;
 	}
-	if (c->allow_root) {
-		if (do_chroot(c->chroot) < 0)
+	if (allow_root) {
+		if (do_chroot(chroot_dir) < 0)
 			return -1;
 		log_warn("running as root (allow-root)");
 		return 0;
 	}
-	if (lookup(c, &uid, &gid, &uname) < 0 || do_chroot(c->chroot) < 0 ||
-	    switch_ids(uid, gid) < 0)
+	if (lookup(user, group, &uid, &gid, &uname) < 0 ||
+	    do_chroot(chroot_dir) < 0 || switch_ids(uid, gid) < 0)
 		return -1;
 	log_info("dropped privileges to user %s (uid %u, gid %u)", uname,
 		 (unsigned)uid, (unsigned)gid);
