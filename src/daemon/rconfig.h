@@ -1,0 +1,143 @@
+/* banchi-resolver configuration: one schema table (rconfig_schema.c)
+ * drives the YAML keys and the command-line flags. A struct rconfig is
+ * built whole, then read-only; rsnap_build turns it into the snapshot
+ * the serving threads use. A reload builds a new one. */
+#ifndef BANCHI_DAEMON_RCONFIG_H
+#define BANCHI_DAEMON_RCONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "daemon/config.h"
+#include "resolve/cache.h"
+#include "wire/name.h"
+
+/* A forward or stub zone: "to" addresses (port 53 unless given). */
+struct rcfg_fwd {
+	char *zone;                     /* as written */
+	uint8_t name[NAME_MAXLEN];      /* lowercase wire form */
+	bool stub;
+	struct cfg_listen *to;
+	size_t nto;
+};
+
+/* A list of strings (allow, allow-special, local data). */
+struct rcfg_list {
+	char **v;
+	size_t n;
+};
+
+struct rconfig {
+	/* server */
+	struct cfg_listen *listen;      /* empty: 127.0.0.1:53, [::1]:53 */
+	size_t nlisten;
+	long threads;
+	char *user, *group, *chroot;
+	bool allow_root;
+	long udp_payload;
+	long tcp_idle, tcp_max, tcp_per_client;
+	long max_pending;
+	/* resolver */
+	char *root_hints;               /* NULL: built-in IANA hints */
+	bool qname_min, use_0x20;
+	long edns_payload, max_upstream, max_depth, max_cname, max_time;
+	/* access */
+	struct rcfg_list allow;
+	bool allow_exact;               /* --allow given: no implicit loopback */
+	bool open_resolver;
+	/* cache */
+	long cache_size;                /* octets */
+	long min_ttl, max_ttl, neg_max_ttl, serve_stale;
+	bool prefetch;
+	/* forward and stub */
+	struct rcfg_fwd *fwd;
+	size_t nfwd;
+	/* local */
+	char *hosts, *blocklist;
+	struct rcfg_list local_data;
+	bool block_has4, block_has6;    /* block-answer: neither = NXDOMAIN */
+	uint8_t block4[4], block6[16];
+	struct rcfg_list allow_special;
+	/* log */
+	long log_level;                 /* enum log_level */
+	bool log_syslog;
+	char *path;                     /* the config file, or NULL */
+	char *basedir;                  /* its directory: relative paths */
+	/* Set by the daemon after chroot: this prefix is cut from absolute
+	 * file paths before opening them (not owned). */
+	const char *strip;
+};
+
+enum rcfg_type { RCFG_INT, RCFG_BOOL, RCFG_STR, RCFG_PATH, RCFG_LISTEN,
+		 RCFG_LEVEL, RCFG_SIZE, RCFG_LIST, RCFG_ALLOW, RCFG_FWD,
+		 RCFG_BLOCK };
+
+/* One option: YAML key "section.name" (or "forward"/"stub" for the top
+ * level lists), its flag (without "--"), type, field, range, default. */
+struct rcfg_opt {
+	const char *key;
+	const char *flag;
+	enum rcfg_type type;
+	size_t offset;
+	long min, max;
+	const char *def;                /* NULL: none (or computed) */
+	const char *doc;
+};
+
+extern const struct rcfg_opt rconfig_schema[];
+extern const size_t rconfig_schema_len;
+
+/* Defaults in place; threads is the number of online cores. */
+void rconfig_init(struct rconfig *c);
+void rconfig_clear(struct rconfig *c);
+
+const struct rcfg_opt *rconfig_opt_by_key(const char *key);
+const struct rcfg_opt *rconfig_opt_by_flag(const char *flag);
+
+/* Sets an option from its text (list options append one item; RCFG_PATH
+ * values that are relative are taken under c->basedir when set). 0, or
+ * -1 with a message (without position) in err (CONFIG_ERR_MAX). */
+int rconfig_set(struct rconfig *c, const struct rcfg_opt *o,
+		const char *text, char *err);
+/* Adds a forward (stub false) or stub zone; addrs are "ADDR[:PORT]" or
+ * "[V6]:PORT". 0, or -1 with a message in err. */
+int rconfig_add_fwd(struct rconfig *c, const char *zone, bool stub,
+		    const char *const *addrs, size_t naddrs, char *err);
+/* The flag form "ZONE=ADDR[:PORT][,ADDR...]". */
+int rconfig_parse_fwd(struct rconfig *c, const char *text, bool stub,
+		      char *err);
+
+/* Reads a YAML file into c (which holds defaults). 0, or -1 with
+ * "FILE:LINE: message" in err. */
+int rconfig_load_file(struct rconfig *c, const char *path, char *err);
+int rconfig_load_text(struct rconfig *c, const char *text, size_t len,
+		      const char *name, char *err);
+
+/* After loading: default listen addresses when none was given, and the
+ * checks options cannot make one by one. 0 or -1 with err. */
+int rconfig_finish(struct rconfig *c, char *err);
+
+/* Defaults, the config file (-c FILE; its path loses the strip prefix
+ * when it has it), then the flags, which override it (--allow replaces
+ * the file's allow list and drops the implicit loopback; the other list
+ * flags add). CMDLINE_OK/HELP/VERSION (cmdline.h) or -1 with err. */
+int rconfig_cmdline(struct rconfig *c, int argc, char **argv,
+		    const char *strip, char *err);
+extern const char rconfig_usage[];
+
+/* The cache settings of c. */
+void rconfig_cache_conf(const struct rconfig *c, struct cache_conf *cc);
+
+/* True when some listen address is outside loopback. */
+bool rconfig_listens_public(const struct rconfig *c);
+
+struct rsnap;
+/* Builds the snapshot the serving threads use (refs 1): res_conf (hints
+ * file or built-in, forward and stub zones, query_loopback when a hint
+ * or forwarder is loopback), local data (special-use zones, allowed
+ * zones, hosts, records, block list), ACL, limits. 0, or -1 with
+ * "FILE:LINE: problem" (or a message) in err (CONFIG_ERR_MAX). */
+int rsnap_build(const struct rconfig *c, struct rsnap **out, char *err);
+
+#endif
