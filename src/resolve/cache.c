@@ -1,2 +1,355 @@
-/* Placeholder until the module is written. */
-#include "resolve/cache.h"
+/* The resolver cache: RRsets and negative answers in an RCU-protected
+ * chained hash of fixed size (sized from max_bytes, so it never
+ * resizes). Readers walk a chain under rcu_read_lock() and copy the
+ * entry out; writers swap whole entries under one shard lock and free
+ * the old one with call_rcu. Eviction and flushing: cache_evict.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "resolve/cache_int.h"
+#include "wire/buf.h"
+#include "wire/name.h"
+
+#define ENTRY_MAX 65535         /* RDATA octets an entry may hold */
+#define BUCKET_BYTES 256        /* one bucket per this much of max_bytes */
+#define BUCKETS_MIN 64
+#define BUCKETS_MAX (1u << 24)
+
+void cache_conf_init(struct cache_conf *cc)
+{
+	cc->max_bytes = 64u << 20;
+	cc->min_ttl = 0;
+	cc->max_ttl = 86400;
+	cc->neg_max_ttl = 3600;
+	cc->stale_ttl = 86400;
+	cc->stale_answer_ttl = 30;
+	cc->prefetch_pct = 10;
+}
+
+struct cache *cache_new(const struct cache_conf *cc)
+{
+	struct cache *c = calloc(1, sizeof(*c));
+	size_t n = BUCKETS_MIN;
+
+	if (!c)
+		return NULL;
+	c->conf = *cc;
+	while (n < BUCKETS_MAX && n * BUCKET_BYTES < cc->max_bytes)
+		n <<= 1;
+	c->buckets = calloc(n, sizeof(*c->buckets));
+	if (!c->buckets) {
+		free(c);
+		return NULL;
+	}
+	c->mask = n - 1;
+	for (size_t i = 0; i < CACHE_SHARDS; i++)
+		pthread_mutex_init(&c->shard[i].lock, NULL);
+	return c;
+}
+
+void cache_free(struct cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i <= c->mask; i++) {
+		struct centry *e = c->buckets[i], *next;
+
+		for (; e; e = next) {
+			next = e->next;
+			free(e);
+		}
+	}
+	/* Entries unlinked earlier are still waiting for their grace
+	 * period; their callbacks touch only the entry itself. */
+	rcu_barrier();
+	for (size_t i = 0; i < CACHE_SHARDS; i++)
+		pthread_mutex_destroy(&c->shard[i].lock);
+	free(c->buckets);
+	free(c);
+}
+
+/* FNV-1a over the (lowercase) name, once per lookup; each (type, class)
+ * key is then derived with a cheap finaliser. */
+static uint64_t name_hash(const uint8_t *name, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ name[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t key_hash(uint64_t nh, uint16_t type, uint16_t rclass)
+{
+	uint64_t h = nh ^ ((uint64_t)type << 16 | rclass);
+
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 33);
+}
+
+/* Threads run on distinct stacks, so a stack address picks a counter
+ * stripe per thread without any per-thread state. */
+static struct cstripe *my_stripe(struct cache *c)
+{
+	int here;
+	uintptr_t a = (uintptr_t)&here >> 16;
+
+	return &c->stripe[(a ^ (a >> 6) ^ (a >> 12)) & (CACHE_SHARDS - 1)];
+}
+
+static bool key_match(const struct centry *e, uint64_t h, const uint8_t *name,
+		      size_t len, uint16_t type, uint16_t rclass)
+{
+	return e->hash == h && e->type == type && e->rclass == rclass &&
+	       e->owner_len == len && memcmp(e->data, name, len) == 0;
+}
+
+/* Checks that rdata holds exactly count (u16 length, octets) items. */
+static bool rdata_valid(const uint8_t *rdata, size_t len, unsigned count)
+{
+	struct rbuf r;
+	uint16_t n;
+
+	rbuf_init(&r, rdata, len);
+	for (unsigned i = 0; i < count; i++)
+		if (rbuf_u16(&r, &n) < 0 || rbuf_skip(&r, n) < 0)
+			return false;
+	return rbuf_left(&r) == 0;
+}
+
+/* The TTL to store: caps by kind; 0 means do not store. */
+static uint32_t stored_ttl(const struct cache_conf *cc, const struct rrset *s)
+{
+	uint32_t ttl = s->ttl;
+
+	if (ttl == 0)
+		return 0;
+	if (s->kind != RRSET_POSITIVE)
+		return ttl < cc->neg_max_ttl ? ttl : cc->neg_max_ttl;
+	if (ttl < cc->min_ttl)
+		ttl = cc->min_ttl;
+	return ttl < cc->max_ttl ? ttl : cc->max_ttl;
+}
+
+/* Name lengths of a valid input, or BN_EINVAL. */
+static int check_input(const struct rrset *s, int *olen, int *slen)
+{
+	if (!s || !s->owner || (!s->rdata && s->rdata_len) ||
+	    s->kind > RRSET_NODATA || (s->kind == RRSET_POSITIVE && !s->count) ||
+	    s->rdata_len > ENTRY_MAX ||
+	    !rdata_valid(s->rdata, s->rdata_len, s->count))
+		return BN_EINVAL;
+	*olen = name_check(s->owner, NAME_MAXLEN);
+	*slen = s->soa_owner ? name_check(s->soa_owner, NAME_MAXLEN) : 0;
+	return *olen < 0 || *slen < 0 ? BN_EINVAL : 0;
+}
+
+static struct centry *centry_new(const struct rrset *s, int olen, int slen,
+				 uint32_t ttl, uint64_t now_ms)
+{
+	struct centry *e;
+	size_t size;
+
+	size = sizeof(*e) + (size_t)olen + (size_t)slen + s->rdata_len;
+	e = malloc(size);
+	if (!e)
+		return NULL;
+	memset(e, 0, sizeof(*e));
+	memcpy(e->data, s->owner, (size_t)olen);
+	name_to_lower(e->data);
+	if (slen)
+		memcpy(e->data + olen, s->soa_owner, (size_t)slen);
+	if (s->rdata_len)
+		memcpy(e->data + olen + slen, s->rdata, s->rdata_len);
+	e->expire_ms = now_ms + (uint64_t)ttl * 1000;
+	e->ttl = ttl;
+	e->size = (uint32_t)size;
+	e->rdata_len = (uint32_t)s->rdata_len;
+	e->type = s->kind == RRSET_NXDOMAIN ? 0 : s->type;
+	e->rclass = s->rclass;
+	e->count = s->count;
+	e->kind = s->kind;
+	e->rank = s->rank;
+	e->owner_len = (uint8_t)olen;
+	e->soa_len = (uint8_t)slen;
+	/* New data gets one sweep of the hand before it can go. */
+	atomic_init(&e->referenced, 1);
+	atomic_init(&e->prefetch_taken, 0);
+	return e;
+}
+
+int cache_insert(struct cache *c, const struct rrset *s, uint64_t now_ms)
+{
+	int olen, slen, ret = check_input(s, &olen, &slen);
+	struct centry *n, *old, **pe;
+	pthread_mutex_t *lock;
+	uint32_t ttl;
+	size_t b;
+
+	if (ret < 0)
+		return ret;
+	ttl = stored_ttl(&c->conf, s);
+	if (ttl == 0)
+		return 0;
+	n = centry_new(s, olen, slen, ttl, now_ms);
+	if (!n)
+		return BN_ENOMEM;
+	n->hash = key_hash(name_hash(n->data, n->owner_len), n->type, n->rclass);
+	b = cache_bucket(c, n->hash);
+	lock = cache_lock_of(c, b);
+	pthread_mutex_lock(lock);
+	for (pe = &c->buckets[b]; *pe; pe = &(*pe)->next)
+		if (key_match(*pe, n->hash, n->data, n->owner_len, n->type,
+			      n->rclass))
+			break;
+	if (*pe && now_ms < (*pe)->expire_ms && (*pe)->rank > n->rank) {
+		pthread_mutex_unlock(lock);
+		free(n);
+		return 1;
+	}
+	n->seq = atomic_fetch_add(&c->seq, 1);
+	atomic_fetch_add(&c->bytes, n->size);
+	atomic_fetch_add(&c->entries, 1);
+	old = *pe;
+	n->next = old ? old->next : NULL;
+	/* One store replaces the entry: readers see the old or the new. */
+	rcu_assign_pointer(*pe, n);
+	if (old)
+		cache_retire(c, old);
+	pthread_mutex_unlock(lock);
+	atomic_fetch_add_explicit(&my_stripe(c)->inserts, 1,
+				  memory_order_relaxed);
+	if (atomic_load(&c->bytes) > c->conf.max_bytes)
+		cache_evict(c, now_ms);
+	return 0;
+}
+
+/* Under rcu_read_lock(): the entry for the key, if any. */
+static struct centry *find(struct cache *c, uint64_t h, const uint8_t *name,
+			   size_t len, uint16_t type, uint16_t rclass)
+{
+	struct centry *e = rcu_dereference(c->buckets[cache_bucket(c, h)]);
+
+	for (; e; e = rcu_dereference(e->next))
+		if (key_match(e, h, name, len, type, rclass))
+			return e;
+	return NULL;
+}
+
+/* Whether e may answer at now_ms under flags (live, or stale allowed). */
+static bool usable(const struct cache *c, const struct centry *e,
+		   uint64_t now_ms, unsigned flags, uint8_t min_rank)
+{
+	if (!e || e->rank < min_rank)
+		return false;
+	if (now_ms < e->expire_ms)
+		return true;
+	return (flags & CACHE_STALE) && !centry_dead(c, e, now_ms);
+}
+
+static bool want_prefetch(const struct cache *c, struct centry *e,
+			  uint64_t now_ms)
+{
+	uint64_t left = e->expire_ms - now_ms;
+	unsigned char zero = 0;
+
+	if (!c->conf.prefetch_pct ||
+	    left * 100 >= (uint64_t)e->ttl * 1000 * c->conf.prefetch_pct)
+		return false;
+	/* A plain load first: the line is only written by the one winner. */
+	if (atomic_load_explicit(&e->prefetch_taken, memory_order_relaxed))
+		return false;
+	return atomic_compare_exchange_strong(&e->prefetch_taken, &zero, 1);
+}
+
+static int copy_hit(const struct cache *c, struct centry *e, uint64_t now_ms,
+		    struct cache_hit *out, uint8_t *buf, size_t cap)
+{
+	size_t need = (size_t)e->owner_len + e->soa_len + e->rdata_len;
+	struct rrset *s = &out->set;
+
+	if (cap < need)
+		return BN_ENOSPC;
+	memcpy(buf, e->data, need);
+	s->owner = buf;
+	s->soa_owner = e->soa_len ? buf + e->owner_len : NULL;
+	s->rdata = buf + e->owner_len + e->soa_len;
+	s->rdata_len = e->rdata_len;
+	s->type = e->type;
+	s->rclass = e->rclass;
+	s->kind = e->kind;
+	s->rank = e->rank;
+	s->count = e->count;
+	out->stale = now_ms >= e->expire_ms;
+	out->prefetch = false;
+	if (out->stale)
+		s->ttl = c->conf.stale_answer_ttl;
+	else
+		s->ttl = (uint32_t)((e->expire_ms - now_ms) / 1000);
+	return 1;
+}
+
+/* Looks up (name, type) and, for the NXDOMAIN that answers every type,
+ * (name, 0); when both may answer, the one inserted later wins, so a
+ * name that has come into existence since its NXDOMAIN shows up. */
+int cache_get(struct cache *c, const uint8_t *name, uint16_t type,
+	      uint16_t rclass, uint64_t now_ms, unsigned flags,
+	      uint8_t min_rank, struct cache_hit *out, uint8_t *buf,
+	      size_t cap)
+{
+	size_t len = name_length(name);
+	uint64_t nh = name_hash(name, len);
+	struct centry *e, *nx = NULL;
+	int ret = 0;
+
+	rcu_read_lock();
+	e = find(c, key_hash(nh, type, rclass), name, len, type, rclass);
+	if (!usable(c, e, now_ms, flags, min_rank))
+		e = NULL;
+	if (type != 0) {
+		nx = find(c, key_hash(nh, 0, rclass), name, len, 0, rclass);
+		if (!usable(c, nx, now_ms, flags, min_rank))
+			nx = NULL;
+	}
+	if (nx && (!e || nx->seq > e->seq))
+		e = nx;
+	if (e) {
+		ret = copy_hit(c, e, now_ms, out, buf, cap);
+		if (!atomic_load_explicit(&e->referenced, memory_order_relaxed))
+			atomic_store_explicit(&e->referenced, 1,
+					      memory_order_relaxed);
+		if (ret == 1 && !out->stale)
+			out->prefetch = want_prefetch(c, e, now_ms);
+	}
+	rcu_read_unlock();
+	if (ret == 1)
+		atomic_fetch_add_explicit(&my_stripe(c)->hits, 1,
+					  memory_order_relaxed);
+	else if (ret == 0)
+		atomic_fetch_add_explicit(&my_stripe(c)->misses, 1,
+					  memory_order_relaxed);
+	return ret;
+}
+
+void cache_get_stats(struct cache *c, struct cache_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->entries = atomic_load(&c->entries);
+	st->bytes = atomic_load(&c->bytes);
+	for (size_t i = 0; i < CACHE_SHARDS; i++) {
+		const struct cstripe *s = &c->stripe[i];
+
+		st->hits += atomic_load_explicit(&s->hits,
+						 memory_order_relaxed);
+		st->misses += atomic_load_explicit(&s->misses,
+						   memory_order_relaxed);
+		st->inserts += atomic_load_explicit(&s->inserts,
+						    memory_order_relaxed);
+		st->evictions += atomic_load_explicit(&s->evictions,
+						      memory_order_relaxed);
+	}
+}

@@ -1,0 +1,86 @@
+/* Inside the resolver cache (cache.c, cache_evict.c): the entry layout
+ * and the table. An entry is one allocation, immutable once published
+ * except for its two atomic flags; a bucket chain is changed only under
+ * the lock of the bucket's shard and read under rcu_read_lock(). */
+#ifndef BANCHI_RESOLVE_CACHE_INT_H
+#define BANCHI_RESOLVE_CACHE_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <urcu.h>
+
+#include "resolve/cache.h"
+
+#define CACHE_SHARDS 64         /* writer locks; a power of two */
+
+struct centry {
+	struct centry *next;            /* bucket chain (RCU) */
+	struct rcu_head rcu;
+	uint64_t hash;
+	uint64_t expire_ms;             /* absolute: insertion + TTL */
+	uint64_t seq;                   /* insertion order (newer wins) */
+	uint32_t ttl;                   /* TTL as stored, for prefetch */
+	uint32_t size;                  /* octets charged to max_bytes */
+	uint32_t rdata_len;
+	uint16_t type, rclass, count;
+	uint8_t kind, rank;
+	uint8_t owner_len, soa_len;     /* soa_len 0: no SOA owner */
+	atomic_uchar referenced;        /* CLOCK bit, set by readers */
+	atomic_uchar prefetch_taken;    /* one caller was told to refresh */
+	uint8_t data[];                 /* owner, soa owner, rdata */
+};
+
+/* Counters a thread bumps on the hit path: striped so that threads on
+ * different stripes do not share a cache line. */
+struct cstripe {
+	_Alignas(64) atomic_uint_fast64_t hits;
+	atomic_uint_fast64_t misses, inserts, evictions;
+};
+
+struct cshard {
+	_Alignas(64) pthread_mutex_t lock;
+};
+
+struct cache {
+	struct cache_conf conf;
+	struct centry **buckets;        /* RCU heads of the chains */
+	size_t mask;                    /* buckets - 1 */
+	atomic_size_t bytes, entries;
+	atomic_uint_fast64_t seq;
+	atomic_size_t hand;             /* CLOCK position (bucket index) */
+	struct cshard shard[CACHE_SHARDS];
+	struct cstripe stripe[CACHE_SHARDS];
+};
+
+static inline size_t cache_bucket(const struct cache *c, uint64_t hash)
+{
+	return (size_t)hash & c->mask;
+}
+
+/* Buckets map to shards by their low bits, so one lock covers a chain. */
+static inline pthread_mutex_t *cache_lock_of(struct cache *c, size_t bucket)
+{
+	return &c->shard[bucket & (CACHE_SHARDS - 1)].lock;
+}
+
+/* Whether e is past use even as stale data (evict it first). */
+static inline bool centry_dead(const struct cache *c, const struct centry *e,
+			       uint64_t now_ms)
+{
+	return now_ms >= e->expire_ms + (uint64_t)c->conf.stale_ttl * 1000;
+}
+
+/* Uncharges e, already unlinked (shard lock held), and frees it after
+ * a grace period. */
+void cache_retire(struct cache *c, struct centry *e);
+
+/* Unlinks *pe (shard lock held) and retires it. */
+void cache_unlink(struct cache *c, struct centry **pe);
+
+/* Evicts with the CLOCK hand until bytes are under max_bytes. Called
+ * with no shard lock held. */
+void cache_evict(struct cache *c, uint64_t now_ms);
+
+#endif
