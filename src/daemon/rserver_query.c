@@ -1,0 +1,136 @@
+/* One client query, as Unbound treats it: malformed -> FORMERR (or
+ * nothing when not even the header reads), other opcodes -> NOTIMP,
+ * zone transfers and non-IN classes refused, clients outside the ACL
+ * REFUSED; then local data, then the cache (no lock, no allocation);
+ * a miss joins the request already resolving that question or starts
+ * one. Queries without RD get cache and local answers only. */
+#include <string.h>
+
+#include "daemon/rserver_int.h"
+#include "resolve/acl.h"
+#include "resolve/local.h"
+#include "wire/rrtype.h"
+
+static size_t write_answer(const struct answer *a, const struct msg_query *q,
+			   const struct rsnap *snap, bool tcp, uint8_t *out,
+			   size_t cap)
+{
+	if (tcp)
+		return answer_write_stream(a, q, snap->max_payload, out, cap);
+	return answer_write(a, q, snap->max_payload, out, cap);
+}
+
+static size_t refuse(struct rworker *w, const struct msg_query *q,
+		     const struct rsnap *snap, uint8_t *out, size_t cap)
+{
+	rstat_add(w, RS_REFUSED, 1);
+	return answer_write_rcode(q, RCODE_REFUSED, snap->max_payload, out,
+				  cap);
+}
+
+/* FORMERR to a query whose header reads but the rest does not; nothing
+ * to responses or to shorter garbage. */
+static size_t malformed(const uint8_t *pkt, size_t len,
+			const struct rsnap *snap, uint8_t *out, size_t cap)
+{
+	struct msg_query q;
+
+	memset(&q, 0, sizeof(q));
+	if (msg_hdr_parse(&q.hdr, pkt, len) < 0 || msg_hdr_qr(&q.hdr))
+		return 0;
+	return answer_write_rcode(&q, RCODE_FORMERR, snap->max_payload, out,
+				  cap);
+}
+
+/* The checks before any lookup: 0 to go on, or the rcode to answer. */
+static int screen(const struct msg_query *q)
+{
+	if (msg_hdr_opcode(&q->hdr) != OPCODE_QUERY)
+		return RCODE_NOTIMP;
+	if (!q->has_question)
+		return RCODE_FORMERR;
+	if (q->qtype == RR_AXFR || q->qtype == RR_IXFR)
+		return RCODE_REFUSED;
+	if (q->qclass == CLASS_IN)
+		return 0;
+	return q->qclass == CLASS_CH ? RCODE_REFUSED : RCODE_NOTIMP;
+}
+
+static void prefetch(struct rworker *w, struct rsnap *snap,
+		     const uint8_t *lname, const struct msg_query *q)
+{
+	struct rreq *r;
+
+	if (rreq_find(w, lname, q->qtype, q->qclass))
+		return;
+	r = rreq_start(w, snap, lname, q->qtype, q->qclass, ITER_PREFETCH);
+	if (!r)
+		return;
+	rstat_add(w, RS_PREFETCH, 1);
+	rreq_drive(w, r);
+}
+
+/* A cache miss: join or start the request; the client is answered when
+ * it ends. A full pool drops the query (a SERVFAIL would amplify). */
+static void miss(struct rworker *w, struct rsnap *snap,
+		 const struct rsrc *src, const uint8_t *lname,
+		 const struct msg_query *q)
+{
+	struct rreq *r = rreq_find(w, lname, q->qtype, q->qclass);
+	bool fresh = false;
+
+	if (!r) {
+		r = rreq_start(w, snap, lname, q->qtype, q->qclass, 0);
+		fresh = r != NULL;
+	}
+	if (!r || rreq_wait(w, r, src, q) < 0)
+		rstat_add(w, RS_DROPPED, 1);
+	if (fresh)
+		rreq_drive(w, r);
+}
+
+size_t rquery_handle(struct rworker *w, struct rsnap *snap,
+		     const struct rsrc *src, const uint8_t *pkt, size_t len,
+		     uint8_t *out, size_t cap)
+{
+	struct rserver *s = w->srv;
+	uint8_t lname[NAME_MAXLEN];
+	struct answer *a = w->ans;
+	struct msg_query q;
+	bool tcp = src->conn != NULL, pf = false;
+	int rc;
+
+	rstat_add(w, RS_QUERIES, 1);
+	if (tcp)
+		rstat_add(w, RS_TCP, 1);
+	if (msg_parse_query(&q, pkt, len) < 0)
+		return malformed(pkt, len, snap, out, cap);
+	if (msg_hdr_qr(&q.hdr))
+		return 0;
+	rc = screen(&q);
+	if (rc == RCODE_REFUSED)
+		return refuse(w, &q, snap, out, cap);
+	if (rc)
+		return answer_write_rcode(&q, (uint8_t)rc, snap->max_payload,
+					  out, cap);
+	if (!acl_match(snap->acl, (const struct sockaddr *)src->peer))
+		return refuse(w, &q, snap, out, cap);
+	memcpy(lname, q.qname, q.qname_len);
+	name_to_lower(lname);
+	if (local_answer(snap->local, lname, q.qtype, q.qclass, a) == 1) {
+		rstat_add(w, RS_LOCAL, 1);
+		return write_answer(a, &q, snap, tcp, out, cap);
+	}
+	if (answer_from_cache(a, s->cache, lname, q.qtype, q.qclass, w->now,
+			      0, &pf) == 1) {
+		rstat_add(w, RS_HITS, 1);
+		len = write_answer(a, &q, snap, tcp, out, cap);
+		if (pf)
+			prefetch(w, snap, lname, &q);
+		return len;
+	}
+	if (!msg_hdr_rd(&q.hdr))
+		return refuse(w, &q, snap, out, cap);
+	miss(w, snap, src, lname, &q);
+	return 0;
+}
