@@ -1,6 +1,7 @@
 # Thin wrapper over Meson/ninja for the familiar entry points.
 #   make          build everything into build/
-#   make run      build, then start banchi-auth on the bundled example
+#   make run      build, then start banchi-auth and banchi-resolver on the
+#                 bundled examples
 #   make test     build and run every test (also once under ASan/UBSan)
 #   make fuzz     run each libFuzzer target for FUZZ_SECONDS (clang)
 #   make bench    benchmarks (not tests): full mode, writes doc/benchmarks.md;

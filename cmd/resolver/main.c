@@ -1,0 +1,42 @@
+/* banchi-resolver: wiring only. The command line becomes a config; the
+ * signals the daemon waits for are blocked before any thread starts;
+ * src/daemon/rdaemon.c does the rest. */
+#include <signal.h>
+#include <stdio.h>
+
+#include "daemon/cmdline.h"
+#include "daemon/rdaemon.h"
+
+int main(int argc, char **argv)
+{
+	char err[CONFIG_ERR_MAX];
+	struct rdaemon d = { .argc = argc, .argv = argv };
+	sigset_t set;
+	int ret;
+
+	ret = rconfig_cmdline(&d.cfg, argc, argv, NULL, err);
+	if (ret == CMDLINE_HELP || ret == CMDLINE_VERSION) {
+		fputs(ret == CMDLINE_HELP ? rconfig_usage :
+		      "banchi-resolver " BANCHI_VERSION "\n", stdout);
+		rconfig_clear(&d.cfg);
+		return 0;
+	}
+	if (ret < 0) {
+		fprintf(stderr, "banchi-resolver: %s\n", err);
+		rconfig_clear(&d.cfg);
+		return 2;
+	}
+	d.srv.stop_fd = -1;
+	rdaemon_apply_log(&d.cfg);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	ret = rdaemon_run(&d, &set);
+	rdaemon_clear(&d);
+	return ret;
+}

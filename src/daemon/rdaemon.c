@@ -1,0 +1,221 @@
+/* banchi-resolver's startup sequence and signal loop. The main thread
+ * builds every snapshot (start and reload); the workers only read the
+ * published one. The cache and infra live as long as the process. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <urcu.h>
+
+#include "daemon/cmdline.h"
+#include "daemon/log.h"
+#include "daemon/privs.h"
+#include "daemon/rdaemon.h"
+#include "resolve/cache.h"
+#include "resolve/infra.h"
+
+#define INFRA_ENTRIES 100000    /* upstream servers remembered */
+
+void rdaemon_apply_log(const struct rconfig *c)
+{
+	log_set_level((enum log_level)c->log_level);
+	log_set_syslog(c->log_syslog);
+}
+
+/* Said at every start and reload: who is served. */
+static void log_access(const struct rconfig *c)
+{
+	if (c->open_resolver)
+		log_warn("OPEN RESOLVER: every client gets recursion "
+			 "(access.open-resolver); this server can be used "
+			 "for amplification attacks");
+	else if (rconfig_listens_public(c) && c->allow.n == 0)
+		log_warn("listening beyond loopback without an allow list: "
+			 "only loopback clients will be served (others get "
+			 "REFUSED; see access.allow / --allow)");
+	else if (c->allow_exact)
+		log_info("recursion for the --allow list only (%zu prefixes)",
+			 c->allow.n);
+}
+
+/* "listening on A, B; iterating from 13 root hints, 1 stub zone". */
+static void log_mode(const struct rconfig *c, const struct rsnap *s)
+{
+	char buf[1024] = "";
+	size_t i, nstub = 0, len = 0;
+	bool fwd_all = false;
+
+	for (i = 0; i < c->nlisten && len < sizeof(buf); i++)
+		len += snprintf(buf + len, sizeof(buf) - len, "%s%s",
+				i ? ", " : "", c->listen[i].text);
+	for (i = 0; i < c->nfwd; i++) {
+		nstub += c->fwd[i].stub;
+		fwd_all |= !c->fwd[i].stub && c->fwd[i].name[0] == 0;
+	}
+	if (fwd_all)
+		log_info("listening on %s; forwarding (%zu forward, %zu stub "
+			 "zones)", buf, c->nfwd - nstub, nstub);
+	else
+		log_info("listening on %s; iterating from %zu root hints%s "
+			 "(%zu forward, %zu stub zones)", buf, s->conf.nhints,
+			 c->root_hints ? " (file)" : "", c->nfwd - nstub,
+			 nstub);
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Sockets, threads, identity and the cache are fixed at start. */
+static void warn_restart(const struct rconfig *o, const struct rconfig *n)
+{
+	struct cache_conf a, b;
+	bool same = o->nlisten == n->nlisten && o->threads == n->threads &&
+		    o->allow_root == n->allow_root &&
+		    same_str(o->user, n->user) &&
+		    same_str(o->group, n->group) &&
+		    same_str(o->chroot, n->chroot);
+	size_t i;
+
+	for (i = 0; same && i < o->nlisten; i++)
+		same = strcmp(o->listen[i].text, n->listen[i].text) == 0;
+	rconfig_cache_conf(o, &a);
+	rconfig_cache_conf(n, &b);
+	if (!same || memcmp(&a, &b, sizeof(a)))
+		log_warn("reload: listen addresses, threads, user, group, "
+			 "chroot, allow-root and the cache settings need a "
+			 "restart; kept as they were");
+}
+
+static void reload(struct rdaemon *x)
+{
+	char err[CONFIG_ERR_MAX];
+	struct rsnap *s;
+	struct rconfig n;
+
+	log_info("reload: SIGHUP received");
+	if (rconfig_cmdline(&n, x->argc, x->argv, x->chroot_dir, err) < 0) {
+		log_err("reload: %s; old settings kept", err);
+		rconfig_clear(&n);
+		return;
+	}
+	n.strip = x->chroot_dir;
+	if (rsnap_build(&n, &s, err) < 0) {
+		log_err("reload: %s; old settings kept", err);
+		rconfig_clear(&n);
+		return;
+	}
+	warn_restart(&x->cfg, &n);
+	rdaemon_apply_log(&n);
+	rserver_publish(&x->srv, s);
+	log_access(&n);
+	log_mode(&n, s);
+	rconfig_clear(&x->cfg);
+	x->cfg = n;
+	log_info("reload: done (cache kept)");
+}
+
+static void log_stats(struct rdaemon *x)
+{
+	struct rserver_stats st;
+	struct cache_stats cs;
+
+	rserver_get_stats(&x->srv, &st);
+	cache_get_stats(x->srv.cache, &cs);
+	log_info("stats: queries=%llu tcp=%llu cache_hits=%llu local=%llu "
+		 "refused=%llu upstream=%llu upstream_tcp=%llu timeouts=%llu "
+		 "servfail=%llu stale=%llu prefetch=%llu dropped=%llu "
+		 "cache_entries=%zu cache_bytes=%zu",
+		 (unsigned long long)st.queries,
+		 (unsigned long long)st.tcp_queries,
+		 (unsigned long long)st.cache_hits,
+		 (unsigned long long)st.local_answers,
+		 (unsigned long long)st.refused,
+		 (unsigned long long)st.upstream,
+		 (unsigned long long)st.upstream_tcp,
+		 (unsigned long long)st.timeouts,
+		 (unsigned long long)st.servfail,
+		 (unsigned long long)st.stale,
+		 (unsigned long long)st.prefetch,
+		 (unsigned long long)st.dropped, cs.entries, cs.bytes);
+}
+
+static int serve(struct rdaemon *x, const sigset_t *set)
+{
+	int sig;
+
+	for (;;) {
+		if (sigwait(set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			reload(x);
+		} else if (sig == SIGUSR1) {
+			log_stats(x);
+		} else if (sig == SIGUSR2) {
+			cache_flush(x->srv.cache);
+			infra_flush(x->srv.infra);
+			log_info("cache flushed");
+		} else {
+			log_info("exiting on signal %d", sig);
+			return 0;
+		}
+	}
+}
+
+/* The cache and infra, sized from the config. */
+static int make_shared(struct rdaemon *x)
+{
+	struct cache_conf cc;
+
+	rconfig_cache_conf(&x->cfg, &cc);
+	x->srv.cache = cache_new(&cc);
+	x->srv.infra = infra_new(INFRA_ENTRIES);
+	if (!x->srv.cache || !x->srv.infra) {
+		log_err("out of memory for the cache");
+		return -1;
+	}
+	return 0;
+}
+
+int rdaemon_run(struct rdaemon *x, const sigset_t *set)
+{
+	const struct rconfig *c = &x->cfg;
+	char err[CONFIG_ERR_MAX];
+	struct rsnap *s;
+
+	rcu_register_thread();
+	if (rsnap_build(c, &s, err) < 0) {
+		log_err("%s", err);
+		return 1;
+	}
+	log_access(c);
+	if (make_shared(x) < 0 ||
+	    rserver_open(&x->srv, c->listen, c->nlisten, c->threads) < 0 ||
+	    privs_drop(c->user, c->group, c->chroot, c->allow_root) < 0 ||
+	    rserver_start(&x->srv, s) < 0) {
+		if (!x->srv.cur)
+			rsnap_free(s);
+		return 1;
+	}
+	log_mode(c, s);
+	if (c->chroot && c->chroot[0] == '/' && strcmp(c->chroot, "/")) {
+		x->chroot_dir = strdup(c->chroot);
+		x->cfg.strip = x->chroot_dir;
+	}
+	return serve(x, set);
+}
+
+void rdaemon_clear(struct rdaemon *x)
+{
+	rserver_stop(&x->srv);
+	if (x->srv.cache)
+		cache_free(x->srv.cache);
+	if (x->srv.infra)
+		infra_free(x->srv.infra);
+	x->srv.cache = NULL;
+	x->srv.infra = NULL;
+	rconfig_clear(&x->cfg);
+	free(x->chroot_dir);
+	x->chroot_dir = NULL;
+	rcu_unregister_thread();
+}

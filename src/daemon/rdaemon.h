@@ -1,0 +1,35 @@
+/* banchi-resolver's life after the command line: build the first
+ * snapshot, the cache and infra, bind, drop privileges, start the
+ * workers, then wait for signals in the calling thread (SIGHUP reloads
+ * the config and local files keeping the cache, SIGUSR1 logs counters,
+ * SIGUSR2 flushes the cache, SIGTERM and SIGINT end it). */
+#ifndef BANCHI_DAEMON_RDAEMON_H
+#define BANCHI_DAEMON_RDAEMON_H
+
+#include <signal.h>
+
+#include "daemon/rconfig.h"
+#include "daemon/rserver.h"
+
+/* argc/argv are kept to re-read the config on reload; srv.stop_fd must
+ * be -1 before rdaemon_run. */
+struct rdaemon {
+	int argc;
+	char **argv;
+	struct rconfig cfg;
+	struct rserver srv;
+	char *chroot_dir;               /* fixed at start, for reload paths */
+};
+
+/* Log level and target from c. */
+void rdaemon_apply_log(const struct rconfig *c);
+
+/* Runs until SIGTERM/SIGINT (set: the blocked signals to wait for).
+ * Returns the exit status: 0, or 1 when startup failed. The caller then
+ * calls rdaemon_clear(). */
+int rdaemon_run(struct rdaemon *d, const sigset_t *set);
+
+/* Stops the workers and frees what d holds (argv stays the caller's). */
+void rdaemon_clear(struct rdaemon *d);
+
+#endif
