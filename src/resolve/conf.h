@@ -61,6 +61,13 @@ void res_conf_init(struct res_conf *rc);
 /* The built-in root hints (IANA root.hints, 13 names, IPv4 and IPv6),
  * allocated into rc (free with res_conf_clear). 0 or BN_ENOMEM. */
 int res_conf_builtin_hints(struct res_conf *rc);
+/* Replaces rc's hints with those of a root hints file (master-file
+ * format: the NS records of "." and the A/AAAA records of their names;
+ * other records are ignored). On error rc is unchanged and err (256
+ * octets) says "FILE:LINE: problem". 0, BN_ENOMEM, BN_ENOTFOUND (no root
+ * NS with an address), BN_ESYNTAX or BN_EINVAL (unreadable). */
+int res_conf_load_hints(struct res_conf *rc, const char *path, char *err);
+
 /* Frees hints and fwd (and each fwd's addrs). */
 void res_conf_clear(struct res_conf *rc);
 

@@ -1,2 +1,313 @@
-/* Placeholder until the module is written. */
-#include "resolve/iter.h"
+/* The iterator's state machine: one function per frame state, the goal
+ * stack (side goals for name server addresses and root priming) and the
+ * limits that bound the work of one client query. What a reply means is
+ * decided in iter_reply.c; where to send in iter_select.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "resolve/infra.h"
+#include "resolve/iter_int.h"
+#include "wire/rrtype.h"
+
+struct iter *iter_new(const struct res_env *env)
+{
+	struct iter *it = calloc(1, sizeof(*it));
+
+	if (it)
+		it->env = env;
+	return it;
+}
+
+void iter_free(struct iter *it)
+{
+	free(it);
+}
+
+static void frame_init(struct iter *it, struct iter_frame *f,
+		       const uint8_t *name, uint16_t qtype, int parent_ns)
+{
+	memcpy(f->qname, name, name_length(name));
+	name_to_lower(f->qname);
+	f->qtype = qtype;
+	f->state = FS_FIND_CUT;
+	f->kind = CUT_ITER;
+	f->minimise = it->env->conf->qname_min;
+	f->min_labels = 1;
+	f->tried_aaaa = false;
+	f->primed_or_hints = false;
+	f->parent_ns = parent_ns;
+	f->nns = 0;
+	f->nsrv = 0;
+	f->cur = -1;
+}
+
+int iter_begin(struct iter *it, const uint8_t *qname, uint16_t qtype,
+	       uint16_t qclass, unsigned flags, uint64_t now_ms)
+{
+	bool prefetch = false;
+
+	if (!qname || name_check(qname, NAME_MAXLEN) <= 0)
+		return BN_EINVAL;
+	memcpy(it->qname, qname, name_length(qname));
+	name_to_lower(it->qname);
+	it->qtype = qtype;
+	it->qclass = qclass;
+	it->flags = flags;
+	it->start_ms = now_ms;
+	it->done = false;
+	it->primed = false;
+	it->want_tcp = false;
+	it->ncname = 0;
+	it->depth = 0;
+	memset(&it->stats, 0, sizeof(it->stats));
+	frame_init(it, &it->frames[0], it->qname, qtype, -1);
+	if (!(flags & ITER_PREFETCH) &&
+	    answer_from_cache(&it->ans, it->env->cache, it->qname, qtype,
+			      qclass, now_ms, 0, &prefetch) == 1) {
+		it->done = true;
+		return 0;
+	}
+	answer_init(&it->ans, RCODE_NOERROR);
+	return 0;
+}
+
+void iter_fail(struct iter *it)
+{
+	answer_init(&it->ans, RCODE_SERVFAIL);
+	it->done = true;
+	it->depth = 0;
+}
+
+/* The side goal on top ended with ok (its addresses, if any, are in the
+ * parent already): the parent chooses again. Priming (parent_ns -1)
+ * sends the parent back to its cut search, which now finds the root. */
+static void frame_pop(struct iter *it, bool ok)
+{
+	struct iter_frame *f = iter_top(it);
+	struct iter_frame *p = &it->frames[it->depth - 1];
+
+	if (f->parent_ns >= 0) {
+		p->ns[f->parent_ns].state = ok ? NS_HAVE : NS_FAILED;
+		p->state = FS_SELECT;
+	} else {
+		p->state = FS_FIND_CUT;
+	}
+	it->depth--;
+}
+
+void iter_frame_done(struct iter *it)
+{
+	if (it->depth == 0)
+		it->done = true;
+	else
+		frame_pop(it, true);
+}
+
+void iter_frame_failed(struct iter *it)
+{
+	if (it->depth == 0)
+		iter_fail(it);
+	else
+		frame_pop(it, false);
+}
+
+static bool goal_on_stack(const struct iter *it, const uint8_t *name)
+{
+	for (unsigned i = 0; i <= it->depth; i++)
+		if (name_equal(it->frames[i].qname, name))
+			return true;
+	return false;
+}
+
+int iter_push(struct iter *it, const uint8_t *name, uint16_t qtype,
+	      int parent_ns)
+{
+	unsigned max = it->env->conf->max_depth;
+
+	if (max > ITER_MAX_FRAMES - 1)
+		max = ITER_MAX_FRAMES - 1;
+	if (it->depth + 1 > max)
+		return BN_ENOSPC;
+	it->depth++;
+	frame_init(it, iter_top(it), name, qtype, parent_ns);
+	return 0;
+}
+
+/* A CNAME/DNAME target the server asked cannot answer for: resolve it
+ * from the start (the links so far stay in the answer). */
+void iter_restart_at(struct iter *it, const uint8_t *target, uint64_t now)
+{
+	struct iter_frame *f = iter_top(it);
+	bool prefetch = false;
+	int parent_ns = f->parent_ns;
+	uint16_t qtype = f->qtype;
+	bool tried_aaaa = f->tried_aaaa;
+
+	if (it->depth == 0 &&
+	    answer_from_cache(&it->scratch, it->env->cache, target, it->qtype,
+			      it->qclass, now, 0, &prefetch) == 1) {
+		for (uint16_t i = 0; i < it->scratch.nsets; i++) {
+			const struct answer_set *s = &it->scratch.sets[i];
+
+			if (answer_add(&it->ans, s->section, &s->set) < 0) {
+				iter_fail(it);
+				return;
+			}
+		}
+		it->ans.rcode = it->scratch.rcode;
+		it->done = true;
+		return;
+	}
+	frame_init(it, f, target, qtype, parent_ns);
+	f->tried_aaaa = tried_aaaa;
+}
+
+/* No usable address left: resolve one of the cut's NS names on the
+ * side, or give up on this goal. */
+static void st_select(struct iter *it, struct iter_frame *f, uint64_t now)
+{
+	int i = srv_pick(it, f, now);
+
+	if (i >= 0) {
+		f->cur = i;
+		f->state = FS_SEND;
+		return;
+	}
+	for (uint16_t n = 0; n < f->nns; n++) {
+		struct iter_ns *ns = &f->ns[n];
+
+		if (ns->state != NS_NEED)
+			continue;
+		if (goal_on_stack(it, ns->name)) {
+			ns->state = NS_FAILED;
+			continue;
+		}
+		ns->state = NS_RESOLVING;
+		if (iter_push(it, ns->name, RR_A, n) == 0)
+			return;
+		ns->state = NS_FAILED;
+	}
+	iter_frame_failed(it);
+}
+
+static int st_send(struct iter *it, struct iter_frame *f, uint64_t now,
+		   struct iter_query *q)
+{
+	bool tcp = it->want_tcp;
+
+	if (it->stats.upstream >= it->env->conf->max_upstream) {
+		iter_fail(it);
+		return 0;
+	}
+	it->want_tcp = false;
+	if (query_build(it, f, now, q, tcp) < 0) {
+		f->srv[f->cur].tries = ITER_MAX_TRIES;
+		f->state = FS_SELECT;
+		return 0;
+	}
+	it->stats.upstream++;
+	if (tcp)
+		it->stats.tcp++;
+	it->last = *q;
+	f->state = FS_WAIT;
+	return ITER_SEND;
+}
+
+static bool out_of_time(const struct iter *it, uint64_t now)
+{
+	return now - it->start_ms >= it->env->conf->max_time_ms;
+}
+
+int iter_step(struct iter *it, uint64_t now_ms, struct iter_query *q)
+{
+	for (unsigned steps = 0; steps < ITER_MAX_STEPS; steps++) {
+		struct iter_frame *f = iter_top(it);
+
+		if (it->done)
+			return ITER_DONE;
+		if (out_of_time(it, now_ms)) {
+			iter_fail(it);
+			continue;
+		}
+		switch (f->state) {
+		case FS_FIND_CUT:
+			cut_find(it, f, now_ms);
+			break;
+		case FS_SELECT:
+			st_select(it, f, now_ms);
+			break;
+		case FS_SEND:
+			if (st_send(it, f, now_ms, q) == ITER_SEND)
+				return ITER_SEND;
+			break;
+		default:        /* FS_WAIT: asked again, the same query */
+			*q = it->last;
+			return ITER_SEND;
+		}
+	}
+	iter_fail(it);
+	return ITER_DONE;
+}
+
+int iter_consume(struct iter *it, const uint8_t *pkt, size_t len,
+		 uint64_t now_ms)
+{
+	struct iter_frame *f = iter_top(it);
+	struct msg m;
+	int ret;
+
+	if (it->done || f->state != FS_WAIT)
+		return ITER_IGNORED;
+	ret = reply_accept(it, pkt, len, &m);
+	if (ret == ITER_IGNORED)
+		return ITER_IGNORED;
+	infra_rtt(it->env->infra, (const struct sockaddr *)&f->srv[it->sent.srv].addr.sa,
+		  (unsigned)(now_ms - it->sent.at_ms), now_ms);
+	if (ret < 0) {          /* malformed, from the server asked */
+		f->srv[it->sent.srv].tries = ITER_MAX_TRIES;
+		f->state = FS_SELECT;
+		return 0;
+	}
+	reply_process(it, &m, now_ms);
+	return 0;
+}
+
+void iter_timeout(struct iter *it, uint64_t now_ms)
+{
+	struct iter_frame *f = iter_top(it);
+	struct iter_srv *s;
+
+	if (it->done || f->state != FS_WAIT)
+		return;
+	s = &f->srv[it->sent.srv];
+	infra_timeout(it->env->infra, (const struct sockaddr *)&s->addr.sa,
+		      now_ms);
+	it->stats.timeouts++;
+	if (s->tries < ITER_MAX_TRIES)
+		s->tries++;
+	f->state = FS_SELECT;
+}
+
+bool iter_try_stale(struct iter *it, uint64_t now_ms)
+{
+	bool prefetch = false;
+
+	if (answer_from_cache(&it->ans, it->env->cache, it->qname, it->qtype,
+			      it->qclass, now_ms, CACHE_STALE, &prefetch) == 1) {
+		it->done = true;
+		return true;
+	}
+	answer_init(&it->ans, RCODE_SERVFAIL);
+	return false;
+}
+
+const struct answer *iter_result(const struct iter *it)
+{
+	return &it->ans;
+}
+
+const struct iter_stats *iter_get_stats(const struct iter *it)
+{
+	return &it->stats;
+}

@@ -1,0 +1,137 @@
+/* The iterator's private state, shared by iter.c (the state machine),
+ * iter_select.c (zone cuts and server choice), iter_query.c (the
+ * upstream query and the reply's acceptance checks) and iter_reply.c
+ * (classifying, scrubbing and caching a reply). A resolution is a small
+ * stack of goals: frame 0 is the client's question, the frames above it
+ * resolve name server addresses (or prime the root) on the side. */
+#ifndef BANCHI_RESOLVE_ITER_INT_H
+#define BANCHI_RESOLVE_ITER_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "resolve/answer.h"
+#include "resolve/cache.h"
+#include "resolve/conf.h"
+#include "resolve/iter.h"
+#include "wire/msg.h"
+#include "wire/rdata.h"
+
+#define ITER_MAX_FRAMES 8       /* side goals nested: conf->max_depth capped */
+#define ITER_MAX_NS 32          /* NS names kept per cut (max_ns_names capped) */
+#define ITER_MAX_SRV 48         /* addresses kept per cut */
+#define ITER_MAX_TRIES 2        /* sends to one address for one cut */
+#define ITER_MAX_RR 1024        /* records indexed in one reply */
+#define ITER_BAND_MS 400        /* srtt band explored around the best */
+#define ITER_MAX_STEPS 4096     /* state transitions per iter_step call */
+#define ITER_MIN_LABELS 10      /* QNAME minimisation steps at most */
+
+/* How the current cut's servers are to be asked. */
+enum cut_kind { CUT_ITER = 0, CUT_HINTS, CUT_STUB, CUT_FWD };
+
+/* What a frame does next (one function per state in iter.c). */
+enum frame_state {
+	FS_FIND_CUT = 0,        /* where to start: forwarder, cache, hints */
+	FS_SELECT,              /* choose a server (or resolve an NS name) */
+	FS_SEND,                /* build the query for the chosen server */
+	FS_WAIT,                /* query out: iter_consume or iter_timeout */
+};
+
+enum ns_state { NS_NEED = 0, NS_HAVE, NS_RESOLVING, NS_FAILED };
+
+struct iter_ns {
+	uint8_t name[NAME_MAXLEN];      /* lowercase */
+	uint8_t state;                  /* enum ns_state */
+};
+
+struct iter_srv {
+	struct res_addr addr;
+	uint8_t tries;                  /* failures here (ITER_MAX_TRIES: done) */
+};
+
+struct iter_frame {
+	uint8_t qname[NAME_MAXLEN];     /* the goal, lowercase */
+	uint16_t qtype;
+	uint8_t state;                  /* enum frame_state */
+	uint8_t kind;                   /* enum cut_kind */
+	uint8_t zone[NAME_MAXLEN];      /* the cut: servers are authoritative here */
+	uint8_t bail[NAME_MAXLEN];      /* records accepted at or under this */
+	bool minimise;                  /* QNAME minimisation still on */
+	uint8_t min_labels;             /* labels asked beyond the cut */
+	bool tried_aaaa;                /* side goal: AAAA asked after A */
+	bool primed_or_hints;           /* cut search fell back to the hints */
+	int parent_ns;                  /* side goal: index in the parent's ns[] */
+	uint16_t nns, nsrv;
+	struct iter_ns ns[ITER_MAX_NS];
+	struct iter_srv srv[ITER_MAX_SRV];
+	int cur;                        /* srv chosen for FS_SEND */
+};
+
+/* The one query outstanding. */
+struct iter_sent {
+	uint16_t id;
+	uint8_t qname[NAME_MAXLEN];     /* as sent (0x20 case) */
+	uint16_t qtype;
+	bool minimised;                 /* qname/qtype are a minimisation step */
+	bool edns, tcp, rd;
+	uint64_t at_ms;
+	int srv;                        /* index in the top frame's srv[] */
+};
+
+struct iter {
+	const struct res_env *env;
+	uint8_t qname[NAME_MAXLEN];     /* the client's question, lowercase */
+	uint16_t qtype, qclass;
+	unsigned flags;
+	uint64_t start_ms;
+	bool done;
+	bool primed;                    /* priming tried in this resolution */
+	unsigned ncname;                /* CNAME/DNAME links followed */
+	unsigned depth;                 /* frames in use - 1 */
+	struct iter_stats stats;
+	struct iter_sent sent;
+	bool want_tcp;                  /* next send of the top frame over TCP */
+	struct iter_query last;         /* the query out, for a repeated step */
+	struct iter_frame frames[ITER_MAX_FRAMES];
+	struct answer ans;              /* the client's answer */
+	struct answer scratch;          /* cache lookups for CNAME targets */
+	struct msg_rr rr[ITER_MAX_RR];
+	uint8_t setbuf[RDATA_MAXLEN + 2 * NAME_MAXLEN + 16]; /* one RRset built */
+	uint8_t cbuf[65536 + 2 * NAME_MAXLEN]; /* cache_get copies */
+};
+
+static inline struct iter_frame *iter_top(struct iter *it)
+{
+	return &it->frames[it->depth];
+}
+
+/* iter.c */
+void iter_fail(struct iter *it);
+void iter_frame_done(struct iter *it);
+void iter_frame_failed(struct iter *it);
+int iter_push(struct iter *it, const uint8_t *name, uint16_t qtype,
+	      int parent_ns);
+void iter_restart_at(struct iter *it, const uint8_t *target, uint64_t now);
+
+/* iter_select.c */
+void cut_find(struct iter *it, struct iter_frame *f, uint64_t now);
+void cut_set_referral(struct iter *it, struct iter_frame *f,
+		      const uint8_t *zone);
+bool cut_add_ns(struct iter_frame *f, const struct res_conf *rc,
+		const uint8_t *name);
+bool cut_add_addr(struct iter *it, struct iter_frame *f, uint16_t type,
+		  const uint8_t *rd, bool configured);
+bool cut_has_ns(const struct iter_frame *f, const uint8_t *name);
+void cut_cached_addrs(struct iter *it, struct iter_frame *f, uint64_t now);
+int srv_pick(struct iter *it, struct iter_frame *f, uint64_t now);
+
+/* iter_query.c */
+int query_build(struct iter *it, struct iter_frame *f, uint64_t now,
+		struct iter_query *q, bool tcp);
+int reply_accept(struct iter *it, const uint8_t *pkt, size_t len,
+		 struct msg *m);
+
+/* iter_reply.c */
+void reply_process(struct iter *it, const struct msg *m, uint64_t now);
+
+#endif

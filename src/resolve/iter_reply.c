@@ -1,0 +1,508 @@
+/* What an accepted reply means and what of it is kept: retry over TCP
+ * or without EDNS, a lame or broken server, a referral (new cut, glue
+ * for in-bailiwick names only), an answer (the CNAME/DNAME chain from
+ * the name asked, inside the cut's bailiwick) or a negative answer
+ * (RFC 2308). Records outside the chain or the bailiwick are never
+ * cached nor used. */
+#include <string.h>
+
+#include "resolve/infra.h"
+#include "resolve/iter_int.h"
+#include "wire/rrtype.h"
+
+/* Builds the RRset (owner, type) of section sec into it->setbuf (its
+ * owner, lowercase, into own). Records with bad RDATA are left out.
+ * Returns the number of records. */
+static int set_collect(struct iter *it, const struct msg *m,
+		       enum msg_section sec, const uint8_t *owner,
+		       uint16_t type, struct rrset *out, uint8_t *own)
+{
+	uint8_t on[NAME_MAXLEN];
+	struct wbuf w;
+	uint32_t ttl = UINT32_MAX;
+	uint16_t count = 0;
+
+	wbuf_init(&w, it->setbuf, sizeof(it->setbuf));
+	for (uint16_t i = 0; i < msg_section_count(m, sec); i++) {
+		const struct msg_rr *rr = msg_section_rr(m, sec, i);
+		size_t lenpos = w.len;
+		int n;
+
+		if (rr->type != type || rr->rclass != it->qclass ||
+		    msg_rr_owner(m, rr, on) < 0 || !name_equal(on, owner))
+			continue;
+		if (wbuf_u16(&w, 0) < 0)
+			break;
+		n = msg_rr_rdata(m, rr, w.data + w.len, w.cap - w.len);
+		if (n < 0) {
+			w.len = lenpos;
+			continue;
+		}
+		wbuf_put_u16_at(&w, lenpos, (uint16_t)n);
+		w.len += (size_t)n;
+		count++;
+		if (rr->ttl < ttl)
+			ttl = rr->ttl;
+	}
+	memmove(own, owner, name_length(owner));
+	name_to_lower(own);
+	memset(out, 0, sizeof(*out));
+	out->owner = own;
+	out->type = type;
+	out->rclass = it->qclass;
+	out->ttl = count ? ttl : 0;
+	out->kind = RRSET_POSITIVE;
+	out->count = count;
+	out->rdata = it->setbuf;
+	out->rdata_len = w.len;
+	return count;
+}
+
+/* The first RDATA item of a set built by set_collect. */
+static const uint8_t *set_first(const struct rrset *s, uint16_t *len)
+{
+	*len = s->count ? wire_get_u16(s->rdata) : 0;
+	return s->rdata + 2;
+}
+
+/* Caches s and, for the client's goal, adds it to the answer. */
+static int deliver(struct iter *it, struct rrset *s, uint8_t rank,
+		   uint64_t now)
+{
+	s->rank = rank;
+	cache_insert(it->env->cache, s, now);
+	if (it->depth == 0)
+		return answer_add(&it->ans, MSG_ANSWER, s);
+	return 0;
+}
+
+static void server_bad(struct iter *it, struct iter_frame *f, bool lame,
+		       uint64_t now)
+{
+	struct iter_srv *s = &f->srv[it->sent.srv];
+
+	if (lame && f->kind != CUT_FWD)
+		infra_set_lame(it->env->infra,
+			       (const struct sockaddr *)&s->addr.sa, f->zone, now);
+	s->tries = ITER_MAX_TRIES;
+	f->state = FS_SELECT;
+}
+
+/* Is name the target of an NS record of owner in section sec? */
+static bool ns_target(struct iter *it, const struct msg *m,
+		      enum msg_section sec, const uint8_t *owner,
+		      const uint8_t *name)
+{
+	uint8_t on[NAME_MAXLEN], t[NAME_MAXLEN];
+
+	(void)it;
+	for (uint16_t i = 0; i < msg_section_count(m, sec); i++) {
+		const struct msg_rr *rr = msg_section_rr(m, sec, i);
+
+		if (rr->type != RR_NS || msg_rr_owner(m, rr, on) < 0 ||
+		    !name_equal(on, owner))
+			continue;
+		if (msg_rr_rdata(m, rr, t, sizeof(t)) > 0 && name_equal(t, name))
+			return true;
+	}
+	return false;
+}
+
+static void ns_mark(struct iter_frame *f, const uint8_t *name, uint8_t state)
+{
+	for (uint16_t i = 0; i < f->nns; i++)
+		if (name_equal(f->ns[i].name, name))
+			f->ns[i].state = state;
+}
+
+/* Whether an earlier additional record has the same owner and type
+ * (its set was handled then). */
+static bool seen_before(const struct msg *m, uint16_t i, const uint8_t *owner,
+			uint16_t type)
+{
+	uint8_t on[NAME_MAXLEN];
+
+	for (uint16_t j = 0; j < i; j++) {
+		const struct msg_rr *rr = msg_section_rr(m, MSG_ADDITIONAL, j);
+
+		if (rr->type == type && msg_rr_owner(m, rr, on) > 0 &&
+		    name_equal(on, owner))
+			return true;
+	}
+	return false;
+}
+
+/* Glue: additional A/AAAA of the servers named by the NS set of zone
+ * (taken from section sec), for names under bail only. Cached at
+ * RANK_GLUE; with f, their addresses also go into f's cut. */
+static void take_glue(struct iter *it, struct iter_frame *f,
+		      const struct msg *m, enum msg_section sec,
+		      const uint8_t *zone, const uint8_t *bail, uint64_t now)
+{
+	uint8_t on[NAME_MAXLEN], own[NAME_MAXLEN];
+	struct rrset s;
+
+	for (uint16_t i = 0; i < msg_section_count(m, MSG_ADDITIONAL); i++) {
+		const struct msg_rr *rr = msg_section_rr(m, MSG_ADDITIONAL, i);
+		struct rbuf r;
+		uint16_t len;
+
+		if ((rr->type != RR_A && rr->type != RR_AAAA) ||
+		    msg_rr_owner(m, rr, on) < 0 ||
+		    !name_is_subdomain(on, bail) ||
+		    !ns_target(it, m, sec, zone, on) ||
+		    seen_before(m, i, on, rr->type))
+			continue;
+		if (set_collect(it, m, MSG_ADDITIONAL, on, rr->type, &s, own) == 0)
+			continue;
+		s.rank = RANK_GLUE;
+		cache_insert(it->env->cache, &s, now);
+		rbuf_init(&r, s.rdata, s.rdata_len);
+		for (uint16_t k = 0; f && k < s.count; k++) {
+			if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
+				break;
+			if (len == (rr->type == RR_A ? 4 : 16) &&
+			    cut_add_addr(it, f, rr->type, r.base + r.pos, false))
+				ns_mark(f, on, NS_HAVE);
+			r.pos += len;
+		}
+	}
+}
+
+/* A referral: NS in authority for a zone strictly below the cut that
+ * holds the name asked, no answer, no SOA. */
+static bool find_referral(const struct iter *it, const struct iter_frame *f,
+			  const struct msg *m, uint8_t *zone)
+{
+	uint8_t on[NAME_MAXLEN];
+	bool found = false;
+
+	if (msg_section_count(m, MSG_ANSWER) != 0)
+		return false;
+	for (uint16_t i = 0; i < msg_section_count(m, MSG_AUTHORITY); i++) {
+		const struct msg_rr *rr = msg_section_rr(m, MSG_AUTHORITY, i);
+
+		if (rr->type == RR_SOA)
+			return false;
+		if (found || rr->type != RR_NS || msg_rr_owner(m, rr, on) < 0)
+			continue;
+		if (name_is_subdomain(on, f->zone) && !name_equal(on, f->zone) &&
+		    name_is_subdomain(it->sent.qname, on)) {
+			memcpy(zone, on, name_length(on));
+			found = true;
+		}
+	}
+	return found;
+}
+
+static void take_referral(struct iter *it, struct iter_frame *f,
+			  const struct msg *m, const uint8_t *zone,
+			  uint64_t now)
+{
+	uint8_t own[NAME_MAXLEN];
+	struct rrset s;
+	struct rbuf r;
+	uint16_t len;
+
+	cut_set_referral(it, f, zone);
+	set_collect(it, m, MSG_AUTHORITY, zone, RR_NS, &s, own);
+	s.rank = RANK_GLUE;
+	cache_insert(it->env->cache, &s, now);
+	rbuf_init(&r, s.rdata, s.rdata_len);
+	for (uint16_t i = 0; i < s.count; i++) {
+		if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
+			break;
+		cut_add_ns(f, it->env->conf, r.base + r.pos);
+		r.pos += len;
+	}
+	take_glue(it, f, m, MSG_AUTHORITY, f->zone, f->zone, now);
+	cut_cached_addrs(it, f, now);
+	f->state = FS_SELECT;
+}
+
+/* A side goal got its addresses: they go to the parent's cut. */
+static bool addrs_to_parent(struct iter *it, const struct rrset *s)
+{
+	struct iter_frame *p = &it->frames[it->depth - 1];
+	bool any = false;
+	struct rbuf r;
+	uint16_t len;
+
+	rbuf_init(&r, s->rdata, s->rdata_len);
+	for (uint16_t i = 0; i < s->count; i++) {
+		if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
+			break;
+		if (len == (s->type == RR_A ? 4 : 16) &&
+		    cut_add_addr(it, p, s->type, r.base + r.pos, false))
+			any = true;
+		r.pos += len;
+	}
+	return any;
+}
+
+/* The data for cur: 1 delivered (the goal is reached), 0 none, -1 the
+ * answer is full. */
+static int chain_positive(struct iter *it, struct iter_frame *f,
+			  const struct msg *m, const uint8_t *cur,
+			  uint8_t rank, uint64_t now)
+{
+	uint8_t own[NAME_MAXLEN];
+	struct rrset s;
+
+	if (set_collect(it, m, MSG_ANSWER, cur, f->qtype, &s, own) == 0)
+		return 0;
+	if (deliver(it, &s, rank, now) < 0)
+		return -1;
+	if (it->depth > 0 && f->parent_ns >= 0 &&
+	    (s.type == RR_A || s.type == RR_AAAA) && !addrs_to_parent(it, &s))
+		return -1;
+	if (s.type == RR_NS)
+		take_glue(it, NULL, m, MSG_ANSWER, cur, f->bail, now);
+	return 1;
+}
+
+/* A DNAME above cur: delivers it and the CNAME it synthesises (ours;
+ * the server's own CNAME is not trusted). 1 followed, 0 none, -1 ended. */
+static int chain_dname(struct iter *it, const struct iter_frame *f,
+		       const struct msg *m, uint8_t *cur, uint8_t rank,
+		       uint64_t now)
+{
+	uint8_t d[NAME_MAXLEN], own[NAME_MAXLEN], syn[2 + NAME_MAXLEN];
+	const uint8_t *t;
+	struct rrset s;
+	uint16_t tlen;
+	size_t pre;
+
+	for (uint16_t i = 0; i < msg_section_count(m, MSG_ANSWER); i++) {
+		const struct msg_rr *rr = msg_section_rr(m, MSG_ANSWER, i);
+
+		if (rr->type != RR_DNAME || msg_rr_owner(m, rr, d) < 0 ||
+		    name_equal(d, cur) || !name_is_subdomain(cur, d) ||
+		    !name_is_subdomain(d, f->bail))
+			continue;
+		if (set_collect(it, m, MSG_ANSWER, d, RR_DNAME, &s, own) == 0)
+			continue;
+		t = set_first(&s, &tlen);
+		pre = name_length(cur) - name_length(d);
+		if (pre + tlen > NAME_MAXLEN) {         /* RFC 6672 2.2 */
+			deliver(it, &s, rank, now);
+			it->ans.rcode = RCODE_YXDOMAIN;
+			iter_frame_done(it);
+			return -1;
+		}
+		memcpy(syn + 2, cur, pre);
+		memcpy(syn + 2 + pre, t, tlen);
+		if (deliver(it, &s, rank, now) < 0)
+			goto full;
+		syn[0] = (uint8_t)((pre + tlen) >> 8);
+		syn[1] = (uint8_t)(pre + tlen);
+		s.owner = cur;
+		s.type = RR_CNAME;
+		s.count = 1;
+		s.rdata = syn;
+		s.rdata_len = 2 + pre + tlen;
+		if (deliver(it, &s, rank, now) < 0)
+			goto full;
+		memcpy(cur, syn + 2, pre + tlen);
+		name_to_lower(cur);
+		return 1;
+	}
+	return 0;
+full:
+	iter_fail(it);
+	return -1;
+}
+
+/* Next link of the chain at cur: 1 followed (cur changed), 0 none,
+ * -1 the resolution ended. */
+static int chain_link(struct iter *it, const struct iter_frame *f,
+		      const struct msg *m, uint8_t *cur, uint8_t rank,
+		      uint64_t now)
+{
+	uint8_t own[NAME_MAXLEN];
+	const uint8_t *t;
+	struct rrset s;
+	uint16_t tlen;
+	int r = chain_dname(it, f, m, cur, rank, now);
+
+	if (r != 0)
+		return r;
+	if (set_collect(it, m, MSG_ANSWER, cur, RR_CNAME, &s, own) == 0)
+		return 0;
+	if (deliver(it, &s, rank, now) < 0) {
+		iter_fail(it);
+		return -1;
+	}
+	t = set_first(&s, &tlen);
+	memcpy(cur, t, tlen);
+	name_to_lower(cur);
+	return 1;
+}
+
+/* The SOA for a negative answer about cur: at or above cur, under the
+ * bailiwick. Built into s (own: its owner). */
+static bool find_soa(struct iter *it, const struct iter_frame *f,
+		     const struct msg *m, const uint8_t *cur,
+		     struct rrset *s, uint8_t *own)
+{
+	uint8_t on[NAME_MAXLEN];
+
+	for (uint16_t i = 0; i < msg_section_count(m, MSG_AUTHORITY); i++) {
+		const struct msg_rr *rr = msg_section_rr(m, MSG_AUTHORITY, i);
+
+		if (rr->type != RR_SOA || msg_rr_owner(m, rr, on) < 0 ||
+		    !name_is_subdomain(cur, on) ||
+		    !name_is_subdomain(on, f->bail))
+			continue;
+		if (set_collect(it, m, MSG_AUTHORITY, on, RR_SOA, s, own) > 0)
+			return true;
+	}
+	return false;
+}
+
+static void take_negative(struct iter *it, struct iter_frame *f,
+			  const struct msg *m, const uint8_t *cur,
+			  uint8_t rank, uint16_t rcode, uint64_t now)
+{
+	uint8_t own[NAME_MAXLEN], curl[NAME_MAXLEN];
+	struct rrset soa, neg;
+	bool has_soa = find_soa(it, f, m, cur, &soa, own);
+	uint16_t len = 0;
+	const uint8_t *rd = set_first(&soa, &len);
+
+	memcpy(curl, cur, name_length(cur));
+	memset(&neg, 0, sizeof(neg));
+	neg.owner = curl;
+	neg.type = rcode == RCODE_NXDOMAIN ? 0 : f->qtype;
+	neg.rclass = it->qclass;
+	neg.kind = rcode == RCODE_NXDOMAIN ? RRSET_NXDOMAIN : RRSET_NODATA;
+	neg.rank = rank;
+	if (has_soa && len >= 22) {
+		uint32_t min = wire_get_u32(rd + len - 4);
+
+		neg.ttl = soa.ttl < min ? soa.ttl : min;
+		neg.count = 1;
+		neg.rdata = soa.rdata;
+		neg.rdata_len = 2u + len;
+		neg.soa_owner = own;
+		cache_insert(it->env->cache, &neg, now);
+	}
+	if (it->depth == 0) {
+		it->ans.rcode = (uint8_t)rcode;
+		if (neg.count && answer_add(&it->ans, MSG_AUTHORITY, &neg) < 0)
+			iter_fail(it);
+		else
+			iter_frame_done(it);
+		return;
+	}
+	if (rcode == RCODE_NOERROR && f->qtype == RR_A && !f->tried_aaaa) {
+		f->qtype = RR_AAAA;     /* the name server may be IPv6 only */
+		f->tried_aaaa = true;
+		f->state = FS_SELECT;
+		return;
+	}
+	iter_frame_failed(it);
+}
+
+static bool has_soa_rr(const struct msg *m)
+{
+	for (uint16_t i = 0; i < msg_section_count(m, MSG_AUTHORITY); i++)
+		if (msg_section_rr(m, MSG_AUTHORITY, i)->type == RR_SOA)
+			return true;
+	return false;
+}
+
+/* Follows the chain from the goal through the answer section. */
+static void take_answer(struct iter *it, struct iter_frame *f,
+			const struct msg *m, uint8_t rank, uint16_t rcode,
+			uint64_t now)
+{
+	uint8_t cur[NAME_MAXLEN];
+	unsigned links = 0;
+	int r;
+
+	memcpy(cur, f->qname, name_length(f->qname));
+	for (;;) {
+		if (!name_is_subdomain(cur, f->bail)) {
+			iter_restart_at(it, cur, now);
+			return;
+		}
+		r = chain_positive(it, f, m, cur, rank, now);
+		if (r != 0) {
+			if (r < 0)
+				iter_frame_failed(it);
+			else
+				iter_frame_done(it);
+			return;
+		}
+		r = chain_link(it, f, m, cur, rank, now);
+		if (r < 0)
+			return;
+		if (r == 0)
+			break;
+		links++;
+		if (++it->ncname > it->env->conf->max_cname) {
+			iter_fail(it);
+			return;
+		}
+	}
+	if (links > 0 && rcode == RCODE_NOERROR && !has_soa_rr(m)) {
+		iter_restart_at(it, cur, now);  /* target data not given */
+		return;
+	}
+	take_negative(it, f, m, cur, rank, rcode, now);
+}
+
+/* An authoritative reply to a minimised query: the name exists (or is
+ * an empty non-terminal) in this zone: ask one label more. Aliases end
+ * the minimisation (the full name is asked). */
+static void min_step(struct iter_frame *f, const struct msg *m)
+{
+	for (uint16_t i = 0; i < msg_section_count(m, MSG_ANSWER); i++) {
+		uint16_t t = msg_section_rr(m, MSG_ANSWER, i)->type;
+
+		if (t == RR_CNAME || t == RR_DNAME)
+			f->minimise = false;
+	}
+	f->min_labels++;
+	f->state = FS_SELECT;
+}
+
+void reply_process(struct iter *it, const struct msg *m, uint64_t now)
+{
+	struct iter_frame *f = iter_top(it);
+	uint16_t rcode = msg_hdr_rcode(&m->hdr);
+	uint8_t zone[NAME_MAXLEN];
+
+	if (m->has_opt)
+		rcode = edns_rcode(&m->edns, (uint8_t)rcode);
+	f->state = FS_SEND;     /* the retries below: same server */
+	if (msg_hdr_tc(&m->hdr) && !it->sent.tcp) {
+		it->want_tcp = true;
+		return;
+	}
+	if (it->sent.edns && (rcode == RCODE_FORMERR ||
+			      rcode == RCODE_NOTIMP || rcode == RCODE_BADVERS)) {
+		infra_set_no_edns(it->env->infra,
+				  (const struct sockaddr *)&f->srv[it->sent.srv].addr.sa,
+				  now);
+		return;
+	}
+	if (it->sent.minimised && rcode != RCODE_NOERROR) {
+		f->minimise = false;
+		return;
+	}
+	if (rcode != RCODE_NOERROR && rcode != RCODE_NXDOMAIN)
+		server_bad(it, f, rcode == RCODE_REFUSED ||
+			   rcode == RCODE_SERVFAIL, now);
+	else if (f->kind == CUT_FWD)
+		take_answer(it, f, m, RANK_ANSWER_NONAUTH, rcode, now);
+	else if (find_referral(it, f, m, zone))
+		take_referral(it, f, m, zone, now);
+	else if (!msg_hdr_aa(&m->hdr))
+		server_bad(it, f, true, now);
+	else if (it->sent.minimised)
+		min_step(f, m);
+	else
+		take_answer(it, f, m, RANK_ANSWER, rcode, now);
+}

@@ -1,0 +1,295 @@
+/* Where to ask: the zone cut a goal starts from (a forwarder or stub
+ * zone, the deepest cached NS set with addresses, or the root hints
+ * after priming), the addresses of the cut's name servers, and the
+ * choice of one of them by smoothed RTT with some exploration. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "resolve/infra.h"
+#include "resolve/iter_int.h"
+#include "wire/rrtype.h"
+
+static const uint8_t root_name[1] = { 0 };
+
+bool cut_has_ns(const struct iter_frame *f, const uint8_t *name)
+{
+	for (uint16_t i = 0; i < f->nns; i++)
+		if (name_equal(f->ns[i].name, name))
+			return true;
+	return false;
+}
+
+bool cut_add_ns(struct iter_frame *f, const struct res_conf *rc,
+		const uint8_t *name)
+{
+	unsigned max = rc->max_ns_names < ITER_MAX_NS ? rc->max_ns_names
+						      : ITER_MAX_NS;
+
+	if (cut_has_ns(f, name))
+		return true;
+	if (f->nns >= max)
+		return false;
+	memcpy(f->ns[f->nns].name, name, name_length(name));
+	name_to_lower(f->ns[f->nns].name);
+	f->ns[f->nns].state = NS_NEED;
+	f->nns++;
+	return true;
+}
+
+static void addr_from_rdata(struct res_addr *a, uint16_t type,
+			    const uint8_t *rd)
+{
+	memset(a, 0, sizeof(*a));
+	if (type == RR_A) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&a->sa;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(53);
+		memcpy(&sin->sin_addr, rd, 4);
+		a->len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&a->sa;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(53);
+		memcpy(&sin6->sin6_addr, rd, 16);
+		a->len = sizeof(*sin6);
+	}
+}
+
+static bool srv_add(struct iter_frame *f, const struct res_addr *a)
+{
+	for (uint16_t i = 0; i < f->nsrv; i++)
+		if (f->srv[i].addr.len == a->len &&
+		    memcmp(&f->srv[i].addr.sa, &a->sa, a->len) == 0)
+			return true;
+	if (f->nsrv >= ITER_MAX_SRV)
+		return false;
+	f->srv[f->nsrv].addr = *a;
+	f->srv[f->nsrv].tries = 0;
+	f->nsrv++;
+	return true;
+}
+
+/* rd: 4 (A) or 16 (AAAA) octets. Delegations may not point at this
+ * machine unless the operator built a loopback lab (query_loopback);
+ * configured addresses (hints, forwarders) are always taken. */
+bool cut_add_addr(struct iter *it, struct iter_frame *f, uint16_t type,
+		  const uint8_t *rd, bool configured)
+{
+	struct res_addr a;
+
+	addr_from_rdata(&a, type, rd);
+	if (!configured && !it->env->conf->query_loopback &&
+	    res_addr_is_loopback((const struct sockaddr *)&a.sa))
+		return false;
+	return srv_add(f, &a);
+}
+
+/* Adds the cached addresses of one name; 1 some taken, 0 none, -1 the
+ * name does not exist. */
+static int cached_addrs_of(struct iter *it, struct iter_frame *f,
+			   const uint8_t *name, uint64_t now)
+{
+	static const uint16_t types[2] = { RR_A, RR_AAAA };
+	struct cache_hit hit;
+	int got = 0;
+
+	for (int t = 0; t < 2; t++) {
+		struct rbuf r;
+		uint16_t len;
+
+		if (cache_get(it->env->cache, name, types[t], CLASS_IN, now, 0,
+			      RANK_ADDITIONAL, &hit, it->cbuf,
+			      sizeof(it->cbuf)) != 1)
+			continue;
+		if (hit.set.kind == RRSET_NXDOMAIN)
+			return got ? 1 : -1;
+		if (hit.set.kind != RRSET_POSITIVE)
+			continue;
+		rbuf_init(&r, hit.set.rdata, hit.set.rdata_len);
+		for (uint16_t i = 0; i < hit.set.count; i++) {
+			if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
+				break;
+			if (len == (types[t] == RR_A ? 4 : 16) &&
+			    cut_add_addr(it, f, types[t], r.base + r.pos, false))
+				got = 1;
+			r.pos += len;
+		}
+	}
+	return got;
+}
+
+void cut_cached_addrs(struct iter *it, struct iter_frame *f, uint64_t now)
+{
+	for (uint16_t i = 0; i < f->nns; i++) {
+		int r;
+
+		if (f->ns[i].state != NS_NEED)
+			continue;
+		r = cached_addrs_of(it, f, f->ns[i].name, now);
+		if (r > 0)
+			f->ns[i].state = NS_HAVE;
+		else if (r < 0)
+			f->ns[i].state = NS_FAILED;
+	}
+}
+
+static void cut_reset(struct iter_frame *f, const uint8_t *zone,
+		      const uint8_t *bail, uint8_t kind)
+{
+	memmove(f->zone, zone, name_length(zone));
+	name_to_lower(f->zone);
+	memmove(f->bail, bail, name_length(bail));
+	name_to_lower(f->bail);
+	f->kind = kind;
+	f->nns = 0;
+	f->nsrv = 0;
+	f->min_labels = 1;
+	f->cur = -1;
+}
+
+void cut_set_referral(struct iter *it, struct iter_frame *f,
+		      const uint8_t *zone)
+{
+	(void)it;
+	cut_reset(f, zone, zone, CUT_ITER);
+}
+
+/* Loads the NS names of a cached NS set for zone into f. */
+static bool cut_load_ns(struct iter *it, struct iter_frame *f,
+			const uint8_t *zone, uint64_t now)
+{
+	struct cache_hit hit;
+	struct rbuf r;
+	uint16_t len;
+
+	if (cache_get(it->env->cache, zone, RR_NS, CLASS_IN, now, 0,
+		      RANK_GLUE, &hit, it->cbuf, sizeof(it->cbuf)) != 1 ||
+	    hit.set.kind != RRSET_POSITIVE)
+		return false;
+	cut_reset(f, zone, zone, CUT_ITER);
+	rbuf_init(&r, hit.set.rdata, hit.set.rdata_len);
+	for (uint16_t i = 0; i < hit.set.count; i++) {
+		if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
+			break;
+		if (name_check(r.base + r.pos, len) == (int)len)
+			cut_add_ns(f, it->env->conf, r.base + r.pos);
+		r.pos += len;
+	}
+	return f->nns > 0;
+}
+
+/* The deepest cached zone cut at or above the goal with an address. */
+static bool cut_from_cache(struct iter *it, struct iter_frame *f,
+			   uint64_t now)
+{
+	uint8_t zone[NAME_MAXLEN];
+	const uint8_t *z = zone;
+
+	memcpy(zone, f->qname, name_length(f->qname));
+	for (;;) {
+		if (cut_load_ns(it, f, z, now)) {
+			cut_cached_addrs(it, f, now);
+			if (f->nsrv > 0)
+				return true;
+		}
+		if (z[0] == 0)
+			return false;
+		z += z[0] + 1;
+	}
+}
+
+static void cut_from_hints(struct iter *it, struct iter_frame *f)
+{
+	const struct res_conf *rc = it->env->conf;
+
+	cut_reset(f, root_name, root_name, CUT_HINTS);
+	for (size_t i = 0; i < rc->nhints; i++)
+		if (srv_add(f, &rc->hints[i].addr))
+			cut_add_ns(f, rc, rc->hints[i].name);
+	for (uint16_t i = 0; i < f->nns; i++)
+		f->ns[i].state = NS_HAVE;
+}
+
+static void cut_from_fwd(struct iter_frame *f,
+			 const struct res_fwd *fw)
+{
+	cut_reset(f, fw->zone, fw->stub ? fw->zone : root_name,
+		  fw->stub ? CUT_STUB : CUT_FWD);
+	for (size_t i = 0; i < fw->naddrs; i++)
+		srv_add(f, &fw->addrs[i]);
+	if (!fw->stub)
+		f->minimise = false;    /* the forwarder recurses: full name */
+}
+
+void cut_find(struct iter *it, struct iter_frame *f, uint64_t now)
+{
+	const struct res_fwd *fw = res_conf_forward(it->env->conf, f->qname);
+
+	f->state = FS_SELECT;
+	if (fw) {
+		cut_from_fwd(f, fw);
+		return;
+	}
+	if (cut_from_cache(it, f, now))
+		return;
+	if (!it->primed) {
+		it->primed = true;
+		if (iter_push(it, root_name, RR_NS, -1) == 0) {
+			f->state = FS_FIND_CUT;     /* again, after priming */
+			return;
+		}
+	}
+	cut_from_hints(it, f);
+}
+
+/* Ordering key of a candidate: servers marked down last, then those
+ * tried least for this cut. */
+static unsigned srv_key(const struct infra_info *info, const struct iter_srv *s)
+{
+	return (info->down ? 16u : 0u) + s->tries;
+}
+
+/* Index of the server to ask next, or -1. Among the best-keyed
+ * candidates, one with a smoothed RTT within ITER_BAND_MS of the fastest
+ * is picked at random, so that slower servers are measured now and then
+ * (Unbound's band). */
+int srv_pick(struct iter *it, struct iter_frame *f, uint64_t now)
+{
+	struct infra_info info[ITER_MAX_SRV];
+	unsigned key[ITER_MAX_SRV], best_key = ~0u, best_rtt = ~0u, n = 0;
+	const struct sockaddr *sa;
+	uint32_t r = 0;
+
+	for (uint16_t i = 0; i < f->nsrv; i++) {
+		sa = (const struct sockaddr *)&f->srv[i].addr.sa;
+		key[i] = ~0u;
+		if (f->srv[i].tries >= ITER_MAX_TRIES)
+			continue;
+		if (f->kind != CUT_FWD &&
+		    infra_is_lame(it->env->infra, sa, f->zone, now))
+			continue;
+		infra_get(it->env->infra, sa, now, &info[i]);
+		key[i] = srv_key(&info[i], &f->srv[i]);
+		if (key[i] < best_key)
+			best_key = key[i];
+	}
+	if (best_key == ~0u)
+		return -1;
+	for (uint16_t i = 0; i < f->nsrv; i++)
+		if (key[i] == best_key && info[i].srtt_ms < best_rtt)
+			best_rtt = info[i].srtt_ms;
+	for (uint16_t i = 0; i < f->nsrv; i++)
+		if (key[i] == best_key &&
+		    info[i].srtt_ms <= best_rtt + ITER_BAND_MS)
+			n++;
+	it->env->random(&r, sizeof(r));
+	r %= n;
+	for (uint16_t i = 0; i < f->nsrv; i++)
+		if (key[i] == best_key &&
+		    info[i].srtt_ms <= best_rtt + ITER_BAND_MS && r-- == 0)
+			return i;
+	return -1;
+}
