@@ -4,9 +4,12 @@ generates zones of several sizes and one query mix with a fixed seed,
 starts banchi-auth, NSD, Knot DNS, BIND, PowerDNS (bind backend) and the
 no-work ceiling responder on loopback, one worker each pinned to core 1,
 drives them with dnsperf pinned to core 0 in interleaved rounds, and
-writes a markdown report and a PNG chart. Every process it starts is
+writes a markdown report and a PNG chart. Then the resolvers
+(bench/resolver.py) on a test hierarchy. Every process it starts is
 stopped at the end, also on errors and Ctrl-C.
-Usage: bench/bench.py [--build DIR] [--quick] [--out doc/benchmarks.md]"""
+Usage: bench/bench.py [--build DIR] [--quick] [--out doc/benchmarks.md]
+       [--parts auth,resolver]  (resolver alone: its section of --out is
+       replaced, the authoritative tables there are kept)"""
 
 import argparse
 import shutil
@@ -22,6 +25,7 @@ import gen  # noqa: E402
 import measure  # noqa: E402
 import peers  # noqa: E402
 import report  # noqa: E402
+import resolver  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_CORE, CLIENT_CORE = "1", "0"
@@ -124,6 +128,32 @@ def one_size(top, size, mode, build, only):
             shutil.copy(p.log, top / ("%s-%d.log" % (p.name, size)))
 
 
+def resolver_part(top, mode, build, only, parts):
+    """The resolver benchmark's markdown lines, or None when not asked."""
+    if "resolver" not in parts:
+        return None
+    print("resolvers (%s mode)" % mode, flush=True)
+    d = top / "resolver"
+    d.mkdir()
+    d.chmod(0o755)
+    r = resolver.run(d, mode, build, only)
+    return report.resolver_section(r, resolver.NAMES,
+                                   resolver.SLD_COUNT + 2)
+
+
+def write_resolver_only(out, res, mode):
+    """Replaces the resolver section of out, keeping the rest."""
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    res.insert(3, "Measured on its own by `%s` (%s mode) on %s; the "
+               "authoritative tables come from the run named at the top."
+               % (" ".join(["bench/bench.py"] + sys.argv[1:]), mode, when))
+    res.insert(4, "")
+    old = out.read_text() if out.exists() else "# banchi benchmarks\n"
+    out.write_text(report.splice_resolver(old, res))
+    print("\n".join(res))
+    print("wrote the resolver section of %s" % out)
+
+
 def on_term(signum, frame):
     raise KeyboardInterrupt
 
@@ -134,9 +164,14 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", default=str(ROOT / "doc" / "benchmarks.md"))
     ap.add_argument("--only", nargs="*", help="servers (debugging)")
+    ap.add_argument("--parts", default="auth,resolver",
+                    help="auth, resolver or both, comma-separated")
     a = ap.parse_args()
-    for tool in ("dnsperf", "nsd", "knotd", "named", "pdns_server",
-                 "taskset", "gnuplot"):
+    parts = a.parts.split(",")
+    need = ("dnsperf", "taskset") + (
+        ("nsd", "knotd", "named", "pdns_server", "gnuplot")
+        if "auth" in parts else ())
+    for tool in need:
         if not shutil.which(tool):
             sys.exit("bench: missing %s (make deps)" % tool)
     build = Path(a.build)
@@ -148,12 +183,16 @@ def main():
     t0 = time.monotonic()
     results = {}
     try:
-        for size in MODES[mode][0]:
+        for size in MODES[mode][0] if "auth" in parts else ():
             results[size] = one_size(top, size, mode, build, a.only)
-        md = report.markdown(results, mode, MODES[mode], sys.argv,
-                             time.monotonic() - t0)
+        res = resolver_part(top, mode, build, a.only, parts)
         out = Path(a.out)
         out.parent.mkdir(parents=True, exist_ok=True)
+        if not results:
+            write_resolver_only(out, res, mode)
+            return
+        md = report.markdown(results, mode, MODES[mode], sys.argv,
+                             time.monotonic() - t0, res)
         out.write_text(md)
         report.chart(results, out.with_suffix(".png"), top)
         print(md)

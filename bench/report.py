@@ -140,7 +140,7 @@ def targets(results):
     return out
 
 
-def markdown(results, mode, params, argv, elapsed):
+def markdown(results, mode, params, argv, elapsed, resolver=None):
     sizes, nrounds, seconds, lat_s = params
     cmd = "make bench" + (" QUICK=1" if mode == "quick" else "")
     w = ["# banchi benchmarks", "",
@@ -188,6 +188,8 @@ def markdown(results, mode, params, argv, elapsed):
     t = targets(results)
     if t:
         w += ["## Targets of issue 4 (largest zone)", ""] + t + [""]
+    if resolver:
+        w += resolver + [""]
     w += ["## Reading the figures", ""] + NOTES + [""]
     w += ["![QPS per server and QPS against zone size](benchmarks.png)", ""]
     return "\n".join(w)
@@ -232,3 +234,108 @@ def chart(results, png, tmp):
 
 def _short(n):
     return "%dM" % (n // 10**6) if n >= 10**6 else "%dk" % (n // 1000)
+
+
+# The resolver section sits between these markers, so that a run of the
+# resolver part alone (bench.py --parts resolver) can replace it in a
+# report whose authoritative tables came from an earlier full run.
+RES_BEGIN, RES_END = "<!-- resolver -->", "<!-- /resolver -->"
+RES_WORKERS = {"banchi-resolver": "--threads 1",
+               "unbound": "num-threads: 1",
+               "pdns-recursor": "threads=1, pdns-distributes-queries=no",
+               "kresd": "one process"}
+
+
+def _res_warm(stats, ref):
+    rows = ["| resolver | QPS median | QPS min–max | ratio to %s "
+            "| answers per server CPU-s | server CPU %% | dnsperf CPU %% "
+            "| avg latency ms | lost |" % ref,
+            "|---|---|---|---|---|---|---|---|---|"]
+    for name, s in stats.items():
+        ratio = s["qps"] / stats[ref]["qps"] if ref in stats else float(
+            "nan")
+        rows.append("| %s | %s | %s–%s | %s | %s | %s | %s | %s | %d of %d |"
+                    % (name, _f(s["qps"]), _f(s["qps_min"]),
+                       _f(s["qps_max"]), _f(ratio, "%.2f"),
+                       _f(s["per_cpu"]), _f(s["server_pct"]),
+                       _f(s["client_pct"]), _f(s["avg_ms"], "%.3f"),
+                       s["lost"], s["sent"]))
+    return rows
+
+
+def _res_cold(stats, names):
+    rows = ["| resolver | cold: %s names, ms (median) | min–max ms "
+            "| answered | SERVFAIL | lost | right of 50 | start s "
+            "| PSS MiB after | RSS MiB after | worker setting |"
+            % "{:,}".format(names), "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for name, s in stats.items():
+        rows.append("| %s | %s | %s–%s | %d | %d | %d | %d | %s | %s | %s "
+                    "| %s |" % (
+                        name, _f(1000 * s["cold_s"], "%.0f"),
+                        _f(1000 * s["cold_min"]), _f(1000 * s["cold_max"]),
+                        s["cold_answered"], s["cold_servfail"],
+                        s["cold_lost"], s["correct"],
+                        _f(s["start_s"], "%.2f"), _f(s["pss"], "%.1f"),
+                        _f(s["rss"], "%.1f"), RES_WORKERS.get(name, "")))
+    return rows
+
+
+def resolver_section(res, names, zones):
+    """Issue 4's resolver rows: warm-cache QPS, cold-cache time, memory."""
+    ncold, nwarm, seconds = res["params"]
+    stats = res["stats"]
+    ref = next((n for n in ("banchi-resolver", "unbound") if n in stats),
+               "banchi-resolver")
+    w = [RES_BEGIN, "## Resolver", "",
+         "- Hierarchy: a root, the TLD test. and %d second-level zones "
+         "(%s names; every fifth SLD delegated glueless, CNAMEs across "
+         "zones), each level served by its own banchi-auth on 127.0.53.x "
+         "port 53 (pinned to core 0 with dnsperf); TTLs 86400. One name "
+         "set of %s questions with a fixed seed: ≈90%% A, 4%% AAAA, 3%% "
+         "CNAME into another zone, 3%% NXDOMAIN." % (
+             zones - 2, "{:,}".format(names), "{:,}".format(names)),
+         "- Each resolver runs with one worker pinned to core 1, with its "
+         "own config on its own loopback port, root hints pointing at the "
+         "hierarchy (Unbound: module-config iterator, do-not-query-"
+         "localhost no, local-zone test. nodefault; PowerDNS Recursor: "
+         "hint-file, dont-query empty, dnssec off; Knot Resolver: "
+         "hints.root, no trust anchor, ALLOW_LOCAL and a PASS rule for "
+         "test.; banchi-resolver: --root-hints, --allow-special test).",
+         "- Cold: a fresh start (empty cache), then the whole set once "
+         "with `dnsperf -n 1 -q 100 -c 4 -t 5`: wall time until every "
+         "query was answered or timed out; %d round(s), median. Then 50 "
+         "names of the set are asked again and checked against the zones "
+         "(right of 50)." % ncold,
+         "- Warm: %d interleaved rounds of %d s of dnsperf (`-c 4 -q 200 "
+         "-T 1`) over the same, now cached, set; QPS median (min–max). "
+         "Memory: PSS/RSS of the resolver after the warm rounds."
+         % (nwarm, seconds), ""]
+    for name, why in res["failed"].items():
+        w.append("- **%s not measured**: %s" % (name, why))
+    if res["failed"]:
+        w.append("")
+    if stats:
+        w += ["### Warm cache (cache hits)", ""] + _res_warm(stats, ref)
+        w += ["", "### Cold cache, memory", ""] + _res_cold(stats, names)
+        b, u = stats.get("banchi-resolver"), stats.get("unbound")
+        if b and u:
+            w += ["", "Issue 5's target, cache-hit QPS above Unbound's: "
+                  "%.0f vs %.0f (%.2f×), %s." % (
+                      b["qps"], u["qps"], b["qps"] / u["qps"],
+                      "met" if b["qps"] > u["qps"] else "**not met**")]
+    return w + ["", RES_END]
+
+
+def splice_resolver(text, section):
+    """text with its resolver section replaced by section (a list of
+    lines), or section put before "## Reading the figures"."""
+    new = "\n".join(section)
+    if RES_BEGIN in text and RES_END in text:
+        a = text.index(RES_BEGIN)
+        b = text.index(RES_END) + len(RES_END)
+        return text[:a] + new + text[b:]
+    mark = "## Reading the figures"
+    if mark in text:
+        a = text.index(mark)
+        return text[:a] + new + "\n\n" + text[a:]
+    return text.rstrip("\n") + "\n\n" + new + "\n"

@@ -3,6 +3,7 @@ writes its table and chart (figures are not checked; benchmarks are not
 tests). Output goes to a scratch directory, not doc/."""
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -22,4 +23,12 @@ def test_bench_quick_runs_to_the_end(tmp_path):
                    "ceiling"):
         assert "| %s |" % server in text
     assert "## 100,000 records" in text
+    # The resolver rows: each peer resolved the name set on the test
+    # hierarchy, and a sample of 50 answers asked again was right.
+    assert "## Resolver" in text
+    for server in ("unbound", "pdns-recursor", "kresd"):
+        cold = re.search(r"^\| %s \| \d+ \| [^|]+ \| (\d+) \| (\d+) \| "
+                         r"\d+ \| (\d+) \|" % server, text, re.M)
+        assert cold, server
+        assert cold.group(3) == "50", cold.group(0)
     assert out.with_suffix(".png").stat().st_size > 1000
