@@ -212,14 +212,14 @@ static int worker_open(struct rserver *s, struct rworker *w,
 	w->out = malloc(TCP_OUT_SIZE);
 	w->late = malloc(TCP_OUT_SIZE);
 	w->in = malloc(CLIENT_FRAME_MAX + 1);
+	for (i = 0; w->tags && i < 2 * n; i++)
+		w->tags[i].fd = -1;
 	if (w->ep < 0 || !w->tags || !w->ub || !w->ans || !w->out ||
 	    !w->late || !w->in) {
 		log_err("out of memory (or epoll) setting up a worker");
 		return -1;
 	}
 	rudp_init(w->ub);
-	for (i = 0; i < 2 * n; i++)
-		w->tags[i].fd = -1;
 	for (i = 0; i < n; i++)
 		if (open_addr(w, &w->tags[2 * i], &listen[i]) < 0)
 			return -1;
@@ -229,25 +229,34 @@ static int worker_open(struct rserver *s, struct rworker *w,
 int rserver_open(struct rserver *s, const struct cfg_listen *listen,
 		 size_t nlisten, long threads)
 {
+	struct cache *cache = s->cache;
+	struct infra *infra = s->infra;
 	size_t i;
 
+	/* the caller may have set the cache and infra already */
 	memset(s, 0, sizeof(*s));
+	s->cache = cache;
+	s->infra = infra;
 	s->stop_fd = -1;
 	if (threads < 1)
 		threads = 1;
 	if (probe_all(listen, nlisten) < 0)
 		return -1;
 	raise_nofile();
-	s->naddr = nlisten;
 	s->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	s->w = aligned_alloc(_Alignof(struct rworker),
 			     (size_t)threads * sizeof(*s->w));
-	if (s->w)
-		memset(s->w, 0, (size_t)threads * sizeof(*s->w));
 	if (s->stop_fd < 0 || !s->w) {
 		log_err("out of memory (or eventfd) setting up the workers");
+		if (s->stop_fd >= 0)
+			close(s->stop_fd);
+		free(s->w);
+		s->w = NULL;
+		s->stop_fd = -1;
 		return -1;
 	}
+	memset(s->w, 0, (size_t)threads * sizeof(*s->w));
+	s->naddr = nlisten;
 	s->nw = (size_t)threads;
 	for (i = 0; i < s->nw; i++)
 		s->w[i].ep = -1;
@@ -302,21 +311,25 @@ static void worker_free(struct rworker *w, size_t naddr)
 	free(w->in);
 }
 
+/* Safe on a struct that was never opened (all zero) or half opened:
+ * s->w is set exactly when stop_fd is ours. */
 void rserver_stop(struct rserver *s)
 {
 	uint64_t one = 1;
 	size_t i;
 
-	if (s->stop_fd >= 0 && write(s->stop_fd, &one, sizeof(one)) < 0)
-		log_err("cannot wake the workers: %s", strerror(errno));
-	for (i = 0; i < s->nw; i++)
-		if (s->w[i].started)
-			pthread_join(s->w[i].th, NULL);
-	for (i = 0; s->w && i < s->nw; i++)
-		worker_free(&s->w[i], s->naddr);
-	free(s->w);
-	if (s->stop_fd >= 0)
+	if (s->w) {
+		if (write(s->stop_fd, &one, sizeof(one)) < 0)
+			log_err("cannot wake the workers: %s",
+				strerror(errno));
+		for (i = 0; i < s->nw; i++)
+			if (s->w[i].started)
+				pthread_join(s->w[i].th, NULL);
+		for (i = 0; i < s->nw; i++)
+			worker_free(&s->w[i], s->naddr);
+		free(s->w);
 		close(s->stop_fd);
+	}
 	rsnap_put(s->cur);
 	s->cur = NULL;
 	s->w = NULL;

@@ -1,0 +1,518 @@
+/* Unit tests for banchi-resolver's serving threads on loopback: a worker
+ * forwarding to a fake upstream thread (which answers after a delay, so
+ * that identical questions in flight can be seen to share one upstream
+ * query), local data, cache hits, the ACL, RD=0, malformed and other
+ * opcodes, TCP with pipelined and out-of-order answers, a silent
+ * upstream (SERVFAIL), a reload, and the stats. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "daemon/rserver.h"
+#include "resolve/cache.h"
+#include "resolve/infra.h"
+#include "wire/rrtype.h"
+
+#define FAKE_DELAY_MS 150
+
+/* ---- the fake upstream: answers A queries under example. ---- */
+
+struct fake {
+	int fd;
+	uint16_t port;
+	atomic_int queries;
+	atomic_bool stop;
+	pthread_t th;
+};
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* "slow." names get no answer; others an A record 192.0.2.1 (TTL 300). */
+static size_t fake_reply(const uint8_t *pkt, size_t len, uint8_t *out,
+			 size_t cap)
+{
+	static const uint8_t slow[] = "\004slow\007example";
+	static const uint8_t addr[4] = { 192, 0, 2, 1 };
+	uint8_t rdata[6] = { 0, 4 };
+	struct msg_writer mw;
+	struct msg_query q;
+	struct msg_hdr h;
+
+	if (msg_parse_query(&q, pkt, len) < 0 || !q.has_question)
+		return 0;
+	if (memcmp(q.qname, slow, sizeof(slow)) == 0)
+		return 0;
+	memcpy(rdata + 2, addr, 4);
+	h.id = q.hdr.id;
+	h.flags = MSG_FLAG_QR | MSG_FLAG_RA | (q.hdr.flags & MSG_FLAG_RD);
+	if (msg_writer_init(&mw, out, cap, &h, true) < 0 ||
+	    msg_writer_question(&mw, q.qname, q.qtype, q.qclass) < 0)
+		return 0;
+	if (q.qtype == RR_A &&
+	    msg_writer_rr(&mw, MSG_ANSWER, q.qname, RR_A, CLASS_IN, 300,
+			  addr, 4) < 0)
+		return 0;
+	return (size_t)msg_writer_finish(&mw);
+}
+
+static void *fake_main(void *arg)
+{
+	struct fake *f = arg;
+	struct pollfd p = { .fd = f->fd, .events = POLLIN };
+	struct sockaddr_storage from;
+	uint8_t in[1500], out[1500];
+	socklen_t fl;
+	ssize_t n;
+	size_t len;
+
+	while (!atomic_load(&f->stop)) {
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		fl = sizeof(from);
+		n = recvfrom(f->fd, in, sizeof(in), MSG_DONTWAIT,
+			     (struct sockaddr *)&from, &fl);
+		if (n <= 0)
+			continue;
+		atomic_fetch_add(&f->queries, 1);
+		sleep_ms(FAKE_DELAY_MS);
+		len = fake_reply(in, (size_t)n, out, sizeof(out));
+		if (len)
+			sendto(f->fd, out, len, 0, (struct sockaddr *)&from,
+			       fl);
+	}
+	return NULL;
+}
+
+static struct sockaddr_in loopback(const char *ip, uint16_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+
+	inet_pton(AF_INET, ip, &a.sin_addr);
+	a.sin_port = htons(port);
+	return a;
+}
+
+static uint16_t bound_port(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t l = sizeof(a);
+
+	getsockname(fd, (struct sockaddr *)&a, &l);
+	return ntohs(a.sin_port);
+}
+
+static int fake_start(struct fake *f)
+{
+	struct sockaddr_in a = loopback("127.0.0.1", 0);
+
+	memset(f, 0, sizeof(*f));
+	f->fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (f->fd < 0 || bind(f->fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+		return -1;
+	f->port = bound_port(f->fd);
+	return pthread_create(&f->th, NULL, fake_main, f) == 0 ? 0 : -1;
+}
+
+static void fake_stop(struct fake *f)
+{
+	atomic_store(&f->stop, true);
+	pthread_join(f->th, NULL);
+	close(f->fd);
+}
+
+/* ---- the snapshot: forward everything to the fake, ACL 127.0.0.2 ---- */
+
+static struct rsnap *snap_new(uint16_t fake_port, const char *local_rr)
+{
+	struct rsnap *s = calloc(1, sizeof(*s));
+	struct sockaddr_in a = loopback("127.0.0.1", fake_port);
+	char err[LOCAL_ERR_MAX];
+
+	if (!s)
+		return NULL;
+	res_conf_init(&s->conf);
+	s->conf.fwd = calloc(1, sizeof(*s->conf.fwd));
+	s->conf.fwd->addrs = calloc(1, sizeof(*s->conf.fwd->addrs));
+	s->conf.nfwd = 1;
+	s->conf.fwd->naddrs = 1;
+	s->conf.fwd->zone[0] = 0;               /* the root: everything */
+	memcpy(&s->conf.fwd->addrs[0].sa, &a, sizeof(a));
+	s->conf.fwd->addrs[0].len = sizeof(a);
+	s->conf.query_loopback = true;
+	s->conf.max_time_ms = 1500;
+	s->local = local_new();
+	s->acl = acl_new();
+	s->max_payload = 1232;
+	s->tcp_idle = 10;
+	s->tcp_max = 100;
+	s->tcp_per_client = 10;
+	s->max_pending = 64;
+	atomic_init(&s->refs, 1);
+	if (!s->local || !s->acl || acl_add(s->acl, "127.0.0.2") < 0 ||
+	    local_add_text(s->local, local_rr, err) < 0) {
+		rsnap_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* ---- the client side ---- */
+
+static size_t make_query(uint8_t *buf, size_t cap, uint16_t id,
+			 const char *name, uint16_t qtype, uint16_t qclass,
+			 uint16_t flags)
+{
+	uint8_t wire[NAME_MAXLEN];
+	struct msg_writer mw;
+	struct msg_hdr h = { .id = id, .flags = flags };
+
+	if (name_from_text(wire, name, strlen(name), NULL) < 0 ||
+	    msg_writer_init(&mw, buf, cap, &h, true) < 0 ||
+	    msg_writer_question(&mw, wire, qtype, qclass) < 0)
+		return 0;
+	return (size_t)msg_writer_finish(&mw);
+}
+
+static int client(const char *src, int type)
+{
+	struct timeval tv = { .tv_sec = 4 };
+	struct sockaddr_in a = loopback(src, 0);
+	int fd = socket(AF_INET, type, 0);
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct reply {
+	int len;
+	uint16_t id;
+	uint8_t rcode;
+	bool aa;
+	uint16_t ancount;
+	uint8_t addr[4];                /* first A record's address */
+};
+
+static void read_reply(struct reply *r, const uint8_t *buf, int len)
+{
+	struct msg_rr rr[32];
+	const struct msg_rr *a;
+	struct msg m;
+
+	memset(r, 0, sizeof(*r));
+	r->len = len;
+	if (len <= 0 || msg_parse(&m, buf, (size_t)len, rr, 32) < 0) {
+		r->len = -1;
+		return;
+	}
+	r->id = m.hdr.id;
+	r->rcode = msg_hdr_rcode(&m.hdr);
+	r->aa = msg_hdr_aa(&m.hdr);
+	r->ancount = msg_section_count(&m, MSG_ANSWER);
+	if (r->ancount) {
+		a = msg_section_rr(&m, MSG_ANSWER, r->ancount - 1);
+		if (a->type == RR_A && a->rdlen == 4)
+			memcpy(r->addr, buf + a->rdata_off, 4);
+	}
+}
+
+static uint16_t srv_port;
+
+static void udp_send(int fd, const uint8_t *q, size_t len)
+{
+	struct sockaddr_in to = loopback("127.0.0.1", srv_port);
+
+	sendto(fd, q, len, 0, (struct sockaddr *)&to, sizeof(to));
+}
+
+static void udp_recv(int fd, struct reply *r)
+{
+	uint8_t buf[4096];
+
+	read_reply(r, buf, (int)recv(fd, buf, sizeof(buf), 0));
+}
+
+/* One UDP query from src; the reply in r (len -1 when none came). */
+static void ask(const char *src, const char *name, uint16_t qtype,
+		uint16_t qclass, uint16_t flags, struct reply *r)
+{
+	uint8_t q[512];
+	size_t len = make_query(q, sizeof(q), 0x4242, name, qtype, qclass,
+				flags);
+	int fd = client(src, SOCK_DGRAM);
+
+	memset(r, 0, sizeof(*r));
+	r->len = -1;
+	if (fd < 0)
+		return;
+	udp_send(fd, q, len);
+	udp_recv(fd, r);
+	close(fd);
+}
+
+static bool is_addr(const struct reply *r, uint8_t a, uint8_t b, uint8_t c,
+		    uint8_t d)
+{
+	return r->addr[0] == a && r->addr[1] == b && r->addr[2] == c &&
+	       r->addr[3] == d;
+}
+
+/* ---- the tests ---- */
+
+static void test_local_and_forward(struct fake *f)
+{
+	struct reply r;
+	int before;
+
+	ask("127.0.0.2", "nas.lan.", RR_A, CLASS_IN, MSG_FLAG_RD, &r);
+	CHECKF(r.len > 0 && r.rcode == RCODE_NOERROR && r.aa &&
+	       r.ancount == 1 && is_addr(&r, 192, 0, 2, 7),
+	       "len %d rcode %u", r.len, r.rcode);
+	CHECK(r.id == 0x4242);
+
+	before = atomic_load(&f->queries);
+	ask("127.0.0.2", "www.example.", RR_A, CLASS_IN, MSG_FLAG_RD, &r);
+	CHECKF(r.len > 0 && r.rcode == RCODE_NOERROR && r.ancount == 1 &&
+	       is_addr(&r, 192, 0, 2, 1), "len %d rcode %u an %u", r.len,
+	       r.rcode, r.ancount);
+	CHECK(atomic_load(&f->queries) == before + 1);
+
+	/* again: from the cache, the upstream not asked */
+	ask("127.0.0.2", "WWW.Example.", RR_A, CLASS_IN, MSG_FLAG_RD, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_NOERROR && r.ancount == 1 &&
+	      is_addr(&r, 192, 0, 2, 1));
+	CHECK(atomic_load(&f->queries) == before + 1);
+	/* RD=0 gets cached data too */
+	ask("127.0.0.2", "www.example.", RR_A, CLASS_IN, 0, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_NOERROR && r.ancount == 1);
+}
+
+static void test_refusals(void)
+{
+	uint8_t q[512];
+	struct reply r;
+	int fd;
+
+	/* outside the ACL */
+	ask("127.0.0.1", "www.example.", RR_A, CLASS_IN, MSG_FLAG_RD, &r);
+	CHECKF(r.len > 0 && r.rcode == RCODE_REFUSED, "rcode %u", r.rcode);
+	/* RD=0 and not cached: no recursion */
+	ask("127.0.0.2", "nocache.example.", RR_A, CLASS_IN, 0, &r);
+	CHECKF(r.len > 0 && r.rcode == RCODE_REFUSED, "rcode %u", r.rcode);
+	ask("127.0.0.2", "version.bind.", RR_TXT, CLASS_CH, MSG_FLAG_RD, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_REFUSED);
+	ask("127.0.0.2", "www.example.", RR_AXFR, CLASS_IN, 0, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_REFUSED);
+	/* opcode STATUS */
+	ask("127.0.0.2", "www.example.", RR_A, CLASS_IN, 2 << 11, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_NOTIMP);
+
+	/* a header announcing a question that is not there: FORMERR */
+	fd = client("127.0.0.2", SOCK_DGRAM);
+	memset(q, 0, 12);
+	q[1] = 7;               /* id 7 */
+	q[5] = 1;               /* qdcount 1 */
+	udp_send(fd, q, 12);
+	udp_recv(fd, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_FORMERR && r.id == 7);
+	/* a response or a runt gets nothing; the next query still works */
+	q[2] = 0x80;
+	udp_send(fd, q, 12);
+	udp_send(fd, q, 5);
+	udp_send(fd, q, make_query(q, sizeof(q), 9, "nas.lan.", RR_A,
+				   CLASS_IN, MSG_FLAG_RD));
+	udp_recv(fd, &r);
+	CHECK(r.len > 0 && r.id == 9 && r.rcode == RCODE_NOERROR);
+	close(fd);
+}
+
+/* Three clients ask the same question at once: one upstream query. */
+static void test_coalescing(struct fake *f)
+{
+	int fd[3], i, before = atomic_load(&f->queries);
+	uint8_t q[512];
+	struct reply r;
+	size_t len;
+
+	for (i = 0; i < 3; i++) {
+		fd[i] = client("127.0.0.2", SOCK_DGRAM);
+		len = make_query(q, sizeof(q), (uint16_t)(100 + i),
+				 i == 1 ? "CO.example." : "co.example.",
+				 RR_A, CLASS_IN, MSG_FLAG_RD);
+		udp_send(fd[i], q, len);
+	}
+	for (i = 0; i < 3; i++) {
+		udp_recv(fd[i], &r);
+		CHECKF(r.len > 0 && r.id == 100 + i &&
+		       r.rcode == RCODE_NOERROR && r.ancount == 1,
+		       "client %d: len %d id %u", i, r.len, r.id);
+		close(fd[i]);
+	}
+	CHECKF(atomic_load(&f->queries) == before + 1, "%d upstream",
+	       atomic_load(&f->queries) - before);
+}
+
+static int tcp_read_msg(int fd, uint8_t *buf, size_t cap)
+{
+	uint8_t hdr[2];
+	size_t len, got = 0;
+	ssize_t k;
+
+	if (recv(fd, hdr, 2, MSG_WAITALL) != 2)
+		return -1;
+	len = (size_t)hdr[0] << 8 | hdr[1];
+	if (len > cap)
+		return -1;
+	while (got < len) {
+		k = recv(fd, buf + got, len - got, 0);
+		if (k <= 0)
+			return -1;
+		got += (size_t)k;
+	}
+	return (int)len;
+}
+
+/* A miss and a local name pipelined: the local answer comes first. */
+static void test_tcp(void)
+{
+	struct sockaddr_in to = loopback("127.0.0.1", 0);
+	uint8_t q[1024], buf[4096];
+	size_t l1, l2;
+	struct reply r;
+	int fd;
+
+	to.sin_port = htons(srv_port);
+	fd = client("127.0.0.2", SOCK_STREAM);
+	CHECK(fd >= 0 &&
+	      connect(fd, (struct sockaddr *)&to, sizeof(to)) == 0);
+	l1 = make_query(q + 2, 500, 1, "tcp.example.", RR_A, CLASS_IN,
+			MSG_FLAG_RD);
+	q[0] = 0;
+	q[1] = (uint8_t)l1;
+	l2 = make_query(q + 4 + l1, 500, 2, "nas.lan.", RR_A, CLASS_IN,
+			MSG_FLAG_RD);
+	q[2 + l1] = 0;
+	q[3 + l1] = (uint8_t)l2;
+	CHECK(send(fd, q, 4 + l1 + l2, 0) == (ssize_t)(4 + l1 + l2));
+	read_reply(&r, buf, tcp_read_msg(fd, buf, sizeof(buf)));
+	CHECKF(r.len > 0 && r.id == 2 && is_addr(&r, 192, 0, 2, 7),
+	       "len %d id %u", r.len, r.id);
+	read_reply(&r, buf, tcp_read_msg(fd, buf, sizeof(buf)));
+	CHECKF(r.len > 0 && r.id == 1 && r.rcode == RCODE_NOERROR &&
+	       is_addr(&r, 192, 0, 2, 1), "len %d id %u", r.len, r.id);
+	/* the client's half-close ends the connection */
+	shutdown(fd, SHUT_WR);
+	CHECK(recv(fd, buf, sizeof(buf), 0) == 0);
+	close(fd);
+}
+
+static void test_servfail(void)
+{
+	struct reply r;
+
+	ask("127.0.0.2", "slow.example.", RR_A, CLASS_IN, MSG_FLAG_RD, &r);
+	CHECKF(r.len > 0 && r.rcode == RCODE_SERVFAIL, "len %d rcode %u",
+	       r.len, r.rcode);
+}
+
+static void test_reload(struct rserver *s, uint16_t fake_port)
+{
+	struct rsnap *n = snap_new(fake_port, "new.lan. 60 IN A 198.51.100.9");
+	struct reply r;
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	rserver_publish(s, n);
+	ask("127.0.0.2", "new.lan.", RR_A, CLASS_IN, MSG_FLAG_RD, &r);
+	CHECK(r.len > 0 && r.aa && is_addr(&r, 198, 51, 100, 9));
+}
+
+static void test_stats(const struct rserver *s)
+{
+	struct rserver_stats st;
+
+	rserver_get_stats(s, &st);
+	CHECKF(st.queries >= 15, "queries %lu", (unsigned long)st.queries);
+	CHECK(st.tcp_queries == 2);
+	CHECK(st.local_answers >= 3);
+	CHECK(st.cache_hits >= 2);
+	CHECK(st.refused >= 4);
+	CHECK(st.upstream >= 4);
+	CHECK(st.servfail >= 1);
+	CHECK(st.timeouts >= 1);
+	CHECK(st.dropped == 0);
+}
+
+static uint16_t free_port(void)
+{
+	struct sockaddr_in a = loopback("127.0.0.1", 0);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	uint16_t p = 0;
+
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0)
+		p = bound_port(fd);
+	close(fd);
+	return p;
+}
+
+int main(void)
+{
+	struct cfg_listen l = { .salen = sizeof(struct sockaddr_in) };
+	struct cache_conf cc;
+	struct rserver s;
+	struct sockaddr_in a;
+	struct rsnap *snap;
+	struct fake f;
+
+	if (fake_start(&f) < 0) {
+		CHECK(!"fake upstream");
+		return check_done();
+	}
+	srv_port = free_port();
+	a = loopback("127.0.0.1", srv_port);
+	memcpy(&l.sa, &a, sizeof(a));
+	strcpy(l.text, "127.0.0.1");
+	snap = snap_new(f.port, "nas.lan. 300 IN A 192.0.2.7");
+	cache_conf_init(&cc);
+	cc.max_bytes = 1 << 20;
+	CHECK(snap != NULL);
+	CHECK(rserver_open(&s, &l, 1, 1) == 0);
+	s.cache = cache_new(&cc);
+	s.infra = infra_new(1000);
+	CHECK(s.cache && s.infra);
+	if (!snap || !s.cache || !s.infra || rserver_start(&s, snap) < 0)
+		return check_done();
+
+	test_local_and_forward(&f);
+	test_refusals();
+	test_coalescing(&f);
+	test_tcp();
+	test_servfail();
+	test_reload(&s, f.port);
+	test_stats(&s);
+
+	rserver_stop(&s);
+	cache_free(s.cache);
+	infra_free(s.infra);
+	fake_stop(&f);
+	return check_done();
+}
