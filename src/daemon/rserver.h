@@ -56,13 +56,16 @@ struct rserver {
 };
 
 /* Opens every client socket (threads x addresses, UDP and TCP) before
- * the privilege drop. 0, or -1 after logging which address failed. */
+ * the privilege drop. 0, or -1 after logging which address failed.
+ * s->cache and s->infra are kept (s must be initialised: zero it). */
 int rserver_open(struct rserver *s, const struct cfg_listen *listen,
 		 size_t nlisten, long threads);
 /* Starts the workers (cache and infra must be set; s owns snap). */
 int rserver_start(struct rserver *s, struct rsnap *snap);
 /* Publishes a new snapshot (reload); the old one goes when unused. */
 void rserver_publish(struct rserver *s, struct rsnap *snap);
+/* Joins the workers, closes the sockets, drops the snapshot; safe on a
+ * zeroed or half-opened s. The cache and infra stay the caller's. */
 void rserver_stop(struct rserver *s);
 void rserver_get_stats(const struct rserver *s, struct rserver_stats *st);
 

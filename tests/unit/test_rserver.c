@@ -28,9 +28,9 @@
 /* ---- the fake upstream: answers A queries under example. ---- */
 
 struct fake {
-	int fd;
+	int fd, lfd;                    /* UDP, and TCP on the same port */
 	uint16_t port;
-	atomic_int queries;
+	atomic_int queries, tcp_queries;
 	atomic_bool stop;
 	pthread_t th;
 };
@@ -42,58 +42,110 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* "slow." names get no answer; others an A record 192.0.2.1 (TTL 300). */
-static size_t fake_reply(const uint8_t *pkt, size_t len, uint8_t *out,
-			 size_t cap)
+static bool is_name(const struct msg_query *q, const char *label)
 {
-	static const uint8_t slow[] = "\004slow\007example";
+	size_t n = strlen(label);
+
+	return q->qname[0] == n && memcmp(q->qname + 1, label, n) == 0;
+}
+
+/* "slow." names get no answer; "tc." names a truncated reply over UDP;
+ * others an A record 192.0.2.1 (TTL 300). */
+static size_t fake_reply(const uint8_t *pkt, size_t len, bool tcp,
+			 uint8_t *out, size_t cap)
+{
 	static const uint8_t addr[4] = { 192, 0, 2, 1 };
-	uint8_t rdata[6] = { 0, 4 };
 	struct msg_writer mw;
 	struct msg_query q;
 	struct msg_hdr h;
+	bool tc;
 
-	if (msg_parse_query(&q, pkt, len) < 0 || !q.has_question)
+	if (msg_parse_query(&q, pkt, len) < 0 || !q.has_question ||
+	    is_name(&q, "slow"))
 		return 0;
-	if (memcmp(q.qname, slow, sizeof(slow)) == 0)
-		return 0;
-	memcpy(rdata + 2, addr, 4);
+	tc = !tcp && is_name(&q, "tc");
 	h.id = q.hdr.id;
 	h.flags = MSG_FLAG_QR | MSG_FLAG_RA | (q.hdr.flags & MSG_FLAG_RD);
+	if (tc)
+		h.flags |= MSG_FLAG_TC;
 	if (msg_writer_init(&mw, out, cap, &h, true) < 0 ||
 	    msg_writer_question(&mw, q.qname, q.qtype, q.qclass) < 0)
 		return 0;
-	if (q.qtype == RR_A &&
+	if (!tc && q.qtype == RR_A &&
 	    msg_writer_rr(&mw, MSG_ANSWER, q.qname, RR_A, CLASS_IN, 300,
 			  addr, 4) < 0)
 		return 0;
 	return (size_t)msg_writer_finish(&mw);
 }
 
-static void *fake_main(void *arg)
+/* "spoof." names first get a reply with the wrong ID, which must not
+ * end the resolver's wait. */
+static void fake_udp(struct fake *f)
 {
-	struct fake *f = arg;
-	struct pollfd p = { .fd = f->fd, .events = POLLIN };
 	struct sockaddr_storage from;
 	uint8_t in[1500], out[1500];
-	socklen_t fl;
+	socklen_t fl = sizeof(from);
+	struct msg_query q;
 	ssize_t n;
 	size_t len;
 
+	n = recvfrom(f->fd, in, sizeof(in), MSG_DONTWAIT,
+		     (struct sockaddr *)&from, &fl);
+	if (n <= 0)
+		return;
+	atomic_fetch_add(&f->queries, 1);
+	sleep_ms(FAKE_DELAY_MS);
+	len = fake_reply(in, (size_t)n, false, out, sizeof(out));
+	if (!len)
+		return;
+	if (msg_parse_query(&q, in, (size_t)n) == 0 && is_name(&q, "spoof")) {
+		out[0] ^= 0x55;
+		sendto(f->fd, out, len, 0, (struct sockaddr *)&from, fl);
+		out[0] ^= 0x55;
+		sleep_ms(20);
+	}
+	sendto(f->fd, out, len, 0, (struct sockaddr *)&from, fl);
+}
+
+/* One framed query per connection, answered in full. */
+static void fake_tcp(struct fake *f)
+{
+	struct timeval tv = { .tv_sec = 2 };
+	uint8_t in[1500], out[1502];
+	int c = accept(f->lfd, NULL, NULL);
+	size_t len;
+
+	if (c < 0)
+		return;
+	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (recv(c, in, 2, MSG_WAITALL) == 2) {
+		len = (size_t)in[0] << 8 | in[1];
+		if (len <= sizeof(in) &&
+		    recv(c, in, len, MSG_WAITALL) == (ssize_t)len) {
+			atomic_fetch_add(&f->tcp_queries, 1);
+			len = fake_reply(in, len, true, out + 2, 1500);
+			out[0] = (uint8_t)(len >> 8);
+			out[1] = (uint8_t)len;
+			if (len)
+				send(c, out, len + 2, MSG_NOSIGNAL);
+		}
+	}
+	close(c);
+}
+
+static void *fake_main(void *arg)
+{
+	struct fake *f = arg;
+	struct pollfd p[2] = { { .fd = f->fd, .events = POLLIN },
+			       { .fd = f->lfd, .events = POLLIN } };
+
 	while (!atomic_load(&f->stop)) {
-		if (poll(&p, 1, 50) <= 0)
+		if (poll(p, 2, 50) <= 0)
 			continue;
-		fl = sizeof(from);
-		n = recvfrom(f->fd, in, sizeof(in), MSG_DONTWAIT,
-			     (struct sockaddr *)&from, &fl);
-		if (n <= 0)
-			continue;
-		atomic_fetch_add(&f->queries, 1);
-		sleep_ms(FAKE_DELAY_MS);
-		len = fake_reply(in, (size_t)n, out, sizeof(out));
-		if (len)
-			sendto(f->fd, out, len, 0, (struct sockaddr *)&from,
-			       fl);
+		if (p[0].revents)
+			fake_udp(f);
+		if (p[1].revents)
+			fake_tcp(f);
 	}
 	return NULL;
 }
@@ -122,9 +174,15 @@ static int fake_start(struct fake *f)
 
 	memset(f, 0, sizeof(*f));
 	f->fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (f->fd < 0 || bind(f->fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+	f->lfd = socket(AF_INET, SOCK_STREAM, 0);
+	if (f->fd < 0 || f->lfd < 0 ||
+	    bind(f->fd, (struct sockaddr *)&a, sizeof(a)) < 0)
 		return -1;
 	f->port = bound_port(f->fd);
+	a.sin_port = htons(f->port);
+	if (bind(f->lfd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    listen(f->lfd, 8) < 0)
+		return -1;
 	return pthread_create(&f->th, NULL, fake_main, f) == 0 ? 0 : -1;
 }
 
@@ -133,6 +191,7 @@ static void fake_stop(struct fake *f)
 	atomic_store(&f->stop, true);
 	pthread_join(f->th, NULL);
 	close(f->fd);
+	close(f->lfd);
 }
 
 /* ---- the snapshot: forward everything to the fake, ACL 127.0.0.2 ---- */
@@ -433,6 +492,63 @@ static void test_servfail(void)
 	       r.len, r.rcode);
 }
 
+/* A wrong-ID reply is ignored; the right one still ends the wait. */
+static void test_spoof(void)
+{
+	struct reply r;
+
+	ask("127.0.0.2", "spoof.example.", RR_A, CLASS_IN, MSG_FLAG_RD, &r);
+	CHECKF(r.len > 0 && r.rcode == RCODE_NOERROR && r.ancount == 1 &&
+	       is_addr(&r, 192, 0, 2, 1), "len %d rcode %u", r.len, r.rcode);
+}
+
+/* A truncated UDP reply: the same query goes again over TCP. */
+static void test_upstream_tcp(struct fake *f)
+{
+	int before = atomic_load(&f->tcp_queries);
+	struct reply r;
+
+	ask("127.0.0.2", "tc.example.", RR_A, CLASS_IN, MSG_FLAG_RD, &r);
+	CHECKF(r.len > 0 && r.rcode == RCODE_NOERROR && r.ancount == 1 &&
+	       is_addr(&r, 192, 0, 2, 1), "len %d rcode %u an %u", r.len,
+	       r.rcode, r.ancount);
+	CHECK(atomic_load(&f->tcp_queries) == before + 1);
+}
+
+/* With room for one request, a second different miss at the same time
+ * is dropped (no reply), the first still answered. */
+static void test_pool_full(struct rserver *s, uint16_t fake_port)
+{
+	struct rsnap *n = snap_new(fake_port, "nas.lan. 300 IN A 192.0.2.7");
+	struct timeval tv = { .tv_sec = 1 };
+	struct rserver_stats st0, st1;
+	uint8_t q[512];
+	struct reply r;
+	int a, b;
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	n->max_pending = 1;
+	rserver_publish(s, n);
+	rserver_get_stats(s, &st0);
+	a = client("127.0.0.2", SOCK_DGRAM);
+	b = client("127.0.0.2", SOCK_DGRAM);
+	setsockopt(b, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	udp_send(a, q, make_query(q, sizeof(q), 1, "p1.example.", RR_A,
+				  CLASS_IN, MSG_FLAG_RD));
+	udp_send(b, q, make_query(q, sizeof(q), 2, "p2.example.", RR_A,
+				  CLASS_IN, MSG_FLAG_RD));
+	udp_recv(a, &r);
+	CHECK(r.len > 0 && r.id == 1 && r.rcode == RCODE_NOERROR);
+	udp_recv(b, &r);
+	CHECK(r.len < 0);
+	rserver_get_stats(s, &st1);
+	CHECK(st1.dropped == st0.dropped + 1);
+	close(a);
+	close(b);
+}
+
 static void test_reload(struct rserver *s, uint16_t fake_port)
 {
 	struct rsnap *n = snap_new(fake_port, "new.lan. 60 IN A 198.51.100.9");
@@ -459,7 +575,8 @@ static void test_stats(const struct rserver *s)
 	CHECK(st.upstream >= 4);
 	CHECK(st.servfail >= 1);
 	CHECK(st.timeouts >= 1);
-	CHECK(st.dropped == 0);
+	CHECK(st.dropped == 1);
+	CHECK(st.upstream_tcp >= 1);
 }
 
 static uint16_t free_port(void)
@@ -478,7 +595,7 @@ int main(void)
 {
 	struct cfg_listen l = { .salen = sizeof(struct sockaddr_in) };
 	struct cache_conf cc;
-	struct rserver s;
+	struct rserver s = { 0 };
 	struct sockaddr_in a;
 	struct rsnap *snap;
 	struct fake f;
@@ -507,6 +624,9 @@ int main(void)
 	test_coalescing(&f);
 	test_tcp();
 	test_servfail();
+	test_spoof();
+	test_upstream_tcp(&f);
+	test_pool_full(&s, f.port);
 	test_reload(&s, f.port);
 	test_stats(&s);
 
