@@ -68,19 +68,30 @@ const struct local_node *local_find(const struct local_data *ld,
 	return k == NO_NODE ? NULL : &ld->nodes[k];
 }
 
-const struct local_node *local_find_zone(const struct local_data *ld,
-					 const uint8_t *name)
+/* Top-down: every node's ancestors are nodes too, so the first suffix
+ * missing from the table ends the walk (one lookup for most names). */
+const struct local_node *local_walk(const struct local_data *ld,
+				    const uint8_t *name,
+				    const struct local_node **zone)
 {
-	const struct local_node *n;
+	const uint8_t *label[NAME_MAXLABELS + 1];
+	const struct local_node *n = NULL;
+	int count = 0;
 
-	for (;;) {
-		n = local_find(ld, name);
-		if (n && n->zone != LZ_NONE)
-			return n;
-		if (name[0] == 0)
-			return NULL;
-		name += name[0] + 1;
+	for (const uint8_t *p = name; count <= NAME_MAXLABELS; p += p[0] + 1) {
+		label[count++] = p;
+		if (p[0] == 0)
+			break;
 	}
+	*zone = NULL;
+	while (count-- > 0) {
+		n = local_find(ld, label[count]);
+		if (!n)
+			return NULL;
+		if (n->zone != LZ_NONE)
+			*zone = n;
+	}
+	return n;
 }
 
 /* Doubles the index (kept at most half full) and rehashes. */
@@ -103,9 +114,10 @@ static int grow_index(struct local_data *ld)
 	return 0;
 }
 
-/* The node of name (any case), created when absent; NULL on ENOMEM. */
+/* The node of name (any case), created when absent (*created set);
+ * NULL on ENOMEM. */
 static struct local_node *node_get(struct local_data *ld,
-				   const uint8_t *name)
+				   const uint8_t *name, bool *created)
 {
 	uint8_t low[NAME_MAXLEN];
 	size_t len = name_length(name);
@@ -116,7 +128,8 @@ static struct local_node *node_get(struct local_data *ld,
 	name_to_lower(low);
 	h = hash_name(low, len);
 	slot = slot_of(ld, low, len, h);
-	if (*slot != NO_NODE)
+	*created = *slot == NO_NODE;
+	if (!*created)
 		return &ld->nodes[*slot];
 	if (ld->n == ld->cap) {
 		uint32_t cap = ld->cap * 2;
@@ -297,21 +310,26 @@ static int set_append(struct local_set *s, const uint8_t *rd,
 	return 0;
 }
 
-/* Marks the ancestors of name as empty non-terminals (if no more). */
-static int mark_ent(struct local_data *ld, const uint8_t *name)
+/* The node of name with all its ancestors (the lookup's walk relies
+ * on them); with ent, the ancestors are marked as having records below.
+ * An ancestor already there (and marked) has its own ancestors done. */
+static struct local_node *node_path(struct local_data *ld,
+				    const uint8_t *name, bool ent)
 {
+	const uint8_t *p = name;
 	struct local_node *n;
+	bool created;
 
-	while (name[0] != 0) {
-		name += name[0] + 1;
-		n = node_get(ld, name);
+	while (p[0] != 0) {
+		p += p[0] + 1;
+		n = node_get(ld, p, &created);
 		if (!n)
-			return BN_ENOMEM;
-		if (n->ent)
-			return 0;
-		n->ent = true;
+			return NULL;
+		if (!created && (!ent || n->ent))
+			break;
+		n->ent = n->ent || ent;
 	}
-	return 0;
+	return node_get(ld, name, &created);
 }
 
 int local_add_rr(struct local_data *ld, const uint8_t *owner,
@@ -320,14 +338,10 @@ int local_add_rr(struct local_data *ld, const uint8_t *owner,
 {
 	struct local_node *n;
 	struct local_set *s;
-	int ret;
 
 	if (type == RR_OPT || type == RR_ANY || type == 0)
 		return BN_EINVAL;
-	ret = mark_ent(ld, owner);
-	if (ret < 0)
-		return ret;
-	n = node_get(ld, owner);
+	n = node_path(ld, owner, true);
 	s = n ? set_get(n, type, ttl, special) : NULL;
 	if (!s)
 		return BN_ENOMEM;
@@ -337,7 +351,7 @@ int local_add_rr(struct local_data *ld, const uint8_t *owner,
 int local_set_zone(struct local_data *ld, const uint8_t *name,
 		   enum local_zone kind, const struct local_block *block)
 {
-	struct local_node *n = node_get(ld, name);
+	struct local_node *n = node_path(ld, name, false);
 
 	if (!n)
 		return BN_ENOMEM;

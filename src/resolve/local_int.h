@@ -50,9 +50,11 @@ struct local_block {
 const struct local_node *local_find(const struct local_data *ld,
 				    const uint8_t *name);
 
-/* The deepest zone cut at or above name (lowercase), NULL when none. */
-const struct local_node *local_find_zone(const struct local_data *ld,
-					 const uint8_t *name);
+/* The node of name (lowercase) or NULL, and in *zone the deepest zone
+ * cut at or above name (NULL when none). */
+const struct local_node *local_walk(const struct local_data *ld,
+				    const uint8_t *name,
+				    const struct local_node **zone);
 
 /* The SOA and NS RDATA (sequence form, one item) of the local zones:
  * "localhost. nobody.invalid. 1 3600 1200 604800 10800" and "localhost.". */

@@ -128,8 +128,7 @@ static int answer_records(const struct local_data *ld,
 		/* stored RDATA: a 2-octet length, then the target name */
 		memcpy(target, cname->rd + 2, name_length(cname->rd + 2));
 		name_to_lower(target);
-		n = local_find(ld, target);
-		zone = local_find_zone(ld, target);
+		n = local_walk(ld, target, &zone);
 		if (!n || !has_visible(n, zone))
 			return 0;
 	}
@@ -218,8 +217,7 @@ int local_answer(const struct local_data *ld, const uint8_t *qname,
 
 	if (qclass != CLASS_IN)
 		return 0;
-	n = local_find(ld, qname);
-	zone = local_find_zone(ld, qname);
+	n = local_walk(ld, qname, &zone);
 	answer_init(a, RCODE_NOERROR);
 	if (n && has_visible(n, zone))
 		ret = answer_records(ld, n, zone, qtype, a);

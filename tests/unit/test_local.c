@@ -2,6 +2,7 @@
  * (PTRs, aliases, errors with line numbers), block lists (NXDOMAIN or
  * fixed addresses, hosts style, errors), the special-use zones, allow
  * holes, and precedence (local records over zones, deepest zone wins). */
+#include <stdio.h>
 #include <string.h>
 
 #include "check.h"
@@ -271,6 +272,33 @@ static void test_blocklist(void)
 	}
 }
 
+/* Many domains: the table grows and every one is still found. */
+static void test_many(void)
+{
+	static char list[20000 * 24];
+	struct local_data *ld = local_new();
+	char name[40];
+	size_t len = 0;
+	bool ok = true;
+
+	for (int i = 0; i < 20000; i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len,
+					"d%d.example%d.com\n", i, i % 7);
+	CHECK(local_load_blocklist(ld, list, len, "many", NULL, NULL, err) ==
+	      20000);
+	for (int i = 0; i < 20000 && ok; i++) {
+		snprintf(name, sizeof(name), "w.d%d.example%d.com.", i, i % 7);
+		ok = ask(ld, name, RR_A) == RCODE_NXDOMAIN &&
+		     nxdomain_soa(name + 2);
+		snprintf(name, sizeof(name), "d%d.example%d.com.", i, i % 7 + 1);
+		ok = ok && ask(ld, name, RR_A) == -1;
+	}
+	CHECK(ok);
+	CHECK(ask(ld, "example0.com.", RR_A) == -1);
+	CHECK(ask(ld, "com.", RR_A) == -1);
+	local_free(ld);
+}
+
 static void test_special(void)
 {
 	static const uint8_t lo4[4] = { 127, 0, 0, 1 };
@@ -372,6 +400,11 @@ static void test_allow(void)
 	CHECK(local_add_text(ld, "gw.corp.home.arpa. A 192.0.2.1", err) == 0);
 	CHECK(ask(ld, "gw.corp.home.arpa.", RR_A) == 0 && ans.nsets == 1);
 	CHECK(ask(ld, "gw.corp.home.arpa.", RR_MX) == 0 && ans.nsets == 0);
+	/* data added inside a zone makes its parents empty non-terminals */
+	CHECK(local_add_text(ld, "x.y.lan.home.arpa. TXT \"t\"", err) == 0);
+	CHECK(ask(ld, "y.lan.home.arpa.", RR_A) == 0);
+	CHECK(nodata_soa("home.arpa."));
+	CHECK(ask(ld, "z.lan.home.arpa.", RR_A) == RCODE_NXDOMAIN);
 	/* a special zone below an allow still answers (deepest wins) */
 	CHECK(local_allow(ld, wn("ip6.arpa.")) == 0);
 	CHECK(ask(ld, "1.d.f.ip6.arpa.", RR_PTR) == RCODE_NXDOMAIN);
@@ -412,6 +445,7 @@ int main(void)
 	test_text();
 	test_hosts();
 	test_blocklist();
+	test_many();
 	test_special();
 	test_allow();
 	test_wire();
