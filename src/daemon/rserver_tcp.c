@@ -117,7 +117,8 @@ static void settle(struct rworker *w, struct rconn *c)
 {
 	if (c->dead)
 		return;
-	if (c->tc->eof && !c->inflight && c->olen == c->ooff)
+	if (c->tc->eof && !c->inflight && c->olen == c->ooff &&
+	    !frame_ready(c->tc))
 		kill_conn(w, c);
 	else if (update_interest(w, c) < 0)
 		kill_conn(w, c);

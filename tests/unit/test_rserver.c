@@ -50,7 +50,7 @@ static bool is_name(const struct msg_query *q, const char *label)
 }
 
 /* "slow." names get no answer; "tc." names a truncated reply over UDP;
- * others an A record 192.0.2.1 (TTL 300). */
+ * others an A record 192.0.2.1 (TTL 300; 10 for "pf." names). */
 static size_t fake_reply(const uint8_t *pkt, size_t len, bool tcp,
 			 uint8_t *out, size_t cap)
 {
@@ -72,8 +72,8 @@ static size_t fake_reply(const uint8_t *pkt, size_t len, bool tcp,
 	    msg_writer_question(&mw, q.qname, q.qtype, q.qclass) < 0)
 		return 0;
 	if (!tc && q.qtype == RR_A &&
-	    msg_writer_rr(&mw, MSG_ANSWER, q.qname, RR_A, CLASS_IN, 300,
-			  addr, 4) < 0)
+	    msg_writer_rr(&mw, MSG_ANSWER, q.qname, RR_A, CLASS_IN,
+			  is_name(&q, "pf") ? 10 : 300, addr, 4) < 0)
 		return 0;
 	return (size_t)msg_writer_finish(&mw);
 }
@@ -549,6 +549,30 @@ static void test_pool_full(struct rserver *s, uint16_t fake_port)
 	close(b);
 }
 
+/* The cache prefetches under 95% of the TTL left here: a hit on a name
+ * with TTL 10 asked again after a second is answered from the cache and
+ * refreshed in the background. */
+static void test_prefetch(const struct rserver *s, struct fake *f)
+{
+	struct rserver_stats st;
+	struct reply r;
+	int before;
+
+	ask("127.0.0.2", "pf.example.", RR_A, CLASS_IN, MSG_FLAG_RD, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_NOERROR && r.ancount == 1);
+	sleep_ms(1100);
+	before = atomic_load(&f->queries);
+	ask("127.0.0.2", "pf.example.", RR_A, CLASS_IN, MSG_FLAG_RD, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_NOERROR && r.ancount == 1);
+	/* answered before the upstream (150 ms) could have replied */
+	CHECK(atomic_load(&f->queries) <= before + 1);
+	sleep_ms(2 * FAKE_DELAY_MS + 100);
+	CHECKF(atomic_load(&f->queries) == before + 1, "%d upstream",
+	       atomic_load(&f->queries) - before);
+	rserver_get_stats(s, &st);
+	CHECK(st.prefetch == 1);
+}
+
 static void test_reload(struct rserver *s, uint16_t fake_port)
 {
 	struct rsnap *n = snap_new(fake_port, "new.lan. 60 IN A 198.51.100.9");
@@ -611,6 +635,7 @@ int main(void)
 	snap = snap_new(f.port, "nas.lan. 300 IN A 192.0.2.7");
 	cache_conf_init(&cc);
 	cc.max_bytes = 1 << 20;
+	cc.prefetch_pct = 95;
 	CHECK(snap != NULL);
 	CHECK(rserver_open(&s, &l, 1, 1) == 0);
 	s.cache = cache_new(&cc);
@@ -626,6 +651,7 @@ int main(void)
 	test_servfail();
 	test_spoof();
 	test_upstream_tcp(&f);
+	test_prefetch(&s, &f);
 	test_pool_full(&s, f.port);
 	test_reload(&s, f.port);
 	test_stats(&s);
