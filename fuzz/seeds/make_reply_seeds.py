@@ -4,7 +4,7 @@ upstream conversations of a resolution (referrals, answers, NXDOMAIN,
 NODATA, CNAME and DNAME across zones, glueless delegations, truncation,
 out-of-bailiwick records...). An input is replies joined by SEP; its first
 two octets pick the question (fuzz_reply.c overwrites them with the
-query's ID). Names are written uncompressed so that the question patched
+query's ID). The first reply answers the priming query (RFC 9609). Names are written uncompressed so that the question patched
 in by the target (of another length) does not break pointers.
 Usage: /usr/bin/python3 fuzz/seeds/make_reply_seeds.py"""
 
@@ -84,14 +84,22 @@ SEEDS = {
         ex_answer("www.example.test.", "A",
                   ["www.example.test. 300 A 192.0.2.80"],
                   ns=["example.test. 3600 NS ns1.example.test."])]),
-    "priming-first": (0, 0x10, [
-        priming(), root_referral(), ex_referral(),
+    "no-priming-answer": (0, 0x10, [
+        root_referral(), ex_referral(),
         ex_answer("www.example.test.", "A",
                   ["www.example.test. 300 A 192.0.2.80"])]),
     "nxdomain": (2, 0, [
         root_referral(), ex_referral(),
+        ex_answer("c.example.test.", "A", [],
+                  ns=["example.test. 300 SOA " + SOA_EX], rcode=3),
+        # relaxed minimisation asks the full name again
         ex_answer("a.b.c.example.test.", "A", [],
                   ns=["example.test. 300 SOA " + SOA_EX], rcode=3)]),
+    "any-answer": (0, 8, [
+        root_referral(), ex_referral(),
+        ex_answer("www.example.test.", "ANY",
+                  ["www.example.test. 300 A 192.0.2.80",
+                   "www.example.test. 300 TXT \"x\""])]),
     "nodata": (7, 1, [
         root_referral(), ex_referral(),
         ex_answer("ns1.example.test.", "AAAA", [],
@@ -182,6 +190,8 @@ SEEDS = {
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     for name, (b0, b1, replies) in SEEDS.items():
+        if not name.startswith("no-priming"):
+            replies = [priming()] + replies  # the iterator primes first
         data = bytes([b0, b1]) + SEP.join(replies)[2:]
         (OUT / ("seed-" + name)).write_bytes(data)
     print("wrote %d seeds to %s" % (len(SEEDS), OUT))
