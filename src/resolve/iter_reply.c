@@ -170,15 +170,18 @@ static void take_glue(struct iter *it, struct iter_frame *f,
 }
 
 /* A referral: NS in authority for a zone strictly below the cut that
- * holds the name asked, no answer, no SOA. */
+ * holds the name asked, no SOA and nothing in the answer section about
+ * the name asked (other junk there is ignored, never used). */
 static bool find_referral(const struct iter *it, const struct iter_frame *f,
 			  const struct msg *m, uint8_t *zone)
 {
 	uint8_t on[NAME_MAXLEN];
 	bool found = false;
 
-	if (msg_section_count(m, MSG_ANSWER) != 0)
-		return false;
+	for (uint16_t i = 0; i < msg_section_count(m, MSG_ANSWER); i++)
+		if (msg_rr_owner(m, msg_section_rr(m, MSG_ANSWER, i), on) < 0 ||
+		    name_equal(on, it->sent.qname))
+			return false;
 	for (uint16_t i = 0; i < msg_section_count(m, MSG_AUTHORITY); i++) {
 		const struct msg_rr *rr = msg_section_rr(m, MSG_AUTHORITY, i);
 

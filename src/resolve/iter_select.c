@@ -150,11 +150,13 @@ static void cut_reset(struct iter_frame *f, const uint8_t *zone,
 	f->cur = -1;
 }
 
+/* A new cut: minimisation starts again from it, even if the previous
+ * zone's servers made us give it up there. */
 void cut_set_referral(struct iter *it, struct iter_frame *f,
 		      const uint8_t *zone)
 {
-	(void)it;
 	cut_reset(f, zone, zone, CUT_ITER);
+	f->minimise = it->env->conf->qname_min;
 }
 
 /* Loads the NS names of a cached NS set for zone into f. */

@@ -1,0 +1,730 @@
+/* Iterator scenarios on a fake network (tests/unit/fakenet.c): a root,
+ * a TLD, second-level zones and misbehaving servers, answered by
+ * banchi's authoritative engine, with a fake clock. Also res_conf. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <urcu.h>
+
+#include "check.h"
+#include "fakenet.h"
+#include "resolve/cache.h"
+#include "resolve/infra.h"
+#include "resolve/iter.h"
+#include "wire/rrtype.h"
+
+static const char root_zone[] =
+	"$TTL 3600\n"
+	"@ SOA a.root-servers.net. h. 1 2 3 4 3600\n"
+	"@ NS a.root-servers.net.\n"
+	"a.root-servers.net. A 192.0.2.1\n"
+	"tld. NS ns1.tld.\n"
+	"tld. NS ns2.tld.\n"
+	"ns1.tld. A 192.0.2.10\n"
+	"ns2.tld. A 192.0.2.11\n"
+	"other. NS ns.other.\n"
+	"ns.other. A 192.0.2.20\n"
+	"fwd. NS ns.fwd.\n"
+	"ns.fwd. A 192.0.2.1\n";
+
+static const char tld_zone[] =
+	"$TTL 3600\n"
+	"@ SOA ns1 h 1 2 3 4 300\n"
+	"@ NS ns1\n"
+	"@ NS ns2\n"
+	"ns1 A 192.0.2.10\n"
+	"ns2 A 192.0.2.11\n"
+	"sld NS ns.sld\n"
+	"ns.sld A 192.0.2.30\n"
+	"glueless NS ns.sld2.other.\n"
+	"loop NS ns.loop\n"
+	"ns.loop A 127.0.0.5\n"
+	"dn DNAME sld.tld.\n"
+	"alias CNAME www.sld2.other.\n";
+
+static const char other_zone[] =
+	"$TTL 3600\n"
+	"@ SOA ns h 1 2 3 4 300\n"
+	"@ NS ns\n"
+	"ns A 192.0.2.20\n"
+	"sld2 NS ns.sld2\n"
+	"ns.sld2 A 192.0.2.40\n";
+
+static const char sld_zone[] =
+	"$TTL 300\n"
+	"@ SOA ns h 1 2 3 4 60\n"
+	"@ NS ns\n"
+	"ns A 192.0.2.30\n"
+	"www A 192.0.2.100\n"
+	"zero 0 A 192.0.2.99\n"
+	"deep.a.b.c A 192.0.2.101\n"
+	"cname CNAME www\n";
+
+static const char sld2_zone[] =
+	"$TTL 300\n"
+	"@ SOA ns h 1 2 3 4 300\n"
+	"@ NS ns\n"
+	"ns A 192.0.2.40\n"
+	"www A 192.0.2.200\n"
+	"loopa CNAME loopb.glueless.tld.\n";
+
+static const char glueless_zone[] =
+	"$TTL 300\n"
+	"@ SOA ns.sld2.other. h 1 2 3 4 300\n"
+	"@ NS ns.sld2.other.\n"
+	"www A 192.0.2.201\n"
+	"loopb CNAME loopa.sld2.other.\n";
+
+static const char loop_zone[] =
+	"$TTL 300\n"
+	"@ SOA ns h 1 2 3 4 300\n"
+	"@ NS ns\n"
+	"ns A 127.0.0.5\n"
+	"www A 192.0.2.77\n";
+
+static const char fwd_zone[] =
+	"$TTL 300\n"
+	"@ SOA ns h 1 2 3 4 300\n"
+	"@ NS ns\n"
+	"ns A 192.0.2.1\n"
+	"www A 192.0.2.55\n";
+
+/* The world of one scenario. */
+static struct fakenet net;
+static struct res_conf rc;
+static struct res_hint hint;
+static struct cache *cache;
+static struct infra *infra;
+static struct res_env env;
+static struct iter *it;
+static int s_root, s_tld1, s_tld2, s_other, s_sld, s_sld2, s_loop;
+
+/* Replayable "randomness" (xorshift). */
+static uint64_t rnd_state = 88172645463325252ull;
+
+static void fake_random(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	for (size_t i = 0; i < len; i++) {
+		rnd_state ^= rnd_state << 13;
+		rnd_state ^= rnd_state >> 7;
+		rnd_state ^= rnd_state << 17;
+		p[i] = (uint8_t)rnd_state;
+	}
+}
+
+static const struct sockaddr *srv_sa(int i)
+{
+	return (const struct sockaddr *)&net.srv[i].addr.sa;
+}
+
+/* Makes server i look slow so that the others are chosen first. */
+static void make_slow(int i)
+{
+	infra_rtt(infra, srv_sa(i), 1500, net.now);
+}
+
+/* Which TLD server is asked first (the other one only after it). */
+static void tld_first(int i)
+{
+	infra_flush(infra);
+	infra_rtt(infra, srv_sa(i), 10, net.now);
+	make_slow(i == s_tld1 ? s_tld2 : s_tld1);
+}
+
+static void world_up(void)
+{
+	struct cache_conf cc;
+
+	fakenet_init(&net);
+	s_root = fakenet_server(&net, "192.0.2.1", 0);
+	CHECK(fakenet_zone(&net, s_root, ".", root_zone) == 0);
+	CHECK(fakenet_zone(&net, s_root, "fwd.", fwd_zone) == 0);
+	s_tld1 = fakenet_server(&net, "192.0.2.10", 0);
+	CHECK(fakenet_zone(&net, s_tld1, "tld.", tld_zone) == 0);
+	s_tld2 = fakenet_server(&net, "192.0.2.11", 0);  /* lame: no zone */
+	s_other = fakenet_server(&net, "192.0.2.20", 0);
+	CHECK(fakenet_zone(&net, s_other, "other.", other_zone) == 0);
+	s_sld = fakenet_server(&net, "192.0.2.30", 0);
+	CHECK(fakenet_zone(&net, s_sld, "sld.tld.", sld_zone) == 0);
+	s_sld2 = fakenet_server(&net, "192.0.2.40", 0);
+	CHECK(fakenet_zone(&net, s_sld2, "sld2.other.", sld2_zone) == 0);
+	CHECK(fakenet_zone(&net, s_sld2, "glueless.tld.", glueless_zone) == 0);
+	s_loop = fakenet_server(&net, "127.0.0.5", 0);
+	CHECK(fakenet_zone(&net, s_loop, "loop.tld.", loop_zone) == 0);
+
+	res_conf_init(&rc);
+	name_from_text(hint.name, "a.root-servers.net.", 19, NULL);
+	fakenet_addr(&hint.addr, "192.0.2.1");
+	rc.hints = &hint;
+	rc.nhints = 1;
+	cache_conf_init(&cc);
+	cache = cache_new(&cc);
+	infra = infra_new(1000);
+	env.cache = cache;
+	env.infra = infra;
+	env.conf = &rc;
+	env.random = fake_random;
+	it = iter_new(&env);
+	CHECK(cache && infra && it);
+	tld_first(s_tld1);
+}
+
+static void world_down(void)
+{
+	iter_free(it);
+	cache_free(cache);
+	infra_free(infra);
+	fakenet_clear(&net);
+}
+
+static bool cached(const char *name, uint16_t type)
+{
+	static uint8_t buf[65536 + 2 * NAME_MAXLEN];
+	uint8_t n[NAME_MAXLEN];
+	struct cache_hit hit;
+
+	name_from_text(n, name, strlen(name), NULL);
+	return cache_get(cache, n, type, CLASS_IN, net.now, 0, RANK_NONE, &hit,
+			 buf, sizeof(buf)) == 1;
+}
+
+/* Does the answer hold a set of type at owner in section sec? */
+static bool has_set(const char *owner, uint16_t type, int sec)
+{
+	const struct answer *a = iter_result(it);
+	uint8_t n[NAME_MAXLEN];
+
+	name_from_text(n, owner, strlen(owner), NULL);
+	for (uint16_t i = 0; i < a->nsets; i++)
+		if (a->sets[i].section == sec && a->sets[i].set.type == type &&
+		    name_equal(a->sets[i].set.owner, n))
+			return true;
+	return false;
+}
+
+static void dump_log(void)
+{
+	for (unsigned i = 0; i < net.nlog; i++)
+		fprintf(stderr, "  %u: srv %d %s %u%s%s%s\n", i, net.log[i].server,
+			net.log[i].qname, net.log[i].qtype,
+			net.log[i].tcp ? " tcp" : "", net.log[i].rd ? " rd" : "",
+			net.log[i].edns ? " edns" : "");
+}
+
+static unsigned upstream(void)
+{
+	return iter_get_stats(it)->upstream;
+}
+
+static void test_referral_chain(void)
+{
+	world_up();
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(has_set("www.sld.tld.", RR_A, MSG_ANSWER));
+	CHECK(iter_result(it)->nsets == 1);
+	/* priming first: ". NS" to the hint */
+	CHECK(net.nlog > 0 && strcmp(net.log[0].qname, ".") == 0 &&
+	      net.log[0].qtype == RR_NS && net.log[0].server == s_root);
+	CHECK(net.log[0].edns && !net.log[0].rd);
+	CHECK(net.srv[s_sld].queries >= 1);
+	CHECK(cached("tld.", RR_NS) && cached("sld.tld.", RR_NS));
+	CHECK(cached("ns.sld.tld.", RR_A));
+	/* a second name in the zone goes straight to the sld server */
+	net.nlog = 0;
+	CHECK(fakenet_resolve(&net, it, "cname.sld.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(has_set("cname.sld.tld.", RR_CNAME, MSG_ANSWER));
+	CHECK(has_set("www.sld.tld.", RR_A, MSG_ANSWER));
+	CHECKF(upstream() == 1, "%u", upstream());
+	CHECK(net.nlog == 1 && net.log[0].server == s_sld);
+	/* and the answer itself is now a cache hit */
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(upstream() == 0);
+	world_down();
+}
+
+static void test_qname_min(void)
+{
+	static const char *want[] = { ".", "tld.", "sld.tld.", "c.sld.tld.",
+				      "b.c.sld.tld.", "a.b.c.sld.tld.",
+				      "deep.a.b.c.sld.tld." };
+	unsigned n = sizeof(want) / sizeof(want[0]);
+
+	world_up();
+	CHECK(fakenet_resolve(&net, it, "DEEP.a.b.c.sld.tld.", RR_A) ==
+	      RCODE_NOERROR);
+	CHECK(has_set("deep.a.b.c.sld.tld.", RR_A, MSG_ANSWER));
+	CHECKF(net.nlog == n, "%u queries", net.nlog);
+	if (net.nlog != n)
+		dump_log();
+	for (unsigned i = 0; i < n && i < net.nlog; i++) {
+		CHECKF(strcmp(net.log[i].qname, want[i]) == 0, "query %u: %s",
+		       i, net.log[i].qname);
+		CHECK(net.log[i].qtype == (i == 0 ? RR_NS : RR_A));
+	}
+	world_down();
+
+	/* off: the full name every time */
+	world_up();
+	rc.qname_min = false;
+	CHECK(fakenet_resolve(&net, it, "deep.a.b.c.sld.tld.", RR_A) ==
+	      RCODE_NOERROR);
+	CHECK(net.nlog == 4);
+	for (unsigned i = 1; i < net.nlog; i++)
+		CHECK(strcmp(net.log[i].qname, "deep.a.b.c.sld.tld.") == 0);
+	world_down();
+}
+
+static void test_glueless(void)
+{
+	bool asked = false;
+
+	world_up();
+	CHECK(fakenet_resolve(&net, it, "www.glueless.tld.", RR_A) ==
+	      RCODE_NOERROR);
+	CHECK(has_set("www.glueless.tld.", RR_A, MSG_ANSWER));
+	for (unsigned i = 0; i < net.nlog; i++)
+		if (strcmp(net.log[i].qname, "ns.sld2.other.") == 0 &&
+		    net.log[i].server == s_sld2)
+			asked = true;
+	CHECK(asked);
+	CHECK(cached("ns.sld2.other.", RR_A));
+	world_down();
+}
+
+static void test_cname_other_zone(void)
+{
+	world_up();
+	CHECK(fakenet_resolve(&net, it, "alias.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(has_set("alias.tld.", RR_CNAME, MSG_ANSWER));
+	CHECK(has_set("www.sld2.other.", RR_A, MSG_ANSWER));
+	CHECK(iter_result(it)->nsets == 2);
+	CHECK(cached("alias.tld.", RR_CNAME) && cached("www.sld2.other.", RR_A));
+	world_down();
+}
+
+static void test_dname(void)
+{
+	world_up();
+	CHECK(fakenet_resolve(&net, it, "www.dn.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(has_set("dn.tld.", RR_DNAME, MSG_ANSWER));
+	CHECK(has_set("www.dn.tld.", RR_CNAME, MSG_ANSWER));
+	CHECK(has_set("www.sld.tld.", RR_A, MSG_ANSWER));
+	CHECK(iter_result(it)->nsets == 3);
+	world_down();
+}
+
+static void test_negative(void)
+{
+	world_up();
+	CHECK(fakenet_resolve(&net, it, "nx.sld.tld.", RR_A) == RCODE_NXDOMAIN);
+	CHECK(has_set("sld.tld.", RR_SOA, MSG_AUTHORITY));
+	CHECK(upstream() > 0);
+	CHECK(fakenet_resolve(&net, it, "nx.sld.tld.", RR_A) == RCODE_NXDOMAIN);
+	CHECKF(upstream() == 0, "%u", upstream());
+	/* NXDOMAIN covers every type */
+	CHECK(fakenet_resolve(&net, it, "nx.sld.tld.", RR_MX) == RCODE_NXDOMAIN);
+	CHECK(upstream() == 0);
+
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_AAAA) ==
+	      RCODE_NOERROR);
+	CHECK(!has_set("www.sld.tld.", RR_AAAA, MSG_ANSWER));
+	CHECK(has_set("sld.tld.", RR_SOA, MSG_AUTHORITY));
+	CHECK(upstream() == 1);
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_AAAA) ==
+	      RCODE_NOERROR);
+	CHECK(upstream() == 0);
+	CHECK(iter_result(it)->nsets == 1);
+	/* negative TTL = min(SOA TTL 300, MINIMUM 60): gone after 61 s */
+	net.now += 61000;
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_AAAA) ==
+	      RCODE_NOERROR);
+	CHECK(upstream() == 1);
+	world_down();
+}
+
+static void test_lame(void)
+{
+	world_up();
+	tld_first(s_tld2);      /* the lame one is asked first */
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) == RCODE_NOERROR);
+	/* minimised, then the full name (RFC 9156 relaxed), then lame */
+	CHECK(net.srv[s_tld2].queries == 2);
+	CHECK(infra_is_lame(infra, srv_sa(s_tld2), (const uint8_t *)"\3tld",
+			    net.now));
+	/* remembered: not asked again for that zone */
+	cache_flush(cache);
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(net.srv[s_tld2].queries == 2);
+	world_down();
+}
+
+static void test_timeout(void)
+{
+	world_up();
+	net.srv[s_tld2].flags = FAKE_TIMEOUT;
+	CHECK(fakenet_zone(&net, s_tld2, "tld.", tld_zone) == 0);
+	tld_first(s_tld2);
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(iter_get_stats(it)->timeouts == 1);
+	CHECK(net.srv[s_tld2].queries == 1 && net.srv[s_tld1].queries >= 1);
+	world_down();
+
+	/* nobody answers: SERVFAIL within max_time_ms, bounded queries */
+	world_up();
+	net.srv[s_root].flags = FAKE_TIMEOUT;
+	uint64_t t0 = net.now;
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) == RCODE_SERVFAIL);
+	CHECK(net.now - t0 <= rc.max_time_ms + 1000);
+	CHECK(upstream() <= rc.max_upstream);
+	world_down();
+}
+
+static void test_tcp(void)
+{
+	bool tcp = false;
+
+	world_up();
+	net.srv[s_sld].flags = FAKE_TC;
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(has_set("www.sld.tld.", RR_A, MSG_ANSWER));
+	CHECK(iter_get_stats(it)->tcp == 1);
+	for (unsigned i = 0; i < net.nlog; i++)
+		if (net.log[i].tcp)
+			tcp = net.log[i].server == s_sld &&
+			      i > 0 && !net.log[i - 1].tcp;
+	CHECK(tcp);
+	world_down();
+}
+
+static void test_poison(void)
+{
+	world_up();
+	net.srv[s_tld1].flags = FAKE_POISON;
+	net.srv[s_sld].flags = FAKE_POISON;
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(has_set("www.sld.tld.", RR_A, MSG_ANSWER));
+	CHECK(!has_set("poison.victim.", RR_A, MSG_ANSWER));
+	CHECK(iter_result(it)->nsets == 1);
+	CHECK(!cached("poison.victim.", RR_A));
+	CHECK(!cached("victim.", RR_NS));
+	CHECK(!cached("ns.evil.", RR_A));
+	world_down();
+}
+
+static void test_spoof(void)
+{
+	world_up();
+	for (int i = 0; i < net.nsrv; i++)
+		net.srv[i].flags = FAKE_SPOOF_FIRST;
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(iter_get_stats(it)->timeouts == 0);
+	world_down();
+
+	/* the iterator itself: wrong ID, not a response, other question */
+	world_up();
+	uint8_t qn[NAME_MAXLEN], rep[65535];
+	struct iter_query q;
+
+	name_from_text(qn, "www.sld.tld.", 12, NULL);
+	CHECK(iter_begin(it, qn, RR_A, CLASS_IN, 0, net.now) == 0);
+	CHECK(iter_step(it, net.now, &q) == ITER_SEND);
+	memcpy(rep, q.pkt, q.len);
+	CHECK(iter_consume(it, rep, q.len, net.now) == ITER_IGNORED);
+	rep[2] |= 0x80;                 /* QR: now a reply with our ID */
+	rep[0] ^= 1;
+	CHECK(iter_consume(it, rep, q.len, net.now) == ITER_IGNORED);
+	rep[0] ^= 1;
+	rep[MSG_HDRLEN + 1] ^= 0x01;    /* another question: "\1" -> other */
+	CHECK(iter_consume(it, rep, q.len, net.now) == ITER_IGNORED);
+	CHECK(iter_consume(it, rep, 5, net.now) == ITER_IGNORED);
+	world_down();
+}
+
+static void test_0x20(void)
+{
+	bool mixed = false;
+
+	world_up();
+	rc.use_0x20 = true;
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) == RCODE_NOERROR);
+	for (unsigned i = 0; i < net.nlog; i++)
+		if (strcmp(net.log[i].qname, "www.sld.tld.") != 0 &&
+		    strcasecmp(net.log[i].qname, "www.sld.tld.") == 0)
+			mixed = true;
+	CHECK(mixed);
+	world_down();
+
+	world_up();
+	rc.use_0x20 = true;
+	net.srv[s_sld].flags = FAKE_LOWER;
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) == RCODE_SERVFAIL);
+	CHECK(iter_get_stats(it)->timeouts >= 1);
+	world_down();
+}
+
+static void test_edns_fallback(void)
+{
+	struct infra_info info;
+	unsigned with = 0, without = 0;
+
+	world_up();
+	net.srv[s_sld].flags = FAKE_NO_EDNS;
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) == RCODE_NOERROR);
+	for (unsigned i = 0; i < net.nlog; i++)
+		if (net.log[i].server == s_sld) {
+			if (net.log[i].edns)
+				with++;
+			else
+				without++;
+		}
+	CHECK(with == 1 && without == 1);
+	infra_get(infra, srv_sa(s_sld), net.now, &info);
+	CHECK(info.no_edns);
+	world_down();
+}
+
+static void test_forwarder(void)
+{
+	struct res_fwd fw;
+	struct res_addr fa;
+
+	world_up();
+	memset(&fw, 0, sizeof(fw));
+	name_from_text(fw.zone, "fwd.", 4, NULL);
+	fakenet_addr(&fa, "192.0.2.1");
+	fw.addrs = &fa;
+	fw.naddrs = 1;
+	rc.fwd = &fw;
+	rc.nfwd = 1;
+	CHECK(fakenet_resolve(&net, it, "www.fwd.", RR_A) == RCODE_NOERROR);
+	CHECK(has_set("www.fwd.", RR_A, MSG_ANSWER));
+	CHECK(net.nlog == 1 && net.log[0].rd &&
+	      strcmp(net.log[0].qname, "www.fwd.") == 0);
+	CHECK(fakenet_resolve(&net, it, "www.fwd.", RR_A) == RCODE_NOERROR);
+	CHECK(upstream() == 0);
+	/* a stub zone: RD clear, iterated from the configured server */
+	fw.stub = true;
+	cache_flush(cache);
+	net.nlog = 0;
+	CHECK(fakenet_resolve(&net, it, "www.fwd.", RR_A) == RCODE_NOERROR);
+	CHECK(net.nlog == 1 && !net.log[0].rd);
+	world_down();
+}
+
+static void test_cname_loop(void)
+{
+	world_up();
+	CHECK(fakenet_resolve(&net, it, "loopa.sld2.other.", RR_A) ==
+	      RCODE_SERVFAIL);
+	CHECKF(upstream() <= rc.max_cname + 10, "%u", upstream());
+	world_down();
+}
+
+static void test_nxns(void)
+{
+	char zone[4096];
+	size_t off;
+	unsigned other_before;
+
+	world_up();
+	off = (size_t)snprintf(zone, sizeof(zone),
+			       "$TTL 300\n@ SOA ns1 h 1 2 3 4 300\n@ NS ns1\n"
+			       "ns1 A 192.0.2.10\n");
+	for (int i = 0; i < 50; i++)
+		off += (size_t)snprintf(zone + off, sizeof(zone) - off,
+					"nxns NS n%d.victim.other.\n", i);
+	/* served by tld2 only, which is asked first */
+	CHECK(fakenet_zone(&net, s_tld2, "tld.", zone) == 0);
+	tld_first(s_tld2);
+	other_before = net.srv[s_other].queries;
+	CHECK(fakenet_resolve(&net, it, "www.nxns.tld.", RR_A) ==
+	      RCODE_SERVFAIL);
+	CHECKF(upstream() <= rc.max_upstream, "%u", upstream());
+	CHECKF(net.srv[s_other].queries - other_before <= 2 * rc.max_ns_names + 2,
+	       "%u", net.srv[s_other].queries - other_before);
+	world_down();
+}
+
+static void test_loopback(void)
+{
+	world_up();
+	CHECK(fakenet_resolve(&net, it, "www.loop.tld.", RR_A) ==
+	      RCODE_SERVFAIL);
+	CHECK(net.srv[s_loop].queries == 0);
+	world_down();
+
+	world_up();
+	rc.query_loopback = true;
+	CHECK(fakenet_resolve(&net, it, "www.loop.tld.", RR_A) ==
+	      RCODE_NOERROR);
+	CHECK(net.srv[s_loop].queries >= 1);
+	world_down();
+}
+
+static void test_ttl0_and_stale(void)
+{
+	world_up();
+	CHECK(fakenet_resolve(&net, it, "zero.sld.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(has_set("zero.sld.tld.", RR_A, MSG_ANSWER));
+	CHECK(fakenet_resolve(&net, it, "zero.sld.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(upstream() == 1 && has_set("zero.sld.tld.", RR_A, MSG_ANSWER));
+
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) == RCODE_NOERROR);
+	net.now += 400 * 1000;          /* past the TTL of 300 */
+	for (int i = 0; i < net.nsrv; i++)
+		net.srv[i].flags = FAKE_TIMEOUT;
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) == RCODE_SERVFAIL);
+	CHECK(iter_try_stale(it, net.now));
+	CHECK(iter_result(it)->rcode == RCODE_NOERROR);
+	CHECK(has_set("www.sld.tld.", RR_A, MSG_ANSWER));
+	CHECK(fakenet_resolve(&net, it, "nothing.sld.tld.", RR_A) ==
+	      RCODE_SERVFAIL);
+	CHECK(!iter_try_stale(it, net.now));
+	CHECK(iter_result(it)->rcode == RCODE_SERVFAIL);
+	world_down();
+}
+
+static void test_limits(void)
+{
+	world_up();
+	rc.max_upstream = 2;
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) == RCODE_SERVFAIL);
+	CHECK(upstream() == 2);
+	world_down();
+
+	world_up();
+	rc.max_depth = 0;       /* no side goals at all: glueless fails */
+	CHECK(fakenet_resolve(&net, it, "www.glueless.tld.", RR_A) ==
+	      RCODE_SERVFAIL);
+	CHECK(iter_begin(it, (const uint8_t *)"\120abc", RR_A, CLASS_IN, 0,
+			 0) == BN_EINVAL);
+	world_down();
+}
+
+static void test_conf(void)
+{
+	struct res_conf c;
+	struct res_fwd fw[2];
+	struct res_addr a;
+	uint8_t n[NAME_MAXLEN];
+	char err[256], path[] = "/tmp/test_iter_hintsXXXXXX";
+	int fd;
+
+	res_conf_init(&c);
+	CHECK(c.qname_min && !c.use_0x20 && !c.query_loopback);
+	CHECK(c.edns_payload == 1232 && c.max_upstream == 64 &&
+	      c.max_depth == 5 && c.max_cname == 12 &&
+	      c.max_time_ms == 10000 && c.max_ns_names == 16);
+	CHECK(res_conf_builtin_hints(&c) == 0);
+	CHECK(c.nhints == 26);
+	name_from_text(n, "m.root-servers.net.", 19, NULL);
+	CHECK(name_equal(c.hints[24].name, n));
+	fakenet_addr(&a, "202.12.27.33");
+	CHECK(memcmp(&c.hints[24].addr.sa, &a.sa, a.len) == 0);
+	fakenet_addr(&a, "2001:dc3::35");
+	CHECK(memcmp(&c.hints[25].addr.sa, &a.sa, a.len) == 0);
+
+	memset(fw, 0, sizeof(fw));
+	name_from_text(fw[0].zone, "example.", 8, NULL);
+	name_from_text(fw[1].zone, "corp.example.", 13, NULL);
+	c.fwd = fw;
+	c.nfwd = 2;
+	name_from_text(n, "a.corp.example.", 15, NULL);
+	CHECK(res_conf_forward(&c, n) == &fw[1]);
+	name_from_text(n, "b.example.", 10, NULL);
+	CHECK(res_conf_forward(&c, n) == &fw[0]);
+	name_from_text(n, "example.org.", 12, NULL);
+	CHECK(res_conf_forward(&c, n) == NULL);
+	c.fwd = NULL;
+	c.nfwd = 0;
+
+	fakenet_addr(&a, "127.0.0.1");
+	CHECK(res_addr_is_loopback((struct sockaddr *)&a.sa));
+	fakenet_addr(&a, "127.9.8.7");
+	CHECK(res_addr_is_loopback((struct sockaddr *)&a.sa));
+	fakenet_addr(&a, "0.0.0.0");
+	CHECK(res_addr_is_loopback((struct sockaddr *)&a.sa));
+	fakenet_addr(&a, "::1");
+	CHECK(res_addr_is_loopback((struct sockaddr *)&a.sa));
+	fakenet_addr(&a, "::");
+	CHECK(res_addr_is_loopback((struct sockaddr *)&a.sa));
+	fakenet_addr(&a, "::ffff:127.0.0.2");
+	CHECK(res_addr_is_loopback((struct sockaddr *)&a.sa));
+	fakenet_addr(&a, "192.0.2.1");
+	CHECK(!res_addr_is_loopback((struct sockaddr *)&a.sa));
+	fakenet_addr(&a, "::2");
+	CHECK(!res_addr_is_loopback((struct sockaddr *)&a.sa));
+	fakenet_addr(&a, "::ffff:192.0.2.1");
+	CHECK(!res_addr_is_loopback((struct sockaddr *)&a.sa));
+
+	/* a hints file */
+	fd = mkstemp(path);
+	CHECK(fd >= 0);
+	if (fd >= 0) {
+		static const char good[] =
+			".  3600000 NS A.ROOT.TEST.\n"
+			".  3600000 NS b.root.test.\n"
+			"a.root.test. 3600000 A 127.0.0.2\n"
+			"a.root.test. 3600000 AAAA ::1\n"
+			"b.root.test. 3600000 A 127.0.0.3\n"
+			"stray.test. 3600000 A 127.0.0.9\n";
+		static const char bad[] = ". 60 NS a.root.test.\nfoo. 60 A 1.2.3\n";
+		FILE *f = fdopen(fd, "w");
+
+		fputs(good, f);
+		fclose(f);
+		CHECK(res_conf_load_hints(&c, path, err) == 0);
+		CHECK(c.nhints == 3);
+		fakenet_addr(&a, "127.0.0.3");
+		CHECK(memcmp(&c.hints[2].addr.sa, &a.sa, a.len) == 0);
+		f = fopen(path, "w");
+		fputs(bad, f);
+		fclose(f);
+		CHECK(res_conf_load_hints(&c, path, err) < 0);
+		CHECKF(strncmp(err, path, strlen(path)) == 0 &&
+		       strstr(err, ":2: ") != NULL, "%s", err);
+		CHECK(c.nhints == 3);   /* unchanged */
+		f = fopen(path, "w");
+		fputs("foo. 60 A 1.2.3.4\n", f);
+		fclose(f);
+		CHECK(res_conf_load_hints(&c, path, err) == BN_ENOTFOUND);
+		CHECKF(strstr(err, "no NS") != NULL, "%s", err);
+		unlink(path);
+		CHECK(res_conf_load_hints(&c, path, err) < 0 && err[0]);
+	}
+	res_conf_clear(&c);
+	CHECK(c.hints == NULL && c.nhints == 0);
+}
+
+int main(void)
+{
+	rcu_register_thread();
+	test_conf();
+	test_referral_chain();
+	test_qname_min();
+	test_glueless();
+	test_cname_other_zone();
+	test_dname();
+	test_negative();
+	test_lame();
+	test_timeout();
+	test_tcp();
+	test_poison();
+	test_spoof();
+	test_0x20();
+	test_edns_fallback();
+	test_forwarder();
+	test_cname_loop();
+	test_nxns();
+	test_loopback();
+	test_ttl0_and_stale();
+	test_limits();
+	rcu_unregister_thread();
+	return check_done();
+}
