@@ -4,7 +4,6 @@
  * ACL (loopback by default; --allow: exactly its list). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,16 +171,18 @@ static void test_errors(void)
 	bad("forward:\n  zone: x\n", "t.yaml:2: forward: expected a list");
 }
 
-static int cmdline(struct rconfig *c, char *err, ...)
+/* argv from a NULL-terminated list (ARGS), after the program name. */
+#define ARGS(...) ((char *[]){ __VA_ARGS__, NULL })
+
+static int cmdline(struct rconfig *c, char *err, char **args)
 {
 	char *argv[32] = { "banchi-resolver" };
 	int argc = 1;
-	va_list ap;
 
-	va_start(ap, err);
-	while (argc < 31 && (argv[argc] = va_arg(ap, char *)))
+	while (argc < 31 && args[argc - 1]) {
+		argv[argc] = args[argc - 1];
 		argc++;
-	va_end(ap);
+	}
 	err[0] = 0;
 	return rconfig_cmdline(c, argc, argv, NULL, err);
 }
@@ -192,14 +193,13 @@ static void test_flags(void)
 	struct rconfig c;
 	int ret;
 
-	ret = cmdline(&c, err, "--listen", "127.0.0.1:5301",
+	ret = cmdline(&c, err, ARGS("--listen", "127.0.0.1:5301",
 		      "--forward", "corp.example=10.0.0.1,10.0.0.2:5353",
 		      "--stub=lab.=[::1]:5300", "--no-qname-minimisation",
 		      "--case-randomisation", "--cache-size", "1G",
 		      "--threads=4", "--allow-special", "test",
 		      "--local-data", "a.lan. A 10.1.1.1", "--open-resolver",
-		      "--prefetch=false", "--log-level", "warning", "--syslog",
-		      NULL);
+		      "--prefetch=false", "--log-level", "warning", "--syslog"));
 	CHECKF(ret == CMDLINE_OK, "%s", err);
 	CHECK(c.nlisten == 1 && port_of(&c.listen[0].sa) == 5301);
 	CHECK(c.nfwd == 2 && c.fwd[0].nto == 2 && !c.fwd[0].stub);
@@ -212,31 +212,31 @@ static void test_flags(void)
 	CHECK(c.log_level == LOG_LVL_WARN && c.log_syslog);
 	rconfig_clear(&c);
 
-	CHECK(cmdline(&c, err, "--help", NULL) == CMDLINE_HELP);
+	CHECK(cmdline(&c, err, ARGS("--help")) == CMDLINE_HELP);
 	rconfig_clear(&c);
-	CHECK(cmdline(&c, err, "--listen", "1.2.3.4", "--version", NULL) ==
+	CHECK(cmdline(&c, err, ARGS("--listen", "1.2.3.4", "--version")) ==
 	      CMDLINE_VERSION);
 	rconfig_clear(&c);
-	CHECK(cmdline(&c, err, "--bogus", NULL) < 0 &&
+	CHECK(cmdline(&c, err, ARGS("--bogus")) < 0 &&
 	      strstr(err, "unknown option '--bogus'"));
 	rconfig_clear(&c);
-	CHECK(cmdline(&c, err, "--threads", NULL) < 0 &&
+	CHECK(cmdline(&c, err, ARGS("--threads")) < 0 &&
 	      strstr(err, "needs a value"));
 	rconfig_clear(&c);
-	CHECK(cmdline(&c, err, "--forward", "corp.example", NULL) < 0 &&
+	CHECK(cmdline(&c, err, ARGS("--forward", "corp.example")) < 0 &&
 	      strstr(err, "ZONE=ADDR"));
 	rconfig_clear(&c);
-	CHECK(cmdline(&c, err, "--forward", "x.=1.2.3.4,", NULL) == 0);
+	CHECK(cmdline(&c, err, ARGS("--forward", "x.=1.2.3.4,")) == 0);
 	rconfig_clear(&c);
-	CHECK(cmdline(&c, err, "--forward", "x..y=1.2.3.4", NULL) < 0 &&
+	CHECK(cmdline(&c, err, ARGS("--forward", "x..y=1.2.3.4")) < 0 &&
 	      strstr(err, "not a valid domain name"));
 	rconfig_clear(&c);
-	CHECK(cmdline(&c, err, "--no-threads", NULL) < 0);
+	CHECK(cmdline(&c, err, ARGS("--no-threads")) < 0);
 	rconfig_clear(&c);
-	CHECK(cmdline(&c, err, "stray", NULL) < 0 &&
+	CHECK(cmdline(&c, err, ARGS("stray")) < 0 &&
 	      strstr(err, "unexpected argument 'stray'"));
 	rconfig_clear(&c);
-	CHECK(cmdline(&c, err, "-c", "/nonexistent/r.yaml", NULL) < 0 &&
+	CHECK(cmdline(&c, err, ARGS("-c", "/nonexistent/r.yaml")) < 0 &&
 	      strstr(err, "/nonexistent/r.yaml: cannot open"));
 	rconfig_clear(&c);
 }
@@ -258,7 +258,7 @@ static void test_file(void)
 	fputs("local:\n  hosts: h.txt\n  blocklist: /abs/b.txt\n"
 	      "access:\n  allow: [192.0.2.0/24]\nserver:\n  threads: 2\n", f);
 	fclose(f);
-	CHECKF(cmdline(&c, err, "-c", path, "--threads", "5", NULL) == 0, "%s",
+	CHECKF(cmdline(&c, err, ARGS("-c", path, "--threads", "5")) == 0, "%s",
 	       err);
 	CHECK(c.hosts && strncmp(c.hosts, dir, strlen(dir)) == 0 &&
 	      strcmp(c.hosts + strlen(dir), "/h.txt") == 0);
@@ -266,8 +266,8 @@ static void test_file(void)
 	CHECK(c.threads == 5 && c.allow.n == 1 && !c.allow_exact);
 	rconfig_clear(&c);
 	/* --allow replaces the file's list, whatever the order. */
-	CHECK(cmdline(&c, err, "--allow", "10.0.0.0/8", "-c", path,
-		      "--hosts", "rel.txt", "--allow", "127.0.0.1", NULL) == 0);
+	CHECK(cmdline(&c, err, ARGS("--allow", "10.0.0.0/8", "-c", path,
+		      "--hosts", "rel.txt", "--allow", "127.0.0.1")) == 0);
 	CHECK(c.allow_exact && c.allow.n == 2 &&
 	      strcmp(c.allow.v[0], "10.0.0.0/8") == 0);
 	CHECK(c.hosts && strcmp(c.hosts, "rel.txt") == 0);
@@ -298,8 +298,10 @@ static struct rsnap *snap_of(char *err, char **args)
 	struct rconfig c;
 	int argc = 1;
 
-	while (argc < 15 && args[argc - 1])
-		argv[argc] = args[argc - 1], argc++;
+	while (argc < 15 && args[argc - 1]) {
+		argv[argc] = args[argc - 1];
+		argc++;
+	}
 	err[0] = 0;
 	if (rconfig_cmdline(&c, argc, argv, NULL, err) == 0)
 		rsnap_build(&c, &s, err);
@@ -313,7 +315,7 @@ static void test_access(void)
 	int fd = mkstemp(path);
 	struct rsnap *s;
 
-	s = snap_of(err, (char *[]){ NULL });
+	s = snap_of(err, ARGS(NULL));
 	CHECKF(s, "%s", err);
 	if (s) {
 		CHECK(acl_ok(s, "127.0.0.1") && acl_ok(s, "127.0.0.2"));
@@ -331,7 +333,7 @@ static void test_access(void)
 		fputs("access:\n  allow: [192.168.1.0/24]\n", f);
 		fclose(f);
 	}
-	s = snap_of(err, (char *[]){ "-c", path, NULL });
+	s = snap_of(err, ARGS("-c", path));
 	CHECKF(s, "%s", err);
 	if (s) {
 		CHECK(acl_ok(s, "127.0.0.2") && acl_ok(s, "::1"));
@@ -339,8 +341,7 @@ static void test_access(void)
 		rsnap_free(s);
 	}
 	/* --allow beats the file: the file's list is dropped. */
-	s = snap_of(err, (char *[]){ "-c", path, "--allow", "10.0.0.0/8",
-				     NULL });
+	s = snap_of(err, ARGS("-c", path, "--allow", "10.0.0.0/8"));
 	CHECKF(s, "%s", err);
 	if (s) {
 		CHECK(!acl_ok(s, "127.0.0.1") && !acl_ok(s, "192.168.1.9"));
@@ -349,8 +350,8 @@ static void test_access(void)
 	}
 	unlink(path);
 	/* --allow: exactly these clients, loopback only when listed. */
-	s = snap_of(err, (char *[]){ "--allow", "127.0.0.1/32", "--allow",
-				     "192.168.1.0/24", NULL });
+	s = snap_of(err, ARGS("--allow", "127.0.0.1/32", "--allow",
+				     "192.168.1.0/24"));
 	CHECKF(s, "%s", err);
 	if (s) {
 		CHECK(acl_ok(s, "127.0.0.1") && !acl_ok(s, "127.0.0.2"));
@@ -358,7 +359,7 @@ static void test_access(void)
 		CHECK(!acl_ok(s, "192.168.2.1"));
 		rsnap_free(s);
 	}
-	s = snap_of(err, (char *[]){ "--open-resolver", NULL });
+	s = snap_of(err, ARGS("--open-resolver"));
 	CHECKF(s, "%s", err);
 	if (s) {
 		CHECK(acl_ok(s, "192.0.2.1") && acl_ok(s, "2001:db8::1"));
@@ -408,11 +409,10 @@ static void test_local(void)
 	snprintf(block, sizeof(block), "%s/block", dir);
 	write_file(hosts, "# lan\n192.168.1.10 nas.lan nas\n");
 	write_file(block, "ads.example\n");
-	s = snap_of(err, (char *[]){ "--hosts", hosts, "--blocklist", block,
+	s = snap_of(err, ARGS("--hosts", hosts, "--blocklist", block,
 				     "--stub", "example.test=127.0.0.1:5300",
 				     "--local-data", "r.lan. 60 TXT hi",
-				     "--forward", "corp.example=192.0.2.53",
-				     NULL });
+				     "--forward", "corp.example=192.0.2.53"));
 	CHECKF(s, "%s", err);
 	if (s) {
 		CHECK(ask(s, "nas.lan.", 1, &rc) == 1 && rc == 0);
@@ -428,14 +428,13 @@ static void test_local(void)
 		rsnap_free(s);
 	}
 	write_file(hosts, "192.168.1.10 nas.lan\nnot-an-address x.lan\n");
-	s = snap_of(err, (char *[]){ "--hosts", hosts, NULL });
+	s = snap_of(err, ARGS("--hosts", hosts));
 	CHECK(!s && strstr(err, hosts) && strstr(err, ":2:"));
-	s = snap_of(err, (char *[]){ "--root-hints", "/nonexistent/hints",
-				     NULL });
+	s = snap_of(err, ARGS("--root-hints", "/nonexistent/hints"));
 	CHECK(!s && strstr(err, "/nonexistent/hints"));
-	s = snap_of(err, (char *[]){ "--local-data", "bad record", NULL });
+	s = snap_of(err, ARGS("--local-data", "bad record"));
 	CHECK(!s && strstr(err, "local-data 'bad record'"));
-	s = snap_of(err, (char *[]){ "--allow-special", "a..b", NULL });
+	s = snap_of(err, ARGS("--allow-special", "a..b"));
 	CHECK(!s && strstr(err, "allow-special"));
 	unlink(hosts);
 	unlink(block);
