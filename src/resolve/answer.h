@@ -33,8 +33,10 @@ struct answer {
 };
 
 void answer_init(struct answer *a, uint8_t rcode);
-/* Copies s into a. 0 or BN_ENOSPC. A negative set (NXDOMAIN/NODATA)
- * adds its SOA to the authority section. */
+/* Copies s into a. 0 or BN_ENOSPC (a unchanged). A negative set
+ * (NXDOMAIN/NODATA) adds its SOA, if it has one, to the authority
+ * section whatever sec says (owner soa_owner, TTL s->ttl); a->rcode is
+ * the caller's to set. */
 int answer_add(struct answer *a, enum msg_section sec, const struct rrset *s);
 
 /* Tries to answer (qname, qtype, qclass) from the cache alone: the

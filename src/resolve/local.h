@@ -10,7 +10,16 @@
  * present are answered, other types get NODATA: Unbound's
  * "transparent"), then the deepest matching block or special zone,
  * where an "allow" entry (allow-special, or a forward/stub zone) at or
- * below a special zone lets the name go upstream. */
+ * below a special zone lets the name go upstream.
+ *
+ * Details as built: a CNAME in local data is followed while its target
+ * has local records (else the answer is the chain so far); the apex of
+ * a special zone answers SOA ("localhost. nobody.invalid. 1 3600 1200
+ * 604800 10800", Unbound's) and NS (localhost.), other types NODATA;
+ * negative answers carry that SOA with TTL LOCAL_TTL, owned by the
+ * zone; an allow entry also hides the special PTRs of 127.0.0.1 and ::1
+ * under it, but not configured records. A loader that fails leaves the
+ * lines before the error in ld: drop ld. */
 #ifndef BANCHI_RESOLVE_LOCAL_H
 #define BANCHI_RESOLVE_LOCAL_H
 
