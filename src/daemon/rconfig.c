@@ -11,6 +11,7 @@
 
 #include "daemon/log.h"
 #include "daemon/rconfig.h"
+#include "resolve/local.h"
 
 #define ERR(...) (snprintf(err, CONFIG_ERR_MAX, __VA_ARGS__), -1)
 
@@ -229,6 +230,33 @@ static int set_allow(struct rconfig *c, const struct rcfg_opt *o,
 	return list_add(&c->allow, text, err);
 }
 
+/* A record is read into a throwaway set: the same parser as rsnap_build's,
+ * so a line accepted here loads there. */
+static int check_rr(const struct rcfg_opt *o, const char *text, char *err)
+{
+	struct local_data *ld = local_new();
+	char msg[LOCAL_ERR_MAX];
+	int ret;
+
+	if (!ld)
+		return ERR("out of memory");
+	ret = local_add_text(ld, text, msg);
+	local_free(ld);
+	if (ret < 0)
+		return ERR("%s: '%.200s': %s", o->key, text, msg);
+	return 0;
+}
+
+static int check_zone(const struct rcfg_opt *o, const char *text,
+		      char *err)
+{
+	uint8_t name[NAME_MAXLEN];
+
+	if (name_from_text(name, text, strlen(text), (const uint8_t *)"") < 0)
+		return ERR("%s: '%.200s' is not a domain name", o->key, text);
+	return 0;
+}
+
 int rconfig_set(struct rconfig *c, const struct rcfg_opt *o,
 		const char *text, char *err)
 {
@@ -260,6 +288,14 @@ int rconfig_set(struct rconfig *c, const struct rcfg_opt *o,
 		*(long *)field = v;
 		return 0;
 	case RCFG_LIST:
+		return list_add(field, text, err);
+	case RCFG_RR:
+		if (check_rr(o, text, err) < 0)
+			return -1;
+		return list_add(field, text, err);
+	case RCFG_ZONE:
+		if (check_zone(o, text, err) < 0)
+			return -1;
 		return list_add(field, text, err);
 	case RCFG_ALLOW:
 		return set_allow(c, o, text, err);

@@ -69,9 +69,11 @@ struct rconfig {
 	const char *strip;
 };
 
+/* RCFG_RR and RCFG_ZONE are lists of records and of domain names,
+ * checked as they are read so that errors carry the file's line. */
 enum rcfg_type { RCFG_INT, RCFG_BOOL, RCFG_STR, RCFG_PATH, RCFG_LISTEN,
 		 RCFG_LEVEL, RCFG_SIZE, RCFG_LIST, RCFG_ALLOW, RCFG_FWD,
-		 RCFG_BLOCK };
+		 RCFG_BLOCK, RCFG_RR, RCFG_ZONE };
 
 /* One option: YAML key "section.name" (or "forward"/"stub" for the top
  * level lists), its flag (without "--"), type, field, range, default. */

@@ -49,7 +49,8 @@ static yaml_node_t *node(struct ld *l, int id)
 static bool is_list(const struct rcfg_opt *o)
 {
 	return o->type == RCFG_LISTEN || o->type == RCFG_ALLOW ||
-	       o->type == RCFG_LIST;
+	       o->type == RCFG_LIST || o->type == RCFG_RR ||
+	       o->type == RCFG_ZONE;
 }
 
 /* block-answer: [0.0.0.0, "::"] is the same as "0.0.0.0 ::". */

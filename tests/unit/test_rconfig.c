@@ -169,6 +169,11 @@ static void test_errors(void)
 	    "expected a single value");
 	bad("server:\n  threads: 2\n  threads: 'x\n", "t.yaml:");
 	bad("forward:\n  zone: x\n", "t.yaml:2: forward: expected a list");
+	bad("local:\n  data:\n    - \"a.lan. A 10.0.0.1\"\n"
+	    "    - \"b.lan. A 10.0.0.300\"\n",
+	    "t.yaml:4: local.data: 'b.lan. A 10.0.0.300'");
+	bad("local:\n  allow-special: [test, \"a..b\"]\n",
+	    "t.yaml:2: local.allow-special: 'a..b' is not a domain name");
 }
 
 /* argv from a NULL-terminated list (ARGS), after the program name. */
@@ -433,7 +438,7 @@ static void test_local(void)
 	s = snap_of(err, ARGS("--root-hints", "/nonexistent/hints"));
 	CHECK(!s && strstr(err, "/nonexistent/hints"));
 	s = snap_of(err, ARGS("--local-data", "bad record"));
-	CHECK(!s && strstr(err, "local-data 'bad record'"));
+	CHECKF(!s && strstr(err, "local.data: 'bad record'"), "%s", err);
 	s = snap_of(err, ARGS("--allow-special", "a..b"));
 	CHECK(!s && strstr(err, "allow-special"));
 	unlink(hosts);
