@@ -35,7 +35,6 @@ static void frame_init(struct iter *it, struct iter_frame *f,
 	f->minimise = it->env->conf->qname_min;
 	f->min_labels = 1;
 	f->tried_aaaa = false;
-	f->primed_or_hints = false;
 	f->parent_ns = parent_ns;
 	f->nns = 0;
 	f->nsrv = 0;

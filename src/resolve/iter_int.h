@@ -59,7 +59,6 @@ struct iter_frame {
 	bool minimise;                  /* QNAME minimisation still on */
 	uint8_t min_labels;             /* labels asked beyond the cut */
 	bool tried_aaaa;                /* side goal: AAAA asked after A */
-	bool primed_or_hints;           /* cut search fell back to the hints */
 	int parent_ns;                  /* side goal: index in the parent's ns[] */
 	uint16_t nns, nsrv;
 	struct iter_ns ns[ITER_MAX_NS];

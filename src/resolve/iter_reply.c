@@ -243,6 +243,36 @@ static bool addrs_to_parent(struct iter *it, const struct rrset *s)
 	return any;
 }
 
+/* ANY: every RRset at cur (RFC 8482 servers may give just one). */
+static int chain_any(struct iter *it, const struct msg *m,
+		     const uint8_t *cur, uint8_t rank, uint64_t now)
+{
+	uint8_t on[NAME_MAXLEN], own[NAME_MAXLEN];
+	struct rrset s;
+	int got = 0;
+
+	for (uint16_t i = 0; i < msg_section_count(m, MSG_ANSWER); i++) {
+		const struct msg_rr *rr = msg_section_rr(m, MSG_ANSWER, i);
+		bool seen = false;
+
+		if (msg_rr_owner(m, rr, on) < 0 || !name_equal(on, cur))
+			continue;
+		for (uint16_t j = 0; j < i && !seen; j++) {
+			const struct msg_rr *o = msg_section_rr(m, MSG_ANSWER, j);
+
+			seen = o->type == rr->type && msg_rr_owner(m, o, on) > 0 &&
+			       name_equal(on, cur);
+		}
+		if (seen || set_collect(it, m, MSG_ANSWER, cur, rr->type, &s,
+					own) == 0)
+			continue;
+		if (deliver(it, &s, rank, now) < 0)
+			return -1;
+		got = 1;
+	}
+	return got;
+}
+
 /* The data for cur: 1 delivered (the goal is reached), 0 none, -1 the
  * answer is full. */
 static int chain_positive(struct iter *it, struct iter_frame *f,
@@ -252,6 +282,8 @@ static int chain_positive(struct iter *it, struct iter_frame *f,
 	uint8_t own[NAME_MAXLEN];
 	struct rrset s;
 
+	if (f->qtype == RR_ANY)
+		return chain_any(it, m, cur, rank, now);
 	if (set_collect(it, m, MSG_ANSWER, cur, f->qtype, &s, own) == 0)
 		return 0;
 	if (deliver(it, &s, rank, now) < 0)

@@ -183,7 +183,8 @@ static bool cut_load_ns(struct iter *it, struct iter_frame *f,
 	return f->nns > 0;
 }
 
-/* The deepest cached zone cut at or above the goal with an address. */
+/* The deepest cached zone cut at or above the goal with an address.
+ * DS lives in the parent zone: its search starts one label up. */
 static bool cut_from_cache(struct iter *it, struct iter_frame *f,
 			   uint64_t now)
 {
@@ -191,6 +192,8 @@ static bool cut_from_cache(struct iter *it, struct iter_frame *f,
 	const uint8_t *z = zone;
 
 	memcpy(zone, f->qname, name_length(f->qname));
+	if (f->qtype == RR_DS && z[0])
+		z += z[0] + 1;
 	for (;;) {
 		if (cut_load_ns(it, f, z, now)) {
 			cut_cached_addrs(it, f, now);

@@ -95,21 +95,56 @@ static int add_text_rr(struct msg_writer *mw, enum msg_section sec,
 	return msg_writer_rr(mw, sec, o, type, CLASS_IN, 300, rd, rdlen);
 }
 
-/* Records no honest server of the zones here would send. */
-static void add_poison(struct msg_writer *mw, enum msg_section sec)
+static const uint8_t evil_a[4] = { 6, 6, 6, 6 };
+
+/* Is name the owner of an answer record of m? */
+static bool answer_owner(const struct msg *m, const uint8_t *name)
 {
-	static const uint8_t evil_a[4] = { 6, 6, 6, 6 };
+	uint8_t o[NAME_MAXLEN];
+
+	for (uint16_t i = 0; i < msg_section_count(m, MSG_ANSWER); i++)
+		if (msg_rr_owner(m, msg_section_rr(m, MSG_ANSWER, i), o) > 0 &&
+		    name_equal(o, name))
+			return true;
+	return false;
+}
+
+/* An address for each CNAME target the server did not answer for (it
+ * is not authoritative there). */
+static void poison_targets(struct msg_writer *mw, const struct msg *m)
+{
+	uint8_t t[NAME_MAXLEN];
+
+	for (uint16_t i = 0; i < msg_section_count(m, MSG_ANSWER); i++) {
+		const struct msg_rr *r = msg_section_rr(m, MSG_ANSWER, i);
+
+		if (r->type == RR_CNAME && msg_rr_rdata(m, r, t, sizeof(t)) > 0 &&
+		    !answer_owner(m, t))
+			msg_writer_rr(mw, MSG_ANSWER, t, RR_A, CLASS_IN, 300,
+				      evil_a, 4);
+	}
+}
+
+/* Records no honest server of the zones here would send. */
+static void add_poison(struct msg_writer *mw, const struct msg *m,
+		       enum msg_section sec)
+{
 	uint8_t ns[NAME_MAXLEN];
 
-	if (sec == MSG_ANSWER)
+	if (sec == MSG_ANSWER) {
 		add_text_rr(mw, sec, "poison.victim.", RR_A, evil_a, 4);
+		poison_targets(mw, m);
+	}
 	if (sec == MSG_AUTHORITY) {
 		int l = name_from_text(ns, "ns.evil.", 8, NULL);
 
 		add_text_rr(mw, sec, "victim.", RR_NS, ns, (uint16_t)l);
 	}
-	if (sec == MSG_ADDITIONAL)
+	if (sec == MSG_ADDITIONAL) {
 		add_text_rr(mw, sec, "ns.evil.", RR_A, evil_a, 4);
+		/* "glue" for a name outside the delegated zone */
+		add_text_rr(mw, sec, "ns.sld2.other.", RR_A, evil_a, 4);
+	}
 }
 
 /* Copies reply in to out under the server's flags. Returns the length. */
@@ -146,7 +181,7 @@ static size_t bend(const uint8_t *in, size_t inlen, uint8_t *out,
 					      r->ttl, rd, (uint16_t)ret);
 		}
 		if (flags & FAKE_POISON)
-			add_poison(&mw, s);
+			add_poison(&mw, &m, s);
 	}
 finish:
 	if (m.has_opt)

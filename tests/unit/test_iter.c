@@ -41,6 +41,7 @@ static const char tld_zone[] =
 	"sld NS ns.sld\n"
 	"ns.sld A 192.0.2.30\n"
 	"glueless NS ns.sld2.other.\n"
+	"v6glueless NS ns.v6.other.\n"
 	"loop NS ns.loop\n"
 	"ns.loop A 127.0.0.5\n"
 	"dn DNAME sld.tld.\n"
@@ -52,7 +53,21 @@ static const char other_zone[] =
 	"@ NS ns\n"
 	"ns A 192.0.2.20\n"
 	"sld2 NS ns.sld2\n"
-	"ns.sld2 A 192.0.2.40\n";
+	"ns.sld2 A 192.0.2.40\n"
+	"v6 NS ns.v6\n"
+	"ns.v6 AAAA 2001:db8::60\n";
+
+static const char v6_zone[] =
+	"$TTL 300\n"
+	"@ SOA ns h 1 2 3 4 300\n"
+	"@ NS ns\n"
+	"ns AAAA 2001:db8::60\n";
+
+static const char v6glueless_zone[] =
+	"$TTL 300\n"
+	"@ SOA ns.v6.other. h 1 2 3 4 300\n"
+	"@ NS ns.v6.other.\n"
+	"www A 192.0.2.66\n";
 
 static const char sld_zone[] =
 	"$TTL 300\n"
@@ -101,7 +116,7 @@ static struct cache *cache;
 static struct infra *infra;
 static struct res_env env;
 static struct iter *it;
-static int s_root, s_tld1, s_tld2, s_other, s_sld, s_sld2, s_loop;
+static int s_root, s_tld1, s_tld2, s_other, s_sld, s_sld2, s_loop, s_v6;
 
 /* Replayable "randomness" (xorshift). */
 static uint64_t rnd_state = 88172645463325252ull;
@@ -155,6 +170,9 @@ static void world_up(void)
 	s_sld2 = fakenet_server(&net, "192.0.2.40", 0);
 	CHECK(fakenet_zone(&net, s_sld2, "sld2.other.", sld2_zone) == 0);
 	CHECK(fakenet_zone(&net, s_sld2, "glueless.tld.", glueless_zone) == 0);
+	s_v6 = fakenet_server(&net, "2001:db8::60", 0);
+	CHECK(fakenet_zone(&net, s_v6, "v6.other.", v6_zone) == 0);
+	CHECK(fakenet_zone(&net, s_v6, "v6glueless.tld.", v6glueless_zone) == 0);
 	s_loop = fakenet_server(&net, "127.0.0.5", 0);
 	CHECK(fakenet_zone(&net, s_loop, "loop.tld.", loop_zone) == 0);
 
@@ -297,6 +315,32 @@ static void test_glueless(void)
 	world_down();
 }
 
+static void test_v6_and_types(void)
+{
+	world_up();
+	/* the NS name has only an AAAA: A is asked, then AAAA */
+	CHECK(fakenet_resolve(&net, it, "www.v6glueless.tld.", RR_A) ==
+	      RCODE_NOERROR);
+	CHECK(has_set("www.v6glueless.tld.", RR_A, MSG_ANSWER));
+	CHECK(net.srv[s_v6].queries >= 3);
+	CHECK(cached("ns.v6.other.", RR_AAAA));
+
+	/* priming left the root NS set and its address in the cache */
+	CHECK(cached(".", RR_NS) && cached("a.root-servers.net.", RR_A));
+
+	/* DS is asked of the parent side of the cut */
+	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) == RCODE_NOERROR);
+	net.nlog = 0;
+	CHECK(fakenet_resolve(&net, it, "sld.tld.", RR_DS) == RCODE_NOERROR);
+	CHECK(net.nlog == 1 && net.log[0].server == s_tld1);
+	CHECK(has_set("tld.", RR_SOA, MSG_AUTHORITY));
+
+	/* ANY: what the server gives, taken whole */
+	CHECK(fakenet_resolve(&net, it, "sld.tld.", RR_ANY) == RCODE_NOERROR);
+	CHECK(iter_result(it)->nsets >= 1);
+	world_down();
+}
+
 static void test_cname_other_zone(void)
 {
 	world_up();
@@ -414,6 +458,19 @@ static void test_poison(void)
 	CHECK(!cached("poison.victim.", RR_A));
 	CHECK(!cached("victim.", RR_NS));
 	CHECK(!cached("ns.evil.", RR_A));
+	CHECK(!cached("ns.sld2.other.", RR_A));
+	/* out-of-bailiwick glue for a delegation is neither used nor kept */
+	CHECK(fakenet_resolve(&net, it, "www.glueless.tld.", RR_A) ==
+	      RCODE_NOERROR);
+	CHECK(has_set("www.glueless.tld.", RR_A, MSG_ANSWER));
+	for (unsigned i = 0; i < net.nlog; i++)
+		CHECK(net.log[i].server >= 0);  /* never 6.6.6.6 */
+	CHECK(net.srv[s_sld2].queries >= 2);
+	/* an answer's CNAME target outside the zone: its data is not taken */
+	CHECK(fakenet_resolve(&net, it, "alias.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(iter_result(it)->nsets == 2 &&
+	      iter_result(it)->sets[1].set.rdata_len == 6 &&
+	      iter_result(it)->sets[1].set.rdata[2] == 192);
 	world_down();
 }
 
@@ -710,6 +767,7 @@ int main(void)
 	test_qname_min();
 	test_glueless();
 	test_cname_other_zone();
+	test_v6_and_types();
 	test_dname();
 	test_negative();
 	test_lame();
