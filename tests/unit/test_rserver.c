@@ -19,6 +19,8 @@
 
 #include "check.h"
 #include "daemon/rserver.h"
+#include "daemon/rserver_int.h"
+#include "net/client.h"
 #include "resolve/cache.h"
 #include "resolve/infra.h"
 #include "wire/rrtype.h"
@@ -603,6 +605,103 @@ static void test_stats(const struct rserver *s)
 	CHECK(st.upstream_tcp >= 1);
 }
 
+/* The timer heap: deadlines come out in order, cancelled ones never. */
+static void test_timers(void)
+{
+	struct rworker *w = calloc(1, sizeof(*w));
+	struct rreq *r = calloc(300, sizeof(*r));
+	uint64_t last = 0;
+	struct rreq *p;
+	int i, n = 0, bad = 0;
+
+	CHECK(w && r);
+	if (!w || !r)
+		goto out;
+	srand(7);
+	for (i = 0; i < 300; i++) {
+		r[i].heap_idx = -1;
+		rtimer_set(w, &r[i], 1000 + (uint64_t)(rand() % 500));
+	}
+	for (i = 0; i < 300; i += 3)
+		rtimer_cancel(w, &r[i]);
+	rtimer_set(w, &r[1], 10);      /* moved earlier */
+	CHECK(rtimer_wait(w, 0) == 10);
+	CHECK(rtimer_pop(w, 9) == NULL);
+	while ((p = rtimer_pop(w, 2000))) {
+		bad += p->deadline < last || (p - r) % 3 == 0;
+		last = p->deadline;
+		n++;
+	}
+	CHECK(n == 200 && bad == 0);
+	CHECK(rtimer_wait(w, 0) == -1);
+	free(w->heap);
+out:
+	free(w);
+	free(r);
+}
+
+/* net/client: the port comes from rnd, the socket hears only the
+ * address it is connected to; TCP framing round trip via the fake. */
+static void test_client(struct fake *f)
+{
+	struct sockaddr_in to = loopback("127.0.0.1", 0), me;
+	socklen_t ml = sizeof(me);
+	int srv = socket(AF_INET, SOCK_DGRAM, 0), other, fd, k = 0;
+	struct client_frame *fr = malloc(sizeof(*fr) + CLIENT_FRAME_MAX + 2);
+	uint8_t q[512], buf[64];
+	struct reply r;
+
+	bind(srv, (struct sockaddr *)&to, sizeof(to));
+	to.sin_port = htons(bound_port(srv));
+	fd = client_udp_open((struct sockaddr *)&to, sizeof(to), 4242);
+	CHECK(fd >= 0);
+	getsockname(fd, (struct sockaddr *)&me, &ml);
+	/* 4242 maps to port 5266 (free on a test machine) */
+	CHECK(client_port(4242) == 5266);
+	CHECK(ntohs(me.sin_port) == 5266);
+	CHECK(client_port(0) == 1024 && client_port(64511) == 65535 &&
+	      client_port(64512) == 1024);
+	other = socket(AF_INET, SOCK_DGRAM, 0);
+	sendto(other, "spoof", 5, 0, (struct sockaddr *)&me, sizeof(me));
+	sendto(srv, "real", 4, 0, (struct sockaddr *)&me, sizeof(me));
+	sleep_ms(50);
+	CHECK(recv(fd, buf, sizeof(buf), MSG_DONTWAIT) == 4 &&
+	      memcmp(buf, "real", 4) == 0);
+	CHECK(recv(fd, buf, sizeof(buf), MSG_DONTWAIT) < 0 &&
+	      errno == EAGAIN);
+	close(fd);
+	close(other);
+	close(srv);
+
+	to.sin_port = htons(f->port);
+	fd = client_tcp_open((struct sockaddr *)&to, sizeof(to));
+	CHECK(fd >= 0 && fr);
+	if (fd < 0 || !fr)
+		goto out;
+	fr->in = (uint8_t *)(fr + 1);
+	CHECK(client_frame_init(fr, q, 600) == -EMSGSIZE);
+	CHECK(client_frame_init(fr, q, make_query(q, sizeof(q), 77,
+			"t.example.", RR_A, CLASS_IN, MSG_FLAG_RD)) == 0);
+	/* bounded: the fake answers within its delay */
+	for (k = 0; k < 200; k++) {
+		if (fr->ooff < fr->olen && client_tcp_send(fd, fr) < 0)
+			break;
+		if (fr->ooff == fr->olen && client_tcp_recv(fd, fr) != 0)
+			break;
+		sleep_ms(10);
+	}
+	CHECK(k < 200 && client_frame_len(fr) > 12);
+	read_reply(&r, fr->in + 2, (int)client_frame_len(fr));
+	CHECK(r.id == 77 && is_addr(&r, 192, 0, 2, 1));
+	/* the fake closes after one answer: EOF before the next frame */
+	client_frame_next(fr);
+	sleep_ms(50);
+	CHECK(client_tcp_recv(fd, fr) == -EPIPE);
+	close(fd);
+out:
+	free(fr);
+}
+
 static uint16_t free_port(void)
 {
 	struct sockaddr_in a = loopback("127.0.0.1", 0);
@@ -644,6 +743,8 @@ int main(void)
 	if (!snap || !s.cache || !s.infra || rserver_start(&s, snap) < 0)
 		return check_done();
 
+	test_timers();
+	test_client(&f);
 	test_local_and_forward(&f);
 	test_refusals();
 	test_coalescing(&f);
