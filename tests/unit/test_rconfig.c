@@ -446,6 +446,28 @@ static void test_local(void)
 	rmdir(dir);
 }
 
+/* The config `make run` uses stays loadable (run from the source root,
+ * as meson test does). */
+static void test_example(void)
+{
+	char err[CONFIG_ERR_MAX];
+	struct rsnap *s;
+	uint8_t rc = 0;
+
+	s = snap_of(err, ARGS("-c", "examples/banchi-resolver.yaml"));
+	CHECKF(s, "%s", err);
+	if (!s)
+		return;
+	CHECK(s->conf.nfwd == 1 && s->conf.fwd[0].stub);
+	CHECK(s->conf.query_loopback);
+	CHECK(ask(s, "www.example.test.", 1, &rc) == 0);
+	CHECK(ask(s, "nas.lan.", 1, &rc) == 1 && rc == 0);
+	CHECK(ask(s, "printer.lan.", 1, &rc) == 1 && rc == 0);
+	CHECK(ask(s, "x.ads.example.", 1, &rc) == 1 && rc == 3);
+	CHECK(ask(s, "telemetry.example.", 28, &rc) == 1 && rc == 3);
+	rsnap_free(s);
+}
+
 int main(void)
 {
 	log_set_level(LOG_LVL_ERR);
@@ -456,5 +478,6 @@ int main(void)
 	test_file();
 	test_access();
 	test_local();
+	test_example();
 	return check_done();
 }
