@@ -1,7 +1,7 @@
-/* One client query, as Unbound treats it: malformed -> FORMERR (or
- * nothing when not even the header reads), other opcodes -> NOTIMP,
- * zone transfers and non-IN classes refused, clients outside the ACL
- * REFUSED; then local data, then the cache (no lock, no allocation);
+/* One client query, as Unbound treats it: clients outside the ACL get
+ * REFUSED; malformed -> FORMERR (or nothing when not even the header
+ * reads), other opcodes -> NOTIMP, zone transfers and non-IN classes
+ * refused; then local data, then the cache (no lock, no allocation);
  * a miss joins the request already resolving that question or starts
  * one. Queries without RD get cache and local answers only. */
 #include <string.h>
@@ -28,16 +28,19 @@ static size_t refuse(struct rworker *w, const struct msg_query *q,
 				  cap);
 }
 
-/* FORMERR to a query whose header reads but the rest does not; nothing
- * to responses or to shorter garbage. */
-static size_t malformed(const uint8_t *pkt, size_t len,
-			const struct rsnap *snap, uint8_t *out, size_t cap)
+/* FORMERR (REFUSED to clients outside the ACL) to a query whose header
+ * reads but the rest does not; nothing to responses or shorter garbage. */
+static size_t malformed(struct rworker *w, const uint8_t *pkt, size_t len,
+			bool allowed, const struct rsnap *snap, uint8_t *out,
+			size_t cap)
 {
 	struct msg_query q;
 
 	memset(&q, 0, sizeof(q));
 	if (msg_hdr_parse(&q.hdr, pkt, len) < 0 || msg_hdr_qr(&q.hdr))
 		return 0;
+	if (!allowed)
+		return refuse(w, &q, snap, out, cap);
 	return answer_write_rcode(&q, RCODE_FORMERR, snap->max_payload, out,
 				  cap);
 }
@@ -97,24 +100,24 @@ size_t rquery_handle(struct rworker *w, struct rsnap *snap,
 	uint8_t lname[NAME_MAXLEN];
 	struct answer *a = w->ans;
 	struct msg_query q;
-	bool tcp = src->conn != NULL, pf = false;
+	bool tcp = src->conn != NULL, pf = false, allowed;
 	int rc;
 
 	rstat_add(w, RS_QUERIES, 1);
 	if (tcp)
 		rstat_add(w, RS_TCP, 1);
+	/* outside the ACL, everything that gets a reply gets REFUSED */
+	allowed = acl_match(snap->acl, (const struct sockaddr *)src->peer);
 	if (msg_parse_query(&q, pkt, len) < 0)
-		return malformed(pkt, len, snap, out, cap);
+		return malformed(w, pkt, len, allowed, snap, out, cap);
 	if (msg_hdr_qr(&q.hdr))
 		return 0;
-	rc = screen(&q);
+	rc = allowed ? screen(&q) : RCODE_REFUSED;
 	if (rc == RCODE_REFUSED)
 		return refuse(w, &q, snap, out, cap);
 	if (rc)
 		return answer_write_rcode(&q, (uint8_t)rc, snap->max_payload,
 					  out, cap);
-	if (!acl_match(snap->acl, (const struct sockaddr *)src->peer))
-		return refuse(w, &q, snap, out, cap);
 	memcpy(lname, q.qname, q.qname_len);
 	name_to_lower(lname);
 	if (local_answer(snap->local, lname, q.qtype, q.qclass, a) == 1) {

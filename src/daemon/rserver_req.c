@@ -129,6 +129,13 @@ int rreq_wait(struct rworker *w, struct rreq *r, const struct rsrc *src,
 	struct rwaiter *wt;
 
 	(void)w;
+	/* a UDP retransmission while we resolve gets one answer, and does
+	 * not take another slot */
+	for (wt = r->waiters; wt && !src->conn; wt = wt->next)
+		if (!wt->conn && wt->q.hdr.id == q->hdr.id &&
+		    wt->peerlen == src->peerlen &&
+		    memcmp(&wt->peer, src->peer, src->peerlen) == 0)
+			return 0;
 	if (r->nwait >= RWAIT_MAX)
 		return BN_ENOSPC;
 	wt = malloc(sizeof(*wt));

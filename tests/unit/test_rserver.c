@@ -386,11 +386,17 @@ static void test_refusals(void)
 	ask("127.0.0.2", "www.example.", RR_A, CLASS_IN, 2 << 11, &r);
 	CHECK(r.len > 0 && r.rcode == RCODE_NOTIMP);
 
-	/* a header announcing a question that is not there: FORMERR */
-	fd = client("127.0.0.2", SOCK_DGRAM);
+	/* a header announcing a question that is not there: FORMERR, or
+	 * REFUSED outside the ACL */
 	memset(q, 0, 12);
 	q[1] = 7;               /* id 7 */
 	q[5] = 1;               /* qdcount 1 */
+	fd = client("127.0.0.1", SOCK_DGRAM);
+	udp_send(fd, q, 12);
+	udp_recv(fd, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_REFUSED && r.id == 7);
+	close(fd);
+	fd = client("127.0.0.2", SOCK_DGRAM);
 	udp_send(fd, q, 12);
 	udp_recv(fd, &r);
 	CHECK(r.len > 0 && r.rcode == RCODE_FORMERR && r.id == 7);
@@ -419,12 +425,18 @@ static void test_coalescing(struct fake *f)
 				 i == 1 ? "CO.example." : "co.example.",
 				 RR_A, CLASS_IN, MSG_FLAG_RD);
 		udp_send(fd[i], q, len);
+		if (i == 0)     /* a retransmission: still one answer */
+			udp_send(fd[i], q, len);
 	}
 	for (i = 0; i < 3; i++) {
 		udp_recv(fd[i], &r);
 		CHECKF(r.len > 0 && r.id == 100 + i &&
 		       r.rcode == RCODE_NOERROR && r.ancount == 1,
 		       "client %d: len %d id %u", i, r.len, r.id);
+	}
+	sleep_ms(100);
+	for (i = 0; i < 3; i++) {
+		CHECK(recv(fd[i], q, sizeof(q), MSG_DONTWAIT) < 0);
 		close(fd[i]);
 	}
 	CHECKF(atomic_load(&f->queries) == before + 1, "%d upstream",
@@ -597,7 +609,7 @@ static void test_stats(const struct rserver *s)
 	CHECK(st.tcp_queries == 2);
 	CHECK(st.local_answers >= 3);
 	CHECK(st.cache_hits >= 2);
-	CHECK(st.refused >= 4);
+	CHECK(st.refused >= 5);
 	CHECK(st.upstream >= 4);
 	CHECK(st.servfail >= 1);
 	CHECK(st.timeouts >= 1);
