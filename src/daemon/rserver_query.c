@@ -1,9 +1,8 @@
-/* One client query, as Unbound treats it: clients outside the ACL get
- * REFUSED; malformed -> FORMERR (or nothing when not even the header
- * reads), other opcodes -> NOTIMP, zone transfers and non-IN classes
- * refused; then local data, then the cache (no lock, no allocation);
- * a miss joins the request already resolving that question or starts
- * one. Queries without RD get cache and local answers only. */
+/* One client query, as Unbound treats it: REFUSED outside the ACL;
+ * FORMERR, NOTIMP, zone transfers and non-IN classes refused; then
+ * local data, then the cache (no lock, no allocation); a miss joins the
+ * request resolving that question or starts one. Without RD: cache and
+ * local answers only. */
 #include <string.h>
 
 #include "daemon/rserver_int.h"

@@ -1,10 +1,8 @@
 /* Pending requests: one iterator per (qname, qtype, qclass) being
- * resolved by this worker, shared by every client asking it meanwhile.
- * The iterator says what to send; each upstream query goes out on a
- * fresh connected socket (UDP, or TCP after a truncated reply) watched
- * by the worker's epoll, with one timer. A request that ends answers
- * its clients and goes to the done list, reused only after the current
- * event batch (a later event of the batch may still name it). */
+ * resolved, shared by every client asking meanwhile. Each upstream
+ * query goes out on a fresh connected socket with one timer. A finished
+ * request answers its clients and waits in the done list until the
+ * event batch ends (a later event of the batch may still name it). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

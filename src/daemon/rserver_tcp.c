@@ -1,10 +1,8 @@
-/* Client TCP for the resolver (RFC 7766): several queries per
- * connection, answered out of order as they resolve. Replies queue on
- * the connection; reading pauses while RCONN_INFLIGHT queries are being
- * resolved or too much output waits, so one client cannot take the
- * worker's pool or memory. A connection that must close while queries
- * are still out for it stays as a zombie (socket closed, cap released)
- * until the last of them ends, and is freed only between event batches. */
+/* Client TCP (RFC 7766): several queries per connection, answered out
+ * of order as they resolve. Reading pauses while RCONN_INFLIGHT queries
+ * resolve or output piles up. A connection closed with queries still out
+ * stays a zombie (socket closed, cap released) until they end, and is
+ * freed only between event batches. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
