@@ -14,13 +14,23 @@ struct iter *iter_new(const struct res_env *env)
 {
 	struct iter *it = calloc(1, sizeof(*it));
 
-	if (it)
-		it->env = env;
+	if (!it)
+		return NULL;
+	it->env = env;
+	it->setcap = ITER_SETBUF_MIN;
+	it->setbuf = malloc(it->setcap);
+	if (!it->setbuf) {
+		free(it);
+		return NULL;
+	}
 	return it;
 }
 
 void iter_free(struct iter *it)
 {
+	if (!it)
+		return;
+	free(it->setbuf);
 	free(it);
 }
 

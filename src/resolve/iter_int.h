@@ -17,14 +17,17 @@
 #include "wire/msg.h"
 #include "wire/rdata.h"
 
-#define ITER_MAX_FRAMES 8       /* side goals nested: conf->max_depth capped */
-#define ITER_MAX_NS 32          /* NS names kept per cut (max_ns_names capped) */
-#define ITER_MAX_SRV 48         /* addresses kept per cut */
+#define ITER_MAX_FRAMES 6       /* side goals nested: conf->max_depth capped */
+#define ITER_MAX_NS 16          /* NS names kept per cut (max_ns_names capped) */
+#define ITER_MAX_SRV 32         /* addresses kept per cut */
 #define ITER_MAX_TRIES 2        /* sends to one address for one cut */
 #define ITER_MAX_RR 1024        /* records indexed in one reply */
 #define ITER_BAND_MS 400        /* srtt band explored around the best */
 #define ITER_MAX_STEPS 4096     /* state transitions per iter_step call */
 #define ITER_MIN_LABELS 10      /* QNAME minimisation steps at most */
+#define ITER_SETBUF_MIN 4096    /* RRset assembly space, grown on demand ... */
+#define ITER_SETBUF_MAX (1u << 20) /* ... up to this */
+#define ITER_CBUF 16384         /* cache copies of NS and address sets */
 
 /* How the current cut's servers are to be asked. */
 enum cut_kind { CUT_ITER = 0, CUT_HINTS, CUT_STUB, CUT_FWD };
@@ -95,8 +98,9 @@ struct iter {
 	struct answer ans;              /* the client's answer */
 	struct answer scratch;          /* cache lookups for CNAME targets */
 	struct msg_rr rr[ITER_MAX_RR];
-	uint8_t setbuf[RDATA_MAXLEN + 2 * NAME_MAXLEN + 16]; /* one RRset built */
-	uint8_t cbuf[65536 + 2 * NAME_MAXLEN]; /* cache_get copies */
+	uint8_t *setbuf;                /* one RRset being built */
+	size_t setcap;
+	uint8_t cbuf[ITER_CBUF];        /* cache_get copies (bigger: a miss) */
 };
 
 static inline struct iter_frame *iter_top(struct iter *it)

@@ -4,6 +4,7 @@
  * the name asked, inside the cut's bailiwick) or a negative answer
  * (RFC 2308). Records outside the chain or the bailiwick are never
  * cached nor used. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "resolve/infra.h"
@@ -12,17 +13,17 @@
 
 /* Builds the RRset (owner, type) of section sec into it->setbuf (its
  * owner, lowercase, into own). Records with bad RDATA are left out.
- * Returns the number of records. */
-static int set_collect(struct iter *it, const struct msg *m,
-		       enum msg_section sec, const uint8_t *owner,
-		       uint16_t type, struct rrset *out, uint8_t *own)
+ * Returns the number of records, or BN_ENOSPC when setbuf is short. */
+static int set_fill(struct iter *it, const struct msg *m,
+		    enum msg_section sec, const uint8_t *owner,
+		    uint16_t type, struct rrset *out, uint8_t *own)
 {
 	uint8_t on[NAME_MAXLEN];
 	struct wbuf w;
 	uint32_t ttl = UINT32_MAX;
 	uint16_t count = 0;
 
-	wbuf_init(&w, it->setbuf, sizeof(it->setbuf));
+	wbuf_init(&w, it->setbuf, it->setcap);
 	for (uint16_t i = 0; i < msg_section_count(m, sec); i++) {
 		const struct msg_rr *rr = msg_section_rr(m, sec, i);
 		size_t lenpos = w.len;
@@ -32,8 +33,10 @@ static int set_collect(struct iter *it, const struct msg *m,
 		    msg_rr_owner(m, rr, on) < 0 || !name_equal(on, owner))
 			continue;
 		if (wbuf_u16(&w, 0) < 0)
-			break;
+			return BN_ENOSPC;
 		n = msg_rr_rdata(m, rr, w.data + w.len, w.cap - w.len);
+		if (n == BN_ENOSPC)
+			return BN_ENOSPC;
 		if (n < 0) {
 			w.len = lenpos;
 			continue;
@@ -56,6 +59,34 @@ static int set_collect(struct iter *it, const struct msg *m,
 	out->rdata = it->setbuf;
 	out->rdata_len = w.len;
 	return count;
+}
+
+/* set_fill with setbuf grown as needed (allocation is fine on the
+ * upstream path); a set too big for ITER_SETBUF_MAX counts as absent. */
+static int set_collect(struct iter *it, const struct msg *m,
+		       enum msg_section sec, const uint8_t *owner,
+		       uint16_t type, struct rrset *out, uint8_t *own)
+{
+	int n;
+
+	while ((n = set_fill(it, m, sec, owner, type, out, own)) == BN_ENOSPC) {
+		uint8_t *p;
+
+		if (it->setcap >= ITER_SETBUF_MAX)
+			break;
+		p = realloc(it->setbuf, it->setcap * 2);
+		if (!p)
+			break;
+		it->setbuf = p;
+		it->setcap *= 2;
+	}
+	if (n < 0) {
+		memset(out, 0, sizeof(*out));
+		out->owner = owner;
+		out->rdata = it->setbuf;
+		return 0;
+	}
+	return n;
 }
 
 /* The first RDATA item of a set built by set_collect. */
@@ -207,8 +238,11 @@ static void take_referral(struct iter *it, struct iter_frame *f,
 	struct rbuf r;
 	uint16_t len;
 
+	if (set_collect(it, m, MSG_AUTHORITY, zone, RR_NS, &s, own) == 0) {
+		server_bad(it, f, false, now);
+		return;
+	}
 	cut_set_referral(it, f, zone);
-	set_collect(it, m, MSG_AUTHORITY, zone, RR_NS, &s, own);
 	s.rank = RANK_GLUE;
 	cache_insert(it->env->cache, &s, now);
 	rbuf_init(&r, s.rdata, s.rdata_len);

@@ -16,6 +16,7 @@
 #include "resolve/infra.h"
 #include "resolve/iter.h"
 #include "wire/rrtype.h"
+#include "zone/zonedb.h"
 
 static const char root_zone[] =
 	"$TTL 3600\n"
@@ -446,6 +447,31 @@ static void test_tcp(void)
 	world_down();
 }
 
+/* A 10 KB RRset: truncated over UDP by the server, fetched over TCP,
+ * assembled in a grown buffer, answered whole. */
+static void test_big_set(void)
+{
+	static char zone[16384];
+	size_t off;
+	const struct answer *a;
+
+	world_up();
+	off = (size_t)snprintf(zone, sizeof(zone), "%s", sld_zone);
+	for (int i = 0; i < 100; i++)
+		off += (size_t)snprintf(zone + off, sizeof(zone) - off,
+					"big TXT \"%03d %090d\"\n", i, i);
+	zonedb_free(net.srv[s_sld].db);
+	net.srv[s_sld].db = zonedb_new();
+	CHECK(fakenet_zone(&net, s_sld, "sld.tld.", zone) == 0);
+	CHECK(fakenet_resolve(&net, it, "big.sld.tld.", RR_TXT) ==
+	      RCODE_NOERROR);
+	a = iter_result(it);
+	CHECK(a->nsets == 1 && a->sets[0].set.count == 100);
+	CHECK(iter_get_stats(it)->tcp == 1);
+	CHECK(cached("big.sld.tld.", RR_TXT));
+	world_down();
+}
+
 static void test_poison(void)
 {
 	world_up();
@@ -773,6 +799,7 @@ int main(void)
 	test_lame();
 	test_timeout();
 	test_tcp();
+	test_big_set();
 	test_poison();
 	test_spoof();
 	test_0x20();
