@@ -1,0 +1,89 @@
+"""Broken and hostile authoritative servers (faults.py): the resolver
+must still find the true answer, over another server or TCP, and never
+take what it was not asked for or what came from the wrong port or ID."""
+
+import time
+
+import dns.rcode
+
+from daemons import addrs, ask
+
+
+def test_lame_server_refused(rsv, world_clean):
+    """ns1.lame.test answers REFUSED; ns2 drops a first query that comes
+    before ns1 was asked, so the resolver meets the lame one."""
+    lame, good = world_clean.fault["lame"], world_clean.fault["lame-good"]
+    r = ask(rsv.where, "www1.lame.test", timeout=8)
+    assert r.rcode() == dns.rcode.NOERROR
+    assert addrs(r) == ["192.0.2.201"]
+    assert lame.total() >= 1 and good.total() >= 1
+    for i in range(2, 6):
+        assert addrs(ask(rsv.where, "www%d.lame.test" % i)) == [
+            "192.0.2.%d" % (200 + i)]
+
+
+def test_lame_server_no_aa(rsv, world_clean):
+    """ns1.noaa.test answers NOERROR without AA, answer or referral."""
+    lame, good = world_clean.fault["noaa"], world_clean.fault["noaa-good"]
+    r = ask(rsv.where, "www1.noaa.test", timeout=8)
+    assert addrs(r) == ["192.0.2.201"]
+    assert lame.total() >= 1 and good.total() >= 1
+    r = ask(rsv.where, "www2.noaa.test")
+    assert addrs(r) == ["192.0.2.202"]
+
+
+def test_timeout_uses_other_server(rsv, world_clean):
+    """ns1.slow.test never answers (ns2 drops a first query that comes
+    before ns1 was tried)."""
+    silent = world_clean.fault["silent"]
+    good = world_clean.fault["slow-good"]
+    t0 = time.monotonic()
+    r = ask(rsv.where, "www1.slow.test", timeout=12)
+    assert addrs(r) == ["192.0.2.201"]
+    assert silent.total() >= 1 and good.total() >= 1
+    assert time.monotonic() - t0 < 10
+    # the silent server is remembered: the next names come quickly
+    t0 = time.monotonic()
+    for i in range(2, 6):
+        assert addrs(ask(rsv.where, "www%d.slow.test" % i, timeout=8)) == [
+            "192.0.2.%d" % (200 + i)]
+    assert time.monotonic() - t0 < 4, "waits on the silent server each time"
+
+
+def test_truncation_falls_back_to_tcp(rsv, world_clean):
+    tc = world_clean.fault["tc"]
+    r = ask(rsv.where, "www.tc.test")
+    assert addrs(r) == ["192.0.2.77"]
+    assert tc.udp >= 1 and tc.tcp >= 1
+    if rsv.stats:
+        assert rsv.stats()["upstream_tcp"] >= 1
+
+
+def test_out_of_bailiwick_not_used(rsv, world_clean):
+    """The poisoner adds an A for victim2.other.test in the answer, an
+    A for victim.other.test and a glue A for ns1.other.test pointing
+    at itself in the additional, an NS for other.test in the
+    authority. None of it may be believed."""
+    poison = world_clean.fault["poison"]
+    assert addrs(ask(rsv.where, "www.poison.test")) == ["192.0.2.77"]
+    r = ask(rsv.where, "victim.other.test")
+    assert addrs(r) == ["192.0.2.16"]
+    r = ask(rsv.where, "victim2.other.test")
+    assert addrs(r) == ["192.0.2.17"]
+    assert addrs(ask(rsv.where, "ns1.other.test")) == ["127.0.0.15"]
+    # other.test was never asked of the poisoner
+    assert poison.count("victim.other.test") == 0
+    assert poison.count("victim2.other.test") == 0
+    assert poison.count("other.test") == 0
+
+
+def test_spoofed_answers_ignored(rsv, world_clean):
+    spoof = world_clean.fault["spoof"]
+    for name, want in (("www.spoof.test", "192.0.2.77"),
+                       ("www3.spoof.test", "192.0.2.203")):
+        r = ask(rsv.where, name, timeout=8)
+        assert r.rcode() == dns.rcode.NOERROR
+        assert addrs(r) == [want]
+    assert spoof.bogus_sent >= 2
+    # and the cache holds the true one
+    assert addrs(ask(rsv.where, "www.spoof.test")) == ["192.0.2.77"]

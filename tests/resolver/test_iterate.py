@@ -1,0 +1,163 @@
+"""Iteration through the hierarchy: referrals root -> TLD -> SLD, glueless
+delegation, CNAME and DNAME across zones, negative answers and their
+caching, TTL expiry, TCP and truncation towards the client. Upstream
+work is counted at the authoritative servers (world.queries())."""
+
+import time
+
+import dns.flags
+import dns.rcode
+import dns.rdatatype
+
+from daemons import addrs, ask, ask_full
+
+NOERROR, NXDOMAIN = dns.rcode.NOERROR, dns.rcode.NXDOMAIN
+
+
+def rrsets(r):
+    """{(name, type): sorted rdata texts} of the answer section."""
+    return {(rr.name.to_text().lower(), dns.rdatatype.to_text(rr.rdtype)):
+            sorted(x.to_text() for x in rr) for rr in r.answer}
+
+
+def test_referrals_a_aaaa_mx_txt(rsv):
+    r = ask(rsv.where, "www.example.test", "A")
+    assert r.rcode() == NOERROR and r.flags & dns.flags.RA
+    assert not r.flags & dns.flags.AA
+    assert addrs(r) == ["192.0.2.1"]
+    assert addrs(ask(rsv.where, "www.example.test", "AAAA"),
+                 "AAAA") == ["2001:db8::1"]
+    assert addrs(ask(rsv.where, "www.example.test", "MX"),
+                 "MX") == ["10 mail.example.test."]
+    assert addrs(ask(rsv.where, "www.example.test", "TXT"),
+                 "TXT") == ['"hello from www" "second string"']
+    assert addrs(ask(rsv.where, "multi.example.test", "A")) == [
+        "192.0.2.101", "192.0.2.102", "192.0.2.103"]
+    # a TLD served by NSD
+    assert addrs(ask(rsv.where, "www.lab", "A")) == ["192.0.2.30"]
+
+
+def test_question_case_kept(rsv):
+    r = ask(rsv.where, "WwW.eXample.TEST", "A")
+    assert r.question[0].name.to_text() == "WwW.eXample.TEST."
+    assert addrs(r) == ["192.0.2.1"]
+
+
+def test_glueless_delegation(rsv):
+    # glueless.test. NS ns.hosting.lab.: its address comes from lab.
+    r = ask(rsv.where, "www.glueless.test", "A")
+    assert r.rcode() == NOERROR
+    assert addrs(r) == ["192.0.2.40"]
+    r = ask(rsv.where, "nope.glueless.test", "A")
+    assert r.rcode() == NXDOMAIN
+
+
+def test_cname_into_other_zones(rsv):
+    r = ask(rsv.where, "alias.example.test", "A")
+    assert rrsets(r) == {
+        ("alias.example.test.", "CNAME"): ["www.other.test."],
+        ("www.other.test.", "A"): ["192.0.2.15"]}
+    r = ask(rsv.where, "chain.example.test", "A")
+    assert rrsets(r) == {
+        ("chain.example.test.", "CNAME"): ["alias.example.test."],
+        ("alias.example.test.", "CNAME"): ["www.other.test."],
+        ("www.other.test.", "A"): ["192.0.2.15"]}
+    r = ask(rsv.where, "tolab.example.test", "AAAA")
+    assert rrsets(r) == {
+        ("tolab.example.test.", "CNAME"): ["www.lab."],
+        ("www.lab.", "AAAA"): ["2001:db8::30"]}
+    # the last link does not exist: NXDOMAIN with the chain
+    r = ask(rsv.where, "dangling.example.test", "A")
+    assert r.rcode() == NXDOMAIN
+    assert rrsets(r) == {("dangling.example.test.", "CNAME"):
+                         ["nothing.other.test."]}
+
+
+def test_dname(rsv):
+    r = ask(rsv.where, "www.old.example.test", "A")
+    assert r.rcode() == NOERROR
+    assert rrsets(r) == {
+        ("old.example.test.", "DNAME"): ["other.test."],
+        ("www.old.example.test.", "CNAME"): ["www.other.test."],
+        ("www.other.test.", "A"): ["192.0.2.15"]}
+    r = ask(rsv.where, "nothing.old.example.test", "A")
+    assert r.rcode() == NXDOMAIN
+
+
+def negative_cached(rsv, world, name, rtype, rcode):
+    r = ask(rsv.where, name, rtype)
+    assert r.rcode() == rcode and not r.answer
+    soa = [rr for rr in r.authority if rr.rdtype == dns.rdatatype.SOA]
+    assert soa and 0 < soa[0].ttl <= 300, r.to_text()
+    before, hits = world.queries(), rsv.stats and rsv.stats()
+    r2 = ask(rsv.where, name, rtype)
+    assert r2.rcode() == rcode and not r2.answer
+    assert world.queries() == before, "went upstream again"
+    if rsv.stats:
+        after = rsv.stats()
+        assert after["upstream"] == hits["upstream"]
+        assert after["cache_hits"] > hits["cache_hits"]
+
+
+def test_nxdomain_cached(rsv, world):
+    negative_cached(rsv, world, "nope.example.test", "A", NXDOMAIN)
+    # a name under the NXDOMAIN name is covered too (RFC 8020) or at
+    # least answered NXDOMAIN
+    assert ask(rsv.where, "a.nope.example.test").rcode() == NXDOMAIN
+
+
+def test_nodata_cached(rsv, world):
+    negative_cached(rsv, world, "www.example.test", "SRV", NOERROR)
+    # the other types of the name are still there
+    assert addrs(ask(rsv.where, "www.example.test")) == ["192.0.2.1"]
+
+
+def test_empty_non_terminal_is_nodata(rsv):
+    r = ask(rsv.where, "b.ent.example.test", "A")
+    assert r.rcode() == NOERROR and not r.answer
+
+
+def test_positive_cached(rsv, world):
+    assert addrs(ask(rsv.where, "www.other.test")) == ["192.0.2.15"]
+    before = world.queries()
+    r = ask(rsv.where, "www.other.test")
+    assert addrs(r) == ["192.0.2.15"]
+    assert 0 < r.answer[0].ttl <= 3600
+    assert world.queries() == before
+
+
+def test_ttl_expiry(rsv, world):
+    r = ask(rsv.where, "short.example.test")
+    assert addrs(r) == ["192.0.2.50"] and r.answer[0].ttl <= 2
+    before = world.queries()
+    assert addrs(ask(rsv.where, "short.example.test")) == ["192.0.2.50"]
+    assert world.queries() == before, "not answered from the cache"
+    time.sleep(3.0)
+    r = ask(rsv.where, "short.example.test")
+    assert addrs(r) == ["192.0.2.50"] and r.answer[0].ttl <= 2
+    assert world.queries() > before, "expired entry not refreshed"
+
+
+def test_tcp_client(rsv):
+    r = ask(rsv.where, "www.example.test", "A", tcp=True)
+    assert addrs(r) == ["192.0.2.1"]
+    r = ask(rsv.where, "alias.example.test", "A", tcp=True)
+    assert addrs(r) == ["192.0.2.15"]
+    if rsv.stats:
+        assert rsv.stats()["tcp"] >= 2
+
+
+def test_big_answer_truncated_then_tcp(rsv):
+    # 8 strings of 200 octets: over 512 (no EDNS) and over 1232
+    r = ask(rsv.where, "big.example.test", "TXT", use_edns=False)
+    assert r.flags & dns.flags.TC
+    r = ask(rsv.where, "big.example.test", "TXT", tcp=True)
+    assert not r.flags & dns.flags.TC
+    txt = addrs(r, "TXT")
+    assert len(txt) == 1 and txt[0].count('"') == 16
+    assert ask_full(rsv.where, "big.example.test", "TXT").answer
+
+
+def test_nxdomain_from_root_and_tld(rsv):
+    assert ask(rsv.where, "nosuchtld", "A").rcode() == NXDOMAIN
+    assert ask(rsv.where, "www.nosuch.test", "A").rcode() == NXDOMAIN

@@ -1,0 +1,215 @@
+"""The resolver as a service: access control by source address, RD=0,
+malformed queries, signals (SIGUSR2 flush, SIGHUP reload with the cache
+kept), serve-stale when every authoritative server is gone (a small
+hierarchy of its own on 127.0.0.30, killed in the test)."""
+
+import signal
+import struct
+import time
+
+import dns.exception
+import dns.flags
+import dns.rcode
+import pytest
+
+import hierarchy
+from daemons import addrs, ask
+from hierarchy import servers
+
+REFUSED = dns.rcode.REFUSED
+
+
+def test_access_control(start_resolver, world):
+    rsv = start_resolver(["--allow", "127.0.0.1/32",
+                          "--allow", "127.0.0.2/32"],
+                         listen=("127.0.0.1", "127.0.0.2"))
+    port = rsv.where[1]
+    on2 = ("127.0.0.2", port)
+    before = world.queries()
+    for src in ("127.0.0.3", "127.0.0.4"):
+        assert ask(on2, "www.example.test", source=src).rcode() == REFUSED
+        assert ask(rsv.where, "www.other.test",
+                   source=src).rcode() == REFUSED
+        assert ask(on2, "www.example.test", source=src,
+                   tcp=True).rcode() == REFUSED
+    assert world.queries() == before, "refused client's query went upstream"
+    if rsv.stats:
+        assert rsv.stats()["refused"] >= 6
+    # the allowed sources are served, on both addresses
+    assert addrs(ask(on2, "www.example.test",
+                     source="127.0.0.2")) == ["192.0.2.1"]
+    assert addrs(ask(rsv.where, "www.example.test",
+                     source="127.0.0.1", tcp=True)) == ["192.0.2.1"]
+    # a cached name is refused too
+    assert ask(on2, "www.example.test",
+               source="127.0.0.3").rcode() == REFUSED
+
+
+def test_loopback_clients_allowed_by_default(rsv):
+    r = ask(rsv.where, "www.example.test", source="127.0.0.3")
+    assert addrs(r) == ["192.0.2.1"]
+
+
+def test_rd_clear(rsv, world):
+    before = world.queries()
+    r = ask(rsv.where, "www.other.test", rd=False)
+    assert not r.answer
+    assert r.rcode() in (REFUSED, dns.rcode.SERVFAIL)
+    assert world.queries() == before, "RD=0 query went upstream"
+    assert addrs(ask(rsv.where, "www.other.test")) == ["192.0.2.15"]
+    r = ask(rsv.where, "www.other.test", rd=False)
+    assert addrs(r) == ["192.0.2.15"]       # from the cache
+    assert not r.flags & dns.flags.RD
+    assert ask(rsv.where, "localhost", rd=False).answer
+
+
+def header(qid=0x1234, flags=0x0100, qd=1, an=0, ns=0, ar=0):
+    return struct.pack("!HHHHHH", qid, flags, qd, an, ns, ar)
+
+
+QUESTION = b"\x03www\x07example\x04test\x00\x00\x01\x00\x01"
+MALFORMED = [
+    b"\x12",                                        # no header
+    header()[:11],                                  # short header
+    header(),                                       # question missing
+    header() + QUESTION[:7],                        # question cut
+    header(qd=2) + QUESTION,                        # count says 2
+    header() + b"\xc0\x0c\x00\x01\x00\x01",         # pointer to itself
+    header() + b"\x40" + b"a" * 64 + b"\x00\x00\x01\x00\x01",  # label 64
+    header(an=1) + QUESTION,                        # answer missing
+]
+
+
+def accept_reply(data):
+    """None (dropped) or a FORMERR/NOTIMP/REFUSED header."""
+    if data is None:
+        return True
+    if len(data) < 12:
+        return False
+    return data[3] & 0x0F in (1, 4, 5) and data[2] & 0x80
+
+
+def test_malformed_queries(rsv):
+    for pkt in MALFORMED:
+        assert accept_reply(servers.raw_udp(rsv.where, pkt, 0.5)), pkt
+        assert accept_reply(servers.raw_tcp(rsv.where, pkt, 0.5)), pkt
+    # a response (QR set) is never answered: no reflection loops
+    resp = header(flags=0x8180) + QUESTION
+    assert servers.raw_udp(rsv.where, resp, 0.5) is None
+    # an unknown opcode: NOTIMP (or dropped)
+    r = servers.raw_udp(rsv.where, header(flags=(5 << 11)) + QUESTION, 0.5)
+    assert r is None or r[3] & 0x0F in (4, 5)
+    # still serving, over both transports
+    assert addrs(ask(rsv.where, "www.example.test")) == ["192.0.2.1"]
+    assert addrs(ask(rsv.where, "www.example.test", tcp=True)) == [
+        "192.0.2.1"]
+
+
+@pytest.mark.banchi_only
+def test_flush_on_sigusr2(rsv, world):
+    assert addrs(ask(rsv.where, "www.other.test")) == ["192.0.2.15"]
+    before = world.queries()
+    ask(rsv.where, "www.other.test")
+    assert world.queries() == before
+    assert rsv.stats()["cache_entries"] > 0
+    rsv.signal(signal.SIGUSR2)
+    time.sleep(0.3)
+    assert addrs(ask(rsv.where, "www.other.test")) == ["192.0.2.15"]
+    assert world.queries() > before, "cache not flushed"
+
+
+def write_conf(path, local):
+    lines = ["cache:", "  serve-stale: 3600", "local:", "  data:"]
+    lines += ['    - "%s"' % rr for rr in local]
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o644)
+
+
+@pytest.mark.banchi_only
+def test_reload_keeps_cache(start_resolver, world, tmp_path):
+    conf = tmp_path / "r.yaml"
+    write_conf(conf, ["nas.home.lan. 60 A 192.0.2.7"])
+    rsv = start_resolver(config=conf)
+    assert addrs(ask(rsv.where, "nas.home.lan")) == ["192.0.2.7"]
+    assert addrs(ask(rsv.where, "www.example.test")) == ["192.0.2.1"]
+    write_conf(conf, ["nas.home.lan. 60 A 192.0.2.8"])
+    rsv.signal(signal.SIGHUP)
+    end = time.monotonic() + 5
+    while time.monotonic() < end:
+        if addrs(ask(rsv.where, "nas.home.lan")) == ["192.0.2.8"]:
+            break
+        time.sleep(0.1)
+    assert addrs(ask(rsv.where, "nas.home.lan")) == ["192.0.2.8"]
+    before = world.queries()
+    assert addrs(ask(rsv.where, "www.example.test")) == ["192.0.2.1"]
+    assert world.queries() == before, "cache lost on reload"
+
+
+STALE_ROOT = """$TTL 3600
+@ SOA ns.stale. hostmaster.stale. 1 3600 600 86400 300
+@ NS ns.stale.
+stale. NS ns.stale.
+ns.stale. A 127.0.0.30
+"""
+STALE_ZONE = """$TTL 3600
+@ SOA ns hostmaster 1 3600 600 86400 300
+@ NS ns
+ns A 127.0.0.30
+short 2 A 192.0.2.60
+"""
+
+
+@pytest.fixture
+def stale_world(tmp_path):
+    """A root and stale. on 127.0.0.30 (one banchi-auth); hints file."""
+    d = servers.world_dir("banchi-rtest-stale-")
+    s = hierarchy.start_auth(d, "auth", [(".", STALE_ROOT),
+                                         ("stale.", STALE_ZONE)],
+                             ["127.0.0.30"])
+    hints = hierarchy.write(d, "hints", ". 3600000 NS ns.stale.\n"
+                            "ns.stale. 3600000 A 127.0.0.30\n")
+    try:
+        yield s, hints
+    finally:
+        s.stop(timeout=5)
+
+
+def test_serve_stale(start_resolver, stale_world, tmp_path):
+    auth, hints = stale_world
+    conf = tmp_path / "stale.yaml"
+    conf.write_text("cache:\n  serve-stale: 3600\n")
+    off = tmp_path / "nostale.yaml"
+    off.write_text("cache:\n  serve-stale: 0\n")
+    rsv = start_resolver(config=conf, hints=hints)
+    ctl = start_resolver(config=off, hints=hints)
+    for r in (rsv, ctl):
+        assert addrs(ask(r.where, "short.stale")) == ["192.0.2.60"]
+    auth.stop(sig=signal.SIGKILL)
+    time.sleep(3.0)                             # past the 2 s TTL
+    r = ask(rsv.where, "short.stale", timeout=8)
+    assert r.rcode() == dns.rcode.NOERROR
+    assert addrs(r) == ["192.0.2.60"]
+    assert r.answer[0].ttl <= 30            # RFC 8767: a short TTL
+    if rsv.stats:
+        assert rsv.stats()["stale"] >= 1
+    # without serve-stale: SERVFAIL (or no answer in time), never data
+    try:
+        r = ask(ctl.where, "short.stale", timeout=4)
+        assert r.rcode() == dns.rcode.SERVFAIL and not r.answer
+    except dns.exception.Timeout:
+        pass
+
+
+@pytest.mark.banchi_only
+def test_stats_line(rsv):
+    ask(rsv.where, "www.example.test")
+    ask(rsv.where, "www.example.test")
+    ask(rsv.where, "localhost")
+    st = rsv.stats()
+    for k in ("queries", "tcp", "cache_hits", "local", "refused",
+              "upstream", "upstream_tcp", "timeouts", "servfail", "stale",
+              "prefetch", "dropped", "cache_entries", "cache_bytes"):
+        assert k in st, k
+    assert st["queries"] >= 3 and st["cache_hits"] >= 1
+    assert st["upstream"] >= 3 and st["local"] >= 1
+    assert st["cache_bytes"] > 0
