@@ -14,7 +14,7 @@ BENCH_OUT ?= $(if $(QUICK),bench/out/benchmarks.md,doc/benchmarks.md)
 MESON_SETUP = meson setup --reconfigure
 
 .PHONY: all deps build run test test-lint test-unit test-oracle test-integration \
-	test-differential test-asan test-bench-smoke fuzz bench clean
+	test-resolver test-differential test-asan test-bench-smoke fuzz bench clean
 
 all: build
 
@@ -30,7 +30,7 @@ run: build
 
 test: build
 	@$(MAKE) --no-print-directory test-lint test-unit test-oracle test-integration \
-		test-differential test-bench-smoke BUILD=$(BUILD)
+		test-resolver test-differential test-bench-smoke BUILD=$(BUILD)
 	@$(MAKE) --no-print-directory test-asan
 
 # Static analysis; a finding fails the build like a compiler warning.
@@ -50,6 +50,13 @@ test-oracle:
 test-integration:
 	BANCHI_AUTH=$(BUILD)/banchi-auth $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
 
+# banchi-resolver iterating a loopback hierarchy (banchi-auth, NSD and
+# fault servers on 127.0.0.10-40 port 53: needs root), then the same
+# queries through Unbound. RTEST_PEER=unbound runs the scenarios on Unbound.
+test-resolver:
+	BANCHI_AUTH=$(BUILD)/banchi-auth BANCHI_RESOLVER=$(BUILD)/banchi-resolver \
+		$(PYTHON) -m pytest -q -s -p no:cacheprovider tests/resolver
+
 # The same queries to banchi-auth, NSD, Knot and BIND; normalised diff.
 test-differential:
 	BANCHI_AUTH=$(BUILD)/banchi-auth $(PYTHON) -m pytest -q -s -p no:cacheprovider tests/differential
@@ -66,6 +73,10 @@ test-asan: deps
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		BANCHI_AUTH=build-asan/banchi-auth $(PYTHON) -m pytest -q \
 		-p no:cacheprovider tests/integration
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		BANCHI_AUTH=build-asan/banchi-auth \
+		BANCHI_RESOLVER=build-asan/banchi-resolver $(PYTHON) -m pytest -q \
+		-p no:cacheprovider tests/resolver
 
 fuzz: deps
 	@[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true \
