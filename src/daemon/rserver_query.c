@@ -1,5 +1,5 @@
 /* One client query, as Unbound treats it: REFUSED outside the ACL;
- * FORMERR, NOTIMP, zone transfers and non-IN classes refused; then
+ * FORMERR, BADVERS, NOTIMP, zone transfers and non-IN classes refused; then
  * local data, then the cache (no lock, no allocation); a miss joins the
  * request resolving that question or starts one. Without RD: cache and
  * local answers only. */
@@ -47,6 +47,8 @@ static size_t malformed(struct rworker *w, const uint8_t *pkt, size_t len,
 /* The checks before any lookup: 0 to go on, or the rcode to answer. */
 static int screen(const struct msg_query *q)
 {
+	if (q->has_opt && q->edns.version > 0)
+		return RCODE_BADVERS;   /* RFC 6891 6.1.3 */
 	if (msg_hdr_opcode(&q->hdr) != OPCODE_QUERY)
 		return RCODE_NOTIMP;
 	if (!q->has_question)

@@ -266,7 +266,7 @@ static int client(const char *src, int type)
 struct reply {
 	int len;
 	uint16_t id;
-	uint8_t rcode;
+	uint8_t rcode, ext_rcode;
 	bool aa;
 	uint16_t ancount;
 	uint8_t addr[4];                /* first A record's address */
@@ -287,6 +287,7 @@ static void read_reply(struct reply *r, const uint8_t *buf, int len)
 	r->id = m.hdr.id;
 	r->rcode = msg_hdr_rcode(&m.hdr);
 	r->aa = msg_hdr_aa(&m.hdr);
+	r->ext_rcode = m.has_opt ? m.edns.ext_rcode : 0;
 	r->ancount = msg_section_count(&m, MSG_ANSWER);
 	if (r->ancount) {
 		a = msg_section_rr(&m, MSG_ANSWER, r->ancount - 1);
@@ -408,6 +409,29 @@ static void test_refusals(void)
 				   CLASS_IN, MSG_FLAG_RD));
 	udp_recv(fd, &r);
 	CHECK(r.len > 0 && r.id == 9 && r.rcode == RCODE_NOERROR);
+	close(fd);
+}
+
+/* EDNS version 1: BADVERS (16: extended rcode 1, header rcode 0). */
+static void test_badvers(void)
+{
+	struct msg_hdr h = { .id = 5, .flags = MSG_FLAG_RD };
+	int fd = client("127.0.0.2", SOCK_DGRAM);
+	struct msg_writer mw;
+	struct reply r;
+	uint8_t q[512];
+	struct edns e;
+
+	edns_init(&e, 1232);
+	e.version = 1;
+	msg_writer_init(&mw, q, sizeof(q), &h, true);
+	msg_writer_question(&mw, (const uint8_t *)"\3www\7example", RR_A,
+			    CLASS_IN);
+	msg_writer_opt(&mw, &e);
+	udp_send(fd, q, (size_t)msg_writer_finish(&mw));
+	udp_recv(fd, &r);
+	CHECKF(r.len > 0 && r.id == 5 && r.rcode == 0 && r.ext_rcode == 1,
+	       "len %d rcode %u ext %u", r.len, r.rcode, r.ext_rcode);
 	close(fd);
 }
 
@@ -759,6 +783,7 @@ int main(void)
 	test_client(&f);
 	test_local_and_forward(&f);
 	test_refusals();
+	test_badvers();
 	test_coalescing(&f);
 	test_tcp();
 	test_servfail();
