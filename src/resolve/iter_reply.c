@@ -92,7 +92,11 @@ static int set_collect(struct iter *it, const struct msg *m,
 /* The first RDATA item of a set built by set_collect. */
 static const uint8_t *set_first(const struct rrset *s, uint16_t *len)
 {
-	*len = s->count ? wire_get_u16(s->rdata) : 0;
+	if (!s->count) {
+		*len = 0;
+		return s->rdata;
+	}
+	*len = wire_get_u16(s->rdata);
 	return s->rdata + 2;
 }
 
@@ -437,7 +441,7 @@ static void take_negative(struct iter *it, struct iter_frame *f,
 	struct rrset soa, neg;
 	bool has_soa = find_soa(it, f, m, cur, &soa, own);
 	uint16_t len = 0;
-	const uint8_t *rd = set_first(&soa, &len);
+	const uint8_t *rd = has_soa ? set_first(&soa, &len) : NULL;
 
 	memcpy(curl, cur, name_length(cur));
 	memset(&neg, 0, sizeof(neg));

@@ -529,6 +529,48 @@ static void test_spoof(void)
 	world_down();
 }
 
+/* A bare reply to q: flags and rcode, the question, no records. */
+static size_t bare_reply(const struct iter_query *q, uint16_t flags,
+			 uint8_t *out)
+{
+	struct msg_query mq;
+	struct msg_writer mw;
+	struct msg_hdr h;
+
+	if (msg_parse_query(&mq, q->pkt, q->len) < 0)
+		return 0;
+	h = mq.hdr;
+	h.flags = (uint16_t)(MSG_FLAG_QR | flags);
+	msg_writer_init(&mw, out, 512, &h, false);
+	msg_writer_question(&mw, mq.qname, mq.qtype, mq.qclass);
+	return (size_t)msg_writer_finish(&mw);
+}
+
+/* Negative answers without an SOA: answered, never cached. */
+static void test_negative_without_soa(void)
+{
+	uint8_t qn[NAME_MAXLEN], rep[512];
+	struct iter_query q;
+	unsigned sent = 0;
+	size_t len;
+
+	world_up();
+	name_from_text(qn, "www.x.", 6, NULL);
+	for (int round = 0; round < 2; round++) {
+		CHECK(iter_begin(it, qn, RR_A, CLASS_IN, 0, net.now) == 0);
+		while (sent < 20 && iter_step(it, net.now, &q) == ITER_SEND) {
+			sent++;
+			len = bare_reply(&q, MSG_FLAG_AA | RCODE_NXDOMAIN, rep);
+			CHECK(iter_consume(it, rep, len, net.now) == 0);
+		}
+		CHECK(iter_result(it)->rcode == RCODE_NXDOMAIN);
+		CHECK(iter_result(it)->nsets == 0);
+		CHECK(iter_get_stats(it)->upstream >= 1);
+	}
+	CHECK(!cached("www.x.", RR_A));
+	world_down();
+}
+
 static void test_0x20(void)
 {
 	bool mixed = false;
@@ -802,6 +844,7 @@ int main(void)
 	test_big_set();
 	test_poison();
 	test_spoof();
+	test_negative_without_soa();
 	test_0x20();
 	test_edns_fallback();
 	test_forwarder();
