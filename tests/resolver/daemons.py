@@ -111,6 +111,10 @@ def unbound_conf(d, hints, port, listen=("127.0.0.1",), extra=(),
         ["remote-control:", "  control-enable: no", ""])
 
 
+BOOL_FLAGS = {"--no-qname-minimisation": "qname-minimisation: no",
+              "--case-randomisation": "use-caps-for-id: yes"}
+
+
 def unbound_extra(extra, special):
     """banchi-resolver flags as Unbound config lines (server: lines,
     zone clauses); pytest.skip for what Unbound cannot do."""
@@ -119,6 +123,9 @@ def unbound_extra(extra, special):
         server.append('  local-zone: "test." nodefault')
     it = iter(extra)
     for flag in it:
+        if flag in BOOL_FLAGS:
+            server.append("  " + BOOL_FLAGS[flag])
+            continue
         val = next(it, None)
         if flag in ("--forward", "--stub"):
             zone, to = val.split("=")

@@ -73,6 +73,7 @@ class FaultServer:
         self.udp = self.tcp = 0
         self.bogus_sent = self.gated = 0
         self.names = {}
+        self.asked = []              # qnames as received (case kept)
         self.lock = threading.Lock()
         self.stopping = False
         self.threads = []
@@ -115,8 +116,9 @@ class FaultServer:
             else:
                 self.udp += 1
             if q.question:
-                k = q.question[0].name.to_text().lower()
-                self.names[k] = self.names.get(k, 0) + 1
+                k = q.question[0].name.to_text()
+                self.asked.append(k)
+                self.names[k.lower()] = self.names.get(k.lower(), 0) + 1
 
     def _gated(self):
         """Drops one query while the gate server has seen none: a

@@ -67,6 +67,8 @@ poison NS ns1.poison
 ns1.poison A 127.0.0.25
 spoof NS ns1.spoof
 ns1.spoof A 127.0.0.26
+plain NS ns1.plain
+ns1.plain A 127.0.0.29
 """
 
 BIG_TXT = " ".join('"%s"' % (chr(97 + i) * 200) for i in range(8))
@@ -315,6 +317,8 @@ class World:
                                   "poisoner", poison=poison_sets())
         F["spoof"] = self._fault("127.0.0.26", "spoof", ["127.0.0.26"],
                                  "spoofer")
+        F["plain"] = self._fault("127.0.0.29", "plain", ["127.0.0.29"],
+                                 "good")
 
     def _fault(self, addr, label, ns, mode, **kw):
         s = faults.FaultServer(addr, label + ".test.", fault_zone(label, ns),
@@ -326,6 +330,7 @@ class World:
             with f.lock:
                 f.udp = f.tcp = f.bogus_sent = f.gated = 0
                 f.names.clear()
+                f.asked.clear()
 
     def queries(self):
         """Queries received so far by every banchi-auth (SIGUSR1

@@ -87,3 +87,36 @@ def test_spoofed_answers_ignored(rsv, world_clean):
     assert spoof.bogus_sent >= 2
     # and the cache holds the true one
     assert addrs(ask(rsv.where, "www.spoof.test")) == ["192.0.2.77"]
+
+
+def test_qname_minimisation(start_resolver, world_clean):
+    """plain.test's server is asked shorter names first when minimising
+    (the relaxed mode may still send the full name after an NXDOMAIN, as
+    Unbound does); without minimisation, the full name comes first."""
+    plain = world_clean.fault["plain"]
+    deep = "a.b.c.www.plain.test"
+    rsv = start_resolver()
+    assert ask(rsv.where, deep).rcode() == dns.rcode.NXDOMAIN
+    assert plain.asked and plain.asked[0].lower() == "www.plain.test.", \
+        plain.asked
+    world_clean.reset_counters()
+    full = start_resolver(["--no-qname-minimisation"])
+    assert ask(full.where, deep).rcode() == dns.rcode.NXDOMAIN
+    assert plain.asked and plain.asked[0].lower() == deep + ".", \
+        plain.asked
+
+
+def test_case_randomisation(start_resolver, world_clean):
+    plain = world_clean.fault["plain"]
+    rsv = start_resolver(["--case-randomisation"])
+    for i in range(1, 9):
+        r = ask(rsv.where, "www%d.plain.test" % i)
+        assert addrs(r) == ["192.0.2.%d" % (200 + i)]
+        assert r.question[0].name.to_text() == "www%d.plain.test." % i
+    mixed = [n for n in plain.asked if n != n.lower()]
+    assert mixed, plain.asked
+    # and without it, the names go out as the client wrote them (lower)
+    world_clean.reset_counters()
+    low = start_resolver()
+    assert addrs(ask(low.where, "www1.plain.test")) == ["192.0.2.201"]
+    assert all(n == n.lower() for n in plain.asked), plain.asked
