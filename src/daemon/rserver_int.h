@@ -26,6 +26,7 @@ enum { RTAG_UDP = 1, RTAG_LISTEN, RTAG_CONN, RTAG_UP, RTAG_STOP };
 #define RCONN_OUT_MAX (4 * TCP_OUT_SIZE) /* queued replies before pausing */
 #define RHASH_SIZE 1024         /* pending-request buckets (chained) */
 #define RSEND_RETRY_MS 20       /* a failed send waits like a lost reply */
+#define RFREE_KEEP 64           /* idle requests kept (an iterator is ~128 KiB) */
 
 enum rstat {
 	RS_QUERIES, RS_TCP, RS_HITS, RS_LOCAL, RS_REFUSED, RS_UPSTREAM,
@@ -82,6 +83,7 @@ struct rreq {
 	uint64_t deadline;
 	struct client_frame *frame;     /* TCP upstream exchange */
 	struct rreq *hnext;             /* hash chain, or free/done list */
+	size_t slot;                    /* index in the worker's reqs */
 };
 
 struct rtimer {
@@ -102,7 +104,7 @@ struct rworker {
 	uint8_t *in;                    /* upstream datagram, 65536 */
 	struct rconn *conns, *zombies;
 	struct rreq **reqs;             /* every request allocated */
-	size_t nreqs, active;
+	size_t nreqs, reqcap, active, nfree;
 	struct rreq *free, *done;
 	struct rreq *hash[RHASH_SIZE];
 	struct rtimer *heap;

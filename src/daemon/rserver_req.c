@@ -59,15 +59,21 @@ static void unhash(struct rworker *w, struct rreq *r)
 static struct rreq *req_get(struct rworker *w)
 {
 	struct rreq *r = w->free, **n;
+	size_t cap;
 
 	if (r) {
 		w->free = r->hnext;
+		w->nfree--;
 		return r;
 	}
-	n = realloc(w->reqs, (w->nreqs + 1) * sizeof(*n));
-	if (!n)
-		return NULL;
-	w->reqs = n;
+	if (w->nreqs == w->reqcap) {
+		cap = w->reqcap ? 2 * w->reqcap : 64;
+		n = realloc(w->reqs, cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		w->reqs = n;
+		w->reqcap = cap;
+	}
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
@@ -80,6 +86,7 @@ static struct rreq *req_get(struct rworker *w)
 	r->kind = RTAG_UP;
 	r->fd = -1;
 	r->heap_idx = -1;
+	r->slot = w->nreqs;
 	w->reqs[w->nreqs++] = r;
 	return r;
 }
@@ -102,6 +109,7 @@ struct rreq *rreq_start(struct rworker *w, struct rsnap *snap,
 	if (iter_begin(r->it, lname, qtype, qclass, flags, w->now) < 0) {
 		r->hnext = w->free;
 		w->free = r;
+		w->nfree++;
 		return NULL;
 	}
 	atomic_fetch_add_explicit(&snap->refs, 1, memory_order_relaxed);
@@ -382,6 +390,18 @@ void rreq_timers(struct rworker *w)
 	}
 }
 
+/* Frees an idle request, moving the last one into its slot. */
+static void req_destroy(struct rworker *w, struct rreq *r)
+{
+	struct rreq *last = w->reqs[--w->nreqs];
+
+	w->reqs[r->slot] = last;
+	last->slot = r->slot;
+	iter_free(r->it);
+	free(r->frame);
+	free(r);
+}
+
 void rreq_release(struct rworker *w)
 {
 	struct rreq *r;
@@ -390,6 +410,14 @@ void rreq_release(struct rworker *w)
 		w->done = r->hnext;
 		r->hnext = w->free;
 		w->free = r;
+		w->nfree++;
+	}
+	/* a burst of misses leaves many iterators: keep a few */
+	while (w->nfree > RFREE_KEEP) {
+		r = w->free;
+		w->free = r->hnext;
+		w->nfree--;
+		req_destroy(w, r);
 	}
 }
 
@@ -427,7 +455,7 @@ void rreq_free_all(struct rworker *w)
 	free(w->heap);
 	w->reqs = NULL;
 	w->heap = NULL;
-	w->nreqs = w->nheap = w->heapcap = 0;
+	w->nreqs = w->reqcap = w->nfree = w->nheap = w->heapcap = 0;
 	w->free = w->done = NULL;
 	memset(w->hash, 0, sizeof(w->hash));
 }
