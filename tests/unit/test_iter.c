@@ -409,6 +409,38 @@ static void test_lame(void)
 	world_down();
 }
 
+/* Lowest smoothed RTT mostly, others within the 400 ms band sometimes,
+ * never one far slower while a fast one answers. */
+static void test_selection(void)
+{
+	unsigned q1, q2;
+
+	world_up();
+	CHECK(fakenet_zone(&net, s_tld2, "tld.", tld_zone) == 0);
+	infra_flush(infra);
+	infra_rtt(infra, srv_sa(s_tld1), 50, net.now);
+	infra_rtt(infra, srv_sa(s_tld2), 300, net.now);
+	for (int i = 0; i < 40; i++) {
+		cache_flush(cache);
+		CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) ==
+		      RCODE_NOERROR);
+	}
+	q1 = net.srv[s_tld1].queries;
+	q2 = net.srv[s_tld2].queries;
+	CHECKF(q1 > 0 && q2 > 0, "%u %u", q1, q2);
+	world_down();
+
+	world_up();
+	CHECK(fakenet_zone(&net, s_tld2, "tld.", tld_zone) == 0);
+	for (int i = 0; i < 20; i++) {
+		cache_flush(cache);
+		CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) ==
+		      RCODE_NOERROR);
+	}
+	CHECKF(net.srv[s_tld2].queries == 0, "%u", net.srv[s_tld2].queries);
+	world_down();
+}
+
 static void test_timeout(void)
 {
 	world_up();
@@ -839,6 +871,7 @@ int main(void)
 	test_dname();
 	test_negative();
 	test_lame();
+	test_selection();
 	test_timeout();
 	test_tcp();
 	test_big_set();
