@@ -1,10 +1,10 @@
 /* libFuzzer target for the resolver's upstream-reply path (resolve/iter):
  * an input is up to ROUNDS replies, split at SEP, fed to an iterator that
- * resolves a question picked by the input's first two octets. Each reply
- * gets the pending query's ID, QR and question patched in, so that most
- * inputs pass the acceptance checks and reach classification, bailiwick
- * scrubbing and caching. Checks: every query asked for parses, work stays
- * bounded, and the final answer is sane and writes for a client. */
+ * resolves two questions picked by the input's first two octets, the
+ * second on the cache the first left. Each reply gets the pending query's
+ * ID, QR and question patched in, so that most inputs pass the acceptance
+ * checks and reach classification, bailiwick scrubbing and caching.
+ * Checks: queries parse, work stays bounded, answers are sane and write. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,14 +17,16 @@
 #include "resolve/iter.h"
 #include "wire/msg.h"
 #include "wire/name.h"
+#include "wire/rrtype.h"
 
 #define ASSERT(c) do { if (!(c)) abort(); } while (0)
 
-#define ROUNDS 8        /* replies taken from one input */
+#define ROUNDS 12       /* replies taken from one input */
 /* iter_step() calls per input; the iterator must be done long before
  * (max_upstream queries, then SERVFAIL), or its work is not bounded. */
 #define STEPS 512
-#define NENV 4          /* qname minimisation on/off x 0x20 off/on */
+/* qname minimisation on/off x 0x20 off/on x default/tight limits */
+#define NENV 8
 #define T0 1000000000ull /* the fake clock's start, ms */
 
 static const uint8_t SEP[4] = { '\n', '-', '-', '\n' };
@@ -94,6 +96,13 @@ static void setup(void)
 		st->conf[i].query_loopback = true;
 		st->conf[i].qname_min = !(i & 1);
 		st->conf[i].use_0x20 = i & 2;
+		if (i & 4) {    /* tight: the limits themselves get hit */
+			st->conf[i].max_upstream = 6;
+			st->conf[i].max_depth = 1;
+			st->conf[i].max_cname = 2;
+			st->conf[i].max_time_ms = 3000;
+			st->conf[i].max_ns_names = 2;
+		}
 		st->env[i] = (struct res_env){ st->cache, st->infra,
 					      &st->conf[i], fake_random };
 		st->it[i] = iter_new(&st->env[i]);
@@ -183,10 +192,10 @@ static void check_set(const struct answer *a, const struct answer_set *as)
 	ASSERT(rbuf_left(&r) == 0);
 }
 
-/* The answer written for a client asking (qname, qtype, qclass), with
+/* The answer written for a client asking (qname, qtype, IN), with
  * or without EDNS: parses, fits the client's size, carries the rcode. */
 static void check_write(const struct answer *a, const uint8_t *qname,
-			uint16_t qtype, uint16_t qclass, bool edns)
+			uint16_t qtype, bool edns)
 {
 	static struct msg_rr rrs[8192];
 	static uint8_t qbuf[512], out[MSG_MAXLEN];
@@ -199,7 +208,7 @@ static void check_write(const struct answer *a, const uint8_t *qname,
 	int len;
 
 	ASSERT(msg_writer_init(&mw, qbuf, sizeof(qbuf), &h, true) == 0);
-	ASSERT(msg_writer_question(&mw, qname, qtype, qclass) == 0);
+	ASSERT(msg_writer_question(&mw, qname, qtype, CLASS_IN) == 0);
 	edns_init(&e, 4096);
 	if (edns)
 		ASSERT(msg_writer_opt(&mw, &e) == 0);
@@ -213,25 +222,24 @@ static void check_write(const struct answer *a, const uint8_t *qname,
 	ASSERT((m.has_opt ? edns_rcode(&m.edns, msg_hdr_rcode(&m.hdr)) :
 		msg_hdr_rcode(&m.hdr)) == a->rcode);
 	ASSERT(msg_section_count(&m, MSG_QUESTION) == 1);
-	ASSERT(m.rr[0].type == qtype && m.rr[0].rclass == qclass);
+	ASSERT(m.rr[0].type == qtype && m.rr[0].rclass == CLASS_IN);
 }
 
 static void check_answer(const struct answer *a, const uint8_t *qname,
-			 uint16_t qtype, uint16_t qclass)
+			 uint16_t qtype)
 {
 	ASSERT(a && a->rcode < 16);
 	ASSERT(a->nsets <= ANSWER_SETS && a->used <= ANSWER_DATA);
 	for (uint16_t i = 0; i < a->nsets; i++)
 		check_set(a, &a->sets[i]);
-	check_write(a, qname, qtype, qclass, false);
-	check_write(a, qname, qtype, qclass, true);
+	check_write(a, qname, qtype, false);
+	check_write(a, qname, qtype, true);
 }
 
 /* After the resolution: bounded work, a sane answer (also a stale one
  * in place of SERVFAIL), and what the cache now answers on its own. */
 static void check_result(struct iter *it, const struct res_conf *rc,
-			 const uint8_t *qname, uint16_t qtype,
-			 uint16_t qclass, uint64_t now)
+			 const uint8_t *qname, uint16_t qtype, uint64_t now)
 {
 	static struct answer cached;
 	const struct iter_stats *s = iter_get_stats(it);
@@ -240,67 +248,91 @@ static void check_result(struct iter *it, const struct res_conf *rc,
 
 	ASSERT(s->upstream <= rc->max_upstream);
 	ASSERT(s->tcp <= s->upstream && s->timeouts <= s->upstream);
-	check_answer(iter_result(it), qname, qtype, qclass);
+	check_answer(iter_result(it), qname, qtype);
 	if (iter_result(it)->rcode == RCODE_SERVFAIL &&
 	    iter_try_stale(it, now))
-		check_answer(iter_result(it), qname, qtype, qclass);
+		check_answer(iter_result(it), qname, qtype);
 	memcpy(lower, qname, name_length(qname));
 	name_to_lower(lower);
-	if (answer_from_cache(&cached, st->cache, lower, qtype, qclass, now,
-			      CACHE_STALE, &prefetch) == 1)
-		check_answer(&cached, qname, qtype, qclass);
+	if (answer_from_cache(&cached, st->cache, lower, qtype, CLASS_IN,
+			      now, CACHE_STALE, &prefetch) == 1)
+		check_answer(&cached, qname, qtype);
+}
+
+/* The replies of one input, taken in order across its resolutions. */
+struct feed {
+	const uint8_t *data;
+	size_t size, off;       /* off > size: used up */
+	int rounds;
+	bool raw;               /* header flags as given (QR not forced) */
+	uint64_t now;           /* the fake clock, ms */
+};
+
+/* Hands the next reply to the iterator; false when none is left. */
+static bool feed_one(struct feed *fd, struct iter *it,
+		     const struct iter_query *q, int *ret)
+{
+	static uint8_t buf[MSG_MAXLEN + ITER_QUERY_MAX];
+	const uint8_t *r = fd->data + fd->off, *end;
+	size_t len;
+
+	if (fd->rounds == ROUNDS || fd->off > fd->size)
+		return false;
+	end = memmem(r, fd->size - fd->off, SEP, sizeof(SEP));
+	len = end ? (size_t)(end - r) : fd->size - fd->off;
+	fd->off += len + (end ? sizeof(SEP) : 1);
+	fd->rounds++;
+	len = patch(buf, r, len, q, fd->raw);
+	*ret = iter_consume(it, buf, len, fd->now);
+	ASSERT(*ret == 0 || *ret == ITER_IGNORED);
+	return true;
 }
 
 /* One resolution driven by the input's replies; timeouts once they run
- * out. Returns the clock when the iterator is done. */
-static uint64_t drive(struct iter *it, const struct res_conf *rc,
-		      const uint8_t *data, size_t size, bool raw)
+ * out. Returns when the iterator is done. */
+static void drive(struct iter *it, const struct res_conf *rc,
+		  struct feed *fd)
 {
-	static uint8_t buf[MSG_MAXLEN + ITER_QUERY_MAX];
 	struct iter_query q;
-	uint64_t now = T0;
-	size_t off = 0;
-	int rounds = 0;
+	int ret;
 
 	for (int steps = 0; steps < STEPS; steps++) {
-		int s = iter_step(it, now, &q);
-		if (s == ITER_DONE)
-			return now;
-		ASSERT(s == ITER_SEND);
+		if (iter_step(it, fd->now, &q) == ITER_DONE)
+			return;
 		check_query(&q, rc);
-		now += 1;
-		for (;;) {
-			const uint8_t *r = data + off, *end;
-			size_t len;
-
-			if (rounds == ROUNDS || off > size) {
-				now += q.timeout_ms;
-				iter_timeout(it, now);
+		fd->now += 1;
+		do {
+			if (!feed_one(fd, it, &q, &ret)) {
+				fd->now += q.timeout_ms;
+				iter_timeout(it, fd->now);
 				break;
 			}
-			end = memmem(r, size - off, SEP, sizeof(SEP));
-			len = end ? (size_t)(end - r) : size - off;
-			off += len + (end ? sizeof(SEP) : 1);
-			rounds++;
-			len = patch(buf, r, len, &q, raw);
-			s = iter_consume(it, buf, len, now);
-			ASSERT(s == 0 || s == ITER_IGNORED);
-			if (s == 0)
-				break;
-		}
+		} while (ret == ITER_IGNORED);
 	}
 	abort();        /* the iterator did not stop: unbounded work */
 }
 
+static void name_of(uint8_t *qname, unsigned i)
+{
+	const char *text = qnames[i & 7];
+
+	ASSERT(name_from_text(qname, text, strlen(text), NULL) > 0);
+}
+
+/* data[0]: bits 0-2 the first question's name, bit 3 the tight limits,
+ * bits 4-6 the second question's name, bit 7 a day passes in between
+ * (all expired: serve-stale). data[1]: bits 0-3 the type, bits 4-5
+ * minimisation off / 0x20 on, bit 6 ITER_PREFETCH, bit 7 header flags
+ * as given. Both octets are then overwritten by the query ID. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t qname[NAME_MAXLEN];
-	unsigned e, flags;
-	uint16_t qtype, qclass;
-	const char *text;
-	uint64_t now;
+	struct feed fd = { data, size, 0, 0, false, T0 };
+	const struct res_conf *rc;
+	uint16_t qtype;
 	struct iter *it;
+	unsigned e;
 
 	if (!st)
 		setup();
@@ -310,16 +342,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rnd_counter = 0;
 	cache_flush(st->cache);
 	infra_flush(st->infra);
-	text = qnames[data[0] & 7];
-	ASSERT(name_from_text(qname, text, strlen(text), NULL) > 0);
 	qtype = qtypes[data[1] & 15];
-	qclass = data[0] & 8 ? 3 : 1;   /* some CH, which must not go wrong */
-	e = (data[1] >> 4) & 3;
-	flags = data[1] & 0x40 ? ITER_PREFETCH : 0;
+	e = ((data[1] >> 4) & 3) | (data[0] & 8 ? 4 : 0);
 	it = st->it[e];
-	if (iter_begin(it, qname, qtype, qclass, flags, T0) < 0)
+	rc = &st->conf[e];
+	fd.raw = data[1] & 0x80;
+	name_of(qname, data[0]);
+	if (iter_begin(it, qname, qtype, CLASS_IN,
+		       data[1] & 0x40 ? ITER_PREFETCH : 0, fd.now) < 0)
 		return 0;
-	now = drive(it, &st->conf[e], data, size, data[1] & 0x80);
-	check_result(it, &st->conf[e], qname, qtype, qclass, now);
+	drive(it, rc, &fd);
+	check_result(it, rc, qname, qtype, fd.now);
+	/* A second question on what the first left in the cache. */
+	if (data[0] & 0x80)
+		fd.now += 86400000;
+	name_of(qname, data[0] >> 4);
+	ASSERT(iter_begin(it, qname, qtype, CLASS_IN, 0, fd.now) == 0);
+	drive(it, rc, &fd);
+	check_result(it, rc, qname, qtype, fd.now);
 	return 0;
 }

@@ -21,7 +21,8 @@ import dns.rrset
 
 OUT = Path(__file__).resolve().parent / "reply"
 SEP = b"\n--\n"
-# fuzz_reply.c's tables: qnames[data[0] & 7], qtypes[data[1] & 15];
+# fuzz_reply.c's tables: qnames[data[0] & 7] (data[0] >> 4: the second
+# question, asked on the cache the first left), qtypes[data[1] & 15];
 # data[1] bits 4-5: env (bit 4 qname minimisation off, bit 5 0x20 on);
 # qnames 0 www.example.test, 1 example.test, 2 a.b.c.example.test,
 # 5 mail.other.test, 6 x.sub.example.test, 7 ns1.example.test; qtypes
