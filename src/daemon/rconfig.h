@@ -76,7 +76,8 @@ enum rcfg_type { RCFG_INT, RCFG_BOOL, RCFG_STR, RCFG_PATH, RCFG_LISTEN,
 		 RCFG_BLOCK, RCFG_RR, RCFG_ZONE };
 
 /* One option: YAML key "section.name" (or "forward"/"stub" for the top
- * level lists), its flag (without "--"), type, field, range, default. */
+ * level lists), its flag (without "--"), type, field, range, default.
+ * For RCFG_FWD, min 1 marks the stub list. */
 struct rcfg_opt {
 	const char *key;
 	const char *flag;
