@@ -443,6 +443,10 @@ static void take_negative(struct iter *it, struct iter_frame *f,
 	uint16_t len = 0;
 	const uint8_t *rd = has_soa ? set_first(&soa, &len) : NULL;
 
+	if (rcode != RCODE_NOERROR && rcode != RCODE_NXDOMAIN) {
+		server_bad(it, f, false, now);  /* YXDOMAIN without a DNAME */
+		return;
+	}
 	memcpy(curl, cur, name_length(cur));
 	memset(&neg, 0, sizeof(neg));
 	neg.owner = curl;
@@ -565,7 +569,8 @@ void reply_process(struct iter *it, const struct msg *m, uint64_t now)
 		f->minimise = false;
 		return;
 	}
-	if (rcode != RCODE_NOERROR && rcode != RCODE_NXDOMAIN)
+	if (rcode != RCODE_NOERROR && rcode != RCODE_NXDOMAIN &&
+	    rcode != RCODE_YXDOMAIN)    /* YXDOMAIN: a DNAME too long */
 		server_bad(it, f, rcode == RCODE_REFUSED ||
 			   rcode == RCODE_SERVFAIL, now);
 	else if (f->kind == CUT_FWD)

@@ -78,7 +78,12 @@ static const char sld_zone[] =
 	"www A 192.0.2.100\n"
 	"zero 0 A 192.0.2.99\n"
 	"deep.a.b.c A 192.0.2.101\n"
-	"cname CNAME www\n";
+	"cname CNAME www\n"
+	"long DNAME "
+	"a234567890123456789012345678901234567890123456789012345678901."
+	"b234567890123456789012345678901234567890123456789012345678901."
+	"c234567890123456789012345678901234567890123456789012345678901."
+	"d2345678901234567890123456789.\n";
 
 static const char sld2_zone[] =
 	"$TTL 300\n"
@@ -361,6 +366,12 @@ static void test_dname(void)
 	CHECK(has_set("www.dn.tld.", RR_CNAME, MSG_ANSWER));
 	CHECK(has_set("www.sld.tld.", RR_A, MSG_ANSWER));
 	CHECK(iter_result(it)->nsets == 3);
+	/* the substitution would be over 255 octets: YXDOMAIN (RFC 6672) */
+	CHECK(fakenet_resolve(&net, it,
+			      "x23456789012345678901234567890123456789.long.sld.tld.",
+			      RR_A) == RCODE_YXDOMAIN);
+	CHECK(has_set("long.sld.tld.", RR_DNAME, MSG_ANSWER));
+	CHECK(iter_result(it)->nsets == 1);
 	world_down();
 }
 
