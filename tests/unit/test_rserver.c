@@ -739,6 +739,29 @@ out:
 	free(fr);
 }
 
+/* Leaves a UDP and a TCP client waiting for an unanswered name, so that
+ * rserver_stop meets requests in flight (the sanitizer run checks that
+ * nothing leaks). Returns the TCP socket to close after the stop. */
+static int leave_in_flight(void)
+{
+	struct sockaddr_in to = loopback("127.0.0.1", srv_port);
+	int u = client("127.0.0.2", SOCK_DGRAM);
+	int t = client("127.0.0.2", SOCK_STREAM);
+	uint8_t q[514];
+	size_t len;
+
+	len = make_query(q + 2, 512, 3, "slow.example.", RR_TXT, CLASS_IN,
+			 MSG_FLAG_RD);
+	udp_send(u, q + 2, len);
+	q[0] = 0;
+	q[1] = (uint8_t)len;
+	if (connect(t, (struct sockaddr *)&to, sizeof(to)) == 0)
+		send(t, q, len + 2, 0);
+	sleep_ms(100);
+	close(u);
+	return t;
+}
+
 static uint16_t free_port(void)
 {
 	struct sockaddr_in a = loopback("127.0.0.1", 0);
@@ -758,7 +781,9 @@ int main(void)
 	struct rserver s = { 0 };
 	struct sockaddr_in a;
 	struct rsnap *snap;
+	struct rserver_stats st0, st1;
 	struct fake f;
+	int fd;
 
 	if (fake_start(&f) < 0) {
 		CHECK(!"fake upstream");
@@ -795,7 +820,14 @@ int main(void)
 	test_reload(&s, f.port);
 	test_stats(&s);
 
+	rserver_get_stats(&s, &st0);
+	fd = leave_in_flight();
+	rserver_get_stats(&s, &st1);
+	/* both asked, neither answered yet */
+	CHECK(st1.queries == st0.queries + 2 &&
+	      st1.servfail == st0.servfail);
 	rserver_stop(&s);
+	close(fd);
 	cache_free(s.cache);
 	infra_free(s.infra);
 	fake_stop(&f);
