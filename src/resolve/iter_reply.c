@@ -123,26 +123,6 @@ static void server_bad(struct iter *it, struct iter_frame *f, bool lame,
 	f->state = FS_SELECT;
 }
 
-/* Is name the target of an NS record of owner in section sec? */
-static bool ns_target(struct iter *it, const struct msg *m,
-		      enum msg_section sec, const uint8_t *owner,
-		      const uint8_t *name)
-{
-	uint8_t on[NAME_MAXLEN], t[NAME_MAXLEN];
-
-	(void)it;
-	for (uint16_t i = 0; i < msg_section_count(m, sec); i++) {
-		const struct msg_rr *rr = msg_section_rr(m, sec, i);
-
-		if (rr->type != RR_NS || msg_rr_owner(m, rr, on) < 0 ||
-		    !name_equal(on, owner))
-			continue;
-		if (msg_rr_rdata(m, rr, t, sizeof(t)) > 0 && name_equal(t, name))
-			return true;
-	}
-	return false;
-}
-
 static void ns_mark(struct iter_frame *f, const uint8_t *name, uint8_t state)
 {
 	for (uint16_t i = 0; i < f->nns; i++)
@@ -150,53 +130,48 @@ static void ns_mark(struct iter_frame *f, const uint8_t *name, uint8_t state)
 			f->ns[i].state = state;
 }
 
-/* Whether an earlier additional record has the same owner and type
- * (its set was handled then). */
-static bool seen_before(const struct msg *m, uint16_t i, const uint8_t *owner,
-			uint16_t type)
+static int ns_index(const struct iter_ns *ns, uint16_t nns,
+		    const uint8_t *name)
 {
-	uint8_t on[NAME_MAXLEN];
-
-	for (uint16_t j = 0; j < i; j++) {
-		const struct msg_rr *rr = msg_section_rr(m, MSG_ADDITIONAL, j);
-
-		if (rr->type == type && msg_rr_owner(m, rr, on) > 0 &&
-		    name_equal(on, owner))
-			return true;
-	}
-	return false;
+	for (uint16_t i = 0; i < nns; i++)
+		if (name_equal(ns[i].name, name))
+			return i;
+	return -1;
 }
 
-/* Glue: additional A/AAAA of the servers named by the NS set of zone
- * (taken from section sec), for names under bail only. Cached at
- * RANK_GLUE; with f, their addresses also go into f's cut. */
+/* Glue: additional A/AAAA of the name servers in ns (at most
+ * ITER_MAX_NS of them), for names under bail only. Cached at RANK_GLUE;
+ * with f, their addresses also go into f's cut. Each (name, type) is
+ * built once, so a flood of records costs linear work. */
 static void take_glue(struct iter *it, struct iter_frame *f,
-		      const struct msg *m, enum msg_section sec,
-		      const uint8_t *zone, const uint8_t *bail, uint64_t now)
+		      const struct msg *m, const struct iter_ns *ns,
+		      uint16_t nns, const uint8_t *bail, uint64_t now)
 {
 	uint8_t on[NAME_MAXLEN], own[NAME_MAXLEN];
+	bool done[ITER_MAX_NS][2] = { { false } };
 	struct rrset s;
 
 	for (uint16_t i = 0; i < msg_section_count(m, MSG_ADDITIONAL); i++) {
 		const struct msg_rr *rr = msg_section_rr(m, MSG_ADDITIONAL, i);
+		int v6 = rr->type == RR_AAAA, k;
 		struct rbuf r;
 		uint16_t len;
 
 		if ((rr->type != RR_A && rr->type != RR_AAAA) ||
 		    msg_rr_owner(m, rr, on) < 0 ||
 		    !name_is_subdomain(on, bail) ||
-		    !ns_target(it, m, sec, zone, on) ||
-		    seen_before(m, i, on, rr->type))
+		    (k = ns_index(ns, nns, on)) < 0 || done[k][v6])
 			continue;
+		done[k][v6] = true;
 		if (set_collect(it, m, MSG_ADDITIONAL, on, rr->type, &s, own) == 0)
 			continue;
 		s.rank = RANK_GLUE;
 		cache_insert(it->env->cache, &s, now);
 		rbuf_init(&r, s.rdata, s.rdata_len);
-		for (uint16_t k = 0; f && k < s.count; k++) {
+		for (uint16_t j = 0; f && j < s.count; j++) {
 			if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
 				break;
-			if (len == (rr->type == RR_A ? 4 : 16) &&
+			if (len == (v6 ? 16 : 4) &&
 			    cut_add_addr(it, f, rr->type, r.base + r.pos, false))
 				ns_mark(f, on, NS_HAVE);
 			r.pos += len;
@@ -256,7 +231,7 @@ static void take_referral(struct iter *it, struct iter_frame *f,
 		cut_add_ns(f, it->env->conf, r.base + r.pos);
 		r.pos += len;
 	}
-	take_glue(it, f, m, MSG_AUTHORITY, f->zone, f->zone, now);
+	take_glue(it, f, m, f->ns, f->nns, f->zone, now);
 	cut_cached_addrs(it, f, now);
 	f->state = FS_SELECT;
 }
@@ -281,6 +256,25 @@ static bool addrs_to_parent(struct iter *it, const struct rrset *s)
 	return any;
 }
 
+/* An NS answer (priming): the addresses of its servers in the additional
+ * section are cached like glue. */
+static void answer_glue(struct iter *it, const struct iter_frame *f,
+			const struct msg *m, const struct rrset *s, uint64_t now)
+{
+	struct iter_ns ns[ITER_MAX_NS];
+	uint16_t n = 0, len;
+	struct rbuf r;
+
+	rbuf_init(&r, s->rdata, s->rdata_len);
+	for (uint16_t i = 0; i < s->count && n < ITER_MAX_NS; i++) {
+		if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
+			break;
+		memcpy(ns[n++].name, r.base + r.pos, len);
+		r.pos += len;
+	}
+	take_glue(it, NULL, m, ns, n, f->bail, now);
+}
+
 /* ANY: every RRset at cur (RFC 8482 servers may give just one). */
 static int chain_any(struct iter *it, const struct msg *m,
 		     const uint8_t *cur, uint8_t rank, uint64_t now)
@@ -289,20 +283,19 @@ static int chain_any(struct iter *it, const struct msg *m,
 	struct rrset s;
 	int got = 0;
 
+	uint16_t types[ANSWER_SETS], ntypes = 0;
+
 	for (uint16_t i = 0; i < msg_section_count(m, MSG_ANSWER); i++) {
 		const struct msg_rr *rr = msg_section_rr(m, MSG_ANSWER, i);
 		bool seen = false;
 
-		if (msg_rr_owner(m, rr, on) < 0 || !name_equal(on, cur))
+		for (uint16_t j = 0; j < ntypes && !seen; j++)
+			seen = types[j] == rr->type;
+		if (seen || ntypes == ANSWER_SETS ||
+		    msg_rr_owner(m, rr, on) < 0 || !name_equal(on, cur))
 			continue;
-		for (uint16_t j = 0; j < i && !seen; j++) {
-			const struct msg_rr *o = msg_section_rr(m, MSG_ANSWER, j);
-
-			seen = o->type == rr->type && msg_rr_owner(m, o, on) > 0 &&
-			       name_equal(on, cur);
-		}
-		if (seen || set_collect(it, m, MSG_ANSWER, cur, rr->type, &s,
-					own) == 0)
+		types[ntypes++] = rr->type;
+		if (set_collect(it, m, MSG_ANSWER, cur, rr->type, &s, own) == 0)
 			continue;
 		if (deliver(it, &s, rank, now) < 0)
 			return -1;
@@ -330,7 +323,7 @@ static int chain_positive(struct iter *it, struct iter_frame *f,
 	    (s.type == RR_A || s.type == RR_AAAA) && !addrs_to_parent(it, &s))
 		return -1;
 	if (s.type == RR_NS)
-		take_glue(it, NULL, m, MSG_ANSWER, cur, f->bail, now);
+		answer_glue(it, f, m, &s, now);
 	return 1;
 }
 
