@@ -347,7 +347,7 @@ static int chain_dname(struct iter *it, const struct iter_frame *f,
 		    !name_is_subdomain(d, f->bail))
 			continue;
 		if (set_collect(it, m, MSG_ANSWER, d, RR_DNAME, &s, own) == 0)
-			continue;
+			return 0;       /* unreadable: no second scan per record */
 		t = set_first(&s, &tlen);
 		pre = name_length(cur) - name_length(d);
 		if (pre + tlen > NAME_MAXLEN) {         /* RFC 6672 2.2 */
