@@ -26,7 +26,7 @@ enum { RTAG_UDP = 1, RTAG_LISTEN, RTAG_CONN, RTAG_UP, RTAG_STOP };
 #define RCONN_OUT_MAX (4 * TCP_OUT_SIZE) /* queued replies before pausing */
 #define RHASH_SIZE 1024         /* pending-request buckets (chained) */
 #define RSEND_RETRY_MS 20       /* a failed send waits like a lost reply */
-#define RFREE_KEEP 64           /* idle requests kept (an iterator is ~128 KiB) */
+#define RFREE_KEEP 64           /* idle requests kept (iterators: ~128 KiB) */
 
 enum rstat {
 	RS_QUERIES, RS_TCP, RS_HITS, RS_LOCAL, RS_REFUSED, RS_UPSTREAM,
@@ -130,7 +130,7 @@ struct rsrc {
 	int fd;                         /* UDP worker socket */
 	const struct sockaddr_storage *peer;
 	socklen_t peerlen;
-	const uint8_t *ctl;             /* pktinfo cmsg to reply from, or NULL */
+	const uint8_t *ctl;             /* pktinfo cmsg for the reply, or NULL */
 	size_t ctllen;
 };
 

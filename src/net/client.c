@@ -104,8 +104,11 @@ int client_tcp_send(int fd, struct client_frame *f)
 			 MSG_NOSIGNAL);
 		if (k < 0 && errno == EINTR)
 			continue;
+		/* still connecting: wait for EPOLLOUT */
+		if (k < 0 && (errno == EAGAIN || errno == ENOTCONN))
+			return 0;
 		if (k < 0)
-			return errno == EAGAIN || errno == ENOTCONN ? 0 : -errno;
+			return -errno;
 		f->ooff += (size_t)k;
 	}
 	return 1;
