@@ -34,7 +34,8 @@ struct ientry {
 	struct ientry *prev, *next;     /* age list */
 	struct ikey key;
 	uint64_t touched_ms;            /* last update */
-	unsigned srtt, rttvar, rto, timeouts;
+	unsigned srtt8, rttvar8;         /* in 1/8 ms */
+	unsigned rto, timeouts;
 	bool known;
 	uint64_t no_edns_until, down_until, probe_ms;
 	struct lame *lame;
@@ -234,7 +235,8 @@ static struct ientry *update(struct infra *in, const struct sockaddr *sa,
 			return NULL;
 		}
 		e->key = k;
-		e->srtt = e->rto = INFRA_RTO_UNKNOWN;
+		e->srtt8 = INFRA_RTO_UNKNOWN * 8;
+		e->rto = INFRA_RTO_UNKNOWN;
 		e->hnext = s->tab[h & s->mask];
 		s->tab[h & s->mask] = e;
 		s->n++;
@@ -282,7 +284,7 @@ void infra_get(struct infra *in, const struct sockaddr *sa, uint64_t now_ms,
 	memset(out, 0, sizeof(*out));
 	out->srtt_ms = out->rto_ms = INFRA_RTO_UNKNOWN;
 	if (e) {
-		out->srtt_ms = e->srtt;
+		out->srtt_ms = (e->srtt8 + 4) / 8;
 		out->rto_ms = e->rto;
 		out->timeouts = e->timeouts;
 		out->known = e->known;
@@ -300,28 +302,28 @@ static unsigned clamp_rto(unsigned long v)
 	return v > INFRA_RTO_MAX ? INFRA_RTO_MAX : (unsigned)v;
 }
 
-/* RFC 6298 2.2 and 2.3 (alpha 1/8, beta 1/4, K 4), rounded to ms. */
+/* RFC 6298 2.2 and 2.3 (alpha 1/8, beta 1/4, K 4), kept in 1/8 ms so
+ * that rounding does not pile up. */
 void infra_rtt(struct infra *in, const struct sockaddr *sa, unsigned rtt_ms,
 	       uint64_t now_ms)
 {
 	struct ishard *s;
 	struct ientry *e = update(in, sa, now_ms, &s);
-	unsigned diff;
+	unsigned r8, diff8;
 
 	if (!e)
 		return;
-	if (rtt_ms > INFRA_RTO_MAX)
-		rtt_ms = INFRA_RTO_MAX;
+	r8 = (rtt_ms > INFRA_RTO_MAX ? INFRA_RTO_MAX : rtt_ms) * 8;
 	if (!e->known) {
-		e->srtt = rtt_ms;
-		e->rttvar = rtt_ms / 2;
+		e->srtt8 = r8;
+		e->rttvar8 = r8 / 2;
 		e->known = true;
 	} else {
-		diff = e->srtt > rtt_ms ? e->srtt - rtt_ms : rtt_ms - e->srtt;
-		e->rttvar = (3 * e->rttvar + diff + 2) / 4;
-		e->srtt = (7 * e->srtt + rtt_ms + 4) / 8;
+		diff8 = e->srtt8 > r8 ? e->srtt8 - r8 : r8 - e->srtt8;
+		e->rttvar8 = (3 * e->rttvar8 + diff8 + 2) / 4;
+		e->srtt8 = (7 * e->srtt8 + r8 + 4) / 8;
 	}
-	e->rto = clamp_rto((unsigned long)e->srtt + 4ul * e->rttvar);
+	e->rto = clamp_rto((e->srtt8 + 4ul * e->rttvar8 + 4) / 8);
 	e->timeouts = 0;
 	e->down_until = 0;
 	pthread_mutex_unlock(&s->lock);

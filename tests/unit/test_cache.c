@@ -1,0 +1,501 @@
+/* Unit tests for src/resolve/cache.c and cache_evict.c: TTLs on a fake
+ * clock, caps, rank rules, NXDOMAIN against positive data, serve-stale,
+ * prefetch, flushes, the byte bound under CLOCK eviction, and readers
+ * against writers on several threads. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <urcu.h>
+
+#include "base/error.h"
+#include "check.h"
+#include "resolve/cache.h"
+#include "wire/name.h"
+
+#define BUF_CAP (65536 + 2 * NAME_MAXLEN)
+#define T_A 1
+#define T_AAAA 28
+#define T_SOA 6
+#define C_IN 1
+
+static uint8_t buf[BUF_CAP];
+
+static const uint8_t *nm(uint8_t *dst, const char *text)
+{
+	int n = name_from_text(dst, text, strlen(text), NULL);
+
+	if (n < 0)
+		abort();
+	return dst;
+}
+
+/* An A RRset of one address ending in last. */
+struct aset {
+	uint8_t owner[NAME_MAXLEN];
+	uint8_t rdata[6];
+	struct rrset s;
+};
+
+static struct rrset *mk_a(struct aset *a, const char *owner, uint8_t last,
+			  uint32_t ttl, uint8_t rank)
+{
+	static const uint8_t base[6] = { 0, 4, 192, 0, 2, 0 };
+
+	memcpy(a->rdata, base, sizeof(base));
+	a->rdata[5] = last;
+	memset(&a->s, 0, sizeof(a->s));
+	a->s.owner = nm(a->owner, owner);
+	a->s.type = T_A;
+	a->s.rclass = C_IN;
+	a->s.ttl = ttl;
+	a->s.kind = RRSET_POSITIVE;
+	a->s.rank = rank;
+	a->s.count = 1;
+	a->s.rdata = a->rdata;
+	a->s.rdata_len = sizeof(a->rdata);
+	return &a->s;
+}
+
+/* A negative entry (NXDOMAIN or NODATA for type) with a stand-in SOA. */
+struct nset {
+	uint8_t owner[NAME_MAXLEN], soa[NAME_MAXLEN];
+	uint8_t rdata[24];
+	struct rrset s;
+};
+
+static struct rrset *mk_neg(struct nset *n, const char *owner, uint8_t kind,
+			    uint16_t type, uint32_t ttl)
+{
+	memset(n->rdata, 0, sizeof(n->rdata));
+	n->rdata[1] = 22;       /* two root names and five u32 */
+	memset(&n->s, 0, sizeof(n->s));
+	n->s.owner = nm(n->owner, owner);
+	n->s.soa_owner = nm(n->soa, "example.");
+	n->s.type = type;
+	n->s.rclass = C_IN;
+	n->s.ttl = ttl;
+	n->s.kind = kind;
+	n->s.rank = RANK_ANSWER;
+	n->s.count = 1;
+	n->s.rdata = n->rdata;
+	n->s.rdata_len = sizeof(n->rdata);
+	return &n->s;
+}
+
+static int get(struct cache *c, const char *name, uint16_t type,
+	       uint64_t now, unsigned flags, struct cache_hit *h)
+{
+	uint8_t n[NAME_MAXLEN];
+
+	return cache_get(c, nm(n, name), type, C_IN, now, flags,
+			 RANK_ANSWER_NONAUTH, h, buf, sizeof(buf));
+}
+
+static struct cache *mk_cache(void)
+{
+	struct cache_conf cc;
+
+	cache_conf_init(&cc);
+	return cache_new(&cc);
+}
+
+static void test_insert_get(void)
+{
+	struct cache *c = mk_cache();
+	struct cache_hit h;
+	struct aset a;
+	uint8_t lower[NAME_MAXLEN];
+
+	CHECK(cache_insert(c, mk_a(&a, "WWW.Example.COM.", 7, 300, RANK_ANSWER),
+			   1000) == 0);
+	CHECK(get(c, "www.example.com.", T_A, 1000, 0, &h) == 1);
+	CHECK(h.set.ttl == 300 && !h.stale && !h.prefetch);
+	CHECK(h.set.count == 1 && h.set.rdata_len == 6 && h.set.rdata[5] == 7);
+	CHECK(h.set.kind == RRSET_POSITIVE && h.set.rank == RANK_ANSWER);
+	CHECK(h.set.soa_owner == NULL);
+	CHECK(memcmp(h.set.owner, nm(lower, "www.example.com."), 17) == 0);
+	CHECK(get(c, "www.example.com.", T_A, 101000, 0, &h) == 1 &&
+	      h.set.ttl == 200);
+	CHECK(get(c, "www.example.com.", T_A, 300999, 0, &h) == 1 &&
+	      h.set.ttl == 0);
+	CHECK(get(c, "www.example.com.", T_A, 301000, 0, &h) == 0);
+	CHECK(get(c, "www.example.com.", T_AAAA, 1000, 0, &h) == 0);
+	CHECK(get(c, "example.com.", T_A, 1000, 0, &h) == 0);
+	CHECK(cache_get(c, lower, T_A, 3, 1000, 0, 0, &h, buf, sizeof(buf)) ==
+	      0);
+	/* Too small a buffer is an error, not a miss. */
+	CHECK(cache_get(c, lower, T_A, C_IN, 1000, 0, 0, &h, buf, 10) ==
+	      BN_ENOSPC);
+	cache_free(c);
+}
+
+static void test_invalid(void)
+{
+	struct cache *c = mk_cache();
+	struct aset a;
+	struct rrset *s = mk_a(&a, "x.example.", 1, 60, RANK_ANSWER);
+	static uint8_t big[70000];
+
+	s->count = 2;           /* the RDATA holds one item */
+	CHECK(cache_insert(c, s, 0) == BN_EINVAL);
+	s->count = 1;
+	s->rdata_len = 5;
+	CHECK(cache_insert(c, s, 0) == BN_EINVAL);
+	s->rdata = big;
+	s->rdata_len = sizeof(big);
+	CHECK(cache_insert(c, s, 0) == BN_EINVAL);
+	CHECK(cache_insert(c, NULL, 0) == BN_EINVAL);
+	cache_free(c);
+}
+
+static void test_caps(void)
+{
+	struct cache_conf cc;
+	struct cache *c;
+	struct cache_hit h;
+	struct aset a;
+	struct nset n;
+	struct cache_stats st;
+
+	cache_conf_init(&cc);
+	cc.min_ttl = 60;
+	cc.max_ttl = 1000;
+	cc.neg_max_ttl = 500;
+	c = cache_new(&cc);
+	cache_insert(c, mk_a(&a, "low.example.", 1, 10, RANK_ANSWER), 0);
+	CHECK(get(c, "low.example.", T_A, 0, 0, &h) == 1 && h.set.ttl == 60);
+	CHECK(get(c, "low.example.", T_A, 59000, 0, &h) == 1);
+	cache_insert(c, mk_a(&a, "high.example.", 1, 50000, RANK_ANSWER), 0);
+	CHECK(get(c, "high.example.", T_A, 0, 0, &h) == 1 &&
+	      h.set.ttl == 1000);
+	CHECK(get(c, "high.example.", T_A, 1000000, 0, &h) == 0);
+	cache_insert(c, mk_neg(&n, "nodata.example.", RRSET_NODATA, T_A, 7200),
+		     0);
+	CHECK(get(c, "nodata.example.", T_A, 0, 0, &h) == 1 &&
+	      h.set.ttl == 500 && h.set.kind == RRSET_NODATA);
+	/* TTL 0 is not stored, whatever min_ttl says. */
+	CHECK(cache_insert(c, mk_a(&a, "zero.example.", 1, 0, RANK_ANSWER),
+			   0) == 0);
+	CHECK(get(c, "zero.example.", T_A, 0, 0, &h) == 0);
+	cache_get_stats(c, &st);
+	CHECK(st.entries == 3 && st.inserts == 3);
+	cache_free(c);
+}
+
+static void test_rank(void)
+{
+	struct cache *c = mk_cache();
+	struct cache_hit h;
+	struct aset a;
+	uint8_t n[NAME_MAXLEN];
+
+	CHECK(cache_insert(c, mk_a(&a, "r.example.", 1, 100, RANK_ANSWER),
+			   0) == 0);
+	CHECK(cache_insert(c, mk_a(&a, "r.example.", 2, 100, RANK_GLUE),
+			   1000) == 1);
+	CHECK(get(c, "r.example.", T_A, 1000, 0, &h) == 1 &&
+	      h.set.rdata[5] == 1 && h.set.rank == RANK_ANSWER);
+	/* Equal rank: fresher data replaces. */
+	CHECK(cache_insert(c, mk_a(&a, "r.example.", 3, 100, RANK_ANSWER),
+			   2000) == 0);
+	CHECK(get(c, "r.example.", T_A, 2000, 0, &h) == 1 &&
+	      h.set.rdata[5] == 3 && h.set.ttl == 100);
+	/* Higher rank replaces lower. */
+	CHECK(cache_insert(c, mk_a(&a, "r.example.", 4, 100, RANK_LOCAL),
+			   2000) == 0);
+	CHECK(get(c, "r.example.", T_A, 2000, 0, &h) == 1 &&
+	      h.set.rdata[5] == 4);
+	/* Once expired, lower rank data replaces it. */
+	CHECK(cache_insert(c, mk_a(&a, "r.example.", 5, 100, RANK_GLUE),
+			   102000) == 0);
+	/* Glue is never given to clients... */
+	CHECK(get(c, "r.example.", T_A, 102000, 0, &h) == 0);
+	/* ...but the iterator sees it. */
+	CHECK(cache_get(c, nm(n, "r.example."), T_A, C_IN, 102000, 0,
+			RANK_GLUE, &h, buf, sizeof(buf)) == 1 &&
+	      h.set.rdata[5] == 5);
+	cache_free(c);
+}
+
+static void test_nxdomain(void)
+{
+	struct cache *c = mk_cache();
+	struct cache_hit h;
+	struct aset a;
+	struct nset n;
+	uint8_t soa[NAME_MAXLEN];
+
+	CHECK(cache_insert(c, mk_neg(&n, "gone.example.", RRSET_NXDOMAIN, T_A,
+				     300), 0) == 0);
+	CHECK(get(c, "gone.example.", T_A, 0, 0, &h) == 1);
+	CHECK(h.set.kind == RRSET_NXDOMAIN && h.set.type == 0);
+	CHECK(h.set.count == 1 && h.set.rdata_len == 24);
+	CHECK(h.set.soa_owner &&
+	      name_equal(h.set.soa_owner, nm(soa, "example.")));
+	CHECK(get(c, "gone.example.", T_AAAA, 0, 0, &h) == 1 &&
+	      h.set.kind == RRSET_NXDOMAIN);
+	/* The name appears later: its new data wins for its type. */
+	cache_insert(c, mk_a(&a, "gone.example.", 9, 300, RANK_ANSWER), 1000);
+	CHECK(get(c, "gone.example.", T_A, 1000, 0, &h) == 1 &&
+	      h.set.kind == RRSET_POSITIVE && h.set.rdata[5] == 9);
+	CHECK(get(c, "gone.example.", T_AAAA, 1000, 0, &h) == 1 &&
+	      h.set.kind == RRSET_NXDOMAIN);
+	/* And a newer NXDOMAIN hides the older positive set. */
+	cache_insert(c, mk_neg(&n, "gone.example.", RRSET_NXDOMAIN, T_A, 300),
+		     2000);
+	CHECK(get(c, "gone.example.", T_A, 2000, 0, &h) == 1 &&
+	      h.set.kind == RRSET_NXDOMAIN && h.set.ttl == 300);
+	CHECK(get(c, "gone.example.", T_A, 301500, 0, &h) == 1 &&
+	      h.set.kind == RRSET_NXDOMAIN);
+	/* Both past their TTL: a miss. */
+	CHECK(get(c, "gone.example.", T_A, 302000, 0, &h) == 0);
+	cache_free(c);
+}
+
+static void test_stale(void)
+{
+	struct cache_conf cc;
+	struct cache *c;
+	struct cache_hit h;
+	struct aset a;
+
+	cache_conf_init(&cc);
+	cc.stale_ttl = 100;
+	cc.stale_answer_ttl = 30;
+	c = cache_new(&cc);
+	cache_insert(c, mk_a(&a, "s.example.", 1, 10, RANK_ANSWER), 0);
+	CHECK(get(c, "s.example.", T_A, 9000, CACHE_STALE, &h) == 1 &&
+	      !h.stale && h.set.ttl == 1);
+	CHECK(get(c, "s.example.", T_A, 15000, 0, &h) == 0);
+	CHECK(get(c, "s.example.", T_A, 15000, CACHE_STALE, &h) == 1);
+	CHECK(h.stale && h.set.ttl == 30 && h.set.rdata[5] == 1 &&
+	      !h.prefetch);
+	CHECK(get(c, "s.example.", T_A, 109999, CACHE_STALE, &h) == 1 &&
+	      h.stale);
+	CHECK(get(c, "s.example.", T_A, 110000, CACHE_STALE, &h) == 0);
+	cache_free(c);
+
+	cc.stale_ttl = 0;
+	c = cache_new(&cc);
+	cache_insert(c, mk_a(&a, "s.example.", 1, 10, RANK_ANSWER), 0);
+	CHECK(get(c, "s.example.", T_A, 10000, CACHE_STALE, &h) == 0);
+	cache_free(c);
+}
+
+static void test_prefetch(void)
+{
+	struct cache *c = mk_cache();   /* prefetch_pct 10 */
+	struct cache_hit h;
+	struct aset a;
+
+	cache_insert(c, mk_a(&a, "p.example.", 1, 100, RANK_ANSWER), 0);
+	CHECK(get(c, "p.example.", T_A, 50000, 0, &h) == 1 && !h.prefetch);
+	CHECK(get(c, "p.example.", T_A, 90000, 0, &h) == 1 && !h.prefetch);
+	CHECK(get(c, "p.example.", T_A, 91000, 0, &h) == 1 && h.prefetch);
+	CHECK(get(c, "p.example.", T_A, 92000, 0, &h) == 1 && !h.prefetch);
+	CHECK(get(c, "p.example.", T_A, 99000, 0, &h) == 1 && !h.prefetch);
+	/* The refreshed entry may ask again near its own expiry. */
+	cache_insert(c, mk_a(&a, "p.example.", 1, 100, RANK_ANSWER), 99000);
+	CHECK(get(c, "p.example.", T_A, 100000, 0, &h) == 1 && !h.prefetch);
+	CHECK(get(c, "p.example.", T_A, 195000, 0, &h) == 1 && h.prefetch);
+	cache_free(c);
+}
+
+static void test_flush(void)
+{
+	struct cache *c = mk_cache();
+	static const char *const names[] = {
+		"a.example.", "b.a.example.", "example.", "other.test.",
+		"xa.example.",
+	};
+	struct cache_hit h;
+	struct cache_stats st;
+	struct aset a;
+	uint8_t n[NAME_MAXLEN];
+
+	for (unsigned i = 0; i < 5; i++)
+		cache_insert(c, mk_a(&a, names[i], 1, 100, RANK_ANSWER), 0);
+	cache_flush_name(c, nm(n, "A.Example."));
+	CHECK(get(c, "a.example.", T_A, 0, 0, &h) == 0);
+	CHECK(get(c, "b.a.example.", T_A, 0, 0, &h) == 0);
+	CHECK(get(c, "example.", T_A, 0, 0, &h) == 1);
+	CHECK(get(c, "other.test.", T_A, 0, 0, &h) == 1);
+	CHECK(get(c, "xa.example.", T_A, 0, 0, &h) == 1);
+	cache_get_stats(c, &st);
+	CHECK(st.entries == 3 && st.hits == 3 && st.misses == 2);
+	cache_flush(c);
+	cache_get_stats(c, &st);
+	CHECK(st.entries == 0 && st.bytes == 0);
+	CHECK(get(c, "example.", T_A, 0, 0, &h) == 0);
+	cache_free(c);
+}
+
+static void test_evict_bound(void)
+{
+	struct cache_conf cc;
+	struct cache *c;
+	struct cache_stats st;
+	struct aset a;
+	char name[64];
+	bool under = true;
+
+	cache_conf_init(&cc);
+	cc.max_bytes = 16384;
+	c = cache_new(&cc);
+	for (unsigned i = 0; i < 2000; i++) {
+		snprintf(name, sizeof(name), "host%u.example.", i);
+		cache_insert(c, mk_a(&a, name, 1, 3600, RANK_ANSWER), i);
+		cache_get_stats(c, &st);
+		if (st.bytes > cc.max_bytes)
+			under = false;
+	}
+	CHECK(under);
+	cache_get_stats(c, &st);
+	CHECKF(st.entries > 50 && st.evictions > 1000,
+	       "entries %zu evictions %llu", st.entries,
+	       (unsigned long long)st.evictions);
+	CHECK(st.inserts == 2000);
+	cache_free(c);
+}
+
+/* Entries read between inserts outlive entries nobody reads. */
+static void test_evict_recent(void)
+{
+	struct cache_conf cc;
+	struct cache *c;
+	struct cache_hit h;
+	struct aset a;
+	char name[64];
+	unsigned hot = 0, cold = 0;
+
+	cache_conf_init(&cc);
+	cc.max_bytes = 32768;
+	c = cache_new(&cc);
+	for (unsigned i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "keep%u.example.", i);
+		cache_insert(c, mk_a(&a, name, 1, 3600, RANK_ANSWER), 0);
+	}
+	for (unsigned i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "churn%u.example.", i);
+		cache_insert(c, mk_a(&a, name, 1, 3600, RANK_ANSWER), 0);
+		for (unsigned k = 0; k < 50; k += 1 + (i & 1)) {
+			snprintf(name, sizeof(name), "keep%u.example.", k);
+			get(c, name, T_A, 0, 0, &h);
+		}
+	}
+	for (unsigned i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "keep%u.example.", i);
+		if (get(c, name, T_A, 0, 0, &h) == 1)
+			*(i < 50 ? &hot : &cold) += 1;
+	}
+	CHECKF(hot >= 45 && cold <= 5, "hot %u cold %u", hot, cold);
+	cache_free(c);
+}
+
+/* Threads: readers check that every hit is whole (its RDATA names the
+ * owner's number), writers replace, flush and evict under them. */
+#define MT_NAMES 400
+#define MT_MS 1000
+
+struct mt {
+	struct cache *c;
+	unsigned seed;
+	bool writer;
+	unsigned long ops, bad;
+};
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void mt_step(struct mt *m, uint8_t *hbuf, uint64_t now)
+{
+	unsigned i = (unsigned)rand_r(&m->seed) % MT_NAMES;
+	char text[64];
+	uint8_t n[NAME_MAXLEN];
+	struct cache_hit h;
+	struct aset a;
+
+	snprintf(text, sizeof(text), "n%u.mt.example.", i);
+	if (m->writer) {
+		if (rand_r(&m->seed) % 500 == 0) {
+			cache_flush_name(m->c, nm(n, "mt.example."));
+			return;
+		}
+		cache_insert(m->c, mk_a(&a, text, (uint8_t)i, 1 + i % 50,
+					RANK_ANSWER), now);
+		return;
+	}
+	if (cache_get(m->c, nm(n, text), T_A, C_IN, now, CACHE_STALE, 0, &h,
+		      hbuf, BUF_CAP) == 1 &&
+	    (h.set.rdata_len != 6 || h.set.rdata[5] != (uint8_t)i ||
+	     !name_equal(h.set.owner, n)))
+		m->bad++;
+}
+
+static void *mt_run(void *arg)
+{
+	struct mt *m = arg;
+	uint8_t *hbuf = malloc(BUF_CAP);
+	uint64_t start = mono_ms(), now;
+
+	rcu_register_thread();
+	while ((now = mono_ms()) - start < MT_MS) {
+		for (unsigned k = 0; k < 64; k++)
+			mt_step(m, hbuf, now);
+		m->ops += 64;
+	}
+	rcu_unregister_thread();
+	free(hbuf);
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	struct cache_conf cc;
+	struct cache *c;
+	struct cache_stats st;
+	struct mt m[4];
+	pthread_t t[4];
+
+	cache_conf_init(&cc);
+	cc.max_bytes = 20000;   /* fewer than MT_NAMES fit: evictions too */
+	cc.stale_ttl = 5;
+	c = cache_new(&cc);
+	for (unsigned i = 0; i < 4; i++) {
+		m[i] = (struct mt){ .c = c, .seed = i + 1, .writer = i >= 2 };
+		pthread_create(&t[i], NULL, mt_run, &m[i]);
+	}
+	for (unsigned i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	CHECK(m[0].bad == 0 && m[1].bad == 0);
+	CHECK(m[0].ops > 1000 && m[2].ops > 1000);
+	cache_get_stats(c, &st);
+	CHECKF(st.bytes <= cc.max_bytes, "bytes %zu", st.bytes);
+	CHECK(st.hits > 0 && st.evictions > 0);
+	cache_free(c);
+}
+
+int main(void)
+{
+	rcu_register_thread();
+	test_insert_get();
+	test_invalid();
+	test_caps();
+	test_rank();
+	test_nxdomain();
+	test_stale();
+	test_prefetch();
+	test_flush();
+	test_evict_bound();
+	test_evict_recent();
+	test_threads();
+	rcu_unregister_thread();
+	return check_done();
+}

@@ -1,0 +1,226 @@
+/* Unit tests for src/resolve/infra.c: RFC 6298 RTO arithmetic, timeouts
+ * doubling the RTO, a down server let through once per probe interval,
+ * no-EDNS and lame marks and their expiry, the entry bound. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "resolve/infra.h"
+#include "wire/name.h"
+
+/* A few addresses may be alive at once: each call takes the next slot. */
+static struct sockaddr_storage slots[4];
+static unsigned slot;
+
+static struct sockaddr_storage *next_slot(void)
+{
+	struct sockaddr_storage *ss = &slots[slot++ % 4];
+
+	memset(ss, 0, sizeof(*ss));
+	return ss;
+}
+
+static const struct sockaddr *v4(const char *addr, uint16_t port)
+{
+	struct sockaddr_storage *ss = next_slot();
+	struct sockaddr_in *s = (struct sockaddr_in *)ss;
+
+	s->sin_family = AF_INET;
+	s->sin_port = htons(port);
+	inet_pton(AF_INET, addr, &s->sin_addr);
+	return (const struct sockaddr *)ss;
+}
+
+static const struct sockaddr *v6(const char *addr, uint16_t port)
+{
+	struct sockaddr_storage *ss = next_slot();
+	struct sockaddr_in6 *s = (struct sockaddr_in6 *)ss;
+
+	s->sin6_family = AF_INET6;
+	s->sin6_port = htons(port);
+	inet_pton(AF_INET6, addr, &s->sin6_addr);
+	return (const struct sockaddr *)ss;
+}
+
+static const uint8_t *nm(uint8_t *dst, const char *text)
+{
+	if (name_from_text(dst, text, strlen(text), NULL) < 0)
+		abort();
+	return dst;
+}
+
+static bool near(unsigned got, double want)
+{
+	return got + 1.0 >= want && got <= want + 1.0;
+}
+
+static void test_unknown(void)
+{
+	struct infra *in = infra_new(100);
+	struct infra_info i;
+
+	infra_get(in, v4("127.0.0.2", 53), 0, &i);
+	CHECK(!i.known && i.srtt_ms == INFRA_RTO_UNKNOWN &&
+	      i.rto_ms == INFRA_RTO_UNKNOWN && i.timeouts == 0);
+	CHECK(!i.down && !i.no_edns);
+	infra_free(in);
+}
+
+/* The sequence of RFC 6298 2.2/2.3 computed in real numbers. */
+static void test_rtt(void)
+{
+	static const unsigned rtt[] = { 100, 200, 40, 40, 40, 1000, 10 };
+	struct infra *in = infra_new(100);
+	struct infra_info i;
+	double srtt = 0, var = 0;
+
+	for (unsigned k = 0; k < sizeof(rtt) / sizeof(rtt[0]); k++) {
+		if (k == 0) {
+			srtt = rtt[0];
+			var = rtt[0] / 2.0;
+		} else {
+			var = 0.75 * var + 0.25 * (srtt > rtt[k] ? srtt - rtt[k] :
+						  rtt[k] - srtt);
+			srtt = 0.875 * srtt + 0.125 * rtt[k];
+		}
+		infra_rtt(in, v4("127.0.0.2", 53), rtt[k], 1000 * k);
+		infra_get(in, v4("127.0.0.2", 53), 1000 * k, &i);
+		CHECKF(i.known && near(i.srtt_ms, srtt), "step %u srtt %u %.1f",
+		       k, i.srtt_ms, srtt);
+		CHECKF(near(i.rto_ms, srtt + 4 * var), "step %u rto %u %.1f",
+		       k, i.rto_ms, srtt + 4 * var);
+	}
+	/* Other port, other server. */
+	infra_get(in, v4("127.0.0.2", 5353), 0, &i);
+	CHECK(!i.known);
+	/* The floor: a 1 ms server still waits 50 ms. */
+	for (unsigned k = 0; k < 40; k++)
+		infra_rtt(in, v6("::1", 53), 1, 0);
+	infra_get(in, v6("::1", 53), 0, &i);
+	CHECK(i.known && i.srtt_ms <= 2 && i.rto_ms == 50);
+	infra_free(in);
+}
+
+static void test_timeouts(void)
+{
+	struct infra *in = infra_new(100);
+	const struct sockaddr *sa = v4("127.0.0.3", 53);
+	struct infra_info i;
+	uint64_t t = 0;
+
+	infra_timeout(in, sa, t);
+	infra_get(in, sa, t, &i);
+	CHECK(i.rto_ms == 2 * INFRA_RTO_UNKNOWN && i.timeouts == 1 &&
+	      !i.down && !i.known);
+	infra_timeout(in, sa, t);
+	infra_get(in, sa, t, &i);
+	CHECK(i.rto_ms == 4 * INFRA_RTO_UNKNOWN && !i.down);
+	infra_timeout(in, sa, t);
+	infra_get(in, sa, t, &i);
+	CHECK(i.timeouts == 3 && i.down);
+	for (unsigned k = 0; k < 10; k++)
+		infra_timeout(in, sa, t);
+	infra_get(in, sa, t, &i);
+	CHECK(i.rto_ms == INFRA_RTO_MAX && i.down);
+	/* About 30 s after the last failure, exactly one probe passes. */
+	infra_get(in, sa, t + 29000, &i);
+	CHECK(i.down);
+	infra_get(in, sa, t + 31000, &i);
+	CHECK(!i.down);
+	infra_get(in, sa, t + 31001, &i);
+	CHECK(i.down);
+	/* The probe timed out: down again, next probe 30 s later. */
+	infra_timeout(in, sa, t + 32000);
+	infra_get(in, sa, t + 61000, &i);
+	CHECK(i.down);
+	infra_get(in, sa, t + 63000, &i);
+	CHECK(!i.down);
+	/* A reply ends it. */
+	infra_rtt(in, sa, 80, t + 64000);
+	infra_get(in, sa, t + 64000, &i);
+	CHECK(!i.down && i.timeouts == 0 && i.known && i.srtt_ms == 80 &&
+	      i.rto_ms == 240);
+	infra_get(in, sa, t + 64001, &i);
+	CHECK(!i.down);
+	infra_free(in);
+}
+
+static void test_marks(void)
+{
+	struct infra *in = infra_new(100);
+	const struct sockaddr *sa;
+	struct infra_info i;
+	uint8_t z1[NAME_MAXLEN], z2[NAME_MAXLEN], z3[NAME_MAXLEN];
+
+	nm(z1, "example.");
+	nm(z2, "sub.example.");
+	nm(z3, "Example.");
+	sa = v4("127.0.0.4", 53);
+	infra_set_no_edns(in, sa, 1000);
+	infra_get(in, sa, 1000, &i);
+	CHECK(i.no_edns && !i.known);
+	infra_get(in, sa, 1000 + INFRA_HOLD_MS - 1, &i);
+	CHECK(i.no_edns);
+	infra_get(in, sa, 1000 + INFRA_HOLD_MS, &i);
+	CHECK(!i.no_edns);
+
+	infra_set_lame(in, sa, z1, 5000);
+	CHECK(infra_is_lame(in, sa, z1, 5000));
+	CHECK(infra_is_lame(in, sa, z3, 5000));  /* case-insensitive */
+	CHECK(!infra_is_lame(in, sa, z2, 5000));  /* per zone, not below */
+	CHECK(!infra_is_lame(in, v4("127.0.0.5", 53), z1, 5000));
+	CHECK(infra_is_lame(in, sa, z1, 5000 + INFRA_HOLD_MS - 1));
+	CHECK(!infra_is_lame(in, sa, z1, 5000 + INFRA_HOLD_MS));
+	/* Many zones: the newest are kept. */
+	for (unsigned k = 0; k < 20; k++) {
+		char text[32];
+		uint8_t z[NAME_MAXLEN];
+
+		snprintf(text, sizeof(text), "z%u.example.", k);
+		infra_set_lame(in, sa, nm(z, text), 10000 + k);
+	}
+	CHECK(infra_is_lame(in, sa, nm(z2, "z19.example."), 20000));
+	CHECK(!infra_is_lame(in, sa, nm(z2, "z0.example."), 20000));
+	infra_flush(in);
+	CHECK(!infra_is_lame(in, sa, nm(z2, "z19.example."), 20000));
+	infra_free(in);
+}
+
+static void test_bound(void)
+{
+	struct infra *in = infra_new(64);
+	struct infra_info i;
+	char addr[32];
+	unsigned kept_new = 0, kept_old = 0;
+
+	for (unsigned k = 0; k < 1000; k++) {
+		snprintf(addr, sizeof(addr), "10.0.%u.%u", k / 256, k % 256);
+		infra_rtt(in, v4(addr, 53), 100, k);
+	}
+	for (unsigned k = 0; k < 1000; k++) {
+		snprintf(addr, sizeof(addr), "10.0.%u.%u", k / 256, k % 256);
+		infra_get(in, v4(addr, 53), 1000, &i);
+		if (i.known)
+			*(k < 500 ? &kept_old : &kept_new) += 1;
+	}
+	CHECKF(kept_old == 0 && kept_new > 0 && kept_new <= 64 + 16,
+	       "old %u new %u", kept_old, kept_new);
+	/* Entries not updated for INFRA_HOLD_MS are forgotten. */
+	infra_get(in, v4("10.0.3.231", 53), 999 + INFRA_HOLD_MS, &i);
+	CHECK(i.known);
+	infra_get(in, v4("10.0.3.231", 53), 1000 + INFRA_HOLD_MS, &i);
+	CHECK(!i.known);
+	infra_free(in);
+}
+
+int main(void)
+{
+	test_unknown();
+	test_rtt();
+	test_timeouts();
+	test_marks();
+	test_bound();
+	return check_done();
+}
