@@ -9,39 +9,51 @@ import dns.rcode
 from daemons import addrs, ask
 
 
-def test_lame_server_refused(rsv, world_clean):
-    """ns1.lame.test answers REFUSED; ns2 drops a first query that comes
-    before ns1 was asked, so the resolver meets the lame one."""
-    lame, good = world_clean.fault["lame"], world_clean.fault["lame-good"]
-    r = ask(rsv.where, "www1.lame.test", timeout=8)
-    assert r.rcode() == dns.rcode.NOERROR
-    assert addrs(r) == ["192.0.2.201"]
-    assert lame.total() >= 1 and good.total() >= 1
+def through_fault(start_resolver, world, bad, name, want, limit=10.0):
+    """A fresh resolver asked name until one of them met the faulty
+    server bad on the way (each answer must be want, within limit
+    seconds); returns that resolver. The good server of the zone drops
+    a first query that comes before bad was asked, so this takes one or
+    two resolvers."""
+    for _ in range(4):
+        world.reset_counters()
+        rsv = start_resolver()
+        t0 = time.monotonic()
+        r = ask(rsv.where, name, timeout=limit + 2)
+        assert r.rcode() == dns.rcode.NOERROR
+        assert addrs(r) == want
+        assert time.monotonic() - t0 < limit
+        if bad.total() >= 1:
+            return rsv
+        rsv.stop()
+    raise AssertionError("the faulty server was never asked")
+
+
+def test_lame_server_refused(start_resolver, world):
+    """ns1.lame.test answers REFUSED, ns2.lame.test answers."""
+    lame = world.fault["lame"]
+    rsv = through_fault(start_resolver, world, lame, "www1.lame.test",
+                        ["192.0.2.201"])
     for i in range(2, 6):
         assert addrs(ask(rsv.where, "www%d.lame.test" % i)) == [
             "192.0.2.%d" % (200 + i)]
+    assert world.fault["lame-good"].total() >= 5
 
 
-def test_lame_server_no_aa(rsv, world_clean):
+def test_lame_server_no_aa(start_resolver, world):
     """ns1.noaa.test answers NOERROR without AA, answer or referral."""
-    lame, good = world_clean.fault["noaa"], world_clean.fault["noaa-good"]
-    r = ask(rsv.where, "www1.noaa.test", timeout=8)
-    assert addrs(r) == ["192.0.2.201"]
-    assert lame.total() >= 1 and good.total() >= 1
+    lame = world.fault["noaa"]
+    rsv = through_fault(start_resolver, world, lame, "www1.noaa.test",
+                        ["192.0.2.201"])
     r = ask(rsv.where, "www2.noaa.test")
     assert addrs(r) == ["192.0.2.202"]
 
 
-def test_timeout_uses_other_server(rsv, world_clean):
-    """ns1.slow.test never answers (ns2 drops a first query that comes
-    before ns1 was tried)."""
-    silent = world_clean.fault["silent"]
-    good = world_clean.fault["slow-good"]
-    t0 = time.monotonic()
-    r = ask(rsv.where, "www1.slow.test", timeout=12)
-    assert addrs(r) == ["192.0.2.201"]
-    assert silent.total() >= 1 and good.total() >= 1
-    assert time.monotonic() - t0 < 10
+def test_timeout_uses_other_server(start_resolver, world):
+    """ns1.slow.test never answers, ns2.slow.test does."""
+    silent = world.fault["silent"]
+    rsv = through_fault(start_resolver, world, silent, "www1.slow.test",
+                        ["192.0.2.201"])
     # the silent server is remembered: the next names come quickly
     t0 = time.monotonic()
     for i in range(2, 6):
