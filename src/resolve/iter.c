@@ -274,6 +274,16 @@ int iter_consume(struct iter *it, const uint8_t *pkt, size_t len,
 	infra_rtt(it->env->infra, (const struct sockaddr *)&f->srv[it->sent.srv].addr.sa,
 		  (unsigned)(now_ms - it->sent.at_ms), now_ms);
 	if (ret < 0) {          /* malformed, from the server asked */
+		struct msg_hdr h;
+
+		/* some servers cut a truncated reply mid-record: TC still
+		 * means "ask again over TCP" */
+		if (msg_hdr_parse(&h, pkt, len) == 0 && msg_hdr_tc(&h) &&
+		    !it->sent.tcp) {
+			it->want_tcp = true;
+			f->state = FS_SEND;
+			return 0;
+		}
 		f->srv[it->sent.srv].tries = ITER_MAX_TRIES;
 		f->state = FS_SELECT;
 		return 0;

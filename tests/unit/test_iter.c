@@ -589,6 +589,31 @@ static size_t bare_reply(const struct iter_query *q, uint16_t flags,
 	return (size_t)msg_writer_finish(&mw);
 }
 
+/* A UDP reply cut mid-record with TC: asked again over TCP; a
+ * malformed reply otherwise: the next server. */
+static void test_cut_reply(void)
+{
+	uint8_t qn[NAME_MAXLEN], rep[512];
+	struct iter_query q;
+	size_t len;
+
+	world_up();
+	name_from_text(qn, "www.x.", 6, NULL);
+	CHECK(iter_begin(it, qn, RR_A, CLASS_IN, 0, net.now) == 0);
+	CHECK(iter_step(it, net.now, &q) == ITER_SEND && !q.tcp);
+	len = bare_reply(&q, MSG_FLAG_AA | MSG_FLAG_TC, rep);
+	rep[7] = 1;             /* one answer record counted, none there */
+	CHECK(iter_consume(it, rep, len, net.now) == 0);
+	CHECK(iter_step(it, net.now, &q) == ITER_SEND && q.tcp);
+	len = bare_reply(&q, MSG_FLAG_AA, rep);
+	rep[7] = 1;             /* the same over TCP: a broken server */
+	CHECK(iter_consume(it, rep, len, net.now) == 0);
+	/* priming failed; the question itself goes to the hint, by UDP */
+	CHECK(iter_step(it, net.now, &q) == ITER_SEND && !q.tcp);
+	CHECK(q.len > 17 && q.pkt[12] == 1 && q.pkt[13] == 'x');
+	world_down();
+}
+
 /* Negative answers without an SOA: answered, never cached. */
 static void test_negative_without_soa(void)
 {
@@ -889,6 +914,7 @@ int main(void)
 	test_poison();
 	test_spoof();
 	test_negative_without_soa();
+	test_cut_reply();
 	test_0x20();
 	test_edns_fallback();
 	test_forwarder();
