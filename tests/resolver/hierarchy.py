@@ -69,7 +69,7 @@ spoof NS ns1.spoof
 ns1.spoof A 127.0.0.26
 plain NS ns1.plain
 ns1.plain A 127.0.0.29
-"""
+""" + "".join("amp NS ns%d.other.test.\n" % i for i in range(1, 21))
 
 BIG_TXT = " ".join('"%s"' % (chr(97 + i) * 200) for i in range(8))
 
@@ -100,6 +100,8 @@ big TXT """ + BIG_TXT + """
 _sip._tcp SRV 0 5 5060 www
 a.b.ent A 192.0.2.90
 ads A 192.0.2.66
+loop1 CNAME loop2
+loop2 CNAME loop1
 x.ads A 192.0.2.67
 """
 

@@ -161,3 +161,61 @@ def test_big_answer_truncated_then_tcp(rsv):
 def test_nxdomain_from_root_and_tld(rsv):
     assert ask(rsv.where, "nosuchtld", "A").rcode() == NXDOMAIN
     assert ask(rsv.where, "www.nosuch.test", "A").rcode() == NXDOMAIN
+
+
+def test_cname_loop_bounded(rsv, world):
+    before = world.queries()
+    t0 = time.monotonic()
+    r = ask(rsv.where, "loop1.example.test", timeout=8)
+    assert time.monotonic() - t0 < 5
+    assert not addrs(r)
+    assert r.rcode() in (dns.rcode.SERVFAIL, NOERROR)
+    assert world.queries() - before < 20
+    assert addrs(ask(rsv.where, "www.example.test")) == ["192.0.2.1"]
+
+
+def test_upstream_work_bounded(start_resolver, world):
+    """amp.test has 20 NS names, none of which exists (NXNSAttack's
+    shape): the work per client query stays within --max-upstream."""
+    for limit in (64, 10):
+        rsv = start_resolver(["--max-upstream", str(limit)])
+        addrs(ask(rsv.where, "www.example.test"))   # warm the upper zones
+        before = world.queries()
+        t0 = time.monotonic()
+        r = ask(rsv.where, "www.amp.test", timeout=12)
+        assert r.rcode() == dns.rcode.SERVFAIL and not r.answer
+        assert time.monotonic() - t0 < 10.5
+        sent = world.queries() - before
+        assert 1 <= sent <= limit + 2, sent
+        assert rsv.stats()["upstream"] <= limit + 6
+
+
+def test_cache_ttl_caps(start_resolver, tmp_path):
+    conf = tmp_path / "caps.yaml"
+    conf.write_text("cache:\n  max-ttl: 5\n  negative-max-ttl: 3\n"
+                    "  min-ttl: 4\n")
+    conf.chmod(0o644)
+    rsv = start_resolver(config=conf)
+    # the answer fresh from upstream, then the one from the cache
+    for how in ("fresh", "cached"):
+        r = ask(rsv.where, "www.example.test")
+        assert addrs(r) == ["192.0.2.1"]
+        assert r.answer[0].ttl <= 5, (how, r.to_text())
+        r = ask(rsv.where, "short.example.test")    # TTL 2, raised to 4
+        assert 2 < r.answer[0].ttl <= 4, (how, r.to_text())
+        r = ask(rsv.where, "nope.example.test")
+        assert r.rcode() == NXDOMAIN
+        assert all(rr.ttl <= 3 for rr in r.authority), (how, r.to_text())
+
+
+def test_threads_and_edns(start_resolver):
+    rsv = start_resolver(threads=3)
+    for _ in range(3):
+        for name, want in (("www.example.test", "192.0.2.1"),
+                           ("www.lab", "192.0.2.30"),
+                           ("www.glueless.test", "192.0.2.40")):
+            r = ask(rsv.where, name)
+            assert addrs(r) == [want]
+            assert r.edns == 0 and 512 <= r.payload <= 1232
+    r = ask(rsv.where, "www.example.test", use_edns=False)
+    assert r.edns == -1 and addrs(r) == ["192.0.2.1"]

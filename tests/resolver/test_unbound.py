@@ -30,6 +30,7 @@ QUERIES = [
     ("tolab.example.test.", "AAAA"),
     ("inzone.example.test.", "A"),
     ("dangling.example.test.", "A"),        # CNAME to NXDOMAIN
+    ("loop1.example.test.", "A"),           # CNAME loop
     ("www.old.example.test.", "A"),         # DNAME
     ("txt.old.example.test.", "TXT"),
     ("nothing.old.example.test.", "A"),     # DNAME to NXDOMAIN
