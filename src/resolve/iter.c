@@ -88,6 +88,8 @@ void iter_fail(struct iter *it)
 	it->depth = 0;
 }
 
+static void cut_take_hints(struct iter_frame *p, const struct iter_frame *f);
+
 /* The side goal on top ended with ok (its addresses, if any, are in the
  * parent already): the parent chooses again. Priming (parent_ns -1)
  * sends the parent back to its cut search, which now finds the root. */
@@ -99,10 +101,29 @@ static void frame_pop(struct iter *it, bool ok)
 	if (f->parent_ns >= 0) {
 		p->ns[f->parent_ns].state = ok ? NS_HAVE : NS_FAILED;
 		p->state = FS_SELECT;
-	} else {
+	} else if (ok) {
 		p->state = FS_FIND_CUT;
+	} else {
+		cut_take_hints(p, f);
 	}
 	it->depth--;
+}
+
+/* Priming failed: the goal starts from the hints, keeping what priming
+ * learnt of them (which ones timed out or were broken), so that dead
+ * hints are not waited for twice. */
+static void cut_take_hints(struct iter_frame *p, const struct iter_frame *f)
+{
+	memcpy(p->zone, f->zone, sizeof(p->zone));
+	memcpy(p->bail, f->bail, sizeof(p->bail));
+	p->kind = f->kind;
+	p->nns = f->nns;
+	memcpy(p->ns, f->ns, sizeof(p->ns));
+	p->nsrv = f->nsrv;
+	memcpy(p->srv, f->srv, sizeof(p->srv));
+	p->min_labels = 1;
+	p->cur = -1;
+	p->state = FS_SELECT;
 }
 
 void iter_frame_done(struct iter *it)
