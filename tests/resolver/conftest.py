@@ -92,9 +92,15 @@ def start_resolver(world, tmp_path):
             r.stop(timeout=5)
 
 
+# banchi-resolver's cache: keys and Unbound's names for them
+UNBOUND_KEYS = {"max-ttl": "cache-max-ttl", "min-ttl": "cache-min-ttl",
+                "negative-max-ttl": "cache-max-negative-ttl"}
+
+
 def start_peer(d, hints, extra, config=None, listen=("127.0.0.1",),
-               special=("test",)):
-    """Unbound with the config closest to the flags and YAML given."""
+               special=("test",), threads=1):
+    """Unbound with the config closest to the flags and YAML given
+    (one thread whatever threads says)."""
     d.mkdir()
     more = []
     if config is not None:
@@ -102,6 +108,8 @@ def start_peer(d, hints, extra, config=None, listen=("127.0.0.1",),
             k, _, v = line.strip().partition(":")
             if k == "serve-stale" and int(v) > 0:
                 more += ["serve-expired: yes", "serve-expired-ttl: " + v]
+            elif k in UNBOUND_KEYS:
+                more.append("%s: %s" % (UNBOUND_KEYS[k], v.strip()))
             elif k not in ("cache", "serve-stale"):
                 pytest.skip("no Unbound equivalent of " + line)
     return daemons.start_unbound(d, hints, listen=listen, extra=extra,
