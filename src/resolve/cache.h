@@ -54,7 +54,9 @@ struct cache_hit {
  * out/buf. name must be lowercase. An NXDOMAIN entry (type 0) answers
  * every type: pass the queried type, the cache looks for both. Returns
  * 1 (hit), 0 (miss or expired) or BN_ENOSPC (buf under cap needed;
- * 65536 + NAME_MAXLEN * 2 always does). Counts hits and misses. */
+ * 65536 + NAME_MAXLEN * 2 always does). Counts hits and misses.
+ * When both the NXDOMAIN and the entry of the type may answer, the one
+ * inserted later is returned (a name that came into existence since). */
 int cache_get(struct cache *c, const uint8_t *name, uint16_t type,
 	      uint16_t rclass, uint64_t now_ms, unsigned flags,
 	      uint8_t min_rank, struct cache_hit *out, uint8_t *buf,

@@ -9,6 +9,8 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+/* rcu_read_lock() and rcu_dereference() inlined on the hit path. */
+#define URCU_INLINE_SMALL_FUNCTIONS
 #include <urcu.h>
 
 #include "resolve/cache.h"
