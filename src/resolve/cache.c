@@ -15,6 +15,7 @@
 #define BUCKET_BYTES 256        /* one bucket per this much of max_bytes */
 #define BUCKETS_MIN 64
 #define BUCKETS_MAX (1u << 24)
+#define MALLOC_OVERHEAD 16      /* charged per entry besides its size */
 
 void cache_conf_init(struct cache_conf *cc)
 {
@@ -46,6 +47,8 @@ struct cache *cache_new(const struct cache_conf *cc)
 		return NULL;
 	}
 	c->mask = n - 1;
+	/* The table counts against the bound too: bytes is all memory. */
+	atomic_init(&c->bytes, size + n * sizeof(*c->buckets));
 	for (size_t i = 0; i < CACHE_SHARDS; i++)
 		pthread_mutex_init(&c->shard[i].lock, NULL);
 	return c;
@@ -192,7 +195,7 @@ static struct centry *centry_new(const struct rrset *s, int olen, int slen,
 		memcpy(e->data + olen + slen, s->rdata, s->rdata_len);
 	e->expire_ms = now_ms + (uint64_t)ttl * 1000;
 	e->ttl = ttl;
-	e->size = (uint32_t)size;
+	e->size = (uint32_t)(size + MALLOC_OVERHEAD);
 	e->rdata_len = (uint32_t)s->rdata_len;
 	e->type = s->kind == RRSET_NXDOMAIN ? 0 : s->type;
 	e->rclass = s->rclass;

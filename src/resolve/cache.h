@@ -67,7 +67,7 @@ void cache_flush(struct cache *c);
 void cache_flush_name(struct cache *c, const uint8_t *name);
 
 struct cache_stats {
-	size_t entries, bytes;
+	size_t entries, bytes;  /* bytes: entries and the table itself */
 	uint64_t hits, misses, inserts, evictions;
 };
 void cache_get_stats(struct cache *c, struct cache_stats *st);
