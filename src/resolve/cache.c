@@ -124,9 +124,9 @@ static struct cstripe *my_stripe(struct cache *c)
  * hit path. Two threads sharing a stripe may lose a count now and then. */
 static void count(atomic_uint_fast64_t *ctr)
 {
-	atomic_store_explicit(ctr, atomic_load_explicit(ctr,
-							memory_order_relaxed) + 1,
-			      memory_order_relaxed);
+	uint64_t v = atomic_load_explicit(ctr, memory_order_relaxed);
+
+	atomic_store_explicit(ctr, v + 1, memory_order_relaxed);
 }
 
 static bool key_match(const struct centry *e, uint64_t h, const uint8_t *name,
@@ -167,7 +167,8 @@ static uint32_t stored_ttl(const struct cache_conf *cc, const struct rrset *s)
 static int check_input(const struct rrset *s, int *olen, int *slen)
 {
 	if (!s || !s->owner || (!s->rdata && s->rdata_len) ||
-	    s->kind > RRSET_NODATA || (s->kind == RRSET_POSITIVE && !s->count) ||
+	    s->kind > RRSET_NODATA ||
+	    (s->kind == RRSET_POSITIVE && !s->count) ||
 	    s->rdata_len > ENTRY_MAX ||
 	    !rdata_valid(s->rdata, s->rdata_len, s->count))
 		return BN_EINVAL;
@@ -226,7 +227,8 @@ int cache_insert(struct cache *c, const struct rrset *s, uint64_t now_ms)
 	n = centry_new(s, olen, slen, ttl, now_ms);
 	if (!n)
 		return BN_ENOMEM;
-	n->hash = key_hash(name_hash(n->data, n->owner_len), n->type, n->rclass);
+	n->hash = key_hash(name_hash(n->data, n->owner_len), n->type,
+			   n->rclass);
 	b = cache_bucket(c, n->hash);
 	lock = cache_lock_of(c, b);
 	pthread_mutex_lock(lock);

@@ -107,7 +107,8 @@ static void test_chains(struct cache *c)
 	bool pf;
 
 	CHECK(ask(c, "alias.example.", T_A, 0, 0, &pf) == 1);
-	CHECK(ans.nsets == 2 && set_is(0, MSG_ANSWER, T_CNAME, "alias.example.") &&
+	CHECK(ans.nsets == 2 &&
+	      set_is(0, MSG_ANSWER, T_CNAME, "alias.example.") &&
 	      set_is(1, MSG_ANSWER, T_A, "www.example."));
 	/* Targets in mixed case are followed. */
 	CHECK(ask(c, "a1.example.", T_A, 0, 0, &pf) == 1);
@@ -115,7 +116,8 @@ static void test_chains(struct cache *c)
 	      set_is(2, MSG_ANSWER, T_A, "www.example."));
 	/* Asked for the CNAME itself: no following. */
 	CHECK(ask(c, "alias.example.", T_CNAME, 0, 0, &pf) == 1);
-	CHECK(ans.nsets == 1 && set_is(0, MSG_ANSWER, T_CNAME, "alias.example."));
+	CHECK(ans.nsets == 1 &&
+	      set_is(0, MSG_ANSWER, T_CNAME, "alias.example."));
 	CHECK(ask(c, "www.example.", T_CNAME, 0, 0, &pf) == 0);
 	/* A chain into NXDOMAIN: rcode of the last name (RFC 6604). */
 	CHECK(ask(c, "nx.example.", T_A, 0, 0, &pf) == 1);

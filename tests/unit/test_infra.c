@@ -81,8 +81,10 @@ static void test_rtt(void)
 			srtt = rtt[0];
 			var = rtt[0] / 2.0;
 		} else {
-			var = 0.75 * var + 0.25 * (srtt > rtt[k] ? srtt - rtt[k] :
-						  rtt[k] - srtt);
+			double d = srtt > rtt[k] ? srtt - rtt[k]
+						 : rtt[k] - srtt;
+
+			var = 0.75 * var + 0.25 * d;
 			srtt = 0.875 * srtt + 0.125 * rtt[k];
 		}
 		infra_rtt(in, v4("127.0.0.2", 53), rtt[k], 1000 * k);
