@@ -3,6 +3,7 @@
  * prefetch, flushes, the byte bound under CLOCK eviction, and readers
  * against writers on several threads. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -488,6 +489,67 @@ static void test_threads(void)
 	cache_free(c);
 }
 
+/* A key that is replaced over and over is never missing for a reader:
+ * replacement is one pointer store. */
+struct gap {
+	struct cache *c;
+	atomic_bool stop;
+	unsigned long reads, misses, writes;
+};
+
+static void *gap_writer(void *arg)
+{
+	struct gap *g = arg;
+	struct aset a;
+	char other[32];
+
+	rcu_register_thread();
+	while (!atomic_load(&g->stop)) {
+		cache_insert(g->c, mk_a(&a, "k.example.", (uint8_t)g->writes,
+					3600, RANK_ANSWER), 0);
+		/* Others come and go too, some of them in k's chain. */
+		snprintf(other, sizeof(other), "j%lu.example.",
+			 g->writes % 512);
+		cache_insert(g->c, mk_a(&a, other, 1, 3600, RANK_ANSWER), 0);
+		g->writes++;
+	}
+	rcu_unregister_thread();
+	return NULL;
+}
+
+static void test_replace_no_gap(void)
+{
+	struct cache_conf cc;
+	struct gap g = { .reads = 0 };
+	struct cache_stats st;
+	struct cache_hit h;
+	pthread_t t;
+	uint8_t *hbuf = malloc(BUF_CAP), n[NAME_MAXLEN];
+	uint64_t start = mono_ms();
+	struct aset a;
+
+	cache_conf_init(&cc);
+	cc.max_bytes = 131072;  /* 512 buckets; everything fits */
+	g.c = cache_new(&cc);
+	cache_insert(g.c, mk_a(&a, "k.example.", 0, 3600, RANK_ANSWER), 0);
+	atomic_init(&g.stop, false);
+	pthread_create(&t, NULL, gap_writer, &g);
+	nm(n, "k.example.");
+	while (mono_ms() - start < 300) {
+		for (unsigned k = 0; k < 256; k++, g.reads++)
+			if (cache_get(g.c, n, T_A, C_IN, 0, 0, 0, &h, hbuf,
+				      BUF_CAP) != 1)
+				g.misses++;
+	}
+	atomic_store(&g.stop, true);
+	pthread_join(t, NULL);
+	cache_get_stats(g.c, &st);
+	CHECKF(g.misses == 0 && g.writes > 100 && st.evictions == 0,
+	       "misses %lu of %lu, writes %lu", g.misses, g.reads, g.writes);
+	cache_free(g.c);
+	free(hbuf);
+}
+
 int main(void)
 {
 	rcu_register_thread();
@@ -502,6 +564,7 @@ int main(void)
 	test_evict_bound();
 	test_evict_recent();
 	test_threads();
+	test_replace_no_gap();
 	rcu_unregister_thread();
 	return check_done();
 }
