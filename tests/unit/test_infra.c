@@ -2,6 +2,8 @@
  * doubling the RTO, a down server let through once per probe interval,
  * no-EDNS and lame marks and their expiry, the entry bound. */
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +219,63 @@ static void test_bound(void)
 	infra_free(in);
 }
 
+/* Threads updating and reading a full table: every reading stays in
+ * range (the sanitizer run checks the locking and the drops). */
+struct mt {
+	struct infra *in;
+	unsigned seed, bad;
+};
+
+static void *mt_run(void *arg)
+{
+	struct mt *m = arg;
+	struct timespec t0, t;
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct infra_info i;
+	uint8_t zone[NAME_MAXLEN];
+
+	nm(zone, "example.");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		for (unsigned k = 0; k < 100; k++) {
+			unsigned r = (unsigned)rand_r(&m->seed);
+			const struct sockaddr *p = (const struct sockaddr *)&sa;
+
+			sa.sin_addr.s_addr = htonl(0x0a000000u + r % 200);
+			sa.sin_port = htons(53);
+			if (r % 4 == 0)
+				infra_timeout(m->in, p, k);
+			else if (r % 4 == 1)
+				infra_rtt(m->in, p, r % 3000, k);
+			else if (r % 8 == 2)
+				infra_set_lame(m->in, p, zone, k);
+			infra_get(m->in, p, k, &i);
+			if (i.rto_ms < 50 || i.rto_ms > INFRA_RTO_MAX)
+				m->bad++;
+			(void)infra_is_lame(m->in, p, zone, k);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000 +
+		 (t.tv_nsec - t0.tv_nsec) / 1000000 < 300);
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	struct infra *in = infra_new(32);
+	struct mt m[3];
+	pthread_t t[3];
+
+	for (unsigned k = 0; k < 3; k++) {
+		m[k] = (struct mt){ .in = in, .seed = k + 1 };
+		pthread_create(&t[k], NULL, mt_run, &m[k]);
+	}
+	for (unsigned k = 0; k < 3; k++)
+		pthread_join(t[k], NULL);
+	CHECK(m[0].bad + m[1].bad + m[2].bad == 0);
+	infra_free(in);
+}
+
 int main(void)
 {
 	test_unknown();
@@ -224,5 +283,6 @@ int main(void)
 	test_timeouts();
 	test_marks();
 	test_bound();
+	test_threads();
 	return check_done();
 }
