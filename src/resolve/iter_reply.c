@@ -100,15 +100,30 @@ static const uint8_t *set_first(const struct rrset *s, uint16_t *len)
 	return s->rdata + 2;
 }
 
+/* The client gets the TTL the cache settled on (its min/max caps, or
+ * the live entry it kept), so that a fresh answer and the cached one
+ * agree; when nothing was stored (TTL 0) the TTL stays as received. */
+static void ttl_as_cached(struct iter *it, struct rrset *s, uint16_t qtype,
+			  uint64_t now)
+{
+	struct cache_hit hit;
+
+	if (cache_get(it->env->cache, s->owner, qtype, s->rclass, now, 0,
+		      RANK_NONE, &hit, it->cbuf, sizeof(it->cbuf)) == 1 &&
+	    hit.set.kind == s->kind && !hit.stale)
+		s->ttl = hit.set.ttl;
+}
+
 /* Caches s and, for the client's goal, adds it to the answer. */
 static int deliver(struct iter *it, struct rrset *s, uint8_t rank,
 		   uint64_t now)
 {
 	s->rank = rank;
 	cache_insert(it->env->cache, s, now);
-	if (it->depth == 0)
-		return answer_add(&it->ans, MSG_ANSWER, s);
-	return 0;
+	if (it->depth > 0)
+		return 0;
+	ttl_as_cached(it, s, s->type, now);
+	return answer_add(&it->ans, MSG_ANSWER, s);
 }
 
 static void server_bad(struct iter *it, struct iter_frame *f, bool lame,
@@ -456,6 +471,8 @@ static void take_negative(struct iter *it, struct iter_frame *f,
 		neg.rdata_len = 2u + len;
 		neg.soa_owner = own;
 		cache_insert(it->env->cache, &neg, now);
+		if (it->depth == 0)
+			ttl_as_cached(it, &neg, f->qtype, now);
 	}
 	if (it->depth == 0) {
 		it->ans.rcode = (uint8_t)rcode;

@@ -246,6 +246,34 @@ static unsigned upstream(void)
 	return iter_get_stats(it)->upstream;
 }
 
+/* The fresh answer carries the TTLs the cache will give later (caps). */
+static void test_ttl_caps(void)
+{
+	struct cache_conf cc;
+	const struct answer *a;
+
+	world_up();
+	cache_free(cache);
+	cache_conf_init(&cc);
+	cc.max_ttl = 5;
+	cc.neg_max_ttl = 3;
+	cache = cache_new(&cc);
+	env.cache = cache;
+	for (int round = 0; round < 2; round++) {
+		CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) ==
+		      RCODE_NOERROR);
+		a = iter_result(it);
+		CHECKF(a->nsets == 1 && (round ? a->sets[0].set.ttl <= 5 :
+					 a->sets[0].set.ttl == 5), "%u",
+		       a->sets[0].set.ttl);
+		CHECK(fakenet_resolve(&net, it, "nx.sld.tld.", RR_A) ==
+		      RCODE_NXDOMAIN);
+		a = iter_result(it);
+		CHECK(a->nsets == 1 && a->sets[0].set.ttl <= 3);
+	}
+	world_down();
+}
+
 static void test_referral_chain(void)
 {
 	world_up();
@@ -911,6 +939,7 @@ int main(void)
 	rcu_register_thread();
 	test_conf();
 	test_referral_chain();
+	test_ttl_caps();
 	test_qname_min();
 	test_glueless();
 	test_cname_other_zone();
