@@ -77,7 +77,9 @@ void cache_free(struct cache *c)
 
 /* The name is hashed once per lookup, eight octets per multiply (the
  * last word overlaps the one before rather than being assembled in
- * memory); each (type, class) key is then derived with a finaliser. */
+ * memory). The hash picks the bucket by name alone: every type of a
+ * name, the NXDOMAIN entry included, shares one chain, so a lookup
+ * walks one chain for both. */
 static uint64_t name_hash(const uint8_t *name, size_t len)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w = 0;
@@ -96,15 +98,6 @@ static uint64_t name_hash(const uint8_t *name, size_t len)
 			w |= (uint64_t)name[i] << (8 * i);
 	}
 	h = (h ^ w) * 0xff51afd7ed558ccdull;
-	return h ^ (h >> 32);
-}
-
-static uint64_t key_hash(uint64_t nh, uint16_t type, uint16_t rclass)
-{
-	uint64_t h = nh ^ ((uint64_t)type << 16 | rclass);
-
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ull;
 	return h ^ (h >> 33);
@@ -129,10 +122,11 @@ static void count(atomic_uint_fast64_t *ctr)
 	atomic_store_explicit(ctr, v + 1, memory_order_relaxed);
 }
 
-static bool key_match(const struct centry *e, uint64_t h, const uint8_t *name,
-		      size_t len, uint16_t type, uint16_t rclass)
+static bool key_match(const struct centry *e, uint64_t nh,
+		      const uint8_t *name, size_t len, uint16_t type,
+		      uint16_t rclass)
 {
-	return e->hash == h && e->type == type && e->rclass == rclass &&
+	return e->hash == nh && e->type == type && e->rclass == rclass &&
 	       e->owner_len == len && memcmp(e->data, name, len) == 0;
 }
 
@@ -227,8 +221,7 @@ int cache_insert(struct cache *c, const struct rrset *s, uint64_t now_ms)
 	n = centry_new(s, olen, slen, ttl, now_ms);
 	if (!n)
 		return BN_ENOMEM;
-	n->hash = key_hash(name_hash(n->data, n->owner_len), n->type,
-			   n->rclass);
+	n->hash = name_hash(n->data, n->owner_len);
 	b = cache_bucket(c, n->hash);
 	lock = cache_lock_of(c, b);
 	pthread_mutex_lock(lock);
@@ -257,16 +250,24 @@ int cache_insert(struct cache *c, const struct rrset *s, uint64_t now_ms)
 	return 0;
 }
 
-/* Under rcu_read_lock(): the entry for the key, if any. */
-static struct centry *find(struct cache *c, uint64_t h, const uint8_t *name,
-			   size_t len, uint16_t type, uint16_t rclass)
+/* Under rcu_read_lock(): the entries for (name, type) and, with want0,
+ * (name, 0), from the one chain of the name. */
+static void find(struct cache *c, uint64_t nh, const uint8_t *name,
+		 size_t len, uint16_t type, uint16_t rclass, bool want0,
+		 struct centry **et, struct centry **e0)
 {
-	struct centry *e = rcu_dereference(c->buckets[cache_bucket(c, h)]);
+	struct centry *e = rcu_dereference(c->buckets[cache_bucket(c, nh)]);
 
-	for (; e; e = rcu_dereference(e->next))
-		if (key_match(e, h, name, len, type, rclass))
-			return e;
-	return NULL;
+	*et = *e0 = NULL;
+	for (; e; e = rcu_dereference(e->next)) {
+		if (e->hash != nh || e->rclass != rclass ||
+		    (e->type != type && (!want0 || e->type != 0)) ||
+		    e->owner_len != len || memcmp(e->data, name, len) != 0)
+			continue;
+		*(e->type == type ? et : e0) = e;
+		if (*et && (*e0 || !want0))
+			return;
+	}
 }
 
 /* Whether e may answer at now_ms under flags (live, or stale allowed). */
@@ -332,18 +333,15 @@ int cache_get(struct cache *c, const uint8_t *name, uint16_t type,
 {
 	size_t len = name_length(name);
 	uint64_t nh = name_hash(name, len);
-	struct centry *e, *nx = NULL;
+	struct centry *e, *nx;
 	int ret = 0;
 
 	rcu_read_lock();
-	e = find(c, key_hash(nh, type, rclass), name, len, type, rclass);
+	find(c, nh, name, len, type, rclass, type != 0, &e, &nx);
 	if (!usable(c, e, now_ms, flags, min_rank))
 		e = NULL;
-	if (type != 0) {
-		nx = find(c, key_hash(nh, 0, rclass), name, len, 0, rclass);
-		if (!usable(c, nx, now_ms, flags, min_rank))
-			nx = NULL;
-	}
+	if (!usable(c, nx, now_ms, flags, min_rank))
+		nx = NULL;
 	if (nx && (!e || nx->seq > e->seq))
 		e = nx;
 	if (e) {

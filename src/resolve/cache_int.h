@@ -20,7 +20,7 @@
 struct centry {
 	struct centry *next;            /* bucket chain (RCU) */
 	struct rcu_head rcu;
-	uint64_t hash;
+	uint64_t hash;                  /* of the owner: picks the bucket */
 	uint64_t expire_ms;             /* absolute: insertion + TTL */
 	uint64_t seq;                   /* insertion order (newer wins) */
 	uint32_t ttl;                   /* TTL as stored, for prefetch */
