@@ -53,6 +53,9 @@ def start_all(top, size, nm, zone, build, only, started):
             nm.probe[0], "A", "192.0.2.1")
         t = p.wait_correct(probe, limit=300)
         time.sleep(0.5)
+        for tid, cpus in measure.pin_tree(p.pid, SERVER_CORE):
+            print("  %-12s thread %d had set its CPUs to %s: pinned back "
+                  "to %s" % (name, tid, cpus, SERVER_CORE), flush=True)
         started[name] = (p, t, measure.tree_memory(p.pid))
         print("  %-12s first correct answer after %6.2f s, PSS %7.1f MiB"
               % (name, t, started[name][2][0]), flush=True)
@@ -64,6 +67,9 @@ def rounds(started, qfile, nrounds, seconds, lat_seconds):
     runs = {n: [] for n in started}
     for r in range(nrounds):
         for name, (p, _, _) in started.items():
+            if measure.pin_tree(p.pid, SERVER_CORE):
+                print("  %-12s left core %s again: pinned back" % (
+                    name, SERVER_CORE), flush=True)
             c0 = measure.tree_cpu(p.pid)
             res = measure.dnsperf(p.where, qfile, seconds, pin)
             res["server_cpu"] = measure.tree_cpu(p.pid) - c0

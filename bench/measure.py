@@ -48,6 +48,36 @@ def tree_cpu(pid):
     return total / TICK
 
 
+def _allowed(pid, tid):
+    try:
+        text = Path("/proc/%d/task/%d/status" % (pid, tid)).read_text()
+    except OSError:
+        return None
+    m = re.search(r"^Cpus_allowed_list:\s*(\S+)", text, re.M)
+    return m.group(1) if m else None
+
+
+def pin_tree(pid, core):
+    """Pins every thread of pid and its descendants to core; returns the
+    threads found elsewhere as [(tid, cpus)]. A server may set its own
+    affinity after start, which taskset on the command line cannot stop:
+    knotd (3.2) moves UDP worker i to CPU i, so with one worker it left
+    core 1 for core 0 and shared dnsperf's core."""
+    moved = []
+    for p in tree(pid):
+        try:
+            tids = [int(t) for t in os.listdir("/proc/%d/task" % p)]
+        except OSError:
+            continue
+        for t in tids:
+            cpus = _allowed(p, t)
+            if cpus is not None and cpus != core:
+                moved.append((t, cpus))
+        subprocess.run(["taskset", "-a", "-p", "-c", core, str(p)],
+                       capture_output=True, timeout=10)
+    return moved
+
+
 def tree_memory(pid):
     """(PSS, RSS) in MiB summed over the tree: PSS splits pages shared
     after a fork, so a forking server is not counted twice."""

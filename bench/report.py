@@ -159,7 +159,11 @@ def markdown(results, mode, params, argv, elapsed, resolver=None):
         "NSD `server-count: 1`, Knot `udp-workers: 1`, BIND `-n 1 -U 1`, "
         "PowerDNS `receiver-threads=1`, defaults otherwise: PowerDNS keeps "
         "its packet cache) and is pinned to core %s with taskset; dnsperf "
-        "(`-c 4 -q 200 -T 1`) is pinned to core %s." % ("1", "0"),
+        "(`-c 4 -q 200 -T 1`) is pinned to core %s. Every thread of every "
+        "server is pinned again after start and before each run, because "
+        "knotd moves its UDP worker to CPU 0 by itself (udp_master sets "
+        "worker i's affinity to CPU i), which put it on dnsperf's core."
+        % ("1", "0"),
         "- %d interleaved rounds (A B C … A B C …) of %d s per server and "
         "zone size; QPS is the median (min–max over rounds). Server CPU is "
         "utime+stime of the server's process tree from /proc/PID/stat; "
