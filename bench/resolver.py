@@ -31,7 +31,7 @@ SLD_COUNT, NAMES, TTL, SEED = 20, 2000, 86400, 53
 MODES = {
     # cold rounds (fresh starts), warm rounds, seconds per warm run
     "quick": (1, 2, 2),
-    "full": (3, 3, 6),
+    "full": (5, 3, 6),
 }
 SOA = "@ SOA ns1 hostmaster 1 7200 3600 1209600 %d" % TTL
 
