@@ -50,6 +50,8 @@ struct fuzz_state {
 };
 
 static struct fuzz_state *st;
+#define MAXRR 8192      /* records of a 64 KiB message, and more */
+static struct msg_rr rrs[MAXRR];
 static uint64_t rnd_counter;
 
 /* Deterministic "randomness" (splitmix64 over a counter reset per input)
@@ -197,7 +199,6 @@ static void check_set(const struct answer *a, const struct answer_set *as)
 static void check_write(const struct answer *a, const uint8_t *qname,
 			uint16_t qtype, bool edns)
 {
-	static struct msg_rr rrs[8192];
 	static uint8_t qbuf[512], out[MSG_MAXLEN];
 	struct msg_hdr h = { .id = 0x4b1d, .flags = MSG_FLAG_RD };
 	struct msg_writer mw;
@@ -216,7 +217,7 @@ static void check_write(const struct answer *a, const uint8_t *qname,
 	ASSERT(msg_parse_query(&cq, qbuf, (size_t)len) == 0);
 	n = answer_write(a, &cq, 1232, out, sizeof(out));
 	ASSERT(n >= MSG_HDRLEN && n <= (edns ? 1232u : 512u));
-	ASSERT(msg_parse(&m, out, n, rrs, 8192) == 0);
+	ASSERT(msg_parse(&m, out, n, rrs, MAXRR) == 0);
 	ASSERT(m.hdr.id == 0x4b1d && msg_hdr_qr(&m.hdr) && msg_hdr_rd(&m.hdr));
 	ASSERT(m.has_opt == edns);
 	ASSERT((m.has_opt ? edns_rcode(&m.edns, msg_hdr_rcode(&m.hdr)) :
@@ -265,8 +266,45 @@ struct feed {
 	size_t size, off;       /* off > size: used up */
 	int rounds;
 	bool raw;               /* header flags as given (QR not forced) */
+	bool x20;               /* the iterator randomises the qname case */
 	uint64_t now;           /* the fake clock, ms */
 };
+
+/* Variants of a reply that a spoofer could send must be ignored, and
+ * must not end the wait: another ID; under 0x20, the question in
+ * another case. buf is left as it came. */
+static void spoofs(const struct feed *fd, struct iter *it, uint8_t *buf,
+		   size_t len, const struct iter_query *q)
+{
+	size_t qend = question_end(q->pkt, q->len);
+	uint8_t lower[NAME_MAXLEN];
+	struct msg_hdr h;
+	struct msg m;
+	size_t nlen;
+
+	if (len < MSG_HDRLEN)
+		return;
+	ASSERT(msg_hdr_parse(&h, buf, len) == 0);
+	h.id ^= 0x8000;
+	msg_hdr_write(buf, &h);
+	ASSERT(iter_consume(it, buf, len, fd->now) == ITER_IGNORED);
+	h.id ^= 0x8000;
+	msg_hdr_write(buf, &h);
+	/* A reply that does not parse is taken (as a failure of the server
+	 * asked) on its ID alone: only whole messages have a question. */
+	if (!fd->x20 || qend == 0 || len < qend ||
+	    memcmp(buf + MSG_HDRLEN, q->pkt + MSG_HDRLEN, qend - MSG_HDRLEN) ||
+	    msg_parse(&m, buf, len, rrs, MAXRR) < 0)
+		return;         /* not the query's question: nothing to vary */
+	nlen = name_length(q->pkt + MSG_HDRLEN);
+	memcpy(lower, q->pkt + MSG_HDRLEN, nlen);
+	name_to_lower(lower);
+	if (memcmp(lower, q->pkt + MSG_HDRLEN, nlen) == 0)
+		return;         /* no letter came out upper case */
+	memcpy(buf + MSG_HDRLEN, lower, nlen);
+	ASSERT(iter_consume(it, buf, len, fd->now) == ITER_IGNORED);
+	memcpy(buf + MSG_HDRLEN, q->pkt + MSG_HDRLEN, nlen);
+}
 
 /* Hands the next reply to the iterator; false when none is left. */
 static bool feed_one(struct feed *fd, struct iter *it,
@@ -283,9 +321,23 @@ static bool feed_one(struct feed *fd, struct iter *it,
 	fd->off += len + (end ? sizeof(SEP) : 1);
 	fd->rounds++;
 	len = patch(buf, r, len, q, fd->raw);
+	spoofs(fd, it, buf, len, q);
 	*ret = iter_consume(it, buf, len, fd->now);
 	ASSERT(*ret == 0 || *ret == ITER_IGNORED);
 	return true;
+}
+
+/* Once done, replies and timeouts change nothing. */
+static void done_stays_done(struct iter *it, uint64_t now)
+{
+	static const uint8_t reply[MSG_HDRLEN] = { 0, 0, 0x80 };
+	uint8_t rcode = iter_result(it)->rcode;
+	uint16_t nsets = iter_result(it)->nsets;
+
+	ASSERT(iter_consume(it, reply, sizeof(reply), now) == ITER_IGNORED);
+	iter_timeout(it, now);
+	ASSERT(iter_result(it)->rcode == rcode);
+	ASSERT(iter_result(it)->nsets == nsets);
 }
 
 /* One resolution driven by the input's replies; timeouts once they run
@@ -297,8 +349,10 @@ static void drive(struct iter *it, const struct res_conf *rc,
 	int ret;
 
 	for (int steps = 0; steps < STEPS; steps++) {
-		if (iter_step(it, fd->now, &q) == ITER_DONE)
+		if (iter_step(it, fd->now, &q) == ITER_DONE) {
+			done_stays_done(it, fd->now);
 			return;
+		}
 		check_query(&q, rc);
 		fd->now += 1;
 		do {
@@ -328,7 +382,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t qname[NAME_MAXLEN];
-	struct feed fd = { data, size, 0, 0, false, T0 };
+	struct feed fd = { data, size, 0, 0, false, false, T0 };
 	const struct res_conf *rc;
 	uint16_t qtype;
 	struct iter *it;
@@ -347,6 +401,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	it = st->it[e];
 	rc = &st->conf[e];
 	fd.raw = data[1] & 0x80;
+	fd.x20 = rc->use_0x20;
 	name_of(qname, data[0]);
 	if (iter_begin(it, qname, qtype, CLASS_IN,
 		       data[1] & 0x40 ? ITER_PREFETCH : 0, fd.now) < 0)
