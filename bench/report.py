@@ -298,7 +298,8 @@ def resolver_section(res, names, zones):
          "set of %s questions with a fixed seed: ≈90%% A, 4%% AAAA, 3%% "
          "CNAME into another zone, 3%% NXDOMAIN." % (
              zones - 2, "{:,}".format(names), "{:,}".format(names)),
-         "- Each resolver runs with one worker pinned to core 1, with its "
+         "- Each resolver runs with one worker pinned to core 1 (every "
+         "thread pinned again after start and before each run), with its "
          "own config on its own loopback port, root hints pointing at the "
          "hierarchy (Unbound: module-config iterator, do-not-query-"
          "localhost no, local-zone test. nodefault; PowerDNS Recursor: "

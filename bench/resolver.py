@@ -288,8 +288,17 @@ def start_one(top, name, fn, tag, build, hints, started):
     p = fn(d, peers.free_port(), ["taskset", "-c", SERVER_CORE], build,
            hints)
     started[name] = p
-    return p, wait_reply(p, "localhost.", "A", rd=True, limit=30,
-                         want_rcode=None)
+    t = wait_reply(p, "localhost.", "A", rd=True, limit=30, want_rcode=None)
+    repin(name, p)
+    return p, t
+
+
+def repin(name, p):
+    """A server may set its own threads' affinity after start (knotd
+    does): every thread back to the server core (bench.py does the same)."""
+    for tid, cpus in measure.pin_tree(p.pid, SERVER_CORE):
+        print("  %-16s thread %d was on CPUs %s: pinned back to %s" % (
+            name, tid, cpus, SERVER_CORE), flush=True)
 
 
 def cold_rounds(top, which, build, hints, qfile, names, nrounds, started,
@@ -331,6 +340,7 @@ def warm_rounds(started, qfile, nrounds, seconds):
     runs = {n: [] for n in started}
     for r in range(nrounds):
         for name, p in started.items():
+            repin(name, p)
             c0 = measure.tree_cpu(p.pid)
             res = measure.dnsperf(p.where, qfile, seconds, pin)
             res["server_cpu"] = measure.tree_cpu(p.pid) - c0
