@@ -25,8 +25,9 @@
 /* iter_step() calls per input; the iterator must be done long before
  * (max_upstream queries, then SERVFAIL), or its work is not bounded. */
 #define STEPS 512
-/* qname minimisation on/off x 0x20 off/on x default/tight limits */
-#define NENV 8
+/* qname minimisation on/off x 0x20 off/on x defaults, tight limits,
+ * a forward zone, a stub zone */
+#define NENV 16
 #define T0 1000000000ull /* the fake clock's start, ms */
 
 static const uint8_t SEP[4] = { '\n', '-', '-', '\n' };
@@ -47,6 +48,8 @@ struct fuzz_state {
 	struct res_env env[NENV];
 	struct iter *it[NENV];
 	struct res_hint hint;
+	struct res_fwd fwd[2];          /* example.test.: forward, stub */
+	struct res_addr fwd_addr;
 };
 
 static struct fuzz_state *st;
@@ -72,9 +75,44 @@ static void fake_random(void *buf, size_t len)
 	}
 }
 
+static void set_addr(struct res_addr *a, uint32_t ip4)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&a->sa;
+
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(53);
+	sin->sin_addr.s_addr = htonl(ip4);
+	a->len = sizeof(*sin);
+}
+
+/* Env i: bit 0 minimisation off, bit 1 0x20 on; bits 2-3: 0 defaults,
+ * 1 tight limits, 2 example.test. forwarded, 3 example.test. a stub. */
+static void conf_for(struct res_conf *rc, int i)
+{
+	res_conf_init(rc);
+	rc->hints = &st->hint;
+	rc->nhints = 1;
+	rc->query_loopback = true;
+	rc->qname_min = !(i & 1);
+	rc->use_0x20 = i & 2;
+	switch (i >> 2) {
+	case 1:         /* the limits themselves get hit */
+		rc->max_upstream = 6;
+		rc->max_depth = 1;
+		rc->max_cname = 2;
+		rc->max_time_ms = 3000;
+		rc->max_ns_names = 2;
+		break;
+	case 2:
+	case 3:
+		rc->fwd = &st->fwd[(i >> 2) - 2];
+		rc->nfwd = 1;
+		break;
+	}
+}
+
 static void setup(void)
 {
-	struct sockaddr_in *sin;
 	struct cache_conf cc;
 
 	rcu_register_thread();
@@ -86,25 +124,17 @@ static void setup(void)
 	st->infra = infra_new(256);
 	ASSERT(st->cache && st->infra);
 	ASSERT(name_from_text(st->hint.name, "a.root.test.", 12, NULL) > 0);
-	sin = (struct sockaddr_in *)&st->hint.addr.sa;
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons(53);
-	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	st->hint.addr.len = sizeof(*sin);
+	set_addr(&st->hint.addr, INADDR_LOOPBACK);
+	set_addr(&st->fwd_addr, INADDR_LOOPBACK + 9);
+	for (int i = 0; i < 2; i++) {
+		ASSERT(name_from_text(st->fwd[i].zone, "example.test.", 13,
+				      NULL) > 0);
+		st->fwd[i].stub = i == 1;
+		st->fwd[i].addrs = &st->fwd_addr;
+		st->fwd[i].naddrs = 1;
+	}
 	for (int i = 0; i < NENV; i++) {
-		res_conf_init(&st->conf[i]);
-		st->conf[i].hints = &st->hint;
-		st->conf[i].nhints = 1;
-		st->conf[i].query_loopback = true;
-		st->conf[i].qname_min = !(i & 1);
-		st->conf[i].use_0x20 = i & 2;
-		if (i & 4) {    /* tight: the limits themselves get hit */
-			st->conf[i].max_upstream = 6;
-			st->conf[i].max_depth = 1;
-			st->conf[i].max_cname = 2;
-			st->conf[i].max_time_ms = 3000;
-			st->conf[i].max_ns_names = 2;
-		}
+		conf_for(&st->conf[i], i);
 		st->env[i] = (struct res_env){ st->cache, st->infra,
 					      &st->conf[i], fake_random };
 		st->it[i] = iter_new(&st->env[i]);
@@ -373,11 +403,12 @@ static void name_of(uint8_t *qname, unsigned i)
 	ASSERT(name_from_text(qname, text, strlen(text), NULL) > 0);
 }
 
-/* data[0]: bits 0-2 the first question's name, bit 3 the tight limits,
- * bits 4-6 the second question's name, bit 7 a day passes in between
- * (all expired: serve-stale). data[1]: bits 0-3 the type, bits 4-5
- * minimisation off / 0x20 on, bit 6 ITER_PREFETCH, bit 7 header flags
- * as given. Both octets are then overwritten by the query ID. */
+/* data[0]: bits 0-2 the first question's name, bits 3-4 the limits or
+ * forwarding (conf_for), bits 5-6 the second question's name, bit 7 a
+ * day passes in between (all expired: serve-stale). data[1]: bits 0-3
+ * the type, bits 4-5 minimisation off / 0x20 on, bit 6 ITER_PREFETCH,
+ * bit 7 header flags as given. Both octets are then overwritten by the
+ * query ID. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -397,7 +428,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cache_flush(st->cache);
 	infra_flush(st->infra);
 	qtype = qtypes[data[1] & 15];
-	e = ((data[1] >> 4) & 3) | (data[0] & 8 ? 4 : 0);
+	e = ((data[1] >> 4) & 3) | (data[0] & 0x18) >> 1;
 	it = st->it[e];
 	rc = &st->conf[e];
 	fd.raw = data[1] & 0x80;
@@ -411,7 +442,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* A second question on what the first left in the cache. */
 	if (data[0] & 0x80)
 		fd.now += 86400000;
-	name_of(qname, data[0] >> 4);
+	name_of(qname, (data[0] >> 5) & 3);
 	ASSERT(iter_begin(it, qname, qtype, CLASS_IN, 0, fd.now) == 0);
 	drive(it, rc, &fd);
 	check_result(it, rc, qname, qtype, fd.now);

@@ -21,9 +21,11 @@ import dns.rrset
 
 OUT = Path(__file__).resolve().parent / "reply"
 SEP = b"\n--\n"
-# fuzz_reply.c's tables: qnames[data[0] & 7] (data[0] >> 4: the second
-# question, asked on the cache the first left), qtypes[data[1] & 15];
-# data[1] bits 4-5: env (bit 4 qname minimisation off, bit 5 0x20 on);
+# fuzz_reply.c's tables: qnames[data[0] & 7] (data[0] bits 5-6: the
+# second question, asked on the cache the first left; bits 3-4: 1 tight
+# limits, 2 example.test. forwarded, 3 example.test. a stub zone),
+# qtypes[data[1] & 15]; data[1] bits 4-5: bit 4 qname minimisation off,
+# bit 5 0x20 on;
 # qnames 0 www.example.test, 1 example.test, 2 a.b.c.example.test,
 # 5 mail.other.test, 6 x.sub.example.test, 7 ns1.example.test; qtypes
 # 0 A, 1 AAAA, 3 MX, 7 DS, 8 ANY.
@@ -180,6 +182,35 @@ SEEDS = {
               an=["example.test. 3600 DS 12345 13 2 "
                   "3490A6806D47F17A34C29E2CE80E8A999FFBE4BE"
                   "DDE5A4CC0A1C7C4ECA8B3E1E"])]),
+    "fwd-answer": (0x10, 0, [
+        reply("www.example.test.", "A", aa=False,
+              an=["www.example.test. 300 CNAME web.example.test.",
+                  "web.example.test. 300 A 192.0.2.80"])]),
+    "fwd-nxdomain": (0x12, 0, [
+        reply("a.b.c.example.test.", "A", aa=False, rcode=3,
+              ns=["example.test. 300 SOA " + SOA_EX])]),
+    "stub-referral-answer": (0x18 | 6 | 0x20, 0x10, [
+        reply("x.sub.example.test.", "A", aa=False,
+              ns=["sub.example.test. 3600 NS ns.sub.example.test."],
+              ar=["ns.sub.example.test. 3600 A 127.0.0.6"]),
+        ex_answer("x.sub.example.test.", "A",
+                  ["x.sub.example.test. 300 A 192.0.2.84"]),
+        ex_answer("example.test.", "A", ["example.test. 300 A 192.0.2.1"])]),
+    "tight-cname-chain": (0x08, 0x10, [
+        root_referral(), ex_referral(),
+        ex_answer("www.example.test.", "A",
+                  ["www.example.test. 300 CNAME a.other.test."]),
+        reply("a.other.test.", "A", aa=False,
+              ns=["other.test. 3600 NS ns.other.test."],
+              ar=["ns.other.test. 3600 A 127.0.0.4"]),
+        ex_answer("a.other.test.", "A",
+                  ["a.other.test. 300 CNAME b.other.test.",
+                   "b.other.test. 300 CNAME c.other.test.",
+                   "c.other.test. 300 A 192.0.2.85"])]),
+    "stale-second-question": (0x80, 0, [
+        root_referral(), ex_referral(),
+        ex_answer("www.example.test.", "A",
+                  ["www.example.test. 300 A 192.0.2.80"])]),
     "ttl-zero-any": (0, 8, [
         root_referral(), ex_referral(),
         ex_answer("www.example.test.", "ANY",
@@ -191,7 +222,7 @@ SEEDS = {
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     for name, (b0, b1, replies) in SEEDS.items():
-        if not name.startswith("no-priming"):
+        if not name.startswith(("no-priming", "fwd-", "stub-")):
             replies = [priming()] + replies  # the iterator primes first
         data = bytes([b0, b1]) + SEP.join(replies)[2:]
         (OUT / ("seed-" + name)).write_bytes(data)
