@@ -63,6 +63,16 @@ def world_clean(world):
     return world
 
 
+@pytest.fixture(autouse=True)
+def no_fault_server_errors(request):
+    """A fault server that failed to answer would make a test pass or
+    fail for the wrong reason: each test checks they all went well."""
+    yield
+    if "world" in request.fixturenames:
+        w = request.getfixturevalue("world")
+        assert not w.fault_errors(), w.fault_errors()
+
+
 @pytest.fixture
 def start_resolver(world, tmp_path):
     """start(extra=(), config=None, hints=world.hints, **kw) -> Resolver;

@@ -74,6 +74,7 @@ class FaultServer:
         self.bogus_sent = self.gated = 0
         self.names = {}
         self.asked = []              # qnames as received (case kept)
+        self.errors = []             # exceptions while answering
         self.lock = threading.Lock()
         self.stopping = False
         self.threads = []
@@ -145,7 +146,10 @@ class FaultServer:
             self._note(q, False)
             if self.mode == "silent" or self._gated():
                 continue
-            self._udp_answer(q, peer)
+            try:
+                self._udp_answer(q, peer)
+            except Exception as e:      # noted, and the server goes on
+                self.errors.append(repr(e))
 
     def _udp_answer(self, q, peer):
         if self.mode == "spoofer":
@@ -168,7 +172,8 @@ class FaultServer:
 
     def _spoof(self, q, peer):
         """Bogus answers: right ID from another port, wrong ID from the
-        right port. Both claim 6.6.6.6 (or NXDOMAIN for other types)."""
+        right port, right ID and port for another question. All claim
+        6.6.6.6 (or NXDOMAIN for other types)."""
         bad = dns.message.make_response(q)
         bad.flags |= dns.flags.AA
         qn, qt = q.question[0].name, q.question[0].rdtype
@@ -180,8 +185,14 @@ class FaultServer:
         self._send(bad, peer, self.other)
         bad.id = (q.id + 1) & 0xFFFF
         self._send(bad, peer)
+        other = dns.name.from_text("bogus", qn)
+        bad.id = q.id
+        bad.question[0] = dns.rrset.RRset(other, dns.rdataclass.IN, qt)
+        for rr in bad.answer:
+            rr.name = other
+        self._send(bad, peer)
         with self.lock:
-            self.bogus_sent += 2
+            self.bogus_sent += 3
 
     def answer(self, q):
         if not q.question:

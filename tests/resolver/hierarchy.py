@@ -345,6 +345,9 @@ class World:
         return "\n".join("== %s\n%s" % (k, s.log_text()[-2000:])
                          for k, s in self.auth.items())
 
+    def fault_errors(self):
+        return {k: f.errors for k, f in self.fault.items() if f.errors}
+
     def stop(self):
         for s in self.auth.values():
             s.stop(timeout=5)

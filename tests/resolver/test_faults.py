@@ -96,7 +96,7 @@ def test_spoofed_answers_ignored(rsv, world_clean):
         r = ask(rsv.where, name, timeout=8)
         assert r.rcode() == dns.rcode.NOERROR
         assert addrs(r) == [want]
-    assert spoof.bogus_sent >= 2
+    assert spoof.bogus_sent >= 6
     # and the cache holds the true one
     assert addrs(ask(rsv.where, "www.spoof.test")) == ["192.0.2.77"]
 
