@@ -104,9 +104,13 @@ def unbound_conf(d, hints, port, listen=("127.0.0.1",), extra=(),
             "  pidfile: \"%s/unbound.pid\"" % d,
             "  logfile: \"\"",
             "  use-syslog: no",
-            "  verbosity: 1",
+            "  verbosity: %s" % os.environ.get("RTEST_UNBOUND_VERBOSITY",
+                                               "1"),
             "  so-reuseport: no",
-            "  minimal-responses: yes"] + server +
+            "  minimal-responses: yes",
+            # replies that took over 1.9 s are dropped by default
+            # (the client is expected to have retried): not here
+            "  discard-timeout: 12000"] + server +
         ["  " + x for x in more] + zones +
         ["remote-control:", "  control-enable: no", ""])
 
