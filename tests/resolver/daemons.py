@@ -93,7 +93,7 @@ def unbound_conf(d, hints, port, listen=("127.0.0.1",), extra=(),
     return "\n".join(
         ["server:"] + ["  interface: %s@%d" % (a, port) for a in listen] + [
             "  port: %d" % port,
-            "  do-ip6: no",
+            "  do-ip6: yes",
             "  num-threads: 1",
             "  root-hints: \"%s\"" % hints,
             "  do-not-query-localhost: no",

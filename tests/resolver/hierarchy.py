@@ -23,6 +23,7 @@ import faults  # noqa: E402
 
 ROOT_ADDR = "127.0.0.10"
 LOCK = "/tmp/banchi-rtest.lock"
+V6_ADDR = "[::1]"                   # v6.test., only an AAAA for its NS
 # every address this module serves on, at port 53
 ADDRS = ["127.0.0.%d" % i for i in range(10, 41)]
 
@@ -69,6 +70,8 @@ spoof NS ns1.spoof
 ns1.spoof A 127.0.0.26
 plain NS ns1.plain
 ns1.plain A 127.0.0.29
+v6 NS ns1.v6
+ns1.v6 AAAA ::1
 """ + "".join("amp NS ns%d.other.test.\n" % i for i in range(1, 21))
 
 BIG_TXT = " ".join('"%s"' % (chr(97 + i) * 200) for i in range(8))
@@ -135,6 +138,14 @@ txt TXT "served by nsd"
 back CNAME www.example.test.
 """
 
+V6 = """$TTL 3600
+@ 300 SOA ns1 hostmaster 1 3600 600 86400 300
+@ NS ns1
+ns1 AAAA ::1
+www A 192.0.2.60
+www AAAA 2001:db8::60
+"""
+
 CORP = """$TTL 3600
 @ SOA ns.corp. hostmaster.corp. 1 3600 600 86400 300
 @ NS ns.corp.
@@ -174,12 +185,13 @@ def poison_sets():
             ("additional", rr("ns1.other.test.", "A", "127.0.0.25"))]
 
 
-def check_free(addrs=ADDRS):
-    """Fails when something already listens on one of our addresses."""
+def check_free(addrs=ADDRS + ["::1"]):
+    """The addresses (port 53) where something already listens."""
     busy = []
     for a in addrs:
         for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-            s = socket.socket(socket.AF_INET, kind)
+            s = socket.socket(socket.AF_INET6 if ":" in a else
+                              socket.AF_INET, kind)
             try:
                 s.bind((a, 53))
             except OSError:
@@ -292,6 +304,8 @@ class World:
         A["glueless"] = start_auth(self.dir, "glueless",
                                    [("glueless.test.", GLUELESS)],
                                    ["127.0.0.16"])
+        A["v6"] = start_auth(self.dir, "v6", [("v6.test.", V6)],
+                             [V6_ADDR])
         A["local"] = start_auth(self.dir, "corp",
                                 [("corp.", CORP), ("branch.", BRANCH)],
                                 ["127.0.0.35", "127.0.0.36"])

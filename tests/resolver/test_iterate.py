@@ -37,6 +37,14 @@ def test_referrals_a_aaaa_mx_txt(rsv):
     assert addrs(ask(rsv.where, "www.lab", "A")) == ["192.0.2.30"]
 
 
+def test_ipv6_only_name_server(rsv):
+    # v6.test's only server has an AAAA glue (::1) and no A
+    r = ask(rsv.where, "www.v6.test", "A")
+    assert addrs(r) == ["192.0.2.60"]
+    assert addrs(ask(rsv.where, "www.v6.test", "AAAA"),
+                 "AAAA") == ["2001:db8::60"]
+
+
 def test_question_case_kept(rsv):
     r = ask(rsv.where, "WwW.eXample.TEST", "A")
     assert r.question[0].name.to_text() == "WwW.eXample.TEST."

@@ -43,6 +43,7 @@ QUERIES = [
     ("www.lab.", "A"), ("www.lab.", "AAAA"), ("lab.", "MX"),
     ("txt.lab.", "TXT"), ("back.lab.", "A"), ("nope.lab.", "A"),
     ("ns.hosting.lab.", "A"),
+    ("www.v6.test.", "A"), ("www.v6.test.", "AAAA"),   # over IPv6
     ("nosuchtld.", "A"),                    # NXDOMAIN from the root
     ("www.nosuch.test.", "A"),              # NXDOMAIN from test.
     ("www.corp.", "A"), ("intranet.corp.", "TXT"),  # forward zone
