@@ -4,11 +4,13 @@ kept), serve-stale when every authoritative server is gone (a small
 hierarchy of its own on 127.0.0.30, killed in the test)."""
 
 import signal
+import socket
 import struct
 import time
 
 import dns.exception
 import dns.flags
+import dns.message
 import dns.rcode
 import pytest
 
@@ -213,3 +215,44 @@ def test_stats_line(rsv):
     assert st["queries"] >= 3 and st["cache_hits"] >= 1
     assert st["upstream"] >= 3 and st["local"] >= 1
     assert st["cache_bytes"] > 0
+
+
+def test_tcp_pipelined(rsv):
+    """Three queries on one TCP connection, sent before any reply is
+    read; each reply comes back (in any order) with its own ID."""
+    names = {"www.example.test": "192.0.2.1", "www.lab": "192.0.2.30",
+             "www.other.test": "192.0.2.15"}
+    s = socket.create_connection(rsv.where, timeout=5)
+    try:
+        want = {}
+        for i, name in enumerate(names):
+            q = dns.message.make_query(name, "A")
+            q.id = 1000 + i
+            w = q.to_wire()
+            s.sendall(struct.pack("!H", len(w)) + w)
+            want[q.id] = names[name]
+        got = {}
+        for _ in names:
+            data = servers.tcp_read_msg(s)
+            assert data is not None, "connection closed early"
+            r = dns.message.from_wire(data)
+            got[r.id] = addrs(r)[0]
+    finally:
+        s.close()
+    assert got == want
+
+
+def test_identical_questions_share_one_resolution(start_resolver, world):
+    one = start_resolver()
+    before = world.queries()
+    assert addrs(ask(one.where, "www.glueless.test")) == ["192.0.2.40"]
+    single = world.queries() - before
+    many = start_resolver()
+    q = dns.message.make_query("www.glueless.test", "A")
+    before = world.queries()
+    replies = servers.blast(many.where, [q.to_wire()] * 20, wait=5.0)
+    sent = world.queries() - before
+    for data in replies:
+        assert data is not None
+        assert addrs(dns.message.from_wire(data)) == ["192.0.2.40"]
+    assert sent <= single + 2, (sent, single)
