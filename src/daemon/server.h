@@ -1,6 +1,7 @@
 /* The serving threads: each worker has its own UDP socket and TCP
- * listener per address (SO_REUSEPORT) and one epoll loop; it reads the
- * current snapshot (struct served) inside an RCU read section. */
+ * listener per address (SO_REUSEPORT), one thread per UDP socket and one
+ * epoll loop for TCP; they read the current snapshot (struct served)
+ * inside an RCU read section. */
 #ifndef BANCHI_DAEMON_SERVER_H
 #define BANCHI_DAEMON_SERVER_H
 

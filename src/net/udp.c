@@ -167,18 +167,25 @@ static void setup_out(struct udp_batch *b, int k, int i, size_t len)
 	reply_control(h, o);
 }
 
-int udp_serve(int fd, struct udp_batch *b, net_answer_fn fn, void *ctx)
+int udp_read_batch(int fd, struct udp_batch *b, bool wait)
 {
-	int n, i, nout = 0;
-	size_t len;
+	int n;
 
 	if (!primed(b))
 		setup_in(b);
 	do
-		n = recvmmsg(fd, b->in, UDP_BATCH, MSG_DONTWAIT, NULL);
+		n = recvmmsg(fd, b->in, UDP_BATCH,
+			     wait ? MSG_WAITFORONE : MSG_DONTWAIT, NULL);
 	while (n < 0 && errno == EINTR);
-	if (n <= 0)
-		return 0;
+	return n < 0 ? 0 : n;
+}
+
+void udp_answer_batch(int fd, struct udp_batch *b, int n,
+		      net_answer_fn fn, void *ctx)
+{
+	int i, nout = 0;
+	size_t len;
+
 	for (i = 0; i < n; i++) {
 		if (b->in[i].msg_hdr.msg_flags & MSG_TRUNC)
 			continue;
@@ -190,5 +197,13 @@ int udp_serve(int fd, struct udp_batch *b, net_answer_fn fn, void *ctx)
 	if (nout)
 		send_all(fd, b, nout);
 	reset_in(b, n);
+}
+
+int udp_serve(int fd, struct udp_batch *b, net_answer_fn fn, void *ctx)
+{
+	int n = udp_read_batch(fd, b, false);
+
+	if (n > 0)
+		udp_answer_batch(fd, b, n, fn, ctx);
 	return n;
 }

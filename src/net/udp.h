@@ -4,6 +4,7 @@
 #ifndef BANCHI_NET_UDP_H
 #define BANCHI_NET_UDP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -39,5 +40,14 @@ int udp_open(const struct sockaddr *sa, socklen_t len);
  * sends the replies. Returns the number of datagrams read (0 when none
  * was waiting). */
 int udp_serve(int fd, struct udp_batch *b, net_answer_fn fn, void *ctx);
+
+/* udp_serve in two steps, so that a thread can sleep in the receive
+ * (wait: on a blocking fd, until one datagram came, SO_RCVTIMEO passed
+ * or the socket was shut down) outside its RCU read section. Returns
+ * the number read, 0 if none. */
+int udp_read_batch(int fd, struct udp_batch *b, bool wait);
+/* Answers the n datagrams udp_read_batch just read and sends the replies. */
+void udp_answer_batch(int fd, struct udp_batch *b, int n,
+		      net_answer_fn fn, void *ctx);
 
 #endif
