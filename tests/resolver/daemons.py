@@ -110,7 +110,8 @@ def unbound_conf(d, hints, port, listen=("127.0.0.1",), extra=(),
             "  minimal-responses: yes",
             # replies that took over 1.9 s are dropped by default
             # (the client is expected to have retried): not here
-            "  discard-timeout: 12000"] + server +
+            "  discard-timeout: 12000",
+            "  prefetch: yes"] + server +
         ["  " + x for x in more] + zones +
         ["remote-control:", "  control-enable: no", ""])
 

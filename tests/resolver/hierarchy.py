@@ -99,6 +99,7 @@ inzone CNAME www
 dangling CNAME nothing.other.test.
 old DNAME other.test.
 short 2 A 192.0.2.50
+pf 5 A 192.0.2.55
 big TXT """ + BIG_TXT + """
 _sip._tcp SRV 0 5 5060 www
 a.b.ent A 192.0.2.90

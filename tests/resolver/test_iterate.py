@@ -146,6 +146,27 @@ def test_ttl_expiry(rsv, world):
     assert world.queries() > before, "expired entry not refreshed"
 
 
+def test_prefetch(rsv, world):
+    """pf.example.test has TTL 5: asked again within its last 10 %, the
+    resolver answers from the cache and refreshes the entry, so that
+    after the original expiry it is still answered without upstream."""
+    t0 = time.monotonic()
+    assert addrs(ask(rsv.where, "pf.example.test")) == ["192.0.2.55"]
+    time.sleep(max(0.0, t0 + 4.65 - time.monotonic()))
+    before = world.queries()
+    r = ask(rsv.where, "pf.example.test")
+    assert addrs(r) == ["192.0.2.55"] and r.answer[0].ttl <= 1
+    time.sleep(0.3)                     # the refresh goes out meanwhile
+    refreshed = world.queries()
+    assert refreshed > before, "no prefetch"
+    if rsv.stats:
+        assert rsv.stats()["prefetch"] >= 1
+    time.sleep(max(0.0, t0 + 5.6 - time.monotonic()))
+    r = ask(rsv.where, "pf.example.test")
+    assert addrs(r) == ["192.0.2.55"] and r.answer[0].ttl >= 3
+    assert world.queries() == refreshed
+
+
 def test_tcp_client(rsv):
     r = ask(rsv.where, "www.example.test", "A", tcp=True)
     assert addrs(r) == ["192.0.2.1"]
