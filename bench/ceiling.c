@@ -1,9 +1,10 @@
 /* banchi-ceiling: the machine's no-work UDP ceiling for the benchmark.
  * Answers every query with one fixed A record through the same
- * recvmmsg/sendmmsg batching as banchi-auth (udp_serve), without any
- * lookup, so the benchmark can show banchi as a fraction of it. */
+ * recvmmsg/sendmmsg batching as banchi-auth's UDP threads (a blocking
+ * udp_read_batch, then udp_answer_batch), without any lookup, so the
+ * benchmark can show banchi as a fraction of it. */
 #include <arpa/inet.h>
-#include <poll.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,23 +51,23 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	static struct udp_batch b;
-	struct pollfd p = { .events = POLLIN };
+	int fd, n;
 
 	if (argc != 3 || inet_pton(AF_INET, argv[1], &sa.sin_addr) != 1) {
 		fprintf(stderr, "usage: banchi-ceiling ADDRESS PORT\n");
 		return 2;
 	}
 	sa.sin_port = htons((uint16_t)atoi(argv[2]));
-	p.fd = udp_open((struct sockaddr *)&sa, sizeof(sa));
-	if (p.fd < 0) {
+	fd = udp_open((struct sockaddr *)&sa, sizeof(sa));
+	if (fd < 0) {
 		fprintf(stderr, "banchi-ceiling: cannot bind: %s\n",
-			strerror(-p.fd));
+			strerror(-fd));
 		return 1;
 	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	for (;;) {
-		if (poll(&p, 1, -1) < 0)
-			continue;
-		while (udp_serve(p.fd, &b, answer, NULL) == UDP_BATCH)
-			;
+		n = udp_read_batch(fd, &b, true);
+		if (n > 0)
+			udp_answer_batch(fd, &b, n, answer, NULL);
 	}
 }
