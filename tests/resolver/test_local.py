@@ -6,6 +6,7 @@ the special-use names answered without going upstream."""
 import dns.flags
 import dns.rcode
 import dns.rdatatype
+import pytest
 
 from daemons import addrs, ask
 
@@ -153,3 +154,16 @@ def test_answers_carry_ra(rsv):
     r = ask(rsv.where, "localhost")
     assert r.flags & dns.flags.RA and r.flags & dns.flags.QR
     assert r.question[0].rdtype == dns.rdatatype.A
+
+
+@pytest.mark.banchi_only
+def test_forward_to_a_recursive_resolver(start_resolver, unbound):
+    """lab. forwarded to Unbound (which iterates it): the forwarded
+    queries must carry RD, or Unbound would not recurse."""
+    fwd = "lab.=%s:%d" % unbound.where
+    rsv = start_resolver(["--forward", fwd])
+    before = rsv.stats()["upstream"]
+    assert addrs(ask(rsv.where, "back.lab")) == ["192.0.2.1"]
+    assert addrs(ask(rsv.where, "mail.lab")) == ["192.0.2.31"]
+    assert ask(rsv.where, "nope.lab").rcode() == dns.rcode.NXDOMAIN
+    assert rsv.stats()["upstream"] - before <= 6
