@@ -60,6 +60,19 @@ void name_to_lower(uint8_t *name);
  * NULL to only validate and skip the name. */
 int name_unpack(const uint8_t *msg, size_t msglen, size_t *pos, uint8_t *dst);
 
+/* ASCII A-Z to a-z in each octet of a word (the others unchanged): a
+ * whole wire name may be folded so, since no label length octet (< 64)
+ * is a letter. */
+static inline uint64_t name_fold8(uint64_t x)
+{
+	const uint64_t hi = 0x8080808080808080ULL;
+	uint64_t b = x & ~hi;
+	uint64_t ge_a = b + 0x3f3f3f3f3f3f3f3fULL;     /* 0x80 from 'A' */
+	uint64_t gt_z = b + 0x2525252525252525ULL;     /* 0x80 past 'Z' */
+
+	return x | ((ge_a & ~gt_z & ~x & hi) >> 2);
+}
+
 /* Name compression state for one message being written. Remembers where
  * names were written so later names can point to their suffixes. */
 #define COMPR_MAX 128

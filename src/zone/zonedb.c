@@ -9,6 +9,28 @@
 #include "wire/rrtype.h"
 #include "zone/zdb_int.h"
 
+/* len octets of a wire name lowercased, a word at a time (the last word
+ * overlaps the one before; src is read only within its len octets). */
+static void lower_copy(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	uint64_t w;
+	size_t i;
+
+	if (len < 8) {
+		for (i = 0; i < len; i++)
+			dst[i] = zdb_lower(src[i]);
+		return;
+	}
+	for (i = 0; i + 8 < len; i += 8) {
+		memcpy(&w, src + i, 8);
+		w = name_fold8(w);
+		memcpy(dst + i, &w, 8);
+	}
+	memcpy(&w, src + len - 8, 8);
+	w = name_fold8(w);
+	memcpy(dst + len - 8, &w, 8);
+}
+
 void zdb_qname_prep(struct zdb_qname *q, const uint8_t *name)
 {
 	size_t pos = 0;
@@ -17,13 +39,10 @@ void zdb_qname_prep(struct zdb_qname *q, const uint8_t *name)
 	/* Bounded even for a name that is not valid. */
 	while (name[pos] && n < NAME_MAXLABELS &&
 	       pos + name[pos] + 1 < NAME_MAXLEN) {
-		size_t end = pos + name[pos] + 1;
 		q->off[n++] = (uint8_t)pos;
-		q->lc[pos] = name[pos];
-		for (size_t i = pos + 1; i < end; i++)
-			q->lc[i] = zdb_lower(name[i]);
-		pos = end;
+		pos += (size_t)name[pos] + 1;
 	}
+	lower_copy(q->lc, name, pos);
 	memset(q->lc + pos, 0, 9);
 	q->off[n] = (uint8_t)pos;
 	q->n = n;

@@ -272,6 +272,79 @@ static void test_compression(void)
 	CHECK(name_pack(&small, name, &c) == 0 && small.len == w.len + 5);
 }
 
+/* name_fold8 against the byte-wise rule, every octet value in every
+ * position of the word. */
+static void test_fold8(void)
+{
+	unsigned bad = 0;
+
+	for (int pos = 0; pos < 8; pos++) {
+		for (int v = 0; v < 256; v++) {
+			uint8_t in[8], out[8];
+			uint64_t w;
+
+			for (int k = 0; k < 8; k++)
+				in[k] = (uint8_t)(k == pos ? v : 'A' + 7 * k);
+			memcpy(&w, in, 8);
+			w = name_fold8(w);
+			memcpy(out, &w, 8);
+			for (int k = 0; k < 8; k++) {
+				uint8_t c = in[k];
+				uint8_t want = c >= 'A' && c <= 'Z' ? c + 32 : c;
+
+				bad += out[k] != want;
+			}
+		}
+	}
+	CHECK(bad == 0);
+}
+
+/* A name repeated in another case compresses to a bare pointer at any
+ * length (the word-wise compare has short and overlapping cases); octets
+ * 0x20 apart that are not letters stay different. */
+static void test_compression_case(void)
+{
+	static const char *const same[][2] = {
+		{ "A.", "a." }, { "Ab.cD.", "aB.Cd." },
+		{ "www.EXAMPLE.com.", "WWW.example.COM." },
+		{ "abcdefg.", "ABCDEFG." },
+		{ "a-very-long-label.With.Several.parts.", "A-VERY-LONG-LABEL.with.several.PARTS." },
+	};
+	static const char *const differ[][2] = {
+		{ "x[.", "x{." }, { "x@.", "x`." }, { "x\\193.", "x\\225." },
+		{ "abcdefgh[.com.", "abcdefgh{.com." },
+	};
+	uint8_t msg[512], a[NAME_MAXLEN], b[NAME_MAXLEN];
+	struct wbuf w;
+	struct compr c;
+	size_t at;
+
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		wbuf_init(&w, msg, sizeof(msg));
+		w.len = 12;
+		compr_init(&c, msg);
+		from(a, same[i][0], NULL);
+		from(b, same[i][1], NULL);
+		CHECK(name_pack(&w, a, &c) == 0);
+		at = w.len;
+		CHECK(name_pack(&w, b, &c) == 0);
+		CHECKF(w.len == at + 2 && msg[at] == 0xc0 && msg[at + 1] == 12,
+		       "%s", same[i][1]);
+	}
+	for (size_t i = 0; i < sizeof(differ) / sizeof(differ[0]); i++) {
+		wbuf_init(&w, msg, sizeof(msg));
+		w.len = 12;
+		compr_init(&c, msg);
+		from(a, differ[i][0], NULL);
+		from(b, differ[i][1], NULL);
+		CHECK(name_pack(&w, a, &c) == 0);
+		at = w.len;
+		CHECK(name_pack(&w, b, &c) == 0);
+		CHECKF(w.len > at + 2 && memcmp(msg + at, b, 3) == 0, "%s",
+		       differ[i][1]);
+	}
+}
+
 /* Unpacks a name starting at pos from a hand-made buffer. */
 static int unpack_at(const uint8_t *msg, size_t len, size_t pos)
 {
@@ -343,6 +416,8 @@ int main(void)
 	test_compare();
 	test_subdomain();
 	test_compression();
+	test_fold8();
+	test_compression_case();
 	test_decompression_errors();
 	return check_done();
 }
