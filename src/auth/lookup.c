@@ -12,22 +12,27 @@ enum step { STEP_DONE, STEP_FOLLOW };
 
 /* The name being answered, case as received (or as in the CNAME/DNAME
  * target); the store and the comparisons ignore case. */
+/* The name being answered, prepared once for the zone choice, the
+ * lookup and the in-zone test of a chain. */
 struct cur {
 	uint8_t name[NAME_MAXLEN];
 	size_t len;
+	struct zdb_qname q;
 };
 
 static void cur_set(struct cur *c, const uint8_t *name, size_t len)
 {
 	memcpy(c->name, name, len);
 	c->len = len;
+	zdb_qname_prep(&c->q, c->name);
 }
 
 /* DS belongs to the parent side of a cut: ask the zone above qname
  * first (Knot and BIND do), else the zone of qname itself. */
 static const struct zdb_zone *pick_zone(const struct zonedb *db,
-					const uint8_t *qname, uint16_t qtype)
+					const struct cur *c, uint16_t qtype)
 {
+	const uint8_t *qname = c->name;
 	const struct zdb_zone *z;
 
 	if (!db)
@@ -37,14 +42,14 @@ static const struct zdb_zone *pick_zone(const struct zonedb *db,
 	 * and a suffix test is far cheaper than the zone set's lookup. */
 	if (zonedb_count(db) == 1) {
 		z = zonedb_at(db, 0);
-		return name_is_subdomain(qname, zdb_zone_origin(z)) ? z : NULL;
+		return zdb_zone_has(z, &c->q) ? z : NULL;
 	}
 	if (qtype == RR_DS && qname[0]) {
 		z = zonedb_find(db, qname + 1 + qname[0]);
 		if (z)
 			return z;
 	}
-	return zonedb_find(db, qname);
+	return zonedb_find_q(db, &c->q);
 }
 
 static bool put(struct auth_query *a, enum msg_section s,
@@ -230,7 +235,7 @@ static enum step answer_name(struct auth_query *a, const struct zdb_zone *z,
 	struct zdb_lookup r;
 
 	memset(&r, 0, sizeof(r));
-	zdb_zone_lookup(z, c->name, &r);
+	zdb_zone_lookup_q(z, &c->q, &r);
 	if (r.cut && !(r.cut == r.node && a->q->qtype == RR_DS)) {
 		referral(a, z, r.cut);
 		return STEP_DONE;
@@ -279,7 +284,7 @@ void auth_lookup(struct auth_query *a)
 	struct cur c;
 
 	cur_set(&c, a->q->qname, a->q->qname_len);
-	z = pick_zone(a->db, c.name, a->q->qtype);
+	z = pick_zone(a->db, &c, a->q->qtype);
 	if (!z) {
 		a->rcode = RCODE_REFUSED;
 		return;
@@ -289,7 +294,7 @@ void auth_lookup(struct auth_query *a)
 	while (answer_name(a, z, &c) == STEP_FOLLOW) {
 		if (a->nchain >= AUTH_MAX_CHAIN || seen(a, c.name))
 			break;
-		if (!name_is_subdomain(c.name, zdb_zone_origin(z)))
+		if (!zdb_zone_has(z, &c.q))
 			break;
 		memcpy(a->seen[++a->nchain], c.name, c.len);
 	}

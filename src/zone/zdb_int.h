@@ -15,9 +15,6 @@
 
 #define ZDB_EMPTY UINT32_MAX            /* free hash slot */
 #define ZDB_HASH_SEED 0xcbf29ce484222325ULL
-/* Lowercase names live in buffers with this much room, so that a label's
- * last octets can be read eight at a time. */
-#define ZDB_NAMEBUF (NAME_MAXLEN + 8)
 
 struct zdb_zone {
 	atomic_uint refs;
@@ -35,16 +32,6 @@ struct zdb_zone {
 	uint8_t origin_len;
 	uint8_t origin[NAME_MAXLEN];    /* as configured */
 	uint8_t origin_lc[NAME_MAXLEN];
-};
-
-/* A name lowercased once, with its label offsets and the hash state of
- * every suffix: h[k] is the suffix of k labels, at lc + off[n - k]. */
-struct zdb_qname {
-	uint8_t lc[ZDB_NAMEBUF];
-	uint8_t off[NAME_MAXLABELS + 1];
-	uint64_t h[NAME_MAXLABELS + 1];
-	int n;
-	int len;                        /* wire length, root included */
 };
 
 static inline uint8_t zdb_lower(uint8_t c)
@@ -109,7 +96,5 @@ static inline bool zdb_equal_lc(const uint8_t *owner, const uint8_t *lc)
 		pos += (size_t)len + 1;
 	}
 }
-
-void zdb_qname_prep(struct zdb_qname *q, const uint8_t *name);
 
 #endif

@@ -77,7 +77,7 @@ static const struct zdb_node *probe(const struct zdb_zone *z,
 	return find_lc(z, q->lc + q->off[q->n - k], k, q->h[k]);
 }
 
-static bool in_zone(const struct zdb_zone *z, const struct zdb_qname *q)
+bool zdb_zone_has(const struct zdb_zone *z, const struct zdb_qname *q)
 {
 	if (q->n < z->labels)
 		return false;
@@ -92,7 +92,7 @@ const struct zdb_node *zdb_zone_find(const struct zdb_zone *z,
 	struct zdb_qname q;
 
 	zdb_qname_prep(&q, name);
-	return in_zone(z, &q) ? probe(z, &q, q.n) : NULL;
+	return zdb_zone_has(z, &q) ? probe(z, &q, q.n) : NULL;
 }
 
 const struct zdb_node *zdb_zone_node(const struct zdb_zone *z, size_t i)
@@ -208,20 +208,18 @@ static void walk_missing(const struct zdb_zone *z, const struct zdb_qname *q,
 		r->wildcard = wildcard(z, q, lo);
 }
 
-void zdb_zone_lookup(const struct zdb_zone *z, const uint8_t *qname,
-		     struct zdb_lookup *r)
+void zdb_zone_lookup_q(const struct zdb_zone *z, const struct zdb_qname *q,
+		       struct zdb_lookup *r)
 {
-	struct zdb_qname q;
 	const struct zdb_node *n;
 
 	memset(r, 0, sizeof(*r));
 	r->encloser = z->nodes;
-	zdb_qname_prep(&q, qname);
-	if (!in_zone(z, &q))
+	if (!zdb_zone_has(z, q))
 		return;
-	n = probe(z, &q, q.n);
+	n = probe(z, q, q->n);
 	if (!n) {
-		walk_missing(z, &q, r);
+		walk_missing(z, q, r);
 	} else if (n->flags & (ZDB_NONAUTH | ZDB_OCCLUDED)) {
 		stop_at(topmost_stop(n->parent), r);
 	} else {
@@ -229,4 +227,13 @@ void zdb_zone_lookup(const struct zdb_zone *z, const uint8_t *qname,
 		r->encloser = n;
 		r->cut = (n->flags & ZDB_DELEG) ? n : NULL;
 	}
+}
+
+void zdb_zone_lookup(const struct zdb_zone *z, const uint8_t *qname,
+		     struct zdb_lookup *r)
+{
+	struct zdb_qname q;
+
+	zdb_qname_prep(&q, qname);
+	zdb_zone_lookup_q(z, &q, r);
 }

@@ -107,6 +107,29 @@ struct zdb_lookup {
 void zdb_zone_lookup(const struct zdb_zone *z, const uint8_t *qname,
 		     struct zdb_lookup *r);
 
+/* Lowercase names live in buffers with this much room, so that a label's
+ * last octets can be read eight at a time. */
+#define ZDB_NAMEBUF (NAME_MAXLEN + 8)
+
+/* A name lowercased once, with its label offsets and the hash state of
+ * every suffix: h[k] is the suffix of k labels, at lc + off[n - k].
+ * Preparing is most of a lookup's cost for a short name: a query name
+ * prepared once serves the zone choice and the lookup (the _q calls). */
+struct zdb_qname {
+	uint8_t lc[ZDB_NAMEBUF];
+	uint8_t off[NAME_MAXLABELS + 1];
+	uint64_t h[NAME_MAXLABELS + 1];
+	int n;
+	int len;                        /* wire length, root included */
+};
+
+void zdb_qname_prep(struct zdb_qname *q, const uint8_t *name);
+/* True if q is the zone's origin or below it. */
+bool zdb_zone_has(const struct zdb_zone *z, const struct zdb_qname *q);
+/* zdb_zone_lookup of a prepared name (zdb_zone_has true). */
+void zdb_zone_lookup_q(const struct zdb_zone *z, const struct zdb_qname *q,
+		       struct zdb_lookup *r);
+
 /* The set of zones served. */
 struct zonedb;
 
@@ -121,6 +144,9 @@ struct zdb_zone *zonedb_get(const struct zonedb *db, const uint8_t *origin);
 /* The deepest zone whose origin is qname or an ancestor, or NULL. */
 const struct zdb_zone *zonedb_find(const struct zonedb *db,
 				   const uint8_t *qname);
+/* zonedb_find of a prepared name. */
+const struct zdb_zone *zonedb_find_q(const struct zonedb *db,
+				     const struct zdb_qname *q);
 size_t zonedb_count(const struct zonedb *db);
 /* i-th zone, 0 <= i < zonedb_count(), in no particular order. */
 struct zdb_zone *zonedb_at(const struct zonedb *db, size_t i);

@@ -131,6 +131,21 @@ struct zdb_zone *zonedb_get(const struct zonedb *db, const uint8_t *origin)
 	return zone_in(db, slot_of(db, &q, q.n));
 }
 
+const struct zdb_zone *zonedb_find_q(const struct zonedb *db,
+				     const struct zdb_qname *q)
+{
+	if (!db->count)
+		return NULL;
+	for (int k = q->n; k >= 0; k--) {
+		if (!(db->depths[k >> 6] & 1ULL << (k & 63)))
+			continue;
+		const struct zdb_zone *z = zone_in(db, slot_of(db, q, k));
+		if (z)
+			return z;
+	}
+	return NULL;
+}
+
 const struct zdb_zone *zonedb_find(const struct zonedb *db,
 				   const uint8_t *qname)
 {
@@ -139,14 +154,7 @@ const struct zdb_zone *zonedb_find(const struct zonedb *db,
 	if (!db->count)
 		return NULL;
 	zdb_qname_prep(&q, qname);
-	for (int k = q.n; k >= 0; k--) {
-		if (!(db->depths[k >> 6] & 1ULL << (k & 63)))
-			continue;
-		const struct zdb_zone *z = zone_in(db, slot_of(db, &q, k));
-		if (z)
-			return z;
-	}
-	return NULL;
+	return zonedb_find_q(db, &q);
 }
 
 size_t zonedb_count(const struct zonedb *db)

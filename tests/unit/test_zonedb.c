@@ -297,6 +297,40 @@ static struct zdb_zone *mini(const char *origin)
 			     "ns A 192.0.2.1\n");
 }
 
+/* The prepared-name calls agree with the plain ones: the zone chosen,
+ * membership, and the lookup result. */
+static void test_prepared(struct zonedb *db)
+{
+	static const char *const names[] = {
+		"a.sub.example.", "SUB.example.", "example.", "xsub.example.",
+		"a.b.c.d.e.f.g.example.", "com.", ".", "example.com.",
+		"WWW.EXAMPLE.",
+	};
+	struct zdb_lookup r1, r2;
+	struct zdb_qname q;
+	unsigned bad = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const uint8_t *n = wire(names[i]);
+		const struct zdb_zone *z = zonedb_find(db, n);
+
+		zdb_qname_prep(&q, n);
+		bad += zonedb_find_q(db, &q) != z;
+		for (size_t k = 0; k < zonedb_count(db); k++) {
+			const struct zdb_zone *zk = zonedb_at(db, k);
+
+			bad += zdb_zone_has(zk, &q) !=
+			       name_is_subdomain(n, zdb_zone_origin(zk));
+		}
+		if (!z)
+			continue;
+		zdb_zone_lookup(z, n, &r1);
+		zdb_zone_lookup_q(z, &q, &r2);
+		bad += memcmp(&r1, &r2, sizeof(r1)) != 0;
+	}
+	CHECK(bad == 0);
+}
+
 static void test_set(void)
 {
 	struct zonedb *db = zonedb_new();
@@ -325,6 +359,7 @@ static void test_set(void)
 	CHECK(zonedb_add(db, ex2) == 0 && zonedb_count(db) == 3);
 	CHECK(refs(ex) == 1 && refs(ex2) == 2);
 	CHECK(zonedb_find(db, wire("www.example.")) == ex2);
+	test_prepared(db);
 	bool seen[3] = { false };
 	for (size_t i = 0; i < zonedb_count(db); i++) {
 		struct zdb_zone *z = zonedb_at(db, i);
