@@ -308,6 +308,9 @@ static int check_pointer(size_t target, size_t ptr_pos, size_t run_start,
 	return 0;
 }
 
+/* The labels of a run (from its start to i) are copied at once when the
+ * run ends, at a pointer or at the root: one copy for a whole name
+ * without pointers, as a query name is. */
 int name_unpack(const uint8_t *msg, size_t msglen, size_t *pos, uint8_t *dst)
 {
 	size_t i = *pos, end = 0, n = 0;
@@ -327,6 +330,8 @@ int name_unpack(const uint8_t *msg, size_t msglen, size_t *pos, uint8_t *dst)
 			ret = check_pointer(t, i, run, msglen);
 			if (ret < 0)
 				return ret;
+			if (dst)
+				memcpy(dst + n - (i - run), msg + run, i - run);
 			if (!end)
 				end = i + 2;
 			i = run = t;
@@ -338,13 +343,13 @@ int name_unpack(const uint8_t *msg, size_t msglen, size_t *pos, uint8_t *dst)
 			return BN_ETRUNC;
 		if (n + 1 + l > NAME_MAXLEN)
 			return BN_ENAMELEN;
-		if (dst)
-			memcpy(dst + n, msg + i, (size_t)l + 1);
 		n += (size_t)l + 1;
 		i += (size_t)l + 1;
 		if (l == 0)
 			break;
 	}
+	if (dst)
+		memcpy(dst + n - (i - run), msg + run, i - run);
 	*pos = end ? end : i;
 	return (int)n;
 }
