@@ -90,8 +90,10 @@ static inline bool zdb_equal_lc(const uint8_t *owner, const uint8_t *lc)
 			return false;
 		if (!len)
 			return true;
+		/* zone data is mostly lowercase already: equal octets
+		 * need no folding */
 		for (size_t j = pos + 1; j <= pos + len; j++)
-			if (zdb_lower(owner[j]) != lc[j])
+			if (owner[j] != lc[j] && zdb_lower(owner[j]) != lc[j])
 				return false;
 		pos += (size_t)len + 1;
 	}
