@@ -184,6 +184,8 @@ int msg_parse_query(struct msg_query *q, const uint8_t *pkt, size_t len)
 		return ret;
 	q->question_end = (uint16_t)wk.pos;
 	for (int s = MSG_ANSWER; s < MSG_SECTIONS; s++) {
+		if (!q->hdr.count[s])
+			continue;       /* most queries: all but one empty */
 		ret = walk_section(&wk, &q->hdr, s, NULL, 0);
 		if (ret < 0)
 			return ret;
