@@ -269,7 +269,8 @@ def _res_warm(stats, ref):
 
 def _res_cold(stats, names):
     rows = ["| resolver | cold: %s names, ms (median) | min–max ms "
-            "| answered | SERVFAIL | lost | right of 50 | start s "
+            "| answered (fewest) | SERVFAIL (all rounds) | lost (all "
+            "rounds) | right of 50 (fewest) | start s "
             "| PSS MiB after | RSS MiB after | worker setting |"
             % "{:,}".format(names), "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, s in stats.items():

@@ -362,9 +362,12 @@ def summarize(cold, warm, mem):
     return {
         "cold_s": statistics.median(walls), "cold_min": min(walls),
         "cold_max": max(walls),
-        "cold_answered": cold[-1]["completed"],
-        "cold_servfail": cold[-1]["servfail"],
-        "cold_lost": cold[-1]["lost"], "correct": cold[-1]["correct"],
+        # over all cold rounds: the fewest answered, every SERVFAIL and
+        # loss, the fewest right of the sample
+        "cold_answered": min(x["completed"] for x in cold),
+        "cold_servfail": sum(x["servfail"] for x in cold),
+        "cold_lost": sum(x["lost"] for x in cold),
+        "correct": min(x["correct"] for x in cold),
         "start_s": cold[-1]["start_s"],
         "qps": statistics.median(x["qps"] for x in warm),
         "qps_min": min(x["qps"] for x in warm),
