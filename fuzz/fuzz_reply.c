@@ -42,7 +42,7 @@ static const uint16_t qtypes[16] = {
 };
 
 struct fuzz_state {
-	struct cache *cache;
+	struct cache *cache, *tiny;
 	struct infra *infra;
 	struct res_conf conf[NENV];
 	struct res_env env[NENV];
@@ -86,7 +86,8 @@ static void set_addr(struct res_addr *a, uint32_t ip4)
 }
 
 /* Env i: bit 0 minimisation off, bit 1 0x20 on; bits 2-3: 0 defaults,
- * 1 tight limits, 2 example.test. forwarded, 3 example.test. a stub. */
+ * 1 tight limits and a tiny cache, 2 example.test. forwarded, 3
+ * example.test. a stub. */
 static void conf_for(struct res_conf *rc, int i)
 {
 	res_conf_init(rc);
@@ -119,10 +120,12 @@ static void setup(void)
 	st = calloc(1, sizeof(*st));
 	ASSERT(st);
 	cache_conf_init(&cc);
-	cc.max_bytes = 1 << 20;         /* small: eviction gets exercised */
+	cc.max_bytes = 1 << 20;
 	st->cache = cache_new(&cc);
+	cc.max_bytes = 8192;    /* the tight envs': evicts during a resolution */
+	st->tiny = cache_new(&cc);
 	st->infra = infra_new(256);
-	ASSERT(st->cache && st->infra);
+	ASSERT(st->cache && st->tiny && st->infra);
 	ASSERT(name_from_text(st->hint.name, "a.root.test.", 12, NULL) > 0);
 	set_addr(&st->hint.addr, INADDR_LOOPBACK);
 	set_addr(&st->fwd_addr, INADDR_LOOPBACK + 9);
@@ -135,8 +138,9 @@ static void setup(void)
 	}
 	for (int i = 0; i < NENV; i++) {
 		conf_for(&st->conf[i], i);
-		st->env[i] = (struct res_env){ st->cache, st->infra,
-					      &st->conf[i], fake_random };
+		st->env[i] = (struct res_env){
+			i >> 2 == 1 ? st->tiny : st->cache, st->infra,
+			&st->conf[i], fake_random };
 		st->it[i] = iter_new(&st->env[i]);
 		ASSERT(st->it[i]);
 	}
@@ -269,7 +273,7 @@ static void check_answer(const struct answer *a, const uint8_t *qname,
 
 /* After the resolution: bounded work, a sane answer (also a stale one
  * in place of SERVFAIL), and what the cache now answers on its own. */
-static void check_result(struct iter *it, const struct res_conf *rc,
+static void check_result(struct iter *it, const struct res_env *env,
 			 const uint8_t *qname, uint16_t qtype, uint64_t now)
 {
 	static struct answer cached;
@@ -277,7 +281,7 @@ static void check_result(struct iter *it, const struct res_conf *rc,
 	uint8_t lower[NAME_MAXLEN];
 	bool prefetch;
 
-	ASSERT(s->upstream <= rc->max_upstream);
+	ASSERT(s->upstream <= env->conf->max_upstream);
 	ASSERT(s->tcp <= s->upstream && s->timeouts <= s->upstream);
 	check_answer(iter_result(it), qname, qtype);
 	if (iter_result(it)->rcode == RCODE_SERVFAIL &&
@@ -285,7 +289,7 @@ static void check_result(struct iter *it, const struct res_conf *rc,
 		check_answer(iter_result(it), qname, qtype);
 	memcpy(lower, qname, name_length(qname));
 	name_to_lower(lower);
-	if (answer_from_cache(&cached, st->cache, lower, qtype, CLASS_IN,
+	if (answer_from_cache(&cached, env->cache, lower, qtype, CLASS_IN,
 			      now, CACHE_STALE, &prefetch) == 1)
 		check_answer(&cached, qname, qtype);
 }
@@ -426,6 +430,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Every input starts from the same state, so that it replays alone. */
 	rnd_counter = 0;
 	cache_flush(st->cache);
+	cache_flush(st->tiny);
 	infra_flush(st->infra);
 	qtype = qtypes[data[1] & 15];
 	e = ((data[1] >> 4) & 3) | (data[0] & 0x18) >> 1;
@@ -438,13 +443,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		       data[1] & 0x40 ? ITER_PREFETCH : 0, fd.now) < 0)
 		return 0;
 	drive(it, rc, &fd);
-	check_result(it, rc, qname, qtype, fd.now);
+	check_result(it, &st->env[e], qname, qtype, fd.now);
 	/* A second question on what the first left in the cache. */
 	if (data[0] & 0x80)
 		fd.now += 86400000;
 	name_of(qname, (data[0] >> 5) & 3);
 	ASSERT(iter_begin(it, qname, qtype, CLASS_IN, 0, fd.now) == 0);
 	drive(it, rc, &fd);
-	check_result(it, rc, qname, qtype, fd.now);
+	check_result(it, &st->env[e], qname, qtype, fd.now);
 	return 0;
 }
