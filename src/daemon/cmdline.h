@@ -5,8 +5,6 @@
 
 #include "daemon/config.h"
 
-enum { CMDLINE_OK = 0, CMDLINE_HELP = 1, CMDLINE_VERSION = 2 };
-
 extern const char cmdline_usage[];
 
 /* Builds c from defaults, the config file (-c, opened at strip-less

@@ -7,17 +7,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/socket.h>
 
+#include "daemon/cfg.h"
 #include "wire/name.h"
-
-#define CONFIG_ERR_MAX 512
-
-struct cfg_listen {
-	struct sockaddr_storage sa;
-	socklen_t salen;
-	char text[64];                  /* as written */
-};
 
 struct cfg_zone {
 	char *name;                     /* as written */
@@ -46,42 +38,22 @@ struct config {
 	char *basedir;                  /* its directory, for relative paths */
 };
 
-enum cfg_type { CFG_INT, CFG_BOOL, CFG_STR, CFG_LISTEN, CFG_LEVEL,
-		CFG_TARGET };
-
-/* One option: YAML key "section.name", the flag (without "--"), the type,
- * where it lives in struct config, its range and default. */
-struct cfg_opt {
-	const char *key;
-	const char *flag;
-	enum cfg_type type;
-	size_t offset;
-	long min, max;
-	const char *def;                /* NULL: none (or computed) */
-	const char *doc;
-};
-
-extern const struct cfg_opt config_schema[];
-extern const size_t config_schema_len;
+/* The schema (config_schema.c): options, sections, the zones hook. */
+extern const struct cfg_schema config_cfg;
+/* Its hooks: the zones list in YAML (config_yaml.c), --zone NAME=FILE
+ * (cmdline.c). */
+int config_yaml_zones(struct cfg_yaml *y, const char *key,
+		      struct yaml_node_s *v);
+int config_zone_flag(void *base, const struct cfg_opt *o, const char *text,
+		     char *err);
 
 /* Defaults in place; threads is the number of online cores. */
 void config_init(struct config *c);
 void config_clear(struct config *c);
 
-/* The option with this YAML key or flag name, or NULL. */
-const struct cfg_opt *config_opt_by_key(const char *key);
-const struct cfg_opt *config_opt_by_flag(const char *flag);
-
-/* Sets an option from its text; 0, or -1 with a message in err
- * (without position). */
-int config_set(struct config *c, const struct cfg_opt *o, const char *text,
-	       char *err);
 /* Adds a zone ("name", "file"); 0 or -1 with a message in err. */
 int config_add_zone(struct config *c, const char *name, const char *file,
 		    char *err);
-/* Parses "addr:port", "[v6]:port", "addr" (port 53) into l. */
-int config_parse_listen(struct cfg_listen *l, const char *text);
-
 /* Reads a YAML file into c (which holds defaults). 0, or -1 with
  * "FILE:LINE: message" in err (CONFIG_ERR_MAX octets). */
 int config_load_file(struct config *c, const char *path, char *err);

@@ -1,15 +1,20 @@
 /* The configuration schema: every option once, with its flag, type,
- * range, default and doc. The loader and the flag parser read this. */
+ * range, default and doc. The shared engine (cfg.h) reads this for the
+ * defaults, the YAML loader and the flag parser. */
 #include <stddef.h>
 
 #include "daemon/config.h"
 
-#define OPT(k, f, t, field, lo, hi, d, doc) \
-	{ k, f, t, offsetof(struct config, field), lo, hi, d, doc }
+#define OPT(k, f, t, field, lo, hi, d, dc) \
+	{ .key = k, .flag = f, .type = t, \
+	  .offset = offsetof(struct config, field), .min = lo, .max = hi, \
+	  .def = d, .doc = dc }
 
-const struct cfg_opt config_schema[] = {
-	OPT("server.listen", "listen", CFG_LISTEN, listen, 0, 0, NULL,
-	    "address to serve on (ADDR:PORT, [V6]:PORT), repeatable"),
+static const struct cfg_opt schema[] = {
+	{ .key = "server.listen", .flag = "listen", .type = CFG_LISTEN,
+	  .offset = offsetof(struct config, listen),
+	  .n_offset = offsetof(struct config, nlisten), .flags = CFG_F_LIST,
+	  .doc = "address to serve on (ADDR:PORT, [V6]:PORT), repeatable" },
 	OPT("server.threads", "threads", CFG_INT, threads, 1, 256, NULL,
 	    "worker threads (default: number of cores)"),
 	OPT("server.user", "user", CFG_STR, user, 0, 0, NULL,
@@ -35,7 +40,23 @@ const struct cfg_opt config_schema[] = {
 	    "error, warning, info or debug"),
 	OPT("log.target", NULL, CFG_TARGET, log_syslog, 0, 0, "stderr",
 	    "stderr or syslog"),
+	/* Flags only: the zones are a YAML list of their own. */
+	OPT(NULL, "syslog", CFG_BOOL, log_syslog, 0, 1, NULL,
+	    "log to syslog instead of standard error"),
+	{ .flag = "zone", .type = CFG_HOOK, .set = config_zone_flag,
+	  .doc = "NAME=FILE: serve zone NAME from FILE, repeatable" },
 };
 
-const size_t config_schema_len =
-	sizeof(config_schema) / sizeof(config_schema[0]);
+static const char *const sections[] = { "server", "log", NULL };
+
+const struct cfg_schema config_cfg = {
+	.opt = schema,
+	.nopt = sizeof(schema) / sizeof(schema[0]),
+	.sections = sections,
+	.root_expect = "expected a mapping of sections (server, log, zones)",
+	.listen_bad = "bad listen address",
+	.listen_forms = "(ADDR:PORT or [IPV6]:PORT)",
+	.path_off = offsetof(struct config, path),
+	.basedir_off = offsetof(struct config, basedir),
+	.top = config_yaml_zones,
+};

@@ -1,15 +1,13 @@
-/* banchi-resolver config values: defaults from the schema, setting one
- * option from its text (shared by the YAML loader and the flags),
- * forward/stub zones, and the checks made once everything is read. */
+/* banchi-resolver config values: defaults (from the schema, through the
+ * shared engine cfg.h), the setters of its own option types (client
+ * CIDRs, records, zones, block answer, forward/stub zones), and the
+ * checks made once everything is read. */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "daemon/log.h"
 #include "daemon/rconfig.h"
 #include "resolve/local.h"
 
@@ -17,16 +15,8 @@
 
 void rconfig_init(struct rconfig *c)
 {
-	char err[CONFIG_ERR_MAX];
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t i;
-
-	memset(c, 0, sizeof(*c));
-	for (i = 0; i < rconfig_schema_len; i++)
-		if (rconfig_schema[i].def)
-			rconfig_set(c, &rconfig_schema[i],
-				    rconfig_schema[i].def, err);
-	c->threads = n < 1 ? 1 : n > 256 ? 256 : n;
+	cfg_init(&rconfig_cfg, c, sizeof(*c));
+	c->threads = cfg_cores();
 }
 
 static void list_clear(struct rcfg_list *l)
@@ -64,42 +54,6 @@ void rconfig_clear(struct rconfig *c)
 	memset(c, 0, sizeof(*c));
 }
 
-const struct rcfg_opt *rconfig_opt_by_key(const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < rconfig_schema_len; i++)
-		if (strcmp(rconfig_schema[i].key, key) == 0)
-			return &rconfig_schema[i];
-	return NULL;
-}
-
-const struct rcfg_opt *rconfig_opt_by_flag(const char *flag)
-{
-	size_t i;
-
-	for (i = 0; i < rconfig_schema_len; i++)
-		if (rconfig_schema[i].flag &&
-		    strcmp(rconfig_schema[i].flag, flag) == 0)
-			return &rconfig_schema[i];
-	return NULL;
-}
-
-static int add_listen(struct rconfig *c, const char *text, char *err)
-{
-	struct cfg_listen l, *n;
-
-	if (config_parse_listen(&l, text) < 0)
-		return ERR("bad address '%s' (ADDR[:PORT] or [IPV6]:PORT)",
-			   text);
-	n = realloc(c->listen, (c->nlisten + 1) * sizeof(*n));
-	if (!n)
-		return ERR("out of memory");
-	c->listen = n;
-	c->listen[c->nlisten++] = l;
-	return 0;
-}
-
 static int list_add(struct rcfg_list *l, const char *text, char *err)
 {
 	char **n = realloc(l->v, (l->n + 1) * sizeof(*n));
@@ -114,73 +68,11 @@ static int list_add(struct rcfg_list *l, const char *text, char *err)
 	return 0;
 }
 
-static int parse_bool(const char *t)
-{
-	static const char *const yes[] = { "true", "yes", "on", "1" };
-	static const char *const no[] = { "false", "no", "off", "0" };
-	size_t i;
-
-	for (i = 0; i < 4; i++) {
-		if (strcmp(t, yes[i]) == 0)
-			return 1;
-		if (strcmp(t, no[i]) == 0)
-			return 0;
-	}
-	return -1;
-}
-
-/* Integers, with K/M/G (powers of 1024) when size is set. */
-static int set_int(long *dst, const struct rcfg_opt *o, const char *text,
-		   bool size, char *err)
-{
-	char *end;
-	long v, mul = 1;
-
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (size && end != text && end[0] && !end[1]) {
-		const char *u = strchr("KkMmGg", end[0]);
-
-		if (u)
-			mul = 1L << (10 * (1 + (u - "KkMmGg") / 2));
-		end += !!u;
-	}
-	if (!*text || *end || errno || v > o->max / mul)
-		return ERR("%s: '%s' is not a number%s in range", o->key,
-			   text, size ? " (K, M, G suffixes)" : "");
-	v *= mul;
-	if (v < o->min || v > o->max)
-		return ERR("%s: %ld out of range %ld-%ld", o->key, v, o->min,
-			   o->max);
-	*dst = v;
-	return 0;
-}
-
-static int set_str(char **dst, const char *text, const char *dir,
-		   char *err)
-{
-	char *s;
-
-	if (dir && text[0] != '/') {
-		size_t n = strlen(dir) + strlen(text) + 2;
-
-		s = malloc(n);
-		if (s)
-			snprintf(s, n, "%s/%s", dir, text);
-	} else {
-		s = strdup(text);
-	}
-	if (!s)
-		return ERR("out of memory");
-	free(*dst);
-	*dst = s;
-	return 0;
-}
-
 /* "nxdomain", or one IPv4 and/or one IPv6 address (space or comma). */
-static int set_block(struct rconfig *c, const struct rcfg_opt *o,
-		     const char *text, char *err)
+int rconfig_set_block(void *base, const struct cfg_opt *o, const char *text,
+		      char *err)
 {
+	struct rconfig *c = base;
 	char buf[128], *tok, *save = NULL;
 
 	c->block_has4 = c->block_has6 = false;
@@ -205,9 +97,10 @@ static int set_block(struct rconfig *c, const struct rcfg_opt *o,
 	return 0;
 }
 
-static int set_allow(struct rconfig *c, const struct rcfg_opt *o,
-		     const char *text, char *err)
+int rconfig_set_allow(void *base, const struct cfg_opt *o, const char *text,
+		      char *err)
 {
+	struct rconfig *c = base;
 	char a[64], *slash;
 	uint8_t buf[16];
 	long bits = -1;
@@ -232,7 +125,8 @@ static int set_allow(struct rconfig *c, const struct rcfg_opt *o,
 
 /* A record is read into a throwaway set: the same parser as rsnap_build's,
  * so a line accepted here loads there. */
-static int check_rr(const struct rcfg_opt *o, const char *text, char *err)
+int rconfig_set_rr(void *base, const struct cfg_opt *o, const char *text,
+		   char *err)
 {
 	struct local_data *ld = local_new();
 	char msg[LOCAL_ERR_MAX];
@@ -244,67 +138,23 @@ static int check_rr(const struct rcfg_opt *o, const char *text, char *err)
 	local_free(ld);
 	if (ret < 0)
 		return ERR("%s: '%.200s': %s", o->key, text, msg);
-	return 0;
+	return list_add((void *)((char *)base + o->offset), text, err);
 }
 
-static int check_zone(const struct rcfg_opt *o, const char *text,
-		      char *err)
+int rconfig_set_zone(void *base, const struct cfg_opt *o, const char *text,
+		     char *err)
 {
 	uint8_t name[NAME_MAXLEN];
 
 	if (name_from_text(name, text, strlen(text), (const uint8_t *)"") < 0)
 		return ERR("%s: '%.200s' is not a domain name", o->key, text);
-	return 0;
+	return list_add((void *)((char *)base + o->offset), text, err);
 }
 
-int rconfig_set(struct rconfig *c, const struct rcfg_opt *o,
-		const char *text, char *err)
+int rconfig_set_fwd(void *base, const struct cfg_opt *o, const char *text,
+		    char *err)
 {
-	void *field = (char *)c + o->offset;
-	int v;
-
-	if (!*text && o->type != RCFG_BOOL)
-		return ERR("%s: empty value", o->key);
-	switch (o->type) {
-	case RCFG_INT:
-	case RCFG_SIZE:
-		return set_int(field, o, text, o->type == RCFG_SIZE, err);
-	case RCFG_BOOL:
-		if ((v = parse_bool(text)) < 0)
-			return ERR("%s: '%s' is not true or false", o->key,
-				   text);
-		*(bool *)field = v;
-		return 0;
-	case RCFG_STR:
-		return set_str(field, text, NULL, err);
-	case RCFG_PATH:
-		return set_str(field, text, c->basedir, err);
-	case RCFG_LISTEN:
-		return add_listen(c, text, err);
-	case RCFG_LEVEL:
-		if ((v = log_level_parse(text)) < 0)
-			return ERR("%s: '%s' is not error, warning, info or "
-				   "debug", o->key, text);
-		*(long *)field = v;
-		return 0;
-	case RCFG_LIST:
-		return list_add(field, text, err);
-	case RCFG_RR:
-		if (check_rr(o, text, err) < 0)
-			return -1;
-		return list_add(field, text, err);
-	case RCFG_ZONE:
-		if (check_zone(o, text, err) < 0)
-			return -1;
-		return list_add(field, text, err);
-	case RCFG_ALLOW:
-		return set_allow(c, o, text, err);
-	case RCFG_FWD:
-		return rconfig_parse_fwd(c, text, o->min == 1, err);
-	case RCFG_BLOCK:
-		return set_block(c, o, text, err);
-	}
-	return ERR("%s: unknown type", o->key);
+	return rconfig_parse_fwd(base, text, o->min == 1, err);
 }
 
 static int fill_fwd(struct rcfg_fwd *f, const char *zone, bool stub,
@@ -387,11 +237,24 @@ int rconfig_parse_fwd(struct rconfig *c, const char *text, bool stub,
 	return rconfig_add_fwd(c, buf, stub, addrs, n, err);
 }
 
+int rconfig_load_text(struct rconfig *c, const char *text, size_t len,
+		      const char *name, char *err)
+{
+	return cfg_load_text(&rconfig_cfg, c, text, len, name, err);
+}
+
+int rconfig_load_file(struct rconfig *c, const char *path, char *err)
+{
+	return cfg_load_file(&rconfig_cfg, c, path, err);
+}
+
 int rconfig_finish(struct rconfig *c, char *err)
 {
+	const struct cfg_opt *l = cfg_opt_by_key(&rconfig_cfg, "server.listen");
+
 	if (c->nlisten == 0 &&
-	    (add_listen(c, "127.0.0.1:53", err) < 0 ||
-	     add_listen(c, "[::1]:53", err) < 0))
+	    (cfg_set(&rconfig_cfg, c, l, "127.0.0.1:53", err) < 0 ||
+	     cfg_set(&rconfig_cfg, c, l, "[::1]:53", err) < 0))
 		return -1;
 	if (c->min_ttl > c->max_ttl)
 		return ERR("cache.min-ttl (%ld) is over cache.max-ttl (%ld)",

@@ -69,40 +69,21 @@ struct rconfig {
 	const char *strip;
 };
 
-/* RCFG_RR and RCFG_ZONE are lists of records and of domain names,
- * checked as they are read so that errors carry the file's line. */
-enum rcfg_type { RCFG_INT, RCFG_BOOL, RCFG_STR, RCFG_PATH, RCFG_LISTEN,
-		 RCFG_LEVEL, RCFG_SIZE, RCFG_LIST, RCFG_ALLOW, RCFG_FWD,
-		 RCFG_BLOCK, RCFG_RR, RCFG_ZONE };
-
-/* One option: YAML key "section.name" (or "forward"/"stub" for the top
- * level lists), its flag (without "--"), type, field, range, default.
- * For RCFG_FWD, min 1 marks the stub list. */
-struct rcfg_opt {
-	const char *key;
-	const char *flag;
-	enum rcfg_type type;
-	size_t offset;
-	long min, max;
-	const char *def;                /* NULL: none (or computed) */
-	const char *doc;
-};
-
-extern const struct rcfg_opt rconfig_schema[];
-extern const size_t rconfig_schema_len;
+/* The schema (rconfig_schema.c) and its hooks: the list options that
+ * check their items as they are read (so that errors carry the file's
+ * line), the forward/stub lists in YAML (rconfig_yaml.c) and the first
+ * --allow replacing the file's list (rconfig_flags.c). */
+extern const struct cfg_schema rconfig_cfg;
+cfg_set_fn rconfig_set_allow, rconfig_set_fwd, rconfig_set_block,
+	   rconfig_set_rr, rconfig_set_zone;
+int rconfig_yaml_fwd(struct cfg_yaml *y, const char *key,
+		     struct yaml_node_s *v);
+void rconfig_before_flag(void *base, const struct cfg_opt *o);
 
 /* Defaults in place; threads is the number of online cores. */
 void rconfig_init(struct rconfig *c);
 void rconfig_clear(struct rconfig *c);
 
-const struct rcfg_opt *rconfig_opt_by_key(const char *key);
-const struct rcfg_opt *rconfig_opt_by_flag(const char *flag);
-
-/* Sets an option from its text (list options append one item; RCFG_PATH
- * values that are relative are taken under c->basedir when set). 0, or
- * -1 with a message (without position) in err (CONFIG_ERR_MAX). */
-int rconfig_set(struct rconfig *c, const struct rcfg_opt *o,
-		const char *text, char *err);
 /* Adds a forward (stub false) or stub zone; addrs are "ADDR[:PORT]" or
  * "[V6]:PORT". 0, or -1 with a message in err. */
 int rconfig_add_fwd(struct rconfig *c, const char *zone, bool stub,

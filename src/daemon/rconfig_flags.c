@@ -1,15 +1,10 @@
-/* banchi-resolver's command line: every schema option with a flag is
- * "--flag VALUE" or "--flag=VALUE"; a boolean takes no value, "=BOOL",
- * or the "--no-flag" form. The config file is read first so that flags
- * override it whatever their order. */
-#include <stdio.h>
+/* banchi-resolver's command line: its --help text and the first --allow
+ * replacing the file's list; the walk over the flags (a boolean also as
+ * "--no-flag") is the shared engine's (cfg_flags.c). */
 #include <stdlib.h>
-#include <string.h>
 
 #include "daemon/cmdline.h"
 #include "daemon/rconfig.h"
-
-#define ERR(...) (snprintf(err, CONFIG_ERR_MAX, __VA_ARGS__), -1)
 
 const char rconfig_usage[] =
 "NAME\n"
@@ -82,124 +77,27 @@ const char rconfig_usage[] =
 "    0 clean exit on SIGTERM/SIGINT, 1 startup failure (bind, local\n"
 "    files, privileges), 2 usage or config error.\n";
 
-static bool is_config_flag(const char *a)
+void rconfig_before_flag(void *base, const struct cfg_opt *o)
 {
-	return strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0;
-}
+	struct rconfig *c = base;
 
-/* Splits "--flag=value": the flag name (in buf) and *val. */
-static const char *split(const char *arg, char *buf, size_t cap,
-			 const char **val)
-{
-	const char *eq = strchr(arg, '=');
-
-	*val = NULL;
-	if (!eq)
-		return arg + 2;
-	if ((size_t)(eq - arg - 2) >= cap)
-		return "";
-	memcpy(buf, arg + 2, eq - arg - 2);
-	buf[eq - arg - 2] = 0;
-	*val = eq + 1;
-	return buf;
-}
-
-/* One flag at argv[*i]; advances *i past its value. */
-static int one_flag(struct rconfig *c, int argc, char **argv, int *i,
-		    char *err)
-{
-	char buf[64];
-	const char *val, *name = split(argv[*i], buf, sizeof(buf), &val);
-	const struct rcfg_opt *o = rconfig_opt_by_flag(name);
-
-	if (!o && strncmp(name, "no-", 3) == 0 && !val) {
-		o = rconfig_opt_by_flag(name + 3);
-		if (o && o->type == RCFG_BOOL)
-			return rconfig_set(c, o, "false", err);
-		o = NULL;
-	}
-	if (!o)
-		return ERR("unknown option '%s' (see --help)", argv[*i]);
-	if (!val && o->type != RCFG_BOOL) {
-		if (*i + 1 >= argc)
-			return ERR("option '--%s' needs a value", name);
-		val = argv[++*i];
-	}
-	if (o->type == RCFG_ALLOW && !c->allow_exact) {
-		/* The first --allow replaces the file's list: with it,
-		 * exactly the listed clients are served. */
-		c->allow_exact = true;
-		while (c->allow.n)
-			free(c->allow.v[--c->allow.n]);
-	}
-	return rconfig_set(c, o, val ? val : "true", err);
-}
-
-static int load_file(struct rconfig *c, int argc, char **argv,
-		     const char *strip, char *err)
-{
-	const char *path = NULL;
-	size_t n = strip ? strlen(strip) : 0;
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (is_config_flag(argv[i])) {
-			if (i + 1 >= argc)
-				return ERR("%s needs a file", argv[i]);
-			path = argv[++i];
-		} else if (strncmp(argv[i], "--config=", 9) == 0) {
-			path = argv[i] + 9;
-		}
-	}
-	if (!path)
-		return 0;
-	if (n && strncmp(path, strip, n) == 0 && path[n] == '/')
-		path += n;
-	return rconfig_load_file(c, path, err);
-}
-
-static int flags(struct rconfig *c, int argc, char **argv, char *err)
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (is_config_flag(argv[i])) {
-			i++;
-			continue;
-		}
-		if (strncmp(argv[i], "--config=", 9) == 0)
-			continue;
-		if (strncmp(argv[i], "--", 2) != 0)
-			return ERR("unexpected argument '%s' (see --help)",
-				   argv[i]);
-		if (one_flag(c, argc, argv, &i, err) < 0)
-			return -1;
-	}
-	return 0;
+	if (o->set != rconfig_set_allow || c->allow_exact)
+		return;
+	/* The first --allow replaces the file's list: with it, exactly the
+	 * listed clients are served. */
+	c->allow_exact = true;
+	while (c->allow.n)
+		free(c->allow.v[--c->allow.n]);
 }
 
 int rconfig_cmdline(struct rconfig *c, int argc, char **argv,
 		    const char *strip, char *err)
 {
-	char *basedir;
-	int i, ret;
+	int ret;
 
 	rconfig_init(c);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return CMDLINE_HELP;
-		if (!strcmp(argv[i], "--version"))
-			return CMDLINE_VERSION;
-	}
-	if (load_file(c, argc, argv, strip, err) < 0)
-		return -1;
-	/* Paths given as flags are relative to the working directory,
-	 * not to the config file's. */
-	basedir = c->basedir;
-	c->basedir = NULL;
-	ret = flags(c, argc, argv, err);
-	c->basedir = basedir;
-	if (ret < 0)
-		return -1;
+	ret = cfg_cmdline(&rconfig_cfg, c, argc, argv, strip, err);
+	if (ret != CMDLINE_OK)
+		return ret;
 	return rconfig_finish(c, err);
 }

@@ -1,0 +1,116 @@
+/* The config engine both daemons share: a schema table of options (YAML
+ * key, flag, type, field, range, default) drives the defaults, the YAML
+ * loader (cfg_yaml.c) and the command line (cfg_flags.c). Each daemon
+ * gives its table, its struct (as a base pointer) and hooks. */
+#ifndef BANCHI_DAEMON_CFG_H
+#define BANCHI_DAEMON_CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#define CONFIG_ERR_MAX 512
+
+enum { CMDLINE_OK = 0, CMDLINE_HELP = 1, CMDLINE_VERSION = 2 };
+
+struct cfg_listen {
+	struct sockaddr_storage sa;
+	socklen_t salen;
+	char text[64];                  /* as written */
+};
+
+/* CFG_SIZE takes K/M/G suffixes; CFG_PATH is taken under the config
+ * file's directory when relative; CFG_LISTEN appends a struct cfg_listen
+ * to an array (count at n_offset); CFG_TARGET is "stderr" (false) or
+ * "syslog" (true); CFG_HOOK calls the option's set function. */
+enum cfg_type { CFG_INT, CFG_SIZE, CFG_BOOL, CFG_STR, CFG_PATH, CFG_LISTEN,
+		CFG_LEVEL, CFG_TARGET, CFG_HOOK };
+
+/* Option flags: in YAML, a sequence sets each item (CFG_F_LIST) or is
+ * joined with spaces into one value (CFG_F_JOIN). */
+enum { CFG_F_LIST = 1, CFG_F_JOIN = 2 };
+
+struct cfg_opt;
+/* Sets o in the daemon's struct at base from text: 0, or -1 with a
+ * message (without position) in err (CONFIG_ERR_MAX octets). */
+typedef int cfg_set_fn(void *base, const struct cfg_opt *o,
+		       const char *text, char *err);
+
+/* One option. key is "section.name", a top-level name (handled by the
+ * schema's top hook) or NULL (a flag only); flag is without "--". */
+struct cfg_opt {
+	const char *key;
+	const char *flag;
+	enum cfg_type type;
+	size_t offset;
+	long min, max;
+	const char *def;                /* NULL: none (or computed) */
+	const char *doc;
+	unsigned flags;                 /* CFG_F_* */
+	size_t n_offset;                /* CFG_LISTEN: its size_t count */
+	cfg_set_fn *set;                /* CFG_HOOK */
+};
+
+/* Schema-wide rules, kept apart because the daemons' messages differ:
+ * CFG_S_STRICT_EMPTY: an empty value is "KEY: empty value" for every
+ *   non-boolean option; empty sections and empty list values are
+ *   ignored in YAML; numbers over max read "is not a number in range".
+ * CFG_S_NO_FLAGS: a boolean's "--no-FLAG" sets it false. */
+enum { CFG_S_STRICT_EMPTY = 1, CFG_S_NO_FLAGS = 2 };
+
+struct cfg_yaml;
+struct yaml_node_s;
+
+struct cfg_schema {
+	const struct cfg_opt *opt;
+	size_t nopt;
+	const char *const *sections;    /* YAML sections; NULL-terminated */
+	const char *root_expect;        /* when the root is no mapping */
+	const char *listen_bad;         /* "bad address" */
+	const char *listen_forms;       /* "(ADDR[:PORT] or [IPV6]:PORT)" */
+	size_t path_off, basedir_off;   /* char *: config file, its dir */
+	unsigned flags;                 /* CFG_S_* */
+	/* A top-level YAML key other than a section (auth's zones, the
+	 * resolver's forward and stub): 1 when not its key, else 0, or -1
+	 * with the message set by cfg_yaml_fail. */
+	int (*top)(struct cfg_yaml *y, const char *key,
+		   struct yaml_node_s *v);
+	/* Called before a flag sets o (NULL: none). */
+	void (*before_flag)(void *base, const struct cfg_opt *o);
+};
+
+/* Zeroes the struct at base (size octets) and applies the defaults. */
+void cfg_init(const struct cfg_schema *s, void *base, size_t size);
+/* Online cores, 1-256: the default thread count. */
+long cfg_cores(void);
+
+const struct cfg_opt *cfg_opt_by_key(const struct cfg_schema *s,
+				     const char *key);
+const struct cfg_opt *cfg_opt_by_flag(const struct cfg_schema *s,
+				      const char *flag);
+
+/* Sets o from its text; 0, or -1 with a message in err. */
+int cfg_set(const struct cfg_schema *s, void *base, const struct cfg_opt *o,
+	    const char *text, char *err);
+
+/* Parses "addr:port", "[v6]:port", "addr" (port 53) into l. */
+int config_parse_listen(struct cfg_listen *l, const char *text);
+
+/* Reads YAML into base (which holds defaults). 0, or -1 with
+ * "FILE:LINE: message" in err; name is used in messages. The file form
+ * also records the path and its directory (path_off, basedir_off). */
+int cfg_load_text(const struct cfg_schema *s, void *base, const char *text,
+		  size_t len, const char *name, char *err);
+int cfg_load_file(const struct cfg_schema *s, void *base, const char *path,
+		  char *err);
+
+/* The command line over defaults already in base: -h/--help and
+ * --version first, then the config file (-c FILE, --config=FILE; its
+ * path loses the strip prefix when it has it), then the flags, which
+ * override it ("--flag VALUE", "--flag=VALUE", a boolean alone). Paths
+ * given as flags are relative to the working directory. CMDLINE_* or
+ * -1 with err. */
+int cfg_cmdline(const struct cfg_schema *s, void *base, int argc,
+		char **argv, const char *strip, char *err);
+
+#endif
