@@ -51,6 +51,26 @@ struct cfg_opt {
 	cfg_set_fn *set;                /* CFG_HOOK */
 };
 
+/* The process options both daemons have alike, as rows of a schema
+ * table over struct T (its fields threads, user, group, chroot,
+ * allow_root). The thread default is computed (cfg_cores). */
+#define CFG_OPTS_PROCESS(T) \
+	{ .key = "server.threads", .flag = "threads", .type = CFG_INT, \
+	  .offset = offsetof(T, threads), .min = 1, .max = 256, \
+	  .doc = "worker threads (default: number of cores)" }, \
+	{ .key = "server.user", .flag = "user", .type = CFG_STR, \
+	  .offset = offsetof(T, user), \
+	  .doc = "user to run as (default banchi, else nobody)" }, \
+	{ .key = "server.group", .flag = "group", .type = CFG_STR, \
+	  .offset = offsetof(T, group), \
+	  .doc = "group to run as (default: the user's group)" }, \
+	{ .key = "server.chroot", .flag = "chroot", .type = CFG_STR, \
+	  .offset = offsetof(T, chroot), \
+	  .doc = "directory to chroot into after binding" }, \
+	{ .key = "server.allow-root", .flag = "allow-root", \
+	  .type = CFG_BOOL, .offset = offsetof(T, allow_root), .max = 1, \
+	  .def = "false", .doc = "keep running as root" }
+
 /* Schema-wide rules, kept apart because the daemons' messages differ:
  * CFG_S_STRICT_EMPTY: an empty value is "KEY: empty value" for every
  *   non-boolean option; empty sections and empty list values are
