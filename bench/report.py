@@ -289,14 +289,14 @@ RES_NOTES = [
     "- Cache hits near 200k QPS: dnsperf on core 0 is then the limit "
     "(its CPU % near 100), so QPS cannot separate the fast resolvers; "
     "answers per server CPU-second can.",
-    "- A cold run takes about a tenth of a second here, so one upstream "
-    "query lost and retransmitted (first timeout 376 ms in banchi and "
-    "Unbound) shows as an outlier; the median over the rounds and the "
-    "min–max column show it.",
+    "- A cold run takes well under a second here, so one upstream query "
+    "lost and retransmitted (first timeout 376 ms in banchi and Unbound) "
+    "shows as an outlier; the median over the rounds and the min–max "
+    "column show it.",
     "- Knot Resolver needs two Lua policy rules in this lab (ALLOW_LOCAL "
-    "for loopback servers, PASS for test.), evaluated per query; its "
-    "warm figures varied most between runs, with dnsperf far from busy "
-    "(not investigated further).",
+    "for the loopback servers, PASS for test.), evaluated for every "
+    "query; some of its lower cache-hit QPS may be theirs (not "
+    "measured).",
 ]
 
 
