@@ -108,6 +108,14 @@ int query_build(struct iter *it, struct iter_frame *f, uint64_t now,
 	return 0;
 }
 
+static bool qname_matches(const struct iter *it, const uint8_t *qn)
+{
+	if (it->env->conf->use_0x20)
+		return name_length(qn) == name_length(it->sent.qname) &&
+		       memcmp(qn, it->sent.qname, name_length(qn)) == 0;
+	return name_equal(qn, it->sent.qname);
+}
+
 /* Replies without a question are accepted only as errors (old servers
  * answer FORMERR to EDNS that way); everything else must repeat ours. */
 static int question_check(const struct iter *it, const struct msg *m)
@@ -124,11 +132,28 @@ static int question_check(const struct iter *it, const struct msg *m)
 	if (msg_rr_owner(m, q, qn) < 0 || q->type != it->sent.qtype ||
 	    q->rclass != it->qclass)
 		return ITER_IGNORED;
-	if (it->env->conf->use_0x20)
-		return memcmp(qn, it->sent.qname, name_length(qn)) == 0 &&
-			name_length(qn) == name_length(it->sent.qname) ?
-			0 : ITER_IGNORED;
-	return name_equal(qn, it->sent.qname) ? 0 : ITER_IGNORED;
+	return qname_matches(it, qn) ? 0 : ITER_IGNORED;
+}
+
+/* A reply that does not parse as a whole ends the wait only when its
+ * question is readable and ours (case included under 0x20): otherwise
+ * a spoofer who guessed the ID could make us drop a good server. */
+static int question_check_raw(const struct iter *it, const uint8_t *pkt,
+			      size_t len)
+{
+	uint8_t qn[NAME_MAXLEN];
+	size_t pos = MSG_HDRLEN;
+	struct rbuf r;
+	uint16_t type, rclass;
+
+	if (len < MSG_HDRLEN || wire_get_u16(pkt + 4) != 1 ||
+	    name_unpack(pkt, len, &pos, qn) < 0)
+		return ITER_IGNORED;
+	rbuf_init(&r, pkt + pos, len - pos);
+	if (rbuf_u16(&r, &type) < 0 || rbuf_u16(&r, &rclass) < 0 ||
+	    type != it->sent.qtype || rclass != it->qclass)
+		return ITER_IGNORED;
+	return qname_matches(it, qn) ? 0 : ITER_IGNORED;
 }
 
 /* 0 accepted, ITER_IGNORED not ours, <0 ours but malformed. */
@@ -143,6 +168,6 @@ int reply_accept(struct iter *it, const uint8_t *pkt, size_t len,
 		return ITER_IGNORED;
 	ret = msg_parse(m, pkt, len, it->rr, ITER_MAX_RR);
 	if (ret < 0)
-		return ret;
+		return question_check_raw(it, pkt, len) == 0 ? ret : ITER_IGNORED;
 	return question_check(it, m);
 }

@@ -608,6 +608,12 @@ static void test_spoof(void)
 	rep[MSG_HDRLEN + 1] ^= 0x01;    /* another question: "\1" -> other */
 	CHECK(iter_consume(it, rep, q.len, net.now) == ITER_IGNORED);
 	CHECK(iter_consume(it, rep, 5, net.now) == ITER_IGNORED);
+	/* malformed (trailing octet) with another question: still not
+	 * ours, so it cannot make us give up on the server */
+	rep[q.len] = 0;
+	CHECK(iter_consume(it, rep, q.len + 1, net.now) == ITER_IGNORED);
+	rep[MSG_HDRLEN + 1] ^= 0x01;    /* our question again: ours, bad */
+	CHECK(iter_consume(it, rep, q.len + 1, net.now) == 0);
 	world_down();
 }
 
