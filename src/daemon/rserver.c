@@ -219,7 +219,6 @@ static int worker_open(struct rserver *s, struct rworker *w,
 		log_err("out of memory (or epoll) setting up a worker");
 		return -1;
 	}
-	rudp_init(w->ub);
 	for (i = 0; i < n; i++)
 		if (open_addr(w, &w->tags[2 * i], &listen[i]) < 0)
 			return -1;

@@ -141,7 +141,6 @@ size_t rquery_handle(struct rworker *w, struct rsnap *snap,
 		     uint8_t *out, size_t cap);
 /* rserver_udp.c: reads, answers and replies to a batch; n read. */
 int rudp_serve(struct rworker *w, struct rsnap *snap, int fd);
-void rudp_init(struct udp_batch *b);
 void rudp_reply(int fd, const struct rwaiter *wt, const uint8_t *buf,
 		size_t len);
 

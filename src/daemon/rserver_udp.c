@@ -8,82 +8,6 @@
 
 #include "daemon/rserver_int.h"
 
-static void setup_in(struct udp_batch *b)
-{
-	int i;
-
-	for (i = 0; i < UDP_BATCH; i++) {
-		b->iov_in[i].iov_base = b->q[i];
-		b->iov_in[i].iov_len = UDP_BUF;
-		memset(&b->in[i].msg_hdr, 0, sizeof(b->in[i].msg_hdr));
-		b->in[i].msg_hdr.msg_name = &b->peer[i];
-		b->in[i].msg_hdr.msg_iov = &b->iov_in[i];
-		b->in[i].msg_hdr.msg_iovlen = 1;
-		b->in[i].msg_hdr.msg_control = b->ctl[i].buf;
-	}
-}
-
-static void reset_in(struct udp_batch *b)
-{
-	int i;
-
-	for (i = 0; i < UDP_BATCH; i++) {
-		b->in[i].msg_hdr.msg_namelen = sizeof(b->peer[i]);
-		b->in[i].msg_hdr.msg_controllen = sizeof(b->ctl[i].buf);
-	}
-}
-
-/* The query's pktinfo, rewritten to be the reply's source; NULL when the
- * socket is not a wildcard one (no pktinfo asked for). */
-static struct cmsghdr *reply_source(struct msghdr *in)
-{
-	struct cmsghdr *c = in->msg_controllen ? CMSG_FIRSTHDR(in) : NULL;
-
-	for (; c; c = CMSG_NXTHDR(in, c)) {
-		if (c->cmsg_level == IPPROTO_IP &&
-		    c->cmsg_type == IP_PKTINFO) {
-			struct in_pktinfo *pi = (void *)CMSG_DATA(c);
-
-			pi->ipi_spec_dst = pi->ipi_addr;
-			pi->ipi_ifindex = 0;
-			return c;
-		}
-		if (c->cmsg_level == IPPROTO_IPV6 &&
-		    c->cmsg_type == IPV6_PKTINFO)
-			return c;
-	}
-	return NULL;
-}
-
-static void send_all(int fd, struct udp_batch *b, int n)
-{
-	int sent = 0, k;
-
-	while (sent < n) {
-		k = sendmmsg(fd, b->out + sent, (unsigned)(n - sent), 0);
-		if (k < 0 && errno == EINTR)
-			continue;
-		/* one bad peer address must not stop the rest */
-		sent += k < 0 ? 1 : k;
-	}
-}
-
-static void setup_out(struct udp_batch *b, int k, int i, size_t len,
-		      struct cmsghdr *c)
-{
-	struct msghdr *o = &b->out[k].msg_hdr;
-
-	b->iov_out[k].iov_base = b->r[i];
-	b->iov_out[k].iov_len = len;
-	o->msg_name = &b->peer[i];
-	o->msg_namelen = b->in[i].msg_hdr.msg_namelen;
-	o->msg_iov = &b->iov_out[k];
-	o->msg_iovlen = 1;
-	o->msg_control = c;
-	o->msg_controllen = c ? CMSG_SPACE(c->cmsg_len - CMSG_LEN(0)) : 0;
-	o->msg_flags = 0;
-}
-
 int rudp_serve(struct rworker *w, struct rsnap *snap, int fd)
 {
 	struct udp_batch *b = w->ub;
@@ -92,16 +16,13 @@ int rudp_serve(struct rworker *w, struct rsnap *snap, int fd)
 	int n, i, nout = 0;
 	size_t len;
 
-	reset_in(b);
-	do
-		n = recvmmsg(fd, b->in, UDP_BATCH, MSG_DONTWAIT, NULL);
-	while (n < 0 && errno == EINTR);
-	if (n <= 0)
-		return 0;
+	n = udp_read_batch(fd, b, false);
 	for (i = 0; i < n; i++) {
 		if (b->in[i].msg_hdr.msg_flags & MSG_TRUNC)
 			continue;
-		c = reply_source(&b->in[i].msg_hdr);
+		/* kept with a waiting client: a late reply leaves from the
+		 * address the query came to */
+		c = udp_reply_source(&b->in[i].msg_hdr);
 		src.peer = &b->peer[i];
 		src.peerlen = b->in[i].msg_hdr.msg_namelen;
 		src.ctl = (const uint8_t *)c;
@@ -109,10 +30,11 @@ int rudp_serve(struct rworker *w, struct rsnap *snap, int fd)
 		len = rquery_handle(w, snap, &src, b->q[i], b->in[i].msg_len,
 				    b->r[i], UDP_BUF);
 		if (len)
-			setup_out(b, nout++, i, len, c);
+			udp_batch_reply(b, nout++, i, len);
 	}
 	if (nout)
-		send_all(fd, b, nout);
+		udp_send_batch(fd, b, nout);
+	udp_batch_done(b, n);
 	return n;
 }
 
@@ -132,10 +54,4 @@ void rudp_reply(int fd, const struct rwaiter *wt, const uint8_t *buf,
 	/* best effort, as for any UDP reply: a full buffer loses it */
 	while (sendmsg(fd, &m, MSG_DONTWAIT) < 0 && errno == EINTR)
 		;
-}
-
-void rudp_init(struct udp_batch *b)
-{
-	setup_in(b);
-	reset_in(b);
 }

@@ -101,7 +101,7 @@ static bool primed(const struct udp_batch *b)
 	       b->iov_in[0].iov_base == b->q[0];
 }
 
-static void reset_in(struct udp_batch *b, int n)
+void udp_batch_done(struct udp_batch *b, int n)
 {
 	for (int i = 0; i < n; i++) {
 		b->in[i].msg_hdr.msg_namelen = sizeof(b->peer[i]);
@@ -109,8 +109,7 @@ static void reset_in(struct udp_batch *b, int n)
 	}
 }
 
-/* Keeps the query's pktinfo as the reply's source; drops the rest. */
-static void reply_control(struct msghdr *in, struct msghdr *out)
+struct cmsghdr *udp_reply_source(struct msghdr *in)
 {
 	struct cmsghdr *c = in->msg_controllen ? CMSG_FIRSTHDR(in) : NULL;
 
@@ -121,19 +120,16 @@ static void reply_control(struct msghdr *in, struct msghdr *out)
 
 			pi->ipi_spec_dst = pi->ipi_addr;
 			pi->ipi_ifindex = 0;
-			break;
+			return c;
 		}
 		if (c->cmsg_level == IPPROTO_IPV6 &&
 		    c->cmsg_type == IPV6_PKTINFO)
-			break;
+			return c;
 	}
-	if (!c)
-		return;
-	out->msg_control = c;
-	out->msg_controllen = CMSG_SPACE(c->cmsg_len - CMSG_LEN(0));
+	return NULL;
 }
 
-static void send_all(int fd, struct udp_batch *b, int n)
+void udp_send_batch(int fd, struct udp_batch *b, int n)
 {
 	int sent = 0, k;
 
@@ -150,10 +146,10 @@ static void send_all(int fd, struct udp_batch *b, int n)
 	}
 }
 
-/* The reply header for query i, written in full (no memset). */
-static void setup_out(struct udp_batch *b, int k, int i, size_t len)
+void udp_batch_reply(struct udp_batch *b, int k, int i, size_t len)
 {
 	struct msghdr *h = &b->in[i].msg_hdr, *o = &b->out[k].msg_hdr;
+	struct cmsghdr *c = udp_reply_source(h);
 
 	b->iov_out[k].iov_base = b->r[i];
 	b->iov_out[k].iov_len = len;
@@ -161,10 +157,9 @@ static void setup_out(struct udp_batch *b, int k, int i, size_t len)
 	o->msg_namelen = h->msg_namelen;
 	o->msg_iov = &b->iov_out[k];
 	o->msg_iovlen = 1;
-	o->msg_control = NULL;
-	o->msg_controllen = 0;
+	o->msg_control = c;
+	o->msg_controllen = c ? CMSG_SPACE(c->cmsg_len - CMSG_LEN(0)) : 0;
 	o->msg_flags = 0;
-	reply_control(h, o);
 }
 
 int udp_read_batch(int fd, struct udp_batch *b, bool wait)
@@ -192,11 +187,11 @@ void udp_answer_batch(int fd, struct udp_batch *b, int n,
 		len = fn(ctx, b->q[i], b->in[i].msg_len, b->r[i], UDP_BUF);
 		if (len == 0)
 			continue;
-		setup_out(b, nout++, i, len);
+		udp_batch_reply(b, nout++, i, len);
 	}
 	if (nout)
-		send_all(fd, b, nout);
-	reset_in(b, n);
+		udp_send_batch(fd, b, nout);
+	udp_batch_done(b, n);
 }
 
 int udp_serve(int fd, struct udp_batch *b, net_answer_fn fn, void *ctx)

@@ -46,6 +46,17 @@ int udp_serve(int fd, struct udp_batch *b, net_answer_fn fn, void *ctx);
  * or the socket was shut down) outside its RCU read section. Returns
  * the number read, 0 if none. */
 int udp_read_batch(int fd, struct udp_batch *b, bool wait);
+
+/* The pieces of udp_answer_batch, for a server that answers some
+ * datagrams later (banchi-resolver). The query's IP_PKTINFO, rewritten
+ * to be the reply's source (a wildcard socket), or NULL. */
+struct cmsghdr *udp_reply_source(struct msghdr *in);
+/* Reply k of the batch: r[i] (len octets) back to query i's sender. */
+void udp_batch_reply(struct udp_batch *b, int k, int i, size_t len);
+/* Sends replies 0..n-1; a bad peer address does not stop the rest. */
+void udp_send_batch(int fd, struct udp_batch *b, int n);
+/* Readies the n entries just read for the next udp_read_batch. */
+void udp_batch_done(struct udp_batch *b, int n);
 /* Answers the n datagrams udp_read_batch just read and sends the replies. */
 void udp_answer_batch(int fd, struct udp_batch *b, int n,
 		      net_answer_fn fn, void *ctx);
