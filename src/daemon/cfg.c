@@ -243,3 +243,23 @@ int cfg_set(const struct cfg_schema *s, void *base, const struct cfg_opt *o,
 	}
 	return ERR("%s: unknown type", o->key);
 }
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+bool cfg_process_same(const struct cfg_process *a,
+		      const struct cfg_process *b)
+{
+	bool same = a->nlisten == b->nlisten && a->threads == b->threads &&
+		    a->allow_root == b->allow_root &&
+		    same_str(a->user, b->user) &&
+		    same_str(a->group, b->group) &&
+		    same_str(a->chroot, b->chroot);
+	size_t i;
+
+	for (i = 0; same && i < a->nlisten; i++)
+		same = strcmp(a->listen[i].text, b->listen[i].text) == 0;
+	return same;
+}

@@ -71,6 +71,24 @@ struct cfg_opt {
 	  .type = CFG_BOOL, .offset = offsetof(T, allow_root), .max = 1, \
 	  .def = "false", .doc = "keep running as root" }
 
+/* The fields of CFG_OPTS_PROCESS plus the listen list, seen alike in
+ * either daemon's struct: what a reload cannot change. */
+struct cfg_process {
+	const struct cfg_listen *listen;
+	size_t nlisten;
+	long threads;
+	const char *user, *group, *chroot;
+	bool allow_root;
+};
+
+#define CFG_PROCESS_OF(c) ((struct cfg_process){ (c)->listen, \
+	(c)->nlisten, (c)->threads, (c)->user, (c)->group, (c)->chroot, \
+	(c)->allow_root })
+
+/* True when a and b agree (listen addresses compared as written). */
+bool cfg_process_same(const struct cfg_process *a,
+		      const struct cfg_process *b);
+
 /* Schema-wide rules, kept apart because the daemons' messages differ:
  * CFG_S_STRICT_EMPTY: an empty value is "KEY: empty value" for every
  *   non-boolean option; empty sections and empty list values are

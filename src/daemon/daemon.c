@@ -22,24 +22,12 @@ static void log_loaded(const char *what, const struct load_stats *st)
 		 st->records, st->seconds);
 }
 
-static bool same_str(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 /* Sockets, threads and identity are fixed once privileges are gone. */
 static void warn_restart(const struct config *o, const struct config *n)
 {
-	bool same = o->nlisten == n->nlisten && o->threads == n->threads &&
-		    o->allow_root == n->allow_root &&
-		    same_str(o->user, n->user) &&
-		    same_str(o->group, n->group) &&
-		    same_str(o->chroot, n->chroot);
-	size_t i;
+	struct cfg_process po = CFG_PROCESS_OF(o), pn = CFG_PROCESS_OF(n);
 
-	for (i = 0; same && i < o->nlisten; i++)
-		same = strcmp(o->listen[i].text, n->listen[i].text) == 0;
-	if (!same)
+	if (!cfg_process_same(&po, &pn))
 		log_warn("reload: listen addresses, threads, user, group, "
 			 "chroot and allow-root need a restart; kept as they "
 			 "were");

@@ -61,24 +61,13 @@ static void log_mode(const struct rconfig *c, const struct rsnap *s)
 			 nstub);
 }
 
-static bool same_str(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 /* Sockets, threads, identity and the cache are fixed at start. */
 static void warn_restart(const struct rconfig *o, const struct rconfig *n)
 {
 	struct cache_conf a, b;
-	bool same = o->nlisten == n->nlisten && o->threads == n->threads &&
-		    o->allow_root == n->allow_root &&
-		    same_str(o->user, n->user) &&
-		    same_str(o->group, n->group) &&
-		    same_str(o->chroot, n->chroot);
-	size_t i;
+	struct cfg_process po = CFG_PROCESS_OF(o), pn = CFG_PROCESS_OF(n);
+	bool same = cfg_process_same(&po, &pn);
 
-	for (i = 0; same && i < o->nlisten; i++)
-		same = strcmp(o->listen[i].text, n->listen[i].text) == 0;
 	rconfig_cache_conf(o, &a);
 	rconfig_cache_conf(n, &b);
 	if (!same || memcmp(&a, &b, sizeof(a)))
