@@ -1,8 +1,9 @@
 /* banchi-ceiling: the machine's no-work UDP ceiling for the benchmark.
  * Answers every query with one fixed A record through the same
  * recvmmsg/sendmmsg batching as banchi-auth's UDP threads (a blocking
- * udp_read_batch, then udp_answer_batch), without any lookup, so the
- * benchmark can show banchi as a fraction of it. */
+ * udp_read_batch, udp_answer_batch, then the same receive moderation,
+ * udp_coalesce_wait, by default as long as banchi-auth's), without any
+ * lookup, so the benchmark can show banchi as a fraction of it. */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "net/udp.h"
+#include "net/udp_wait.h"
 
 /* Answer RR: pointer to the question name, A IN, TTL 60, 192.0.2.1. */
 static const uint8_t fixed_rr[] = {
@@ -51,10 +53,13 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	static struct udp_batch b;
+	long usec = argc == 4 ? atol(argv[3]) : UDP_COALESCE_US;
 	int fd, n;
 
-	if (argc != 3 || inet_pton(AF_INET, argv[1], &sa.sin_addr) != 1) {
-		fprintf(stderr, "usage: banchi-ceiling ADDRESS PORT\n");
+	if (argc < 3 || argc > 4 ||
+	    inet_pton(AF_INET, argv[1], &sa.sin_addr) != 1) {
+		fprintf(stderr, "usage: banchi-ceiling ADDRESS PORT "
+			"[COALESCE-USEC]\n");
 		return 2;
 	}
 	sa.sin_port = htons((uint16_t)atoi(argv[2]));
@@ -69,5 +74,6 @@ int main(int argc, char **argv)
 		n = udp_read_batch(fd, &b, true);
 		if (n > 0)
 			udp_answer_batch(fd, &b, n, answer, NULL);
+		udp_coalesce_wait(n, UDP_BATCH, usec);
 	}
 }

@@ -32,6 +32,7 @@ struct config {
 	long tcp_idle;
 	long tcp_max;
 	long tcp_per_client;
+	long udp_coalesce;              /* microseconds */
 	long log_level;                 /* enum log_level */
 	bool log_syslog;
 	char *path;                     /* the config file, or NULL */

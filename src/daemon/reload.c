@@ -140,6 +140,7 @@ static struct served *make_served(const struct config *c, struct zsrc *v,
 	s->tcp_idle = c->tcp_idle;
 	s->tcp_max = c->tcp_max;
 	s->tcp_per_client = c->tcp_per_client;
+	s->udp_coalesce = c->udp_coalesce;
 	return s;
 }
 

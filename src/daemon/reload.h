@@ -19,6 +19,7 @@ struct served {
 	long tcp_idle;
 	long tcp_max;
 	long tcp_per_client;
+	long udp_coalesce;               /* microseconds, udp_wait.h */
 };
 
 struct zsrc {

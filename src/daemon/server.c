@@ -15,6 +15,7 @@
 #include "daemon/log.h"
 #include "daemon/server.h"
 #include "net/sock.h"
+#include "net/udp_wait.h"
 
 enum { TAG_LISTEN = 1, TAG_CONN, TAG_STOP };
 
@@ -161,6 +162,7 @@ static void *udp_main(void *arg)
 	struct uthread *u = arg;
 	struct worker *w = u->w;
 	struct actx a = { NULL, &w->nudp, 0 };
+	long wait;
 	int n;
 
 	rcu_register_thread();
@@ -171,11 +173,13 @@ static void *udp_main(void *arg)
 		rcu_read_lock();
 		a.s = rcu_dereference(w->srv->cur);
 		udp_answer_batch(u->fd, u->ub, n, answer_udp, &a);
+		wait = a.s->udp_coalesce;
 		rcu_read_unlock();
 		/* one atomic add per batch, not per query */
 		atomic_fetch_add_explicit(a.count, a.pending,
 					  memory_order_relaxed);
 		a.pending = 0;
+		udp_coalesce_wait(n, UDP_BATCH, wait);
 	}
 	rcu_unregister_thread();
 	return NULL;

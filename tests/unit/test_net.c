@@ -1,6 +1,7 @@
 /* Unit tests for src/net on loopback: the UDP batch loop, TCP framing
  * (pipelining, a query split over reads, replies in order, EOF), the
- * connection caps, and the address probe. The answer function echoes. */
+ * connection caps, the address probe and the receive moderation wait.
+ * The answer function echoes. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -8,12 +9,14 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "net/sock.h"
 #include "net/tcp.h"
 #include "net/udp.h"
+#include "net/udp_wait.h"
 
 static int calls;
 
@@ -183,8 +186,33 @@ static void test_caps(void)
 	close(lfd);
 }
 
+static double waited(int got, int batch, long usec)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	udp_coalesce_wait(got, batch, usec);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (double)(b.tv_sec - a.tv_sec) +
+	       (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+}
+
+/* Only a dense, partial batch waits; lone datagrams, full batches and a
+ * setting of 0 never do. The no-wait cases are checked against a wait of
+ * a whole second, so a slow machine cannot make them fail. */
+static void test_coalesce(void)
+{
+	CHECK(waited(2, 64, 20000) >= 0.020);
+	CHECK(waited(63, 64, 20000) >= 0.020);
+	CHECK(waited(1, 64, 1000000) < 0.5);
+	CHECK(waited(0, 64, 1000000) < 0.5);
+	CHECK(waited(64, 64, 1000000) < 0.5);
+	CHECK(waited(10, 64, 0) < 0.5);
+}
+
 int main(void)
 {
+	test_coalesce();
 	test_udp();
 	test_tcp();
 	test_caps();
