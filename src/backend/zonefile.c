@@ -101,6 +101,7 @@ static int build(struct load *l, struct zdb_zone **out)
 		return ret;
 	l->z.diag = on_check;
 	l->z.diag_ctx = l;
+	l->z.no_warnings = !l->warnings;
 	ret = check_and_build(l, out, &refuse);
 	if (refuse || l->refused)
 		return l->refused ? l->refused : 1;

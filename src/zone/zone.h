@@ -82,6 +82,8 @@ struct zone {
 					 * expiry warnings, 0 = no such check */
 	zone_diag_fn diag;              /* may be NULL */
 	void *diag_ctx;
+	bool no_warnings;               /* diag drops ZONE_WARN: the checks
+					 * spare formatting them */
 	size_t refused;                 /* RRs the server would not load */
 	bool old_dnssec;                /* SIG or NXT seen (warned once) */
 	const uint8_t *last_owner;      /* for sharing owner copies */

@@ -14,6 +14,9 @@ void zck_report(struct zck *c, const struct zone_rr *rr,
 {
 	char own[NAME_TEXT_MAX], tgt[NAME_TEXT_MAX], tb[16];
 
+	/* a large zone may hold many warnings nobody reads */
+	if (level == ZONE_WARN && (!c->z->diag || c->z->no_warnings))
+		return;
 	name_to_text(own, sizeof(own), name);
 	if (target)
 		name_to_text(tgt, sizeof(tgt), target);
@@ -162,6 +165,21 @@ static bool nonterminal_wildcard(const uint8_t *name)
 	return false;
 }
 
+/* Whether target_rule() holds some name of type to a rule: the others
+ * need no walk of their RDATA. */
+static bool has_name_rule(uint16_t type, const uint8_t *owner)
+{
+	switch (type) {
+	case RR_NS: case RR_MX: case RR_SRV: case RR_AFSDB: case RR_RT:
+	case RR_SOA: case RR_RP: case RR_MINFO:
+		return true;
+	case RR_PTR:
+		return is_reverse(owner);
+	default:
+		return false;
+	}
+}
+
 static void check_names(struct zck *c, const struct zone_rr *rr)
 {
 	struct names_ctx n = { c, rr, 0 };
@@ -216,7 +234,7 @@ static void check_target(void *vctx, int field, const uint8_t *name)
 		"has no REQUIRED GLUE address records (A or AAAA)" :
 		"has no address records (A or AAAA)";
 
-	const uint8_t *dname = dname_above(z, name);
+	const uint8_t *dname = t->c->has_dname ? dname_above(z, name) : NULL;
 	if (dname) {
 		char text[NAME_TEXT_MAX], msg[NAME_TEXT_MAX + 40];
 		name_to_text(text, sizeof(text), dname);
@@ -430,6 +448,8 @@ static void check_node(struct zck *c, const struct zone_node *n, bool apex)
 			       NULL, s->type);
 		check_targets(c, s, apex);
 		check_owner(c, n, s, &host_owner);
+		if (!has_name_rule(s->type, n->owner))
+			continue;
 		for (uint32_t k = 0; k < s->count; k++)
 			check_names(c, zck_set_rr(z, s, k));
 	}
@@ -441,13 +461,17 @@ static void check_node(struct zck *c, const struct zone_node *n, bool apex)
 
 int zone_check(const struct zone *z, bool *refuse)
 {
-	struct zck c = { z, (int)z->refused, z->refused > 0 };
+	struct zck c = { z, (int)z->refused, z->refused > 0, false };
 	const struct zone_node *apex = zone_find(z, z->origin);
 
+	/* Without a DNAME no target can sit below one: spares a lookup of
+	 * each ancestor of each target. */
+	for (size_t i = 0; i < z->nsets && !c.has_dname; i++)
+		c.has_dname = z->sets[i].type == RR_DNAME;
 	check_apex(&c, apex);
 	for (size_t i = 0; i < z->nnodes; i++)
 		check_node(&c, &z->nodes[i], &z->nodes[i] == apex);
-	for (size_t i = 0; i < z->nnodes;) {
+	for (size_t i = 0; c.has_dname && i < z->nnodes;) {
 		if (zone_node_rrset(z, &z->nodes[i], RR_DNAME))
 			i = check_dname(&c, i);
 		else

@@ -12,6 +12,7 @@ struct zck {
 	const struct zone *z;
 	int errors;
 	bool refuse;
+	bool has_dname;                 /* some node owns a DNAME */
 };
 
 /* "owner/TYPE: 'target' msg", counted by level. target may be NULL. */

@@ -326,6 +326,13 @@ static void test_checks(void)
 		       d.n[ZONE_ERR], d.n[ZONE_WARN], d.last);
 		CHECKF(errors == c->refuse + c->err && refuse == !!c->refuse,
 		       "case %zu", i);
+		/* quiet: the same errors, no warnings at all */
+		memset(d.n, 0, sizeof(d.n));
+		z.no_warnings = true;
+		errors = zone_check(&z, &refuse);
+		CHECKF(d.n[ZONE_REFUSE] == c->refuse && d.n[ZONE_ERR] == c->err
+		       && d.n[ZONE_WARN] == 0 && errors == c->refuse + c->err
+		       && refuse == !!c->refuse, "case %zu quiet", i);
 		zone_clear(&z);
 	}
 }
