@@ -35,6 +35,35 @@ static int want_pktinfo(int fd, const struct sockaddr *sa)
 			  sizeof(one));
 }
 
+/* IPv4 replies go out with DF set, as Linux already sets it on datagrams
+ * that fit the route's MTU, but with the path MTU ignored (RFC 9715:
+ * responders should not fragment; a forged ICMP "fragmentation needed"
+ * can then not make us cut replies) and with ID 0 (RFC 6864 allows it
+ * for unfragmented datagrams), which spares the kernel's shared ID
+ * generator, an atomic in a hashed table, on every reply. */
+static void no_fragments(int fd, const struct sockaddr *sa)
+{
+	int v = IP_PMTUDISC_PROBE;
+
+	if (sa->sa_family == AF_INET)
+		setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof(v));
+}
+
+/* A reply larger than the interface MTU, possible only with an EDNS
+ * payload setting above it, cannot leave with DF: it goes out
+ * fragmented as it did before, rather than being lost. Rare, and the
+ * socket is this thread's alone, so the switch back and forth is safe. */
+static void send_fragmented(int fd, const struct msghdr *m)
+{
+	int want = IP_PMTUDISC_WANT, probe = IP_PMTUDISC_PROBE;
+
+	if (setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &want,
+		       sizeof(want)) < 0)
+		return;
+	sendmsg(fd, m, 0);
+	setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &probe, sizeof(probe));
+}
+
 /* Bursts larger than the default socket buffers would be dropped by the
  * kernel before a worker sees them; as root the size may pass rmem_max.
  * Best effort: the defaults still work. */
@@ -58,6 +87,7 @@ int udp_open(const struct sockaddr *sa, socklen_t len)
 	if (fd < 0)
 		return fd;
 	big_buffers(fd);
+	no_fragments(fd, sa);
 	if (want_pktinfo(fd, sa) < 0 || bind(fd, sa, len) < 0)
 		goto fail;
 	return fd;
@@ -138,6 +168,8 @@ void udp_send_batch(int fd, struct udp_batch *b, int n)
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EMSGSIZE)
+				send_fragmented(fd, &b->out[sent].msg_hdr);
 			/* one bad peer address must not stop the rest */
 			sent++;
 			continue;
