@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+/* A numeric macro as the string of an option default. */
+#define CFG_STR_(x) #x
+#define CFG_STR(x) CFG_STR_(x)
+
 #define CONFIG_ERR_MAX 512
 
 enum { CMDLINE_OK = 0, CMDLINE_HELP = 1, CMDLINE_VERSION = 2 };

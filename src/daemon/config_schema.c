@@ -6,9 +6,6 @@
 #include "daemon/config.h"
 #include "net/udp_wait.h"
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
 #define OPT(k, f, t, field, lo, hi, d, dc) \
 	{ .key = k, .flag = f, .type = t, \
 	  .offset = offsetof(struct config, field), .min = lo, .max = hi, \
@@ -32,7 +29,7 @@ static const struct cfg_opt schema[] = {
 	OPT("server.tcp-max-per-client", "tcp-max-per-client", CFG_INT,
 	    tcp_per_client, 1, 65536, "16", "TCP connections per client"),
 	OPT("server.udp-coalesce-usec", "udp-coalesce-usec", CFG_INT,
-	    udp_coalesce, 0, 1000, STR(UDP_COALESCE_US), "microseconds a UDP worker waits "
+	    udp_coalesce, 0, 1000, CFG_STR(UDP_COALESCE_US), "microseconds a UDP worker waits "
 	    "after a partial batch of 2 or more queries, to read the next "
 	    "ones in one batch (0: never wait)"),
 	OPT("log.level", "log-level", CFG_LEVEL, log_level, 0, 0, "info",

@@ -37,6 +37,7 @@ struct rconfig {
 	bool allow_root;
 	long udp_payload;
 	long tcp_idle, tcp_max, tcp_per_client;
+	long udp_coalesce;              /* microseconds */
 	long max_pending;
 	/* resolver */
 	char *root_hints;               /* NULL: built-in IANA hints */

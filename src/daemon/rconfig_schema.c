@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "daemon/rconfig.h"
+#include "net/udp_wait.h"
 
 #define OPT(k, f, t, field, lo, hi, d, dc) \
 	{ .key = k, .flag = f, .type = t, \
@@ -33,6 +34,10 @@ static const struct cfg_opt schema[] = {
 	    tcp_max, 1, 65536, "1000", "client TCP connections in total"),
 	OPT("server.tcp-max-per-client", "tcp-max-per-client", CFG_INT,
 	    tcp_per_client, 1, 65536, "20", "TCP connections per client"),
+	OPT("server.udp-coalesce-usec", "udp-coalesce-usec", CFG_INT,
+	    udp_coalesce, 0, 1000, CFG_STR(UDP_COALESCE_US), "microseconds a "
+	    "worker waits after a partial batch of 2 or more client UDP "
+	    "queries, to read the next ones in one batch (0: never wait)"),
 	OPT("server.max-pending", "max-pending", CFG_INT, max_pending, 1,
 	    1000000, "1024", "client queries being resolved, per thread"),
 	OPT("resolver.root-hints", "root-hints", CFG_PATH, root_hints, 0, 0,

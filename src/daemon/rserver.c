@@ -15,6 +15,7 @@
 #include "daemon/log.h"
 #include "daemon/rserver_int.h"
 #include "net/sock.h"
+#include "net/udp_wait.h"
 #include "resolve/acl.h"
 #include "resolve/local.h"
 
@@ -45,21 +46,25 @@ uint64_t rnow_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static void udp_drain(struct rworker *w, struct rsnap *snap, int fd)
+/* The size of the last batch read. */
+static int udp_drain(struct rworker *w, struct rsnap *snap, int fd)
 {
-	int k;
+	int k, n = 0;
 
 	for (k = 0; k < UDP_ROUNDS; k++)
-		if (rudp_serve(w, snap, fd) < UDP_BATCH)
-			return;
+		if ((n = rudp_serve(w, snap, fd)) < UDP_BATCH)
+			break;
+	return n;
 }
 
-/* Returns false when told to stop. */
-static bool handle(struct rworker *w, struct epoll_event *ev, int n)
+/* Returns false when told to stop. *got is the largest last batch of
+ * client datagrams on any socket, for the receive moderation. */
+static bool handle(struct rworker *w, struct epoll_event *ev, int n,
+		   int *got)
 {
 	struct rsnap *snap = rcu_dereference(w->srv->cur);
 	struct rtag *t;
-	int i;
+	int i, k;
 
 	for (i = 0; i < n; i++) {
 		t = ev[i].data.ptr;
@@ -67,7 +72,8 @@ static bool handle(struct rworker *w, struct epoll_event *ev, int n)
 		case RTAG_STOP:
 			return false;
 		case RTAG_UDP:
-			udp_drain(w, snap, t->fd);
+			k = udp_drain(w, snap, t->fd);
+			*got = k > *got ? k : *got;
 			break;
 		case RTAG_LISTEN:
 			rconn_accept(w, snap, t->fd);
@@ -98,7 +104,8 @@ static void *worker_main(void *arg)
 	struct epoll_event ev[EVENTS];
 	uint64_t swept = 0;
 	bool run = true;
-	int n;
+	long wait;
+	int n, got;
 
 	rcu_register_thread();
 	while (run) {
@@ -106,16 +113,20 @@ static void *worker_main(void *arg)
 		if (n < 0 && errno != EINTR)
 			break;
 		w->now = rnow_ms();
+		got = 0;
 		rcu_read_lock();
-		run = handle(w, ev, n < 0 ? 0 : n);
+		run = handle(w, ev, n < 0 ? 0 : n, &got);
 		rreq_timers(w);
 		if (w->now - swept >= 1000) {
 			rconn_sweep(w, rcu_dereference(w->srv->cur));
 			swept = w->now;
 		}
+		wait = rcu_dereference(w->srv->cur)->udp_coalesce;
 		rcu_read_unlock();
 		rreq_release(w);
 		rconn_release(w);
+		if (run)
+			udp_coalesce_wait(got, UDP_BATCH, wait);
 	}
 	rreq_free_all(w);
 	rconn_free_all(w);

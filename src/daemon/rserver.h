@@ -29,6 +29,7 @@ struct rsnap {
 	struct acl *acl;                /* clients given recursion */
 	uint16_t max_payload;           /* EDNS payload to clients (1232) */
 	long tcp_idle, tcp_max, tcp_per_client;
+	long udp_coalesce;              /* microseconds, net/udp_wait.h */
 	unsigned max_pending;           /* iterators per worker (1024) */
 	atomic_long refs;               /* 1 while published, +1 per request */
 };

@@ -229,6 +229,7 @@ int rsnap_build(const struct rconfig *c, struct rsnap **out, char *err)
 	s->tcp_idle = c->tcp_idle;
 	s->tcp_max = c->tcp_max;
 	s->tcp_per_client = c->tcp_per_client;
+	s->udp_coalesce = c->udp_coalesce;
 	s->max_pending = (unsigned)c->max_pending;
 	atomic_init(&s->refs, 1);
 	*out = s;
