@@ -383,6 +383,44 @@ static bool compr_match(const uint8_t *msg, size_t o, const uint8_t *s)
 	}
 }
 
+/* n octets at a and b equal but for ASCII case, a word at a time (the
+ * last word overlapping the one before); see name_fold8 for why whole
+ * wire names may be folded. */
+static bool fold_equal(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint64_t x, y;
+	size_t i;
+
+	if (n < 8) {
+		for (i = 0; i < n; i++)
+			if (lower[a[i]] != lower[b[i]])
+				return false;
+		return true;
+	}
+	for (i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (name_fold8(x) != name_fold8(y))
+			return false;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return name_fold8(x) == name_fold8(y);
+}
+
+/* Is entry j the suffix s (slen octets)? Usually the entry was written
+ * out in full (a pointer octet never equals a label length, so a
+ * compressed one fails the first test): the usual case, an owner equal
+ * to the question name in any case. */
+static bool compr_same(const struct compr *c, uint16_t j, const uint8_t *s,
+		       size_t slen, size_t end)
+{
+	size_t o = c->off[j];
+
+	return (o + slen <= end && fold_equal(c->msg + o, s, slen)) ||
+	       compr_match(c->msg, o, s);
+}
+
 /* Index of the longest suffix of name (len octets) already in the
  * message (its offset in *ptr), or the label count when none is. Only
  * entries whose remembered suffix has the same length and first octet
@@ -399,12 +437,7 @@ static int compr_find(const struct compr *c, const uint8_t *name, size_t len,
 			/* recorded offsets are label starts, never pointers */
 			if (c->slen[j] != slen || c->msg[c->off[j]] != *s)
 				continue;
-			/* same octets written out in full (a pointer octet
-			 * never equals a label length): the usual case, an
-			 * owner equal to the question name */
-			if ((c->off[j] + slen <= end &&
-			     !memcmp(c->msg + c->off[j], s, slen)) ||
-			    compr_match(c->msg, c->off[j], s)) {
+			if (compr_same(c, j, s, slen, end)) {
 				*ptr = c->off[j];
 				return i;
 			}
@@ -438,7 +471,8 @@ int name_pack(struct wbuf *w, const uint8_t *name, struct compr *c)
 		return wbuf_bytes(w, name, name_length(name));
 	nl = label_offsets_len(name, off, &len);
 	base = (size_t)(w->data + w->len - c->msg);
-	keep = compr_find(c, name, len, off, nl, base, &ptr);
+	/* the question has nothing to point to yet */
+	keep = c->count ? compr_find(c, name, len, off, nl, base, &ptr) : nl;
 	need = keep < nl ? (size_t)off[keep] + 2 : len;
 	if (w->cap - w->len < need)
 		return BN_ENOSPC;
