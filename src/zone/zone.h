@@ -69,6 +69,7 @@ struct zone {
 	uint8_t origin[NAME_MAXLEN];
 	uint16_t rclass;
 	uint16_t origin_klen;           /* key octets every owner shares */
+	uint8_t origin_labels;
 	struct zone_rr **rrs;           /* after zone_finish: sorted, unique */
 	size_t nrr, rrcap;
 	struct zone_rrset *sets;
@@ -87,6 +88,7 @@ struct zone {
 	size_t refused;                 /* RRs the server would not load */
 	bool old_dnssec;                /* SIG or NXT seen (warned once) */
 	const uint8_t *last_owner;      /* for sharing owner copies */
+	uint16_t last_ownerlen;
 	const uint8_t *last_key;
 	uint16_t last_keylen;
 	uint64_t last_prefix;

@@ -19,6 +19,7 @@ void zone_init(struct zone *z, const uint8_t *origin, uint16_t rclass)
 	z->rclass = rclass ? rclass : 1;
 	uint8_t key[ZONE_KEY_MAX];
 	z->origin_klen = (uint16_t)zone_name_key(key, z->origin);
+	z->origin_labels = (uint8_t)name_labels(z->origin);
 }
 
 void zone_clear(struct zone *z)
@@ -31,33 +32,66 @@ void zone_clear(struct zone *z)
 	memset(z, 0, sizeof(*z));
 }
 
-size_t zone_name_key(uint8_t *key, const uint8_t *name)
+/* One label's part of a sort key; returns the octets written. */
+static size_t key_label(uint8_t *key, const uint8_t *l)
 {
-	size_t off[NAME_MAXLABELS + 1];
-	size_t n = 0, pos = 0, k = 0;
+	size_t k = 0;
+
+	for (size_t i = 1; i <= l[0]; i++) {
+		uint8_t c = l[i];
+		c = (uint8_t)(c + (((unsigned)(c - 'A') < 26u) << 5));
+		/* 0x00 ends a label: octets 0, 1 become 1,1 and 1,2 */
+		if (__builtin_expect(c <= 1, 0)) {
+			key[k++] = 1;
+			key[k++] = (uint8_t)(c + 1);
+		} else {
+			key[k++] = c;
+		}
+	}
+	key[k++] = 0;
+	return k;
+}
+
+/* Offsets of the labels of name, left to right; returns their number
+ * and sets *end to the offset of the root label. */
+static size_t label_offsets(const uint8_t *name, size_t *off, size_t *end)
+{
+	size_t n = 0, pos = 0;
 
 	while (name[pos] && n < NAME_MAXLABELS) {
 		off[n++] = pos;
 		pos += (size_t)name[pos] + 1;
 	}
-	while (n--) {
-		/* cppcheck-suppress uninitvar ; off[0 .. n) set above */
-		const uint8_t *l = name + off[n];
-		for (size_t i = 1; i <= l[0]; i++) {
-			uint8_t c = l[i];
-			if (c >= 'A' && c <= 'Z')
-				c = (uint8_t)(c + 32);
-			/* 0x00 ends a label: octets 0, 1 become 1,1 and 1,2 */
-			if (c <= 1) {
-				key[k++] = 1;
-				key[k++] = (uint8_t)(c + 1);
-			} else {
-				key[k++] = c;
-			}
-		}
-		key[k++] = 0;
-	}
+	*end = pos;
+	return n;
+}
+
+size_t zone_name_key(uint8_t *key, const uint8_t *name)
+{
+	size_t off[NAME_MAXLABELS + 1], end;
+	size_t n = label_offsets(name, off, &end), k = 0;
+
+	while (n--)
+		k += key_label(key + k, name + off[n]);
 	return k;
+}
+
+/* The key of owner with the origin's part cut off, in one pass that
+ * also tells whether owner is inside the origin: its length, or -1. */
+static int owner_key(const struct zone *z, const uint8_t *owner, uint8_t *key)
+{
+	size_t off[NAME_MAXLABELS + 1], end;
+	size_t n = label_offsets(owner, off, &end), k = 0;
+
+	if (n < z->origin_labels)
+		return -1;
+	size_t below = n - z->origin_labels;
+	if (!name_equal(below < n ? owner + off[below] : owner + end,
+			z->origin))
+		return -1;
+	while (below--)
+		k += key_label(key + k, owner + off[below]);
+	return (int)k;
 }
 
 void zone_report(const struct zone *z, const struct zone_rr *rr,
@@ -162,31 +196,22 @@ static uint64_t key_prefix(const uint8_t *k, size_t len)
 	return p;
 }
 
-static int set_owner(struct zone *z, struct zone_rr *r, const uint8_t *owner)
+/* A new owner spelling: copied with its key; the records that follow
+ * with the same spelling share both. Only in-zone owners come here. */
+static int new_owner(struct zone *z, const uint8_t *owner, size_t len,
+		     const uint8_t *key, size_t klen)
 {
-	size_t len = name_length(owner);
-	uint8_t key[ZONE_KEY_MAX];
-
-	if (z->last_owner && name_length(z->last_owner) == len &&
-	    memcmp(z->last_owner, owner, len) == 0) {
-		r->owner = z->last_owner;
-		r->key = z->last_key;
-		r->keylen = z->last_keylen;
-		r->prefix = z->last_prefix;
-		return 0;
-	}
-	z->run_n = 0;   /* BIND starts a batch whenever the spelling changes */
-	/* Owners are inside the origin, so their keys share its key. */
-	size_t klen = zone_name_key(key, owner) - z->origin_klen;
 	uint8_t *o = arena_memdup(&z->arena, owner, len);
-	uint8_t *k = arena_memdup(&z->arena, key + z->origin_klen,
-				  klen ? klen : 1);
+	uint8_t *k = arena_memdup(&z->arena, key, klen ? klen : 1);
+
 	if (!o || !k)
 		return BN_ENOMEM;
-	z->last_owner = r->owner = o;
-	z->last_key = r->key = k;
-	z->last_keylen = r->keylen = (uint16_t)klen;
-	z->last_prefix = r->prefix = key_prefix(k, klen);
+	z->run_n = 0;   /* BIND starts a batch whenever the spelling changes */
+	z->last_owner = o;
+	z->last_ownerlen = (uint16_t)len;
+	z->last_key = k;
+	z->last_keylen = (uint16_t)klen;
+	z->last_prefix = key_prefix(k, klen);
 	return 0;
 }
 
@@ -217,11 +242,21 @@ int zone_add(struct zone *z, const struct zrr *rr)
 	/* Entering or leaving an $INCLUDE ends BIND's batch too. */
 	if (z->nrr && z->rrs[z->nrr - 1]->file != tmp.file)
 		z->run_n = 0;
-	if (!name_is_subdomain(rr->owner, z->origin)) {
-		rr_report(z, &tmp, rr->owner, rr->type, ZONE_WARN,
-			  "ignoring out-of-zone data");
-		z->dropped++;
-		return 0;
+	/* Most records repeat the owner before them: that one is known to
+	 * be inside the zone and has its key. */
+	size_t len = name_length(rr->owner);
+	if (!z->last_owner || z->last_ownerlen != len ||
+	    memcmp(z->last_owner, rr->owner, len) != 0) {
+		uint8_t key[ZONE_KEY_MAX];
+		int klen = owner_key(z, rr->owner, key);
+		if (klen < 0) {
+			rr_report(z, &tmp, rr->owner, rr->type, ZONE_WARN,
+				  "ignoring out-of-zone data");
+			z->dropped++;
+			return 0;
+		}
+		if (new_owner(z, rr->owner, len, key, (size_t)klen) < 0)
+			return BN_ENOMEM;
 	}
 	if (z->nrr == z->rrcap) {
 		size_t cap = z->rrcap ? z->rrcap * 2 : 4096;
@@ -235,8 +270,10 @@ int zone_add(struct zone *z, const struct zrr *rr)
 	if (!r)
 		return BN_ENOMEM;
 	*r = tmp;
-	if (set_owner(z, r, rr->owner) < 0)
-		return BN_ENOMEM;
+	r->owner = z->last_owner;
+	r->key = z->last_key;
+	r->keylen = z->last_keylen;
+	r->prefix = z->last_prefix;
 	/* Empty RDATA may come with a NULL pointer. */
 	r->rdata = rr->rdlen ? arena_memdup(&z->arena, rr->rdata, rr->rdlen)
 			     : (const uint8_t *)"";
@@ -263,6 +300,24 @@ static int key_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
 	return alen < blen ? -1 : alen > blen;
 }
 
+/* rdata_compare() walks the type's fields to lowercase the names in
+ * RDATA. Octets before the first difference compare equal either way,
+ * and the difference itself only needs that walk when a letter that
+ * folds is involved: the common case is settled here. */
+static int rd_cmp(const struct zone_rr *a, const struct zone_rr *b)
+{
+	size_t n = a->rdlen < b->rdlen ? a->rdlen : b->rdlen, i = 0;
+
+	while (i < n && a->rdata[i] == b->rdata[i])
+		i++;
+	if (i == n)
+		return a->rdlen < b->rdlen ? -1 : a->rdlen > b->rdlen;
+	if ((unsigned)(a->rdata[i] - 'A') >= 26u &&
+	    (unsigned)(b->rdata[i] - 'A') >= 26u)
+		return a->rdata[i] < b->rdata[i] ? -1 : 1;
+	return rdata_compare(a->type, a->rdata, a->rdlen, b->rdata, b->rdlen);
+}
+
 static int owner_cmp(const struct zone_rr *a, const struct zone_rr *b)
 {
 	if (a->key == b->key)
@@ -286,7 +341,7 @@ static int rr_cmp(const void *pa, const void *pb)
 		return a->type < b->type ? -1 : 1;
 	if (a->rclass != b->rclass)
 		return a->rclass < b->rclass ? -1 : 1;
-	c = rdata_compare(a->type, a->rdata, a->rdlen, b->rdata, b->rdlen);
+	c = rd_cmp(a, b);
 	if (c)
 		return c;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
@@ -312,9 +367,7 @@ static size_t fold_set(struct zone *z, struct zone_rr **rr, size_t n,
 			first = rr[i];
 		if (rr[i]->seq > last->seq)
 			last = rr[i];
-		if (out && rdata_compare(rr[i]->type, rr[out - 1]->rdata,
-					 rr[out - 1]->rdlen, rr[i]->rdata,
-					 rr[i]->rdlen) == 0) {
+		if (out && rd_cmp(rr[out - 1], rr[i]) == 0) {
 			rr[out - 1]->rdata = rr[i]->rdata;
 			z->dropped++;
 			continue;

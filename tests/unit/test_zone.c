@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "wire/name.h"
+#include "wire/rdata.h"
 #include "wire/rrtype.h"
 #include "zone/zone.h"
 #include "zparse/zparse.h"
@@ -434,6 +435,60 @@ static void test_many_shared_prefix(void)
 	zone_clear(&z);
 }
 
+/* MX targets that differ in case and in octets around the letters
+ * ('@', '[', '_', '`', '{'): inside each RRset the RRs must come in
+ * rdata_compare() order with no two equal, and owners spelt like the
+ * origin but outside it must go. */
+static void test_rdata_order(void)
+{
+	static const char alpha[] = "aAbB@[_`{zZ";
+	struct zone z;
+	struct diags d = { 0 };
+	uint8_t owner[NAME_MAXLEN], rd[2 + NAME_MAXLEN];
+	struct zrr rr = { .owner = owner, .type = RR_MX, .rclass = CLASS_IN,
+			  .ttl = 60, .rdata = rd, .file = "o", .line = 1 };
+	char text[32];
+	bool ok = true;
+
+	zone_init(&z, origin, 0);
+	z.diag = on_diag;
+	z.diag_ctx = &d;
+	srand(3);
+	for (int i = 0; i < 4000; i++) {
+		int n = snprintf(text, sizeof(text), "o%d", rand() % 50);
+		name_from_text(owner, text, (size_t)n, origin);
+		rd[0] = 0;
+		rd[1] = 10;
+		for (int k = 0; k < 3; k++)
+			text[k] = alpha[rand() % (sizeof(alpha) - 1)];
+		n = name_from_text(rd + 2, text, 3, origin);
+		rr.rdlen = (uint16_t)(n + 2);
+		ok &= n > 0 && zone_add(&z, &rr) == 0;
+	}
+	static const char *outside[] = { "xexample.", "example.org.", "." };
+	for (size_t i = 0; i < 3; i++) {
+		name_from_text(owner, outside[i], strlen(outside[i]), NULL);
+		ok &= zone_add(&z, &rr) == 0;
+	}
+	name_from_text(owner, "o1.EXAMPLE.", 11, NULL);
+	ok &= zone_add(&z, &rr) == 0;
+	CHECK(ok);
+	CHECK(zone_finish(&z) == 0);
+	CHECK(z.nrr + z.dropped == 4004);
+	CHECK(d.n[ZONE_WARN] >= 3);
+	for (size_t i = 0; i < z.nsets; i++)
+		for (uint32_t j = 1; j < z.sets[i].count; j++) {
+			const struct zone_rr *a = z.rrs[z.sets[i].first + j - 1];
+			const struct zone_rr *b = z.rrs[z.sets[i].first + j];
+			if (rdata_compare(RR_MX, a->rdata, a->rdlen, b->rdata,
+					  b->rdlen) >= 0)
+				ok = false;
+		}
+	CHECK(ok);
+	CHECK(z.nnodes == 50);
+	zone_clear(&z);
+}
+
 int main(void)
 {
 	name_from_text(origin, "example.", 8, NULL);
@@ -447,5 +502,6 @@ int main(void)
 	test_no_ns_no_soa();
 	test_many();
 	test_many_shared_prefix();
+	test_rdata_order();
 	return check_done();
 }
