@@ -24,25 +24,18 @@ static int label_offsets(const uint8_t *name, uint8_t *off)
 	return n;
 }
 
-static bool label_equal(const uint8_t *a, const uint8_t *b)
+/* Labels that node i shares with node i - 1 from the root, told by
+ * their sort keys (zone_name_key: a 0 octet ends each label and is found
+ * nowhere else, so the shared labels are the 0s of the common prefix).
+ * The keys leave out the origin, which every node shares. */
+static int common_labels(const struct zone *z, size_t i)
 {
-	if (a[0] != b[0])
-		return false;
-	for (unsigned i = 1; i <= a[0]; i++)
-		if (zdb_lower(a[i]) != zdb_lower(b[i]))
-			return false;
-	return true;
-}
+	const struct zone_node *a = &z->nodes[i - 1], *b = &z->nodes[i];
+	size_t n = a->keylen < b->keylen ? a->keylen : b->keylen;
+	int k = z->origin_labels;
 
-/* Labels that a and b share from the root. */
-static int common_labels(const uint8_t *a, const uint8_t *aoff, int an,
-			 const uint8_t *b, const uint8_t *boff, int bn)
-{
-	int k = 0;
-
-	while (k < an && k < bn &&
-	       label_equal(a + aoff[an - 1 - k], b + boff[bn - 1 - k]))
-		k++;
+	for (size_t p = 0; p < n && a->key[p] == b->key[p]; p++)
+		k += !a->key[p];
 	return k;
 }
 
@@ -106,25 +99,16 @@ static void prefetch_node(const struct zone *z, size_t i)
  * existing ancestor would sit between the two. */
 static int count(const struct zone *z, struct sizes *s)
 {
-	uint8_t off[2][NAME_MAXLABELS + 1];
-	int prev = label_offsets(z->nodes[0].owner, off[0]);
-
 	memset(s, 0, sizeof(*s));
 	s->nodes = z->nnodes;
 	for (size_t i = 0; i < z->nnodes; i++) {
-		const uint8_t *o = z->nodes[i].owner;
-		uint8_t *cur = off[i & 1];
-
 		prefetch_node(z, i + PREFETCH_AHEAD);
-		int n = label_offsets(o, cur);
 		if (i) {
-			const uint8_t *p = z->nodes[i - 1].owner;
-			int c = common_labels(o, cur, n, p, off[(i - 1) & 1],
-					      prev);
+			int n = name_labels(z->nodes[i].owner);
+			int c = common_labels(z, i);
 			s->nodes += (size_t)(n - 1 > c ? n - 1 - c : 0);
 		}
 		s->recs += node_bytes(z, &z->nodes[i]);
-		prev = n;
 	}
 	if (s->nodes >= ZDB_EMPTY)
 		return BN_ENOMEM;
@@ -229,24 +213,30 @@ static int copy_sets(struct fill *f, const struct zone *z,
 /* One zone node: the empty non-terminals above it that the previous
  * node did not share (their owners are suffixes of its owner), then the
  * node itself. */
-static int fill_node(struct fill *f, const struct zone *z, size_t i,
-		     const uint8_t *poff, int *pn, uint8_t *off)
+static int fill_node(struct fill *f, const struct zone *z, size_t i)
 {
 	const uint8_t *src = z->nodes[i].owner;
+	uint8_t off[NAME_MAXLABELS + 1];
 	int n = label_offsets(src, off);
 	int olab = f->zz->labels;
-	int c = i ? common_labels(src, off, n, z->nodes[i - 1].owner, poff,
-				  *pn)
-		  : olab - 1;
+	int c = i ? common_labels(z, i) : olab - 1;
 	const struct zone_node *zn = &z->nodes[i];
 	uint8_t *o = f->recs + zn->count * sizeof(struct zdb_rrset) +
 		     node_rrs(z, zn) * sizeof(struct zdb_rdata);
-	uint8_t lc[ZDB_NAMEBUF] = { 0 };
+	uint8_t lc[ZDB_NAMEBUF];
+	size_t len = (size_t)off[n] + 1;
 
-	*pn = n;
-	memcpy(o, src, (size_t)off[n] + 1);
-	for (int j = 0; j < off[n]; j++)
-		lc[j] = zdb_lower(o[j]);
+	memcpy(o, src, len);
+	/* lowercase a word at a time; zdb_hash_label() reads up to 7
+	 * octets past a label, so they are defined */
+	memcpy(lc, src, len);
+	memset(lc + len, 0, 8);
+	for (size_t j = 0; j < len; j += 8) {
+		uint64_t w;
+		memcpy(&w, lc + j, 8);
+		w = name_fold8(w);
+		memcpy(lc + j, &w, 8);
+	}
 	f->h[0] = zdb_hash_label(ZDB_HASH_SEED, lc + off[n]);
 	for (int k = 1; k <= n; k++)
 		f->h[k] = zdb_hash_label(f->h[k - 1], lc + off[n - k]);
@@ -308,8 +298,6 @@ static int fill(struct zdb_zone *zz, const struct zone *z,
 {
 	struct fill f = { .zz = zz };
 	int ret = 0;
-	uint8_t off[2][NAME_MAXLABELS + 1];
-	int pn = 0;
 
 	zz->nodes = (struct zdb_node *)block;
 	zz->index = (uint32_t *)(zz->nodes + s->nodes);
@@ -324,7 +312,7 @@ static int fill(struct zdb_zone *zz, const struct zone *z,
 	f.mixed = malloc(s->nodes * sizeof(*f.mixed));
 	for (size_t i = 0; i < z->nnodes && ret == 0; i++) {
 		prefetch_node(z, i + PREFETCH_AHEAD);
-		ret = fill_node(&f, z, i, off[(i + 1) & 1], &pn, off[i & 1]);
+		ret = fill_node(&f, z, i);
 	}
 	if (ret == 0 && f.mixed)
 		index_all(zz, f.mixed);
