@@ -185,9 +185,29 @@ static size_t answer(struct auth_query *a, uint8_t *out, size_t cap)
 	return finish(a, opt);
 }
 
+/* A batch prepared the name at the question's place in the packet: it
+ * serves when that is where the parser read the question from. */
+static const struct zdb_qname *same_name(const struct zdb_qname *pre,
+					 const struct msg_query *mq,
+					 const uint8_t *q)
+{
+	if (!pre || pre->len != mq->qname_len ||
+	    memcmp(mq->qname, q + MSG_HDRLEN, mq->qname_len) != 0)
+		return NULL;
+	return pre;
+}
+
 size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
 		   const uint8_t *q, size_t qlen, enum auth_transport t,
 		   uint8_t *out, size_t cap)
+{
+	return auth_answer_pre(db, conf, q, qlen, t, out, cap, NULL, NULL);
+}
+
+size_t auth_answer_pre(const struct zonedb *db, const struct auth_conf *conf,
+		       const uint8_t *q, size_t qlen, enum auth_transport t,
+		       uint8_t *out, size_t cap, const struct zdb_qname *pre,
+		       const struct zdb_zone *pre_zone)
 {
 	struct auth_query a;
 	struct msg_query mq;
@@ -200,6 +220,8 @@ size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
 	a.db = db;
 	a.conf = conf;
 	a.pkt = q;
+	a.pre = NULL;
+	a.pre_zone = NULL;
 	a.pktlen = qlen;
 	a.q = &mq;
 	a.rcode = RCODE_NOERROR;
@@ -219,6 +241,8 @@ size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
 				   false);
 	}
 	cap = reply_limit(&mq, conf, t, cap);
+	a.pre = same_name(pre, &mq, q);
+	a.pre_zone = pre_zone;
 	rcode = precheck(&mq, t);
 	a.badkey = rcode == RCODE_NOTAUTH && mq.tsig_off;
 	if (rcode)

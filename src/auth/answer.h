@@ -29,4 +29,39 @@ size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
 		   const uint8_t *q, size_t qlen, enum auth_transport t,
 		   uint8_t *out, size_t cap);
 
+/* Batches (UDP reads up to 64 queries at once): the names of all the
+ * queries are prepared and their lookups started together, then each
+ * query is answered as by auth_answer, reusing its prepared name. On a
+ * zone too large for the caches the misses of the batch overlap instead
+ * of following each other (zdb_prefetch). Caller storage, one per
+ * thread; the zonedb must stay the same from prepare to the answers. */
+#define AUTH_BATCH 64
+
+struct auth_prep {
+	const uint8_t *q;               /* the query it was made from */
+	struct zdb_prefetch pf;
+	struct zdb_qname name;
+};
+
+struct auth_batch {
+	size_t min_bytes;               /* one zone served smaller than this
+					 * (fits in the caches): not staged */
+	int n, next;
+	struct auth_prep p[AUTH_BATCH];
+};
+
+void auth_batch_init(struct auth_batch *b);
+
+/* Prepares queries q[0 .. n) (lengths qlen; a length 0 is skipped);
+ * beyond AUTH_BATCH the rest are answered unprepared. */
+void auth_batch_prepare(struct auth_batch *b, const struct zonedb *db,
+			const uint8_t *const *q, const size_t *qlen, int n);
+
+/* auth_answer, with the name prepared for q by the last
+ * auth_batch_prepare when there is one. */
+size_t auth_answer_batch(struct auth_batch *b, const struct zonedb *db,
+			 const struct auth_conf *conf, const uint8_t *q,
+			 size_t qlen, enum auth_transport t, uint8_t *out,
+			 size_t cap);
+
 #endif

@@ -39,6 +39,9 @@ struct auth_query {
 	const struct zonedb *db;
 	const struct auth_conf *conf;
 	const struct msg_query *q;
+	const struct zdb_qname *pre;    /* qname prepared by a batch, or
+					 * NULL */
+	const struct zdb_zone *pre_zone;/* and the zone it picked */
 	const uint8_t *pkt;             /* the query as received */
 	size_t pktlen;
 	struct msg_writer mw;
@@ -77,6 +80,14 @@ void auth_want_additional(struct auth_query *a, const struct zdb_zone *z,
 /* Appends the unsigned TSIG with error BADKEY for a signed query
  * (tsig.c). 0 or an error (nothing written). */
 int auth_tsig_badkey(struct auth_query *a, const uint8_t *pkt, size_t len);
+
+/* auth_answer with qname already prepared from the packet's question
+ * (used only when it is the name parsed) and the deepest zone holding
+ * it, or both NULL. */
+size_t auth_answer_pre(const struct zonedb *db, const struct auth_conf *conf,
+		       const uint8_t *q, size_t qlen, enum auth_transport t,
+		       uint8_t *out, size_t cap, const struct zdb_qname *pre,
+		       const struct zdb_zone *pre_zone);
 
 /* Answer and authority sections for the question (lookup.c). */
 void auth_lookup(struct auth_query *a);

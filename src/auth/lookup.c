@@ -11,45 +11,63 @@
 enum step { STEP_DONE, STEP_FOLLOW };
 
 /* The name being answered, case as received (or as in the CNAME/DNAME
- * target); the store and the comparisons ignore case. */
-/* The name being answered, prepared once for the zone choice, the
- * lookup and the in-zone test of a chain. */
+ * target), prepared once for the zone choice, the lookup and the
+ * in-zone test of a chain; the store and the comparisons ignore case. */
 struct cur {
 	uint8_t name[NAME_MAXLEN];
 	size_t len;
-	struct zdb_qname q;
+	const struct zdb_qname *q;      /* &own, or the batch's for qname */
+	struct zdb_qname own;
 };
 
 static void cur_set(struct cur *c, const uint8_t *name, size_t len)
 {
 	memcpy(c->name, name, len);
 	c->len = len;
-	zdb_qname_prep(&c->q, c->name);
+	zdb_qname_prep(&c->own, c->name);
+	c->q = &c->own;
+}
+
+/* The question, prepared by the batch when there was one. */
+static void cur_start(struct cur *c, const struct auth_query *a)
+{
+	if (!a->pre) {
+		cur_set(c, a->q->qname, a->q->qname_len);
+		return;
+	}
+	memcpy(c->name, a->q->qname, a->q->qname_len);
+	c->len = a->q->qname_len;
+	c->q = a->pre;
 }
 
 /* DS belongs to the parent side of a cut: ask the zone above qname
  * first (Knot and BIND do), else the zone of qname itself. */
-static const struct zdb_zone *pick_zone(const struct zonedb *db,
-					const struct cur *c, uint16_t qtype)
+static const struct zdb_zone *pick_zone(const struct auth_query *a,
+					const struct cur *c)
 {
+	const struct zonedb *db = a->db;
+	uint16_t qtype = a->q->qtype;
 	const uint8_t *qname = c->name;
 	const struct zdb_zone *z;
 
 	if (!db)
 		return NULL;
+	/* a batch picked the deepest zone already (not the DS choice) */
+	if (c->q == a->pre && (qtype != RR_DS || zonedb_count(db) == 1))
+		return a->pre_zone;
 	/* One zone served (the common case): it answers exactly the names
 	 * at or below its origin, DS included (no parent zone to prefer),
 	 * and a suffix test is far cheaper than the zone set's lookup. */
 	if (zonedb_count(db) == 1) {
 		z = zonedb_at(db, 0);
-		return zdb_zone_has(z, &c->q) ? z : NULL;
+		return zdb_zone_has(z, c->q) ? z : NULL;
 	}
 	if (qtype == RR_DS && qname[0]) {
 		z = zonedb_find(db, qname + 1 + qname[0]);
 		if (z)
 			return z;
 	}
-	return zonedb_find_q(db, &c->q);
+	return zonedb_find_q(db, c->q);
 }
 
 static bool put(struct auth_query *a, enum msg_section s,
@@ -235,7 +253,7 @@ static enum step answer_name(struct auth_query *a, const struct zdb_zone *z,
 	struct zdb_lookup r;
 
 	memset(&r, 0, sizeof(r));
-	zdb_zone_lookup_q(z, &c->q, &r);
+	zdb_zone_lookup_q(z, c->q, &r);
 	if (r.cut && !(r.cut == r.node && a->q->qtype == RR_DS)) {
 		referral(a, z, r.cut);
 		return STEP_DONE;
@@ -283,8 +301,8 @@ void auth_lookup(struct auth_query *a)
 	const struct zdb_zone *z;
 	struct cur c;
 
-	cur_set(&c, a->q->qname, a->q->qname_len);
-	z = pick_zone(a->db, &c, a->q->qtype);
+	cur_start(&c, a);
+	z = pick_zone(a, &c);
 	if (!z) {
 		a->rcode = RCODE_REFUSED;
 		return;
@@ -294,7 +312,7 @@ void auth_lookup(struct auth_query *a)
 	while (answer_name(a, z, &c) == STEP_FOLLOW) {
 		if (a->nchain >= AUTH_MAX_CHAIN || seen(a, c.name))
 			break;
-		if (!zdb_zone_has(z, &c.q))
+		if (!zdb_zone_has(z, c.q))
 			break;
 		memcpy(a->seen[++a->nchain], c.name, c.len);
 	}

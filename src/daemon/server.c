@@ -35,6 +35,7 @@ struct uthread {
 	bool started;
 	int fd;
 	struct udp_batch *ub;
+	struct auth_batch *ab;          /* ub's queries, prepared */
 };
 
 struct worker {
@@ -57,7 +58,23 @@ struct actx {
 	const struct served *s;
 	atomic_uint_fast64_t *count;
 	uint64_t pending;               /* UDP: added to count per batch */
+	struct auth_batch *ab;          /* UDP: set by prepare_udp */
 };
+
+/* The batch's lookups start together (auth_batch_prepare). */
+static void prepare_udp(void *ctx, void *data, struct udp_batch *b, int n)
+{
+	struct actx *a = ctx;
+	const uint8_t *q[UDP_BATCH];
+	size_t len[UDP_BATCH];
+
+	for (int i = 0; i < n; i++) {
+		q[i] = b->q[i];
+		len[i] = udp_query_len(b, i);
+	}
+	a->ab = data;
+	auth_batch_prepare(a->ab, a->s->db, q, len, n);
+}
 
 static size_t answer_udp(void *ctx, const uint8_t *q, size_t qlen,
 			 uint8_t *out, size_t cap)
@@ -65,6 +82,9 @@ static size_t answer_udp(void *ctx, const uint8_t *q, size_t qlen,
 	struct actx *a = ctx;
 
 	a->pending++;
+	if (a->ab)
+		return auth_answer_batch(a->ab, a->s->db, &a->s->conf, q, qlen,
+					 AUTH_UDP, out, cap);
 	return auth_answer(a->s->db, &a->s->conf, q, qlen, AUTH_UDP, out, cap);
 }
 
@@ -125,7 +145,7 @@ static void accept_some(struct worker *w, int lfd, const struct served *s,
 static void conn_event(struct worker *w, struct tcp_conn *c,
 		       const struct served *s, time_t now)
 {
-	struct actx a = { s, &w->ntcp, 0 };
+	struct actx a = { s, &w->ntcp, 0, NULL };
 	struct epoll_event ev;
 	uint32_t want;
 
@@ -161,7 +181,7 @@ static void *udp_main(void *arg)
 {
 	struct uthread *u = arg;
 	struct worker *w = u->w;
-	struct actx a = { NULL, &w->nudp, 0 };
+	struct actx a = { NULL, &w->nudp, 0, NULL };
 	long wait;
 	int n;
 
@@ -267,11 +287,14 @@ static int open_addr(struct worker *w, struct ep_tag *t, struct uthread *u,
 		return -1;
 	}
 	u->ub = calloc(1, sizeof(*u->ub));
-	if (!u->ub || udp_blocking(u->fd) < 0) {
+	u->ab = calloc(1, sizeof(*u->ab));
+	if (!u->ub || !u->ab || udp_blocking(u->fd) < 0) {
 		log_err("cannot set up UDP on %s: %s", l->text,
-			u->ub ? strerror(errno) : "out of memory");
+			u->ub && u->ab ? strerror(errno) : "out of memory");
 		return -1;
 	}
+	auth_batch_init(u->ab);
+	udp_batch_set_prepare(u->ub, prepare_udp, u->ab);
 	tl = tcp_listen_open((const struct sockaddr *)&l->sa, l->salen);
 	if (tl < 0) {
 		log_err("cannot listen on %s (TCP): %s", l->text,
@@ -421,6 +444,7 @@ static void worker_free(struct worker *w, size_t naddr)
 		if (w->ut[i].fd >= 0)
 			close(w->ut[i].fd);
 		free(w->ut[i].ub);
+		free(w->ut[i].ab);
 	}
 	if (w->ep >= 0)
 		close(w->ep);

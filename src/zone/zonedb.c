@@ -33,12 +33,19 @@ static void lower_copy(uint8_t *dst, const uint8_t *src, size_t len)
 
 void zdb_qname_prep(struct zdb_qname *q, const uint8_t *name)
 {
-	size_t pos = 0;
+	zdb_qname_prep_max(q, name, NAME_MAXLEN);
+}
+
+void zdb_qname_prep_max(struct zdb_qname *q, const uint8_t *name,
+			size_t max)
+{
+	size_t lim = max < NAME_MAXLEN ? max : NAME_MAXLEN, pos = 0;
 	int n = 0;
 
-	/* Bounded even for a name that is not valid. */
+	/* Bounded even for a name that is not valid: each label read ends
+	 * before lim, so the next length octet is below it too. */
 	while (name[pos] && n < NAME_MAXLABELS &&
-	       pos + name[pos] + 1 < NAME_MAXLEN) {
+	       pos + name[pos] + 1 < lim) {
 		q->off[n++] = (uint8_t)pos;
 		pos += (size_t)name[pos] + 1;
 	}
@@ -75,6 +82,44 @@ static const struct zdb_node *probe(const struct zdb_zone *z,
 				    const struct zdb_qname *q, int k)
 {
 	return find_lc(z, q->lc + q->off[q->n - k], k, q->h[k]);
+}
+
+void zdb_prefetch_slot(struct zdb_prefetch *p, const struct zdb_zone *z,
+		       const struct zdb_qname *q)
+{
+	p->z = z;
+	p->m = zdb_slot(q->h[q->n]);
+	p->n = NULL;
+	__builtin_prefetch(&z->index[p->m & z->mask]);
+}
+
+/* The first entry whose tag matches, among the slots of the line just
+ * fetched: a hit is almost always there (load factor at most 2/3). */
+void zdb_prefetch_node(struct zdb_prefetch *p)
+{
+	const struct zdb_zone *z = p->z;
+	uint32_t tag = zdb_tag(z, p->m), e;
+	size_t i = p->m & z->mask;
+
+	for (int k = 0; k < 4 && (e = z->index[i]) != ZDB_EMPTY; k++) {
+		if ((e & ~z->imask) == tag) {
+			p->n = &z->nodes[e & z->imask];
+			__builtin_prefetch(p->n);
+			return;
+		}
+		i = (i + 1) & z->mask;
+	}
+}
+
+/* The node's records sit together (zdb_build.c): RRsets, RDATA
+ * entries, owner, RDATA octets; two lines cover most nodes. */
+void zdb_prefetch_data(const struct zdb_prefetch *p)
+{
+	if (!p->n)
+		return;
+	__builtin_prefetch(p->n->sets);
+	__builtin_prefetch(p->n->owner);
+	__builtin_prefetch(p->n->owner + 64);
 }
 
 /* memcmp(a, b, n) == 0 for the short n of an origin, inline: words, the

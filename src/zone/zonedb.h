@@ -124,11 +124,38 @@ struct zdb_qname {
 };
 
 void zdb_qname_prep(struct zdb_qname *q, const uint8_t *name);
+/* The same, reading no further than name + max (max >= 1), for octets
+ * not yet checked to be a name; what comes out is then only a guess
+ * (the name is cut at max, and a compression pointer reads as a label),
+ * that the caller must confirm against the checked name. */
+void zdb_qname_prep_max(struct zdb_qname *q, const uint8_t *name,
+			size_t max);
 /* True if q is the zone's origin or below it. */
 bool zdb_zone_has(const struct zdb_zone *z, const struct zdb_qname *q);
 /* zdb_zone_lookup of a prepared name (zdb_zone_has true). */
 void zdb_zone_lookup_q(const struct zdb_zone *z, const struct zdb_qname *q,
 		       struct zdb_lookup *r);
+
+/* Software pipelining of exact matches over a batch of names (as DPDK
+ * and VPP do their table lookups): on a large zone each step of a probe
+ * (index slot, node, owner and RRsets) is a cache miss that depends on
+ * the one before. Running one step for every name of the batch before
+ * the next step lets the misses of different names overlap. Hints only:
+ * a later lookup gives the same result with or without them, and a
+ * step reads only what the step before fetched. */
+struct zdb_prefetch {
+	const struct zdb_zone *z;
+	uint64_t m;                     /* mixed hash of the full name */
+	const struct zdb_node *n;       /* candidate node, or NULL */
+};
+
+/* Step 1: fetch the index slot of q (zdb_zone_has(z, q) true). */
+void zdb_prefetch_slot(struct zdb_prefetch *p, const struct zdb_zone *z,
+		       const struct zdb_qname *q);
+/* Step 2: the node that the slot's tag points at, if any. */
+void zdb_prefetch_node(struct zdb_prefetch *p);
+/* Step 3: that node's RRsets, owner and the RDATA after them. */
+void zdb_prefetch_data(const struct zdb_prefetch *p);
 
 /* The set of zones served. */
 struct zonedb;

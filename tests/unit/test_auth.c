@@ -605,6 +605,68 @@ static void test_formerr(void)
 	CHECK(send_raw(q, n, AUTH_UDP) == MSG_HDRLEN);
 }
 
+/* A batch answers every query as auth_answer does, in any order, also
+ * queries it did not prepare or could not (compressed or cut names). */
+static void test_batch(void)
+{
+	static const char *const names[] = {
+		"web.example.test.", "WWW.Example.TEST.", "nx.example.test.",
+		"mx2.example.test.", "a.b.sub.example.test.", "x.wild.example.test.",
+		"chain1.example.test.", "dn.example.test.", "x.dn.example.test.",
+		"child.example.test.", "ns1.child.example.test.", "x.target.test.",
+		"b.ent.example.test.", "other.test.", "example.test.",
+	};
+	static const uint16_t types[] = { RR_A, RR_MX, RR_DS, RR_NS };
+	static struct auth_batch b;
+	static uint8_t q[64][512], want[64][1232], got[1232];
+	const uint8_t *qp[64];
+	size_t ql[64], wl[64];
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		for (size_t j = 0; j < 4 && n < 62; j++, n++)
+			ql[n] = make_query(q[n], names[i], types[j],
+					   j & 1 ? &edns0 : &plain);
+	/* the question name through a pointer to itself: not prepared */
+	ql[n] = make_query(q[n], "web.example.test.", RR_A, &plain);
+	q[n][MSG_HDRLEN] = 0xc0;
+	q[n][MSG_HDRLEN + 1] = MSG_HDRLEN;
+	n++;
+	ql[n] = 20;                     /* cut inside the name */
+	memcpy(q[n++], q[0], 20);
+	for (int i = 0; i < n; i++) {
+		qp[i] = q[i];
+		wl[i] = auth_answer(db, &conf, q[i], ql[i], AUTH_UDP, want[i],
+				    sizeof(want[i]));
+	}
+	auth_batch_init(&b);
+	auth_batch_prepare(&b, db, qp, ql, n);
+	CHECK(b.n >= 50 && b.n < n - 2); /* not the two bad ones */
+	for (int k = 0; k < n; k++) {
+		int i = k < 40 ? k : n - 1 - (k - 40);  /* then backwards */
+		size_t len = auth_answer_batch(&b, db, &conf, q[i], ql[i],
+					       AUTH_UDP, got, sizeof(got));
+		CHECKF(len == wl[i] && memcmp(got, want[i], len) == 0,
+		       "batch answer %d", i);
+	}
+	/* the same zone alone and small: not staged unless asked */
+	struct zonedb *one = zonedb_new();
+	CHECK(one && zonedb_add(one, zonedb_at(db, 0)) == 0);
+	auth_batch_prepare(&b, one, qp, ql, n);
+	CHECK(b.n == 0);
+	b.min_bytes = 0;
+	auth_batch_prepare(&b, one, qp, ql, n);
+	CHECK(b.n > 0);
+	for (int i = 0; i < n; i++) {
+		size_t len = auth_answer(one, &conf, q[i], ql[i], AUTH_UDP,
+					 want[i], sizeof(want[i]));
+		CHECKF(auth_answer_batch(&b, one, &conf, q[i], ql[i], AUTH_UDP,
+					 got, sizeof(got)) == len &&
+		       memcmp(got, want[i], len) == 0, "one zone %d", i);
+	}
+	zonedb_free(one);
+}
+
 int main(void)
 {
 	db = zonedb_new();
@@ -628,6 +690,7 @@ int main(void)
 	test_protocol();
 	test_formerr();
 	test_tsig();
+	test_batch();
 	zonedb_free(db);
 	return check_done();
 }

@@ -1,0 +1,97 @@
+/* Batch answering: the query names of a batch are prepared and their
+ * exact-match probes run one step at a time over the whole batch
+ * (slots, then nodes, then records), so that on a large zone the cache
+ * misses of the batch overlap; the answers then find their data cached.
+ * Measured: callgrind and pinned load runs, see the commit. */
+#include <string.h>
+
+#include "auth/auth_int.h"
+
+/* The question name starts right after the header. It is not checked
+ * here: the answer uses the prepared name only when the parser read the
+ * same octets there (a compressed or bad name never is). */
+static bool prep_one(struct auth_prep *p, const struct zonedb *db,
+		     const uint8_t *q, size_t qlen)
+{
+	const struct zdb_zone *z;
+
+	if (qlen <= MSG_HDRLEN)
+		return false;
+	p->q = q;
+	zdb_qname_prep_max(&p->name, q + MSG_HDRLEN, qlen - MSG_HDRLEN);
+	if (zonedb_count(db) == 1) {
+		z = zonedb_at(db, 0);
+		if (!zdb_zone_has(z, &p->name))
+			return false;
+	} else {
+		z = zonedb_find_q(db, &p->name);
+		if (!z)
+			return false;
+	}
+	zdb_prefetch_slot(&p->pf, z, &p->name);
+	return true;
+}
+
+/* A zone that fits in the caches costs no misses to stage: one served
+ * zone that small is answered as single queries (the staging costs ~30
+ * instructions a query). */
+#ifndef AUTH_BATCH_MIN_BYTES
+#define AUTH_BATCH_MIN_BYTES (2u << 20)
+#endif
+
+void auth_batch_init(struct auth_batch *b)
+{
+	b->min_bytes = AUTH_BATCH_MIN_BYTES;
+	b->n = 0;
+	b->next = 0;
+}
+
+static bool worth_it(const struct auth_batch *b, const struct zonedb *db)
+{
+	return zonedb_count(db) != 1 ||
+	       zdb_zone_memory(zonedb_at(db, 0)) >= b->min_bytes;
+}
+
+void auth_batch_prepare(struct auth_batch *b, const struct zonedb *db,
+			const uint8_t *const *q, const size_t *qlen, int n)
+{
+	int i;
+
+	b->n = 0;
+	b->next = 0;
+	if (!db || !worth_it(b, db))
+		return;
+	for (i = 0; i < n && b->n < AUTH_BATCH; i++)
+		if (qlen[i] && prep_one(&b->p[b->n], db, q[i], qlen[i]))
+			b->n++;
+	for (i = 0; i < b->n; i++)
+		zdb_prefetch_node(&b->p[i].pf);
+	for (i = 0; i < b->n; i++)
+		zdb_prefetch_data(&b->p[i].pf);
+}
+
+/* Answers come in the order prepared: the next entry is almost always
+ * the one. */
+static const struct auth_prep *find(struct auth_batch *b, const uint8_t *q)
+{
+	if (b->next < b->n && b->p[b->next].q == q)
+		return &b->p[b->next++];
+	for (int i = 0; i < b->n; i++) {
+		if (b->p[i].q == q) {
+			b->next = i + 1;
+			return &b->p[i];
+		}
+	}
+	return NULL;
+}
+
+size_t auth_answer_batch(struct auth_batch *b, const struct zonedb *db,
+			 const struct auth_conf *conf, const uint8_t *q,
+			 size_t qlen, enum auth_transport t, uint8_t *out,
+			 size_t cap)
+{
+	const struct auth_prep *p = b->n ? find(b, q) : NULL;
+
+	return auth_answer_pre(db, conf, q, qlen, t, out, cap,
+			       p ? &p->name : NULL, p ? p->pf.z : NULL);
+}
