@@ -72,8 +72,12 @@ static void lex_word(struct zctx *c, struct zinput *in)
 	unsigned line = in->line;
 
 	for (;;) {
-		while (in->p < in->end && cls[(uint8_t)*in->p] == C_WORD)
-			in->p++;
+		/* a local cursor: stores through in would stay in the loop */
+		const char *p = in->p, *end = in->end;
+
+		while (p < end && cls[(uint8_t)*p] == C_WORD)
+			p++;
+		in->p = p;
 		if (in->p < in->end && *in->p == '\\') {
 			/* BIND refuses an escaped newline outside quotes */
 			if (in->p + 1 < in->end && in->p[1] == '\n') {

@@ -240,14 +240,44 @@ static int resolve_ttl(struct zctx *c, const char *file, unsigned line,
 	return 0;
 }
 
+/* An A record's one token in the only spelling inet_pton() takes
+ * (four decimal octets, no leading zeros): most of a large zone. Returns
+ * 4, or 0 to leave the token to rdata_from_text() with its messages. */
+static int fast_a(const struct ztoken *t, uint8_t *out)
+{
+	const char *p = t->s, *end = t->s + t->len;
+
+	if (t->quoted || t->len < 7 || t->len > 15)
+		return 0;
+	for (int k = 0; k < 4; k++) {
+		unsigned v = 0, digits = 0;
+
+		while (p < end && *p >= '0' && *p <= '9' && digits < 4) {
+			v = v * 10 + (unsigned)(*p++ - '0');
+			digits++;
+		}
+		if (digits == 0 || digits > 3 || v > 255 ||
+		    (digits > 1 && p[-(int)digits] == '0'))
+			return 0;
+		out[k] = (uint8_t)v;
+		if (k < 3 && (p == end || *p++ != '.'))
+			return 0;
+	}
+	return p == end ? 4 : 0;
+}
+
 int zp_emit(struct zctx *c, const char *file, unsigned line,
 	    const uint8_t *owner, const struct zp_head *h,
 	    size_t first, size_t n)
 {
 	const char *msg = "bad RDATA";
 	size_t bad = n;
-	int len = rdata_from_text(h->type, c->tok + first, n, c->origin,
-				  c->rdata, sizeof(c->rdata), &msg, &bad);
+	int len = h->type == RR_A && n == 1 ?
+		  fast_a(&c->tok[first], c->rdata) : 0;
+
+	if (!len)
+		len = rdata_from_text(h->type, c->tok + first, n, c->origin,
+				      c->rdata, sizeof(c->rdata), &msg, &bad);
 
 	if (len < 0) {
 		if (bad > n)
@@ -308,6 +338,11 @@ static int parse_owner(struct zctx *c, const char *file, size_t *i)
 			warn_inherited(c, file);
 		return 0;
 	}
+	*i = 1;
+	if (c->owner_tlen && t->len == c->owner_tlen && !t->quoted &&
+	    memcmp(t->s, c->owner_text, t->len) == 0)
+		return 0;
+	c->owner_tlen = 0;
 	ret = name_from_text(c->name_tmp, t->s, t->len, c->origin);
 	if (ret < 0) {
 		zp_error(c, file, c->rec_line, "bad owner name " TOKF ": %s",
@@ -316,7 +351,10 @@ static int parse_owner(struct zctx *c, const char *file, size_t *i)
 	}
 	memcpy(c->owner, c->name_tmp, (size_t)ret);
 	c->has_owner = true;
-	*i = 1;
+	if (!t->quoted && t->len < sizeof(c->owner_text)) {
+		memcpy(c->owner_text, t->s, t->len);
+		c->owner_tlen = (uint8_t)t->len;
+	}
 	return 0;
 }
 
@@ -371,6 +409,7 @@ static void dir_origin(struct zctx *c, const char *file)
 	}
 	memcpy(c->origin, c->name_tmp, (size_t)ret);
 	c->origin_changed = true;
+	c->owner_tlen = 0;
 }
 
 static void dir_ttl(struct zctx *c, const char *file)
@@ -445,6 +484,7 @@ static void dir_include(struct zctx *c, const char *file)
 		memcpy(c->origin, c->name_tmp, (size_t)ret);
 		c->origin_changed = true;
 	}
+	c->owner_tlen = 0;
 	c->depth++;
 	ret = parse_path(c, path);
 	c->depth--;
@@ -455,6 +495,7 @@ static void dir_include(struct zctx *c, const char *file)
 	memcpy(c->owner, owner, sizeof(owner));
 	c->has_owner = has_owner;
 	c->origin_changed = false;
+	c->owner_tlen = 0;
 }
 
 static void do_directive(struct zctx *c, const char *file)
@@ -598,6 +639,7 @@ static struct zctx *ctx_new(const struct zparse_opts *o)
 	c->ntok = 0;
 	c->has_owner = false;
 	c->origin_changed = false;
+	c->owner_tlen = 0;
 	c->rclass = o->rclass ? o->rclass : CLASS_IN;
 	c->dflt_ttl = o->default_ttl;
 	c->has_dflt_ttl = o->has_default_ttl;

@@ -57,6 +57,10 @@ struct zctx {
 	uint8_t name_tmp[NAME_MAXLEN];
 	bool has_owner;
 	bool origin_changed;            /* $ORIGIN since the last record */
+	/* owner's text as written, when it made owner under the current
+	 * origin: the next record often repeats it. 0 = none */
+	uint8_t owner_tlen;
+	char owner_text[64];
 	uint16_t rclass;
 
 	uint32_t dflt_ttl;              /* $TTL or opts default */

@@ -518,6 +518,35 @@ static void test_knot_corpus(void)
 	CHECK(files > 50);
 }
 
+/* A records take a shortcut past rdata_from_text(): it must accept what
+ * inet_pton() accepts and leave every other spelling to the full path
+ * and its message. Owners repeated as written are reused, but not across
+ * an $ORIGIN. */
+static void test_shortcuts(void)
+{
+	EXPECT(SOA "a A 0.0.0.0\nb A 255.255.255.255\nc A 10.20.30.40\n"
+	       "d A 1.2.3.4 ; comment\n",
+	       SOA_RR "a.ex. 60d IN A 00000000\n"
+	       "b.ex. 60d IN A ffffffff\n"
+	       "c.ex. 60d IN A 0a141e28\n"
+	       "d.ex. 60d IN A 01020304\n", 0);
+	EXPECT(SOA "a A 010.1.1.1\na A 1.2.3\na A 256.1.1.1\n"
+	       "a A 1.2.3.4.5\na A 1.2.3.04\na A 1..2.3\na A 1.2.3.4x\n"
+	       "a A 1.2.3.1000\na A \"1.2.3.4\"\na A 1.2.3.4 5\n",
+	       SOA_RR "E3 bad IPv4 address*\nE4 bad IPv4 address*\n"
+	       "E5 bad IPv4 address*\nE6 bad IPv4 address*\n"
+	       "E7 bad IPv4 address*\nE8 bad IPv4 address*\n"
+	       "E9 bad IPv4 address*\nE10 bad IPv4 address*\n"
+	       "E11 *\nE12 *\n", 10);
+	EXPECT(SOA "a A 1.1.1.1\na A 1.1.1.2\n$ORIGIN b.ex.\na A 1.1.1.3\n"
+	       "a A 1.1.1.4\n$ORIGIN ex.\na A 1.1.1.5\n",
+	       SOA_RR "a.ex. 60d IN A 01010101\n"
+	       "a.ex. 60d IN A 01010102\n"
+	       "a.b.ex. 60d IN A 01010103\n"
+	       "a.b.ex. 60d IN A 01010104\n"
+	       "a.ex. 60d IN A 01010105\n", 0);
+}
+
 int main(void)
 {
 	test_basic();
@@ -534,5 +563,6 @@ int main(void)
 	test_limits();
 	test_big_file();
 	test_knot_corpus();
+	test_shortcuts();
 	return check_done();
 }
