@@ -19,8 +19,7 @@ void auth_want_additional(struct auth_query *a, const struct zdb_zone *z,
 	a->naddl++;
 }
 
-/* Offset of the target name in the stored RDATA. */
-static int target_offset(uint16_t type)
+int auth_target_offset(uint16_t type)
 {
 	switch (type) {
 	case RR_NS:
@@ -97,7 +96,7 @@ void auth_additional(struct auth_query *a)
 {
 	for (uint8_t i = 0; i < a->naddl; i++) {
 		const struct auth_addl *ad = &a->addl[i];
-		int off = target_offset(ad->set->type);
+		int off = auth_target_offset(ad->set->type);
 
 		for (uint16_t j = 0; off >= 0 && j < ad->set->count; j++) {
 			const struct zdb_rdata *rd = &ad->set->rr[j];

@@ -39,6 +39,7 @@ size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
 
 struct auth_prep {
 	const uint8_t *q;               /* the query it was made from */
+	uint16_t qtype;                 /* as far as read, else 0 */
 	struct zdb_prefetch pf;
 	struct zdb_qname name;
 };
@@ -48,6 +49,10 @@ struct auth_batch {
 					 * (fits in the caches): not staged */
 	int n, next;
 	struct auth_prep p[AUTH_BATCH];
+	/* what the answers look up next: CNAME and additional targets,
+	 * the parent of a missing name */
+	int nx;
+	struct zdb_prefetch x[AUTH_BATCH];
 };
 
 void auth_batch_init(struct auth_batch *b);

@@ -92,6 +92,10 @@ size_t auth_answer_pre(const struct zonedb *db, const struct auth_conf *conf,
 /* Answer and authority sections for the question (lookup.c). */
 void auth_lookup(struct auth_query *a);
 
+/* Offset of the target name in the stored RDATA of a type whose targets
+ * get addresses (NS, MX, SRV, SVCB, HTTPS), else -1. */
+int auth_target_offset(uint16_t type);
+
 /* Additional section: addresses of the remembered targets. */
 void auth_additional(struct auth_query *a);
 

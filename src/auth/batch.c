@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "auth/auth_int.h"
+#include "wire/rrtype.h"
 
 /* The question name starts right after the header. It is not checked
  * here: the answer uses the prepared name only when the parser read the
@@ -29,7 +30,48 @@ static bool prep_one(struct auth_prep *p, const struct zonedb *db,
 			return false;
 	}
 	zdb_prefetch_slot(&p->pf, z, &p->name);
+	p->qtype = 0;
+	if (qlen >= MSG_HDRLEN + (size_t)p->name.len + 2)
+		p->qtype = wire_get_u16(q + MSG_HDRLEN + p->name.len);
 	return true;
+}
+
+static void add_next(struct auth_batch *b, const struct zdb_zone *z,
+		     const struct zdb_rdata *rd, int off)
+{
+	if (b->nx >= AUTH_BATCH || off < 0 || rd->len <= off ||
+	    name_check(rd->data + off, rd->len - (size_t)off) <= 0)
+		return;
+	if (zdb_prefetch_name(&b->x[b->nx], z, rd->data + off))
+		b->nx++;
+}
+
+/* What the answer to p looks up after p's own node, read from the
+ * records the steps before fetched: the walk's first probe for a name
+ * that is missing (wildcards, referrals), the CNAME target, the first
+ * two targets of an MX, NS or SRV answer (additional section). */
+static void next_names(struct auth_batch *b, const struct auth_prep *p)
+{
+	const struct zdb_node *n = p->pf.n;
+	const struct zdb_rrset *set;
+
+	if (!n) {
+		if (b->nx < AUTH_BATCH &&
+		    zdb_prefetch_walk(&b->x[b->nx], p->pf.z, &p->name))
+			b->nx++;
+		return;
+	}
+	if (n->flags & ZDB_CNAME) {
+		set = zdb_node_rrset(n, RR_CNAME);
+		if (set && set->count)
+			add_next(b, p->pf.z, &set->rr[0], 0);
+		return;
+	}
+	int off = auth_target_offset(p->qtype);
+	if (off < 0 || !(set = zdb_node_rrset(n, p->qtype)))
+		return;
+	for (uint16_t j = 0; j < set->count && j < 2; j++)
+		add_next(b, p->pf.z, &set->rr[j], off);
 }
 
 /* A zone that fits in the caches costs no misses to stage: one served
@@ -68,6 +110,13 @@ void auth_batch_prepare(struct auth_batch *b, const struct zonedb *db,
 		zdb_prefetch_node(&b->p[i].pf);
 	for (i = 0; i < b->n; i++)
 		zdb_prefetch_data(&b->p[i].pf);
+	b->nx = 0;
+	for (i = 0; i < b->n; i++)
+		next_names(b, &b->p[i]);
+	for (i = 0; i < b->nx; i++)
+		zdb_prefetch_node(&b->x[i]);
+	for (i = 0; i < b->nx; i++)
+		zdb_prefetch_data(&b->x[i]);
 }
 
 /* Answers come in the order prepared: the next entry is almost always

@@ -93,6 +93,33 @@ void zdb_prefetch_slot(struct zdb_prefetch *p, const struct zdb_zone *z,
 	__builtin_prefetch(&z->index[p->m & z->mask]);
 }
 
+/* As walk_missing() starts. */
+bool zdb_prefetch_walk(struct zdb_prefetch *p, const struct zdb_zone *z,
+		       const struct zdb_qname *q)
+{
+	int lo = z->labels, hi = q->n;
+
+	if (hi - lo <= 1)
+		return false;
+	p->z = z;
+	p->m = zdb_slot(q->h[lo + (hi - lo) / 2]);
+	p->n = NULL;
+	__builtin_prefetch(&z->index[p->m & z->mask]);
+	return true;
+}
+
+bool zdb_prefetch_name(struct zdb_prefetch *p, const struct zdb_zone *z,
+		       const uint8_t *name)
+{
+	struct zdb_qname q;
+
+	zdb_qname_prep(&q, name);
+	if (!zdb_zone_has(z, &q))
+		return false;
+	zdb_prefetch_slot(p, z, &q);
+	return true;
+}
+
 /* The first entry whose tag matches, among the slots of the line just
  * fetched: a hit is almost always there (load factor at most 2/3). */
 void zdb_prefetch_node(struct zdb_prefetch *p)

@@ -152,6 +152,14 @@ struct zdb_prefetch {
 /* Step 1: fetch the index slot of q (zdb_zone_has(z, q) true). */
 void zdb_prefetch_slot(struct zdb_prefetch *p, const struct zdb_zone *z,
 		       const struct zdb_qname *q);
+/* Step 1 for the first probe of the walk that follows when q is not in
+ * z (the bisection's first suffix); false when the walk probes none. */
+bool zdb_prefetch_walk(struct zdb_prefetch *p, const struct zdb_zone *z,
+		       const struct zdb_qname *q);
+/* Step 1 for a valid uncompressed name (a target in RDATA); false when
+ * it is not at or below z's origin. */
+bool zdb_prefetch_name(struct zdb_prefetch *p, const struct zdb_zone *z,
+		       const uint8_t *name);
 /* Step 2: the node that the slot's tag points at, if any. */
 void zdb_prefetch_node(struct zdb_prefetch *p);
 /* Step 3: that node's RRsets, owner and the RDATA after them. */
