@@ -197,17 +197,13 @@ static const struct zdb_qname *same_name(const struct zdb_qname *pre,
 	return pre;
 }
 
-size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
-		   const uint8_t *q, size_t qlen, enum auth_transport t,
-		   uint8_t *out, size_t cap)
-{
-	return auth_answer_pre(db, conf, q, qlen, t, out, cap, NULL, NULL);
-}
-
-size_t auth_answer_pre(const struct zonedb *db, const struct auth_conf *conf,
-		       const uint8_t *q, size_t qlen, enum auth_transport t,
-		       uint8_t *out, size_t cap, const struct zdb_qname *pre,
-		       const struct zdb_zone *pre_zone)
+/* Inlined in both entry points: the usual one without a batch pays
+ * nothing for it. */
+static inline size_t
+answer_packet(const struct zonedb *db, const struct auth_conf *conf,
+	      const uint8_t *q, size_t qlen, enum auth_transport t,
+	      uint8_t *out, size_t cap, const struct zdb_qname *pre,
+	      const struct zdb_zone *pre_zone)
 {
 	struct auth_query a;
 	struct msg_query mq;
@@ -249,4 +245,19 @@ size_t auth_answer_pre(const struct zonedb *db, const struct auth_conf *conf,
 		return error_reply(&a, &mq.hdr, out, cap, rcode,
 				   mq.has_question, mq.has_opt);
 	return answer(&a, out, cap);
+}
+
+size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
+		   const uint8_t *q, size_t qlen, enum auth_transport t,
+		   uint8_t *out, size_t cap)
+{
+	return answer_packet(db, conf, q, qlen, t, out, cap, NULL, NULL);
+}
+
+size_t auth_answer_pre(const struct zonedb *db, const struct auth_conf *conf,
+		       const uint8_t *q, size_t qlen, enum auth_transport t,
+		       uint8_t *out, size_t cap, const struct zdb_qname *pre,
+		       const struct zdb_zone *pre_zone)
+{
+	return answer_packet(db, conf, q, qlen, t, out, cap, pre, pre_zone);
 }

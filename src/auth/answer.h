@@ -57,10 +57,15 @@ struct auth_batch {
 
 void auth_batch_init(struct auth_batch *b);
 
+/* Whether staging pays on db (a served zone too large for the caches);
+ * else auth_answer serves best. */
+bool auth_batch_wanted(const struct auth_batch *b, const struct zonedb *db);
+
 /* Prepares queries q[0 .. n) (lengths qlen; a length 0 is skipped);
- * beyond AUTH_BATCH the rest are answered unprepared. */
-void auth_batch_prepare(struct auth_batch *b, const struct zonedb *db,
-			const uint8_t *const *q, const size_t *qlen, int n);
+ * beyond AUTH_BATCH the rest are answered unprepared. Returns the number
+ * prepared (0: auth_answer serves them all as well). */
+int auth_batch_prepare(struct auth_batch *b, const struct zonedb *db,
+		       const uint8_t *const *q, const size_t *qlen, int n);
 
 /* auth_answer, with the name prepared for q by the last
  * auth_batch_prepare when there is one. */

@@ -88,21 +88,21 @@ void auth_batch_init(struct auth_batch *b)
 	b->next = 0;
 }
 
-static bool worth_it(const struct auth_batch *b, const struct zonedb *db)
+bool auth_batch_wanted(const struct auth_batch *b, const struct zonedb *db)
 {
-	return zonedb_count(db) != 1 ||
-	       zdb_zone_memory(zonedb_at(db, 0)) >= b->min_bytes;
+	return db && (zonedb_count(db) != 1 ||
+		      zdb_zone_memory(zonedb_at(db, 0)) >= b->min_bytes);
 }
 
-void auth_batch_prepare(struct auth_batch *b, const struct zonedb *db,
-			const uint8_t *const *q, const size_t *qlen, int n)
+int auth_batch_prepare(struct auth_batch *b, const struct zonedb *db,
+		       const uint8_t *const *q, const size_t *qlen, int n)
 {
 	int i;
 
 	b->n = 0;
 	b->next = 0;
-	if (!db || !worth_it(b, db))
-		return;
+	if (!auth_batch_wanted(b, db))
+		return 0;
 	for (i = 0; i < n && b->n < AUTH_BATCH; i++)
 		if (qlen[i] && prep_one(&b->p[b->n], db, q[i], qlen[i]))
 			b->n++;
@@ -117,6 +117,7 @@ void auth_batch_prepare(struct auth_batch *b, const struct zonedb *db,
 		zdb_prefetch_node(&b->x[i]);
 	for (i = 0; i < b->nx; i++)
 		zdb_prefetch_data(&b->x[i]);
+	return b->n;
 }
 
 /* Answers come in the order prepared: the next entry is almost always

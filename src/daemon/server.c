@@ -61,19 +61,23 @@ struct actx {
 	struct auth_batch *ab;          /* UDP: set by prepare_udp */
 };
 
-/* The batch's lookups start together (auth_batch_prepare). */
+/* The batch's lookups start together (auth_batch_prepare) when the
+ * zones are large enough for it to pay. */
 static void prepare_udp(void *ctx, void *data, struct udp_batch *b, int n)
 {
 	struct actx *a = ctx;
 	const uint8_t *q[UDP_BATCH];
 	size_t len[UDP_BATCH];
 
+	a->ab = NULL;
+	if (!auth_batch_wanted(data, a->s->db))
+		return;
 	for (int i = 0; i < n; i++) {
 		q[i] = b->q[i];
 		len[i] = udp_query_len(b, i);
 	}
-	a->ab = data;
-	auth_batch_prepare(a->ab, a->s->db, q, len, n);
+	if (auth_batch_prepare(data, a->s->db, q, len, n) > 0)
+		a->ab = data;
 }
 
 static size_t answer_udp(void *ctx, const uint8_t *q, size_t qlen,

@@ -219,13 +219,6 @@ int udp_read_batch(int fd, struct udp_batch *b, bool wait)
 	return n < 0 ? 0 : n;
 }
 
-size_t udp_query_len(const struct udp_batch *b, int i)
-{
-	if (b->in[i].msg_hdr.msg_flags & MSG_TRUNC)
-		return 0;
-	return b->in[i].msg_len;
-}
-
 void udp_answer_batch(int fd, struct udp_batch *b, int n,
 		      net_answer_fn fn, void *ctx)
 {

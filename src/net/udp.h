@@ -73,7 +73,13 @@ void udp_batch_done(struct udp_batch *b, int n);
 void udp_batch_set_prepare(struct udp_batch *b, udp_prepare_fn fn,
 			   void *data);
 /* Length of query i of the batch just read; 0 when it was too large. */
-size_t udp_query_len(const struct udp_batch *b, int i);
+static inline size_t udp_query_len(const struct udp_batch *b, int i)
+{
+	if (b->in[i].msg_hdr.msg_flags & MSG_TRUNC)
+		return 0;
+	return b->in[i].msg_len;
+}
+
 /* Answers the n datagrams udp_read_batch just read and sends the replies
  * (b->prepare first, when set). */
 void udp_answer_batch(int fd, struct udp_batch *b, int n,

@@ -31,15 +31,10 @@ static void lower_copy(uint8_t *dst, const uint8_t *src, size_t len)
 	memcpy(dst + len - 8, &w, 8);
 }
 
-void zdb_qname_prep(struct zdb_qname *q, const uint8_t *name)
+/* Inlined in both callers, so the usual one keeps a constant bound. */
+static inline void prep(struct zdb_qname *q, const uint8_t *name, size_t lim)
 {
-	zdb_qname_prep_max(q, name, NAME_MAXLEN);
-}
-
-void zdb_qname_prep_max(struct zdb_qname *q, const uint8_t *name,
-			size_t max)
-{
-	size_t lim = max < NAME_MAXLEN ? max : NAME_MAXLEN, pos = 0;
+	size_t pos = 0;
 	int n = 0;
 
 	/* Bounded even for a name that is not valid: each label read ends
@@ -57,6 +52,17 @@ void zdb_qname_prep_max(struct zdb_qname *q, const uint8_t *name,
 	q->h[0] = zdb_hash_label(ZDB_HASH_SEED, q->lc + pos);
 	for (int k = 1; k <= n; k++)
 		q->h[k] = zdb_hash_label(q->h[k - 1], q->lc + q->off[n - k]);
+}
+
+void zdb_qname_prep(struct zdb_qname *q, const uint8_t *name)
+{
+	prep(q, name, NAME_MAXLEN);
+}
+
+void zdb_qname_prep_max(struct zdb_qname *q, const uint8_t *name,
+			size_t max)
+{
+	prep(q, name, max < NAME_MAXLEN ? max : NAME_MAXLEN);
 }
 
 /* The node named lc (lowercase, k labels, hash state h), or NULL. */
