@@ -39,11 +39,29 @@ void zck_report_num(struct zck *c, const struct zone_rr *rr,
 	zck_report(c, rr, level, msg, rr->owner, NULL, rr->type);
 }
 
-static bool alnum(uint8_t c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9');
-}
+/* Octets of a host name label: 2 anywhere (letters, digits), 1 only
+ * inside (the hyphen). A table, as every owner goes through it. */
+#define HN_ALNUM(c) [c] = 2
+static const uint8_t host_octet[256] = {
+	['-'] = 1,
+	HN_ALNUM('0'), HN_ALNUM('1'), HN_ALNUM('2'), HN_ALNUM('3'),
+	HN_ALNUM('4'), HN_ALNUM('5'), HN_ALNUM('6'), HN_ALNUM('7'),
+	HN_ALNUM('8'), HN_ALNUM('9'),
+	HN_ALNUM('a'), HN_ALNUM('b'), HN_ALNUM('c'), HN_ALNUM('d'),
+	HN_ALNUM('e'), HN_ALNUM('f'), HN_ALNUM('g'), HN_ALNUM('h'),
+	HN_ALNUM('i'), HN_ALNUM('j'), HN_ALNUM('k'), HN_ALNUM('l'),
+	HN_ALNUM('m'), HN_ALNUM('n'), HN_ALNUM('o'), HN_ALNUM('p'),
+	HN_ALNUM('q'), HN_ALNUM('r'), HN_ALNUM('s'), HN_ALNUM('t'),
+	HN_ALNUM('u'), HN_ALNUM('v'), HN_ALNUM('w'), HN_ALNUM('x'),
+	HN_ALNUM('y'), HN_ALNUM('z'),
+	HN_ALNUM('A'), HN_ALNUM('B'), HN_ALNUM('C'), HN_ALNUM('D'),
+	HN_ALNUM('E'), HN_ALNUM('F'), HN_ALNUM('G'), HN_ALNUM('H'),
+	HN_ALNUM('I'), HN_ALNUM('J'), HN_ALNUM('K'), HN_ALNUM('L'),
+	HN_ALNUM('M'), HN_ALNUM('N'), HN_ALNUM('O'), HN_ALNUM('P'),
+	HN_ALNUM('Q'), HN_ALNUM('R'), HN_ALNUM('S'), HN_ALNUM('T'),
+	HN_ALNUM('U'), HN_ALNUM('V'), HN_ALNUM('W'), HN_ALNUM('X'),
+	HN_ALNUM('Y'), HN_ALNUM('Z'),
+};
 
 /* BIND's dns_name_ishostname(): letters, digits, inner hyphens; a
  * leading "*" label passes for owners (wildcard). */
@@ -54,14 +72,15 @@ static bool is_hostname(const uint8_t *name, bool wildcard)
 	if (wildcard && name[0] == 1 && name[1] == '*')
 		pos = 2;
 	while (name[pos]) {
-		uint8_t n = name[pos++];
-		for (uint8_t i = 0; i < n; i++) {
-			uint8_t ch = name[pos + i];
-			bool border = i == 0 || i == n - 1;
-			if (!alnum(ch) && (border || ch != '-'))
-				return false;
-		}
-		pos += n;
+		const uint8_t *l = name + pos + 1;
+		uint8_t n = name[pos], ok = 1;
+
+		/* the hyphen passes inside, not at either end */
+		for (uint8_t i = 0; i < n; i++)
+			ok &= host_octet[l[i]] != 0;
+		if (!ok || host_octet[l[0]] != 2 || host_octet[l[n - 1]] != 2)
+			return false;
+		pos += (size_t)n + 1;
 	}
 	return true;
 }
@@ -180,12 +199,37 @@ static bool has_name_rule(uint16_t type, const uint8_t *owner)
 	}
 }
 
+/* The name in NS and MX RDATA, found as rdata_foreach_name() finds it
+ * (valid RDATA only) without its walk of the type's fields: most of
+ * the names a zone's checks look at. NULL when the RDATA is not valid. */
+static const uint8_t *ns_mx_name(const struct zone_rr *rr)
+{
+	size_t off = rr->type == RR_MX ? 2 : 0;
+
+	if (rr->rdlen <= off ||
+	    name_check(rr->rdata + off, rr->rdlen - off) !=
+	    (int)(rr->rdlen - off))
+		return NULL;
+	return rr->rdata + off;
+}
+
+/* Calls fn for each name in rr's RDATA. */
+static void each_name(const struct zone_rr *rr, rdata_name_fn fn, void *ctx)
+{
+	if (rr->type == RR_NS || rr->type == RR_MX) {
+		const uint8_t *name = ns_mx_name(rr);
+		if (name)
+			fn(ctx, rr->type == RR_MX, name);
+		return;
+	}
+	rdata_foreach_name(rr->type, rr->rdata, rr->rdlen, fn, ctx);
+}
+
 static void check_names(struct zck *c, const struct zone_rr *rr)
 {
 	struct names_ctx n = { c, rr, 0 };
 
-	rdata_foreach_name(rr->type, rr->rdata, rr->rdlen, check_target_name,
-			   &n);
+	each_name(rr, check_target_name, &n);
 }
 
 static bool has_addr(const struct zone *z, const struct zone_node *n)
@@ -270,8 +314,7 @@ static void check_targets(struct zck *c, const struct zone_rrset *s,
 	for (uint32_t i = 0; i < s->count; i++) {
 		t.rr = zck_set_rr(c->z, s, i);
 		t.nth = 0;
-		rdata_foreach_name(s->type, t.rr->rdata, t.rr->rdlen,
-				   check_target, &t);
+		each_name(t.rr, check_target, &t);
 	}
 }
 

@@ -275,6 +275,8 @@ static const struct check_case cases[] = {
 	{ "s SRV 0 0 1 nohost\ns SRV 0 0 1 ns1\n", 0, 0, 1 },
 	{ "a_b A 192.0.2.1\n", 0, 1, 0 },
 	{ "-a A 192.0.2.1\na- A 192.0.2.1\n1a A 192.0.2.1\n", 0, 2, 0 },
+	{ "a-b A 192.0.2.1\nX--Y9.z A 192.0.2.1\nq A 192.0.2.1\n"
+	  "- A 192.0.2.1\nb.- A 192.0.2.1\nc.\\. A 192.0.2.1\n", 0, 3, 0 },
 	{ "*.w A 192.0.2.1\n_s._tcp SRV 0 0 1 ns1\nt_x TXT x\n", 0, 0, 0 },
 	{ "x.*.w TXT x\n", 0, 0, 1 },
 	{ "@ MX 10 c_d\nr RP a_b.example. t\n"
