@@ -50,9 +50,13 @@ struct auth_batch {
 	int n, next;
 	struct auth_prep p[AUTH_BATCH];
 	/* what the answers look up next: CNAME and additional targets,
-	 * the parent of a missing name */
+	 * the parent of a missing name (xfrom: its query, else -1) */
 	int nx;
 	struct zdb_prefetch x[AUTH_BATCH];
+	int8_t xfrom[AUTH_BATCH];
+	/* and after a missing name's parent: its wildcard or its glue */
+	int ny;
+	struct zdb_prefetch y[AUTH_BATCH];
 };
 
 void auth_batch_init(struct auth_batch *b);

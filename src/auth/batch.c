@@ -36,29 +36,42 @@ static bool prep_one(struct auth_prep *p, const struct zonedb *db,
 	return true;
 }
 
+/* The target name in rd at off into to[*n], when there is room. */
+static void add_target(struct zdb_prefetch *to, int *n,
+		       const struct zdb_zone *z, const struct zdb_rdata *rd,
+		       int off)
+{
+	if (*n >= AUTH_BATCH || off < 0 || rd->len <= off ||
+	    name_check(rd->data + off, rd->len - (size_t)off) <= 0)
+		return;
+	if (zdb_prefetch_name(&to[*n], z, rd->data + off))
+		(*n)++;
+}
+
 static void add_next(struct auth_batch *b, const struct zdb_zone *z,
 		     const struct zdb_rdata *rd, int off)
 {
-	if (b->nx >= AUTH_BATCH || off < 0 || rd->len <= off ||
-	    name_check(rd->data + off, rd->len - (size_t)off) <= 0)
-		return;
-	if (zdb_prefetch_name(&b->x[b->nx], z, rd->data + off))
-		b->nx++;
+	int n = b->nx;
+
+	add_target(b->x, &b->nx, z, rd, off);
+	if (b->nx > n)
+		b->xfrom[n] = -1;
 }
 
 /* What the answer to p looks up after p's own node, read from the
  * records the steps before fetched: the walk's first probe for a name
  * that is missing (wildcards, referrals), the CNAME target, the first
  * two targets of an MX, NS or SRV answer (additional section). */
-static void next_names(struct auth_batch *b, const struct auth_prep *p)
+static void next_names(struct auth_batch *b, int i)
 {
+	const struct auth_prep *p = &b->p[i];
 	const struct zdb_node *n = p->pf.n;
 	const struct zdb_rrset *set;
 
 	if (!n) {
 		if (b->nx < AUTH_BATCH &&
 		    zdb_prefetch_walk(&b->x[b->nx], p->pf.z, &p->name))
-			b->nx++;
+			b->xfrom[b->nx++] = (int8_t)i;
 		return;
 	}
 	if (n->flags & ZDB_CNAME) {
@@ -72,6 +85,34 @@ static void next_names(struct auth_batch *b, const struct auth_prep *p)
 		return;
 	for (uint16_t j = 0; j < set->count && j < 2; j++)
 		add_next(b, p->pf.z, &set->rr[j], off);
+}
+
+/* After the walk's first probe (x, for query p) found a node: the
+ * wildcard below it, or the glue of the referral at it (the usual ends
+ * of a walk one label up). */
+static void after_walk(struct auth_batch *b, const struct zdb_prefetch *x,
+		       const struct auth_prep *p)
+{
+	const struct zdb_rrset *ns;
+
+	if (!x->n || b->ny >= AUTH_BATCH)
+		return;
+	if (x->n->flags & ZDB_DELEG) {
+		ns = zdb_node_rrset(x->n, RR_NS);
+		for (uint16_t j = 0; ns && j < ns->count && j < 2; j++)
+			add_target(b->y, &b->ny, x->z, &ns->rr[j], 0);
+	} else if (x->n->flags & ZDB_WILDCARD_CHILD) {
+		zdb_prefetch_wildcard(&b->y[b->ny++], x->z, &p->name, x->k);
+	}
+}
+
+/* The steps of one round over n probes. */
+static void fetch(struct zdb_prefetch *pf, int n)
+{
+	for (int i = 0; i < n; i++)
+		zdb_prefetch_node(&pf[i]);
+	for (int i = 0; i < n; i++)
+		zdb_prefetch_data(&pf[i]);
 }
 
 /* A zone that fits in the caches costs no misses to stage: one served
@@ -112,11 +153,13 @@ int auth_batch_prepare(struct auth_batch *b, const struct zonedb *db,
 		zdb_prefetch_data(&b->p[i].pf);
 	b->nx = 0;
 	for (i = 0; i < b->n; i++)
-		next_names(b, &b->p[i]);
+		next_names(b, i);
+	fetch(b->x, b->nx);
+	b->ny = 0;
 	for (i = 0; i < b->nx; i++)
-		zdb_prefetch_node(&b->x[i]);
-	for (i = 0; i < b->nx; i++)
-		zdb_prefetch_data(&b->x[i]);
+		if (b->xfrom[i] >= 0)
+			after_walk(b, &b->x[i], &b->p[b->xfrom[i]]);
+	fetch(b->y, b->ny);
 	return b->n;
 }
 

@@ -94,6 +94,7 @@ void zdb_prefetch_slot(struct zdb_prefetch *p, const struct zdb_zone *z,
 		       const struct zdb_qname *q)
 {
 	p->z = z;
+	p->k = q->n;
 	p->m = zdb_slot(q->h[q->n]);
 	p->n = NULL;
 	__builtin_prefetch(&z->index[p->m & z->mask]);
@@ -108,10 +109,23 @@ bool zdb_prefetch_walk(struct zdb_prefetch *p, const struct zdb_zone *z,
 	if (hi - lo <= 1)
 		return false;
 	p->z = z;
-	p->m = zdb_slot(q->h[lo + (hi - lo) / 2]);
+	p->k = lo + (hi - lo) / 2;
+	p->m = zdb_slot(q->h[p->k]);
 	p->n = NULL;
 	__builtin_prefetch(&z->index[p->m & z->mask]);
 	return true;
+}
+
+void zdb_prefetch_wildcard(struct zdb_prefetch *p, const struct zdb_zone *z,
+			   const struct zdb_qname *q, int k)
+{
+	static const uint8_t star[8] = { 1, '*' };  /* read a word at once */
+
+	p->z = z;
+	p->k = k + 1;
+	p->m = zdb_slot(zdb_hash_label(q->h[k], star));
+	p->n = NULL;
+	__builtin_prefetch(&z->index[p->m & z->mask]);
 }
 
 bool zdb_prefetch_name(struct zdb_prefetch *p, const struct zdb_zone *z,

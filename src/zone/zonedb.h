@@ -145,8 +145,10 @@ void zdb_zone_lookup_q(const struct zdb_zone *z, const struct zdb_qname *q,
  * step reads only what the step before fetched. */
 struct zdb_prefetch {
 	const struct zdb_zone *z;
-	uint64_t m;                     /* mixed hash of the full name */
+	uint64_t m;                     /* mixed hash of the name probed */
 	const struct zdb_node *n;       /* candidate node, or NULL */
+	int k;                          /* labels of a suffix of the query
+					 * probed (zdb_prefetch_walk) */
 };
 
 /* Step 1: fetch the index slot of q (zdb_zone_has(z, q) true). */
@@ -160,6 +162,10 @@ bool zdb_prefetch_walk(struct zdb_prefetch *p, const struct zdb_zone *z,
  * it is not at or below z's origin. */
 bool zdb_prefetch_name(struct zdb_prefetch *p, const struct zdb_zone *z,
 		       const uint8_t *name);
+/* Step 1 for "*." + the suffix of q with k labels (as the walk asks
+ * when that suffix has a wildcard child). */
+void zdb_prefetch_wildcard(struct zdb_prefetch *p, const struct zdb_zone *z,
+			   const struct zdb_qname *q, int k);
 /* Step 2: the node that the slot's tag points at, if any. */
 void zdb_prefetch_node(struct zdb_prefetch *p);
 /* Step 3: that node's RRsets, owner and the RDATA after them. */
