@@ -70,6 +70,7 @@ struct zone {
 	uint16_t rclass;
 	uint16_t origin_klen;           /* key octets every owner shares */
 	uint8_t origin_labels;
+	uint16_t origin_len;
 	struct zone_rr **rrs;           /* after zone_finish: sorted, unique */
 	size_t nrr, rrcap;
 	struct zone_rrset *sets;

@@ -20,6 +20,7 @@ void zone_init(struct zone *z, const uint8_t *origin, uint16_t rclass)
 	uint8_t key[ZONE_KEY_MAX];
 	z->origin_klen = (uint16_t)zone_name_key(key, z->origin);
 	z->origin_labels = (uint8_t)name_labels(z->origin);
+	z->origin_len = (uint16_t)name_length(z->origin);
 }
 
 void zone_clear(struct zone *z)
@@ -86,8 +87,11 @@ static int owner_key(const struct zone *z, const uint8_t *owner, uint8_t *key)
 	if (n < z->origin_labels)
 		return -1;
 	size_t below = n - z->origin_labels;
-	if (!name_equal(below < n ? owner + off[below] : owner + end,
-			z->origin))
+	const uint8_t *suffix = below < n ? owner + off[below] : owner + end;
+	/* the parser appends the origin as given: mostly the same octets */
+	if (end + 1 - (size_t)(suffix - owner) != z->origin_len ||
+	    (memcmp(suffix, z->origin, z->origin_len) != 0 &&
+	     !name_equal(suffix, z->origin)))
 		return -1;
 	while (below--)
 		k += key_label(key + k, owner + off[below]);
@@ -196,23 +200,23 @@ static uint64_t key_prefix(const uint8_t *k, size_t len)
 	return p;
 }
 
-/* A new owner spelling: copied with its key; the records that follow
- * with the same spelling share both. Only in-zone owners come here. */
-static int new_owner(struct zone *z, const uint8_t *owner, size_t len,
-		     const uint8_t *key, size_t klen)
+/* A new owner spelling: copied with its key to dst; the records that
+ * follow with the same spelling share both. Only in-zone owners come
+ * here. Returns the end of the copy. */
+static uint8_t *new_owner(struct zone *z, uint8_t *dst, const uint8_t *owner,
+			  size_t len, const uint8_t *key, size_t klen)
 {
-	uint8_t *o = arena_memdup(&z->arena, owner, len);
-	uint8_t *k = arena_memdup(&z->arena, key, klen ? klen : 1);
+	uint8_t *o = dst, *k = dst + len;
 
-	if (!o || !k)
-		return BN_ENOMEM;
+	memcpy(o, owner, len);
+	memcpy(k, key, klen);
 	z->run_n = 0;   /* BIND starts a batch whenever the spelling changes */
 	z->last_owner = o;
 	z->last_ownerlen = (uint16_t)len;
 	z->last_key = k;
 	z->last_keylen = (uint16_t)klen;
 	z->last_prefix = key_prefix(k, klen);
-	return 0;
+	return k + klen;
 }
 
 /* BIND's loader refuses obsolete types the parser lets through, and
@@ -245,18 +249,17 @@ int zone_add(struct zone *z, const struct zrr *rr)
 	/* Most records repeat the owner before them: that one is known to
 	 * be inside the zone and has its key. */
 	size_t len = name_length(rr->owner);
+	uint8_t key[ZONE_KEY_MAX];
+	int klen = -1;
 	if (!z->last_owner || z->last_ownerlen != len ||
 	    memcmp(z->last_owner, rr->owner, len) != 0) {
-		uint8_t key[ZONE_KEY_MAX];
-		int klen = owner_key(z, rr->owner, key);
+		klen = owner_key(z, rr->owner, key);
 		if (klen < 0) {
 			rr_report(z, &tmp, rr->owner, rr->type, ZONE_WARN,
 				  "ignoring out-of-zone data");
 			z->dropped++;
 			return 0;
 		}
-		if (new_owner(z, rr->owner, len, key, (size_t)klen) < 0)
-			return BN_ENOMEM;
 	}
 	if (z->nrr == z->rrcap) {
 		size_t cap = z->rrcap ? z->rrcap * 2 : 4096;
@@ -266,19 +269,25 @@ int zone_add(struct zone *z, const struct zrr *rr)
 		z->rrs = n;
 		z->rrcap = cap;
 	}
-	struct zone_rr *r = arena_alloc(&z->arena, sizeof(*r));
+	/* One allocation: the record, a new owner and its key, the RDATA
+	 * (its octets need no alignment). */
+	size_t own = klen >= 0 ? len + (size_t)klen : 0;
+	struct zone_rr *r = arena_alloc(&z->arena, sizeof(*r) + own +
+					rr->rdlen);
 	if (!r)
 		return BN_ENOMEM;
+	uint8_t *p = (uint8_t *)(r + 1);
+	if (klen >= 0)
+		p = new_owner(z, p, rr->owner, len, key, (size_t)klen);
 	*r = tmp;
 	r->owner = z->last_owner;
 	r->key = z->last_key;
 	r->keylen = z->last_keylen;
 	r->prefix = z->last_prefix;
 	/* Empty RDATA may come with a NULL pointer. */
-	r->rdata = rr->rdlen ? arena_memdup(&z->arena, rr->rdata, rr->rdlen)
-			     : (const uint8_t *)"";
-	if (!r->rdata)
-		return BN_ENOMEM;
+	if (rr->rdlen)
+		memcpy(p, rr->rdata, rr->rdlen);
+	r->rdata = rr->rdlen ? p : (const uint8_t *)"";
 	r->rdlen = rr->rdlen;
 	r->type = rr->type;
 	r->rclass = rr->rclass;
@@ -563,14 +572,12 @@ int zone_finish(struct zone *z)
 	return group(z);
 }
 
-/* Index of the first node not before name (nnodes if none); *found says
- * whether it is name itself. */
-static size_t node_pos(const struct zone *z, const uint8_t *name, bool *found)
+/* Index of the first node not before the owner key (nnodes if none);
+ * *found says whether it is that node. */
+static size_t node_pos(const struct zone *z, const uint8_t *key, size_t klen,
+		       bool *found)
 {
-	uint8_t full[ZONE_KEY_MAX];
 	size_t lo = 0, hi = z->nnodes;
-	size_t klen = zone_name_key(full, name) - z->origin_klen;
-	const uint8_t *key = full + z->origin_klen;
 
 	*found = false;
 	while (lo < hi) {
@@ -591,24 +598,37 @@ static size_t node_pos(const struct zone *z, const uint8_t *name, bool *found)
 
 const struct zone_node *zone_find(const struct zone *z, const uint8_t *name)
 {
+	uint8_t key[ZONE_KEY_MAX];
+	int klen = owner_key(z, name, key);
 	bool found;
 	size_t pos;
 
-	if (!name_is_subdomain(name, z->origin))
+	if (klen < 0)
 		return NULL;
-	pos = node_pos(z, name, &found);
+	pos = node_pos(z, key, (size_t)klen, &found);
 	return found ? &z->nodes[pos] : NULL;
 }
 
-/* A name exists when it owns data or has descendants (empty
- * non-terminal); canonical order puts descendants right after it. */
-static bool name_exists(const struct zone *z, const uint8_t *name)
+/* The node for an in-zone name at *node (NULL if none); returns whether
+ * the name exists: it owns data or has descendants (empty
+ * non-terminal), which canonical order puts right after it, their keys
+ * starting with its key. */
+static bool name_exists(const struct zone *z, const uint8_t *name,
+			const struct zone_node **node)
 {
+	uint8_t key[ZONE_KEY_MAX];
+	int klen = owner_key(z, name, key);
 	bool found;
-	size_t pos = node_pos(z, name, &found);
 
+	*node = NULL;
+	if (klen < 0)
+		return false;
+	size_t pos = node_pos(z, key, (size_t)klen, &found);
+	if (found)
+		*node = &z->nodes[pos];
 	return found || (pos < z->nnodes &&
-			 name_is_subdomain(z->nodes[pos].owner, name));
+			 z->nodes[pos].keylen >= (size_t)klen &&
+			 memcmp(z->nodes[pos].key, key, (size_t)klen) == 0);
 }
 
 const struct zone_node *zone_lookup(const struct zone *z, const uint8_t *name,
@@ -616,17 +636,17 @@ const struct zone_node *zone_lookup(const struct zone *z, const uint8_t *name,
 {
 	uint8_t wild[NAME_MAXLEN + 2];
 	const uint8_t *anc = name;
+	const struct zone_node *n;
 
 	*wildcard = false;
 	if (!name_is_subdomain(name, z->origin))
 		return NULL;
-	const struct zone_node *n = zone_find(z, name);
-	if (n || name_exists(z, name))
+	if (name_exists(z, name, &n))
 		return n;
 	/* Closest encloser: the longest ancestor that exists. */
 	while (anc[0] && !name_equal(anc, z->origin)) {
 		anc += anc[0] + 1;
-		if (name_exists(z, anc))
+		if (name_exists(z, anc, &n))
 			break;
 	}
 	size_t len = name_length(anc);
