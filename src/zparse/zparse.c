@@ -89,26 +89,36 @@ static bool is_meta_type(uint16_t t)
 	return t == 0 || t == RR_OPT || (t >= 128 && t <= 255);
 }
 
+/* Token text equals word (uppercase letters) in any case: for letters,
+ * c & ~0x20 is the uppercase one exactly when c is either case. */
+static bool letters_eq(const char *s, const char *word, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((s[i] & ~0x20) != word[i])
+			return false;
+	return true;
+}
+
 /* The types that make up most zones, ahead of the table scan in
  * rrtype_from_text(); 0 when t is none of them. */
 static uint16_t common_type(const struct ztoken *t)
 {
 	static const struct {
 		const char *name;
-		uint8_t len;
 		uint16_t code;
-	} c[] = {
-		{ "A", 1, RR_A }, { "NS", 2, RR_NS }, { "MX", 2, RR_MX },
-		{ "TXT", 3, RR_TXT }, { "AAAA", 4, RR_AAAA },
-		{ "CNAME", 5, RR_CNAME }, { "PTR", 3, RR_PTR },
-		{ "SRV", 3, RR_SRV }, { "DS", 2, RR_DS },
-		{ "RRSIG", 5, RR_RRSIG }, { "NSEC", 4, RR_NSEC },
+	} by_len[6][3] = {
+		[1] = { { "A", RR_A } },
+		[2] = { { "NS", RR_NS }, { "MX", RR_MX }, { "DS", RR_DS } },
+		[3] = { { "TXT", RR_TXT }, { "PTR", RR_PTR }, { "SRV", RR_SRV } },
+		[4] = { { "AAAA", RR_AAAA }, { "NSEC", RR_NSEC } },
+		[5] = { { "CNAME", RR_CNAME }, { "RRSIG", RR_RRSIG } },
 	};
 
-	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
-		if (t->len == c[i].len && !t->quoted &&
-		    strncasecmp(t->s, c[i].name, c[i].len) == 0)
-			return c[i].code;
+	if (t->quoted || t->len == 0 || t->len > 5)
+		return 0;
+	for (size_t i = 0; i < 3 && by_len[t->len][i].name; i++)
+		if (letters_eq(t->s, by_len[t->len][i].name, t->len))
+			return by_len[t->len][i].code;
 	return 0;
 }
 

@@ -538,6 +538,14 @@ static void test_shortcuts(void)
 	       "E7 bad IPv4 address*\nE8 bad IPv4 address*\n"
 	       "E9 bad IPv4 address*\nE10 bad IPv4 address*\n"
 	       "E11 *\nE12 *\n", 10);
+	/* common types in any case, and words that are none of them */
+	EXPECT(SOA "x cNaMe a\ny aaaa ::1\nz Ns a\nw tXt x\nv rrsiG\n"
+	       "u AAAAA ::1\nt N\\083 a\n",
+	       SOA_RR "x.ex. 60d IN CNAME 016102657800\n"
+	       "y.ex. 60d IN AAAA 00000000000000000000000000000001\n"
+	       "z.ex. 60d IN NS 016102657800\n"
+	       "w.ex. 60d IN TXT 0178\n"
+	       "E7 *\nE8 unknown RR type 'AAAAA'\nE9 unknown RR type*\n", 3);
 	EXPECT(SOA "a A 1.1.1.1\na A 1.1.1.2\n$ORIGIN b.ex.\na A 1.1.1.3\n"
 	       "a A 1.1.1.4\n$ORIGIN ex.\na A 1.1.1.5\n",
 	       SOA_RR "a.ex. 60d IN A 01010101\n"
