@@ -1,6 +1,7 @@
 /* Semantic checks of a finished zone: what named-checkzone -i local -k fail
  * and kzonecheck report, at the level the stricter of the two gives it.
  * ZONE_REFUSE marks what named-compilezone -k ignore refuses to load. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -63,15 +64,16 @@ static const uint8_t host_octet[256] = {
 	HN_ALNUM('Y'), HN_ALNUM('Z'),
 };
 
-/* BIND's dns_name_ishostname(): letters, digits, inner hyphens; a
- * leading "*" label passes for owners (wildcard). */
-static bool is_hostname(const uint8_t *name, bool wildcard)
+/* BIND's dns_name_ishostname() on the labels that start before end:
+ * letters, digits, inner hyphens; a leading "*" label passes for owners
+ * (wildcard). */
+static bool host_labels(const uint8_t *name, size_t end, bool wildcard)
 {
 	size_t pos = 0;
 
 	if (wildcard && name[0] == 1 && name[1] == '*')
 		pos = 2;
-	while (name[pos]) {
+	while (pos < end && name[pos]) {
 		const uint8_t *l = name + pos + 1;
 		uint8_t n = name[pos], ok = 1;
 
@@ -83,6 +85,23 @@ static bool is_hostname(const uint8_t *name, bool wildcard)
 		pos += (size_t)n + 1;
 	}
 	return true;
+}
+
+static bool is_hostname(const uint8_t *name, bool wildcard)
+{
+	return host_labels(name, SIZE_MAX, wildcard);
+}
+
+/* is_hostname(owner, true) for an owner inside the zone: its origin
+ * part is spelt as the origin (but for case), whose answer is known. */
+static bool owner_is_hostname(const struct zck *c, const uint8_t *owner)
+{
+	size_t len = name_length(owner);
+
+	if (len <= c->z->origin_len)
+		return is_hostname(owner, true);
+	size_t below = len - c->z->origin_len;
+	return c->origin_host && host_labels(owner, below, true);
 }
 
 /* dns_name_ismailbox(): any printable first label, then a hostname. */
@@ -351,7 +370,32 @@ static const struct zone_rr *by_seq(const struct zone *z,
 	return best ? best : first;
 }
 
-static void check_singletons(struct zck *c, const struct zone_node *n)
+/* The sets of a node that checks of its other sets look at, found in
+ * one pass over its sets (each the first of its type, as
+ * zone_node_rrset() finds it). */
+struct node_sets {
+	const struct zone_rrset *ns, *cname, *dname, *spf, *txt;
+};
+
+static void find_sets(const struct zone *z, const struct zone_node *n,
+		      struct node_sets *f)
+{
+	memset(f, 0, sizeof(*f));
+	for (uint32_t i = 0; i < n->count; i++) {
+		const struct zone_rrset *s = &z->sets[n->first + i];
+		const struct zone_rrset **slot =
+			s->type == RR_NS ? &f->ns :
+			s->type == RR_CNAME ? &f->cname :
+			s->type == RR_DNAME ? &f->dname :
+			s->type == RR_SPF ? &f->spf :
+			s->type == RR_TXT ? &f->txt : NULL;
+		if (slot && !*slot)
+			*slot = s;
+	}
+}
+
+static void check_singletons(struct zck *c, const struct zone_node *n,
+			     const struct node_sets *f)
 {
 	const struct zone *z = c->z;
 
@@ -363,13 +407,12 @@ static void check_singletons(struct zck *c, const struct zone_node *n)
 				   "multiple RRs of singleton type", s->owner,
 				   NULL, s->type);
 	}
-	const struct zone_rrset *ns = zone_node_rrset(z, n, RR_NS);
-	if (ns && zone_node_rrset(z, n, RR_DNAME) &&
-	    !name_equal(n->owner, z->origin))
+	const struct zone_rrset *ns = f->ns;
+	if (ns && f->dname && !name_equal(n->owner, z->origin))
 		zck_report(c, zck_set_rr(z, ns, 0), ZONE_ERR,
 			   "NS record exists beside DNAME", n->owner, NULL,
 			   RR_NS);
-	const struct zone_rrset *cname = zone_node_rrset(z, n, RR_CNAME);
+	const struct zone_rrset *cname = f->cname;
 	if (!cname)
 		return;
 	const struct zone_rr *crr = by_seq(z, cname, false);
@@ -412,11 +455,11 @@ static bool txt_is_spf(const struct zone_rr *rr)
 }
 
 /* BIND asks for a TXT version of an SPF record. */
-static void check_spf(struct zck *c, const struct zone_node *n)
+static void check_spf(struct zck *c, const struct node_sets *f)
 {
 	const struct zone *z = c->z;
-	const struct zone_rrset *spf = zone_node_rrset(z, n, RR_SPF);
-	const struct zone_rrset *txt = zone_node_rrset(z, n, RR_TXT);
+	const struct zone_rrset *spf = f->spf;
+	const struct zone_rrset *txt = f->txt;
 
 	if (!spf)
 		return;
@@ -456,7 +499,7 @@ static void check_owner(struct zck *c, const struct zone_node *n,
 
 	if (owner_is_host(s->type)) {
 		if (!*host_owner)
-			*host_owner = !is_hostname(n->owner, true) ? 2 : 1;
+			*host_owner = !owner_is_hostname(c, n->owner) ? 2 : 1;
 		bad = *host_owner == 2;
 	} else if (s->type == RR_NSEC3) {
 		bad = !is_nsec3_hash(n->owner);
@@ -472,11 +515,13 @@ static void check_node(struct zck *c, const struct zone_node *n, bool apex)
 {
 	const struct zone *z = c->z;
 	int host_owner = 0;             /* 0 untested, 1 fine, 2 bad */
+	struct node_sets f;
 
-	bool cut = !apex && zone_node_rrset(z, n, RR_NS);
+	find_sets(z, n, &f);
+	bool cut = !apex && f.ns;
 
-	check_singletons(c, n);
-	check_spf(c, n);
+	check_singletons(c, n, &f);
+	check_spf(c, &f);
 	for (uint32_t i = 0; i < n->count; i++) {
 		const struct zone_rrset *s = &z->sets[n->first + i];
 		zck_dnssec_set(c, s, apex, cut);
@@ -522,13 +567,14 @@ static void prefetch_node(const struct zone *z, size_t i)
 
 int zone_check(const struct zone *z, bool *refuse)
 {
-	struct zck c = { z, (int)z->refused, z->refused > 0, false };
+	struct zck c = { z, (int)z->refused, z->refused > 0, false, false };
 	const struct zone_node *apex = zone_find(z, z->origin);
 
 	/* Without a DNAME no target can sit below one: spares a lookup of
 	 * each ancestor of each target. */
 	for (size_t i = 0; i < z->nsets && !c.has_dname; i++)
 		c.has_dname = z->sets[i].type == RR_DNAME;
+	c.origin_host = is_hostname(z->origin, false);
 	check_apex(&c, apex);
 	for (size_t i = 0; i < z->nnodes; i++) {
 		prefetch_node(z, i + PREFETCH_AHEAD);

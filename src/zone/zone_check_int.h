@@ -13,6 +13,7 @@ struct zck {
 	int errors;
 	bool refuse;
 	bool has_dname;                 /* some node owns a DNAME */
+	bool origin_host;               /* the origin passes is_hostname */
 };
 
 /* "owner/TYPE: 'target' msg", counted by level. target may be NULL. */

@@ -491,6 +491,43 @@ static void test_rdata_order(void)
 	zone_clear(&z);
 }
 
+/* The owner rule also holds the origin's labels to it (the checks
+ * decide those once), and a wildcard apex label passes only in front. */
+static void test_origin_not_host(void)
+{
+	static const char text[] = "$TTL 300\n@ SOA ns1 host 1 2 3 4 5\n"
+				   "@ NS ns1\nns1 A 192.0.2.1\n@ A 192.0.2.2\n"
+				   "*.x A 192.0.2.3\n";
+	struct zone z;
+	struct diags d = { 0 };
+	uint8_t o[NAME_MAXLEN];
+	struct zparse_opts opt = { .origin = o, .on_rr = on_rr, .ctx = &z };
+	bool refuse;
+
+	name_from_text(o, "a_b.example.", 12, NULL);
+	zone_init(&z, o, CLASS_IN);
+	z.diag = on_diag;
+	z.diag_ctx = &d;
+	CHECK(zparse_text(text, strlen(text), "o.zone", &opt) == 0);
+	CHECK(zone_finish(&z) == 0);
+	/* owners ns1, the apex and *.x; the SOA's two names, the NS target */
+	int e1 = zone_check(&z, &refuse);
+	CHECKF(e1 == 6 && d.n[ZONE_ERR] == 6, "%d: %s", e1, d.last);
+	zone_clear(&z);
+	name_from_text(o, "*.example.", 10, NULL);
+	memset(&d, 0, sizeof(d));
+	zone_init(&z, o, CLASS_IN);
+	z.diag = on_diag;
+	z.diag_ctx = &d;
+	CHECK(zparse_text(text, strlen(text), "o.zone", &opt) == 0);
+	CHECK(zone_finish(&z) == 0);
+	/* the apex owner passes (leading *), ns1 and *.x do not; the SOA's
+	 * names and the NS target neither; NS at a wildcard is refused */
+	int e2 = zone_check(&z, &refuse);
+	CHECKF(e2 == 6 && d.n[ZONE_ERR] == 5 && refuse, "%d: %s", e2, d.last);
+	zone_clear(&z);
+}
+
 int main(void)
 {
 	name_from_text(origin, "example.", 8, NULL);
@@ -505,5 +542,6 @@ int main(void)
 	test_many();
 	test_many_shared_prefix();
 	test_rdata_order();
+	test_origin_not_host();
 	return check_done();
 }
