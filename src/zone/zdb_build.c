@@ -42,6 +42,8 @@ static int common_labels(const struct zone *z, size_t i)
 /* What the build needs to know before allocating. */
 struct sizes {
 	size_t nodes, recs, slots;
+	uint8_t *shared;                /* common_labels() of each node for
+					 * fill(), or NULL: computed again */
 };
 
 static size_t align8(size_t n)
@@ -101,12 +103,15 @@ static int count(const struct zone *z, struct sizes *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->nodes = z->nnodes;
+	s->shared = malloc(z->nnodes);
 	for (size_t i = 0; i < z->nnodes; i++) {
 		prefetch_node(z, i + PREFETCH_AHEAD);
 		if (i) {
 			int n = name_labels(z->nodes[i].owner);
 			int c = common_labels(z, i);
 			s->nodes += (size_t)(n - 1 > c ? n - 1 - c : 0);
+			if (s->shared)
+				s->shared[i] = (uint8_t)c;
 		}
 		s->recs += node_bytes(z, &z->nodes[i]);
 	}
@@ -128,6 +133,7 @@ struct fill {
 	uint64_t h[NAME_MAXLABELS + 1];
 	uint64_t *mixed;                /* node hashes for index_all(), or
 					 * NULL: insert as nodes are placed */
+	const uint8_t *shared;          /* from count(), or NULL */
 };
 
 static void index_insert(struct zdb_zone *zz, uint64_t m, uint32_t ix)
@@ -219,7 +225,8 @@ static int fill_node(struct fill *f, const struct zone *z, size_t i)
 	uint8_t off[NAME_MAXLABELS + 1];
 	int n = label_offsets(src, off);
 	int olab = f->zz->labels;
-	int c = i ? common_labels(z, i) : olab - 1;
+	int c = !i ? olab - 1
+		   : f->shared ? f->shared[i] : common_labels(z, i);
 	const struct zone_node *zn = &z->nodes[i];
 	uint8_t *o = f->recs + zn->count * sizeof(struct zdb_rrset) +
 		     node_rrs(z, zn) * sizeof(struct zdb_rdata);
@@ -296,7 +303,7 @@ static void index_all(struct zdb_zone *zz, const uint64_t *mixed)
 static int fill(struct zdb_zone *zz, const struct zone *z,
 		const struct sizes *s, uint8_t *block)
 {
-	struct fill f = { .zz = zz };
+	struct fill f = { .zz = zz, .shared = s->shared };
 	int ret = 0;
 
 	zz->nodes = (struct zdb_node *)block;
@@ -336,11 +343,11 @@ int zdb_zone_build(struct zdb_zone **out, const struct zone *z)
 	if (!z->nnodes || z->nodes[0].keylen != 0)
 		return BN_EINVAL;       /* no apex: no SOA either */
 	ret = count(z, &s);
-	if (ret < 0)
-		return ret;
-	zz = calloc(1, sizeof(*zz));
-	if (!zz)
-		return BN_ENOMEM;
+	zz = ret < 0 ? NULL : calloc(1, sizeof(*zz));
+	if (!zz) {
+		free(s.shared);
+		return ret < 0 ? ret : BN_ENOMEM;
+	}
 	atomic_init(&zz->refs, 1);
 	zz->origin_len = (uint8_t)name_length(z->origin);
 	memcpy(zz->origin, z->origin, zz->origin_len);
@@ -356,6 +363,7 @@ int zdb_zone_build(struct zdb_zone **out, const struct zone *z)
 	if (block)
 		want_huge_pages(block, total);
 	ret = block ? fill(zz, z, &s, block) : BN_ENOMEM;
+	free(s.shared);
 	if (ret < 0) {
 		arena_clear(&zz->arena);
 		free(zz);
