@@ -538,6 +538,42 @@ static void test_shortcuts(void)
 	       "E7 bad IPv4 address*\nE8 bad IPv4 address*\n"
 	       "E9 bad IPv4 address*\nE10 bad IPv4 address*\n"
 	       "E11 *\nE12 *\n", 10);
+	/* AAAA: the forms the shortcut reads, one it leaves (dotted quad),
+	 * and bad ones, reported as before */
+	EXPECT(SOA "a AAAA 2001:DB8::2\na AAAA ::\na AAAA 1:2:3:4:5:6:7::\n"
+	       "a AAAA 1::\na AAAA ::ffff:1.2.3.4\na AAAA 1:2:3:4:5:6:7:8\n"
+	       "a AAAA 1::2::3\na AAAA 12345::\na AAAA :1::2\n"
+	       "a AAAA 1:2:3:4:5:6:7:8::\na AAAA 1:\n",
+	       SOA_RR "a.ex. 60d IN AAAA 20010db8000000000000000000000002\n"
+	       "a.ex. 60d IN AAAA 00000000000000000000000000000000\n"
+	       "a.ex. 60d IN AAAA 00010002000300040005000600070000\n"
+	       "a.ex. 60d IN AAAA 00010000000000000000000000000000\n"
+	       "a.ex. 60d IN AAAA 00000000000000000000ffff01020304\n"
+	       "a.ex. 60d IN AAAA 00010002000300040005000600070008\n"
+	       "E9 bad IPv6 address*\nE10 bad IPv6 address*\n"
+	       "E11 bad IPv6 address*\nE12 bad IPv6 address*\n"
+	       "E13 bad IPv6 address*\n", 5);
+	/* TXT without escapes: strings as written, empty ones, the longest
+	 * string and one octet more */
+	{
+		char text[1024], want[2048];
+		char s255[256], h255[520];
+
+		memset(s255, 'x', 255);
+		s255[255] = 0;
+		for (int i = 0; i < 255; i++)
+			memcpy(h255 + 2 * i, "78", 2);
+		h255[510] = 0;
+		snprintf(text, sizeof(text), SOA "t TXT \"v=spf1 -all\" x\n"
+			 "t TXT \"\" ()\nt TXT \"%s\"\nt TXT \"%sx\"\n",
+			 s255, s255);
+		snprintf(want, sizeof(want), SOA_RR
+			 "t.ex. 60d IN TXT 0b763d73706631202d616c6c0178\n"
+			 "t.ex. 60d IN TXT 00\n"
+			 "t.ex. 60d IN TXT ff%s\n"
+			 "E6 character-string too long*\n", h255);
+		expect(__LINE__, text, want, 1, NULL);
+	}
 	/* common types in any case, and words that are none of them */
 	EXPECT(SOA "x cNaMe a\ny aaaa ::1\nz Ns a\nw tXt x\nv rrsiG\n"
 	       "u AAAAA ::1\nt N\\083 a\n",
