@@ -439,11 +439,14 @@ static void shrink(void **array, size_t n, size_t size)
  * cover a memory access, not so many that they are evicted again. */
 #define PREFETCH_AHEAD 12
 
-static int group(struct zone *z)
+/* spare: memory of at least nrr sets that the sort is done with, or
+ * NULL; it becomes z->sets. */
+static int group(struct zone *z, void *spare)
 {
 	size_t i = 0, out = 0, pf = 0;
 
-	z->sets = malloc((z->nrr ? z->nrr : 1) * sizeof(*z->sets));
+	z->sets = spare ? spare
+			: malloc((z->nrr ? z->nrr : 1) * sizeof(*z->sets));
 	z->nodes = malloc((z->nrr ? z->nrr : 1) * sizeof(*z->nodes));
 	if (!z->sets || !z->nodes)
 		return BN_ENOMEM;
@@ -534,8 +537,10 @@ static void insertion_sort(struct sort_ent *e, size_t n)
 }
 
 /* Radix on the prefix orders most records; runs sharing a prefix (one
- * owner's records, or long owners) get the full comparison. */
-static int sort_rrs(struct zone *z)
+ * owner's records, or long owners) get the full comparison. The sort's
+ * buffer, 2 * nrr entries, is handed back in *spare: its pages are in
+ * already, fresh ones would cost a fault each. */
+static int sort_rrs(struct zone *z, void **spare)
 {
 	struct sort_ent *buf = malloc(2 * z->nrr * sizeof(*buf)), *e;
 	size_t i, j;
@@ -561,15 +566,19 @@ static int sort_rrs(struct zone *z)
 	}
 	for (i = 0; i < z->nrr; i++)
 		z->rrs[i] = e[i].rr;
-	free(buf);
+	*spare = buf;
 	return 0;
 }
 
 int zone_finish(struct zone *z)
 {
-	if (z->nrr && sort_rrs(z) < 0)
+	void *spare = NULL;
+
+	_Static_assert(sizeof(struct zone_rrset) <= 2 * sizeof(struct sort_ent),
+		       "the sort buffer holds the sets");
+	if (z->nrr && sort_rrs(z, &spare) < 0)
 		return BN_ENOMEM;
-	return group(z);
+	return group(z, spare);
 }
 
 /* Index of the first node not before the owner key (nnodes if none);
