@@ -173,20 +173,34 @@ static uint16_t bound_port(int fd)
 	return ntohs(a.sin_port);
 }
 
-static int fake_start(struct fake *f)
+/* UDP and TCP on one port: the port the kernel gives the UDP socket may
+ * be taken for TCP by another test running at the same time, so a few
+ * ports are tried. */
+static int fake_bind(struct fake *f)
 {
 	struct sockaddr_in a = loopback("127.0.0.1", 0);
 
+	for (int k = 0; k < 20; k++) {
+		f->fd = socket(AF_INET, SOCK_DGRAM, 0);
+		f->lfd = socket(AF_INET, SOCK_STREAM, 0);
+		a.sin_port = 0;
+		if (f->fd < 0 || f->lfd < 0 ||
+		    bind(f->fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+			return -1;
+		f->port = bound_port(f->fd);
+		a.sin_port = htons(f->port);
+		if (bind(f->lfd, (struct sockaddr *)&a, sizeof(a)) == 0)
+			return listen(f->lfd, 8);
+		close(f->fd);
+		close(f->lfd);
+	}
+	return -1;
+}
+
+static int fake_start(struct fake *f)
+{
 	memset(f, 0, sizeof(*f));
-	f->fd = socket(AF_INET, SOCK_DGRAM, 0);
-	f->lfd = socket(AF_INET, SOCK_STREAM, 0);
-	if (f->fd < 0 || f->lfd < 0 ||
-	    bind(f->fd, (struct sockaddr *)&a, sizeof(a)) < 0)
-		return -1;
-	f->port = bound_port(f->fd);
-	a.sin_port = htons(f->port);
-	if (bind(f->lfd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-	    listen(f->lfd, 8) < 0)
+	if (fake_bind(f) < 0)
 		return -1;
 	return pthread_create(&f->th, NULL, fake_main, f) == 0 ? 0 : -1;
 }
