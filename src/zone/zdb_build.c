@@ -77,25 +77,6 @@ static size_t node_bytes(const struct zone *z, const struct zone_node *zn)
 	return align8(n);
 }
 
-/* The zone's nodes are in canonical order, their records in file order:
- * a pass over the nodes reads owners and records at random, so each
- * pass fetches the node this far ahead of its use. */
-#define PREFETCH_AHEAD 8
-
-static void prefetch_node(const struct zone *z, size_t i)
-{
-	if (i >= z->nnodes)
-		return;
-	const struct zone_node *zn = &z->nodes[i];
-
-	__builtin_prefetch(zn->owner);
-	for (uint32_t k = 0; k < zn->count; k++) {
-		const struct zone_rrset *zs = &z->sets[zn->first + k];
-		for (uint32_t j = 0; j < zs->count; j++)
-			__builtin_prefetch(z->rrs[zs->first + j]);
-	}
-}
-
 /* Every ancestor of a node missing between it and what it shares with
  * the node before it in canonical order is an empty non-terminal: an
  * existing ancestor would sit between the two. */
@@ -105,7 +86,7 @@ static int count(const struct zone *z, struct sizes *s)
 	s->nodes = z->nnodes;
 	s->shared = malloc(z->nnodes);
 	for (size_t i = 0; i < z->nnodes; i++) {
-		prefetch_node(z, i + PREFETCH_AHEAD);
+		zone_prefetch_node(z, i + ZONE_PREFETCH_AHEAD);
 		if (i) {
 			int n = name_labels(z->nodes[i].owner);
 			int c = common_labels(z, i);
@@ -318,7 +299,7 @@ static int fill(struct zdb_zone *zz, const struct zone *z,
 	memset(zz->index, 0xff, s->slots * sizeof(*zz->index));
 	f.mixed = malloc(s->nodes * sizeof(*f.mixed));
 	for (size_t i = 0; i < z->nnodes && ret == 0; i++) {
-		prefetch_node(z, i + PREFETCH_AHEAD);
+		zone_prefetch_node(z, i + ZONE_PREFETCH_AHEAD);
 		ret = fill_node(&f, z, i);
 	}
 	if (ret == 0 && f.mixed)

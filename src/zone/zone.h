@@ -130,6 +130,12 @@ const struct zone_node *zone_find(const struct zone *z, const uint8_t *name);
 const struct zone_node *zone_lookup(const struct zone *z, const uint8_t *name,
 				    bool *wildcard);
 
+/* Node i's owner and records, fetched ahead of a pass over the nodes in
+ * canonical order (they sit in file order, so such a pass reads them at
+ * random); i past the end is ignored. ZONE_PREFETCH_AHEAD is how far. */
+#define ZONE_PREFETCH_AHEAD 8
+void zone_prefetch_node(const struct zone *z, size_t i);
+
 /* RRset of node with type (class ignored), or NULL. */
 const struct zone_rrset *zone_node_rrset(const struct zone *z,
 					 const struct zone_node *n,

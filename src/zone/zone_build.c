@@ -669,6 +669,20 @@ const struct zone_node *zone_lookup(const struct zone *z, const uint8_t *name,
 	return n;
 }
 
+void zone_prefetch_node(const struct zone *z, size_t i)
+{
+	if (i >= z->nnodes)
+		return;
+	const struct zone_node *n = &z->nodes[i];
+
+	__builtin_prefetch(n->owner);
+	for (uint32_t k = 0; k < n->count; k++) {
+		const struct zone_rrset *s = &z->sets[n->first + k];
+		for (uint32_t j = 0; j < s->count; j++)
+			__builtin_prefetch(z->rrs[s->first + j]);
+	}
+}
+
 const struct zone_rrset *zone_node_rrset(const struct zone *z,
 					 const struct zone_node *n,
 					 uint16_t type)

@@ -547,24 +547,6 @@ static void check_node(struct zck *c, const struct zone_node *n, bool apex)
 		       NULL, z->sets[n->first].type);
 }
 
-/* Nodes are in canonical order, their owners and records in file
- * order: fetch a node's owner and records this far ahead of its check. */
-#define PREFETCH_AHEAD 8
-
-static void prefetch_node(const struct zone *z, size_t i)
-{
-	if (i >= z->nnodes)
-		return;
-	const struct zone_node *n = &z->nodes[i];
-
-	__builtin_prefetch(n->owner);
-	for (uint32_t k = 0; k < n->count; k++) {
-		const struct zone_rrset *s = &z->sets[n->first + k];
-		for (uint32_t j = 0; j < s->count; j++)
-			__builtin_prefetch(zck_set_rr(z, s, j));
-	}
-}
-
 int zone_check(const struct zone *z, bool *refuse)
 {
 	struct zck c = { z, (int)z->refused, z->refused > 0, false, false };
@@ -577,7 +559,7 @@ int zone_check(const struct zone *z, bool *refuse)
 	c.origin_host = is_hostname(z->origin, false);
 	check_apex(&c, apex);
 	for (size_t i = 0; i < z->nnodes; i++) {
-		prefetch_node(z, i + PREFETCH_AHEAD);
+		zone_prefetch_node(z, i + ZONE_PREFETCH_AHEAD);
 		check_node(&c, &z->nodes[i], &z->nodes[i] == apex);
 	}
 	for (size_t i = 0; c.has_dname && i < z->nnodes;) {
