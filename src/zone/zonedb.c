@@ -38,8 +38,10 @@ static inline void prep(struct zdb_qname *q, const uint8_t *name, size_t lim)
 	int n = 0;
 
 	/* Bounded even for a name that is not valid: each label read ends
-	 * before lim, so the next length octet is below it too. */
-	while (name[pos] && n < NAME_MAXLABELS &&
+	 * before lim, so the next length octet is below it too; a length
+	 * over 63 (a pointer) ends it, as lower_copy() would fold one of
+	 * 65..90 into a longer label than the name holds. */
+	while (name[pos] && name[pos] <= LABEL_MAXLEN && n < NAME_MAXLABELS &&
 	       pos + name[pos] + 1 < lim) {
 		q->off[n++] = (uint8_t)pos;
 		pos += (size_t)name[pos] + 1;

@@ -126,7 +126,7 @@ struct zdb_qname {
 void zdb_qname_prep(struct zdb_qname *q, const uint8_t *name);
 /* The same, reading no further than name + max (max >= 1), for octets
  * not yet checked to be a name; what comes out is then only a guess
- * (the name is cut at max, and a compression pointer reads as a label),
+ * (the name is cut at max, or at a length octet over 63: a pointer),
  * that the caller must confirm against the checked name. */
 void zdb_qname_prep_max(struct zdb_qname *q, const uint8_t *name,
 			size_t max);

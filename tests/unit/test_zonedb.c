@@ -331,6 +331,29 @@ static void test_prepared(struct zonedb *db)
 	CHECK(bad == 0);
 }
 
+/* Octets from a packet, not yet checked: the guess keeps to labels a
+ * name can have. A length octet of 64 or more (a pointer, or a letter
+ * that the word-wise lowercasing would turn into a longer length) ends
+ * it, so that the hashes read no further than the name does. */
+static void test_prep_max(void)
+{
+	uint8_t w[NAME_MAXLEN] = { 3, 'w', 'w', 'w' };
+	struct zdb_qname q;
+	unsigned bad = 0;
+
+	for (size_t i = 5; i < 160; i++)
+		w[i] = 'x';
+	for (unsigned len = 64; len < 256; len++) {
+		w[4] = (uint8_t)len;    /* 'A'..'Z' among them */
+		zdb_qname_prep_max(&q, w, sizeof(w));
+		bad += q.n != 1 || q.len != 5 || q.lc[4] != 0;
+		for (int k = 0; k < q.n; k++)
+			bad += q.lc[q.off[k]] > LABEL_MAXLEN ||
+			       q.off[k + 1] != q.off[k] + q.lc[q.off[k]] + 1;
+	}
+	CHECK(bad == 0);
+}
+
 static void test_set(void)
 {
 	struct zonedb *db = zonedb_new();
@@ -744,6 +767,7 @@ int main(void)
 	test_flags();
 	test_lookup();
 	test_bad();
+	test_prep_max();
 	test_set();
 	test_random();
 	test_many_zones();
