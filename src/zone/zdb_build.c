@@ -10,20 +10,6 @@
 #include "wire/rrtype.h"
 #include "zone/zdb_int.h"
 
-/* Offsets of the labels of name, left to right; returns their number. */
-static int label_offsets(const uint8_t *name, uint8_t *off)
-{
-	size_t pos = 0;
-	int n = 0;
-
-	while (name[pos] && n < NAME_MAXLABELS) {
-		off[n++] = (uint8_t)pos;
-		pos += (size_t)name[pos] + 1;
-	}
-	off[n] = (uint8_t)pos;
-	return n;
-}
-
 /* Labels that node i shares with node i - 1 from the root, told by
  * their sort keys (zone_name_key: a 0 octet ends each label and is found
  * nowhere else, so the shared labels are the 0s of the common prefix).
@@ -111,7 +97,7 @@ struct fill {
 	struct zdb_zone *zz;
 	uint8_t *recs;
 	struct zdb_node *path[NAME_MAXLABELS + 1];
-	uint64_t h[NAME_MAXLABELS + 1];
+	struct zdb_qname q;             /* the owner being placed */
 	uint64_t *mixed;                /* node hashes for index_all(), or
 					 * NULL: insert as nodes are placed */
 	const uint8_t *shared;          /* from count(), or NULL */
@@ -148,9 +134,9 @@ static struct zdb_node *place(struct fill *f, const uint8_t *owner,
 	if (p && owner[0] == 1 && owner[1] == '*')
 		p->flags |= ZDB_WILDCARD_CHILD;
 	if (f->mixed)
-		f->mixed[zz->nnodes] = zdb_slot(f->h[labels]);
+		f->mixed[zz->nnodes] = zdb_slot(f->q.h[labels]);
 	else
-		index_insert(zz, zdb_slot(f->h[labels]), (uint32_t)zz->nnodes);
+		index_insert(zz, zdb_slot(f->q.h[labels]), (uint32_t)zz->nnodes);
 	zz->nnodes++;
 	f->path[depth] = n;
 	return n;
@@ -203,31 +189,20 @@ static int copy_sets(struct fill *f, const struct zone *z,
 static int fill_node(struct fill *f, const struct zone *z, size_t i)
 {
 	const uint8_t *src = z->nodes[i].owner;
-	uint8_t off[NAME_MAXLABELS + 1];
-	int n = label_offsets(src, off);
+	const struct zdb_qname *q = &f->q;
 	int olab = f->zz->labels;
 	int c = !i ? olab - 1
 		   : f->shared ? f->shared[i] : common_labels(z, i);
 	const struct zone_node *zn = &z->nodes[i];
 	uint8_t *o = f->recs + zn->count * sizeof(struct zdb_rrset) +
 		     node_rrs(z, zn) * sizeof(struct zdb_rdata);
-	uint8_t lc[ZDB_NAMEBUF];
-	size_t len = (size_t)off[n] + 1;
 
-	memcpy(o, src, len);
-	/* lowercase a word at a time; zdb_hash_label() reads up to 7
-	 * octets past a label, so they are defined */
-	memcpy(lc, src, len);
-	memset(lc + len, 0, 8);
-	for (size_t j = 0; j < len; j += 8) {
-		uint64_t w;
-		memcpy(&w, lc + j, 8);
-		w = name_fold8(w);
-		memcpy(lc + j, &w, 8);
-	}
-	f->h[0] = zdb_hash_label(ZDB_HASH_SEED, lc + off[n]);
-	for (int k = 1; k <= n; k++)
-		f->h[k] = zdb_hash_label(f->h[k - 1], lc + off[n - k]);
+	/* lowercase copy, label offsets and suffix hashes, as for a query */
+	zdb_qname_prep(&f->q, src);
+	int n = q->n;
+	const uint8_t *off = q->off;
+
+	memcpy(o, src, (size_t)q->len);
 	for (int k = c + 1; k < n; k++) {
 		struct zdb_node *e = place(f, o + off[n - k], k, k - olab);
 		e->flags |= ZDB_ENT;
