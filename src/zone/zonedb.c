@@ -92,14 +92,21 @@ static const struct zdb_node *probe(const struct zdb_zone *z,
 	return find_lc(z, q->lc + q->off[q->n - k], k, q->h[k]);
 }
 
+/* Step 1 of a probe for k labels hashing to h. */
+static void prefetch_start(struct zdb_prefetch *p, const struct zdb_zone *z,
+			   int k, uint64_t h)
+{
+	p->z = z;
+	p->k = k;
+	p->m = zdb_slot(h);
+	p->n = NULL;
+	__builtin_prefetch(&z->index[p->m & z->mask]);
+}
+
 void zdb_prefetch_slot(struct zdb_prefetch *p, const struct zdb_zone *z,
 		       const struct zdb_qname *q)
 {
-	p->z = z;
-	p->k = q->n;
-	p->m = zdb_slot(q->h[q->n]);
-	p->n = NULL;
-	__builtin_prefetch(&z->index[p->m & z->mask]);
+	prefetch_start(p, z, q->n, q->h[q->n]);
 }
 
 /* As walk_missing() starts. */
@@ -110,11 +117,8 @@ bool zdb_prefetch_walk(struct zdb_prefetch *p, const struct zdb_zone *z,
 
 	if (hi - lo <= 1)
 		return false;
-	p->z = z;
-	p->k = lo + (hi - lo) / 2;
-	p->m = zdb_slot(q->h[p->k]);
-	p->n = NULL;
-	__builtin_prefetch(&z->index[p->m & z->mask]);
+	int mid = lo + (hi - lo) / 2;
+	prefetch_start(p, z, mid, q->h[mid]);
 	return true;
 }
 
@@ -123,11 +127,7 @@ void zdb_prefetch_wildcard(struct zdb_prefetch *p, const struct zdb_zone *z,
 {
 	static const uint8_t star[8] = { 1, '*' };  /* read a word at once */
 
-	p->z = z;
-	p->k = k + 1;
-	p->m = zdb_slot(zdb_hash_label(q->h[k], star));
-	p->n = NULL;
-	__builtin_prefetch(&z->index[p->m & z->mask]);
+	prefetch_start(p, z, k + 1, zdb_hash_label(q->h[k], star));
 }
 
 bool zdb_prefetch_name(struct zdb_prefetch *p, const struct zdb_zone *z,
