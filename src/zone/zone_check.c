@@ -204,18 +204,11 @@ static bool nonterminal_wildcard(const uint8_t *name)
 }
 
 /* Whether target_rule() holds some name of type to a rule: the others
- * need no walk of their RDATA. */
+ * need no walk of their RDATA. A type with a rule has one for its first
+ * name. */
 static bool has_name_rule(uint16_t type, const uint8_t *owner)
 {
-	switch (type) {
-	case RR_NS: case RR_MX: case RR_SRV: case RR_AFSDB: case RR_RT:
-	case RR_SOA: case RR_RP: case RR_MINFO:
-		return true;
-	case RR_PTR:
-		return is_reverse(owner);
-	default:
-		return false;
-	}
+	return target_rule(type, 0, owner) != 0;
 }
 
 /* The name in NS and MX RDATA, found as rdata_foreach_name() finds it
