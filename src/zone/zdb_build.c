@@ -299,10 +299,12 @@ int zdb_zone_build(struct zdb_zone **out, const struct zone *z)
 	if (!z->nnodes || z->nodes[0].keylen != 0)
 		return BN_EINVAL;       /* no apex: no SOA either */
 	ret = count(z, &s);
-	zz = ret < 0 ? NULL : calloc(1, sizeof(*zz));
+	if (ret < 0)
+		goto out;
+	zz = calloc(1, sizeof(*zz));
 	if (!zz) {
-		free(s.shared);
-		return ret < 0 ? ret : BN_ENOMEM;
+		ret = BN_ENOMEM;
+		goto out;
 	}
 	atomic_init(&zz->refs, 1);
 	zz->origin_len = (uint8_t)name_length(z->origin);
@@ -319,14 +321,15 @@ int zdb_zone_build(struct zdb_zone **out, const struct zone *z)
 	if (block)
 		want_huge_pages(block, total);
 	ret = block ? fill(zz, z, &s, block) : BN_ENOMEM;
-	free(s.shared);
 	if (ret < 0) {
 		arena_clear(&zz->arena);
 		free(zz);
-		return ret;
+	} else {
+		*out = zz;
 	}
-	*out = zz;
-	return 0;
+out:
+	free(s.shared);
+	return ret;
 }
 
 void zdb_zone_ref(struct zdb_zone *z)
