@@ -144,7 +144,15 @@ const struct zone_rrset *zone_node_rrset(const struct zone *z,
 /* File name of rr. */
 const char *zone_rr_file(const struct zone *z, const struct zone_rr *rr);
 
-/* Reports a diagnostic through z->diag; msg is printf-style. */
+/* Whether zone_report() passes a diagnostic of level on (a diag is set,
+ * and warnings are wanted): callers skip formatting one it drops. */
+static inline bool zone_reports(const struct zone *z, enum zone_level level)
+{
+	return z->diag && (level != ZONE_WARN || !z->no_warnings);
+}
+
+/* Reports a diagnostic through z->diag; msg is printf-style. Dropped
+ * when !zone_reports(). */
 void zone_report(const struct zone *z, const struct zone_rr *rr,
 		 enum zone_level level, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -104,7 +104,7 @@ void zone_report(const struct zone *z, const struct zone_rr *rr,
 	char msg[1024 + 3 * NAME_TEXT_MAX];
 	va_list ap;
 
-	if (!z->diag)
+	if (!zone_reports(z, level))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -120,6 +120,8 @@ static void rr_report(const struct zone *z, const struct zone_rr *rr,
 {
 	char text[NAME_TEXT_MAX], tb[16];
 
+	if (!zone_reports(z, level))
+		return;
 	name_to_text(text, sizeof(text), owner);
 	zone_report(z, rr, level, "%s%s/%s: %s",
 		    level == ZONE_WARN ? "warning: " : "", text,

@@ -15,8 +15,9 @@ void zck_report(struct zck *c, const struct zone_rr *rr,
 {
 	char own[NAME_TEXT_MAX], tgt[NAME_TEXT_MAX], tb[16];
 
-	/* a large zone may hold many warnings nobody reads */
-	if (level == ZONE_WARN && (!c->z->diag || c->z->no_warnings))
+	/* a large zone may hold many warnings nobody reads; errors are
+	 * counted whether reported or not */
+	if (level == ZONE_WARN && !zone_reports(c->z, level))
 		return;
 	name_to_text(own, sizeof(own), name);
 	if (target)
