@@ -63,21 +63,21 @@ struct actx {
 
 /* The batch's lookups start together (auth_batch_prepare) when the
  * zones are large enough for it to pay. */
-static void prepare_udp(void *ctx, void *data, struct udp_batch *b, int n)
+static void prepare_udp(struct actx *a, struct auth_batch *ab,
+			const struct udp_batch *b, int n)
 {
-	struct actx *a = ctx;
 	const uint8_t *q[UDP_BATCH];
 	size_t len[UDP_BATCH];
 
 	a->ab = NULL;
-	if (!auth_batch_wanted(data, a->s->db))
+	if (!auth_batch_wanted(ab, a->s->db))
 		return;
 	for (int i = 0; i < n; i++) {
 		q[i] = b->q[i];
 		len[i] = udp_query_len(b, i);
 	}
-	if (auth_batch_prepare(data, a->s->db, q, len, n) > 0)
-		a->ab = data;
+	if (auth_batch_prepare(ab, a->s->db, q, len, n) > 0)
+		a->ab = ab;
 }
 
 static size_t answer_udp(void *ctx, const uint8_t *q, size_t qlen,
@@ -196,6 +196,7 @@ static void *udp_main(void *arg)
 			continue;
 		rcu_read_lock();
 		a.s = rcu_dereference(w->srv->cur);
+		prepare_udp(&a, u->ab, u->ub, n);
 		udp_answer_batch(u->fd, u->ub, n, answer_udp, &a);
 		wait = a.s->udp_coalesce;
 		rcu_read_unlock();
@@ -298,7 +299,6 @@ static int open_addr(struct worker *w, struct ep_tag *t, struct uthread *u,
 		return -1;
 	}
 	auth_batch_init(u->ab);
-	udp_batch_set_prepare(u->ub, prepare_udp, u->ab);
 	tl = tcp_listen_open((const struct sockaddr *)&l->sa, l->salen);
 	if (tl < 0) {
 		log_err("cannot listen on %s (TCP): %s", l->text,

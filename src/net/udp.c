@@ -104,8 +104,6 @@ static void setup_in(struct udp_batch *b)
 {
 	int i;
 
-	b->prepare = NULL;
-	b->prepare_data = NULL;
 	for (i = 0; i < UDP_BATCH; i++) {
 		b->iov_in[i].iov_base = b->q[i];
 		b->iov_in[i].iov_len = UDP_BUF;
@@ -131,16 +129,6 @@ static bool primed(const struct udp_batch *b)
 	       l->msg_iov == &b->iov_in[UDP_BATCH - 1] &&
 	       l->msg_control == b->ctl[UDP_BATCH - 1].buf &&
 	       b->iov_in[0].iov_base == b->q[0];
-}
-
-/* Set up first, so that setup_in() does not clear the hook later. */
-void udp_batch_set_prepare(struct udp_batch *b, udp_prepare_fn fn,
-			   void *data)
-{
-	if (!primed(b))
-		setup_in(b);
-	b->prepare = fn;
-	b->prepare_data = data;
 }
 
 void udp_batch_done(struct udp_batch *b, int n)
@@ -225,8 +213,6 @@ void udp_answer_batch(int fd, struct udp_batch *b, int n,
 	int i, nout = 0;
 	size_t len;
 
-	if (b->prepare)
-		b->prepare(ctx, b->prepare_data, b, n);
 	for (i = 0; i < n; i++) {
 		if (b->in[i].msg_hdr.msg_flags & MSG_TRUNC)
 			continue;

@@ -17,18 +17,7 @@
 typedef size_t (*net_answer_fn)(void *ctx, const uint8_t *q, size_t qlen,
 				uint8_t *out, size_t cap);
 
-struct udp_batch;
-
-/* Run by udp_answer_batch on the n datagrams just read, before any is
- * answered, with the answer function's ctx and the batch's
- * prepare_data: an engine may start the memory loads of the whole
- * batch there, so that they overlap (software pipelining). */
-typedef void (*udp_prepare_fn)(void *ctx, void *data, struct udp_batch *b,
-			       int n);
-
 struct udp_batch {
-	udp_prepare_fn prepare;         /* udp_batch_set_prepare, else NULL */
-	void *prepare_data;
 	struct mmsghdr in[UDP_BATCH];
 	struct mmsghdr out[UDP_BATCH];
 	struct iovec iov_in[UDP_BATCH];
@@ -68,10 +57,6 @@ void udp_batch_reply(struct udp_batch *b, int k, int i, size_t len);
 void udp_send_batch(int fd, struct udp_batch *b, int n);
 /* Readies the n entries just read for the next udp_read_batch. */
 void udp_batch_done(struct udp_batch *b, int n);
-/* Sets the batch's prepare hook (fn may be NULL). A batch never given one
- * has none, even in memory not zeroed. */
-void udp_batch_set_prepare(struct udp_batch *b, udp_prepare_fn fn,
-			   void *data);
 /* Length of query i of the batch just read; 0 when it was too large. */
 static inline size_t udp_query_len(const struct udp_batch *b, int i)
 {
@@ -80,8 +65,8 @@ static inline size_t udp_query_len(const struct udp_batch *b, int i)
 	return b->in[i].msg_len;
 }
 
-/* Answers the n datagrams udp_read_batch just read and sends the replies
- * (b->prepare first, when set). */
+/* Answers the n datagrams udp_read_batch just read and sends the
+ * replies. */
 void udp_answer_batch(int fd, struct udp_batch *b, int n,
 		      net_answer_fn fn, void *ctx);
 
