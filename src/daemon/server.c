@@ -412,10 +412,8 @@ int server_open(struct server *s, const struct config *c)
 
 int server_start(struct server *s, struct served *cur)
 {
-	size_t i;
-
 	struct uthread *u;
-	size_t j;
+	size_t i, j;
 
 	rcu_assign_pointer(s->cur, cur);
 	for (i = 0; i < s->nw; i++) {
