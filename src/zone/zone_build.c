@@ -620,55 +620,54 @@ const struct zone_node *zone_find(const struct zone *z, const uint8_t *name)
 	return found ? &z->nodes[pos] : NULL;
 }
 
-/* The node for an in-zone name at *node (NULL if none); returns whether
- * the name exists: it owns data or has descendants (empty
+/* The node with owner key key[0..klen) at *node (NULL if none); returns
+ * whether that name exists: it owns data or has descendants (empty
  * non-terminal), which canonical order puts right after it, their keys
  * starting with its key. */
-static bool name_exists(const struct zone *z, const uint8_t *name,
-			const struct zone_node **node)
+static bool key_exists(const struct zone *z, const uint8_t *key, size_t klen,
+		       const struct zone_node **node)
 {
-	uint8_t key[ZONE_KEY_MAX];
-	int klen = owner_key(z, name, key);
 	bool found;
+	size_t pos = node_pos(z, key, klen, &found);
 
-	*node = NULL;
-	if (klen < 0)
-		return false;
-	size_t pos = node_pos(z, key, (size_t)klen, &found);
-	if (found)
-		*node = &z->nodes[pos];
-	return found || (pos < z->nnodes &&
-			 z->nodes[pos].keylen >= (size_t)klen &&
-			 memcmp(z->nodes[pos].key, key, (size_t)klen) == 0);
+	*node = found ? &z->nodes[pos] : NULL;
+	return found || (pos < z->nnodes && z->nodes[pos].keylen >= klen &&
+			 memcmp(z->nodes[pos].key, key, klen) == 0);
 }
 
+/* The keys of name's ancestors down to the origin are prefixes of its
+ * key, each ending where a label does: one key serves the whole walk. */
 const struct zone_node *zone_lookup(const struct zone *z, const uint8_t *name,
 				    bool *wildcard)
 {
-	uint8_t wild[NAME_MAXLEN + 2];
+	uint8_t key[ZONE_KEY_MAX + 2];
+	int klen = owner_key(z, name, key);
 	const uint8_t *anc = name;
 	const struct zone_node *n;
+	bool found;
 
 	*wildcard = false;
-	if (!name_is_subdomain(name, z->origin))
+	if (klen < 0)
 		return NULL;
-	if (name_exists(z, name, &n))
+	size_t at = (size_t)klen;
+	if (key_exists(z, key, at, &n))
 		return n;
 	/* Closest encloser: the longest ancestor that exists. */
-	while (anc[0] && !name_equal(anc, z->origin)) {
+	while (at > 0) {
+		at--;           /* the 0 that ends the last label */
+		while (at > 0 && key[at - 1] != 0)
+			at--;
 		anc += anc[0] + 1;
-		if (name_exists(z, anc, &n))
+		if (key_exists(z, key, at, &n))
 			break;
 	}
-	size_t len = name_length(anc);
-	if (len + 2 > NAME_MAXLEN)
+	if (name_length(anc) + 2 > NAME_MAXLEN)
 		return NULL;
-	wild[0] = 1;
-	wild[1] = '*';
-	memcpy(wild + 2, anc, len);
-	n = zone_find(z, wild);
-	*wildcard = n != NULL;
-	return n;
+	key[at] = '*';
+	key[at + 1] = 0;
+	size_t pos = node_pos(z, key, at + 2, &found);
+	*wildcard = found;
+	return found ? &z->nodes[pos] : NULL;
 }
 
 void zone_prefetch_node(const struct zone *z, size_t i)

@@ -212,6 +212,8 @@ static void test_lookup(void)
 		{ "a.w", 2 }, { "b.a.w", 2 }, { "m.w", 1 }, { "a.m.w", 0 },
 		{ "ent.w", 0 }, { "y.ent.w", 0 }, { "x.ent.w", 1 },
 		{ "w", 0 }, { "example.org.", 0 }, { "*.w", 1 },
+		{ "B.A.W", 2 }, { "X.Ent.W", 1 }, { "Y.ENT.w", 0 },
+		{ "a.w.EXAMPLE.", 2 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *t = cases[i].name;
