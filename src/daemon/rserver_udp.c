@@ -2,7 +2,6 @@
  * query also knows its peer and pktinfo, since a cache miss is answered
  * later (sendmsg from the same worker socket, from the address the
  * query was sent to). Nothing is allocated on the hit path. */
-#include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -51,7 +50,5 @@ void rudp_reply(int fd, const struct rwaiter *wt, const uint8_t *buf,
 		.msg_controllen = wt->ctllen,
 	};
 
-	/* best effort, as for any UDP reply: a full buffer loses it */
-	while (sendmsg(fd, &m, MSG_DONTWAIT) < 0 && errno == EINTR)
-		;
+	udp_send_one(fd, &m);
 }

@@ -64,6 +64,17 @@ static void send_fragmented(int fd, const struct msghdr *m)
 	setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &probe, sizeof(probe));
 }
 
+void udp_send_one(int fd, const struct msghdr *m)
+{
+	ssize_t r;
+
+	do
+		r = sendmsg(fd, m, MSG_DONTWAIT);
+	while (r < 0 && errno == EINTR);
+	if (r < 0 && errno == EMSGSIZE)
+		send_fragmented(fd, m);
+}
+
 /* Bursts larger than the default socket buffers would be dropped by the
  * kernel before a worker sees them; as root the size may pass rmem_max.
  * Best effort: the defaults still work. */

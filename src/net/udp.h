@@ -53,6 +53,10 @@ int udp_read_batch(int fd, struct udp_batch *b, bool wait);
 struct cmsghdr *udp_reply_source(struct msghdr *in);
 /* Reply k of the batch: r[i] (len octets) back to query i's sender. */
 void udp_batch_reply(struct udp_batch *b, int k, int i, size_t len);
+/* Sends one reply from a worker's own socket, best effort (a full buffer
+ * loses it); one above the interface MTU goes out fragmented, as in
+ * udp_send_batch. */
+void udp_send_one(int fd, const struct msghdr *m);
 /* Sends replies 0..n-1; a bad peer address does not stop the rest. */
 void udp_send_batch(int fd, struct udp_batch *b, int n);
 /* Readies the n entries just read for the next udp_read_batch. */
