@@ -43,26 +43,9 @@ void zck_report_num(struct zck *c, const struct zone_rr *rr,
 
 /* Octets of a host name label: 2 anywhere (letters, digits), 1 only
  * inside (the hyphen). A table, as every owner goes through it. */
-#define HN_ALNUM(c) [c] = 2
 static const uint8_t host_octet[256] = {
 	['-'] = 1,
-	HN_ALNUM('0'), HN_ALNUM('1'), HN_ALNUM('2'), HN_ALNUM('3'),
-	HN_ALNUM('4'), HN_ALNUM('5'), HN_ALNUM('6'), HN_ALNUM('7'),
-	HN_ALNUM('8'), HN_ALNUM('9'),
-	HN_ALNUM('a'), HN_ALNUM('b'), HN_ALNUM('c'), HN_ALNUM('d'),
-	HN_ALNUM('e'), HN_ALNUM('f'), HN_ALNUM('g'), HN_ALNUM('h'),
-	HN_ALNUM('i'), HN_ALNUM('j'), HN_ALNUM('k'), HN_ALNUM('l'),
-	HN_ALNUM('m'), HN_ALNUM('n'), HN_ALNUM('o'), HN_ALNUM('p'),
-	HN_ALNUM('q'), HN_ALNUM('r'), HN_ALNUM('s'), HN_ALNUM('t'),
-	HN_ALNUM('u'), HN_ALNUM('v'), HN_ALNUM('w'), HN_ALNUM('x'),
-	HN_ALNUM('y'), HN_ALNUM('z'),
-	HN_ALNUM('A'), HN_ALNUM('B'), HN_ALNUM('C'), HN_ALNUM('D'),
-	HN_ALNUM('E'), HN_ALNUM('F'), HN_ALNUM('G'), HN_ALNUM('H'),
-	HN_ALNUM('I'), HN_ALNUM('J'), HN_ALNUM('K'), HN_ALNUM('L'),
-	HN_ALNUM('M'), HN_ALNUM('N'), HN_ALNUM('O'), HN_ALNUM('P'),
-	HN_ALNUM('Q'), HN_ALNUM('R'), HN_ALNUM('S'), HN_ALNUM('T'),
-	HN_ALNUM('U'), HN_ALNUM('V'), HN_ALNUM('W'), HN_ALNUM('X'),
-	HN_ALNUM('Y'), HN_ALNUM('Z'),
+	['0' ... '9'] = 2, ['a' ... 'z'] = 2, ['A' ... 'Z'] = 2,
 };
 
 /* BIND's dns_name_ishostname() on the labels that start before end:
