@@ -45,8 +45,9 @@ static const struct cfg_opt schema[] = {
 	OPT("resolver.qname-minimisation", "qname-minimisation", CFG_BOOL,
 	    qname_min, 0, 1, "true", "RFC 9156 QNAME minimisation (relaxed)"),
 	OPT("resolver.case-randomisation", "case-randomisation", CFG_BOOL,
-	    use_0x20, 0, 1, "false", "random letter case in upstream "
-	    "questions (0x20)"),
+	    use_0x20, 0, 1, "true", "random letter case in upstream "
+	    "questions (0x20), checked in replies; servers that lose it are "
+	    "asked in lowercase"),
 	OPT("resolver.edns-payload", "edns-payload", CFG_INT, edns_payload,
 	    512, 4096, "1232", "EDNS UDP payload size advertised upstream"),
 	OPT("resolver.max-upstream", "max-upstream", CFG_INT, max_upstream,

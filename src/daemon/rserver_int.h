@@ -25,7 +25,6 @@ enum { RTAG_UDP = 1, RTAG_LISTEN, RTAG_CONN, RTAG_UP, RTAG_STOP };
 #define RCONN_INFLIGHT 32       /* unanswered queries per TCP connection */
 #define RCONN_OUT_MAX (4 * TCP_OUT_SIZE) /* queued replies before pausing */
 #define RHASH_SIZE 1024         /* pending-request buckets (chained) */
-#define RSEND_RETRY_MS 20       /* a failed send waits like a lost reply */
 #define RFREE_KEEP 64           /* idle requests kept (iterators: ~128 KiB) */
 
 enum rstat {

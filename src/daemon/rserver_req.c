@@ -281,20 +281,22 @@ fail:
 void rreq_drive(struct rworker *w, struct rreq *r)
 {
 	struct iter_query q;
-	unsigned ms;
 
 	up_close(w, r);
-	if (iter_step(r->it, w->now, &q) != ITER_SEND) {
-		finish(w, r);
-		return;
+	for (;;) {
+		if (iter_step(r->it, w->now, &q) != ITER_SEND) {
+			finish(w, r);
+			return;
+		}
+		if (up_open(w, r, &q) == 0)
+			break;
+		/* a local failure (no socket, no route) is not the
+		 * server's: the iterator moves on within its bounds */
+		iter_unsent(r->it);
 	}
-	/* a query that cannot go out is waited for like a lost one: the
-	 * iterator then tries another server, within its bounds */
-	ms = up_open(w, r, &q) < 0 ? RSEND_RETRY_MS : q.timeout_ms;
-	if (rtimer_set(w, r, w->now + (ms ? ms : 1)) < 0) {
+	if (rtimer_set(w, r, w->now + (q.timeout_ms ? q.timeout_ms : 1)) < 0) {
 		/* no memory for the timer: give up on this request now */
-		up_close(w, r);
-		iter_timeout(r->it, w->now);
+		iter_abort(r->it);
 		finish(w, r);
 	}
 }

@@ -39,6 +39,9 @@ void answer_init(struct answer *a, uint8_t rcode);
  * the caller's to set. */
 int answer_add(struct answer *a, enum msg_section sec, const struct rrset *s);
 
+/* Whether name owns one of a's CNAMEs: a chain reaching it again loops. */
+bool answer_has_cname(const struct answer *a, const uint8_t *name);
+
 /* Tries to answer (qname, qtype, qclass) from the cache alone: the
  * RRset, or a CNAME chain (up to ANSWER_MAX_CNAME links) ending in the
  * RRset or a negative entry, using ranks >= RANK_ANSWER_NONAUTH only.

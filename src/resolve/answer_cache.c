@@ -14,8 +14,7 @@
 /* A set bigger than the answer's data could not be added anyway. */
 #define HIT_BUF (ANSWER_DATA + 2 * NAME_MAXLEN)
 
-/* Whether name already owns one of the answer's CNAMEs (a loop). */
-static bool seen(const struct answer *a, const uint8_t *name)
+bool answer_has_cname(const struct answer *a, const uint8_t *name)
 {
 	for (unsigned i = 0; i < a->nsets; i++)
 		if (a->sets[i].set.type == RR_CNAME &&
@@ -88,7 +87,7 @@ int answer_from_cache(struct answer *a, struct cache *c,
 			return 0;
 		note(a, &h, prefetch);
 		if (answer_add(a, MSG_ANSWER, &h.set) < 0 ||
-		    cname_target(&h.set, name) < 0 || seen(a, name))
+		    cname_target(&h.set, name) < 0 || answer_has_cname(a, name))
 			return 0;
 	}
 	return 0;

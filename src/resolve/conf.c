@@ -19,7 +19,7 @@ void res_conf_init(struct res_conf *rc)
 {
 	memset(rc, 0, sizeof(*rc));
 	rc->qname_min = true;
-	rc->use_0x20 = false;
+	rc->use_0x20 = true;
 	rc->query_loopback = false;
 	rc->edns_payload = 1232;
 	rc->max_upstream = 64;

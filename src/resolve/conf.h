@@ -43,7 +43,7 @@ struct res_conf {
 	struct res_fwd *fwd;
 	size_t nfwd;
 	bool qname_min;                 /* RFC 9156, relaxed (default on) */
-	bool use_0x20;                  /* random qname case (default off) */
+	bool use_0x20;                  /* random qname case (default on) */
 	/* Delegations may point at 127/8, ::1, 0.0.0.0, ::: only when the
 	 * hints or forwarders are themselves loopback (a lab). */
 	bool query_loopback;

@@ -10,6 +10,7 @@
 
 #include "resolve/infra.h"
 #include "wire/name.h"
+#include "wire/rrtype.h"
 
 #define INFRA_SHARDS 16
 #define INFRA_RTO_MIN 50
@@ -26,7 +27,17 @@ struct ikey {
 struct lame {
 	struct lame *next;
 	uint64_t until_ms;
+	uint8_t how;                    /* enum infra_lame */
 	uint8_t zone[];
+};
+
+/* Timeouts are counted apart for A, AAAA and other queries (Unbound's
+ * split): a server that drops one kind is not dead for the others. */
+enum { TO_A, TO_AAAA, TO_OTHER, TO_KINDS };
+
+struct down {
+	unsigned timeouts;              /* in a row, no reply of any kind since */
+	uint64_t until, probe_ms;
 };
 
 struct ientry {
@@ -35,9 +46,10 @@ struct ientry {
 	struct ikey key;
 	uint64_t touched_ms;            /* last update */
 	unsigned srtt8, rttvar8;         /* in 1/8 ms */
-	unsigned rto, timeouts;
+	unsigned rto;
 	bool known;
-	uint64_t no_edns_until, down_until, probe_ms;
+	uint64_t no_edns_until, edns_ok_until, no_0x20_until;
+	struct down down[TO_KINDS];
 	struct lame *lame;
 	unsigned nlame;
 };
@@ -264,19 +276,26 @@ static struct ientry *find(struct infra *in, const struct sockaddr *sa,
 	return lookup(*sp, &k, h, now_ms);
 }
 
-/* A down server answers "down" except once every INFRA_PROBE_MS. */
-static bool is_down(struct ientry *e, uint64_t now_ms)
+static unsigned to_kind(uint16_t qtype)
 {
-	if (now_ms >= e->down_until)
+	if (qtype == RR_A)
+		return TO_A;
+	return qtype == RR_AAAA ? TO_AAAA : TO_OTHER;
+}
+
+/* A down server answers "down" except once every INFRA_PROBE_MS. */
+static bool is_down(struct down *d, uint64_t now_ms)
+{
+	if (now_ms >= d->until)
 		return false;
-	if (now_ms < e->probe_ms)
+	if (now_ms < d->probe_ms)
 		return true;
-	e->probe_ms = now_ms + INFRA_PROBE_MS;
+	d->probe_ms = now_ms + INFRA_PROBE_MS;
 	return false;
 }
 
-void infra_get(struct infra *in, const struct sockaddr *sa, uint64_t now_ms,
-	       struct infra_info *out)
+void infra_get(struct infra *in, const struct sockaddr *sa, uint16_t qtype,
+	       uint64_t now_ms, struct infra_info *out)
 {
 	struct ishard *s;
 	struct ientry *e = find(in, sa, now_ms, &s);
@@ -284,12 +303,15 @@ void infra_get(struct infra *in, const struct sockaddr *sa, uint64_t now_ms,
 	memset(out, 0, sizeof(*out));
 	out->srtt_ms = out->rto_ms = INFRA_RTO_UNKNOWN;
 	if (e) {
+		struct down *d = &e->down[to_kind(qtype)];
+
 		out->srtt_ms = (e->srtt8 + 4) / 8;
 		out->rto_ms = e->rto;
-		out->timeouts = e->timeouts;
+		out->timeouts = d->timeouts;
 		out->known = e->known;
 		out->no_edns = now_ms < e->no_edns_until;
-		out->down = is_down(e, now_ms);
+		out->no_0x20 = now_ms < e->no_0x20_until;
+		out->down = is_down(d, now_ms);
 	}
 	if (s)
 		pthread_mutex_unlock(&s->lock);
@@ -324,12 +346,31 @@ void infra_rtt(struct infra *in, const struct sockaddr *sa, unsigned rtt_ms,
 		e->srtt8 = (7 * e->srtt8 + r8 + 4) / 8;
 	}
 	e->rto = clamp_rto((e->srtt8 + 4ul * e->rttvar8 + 4) / 8);
-	e->timeouts = 0;
-	e->down_until = 0;
+	memset(e->down, 0, sizeof(e->down));
 	pthread_mutex_unlock(&s->lock);
 }
 
 void infra_timeout(struct infra *in, const struct sockaddr *sa,
+		   uint16_t qtype, uint64_t now_ms)
+{
+	struct ishard *s;
+	struct ientry *e = update(in, sa, now_ms, &s);
+	struct down *d;
+
+	if (!e)
+		return;
+	d = &e->down[to_kind(qtype)];
+	d->timeouts++;
+	e->rto = clamp_rto(2ul * e->rto);
+	if (d->timeouts >= INFRA_DOWN_AFTER) {
+		/* The next probe is a while after this failure. */
+		d->until = now_ms + INFRA_HOLD_MS;
+		d->probe_ms = now_ms + INFRA_PROBE_MS;
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+void infra_edns_ok(struct infra *in, const struct sockaddr *sa,
 		   uint64_t now_ms)
 {
 	struct ishard *s;
@@ -337,13 +378,8 @@ void infra_timeout(struct infra *in, const struct sockaddr *sa,
 
 	if (!e)
 		return;
-	e->timeouts++;
-	e->rto = clamp_rto(2ul * e->rto);
-	if (e->timeouts >= INFRA_DOWN_AFTER) {
-		/* The next probe is a while after this failure. */
-		e->down_until = now_ms + INFRA_HOLD_MS;
-		e->probe_ms = now_ms + INFRA_PROBE_MS;
-	}
+	e->edns_ok_until = now_ms + INFRA_HOLD_MS;
+	e->no_edns_until = 0;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -355,7 +391,20 @@ void infra_set_no_edns(struct infra *in, const struct sockaddr *sa,
 
 	if (!e)
 		return;
-	e->no_edns_until = now_ms + INFRA_HOLD_MS;
+	if (now_ms >= e->edns_ok_until)
+		e->no_edns_until = now_ms + INFRA_HOLD_MS;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void infra_set_no_0x20(struct infra *in, const struct sockaddr *sa,
+		       uint64_t now_ms)
+{
+	struct ishard *s;
+	struct ientry *e = update(in, sa, now_ms, &s);
+
+	if (!e)
+		return;
+	e->no_0x20_until = now_ms + INFRA_HOLD_MS;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -397,7 +446,7 @@ static struct lame *lame_slot(struct ientry *e, const uint8_t *zone)
 }
 
 void infra_set_lame(struct infra *in, const struct sockaddr *sa,
-		    const uint8_t *zone, uint64_t now_ms)
+		    const uint8_t *zone, enum infra_lame how, uint64_t now_ms)
 {
 	struct ishard *s;
 	struct ientry *e = update(in, sa, now_ms, &s);
@@ -406,22 +455,29 @@ void infra_set_lame(struct infra *in, const struct sockaddr *sa,
 	if (!e)
 		return;
 	l = lame_find(e, zone);
+	if (l && l->how == INFRA_LAME && now_ms < l->until_ms &&
+	    how != INFRA_LAME)
+		goto out;       /* a failed query does not shorten lameness */
 	if (!l)
 		l = lame_slot(e, zone);
-	if (l)
-		l->until_ms = now_ms + INFRA_HOLD_MS;
+	if (l) {
+		l->how = (uint8_t)how;
+		l->until_ms = now_ms + (how == INFRA_LAME ? INFRA_HOLD_MS
+							  : INFRA_AVOID_MS);
+	}
+out:
 	pthread_mutex_unlock(&s->lock);
 }
 
-bool infra_is_lame(struct infra *in, const struct sockaddr *sa,
-		   const uint8_t *zone, uint64_t now_ms)
+enum infra_lame infra_lame(struct infra *in, const struct sockaddr *sa,
+			   const uint8_t *zone, uint64_t now_ms)
 {
 	struct ishard *s;
 	struct ientry *e = find(in, sa, now_ms, &s);
 	struct lame *l = e ? lame_find(e, zone) : NULL;
-	bool lame = l && now_ms < l->until_ms;
+	enum infra_lame how = l && now_ms < l->until_ms ? l->how : INFRA_OK;
 
 	if (s)
 		pthread_mutex_unlock(&s->lock);
-	return lame;
+	return how;
 }

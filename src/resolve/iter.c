@@ -68,6 +68,7 @@ int iter_begin(struct iter *it, const uint8_t *qname, uint16_t qtype,
 	it->primed = false;
 	it->want_tcp = false;
 	it->ncname = 0;
+	it->targets = it->target_nx = 0;
 	it->depth = 0;
 	memset(&it->stats, 0, sizeof(it->stats));
 	frame_init(it, &it->frames[0], it->qname, qtype, -1);
@@ -193,6 +194,15 @@ void iter_restart_at(struct iter *it, const uint8_t *target, uint64_t now)
 	f->tried_aaaa = tried_aaaa;
 }
 
+/* The cut's NS names may be looked up on the side while the client
+ * query's budget for such lookups lasts (Unbound's bounds, against
+ * NXNS-style delegations to many names that do not exist). */
+static bool may_look_up(const struct iter *it)
+{
+	return it->targets < ITER_MAX_TARGETS &&
+	       it->target_nx < ITER_MAX_TARGET_NX;
+}
+
 /* No usable address left: resolve one of the cut's NS names on the
  * side, or give up on this goal. */
 static void st_select(struct iter *it, struct iter_frame *f, uint64_t now)
@@ -204,7 +214,7 @@ static void st_select(struct iter *it, struct iter_frame *f, uint64_t now)
 		f->state = FS_SEND;
 		return;
 	}
-	for (uint16_t n = 0; n < f->nns; n++) {
+	for (uint16_t n = 0; n < f->nns && may_look_up(it); n++) {
 		struct iter_ns *ns = &f->ns[n];
 
 		if (ns->state != NS_NEED)
@@ -214,8 +224,10 @@ static void st_select(struct iter *it, struct iter_frame *f, uint64_t now)
 			continue;
 		}
 		ns->state = NS_RESOLVING;
-		if (iter_push(it, ns->name, RR_A, n) == 0)
+		if (iter_push(it, ns->name, RR_A, n) == 0) {
+			it->targets++;
 			return;
+		}
 		ns->state = NS_FAILED;
 	}
 	iter_frame_failed(it);
@@ -290,8 +302,11 @@ int iter_consume(struct iter *it, const uint8_t *pkt, size_t len,
 	if (it->done || f->state != FS_WAIT)
 		return ITER_IGNORED;
 	ret = reply_accept(it, pkt, len, &m);
-	if (ret == ITER_IGNORED)
+	if (ret == ITER_CASE_LOST)      /* maybe a spoof: wait on (iter_timeout) */
+		it->sent.case_lost = true;
+	if (ret == ITER_IGNORED || ret == ITER_CASE_LOST)
 		return ITER_IGNORED;
+	f->replies++;
 	infra_rtt(it->env->infra, (const struct sockaddr *)&f->srv[it->sent.srv].addr.sa,
 		  (unsigned)(now_ms - it->sent.at_ms), now_ms);
 	if (ret < 0) {          /* malformed, from the server asked */
@@ -321,12 +336,38 @@ void iter_timeout(struct iter *it, uint64_t now_ms)
 	if (it->done || f->state != FS_WAIT)
 		return;
 	s = &f->srv[it->sent.srv];
-	infra_timeout(it->env->infra, (const struct sockaddr *)&s->addr.sa,
-		      now_ms);
+	if (it->sent.case_lost) {
+		/* it answered, without our case, and nothing with our case
+		 * came (a spoofer's copy would lose the race to it): the
+		 * server drops the case; ask it again in lowercase */
+		s->no_0x20 = true;
+		f->state = FS_SEND;
+		return;
+	}
+	if (!it->sent.clipped)
+		infra_timeout(it->env->infra,
+			      (const struct sockaddr *)&s->addr.sa,
+			      it->sent.qtype, now_ms);
 	it->stats.timeouts++;
+	f->silent++;
 	if (s->tries < ITER_MAX_TRIES)
 		s->tries++;
 	f->state = FS_SELECT;
+}
+
+void iter_unsent(struct iter *it)
+{
+	struct iter_frame *f = iter_top(it);
+
+	if (it->done || f->state != FS_WAIT)
+		return;
+	f->srv[it->sent.srv].tries = ITER_MAX_TRIES;
+	f->state = FS_SELECT;
+}
+
+void iter_abort(struct iter *it)
+{
+	iter_fail(it);
 }
 
 bool iter_try_stale(struct iter *it, uint64_t now_ms)

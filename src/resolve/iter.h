@@ -76,6 +76,12 @@ int iter_step(struct iter *it, uint64_t now_ms, struct iter_query *q);
 int iter_consume(struct iter *it, const uint8_t *pkt, size_t len,
 		 uint64_t now_ms);
 void iter_timeout(struct iter *it, uint64_t now_ms);
+/* The query of the last ITER_SEND could not be sent (a local failure:
+ * no socket, no route): another server is tried, and nothing is held
+ * against this one. Call iter_step next. */
+void iter_unsent(struct iter *it);
+/* The caller cannot go on (out of memory): the answer is SERVFAIL. */
+void iter_abort(struct iter *it);
 
 /* When nothing can be reached: let the final answer come from expired
  * cache data (serve-stale, RFC 8767), if there is any. Called by the

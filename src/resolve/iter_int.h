@@ -28,6 +28,9 @@
 #define ITER_SETBUF_MIN 4096    /* RRset assembly space, grown on demand ... */
 #define ITER_SETBUF_MAX (1u << 20) /* ... up to this */
 #define ITER_CBUF 16384         /* cache copies of NS and address sets */
+#define ITER_MAX_TARGETS 32     /* NS-name lookups per client query (Unbound: 64) */
+#define ITER_MAX_TARGET_NX 5    /* NXDOMAIN replies to them (Unbound's number) */
+#define ITER_CASE_LOST 2        /* reply_accept: ours, but our 0x20 case lost */
 
 /* How the current cut's servers are to be asked. */
 enum cut_kind { CUT_ITER = 0, CUT_HINTS, CUT_STUB, CUT_FWD };
@@ -50,6 +53,10 @@ struct iter_ns {
 struct iter_srv {
 	struct res_addr addr;
 	uint8_t tries;                  /* failures here (ITER_MAX_TRIES: done) */
+	/* Fallbacks for this client query only; infra learns them when
+	 * the fallback gets a real answer. */
+	bool no_edns;                   /* FORMERR/NOTIMP to EDNS: ask without */
+	bool no_0x20;                   /* lost our case: ask in lowercase */
 };
 
 struct iter_frame {
@@ -67,6 +74,9 @@ struct iter_frame {
 	struct iter_ns ns[ITER_MAX_NS];
 	struct iter_srv srv[ITER_MAX_SRV];
 	int cur;                        /* srv chosen for FS_SEND */
+	/* Since the cut was set: replies taken, and servers found silent
+	 * (timed out, or known dead and skipped): all silent is EDE 22. */
+	uint16_t replies, silent;
 };
 
 /* The one query outstanding. */
@@ -76,6 +86,9 @@ struct iter_sent {
 	uint16_t qtype;
 	bool minimised;                 /* qname/qtype are a minimisation step */
 	bool edns, tcp, rd;
+	bool use_0x20;                  /* qname case randomised */
+	bool case_lost;                 /* a reply came with our case lost */
+	bool clipped;                   /* wait cut short by max_time_ms */
 	uint64_t at_ms;
 	int srv;                        /* index in the top frame's srv[] */
 };
@@ -89,6 +102,7 @@ struct iter {
 	bool done;
 	bool primed;                    /* priming tried in this resolution */
 	unsigned ncname;                /* CNAME/DNAME links followed */
+	unsigned targets, target_nx;    /* NS-name lookups, NXDOMAINs they met */
 	unsigned depth;                 /* frames in use - 1 */
 	struct iter_stats stats;
 	struct iter_sent sent;
@@ -129,6 +143,7 @@ void cut_cached_addrs(struct iter *it, struct iter_frame *f, uint64_t now);
 int srv_pick(struct iter *it, struct iter_frame *f, uint64_t now);
 
 /* iter_query.c */
+uint16_t query_qtype(const struct iter_frame *f);
 int query_build(struct iter *it, struct iter_frame *f, uint64_t now,
 		struct iter_query *q, bool tcp);
 int reply_accept(struct iter *it, const uint8_t *pkt, size_t len,

@@ -75,6 +75,14 @@ static int query_write(struct iter *it, struct iter_query *q, bool edns)
 	return 0;
 }
 
+/* The type the next query of f asks: A for a minimisation step. */
+uint16_t query_qtype(const struct iter_frame *f)
+{
+	const uint8_t *name;
+
+	return query_name(f, &name) ? RR_A : f->qtype;
+}
+
 int query_build(struct iter *it, struct iter_frame *f, uint64_t now,
 		struct iter_query *q, bool tcp)
 {
@@ -85,17 +93,19 @@ int query_build(struct iter *it, struct iter_frame *f, uint64_t now,
 	const uint8_t *name;
 	uint64_t left = rc->max_time_ms - (now - it->start_ms);
 
-	infra_get(it->env->infra, (const struct sockaddr *)&s->addr.sa, now,
-		  &info);
 	st->minimised = query_name(f, &name);
 	memcpy(st->qname, name, name_length(name));
 	st->qtype = st->minimised ? RR_A : f->qtype;
-	if (rc->use_0x20)
+	infra_get(it->env->infra, (const struct sockaddr *)&s->addr.sa,
+		  st->qtype, now, &info);
+	st->use_0x20 = rc->use_0x20 && !info.no_0x20 && !s->no_0x20;
+	if (st->use_0x20)
 		name_0x20(it, st->qname);
 	it->env->random(&st->id, sizeof(st->id));
 	st->rd = f->kind == CUT_FWD;
 	st->tcp = tcp;
-	st->edns = !info.no_edns;
+	st->edns = !info.no_edns && !s->no_edns;
+	st->case_lost = false;
 	st->at_ms = now;
 	st->srv = f->cur;
 	if (query_write(it, q, st->edns) < 0)
@@ -103,17 +113,24 @@ int query_build(struct iter *it, struct iter_frame *f, uint64_t now,
 	q->to = s->addr;
 	q->tcp = tcp;
 	q->timeout_ms = info.rto_ms ? info.rto_ms : INFRA_RTO_UNKNOWN;
-	if (q->timeout_ms > left)
+	/* a wait the client query's budget cuts short says nothing of
+	 * the server: its end is not counted as the server's timeout */
+	st->clipped = q->timeout_ms > left;
+	if (st->clipped)
 		q->timeout_ms = left ? (unsigned)left : 1;
 	return 0;
 }
 
-static bool qname_matches(const struct iter *it, const uint8_t *qn)
+/* 0 when qn is the name we sent; ITER_CASE_LOST when it is, but not
+ * in the 0x20 case we sent; else ITER_IGNORED. */
+static int qname_matches(const struct iter *it, const uint8_t *qn)
 {
-	if (it->env->conf->use_0x20)
-		return name_length(qn) == name_length(it->sent.qname) &&
-		       memcmp(qn, it->sent.qname, name_length(qn)) == 0;
-	return name_equal(qn, it->sent.qname);
+	if (!name_equal(qn, it->sent.qname))
+		return ITER_IGNORED;
+	if (!it->sent.use_0x20 ||
+	    memcmp(qn, it->sent.qname, name_length(qn)) == 0)
+		return 0;
+	return ITER_CASE_LOST;
 }
 
 /* Replies without a question are accepted only as errors (old servers
@@ -132,7 +149,7 @@ static int question_check(const struct iter *it, const struct msg *m)
 	if (msg_rr_owner(m, q, qn) < 0 || q->type != it->sent.qtype ||
 	    q->rclass != it->qclass)
 		return ITER_IGNORED;
-	return qname_matches(it, qn) ? 0 : ITER_IGNORED;
+	return qname_matches(it, qn);
 }
 
 /* A reply that does not parse as a whole ends the wait only when its
@@ -153,10 +170,11 @@ static int question_check_raw(const struct iter *it, const uint8_t *pkt,
 	if (rbuf_u16(&r, &type) < 0 || rbuf_u16(&r, &rclass) < 0 ||
 	    type != it->sent.qtype || rclass != it->qclass)
 		return ITER_IGNORED;
-	return qname_matches(it, qn) ? 0 : ITER_IGNORED;
+	return qname_matches(it, qn) == 0 ? 0 : ITER_IGNORED;
 }
 
-/* 0 accepted, ITER_IGNORED not ours, <0 ours but malformed. */
+/* 0 accepted, ITER_IGNORED not ours, ITER_CASE_LOST ours but with the
+ * 0x20 case lost, <0 ours but malformed. */
 int reply_accept(struct iter *it, const uint8_t *pkt, size_t len,
 		 struct msg *m)
 {

@@ -126,14 +126,17 @@ static int deliver(struct iter *it, struct rrset *s, uint8_t rank,
 	return answer_add(&it->ans, MSG_ANSWER, s);
 }
 
-static void server_bad(struct iter *it, struct iter_frame *f, bool lame,
-		       uint64_t now)
+/* The server asked is done for this goal. how: what infra keeps of it
+ * for the zone (INFRA_OK: nothing, the failure was this query's). */
+static void server_bad(struct iter *it, struct iter_frame *f,
+		       enum infra_lame how, uint64_t now)
 {
 	struct iter_srv *s = &f->srv[it->sent.srv];
 
-	if (lame && f->kind != CUT_FWD)
+	if (how != INFRA_OK && f->kind != CUT_FWD)
 		infra_set_lame(it->env->infra,
-			       (const struct sockaddr *)&s->addr.sa, f->zone, now);
+			       (const struct sockaddr *)&s->addr.sa, f->zone,
+			       how, now);
 	s->tries = ITER_MAX_TRIES;
 	f->state = FS_SELECT;
 }
@@ -233,7 +236,7 @@ static void take_referral(struct iter *it, struct iter_frame *f,
 	uint16_t len;
 
 	if (set_collect(it, m, MSG_AUTHORITY, zone, RR_NS, &s, own) == 0) {
-		server_bad(it, f, false, now);
+		server_bad(it, f, INFRA_OK, now);
 		return;
 	}
 	cut_set_referral(it, f, zone);
@@ -452,7 +455,7 @@ static void take_negative(struct iter *it, struct iter_frame *f,
 	const uint8_t *rd = has_soa ? set_first(&soa, &len) : NULL;
 
 	if (rcode != RCODE_NOERROR && rcode != RCODE_NXDOMAIN) {
-		server_bad(it, f, false, now);  /* YXDOMAIN without a DNAME */
+		server_bad(it, f, INFRA_OK, now);  /* YXDOMAIN without a DNAME */
 		return;
 	}
 	memcpy(curl, cur, name_length(cur));
@@ -528,7 +531,10 @@ static void take_answer(struct iter *it, struct iter_frame *f,
 		if (r == 0)
 			break;
 		links++;
-		if (++it->ncname > it->env->conf->max_cname) {
+		/* a loop (a name already aliased in this answer) fails this
+		 * query at once, as Unbound; nothing else is marked */
+		if (++it->ncname > it->env->conf->max_cname ||
+		    (it->depth == 0 && answer_has_cname(&it->ans, cur))) {
 			iter_fail(it);
 			return;
 		}
@@ -555,9 +561,37 @@ static void min_step(struct iter_frame *f, const struct msg *m)
 	f->state = FS_SELECT;
 }
 
+/* The rcodes of a real answer (YXDOMAIN: a DNAME result too long). */
+static bool rcode_answers(uint16_t rcode)
+{
+	return rcode == RCODE_NOERROR || rcode == RCODE_NXDOMAIN ||
+	       rcode == RCODE_YXDOMAIN;
+}
+
+/* A real answer: what this query's fallbacks found out about the server
+ * now holds for it beyond this query (Unbound's rule for EDNS: once it
+ * is known to work, one FORMERR does not turn it off). */
+static void server_learnt(struct iter *it, const struct iter_srv *s,
+			  uint64_t now)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&s->addr.sa;
+
+	if (it->sent.edns)
+		infra_edns_ok(it->env->infra, sa, now);
+	else if (s->no_edns)
+		infra_set_no_edns(it->env->infra, sa, now);
+	if (s->no_0x20)
+		infra_set_no_0x20(it->env->infra, sa, now);
+}
+
+/* An error rcode ends the use of this server for this query only: one
+ * question can make a server fail (BIND's SERVFAIL for a CNAME loop, a
+ * policy REFUSED for one name) and must not take the zone down for the
+ * others, so infra only asks it last for a while (INFRA_AVOID). */
 void reply_process(struct iter *it, const struct msg *m, uint64_t now)
 {
 	struct iter_frame *f = iter_top(it);
+	struct iter_srv *s = &f->srv[it->sent.srv];
 	uint16_t rcode = msg_hdr_rcode(&m->hdr);
 	uint8_t zone[NAME_MAXLEN];
 
@@ -570,25 +604,27 @@ void reply_process(struct iter *it, const struct msg *m, uint64_t now)
 	}
 	if (it->sent.edns && (rcode == RCODE_FORMERR ||
 			      rcode == RCODE_NOTIMP || rcode == RCODE_BADVERS)) {
-		infra_set_no_edns(it->env->infra,
-				  (const struct sockaddr *)&f->srv[it->sent.srv].addr.sa,
-				  now);
+		s->no_edns = true;
 		return;
 	}
+	if (rcode_answers(rcode))
+		server_learnt(it, s, now);
+	/* every NXDOMAIN an NS-name lookup meets counts (a minimisation
+	 * step's too): NXNS costs at most a few queries however deep */
+	if (rcode == RCODE_NXDOMAIN && f->parent_ns >= 0)
+		it->target_nx++;
 	if (it->sent.minimised && rcode != RCODE_NOERROR) {
 		f->minimise = false;
 		return;
 	}
-	if (rcode != RCODE_NOERROR && rcode != RCODE_NXDOMAIN &&
-	    rcode != RCODE_YXDOMAIN)    /* YXDOMAIN: a DNAME too long */
-		server_bad(it, f, rcode == RCODE_REFUSED ||
-			   rcode == RCODE_SERVFAIL, now);
+	if (!rcode_answers(rcode))
+		server_bad(it, f, INFRA_AVOID, now);
 	else if (f->kind == CUT_FWD)
 		take_answer(it, f, m, RANK_ANSWER_NONAUTH, rcode, now);
 	else if (find_referral(it, f, m, zone))
 		take_referral(it, f, m, zone, now);
 	else if (!msg_hdr_aa(&m->hdr))
-		server_bad(it, f, true, now);
+		server_bad(it, f, INFRA_LAME, now);
 	else if (it->sent.minimised)
 		min_step(f, m);
 	else

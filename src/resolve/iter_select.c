@@ -66,8 +66,8 @@ static bool srv_add(struct iter_frame *f, const struct res_addr *a)
 			return true;
 	if (f->nsrv >= ITER_MAX_SRV)
 		return false;
+	memset(&f->srv[f->nsrv], 0, sizeof(f->srv[f->nsrv]));
 	f->srv[f->nsrv].addr = *a;
-	f->srv[f->nsrv].tries = 0;
 	f->nsrv++;
 	return true;
 }
@@ -129,10 +129,12 @@ void cut_cached_addrs(struct iter *it, struct iter_frame *f, uint64_t now)
 		if (f->ns[i].state != NS_NEED)
 			continue;
 		r = cached_addrs_of(it, f, f->ns[i].name, now);
-		if (r > 0)
+		if (r > 0) {
 			f->ns[i].state = NS_HAVE;
-		else if (r < 0)
+		} else if (r < 0) {
 			f->ns[i].state = NS_FAILED;
+			it->target_nx++;        /* counts as a lookup's NXDOMAIN */
+		}
 	}
 }
 
@@ -148,6 +150,7 @@ static void cut_reset(struct iter_frame *f, const uint8_t *zone,
 	f->nsrv = 0;
 	f->min_labels = 1;
 	f->cur = -1;
+	f->replies = f->silent = 0;
 }
 
 /* A new cut: minimisation starts again from it, even if the previous
@@ -250,11 +253,35 @@ void cut_find(struct iter *it, struct iter_frame *f, uint64_t now)
 	cut_from_hints(it, f);
 }
 
-/* Ordering key of a candidate: servers marked down last, then those
- * tried least for this cut. */
-static unsigned srv_key(const struct infra_info *info, const struct iter_srv *s)
+/* Ordering key of a candidate: servers that failed a recent query
+ * (INFRA_AVOID) after the others, then those tried least for this cut. */
+static unsigned srv_key(enum infra_lame lame, const struct iter_srv *s)
 {
-	return (info->down ? 16u : 0u) + s->tries;
+	return (lame == INFRA_AVOID ? 8u : 0u) + s->tries;
+}
+
+/* The candidate key of srv i, ~0u when it is not to be asked: tried
+ * out, lame for the zone, or known dead (infra lets one query through
+ * now and then as a probe; until then the cut goes without it). */
+static unsigned srv_candidate(struct iter *it, struct iter_frame *f,
+			      uint16_t i, uint16_t qtype, uint64_t now,
+			      struct infra_info *info)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&f->srv[i].addr.sa;
+	enum infra_lame lame = INFRA_OK;
+
+	if (f->srv[i].tries >= ITER_MAX_TRIES)
+		return ~0u;
+	if (f->kind != CUT_FWD)
+		lame = infra_lame(it->env->infra, sa, f->zone, now);
+	if (lame == INFRA_LAME)
+		return ~0u;
+	infra_get(it->env->infra, sa, qtype, now, info);
+	if (info->down) {
+		f->silent++;
+		return ~0u;
+	}
+	return srv_key(lame, &f->srv[i]);
 }
 
 /* Index of the server to ask next, or -1. Among the best-keyed
@@ -265,19 +292,11 @@ int srv_pick(struct iter *it, struct iter_frame *f, uint64_t now)
 {
 	struct infra_info info[ITER_MAX_SRV];
 	unsigned key[ITER_MAX_SRV], best_key = ~0u, best_rtt = ~0u, n = 0;
-	const struct sockaddr *sa;
+	uint16_t qtype = query_qtype(f);
 	uint32_t r = 0;
 
 	for (uint16_t i = 0; i < f->nsrv; i++) {
-		sa = (const struct sockaddr *)&f->srv[i].addr.sa;
-		key[i] = ~0u;
-		if (f->srv[i].tries >= ITER_MAX_TRIES)
-			continue;
-		if (f->kind != CUT_FWD &&
-		    infra_is_lame(it->env->infra, sa, f->zone, now))
-			continue;
-		infra_get(it->env->infra, sa, now, &info[i]);
-		key[i] = srv_key(&info[i], &f->srv[i]);
+		key[i] = srv_candidate(it, f, i, qtype, now, &info[i]);
 		if (key[i] < best_key)
 			best_key = key[i];
 	}

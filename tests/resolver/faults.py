@@ -4,7 +4,10 @@ dnspython servers (threads in the test process), each on its own
 Modes: good, lame (REFUSED), noaa (no AA, no referral), silent (never
 answers), truncating (UDP: TC and nothing else; TCP: the answer),
 poisoner (adds out-of-bailiwick records), spoofer (a bogus answer from
-another port and one with a wrong ID before the real one)."""
+another port and one with a wrong ID before the real one), policy
+(REFUSED to names whose first label is "odd", good otherwise, as a DNS
+firewall refusing one name), lower (good, but the question comes back
+lowercased: a server that loses the 0x20 case)."""
 
 import select
 import socket
@@ -22,7 +25,7 @@ import dns.rrset
 import dns.zone
 
 MODES = ("good", "lame", "noaa", "silent", "truncating", "poisoner",
-         "spoofer")
+         "spoofer", "policy", "lower")
 
 
 def lookup(zone, q):
@@ -199,11 +202,17 @@ class FaultServer:
             r = dns.message.make_response(q)
             r.set_rcode(dns.rcode.FORMERR)
             return r
-        if self.mode == "lame":
+        if self.mode == "lame" or (self.mode == "policy" and str(
+                q.question[0].name).lower().startswith("odd.")):
             r = dns.message.make_response(q)
             r.set_rcode(dns.rcode.REFUSED)
             return r
         r = lookup(self.zone, q)
+        if self.mode == "lower":
+            qn = q.question[0]
+            r.question[0] = dns.rrset.RRset(
+                dns.name.from_text(qn.name.to_text().lower()), qn.rdclass,
+                qn.rdtype)
         if self.mode == "noaa":
             r = dns.message.make_response(q)   # no AA, no data, no NS
             return r

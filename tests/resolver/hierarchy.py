@@ -70,6 +70,10 @@ spoof NS ns1.spoof
 ns1.spoof A 127.0.0.26
 plain NS ns1.plain
 ns1.plain A 127.0.0.29
+policy NS ns1.policy
+ns1.policy A 127.0.0.31
+lower NS ns1.lower
+ns1.lower A 127.0.0.32
 v6 NS ns1.v6
 ns1.v6 AAAA ::1
 """ + "".join("amp NS ns%d.other.test.\n" % i for i in range(1, 21))
@@ -336,6 +340,10 @@ class World:
                                  "spoofer")
         F["plain"] = self._fault("127.0.0.29", "plain", ["127.0.0.29"],
                                  "good")
+        F["policy"] = self._fault("127.0.0.31", "policy", ["127.0.0.31"],
+                                  "policy")
+        F["lower"] = self._fault("127.0.0.32", "lower", ["127.0.0.32"],
+                                 "lower")
 
     def _fault(self, addr, label, ns, mode, **kw):
         s = faults.FaultServer(addr, label + ".test.", fault_zone(label, ns),

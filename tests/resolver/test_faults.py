@@ -6,6 +6,7 @@ import time
 
 import dns.rcode
 
+from conftest import PEER
 from daemons import addrs, ask
 
 
@@ -119,8 +120,10 @@ def test_qname_minimisation(start_resolver, world_clean):
 
 
 def test_case_randomisation(start_resolver, world_clean):
+    """On by default (Unbound's use-caps-for-id is off by default: the
+    peer run turns it on)."""
     plain = world_clean.fault["plain"]
-    rsv = start_resolver(["--case-randomisation"])
+    rsv = start_resolver(["--case-randomisation"] if PEER else [])
     for i in range(1, 9):
         r = ask(rsv.where, "www%d.plain.test" % i)
         assert addrs(r) == ["192.0.2.%d" % (200 + i)]
@@ -129,6 +132,43 @@ def test_case_randomisation(start_resolver, world_clean):
     assert mixed, plain.asked
     # and without it, the names go out as the client wrote them (lower)
     world_clean.reset_counters()
-    low = start_resolver()
+    low = start_resolver([] if PEER else ["--no-case-randomisation"])
     assert addrs(ask(low.where, "www1.plain.test")) == ["192.0.2.201"]
     assert all(n == n.lower() for n in plain.asked), plain.asked
+
+
+def test_case_lost_server(start_resolver, world_clean):
+    """lower.test's server gives the question back in lowercase: the
+    reply is not taken (a forger's could look the same), the name is
+    asked again in lowercase after the wait, and the server is then
+    asked in lowercase from the start."""
+    lower = world_clean.fault["lower"]
+    rsv = start_resolver(["--case-randomisation"] if PEER else [])
+    assert addrs(ask(rsv.where, "www1.lower.test", timeout=8)) == [
+        "192.0.2.201"]
+    assert any(n != n.lower() for n in lower.asked), lower.asked
+    assert lower.asked[-1] == "www1.lower.test.", lower.asked
+    world_clean.reset_counters()
+    t0 = time.monotonic()
+    assert addrs(ask(rsv.where, "www2.lower.test")) == ["192.0.2.202"]
+    assert time.monotonic() - t0 < 0.3
+    assert lower.asked == ["www2.lower.test."], lower.asked
+
+
+def test_refused_for_one_name(start_resolver, world_clean):
+    """policy.test's only server refuses odd.policy.test (a DNS firewall
+    rule for one name): that name gets SERVFAIL; every other name and
+    type of the zone still resolves, at once."""
+    policy = world_clean.fault["policy"]
+    rsv = start_resolver()
+    for _ in range(3):
+        r = ask(rsv.where, "odd.policy.test", timeout=8)
+        assert r.rcode() == dns.rcode.SERVFAIL
+    t0 = time.monotonic()
+    for i in range(1, 4):
+        assert addrs(ask(rsv.where, "www%d.policy.test" % i)) == [
+            "192.0.2.%d" % (200 + i)]
+    r = ask(rsv.where, "www.policy.test", "TXT")
+    assert [x.to_text() for rr in r.answer for x in rr] == ['"policy"']
+    assert time.monotonic() - t0 < 1.0
+    assert policy.count("www1.policy.test") >= 1

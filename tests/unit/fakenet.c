@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <strings.h>
 #include <string.h>
 
 #include "auth/answer.h"
@@ -147,6 +148,39 @@ static void add_poison(struct msg_writer *mw, const struct msg *m,
 	}
 }
 
+/* Does the answer section's CNAME chain from the question loop? */
+static bool chain_loops(const struct msg *m)
+{
+	uint8_t seen[16][NAME_MAXLEN], o[NAME_MAXLEN];
+	int n = 0;
+
+	for (uint16_t i = 0; i < msg_section_count(m, MSG_ANSWER); i++) {
+		const struct msg_rr *r = msg_section_rr(m, MSG_ANSWER, i);
+
+		if (r->type != RR_CNAME || msg_rr_owner(m, r, o) < 0)
+			continue;
+		for (int k = 0; k < n; k++)
+			if (name_equal(seen[k], o))
+				return true;
+		if (n < 16)
+			memcpy(seen[n++], o, NAME_MAXLEN);
+		if (msg_rr_rdata(m, r, o, sizeof(o)) > 0)
+			for (int k = 0; k < n; k++)
+				if (name_equal(seen[k], o))
+					return true;
+	}
+	return false;
+}
+
+/* The header flags and rcode the server's flags make of h. */
+static void bend_hdr(struct msg_hdr *h, const struct msg *m, unsigned flags)
+{
+	if (flags & FAKE_NOAA)
+		msg_hdr_set_flag(h, MSG_FLAG_AA, false);
+	if ((flags & FAKE_LOOP_SERVFAIL) && chain_loops(m))
+		msg_hdr_set_rcode(h, RCODE_SERVFAIL);
+}
+
 /* Copies reply in to out under the server's flags. Returns the length. */
 static size_t bend(const uint8_t *in, size_t inlen, uint8_t *out,
 		   unsigned flags, bool tcp)
@@ -159,6 +193,7 @@ static size_t bend(const uint8_t *in, size_t inlen, uint8_t *out,
 
 	if (msg_parse(&m, in, inlen, rr, 2048) < 0)
 		return 0;
+	bend_hdr(&m.hdr, &m, flags);
 	msg_writer_init(&mw, out, 65535, &m.hdr, false);
 	msg_rr_owner(&m, &m.rr[0], owner);
 	if (flags & FAKE_LOWER)
@@ -190,12 +225,14 @@ finish:
 	return ret > 0 ? (size_t)ret : 0;
 }
 
-static size_t formerr(const struct msg_query *mq, uint8_t *out)
+/* An rcode-only reply with the question. */
+static size_t rcode_only(const struct msg_query *mq, uint8_t rcode,
+			 uint8_t *out)
 {
 	struct msg_hdr h = mq->hdr;
 	struct msg_writer mw;
 
-	h.flags = MSG_FLAG_QR | RCODE_FORMERR;
+	h.flags = (uint16_t)(MSG_FLAG_QR | rcode);
 	msg_writer_init(&mw, out, 65535, &h, false);
 	msg_writer_question(&mw, mq->qname, mq->qtype, mq->qclass);
 	return (size_t)msg_writer_finish(&mw);
@@ -245,8 +282,16 @@ int fakenet_query(struct fakenet *n, const struct iter_query *q,
 	s->queries++;
 	if (s->flags & FAKE_TIMEOUT)
 		return 0;
-	if ((s->flags & FAKE_NO_EDNS) && mq.has_opt) {
-		len[0] = formerr(&mq, out[0]);
+	if ((s->flags & FAKE_DROP_AAAA) && mq.qtype == RR_AAAA)
+		return 0;
+	if (mq.has_opt && ((s->flags & FAKE_NO_EDNS) ||
+			   ((s->flags & FAKE_FORMERR_TXT) && mq.qtype == RR_TXT))) {
+		len[0] = rcode_only(&mq, RCODE_FORMERR, out[0]);
+		return 1;
+	}
+	if ((s->flags & FAKE_REFUSE_ODD) && mq.qname[0] == 3 &&
+	    strncasecmp((const char *)mq.qname + 1, "odd", 3) == 0) {
+		len[0] = rcode_only(&mq, RCODE_REFUSED, out[0]);
 		return 1;
 	}
 	auth_conf_init(&ac);
@@ -255,6 +300,12 @@ int fakenet_query(struct fakenet *n, const struct iter_query *q,
 	if (l == 0)
 		return 0;
 	len[0] = bend(tmp, l, out[0], s->flags, q->tcp);
+	if (s->flags & FAKE_SPOOF_LOWER) {
+		len[1] = len[0];
+		memcpy(out[1], out[0], len[0]);
+		len[0] = bend(tmp, l, out[0], s->flags | FAKE_LOWER, q->tcp);
+		return 2;
+	}
 	if (!(s->flags & FAKE_SPOOF_FIRST))
 		return 1;
 	memcpy(out[1], out[0], len[0]);

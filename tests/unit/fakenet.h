@@ -21,6 +21,16 @@ enum fake_flags {
 	FAKE_SPOOF_FIRST = 1 << 3,      /* a wrong-ID copy before each reply */
 	FAKE_NO_EDNS = 1 << 4,          /* FORMERR to queries with an OPT */
 	FAKE_LOWER = 1 << 5,            /* lowercases the question (breaks 0x20) */
+	FAKE_NOAA = 1 << 6,             /* answers without AA (lame) */
+	FAKE_LOOP_SERVFAIL = 1 << 7,    /* SERVFAIL with the chain to a CNAME
+					 * loop, as BIND 9.18 answers */
+	FAKE_REFUSE_ODD = 1 << 8,       /* REFUSED to names whose first label
+					 * is "odd" (a policy for one name) */
+	FAKE_DROP_AAAA = 1 << 9,        /* never answers AAAA queries */
+	FAKE_FORMERR_TXT = 1 << 10,     /* FORMERR to TXT queries with an OPT */
+	FAKE_SPOOF_LOWER = 1 << 11,     /* a lowercased copy before each reply
+					 * (an off-path spoofer who knows the
+					 * port and ID, not the 0x20 case) */
 };
 
 struct fake_log {

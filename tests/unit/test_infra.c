@@ -1,6 +1,8 @@
 /* Unit tests for src/resolve/infra.c: RFC 6298 RTO arithmetic, timeouts
  * doubling the RTO, a down server let through once per probe interval,
- * no-EDNS and lame marks and their expiry, the entry bound. */
+ * timeouts counted per kind of query, no-EDNS (kept only while EDNS is
+ * not known to work), no-0x20, lame and avoid marks and their expiry,
+ * the entry bound. */
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <time.h>
@@ -11,6 +13,7 @@
 #include "check.h"
 #include "resolve/infra.h"
 #include "wire/name.h"
+#include "wire/rrtype.h"
 
 /* A few addresses may be alive at once: each call takes the next slot. */
 static struct sockaddr_storage slots[4];
@@ -63,7 +66,7 @@ static void test_unknown(void)
 	struct infra *in = infra_new(100);
 	struct infra_info i;
 
-	infra_get(in, v4("127.0.0.2", 53), 0, &i);
+	infra_get(in, v4("127.0.0.2", 53), RR_A, 0, &i);
 	CHECK(!i.known && i.srtt_ms == INFRA_RTO_UNKNOWN &&
 	      i.rto_ms == INFRA_RTO_UNKNOWN && i.timeouts == 0);
 	CHECK(!i.down && !i.no_edns);
@@ -90,19 +93,19 @@ static void test_rtt(void)
 			srtt = 0.875 * srtt + 0.125 * rtt[k];
 		}
 		infra_rtt(in, v4("127.0.0.2", 53), rtt[k], 1000 * k);
-		infra_get(in, v4("127.0.0.2", 53), 1000 * k, &i);
+		infra_get(in, v4("127.0.0.2", 53), RR_A, 1000 * k, &i);
 		CHECKF(i.known && near(i.srtt_ms, srtt), "step %u srtt %u %.1f",
 		       k, i.srtt_ms, srtt);
 		CHECKF(near(i.rto_ms, srtt + 4 * var), "step %u rto %u %.1f",
 		       k, i.rto_ms, srtt + 4 * var);
 	}
 	/* Other port, other server. */
-	infra_get(in, v4("127.0.0.2", 5353), 0, &i);
+	infra_get(in, v4("127.0.0.2", 5353), RR_A, 0, &i);
 	CHECK(!i.known);
 	/* The floor: a 1 ms server still waits 50 ms. */
 	for (unsigned k = 0; k < 40; k++)
 		infra_rtt(in, v6("::1", 53), 1, 0);
-	infra_get(in, v6("::1", 53), 0, &i);
+	infra_get(in, v6("::1", 53), RR_A, 0, &i);
 	CHECK(i.known && i.srtt_ms <= 2 && i.rto_ms == 50);
 	infra_free(in);
 }
@@ -114,40 +117,93 @@ static void test_timeouts(void)
 	struct infra_info i;
 	uint64_t t = 0;
 
-	infra_timeout(in, sa, t);
-	infra_get(in, sa, t, &i);
+	infra_timeout(in, sa, RR_A, t);
+	infra_get(in, sa, RR_A, t, &i);
 	CHECK(i.rto_ms == 2 * INFRA_RTO_UNKNOWN && i.timeouts == 1 &&
 	      !i.down && !i.known);
-	infra_timeout(in, sa, t);
-	infra_get(in, sa, t, &i);
+	infra_timeout(in, sa, RR_A, t);
+	infra_get(in, sa, RR_A, t, &i);
 	CHECK(i.rto_ms == 4 * INFRA_RTO_UNKNOWN && !i.down);
-	infra_timeout(in, sa, t);
-	infra_get(in, sa, t, &i);
+	infra_timeout(in, sa, RR_A, t);
+	infra_get(in, sa, RR_A, t, &i);
 	CHECK(i.timeouts == 3 && i.down);
 	for (unsigned k = 0; k < 10; k++)
-		infra_timeout(in, sa, t);
-	infra_get(in, sa, t, &i);
+		infra_timeout(in, sa, RR_A, t);
+	infra_get(in, sa, RR_A, t, &i);
 	CHECK(i.rto_ms == INFRA_RTO_MAX && i.down);
 	/* About 30 s after the last failure, exactly one probe passes. */
-	infra_get(in, sa, t + 29000, &i);
+	infra_get(in, sa, RR_A, t + 29000, &i);
 	CHECK(i.down);
-	infra_get(in, sa, t + 31000, &i);
+	infra_get(in, sa, RR_A, t + 31000, &i);
 	CHECK(!i.down);
-	infra_get(in, sa, t + 31001, &i);
+	infra_get(in, sa, RR_A, t + 31001, &i);
 	CHECK(i.down);
 	/* The probe timed out: down again, next probe 30 s later. */
-	infra_timeout(in, sa, t + 32000);
-	infra_get(in, sa, t + 61000, &i);
+	infra_timeout(in, sa, RR_A, t + 32000);
+	infra_get(in, sa, RR_A, t + 61000, &i);
 	CHECK(i.down);
-	infra_get(in, sa, t + 63000, &i);
+	infra_get(in, sa, RR_A, t + 63000, &i);
 	CHECK(!i.down);
 	/* A reply ends it. */
 	infra_rtt(in, sa, 80, t + 64000);
-	infra_get(in, sa, t + 64000, &i);
+	infra_get(in, sa, RR_A, t + 64000, &i);
 	CHECK(!i.down && i.timeouts == 0 && i.known && i.srtt_ms == 80 &&
 	      i.rto_ms == 240);
-	infra_get(in, sa, t + 64001, &i);
+	infra_get(in, sa, RR_A, t + 64001, &i);
 	CHECK(!i.down);
+	infra_free(in);
+}
+
+/* Timeouts of one kind of query (A, AAAA, other) make the server down
+ * for that kind only: a server that drops AAAA queries still answers A. */
+static void test_timeout_kinds(void)
+{
+	struct infra *in = infra_new(100);
+	const struct sockaddr *sa = v4("127.0.0.6", 53);
+	struct infra_info i;
+
+	for (unsigned k = 0; k < 3; k++)
+		infra_timeout(in, sa, RR_AAAA, 1000);
+	infra_get(in, sa, RR_AAAA, 1000, &i);
+	CHECK(i.down && i.timeouts == 3);
+	infra_get(in, sa, RR_A, 1000, &i);
+	CHECK(!i.down && i.timeouts == 0);
+	infra_get(in, sa, RR_MX, 1000, &i);
+	CHECK(!i.down);
+	infra_timeout(in, sa, RR_MX, 1000);
+	infra_timeout(in, sa, RR_TXT, 1000);
+	infra_get(in, sa, RR_NS, 1000, &i);
+	CHECK(i.timeouts == 2 && !i.down);
+	/* any reply clears every kind */
+	infra_rtt(in, sa, 20, 2000);
+	infra_get(in, sa, RR_AAAA, 2000, &i);
+	CHECK(!i.down && i.timeouts == 0);
+	infra_free(in);
+}
+
+/* No-EDNS is kept only while EDNS is not known to work (one FORMERR
+ * to an odd query must not turn it off); no-0x20 is kept as given. */
+static void test_edns_0x20(void)
+{
+	struct infra *in = infra_new(100);
+	const struct sockaddr *sa = v4("127.0.0.7", 53);
+	struct infra_info i;
+
+	infra_edns_ok(in, sa, 1000);
+	infra_set_no_edns(in, sa, 2000);
+	infra_get(in, sa, RR_A, 2000, &i);
+	CHECK(!i.no_edns);
+	infra_set_no_edns(in, sa, 1000 + INFRA_HOLD_MS);
+	infra_get(in, sa, RR_A, 1000 + INFRA_HOLD_MS, &i);
+	CHECK(i.no_edns);
+	infra_edns_ok(in, sa, 2000 + INFRA_HOLD_MS);
+	infra_get(in, sa, RR_A, 2000 + INFRA_HOLD_MS, &i);
+	CHECK(!i.no_edns && !i.no_0x20);
+	infra_set_no_0x20(in, sa, 3000);
+	infra_get(in, sa, RR_A, 3000, &i);
+	CHECK(i.no_0x20);
+	infra_get(in, sa, RR_A, 3000 + INFRA_HOLD_MS, &i);
+	CHECK(!i.no_0x20);
 	infra_free(in);
 }
 
@@ -163,32 +219,40 @@ static void test_marks(void)
 	nm(z3, "Example.");
 	sa = v4("127.0.0.4", 53);
 	infra_set_no_edns(in, sa, 1000);
-	infra_get(in, sa, 1000, &i);
+	infra_get(in, sa, RR_A, 1000, &i);
 	CHECK(i.no_edns && !i.known);
-	infra_get(in, sa, 1000 + INFRA_HOLD_MS - 1, &i);
+	infra_get(in, sa, RR_A, 1000 + INFRA_HOLD_MS - 1, &i);
 	CHECK(i.no_edns);
-	infra_get(in, sa, 1000 + INFRA_HOLD_MS, &i);
+	infra_get(in, sa, RR_A, 1000 + INFRA_HOLD_MS, &i);
 	CHECK(!i.no_edns);
 
-	infra_set_lame(in, sa, z1, 5000);
-	CHECK(infra_is_lame(in, sa, z1, 5000));
-	CHECK(infra_is_lame(in, sa, z3, 5000));  /* case-insensitive */
-	CHECK(!infra_is_lame(in, sa, z2, 5000));  /* per zone, not below */
-	CHECK(!infra_is_lame(in, v4("127.0.0.5", 53), z1, 5000));
-	CHECK(infra_is_lame(in, sa, z1, 5000 + INFRA_HOLD_MS - 1));
-	CHECK(!infra_is_lame(in, sa, z1, 5000 + INFRA_HOLD_MS));
+	infra_set_lame(in, sa, z1, INFRA_LAME, 5000);
+	CHECK(infra_lame(in, sa, z1, 5000) == INFRA_LAME);
+	CHECK(infra_lame(in, sa, z3, 5000) == INFRA_LAME); /* any case */
+	CHECK(infra_lame(in, sa, z2, 5000) == INFRA_OK); /* per zone */
+	CHECK(infra_lame(in, v4("127.0.0.5", 53), z1, 5000) == INFRA_OK);
+	CHECK(infra_lame(in, sa, z1, 5000 + INFRA_HOLD_MS - 1) == INFRA_LAME);
+	CHECK(infra_lame(in, sa, z1, 5000 + INFRA_HOLD_MS) == INFRA_OK);
+	/* A failed query only makes the server be asked last, briefly,
+	 * and never shortens a lame mark. */
+	infra_set_lame(in, sa, z2, INFRA_AVOID, 6000);
+	CHECK(infra_lame(in, sa, z2, 6000) == INFRA_AVOID);
+	CHECK(infra_lame(in, sa, z2, 6000 + INFRA_AVOID_MS) == INFRA_OK);
+	infra_set_lame(in, sa, z1, INFRA_LAME, 7000);
+	infra_set_lame(in, sa, z1, INFRA_AVOID, 8000);
+	CHECK(infra_lame(in, sa, z1, 8000 + INFRA_AVOID_MS) == INFRA_LAME);
 	/* Many zones: the newest are kept. */
 	for (unsigned k = 0; k < 20; k++) {
 		char text[32];
 		uint8_t z[NAME_MAXLEN];
 
 		snprintf(text, sizeof(text), "z%u.example.", k);
-		infra_set_lame(in, sa, nm(z, text), 10000 + k);
+		infra_set_lame(in, sa, nm(z, text), INFRA_LAME, 10000 + k);
 	}
-	CHECK(infra_is_lame(in, sa, nm(z2, "z19.example."), 20000));
-	CHECK(!infra_is_lame(in, sa, nm(z2, "z0.example."), 20000));
+	CHECK(infra_lame(in, sa, nm(z2, "z19.example."), 20000) == INFRA_LAME);
+	CHECK(infra_lame(in, sa, nm(z2, "z0.example."), 20000) == INFRA_OK);
 	infra_flush(in);
-	CHECK(!infra_is_lame(in, sa, nm(z2, "z19.example."), 20000));
+	CHECK(infra_lame(in, sa, nm(z2, "z19.example."), 20000) == INFRA_OK);
 	infra_free(in);
 }
 
@@ -205,16 +269,16 @@ static void test_bound(void)
 	}
 	for (unsigned k = 0; k < 1000; k++) {
 		snprintf(addr, sizeof(addr), "10.0.%u.%u", k / 256, k % 256);
-		infra_get(in, v4(addr, 53), 1000, &i);
+		infra_get(in, v4(addr, 53), RR_A, 1000, &i);
 		if (i.known)
 			*(k < 500 ? &kept_old : &kept_new) += 1;
 	}
 	CHECKF(kept_old == 0 && kept_new > 0 && kept_new <= 64 + 16,
 	       "old %u new %u", kept_old, kept_new);
 	/* Entries not updated for INFRA_HOLD_MS are forgotten. */
-	infra_get(in, v4("10.0.3.231", 53), 999 + INFRA_HOLD_MS, &i);
+	infra_get(in, v4("10.0.3.231", 53), RR_A, 999 + INFRA_HOLD_MS, &i);
 	CHECK(i.known);
-	infra_get(in, v4("10.0.3.231", 53), 1000 + INFRA_HOLD_MS, &i);
+	infra_get(in, v4("10.0.3.231", 53), RR_A, 1000 + INFRA_HOLD_MS, &i);
 	CHECK(!i.known);
 	infra_free(in);
 }
@@ -244,15 +308,15 @@ static void *mt_run(void *arg)
 			sa.sin_addr.s_addr = htonl(0x0a000000u + r % 200);
 			sa.sin_port = htons(53);
 			if (r % 4 == 0)
-				infra_timeout(m->in, p, k);
+				infra_timeout(m->in, p, RR_A, k);
 			else if (r % 4 == 1)
 				infra_rtt(m->in, p, r % 3000, k);
 			else if (r % 8 == 2)
-				infra_set_lame(m->in, p, zone, k);
-			infra_get(m->in, p, k, &i);
+				infra_set_lame(m->in, p, zone, INFRA_LAME, k);
+			infra_get(m->in, p, RR_A, k, &i);
 			if (i.rto_ms < 50 || i.rto_ms > INFRA_RTO_MAX)
 				m->bad++;
-			(void)infra_is_lame(m->in, p, zone, k);
+			(void)infra_lame(m->in, p, zone, k);
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	} while ((t.tv_sec - t0.tv_sec) * 1000 +
@@ -281,6 +345,8 @@ int main(void)
 	test_unknown();
 	test_rtt();
 	test_timeouts();
+	test_timeout_kinds();
+	test_edns_0x20();
 	test_marks();
 	test_bound();
 	test_threads();

@@ -44,7 +44,7 @@ static void test_defaults(void)
 	CHECK(c.threads >= 1 && c.udp_payload == 1232);
 	CHECK(c.tcp_idle == 10 && c.tcp_max == 1000 && c.tcp_per_client == 20);
 	CHECK(c.max_pending == 1024 && !c.root_hints);
-	CHECK(c.qname_min && !c.use_0x20 && c.edns_payload == 1232);
+	CHECK(c.qname_min && c.use_0x20 && c.edns_payload == 1232);
 	CHECK(c.max_upstream == 64 && c.max_depth == 5 && c.max_cname == 12);
 	CHECK(c.max_time == 10000 && !c.open_resolver && c.allow.n == 0);
 	CHECK(c.cache_size == 64L << 20 && c.max_ttl == 86400);
@@ -67,7 +67,7 @@ static const char good[] =
 	"resolver:\n"
 	"  root-hints: /etc/hints\n"
 	"  qname-minimisation: false\n"
-	"  case-randomisation: yes\n"
+	"  case-randomisation: no\n"
 	"  max-time: 3000\n"
 	"access:\n"
 	"  allow: [192.168.1.0/24, \"2001:db8::/32\"]\n"
@@ -103,7 +103,7 @@ static void test_good(void)
 	CHECK(c.threads == 3 && strcmp(c.user, "daemon") == 0);
 	CHECK(c.tcp_max == 50 && c.max_pending == 99);
 	CHECK(strcmp(c.root_hints, "/etc/hints") == 0);
-	CHECK(!c.qname_min && c.use_0x20 && c.max_time == 3000);
+	CHECK(!c.qname_min && !c.use_0x20 && c.max_time == 3000);
 	CHECK(c.allow.n == 2 && !c.allow_exact);
 	CHECK(c.cache_size == 2L << 30 && c.serve_stale == 0 && !c.prefetch);
 	rconfig_cache_conf(&c, &cc);
@@ -201,7 +201,7 @@ static void test_flags(void)
 	ret = cmdline(&c, err, ARGS("--listen", "127.0.0.1:5301",
 		      "--forward", "corp.example=10.0.0.1,10.0.0.2:5353",
 		      "--stub=lab.=[::1]:5300", "--no-qname-minimisation",
-		      "--case-randomisation", "--cache-size", "1G",
+		      "--no-case-randomisation", "--cache-size", "1G",
 		      "--threads=4", "--allow-special", "test",
 		      "--local-data", "a.lan. A 10.1.1.1", "--open-resolver",
 		      "--prefetch=false", "--log-level", "warning", "--syslog"));
@@ -211,7 +211,7 @@ static void test_flags(void)
 	CHECK(c.nfwd == 2 && port_of(&c.fwd[0].to[1].sa) == 5353);
 	CHECK(c.nfwd == 2 && c.fwd[1].stub && c.fwd[1].nto == 1 &&
 	      c.fwd[1].to[0].sa.ss_family == AF_INET6);
-	CHECK(!c.qname_min && c.use_0x20 && c.cache_size == 1L << 30);
+	CHECK(!c.qname_min && !c.use_0x20 && c.cache_size == 1L << 30);
 	CHECK(c.threads == 4 && c.allow_special.n == 1);
 	CHECK(c.local_data.n == 1 && c.open_resolver && !c.prefetch);
 	CHECK(c.log_level == LOG_LVL_WARN && c.log_syslog);

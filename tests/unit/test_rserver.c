@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -44,11 +45,13 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* The first label, in any case (the resolver randomises it: 0x20). */
 static bool is_name(const struct msg_query *q, const char *label)
 {
 	size_t n = strlen(label);
 
-	return q->qname[0] == n && memcmp(q->qname + 1, label, n) == 0;
+	return q->qname[0] == n &&
+	       strncasecmp((const char *)q->qname + 1, label, n) == 0;
 }
 
 /* "slow." names get no answer; "tc." names a truncated reply over UDP;
