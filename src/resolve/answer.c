@@ -52,6 +52,7 @@ static int add_copy(struct answer *a, enum msg_section sec,
 	as->set.owner = put(a, owner, olen);
 	as->set.rdata = put(a, s->rdata, s->rdata_len);
 	as->set.soa_owner = NULL;
+	as->set.dname_owner = NULL;
 	if (!as->set.owner || !as->set.rdata) {
 		a->used = used;
 		return BN_ENOSPC;

@@ -2,7 +2,8 @@
  * a CNAME chain ending in the RRset or in a negative entry. Each link is
  * copied from the cache into a stack buffer and then into the answer;
  * nothing is allocated. A chain that loops, runs past ANSWER_MAX_CNAME
- * links or misses a link is no answer: the name is then resolved. */
+ * links or misses a link is no answer: the name is then resolved. A
+ * CNAME synthesised from a DNAME brings its DNAME along. */
 #include <string.h>
 
 #include "base/error.h"
@@ -49,6 +50,23 @@ static void note(struct answer *a, const struct cache_hit *h, bool *prefetch)
 		*prefetch = true;
 }
 
+/* A CNAME synthesised from a DNAME goes out after its DNAME (RFC 6672
+ * 3.4), which must still be in the cache: 0, or -1 when it is not. */
+static int add_dname(struct answer *a, struct cache *c, const uint8_t *owner,
+		     uint16_t qclass, uint64_t now_ms, unsigned flags,
+		     bool *prefetch)
+{
+	uint8_t buf[HIT_BUF];
+	struct cache_hit h;
+
+	if (cache_get(c, owner, RR_DNAME, qclass, now_ms, flags,
+		      RANK_ANSWER_NONAUTH, &h, buf, sizeof(buf)) != 1 ||
+	    h.set.kind != RRSET_POSITIVE)
+		return -1;
+	note(a, &h, prefetch);
+	return answer_add(a, MSG_ANSWER, &h.set) < 0 ? -1 : 0;
+}
+
 /* The end of the chain: the wanted RRset or a negative answer. */
 static int finish(struct answer *a, const struct rrset *s)
 {
@@ -84,6 +102,10 @@ int answer_from_cache(struct answer *a, struct cache *c,
 		r = cache_get(c, name, RR_CNAME, qclass, now_ms, flags,
 			      RANK_ANSWER_NONAUTH, &h, buf, sizeof(buf));
 		if (r != 1 || h.set.kind != RRSET_POSITIVE)
+			return 0;
+		if (h.set.dname_owner &&
+		    add_dname(a, c, h.set.dname_owner, qclass, now_ms, flags,
+			      prefetch) < 0)
 			return 0;
 		note(a, &h, prefetch);
 		if (answer_add(a, MSG_ANSWER, &h.set) < 0 ||

@@ -157,6 +157,13 @@ static uint32_t stored_ttl(const struct cache_conf *cc, const struct rrset *s)
 	return ttl < cc->max_ttl ? ttl : cc->max_ttl;
 }
 
+/* The second name an entry keeps: a negative answer's SOA owner or a
+ * synthesised CNAME's DNAME owner (never both). */
+static const uint8_t *second_name(const struct rrset *s)
+{
+	return s->kind == RRSET_POSITIVE ? s->dname_owner : s->soa_owner;
+}
+
 /* Name lengths of a valid input, or BN_EINVAL. */
 static int check_input(const struct rrset *s, int *olen, int *slen)
 {
@@ -167,7 +174,7 @@ static int check_input(const struct rrset *s, int *olen, int *slen)
 	    !rdata_valid(s->rdata, s->rdata_len, s->count))
 		return BN_EINVAL;
 	*olen = name_check(s->owner, NAME_MAXLEN);
-	*slen = s->soa_owner ? name_check(s->soa_owner, NAME_MAXLEN) : 0;
+	*slen = second_name(s) ? name_check(second_name(s), NAME_MAXLEN) : 0;
 	return *olen < 0 || *slen < 0 ? BN_EINVAL : 0;
 }
 
@@ -185,7 +192,7 @@ static struct centry *centry_new(const struct rrset *s, int olen, int slen,
 	memcpy(e->data, s->owner, (size_t)olen);
 	name_to_lower(e->data);
 	if (slen)
-		memcpy(e->data + olen, s->soa_owner, (size_t)slen);
+		memcpy(e->data + olen, second_name(s), (size_t)slen);
 	if (s->rdata_len)
 		memcpy(e->data + olen + slen, s->rdata, s->rdata_len);
 	e->expire_ms = now_ms + (uint64_t)ttl * 1000;
@@ -307,6 +314,11 @@ static int copy_hit(const struct cache *c, struct centry *e, uint64_t now_ms,
 	memcpy(buf, e->data, need);
 	s->owner = buf;
 	s->soa_owner = e->soa_len ? buf + e->owner_len : NULL;
+	s->dname_owner = NULL;
+	if (e->kind == RRSET_POSITIVE) {
+		s->dname_owner = s->soa_owner;
+		s->soa_owner = NULL;
+	}
 	s->rdata = buf + e->owner_len + e->soa_len;
 	s->rdata_len = e->rdata_len;
 	s->type = e->type;

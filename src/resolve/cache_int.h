@@ -28,7 +28,9 @@ struct centry {
 	uint32_t rdata_len;
 	uint16_t type, rclass, count;
 	uint8_t kind, rank;
-	uint8_t owner_len, soa_len;     /* soa_len 0: no SOA owner */
+	/* soa_len 0: no second name; else the SOA owner of a negative
+	 * entry, or the DNAME owner of a synthesised CNAME */
+	uint8_t owner_len, soa_len;
 	atomic_uchar referenced;        /* CLOCK bit, set by readers */
 	atomic_uchar prefetch_taken;    /* one caller was told to refresh */
 	uint8_t data[];                 /* owner, soa owner, rdata */

@@ -385,6 +385,7 @@ static int chain_dname(struct iter *it, const struct iter_frame *f,
 		s.count = 1;
 		s.rdata = syn;
 		s.rdata_len = 2 + pre + tlen;
+		s.dname_owner = d;
 		if (deliver(it, &s, rank, now) < 0)
 			goto full;
 		memcpy(cur, syn + 2, pre + tlen);

@@ -36,6 +36,9 @@ struct rrset {
 	const uint8_t *rdata;   /* count x (u16 length, octets) */
 	size_t rdata_len;       /* octets of the whole sequence */
 	const uint8_t *soa_owner; /* negative answers: the SOA's owner */
+	/* A CNAME synthesised from a DNAME: the DNAME's owner, so that an
+	 * answer from the cache carries the DNAME too (RFC 6672 3.4). */
+	const uint8_t *dname_owner;
 };
 
 #endif

@@ -1,7 +1,8 @@
 /* Unit tests for src/resolve/answer_cache.c: answers from the cache
  * alone. Direct hits, CNAME chains (case of targets ignored), the link
  * limit, loops, chains ending in NXDOMAIN or NODATA, missing links,
- * data of too low a rank, stale and prefetch marks. */
+ * data of too low a rank, stale and prefetch marks, DNAMEs that come
+ * with the CNAMEs synthesised from them. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #define T_A 1
 #define T_CNAME 5
 #define T_AAAA 28
+#define T_DNAME 39
 #define C_IN 1
 
 static struct answer ans;
@@ -144,6 +146,51 @@ static void test_incomplete(struct cache *c)
 	CHECK(ask(c, "c0.example.", T_A, 0, 0, &pf) == 0);
 }
 
+/* old.example. DNAME example.; www.old.example. CNAME www.example.
+ * synthesised from it (TTL ttl each). */
+static void put_dname(struct cache *c, uint32_t ttl)
+{
+	uint8_t o[NAME_MAXLEN], d[NAME_MAXLEN], rd[2 + NAME_MAXLEN];
+	int n = name_from_text(rd + 2, "example.", 8, NULL);
+	struct rrset s = {
+		.owner = nm(o, "old.example."), .type = T_DNAME,
+		.rclass = C_IN, .ttl = ttl, .kind = RRSET_POSITIVE,
+		.rank = RANK_ANSWER, .count = 1, .rdata = rd,
+		.rdata_len = 2 + (size_t)n,
+	};
+
+	rd[0] = 0;
+	rd[1] = (uint8_t)n;
+	CHECK(cache_insert(c, &s, 0) == 0);
+	put_cname(c, "www.old.example.", "www.example.", RANK_ANSWER);
+	/* the same CNAME again, now marked as synthesised */
+	n = name_from_text(rd + 2, "www.example.", 12, NULL);
+	rd[1] = (uint8_t)n;
+	s.owner = nm(o, "www.old.example.");
+	s.type = T_CNAME;
+	s.ttl = 100;
+	s.rdata_len = 2 + (size_t)n;
+	s.dname_owner = nm(d, "old.example.");
+	CHECK(cache_insert(c, &s, 0) == 0);
+}
+
+/* RFC 6672 3.4: every answer through a DNAME carries the DNAME, first;
+ * the synthesised CNAME alone (its DNAME expired) is no answer. */
+static void test_dname(struct cache *c)
+{
+	bool pf;
+
+	put_dname(c, 50);
+	CHECK(ask(c, "www.old.example.", T_A, 0, 0, &pf) == 1);
+	CHECK(ans.nsets == 3 &&
+	      set_is(0, MSG_ANSWER, T_DNAME, "old.example.") &&
+	      set_is(1, MSG_ANSWER, T_CNAME, "www.old.example.") &&
+	      set_is(2, MSG_ANSWER, T_A, "www.example."));
+	CHECK(ask(c, "www.old.example.", T_CNAME, 0, 0, &pf) == 1);
+	CHECK(ans.nsets == 1);
+	CHECK(ask(c, "www.old.example.", T_A, 60000, 0, &pf) == 0);
+}
+
 static void test_stale_prefetch(struct cache *c)
 {
 	bool pf;
@@ -186,6 +233,7 @@ int main(void)
 	test_chains(c);
 	test_incomplete(c);
 	test_stale_prefetch(c);
+	test_dname(c);
 	cache_free(c);
 	rcu_unregister_thread();
 	return check_done();

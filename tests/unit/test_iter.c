@@ -167,6 +167,15 @@ static void test_dname(void)
 	CHECK(has_set("www.dn.tld.", RR_CNAME, MSG_ANSWER));
 	CHECK(has_set("www.sld.tld.", RR_A, MSG_ANSWER));
 	CHECK(iter_result(it)->nsets == 3);
+	/* from the cache: the same three sets, the DNAME first (RFC 6672
+	 * 3.4), also for another type under it */
+	CHECK(fakenet_resolve(&net, it, "www.dn.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(upstream() == 0 && iter_result(it)->nsets == 3);
+	CHECK(iter_result(it)->sets[0].set.type == RR_DNAME);
+	CHECK(fakenet_resolve(&net, it, "www.dn.tld.", RR_AAAA) ==
+	      RCODE_NOERROR);
+	CHECK(has_set("dn.tld.", RR_DNAME, MSG_ANSWER));
+	CHECK(has_set("www.dn.tld.", RR_CNAME, MSG_ANSWER));
 	/* the substitution would be over 255 octets: YXDOMAIN (RFC 6672) */
 	CHECK(fakenet_resolve(&net, it,
 			      "x23456789012345678901234567890123456789.long.sld.tld.",
