@@ -58,8 +58,11 @@ test-resolver:
 		$(PYTHON) -m pytest -q -s -p no:cacheprovider tests/resolver
 
 # The same queries to banchi-auth, NSD, Knot and BIND; normalised diff.
+# Then banchi-resolver, Unbound and kresd through one hierarchy served by
+# all four on 127.0.0.100-160 port 53 (needs root; skipped otherwise).
 test-differential:
-	BANCHI_AUTH=$(BUILD)/banchi-auth $(PYTHON) -m pytest -q -s -p no:cacheprovider tests/differential
+	BANCHI_AUTH=$(BUILD)/banchi-auth BANCHI_RESOLVER=$(BUILD)/banchi-resolver \
+		$(PYTHON) -m pytest -q -s -p no:cacheprovider tests/differential
 
 # The same tests once more with AddressSanitizer and UBSan.
 test-asan: deps

@@ -295,11 +295,13 @@ def start_banchi(workdir, zones, port=None, extra=(), wait=True,
                   wait=wait)
 
 
-def start_nsd(workdir, zones, port=None, prefix=()):
+def start_nsd(workdir, zones, port=None, prefix=(), addrs=("127.0.0.1",)):
+    """addrs: the addresses it listens on, at port (waited for on the
+    first); likewise for start_knot."""
     port = port or free_port()
     d = Path(workdir)
-    conf = ["server:", "  ip-address: 127.0.0.1@%d" % port,
-            "  server-count: 1", '  username: ""', '  database: ""',
+    conf = ["server:"] + ["  ip-address: %s@%d" % (a, port) for a in addrs]
+    conf += ["  server-count: 1", '  username: ""', '  database: ""',
             '  zonesdir: "%s"' % d, '  pidfile: "%s/nsd.pid"' % d,
             '  xfrdfile: "%s/xfrd.state"' % d,
             '  zonelistfile: "%s/zone.list"' % d,
@@ -310,13 +312,15 @@ def start_nsd(workdir, zones, port=None, prefix=()):
     (d / "nsd.conf").write_text("\n".join(conf) + "\n")
     return Server("nsd", list(prefix) + ["nsd", "-d", "-c",
                                          str(d / "nsd.conf")],
-                  ("127.0.0.1", port), d, zones[0][0])
+                  (addrs[0], port), d, zones[0][0])
 
 
-def start_knot(workdir, zones, port=None, prefix=(), workers=None):
+def start_knot(workdir, zones, port=None, prefix=(), workers=None,
+               addrs=("127.0.0.1",)):
     port = port or free_port()
     d = Path(workdir)
-    conf = ["server:", "  listen: 127.0.0.1@%d" % port,
+    conf = ["server:", "  listen: [ %s ]" % ", ".join(
+                "%s@%d" % (a, port) for a in addrs),
             "  rundir: %s" % d, "  user: root"]
     if workers:
         conf += ["  udp-workers: %d" % workers, "  tcp-workers: %d" % workers,
@@ -330,16 +334,21 @@ def start_knot(workdir, zones, port=None, prefix=(), workers=None):
     (d / "knot.conf").write_text("\n".join(conf) + "\n")
     return Server("knot", list(prefix) + ["knotd", "-c",
                                           str(d / "knot.conf")],
-                  ("127.0.0.1", port), d, zones[0][0])
+                  (addrs[0], port), d, zones[0][0])
 
 
 def start_bind(workdir, zones, port=None):
+    """BIND on 127.0.0.1 only (it listens where its interface scan finds
+    the address). No DNSSEC validation: with it, named primes its
+    resolver from the Internet's root servers to refresh the root trust
+    anchor, recursion or not; no rndc channel."""
     port = port or free_port()
     d = Path(workdir)
     conf = ['options { directory "%s"; listen-on port %d { 127.0.0.1; };'
             % (d, port),
             '  listen-on-v6 { none; }; recursion no; pid-file "%s/named.pid";'
-            % d, "  notify no; max-records-per-type 0; max-types-per-name 0; };"]
+            % d, "  notify no; max-records-per-type 0; max-types-per-name 0;",
+            "  dnssec-validation no; };", "controls { };"]
     for origin, path in zones:
         conf.append('zone "%s" { type primary; file "%s"; };'
                     % (origin, Path(path).resolve()))

@@ -168,9 +168,52 @@ def start_unbound(workdir, hints, port=None, listen=("127.0.0.1",),
     return u
 
 
+# kresd's default modules that query on their own (trust anchor
+# refresh and signalling, time-skew probe) or need DNSSEC
+KRESD_UNLOAD = ("ta_update", "ta_signal_query", "ta_sentinel",
+                "detect_time_skew", "detect_time_jump", "watchdog")
+
+
+def kresd_conf(d, hints, port, verbose=False):
+    """Knot Resolver 5 on 127.0.0.1:port iterating from the hints file
+    only (kresd falls back to the Internet's root hints when none are
+    set: the config panics instead), no DNSSEC, loopback upstream
+    allowed (ALLOW_LOCAL), its cache in d."""
+    lines = ["log_level('%s')" % ("debug" if verbose else "notice"),
+             "net.ipv6 = false",
+             "net.listen('127.0.0.1', %d, { kind = 'dns' })" % port]
+    lines += ["modules.unload('%s')" % m for m in KRESD_UNLOAD]
+    lines += ["trust_anchors.remove('.')",
+              "option('ALLOW_LOCAL', true)",
+              "cache.open(32 * MB, 'lmdb://%s/cache')" % d,
+              "modules.load('hints > iterate')",
+              "hints.root_file('%s')" % hints,
+              "for name, addrs in pairs(hints.root()) do",
+              "  for _, a in ipairs(addrs) do",
+              "    if not a:match('^127%.') then",
+              "      panic('root hint off loopback: ' .. name .. ' ' .. a)",
+              "    end",
+              "  end",
+              "end", ""]
+    return "\n".join(lines)
+
+
+def start_kresd(workdir, hints, port=None):
+    """kresd (Knot Resolver 5.6) on 127.0.0.1, cold cache in workdir."""
+    port = port or servers.free_port()
+    d = Path(workdir)
+    verbose = bool(os.environ.get("RTEST_KRESD_VERBOSE"))
+    (d / "kresd.conf").write_text(kresd_conf(d, hints, port, verbose))
+    k = Peer("kresd", ["kresd", "-n", "-c", str(d / "kresd.conf"), str(d)],
+             ("127.0.0.1", port), d, ".", wait=False)
+    wait_recursive(k, "localhost.")
+    return k
+
+
 class Peer(servers.Server):
-    """Unbound standing in for banchi-resolver (RTEST_PEER=unbound):
-    no counters; tests count upstream queries at the servers."""
+    """A peer resolver (Unbound, kresd), or Unbound standing in for
+    banchi-resolver (RTEST_PEER=unbound): no counters; tests count
+    upstream queries at the servers."""
     stats = None
 
     def check_log(self):

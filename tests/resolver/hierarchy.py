@@ -191,12 +191,16 @@ def poison_sets():
 
 
 def check_free(addrs=ADDRS + ["::1"]):
-    """The addresses (port 53) where something already listens."""
+    """The addresses (port 53) where something already listens (TCP
+    connections of a previous run left in TIME_WAIT do not count: the
+    servers bind with SO_REUSEADDR)."""
     busy = []
     for a in addrs:
         for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
             s = socket.socket(socket.AF_INET6 if ":" in a else
                               socket.AF_INET, kind)
+            if kind == socket.SOCK_STREAM:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind((a, 53))
             except OSError:
