@@ -23,8 +23,8 @@ static size_t refuse(struct rworker *w, const struct msg_query *q,
 		     const struct rsnap *snap, uint8_t *out, size_t cap)
 {
 	rstat_add(w, RS_REFUSED, 1);
-	return answer_write_rcode(q, RCODE_REFUSED, snap->max_payload, out,
-				  cap);
+	return answer_write_rcode(q, RCODE_REFUSED, NULL, snap->max_payload,
+				  out, cap);
 }
 
 /* FORMERR (REFUSED to clients outside the ACL) to a query whose header
@@ -40,8 +40,8 @@ static size_t malformed(struct rworker *w, const uint8_t *pkt, size_t len,
 		return 0;
 	if (!allowed)
 		return refuse(w, &q, snap, out, cap);
-	return answer_write_rcode(&q, RCODE_FORMERR, snap->max_payload, out,
-				  cap);
+	return answer_write_rcode(&q, RCODE_FORMERR, NULL, snap->max_payload,
+				  out, cap);
 }
 
 /* The checks before any lookup: 0 to go on, or the rcode to answer. */
@@ -117,8 +117,8 @@ size_t rquery_handle(struct rworker *w, struct rsnap *snap,
 	if (rc == RCODE_REFUSED)
 		return refuse(w, &q, snap, out, cap);
 	if (rc)
-		return answer_write_rcode(&q, (uint8_t)rc, snap->max_payload,
-					  out, cap);
+		return answer_write_rcode(&q, (uint8_t)rc, NULL,
+					  snap->max_payload, out, cap);
 	memcpy(lname, q.qname, q.qname_len);
 	name_to_lower(lname);
 	if (local_answer(snap->local, lname, q.qtype, q.qclass, a) == 1) {
