@@ -1,8 +1,9 @@
 /* One client query, as Unbound treats it: REFUSED outside the ACL;
- * FORMERR, BADVERS, NOTIMP, zone transfers and non-IN classes refused; then
- * local data, then the cache (no lock, no allocation); a miss joins the
- * request resolving that question or starts one. Without RD: cache and
- * local answers only. */
+ * FORMERR (with the question when it parsed), BADVERS, NOTIMP, zone
+ * transfers and non-IN classes refused; then local data, then the cache
+ * (no lock, no allocation); a miss joins the request resolving that
+ * question or starts one. Without RD: local data, and the cache for
+ * allow-snoop clients only (Unbound's allow_snoop); never recursion. */
 #include <string.h>
 
 #include "daemon/rserver_int.h"
@@ -125,11 +126,16 @@ size_t rquery_handle(struct rworker *w, struct rsnap *snap,
 		rstat_add(w, RS_LOCAL, 1);
 		return write_answer(a, &q, snap, tcp, out, cap);
 	}
+	/* RD=0 reads the cache only for allow-snoop clients: for others
+	 * it would tell which names their neighbours looked up */
+	if (!msg_hdr_rd(&q.hdr) &&
+	    !acl_match(snap->snoop, (const struct sockaddr *)src->peer))
+		return refuse(w, &q, snap, out, cap);
 	if (answer_from_cache(a, s->cache, lname, q.qtype, q.qclass, w->now,
 			      0, &pf) == 1) {
 		rstat_add(w, RS_HITS, 1);
 		len = write_answer(a, &q, snap, tcp, out, cap);
-		if (pf)
+		if (pf && msg_hdr_rd(&q.hdr))   /* RD=0: nothing upstream */
 			prefetch(w, snap, lname, &q);
 		return len;
 	}

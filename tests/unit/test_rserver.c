@@ -1,9 +1,10 @@
 /* Unit tests for banchi-resolver's serving threads on loopback: a worker
  * forwarding to a fake upstream thread (which answers after a delay, so
  * that identical questions in flight can be seen to share one upstream
- * query), local data, cache hits, the ACL, RD=0, malformed and other
- * opcodes, TCP with pipelined and out-of-order answers, a silent
- * upstream (SERVFAIL), a reload, and the stats. */
+ * query), local data, cache hits, the ACL, RD=0 and allow-snoop,
+ * malformed queries (FORMERR with the question) and other opcodes, TCP
+ * with pipelined and out-of-order answers, a silent upstream
+ * (SERVFAIL), a reload, and the stats. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -213,7 +214,8 @@ static void fake_stop(struct fake *f)
 	close(f->lfd);
 }
 
-/* ---- the snapshot: forward everything to the fake, ACL 127.0.0.2 ---- */
+/* ---- the snapshot: forward everything to the fake, ACL 127.0.0.2 and
+ * 127.0.0.4, which may also read the cache with RD=0 (allow-snoop) ---- */
 
 static struct rsnap *snap_new(uint16_t fake_port, const char *local_rr)
 {
@@ -235,13 +237,17 @@ static struct rsnap *snap_new(uint16_t fake_port, const char *local_rr)
 	s->conf.max_time_ms = 1500;
 	s->local = local_new();
 	s->acl = acl_new();
+	s->snoop = acl_new();
 	s->max_payload = 1232;
 	s->tcp_idle = 10;
 	s->tcp_max = 100;
 	s->tcp_per_client = 10;
 	s->max_pending = 64;
 	atomic_init(&s->refs, 1);
-	if (!s->local || !s->acl || acl_add(s->acl, "127.0.0.2") < 0 ||
+	if (!s->local || !s->acl || !s->snoop ||
+	    acl_add(s->acl, "127.0.0.2") < 0 ||
+	    acl_add(s->acl, "127.0.0.4") < 0 ||
+	    acl_add(s->snoop, "127.0.0.4") < 0 ||
 	    local_add_text(s->local, local_rr, err) < 0) {
 		rsnap_free(s);
 		return NULL;
@@ -284,8 +290,8 @@ struct reply {
 	int len;
 	uint16_t id;
 	uint8_t rcode, ext_rcode;
-	bool aa;
-	uint16_t ancount;
+	bool aa, tc, has_opt, has_ede;
+	uint16_t qdcount, qtype, ancount;
 	uint8_t addr[4];                /* first A record's address */
 };
 
@@ -293,6 +299,8 @@ static void read_reply(struct reply *r, const uint8_t *buf, int len)
 {
 	struct msg_rr rr[32];
 	const struct msg_rr *a;
+	const uint8_t *d;
+	uint16_t dlen;
 	struct msg m;
 
 	memset(r, 0, sizeof(*r));
@@ -304,7 +312,13 @@ static void read_reply(struct reply *r, const uint8_t *buf, int len)
 	r->id = m.hdr.id;
 	r->rcode = msg_hdr_rcode(&m.hdr);
 	r->aa = msg_hdr_aa(&m.hdr);
+	r->tc = msg_hdr_tc(&m.hdr);
+	r->has_opt = m.has_opt;
+	r->has_ede = m.has_opt &&
+		     edns_opt_find(&m.edns, EDNS_OPT_EDE, &d, &dlen) == 1;
 	r->ext_rcode = m.has_opt ? m.edns.ext_rcode : 0;
+	r->qdcount = msg_section_count(&m, MSG_QUESTION);
+	r->qtype = r->qdcount ? m.rr[0].type : 0;
 	r->ancount = msg_section_count(&m, MSG_ANSWER);
 	if (r->ancount) {
 		a = msg_section_rr(&m, MSG_ANSWER, r->ancount - 1);
@@ -379,9 +393,39 @@ static void test_local_and_forward(struct fake *f)
 	CHECK(r.len > 0 && r.rcode == RCODE_NOERROR && r.ancount == 1 &&
 	      is_addr(&r, 192, 0, 2, 1));
 	CHECK(atomic_load(&f->queries) == before + 1);
-	/* RD=0 gets cached data too */
-	ask("127.0.0.2", "www.example.", RR_A, CLASS_IN, 0, &r);
+}
+
+/* RD=0 (Unbound's allow / allow_snoop): local data for every served
+ * client, the cache for allow-snoop ones only, recursion for none. */
+static void test_rd_clear(struct fake *f)
+{
+	int before = atomic_load(&f->queries);
+	struct reply r;
+
+	ask("127.0.0.2", "snoop.example.", RR_A, CLASS_IN, MSG_FLAG_RD, &r);
 	CHECK(r.len > 0 && r.rcode == RCODE_NOERROR && r.ancount == 1);
+	CHECK(atomic_load(&f->queries) == before + 1);
+	/* cached, but 127.0.0.2 may not snoop */
+	ask("127.0.0.2", "snoop.example.", RR_A, CLASS_IN, 0, &r);
+	CHECKF(r.len > 0 && r.rcode == RCODE_REFUSED && r.ancount == 0 &&
+	       r.qdcount == 1 && !r.has_ede, "rcode %u", r.rcode);
+	ask("127.0.0.2", "nas.lan.", RR_A, CLASS_IN, 0, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_NOERROR && r.aa &&
+	      is_addr(&r, 192, 0, 2, 7));
+	/* 127.0.0.4 may: the cached answer, local data */
+	ask("127.0.0.4", "SNOOP.example.", RR_A, CLASS_IN, 0, &r);
+	CHECKF(r.len > 0 && r.rcode == RCODE_NOERROR && r.ancount == 1 &&
+	       is_addr(&r, 192, 0, 2, 1), "rcode %u", r.rcode);
+	ask("127.0.0.4", "nas.lan.", RR_A, CLASS_IN, 0, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_NOERROR && r.aa);
+	/* ... and with RD, recursion */
+	ask("127.0.0.4", "rd4.example.", RR_A, CLASS_IN, MSG_FLAG_RD, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_NOERROR && r.ancount == 1);
+	/* a snooper's miss: REFUSED, nothing upstream */
+	ask("127.0.0.4", "nocache4.example.", RR_A, CLASS_IN, 0, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_REFUSED && r.ancount == 0);
+	sleep_ms(50);
+	CHECK(atomic_load(&f->queries) == before + 2);
 }
 
 static void test_refusals(void)
@@ -823,6 +867,7 @@ int main(void)
 	test_client(&f);
 	test_coalescing(&f);
 	test_local_and_forward(&f);
+	test_rd_clear(&f);
 	test_refusals();
 	test_badvers();
 	test_tcp();
