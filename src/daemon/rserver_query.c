@@ -29,33 +29,53 @@ static size_t refuse(struct rworker *w, const struct msg_query *q,
 }
 
 /* FORMERR (REFUSED to clients outside the ACL) to a query whose header
- * reads but the rest does not; nothing to responses or shorter garbage. */
-static size_t malformed(struct rworker *w, const uint8_t *pkt, size_t len,
+ * reads but the rest does not, with the question when that much parsed
+ * so the client can match the reply; nothing to responses or to
+ * shorter garbage. */
+static size_t malformed(struct rworker *w, struct msg_query *q, size_t len,
 			bool allowed, const struct rsnap *snap, uint8_t *out,
 			size_t cap)
 {
-	struct msg_query q;
-
-	memset(&q, 0, sizeof(q));
-	if (msg_hdr_parse(&q.hdr, pkt, len) < 0 || msg_hdr_qr(&q.hdr))
+	if (len < MSG_HDRLEN || msg_hdr_qr(&q->hdr))
 		return 0;
 	if (!allowed)
-		return refuse(w, &q, snap, out, cap);
-	return answer_write_rcode(&q, RCODE_FORMERR, NULL, snap->max_payload,
+		return refuse(w, q, snap, out, cap);
+	return answer_write_rcode(q, RCODE_FORMERR, NULL, snap->max_payload,
 				  out, cap);
 }
 
-/* The checks before any lookup: 0 to go on, or the rcode to answer. */
+/* Meta-types asked as a question: OPT, the range RFC 6895 3.1 keeps for
+ * them (TKEY and TSIG at its end), MAILB and MAILA. AXFR, IXFR and ANY
+ * are the other query types, handled on their own. */
+static bool meta_qtype(uint16_t t)
+{
+	return t == RR_OPT || (t >= 128 && t <= RR_TSIG) || t == RR_MAILB ||
+	       t == RR_MAILA;
+}
+
+/* The checks before any lookup, in Unbound's order: 0 to go on, or the
+ * rcode to answer. A query holds one question and at most an OPT
+ * besides (a TSIG would not be verified: FORMERR like Unbound); it is
+ * never truncated. */
 static int screen(const struct msg_query *q)
 {
-	if (q->has_opt && q->edns.version > 0)
-		return RCODE_BADVERS;   /* RFC 6891 6.1.3 */
+	const uint16_t *n = q->hdr.count;
+
+	if (msg_hdr_tc(&q->hdr))
+		return RCODE_FORMERR;
 	if (msg_hdr_opcode(&q->hdr) != OPCODE_QUERY)
 		return RCODE_NOTIMP;
 	if (!q->has_question)
 		return RCODE_FORMERR;
+	if (n[MSG_ANSWER] || n[MSG_AUTHORITY] ||
+	    n[MSG_ADDITIONAL] > (q->has_opt ? 1 : 0))
+		return RCODE_FORMERR;
 	if (q->qtype == RR_AXFR || q->qtype == RR_IXFR)
 		return RCODE_REFUSED;
+	if (meta_qtype(q->qtype))
+		return RCODE_FORMERR;
+	if (q->has_opt && q->edns.version > 0)
+		return RCODE_BADVERS;   /* RFC 6891 6.1.3 */
 	if (q->qclass == CLASS_IN)
 		return 0;
 	return q->qclass == CLASS_CH ? RCODE_REFUSED : RCODE_NOTIMP;
@@ -111,7 +131,7 @@ size_t rquery_handle(struct rworker *w, struct rsnap *snap,
 	/* outside the ACL, everything that gets a reply gets REFUSED */
 	allowed = acl_match(snap->acl, (const struct sockaddr *)src->peer);
 	if (msg_parse_query(&q, pkt, len) < 0)
-		return malformed(w, pkt, len, allowed, snap, out, cap);
+		return malformed(w, &q, len, allowed, snap, out, cap);
 	if (msg_hdr_qr(&q.hdr))
 		return 0;
 	rc = allowed ? screen(&q) : RCODE_REFUSED;

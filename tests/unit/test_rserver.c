@@ -473,6 +473,97 @@ static void test_refusals(void)
 	close(fd);
 }
 
+/* One UDP datagram from src as it is; the reply in r. */
+static void ask_raw(const char *src, const uint8_t *q, size_t len,
+		    struct reply *r)
+{
+	int fd = client(src, SOCK_DGRAM);
+
+	memset(r, 0, sizeof(*r));
+	r->len = -1;
+	if (fd < 0)
+		return;
+	udp_send(fd, q, len);
+	udp_recv(fd, r);
+	close(fd);
+}
+
+/* Appends a record with the root owner: an OPT (type 41, payload 1232)
+ * or an A record; bumps the count of section s. */
+static size_t add_rr(uint8_t *q, size_t len, enum msg_section s,
+		     uint16_t type)
+{
+	static const uint8_t opt[] = { 0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t a[] = { 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4,
+				     192, 0, 2, 9 };
+
+	q[5 + 2 * s]++;
+	if (type == RR_OPT) {
+		memcpy(q + len, opt, sizeof(opt));
+		return len + sizeof(opt);
+	}
+	memcpy(q + len, a, sizeof(a));
+	return len + sizeof(a);
+}
+
+/* FORMERR as Unbound gives it, the question echoed when it parsed:
+ * TC set, a meta-type asked, records besides the question and an OPT,
+ * trailing octets (Unbound answers those); no EDE. */
+static void test_formerr(void)
+{
+	static const uint16_t meta[] = { RR_OPT, 128, 248, RR_TKEY, RR_TSIG,
+					 RR_MAILB, RR_MAILA };
+	uint8_t q[600];
+	struct reply r;
+	size_t len;
+
+	len = make_query(q, sizeof(q), 11, "www.example.", RR_A, CLASS_IN,
+			 MSG_FLAG_RD | MSG_FLAG_TC);
+	ask_raw("127.0.0.2", q, len, &r);
+	CHECKF(r.len > 0 && r.id == 11 && r.rcode == RCODE_FORMERR &&
+	       r.qdcount == 1 && r.qtype == RR_A && !r.tc && !r.has_opt,
+	       "len %d rcode %u qd %u", r.len, r.rcode, r.qdcount);
+	ask_raw("127.0.0.2", q, add_rr(q, len, MSG_ADDITIONAL, RR_OPT), &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_FORMERR && r.qdcount == 1 &&
+	      r.has_opt && !r.has_ede);
+	/* meta-types; type 127 is data (the fake answers it) */
+	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++) {
+		len = make_query(q, sizeof(q), 12, "www.example.", meta[i],
+				 CLASS_IN, MSG_FLAG_RD);
+		ask_raw("127.0.0.2", q, len, &r);
+		CHECKF(r.len > 0 && r.rcode == RCODE_FORMERR &&
+		       r.qdcount == 1 && r.qtype == meta[i], "type %u rcode %u",
+		       meta[i], r.rcode);
+	}
+	len = make_query(q, sizeof(q), 12, "www.example.", 127, CLASS_IN,
+			 MSG_FLAG_RD);
+	ask_raw("127.0.0.2", q, len, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_NOERROR);
+	/* an answer, an authority or a non-OPT additional record */
+	for (int s = MSG_ANSWER; s < MSG_SECTIONS; s++) {
+		len = make_query(q, sizeof(q), 13, "www.example.", RR_A,
+				 CLASS_IN, MSG_FLAG_RD);
+		ask_raw("127.0.0.2", q, add_rr(q, len, s, RR_A), &r);
+		CHECKF(r.len > 0 && r.rcode == RCODE_FORMERR &&
+		       r.qdcount == 1, "section %d rcode %u", s, r.rcode);
+	}
+	/* trailing octets: the question parsed, so it is echoed; outside
+	 * the ACL REFUSED, with it too */
+	len = make_query(q, sizeof(q), 14, "www.example.", RR_A, CLASS_IN,
+			 MSG_FLAG_RD);
+	memcpy(q + len, "xyz", 3);
+	ask_raw("127.0.0.2", q, len + 3, &r);
+	CHECKF(r.len > 0 && r.id == 14 && r.rcode == RCODE_FORMERR &&
+	       r.qdcount == 1 && r.qtype == RR_A, "rcode %u qd %u", r.rcode,
+	       r.qdcount);
+	ask_raw("127.0.0.1", q, len + 3, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_REFUSED && r.qdcount == 1);
+	/* a question cut short: FORMERR without one */
+	ask_raw("127.0.0.2", q, len - 2, &r);
+	CHECK(r.len > 0 && r.id == 14 && r.rcode == RCODE_FORMERR &&
+	      r.qdcount == 0);
+}
+
 /* EDNS version 1: BADVERS (16: extended rcode 1, header rcode 0). */
 static void test_badvers(void)
 {
@@ -869,6 +960,7 @@ int main(void)
 	test_local_and_forward(&f);
 	test_rd_clear(&f);
 	test_refusals();
+	test_formerr();
 	test_badvers();
 	test_tcp();
 	test_servfail();
