@@ -47,6 +47,7 @@ void rconfig_clear(struct rconfig *c)
 	free(c->hosts);
 	free(c->blocklist);
 	list_clear(&c->allow);
+	list_clear(&c->allow_snoop);
 	list_clear(&c->local_data);
 	list_clear(&c->allow_special);
 	free(c->path);
@@ -97,10 +98,10 @@ int rconfig_set_block(void *base, const struct cfg_opt *o, const char *text,
 	return 0;
 }
 
+/* A client prefix into the list at o's offset (allow, allow-snoop). */
 int rconfig_set_allow(void *base, const struct cfg_opt *o, const char *text,
 		      char *err)
 {
-	struct rconfig *c = base;
 	char a[64], *slash;
 	uint8_t buf[16];
 	long bits = -1;
@@ -120,7 +121,7 @@ int rconfig_set_allow(void *base, const struct cfg_opt *o, const char *text,
 	if (inet_pton(AF_INET, a, buf) == 1 ? bits > 32 :
 	    inet_pton(AF_INET6, a, buf) != 1 || bits > 128)
 		return ERR("%s: '%s' is not an address or CIDR", o->key, text);
-	return list_add(&c->allow, text, err);
+	return list_add((void *)((char *)base + o->offset), text, err);
 }
 
 /* A record is read into a throwaway set: the same parser as rsnap_build's,

@@ -22,7 +22,7 @@ struct rcfg_fwd {
 	size_t nto;
 };
 
-/* A list of strings (allow, allow-special, local data). */
+/* A list of strings (allow, allow-snoop, allow-special, local data). */
 struct rcfg_list {
 	char **v;
 	size_t n;
@@ -47,6 +47,8 @@ struct rconfig {
 	struct rcfg_list allow;
 	bool allow_exact;               /* --allow given: no implicit loopback */
 	bool open_resolver;
+	struct rcfg_list allow_snoop;   /* RD=0 answered from the cache */
+	bool snoop_exact;               /* --allow-snoop given */
 	/* cache */
 	long cache_size;                /* octets */
 	long min_ttl, max_ttl, neg_max_ttl, serve_stale;
@@ -73,7 +75,7 @@ struct rconfig {
 /* The schema (rconfig_schema.c) and its hooks: the list options that
  * check their items as they are read (so that errors carry the file's
  * line), the forward/stub lists in YAML (rconfig_yaml.c) and the first
- * --allow replacing the file's list (rconfig_flags.c). */
+ * --allow (--allow-snoop) replacing the file's list (rconfig_flags.c). */
 extern const struct cfg_schema rconfig_cfg;
 cfg_set_fn rconfig_set_allow, rconfig_set_fwd, rconfig_set_block,
 	   rconfig_set_rr, rconfig_set_zone;
@@ -105,8 +107,9 @@ int rconfig_finish(struct rconfig *c, char *err);
 
 /* Defaults, the config file (-c FILE; its path loses the strip prefix
  * when it has it), then the flags, which override it (--allow replaces
- * the file's allow list and drops the implicit loopback; the other list
- * flags add). CMDLINE_OK/HELP/VERSION (cmdline.h) or -1 with err. */
+ * the file's allow list and drops the implicit loopback, --allow-snoop
+ * replaces the file's allow-snoop list; the other list flags add).
+ * CMDLINE_OK/HELP/VERSION (cmdline.h) or -1 with err. */
 int rconfig_cmdline(struct rconfig *c, int argc, char **argv,
 		    const char *strip, char *err);
 extern const char rconfig_usage[];

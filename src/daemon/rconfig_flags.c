@@ -1,6 +1,7 @@
 /* banchi-resolver's command line: its --help text and the first --allow
- * replacing the file's list; the walk over the flags (a boolean also as
+ * (--allow-snoop) replacing the file's list; the walk over the flags (a boolean also as
  * "--no-flag") is the shared engine's (cfg_flags.c). */
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "daemon/cmdline.h"
@@ -17,11 +18,13 @@ const char rconfig_usage[] =
 "    Answers recursive queries over UDP and TCP from its cache, local\n"
 "    data, forwarders, or by iterating from the root, in the foreground,\n"
 "    logging to standard error. Only loopback clients get recursion\n"
-"    unless --allow or access.allow says otherwise. Flags override the\n"
-"    config file; --listen, --forward, --stub, --allow-special and\n"
-"    --local-data add to its lists; --allow replaces its list. SIGHUP\n"
-"    re-reads the config and local files (the cache is kept), SIGUSR1\n"
-"    logs counters, SIGUSR2 flushes the cache, SIGTERM/SIGINT exit.\n"
+"    unless --allow or access.allow says otherwise; non-recursive (RD=0)\n"
+"    queries get local data only, unless --allow-snoop. Flags override\n"
+"    the config file; --listen, --forward, --stub, --allow-special and\n"
+"    --local-data add to its lists; --allow and --allow-snoop replace\n"
+"    theirs. SIGHUP re-reads the config and local files (the cache is\n"
+"    kept), SIGUSR1 logs counters, SIGUSR2 flushes the cache,\n"
+"    SIGTERM/SIGINT exit.\n"
 "    See doc/banchi-resolver.md.\n"
 "\n"
 "OPTIONS\n"
@@ -38,6 +41,10 @@ const char rconfig_usage[] =
 "    --allow CIDR            exactly these clients get recursion\n"
 "                            (repeatable; loopback only when listed)\n"
 "    --open-resolver         every client gets recursion (dangerous)\n"
+"    --allow-snoop CIDR      these clients (served ones) get answers from\n"
+"                            the cache to non-recursive (RD=0) queries;\n"
+"                            others get REFUSED unless the name is local\n"
+"                            data (repeatable; replaces the file's list)\n"
 "    --allow-special ZONE    resolve this special-use zone (test, local,\n"
 "                            home.arpa, ...) normally (repeatable)\n"
 "    --hosts FILE            /etc/hosts-format file answered locally\n"
@@ -84,14 +91,17 @@ const char rconfig_usage[] =
 void rconfig_before_flag(void *base, const struct cfg_opt *o)
 {
 	struct rconfig *c = base;
+	bool snoop = o->offset == offsetof(struct rconfig, allow_snoop);
+	bool *exact = snoop ? &c->snoop_exact : &c->allow_exact;
+	struct rcfg_list *l = snoop ? &c->allow_snoop : &c->allow;
 
-	if (o->set != rconfig_set_allow || c->allow_exact)
+	if (o->set != rconfig_set_allow || *exact)
 		return;
-	/* The first --allow replaces the file's list: with it, exactly the
-	 * listed clients are served. */
-	c->allow_exact = true;
-	while (c->allow.n)
-		free(c->allow.v[--c->allow.n]);
+	/* The first --allow (--allow-snoop) replaces the file's list: with
+	 * it, exactly the listed clients are served (may snoop). */
+	*exact = true;
+	while (l->n)
+		free(l->v[--l->n]);
 }
 
 int rconfig_cmdline(struct rconfig *c, int argc, char **argv,

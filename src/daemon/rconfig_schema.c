@@ -62,6 +62,9 @@ static const struct cfg_opt schema[] = {
 	     "CIDR given recursion (repeatable)"),
 	OPT("access.open-resolver", "open-resolver", CFG_BOOL, open_resolver,
 	    0, 1, "false", "serve every client (logged as a warning)"),
+	HOOK("access.allow-snoop", "allow-snoop", allow, CFG_F_LIST,
+	     allow_snoop, 0, NULL, "CIDR whose non-recursive (RD=0) queries "
+	     "are answered from the cache; it must be served too (repeatable)"),
 	OPT("cache.size", "cache-size", CFG_SIZE, cache_size, 65536,
 	    1L << 40, "64M", "cache memory bound (K, M, G suffixes)"),
 	OPT("cache.min-ttl", "min-ttl", CFG_INT, min_ttl, 0, DAY, "0",

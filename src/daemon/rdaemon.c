@@ -35,6 +35,9 @@ static void log_access(const struct rconfig *c)
 	else if (c->allow_exact)
 		log_info("recursion for the --allow list only (%zu prefixes)",
 			 c->allow.n);
+	if (c->allow_snoop.n)
+		log_info("non-recursive queries answered from the cache for "
+			 "%zu prefixes (access.allow-snoop)", c->allow_snoop.n);
 }
 
 /* "listening on A, B; iterating from 13 root hints, 1 stub zone". */

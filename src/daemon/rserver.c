@@ -29,6 +29,7 @@ void rsnap_free(struct rsnap *s)
 	res_conf_clear(&s->conf);
 	local_free(s->local);
 	acl_free(s->acl);
+	acl_free(s->snoop);
 	free(s);
 }
 

@@ -27,6 +27,7 @@ struct rsnap {
 	struct res_conf conf;
 	struct local_data *local;
 	struct acl *acl;                /* clients given recursion */
+	struct acl *snoop;              /* their RD=0 queries: the cache */
 	uint16_t max_payload;           /* EDNS payload to clients (1232) */
 	long tcp_idle, tcp_max, tcp_per_client;
 	long udp_coalesce;              /* microseconds, net/udp_wait.h */

@@ -209,6 +209,19 @@ static int build_acl(struct acl *a, const struct rconfig *c, char *err)
 	return 0;
 }
 
+/* Who may read the cache with RD=0 (Unbound's allow_snoop): only what
+ * is listed, loopback included (snooping reveals other clients' names). */
+static int build_snoop(struct acl *a, const struct rconfig *c, char *err)
+{
+	size_t i;
+
+	for (i = 0; i < c->allow_snoop.n; i++)
+		if (acl_add(a, c->allow_snoop.v[i]) < 0)
+			return ERR("allow-snoop: '%s' is not an address or "
+				   "CIDR", c->allow_snoop.v[i]);
+	return 0;
+}
+
 int rsnap_build(const struct rconfig *c, struct rsnap **out, char *err)
 {
 	struct rsnap *s = calloc(1, sizeof(*s));
@@ -218,12 +231,14 @@ int rsnap_build(const struct rconfig *c, struct rsnap **out, char *err)
 		return ERR("out of memory");
 	s->local = local_new();
 	s->acl = acl_new();
-	if (!s->local || !s->acl) {
+	s->snoop = acl_new();
+	if (!s->local || !s->acl || !s->snoop) {
 		snprintf(err, CONFIG_ERR_MAX, "out of memory");
 		goto fail;
 	}
 	if (build_conf(&s->conf, c, err) < 0 ||
-	    build_local(s->local, c, err) < 0 || build_acl(s->acl, c, err) < 0)
+	    build_local(s->local, c, err) < 0 ||
+	    build_acl(s->acl, c, err) < 0 || build_snoop(s->snoop, c, err) < 0)
 		goto fail;
 	s->max_payload = (uint16_t)c->udp_payload;
 	s->tcp_idle = c->tcp_idle;

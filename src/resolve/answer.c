@@ -1,7 +1,8 @@
 /* Assembling a client's answer (RRsets copied into struct answer, no
  * allocation) and writing it as the reply to one query: header flags
  * from the query, the question as received, records with compression,
- * OPT, and all-or-nothing truncation to the client's size. */
+ * OPT with the Extended DNS Error, and all-or-nothing truncation to the
+ * client's size. */
 #include <string.h>
 
 #include "resolve/answer.h"
@@ -15,8 +16,32 @@ void answer_init(struct answer *a, uint8_t rcode)
 	a->rcode = rcode;
 	a->aa = false;
 	a->stale = false;
+	answer_ede_clear(&a->ede);
 	a->nsets = 0;
 	a->used = 0;
+}
+
+void answer_ede_clear(struct answer_ede *e)
+{
+	e->code = ANSWER_EDE_NONE;
+	e->text_len = 0;
+}
+
+void answer_ede_set(struct answer_ede *e, uint16_t code, const char *text)
+{
+	size_t n = text ? strlen(text) : 0;
+
+	if (n > ANSWER_EDE_TEXT) {
+		n = ANSWER_EDE_TEXT;
+		/* not inside a multi-octet character: back off its
+		 * continuation octets (10xxxxxx) and its lead octet */
+		while (n && ((uint8_t)text[n] & 0xc0) == 0x80)
+			n--;
+	}
+	e->code = code;
+	e->text_len = (uint8_t)n;
+	if (n)
+		memcpy(e->text, text, n);
 }
 
 /* Copies n octets into a->data; NULL when they do not fit. */
@@ -90,10 +115,31 @@ static void reply_hdr(struct msg_hdr *h, const struct msg_query *q, bool aa)
 	memset(h->count, 0, sizeof(h->count));
 }
 
+/* Room for the one option we send: EDE with its code and text. */
+#define OPTS_MAX (EDNS_OPT_HDR + 2 + ANSWER_EDE_TEXT)
+
+/* The EDE option (RFC 8914 2) into opts, e->opts pointing at it. */
+static void put_ede(struct edns *e, const struct answer_ede *ede,
+		    uint8_t *opts)
+{
+	uint8_t val[2 + ANSWER_EDE_TEXT];
+	struct wbuf v, w;
+
+	wbuf_init(&v, val, sizeof(val));
+	wbuf_u16(&v, (uint16_t)ede->code);
+	wbuf_bytes(&v, ede->text, ede->text_len);
+	wbuf_init(&w, opts, OPTS_MAX);
+	if (edns_opt_put(&w, EDNS_OPT_EDE, val, (uint16_t)v.len) < 0)
+		return;
+	e->opts = opts;
+	e->opts_len = (uint16_t)w.len;
+}
+
 /* Our OPT: payload min(ours, client's) (each at least 512), DO copied
- * as RFC 3225 3 asks, no options. */
+ * as RFC 3225 3 asks, the EDE when there is one (opts: its room). */
 static void reply_edns(struct edns *e, const struct msg_query *q,
-		       uint16_t max_payload)
+		       uint16_t max_payload, const struct answer_ede *ede,
+		       uint8_t *opts)
 {
 	uint16_t p = max_payload < EDNS_MIN_PAYLOAD ? EDNS_MIN_PAYLOAD
 						    : max_payload;
@@ -107,6 +153,8 @@ static void reply_edns(struct edns *e, const struct msg_query *q,
 	edns_init(e, p);
 	if (edns_do(&q->edns))
 		e->flags = EDNS_FLAG_DO;
+	if (ede && ede->code != ANSWER_EDE_NONE)
+		put_ede(e, ede, opts);
 }
 
 /* Header, question (when the query had one) and the OPT's room. */
@@ -192,9 +240,10 @@ static size_t write_reply(const struct answer *a, const struct msg_query *q,
 	struct msg_writer mw;
 	struct edns e;
 	uint16_t rcode = a->rcode;
+	uint8_t opts[OPTS_MAX];
 	int ret;
 
-	reply_edns(&e, q, max_payload);
+	reply_edns(&e, q, max_payload, &a->ede, opts);
 	if (start(&mw, q, a->aa, &e, out, limit) < 0)
 		return 0;
 	ret = write_sets(&mw, a);
@@ -242,12 +291,14 @@ size_t answer_write_stream(const struct answer *a, const struct msg_query *q,
 }
 
 size_t answer_write_rcode(const struct msg_query *q, uint8_t rcode,
-			  uint16_t max_payload, uint8_t *out, size_t cap)
+			  const struct answer_ede *ede, uint16_t max_payload,
+			  uint8_t *out, size_t cap)
 {
 	struct msg_writer mw;
 	struct edns e;
+	uint8_t opts[OPTS_MAX];
 
-	reply_edns(&e, q, max_payload);
+	reply_edns(&e, q, max_payload, ede, opts);
 	if (start(&mw, q, false, &e, out, udp_limit(q, max_payload, cap)) < 0)
 		return 0;
 	return finish(&mw, q, &e, rcode);

@@ -22,10 +22,22 @@ struct answer_set {
 	struct rrset set;       /* pointers into answer.data */
 };
 
+#define ANSWER_EDE_NONE (-1)
+#define ANSWER_EDE_TEXT 64      /* EXTRA-TEXT octets kept */
+
+/* An Extended DNS Error (RFC 8914) for the reply, sent only to clients
+ * whose query had an OPT. */
+struct answer_ede {
+	int32_t code;           /* EDNS_EDE_* (wire/edns.h), or _NONE */
+	uint8_t text_len;
+	char text[ANSWER_EDE_TEXT];     /* UTF-8, no terminating NUL */
+};
+
 struct answer {
 	uint8_t rcode;          /* RCODE_NOERROR, RCODE_NXDOMAIN, ... */
 	bool aa;                /* authoritative local data (local zones) */
 	bool stale;             /* some data was served stale */
+	struct answer_ede ede;  /* none after answer_init */
 	uint16_t nsets;
 	struct answer_set sets[ANSWER_SETS];
 	size_t used;
@@ -33,6 +45,20 @@ struct answer {
 };
 
 void answer_init(struct answer *a, uint8_t rcode);
+
+/* Sets e to code (0-65535) with text (NULL or "": none), cut at
+ * ANSWER_EDE_TEXT octets on a UTF-8 character boundary. */
+void answer_ede_set(struct answer_ede *e, uint16_t code, const char *text);
+void answer_ede_clear(struct answer_ede *e);
+
+/* The iterator's (or anyone's) way to explain an error to the client:
+ * sets a->ede. Call it after answer_init (which clears it); answer_add
+ * keeps it. */
+static inline void answer_set_ede(struct answer *a, uint16_t code,
+				  const char *text)
+{
+	answer_ede_set(&a->ede, code, text);
+}
 /* Copies s into a. 0 or BN_ENOSPC (a unchanged). A negative set
  * (NXDOMAIN/NODATA) adds its SOA, if it has one, to the authority
  * section whatever sec says (owner soa_owner, TTL s->ttl); a->rcode is
@@ -55,7 +81,8 @@ int answer_from_cache(struct answer *a, struct cache *c,
 /* Writes the reply to q into out (cap octets): q's ID, opcode, RD and
  * CD; QR and RA set; AA when a->aa; the question as the client sent it
  * (case kept); the sets with compression; an OPT (our payload
- * min(max_payload, client's), DO copied per RFC 3225) when q had one.
+ * min(max_payload, client's), DO copied per RFC 3225, a->ede as an EDE
+ * option when set) when q had one; never an EDE without.
  * When the records do not fit the client's size (512 without EDNS;
  * never more than max_payload) the reply is cut to the header,
  * question and OPT with TC set. An rcode over 15 without an OPT in the
@@ -69,8 +96,11 @@ size_t answer_write(const struct answer *a, const struct msg_query *q,
 size_t answer_write_stream(const struct answer *a, const struct msg_query *q,
 			   uint16_t max_payload, uint8_t *out, size_t cap);
 
-/* An rcode-only reply (SERVFAIL, REFUSED, FORMERR, NOTIMP) to q. */
+/* An rcode-only reply (SERVFAIL, REFUSED, FORMERR, NOTIMP) to q: the
+ * question when q has one, the OPT (with ede, NULL: none) when q had
+ * one. */
 size_t answer_write_rcode(const struct msg_query *q, uint8_t rcode,
-			  uint16_t max_payload, uint8_t *out, size_t cap);
+			  const struct answer_ede *ede, uint16_t max_payload,
+			  uint8_t *out, size_t cap);
 
 #endif

@@ -163,7 +163,10 @@ struct msg_query {
 	uint16_t tsig_off;              /* TSIG owner offset, 0 when none */
 };
 
-/* As msg_parse, plus BN_ECOUNT when qdcount > 1. */
+/* As msg_parse, plus BN_ECOUNT when qdcount > 1. On an error, q->hdr
+ * is valid when len >= MSG_HDRLEN, and has_question says whether the
+ * question was read whole (qname, qtype, qclass then valid: a server
+ * may echo it in its FORMERR); has_opt and tsig_off are clear. */
 int msg_parse_query(struct msg_query *q, const uint8_t *pkt, size_t len);
 
 /* Writer over a caller buffer. Sections must be written in order; a

@@ -172,13 +172,14 @@ int msg_parse_query(struct msg_query *q, const uint8_t *pkt, size_t len)
 			   .edns = &q->edns };
 	int ret;
 
+	q->has_question = false;
+	q->has_opt = false;
+	q->tsig_off = 0;
 	ret = msg_hdr_parse(&q->hdr, pkt, len);
 	if (ret < 0)
 		return ret;
 	if (len > MSG_MAXLEN)
 		return BN_EINVAL;
-	q->has_opt = false;
-	q->tsig_off = 0;
 	ret = query_question(q, &wk);
 	if (ret < 0)
 		return ret;

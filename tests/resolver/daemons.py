@@ -88,8 +88,6 @@ def unbound_conf(d, hints, port, listen=("127.0.0.1",), extra=(),
     """Unbound's config equivalent to banchi-resolver's with these
     flags; more: further server: lines."""
     server, zones = unbound_extra(extra, special)
-    if not any("access-control" in x for x in server):
-        server.append("  access-control: 127.0.0.0/8 allow_snoop")
     return "\n".join(
         ["server:"] + ["  interface: %s@%d" % (a, port) for a in listen] + [
             "  port: %d" % port,
@@ -123,7 +121,7 @@ BOOL_FLAGS = {"--no-qname-minimisation": "qname-minimisation: no",
 def unbound_extra(extra, special):
     """banchi-resolver flags as Unbound config lines (server: lines,
     zone clauses); pytest.skip for what Unbound cannot do."""
-    server, zones = [], []
+    server, zones, acl = [], [], []
     if "test" in special:
         server.append('  local-zone: "test." nodefault')
     it = iter(extra)
@@ -139,7 +137,11 @@ def unbound_extra(extra, special):
             zones += ["%s-zone:" % kind, '  name: "%s"' % zone,
                       "  %s-addr: %s@%s" % (kind, addr, p or 53)]
         elif flag == "--allow":
-            server.append("  access-control: %s allow_snoop" % val)
+            acl.append("  access-control: %s allow" % val)
+        elif flag == "--allow-snoop":
+            # banchi: RD=0 from the cache, no access by itself; Unbound's
+            # allow_snoop also serves: listed prefixes are served here
+            acl.append("  access-control: %s allow_snoop" % val)
         elif flag == "--local-data":
             server.append("  local-data: '%s'" % val)
         elif flag == "--blocklist":
@@ -150,9 +152,14 @@ def unbound_extra(extra, special):
                                   % w[-1])
         else:
             pytest.skip("Unbound has no equivalent of " + flag)
-    if any(x.startswith("  access-control") for x in server):
-        server += ["  access-control: 0.0.0.0/0 refuse",
-                   "  access-control: 127.0.0.0/8 refuse"]
+    if "--allow" in extra:
+        # exactly the listed clients (allow_snoop ones among them)
+        server += acl + ["  access-control: 0.0.0.0/0 refuse",
+                         "  access-control: 127.0.0.0/8 refuse"]
+    else:
+        # loopback, as Unbound's and banchi's default; RD=0 answered
+        # from the cache for allow_snoop prefixes only
+        server += ["  access-control: 127.0.0.0/8 allow"] + acl
     return server, zones
 
 

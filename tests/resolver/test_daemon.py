@@ -35,6 +35,7 @@ def wait_log(r, text, limit=5.0):
 def test_help_and_version():
     code, out = run(["--help"])
     assert code == 0 and "banchi-resolver" in out and "--allow" in out
+    assert "--allow-snoop CIDR" in out
     code, out = run(["--version"])
     assert code == 0 and out.startswith("banchi-resolver ")
 

@@ -2,7 +2,7 @@
  * negative sets into their SOA), answer_write re-parsed with msg_parse:
  * flags, counts, question case, compression, OPT payload and DO,
  * extended rcode, TC on overflow with and without EDNS, the stream
- * variant, and rcode-only replies. */
+ * variant, rcode-only replies, and the Extended DNS Error option. */
 #include <string.h>
 
 #include "check.h"
@@ -355,7 +355,8 @@ static void test_rcode(void)
 	size_t len;
 
 	make_query(&q, "Q.example.", RR_TXT, MSG_FLAG_RD, 0, false);
-	len = answer_write_rcode(&q, RCODE_REFUSED, 1232, out, sizeof(out));
+	len = answer_write_rcode(&q, RCODE_REFUSED, NULL, 1232, out,
+				 sizeof(out));
 	CHECK(parse(&m, len) == 0);
 	CHECK(msg_hdr_rcode(&m.hdr) == RCODE_REFUSED);
 	CHECK(msg_hdr_qr(&m.hdr) && msg_hdr_rd(&m.hdr) && !msg_hdr_aa(&m.hdr));
@@ -364,18 +365,182 @@ static void test_rcode(void)
 	CHECK(!m.has_opt);
 
 	make_query(&q, "Q.example.", RR_TXT, 0, 1400, false);
-	len = answer_write_rcode(&q, RCODE_SERVFAIL, 1232, out, sizeof(out));
+	len = answer_write_rcode(&q, RCODE_SERVFAIL, NULL, 1232, out,
+				 sizeof(out));
 	CHECK(parse(&m, len) == 0);
 	CHECK(msg_hdr_rcode(&m.hdr) == RCODE_SERVFAIL);
 	CHECK(m.has_opt && m.edns.payload == 1232);
 
 	/* no question in the query: none in the reply */
 	q.has_question = false;
-	len = answer_write_rcode(&q, RCODE_FORMERR, 1232, out, sizeof(out));
+	len = answer_write_rcode(&q, RCODE_FORMERR, NULL, 1232, out,
+				 sizeof(out));
 	CHECK(parse(&m, len) == 0);
 	CHECK(msg_section_count(&m, MSG_QUESTION) == 0);
 	CHECK(msg_hdr_rcode(&m.hdr) == RCODE_FORMERR);
 	CHECK(len == 12 + 11);
+	CHECK(m.edns.opts_len == 0);
+}
+
+/* The EDE option of a parsed reply: 1 found (code, text set), 0 none,
+ * -1 malformed (under 2 octets). */
+static int find_ede(const struct msg *m, uint16_t *code, const uint8_t **text,
+		    uint16_t *tlen)
+{
+	const uint8_t *d;
+	uint16_t len;
+
+	if (!m->has_opt || edns_opt_find(&m->edns, EDNS_OPT_EDE, &d, &len) != 1)
+		return 0;
+	if (len < 2)
+		return -1;
+	*code = wire_get_u16(d);
+	*text = d + 2;
+	*tlen = (uint16_t)(len - 2);
+	return 1;
+}
+
+/* RFC 8914: the EDE rides in the OPT, so only to EDNS clients; through
+ * every writer, truncation and answer_add; answer_init clears it. */
+static void test_ede(void)
+{
+	const uint8_t *text;
+	uint16_t code, tlen;
+	struct msg_query q;
+	struct rrset s;
+	struct msg m;
+	uint8_t owner[NAME_MAXLEN], rd[600];
+	size_t len;
+
+	answer_init(&ans, RCODE_SERVFAIL);
+	CHECK(ans.ede.code == ANSWER_EDE_NONE);
+	answer_set_ede(&ans, EDNS_EDE_NO_REACHABLE_AUTHORITY, "example.");
+	make_query(&q, "x.example.", RR_A, MSG_FLAG_RD, 1232, false);
+	len = answer_write(&ans, &q, 1232, out, sizeof(out));
+	CHECK(parse(&m, len) == 0);
+	CHECK(msg_hdr_rcode(&m.hdr) == RCODE_SERVFAIL);
+	CHECK(find_ede(&m, &code, &text, &tlen) == 1);
+	CHECK(code == 22 && tlen == 8 && memcmp(text, "example.", 8) == 0);
+	/* the option is the whole RDATA: code 15, length 10 */
+	CHECK(m.edns.opts_len == 4 + 2 + 8);
+	CHECK(wire_get_u16(m.edns.opts) == 15 &&
+	      wire_get_u16(m.edns.opts + 2) == 10);
+	len = answer_write_stream(&ans, &q, 1232, out, sizeof(out));
+	CHECK(parse(&m, len) == 0);
+	CHECK(find_ede(&m, &code, &text, &tlen) == 1 && code == 22);
+
+	/* without EDNS: no OPT, so no EDE */
+	make_query(&q, "x.example.", RR_A, MSG_FLAG_RD, 0, false);
+	len = answer_write(&ans, &q, 1232, out, sizeof(out));
+	CHECK(parse(&m, len) == 0);
+	CHECK(!m.has_opt && msg_hdr_rcode(&m.hdr) == RCODE_SERVFAIL);
+	len = answer_write_stream(&ans, &q, 1232, out, sizeof(out));
+	CHECK(parse(&m, len) == 0 && !m.has_opt);
+
+	/* no text; code 0 (Other) is a code, not "none"; DO kept */
+	answer_set_ede(&ans, EDNS_EDE_OTHER, NULL);
+	make_query(&q, "x.example.", RR_A, MSG_FLAG_RD, 1232, true);
+	len = answer_write(&ans, &q, 1232, out, sizeof(out));
+	CHECK(parse(&m, len) == 0 && edns_do(&m.edns));
+	CHECK(find_ede(&m, &code, &text, &tlen) == 1 && code == 0 &&
+	      tlen == 0);
+
+	/* answer_add keeps it; a truncated reply still carries it */
+	answer_init(&ans, RCODE_NOERROR);
+	answer_set_ede(&ans, EDNS_EDE_STALE_ANSWER, "");
+	make_a_set(&s, owner, "big.example.", rd, 40);
+	CHECK(answer_add(&ans, MSG_ANSWER, &s) == 0);
+	make_query(&q, "big.example.", RR_A, MSG_FLAG_RD, 512, false);
+	len = answer_write(&ans, &q, 1232, out, sizeof(out));
+	CHECK(parse(&m, len) == 0 && msg_hdr_tc(&m.hdr));
+	CHECK(find_ede(&m, &code, &text, &tlen) == 1 && code == 3);
+	make_query(&q, "big.example.", RR_A, MSG_FLAG_RD, 1232, false);
+	len = answer_write(&ans, &q, 1232, out, sizeof(out));
+	CHECK(parse(&m, len) == 0 && !msg_hdr_tc(&m.hdr));
+	CHECK(msg_section_count(&m, MSG_ANSWER) == 40);
+	CHECK(find_ede(&m, &code, &text, &tlen) == 1 && code == 3);
+
+	/* answer_init clears it */
+	answer_init(&ans, RCODE_SERVFAIL);
+	len = answer_write(&ans, &q, 1232, out, sizeof(out));
+	CHECK(parse(&m, len) == 0 && m.has_opt);
+	CHECK(find_ede(&m, &code, &text, &tlen) == 0 && m.edns.opts_len == 0);
+
+	/* extended rcode and EDE together */
+	answer_init(&ans, RCODE_BADVERS);
+	answer_set_ede(&ans, EDNS_EDE_OTHER, "v");
+	len = answer_write(&ans, &q, 1232, out, sizeof(out));
+	CHECK(parse(&m, len) == 0);
+	CHECK(edns_rcode(&m.edns, msg_hdr_rcode(&m.hdr)) == RCODE_BADVERS);
+	CHECK(find_ede(&m, &code, &text, &tlen) == 1 && tlen == 1);
+}
+
+/* The text is cut at ANSWER_EDE_TEXT octets, not inside a character. */
+static void test_ede_text(void)
+{
+	char t[ANSWER_EDE_TEXT + 8];
+	struct answer_ede e;
+
+	memset(t, 'a', ANSWER_EDE_TEXT);
+	t[ANSWER_EDE_TEXT] = 0;
+	answer_ede_set(&e, 22, t);
+	CHECK(e.code == 22 && e.text_len == ANSWER_EDE_TEXT);
+	t[ANSWER_EDE_TEXT] = 'b';
+	t[ANSWER_EDE_TEXT + 1] = 0;
+	answer_ede_set(&e, 22, t);
+	CHECK(e.text_len == ANSWER_EDE_TEXT && e.text[63] == 'a');
+	/* U+00E9 (2 octets) across the limit goes whole */
+	strcpy(t + ANSWER_EDE_TEXT - 1, "\xc3\xa9z");
+	answer_ede_set(&e, 22, t);
+	CHECK(e.text_len == ANSWER_EDE_TEXT - 1);
+	/* U+20AC (3 octets) ending exactly at the limit stays */
+	strcpy(t + ANSWER_EDE_TEXT - 3, "\xe2\x82\xacz");
+	answer_ede_set(&e, 22, t);
+	CHECK(e.text_len == ANSWER_EDE_TEXT &&
+	      (uint8_t)e.text[ANSWER_EDE_TEXT - 1] == 0xac);
+	answer_ede_set(&e, 65535, "");
+	CHECK(e.code == 65535 && e.text_len == 0);
+	answer_ede_clear(&e);
+	CHECK(e.code == ANSWER_EDE_NONE);
+}
+
+/* answer_write_rcode with an EDE: in the OPT when the query had one. */
+static void test_rcode_ede(void)
+{
+	const uint8_t *text;
+	uint16_t code, tlen;
+	struct answer_ede e;
+	struct msg_query q;
+	struct msg m;
+	size_t len;
+
+	answer_ede_set(&e, EDNS_EDE_NOT_AUTHORITATIVE, NULL);
+	make_query(&q, "Q.example.", RR_A, 0, 1232, false);
+	len = answer_write_rcode(&q, RCODE_REFUSED, &e, 1232, out,
+				 sizeof(out));
+	CHECK(parse(&m, len) == 0);
+	CHECK(msg_hdr_rcode(&m.hdr) == RCODE_REFUSED);
+	CHECK(msg_section_count(&m, MSG_QUESTION) == 1);
+	CHECK(find_ede(&m, &code, &text, &tlen) == 1 && code == 20);
+	make_query(&q, "Q.example.", RR_A, 0, 0, false);
+	len = answer_write_rcode(&q, RCODE_REFUSED, &e, 1232, out,
+				 sizeof(out));
+	CHECK(parse(&m, len) == 0 && !m.has_opt);
+	/* the longest question, a full text and a 512 client: it fits */
+	answer_ede_set(&e, 22, "0123456789012345678901234567890123456789"
+			       "0123456789012345678901234567890123456789");
+	make_query(&q, "a123456789012345678901234567890123456789012345678."
+		       "b123456789012345678901234567890123456789012345678."
+		       "c123456789012345678901234567890123456789012345678."
+		       "d123456789012345678901234567890123456789012345678."
+		       "e123456789012345678901234567890123456789012345678.",
+		   RR_A, 0, 512, false);
+	len = answer_write_rcode(&q, RCODE_SERVFAIL, &e, 1232, out,
+				 sizeof(out));
+	CHECK(len > 0 && len <= 512);
+	CHECK(parse(&m, len) == 0);
+	CHECK(find_ede(&m, &code, &text, &tlen) == 1 &&
+	      tlen == ANSWER_EDE_TEXT);
 }
 
 /* A set whose RDATA sequence lies about its lengths: SERVFAIL. */
@@ -407,5 +572,8 @@ int main(void)
 	test_truncation();
 	test_rcode();
 	test_corrupt();
+	test_ede();
+	test_ede_text();
+	test_rcode_ede();
 	return check_done();
 }

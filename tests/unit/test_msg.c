@@ -359,6 +359,32 @@ static const struct bad_pkt bad[] = {
 	BAD(BN_EPTRLOOP, HDR(2, 0, 0, 0), QA, 0xc0, 19, 0, 1, 0, 1),
 };
 
+/* After an error, what was read stays usable (a server echoes the
+ * question in its FORMERR): the header, and the question when whole. */
+static void test_query_error(void)
+{
+	static const uint8_t trail[] = { HDR(1, 0, 0, 1), QA, OPT, 9 };
+	static const uint8_t cut[] = { HDR(1, 0, 0, 0), 1, 'a', 0, 0, 1 };
+	static const uint8_t badopt[] = { HDR(1, 0, 0, 1), QA, 1, 'a', 0,
+					  0, 41, 0x10, 0, 0, 0, 0, 0, 0, 0 };
+	struct msg_query q;
+
+	memset(&q, 0xff, sizeof(q));
+	CHECK(msg_parse_query(&q, trail, sizeof(trail)) == BN_ETRAILING);
+	CHECK(q.hdr.id == 0x1234 && q.has_question && q.qtype == RR_A &&
+	      q.qclass == CLASS_IN && q.qname_len == 3 && !q.has_opt &&
+	      q.tsig_off == 0);
+	memset(&q, 0xff, sizeof(q));
+	CHECK(msg_parse_query(&q, badopt, sizeof(badopt)) == BN_EOPT);
+	CHECK(q.has_question && q.qtype == RR_A && !q.has_opt);
+	memset(&q, 0xff, sizeof(q));
+	CHECK(msg_parse_query(&q, cut, sizeof(cut)) == BN_ETRUNC);
+	CHECK(q.hdr.id == 0x1234 && !q.has_question && !q.has_opt);
+	memset(&q, 0xff, sizeof(q));
+	CHECK(msg_parse_query(&q, cut, 5) == BN_ESHORT);
+	CHECK(!q.has_question && !q.has_opt && q.tsig_off == 0);
+}
+
 static void test_malformed(void)
 {
 	struct msg m;
@@ -501,6 +527,7 @@ int main(void)
 	test_rollback();
 	test_edns();
 	test_query();
+	test_query_error();
 	test_malformed();
 	test_big();
 	test_bind_corpus();

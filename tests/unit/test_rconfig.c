@@ -1,7 +1,7 @@
 /* Unit tests for banchi-resolver's config: defaults, YAML (good files,
  * bad ones reported as FILE:LINE: message), flags over the file, the
  * forward syntax, and the access rule as rsnap_build turns it into an
- * ACL (loopback by default; --allow: exactly its list). */
+ * ACL (loopback by default; --allow: exactly its list) and allow-snoop. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -71,6 +71,7 @@ static const char good[] =
 	"  max-time: 3000\n"
 	"access:\n"
 	"  allow: [192.168.1.0/24, \"2001:db8::/32\"]\n"
+	"  allow-snoop: 192.168.1.5\n"
 	"cache:\n"
 	"  size: 2G\n"
 	"  serve-stale: 0\n"
@@ -105,6 +106,8 @@ static void test_good(void)
 	CHECK(strcmp(c.root_hints, "/etc/hints") == 0);
 	CHECK(!c.qname_min && !c.use_0x20 && c.max_time == 3000);
 	CHECK(c.allow.n == 2 && !c.allow_exact);
+	CHECK(c.allow_snoop.n == 1 && !c.snoop_exact &&
+	      strcmp(c.allow_snoop.v[0], "192.168.1.5") == 0);
 	CHECK(c.cache_size == 2L << 30 && c.serve_stale == 0 && !c.prefetch);
 	rconfig_cache_conf(&c, &cc);
 	CHECK(cc.prefetch_pct == 0 && cc.stale_ttl == 0);
@@ -150,6 +153,8 @@ static void test_errors(void)
 	bad("access:\n  allow:\n    - 10.0.0.0/8\n    - 10.0.0.0/33\n",
 	    "t.yaml:4: access.allow: '10.0.0.0/33'");
 	bad("access:\n  allow: [banana]\n", "t.yaml:2: access.allow");
+	bad("access:\n  allow-snoop: [10.0.0.0/8, \"::1/129\"]\n",
+	    "t.yaml:2: access.allow-snoop: '::1/129'");
 	bad("forward:\n  - zone: a.example\n    to: [10.0.0.1:99999]\n",
 	    "t.yaml:2: forward 'a.example': bad address '10.0.0.1:99999'");
 	bad("forward:\n  - zone: a.example\n", "t.yaml:2: forward entry "
@@ -261,7 +266,9 @@ static void test_file(void)
 	snprintf(path, sizeof(path), "%s/r.yaml", dir);
 	f = fopen(path, "w");
 	fputs("local:\n  hosts: h.txt\n  blocklist: /abs/b.txt\n"
-	      "access:\n  allow: [192.0.2.0/24]\nserver:\n  threads: 2\n", f);
+	      "access:\n  allow: [192.0.2.0/24]\n"
+	      "  allow-snoop: [192.0.2.1, 192.0.2.2]\n"
+	      "server:\n  threads: 2\n", f);
 	fclose(f);
 	CHECKF(cmdline(&c, err, ARGS("-c", path, "--threads", "5")) == 0, "%s",
 	       err);
@@ -276,13 +283,26 @@ static void test_file(void)
 	CHECK(c.allow_exact && c.allow.n == 2 &&
 	      strcmp(c.allow.v[0], "10.0.0.0/8") == 0);
 	CHECK(c.hosts && strcmp(c.hosts, "rel.txt") == 0);
+	/* ... and keeps the file's allow-snoop, which only --allow-snoop
+	 * replaces (and not the allow list) */
+	CHECK(c.allow_snoop.n == 2 && !c.snoop_exact);
+	rconfig_clear(&c);
+	CHECK(cmdline(&c, err, ARGS("--allow-snoop", "10.1.1.1", "-c", path,
+		      "--allow-snoop", "::1")) == 0);
+	CHECK(c.snoop_exact && c.allow_snoop.n == 2 &&
+	      strcmp(c.allow_snoop.v[0], "10.1.1.1") == 0 &&
+	      strcmp(c.allow_snoop.v[1], "::1") == 0);
+	CHECK(c.allow.n == 1 && !c.allow_exact);
+	rconfig_clear(&c);
+	CHECK(cmdline(&c, err, ARGS("--allow-snoop", "10.1.1.1/33")) == -1 &&
+	      strstr(err, "allow-snoop"));
 	rconfig_clear(&c);
 	unlink(path);
 	rmdir(dir);
 }
 
 
-static bool acl_ok(const struct rsnap *s, const char *addr)
+static bool in_acl(const struct rsnap *s, const char *addr, bool snoop)
 {
 	struct sockaddr_storage ss = { 0 };
 	struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
@@ -292,7 +312,17 @@ static bool acl_ok(const struct rsnap *s, const char *addr)
 		v4->sin_family = AF_INET;
 	else if (inet_pton(AF_INET6, addr, &v6->sin6_addr) == 1)
 		v6->sin6_family = AF_INET6;
-	return acl_match(s->acl, (struct sockaddr *)&ss);
+	return acl_match(snoop ? s->snoop : s->acl, (struct sockaddr *)&ss);
+}
+
+static bool acl_ok(const struct rsnap *s, const char *addr)
+{
+	return in_acl(s, addr, false);
+}
+
+static bool snoop_ok(const struct rsnap *s, const char *addr)
+{
+	return in_acl(s, addr, true);
 }
 
 /* Builds a snapshot from the flags; NULL (with err) on failure. */
@@ -325,6 +355,8 @@ static void test_access(void)
 	if (s) {
 		CHECK(acl_ok(s, "127.0.0.1") && acl_ok(s, "127.0.0.2"));
 		CHECK(acl_ok(s, "::1") && !acl_ok(s, "192.0.2.1"));
+		/* nobody snoops by default, loopback included */
+		CHECK(!snoop_ok(s, "127.0.0.1") && !snoop_ok(s, "::1"));
 		CHECK(s->conf.nhints >= 13 && !s->conf.query_loopback);
 		CHECK(s->conf.qname_min && s->max_payload == 1232);
 		CHECK(s->max_pending == 1024 && s->tcp_max == 1000);
@@ -368,6 +400,17 @@ static void test_access(void)
 	CHECKF(s, "%s", err);
 	if (s) {
 		CHECK(acl_ok(s, "192.0.2.1") && acl_ok(s, "2001:db8::1"));
+		CHECK(!snoop_ok(s, "192.0.2.1"));
+		rsnap_free(s);
+	}
+	/* allow-snoop: its own list; it gives no access by itself */
+	s = snap_of(err, ARGS("--allow-snoop", "127.0.0.1/32", "--allow-snoop",
+			      "10.0.0.0/8"));
+	CHECKF(s, "%s", err);
+	if (s) {
+		CHECK(snoop_ok(s, "127.0.0.1") && !snoop_ok(s, "127.0.0.2"));
+		CHECK(snoop_ok(s, "10.2.3.4") && !acl_ok(s, "10.2.3.4"));
+		CHECK(acl_ok(s, "127.0.0.2") && acl_ok(s, "127.0.0.1"));
 		rsnap_free(s);
 	}
 }

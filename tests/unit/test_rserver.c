@@ -1,9 +1,10 @@
 /* Unit tests for banchi-resolver's serving threads on loopback: a worker
  * forwarding to a fake upstream thread (which answers after a delay, so
  * that identical questions in flight can be seen to share one upstream
- * query), local data, cache hits, the ACL, RD=0, malformed and other
- * opcodes, TCP with pipelined and out-of-order answers, a silent
- * upstream (SERVFAIL), a reload, and the stats. */
+ * query), local data, cache hits, the ACL, RD=0 and allow-snoop,
+ * malformed queries (FORMERR with the question) and other opcodes, TCP
+ * with pipelined and out-of-order answers, a silent upstream
+ * (SERVFAIL), a reload, and the stats. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -216,7 +217,8 @@ static void fake_stop(struct fake *f)
 	close(f->lfd);
 }
 
-/* ---- the snapshot: forward everything to the fake, ACL 127.0.0.2 ---- */
+/* ---- the snapshot: forward everything to the fake, ACL 127.0.0.2 and
+ * 127.0.0.4, which may also read the cache with RD=0 (allow-snoop) ---- */
 
 static struct rsnap *snap_new(uint16_t fake_port, const char *local_rr)
 {
@@ -238,13 +240,17 @@ static struct rsnap *snap_new(uint16_t fake_port, const char *local_rr)
 	s->conf.max_time_ms = 1500;
 	s->local = local_new();
 	s->acl = acl_new();
+	s->snoop = acl_new();
 	s->max_payload = 1232;
 	s->tcp_idle = 10;
 	s->tcp_max = 100;
 	s->tcp_per_client = 10;
 	s->max_pending = 64;
 	atomic_init(&s->refs, 1);
-	if (!s->local || !s->acl || acl_add(s->acl, "127.0.0.2") < 0 ||
+	if (!s->local || !s->acl || !s->snoop ||
+	    acl_add(s->acl, "127.0.0.2") < 0 ||
+	    acl_add(s->acl, "127.0.0.4") < 0 ||
+	    acl_add(s->snoop, "127.0.0.4") < 0 ||
 	    local_add_text(s->local, local_rr, err) < 0) {
 		rsnap_free(s);
 		return NULL;
@@ -287,8 +293,8 @@ struct reply {
 	int len;
 	uint16_t id;
 	uint8_t rcode, ext_rcode;
-	bool aa;
-	uint16_t ancount;
+	bool aa, tc, has_opt, has_ede;
+	uint16_t qdcount, qtype, ancount;
 	uint8_t addr[4];                /* first A record's address */
 };
 
@@ -296,6 +302,8 @@ static void read_reply(struct reply *r, const uint8_t *buf, int len)
 {
 	struct msg_rr rr[32];
 	const struct msg_rr *a;
+	const uint8_t *d;
+	uint16_t dlen;
 	struct msg m;
 
 	memset(r, 0, sizeof(*r));
@@ -307,7 +315,13 @@ static void read_reply(struct reply *r, const uint8_t *buf, int len)
 	r->id = m.hdr.id;
 	r->rcode = msg_hdr_rcode(&m.hdr);
 	r->aa = msg_hdr_aa(&m.hdr);
+	r->tc = msg_hdr_tc(&m.hdr);
+	r->has_opt = m.has_opt;
+	r->has_ede = m.has_opt &&
+		     edns_opt_find(&m.edns, EDNS_OPT_EDE, &d, &dlen) == 1;
 	r->ext_rcode = m.has_opt ? m.edns.ext_rcode : 0;
+	r->qdcount = msg_section_count(&m, MSG_QUESTION);
+	r->qtype = r->qdcount ? m.rr[0].type : 0;
 	r->ancount = msg_section_count(&m, MSG_ANSWER);
 	if (r->ancount) {
 		a = msg_section_rr(&m, MSG_ANSWER, r->ancount - 1);
@@ -382,9 +396,39 @@ static void test_local_and_forward(struct fake *f)
 	CHECK(r.len > 0 && r.rcode == RCODE_NOERROR && r.ancount == 1 &&
 	      is_addr(&r, 192, 0, 2, 1));
 	CHECK(atomic_load(&f->queries) == before + 1);
-	/* RD=0 gets cached data too */
-	ask("127.0.0.2", "www.example.", RR_A, CLASS_IN, 0, &r);
+}
+
+/* RD=0 (Unbound's allow / allow_snoop): local data for every served
+ * client, the cache for allow-snoop ones only, recursion for none. */
+static void test_rd_clear(struct fake *f)
+{
+	int before = atomic_load(&f->queries);
+	struct reply r;
+
+	ask("127.0.0.2", "snoop.example.", RR_A, CLASS_IN, MSG_FLAG_RD, &r);
 	CHECK(r.len > 0 && r.rcode == RCODE_NOERROR && r.ancount == 1);
+	CHECK(atomic_load(&f->queries) == before + 1);
+	/* cached, but 127.0.0.2 may not snoop */
+	ask("127.0.0.2", "snoop.example.", RR_A, CLASS_IN, 0, &r);
+	CHECKF(r.len > 0 && r.rcode == RCODE_REFUSED && r.ancount == 0 &&
+	       r.qdcount == 1 && !r.has_ede, "rcode %u", r.rcode);
+	ask("127.0.0.2", "nas.lan.", RR_A, CLASS_IN, 0, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_NOERROR && r.aa &&
+	      is_addr(&r, 192, 0, 2, 7));
+	/* 127.0.0.4 may: the cached answer, local data */
+	ask("127.0.0.4", "SNOOP.example.", RR_A, CLASS_IN, 0, &r);
+	CHECKF(r.len > 0 && r.rcode == RCODE_NOERROR && r.ancount == 1 &&
+	       is_addr(&r, 192, 0, 2, 1), "rcode %u", r.rcode);
+	ask("127.0.0.4", "nas.lan.", RR_A, CLASS_IN, 0, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_NOERROR && r.aa);
+	/* ... and with RD, recursion */
+	ask("127.0.0.4", "rd4.example.", RR_A, CLASS_IN, MSG_FLAG_RD, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_NOERROR && r.ancount == 1);
+	/* a snooper's miss: REFUSED, nothing upstream */
+	ask("127.0.0.4", "nocache4.example.", RR_A, CLASS_IN, 0, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_REFUSED && r.ancount == 0);
+	sleep_ms(50);
+	CHECK(atomic_load(&f->queries) == before + 2);
 }
 
 static void test_refusals(void)
@@ -430,6 +474,97 @@ static void test_refusals(void)
 	udp_recv(fd, &r);
 	CHECK(r.len > 0 && r.id == 9 && r.rcode == RCODE_NOERROR);
 	close(fd);
+}
+
+/* One UDP datagram from src as it is; the reply in r. */
+static void ask_raw(const char *src, const uint8_t *q, size_t len,
+		    struct reply *r)
+{
+	int fd = client(src, SOCK_DGRAM);
+
+	memset(r, 0, sizeof(*r));
+	r->len = -1;
+	if (fd < 0)
+		return;
+	udp_send(fd, q, len);
+	udp_recv(fd, r);
+	close(fd);
+}
+
+/* Appends a record with the root owner: an OPT (type 41, payload 1232)
+ * or an A record; bumps the count of section s. */
+static size_t add_rr(uint8_t *q, size_t len, enum msg_section s,
+		     uint16_t type)
+{
+	static const uint8_t opt[] = { 0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t a[] = { 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4,
+				     192, 0, 2, 9 };
+
+	q[5 + 2 * s]++;
+	if (type == RR_OPT) {
+		memcpy(q + len, opt, sizeof(opt));
+		return len + sizeof(opt);
+	}
+	memcpy(q + len, a, sizeof(a));
+	return len + sizeof(a);
+}
+
+/* FORMERR as Unbound gives it, the question echoed when it parsed:
+ * TC set, a meta-type asked, records besides the question and an OPT,
+ * trailing octets (Unbound answers those); no EDE. */
+static void test_formerr(void)
+{
+	static const uint16_t meta[] = { RR_OPT, 128, 248, RR_TKEY, RR_TSIG,
+					 RR_MAILB, RR_MAILA };
+	uint8_t q[600];
+	struct reply r;
+	size_t len;
+
+	len = make_query(q, sizeof(q), 11, "www.example.", RR_A, CLASS_IN,
+			 MSG_FLAG_RD | MSG_FLAG_TC);
+	ask_raw("127.0.0.2", q, len, &r);
+	CHECKF(r.len > 0 && r.id == 11 && r.rcode == RCODE_FORMERR &&
+	       r.qdcount == 1 && r.qtype == RR_A && !r.tc && !r.has_opt,
+	       "len %d rcode %u qd %u", r.len, r.rcode, r.qdcount);
+	ask_raw("127.0.0.2", q, add_rr(q, len, MSG_ADDITIONAL, RR_OPT), &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_FORMERR && r.qdcount == 1 &&
+	      r.has_opt && !r.has_ede);
+	/* meta-types; type 127 is data (the fake answers it) */
+	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++) {
+		len = make_query(q, sizeof(q), 12, "www.example.", meta[i],
+				 CLASS_IN, MSG_FLAG_RD);
+		ask_raw("127.0.0.2", q, len, &r);
+		CHECKF(r.len > 0 && r.rcode == RCODE_FORMERR &&
+		       r.qdcount == 1 && r.qtype == meta[i], "type %u rcode %u",
+		       meta[i], r.rcode);
+	}
+	len = make_query(q, sizeof(q), 12, "www.example.", 127, CLASS_IN,
+			 MSG_FLAG_RD);
+	ask_raw("127.0.0.2", q, len, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_NOERROR);
+	/* an answer, an authority or a non-OPT additional record */
+	for (int s = MSG_ANSWER; s < MSG_SECTIONS; s++) {
+		len = make_query(q, sizeof(q), 13, "www.example.", RR_A,
+				 CLASS_IN, MSG_FLAG_RD);
+		ask_raw("127.0.0.2", q, add_rr(q, len, s, RR_A), &r);
+		CHECKF(r.len > 0 && r.rcode == RCODE_FORMERR &&
+		       r.qdcount == 1, "section %d rcode %u", s, r.rcode);
+	}
+	/* trailing octets: the question parsed, so it is echoed; outside
+	 * the ACL REFUSED, with it too */
+	len = make_query(q, sizeof(q), 14, "www.example.", RR_A, CLASS_IN,
+			 MSG_FLAG_RD);
+	memcpy(q + len, "xyz", 3);
+	ask_raw("127.0.0.2", q, len + 3, &r);
+	CHECKF(r.len > 0 && r.id == 14 && r.rcode == RCODE_FORMERR &&
+	       r.qdcount == 1 && r.qtype == RR_A, "rcode %u qd %u", r.rcode,
+	       r.qdcount);
+	ask_raw("127.0.0.1", q, len + 3, &r);
+	CHECK(r.len > 0 && r.rcode == RCODE_REFUSED && r.qdcount == 1);
+	/* a question cut short: FORMERR without one */
+	ask_raw("127.0.0.2", q, len - 2, &r);
+	CHECK(r.len > 0 && r.id == 14 && r.rcode == RCODE_FORMERR &&
+	      r.qdcount == 0);
 }
 
 /* EDNS version 1: BADVERS (16: extended rcode 1, header rcode 0). */
@@ -826,7 +961,9 @@ int main(void)
 	test_client(&f);
 	test_coalescing(&f);
 	test_local_and_forward(&f);
+	test_rd_clear(&f);
 	test_refusals();
+	test_formerr();
 	test_badvers();
 	test_tcp();
 	test_servfail();
