@@ -193,32 +193,13 @@ static void answer_one(struct rworker *w, const struct rreq *r,
 	rconn_reply(w, wt->conn, w->late, len ? len + 2 : 0);
 }
 
-/* The request's final answer: a SERVFAIL may give way to stale data
- * (serve-stale); when none is found it keeps the iterator's Extended
- * DNS Error, which iter_try_stale's fresh SERVFAIL does not carry. The
- * copy lives in the worker's scratch answer, free by now (a client's
- * query is written before its misses are driven). */
-static const struct answer *final_answer(struct rworker *w, struct rreq *r)
-{
-	const struct answer *a = iter_result(r->it);
-	struct answer_ede ede = a->ede;
-
-	if (a->rcode != RCODE_SERVFAIL || iter_try_stale(r->it, w->now))
-		return iter_result(r->it);
-	a = iter_result(r->it);
-	if (ede.code == ANSWER_EDE_NONE || a->rcode != RCODE_SERVFAIL ||
-	    a->nsets || a->ede.code != ANSWER_EDE_NONE)
-		return a;
-	answer_init(w->ans, RCODE_SERVFAIL);
-	w->ans->ede = ede;
-	return w->ans;
-}
-
 static void answer_all(struct rworker *w, struct rreq *r)
 {
-	const struct answer *a = final_answer(w, r);
+	const struct answer *a = iter_result(r->it);
 	struct rwaiter *wt, *next;
 
+	if (a->rcode == RCODE_SERVFAIL && iter_try_stale(r->it, w->now))
+		a = iter_result(r->it);
 	if (r->nwait && a->stale)
 		rstat_add(w, RS_STALE, r->nwait);
 	if (a->rcode == RCODE_SERVFAIL)

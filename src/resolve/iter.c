@@ -8,6 +8,7 @@
 #include "base/error.h"
 #include "resolve/infra.h"
 #include "resolve/iter_int.h"
+#include "wire/edns.h"
 #include "wire/rrtype.h"
 
 struct iter *iter_new(const struct res_env *env)
@@ -135,12 +136,21 @@ void iter_frame_done(struct iter *it)
 		frame_pop(it, true);
 }
 
+/* The client's goal failed: when no server of its cut answered and
+ * some were silent (timed out, or known dead and skipped), the SERVFAIL
+ * says so (RFC 8914 EDE 22, No Reachable Authority). */
 void iter_frame_failed(struct iter *it)
 {
-	if (it->depth == 0)
-		iter_fail(it);
-	else
+	const struct iter_frame *f = iter_top(it);
+	bool silent = f->replies == 0 && f->silent > 0;
+
+	if (it->depth > 0) {
 		frame_pop(it, false);
+		return;
+	}
+	iter_fail(it);
+	if (silent)
+		answer_set_ede(&it->ans, EDNS_EDE_NO_REACHABLE_AUTHORITY, NULL);
 }
 
 static bool goal_on_stack(const struct iter *it, const uint8_t *name)
@@ -372,6 +382,7 @@ void iter_abort(struct iter *it)
 
 bool iter_try_stale(struct iter *it, uint64_t now_ms)
 {
+	struct answer_ede why = it->ans.ede;
 	bool prefetch = false;
 
 	if (answer_from_cache(&it->ans, it->env->cache, it->qname, it->qtype,
@@ -380,6 +391,7 @@ bool iter_try_stale(struct iter *it, uint64_t now_ms)
 		return true;
 	}
 	answer_init(&it->ans, RCODE_SERVFAIL);
+	it->ans.ede = why;      /* the SERVFAIL still says why */
 	return false;
 }
 

@@ -74,6 +74,8 @@ policy NS ns1.policy
 ns1.policy A 127.0.0.31
 lower NS ns1.lower
 ns1.lower A 127.0.0.32
+dead NS ns1.dead
+ns1.dead A 127.0.0.33
 v6 NS ns1.v6
 ns1.v6 AAAA ::1
 """ + "".join("amp NS ns%d.other.test.\n" % i for i in range(1, 21))
@@ -348,6 +350,8 @@ class World:
                                   "policy")
         F["lower"] = self._fault("127.0.0.32", "lower", ["127.0.0.32"],
                                  "lower")
+        F["dead"] = self._fault("127.0.0.33", "dead", ["127.0.0.33"],
+                                "silent")
 
     def _fault(self, addr, label, ns, mode, **kw):
         s = faults.FaultServer(addr, label + ".test.", fault_zone(label, ns),

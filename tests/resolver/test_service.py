@@ -244,18 +244,67 @@ def test_servfail_edns(start_resolver):
 
 
 @pytest.mark.banchi_only
-@pytest.mark.xfail(strict=True, reason="the iterator does not set EDE 22 "
-                   "yet (lead's change): remove this mark when it does")
 def test_ede_no_reachable_authority(start_resolver):
     """Every server of the zone dead: SERVFAIL with EDE 22 (No Reachable
     Authority, RFC 8914) to EDNS clients, also when serve-stale finds
-    nothing (rserver_req.c final_answer keeps it)."""
+    nothing."""
     dead = servers.free_port()
     rsv = start_resolver(["--stub", "dead.test=127.0.0.1:%d" % dead])
     for name in ("www.dead.test", "other.dead.test"):
         r = ask(rsv.where, name, timeout=12)
         assert r.rcode() == SERVFAIL
         assert ede_codes(r) == [22]
+    r = ask(rsv.where, "third.dead.test", use_edns=False)
+    assert r.rcode() == SERVFAIL and r.edns == -1
+
+
+def flood(where, names, limit=3.0):
+    """One UDP query (with EDNS) per name, all sent at once; the replies
+    that came within limit seconds, by ID."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(0.2)
+    want = {}
+    try:
+        for i, name in enumerate(names):
+            q = dns.message.make_query(name, "A", use_edns=0)
+            q.id = 1000 + i
+            want[q.id] = q
+            s.sendto(q.to_wire(), where)
+        got = {}
+        end = time.monotonic() + limit
+        while len(got) < len(want) and time.monotonic() < end:
+            try:
+                data = s.recv(65535)
+            except socket.timeout:
+                continue
+            r = dns.message.from_wire(data)
+            if r.id in want:
+                got[r.id] = r
+        return got
+    finally:
+        s.close()
+
+
+@pytest.mark.banchi_only
+def test_dead_zone_flood(start_resolver, world_clean):
+    """dead.test's only server never answers. Once it is known dead, a
+    flood of misses in the zone is answered at once, SERVFAIL with EDE
+    22, though --max-pending 2 would have dropped 18 of 20 of them while
+    they waited for the dead server; the server hears at most a probe."""
+    dead = world_clean.fault["dead"]
+    rsv = start_resolver(["--max-pending", "2"])
+    for i in range(2):
+        r = ask(rsv.where, "w%d.dead.test" % i, timeout=12)
+        assert r.rcode() == SERVFAIL and ede_codes(r) == [22]
+    asked = dead.total()
+    t0 = time.monotonic()
+    got = flood(rsv.where, ["f%d.dead.test" % i for i in range(20)])
+    assert len(got) == 20, sorted(got)
+    assert time.monotonic() - t0 < 2.0
+    assert all(r.rcode() == SERVFAIL and ede_codes(r) == [22]
+               for r in got.values())
+    assert dead.total() - asked <= 1
+    assert rsv.stats()["dropped"] == 0
 
 
 @pytest.mark.banchi_only

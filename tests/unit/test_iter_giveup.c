@@ -15,6 +15,7 @@
 #include "iterworld.h"
 #include "resolve/cache.h"
 #include "resolve/infra.h"
+#include "wire/edns.h"
 #include "wire/rrtype.h"
 
 static const uint8_t *zone_of(uint8_t *buf, const char *text)
@@ -102,6 +103,7 @@ static void test_refused_one_name(void)
 	net.srv[s_bind].flags = FAKE_REFUSE_ODD;
 	CHECK(fakenet_resolve(&net, it, "odd.bind.tld.", RR_A) ==
 	      RCODE_SERVFAIL);
+	CHECK(iter_result(it)->ede.code == ANSWER_EDE_NONE);   /* it answered */
 	CHECK(lame_for(s_bind, "bind.tld.") == INFRA_AVOID);
 	zone_still_works();
 	/* no authority and no referral: that is lame, for the zone */
@@ -256,12 +258,19 @@ static void test_dead_zone(void)
 	CHECK(fakenet_resolve(&net, it, "www.bind.tld.", RR_A) ==
 	      RCODE_NOERROR);
 	net.srv[s_bind].flags = FAKE_TIMEOUT;
-	for (int k = 0; k < 2; k++)
+	for (int k = 0; k < 2; k++) {
 		CHECK(fakenet_resolve(&net, it, "odd.bind.tld.", RR_A) ==
 		      RCODE_SERVFAIL);
+		CHECK(iter_result(it)->ede.code ==
+		      EDNS_EDE_NO_REACHABLE_AUTHORITY);
+	}
 	CHECK(fakenet_resolve(&net, it, "la.bind.tld.", RR_A) ==
 	      RCODE_SERVFAIL);
 	CHECKF(upstream() == 0, "%u", upstream());
+	CHECK(iter_result(it)->ede.code == EDNS_EDE_NO_REACHABLE_AUTHORITY);
+	/* with nothing stale to give, the SERVFAIL keeps its reason */
+	CHECK(!iter_try_stale(it, net.now));
+	CHECK(iter_result(it)->ede.code == EDNS_EDE_NO_REACHABLE_AUTHORITY);
 	net.now += 31000;
 	net.srv[s_bind].flags = 0;
 	CHECK(fakenet_resolve(&net, it, "odd.bind.tld.", RR_A) ==
