@@ -7,7 +7,10 @@ poisoner (adds out-of-bailiwick records), spoofer (a bogus answer from
 another port and one with a wrong ID before the real one), policy
 (REFUSED to names whose first label is "odd", good otherwise, as a DNS
 firewall refusing one name), lower (good, but the question comes back
-lowercased: a server that loses the 0x20 case)."""
+lowercased: a server that loses the 0x20 case), forger (good, but each
+real answer is preceded by a forged one from the right port with the
+right ID: an attacker who learnt both, but not the 0x20 case, so the
+forged question is in lowercase)."""
 
 import select
 import socket
@@ -25,7 +28,7 @@ import dns.rrset
 import dns.zone
 
 MODES = ("good", "lame", "noaa", "silent", "truncating", "poisoner",
-         "spoofer", "policy", "lower")
+         "spoofer", "policy", "lower", "forger")
 
 
 def lookup(zone, q):
@@ -160,6 +163,11 @@ class FaultServer:
             threading.Timer(self.delay, self._send, (self.answer(q),
                                                      peer)).start()
             return
+        if self.mode == "forger":
+            self._forge(q, peer)
+            threading.Timer(self.delay, self._send, (self.answer(q),
+                                                     peer)).start()
+            return
         if self.mode == "truncating":
             r = dns.message.make_response(q)
             r.flags |= dns.flags.AA | dns.flags.TC
@@ -196,6 +204,20 @@ class FaultServer:
         self._send(bad, peer)
         with self.lock:
             self.bogus_sent += 3
+
+    def _forge(self, q, peer):
+        """Right port, right ID, the question as the forger guesses it
+        (lowercase), an address of the forger's."""
+        qn = q.question[0]
+        low = dns.name.from_text(qn.name.to_text().lower())
+        bad = dns.message.make_response(q)
+        bad.flags |= dns.flags.AA
+        bad.question[0] = dns.rrset.RRset(low, qn.rdclass, qn.rdtype)
+        bad.answer.append(dns.rrset.from_text(low, 3600, "IN", "A",
+                                              "6.6.6.6"))
+        self._send(bad, peer)
+        with self.lock:
+            self.bogus_sent += 1
 
     def answer(self, q):
         if not q.question:

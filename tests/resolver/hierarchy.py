@@ -76,6 +76,8 @@ lower NS ns1.lower
 ns1.lower A 127.0.0.32
 dead NS ns1.dead
 ns1.dead A 127.0.0.33
+forge NS ns1.forge
+ns1.forge A 127.0.0.34
 v6 NS ns1.v6
 ns1.v6 AAAA ::1
 """ + "".join("amp NS ns%d.other.test.\n" % i for i in range(1, 21))
@@ -352,6 +354,8 @@ class World:
                                  "lower")
         F["dead"] = self._fault("127.0.0.33", "dead", ["127.0.0.33"],
                                 "silent")
+        F["forge"] = self._fault("127.0.0.34", "forge", ["127.0.0.34"],
+                                 "forger")
 
     def _fault(self, addr, label, ns, mode, **kw):
         s = faults.FaultServer(addr, label + ".test.", fault_zone(label, ns),

@@ -172,3 +172,20 @@ def test_refused_for_one_name(start_resolver, world_clean):
     assert [x.to_text() for rr in r.answer for x in rr] == ['"policy"']
     assert time.monotonic() - t0 < 1.0
     assert policy.count("www1.policy.test") >= 1
+
+
+def test_forger_who_knows_the_port(start_resolver, world_clean):
+    """A forger who learnt the port and ID of each query in flight (the
+    outside review's attack) answers first, with the question in
+    lowercase: with 0x20, on by default, nothing forged is taken. The
+    same forger wins without 0x20, so the test can tell."""
+    forger = world_clean.fault["forge"]
+    rsv = start_resolver(["--case-randomisation"] if PEER else [])
+    for i in range(1, 5):
+        r = ask(rsv.where, "www%d.forge.test" % i, timeout=8)
+        assert addrs(r) == ["192.0.2.%d" % (200 + i)], r.to_text()
+    assert forger.bogus_sent >= 4
+    plain = start_resolver([] if PEER else ["--no-case-randomisation"])
+    got = [addrs(ask(plain.where, "www%d.forge.test" % i))
+           for i in range(5, 9)]
+    assert ["6.6.6.6"] in got, got
