@@ -8,12 +8,14 @@
 #include <strings.h>
 
 #include "rpl_conf.h"
+#include "wire/rrtype.h"
 
 #define G_DNSSEC "val_*, autotrust, trust anchors: DNSSEC validation not yet"
 #define G_AUTH "auth-zone/zonemd/xfr: authoritative zones in the resolver not supported"
 #define G_RPZ "rpz/respip/views/tags: not supported"
 #define G_DNS64 "dns64/nat64: not supported"
 #define G_EDNS "nsid/cookies/keepalive/edns-client-string: EDNS options not supported"
+#define G_DNSSEC_DO "RRSIGs expected in answers to DO clients: banchi keeps no DNSSEC records yet"
 #define G_CHAOS "version/identity: CHAOS queries are refused by banchi"
 
 enum { K_MAP, K_TUNE, K_SKIP };
@@ -49,10 +51,10 @@ static const struct {
 	{ "rrset-roundrobin", K_TUNE, NULL },
 	{ "msg-cache-size", K_TUNE, NULL }, { "msg-cache-slabs", K_TUNE, NULL },
 	{ "rrset-cache-size", K_TUNE, NULL },
-	{ "num-queries-per-thread", K_TUNE, NULL },
 	{ "outbound-msg-retry", K_TUNE, NULL },
-	{ "discard-timeout", K_TUNE, NULL }, { "do-ip6", K_TUNE, NULL },
-	{ "do-ip4", K_TUNE, NULL }, { "harden-glue", K_TUNE, NULL },
+	{ "discard-timeout", K_TUNE, NULL }, { "do-ip6", K_MAP, NULL },
+	{ "do-ip4", K_MAP, NULL }, { "harden-glue", K_MAP, NULL },
+	{ "num-queries-per-thread", K_MAP, NULL },
 	{ "harden-referral-path", K_TUNE, NULL },
 	{ "harden-unverified-glue", K_TUNE, NULL },
 	{ "harden-unknown-additional", K_TUNE, NULL },
@@ -144,6 +146,10 @@ static const char *check_value(const struct rpl_opt *o, char *buf, size_t cap)
 	     strcmp(k, "qname-minimisation-strict") == 0 ||
 	     strcmp(k, "stub-prime") == 0) && yes(v))
 		goto unsupported;
+	/* banchi always hardens glue and uses both address families */
+	if ((strcmp(k, "harden-glue") == 0 || strcmp(k, "do-ip6") == 0 ||
+	     strcmp(k, "do-ip4") == 0) && !yes(v))
+		goto unsupported;
 	return NULL;
 unsupported:
 	snprintf(buf, cap, "option %.40s: %.40s not supported", k, v);
@@ -180,6 +186,22 @@ static bool prefixed(const char *base, const char *const *pre)
 	return false;
 }
 
+/* Does a CHECK_ANSWER expect signatures in its answer section? */
+static bool wants_rrsig(const struct rpl_scen *s)
+{
+	for (size_t i = 0; i < s->nsteps; i++) {
+		const struct rpl_entry *e = s->steps[i].entry;
+
+		if (s->steps[i].kind != ST_CHECK_ANSWER || e->qtype == RR_RRSIG)
+			continue;
+		for (size_t j = 0; j < e->nrr; j++)
+			if (e->rrs[j].section == MSG_ANSWER &&
+			    e->rrs[j].type == RR_RRSIG)
+				return true;
+	}
+	return false;
+}
+
 /* The skip group of the scenario, or NULL when it can be run. The
  * feature groups come first, so that a val_* scenario counts there and
  * not under one of its options. */
@@ -212,6 +234,8 @@ static const char *skip_group(const struct rpl_scen *s, char *buf, size_t cap)
 			found = g;
 	if (found)
 		return found;
+	if (wants_rrsig(s))
+		return G_DNSSEC_DO;
 	if (s->macros)
 		return "testbound macros (ASSIGN, EVAL, ${...}): not supported";
 	if (s->tempfile)
@@ -228,6 +252,7 @@ int rpl_setup(struct rpl_setup *su, const struct rpl_scen *s)
 	res_conf_init(&su->rc);
 	cache_conf_init(&su->cc);
 	su->max_payload = 1232;
+	su->max_pending = 1024;
 	g = skip_group(s, buf, sizeof(buf));
 	if (g) {
 		snprintf(su->group, sizeof(su->group), "%s", g);

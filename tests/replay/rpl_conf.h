@@ -18,6 +18,7 @@ struct rpl_setup {
 	struct local_data *local;
 	struct acl *acl;
 	uint16_t max_payload;           /* banchi's default, 1232 */
+	unsigned max_pending;           /* resolutions at once (the daemon's 1024) */
 	char group[128];                /* skip group; "" when runnable */
 };
 

@@ -145,6 +145,8 @@ static void server_opt(struct rpl_setup *su, const struct rpl_opt *o)
 		su->cc.neg_max_ttl = num(v);
 	else if (strcmp(k, "serve-expired-reply-ttl") == 0)
 		su->cc.stale_answer_ttl = num(v);
+	else if (strcmp(k, "num-queries-per-thread") == 0)
+		su->max_pending = num(v);
 	else if (strcmp(k, "prefetch") == 0)
 		su->cc.prefetch_pct = yes(v) ? 10 : 0;
 }

@@ -105,6 +105,15 @@ static struct rpl_req *find(struct rpl_run *r, const uint8_t *lname,
 	return NULL;
 }
 
+static unsigned count(const struct rpl_run *r)
+{
+	unsigned n = 0;
+
+	for (const struct rpl_req *q = r->reqs; q; q = q->next)
+		n++;
+	return n;
+}
+
 void rpl_req_start(struct rpl_run *r, const uint8_t *lname, uint16_t qtype,
 		   uint16_t qclass, bool prefetch, struct rpl_client *c)
 {
@@ -115,6 +124,13 @@ void rpl_req_start(struct rpl_run *r, const uint8_t *lname, uint16_t qtype,
 			c->next = q->clients;
 			q->clients = c;
 		}
+		return;
+	}
+	if (count(r) >= r->su->max_pending) {
+		free(c);        /* the daemon drops it: no answer */
+		if (r->verbose)
+			fprintf(r->log, "    dropped: %u resolutions at once\n",
+				r->su->max_pending);
 		return;
 	}
 	q = calloc(1, sizeof(*q));
