@@ -105,6 +105,9 @@ static void check_failed(struct rpl_run *r, const struct rpl_step *st)
 	struct rpl_answer *a, *best = NULL;
 	char diff[1600];
 
+	if (r->failed)
+		return;
+	r->fail_step = st->num;
 	for (a = r->answers; a && !best; a = a->next)
 		if (same_question(st->entry, a->pkt, a->len))
 			best = a;
@@ -265,6 +268,7 @@ static int init(struct rpl_run *r, const struct rpl_scen *s,
 	r->verbose = verbose;
 	r->log = stdout;
 	r->now_ms = START_MS;
+	r->fail_step = -1;
 	r->cache = cache_new(&su->cc);
 	r->infra = infra_new(1000);
 	r->ans = malloc(sizeof(*r->ans));

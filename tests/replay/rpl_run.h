@@ -76,6 +76,7 @@ struct rpl_run {
 	bool verbose;
 	FILE *log;
 	bool failed;
+	int fail_step;                  /* the CHECK_ANSWER step that failed, -1 */
 	char fail[2048];                /* the first failure: step and diff */
 };
 
