@@ -376,7 +376,7 @@ static int rr_line(struct rpl_pstate *ps, struct rpl_entry *e, uint8_t sec,
 	if (e->nrr == before && strstr(p, "\\#") &&
 	    generic_rr(ps, e, sec, copy) == 0)
 		return 0;
-	snprintf(ps->err, sizeof(ps->err), "record '%.100s': %s", p,
+	snprintf(ps->err, sizeof(ps->err), "record '%.80s': %.120s", p,
 		 c.msg[0] ? c.msg : "not one record");
 	return -1;
 }

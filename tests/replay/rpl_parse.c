@@ -139,7 +139,7 @@ static int conf_line(struct rpl_scen *s, struct conf_state *cs, char *p,
 		if (!quoted && n > 1 && tok[n - 1] == ':') {
 			tok[n - 1] = 0;
 			if (is_clause(tok)) {
-				snprintf(cs->clause, sizeof(cs->clause), "%s",
+				snprintf(cs->clause, sizeof(cs->clause), "%.31s",
 					 tok);
 				cs->block = clause_count(s, tok) + 1;
 				cs->cur = NULL;
@@ -151,7 +151,8 @@ static int conf_line(struct rpl_scen *s, struct conf_state *cs, char *p,
 			snprintf(cs->cur->clause, sizeof(cs->cur->clause),
 				 "%s", cs->clause);
 			cs->cur->block = cs->block;
-			snprintf(cs->cur->key, sizeof(cs->cur->key), "%s", tok);
+			snprintf(cs->cur->key, sizeof(cs->cur->key), "%.47s",
+				 tok);
 			cs->cur->line = line;
 			continue;
 		}
