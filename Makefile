@@ -37,7 +37,7 @@ test: build
 test-lint:
 	cppcheck --quiet --inline-suppr --error-exitcode=1 \
 		--enable=warning,performance,portability --std=c11 -D__GNUC__ \
-		-I src --suppress=missingIncludeSystem src cmd fuzz
+		-I src --suppress=missingIncludeSystem src cmd fuzz tests/replay
 	@echo "cppcheck: 1 passed, 0 failed"
 
 test-unit:
