@@ -301,6 +301,9 @@ void rpl_setup_clear(struct rpl_setup *su)
 		local_free(su->local);
 	if (su->acl)
 		acl_free(su->acl);
+	if (su->snoop)
+		acl_free(su->snoop);
+	su->snoop = NULL;
 	su->local = NULL;
 	su->acl = NULL;
 }

@@ -17,6 +17,7 @@ struct rpl_setup {
 	struct cache_conf cc;
 	struct local_data *local;
 	struct acl *acl;
+	struct acl *snoop;              /* allow_snoop: RD=0 reads the cache */
 	uint16_t max_payload;           /* banchi's default, 1232 */
 	unsigned max_pending;           /* resolutions at once (the daemon's 1024) */
 	char group[128];                /* skip group; "" when runnable */

@@ -240,9 +240,10 @@ static bool net_in(const struct acl *a, const char *prefix)
 }
 
 /* Unbound's access-control as banchi's allow list: "allow*" actions are
- * allowed, "refuse" is what banchi does outside the list (so a refuse
- * rule inside an allowed range cannot be expressed), "deny" drops. The
- * default is loopback, as in both. */
+ * allowed ("allow_snoop" also on the snoop list: RD=0 reads the cache),
+ * "refuse" is what banchi does outside the list (so a refuse rule inside
+ * an allowed range cannot be expressed), "deny" drops. The default is
+ * loopback, as in both, without snooping. */
 static int access(struct rpl_setup *su, const struct rpl_scen *s,
 		  struct acl *refuse)
 {
@@ -256,6 +257,9 @@ static int access(struct rpl_setup *su, const struct rpl_scen *s,
 		if (sscanf(o->val, "%63s %31s", pfx, act) != 2)
 			return bad(su, o, "cannot read");
 		if (strncmp(act, "allow", 5) == 0 && acl_add(su->acl, pfx) < 0)
+			return bad(su, o, "bad prefix");
+		if (strcmp(act, "allow_snoop") == 0 &&
+		    acl_add(su->snoop, pfx) < 0)
 			return bad(su, o, "bad prefix");
 		if (strcmp(act, "refuse") == 0 && acl_add(refuse, pfx) < 0)
 			return bad(su, o, "bad prefix");
@@ -281,7 +285,8 @@ static int acl(struct rpl_setup *su, const struct rpl_scen *s)
 	int r;
 
 	su->acl = acl_new();
-	if (!refuse || !su->acl) {
+	su->snoop = acl_new();
+	if (!refuse || !su->acl || !su->snoop) {
 		if (refuse)
 			acl_free(refuse);
 		snprintf(su->group, sizeof(su->group), "out of memory");
