@@ -24,10 +24,14 @@ struct ikey {
 	uint16_t port;
 };
 
+/* Lameness is kept apart for A and for other queries (Unbound's
+ * split): a server broken for AAAA alone still serves A. */
+enum { LAME_A, LAME_OTHER, LAME_KINDS };
+
 struct lame {
 	struct lame *next;
-	uint64_t until_ms;
-	uint8_t how;                    /* enum infra_lame */
+	uint64_t until_ms[LAME_KINDS];
+	uint8_t how[LAME_KINDS];        /* enum infra_lame */
 	uint8_t zone[];
 };
 
@@ -418,6 +422,12 @@ static struct lame *lame_find(struct ientry *e, const uint8_t *zone)
 	return NULL;
 }
 
+static uint64_t lame_until(const struct lame *l)
+{
+	return l->until_ms[LAME_A] > l->until_ms[LAME_OTHER] ?
+	       l->until_ms[LAME_A] : l->until_ms[LAME_OTHER];
+}
+
 /* A new lame record, or the one expiring first when INFRA_LAME_MAX are
  * kept already. */
 static struct lame *lame_slot(struct ientry *e, const uint8_t *zone)
@@ -427,7 +437,7 @@ static struct lame *lame_slot(struct ientry *e, const uint8_t *zone)
 
 	if (e->nlame >= INFRA_LAME_MAX) {
 		for (l = e->lame; l; l = l->next)
-			if (!old || l->until_ms < old->until_ms)
+			if (!old || lame_until(l) < lame_until(old))
 				old = l;
 		for (pl = &e->lame; *pl != old; pl = &(*pl)->next)
 			;
@@ -435,7 +445,7 @@ static struct lame *lame_slot(struct ientry *e, const uint8_t *zone)
 		free(old);
 		e->nlame--;
 	}
-	l = malloc(sizeof(*l) + len);
+	l = calloc(1, sizeof(*l) + len);
 	if (!l)
 		return NULL;
 	memcpy(l->zone, zone, len);
@@ -446,8 +456,10 @@ static struct lame *lame_slot(struct ientry *e, const uint8_t *zone)
 }
 
 void infra_set_lame(struct infra *in, const struct sockaddr *sa,
-		    const uint8_t *zone, enum infra_lame how, uint64_t now_ms)
+		    const uint8_t *zone, uint16_t qtype, enum infra_lame how,
+		    uint64_t now_ms)
 {
+	unsigned k = qtype == RR_A ? LAME_A : LAME_OTHER;
 	struct ishard *s;
 	struct ientry *e = update(in, sa, now_ms, &s);
 	struct lame *l;
@@ -455,27 +467,30 @@ void infra_set_lame(struct infra *in, const struct sockaddr *sa,
 	if (!e)
 		return;
 	l = lame_find(e, zone);
-	if (l && l->how == INFRA_LAME && now_ms < l->until_ms &&
+	if (l && l->how[k] == INFRA_LAME && now_ms < l->until_ms[k] &&
 	    how != INFRA_LAME)
 		goto out;       /* a failed query does not shorten lameness */
 	if (!l)
 		l = lame_slot(e, zone);
 	if (l) {
-		l->how = (uint8_t)how;
-		l->until_ms = now_ms + (how == INFRA_LAME ? INFRA_HOLD_MS
-							  : INFRA_AVOID_MS);
+		l->how[k] = (uint8_t)how;
+		l->until_ms[k] = now_ms + (how == INFRA_LAME ? INFRA_HOLD_MS
+							     : INFRA_AVOID_MS);
 	}
 out:
 	pthread_mutex_unlock(&s->lock);
 }
 
 enum infra_lame infra_lame(struct infra *in, const struct sockaddr *sa,
-			   const uint8_t *zone, uint64_t now_ms)
+			   const uint8_t *zone, uint16_t qtype,
+			   uint64_t now_ms)
 {
+	unsigned k = qtype == RR_A ? LAME_A : LAME_OTHER;
 	struct ishard *s;
 	struct ientry *e = find(in, sa, now_ms, &s);
 	struct lame *l = e ? lame_find(e, zone) : NULL;
-	enum infra_lame how = l && now_ms < l->until_ms ? l->how : INFRA_OK;
+	enum infra_lame how = l && now_ms < l->until_ms[k] ? l->how[k]
+							  : INFRA_OK;
 
 	if (s)
 		pthread_mutex_unlock(&s->lock);

@@ -68,13 +68,17 @@ void infra_set_no_edns(struct infra *in, const struct sockaddr *sa,
  * lowercase for a while. */
 void infra_set_no_0x20(struct infra *in, const struct sockaddr *sa,
 		       uint64_t now_ms);
-/* For zone: INFRA_LAME (answered a query under zone without authority
- * and without a referral down; kept INFRA_HOLD_MS) or INFRA_AVOID
- * (failed one query; kept INFRA_AVOID_MS, never downgrades LAME). */
+/* For zone and queries of qtype's kind (A, or other types, kept apart
+ * as Unbound does): INFRA_LAME (answered a query under zone without
+ * authority and without a referral down; kept INFRA_HOLD_MS) or
+ * INFRA_AVOID (failed one query; kept INFRA_AVOID_MS, never downgrades
+ * LAME). */
 void infra_set_lame(struct infra *in, const struct sockaddr *sa,
-		    const uint8_t *zone, enum infra_lame how, uint64_t now_ms);
+		    const uint8_t *zone, uint16_t qtype, enum infra_lame how,
+		    uint64_t now_ms);
 enum infra_lame infra_lame(struct infra *in, const struct sockaddr *sa,
-			   const uint8_t *zone, uint64_t now_ms);
+			   const uint8_t *zone, uint16_t qtype,
+			   uint64_t now_ms);
 
 void infra_flush(struct infra *in);
 

@@ -136,7 +136,7 @@ static void server_bad(struct iter *it, struct iter_frame *f,
 	if (how != INFRA_OK && f->kind != CUT_FWD)
 		infra_set_lame(it->env->infra,
 			       (const struct sockaddr *)&s->addr.sa, f->zone,
-			       how, now);
+			       it->sent.qtype, how, now);
 	s->tries = ITER_MAX_TRIES;
 	f->state = FS_SELECT;
 }
@@ -226,11 +226,14 @@ static bool find_referral(const struct iter *it, const struct iter_frame *f,
 	return found;
 }
 
+/* Glue is taken for NS names under the referring server's bailiwick
+ * (the old cut), sibling glue included (RFC 9471): that server is
+ * authoritative for them. */
 static void take_referral(struct iter *it, struct iter_frame *f,
 			  const struct msg *m, const uint8_t *zone,
 			  uint64_t now)
 {
-	uint8_t own[NAME_MAXLEN];
+	uint8_t own[NAME_MAXLEN], bail[NAME_MAXLEN];
 	struct rrset s;
 	struct rbuf r;
 	uint16_t len;
@@ -239,6 +242,7 @@ static void take_referral(struct iter *it, struct iter_frame *f,
 		server_bad(it, f, INFRA_OK, now);
 		return;
 	}
+	memcpy(bail, f->bail, name_length(f->bail));
 	cut_set_referral(it, f, zone);
 	s.rank = RANK_GLUE;
 	cache_insert(it->env->cache, &s, now);
@@ -249,7 +253,7 @@ static void take_referral(struct iter *it, struct iter_frame *f,
 		cut_add_ns(f, it->env->conf, r.base + r.pos);
 		r.pos += len;
 	}
-	take_glue(it, f, m, f->ns, f->nns, f->zone, now);
+	take_glue(it, f, m, f->ns, f->nns, bail, now);
 	cut_cached_addrs(it, f, now);
 	f->state = FS_SELECT;
 }
@@ -585,6 +589,69 @@ static void server_learnt(struct iter *it, const struct iter_srv *s,
 		infra_set_no_0x20(it->env->infra, sa, now);
 }
 
+/* Where the NS sets of the authority section point, for a reply that
+ * says nothing of the name asked in its answer section and has no SOA:
+ * 1 at the cut itself, 2 above it, 0 neither (or not such a reply). */
+static int ns_upward(const struct iter *it, const struct iter_frame *f,
+		     const struct msg *m)
+{
+	uint8_t on[NAME_MAXLEN];
+	int up = 0;
+
+	for (uint16_t i = 0; i < msg_section_count(m, MSG_ANSWER); i++)
+		if (msg_rr_owner(m, msg_section_rr(m, MSG_ANSWER, i), on) < 0 ||
+		    name_equal(on, it->sent.qname))
+			return 0;
+	for (uint16_t i = 0; i < msg_section_count(m, MSG_AUTHORITY); i++) {
+		const struct msg_rr *rr = msg_section_rr(m, MSG_AUTHORITY, i);
+
+		if (rr->type == RR_SOA)
+			return 0;
+		if (rr->type != RR_NS || msg_rr_owner(m, rr, on) < 0 ||
+		    !name_is_subdomain(f->zone, on))
+			continue;
+		if (!name_equal(on, f->zone))
+			up = 2;
+		else if (!up)
+			up = 1;
+	}
+	return up;
+}
+
+/* Not an answer from a server of the zone (Unbound's and Knot
+ * Resolver's reading): a recursive server's reply (RA without AA), a
+ * referral above the cut, or one to the cut itself without AA (a lame
+ * delegation, as a parent that delegates a child to its own server).
+ * A reply without AA that holds data or an SOA is taken: some servers
+ * leave the bit off. */
+static bool is_lame(const struct iter *it, const struct iter_frame *f,
+		    const struct msg *m)
+{
+	bool aa = msg_hdr_aa(&m->hdr);
+	int up = ns_upward(it, f, m);
+
+	if (!aa && msg_hdr_ra(&m->hdr))
+		return true;
+	return up == 2 || (up == 1 && !aa);
+}
+
+/* No records at all (an OPT aside). */
+static bool is_empty(const struct msg *m)
+{
+	return msg_section_count(m, MSG_ANSWER) == 0 &&
+	       msg_section_count(m, MSG_AUTHORITY) == 0 &&
+	       msg_section_count(m, MSG_ADDITIONAL) == (m->has_opt ? 1 : 0);
+}
+
+/* Another server of the cut may still be asked. */
+static bool others_left(const struct iter_frame *f, int cur)
+{
+	for (uint16_t i = 0; i < f->nsrv; i++)
+		if ((int)i != cur && f->srv[i].tries < ITER_MAX_TRIES)
+			return true;
+	return false;
+}
+
 /* An error rcode ends the use of this server for this query only: one
  * question can make a server fail (BIND's SERVFAIL for a CNAME loop, a
  * policy REFUSED for one name) and must not take the zone down for the
@@ -624,10 +691,13 @@ void reply_process(struct iter *it, const struct msg *m, uint64_t now)
 		take_answer(it, f, m, RANK_ANSWER_NONAUTH, rcode, now);
 	else if (find_referral(it, f, m, zone))
 		take_referral(it, f, m, zone, now);
-	else if (!msg_hdr_aa(&m->hdr))
+	else if (is_lame(it, f, m))
 		server_bad(it, f, INFRA_LAME, now);
+	else if (is_empty(m) && others_left(f, it->sent.srv))
+		server_bad(it, f, INFRA_OK, now);  /* ask another first */
 	else if (it->sent.minimised)
 		min_step(f, m);
 	else
-		take_answer(it, f, m, RANK_ANSWER, rcode, now);
+		take_answer(it, f, m, msg_hdr_aa(&m->hdr) ? RANK_ANSWER :
+				      RANK_ANSWER_NONAUTH, rcode, now);
 }

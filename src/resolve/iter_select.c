@@ -273,7 +273,7 @@ static unsigned srv_candidate(struct iter *it, struct iter_frame *f,
 	if (f->srv[i].tries >= ITER_MAX_TRIES)
 		return ~0u;
 	if (f->kind != CUT_FWD)
-		lame = infra_lame(it->env->infra, sa, f->zone, now);
+		lame = infra_lame(it->env->infra, sa, f->zone, qtype, now);
 	if (lame == INFRA_LAME)
 		return ~0u;
 	infra_get(it->env->infra, sa, qtype, now, info);

@@ -283,6 +283,9 @@ int rpl_setup(struct rpl_setup *su, const struct rpl_scen *s)
 
 	memset(su, 0, sizeof(*su));
 	res_conf_init(&su->rc);
+	/* Unbound's use-caps-for-id is off unless the scenario sets it:
+	 * its scripted replies repeat the question in lowercase */
+	su->rc.use_0x20 = false;
 	cache_conf_init(&su->cc);
 	su->max_payload = 1232;
 	su->max_pending = 1024;

@@ -175,8 +175,10 @@ static bool chain_loops(const struct msg *m)
 /* The header flags and rcode the server's flags make of h. */
 static void bend_hdr(struct msg_hdr *h, const struct msg *m, unsigned flags)
 {
-	if (flags & FAKE_NOAA)
+	if (flags & FAKE_RECURSIVE) {
 		msg_hdr_set_flag(h, MSG_FLAG_AA, false);
+		msg_hdr_set_flag(h, MSG_FLAG_RA, true);
+	}
 	if ((flags & FAKE_LOOP_SERVFAIL) && chain_loops(m))
 		msg_hdr_set_rcode(h, RCODE_SERVFAIL);
 }

@@ -21,7 +21,8 @@ enum fake_flags {
 	FAKE_SPOOF_FIRST = 1 << 3,      /* a wrong-ID copy before each reply */
 	FAKE_NO_EDNS = 1 << 4,          /* FORMERR to queries with an OPT */
 	FAKE_LOWER = 1 << 5,            /* lowercases the question (breaks 0x20) */
-	FAKE_NOAA = 1 << 6,             /* answers without AA (lame) */
+	FAKE_RECURSIVE = 1 << 6,        /* answers with RA, without AA: a
+					 * recursive server (lame) */
 	FAKE_LOOP_SERVFAIL = 1 << 7,    /* SERVFAIL with the chain to a CNAME
 					 * loop, as BIND 9.18 answers */
 	FAKE_REFUSE_ODD = 1 << 8,       /* REFUSED to names whose first label

@@ -226,33 +226,38 @@ static void test_marks(void)
 	infra_get(in, sa, RR_A, 1000 + INFRA_HOLD_MS, &i);
 	CHECK(!i.no_edns);
 
-	infra_set_lame(in, sa, z1, INFRA_LAME, 5000);
-	CHECK(infra_lame(in, sa, z1, 5000) == INFRA_LAME);
-	CHECK(infra_lame(in, sa, z3, 5000) == INFRA_LAME); /* any case */
-	CHECK(infra_lame(in, sa, z2, 5000) == INFRA_OK); /* per zone */
-	CHECK(infra_lame(in, v4("127.0.0.5", 53), z1, 5000) == INFRA_OK);
-	CHECK(infra_lame(in, sa, z1, 5000 + INFRA_HOLD_MS - 1) == INFRA_LAME);
-	CHECK(infra_lame(in, sa, z1, 5000 + INFRA_HOLD_MS) == INFRA_OK);
+	infra_set_lame(in, sa, z1, RR_A, INFRA_LAME, 5000);
+	CHECK(infra_lame(in, sa, z1, RR_A, 5000) == INFRA_LAME);
+	CHECK(infra_lame(in, sa, z3, RR_A, 5000) == INFRA_LAME); /* any case */
+	CHECK(infra_lame(in, sa, z2, RR_A, 5000) == INFRA_OK); /* per zone */
+	CHECK(infra_lame(in, v4("127.0.0.5", 53), z1, RR_A, 5000) == INFRA_OK);
+	CHECK(infra_lame(in, sa, z1, RR_A, 5000 + INFRA_HOLD_MS - 1) == INFRA_LAME);
+	CHECK(infra_lame(in, sa, z1, RR_A, 5000 + INFRA_HOLD_MS) == INFRA_OK);
 	/* A failed query only makes the server be asked last, briefly,
 	 * and never shortens a lame mark. */
-	infra_set_lame(in, sa, z2, INFRA_AVOID, 6000);
-	CHECK(infra_lame(in, sa, z2, 6000) == INFRA_AVOID);
-	CHECK(infra_lame(in, sa, z2, 6000 + INFRA_AVOID_MS) == INFRA_OK);
-	infra_set_lame(in, sa, z1, INFRA_LAME, 7000);
-	infra_set_lame(in, sa, z1, INFRA_AVOID, 8000);
-	CHECK(infra_lame(in, sa, z1, 8000 + INFRA_AVOID_MS) == INFRA_LAME);
+	infra_set_lame(in, sa, z2, RR_A, INFRA_AVOID, 6000);
+	CHECK(infra_lame(in, sa, z2, RR_A, 6000) == INFRA_AVOID);
+	CHECK(infra_lame(in, sa, z2, RR_A, 6000 + INFRA_AVOID_MS) == INFRA_OK);
+	infra_set_lame(in, sa, z1, RR_A, INFRA_LAME, 7000);
+	infra_set_lame(in, sa, z1, RR_A, INFRA_AVOID, 8000);
+	CHECK(infra_lame(in, sa, z1, RR_A, 8000 + INFRA_AVOID_MS) == INFRA_LAME);
+	/* kept apart for A and the other types (Unbound's split) */
+	CHECK(infra_lame(in, sa, z1, RR_AAAA, 8000) == INFRA_OK);
+	infra_set_lame(in, sa, nm(z2, "v6.example."), RR_AAAA, INFRA_LAME, 9000);
+	CHECK(infra_lame(in, sa, z2, RR_MX, 9000) == INFRA_LAME);
+	CHECK(infra_lame(in, sa, z2, RR_A, 9000) == INFRA_OK);
 	/* Many zones: the newest are kept. */
 	for (unsigned k = 0; k < 20; k++) {
 		char text[32];
 		uint8_t z[NAME_MAXLEN];
 
 		snprintf(text, sizeof(text), "z%u.example.", k);
-		infra_set_lame(in, sa, nm(z, text), INFRA_LAME, 10000 + k);
+		infra_set_lame(in, sa, nm(z, text), RR_A, INFRA_LAME, 10000 + k);
 	}
-	CHECK(infra_lame(in, sa, nm(z2, "z19.example."), 20000) == INFRA_LAME);
-	CHECK(infra_lame(in, sa, nm(z2, "z0.example."), 20000) == INFRA_OK);
+	CHECK(infra_lame(in, sa, nm(z2, "z19.example."), RR_A, 20000) == INFRA_LAME);
+	CHECK(infra_lame(in, sa, nm(z2, "z0.example."), RR_A, 20000) == INFRA_OK);
 	infra_flush(in);
-	CHECK(infra_lame(in, sa, nm(z2, "z19.example."), 20000) == INFRA_OK);
+	CHECK(infra_lame(in, sa, nm(z2, "z19.example."), RR_A, 20000) == INFRA_OK);
 	infra_free(in);
 }
 
@@ -312,11 +317,11 @@ static void *mt_run(void *arg)
 			else if (r % 4 == 1)
 				infra_rtt(m->in, p, r % 3000, k);
 			else if (r % 8 == 2)
-				infra_set_lame(m->in, p, zone, INFRA_LAME, k);
+				infra_set_lame(m->in, p, zone, RR_A, INFRA_LAME, k);
 			infra_get(m->in, p, RR_A, k, &i);
 			if (i.rto_ms < 50 || i.rto_ms > INFRA_RTO_MAX)
 				m->bad++;
-			(void)infra_lame(m->in, p, zone, k);
+			(void)infra_lame(m->in, p, zone, RR_A, k);
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	} while ((t.tv_sec - t0.tv_sec) * 1000 +

@@ -224,7 +224,7 @@ static void test_lame(void)
 	/* REFUSED: asked last for a while (not lame: a server may refuse
 	 * one name by policy, test_iter_giveup.c) */
 	CHECK(infra_lame(infra, srv_sa(s_tld2), (const uint8_t *)"\3tld",
-			 net.now) == INFRA_AVOID);
+			 RR_A, net.now) == INFRA_AVOID);
 	cache_flush(cache);
 	CHECK(fakenet_resolve(&net, it, "www.sld.tld.", RR_A) == RCODE_NOERROR);
 	CHECK(net.srv[s_tld2].queries == 2);

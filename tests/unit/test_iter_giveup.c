@@ -28,7 +28,7 @@ static enum infra_lame lame_for(int srv, const char *zone)
 {
 	uint8_t z[NAME_MAXLEN];
 
-	return infra_lame(infra, srv_sa(srv), zone_of(z, zone), net.now);
+	return infra_lame(infra, srv_sa(srv), zone_of(z, zone), RR_A, net.now);
 }
 
 /* Every name and type of bind.tld. and of a zone reached from it. */
@@ -106,8 +106,8 @@ static void test_refused_one_name(void)
 	CHECK(iter_result(it)->ede.code == ANSWER_EDE_NONE);   /* it answered */
 	CHECK(lame_for(s_bind, "bind.tld.") == INFRA_AVOID);
 	zone_still_works();
-	/* no authority and no referral: that is lame, for the zone */
-	net.srv[s_bind].flags = FAKE_NOAA;
+	/* a recursive server's reply (RA, no AA): lame, for the zone */
+	net.srv[s_bind].flags = FAKE_RECURSIVE;
 	cache_flush(cache);
 	CHECK(fakenet_resolve(&net, it, "www.bind.tld.", RR_A) ==
 	      RCODE_SERVFAIL);
