@@ -208,7 +208,7 @@ static struct centry *centry_new(const struct rrset *s, int olen, int slen,
 	e->soa_len = (uint8_t)slen;
 	/* New data gets one sweep of the hand before it can go. */
 	atomic_init(&e->referenced, 1);
-	atomic_init(&e->prefetch_taken, 0);
+	atomic_init(&e->prefetch_sec, 0);
 	return e;
 }
 
@@ -288,19 +288,25 @@ static bool usable(const struct cache *c, const struct centry *e,
 	return (flags & CACHE_STALE) && !centry_dead(c, e, now_ms);
 }
 
+/* In the last prefetch_pct of its TTL an entry asks one caller to
+ * refresh it; if that refresh fails, another caller is asked after
+ * CACHE_PREFETCH_RETRY_S (a successful one replaces the entry). */
 static bool want_prefetch(const struct cache *c, struct centry *e,
 			  uint64_t now_ms)
 {
 	uint64_t left = e->expire_ms - now_ms;
-	unsigned char zero = 0;
+	unsigned now_s = (unsigned)(now_ms / 1000);
+	unsigned at;
 
 	if (!c->conf.prefetch_pct ||
-	    left * 100 >= (uint64_t)e->ttl * 1000 * c->conf.prefetch_pct)
+	    left * 100 > (uint64_t)e->ttl * 1000 * c->conf.prefetch_pct)
 		return false;
 	/* A plain load first: the line is only written by the one winner. */
-	if (atomic_load_explicit(&e->prefetch_taken, memory_order_relaxed))
+	at = atomic_load_explicit(&e->prefetch_sec, memory_order_relaxed);
+	if (now_s < at)
 		return false;
-	return atomic_compare_exchange_strong(&e->prefetch_taken, &zero, 1);
+	return atomic_compare_exchange_strong(&e->prefetch_sec, &at,
+					      now_s + CACHE_PREFETCH_RETRY_S);
 }
 
 static int copy_hit(const struct cache *c, struct centry *e, uint64_t now_ms,

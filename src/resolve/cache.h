@@ -24,7 +24,7 @@ struct cache_conf {
 	uint32_t neg_max_ttl;   /* cap for NXDOMAIN/NODATA (3600) */
 	uint32_t stale_ttl;     /* serve-stale window after expiry, s (0: off) */
 	uint32_t stale_answer_ttl; /* TTL given to stale answers (30) */
-	unsigned prefetch_pct;  /* prefetch when under this % of TTL left (10; 0: off) */
+	unsigned prefetch_pct;  /* prefetch at this % of TTL left or less (10; 0: off) */
 };
 
 /* Defaults shown above; max_bytes 64 MiB, min_ttl 0, stale_ttl 86400. */
@@ -43,11 +43,14 @@ int cache_insert(struct cache *c, const struct rrset *s, uint64_t now_ms);
 
 #define CACHE_STALE 1u          /* also return entries up to stale_ttl expired */
 
+#define CACHE_PREFETCH_RETRY_S 10  /* a failed refresh is tried again after */
+
 struct cache_hit {
 	struct rrset set;       /* owner, rdata, soa_owner point into buf */
 	bool stale;             /* expired; set.ttl is stale_answer_ttl */
 	bool prefetch;          /* near expiry and asked for again: this
-				 * caller (only one per entry) should refresh */
+				 * caller (one per entry, then one again every
+				 * CACHE_PREFETCH_RETRY_S) should refresh */
 };
 
 /* Copies the entry for (name, type, rclass) with rank >= min_rank into

@@ -32,7 +32,9 @@ struct centry {
 	 * entry, or the DNAME owner of a synthesised CNAME */
 	uint8_t owner_len, soa_len;
 	atomic_uchar referenced;        /* CLOCK bit, set by readers */
-	atomic_uchar prefetch_taken;    /* one caller was told to refresh */
+	/* a caller was told to refresh: none other before this second
+	 * (monotonic, now_ms / 1000); a failed refresh may be tried again */
+	atomic_uint prefetch_sec;
 	uint8_t data[];                 /* owner, soa owner, rdata */
 };
 

@@ -11,9 +11,27 @@
 #include "resolve/iter_int.h"
 #include "wire/rrtype.h"
 
+/* Whether the RDATA item just written at w->data + at (n octets) is
+ * already in the set before it. */
+static bool item_seen(const struct wbuf *w, size_t at, int n)
+{
+	size_t pos = 0;
+
+	while (pos < at) {
+		uint16_t len = wire_get_u16(w->data + pos);
+
+		if (len == (uint16_t)n &&
+		    memcmp(w->data + pos + 2, w->data + at + 2, len) == 0)
+			return true;
+		pos += 2u + len;
+	}
+	return false;
+}
+
 /* Builds the RRset (owner, type) of section sec into it->setbuf (its
- * owner, lowercase, into own). Records with bad RDATA are left out.
- * Returns the number of records, or BN_ENOSPC when setbuf is short. */
+ * owner, lowercase, into own). Records with bad RDATA are left out, and
+ * so are repeats of one record (RFC 2181 5). Returns the number of
+ * records, or BN_ENOSPC when setbuf is short. */
 static int set_fill(struct iter *it, const struct msg *m,
 		    enum msg_section sec, const uint8_t *owner,
 		    uint16_t type, struct rrset *out, uint8_t *own)
@@ -37,7 +55,7 @@ static int set_fill(struct iter *it, const struct msg *m,
 		n = msg_rr_rdata(m, rr, w.data + w.len, w.cap - w.len);
 		if (n == BN_ENOSPC)
 			return BN_ENOSPC;
-		if (n < 0) {
+		if (n < 0 || item_seen(&w, lenpos, n)) {
 			w.len = lenpos;
 			continue;
 		}
@@ -499,10 +517,10 @@ static void take_negative(struct iter *it, struct iter_frame *f,
 	iter_frame_failed(it);
 }
 
-static bool has_soa_rr(const struct msg *m)
+static bool has_rr(const struct msg *m, enum msg_section sec, uint16_t type)
 {
-	for (uint16_t i = 0; i < msg_section_count(m, MSG_AUTHORITY); i++)
-		if (msg_section_rr(m, MSG_AUTHORITY, i)->type == RR_SOA)
+	for (uint16_t i = 0; i < msg_section_count(m, sec); i++)
+		if (msg_section_rr(m, sec, i)->type == type)
 			return true;
 	return false;
 }
@@ -544,7 +562,8 @@ static void take_answer(struct iter *it, struct iter_frame *f,
 			return;
 		}
 	}
-	if (links > 0 && rcode == RCODE_NOERROR && !has_soa_rr(m)) {
+	if (links > 0 && rcode == RCODE_NOERROR &&
+	    !has_rr(m, MSG_AUTHORITY, RR_SOA)) {
 		iter_restart_at(it, cur, now);  /* target data not given */
 		return;
 	}
@@ -566,11 +585,14 @@ static void min_step(struct iter_frame *f, const struct msg *m)
 	f->state = FS_SELECT;
 }
 
-/* The rcodes of a real answer (YXDOMAIN: a DNAME result too long). */
-static bool rcode_answers(uint16_t rcode)
+/* The rcodes of a real answer (YXDOMAIN: a DNAME result too long, so
+ * only with a DNAME; with anything else it is a forger's or a broken
+ * server's, and its records are not taken). */
+static bool rcode_answers(const struct msg *m, uint16_t rcode)
 {
-	return rcode == RCODE_NOERROR || rcode == RCODE_NXDOMAIN ||
-	       rcode == RCODE_YXDOMAIN;
+	if (rcode == RCODE_YXDOMAIN)
+		return has_rr(m, MSG_ANSWER, RR_DNAME);
+	return rcode == RCODE_NOERROR || rcode == RCODE_NXDOMAIN;
 }
 
 /* A real answer: what this query's fallbacks found out about the server
@@ -675,7 +697,7 @@ void reply_process(struct iter *it, const struct msg *m, uint64_t now)
 		s->no_edns = true;
 		return;
 	}
-	if (rcode_answers(rcode))
+	if (rcode_answers(m, rcode))
 		server_learnt(it, s, now);
 	/* every NXDOMAIN an NS-name lookup meets counts (a minimisation
 	 * step's too): NXNS costs at most a few queries however deep */
@@ -685,7 +707,7 @@ void reply_process(struct iter *it, const struct msg *m, uint64_t now)
 		f->minimise = false;
 		return;
 	}
-	if (!rcode_answers(rcode))
+	if (!rcode_answers(m, rcode))
 		server_bad(it, f, INFRA_AVOID, now);
 	else if (f->kind == CUT_FWD)
 		take_answer(it, f, m, RANK_ANSWER_NONAUTH, rcode, now);

@@ -293,10 +293,18 @@ static void test_prefetch(void)
 
 	cache_insert(c, mk_a(&a, "p.example.", 1, 100, RANK_ANSWER), 0);
 	CHECK(get(c, "p.example.", T_A, 50000, 0, &h) == 1 && !h.prefetch);
-	CHECK(get(c, "p.example.", T_A, 90000, 0, &h) == 1 && !h.prefetch);
-	CHECK(get(c, "p.example.", T_A, 91000, 0, &h) == 1 && h.prefetch);
-	CHECK(get(c, "p.example.", T_A, 92000, 0, &h) == 1 && !h.prefetch);
+	CHECK(get(c, "p.example.", T_A, 89999, 0, &h) == 1 && !h.prefetch);
+	/* at 10% left, as Unbound (90% of the TTL gone) */
+	CHECK(get(c, "p.example.", T_A, 90000, 0, &h) == 1 && h.prefetch);
+	CHECK(get(c, "p.example.", T_A, 91000, 0, &h) == 1 && !h.prefetch);
 	CHECK(get(c, "p.example.", T_A, 99000, 0, &h) == 1 && !h.prefetch);
+	/* A refresh that failed (the entry was not replaced) is asked of
+	 * another caller some seconds later, not at once. */
+	cache_insert(c, mk_a(&a, "q.example.", 1, 1000, RANK_ANSWER), 0);
+	CHECK(get(c, "q.example.", T_A, 900000, 0, &h) == 1 && h.prefetch);
+	CHECK(get(c, "q.example.", T_A, 905000, 0, &h) == 1 && !h.prefetch);
+	CHECK(get(c, "q.example.", T_A, 900000 + CACHE_PREFETCH_RETRY_S * 1000,
+		  0, &h) == 1 && h.prefetch);
 	/* The refreshed entry may ask again near its own expiry. */
 	cache_insert(c, mk_a(&a, "p.example.", 1, 100, RANK_ANSWER), 99000);
 	CHECK(get(c, "p.example.", T_A, 100000, 0, &h) == 1 && !h.prefetch);
