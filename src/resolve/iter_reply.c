@@ -640,6 +640,20 @@ static int ns_upward(const struct iter *it, const struct iter_frame *f,
 	return up;
 }
 
+/* A forwarder's reply that only points elsewhere (NS records, no SOA,
+ * nothing about the name): it did not recurse, so it is of no use. */
+static bool fwd_referral(const struct iter *it, const struct msg *m)
+{
+	uint8_t on[NAME_MAXLEN];
+
+	for (uint16_t i = 0; i < msg_section_count(m, MSG_ANSWER); i++)
+		if (msg_rr_owner(m, msg_section_rr(m, MSG_ANSWER, i), on) < 0 ||
+		    name_equal(on, it->sent.qname))
+			return false;
+	return has_rr(m, MSG_AUTHORITY, RR_NS) &&
+	       !has_rr(m, MSG_AUTHORITY, RR_SOA);
+}
+
 /* Not an answer from a server of the zone (Unbound's and Knot
  * Resolver's reading): a recursive server's reply (RA without AA), a
  * referral above the cut, or one to the cut itself without AA (a lame
@@ -688,8 +702,12 @@ void reply_process(struct iter *it, const struct msg *m, uint64_t now)
 	if (m->has_opt)
 		rcode = edns_rcode(&m->edns, (uint8_t)rcode);
 	f->state = FS_SEND;     /* the retries below: same server */
-	if (msg_hdr_tc(&m->hdr) && !it->sent.tcp) {
-		it->want_tcp = true;
+	if (msg_hdr_tc(&m->hdr)) {
+		/* over TCP too: incomplete, of no use (Unbound's reading) */
+		if (it->sent.tcp)
+			server_bad(it, f, INFRA_AVOID, now);
+		else
+			it->want_tcp = true;
 		return;
 	}
 	if (it->sent.edns && (rcode == RCODE_FORMERR ||
@@ -709,6 +727,8 @@ void reply_process(struct iter *it, const struct msg *m, uint64_t now)
 	}
 	if (!rcode_answers(m, rcode))
 		server_bad(it, f, INFRA_AVOID, now);
+	else if (f->kind == CUT_FWD && fwd_referral(it, m))
+		server_bad(it, f, INFRA_OK, now);
 	else if (f->kind == CUT_FWD)
 		take_answer(it, f, m, RANK_ANSWER_NONAUTH, rcode, now);
 	else if (find_referral(it, f, m, zone))

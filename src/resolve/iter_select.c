@@ -232,11 +232,56 @@ static void cut_from_fwd(struct iter_frame *f,
 		f->minimise = false;    /* the forwarder recurses: full name */
 }
 
+/* The cached alias target of name into t (lowercase); false if none. */
+static bool cached_alias(struct iter *it, const uint8_t *name, uint64_t now,
+			 uint8_t *t)
+{
+	struct cache_hit hit;
+	uint16_t len;
+
+	if (cache_get(it->env->cache, name, RR_CNAME, CLASS_IN, now, 0,
+		      RANK_ANSWER_NONAUTH, &hit, it->cbuf, sizeof(it->cbuf)) != 1 ||
+	    hit.set.kind != RRSET_POSITIVE || hit.set.count != 1)
+		return false;
+	len = wire_get_u16(hit.set.rdata);
+	if (len > NAME_MAXLEN || name_check(hit.set.rdata + 2, len) != len)
+		return false;
+	memcpy(t, hit.set.rdata + 2, len);
+	name_to_lower(t);
+	return !name_equal(t, name);
+}
+
+/* An NS name that the cache knows as an alias (it should not be one,
+ * but some are): the side goal moves to the alias's target, each link
+ * counted against max_cname, and is met at once when the target's
+ * addresses are cached (Unbound's target lookups do the same). */
+static bool side_goal_alias(struct iter *it, struct iter_frame *f,
+			    uint64_t now)
+{
+	uint8_t t[NAME_MAXLEN];
+	bool moved = false;
+
+	while (it->ncname < it->env->conf->max_cname &&
+	       cached_alias(it, f->qname, now, t)) {
+		memcpy(f->qname, t, name_length(t));
+		it->ncname++;
+		moved = true;
+	}
+	return moved &&
+	       cached_addrs_of(it, &it->frames[it->depth - 1], f->qname, now) > 0;
+}
+
 void cut_find(struct iter *it, struct iter_frame *f, uint64_t now)
 {
-	const struct res_fwd *fw = res_conf_forward(it->env->conf, f->qname);
+	const struct res_fwd *fw;
 
 	f->state = FS_SELECT;
+	if (it->depth > 0 && f->parent_ns >= 0 &&
+	    side_goal_alias(it, f, now)) {
+		iter_frame_done(it);
+		return;
+	}
+	fw = res_conf_forward(it->env->conf, f->qname);
 	if (fw) {
 		cut_from_fwd(f, fw);
 		return;

@@ -1,7 +1,8 @@
 /* local_answer(): the exact name's records first (CNAMEs followed inside
  * the local data), then the deepest zone cut above the name decides:
- * allow (upstream), block, static (NXDOMAIN) or localhost. Read-only on
- * the table, so any number of threads may call it at once. */
+ * allow (upstream), block, static (NXDOMAIN) or localhost; the DS of a
+ * local zone's apex is left to the parent zone. Read-only on the table,
+ * so any number of threads may call it at once. */
 #include <string.h>
 
 #include "resolve/local_int.h"
@@ -221,6 +222,8 @@ int local_answer(const struct local_data *ld, const uint8_t *qname,
 	answer_init(a, RCODE_NOERROR);
 	if (n && has_visible(n, zone))
 		ret = answer_records(ld, n, zone, qtype, a);
+	else if (qtype == RR_DS && zone && name_equal(qname, zone->name))
+		return 0;       /* a zone's DS is its parent's, as Unbound */
 	else if (zone && zone->zone != LZ_ALLOW)
 		ret = answer_zone(ld, zone, n, qname, qtype, a);
 	else

@@ -347,6 +347,9 @@ static void test_special(void)
 	CHECK(ask(ld, "invalid.", RR_A) == 0 && nodata_soa("invalid."));
 	CHECK(ask(ld, "10.in-addr.arpa.", RR_SOA) == 0);
 	CHECK(set_is(0, MSG_ANSWER, RR_SOA, "10.in-addr.arpa.", 1));
+	/* a zone's DS is its parent's: not answered here (as Unbound) */
+	CHECK(!local_answer(ld, wn("10.in-addr.arpa."), RR_DS, CLASS_IN, &ans));
+	CHECK(ask(ld, "1.10.in-addr.arpa.", RR_DS) == 3);
 	CHECK(ask(ld, "20.172.in-addr.arpa.", RR_NS) == 0);
 	CHECK(set_is(0, MSG_ANSWER, RR_NS, "20.172.in-addr.arpa.", 1));
 	/* loopback reverse: PTR localhost., its empty non-terminals NODATA */
