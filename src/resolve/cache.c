@@ -10,6 +10,7 @@
 #include "resolve/cache_int.h"
 #include "wire/buf.h"
 #include "wire/name.h"
+#include "wire/rrtype.h"
 
 #define ENTRY_MAX 65535         /* RDATA octets an entry may hold */
 #define BUCKET_BYTES 256        /* one bucket per this much of max_bytes */
@@ -212,7 +213,49 @@ static struct centry *centry_new(const struct rrset *s, int olen, int slen,
 	return e;
 }
 
+uint32_t cache_ttl(const struct cache *c, const struct rrset *s)
+{
+	return stored_ttl(&c->conf, s);
+}
+
+/* The rank old is compared at: a bounded address set still counts as
+ * the glue it replaced, so that a referral may renew it. */
+static uint8_t held_rank(const struct centry *old)
+{
+	return old->bounded ? RANK_GLUE : old->rank;
+}
+
+/* Ghost domains (CVE-2012-1191 and its 2022 and 2026 variants): a
+ * child that keeps answering with long TTLs must not keep a delegation
+ * alive that its parent has dropped or changed. So n, replacing the
+ * live old, expires no later than old when it is an NS set, or an
+ * address set taking over from glue (or from such a bounded set: it
+ * stays bounded, so that the next answer is held too). */
+static void bound_by(struct centry *n, const struct centry *old,
+		     uint64_t now_ms)
+{
+	bool addr = n->type == RR_A || n->type == RR_AAAA;
+
+	if (n->kind != RRSET_POSITIVE || old->kind != RRSET_POSITIVE)
+		return;
+	if (addr && held_rank(old) <= RANK_GLUE && n->rank > RANK_GLUE)
+		n->bounded = 1;
+	else if (n->type != RR_NS)
+		return;
+	if (n->expire_ms > old->expire_ms) {
+		n->expire_ms = old->expire_ms;
+		n->ttl = old->expire_ms > now_ms ?
+			 (uint32_t)((old->expire_ms - now_ms) / 1000) : 0;
+	}
+}
+
 int cache_insert(struct cache *c, const struct rrset *s, uint64_t now_ms)
+{
+	return cache_insert_from(c, s, now_ms, now_ms, 0);
+}
+
+int cache_insert_from(struct cache *c, const struct rrset *s,
+		      uint64_t now_ms, uint64_t start_ms, uint64_t ahead_ms)
 {
 	int olen, slen, ret = check_input(s, &olen, &slen);
 	struct centry *n, *old, **pe;
@@ -236,11 +279,15 @@ int cache_insert(struct cache *c, const struct rrset *s, uint64_t now_ms)
 		if (key_match(*pe, n->hash, n->data, n->owner_len, n->type,
 			      n->rclass))
 			break;
-	if (*pe && now_ms < (*pe)->expire_ms && (*pe)->rank > n->rank) {
+	if (*pe && now_ms + ahead_ms < (*pe)->expire_ms &&
+	    held_rank(*pe) > n->rank) {
 		pthread_mutex_unlock(lock);
 		free(n);
 		return 1;
 	}
+	if (*pe && (start_ms < now_ms ? start_ms : now_ms) + ahead_ms <
+		   (*pe)->expire_ms)
+		bound_by(n, *pe, now_ms);
 	n->seq = atomic_fetch_add(&c->seq, 1);
 	atomic_fetch_add(&c->bytes, n->size);
 	atomic_fetch_add(&c->entries, 1);
@@ -376,6 +423,37 @@ int cache_get(struct cache *c, const uint8_t *name, uint16_t type,
 	else if (ret == 0)
 		count(&my_stripe(c)->misses);
 	return ret;
+}
+
+bool cache_expired(struct cache *c, const uint8_t *name, uint16_t type,
+		   uint16_t rclass, uint64_t at_ms)
+{
+	size_t len = name_length(name);
+	struct centry *e, *nx;
+	bool expired;
+
+	rcu_read_lock();
+	find(c, name_hash(name, len), name, len, type, rclass, false, &e, &nx);
+	expired = e && e->kind == RRSET_POSITIVE && at_ms >= e->expire_ms;
+	rcu_read_unlock();
+	return expired;
+}
+
+void cache_remove(struct cache *c, const uint8_t *name, uint16_t type,
+		  uint16_t rclass)
+{
+	size_t len = name_length(name);
+	uint64_t nh = name_hash(name, len);
+	size_t b = cache_bucket(c, nh);
+	pthread_mutex_t *lock = cache_lock_of(c, b);
+
+	pthread_mutex_lock(lock);
+	for (struct centry **pe = &c->buckets[b]; *pe; pe = &(*pe)->next)
+		if (key_match(*pe, nh, name, len, type, rclass)) {
+			cache_unlink(c, pe);
+			break;
+		}
+	pthread_mutex_unlock(lock);
 }
 
 void cache_get_stats(struct cache *c, struct cache_stats *st)

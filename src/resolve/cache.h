@@ -38,8 +38,23 @@ void cache_free(struct cache *c);
  * received; min/max caps apply (negative: neg_max_ttl, and RFC 2308:
  * the caller passes min(SOA TTL, SOA MINIMUM)). A TTL of 0 is not
  * stored. Live data of a higher rank is kept (returns 1); otherwise the
- * entry is replaced (0). BN_ENOMEM, BN_EINVAL (entry over 64 KiB). */
+ * entry is replaced (0). Delegation data never outlives the live entry
+ * it replaces (ghost domains): an NS set, and an A/AAAA set replacing
+ * glue, expire no later than the old entry (the A/AAAA set then counts
+ * as glue for what comes next). BN_ENOMEM, BN_EINVAL (entry over 64 KiB). */
 int cache_insert(struct cache *c, const struct rrset *s, uint64_t now_ms);
+
+/* cache_insert for data a resolution begun at start_ms (<= now_ms)
+ * brought. The ghost-domain bound holds against an entry live when the
+ * resolution began, though it expired since: the reply came from the
+ * servers that entry named. Entries that expire within ahead_ms count
+ * as expired already: a prefetch replaces what it refreshes. */
+int cache_insert_from(struct cache *c, const struct rrset *s,
+		      uint64_t now_ms, uint64_t start_ms, uint64_t ahead_ms);
+
+/* The TTL cache_insert would give s before any bound by a live entry
+ * (the min/max caps; 0: s would not be stored). */
+uint32_t cache_ttl(const struct cache *c, const struct rrset *s);
 
 #define CACHE_STALE 1u          /* also return entries up to stale_ttl expired */
 
@@ -64,6 +79,15 @@ int cache_get(struct cache *c, const uint8_t *name, uint16_t type,
 	      uint16_t rclass, uint64_t now_ms, unsigned flags,
 	      uint8_t min_rank, struct cache_hit *out, uint8_t *buf,
 	      size_t cap);
+
+/* Whether a positive entry for (name, type, rclass) is held but expired
+ * at at_ms, however long ago (until evicted). name must be lowercase. */
+bool cache_expired(struct cache *c, const uint8_t *name, uint16_t type,
+		   uint16_t rclass, uint64_t at_ms);
+
+/* Drops the entry for (name, type, rclass), if any. */
+void cache_remove(struct cache *c, const uint8_t *name, uint16_t type,
+		  uint16_t rclass);
 
 /* Drops every entry (flush), or those at and under name. */
 void cache_flush(struct cache *c);

@@ -28,6 +28,9 @@ struct centry {
 	uint32_t rdata_len;
 	uint16_t type, rclass, count;
 	uint8_t kind, rank;
+	/* A/AAAA that replaced glue: it lives no longer than the delegation
+	 * data it replaced, and whatever replaces it is held to that too */
+	uint8_t bounded;
 	/* soa_len 0: no second name; else the SOA owner of a negative
 	 * entry, or the DNAME owner of a synthesised CNAME */
 	uint8_t owner_len, soa_len;

@@ -312,6 +312,126 @@ static void test_prefetch(void)
 	cache_free(c);
 }
 
+#define T_NS 2
+
+/* Any rank at or above glue (the iterator's view of delegations). */
+static int get_ns(struct cache *c, const char *name, uint16_t type,
+		  uint64_t now, struct cache_hit *h)
+{
+	uint8_t n[NAME_MAXLEN];
+
+	return cache_get(c, nm(n, name), type, C_IN, now, 0, RANK_GLUE, h,
+			 buf, sizeof(buf));
+}
+
+/* An NS set (its RDATA does not matter to the cache). */
+static struct rrset *mk_ns(struct aset *a, const char *owner, uint8_t last,
+			   uint32_t ttl, uint8_t rank)
+{
+	struct rrset *s = mk_a(a, owner, last, ttl, rank);
+
+	s->type = T_NS;
+	return s;
+}
+
+/* Ghost domains: the child's NS set and its name servers' addresses,
+ * however long their TTLs and however high their rank, expire with
+ * the delegation they replace; once it expired, they are new data. */
+static void test_ghost_bounds(void)
+{
+	struct cache *c = mk_cache();
+	struct cache_hit h;
+	struct aset a;
+
+	cache_insert(c, mk_ns(&a, "g.example.", 1, 10, RANK_GLUE), 0);
+	CHECK(cache_insert(c, mk_ns(&a, "g.example.", 2, 7200, RANK_ANSWER),
+			   1000) == 0);
+	CHECK(get_ns(c, "g.example.", T_NS, 1000, &h) == 1 &&
+	      h.set.ttl == 9 && h.set.rank == RANK_ANSWER &&
+	      h.set.rdata[5] == 2);
+	/* a shorter TTL is kept as given */
+	cache_insert(c, mk_ns(&a, "g.example.", 3, 5, RANK_ANSWER), 2000);
+	CHECK(get_ns(c, "g.example.", T_NS, 2000, &h) == 1 && h.set.ttl == 5);
+	CHECK(get_ns(c, "g.example.", T_NS, 7000, &h) == 0);
+	cache_insert(c, mk_ns(&a, "g.example.", 4, 7200, RANK_ANSWER), 7000);
+	CHECK(get_ns(c, "g.example.", T_NS, 7000, &h) == 1 &&
+	      h.set.ttl == 7200);
+
+	/* glue, then the child's answer (twice), then the parent again */
+	cache_insert(c, mk_a(&a, "ns.g.example.", 1, 4, RANK_GLUE), 0);
+	CHECK(cache_insert(c, mk_a(&a, "ns.g.example.", 1, 7200, RANK_ANSWER),
+			   0) == 0);
+	CHECK(get(c, "ns.g.example.", T_A, 0, 0, &h) == 1 && h.set.ttl == 4);
+	cache_insert(c, mk_a(&a, "ns.g.example.", 1, 7200, RANK_ANSWER), 1000);
+	CHECK(get(c, "ns.g.example.", T_A, 1000, 0, &h) == 1 &&
+	      h.set.ttl == 3);
+	CHECK(cache_insert(c, mk_a(&a, "ns.g.example.", 7, 100, RANK_GLUE),
+			   2000) == 0);
+	CHECK(get_ns(c, "ns.g.example.", T_A, 2000, &h) == 1 &&
+	      h.set.ttl == 100 && h.set.rdata[5] == 7);
+	/* answers over answers are not bounded */
+	cache_insert(c, mk_a(&a, "www.g.example.", 1, 300, RANK_ANSWER), 0);
+	cache_insert(c, mk_a(&a, "www.g.example.", 1, 600, RANK_ANSWER), 0);
+	CHECK(get(c, "www.g.example.", T_A, 0, 0, &h) == 1 && h.set.ttl == 600);
+	cache_free(c);
+}
+
+/* cache_insert_from: the bound holds against an entry live when the
+ * resolution began; a look-ahead counts entries near expiry as gone. */
+static void test_insert_from(void)
+{
+	struct cache *c = mk_cache();
+	uint8_t n[NAME_MAXLEN];
+	struct cache_hit h;
+	struct aset a;
+
+	cache_insert(c, mk_ns(&a, "t.example.", 1, 10, RANK_GLUE), 0);
+	CHECK(cache_insert_from(c, mk_ns(&a, "t.example.", 1, 3600,
+					 RANK_AUTHORITY), 15000, 5000, 0) == 0);
+	CHECK(get_ns(c, "t.example.", T_NS, 15000, &h) == 0);
+	CHECK(cache_expired(c, nm(n, "t.example."), T_NS, C_IN, 15000));
+	/* started after the expiry: new data */
+	cache_insert_from(c, mk_ns(&a, "t.example.", 1, 3600, RANK_AUTHORITY),
+			  20000, 16000, 0);
+	CHECK(get_ns(c, "t.example.", T_NS, 20000, &h) == 1 &&
+	      h.set.ttl == 3600);
+	CHECK(!cache_expired(c, nm(n, "t.example."), T_NS, C_IN, 20000));
+
+	cache_insert(c, mk_ns(&a, "p.example.", 1, 100, RANK_ANSWER), 0);
+	CHECK(cache_insert_from(c, mk_ns(&a, "p.example.", 2, 3600, RANK_GLUE),
+				95000, 95000, 0) == 1);
+	CHECK(cache_insert_from(c, mk_ns(&a, "p.example.", 2, 3600, RANK_GLUE),
+				95000, 95000, 60000) == 0);
+	CHECK(get_ns(c, "p.example.", T_NS, 95000, &h) == 1 &&
+	      h.set.ttl == 3600 && h.set.rank == RANK_GLUE);
+	cache_free(c);
+}
+
+static void test_expired_remove(void)
+{
+	struct cache *c = mk_cache();
+	uint8_t n[NAME_MAXLEN];
+	struct cache_hit h;
+	struct aset a;
+	struct nset ng;
+
+	nm(n, "r.example.");
+	CHECK(!cache_expired(c, n, T_NS, C_IN, 0));
+	cache_insert(c, mk_ns(&a, "r.example.", 1, 10, RANK_GLUE), 0);
+	CHECK(!cache_expired(c, n, T_NS, C_IN, 9999));
+	CHECK(cache_expired(c, n, T_NS, C_IN, 10000));
+	CHECK(cache_expired(c, n, T_NS, C_IN, 1000u * 86400 * 30));
+	CHECK(!cache_expired(c, n, T_A, C_IN, 10000));
+	cache_insert(c, mk_a(&a, "r.example.", 1, 10, RANK_ANSWER), 0);
+	cache_remove(c, n, T_NS, C_IN);
+	CHECK(!cache_expired(c, n, T_NS, C_IN, 10000));
+	CHECK(get(c, "r.example.", T_A, 0, 0, &h) == 1);
+	/* negative entries are not delegations */
+	cache_insert(c, mk_neg(&ng, "q.example.", RRSET_NODATA, T_NS, 10), 0);
+	CHECK(!cache_expired(c, nm(n, "q.example."), T_NS, C_IN, 20000));
+	cache_free(c);
+}
+
 static void test_flush(void)
 {
 	struct cache *c = mk_cache();
@@ -568,6 +688,9 @@ int main(void)
 	test_nxdomain();
 	test_stale();
 	test_prefetch();
+	test_ghost_bounds();
+	test_insert_from();
+	test_expired_remove();
 	test_flush();
 	test_evict_bound();
 	test_evict_recent();
