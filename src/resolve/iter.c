@@ -46,10 +46,29 @@ static void frame_init(struct iter *it, struct iter_frame *f,
 	f->minimise = it->env->conf->qname_min;
 	f->min_labels = 1;
 	f->tried_aaaa = false;
+	f->cached = f->refetched = false;
+	f->skip_labels = UINT8_MAX;
 	f->parent_ns = parent_ns;
 	f->nns = 0;
 	f->nsrv = 0;
 	f->cur = -1;
+}
+
+/* it->ahead_ms of a prefetch: the TTL left of the answer it refreshes
+ * (its shortest set) and a minute. */
+static uint64_t prefetch_ahead(struct iter *it, uint64_t now_ms)
+{
+	uint32_t left = UINT32_MAX;
+	bool prefetch = false;
+
+	if (answer_from_cache(&it->scratch, it->env->cache, it->qname,
+			      it->qtype, it->qclass, now_ms, 0,
+			      &prefetch) != 1)
+		return 0;
+	for (uint16_t i = 0; i < it->scratch.nsets; i++)
+		if (it->scratch.sets[i].set.ttl < left)
+			left = it->scratch.sets[i].set.ttl;
+	return left == UINT32_MAX ? 0 : ((uint64_t)left + 60) * 1000;
 }
 
 int iter_begin(struct iter *it, const uint8_t *qname, uint16_t qtype,
@@ -73,6 +92,7 @@ int iter_begin(struct iter *it, const uint8_t *qname, uint16_t qtype,
 	it->depth = 0;
 	memset(&it->stats, 0, sizeof(it->stats));
 	frame_init(it, &it->frames[0], it->qname, qtype, -1);
+	it->ahead_ms = flags & ITER_PREFETCH ? prefetch_ahead(it, now_ms) : 0;
 	if (!(flags & ITER_PREFETCH) &&
 	    answer_from_cache(&it->ans, it->env->cache, it->qname, qtype,
 			      qclass, now_ms, 0, &prefetch) == 1) {
@@ -240,7 +260,8 @@ static void st_select(struct iter *it, struct iter_frame *f, uint64_t now)
 		}
 		ns->state = NS_FAILED;
 	}
-	iter_frame_failed(it);
+	if (!cut_refetch(f))
+		iter_frame_failed(it);
 }
 
 static int st_send(struct iter *it, struct iter_frame *f, uint64_t now,

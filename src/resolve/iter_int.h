@@ -69,6 +69,9 @@ struct iter_frame {
 	bool minimise;                  /* QNAME minimisation still on */
 	uint8_t min_labels;             /* labels asked beyond the cut */
 	bool tried_aaaa;                /* side goal: AAAA asked after A */
+	bool cached;                    /* the cut is the child's NS set, cached */
+	bool refetched;                 /* ... and was asked of the parent again */
+	uint8_t skip_labels;            /* cached cuts this deep are passed by */
 	int parent_ns;                  /* side goal: index in the parent's ns[] */
 	uint16_t nns, nsrv;
 	struct iter_ns ns[ITER_MAX_NS];
@@ -99,6 +102,11 @@ struct iter {
 	uint16_t qtype, qclass;
 	unsigned flags;
 	uint64_t start_ms;
+	/* A prefetch looks this far ahead (the entry's TTL left and a
+	 * minute): it resolves as a query at the entry's expiry would,
+	 * so delegations gone by then are fetched again from the parent
+	 * and what expires by then is replaced (Unbound's leeway). */
+	uint64_t ahead_ms;
 	bool done;
 	bool primed;                    /* priming tried in this resolution */
 	unsigned ncname;                /* CNAME/DNAME links followed */
@@ -139,6 +147,7 @@ bool cut_add_ns(struct iter_frame *f, const struct res_conf *rc,
 bool cut_add_addr(struct iter *it, struct iter_frame *f, uint16_t type,
 		  const uint8_t *rd, bool configured);
 bool cut_has_ns(const struct iter_frame *f, const uint8_t *name);
+bool cut_refetch(struct iter_frame *f);
 void cut_cached_addrs(struct iter *it, struct iter_frame *f, uint64_t now);
 int srv_pick(struct iter *it, struct iter_frame *f, uint64_t now);
 

@@ -118,9 +118,16 @@ static const uint8_t *set_first(const struct rrset *s, uint16_t *len)
 	return s->rdata + 2;
 }
 
-/* The client gets the TTL the cache settled on (its min/max caps, or
- * the live entry it kept), so that a fresh answer and the cached one
- * agree; when nothing was stored (TTL 0) the TTL stays as received. */
+/* Caches s as data of this resolution (cache_insert_from). 1: a live
+ * entry of a higher rank was kept. */
+static int cache_put(struct iter *it, const struct rrset *s, uint64_t now)
+{
+	return cache_insert_from(it->env->cache, s, now, it->start_ms,
+				 it->ahead_ms);
+}
+
+/* The TTL of the live entry the cache kept instead of s, so that a
+ * fresh answer and the cached one agree. */
 static void ttl_as_cached(struct iter *it, struct rrset *s, uint16_t qtype,
 			  uint64_t now)
 {
@@ -132,15 +139,24 @@ static void ttl_as_cached(struct iter *it, struct rrset *s, uint16_t qtype,
 		s->ttl = hit.set.ttl;
 }
 
-/* Caches s and, for the client's goal, adds it to the answer. */
+/* Caches s and, for the client's goal, adds it to the answer. The
+ * client gets the TTL as received under the cache's min/max caps (none
+ * stored: as received), or the kept entry's; a ghost-domain bound on
+ * the cached copy (cache_insert) is the cache's own, as in Unbound. */
 static int deliver(struct iter *it, struct rrset *s, uint8_t rank,
 		   uint64_t now)
 {
+	uint32_t ttl;
+	bool kept;
+
 	s->rank = rank;
-	cache_insert(it->env->cache, s, now);
+	kept = cache_put(it, s, now) == 1;
 	if (it->depth > 0)
 		return 0;
-	ttl_as_cached(it, s, s->type, now);
+	if (kept)
+		ttl_as_cached(it, s, s->type, now);
+	else if ((ttl = cache_ttl(it->env->cache, s)) != 0)
+		s->ttl = ttl;
 	return answer_add(&it->ans, MSG_ANSWER, s);
 }
 
@@ -175,13 +191,37 @@ static int ns_index(const struct iter_ns *ns, uint16_t nns,
 	return -1;
 }
 
+/* A side goal got its addresses: they go to the parent's cut. */
+static bool addrs_to_parent(struct iter *it, const struct rrset *s)
+{
+	struct iter_frame *p = &it->frames[it->depth - 1];
+	bool any = false;
+	struct rbuf r;
+	uint16_t len;
+
+	rbuf_init(&r, s->rdata, s->rdata_len);
+	for (uint16_t i = 0; i < s->count; i++) {
+		if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
+			break;
+		if (len == (s->type == RR_A ? 4 : 16) &&
+		    cut_add_addr(it, p, s->type, r.base + r.pos, false))
+			any = true;
+		r.pos += len;
+	}
+	return any;
+}
+
 /* Glue: additional A/AAAA of the name servers in ns (at most
- * ITER_MAX_NS of them), for names under bail only. Cached at RANK_GLUE;
- * with f, their addresses also go into f's cut. Each (name, type) is
- * built once, so a flood of records costs linear work. */
+ * ITER_MAX_NS of them), for names under bail only. Cached at rank;
+ * with f, their addresses also go into f's cut, and glue for the name
+ * a side goal looks up into its parent's too: the parent zone's view of
+ * that server, which may differ from (and work better than) the
+ * child's answer still to come. Each (name, type) is built once, so a
+ * flood of records costs linear work. */
 static void take_glue(struct iter *it, struct iter_frame *f,
 		      const struct msg *m, const struct iter_ns *ns,
-		      uint16_t nns, const uint8_t *bail, uint64_t now)
+		      uint16_t nns, const uint8_t *bail, uint8_t rank,
+		      uint64_t now)
 {
 	uint8_t on[NAME_MAXLEN], own[NAME_MAXLEN];
 	bool done[ITER_MAX_NS][2] = { { false } };
@@ -201,8 +241,10 @@ static void take_glue(struct iter *it, struct iter_frame *f,
 		done[k][v6] = true;
 		if (set_collect(it, m, MSG_ADDITIONAL, on, rr->type, &s, own) == 0)
 			continue;
-		s.rank = RANK_GLUE;
-		cache_insert(it->env->cache, &s, now);
+		s.rank = rank;
+		cache_put(it, &s, now);
+		if (f && f->parent_ns >= 0 && name_equal(on, f->qname))
+			addrs_to_parent(it, &s);
 		rbuf_init(&r, s.rdata, s.rdata_len);
 		for (uint16_t j = 0; f && j < s.count; j++) {
 			if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
@@ -244,6 +286,22 @@ static bool find_referral(const struct iter *it, const struct iter_frame *f,
 	return found;
 }
 
+/* A referral from old to zone more than one label down: the NS sets
+ * cached between them are stale (the parent now delegates past them)
+ * and go, lest one of them, expired, hide the new cut (expired_above in
+ * iter_select.c) with nothing left to renew it (Unbound's rule). */
+static void drop_between(struct iter *it, const uint8_t *old,
+			 const uint8_t *zone)
+{
+	int skip = name_labels(zone) - name_labels(old) - 1;
+	const uint8_t *z = zone;
+
+	for (int i = 0; i < skip; i++) {
+		z += z[0] + 1;
+		cache_remove(it->env->cache, z, RR_NS, it->qclass);
+	}
+}
+
 /* Glue is taken for NS names under the referring server's bailiwick
  * (the old cut), sibling glue included (RFC 9471): that server is
  * authoritative for them. */
@@ -261,9 +319,10 @@ static void take_referral(struct iter *it, struct iter_frame *f,
 		return;
 	}
 	memcpy(bail, f->bail, name_length(f->bail));
+	drop_between(it, f->zone, zone);
 	cut_set_referral(it, f, zone);
 	s.rank = RANK_GLUE;
-	cache_insert(it->env->cache, &s, now);
+	cache_put(it, &s, now);
 	rbuf_init(&r, s.rdata, s.rdata_len);
 	for (uint16_t i = 0; i < s.count; i++) {
 		if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
@@ -271,33 +330,14 @@ static void take_referral(struct iter *it, struct iter_frame *f,
 		cut_add_ns(f, it->env->conf, r.base + r.pos);
 		r.pos += len;
 	}
-	take_glue(it, f, m, f->ns, f->nns, bail, now);
+	take_glue(it, f, m, f->ns, f->nns, bail, RANK_GLUE, now);
 	cut_cached_addrs(it, f, now);
 	f->state = FS_SELECT;
 }
 
-/* A side goal got its addresses: they go to the parent's cut. */
-static bool addrs_to_parent(struct iter *it, const struct rrset *s)
-{
-	struct iter_frame *p = &it->frames[it->depth - 1];
-	bool any = false;
-	struct rbuf r;
-	uint16_t len;
-
-	rbuf_init(&r, s->rdata, s->rdata_len);
-	for (uint16_t i = 0; i < s->count; i++) {
-		if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
-			break;
-		if (len == (s->type == RR_A ? 4 : 16) &&
-		    cut_add_addr(it, p, s->type, r.base + r.pos, false))
-			any = true;
-		r.pos += len;
-	}
-	return any;
-}
-
 /* An NS answer (priming): the addresses of its servers in the additional
- * section are cached like glue. */
+ * section are cached, below the parent's glue: the child repeating its
+ * addresses does not renew the delegation (ghost domains). */
 static void answer_glue(struct iter *it, const struct iter_frame *f,
 			const struct msg *m, const struct rrset *s, uint64_t now)
 {
@@ -312,7 +352,7 @@ static void answer_glue(struct iter *it, const struct iter_frame *f,
 		memcpy(ns[n++].name, r.base + r.pos, len);
 		r.pos += len;
 	}
-	take_glue(it, NULL, m, ns, n, f->bail, now);
+	take_glue(it, NULL, m, ns, n, f->bail, RANK_ADDITIONAL, now);
 }
 
 /* ANY: every RRset at cur (RFC 8482 servers may give just one). */
@@ -496,7 +536,7 @@ static void take_negative(struct iter *it, struct iter_frame *f,
 		neg.rdata = soa.rdata;
 		neg.rdata_len = 2u + len;
 		neg.soa_owner = own;
-		cache_insert(it->env->cache, &neg, now);
+		cache_put(it, &neg, now);
 		if (it->depth == 0)
 			ttl_as_cached(it, &neg, f->qtype, now);
 	}
@@ -568,6 +608,23 @@ static void take_answer(struct iter *it, struct iter_frame *f,
 		return;
 	}
 	take_negative(it, f, m, cur, rank, rcode, now);
+}
+
+/* The zone's own NS set in the authority section of an authoritative
+ * answer: the child's word on its servers outranks the parent's
+ * referral (RFC 2181 5.4.1), so that a domain that moved or dropped a
+ * server is noticed at once; the cache holds it to the lifetime of the
+ * delegation it replaces (cache_insert: no ghost domain). */
+static void take_zone_ns(struct iter *it, const struct iter_frame *f,
+			 const struct msg *m, uint64_t now)
+{
+	uint8_t own[NAME_MAXLEN];
+	struct rrset s;
+
+	if (set_collect(it, m, MSG_AUTHORITY, f->zone, RR_NS, &s, own) == 0)
+		return;
+	s.rank = RANK_AUTHORITY;
+	cache_put(it, &s, now);
 }
 
 /* An authoritative reply to a minimised query: the name exists (or is
@@ -739,7 +796,10 @@ void reply_process(struct iter *it, const struct msg *m, uint64_t now)
 		server_bad(it, f, INFRA_OK, now);  /* ask another first */
 	else if (it->sent.minimised)
 		min_step(f, m);
-	else
-		take_answer(it, f, m, msg_hdr_aa(&m->hdr) ? RANK_ANSWER :
-				      RANK_ANSWER_NONAUTH, rcode, now);
+	else if (msg_hdr_aa(&m->hdr)) {
+		take_zone_ns(it, f, m, now);
+		take_answer(it, f, m, RANK_ANSWER, rcode, now);
+	} else {
+		take_answer(it, f, m, RANK_ANSWER_NONAUTH, rcode, now);
+	}
 }

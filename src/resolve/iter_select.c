@@ -146,6 +146,7 @@ static void cut_reset(struct iter_frame *f, const uint8_t *zone,
 	memmove(f->bail, bail, name_length(bail));
 	name_to_lower(f->bail);
 	f->kind = kind;
+	f->cached = false;
 	f->nns = 0;
 	f->nsrv = 0;
 	f->min_labels = 1;
@@ -175,6 +176,7 @@ static bool cut_load_ns(struct iter *it, struct iter_frame *f,
 	    hit.set.kind != RRSET_POSITIVE)
 		return false;
 	cut_reset(f, zone, zone, CUT_ITER);
+	f->cached = hit.set.rank > RANK_GLUE;   /* the child's NS set */
 	rbuf_init(&r, hit.set.rdata, hit.set.rdata_len);
 	for (uint16_t i = 0; i < hit.set.count; i++) {
 		if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
@@ -186,20 +188,44 @@ static bool cut_load_ns(struct iter *it, struct iter_frame *f,
 	return f->nns > 0;
 }
 
-/* The deepest cached zone cut at or above the goal with an address.
- * DS lives in the parent zone: its search starts one label up. */
+/* The closest zone above z whose NS set the cache holds expired, or
+ * NULL. A cut under it is not to be trusted: the parent may have
+ * dropped or moved the delegation since (a ghost domain kept alive by
+ * the child's long TTLs below it); the search goes on from there, so
+ * that the delegation is fetched again (Unbound's rule since 2022). */
+static const uint8_t *expired_above(struct iter *it, const uint8_t *z,
+				    uint64_t at)
+{
+	while (z[0] != 0) {
+		z += z[0] + 1;
+		if (cache_expired(it->env->cache, z, RR_NS, CLASS_IN, at))
+			return z;
+	}
+	return NULL;
+}
+
+/* The deepest cached zone cut at or above the goal with an address,
+ * live at now (a prefetch: at now + ahead_ms) with no expired NS set
+ * above it. DS lives in the parent zone: its search starts one label up. */
 static bool cut_from_cache(struct iter *it, struct iter_frame *f,
 			   uint64_t now)
 {
 	uint8_t zone[NAME_MAXLEN];
-	const uint8_t *z = zone;
+	const uint8_t *z = zone, *up;
+	uint64_t at = now + it->ahead_ms;
 
 	memcpy(zone, f->qname, name_length(f->qname));
 	if (f->qtype == RR_DS && z[0])
 		z += z[0] + 1;
 	for (;;) {
-		if (cut_load_ns(it, f, z, now)) {
-			cut_cached_addrs(it, f, now);
+		if (name_labels(z) < f->skip_labels &&
+		    cut_load_ns(it, f, z, at)) {
+			up = expired_above(it, z, at);
+			if (up) {
+				z = up;
+				continue;
+			}
+			cut_cached_addrs(it, f, at);
 			if (f->nsrv > 0)
 				return true;
 		}
@@ -207,6 +233,22 @@ static bool cut_from_cache(struct iter *it, struct iter_frame *f,
 			return false;
 		z += z[0] + 1;
 	}
+}
+
+/* Last resort, once per goal, when every server of a cut that the
+ * cache holds from the child (its NS set, from its answers) failed:
+ * the parent may delegate to other servers. The parent is asked again
+ * and its delegation used (Unbound's parent-side fallback). A cut that
+ * is the parent's referral already is not asked again. */
+bool cut_refetch(struct iter_frame *f)
+{
+	if (!f->cached || f->refetched || f->kind != CUT_ITER ||
+	    f->zone[0] == 0)
+		return false;
+	f->refetched = true;
+	f->skip_labels = (uint8_t)name_labels(f->zone);
+	f->state = FS_FIND_CUT;
+	return true;
 }
 
 static void cut_from_hints(struct iter *it, struct iter_frame *f)
