@@ -467,15 +467,14 @@ void infra_set_lame(struct infra *in, const struct sockaddr *sa,
 	if (!e)
 		return;
 	l = lame_find(e, zone);
-	if (l && l->how[k] == INFRA_LAME && now_ms < l->until_ms[k] &&
-	    how != INFRA_LAME)
+	if (l && now_ms < l->until_ms[k] && how < l->how[k])
 		goto out;       /* a failed query does not shorten lameness */
 	if (!l)
 		l = lame_slot(e, zone);
 	if (l) {
 		l->how[k] = (uint8_t)how;
-		l->until_ms[k] = now_ms + (how == INFRA_LAME ? INFRA_HOLD_MS
-							     : INFRA_AVOID_MS);
+		l->until_ms[k] = now_ms + (how == INFRA_AVOID ? INFRA_AVOID_MS
+							      : INFRA_HOLD_MS);
 	}
 out:
 	pthread_mutex_unlock(&s->lock);

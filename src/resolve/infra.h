@@ -37,6 +37,8 @@ struct infra_info {
 enum infra_lame {
 	INFRA_OK = 0,
 	INFRA_AVOID,            /* failed a query (SERVFAIL, REFUSED): ask last */
+	INFRA_RECLAME,          /* recursive, without authority: asked after
+				 * all others, with RD (Unbound's rec_lame) */
 	INFRA_LAME,             /* not authoritative for the zone: never ask */
 };
 
@@ -70,9 +72,10 @@ void infra_set_no_0x20(struct infra *in, const struct sockaddr *sa,
 		       uint64_t now_ms);
 /* For zone and queries of qtype's kind (A, or other types, kept apart
  * as Unbound does): INFRA_LAME (answered a query under zone without
- * authority and without a referral down; kept INFRA_HOLD_MS) or
- * INFRA_AVOID (failed one query; kept INFRA_AVOID_MS, never downgrades
- * LAME). */
+ * authority and without a referral down), INFRA_RECLAME (answered as a
+ * recursive server, RA without AA), both kept INFRA_HOLD_MS, or
+ * INFRA_AVOID (failed one query; kept INFRA_AVOID_MS). A live standing
+ * is never replaced by a milder one. */
 void infra_set_lame(struct infra *in, const struct sockaddr *sa,
 		    const uint8_t *zone, uint16_t qtype, enum infra_lame how,
 		    uint64_t now_ms);

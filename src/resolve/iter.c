@@ -233,17 +233,10 @@ static bool may_look_up(const struct iter *it)
 	       it->target_nx < ITER_MAX_TARGET_NX;
 }
 
-/* No usable address left: resolve one of the cut's NS names on the
- * side, or give up on this goal. */
-static void st_select(struct iter *it, struct iter_frame *f, uint64_t now)
+/* Pushes the lookup of one of the cut's NS names without an address;
+ * false when there is none to look up. */
+static bool look_up_ns(struct iter *it, struct iter_frame *f)
 {
-	int i = srv_pick(it, f, now);
-
-	if (i >= 0) {
-		f->cur = i;
-		f->state = FS_SEND;
-		return;
-	}
 	for (uint16_t n = 0; n < f->nns && may_look_up(it); n++) {
 		struct iter_ns *ns = &f->ns[n];
 
@@ -256,9 +249,28 @@ static void st_select(struct iter *it, struct iter_frame *f, uint64_t now)
 		ns->state = NS_RESOLVING;
 		if (iter_push(it, ns->name, RR_A, n) == 0) {
 			it->targets++;
-			return;
+			return true;
 		}
 		ns->state = NS_FAILED;
+	}
+	return false;
+}
+
+/* The zone's servers; when they are spent, its NS names without
+ * addresses; then the servers asked only as a last resort (srv_tier);
+ * then the parent zone again (cut_refetch); else this goal fails. */
+static void st_select(struct iter *it, struct iter_frame *f, uint64_t now)
+{
+	int i = srv_pick(it, f, now, TIER_AVOID);
+
+	if (i < 0 && look_up_ns(it, f))
+		return;
+	if (i < 0)
+		i = srv_pick(it, f, now, TIER_RECURSIVE);
+	if (i >= 0) {
+		f->cur = i;
+		f->state = FS_SEND;
+		return;
 	}
 	if (!cut_refetch(f))
 		iter_frame_failed(it);

@@ -50,6 +50,12 @@ struct iter_ns {
 	uint8_t state;                  /* enum ns_state */
 };
 
+/* Server tiers (srv_pick): the zone's own servers, then those that
+ * failed a recent query (INFRA_AVOID); when they are spent, the NS
+ * names without addresses are looked up; last, recursive servers that
+ * answer without authority, asked with RD (Unbound's order). */
+enum srv_tier { TIER_GOOD = 0, TIER_AVOID, TIER_RECURSIVE };
+
 struct iter_srv {
 	struct res_addr addr;
 	uint8_t tries;                  /* failures here (ITER_MAX_TRIES: done) */
@@ -57,6 +63,7 @@ struct iter_srv {
 	 * the fallback gets a real answer. */
 	bool no_edns;                   /* FORMERR/NOTIMP to EDNS: ask without */
 	bool no_0x20;                   /* lost our case: ask in lowercase */
+	bool recursive;                 /* RA without AA: TIER_RECURSIVE, RD */
 };
 
 struct iter_frame {
@@ -149,7 +156,8 @@ bool cut_add_addr(struct iter *it, struct iter_frame *f, uint16_t type,
 bool cut_has_ns(const struct iter_frame *f, const uint8_t *name);
 bool cut_refetch(struct iter_frame *f);
 void cut_cached_addrs(struct iter *it, struct iter_frame *f, uint64_t now);
-int srv_pick(struct iter *it, struct iter_frame *f, uint64_t now);
+int srv_pick(struct iter *it, struct iter_frame *f, uint64_t now,
+	     enum srv_tier max);
 
 /* iter_query.c */
 uint16_t query_qtype(const struct iter_frame *f);

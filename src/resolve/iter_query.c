@@ -1,5 +1,6 @@
 /* The upstream query (random ID, QNAME minimisation, 0x20 case, EDNS
- * unless the server is known to choke on it, RD only to forwarders) and
+ * unless the server is known to choke on it, RD only to forwarders and
+ * to recursive servers met as a zone's last resort) and
  * the first checks on what comes back: a response, with our ID, to
  * exactly the question we sent. */
 #include <string.h>
@@ -102,7 +103,9 @@ int query_build(struct iter *it, struct iter_frame *f, uint64_t now,
 	if (st->use_0x20)
 		name_0x20(it, st->qname);
 	it->env->random(&st->id, sizeof(st->id));
-	st->rd = f->kind == CUT_FWD;
+	/* a recursive server that answers without authority is asked to
+	 * recurse, then its answers are taken (Unbound's rec_lame) */
+	st->rd = f->kind == CUT_FWD || s->recursive;
 	st->tcp = tcp;
 	st->edns = !info.no_edns && !s->no_edns;
 	st->case_lost = false;

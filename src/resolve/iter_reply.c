@@ -160,8 +160,10 @@ static int deliver(struct iter *it, struct rrset *s, uint8_t rank,
 	return answer_add(&it->ans, MSG_ANSWER, s);
 }
 
-/* The server asked is done for this goal. how: what infra keeps of it
- * for the zone (INFRA_OK: nothing, the failure was this query's). */
+/* The server asked is done for this goal (a recursive one may be asked
+ * again, to recurse, when nothing better is left). how: what infra
+ * keeps of it for the zone (INFRA_OK: nothing, the failure was this
+ * query's). */
 static void server_bad(struct iter *it, struct iter_frame *f,
 		       enum infra_lame how, uint64_t now)
 {
@@ -171,7 +173,12 @@ static void server_bad(struct iter *it, struct iter_frame *f,
 		infra_set_lame(it->env->infra,
 			       (const struct sockaddr *)&s->addr.sa, f->zone,
 			       it->sent.qtype, how, now);
-	s->tries = ITER_MAX_TRIES;
+	if (how == INFRA_RECLAME && s->tries < ITER_MAX_TRIES) {
+		s->recursive = true;
+		s->tries++;
+	} else {
+		s->tries = ITER_MAX_TRIES;
+	}
 	f->state = FS_SELECT;
 }
 
@@ -711,21 +718,27 @@ static bool fwd_referral(const struct iter *it, const struct msg *m)
 	       !has_rr(m, MSG_AUTHORITY, RR_SOA);
 }
 
-/* Not an answer from a server of the zone (Unbound's and Knot
- * Resolver's reading): a recursive server's reply (RA without AA), a
- * referral above the cut, or one to the cut itself without AA (a lame
- * delegation, as a parent that delegates a child to its own server).
- * A reply without AA that holds data or an SOA is taken: some servers
+/* Whether a reply is not an answer from a server of the zone
+ * (Unbound's and Knot Resolver's reading): a referral above the cut, or
+ * one to the cut itself without AA (INFRA_LAME: a lame delegation, as a
+ * parent that delegates a child to its own server); a recursive
+ * server's reply, RA without AA (INFRA_RECLAME: asked again with RD
+ * when nothing better is left, and what it answers then is taken). A
+ * reply without AA that holds data or an SOA is taken: some servers
  * leave the bit off. */
-static bool is_lame(const struct iter *it, const struct iter_frame *f,
-		    const struct msg *m)
+static enum infra_lame lameness(const struct iter *it,
+				const struct iter_frame *f, const struct msg *m)
 {
 	bool aa = msg_hdr_aa(&m->hdr);
 	int up = ns_upward(it, f, m);
 
+	if (up == 2)
+		return INFRA_LAME;
+	if (it->sent.rd)
+		return INFRA_OK;
 	if (!aa && msg_hdr_ra(&m->hdr))
-		return true;
-	return up == 2 || (up == 1 && !aa);
+		return INFRA_RECLAME;
+	return up == 1 && !aa ? INFRA_LAME : INFRA_OK;
 }
 
 /* No records at all (an OPT aside). */
@@ -755,6 +768,7 @@ void reply_process(struct iter *it, const struct msg *m, uint64_t now)
 	struct iter_srv *s = &f->srv[it->sent.srv];
 	uint16_t rcode = msg_hdr_rcode(&m->hdr);
 	uint8_t zone[NAME_MAXLEN];
+	enum infra_lame how;
 
 	if (m->has_opt)
 		rcode = edns_rcode(&m->edns, (uint8_t)rcode);
@@ -790,8 +804,8 @@ void reply_process(struct iter *it, const struct msg *m, uint64_t now)
 		take_answer(it, f, m, RANK_ANSWER_NONAUTH, rcode, now);
 	else if (find_referral(it, f, m, zone))
 		take_referral(it, f, m, zone, now);
-	else if (is_lame(it, f, m))
-		server_bad(it, f, INFRA_LAME, now);
+	else if ((how = lameness(it, f, m)) != INFRA_OK)
+		server_bad(it, f, how, now);
 	else if (is_empty(m) && others_left(f, it->sent.srv))
 		server_bad(it, f, INFRA_OK, now);  /* ask another first */
 	else if (it->sent.minimised)

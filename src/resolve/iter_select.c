@@ -340,16 +340,20 @@ void cut_find(struct iter *it, struct iter_frame *f, uint64_t now)
 	cut_from_hints(it, f);
 }
 
-/* Ordering key of a candidate: servers that failed a recent query
- * (INFRA_AVOID) after the others, then those tried least for this cut. */
-static unsigned srv_key(enum infra_lame lame, const struct iter_srv *s)
+/* The tier of srv s (enum srv_tier) given its standing for the zone. */
+static unsigned srv_tier(enum infra_lame lame, struct iter_srv *s)
 {
-	return (lame == INFRA_AVOID ? 8u : 0u) + s->tries;
+	if (lame == INFRA_RECLAME)
+		s->recursive = true;
+	if (s->recursive)
+		return TIER_RECURSIVE;
+	return lame == INFRA_AVOID ? TIER_AVOID : TIER_GOOD;
 }
 
-/* The candidate key of srv i, ~0u when it is not to be asked: tried
- * out, lame for the zone, or known dead (infra lets one query through
- * now and then as a probe; until then the cut goes without it). */
+/* The candidate key of srv i: its tier, then how often it was tried for
+ * this cut; ~0u when it is not to be asked: tried out, lame for the
+ * zone, or known dead (infra lets one query through now and then as a
+ * probe; until then the cut goes without it). */
 static unsigned srv_candidate(struct iter *it, struct iter_frame *f,
 			      uint16_t i, uint16_t qtype, uint64_t now,
 			      struct infra_info *info)
@@ -368,14 +372,15 @@ static unsigned srv_candidate(struct iter *it, struct iter_frame *f,
 		f->silent++;
 		return ~0u;
 	}
-	return srv_key(lame, &f->srv[i]);
+	return srv_tier(lame, &f->srv[i]) * ITER_MAX_TRIES + f->srv[i].tries;
 }
 
-/* Index of the server to ask next, or -1. Among the best-keyed
- * candidates, one with a smoothed RTT within ITER_BAND_MS of the fastest
- * is picked at random, so that slower servers are measured now and then
- * (Unbound's band). */
-int srv_pick(struct iter *it, struct iter_frame *f, uint64_t now)
+/* Index of the server to ask next, of a tier up to max, or -1. Among
+ * the best-keyed candidates, one with a smoothed RTT within
+ * ITER_BAND_MS of the fastest is picked at random, so that slower
+ * servers are measured now and then (Unbound's band). */
+int srv_pick(struct iter *it, struct iter_frame *f, uint64_t now,
+	     enum srv_tier max)
 {
 	struct infra_info info[ITER_MAX_SRV];
 	unsigned key[ITER_MAX_SRV], best_key = ~0u, best_rtt = ~0u, n = 0;
@@ -387,7 +392,7 @@ int srv_pick(struct iter *it, struct iter_frame *f, uint64_t now)
 		if (key[i] < best_key)
 			best_key = key[i];
 	}
-	if (best_key == ~0u)
+	if (best_key == ~0u || best_key / ITER_MAX_TRIES > (unsigned)max)
 		return -1;
 	for (uint16_t i = 0; i < f->nsrv; i++)
 		if (key[i] == best_key && info[i].srtt_ms < best_rtt)

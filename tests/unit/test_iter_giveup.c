@@ -106,12 +106,16 @@ static void test_refused_one_name(void)
 	CHECK(iter_result(it)->ede.code == ANSWER_EDE_NONE);   /* it answered */
 	CHECK(lame_for(s_bind, "bind.tld.") == INFRA_AVOID);
 	zone_still_works();
-	/* a recursive server's reply (RA, no AA): lame, for the zone */
+	/* a recursive server's reply (RA, no AA) shows for every query:
+	 * kept for the zone; as its only server it is asked again, to
+	 * recurse, and that answer is taken (Unbound's rec_lame) */
 	net.srv[s_bind].flags = FAKE_RECURSIVE;
 	cache_flush(cache);
 	CHECK(fakenet_resolve(&net, it, "www.bind.tld.", RR_A) ==
-	      RCODE_SERVFAIL);
-	CHECK(lame_for(s_bind, "bind.tld.") == INFRA_LAME);
+	      RCODE_NOERROR);
+	CHECK(lame_for(s_bind, "bind.tld.") == INFRA_RECLAME);
+	CHECK(net.nlog >= 2 && net.log[net.nlog - 1].server == s_bind &&
+	      net.log[net.nlog - 1].rd && !net.log[net.nlog - 2].rd);
 	world_down();
 }
 
