@@ -52,6 +52,7 @@ static void frame_init(struct iter *it, struct iter_frame *f,
 	f->nns = 0;
 	f->nsrv = 0;
 	f->cur = -1;
+	f->empty_seen = false;
 }
 
 /* it->ahead_ms of a prefetch: the TTL left of the answer it refreshes

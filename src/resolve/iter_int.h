@@ -52,9 +52,10 @@ struct iter_ns {
 
 /* Server tiers (srv_pick): the zone's own servers, then those that
  * failed a recent query (INFRA_AVOID); when they are spent, the NS
- * names without addresses are looked up; last, recursive servers that
- * answer without authority, asked with RD (Unbound's order). */
-enum srv_tier { TIER_GOOD = 0, TIER_AVOID, TIER_RECURSIVE };
+ * names without addresses are looked up; then servers that gave an
+ * empty reply; last, recursive servers that answer without authority,
+ * asked with RD (Unbound's order). */
+enum srv_tier { TIER_GOOD = 0, TIER_AVOID, TIER_LATER, TIER_RECURSIVE };
 
 struct iter_srv {
 	struct res_addr addr;
@@ -63,6 +64,7 @@ struct iter_srv {
 	 * the fallback gets a real answer. */
 	bool no_edns;                   /* FORMERR/NOTIMP to EDNS: ask without */
 	bool no_0x20;                   /* lost our case: ask in lowercase */
+	bool empty;                     /* gave an empty reply: TIER_LATER */
 	bool recursive;                 /* RA without AA: TIER_RECURSIVE, RD */
 };
 
@@ -87,6 +89,7 @@ struct iter_frame {
 	/* Since the cut was set: replies taken, and servers found silent
 	 * (timed out, or known dead and skipped): all silent is EDE 22. */
 	uint16_t replies, silent;
+	bool empty_seen;                /* an empty reply was set aside */
 };
 
 /* The one query outstanding. */

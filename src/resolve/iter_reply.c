@@ -749,13 +749,30 @@ static bool is_empty(const struct msg *m)
 	       msg_section_count(m, MSG_ADDITIONAL) == (m->has_opt ? 1 : 0);
 }
 
-/* Another server of the cut may still be asked. */
+/* Another server of the cut may still be asked, or an NS name without
+ * an address looked up. */
 static bool others_left(const struct iter_frame *f, int cur)
 {
 	for (uint16_t i = 0; i < f->nsrv; i++)
 		if ((int)i != cur && f->srv[i].tries < ITER_MAX_TRIES)
 			return true;
+	for (uint16_t i = 0; i < f->nns; i++)
+		if (f->ns[i].state == NS_NEED)
+			return true;
 	return false;
+}
+
+/* The first empty reply of a cut is set aside while others may answer
+ * (its server is asked again after them); the next one is taken as the
+ * answer (Unbound's EMPTY_NODATA_RETRY_COUNT). */
+static bool empty_set_aside(struct iter *it, struct iter_frame *f)
+{
+	if (f->empty_seen || !others_left(f, it->sent.srv))
+		return false;
+	f->empty_seen = true;
+	f->srv[it->sent.srv].empty = true;
+	f->state = FS_SELECT;
+	return true;
 }
 
 /* An error rcode ends the use of this server for this query only: one
@@ -806,8 +823,8 @@ void reply_process(struct iter *it, const struct msg *m, uint64_t now)
 		take_referral(it, f, m, zone, now);
 	else if ((how = lameness(it, f, m)) != INFRA_OK)
 		server_bad(it, f, how, now);
-	else if (is_empty(m) && others_left(f, it->sent.srv))
-		server_bad(it, f, INFRA_OK, now);  /* ask another first */
+	else if (is_empty(m) && empty_set_aside(it, f))
+		return;
 	else if (it->sent.minimised)
 		min_step(f, m);
 	else if (msg_hdr_aa(&m->hdr)) {

@@ -152,6 +152,7 @@ static void cut_reset(struct iter_frame *f, const uint8_t *zone,
 	f->min_labels = 1;
 	f->cur = -1;
 	f->replies = f->silent = 0;
+	f->empty_seen = false;
 }
 
 /* A new cut: minimisation starts again from it, even if the previous
@@ -347,6 +348,8 @@ static unsigned srv_tier(enum infra_lame lame, struct iter_srv *s)
 		s->recursive = true;
 	if (s->recursive)
 		return TIER_RECURSIVE;
+	if (s->empty)
+		return TIER_LATER;
 	return lame == INFRA_AVOID ? TIER_AVOID : TIER_GOOD;
 }
 

@@ -205,6 +205,10 @@ static size_t bend(const uint8_t *in, size_t inlen, uint8_t *out,
 		msg_hdr_set_flag(&mw.hdr, MSG_FLAG_TC, true);
 		goto finish;
 	}
+	if (flags & FAKE_EMPTY) {
+		msg_hdr_set_rcode(&mw.hdr, RCODE_NOERROR);
+		goto finish;
+	}
 	for (int s = MSG_ANSWER; s < MSG_SECTIONS; s++) {
 		for (uint16_t i = 0; i < msg_section_count(&m, s); i++) {
 			const struct msg_rr *r = msg_section_rr(&m, s, i);

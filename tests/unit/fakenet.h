@@ -32,6 +32,7 @@ enum fake_flags {
 	FAKE_SPOOF_LOWER = 1 << 11,     /* a lowercased copy before each reply
 					 * (an off-path spoofer who knows the
 					 * port and ID, not the 0x20 case) */
+	FAKE_EMPTY = 1 << 12,           /* NOERROR without any record */
 };
 
 struct fake_log {

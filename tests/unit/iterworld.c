@@ -44,7 +44,11 @@ const char tld_zone[] =
 	"ns.selfref A 192.0.2.10\n"
 	"bind NS ns.bind\n"
 	"ns.bind A 192.0.2.50\n"
-	"alias CNAME www.sld2.other.\n";
+	"alias CNAME www.sld2.other.\n"
+	/* for the fallbacks of test_iter_fallback.c, whose servers it makes */
+	"empty NS ns.empty\n"
+	"empty NS ns.sld2.other.\n"
+	"ns.empty A 192.0.2.84\n";
 
 static const char other_zone[] =
 	"$TTL 3600\n"

@@ -1,6 +1,7 @@
 /* What the iterator falls back on when a zone's own servers fail, in
  * Unbound's order: a recursive server (RA without AA) is asked last and
- * then with RD. */
+ * then with RD; an empty reply is set aside while another server may
+ * answer. */
 #include <string.h>
 
 #include <urcu.h>
@@ -63,10 +64,40 @@ static void test_recursive_last(void)
 	world_down();
 }
 
+/* empty.tld.: ns.empty (glue) gives empty replies; ns.sld2.other.
+ * (no glue) answers. The empty reply is set aside while the other name
+ * server can be looked up; with nobody else, the second one is taken
+ * (NODATA without SOA, as Unbound). */
+static void test_empty_reply(void)
+{
+	static const char empty_zone[] =
+		"$TTL 300\n@ SOA ns h 1 2 3 4 300\n@ NS ns\n"
+		"@ NS ns.sld2.other.\nns A 192.0.2.84\nwww A 192.0.2.85\n";
+	int s_empty;
+
+	world_up();
+	s_empty = fakenet_server(&net, "192.0.2.84", FAKE_EMPTY);
+	CHECK(fakenet_zone(&net, s_empty, "empty.tld.", empty_zone) == 0);
+	CHECK(fakenet_zone(&net, s_sld2, "empty.tld.", empty_zone) == 0);
+	CHECK(fakenet_resolve(&net, it, "www.empty.tld.", RR_A) ==
+	      RCODE_NOERROR);
+	CHECK(has_set("www.empty.tld.", RR_A, MSG_ANSWER));
+	CHECK(net.srv[s_empty].queries == 1);
+	net.srv[s_sld2].flags = FAKE_TIMEOUT;
+	cache_flush(cache);
+	CHECK(fakenet_resolve(&net, it, "www.empty.tld.", RR_A) ==
+	      RCODE_NOERROR);
+	CHECK(iter_result(it)->nsets == 0);
+	CHECKF(net.srv[s_empty].queries == 3, "%u", net.srv[s_empty].queries);
+	CHECK(!cached("www.empty.tld.", RR_A));
+	world_down();
+}
+
 int main(void)
 {
 	rcu_register_thread();
 	test_recursive_last();
+	test_empty_reply();
 	rcu_unregister_thread();
 	return check_done();
 }
