@@ -53,8 +53,9 @@ struct iter_ns {
 /* Server tiers (srv_pick): the zone's own servers, then those that
  * failed a recent query (INFRA_AVOID); when they are spent, the NS
  * names without addresses are looked up; then servers that gave an
- * empty reply; last, recursive servers that answer without authority,
- * asked with RD (Unbound's order). */
+ * empty reply or are only the parent's glue for a name; last, recursive
+ * servers that answer without authority, asked with RD (Unbound's
+ * order). */
 enum srv_tier { TIER_GOOD = 0, TIER_AVOID, TIER_LATER, TIER_RECURSIVE };
 
 struct iter_srv {
@@ -65,6 +66,7 @@ struct iter_srv {
 	bool no_edns;                   /* FORMERR/NOTIMP to EDNS: ask without */
 	bool no_0x20;                   /* lost our case: ask in lowercase */
 	bool empty;                     /* gave an empty reply: TIER_LATER */
+	bool pside;                     /* only the parent's glue: TIER_LATER */
 	bool recursive;                 /* RA without AA: TIER_RECURSIVE, RD */
 };
 
@@ -156,6 +158,8 @@ bool cut_add_ns(struct iter_frame *f, const struct res_conf *rc,
 		const uint8_t *name);
 bool cut_add_addr(struct iter *it, struct iter_frame *f, uint16_t type,
 		  const uint8_t *rd, bool configured);
+bool cut_add_pside(struct iter *it, struct iter_frame *f, uint16_t type,
+		   const uint8_t *rd);
 bool cut_has_ns(const struct iter_frame *f, const uint8_t *name);
 bool cut_refetch(struct iter_frame *f);
 void cut_cached_addrs(struct iter *it, struct iter_frame *f, uint64_t now);

@@ -218,13 +218,23 @@ static bool addrs_to_parent(struct iter *it, const struct rrset *s)
 	return any;
 }
 
+/* The glue of the name a side goal looks up is the parent zone's
+ * address for that name server: the cut that needs it keeps it as a
+ * last resort, whatever the server's own zone answers later. */
+static void glue_to_parent(struct iter *it, const struct iter_frame *f,
+			   const uint8_t *owner, uint16_t type,
+			   const uint8_t *rd)
+{
+	if (it->depth > 0 && f->parent_ns >= 0 && name_equal(owner, f->qname))
+		cut_add_pside(it, &it->frames[it->depth - 1], type, rd);
+}
+
 /* Glue: additional A/AAAA of the name servers in ns (at most
  * ITER_MAX_NS of them), for names under bail only. Cached at rank;
  * with f, their addresses also go into f's cut, and glue for the name
- * a side goal looks up into its parent's too: the parent zone's view of
- * that server, which may differ from (and work better than) the
- * child's answer still to come. Each (name, type) is built once, so a
- * flood of records costs linear work. */
+ * a side goal looks up into its parent's too, as a last resort
+ * (glue_to_parent). Each (name, type) is built once, so a flood of
+ * records costs linear work. */
 static void take_glue(struct iter *it, struct iter_frame *f,
 		      const struct msg *m, const struct iter_ns *ns,
 		      uint16_t nns, const uint8_t *bail, uint8_t rank,
@@ -250,15 +260,17 @@ static void take_glue(struct iter *it, struct iter_frame *f,
 			continue;
 		s.rank = rank;
 		cache_put(it, &s, now);
-		if (f && f->parent_ns >= 0 && name_equal(on, f->qname))
-			addrs_to_parent(it, &s);
 		rbuf_init(&r, s.rdata, s.rdata_len);
 		for (uint16_t j = 0; f && j < s.count; j++) {
 			if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
 				break;
-			if (len == (v6 ? 16 : 4) &&
-			    cut_add_addr(it, f, rr->type, r.base + r.pos, false))
+			if (len != (v6 ? 16 : 4)) {
+				r.pos += len;
+				continue;
+			}
+			if (cut_add_addr(it, f, rr->type, r.base + r.pos, false))
 				ns_mark(f, on, NS_HAVE);
+			glue_to_parent(it, f, on, rr->type, r.base + r.pos);
 			r.pos += len;
 		}
 	}

@@ -58,18 +58,35 @@ static void addr_from_rdata(struct res_addr *a, uint16_t type,
 	}
 }
 
-static bool srv_add(struct iter_frame *f, const struct res_addr *a)
+/* pside: a, only as the parent's glue for a name; the same address
+ * known otherwise too is a server like the others. */
+static bool srv_add(struct iter_frame *f, const struct res_addr *a, bool pside)
 {
 	for (uint16_t i = 0; i < f->nsrv; i++)
 		if (f->srv[i].addr.len == a->len &&
-		    memcmp(&f->srv[i].addr.sa, &a->sa, a->len) == 0)
+		    memcmp(&f->srv[i].addr.sa, &a->sa, a->len) == 0) {
+			f->srv[i].pside = f->srv[i].pside && pside;
 			return true;
+		}
 	if (f->nsrv >= ITER_MAX_SRV)
 		return false;
 	memset(&f->srv[f->nsrv], 0, sizeof(f->srv[f->nsrv]));
 	f->srv[f->nsrv].addr = *a;
+	f->srv[f->nsrv].pside = pside;
 	f->nsrv++;
 	return true;
+}
+
+static bool addr_take(struct iter *it, struct iter_frame *f, uint16_t type,
+		      const uint8_t *rd, bool configured, bool pside)
+{
+	struct res_addr a;
+
+	addr_from_rdata(&a, type, rd);
+	if (!configured && !it->env->conf->query_loopback &&
+	    res_addr_is_loopback((const struct sockaddr *)&a.sa))
+		return false;
+	return srv_add(f, &a, pside);
 }
 
 /* rd: 4 (A) or 16 (AAAA) octets. Delegations may not point at this
@@ -78,13 +95,17 @@ static bool srv_add(struct iter_frame *f, const struct res_addr *a)
 bool cut_add_addr(struct iter *it, struct iter_frame *f, uint16_t type,
 		  const uint8_t *rd, bool configured)
 {
-	struct res_addr a;
+	return addr_take(it, f, type, rd, configured, false);
+}
 
-	addr_from_rdata(&a, type, rd);
-	if (!configured && !it->env->conf->query_loopback &&
-	    res_addr_is_loopback((const struct sockaddr *)&a.sa))
-		return false;
-	return srv_add(f, &a);
+/* The parent zone's glue for an NS name of f's cut, which the name's
+ * own zone may contradict: asked only when the other servers are
+ * spent (Unbound's parent-side fallback: a child with a wrong address
+ * for its server still works through the parent's). */
+bool cut_add_pside(struct iter *it, struct iter_frame *f, uint16_t type,
+		   const uint8_t *rd)
+{
+	return addr_take(it, f, type, rd, false, true);
 }
 
 /* Adds the cached addresses of one name; 1 some taken, 0 none, -1 the
@@ -258,7 +279,7 @@ static void cut_from_hints(struct iter *it, struct iter_frame *f)
 
 	cut_reset(f, root_name, root_name, CUT_HINTS);
 	for (size_t i = 0; i < rc->nhints; i++)
-		if (srv_add(f, &rc->hints[i].addr))
+		if (srv_add(f, &rc->hints[i].addr, false))
 			cut_add_ns(f, rc, rc->hints[i].name);
 	for (uint16_t i = 0; i < f->nns; i++)
 		f->ns[i].state = NS_HAVE;
@@ -270,7 +291,7 @@ static void cut_from_fwd(struct iter_frame *f,
 	cut_reset(f, fw->zone, fw->stub ? fw->zone : root_name,
 		  fw->stub ? CUT_STUB : CUT_FWD);
 	for (size_t i = 0; i < fw->naddrs; i++)
-		srv_add(f, &fw->addrs[i]);
+		srv_add(f, &fw->addrs[i], false);
 	if (!fw->stub)
 		f->minimise = false;    /* the forwarder recurses: full name */
 }
@@ -348,7 +369,7 @@ static unsigned srv_tier(enum infra_lame lame, struct iter_srv *s)
 		s->recursive = true;
 	if (s->recursive)
 		return TIER_RECURSIVE;
-	if (s->empty)
+	if (s->empty || s->pside)
 		return TIER_LATER;
 	return lame == INFRA_AVOID ? TIER_AVOID : TIER_GOOD;
 }

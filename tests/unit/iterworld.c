@@ -46,6 +46,7 @@ const char tld_zone[] =
 	"ns.bind A 192.0.2.50\n"
 	"alias CNAME www.sld2.other.\n"
 	/* for the fallbacks of test_iter_fallback.c, whose servers it makes */
+	"pc NS ns.pcnet.other.\n"
 	"empty NS ns.empty\n"
 	"empty NS ns.sld2.other.\n"
 	"ns.empty A 192.0.2.84\n";
@@ -55,6 +56,8 @@ static const char other_zone[] =
 	"@ SOA ns h 1 2 3 4 300\n"
 	"@ NS ns\n"
 	"ns A 192.0.2.20\n"
+	"pcnet NS ns.pcnet\n"
+	"ns.pcnet A 192.0.2.70\n"
 	"sld2 NS ns.sld2\n"
 	"ns.sld2 A 192.0.2.40\n"
 	"v6 NS ns.v6\n"

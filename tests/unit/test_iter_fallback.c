@@ -1,7 +1,8 @@
 /* What the iterator falls back on when a zone's own servers fail, in
  * Unbound's order: a recursive server (RA without AA) is asked last and
  * then with RD; an empty reply is set aside while another server may
- * answer. */
+ * answer; the parent's glue for a name server stays a last resort when
+ * the server's own zone gives other addresses. */
 #include <string.h>
 
 #include <urcu.h>
@@ -93,11 +94,45 @@ static void test_empty_reply(void)
 	world_down();
 }
 
+/* pc.tld. is served by ns.pcnet.other., whose parent gives it the
+ * working 192.0.2.70 while its own zone says 192.0.2.71, which refuses:
+ * the child's address is asked first, then the parent's glue (each time:
+ * on equal terms the two would come in random order). */
+static void test_parent_glue(void)
+{
+	static const char pcnet_zone[] =
+		"$TTL 300\n@ SOA ns h 1 2 3 4 300\n@ NS ns\n"
+		"ns A 192.0.2.71\n";
+	static const char pc_zone[] =
+		"$TTL 300\n@ SOA ns.pcnet.other. h 1 2 3 4 300\n"
+		"@ NS ns.pcnet.other.\nwww A 192.0.2.72\n";
+	int s_pc, s_pcbad;
+
+	world_up();
+	s_pc = fakenet_server(&net, "192.0.2.70", 0);
+	CHECK(fakenet_zone(&net, s_pc, "pcnet.other.", pcnet_zone) == 0);
+	CHECK(fakenet_zone(&net, s_pc, "pc.tld.", pc_zone) == 0);
+	s_pcbad = fakenet_server(&net, "192.0.2.71", 0);       /* no zone */
+	for (unsigned k = 1; k <= 8; k++) {
+		cache_flush(cache);
+		tld_first(s_tld1);      /* and forget the refusals */
+		CHECK(fakenet_resolve(&net, it, "www.pc.tld.", RR_A) ==
+		      RCODE_NOERROR);
+		CHECK(has_set("www.pc.tld.", RR_A, MSG_ANSWER));
+		CHECKF(net.srv[s_pcbad].queries == k, "%u %u",
+		       net.srv[s_pcbad].queries, k);
+		CHECK(last_query()->server == s_pc);
+		CHECKF(upstream() <= 9, "%u", upstream());
+	}
+	world_down();
+}
+
 int main(void)
 {
 	rcu_register_thread();
 	test_recursive_last();
 	test_empty_reply();
+	test_parent_glue();
 	rcu_unregister_thread();
 	return check_done();
 }
