@@ -81,6 +81,7 @@ struct iter_frame {
 	uint8_t min_labels;             /* labels asked beyond the cut */
 	bool tried_aaaa;                /* side goal: AAAA asked after A */
 	bool cached;                    /* the cut is the child's NS set, cached */
+	bool from_cache;                /* the cut came from the cache */
 	bool refetched;                 /* ... and was asked of the parent again */
 	uint8_t skip_labels;            /* cached cuts this deep are passed by */
 	int parent_ns;                  /* side goal: index in the parent's ns[] */

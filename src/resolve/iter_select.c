@@ -167,7 +167,7 @@ static void cut_reset(struct iter_frame *f, const uint8_t *zone,
 	memmove(f->bail, bail, name_length(bail));
 	name_to_lower(f->bail);
 	f->kind = kind;
-	f->cached = false;
+	f->cached = f->from_cache = false;
 	f->nns = 0;
 	f->nsrv = 0;
 	f->min_labels = 1;
@@ -199,6 +199,7 @@ static bool cut_load_ns(struct iter *it, struct iter_frame *f,
 		return false;
 	cut_reset(f, zone, zone, CUT_ITER);
 	f->cached = hit.set.rank > RANK_GLUE;   /* the child's NS set */
+	f->from_cache = true;
 	rbuf_init(&r, hit.set.rdata, hit.set.rdata_len);
 	for (uint16_t i = 0; i < hit.set.count; i++) {
 		if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
@@ -257,15 +258,29 @@ static bool cut_from_cache(struct iter *it, struct iter_frame *f,
 	}
 }
 
-/* Last resort, once per goal, when every server of a cut that the
- * cache holds from the child (its NS set, from its answers) failed:
- * the parent may delegate to other servers. The parent is asked again
- * and its delegation used (Unbound's parent-side fallback). A cut that
- * is the parent's referral already is not asked again. */
+/* A name server of the cut inside its own zone was left without an
+ * address: its cached glue expired before the NS set (iter_ns_badip),
+ * and only the parent can give it again. */
+static bool glue_lost(const struct iter_frame *f)
+{
+	for (uint16_t i = 0; i < f->nns; i++)
+		if (f->ns[i].state == NS_FAILED &&
+		    name_is_subdomain(f->ns[i].name, f->zone))
+			return true;
+	return false;
+}
+
+/* Last resort, once per goal, when every server of a cut from the
+ * cache failed and either the cut is the child's NS set (from its
+ * answers: the parent may delegate to other servers) or it lost the
+ * glue of a name server of its own: the parent is asked again and its
+ * delegation used (Unbound's parent-side fallback). A cut just taken
+ * from the parent's referral is not asked again, nor one whose servers
+ * all have addresses from the parent (a dead zone costs nothing). */
 bool cut_refetch(struct iter_frame *f)
 {
-	if (!f->cached || f->refetched || f->kind != CUT_ITER ||
-	    f->zone[0] == 0)
+	if (!(f->cached || (f->from_cache && glue_lost(f))) ||
+	    f->refetched || f->kind != CUT_ITER || f->zone[0] == 0)
 		return false;
 	f->refetched = true;
 	f->skip_labels = (uint8_t)name_labels(f->zone);

@@ -47,6 +47,10 @@ const char tld_zone[] =
 	"alias CNAME www.sld2.other.\n"
 	/* for the fallbacks of test_iter_fallback.c, whose servers it makes */
 	"pc NS ns.pcnet.other.\n"
+	"badip NS ns.badip\n"
+	"badip NS ns2.badip\n"
+	"ns.badip 10 A 192.0.2.80\n"
+	"ns2.badip A 192.0.2.81\n"
 	"empty NS ns.empty\n"
 	"empty NS ns.sld2.other.\n"
 	"ns.empty A 192.0.2.84\n";

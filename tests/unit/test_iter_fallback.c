@@ -2,7 +2,8 @@
  * Unbound's order: a recursive server (RA without AA) is asked last and
  * then with RD; an empty reply is set aside while another server may
  * answer; the parent's glue for a name server stays a last resort when
- * the server's own zone gives other addresses. */
+ * the server's own zone gives other addresses; glue that expired before
+ * its NS set is fetched from the parent again. */
 #include <string.h>
 
 #include <urcu.h>
@@ -127,12 +128,41 @@ static void test_parent_glue(void)
 	world_down();
 }
 
+/* badip.tld.: the glue of ns.badip (10 s) expires before the NS set,
+ * and ns2.badip refuses. The zone alone cannot give ns.badip's address:
+ * the parent is asked for the delegation again, once. */
+static void test_glue_refetch(void)
+{
+	static const char badip_zone[] =
+		"$TTL 3600\n@ SOA ns h 1 2 3 4 300\n@ NS ns\n@ NS ns2\n"
+		"ns 10 A 192.0.2.80\nns2 A 192.0.2.81\n"
+		"www A 192.0.2.82\nx A 192.0.2.83\n";
+	int s_badip, s_ns2;
+	unsigned tld;
+
+	world_up();
+	s_badip = fakenet_server(&net, "192.0.2.80", 0);
+	CHECK(fakenet_zone(&net, s_badip, "badip.tld.", badip_zone) == 0);
+	s_ns2 = fakenet_server(&net, "192.0.2.81", 0);  /* no zone: REFUSED */
+	CHECK(fakenet_resolve(&net, it, "www.badip.tld.", RR_A) ==
+	      RCODE_NOERROR);
+	net.now += 20000;
+	tld = net.srv[s_tld1].queries;
+	CHECK(fakenet_resolve(&net, it, "x.badip.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(has_set("x.badip.tld.", RR_A, MSG_ANSWER));
+	CHECK(net.srv[s_tld1].queries == tld + 1);
+	CHECK(net.srv[s_ns2].queries >= 1);
+	CHECKF(upstream() <= 6, "%u", upstream());
+	world_down();
+}
+
 int main(void)
 {
 	rcu_register_thread();
 	test_recursive_last();
 	test_empty_reply();
 	test_parent_glue();
+	test_glue_refetch();
 	rcu_unregister_thread();
 	return check_done();
 }
