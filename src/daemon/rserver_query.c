@@ -64,6 +64,8 @@ size_t rquery_handle(struct rworker *w, struct rsnap *snap,
 		break;
 	case FRONT_HIT:
 		rstat_add(w, RS_HITS, 1);
+		if (w->ans->stale)      /* its refresh failed just now */
+			rstat_add(w, RS_STALE, 1);
 		if (fq.prefetch)
 			prefetch(w, snap, fq.lname, &fq.q);
 		break;

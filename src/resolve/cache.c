@@ -210,6 +210,7 @@ static struct centry *centry_new(const struct rrset *s, int olen, int slen,
 	/* New data gets one sweep of the hand before it can go. */
 	atomic_init(&e->referenced, 1);
 	atomic_init(&e->prefetch_sec, 0);
+	atomic_init(&e->recheck_sec, 0);
 	return e;
 }
 
@@ -324,15 +325,20 @@ static void find(struct cache *c, uint64_t nh, const uint8_t *name,
 	}
 }
 
-/* Whether e may answer at now_ms under flags (live, or stale allowed). */
-static bool usable(const struct cache *c, const struct centry *e,
-		   uint64_t now_ms, unsigned flags, uint8_t min_rank)
+/* Whether e may answer at now_ms under flags (live, or stale allowed:
+ * any, or with CACHE_RECHECK those whose refresh failed just now). */
+static bool usable(const struct cache *c, struct centry *e, uint64_t now_ms,
+		   unsigned flags, uint8_t min_rank)
 {
 	if (!e || e->rank < min_rank)
 		return false;
 	if (now_ms < e->expire_ms)
 		return true;
-	return (flags & CACHE_STALE) && !centry_dead(c, e, now_ms);
+	if (!(flags & CACHE_STALE) || centry_dead(c, e, now_ms))
+		return false;
+	return !(flags & CACHE_RECHECK) ||
+	       now_ms / 1000 < atomic_load_explicit(&e->recheck_sec,
+						    memory_order_relaxed);
 }
 
 /* In the last prefetch_pct of its TTL an entry asks one caller to
@@ -416,6 +422,11 @@ int cache_get(struct cache *c, const uint8_t *name, uint16_t type,
 					      memory_order_relaxed);
 		if (ret == 1 && !out->stale)
 			out->prefetch = want_prefetch(c, e, now_ms);
+		if (ret == 1 && out->stale && (flags & CACHE_STALE_FAILED))
+			atomic_store_explicit(&e->recheck_sec,
+					      (unsigned)(now_ms / 1000) +
+					      CACHE_RECHECK_S,
+					      memory_order_relaxed);
 	}
 	rcu_read_unlock();
 	if (ret == 1)

@@ -57,6 +57,14 @@ int cache_insert_from(struct cache *c, const struct rrset *s,
 uint32_t cache_ttl(const struct cache *c, const struct rrset *s);
 
 #define CACHE_STALE 1u          /* also return entries up to stale_ttl expired */
+/* With CACHE_STALE: the caller answers with the expired entries it gets
+ * because their refresh failed. Each is then answered at once, without
+ * another refresh, for CACHE_RECHECK_S (RFC 8767 4: failing authorities
+ * are not asked again at every query). */
+#define CACHE_STALE_FAILED 2u
+#define CACHE_RECHECK 4u        /* with CACHE_STALE: expired entries only
+				 * inside that window */
+#define CACHE_RECHECK_S 5       /* Unbound's NORR_TTL (RFC 8767: up to 30) */
 
 #define CACHE_PREFETCH_RETRY_S 10  /* a failed refresh is tried again after */
 

@@ -38,6 +38,9 @@ struct centry {
 	/* a caller was told to refresh: none other before this second
 	 * (monotonic, now_ms / 1000); a failed refresh may be tried again */
 	atomic_uint prefetch_sec;
+	/* expired, and its refresh failed: answered as it is, without a
+	 * new refresh, before this second (CACHE_RECHECK) */
+	atomic_uint recheck_sec;
 	uint8_t data[];                 /* owner, soa owner, rdata */
 };
 

@@ -64,7 +64,8 @@ static enum front_kind written(const struct front *fe, struct front_query *fq,
 
 /* Local data, then the cache (RD=0: only for allow-snoop clients, for
  * others it would tell which names their neighbours looked up), then
- * recursion for RD=1. */
+ * recursion for RD=1, unless the refresh of the expired data just
+ * failed: that data is answered for a few seconds more (RFC 8767 4). */
 static enum front_kind lookup(const struct front *fe,
 			      const struct sockaddr *peer, bool tcp,
 			      uint64_t now_ms, struct answer *a,
@@ -86,6 +87,10 @@ static enum front_kind lookup(const struct front *fe,
 	}
 	if (!rd)
 		return rcode_reply(fe, fq, RCODE_REFUSED, out, cap);
+	if (answer_from_cache(a, fe->cache, fq->lname, q->qtype, q->qclass,
+			      now_ms, CACHE_STALE | CACHE_RECHECK,
+			      &fq->prefetch) == 1)
+		return written(fe, fq, a, tcp, FRONT_HIT, out, cap);
 	return FRONT_MISS;
 }
 

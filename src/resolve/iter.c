@@ -420,7 +420,8 @@ bool iter_try_stale(struct iter *it, uint64_t now_ms)
 	bool prefetch = false;
 
 	if (answer_from_cache(&it->ans, it->env->cache, it->qname, it->qtype,
-			      it->qclass, now_ms, CACHE_STALE, &prefetch) == 1) {
+			      it->qclass, now_ms, CACHE_STALE | CACHE_STALE_FAILED,
+			      &prefetch) == 1) {
 		it->done = true;
 		return true;
 	}

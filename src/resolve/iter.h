@@ -84,9 +84,10 @@ void iter_unsent(struct iter *it);
 void iter_abort(struct iter *it);
 
 /* When nothing can be reached: let the final answer come from expired
- * cache data (serve-stale, RFC 8767), if there is any. Called by the
- * caller when iter_step() returned ITER_DONE with SERVFAIL; returns
- * true when a stale answer replaced it. */
+ * cache data (serve-stale, RFC 8767), if there is any; that data is then
+ * answered at once, without a new resolution, for CACHE_RECHECK_S.
+ * Called by the caller when iter_step() returned ITER_DONE with
+ * SERVFAIL; returns true when a stale answer replaced it. */
 bool iter_try_stale(struct iter *it, uint64_t now_ms);
 
 const struct answer *iter_result(const struct iter *it);

@@ -1,6 +1,6 @@
 /* Unit tests for src/resolve/cache.c and cache_evict.c: TTLs on a fake
- * clock, caps, rank rules, NXDOMAIN against positive data, serve-stale,
- * prefetch, flushes, the byte bound under CLOCK eviction, and readers
+ * clock, caps, rank rules, NXDOMAIN against positive data, serve-stale
+ * and its recheck window, prefetch, flushes, the byte bound under CLOCK eviction, and readers
  * against writers on several threads. */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -282,6 +282,39 @@ static void test_stale(void)
 	c = cache_new(&cc);
 	cache_insert(c, mk_a(&a, "s.example.", 1, 10, RANK_ANSWER), 0);
 	CHECK(get(c, "s.example.", T_A, 10000, CACHE_STALE, &h) == 0);
+	cache_free(c);
+}
+
+/* Expired data whose refresh failed is answered as it is, without a new
+ * refresh, for CACHE_RECHECK_S (RFC 8767 4); then refreshed again. */
+static void test_stale_recheck(void)
+{
+	const unsigned rc = CACHE_STALE | CACHE_RECHECK;
+	struct cache_conf cc;
+	struct cache *c;
+	struct cache_hit h;
+	struct aset a;
+
+	cache_conf_init(&cc);
+	cc.stale_ttl = 100;
+	c = cache_new(&cc);
+	cache_insert(c, mk_a(&a, "s.example.", 1, 10, RANK_ANSWER), 0);
+	cache_insert(c, mk_a(&a, "t.example.", 2, 60, RANK_ANSWER), 0);
+	CHECK(get(c, "t.example.", T_A, 20000, rc, &h) == 1 && !h.stale);
+	CHECK(get(c, "s.example.", T_A, 20000, rc, &h) == 0);
+	CHECK(get(c, "s.example.", T_A, 20000, CACHE_STALE, &h) == 1);
+	CHECK(get(c, "s.example.", T_A, 20000, rc, &h) == 0); /* no failure */
+	CHECK(get(c, "s.example.", T_A, 20000,
+		  CACHE_STALE | CACHE_STALE_FAILED, &h) == 1 && h.stale);
+	CHECK(get(c, "s.example.", T_A, 20000, rc, &h) == 1 && h.stale &&
+	      h.set.rdata[5] == 1);
+	CHECK(get(c, "s.example.", T_A, 20000 + CACHE_RECHECK_S * 1000 - 1,
+		  rc, &h) == 1);
+	CHECK(get(c, "s.example.", T_A, 20000 + CACHE_RECHECK_S * 1000, rc,
+		  &h) == 0);
+	/* a fresh entry ends it */
+	cache_insert(c, mk_a(&a, "s.example.", 3, 10, RANK_ANSWER), 30000);
+	CHECK(get(c, "s.example.", T_A, 41000, rc, &h) == 0);
 	cache_free(c);
 }
 
@@ -687,6 +720,7 @@ int main(void)
 	test_rank();
 	test_nxdomain();
 	test_stale();
+	test_stale_recheck();
 	test_prefetch();
 	test_ghost_bounds();
 	test_insert_from();
