@@ -45,7 +45,7 @@ static void frame_init(struct iter *it, struct iter_frame *f,
 	f->kind = CUT_ITER;
 	f->minimise = it->env->conf->qname_min;
 	f->min_labels = 1;
-	f->tried_aaaa = false;
+	f->tried_aaaa = f->pside = false;
 	f->cached = f->refetched = false;
 	f->skip_labels = UINT8_MAX;
 	f->parent_ns = parent_ns;
@@ -257,9 +257,32 @@ static bool look_up_ns(struct iter *it, struct iter_frame *f)
 	return false;
 }
 
+/* Last of all, each name server whose cached addresses came from its
+ * own zone is looked up once more, from above that zone (Unbound's
+ * parent-side target queries): the parent's glue for it, which may
+ * differ, comes to this cut on the way (glue_to_parent). */
+static bool look_up_pside(struct iter *it, struct iter_frame *f)
+{
+	for (uint16_t n = 0; n < f->nns && may_look_up(it); n++) {
+		struct iter_ns *ns = &f->ns[n];
+
+		if (!ns->child || ns->pside_asked ||
+		    goal_on_stack(it, ns->name))
+			continue;
+		ns->pside_asked = true;
+		if (iter_push(it, ns->name, RR_A, n) == 0) {
+			iter_top(it)->pside = true;
+			it->targets++;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The zone's servers; when they are spent, its NS names without
  * addresses; then the servers asked only as a last resort (srv_tier);
- * then the parent zone again (cut_refetch); else this goal fails. */
+ * then the parent zone again (cut_refetch); then the parent side of
+ * its name servers (look_up_pside); else this goal fails. */
 static void st_select(struct iter *it, struct iter_frame *f, uint64_t now)
 {
 	int i = srv_pick(it, f, now, TIER_AVOID);
@@ -273,7 +296,7 @@ static void st_select(struct iter *it, struct iter_frame *f, uint64_t now)
 		f->state = FS_SEND;
 		return;
 	}
-	if (!cut_refetch(f))
+	if (!cut_refetch(f) && !look_up_pside(it, f))
 		iter_frame_failed(it);
 }
 

@@ -48,6 +48,8 @@ enum ns_state { NS_NEED = 0, NS_HAVE, NS_RESOLVING, NS_FAILED };
 struct iter_ns {
 	uint8_t name[NAME_MAXLEN];      /* lowercase */
 	uint8_t state;                  /* enum ns_state */
+	bool child;                     /* addresses from its own zone, cached */
+	bool pside_asked;               /* looked up from above that zone */
 };
 
 /* Server tiers (srv_pick): the zone's own servers, then those that
@@ -80,6 +82,7 @@ struct iter_frame {
 	bool minimise;                  /* QNAME minimisation still on */
 	uint8_t min_labels;             /* labels asked beyond the cut */
 	bool tried_aaaa;                /* side goal: AAAA asked after A */
+	bool pside;                     /* side goal: from above the name's zone */
 	bool cached;                    /* the cut is the child's NS set, cached */
 	bool from_cache;                /* the cut came from the cache */
 	bool refetched;                 /* ... and was asked of the parent again */

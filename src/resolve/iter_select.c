@@ -33,6 +33,7 @@ bool cut_add_ns(struct iter_frame *f, const struct res_conf *rc,
 	memcpy(f->ns[f->nns].name, name, name_length(name));
 	name_to_lower(f->ns[f->nns].name);
 	f->ns[f->nns].state = NS_NEED;
+	f->ns[f->nns].child = f->ns[f->nns].pside_asked = false;
 	f->nns++;
 	return true;
 }
@@ -109,9 +110,10 @@ bool cut_add_pside(struct iter *it, struct iter_frame *f, uint16_t type,
 }
 
 /* Adds the cached addresses of one name; 1 some taken, 0 none, -1 the
- * name does not exist. */
+ * name does not exist. *child: some came from the name's own zone (an
+ * answer, not the parent's glue). */
 static int cached_addrs_of(struct iter *it, struct iter_frame *f,
-			   const uint8_t *name, uint64_t now)
+			   const uint8_t *name, uint64_t now, bool *child)
 {
 	static const uint16_t types[2] = { RR_A, RR_AAAA };
 	struct cache_hit hit;
@@ -134,8 +136,10 @@ static int cached_addrs_of(struct iter *it, struct iter_frame *f,
 			if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
 				break;
 			if (len == (types[t] == RR_A ? 4 : 16) &&
-			    cut_add_addr(it, f, types[t], r.base + r.pos, false))
+			    cut_add_addr(it, f, types[t], r.base + r.pos, false)) {
 				got = 1;
+				*child = *child || hit.set.rank > RANK_GLUE;
+			}
 			r.pos += len;
 		}
 	}
@@ -149,7 +153,8 @@ void cut_cached_addrs(struct iter *it, struct iter_frame *f, uint64_t now)
 
 		if (f->ns[i].state != NS_NEED)
 			continue;
-		r = cached_addrs_of(it, f, f->ns[i].name, now);
+		r = cached_addrs_of(it, f, f->ns[i].name, now,
+				    &f->ns[i].child);
 		if (r > 0) {
 			f->ns[i].state = NS_HAVE;
 		} else if (r < 0) {
@@ -338,7 +343,7 @@ static bool side_goal_alias(struct iter *it, struct iter_frame *f,
 			    uint64_t now)
 {
 	uint8_t t[NAME_MAXLEN];
-	bool moved = false;
+	bool moved = false, child = false;
 
 	while (it->ncname < it->env->conf->max_cname &&
 	       cached_alias(it, f->qname, now, t)) {
@@ -347,7 +352,8 @@ static bool side_goal_alias(struct iter *it, struct iter_frame *f,
 		moved = true;
 	}
 	return moved &&
-	       cached_addrs_of(it, &it->frames[it->depth - 1], f->qname, now) > 0;
+	       cached_addrs_of(it, &it->frames[it->depth - 1], f->qname, now,
+			       &child) > 0;
 }
 
 void cut_find(struct iter *it, struct iter_frame *f, uint64_t now)
@@ -365,8 +371,14 @@ void cut_find(struct iter *it, struct iter_frame *f, uint64_t now)
 		cut_from_fwd(f, fw);
 		return;
 	}
-	if (cut_from_cache(it, f, now))
+	if (cut_from_cache(it, f, now)) {
+		if (f->pside && f->zone[0] && f->skip_labels == UINT8_MAX) {
+			/* look_up_pside: the search goes on above */
+			f->skip_labels = (uint8_t)name_labels(f->zone);
+			f->state = FS_FIND_CUT;
+		}
 		return;
+	}
 	if (!it->primed) {
 		it->primed = true;
 		if (iter_push(it, root_name, RR_NS, -1) == 0) {

@@ -98,7 +98,8 @@ static void test_empty_reply(void)
 /* pc.tld. is served by ns.pcnet.other., whose parent gives it the
  * working 192.0.2.70 while its own zone says 192.0.2.71, which refuses:
  * the child's address is asked first, then the parent's glue (each time:
- * on equal terms the two would come in random order). */
+ * on equal terms the two would come in random order); with the child's
+ * address cached, the parent's is looked up again. */
 static void test_parent_glue(void)
 {
 	static const char pcnet_zone[] =
@@ -106,8 +107,9 @@ static void test_parent_glue(void)
 		"ns A 192.0.2.71\n";
 	static const char pc_zone[] =
 		"$TTL 300\n@ SOA ns.pcnet.other. h 1 2 3 4 300\n"
-		"@ NS ns.pcnet.other.\nwww A 192.0.2.72\n";
+		"@ NS ns.pcnet.other.\nwww A 192.0.2.72\nmail A 192.0.2.73\n";
 	int s_pc, s_pcbad;
+	unsigned other;
 
 	world_up();
 	s_pc = fakenet_server(&net, "192.0.2.70", 0);
@@ -125,6 +127,16 @@ static void test_parent_glue(void)
 		CHECK(last_query()->server == s_pc);
 		CHECKF(upstream() <= 9, "%u", upstream());
 	}
+	/* the child's address for its server is cached now, and no
+	 * referral shows the parent's glue: it is looked up from above
+	 * pcnet.other. once the child's address failed */
+	other = net.srv[s_other].queries;
+	CHECK(fakenet_resolve(&net, it, "mail.pc.tld.", RR_A) ==
+	      RCODE_NOERROR);
+	CHECK(has_set("mail.pc.tld.", RR_A, MSG_ANSWER));
+	CHECK(net.srv[s_other].queries == other + 1);
+	CHECK(last_query()->server == s_pc);
+	CHECKF(upstream() <= 9, "%u", upstream());
 	world_down();
 }
 
