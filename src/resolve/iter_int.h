@@ -1,7 +1,9 @@
 /* The iterator's private state, shared by iter.c (the state machine),
  * iter_select.c (zone cuts and server choice), iter_query.c (the
- * upstream query and the reply's acceptance checks) and iter_reply.c
- * (classifying, scrubbing and caching a reply). A resolution is a small
+ * upstream query and the reply's acceptance checks), iter_reply.c (what
+ * a reply is: retry, lame, referral with its glue, or an answer),
+ * iter_chain.c (following an answer's chain, negative answers) and
+ * iter_sets.c (RRsets out of a reply, cached). A resolution is a small
  * stack of goals: frame 0 is the client's question, the frames above it
  * resolve name server addresses (or prime the root) on the side. */
 #ifndef BANCHI_RESOLVE_ITER_INT_H
@@ -13,6 +15,7 @@
 #include "resolve/answer.h"
 #include "resolve/cache.h"
 #include "resolve/conf.h"
+#include "resolve/infra.h"
 #include "resolve/iter.h"
 #include "wire/msg.h"
 #include "wire/rdata.h"
@@ -179,5 +182,46 @@ int reply_accept(struct iter *it, const uint8_t *pkt, size_t len,
 
 /* iter_reply.c */
 void reply_process(struct iter *it, const struct msg *m, uint64_t now);
+/* The server asked is done for this goal; how: what infra keeps of it
+ * for the zone (INFRA_OK: nothing, the failure was this query's). */
+void iter_server_bad(struct iter *it, struct iter_frame *f,
+		     enum infra_lame how, uint64_t now);
+/* A side goal's addresses (set s) into its parent's cut; false when
+ * none could be added. */
+bool iter_addrs_to_parent(struct iter *it, const struct rrset *s);
+/* The additional-section addresses of the servers of NS answer s. */
+void iter_answer_glue(struct iter *it, const struct iter_frame *f,
+		      const struct msg *m, const struct rrset *s, uint64_t now);
+
+/* iter_chain.c */
+/* Follows the chain from f's goal through the answer section of m:
+ * the data, a negative answer, or a restart at a target elsewhere. */
+void iter_take_answer(struct iter *it, struct iter_frame *f,
+		      const struct msg *m, uint8_t rank, uint16_t rcode,
+		      uint64_t now);
+/* The zone's own NS set from the authority section of an AA answer. */
+void iter_take_zone_ns(struct iter *it, const struct iter_frame *f,
+		       const struct msg *m, uint64_t now);
+
+/* iter_sets.c */
+/* The RRset (owner, type) of section sec of m built into it->setbuf
+ * (grown as needed; repeats and bad RDATA left out), its owner,
+ * lowercase, into own: the number of records (0: none or too big). */
+int iter_set_collect(struct iter *it, const struct msg *m,
+		     enum msg_section sec, const uint8_t *owner,
+		     uint16_t type, struct rrset *out, uint8_t *own);
+/* The first RDATA item of a set built by iter_set_collect. */
+const uint8_t *iter_set_first(const struct rrset *s, uint16_t *len);
+/* Caches s as data of this resolution; 1: a live entry of a higher
+ * rank was kept. */
+int iter_cache_put(struct iter *it, const struct rrset *s, uint64_t now);
+/* The TTL of the live entry the cache kept instead of s, into s. */
+void iter_ttl_as_cached(struct iter *it, struct rrset *s, uint16_t qtype,
+			uint64_t now);
+/* Caches s at rank and, for the client's goal, adds it to the answer:
+ * 0, or <0 when the answer is full. */
+int iter_deliver(struct iter *it, struct rrset *s, uint8_t rank,
+		 uint64_t now);
+bool iter_has_rr(const struct msg *m, enum msg_section sec, uint16_t type);
 
 #endif

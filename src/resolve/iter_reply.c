@@ -1,9 +1,8 @@
-/* What an accepted reply means and what of it is kept: retry over TCP
- * or without EDNS, a lame or broken server, a referral (new cut, glue
- * for in-bailiwick names only), an answer (the CNAME/DNAME chain from
- * the name asked, inside the cut's bailiwick) or a negative answer
- * (RFC 2308). Records outside the chain or the bailiwick are never
- * cached nor used. */
+/* What an accepted reply means: retry over TCP or without EDNS, a
+ * failed, lame or recursive server, a referral (new cut, glue for names
+ * under the referring server's bailiwick), or an answer (iter_chain.c).
+ * Records outside the chain or the bailiwick are never cached nor
+ * used. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,161 +10,12 @@
 #include "resolve/iter_int.h"
 #include "wire/rrtype.h"
 
-/* Whether the RDATA item just written at w->data + at (n octets) is
- * already in the set before it. */
-static bool item_seen(const struct wbuf *w, size_t at, int n)
-{
-	size_t pos = 0;
-
-	while (pos < at) {
-		uint16_t len = wire_get_u16(w->data + pos);
-
-		if (len == (uint16_t)n &&
-		    memcmp(w->data + pos + 2, w->data + at + 2, len) == 0)
-			return true;
-		pos += 2u + len;
-	}
-	return false;
-}
-
-/* Builds the RRset (owner, type) of section sec into it->setbuf (its
- * owner, lowercase, into own). Records with bad RDATA are left out, and
- * so are repeats of one record (RFC 2181 5). Returns the number of
- * records, or BN_ENOSPC when setbuf is short. */
-static int set_fill(struct iter *it, const struct msg *m,
-		    enum msg_section sec, const uint8_t *owner,
-		    uint16_t type, struct rrset *out, uint8_t *own)
-{
-	uint8_t on[NAME_MAXLEN];
-	struct wbuf w;
-	uint32_t ttl = UINT32_MAX;
-	uint16_t count = 0;
-
-	wbuf_init(&w, it->setbuf, it->setcap);
-	for (uint16_t i = 0; i < msg_section_count(m, sec); i++) {
-		const struct msg_rr *rr = msg_section_rr(m, sec, i);
-		size_t lenpos = w.len;
-		int n;
-
-		if (rr->type != type || rr->rclass != it->qclass ||
-		    msg_rr_owner(m, rr, on) < 0 || !name_equal(on, owner))
-			continue;
-		if (wbuf_u16(&w, 0) < 0)
-			return BN_ENOSPC;
-		n = msg_rr_rdata(m, rr, w.data + w.len, w.cap - w.len);
-		if (n == BN_ENOSPC)
-			return BN_ENOSPC;
-		if (n < 0 || item_seen(&w, lenpos, n)) {
-			w.len = lenpos;
-			continue;
-		}
-		wbuf_put_u16_at(&w, lenpos, (uint16_t)n);
-		w.len += (size_t)n;
-		count++;
-		if (rr->ttl < ttl)
-			ttl = rr->ttl;
-	}
-	memmove(own, owner, name_length(owner));
-	name_to_lower(own);
-	memset(out, 0, sizeof(*out));
-	out->owner = own;
-	out->type = type;
-	out->rclass = it->qclass;
-	out->ttl = count ? ttl : 0;
-	out->kind = RRSET_POSITIVE;
-	out->count = count;
-	out->rdata = it->setbuf;
-	out->rdata_len = w.len;
-	return count;
-}
-
-/* set_fill with setbuf grown as needed (allocation is fine on the
- * upstream path); a set too big for ITER_SETBUF_MAX counts as absent. */
-static int set_collect(struct iter *it, const struct msg *m,
-		       enum msg_section sec, const uint8_t *owner,
-		       uint16_t type, struct rrset *out, uint8_t *own)
-{
-	int n;
-
-	while ((n = set_fill(it, m, sec, owner, type, out, own)) == BN_ENOSPC) {
-		uint8_t *p;
-
-		if (it->setcap >= ITER_SETBUF_MAX)
-			break;
-		p = realloc(it->setbuf, it->setcap * 2);
-		if (!p)
-			break;
-		it->setbuf = p;
-		it->setcap *= 2;
-	}
-	if (n < 0) {
-		memset(out, 0, sizeof(*out));
-		out->owner = owner;
-		out->rdata = it->setbuf;
-		return 0;
-	}
-	return n;
-}
-
-/* The first RDATA item of a set built by set_collect. */
-static const uint8_t *set_first(const struct rrset *s, uint16_t *len)
-{
-	if (!s->count) {
-		*len = 0;
-		return s->rdata;
-	}
-	*len = wire_get_u16(s->rdata);
-	return s->rdata + 2;
-}
-
-/* Caches s as data of this resolution (cache_insert_from). 1: a live
- * entry of a higher rank was kept. */
-static int cache_put(struct iter *it, const struct rrset *s, uint64_t now)
-{
-	return cache_insert_from(it->env->cache, s, now, it->start_ms,
-				 it->ahead_ms);
-}
-
-/* The TTL of the live entry the cache kept instead of s, so that a
- * fresh answer and the cached one agree. */
-static void ttl_as_cached(struct iter *it, struct rrset *s, uint16_t qtype,
-			  uint64_t now)
-{
-	struct cache_hit hit;
-
-	if (cache_get(it->env->cache, s->owner, qtype, s->rclass, now, 0,
-		      RANK_NONE, &hit, it->cbuf, sizeof(it->cbuf)) == 1 &&
-	    hit.set.kind == s->kind && !hit.stale)
-		s->ttl = hit.set.ttl;
-}
-
-/* Caches s and, for the client's goal, adds it to the answer. The
- * client gets the TTL as received under the cache's min/max caps (none
- * stored: as received), or the kept entry's; a ghost-domain bound on
- * the cached copy (cache_insert) is the cache's own, as in Unbound. */
-static int deliver(struct iter *it, struct rrset *s, uint8_t rank,
-		   uint64_t now)
-{
-	uint32_t ttl;
-	bool kept;
-
-	s->rank = rank;
-	kept = cache_put(it, s, now) == 1;
-	if (it->depth > 0)
-		return 0;
-	if (kept)
-		ttl_as_cached(it, s, s->type, now);
-	else if ((ttl = cache_ttl(it->env->cache, s)) != 0)
-		s->ttl = ttl;
-	return answer_add(&it->ans, MSG_ANSWER, s);
-}
-
 /* The server asked is done for this goal (a recursive one may be asked
  * again, to recurse, when nothing better is left). how: what infra
  * keeps of it for the zone (INFRA_OK: nothing, the failure was this
  * query's). */
-static void server_bad(struct iter *it, struct iter_frame *f,
-		       enum infra_lame how, uint64_t now)
+void iter_server_bad(struct iter *it, struct iter_frame *f,
+		     enum infra_lame how, uint64_t now)
 {
 	struct iter_srv *s = &f->srv[it->sent.srv];
 
@@ -199,7 +49,7 @@ static int ns_index(const struct iter_ns *ns, uint16_t nns,
 }
 
 /* A side goal got its addresses: they go to the parent's cut. */
-static bool addrs_to_parent(struct iter *it, const struct rrset *s)
+bool iter_addrs_to_parent(struct iter *it, const struct rrset *s)
 {
 	struct iter_frame *p = &it->frames[it->depth - 1];
 	bool any = false;
@@ -256,10 +106,10 @@ static void take_glue(struct iter *it, struct iter_frame *f,
 		    (k = ns_index(ns, nns, on)) < 0 || done[k][v6])
 			continue;
 		done[k][v6] = true;
-		if (set_collect(it, m, MSG_ADDITIONAL, on, rr->type, &s, own) == 0)
+		if (iter_set_collect(it, m, MSG_ADDITIONAL, on, rr->type, &s, own) == 0)
 			continue;
 		s.rank = rank;
-		cache_put(it, &s, now);
+		iter_cache_put(it, &s, now);
 		rbuf_init(&r, s.rdata, s.rdata_len);
 		for (uint16_t j = 0; f && j < s.count; j++) {
 			if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
@@ -333,15 +183,15 @@ static void take_referral(struct iter *it, struct iter_frame *f,
 	struct rbuf r;
 	uint16_t len;
 
-	if (set_collect(it, m, MSG_AUTHORITY, zone, RR_NS, &s, own) == 0) {
-		server_bad(it, f, INFRA_OK, now);
+	if (iter_set_collect(it, m, MSG_AUTHORITY, zone, RR_NS, &s, own) == 0) {
+		iter_server_bad(it, f, INFRA_OK, now);
 		return;
 	}
 	memcpy(bail, f->bail, name_length(f->bail));
 	drop_between(it, f->zone, zone);
 	cut_set_referral(it, f, zone);
 	s.rank = RANK_GLUE;
-	cache_put(it, &s, now);
+	iter_cache_put(it, &s, now);
 	rbuf_init(&r, s.rdata, s.rdata_len);
 	for (uint16_t i = 0; i < s.count; i++) {
 		if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
@@ -357,8 +207,8 @@ static void take_referral(struct iter *it, struct iter_frame *f,
 /* An NS answer (priming): the addresses of its servers in the additional
  * section are cached, below the parent's glue: the child repeating its
  * addresses does not renew the delegation (ghost domains). */
-static void answer_glue(struct iter *it, const struct iter_frame *f,
-			const struct msg *m, const struct rrset *s, uint64_t now)
+void iter_answer_glue(struct iter *it, const struct iter_frame *f,
+		      const struct msg *m, const struct rrset *s, uint64_t now)
 {
 	struct iter_ns ns[ITER_MAX_NS];
 	uint16_t n = 0, len;
@@ -372,278 +222,6 @@ static void answer_glue(struct iter *it, const struct iter_frame *f,
 		r.pos += len;
 	}
 	take_glue(it, NULL, m, ns, n, f->bail, RANK_ADDITIONAL, now);
-}
-
-/* ANY: every RRset at cur (RFC 8482 servers may give just one). */
-static int chain_any(struct iter *it, const struct msg *m,
-		     const uint8_t *cur, uint8_t rank, uint64_t now)
-{
-	uint8_t on[NAME_MAXLEN], own[NAME_MAXLEN];
-	struct rrset s;
-	int got = 0;
-
-	uint16_t types[ANSWER_SETS], ntypes = 0;
-
-	for (uint16_t i = 0; i < msg_section_count(m, MSG_ANSWER); i++) {
-		const struct msg_rr *rr = msg_section_rr(m, MSG_ANSWER, i);
-		bool seen = false;
-
-		for (uint16_t j = 0; j < ntypes && !seen; j++)
-			seen = types[j] == rr->type;
-		if (seen || ntypes == ANSWER_SETS ||
-		    msg_rr_owner(m, rr, on) < 0 || !name_equal(on, cur))
-			continue;
-		types[ntypes++] = rr->type;
-		if (set_collect(it, m, MSG_ANSWER, cur, rr->type, &s, own) == 0)
-			continue;
-		if (deliver(it, &s, rank, now) < 0)
-			return -1;
-		got = 1;
-	}
-	return got;
-}
-
-/* The data for cur: 1 delivered (the goal is reached), 0 none, -1 the
- * answer is full. */
-static int chain_positive(struct iter *it, struct iter_frame *f,
-			  const struct msg *m, const uint8_t *cur,
-			  uint8_t rank, uint64_t now)
-{
-	uint8_t own[NAME_MAXLEN];
-	struct rrset s;
-
-	if (f->qtype == RR_ANY)
-		return chain_any(it, m, cur, rank, now);
-	if (set_collect(it, m, MSG_ANSWER, cur, f->qtype, &s, own) == 0)
-		return 0;
-	if (deliver(it, &s, rank, now) < 0)
-		return -1;
-	if (it->depth > 0 && f->parent_ns >= 0 &&
-	    (s.type == RR_A || s.type == RR_AAAA) && !addrs_to_parent(it, &s))
-		return -1;
-	if (s.type == RR_NS)
-		answer_glue(it, f, m, &s, now);
-	return 1;
-}
-
-/* A DNAME above cur: delivers it and the CNAME it synthesises (ours;
- * the server's own CNAME is not trusted). 1 followed, 0 none, -1 ended. */
-static int chain_dname(struct iter *it, const struct iter_frame *f,
-		       const struct msg *m, uint8_t *cur, uint8_t rank,
-		       uint64_t now)
-{
-	uint8_t d[NAME_MAXLEN], own[NAME_MAXLEN], syn[2 + NAME_MAXLEN];
-	const uint8_t *t;
-	struct rrset s;
-	uint16_t tlen;
-	size_t pre;
-
-	for (uint16_t i = 0; i < msg_section_count(m, MSG_ANSWER); i++) {
-		const struct msg_rr *rr = msg_section_rr(m, MSG_ANSWER, i);
-
-		if (rr->type != RR_DNAME || msg_rr_owner(m, rr, d) < 0 ||
-		    name_equal(d, cur) || !name_is_subdomain(cur, d) ||
-		    !name_is_subdomain(d, f->bail))
-			continue;
-		if (set_collect(it, m, MSG_ANSWER, d, RR_DNAME, &s, own) == 0)
-			return 0;       /* unreadable: no second scan per record */
-		t = set_first(&s, &tlen);
-		pre = name_length(cur) - name_length(d);
-		if (pre + tlen > NAME_MAXLEN) {         /* RFC 6672 2.2 */
-			deliver(it, &s, rank, now);
-			it->ans.rcode = RCODE_YXDOMAIN;
-			iter_frame_done(it);
-			return -1;
-		}
-		memcpy(syn + 2, cur, pre);
-		memcpy(syn + 2 + pre, t, tlen);
-		if (deliver(it, &s, rank, now) < 0)
-			goto full;
-		syn[0] = (uint8_t)((pre + tlen) >> 8);
-		syn[1] = (uint8_t)(pre + tlen);
-		s.owner = cur;
-		s.type = RR_CNAME;
-		s.count = 1;
-		s.rdata = syn;
-		s.rdata_len = 2 + pre + tlen;
-		s.dname_owner = d;
-		if (deliver(it, &s, rank, now) < 0)
-			goto full;
-		memcpy(cur, syn + 2, pre + tlen);
-		name_to_lower(cur);
-		return 1;
-	}
-	return 0;
-full:
-	iter_fail(it);
-	return -1;
-}
-
-/* Next link of the chain at cur: 1 followed (cur changed), 0 none,
- * -1 the resolution ended. */
-static int chain_link(struct iter *it, const struct iter_frame *f,
-		      const struct msg *m, uint8_t *cur, uint8_t rank,
-		      uint64_t now)
-{
-	uint8_t own[NAME_MAXLEN];
-	const uint8_t *t;
-	struct rrset s;
-	uint16_t tlen;
-	int r = chain_dname(it, f, m, cur, rank, now);
-
-	if (r != 0)
-		return r;
-	if (set_collect(it, m, MSG_ANSWER, cur, RR_CNAME, &s, own) == 0)
-		return 0;
-	if (deliver(it, &s, rank, now) < 0) {
-		iter_fail(it);
-		return -1;
-	}
-	t = set_first(&s, &tlen);
-	memcpy(cur, t, tlen);
-	name_to_lower(cur);
-	return 1;
-}
-
-/* The SOA for a negative answer about cur: at or above cur, under the
- * bailiwick. Built into s (own: its owner). */
-static bool find_soa(struct iter *it, const struct iter_frame *f,
-		     const struct msg *m, const uint8_t *cur,
-		     struct rrset *s, uint8_t *own)
-{
-	uint8_t on[NAME_MAXLEN];
-
-	for (uint16_t i = 0; i < msg_section_count(m, MSG_AUTHORITY); i++) {
-		const struct msg_rr *rr = msg_section_rr(m, MSG_AUTHORITY, i);
-
-		if (rr->type != RR_SOA || msg_rr_owner(m, rr, on) < 0 ||
-		    !name_is_subdomain(cur, on) ||
-		    !name_is_subdomain(on, f->bail))
-			continue;
-		if (set_collect(it, m, MSG_AUTHORITY, on, RR_SOA, s, own) > 0)
-			return true;
-	}
-	return false;
-}
-
-static void take_negative(struct iter *it, struct iter_frame *f,
-			  const struct msg *m, const uint8_t *cur,
-			  uint8_t rank, uint16_t rcode, uint64_t now)
-{
-	uint8_t own[NAME_MAXLEN], curl[NAME_MAXLEN];
-	struct rrset soa, neg;
-	bool has_soa = find_soa(it, f, m, cur, &soa, own);
-	uint16_t len = 0;
-	const uint8_t *rd = has_soa ? set_first(&soa, &len) : NULL;
-
-	if (rcode != RCODE_NOERROR && rcode != RCODE_NXDOMAIN) {
-		server_bad(it, f, INFRA_OK, now);  /* YXDOMAIN without a DNAME */
-		return;
-	}
-	memcpy(curl, cur, name_length(cur));
-	memset(&neg, 0, sizeof(neg));
-	neg.owner = curl;
-	neg.type = rcode == RCODE_NXDOMAIN ? 0 : f->qtype;
-	neg.rclass = it->qclass;
-	neg.kind = rcode == RCODE_NXDOMAIN ? RRSET_NXDOMAIN : RRSET_NODATA;
-	neg.rank = rank;
-	if (has_soa && len >= 22) {
-		uint32_t min = wire_get_u32(rd + len - 4);
-
-		neg.ttl = soa.ttl < min ? soa.ttl : min;
-		neg.count = 1;
-		neg.rdata = soa.rdata;
-		neg.rdata_len = 2u + len;
-		neg.soa_owner = own;
-		cache_put(it, &neg, now);
-		if (it->depth == 0)
-			ttl_as_cached(it, &neg, f->qtype, now);
-	}
-	if (it->depth == 0) {
-		it->ans.rcode = (uint8_t)rcode;
-		if (neg.count && answer_add(&it->ans, MSG_AUTHORITY, &neg) < 0)
-			iter_fail(it);
-		else
-			iter_frame_done(it);
-		return;
-	}
-	if (rcode == RCODE_NOERROR && f->qtype == RR_A && !f->tried_aaaa) {
-		f->qtype = RR_AAAA;     /* the name server may be IPv6 only */
-		f->tried_aaaa = true;
-		f->state = FS_SELECT;
-		return;
-	}
-	iter_frame_failed(it);
-}
-
-static bool has_rr(const struct msg *m, enum msg_section sec, uint16_t type)
-{
-	for (uint16_t i = 0; i < msg_section_count(m, sec); i++)
-		if (msg_section_rr(m, sec, i)->type == type)
-			return true;
-	return false;
-}
-
-/* Follows the chain from the goal through the answer section. */
-static void take_answer(struct iter *it, struct iter_frame *f,
-			const struct msg *m, uint8_t rank, uint16_t rcode,
-			uint64_t now)
-{
-	uint8_t cur[NAME_MAXLEN];
-	unsigned links = 0;
-	int r;
-
-	memcpy(cur, f->qname, name_length(f->qname));
-	for (;;) {
-		if (!name_is_subdomain(cur, f->bail)) {
-			iter_restart_at(it, cur, now);
-			return;
-		}
-		r = chain_positive(it, f, m, cur, rank, now);
-		if (r != 0) {
-			if (r < 0)
-				iter_frame_failed(it);
-			else
-				iter_frame_done(it);
-			return;
-		}
-		r = chain_link(it, f, m, cur, rank, now);
-		if (r < 0)
-			return;
-		if (r == 0)
-			break;
-		links++;
-		/* a loop (a name already aliased in this answer) fails this
-		 * query at once, as Unbound; nothing else is marked */
-		if (++it->ncname > it->env->conf->max_cname ||
-		    (it->depth == 0 && answer_has_cname(&it->ans, cur))) {
-			iter_fail(it);
-			return;
-		}
-	}
-	if (links > 0 && rcode == RCODE_NOERROR &&
-	    !has_rr(m, MSG_AUTHORITY, RR_SOA)) {
-		iter_restart_at(it, cur, now);  /* target data not given */
-		return;
-	}
-	take_negative(it, f, m, cur, rank, rcode, now);
-}
-
-/* The zone's own NS set in the authority section of an authoritative
- * answer: the child's word on its servers outranks the parent's
- * referral (RFC 2181 5.4.1), so that a domain that moved or dropped a
- * server is noticed at once; the cache holds it to the lifetime of the
- * delegation it replaces (cache_insert: no ghost domain). */
-static void take_zone_ns(struct iter *it, const struct iter_frame *f,
-			 const struct msg *m, uint64_t now)
-{
-	uint8_t own[NAME_MAXLEN];
-	struct rrset s;
-
-	if (set_collect(it, m, MSG_AUTHORITY, f->zone, RR_NS, &s, own) == 0)
-		return;
-	s.rank = RANK_AUTHORITY;
-	cache_put(it, &s, now);
 }
 
 /* An authoritative reply to a minimised query: the name exists (or is
@@ -667,7 +245,7 @@ static void min_step(struct iter_frame *f, const struct msg *m)
 static bool rcode_answers(const struct msg *m, uint16_t rcode)
 {
 	if (rcode == RCODE_YXDOMAIN)
-		return has_rr(m, MSG_ANSWER, RR_DNAME);
+		return iter_has_rr(m, MSG_ANSWER, RR_DNAME);
 	return rcode == RCODE_NOERROR || rcode == RCODE_NXDOMAIN;
 }
 
@@ -726,8 +304,8 @@ static bool fwd_referral(const struct iter *it, const struct msg *m)
 		if (msg_rr_owner(m, msg_section_rr(m, MSG_ANSWER, i), on) < 0 ||
 		    name_equal(on, it->sent.qname))
 			return false;
-	return has_rr(m, MSG_AUTHORITY, RR_NS) &&
-	       !has_rr(m, MSG_AUTHORITY, RR_SOA);
+	return iter_has_rr(m, MSG_AUTHORITY, RR_NS) &&
+	       !iter_has_rr(m, MSG_AUTHORITY, RR_SOA);
 }
 
 /* Whether a reply is not an answer from a server of the zone
@@ -805,7 +383,7 @@ void reply_process(struct iter *it, const struct msg *m, uint64_t now)
 	if (msg_hdr_tc(&m->hdr)) {
 		/* over TCP too: incomplete, of no use (Unbound's reading) */
 		if (it->sent.tcp)
-			server_bad(it, f, INFRA_AVOID, now);
+			iter_server_bad(it, f, INFRA_AVOID, now);
 		else
 			it->want_tcp = true;
 		return;
@@ -826,23 +404,23 @@ void reply_process(struct iter *it, const struct msg *m, uint64_t now)
 		return;
 	}
 	if (!rcode_answers(m, rcode))
-		server_bad(it, f, INFRA_AVOID, now);
+		iter_server_bad(it, f, INFRA_AVOID, now);
 	else if (f->kind == CUT_FWD && fwd_referral(it, m))
-		server_bad(it, f, INFRA_OK, now);
+		iter_server_bad(it, f, INFRA_OK, now);
 	else if (f->kind == CUT_FWD)
-		take_answer(it, f, m, RANK_ANSWER_NONAUTH, rcode, now);
+		iter_take_answer(it, f, m, RANK_ANSWER_NONAUTH, rcode, now);
 	else if (find_referral(it, f, m, zone))
 		take_referral(it, f, m, zone, now);
 	else if ((how = lameness(it, f, m)) != INFRA_OK)
-		server_bad(it, f, how, now);
+		iter_server_bad(it, f, how, now);
 	else if (is_empty(m) && empty_set_aside(it, f))
 		return;
 	else if (it->sent.minimised)
 		min_step(f, m);
 	else if (msg_hdr_aa(&m->hdr)) {
-		take_zone_ns(it, f, m, now);
-		take_answer(it, f, m, RANK_ANSWER, rcode, now);
+		iter_take_zone_ns(it, f, m, now);
+		iter_take_answer(it, f, m, RANK_ANSWER, rcode, now);
 	} else {
-		take_answer(it, f, m, RANK_ANSWER_NONAUTH, rcode, now);
+		iter_take_answer(it, f, m, RANK_ANSWER_NONAUTH, rcode, now);
 	}
 }
