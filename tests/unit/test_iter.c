@@ -549,31 +549,6 @@ static void test_cname_loop(void)
 	world_down();
 }
 
-static void test_nxns(void)
-{
-	char zone[4096];
-	size_t off;
-	unsigned other_before;
-
-	world_up();
-	off = (size_t)snprintf(zone, sizeof(zone),
-			       "$TTL 300\n@ SOA ns1 h 1 2 3 4 300\n@ NS ns1\n"
-			       "ns1 A 192.0.2.10\n");
-	for (int i = 0; i < 50; i++)
-		off += (size_t)snprintf(zone + off, sizeof(zone) - off,
-					"nxns NS n%d.victim.other.\n", i);
-	/* served by tld2 only, which is asked first */
-	CHECK(fakenet_zone(&net, s_tld2, "tld.", zone) == 0);
-	tld_first(s_tld2);
-	other_before = net.srv[s_other].queries;
-	CHECK(fakenet_resolve(&net, it, "www.nxns.tld.", RR_A) ==
-	      RCODE_SERVFAIL);
-	CHECKF(upstream() <= rc.max_upstream, "%u", upstream());
-	CHECKF(net.srv[s_other].queries - other_before <= 2 * rc.max_ns_names + 2,
-	       "%u", net.srv[s_other].queries - other_before);
-	world_down();
-}
-
 static void test_loopback(void)
 {
 	world_up();
@@ -750,7 +725,6 @@ int main(void)
 	test_edns_fallback();
 	test_forwarder();
 	test_cname_loop();
-	test_nxns();
 	test_loopback();
 	test_ttl0_and_stale();
 	test_limits();
