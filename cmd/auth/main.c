@@ -4,8 +4,8 @@
 #include <signal.h>
 #include <stdio.h>
 
-#include "daemon/cmdline.h"
-#include "daemon/daemon.h"
+#include "authd/cmdline.h"
+#include "authd/daemon.h"
 
 int main(int argc, char **argv)
 {

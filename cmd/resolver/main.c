@@ -1,11 +1,11 @@
 /* banchi-resolver: wiring only. The command line becomes a config; the
  * signals the daemon waits for are blocked before any thread starts;
- * src/daemon/rdaemon.c does the rest. */
+ * src/resolverd/daemon.c does the rest. */
 #include <signal.h>
 #include <stdio.h>
 
-#include "daemon/cmdline.h"
-#include "daemon/rdaemon.h"
+#include "authd/cmdline.h"
+#include "resolverd/daemon.h"
 
 int main(int argc, char **argv)
 {

@@ -4,7 +4,7 @@
  * classes refused; then local data, then the cache; a miss is to be
  * resolved. Without RD: local data, the cache for allow-snoop clients
  * only (Unbound's allow_snoop), never recursion. No I/O and no
- * allocation: the daemon (src/daemon/rserver_query.c) and the replay
+ * allocation: the daemon (src/resolverd/server_query.c) and the replay
  * runner (tests/replay) share it. */
 #ifndef BANCHI_RESOLVE_FRONT_H
 #define BANCHI_RESOLVE_FRONT_H

@@ -1,4 +1,4 @@
-/* The replay's requests, as the daemon's (src/daemon/rserver_req.c): one
+/* The replay's requests, as the daemon's (src/resolverd/server_req.c): one
  * iterator per question, joined by every client asking meanwhile; when
  * it ends, a SERVFAIL may be replaced by stale data (iter_try_stale) and
  * every client gets the answer written for its own query. */

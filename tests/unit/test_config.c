@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "daemon/cmdline.h"
-#include "daemon/config.h"
+#include "authd/cmdline.h"
+#include "authd/config.h"
 #include "daemon/log.h"
 
 static int load(struct config *c, const char *text, char *err)

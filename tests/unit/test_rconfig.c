@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "daemon/cmdline.h"
+#include "authd/cmdline.h"
 #include "daemon/log.h"
-#include "daemon/rconfig.h"
-#include "daemon/rserver.h"
+#include "resolverd/config.h"
+#include "resolverd/server.h"
 
 static int load(struct rconfig *c, const char *text, char *err)
 {

@@ -1,4 +1,4 @@
-/* Unit tests for src/daemon/reload.c and src/backend/zonefile.c: zones
+/* Unit tests for src/authd/reload.c and src/backend/zonefile.c: zones
  * loaded from files, unchanged files reused on reload, a broken zone
  * keeping its old data, a removed zone dropped, publication by swap. */
 #include <stdio.h>
@@ -7,7 +7,7 @@
 
 #include "check.h"
 #include "daemon/log.h"
-#include "daemon/reload.h"
+#include "authd/reload.h"
 
 static char dir[] = "/tmp/test_reload.XXXXXX";
 

@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "daemon/rserver.h"
-#include "daemon/rserver_int.h"
+#include "resolverd/server.h"
+#include "resolverd/server_int.h"
 #include "net/client.h"
 #include "resolve/cache.h"
 #include "resolve/infra.h"

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "daemon/cmdline.h"
+#include "authd/cmdline.h"
 
 #define ERR(...) (snprintf(err, CONFIG_ERR_MAX, __VA_ARGS__), -1)
 

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/cmdline.h"
-#include "daemon/daemon.h"
+#include "authd/cmdline.h"
+#include "authd/daemon.h"
 #include "daemon/log.h"
 #include "daemon/privs.h"
 

@@ -4,8 +4,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-#include "daemon/cmdline.h"
-#include "daemon/rconfig.h"
+#include "authd/cmdline.h"
+#include "resolverd/config.h"
 
 const char rconfig_usage[] =
 "NAME\n"

@@ -3,13 +3,13 @@
  * workers, then wait for signals in the calling thread (SIGHUP reloads
  * the config and local files keeping the cache, SIGUSR1 logs counters,
  * SIGUSR2 flushes the cache, SIGTERM and SIGINT end it). */
-#ifndef BANCHI_DAEMON_RDAEMON_H
-#define BANCHI_DAEMON_RDAEMON_H
+#ifndef BANCHI_RESOLVERD_DAEMON_H
+#define BANCHI_RESOLVERD_DAEMON_H
 
 #include <signal.h>
 
-#include "daemon/rconfig.h"
-#include "daemon/rserver.h"
+#include "resolverd/config.h"
+#include "resolverd/server.h"
 
 /* argc/argv are kept to re-read the config on reload; srv.stop_fd must
  * be -1 before rdaemon_run. */

@@ -6,10 +6,10 @@
 #include <string.h>
 #include <urcu.h>
 
-#include "daemon/cmdline.h"
+#include "authd/cmdline.h"
 #include "daemon/log.h"
 #include "daemon/privs.h"
-#include "daemon/rdaemon.h"
+#include "resolverd/daemon.h"
 #include "resolve/cache.h"
 #include "resolve/infra.h"
 

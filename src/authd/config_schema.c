@@ -3,7 +3,7 @@
  * defaults, the YAML loader and the flag parser. */
 #include <stddef.h>
 
-#include "daemon/config.h"
+#include "authd/config.h"
 #include "net/udp_wait.h"
 
 #define OPT(k, f, t, field, lo, hi, d, dc) \

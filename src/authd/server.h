@@ -2,16 +2,16 @@
  * listener per address (SO_REUSEPORT), one thread per UDP socket and one
  * epoll loop for TCP; they read the current snapshot (struct served)
  * inside an RCU read section. */
-#ifndef BANCHI_DAEMON_SERVER_H
-#define BANCHI_DAEMON_SERVER_H
+#ifndef BANCHI_AUTHD_SERVER_H
+#define BANCHI_AUTHD_SERVER_H
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "daemon/config.h"
-#include "daemon/reload.h"
+#include "authd/config.h"
+#include "authd/reload.h"
 #include "net/tcp.h"
 
 struct worker;

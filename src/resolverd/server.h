@@ -8,21 +8,21 @@
  * published by RCU; a request keeps the snapshot it started with alive
  * (reference count) until it is answered. The cache and infra survive
  * reloads. */
-#ifndef BANCHI_DAEMON_RSERVER_H
-#define BANCHI_DAEMON_RSERVER_H
+#ifndef BANCHI_RESOLVERD_SERVER_H
+#define BANCHI_RESOLVERD_SERVER_H
 
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "daemon/config.h"
+#include "daemon/cfg.h"
 #include "net/tcp.h"
 #include "resolve/acl.h"
 #include "resolve/conf.h"
 #include "resolve/local.h"
 
-/* Everything a reload replaces. Built by rsnap_build (rconfig.h). */
+/* Everything a reload replaces. Built by rsnap_build (config.h). */
 struct rsnap {
 	struct res_conf conf;
 	struct local_data *local;

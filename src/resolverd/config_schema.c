@@ -4,7 +4,7 @@
  * flag parser. */
 #include <stddef.h>
 
-#include "daemon/rconfig.h"
+#include "resolverd/config.h"
 #include "net/udp_wait.h"
 
 #define OPT(k, f, t, field, lo, hi, d, dc) \

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "daemon/cfg_yaml.h"
-#include "daemon/config.h"
+#include "authd/config.h"
 
 static int load_zone(struct cfg_yaml *y, yaml_node_t *m)
 {

@@ -13,7 +13,7 @@
 #include <urcu.h>
 
 #include "daemon/log.h"
-#include "daemon/rserver_int.h"
+#include "resolverd/server_int.h"
 #include "net/sock.h"
 #include "net/udp_wait.h"
 #include "resolve/acl.h"

@@ -2,8 +2,8 @@
  * its pending requests (one iterator each, with the clients waiting for
  * it), client TCP connections and the timer heap. Everything here is
  * owned by one worker thread; only the stats are read by others. */
-#ifndef BANCHI_DAEMON_RSERVER_INT_H
-#define BANCHI_DAEMON_RSERVER_INT_H
+#ifndef BANCHI_RESOLVERD_SERVER_INT_H
+#define BANCHI_RESOLVERD_SERVER_INT_H
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "daemon/rserver.h"
+#include "resolverd/server.h"
 #include "net/client.h"
 #include "net/udp.h"
 #include "resolve/answer.h"
@@ -133,17 +133,17 @@ struct rsrc {
 	size_t ctllen;
 };
 
-/* rserver_query.c: one client query. Returns the length of the reply
+/* server_query.c: one client query. Returns the length of the reply
  * written to out now, or 0 (dropped, or answered later). */
 size_t rquery_handle(struct rworker *w, struct rsnap *snap,
 		     const struct rsrc *src, const uint8_t *pkt, size_t len,
 		     uint8_t *out, size_t cap);
-/* rserver_udp.c: reads, answers and replies to a batch; n read. */
+/* server_udp.c: reads, answers and replies to a batch; n read. */
 int rudp_serve(struct rworker *w, struct rsnap *snap, int fd);
 void rudp_reply(int fd, const struct rwaiter *wt, const uint8_t *buf,
 		size_t len);
 
-/* rserver_req.c: pending requests. */
+/* server_req.c: pending requests. */
 struct rreq *rreq_find(struct rworker *w, const uint8_t *lname,
 		       uint16_t qtype, uint16_t qclass);
 /* Takes a request from the pool and begins its iterator (call
@@ -165,7 +165,7 @@ int rreq_next_timeout(const struct rworker *w);
 void rreq_release(struct rworker *w);
 void rreq_free_all(struct rworker *w);
 
-/* rserver_tcp.c: client TCP connections. */
+/* server_tcp.c: client TCP connections. */
 void rconn_accept(struct rworker *w, const struct rsnap *snap, int lfd);
 void rconn_event(struct rworker *w, struct rsnap *snap,
 		 struct rconn *c, uint32_t events);
@@ -176,7 +176,7 @@ void rconn_sweep(struct rworker *w, const struct rsnap *snap);
 void rconn_release(struct rworker *w);
 void rconn_free_all(struct rworker *w);
 
-/* rserver_timer.c: min-heap of request deadlines. */
+/* server_timer.c: min-heap of request deadlines. */
 int rtimer_set(struct rworker *w, struct rreq *r, uint64_t at);
 void rtimer_cancel(struct rworker *w, struct rreq *r);
 /* The earliest expired request (removed from the heap), or NULL. */

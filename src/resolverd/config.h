@@ -1,15 +1,15 @@
-/* banchi-resolver configuration: one schema table (rconfig_schema.c)
+/* banchi-resolver configuration: one schema table (config_schema.c)
  * drives the YAML keys and the command-line flags. A struct rconfig is
  * built whole, then read-only; rsnap_build turns it into the snapshot
  * the serving threads use. A reload builds a new one. */
-#ifndef BANCHI_DAEMON_RCONFIG_H
-#define BANCHI_DAEMON_RCONFIG_H
+#ifndef BANCHI_RESOLVERD_CONFIG_H
+#define BANCHI_RESOLVERD_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "daemon/config.h"
+#include "daemon/cfg.h"
 #include "resolve/cache.h"
 #include "wire/name.h"
 
@@ -72,10 +72,10 @@ struct rconfig {
 	const char *strip;
 };
 
-/* The schema (rconfig_schema.c) and its hooks: the list options that
+/* The schema (config_schema.c) and its hooks: the list options that
  * check their items as they are read (so that errors carry the file's
- * line), the forward/stub lists in YAML (rconfig_yaml.c) and the first
- * --allow (--allow-snoop) replacing the file's list (rconfig_flags.c). */
+ * line), the forward/stub lists in YAML (config_yaml.c) and the first
+ * --allow (--allow-snoop) replacing the file's list (config_flags.c). */
 extern const struct cfg_schema rconfig_cfg;
 cfg_set_fn rconfig_set_allow, rconfig_set_fwd, rconfig_set_block,
 	   rconfig_set_rr, rconfig_set_zone;

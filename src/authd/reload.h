@@ -3,14 +3,14 @@
  * which file each zone came from, so that a reload re-reads only the
  * files that changed and keeps old data for zones that fail. Loader
  * functions run in one thread (the main thread), never in workers. */
-#ifndef BANCHI_DAEMON_RELOAD_H
-#define BANCHI_DAEMON_RELOAD_H
+#ifndef BANCHI_AUTHD_RELOAD_H
+#define BANCHI_AUTHD_RELOAD_H
 
 #include <stddef.h>
 #include <sys/stat.h>
 
 #include "auth/answer.h"
-#include "daemon/config.h"
+#include "authd/config.h"
 #include "zone/zonedb.h"
 
 struct served {

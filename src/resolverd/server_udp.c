@@ -5,7 +5,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
-#include "daemon/rserver_int.h"
+#include "resolverd/server_int.h"
 
 int rudp_serve(struct rworker *w, struct rsnap *snap, int fd)
 {

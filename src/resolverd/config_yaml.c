@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "daemon/cfg_yaml.h"
-#include "daemon/rconfig.h"
+#include "resolverd/config.h"
 
 /* The "to" list of one forward/stub entry, into addrs (up to 64). */
 static int fwd_addrs(struct cfg_yaml *y, const char *sec, yaml_node_t *v,

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
-#include "daemon/rserver_int.h"
+#include "resolverd/server_int.h"
 
 #define UP_READS 16             /* datagrams read per wakeup */
 #define DEFAULT_PENDING 1024

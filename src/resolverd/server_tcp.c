@@ -9,7 +9,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "daemon/rserver_int.h"
+#include "resolverd/server_int.h"
 #include "wire/buf.h"
 
 #define RBUF_INIT 1024

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/rconfig.h"
-#include "daemon/rserver.h"
+#include "resolverd/config.h"
+#include "resolverd/server.h"
 
 #define ERR(...) (snprintf(err, CONFIG_ERR_MAX, __VA_ARGS__), -1)
 #define FILE_MAX (256u << 20)   /* block lists run to a few million lines */

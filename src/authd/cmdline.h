@@ -1,9 +1,9 @@
 /* banchi-auth's command line: flags named after the config schema, plus
  * -c FILE, --zone NAME=FILE, --syslog, --help, --version. */
-#ifndef BANCHI_DAEMON_CMDLINE_H
-#define BANCHI_DAEMON_CMDLINE_H
+#ifndef BANCHI_AUTHD_CMDLINE_H
+#define BANCHI_AUTHD_CMDLINE_H
 
-#include "daemon/config.h"
+#include "authd/config.h"
 
 extern const char cmdline_usage[];
 

@@ -1,8 +1,8 @@
 /* banchi-auth configuration: one schema table (config_schema.c) drives
  * both the YAML loader and the command-line flags. A struct config is
  * built whole, then used read-only; reload builds a new one. */
-#ifndef BANCHI_DAEMON_CONFIG_H
-#define BANCHI_DAEMON_CONFIG_H
+#ifndef BANCHI_AUTHD_CONFIG_H
+#define BANCHI_AUTHD_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -11,7 +11,7 @@
 #include "backend/zonefile.h"
 #include "base/error.h"
 #include "daemon/log.h"
-#include "daemon/reload.h"
+#include "authd/reload.h"
 
 static void zone_diag(void *ctx, const char *file, unsigned line, bool error,
 		      const char *msg)

@@ -3,7 +3,7 @@
  * cache; no lock, no allocation); here the counters, and a miss joins
  * the request resolving that question or starts one. */
 
-#include "daemon/rserver_int.h"
+#include "resolverd/server_int.h"
 #include "resolve/front.h"
 
 static void prefetch(struct rworker *w, struct rsnap *snap,

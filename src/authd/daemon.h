@@ -2,14 +2,14 @@
  * drop privileges, start the workers, then wait for signals in the
  * calling thread (SIGHUP reloads, SIGUSR1 logs counters, SIGTERM and
  * SIGINT end it). */
-#ifndef BANCHI_DAEMON_DAEMON_H
-#define BANCHI_DAEMON_DAEMON_H
+#ifndef BANCHI_AUTHD_DAEMON_H
+#define BANCHI_AUTHD_DAEMON_H
 
 #include <signal.h>
 
-#include "daemon/config.h"
-#include "daemon/reload.h"
-#include "daemon/server.h"
+#include "authd/config.h"
+#include "authd/reload.h"
+#include "authd/server.h"
 
 /* argc/argv are kept to re-read the config on reload; srv.stop_fd must
  * be -1 before daemon_run. */

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "base/error.h"
-#include "daemon/rserver_int.h"
+#include "resolverd/server_int.h"
 
 static void place(struct rworker *w, size_t i, struct rtimer t)
 {

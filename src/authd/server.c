@@ -13,7 +13,7 @@
 #include <urcu.h>
 
 #include "daemon/log.h"
-#include "daemon/server.h"
+#include "authd/server.h"
 #include "net/sock.h"
 #include "net/udp_wait.h"
 
