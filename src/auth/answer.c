@@ -148,7 +148,9 @@ static size_t error_reply(struct auth_query *a, const struct msg_hdr *qh,
 
 /* What to say to a well-formed query before any lookup; 0 = answer it.
  * Transfers: AXFR over UDP gets NOTIMP (Knot, NSD), IXFR over UDP
- * REFUSED (NSD); over TCP both REFUSED until transfers exist (NSD). */
+ * REFUSED (NSD); over TCP both REFUSED until transfers exist (NSD). An
+ * IXFR query carries the client's SOA in its authority section (RFC
+ * 1995 3): one record there is its form, not a format error. */
 static uint16_t precheck(const struct msg_query *q, enum auth_transport t)
 {
 	uint8_t op = msg_hdr_opcode(&q->hdr);
@@ -158,7 +160,7 @@ static uint16_t precheck(const struct msg_query *q, enum auth_transport t)
 	if (op != OPCODE_QUERY)
 		return RCODE_NOTIMP;
 	if (!q->has_question || q->hdr.count[MSG_ANSWER] ||
-	    q->hdr.count[MSG_AUTHORITY])
+	    q->hdr.count[MSG_AUTHORITY] > (q->qtype == RR_IXFR ? 1 : 0))
 		return RCODE_FORMERR;
 	if (q->has_opt && q->edns.version > 0)
 		return RCODE_BADVERS;

@@ -149,19 +149,30 @@ static int flush(struct tcp_conn *c, time_t now)
 	return 0;
 }
 
+int tcp_frame_at(const struct tcp_conn *c, size_t off, size_t *len)
+{
+	if (c->rlen - off < 2)
+		return 0;
+	*len = wire_get_u16(c->rbuf + off);
+	if (*len == 0)
+		return -1;
+	return c->rlen - off - 2 >= *len ? 1 : 0;
+}
+
 /* Answers complete queries at the front of rbuf while nothing is
- * pending; -1 on a fatal error. */
+ * pending; -1 on a fatal error (a message of length 0 among them). */
 static int answer_buffered(struct tcp_conn *c, net_answer_fn fn, void *ctx,
 			   uint8_t *out)
 {
 	size_t off = 0, flen, len;
 	struct wbuf w;
-	int ret = 0;
+	int ret = 0, r;
 
-	while (!tcp_conn_pending(c) && c->rlen - off >= 2) {
-		flen = wire_get_u16(c->rbuf + off);
-		if (c->rlen - off < 2 + flen)
+	while (!tcp_conn_pending(c) && (r = tcp_frame_at(c, off, &flen)) != 0) {
+		if (r < 0) {
+			ret = -1;
 			break;
+		}
 		len = fn(ctx, c->rbuf + off + 2, flen, out + 2, TCP_MSG_MAX);
 		off += 2 + flen;
 		if (len == 0)

@@ -60,4 +60,10 @@ static inline bool tcp_conn_pending(const struct tcp_conn *c)
 
 void tcp_conn_close(struct tcp_conn *c, struct tcp_limits *lim);
 
+/* The message framed at off of c's read buffer (RFC 1035 4.2.2): 1 with
+ * its length in *len when it is all there, 0 when more must be read,
+ * -1 for a message of length 0, which ends the connection (as every
+ * peer closes it). */
+int tcp_frame_at(const struct tcp_conn *c, size_t off, size_t *len);
+
 #endif

@@ -136,7 +136,8 @@ void rconn_reply(struct rworker *w, struct rconn *c, const uint8_t *buf,
 }
 
 /* Answers the whole queries at the front of the read buffer while not
- * paused. -1 when the connection failed (it may be dead then). */
+ * paused. -1 when the connection failed (it may be dead then) or a
+ * message of length 0 ends it. */
 static int answer_buffered(struct rworker *w, struct rsnap *snap,
 			   struct rconn *c)
 {
@@ -145,11 +146,11 @@ static int answer_buffered(struct rworker *w, struct rsnap *snap,
 	struct tcp_conn *tc = c->tc;
 	size_t off = 0, flen, len;
 	struct wbuf b;
+	int r;
 
-	while (!paused(c) && tc->rlen - off >= 2) {
-		flen = wire_get_u16(tc->rbuf + off);
-		if (tc->rlen - off < 2 + flen)
-			break;
+	while (!paused(c) && (r = tcp_frame_at(tc, off, &flen)) != 0) {
+		if (r < 0)
+			return -1;
 		len = rquery_handle(w, snap, &src, tc->rbuf + off + 2, flen,
 				    w->out + 2, TCP_MSG_MAX);
 		/* a miss resolved at once may have answered, and failed */

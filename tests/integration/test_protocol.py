@@ -10,6 +10,7 @@ import dns.message
 import dns.name
 import dns.rcode
 import dns.rdatatype as T
+import dns.rrset
 import pytest
 
 from servers import make_query, query, raw_udp, raw_tcp, send
@@ -110,6 +111,20 @@ def test_xfr_over_udp_refused(where, qtype):
     assert r.rcode() in (dns.rcode.REFUSED, dns.rcode.NOTIMP,
                          dns.rcode.FORMERR)
     assert not r.answer
+
+
+@pytest.mark.parametrize("tcp", [False, True], ids=["udp", "tcp"])
+def test_ixfr_query_form(where, tcp):
+    """An IXFR query carries the client's SOA in its authority section
+    (RFC 1995 3): refused while transfers are not allowed, not taken for
+    a format error; the question is echoed."""
+    q = dns.message.make_query("itest.test", "IXFR")
+    q.flags = 0
+    q.authority.append(dns.rrset.from_text("itest.test.", 0, "IN", "SOA",
+                                           ". . 1 0 0 0 0"))
+    r = send(where, q, tcp=tcp)
+    assert r.rcode() == dns.rcode.REFUSED
+    assert r.question == q.question
 
 
 def test_case_echoed(where):

@@ -141,3 +141,15 @@ def test_connection_cap(fresh, flag):
     else:
         pytest.fail("no TCP service after closing the connections")
     assert query(srv.where, "itest.test", "SOA").rcode() == dns.rcode.NOERROR
+
+
+def test_zero_length_message_ends_connection(where):
+    """A TCP message of length 0 ends the connection, as NSD, Knot and
+    BIND end it; the reply to the query before it still comes."""
+    q = make_query("ns1.itest.test", "A")
+    q.id = 4242
+    with socket.create_connection(where, timeout=3) as s:
+        s.sendall(framed(q) + b"\x00\x00" + framed(q))
+        r = dns.message.from_wire(tcp_read_msg(s))
+        assert r.id == 4242 and r.answer
+        assert closed_within(s, 2)

@@ -456,3 +456,22 @@ def test_identical_questions_share_one_resolution(start_resolver, world):
         assert data is not None
         assert addrs(dns.message.from_wire(data)) == ["192.0.2.40"]
     assert sent <= single + 2, (sent, single)
+
+
+def test_zero_length_tcp_message_ends_connection(rsv):
+    """A TCP message of length 0 ends the connection (as banchi-auth and
+    every peer); the query before it is still answered."""
+    q = dns.message.make_query("localhost.", "A")
+    q.id = 4243
+    w = q.to_wire()
+    framed = struct.pack("!H", len(w)) + w
+    with socket.create_connection(rsv.where, timeout=3) as s:
+        s.sendall(framed + b"\x00\x00" + framed)
+        r = dns.message.from_wire(servers.tcp_read_msg(s))
+        assert r.id == 4243 and r.answer
+        s.settimeout(2)
+        try:
+            rest = s.recv(1)
+        except ConnectionResetError:
+            rest = b""
+        assert rest == b""
