@@ -9,6 +9,7 @@ import dns.flags
 import dns.rcode
 import dns.rdatatype
 
+from conftest import PEER
 from daemons import addrs, ask, ask_full
 
 NOERROR, NXDOMAIN = dns.rcode.NOERROR, dns.rcode.NXDOMAIN
@@ -216,7 +217,12 @@ def test_upstream_work_bounded(start_resolver, world):
         assert time.monotonic() - t0 < 10.5
         sent = world.queries() - before
         assert 1 <= sent <= limit + 2, sent
-        assert rsv.stats()["upstream"] <= limit + 6
+        if not PEER:
+            # NS-name lookups stop after 5 NXDOMAINs (Unbound's
+            # MAX_TARGET_NX): the referral, other.test's, five lookups
+            # (was 17; Unbound 1.17 sends 21 here)
+            assert sent <= 8, sent
+            assert rsv.stats()["upstream"] <= limit + 6
 
 
 def test_cache_ttl_caps(start_resolver, tmp_path):
