@@ -105,30 +105,34 @@ static size_t finish(struct auth_query *a, bool with_opt)
 	} else {
 		msg_hdr_set_rcode(&a->mw.hdr, (uint8_t)(a->rcode & 0x0f));
 	}
-	if (a->badkey)
-		auth_tsig_badkey(a, a->pkt, a->pktlen);
 	msg_hdr_set_flag(&a->mw.hdr, MSG_FLAG_AA, a->aa);
 	msg_hdr_set_flag(&a->mw.hdr, MSG_FLAG_TC, a->tc || a->glue_tc);
 	len = msg_writer_finish(&a->mw);
-	return len < 0 ? 0 : (size_t)len;
+	if (len < 0)
+		return 0;
+	if (a->tsig)
+		return auth_tsig_finish(a, (size_t)len);
+	return (size_t)len;
 }
 
 /* Starts the reply: header, the question when there is one, room for
- * the OPT kept free. false when not even that fits. */
+ * the OPT and the TSIG kept free. false when not even that fits. */
 static bool start(struct auth_query *a, const struct msg_hdr *qh,
 		  uint8_t *out, size_t cap, bool question, bool with_opt)
 {
 	struct msg_hdr h;
 	struct edns e;
+	size_t room = a->tsig ? auth_tsig_room(a) : 0;
 
 	reply_hdr(&h, qh);
 	if (msg_writer_init(&a->mw, out, cap, &h, true) < 0)
 		return false;
 	if (with_opt) {
 		reply_edns(&e, a->q, a->conf);
-		if (msg_writer_reserve(&a->mw, edns_wire_size(&e)) < 0)
-			return false;
+		room += edns_wire_size(&e);
 	}
+	if (room && msg_writer_reserve(&a->mw, room) < 0)
+		return false;
 	if (question && msg_writer_question(&a->mw, a->q->qname,
 					    a->q->qtype, a->q->qclass) < 0)
 		return false;
@@ -164,8 +168,6 @@ static uint16_t precheck(const struct msg_query *q, enum auth_transport t)
 		return RCODE_FORMERR;
 	if (q->has_opt && q->edns.version > 0)
 		return RCODE_BADVERS;
-	if (q->tsig_off)
-		return RCODE_NOTAUTH;   /* no keys: BADKEY (RFC 8945 5.2) */
 	if (q->qtype == RR_AXFR)
 		return t == AUTH_UDP ? RCODE_NOTIMP : RCODE_REFUSED;
 	if (q->qtype == RR_IXFR || q->qclass != CLASS_IN)
@@ -185,6 +187,30 @@ static size_t answer(struct auth_query *a, uint8_t *out, size_t cap)
 	if (!a->tc)
 		auth_additional(a);
 	return finish(a, opt);
+}
+
+/* A signed query: its TSIG is checked before anything else (RFC 8945
+ * 5.2), then it is answered as any other, and the reply signed. Out of
+ * line: unsigned queries carry none of this. */
+static __attribute__((noinline)) size_t
+answer_signed(struct auth_query *a, enum auth_transport t, uint8_t *out,
+	      size_t cap)
+{
+	const struct msg_query *q = a->q;
+	struct auth_tsig ts;
+	enum tsig_status st = auth_tsig_check(a, &ts);
+	uint16_t rcode = tsig_status_rcode(st);
+	size_t n;
+
+	if (!rcode)
+		rcode = precheck(q, t);
+	if (rcode)
+		n = error_reply(a, &q->hdr, out, cap, rcode, q->has_question,
+				q->has_opt);
+	else
+		n = answer(a, out, cap);
+	auth_tsig_clear(&ts);
+	return n;
 }
 
 /* A batch prepared the name at the question's place in the packet: it
@@ -223,7 +249,8 @@ answer_packet(const struct zonedb *db, const struct auth_conf *conf,
 	a.pktlen = qlen;
 	a.q = &mq;
 	a.rcode = RCODE_NOERROR;
-	a.aa = a.tc = a.glue_tc = a.badkey = false;
+	a.aa = a.tc = a.glue_tc = false;
+	a.tsig = NULL;
 	a.nchain = a.naddl = a.nadded = a.ndnames = 0;
 	a.answer_zone = NULL;
 	a.answer_set = NULL;
@@ -241,8 +268,9 @@ answer_packet(const struct zonedb *db, const struct auth_conf *conf,
 	cap = reply_limit(&mq, conf, t, cap);
 	a.pre = same_name(pre, &mq, q);
 	a.pre_zone = pre_zone;
+	if (mq.tsig_off)
+		return answer_signed(&a, t, out, cap);
 	rcode = precheck(&mq, t);
-	a.badkey = rcode == RCODE_NOTAUTH && mq.tsig_off;
 	if (rcode)
 		return error_reply(&a, &mq.hdr, out, cap, rcode,
 				   mq.has_question, mq.has_opt);

@@ -8,12 +8,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wire/tsig.h"
 #include "zone/zonedb.h"
+
+/* tsig_note: told the outcome of every signed query (q, qlen: the
+ * packet), in the thread answering it, before the answer is written. */
+typedef void auth_tsig_note_fn(void *arg, const uint8_t *q, size_t qlen,
+			       const struct tsig_check *c);
 
 struct auth_conf {
 	uint16_t udp_payload;   /* the server's EDNS payload size (1232) */
 	bool minimal;           /* minimal responses (true): no apex NS in
 				 * the authority section of answers */
+	/* TSIG: the keys (NULL: none, every signed query gets BADKEY);
+	 * the wall clock in seconds since 1970 (NULL: 0, so that no
+	 * signed query passes the time check); who hears the outcomes
+	 * (NULL: nobody). Unsigned queries use none of them. */
+	const struct tsig_keyring *keys;
+	uint64_t (*now)(void);
+	auth_tsig_note_fn *tsig_note;
+	void *tsig_arg;
 };
 
 void auth_conf_init(struct auth_conf *c);

@@ -9,6 +9,7 @@
 
 #include "auth/answer.h"
 #include "wire/msg.h"
+#include "wire/tsig.h"
 #include "zone/zonedb.h"
 
 /* CNAME records (own or synthesised) in one answer: Knot answers the
@@ -35,6 +36,15 @@ struct auth_addl {
 					 * must fit (RFC 9471) */
 };
 
+/* A signed query's TSIG state (tsig.c), on the stack of the signed path
+ * only: unsigned queries never touch it. */
+struct auth_tsig {
+	struct tsig_check check;
+	struct tsig_signer signer;      /* when signing */
+	bool signing;                   /* OK, BADTIME, BADTRUNC */
+	uint64_t now;
+};
+
 struct auth_query {
 	const struct zonedb *db;
 	const struct auth_conf *conf;
@@ -48,7 +58,7 @@ struct auth_query {
 	uint16_t rcode;                 /* full 12-bit value */
 	bool aa;
 	bool tc;                        /* answer or authority did not fit */
-	bool badkey;                    /* signed query: TSIG BADKEY reply */
+	struct auth_tsig *tsig;         /* signed query, else NULL */
 	uint8_t nchain;
 	uint8_t naddl;
 	uint8_t nadded;
@@ -77,9 +87,16 @@ int auth_put_rrset(struct auth_query *a, enum msg_section s,
 void auth_want_additional(struct auth_query *a, const struct zdb_zone *z,
 			  const struct zdb_rrset *set, const uint8_t *cut);
 
-/* Appends the unsigned TSIG with error BADKEY for a signed query
- * (tsig.c). 0 or an error (nothing written). */
-int auth_tsig_badkey(struct auth_query *a, const uint8_t *pkt, size_t len);
+/* TSIG (tsig.c). Checks the query's TSIG, reports it (conf->tsig_note)
+ * and sets a->tsig to t unless the answer is FORMERR (or SERVFAIL) with
+ * no TSIG; returns the outcome. */
+enum tsig_status auth_tsig_check(struct auth_query *a, struct auth_tsig *t);
+/* Octets to keep free for the reply's TSIG record. */
+size_t auth_tsig_room(const struct auth_query *a);
+/* Appends the TSIG record to the finished reply (len octets); the new
+ * length, or 0 (send nothing) when it could not be made. */
+size_t auth_tsig_finish(struct auth_query *a, size_t len);
+void auth_tsig_clear(struct auth_tsig *t);
 
 /* auth_answer with qname already prepared from the packet's question
  * (used only when it is the name parsed) and the deepest zone holding
