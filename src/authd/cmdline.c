@@ -20,13 +20,21 @@ const char cmdline_usage[] =
 "    foreground, logging to standard error. Flags override the config\n"
 "    file; --listen and --zone add to its lists. SIGHUP re-reads the\n"
 "    config and the changed zone files, SIGTERM/SIGINT exit, SIGUSR1\n"
-"    logs counters. See doc/banchi-auth.md.\n"
+"    logs counters. A query signed with TSIG is checked against the\n"
+"    keys and its answer signed; why a signed query was refused is\n"
+"    logged. See doc/banchi-auth.md.\n"
 "\n"
 "OPTIONS\n"
 "    -c, --config FILE       YAML config file\n"
 "    --listen ADDR:PORT      serve on this address (repeatable; IPv6 as\n"
 "                            [::1]:5300; port 53 when left out)\n"
 "    --zone NAME=FILE        serve zone NAME from FILE (repeatable)\n"
+"    --key [ALG:]NAME:SECRET a TSIG key (repeatable; ALG hmac-sha256 when\n"
+"                            left out, or hmac-sha1, -sha224, -sha384,\n"
+"                            -sha512, -md5; SECRET in base64). Shown by\n"
+"                            ps: prefer --key-file\n"
+"    --key-file FILE         TSIG keys from FILE, as tsig-keygen or\n"
+"                            keymgr -t write them (repeatable)\n"
 "    --threads N             worker threads (default: number of cores)\n"
 "    --user USER             user after binding (default banchi if it\n"
 "                            exists, else nobody)\n"
@@ -74,5 +82,7 @@ int cmdline_config(struct config *c, int argc, char **argv,
 	ret = cfg_cmdline(&config_cfg, c, argc, argv, strip, err);
 	if (ret != CMDLINE_OK)
 		return ret;
+	if (config_load_keyfiles(c, strip, err) < 0)
+		return -1;
 	return config_validate(c, err);
 }

@@ -24,6 +24,12 @@ void config_clear(struct config *c)
 		free(c->zones[i].file);
 	}
 	free(c->zones);
+	for (i = 0; i < c->nkeys; i++)
+		tsig_spec_wipe(&c->keys[i]);
+	free(c->keys);
+	for (i = 0; i < c->nkeyfiles; i++)
+		free(c->keyfiles[i]);
+	free(c->keyfiles);
 	free(c->listen);
 	free(c->user);
 	free(c->group);

@@ -10,6 +10,7 @@
 
 #include "daemon/cfg.h"
 #include "wire/name.h"
+#include "wire/tsig.h"
 
 struct cfg_zone {
 	char *name;                     /* as written */
@@ -22,6 +23,10 @@ struct config {
 	size_t nlisten;
 	struct cfg_zone *zones;
 	size_t nzones;
+	struct tsig_key_spec *keys;     /* TSIG keys, secrets included */
+	size_t nkeys;
+	char **keyfiles;                /* read by config_load_keyfiles */
+	size_t nkeyfiles;
 	long threads;
 	char *user;
 	char *group;
@@ -41,12 +46,18 @@ struct config {
 
 /* The schema (config_schema.c): options, sections, the zones hook. */
 extern const struct cfg_schema config_cfg;
-/* Its hooks: the zones list in YAML (config_yaml.c), --zone NAME=FILE
- * (cmdline.c). */
-int config_yaml_zones(struct cfg_yaml *y, const char *key,
-		      struct yaml_node_s *v);
+/* Its hooks: the zones and keys lists in YAML (config_yaml.c,
+ * config_keys.c), --zone NAME=FILE (cmdline.c), --key [ALG:]NAME:SECRET
+ * and --key-file FILE (config_keys.c). */
+int config_yaml_top(struct cfg_yaml *y, const char *key,
+		    struct yaml_node_s *v);
+int config_yaml_keys(struct cfg_yaml *y, struct yaml_node_s *v);
 int config_zone_flag(void *base, const struct cfg_opt *o, const char *text,
 		     char *err);
+int config_key_flag(void *base, const struct cfg_opt *o, const char *text,
+		    char *err);
+int config_keyfile_flag(void *base, const struct cfg_opt *o,
+			const char *text, char *err);
 
 /* Defaults in place; threads is the number of online cores. */
 void config_init(struct config *c);
@@ -55,6 +66,16 @@ void config_clear(struct config *c);
 /* Adds a zone ("name", "file"); 0 or -1 with a message in err. */
 int config_add_zone(struct config *c, const char *name, const char *file,
 		    char *err);
+/* Adds a TSIG key; the same key twice is one, two different keys of
+ * one name an error. 0 or -1 with a message in err. */
+int config_add_key(struct config *c, const struct tsig_key_spec *s,
+		   char *err);
+/* Adds a key file to read (relative paths under basedir when set). */
+int config_add_keyfile(struct config *c, const char *path, char *err);
+/* Reads the key files (each path losing the prefix strip, a chroot, when
+ * it has it). 0 or -1 with "FILE:LINE: message" in err. */
+int config_load_keyfiles(struct config *c, const char *strip, char *err);
+
 /* Reads a YAML file into c (which holds defaults). 0, or -1 with
  * "FILE:LINE: message" in err (CONFIG_ERR_MAX octets). */
 int config_load_file(struct config *c, const char *path, char *err);

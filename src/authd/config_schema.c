@@ -41,6 +41,11 @@ static const struct cfg_opt schema[] = {
 	    "log to syslog instead of standard error"),
 	{ .flag = "zone", .type = CFG_HOOK, .set = config_zone_flag,
 	  .doc = "NAME=FILE: serve zone NAME from FILE, repeatable" },
+	{ .flag = "key", .type = CFG_HOOK, .set = config_key_flag,
+	  .doc = "[ALG:]NAME:SECRET: a TSIG key, repeatable" },
+	{ .flag = "key-file", .type = CFG_HOOK, .set = config_keyfile_flag,
+	  .doc = "FILE: TSIG keys from FILE (tsig-keygen, keymgr -t), "
+		 "repeatable" },
 };
 
 static const char *const sections[] = { "server", "log", NULL };
@@ -49,10 +54,11 @@ const struct cfg_schema config_cfg = {
 	.opt = schema,
 	.nopt = sizeof(schema) / sizeof(schema[0]),
 	.sections = sections,
-	.root_expect = "expected a mapping of sections (server, log, zones)",
+	.root_expect = "expected a mapping of sections (server, log, zones, "
+		       "keys)",
 	.listen_bad = "bad listen address",
 	.listen_forms = "(ADDR:PORT or [IPV6]:PORT)",
 	.path_off = offsetof(struct config, path),
 	.basedir_off = offsetof(struct config, basedir),
-	.top = config_yaml_zones,
+	.top = config_yaml_top,
 };

@@ -1,5 +1,6 @@
 /* banchi-auth's part of the YAML loader: the top-level zones list of
- * {name, file} mappings (the sections go through cfg_yaml.c). */
+ * {name, file} mappings and the keys list (config_keys.c); the sections
+ * go through cfg_yaml.c. */
 #include <string.h>
 
 #include "daemon/cfg_yaml.h"
@@ -39,10 +40,12 @@ static int load_zone(struct cfg_yaml *y, yaml_node_t *m)
 	return 0;
 }
 
-int config_yaml_zones(struct cfg_yaml *y, const char *key, yaml_node_t *s)
+int config_yaml_top(struct cfg_yaml *y, const char *key, yaml_node_t *s)
 {
 	yaml_node_item_t *it;
 
+	if (strcmp(key, "keys") == 0)
+		return config_yaml_keys(y, s);
 	if (strcmp(key, "zones") != 0)
 		return 1;
 	if (s->type == YAML_SCALAR_NODE && !*cfg_yaml_scalar(s))

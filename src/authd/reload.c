@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "daemon/log.h"
 #include "authd/reload.h"
+#include "authd/tsig_note.h"
 
 static void zone_diag(void *ctx, const char *file, unsigned line, bool error,
 		      const char *msg)
@@ -114,6 +115,32 @@ static void src_free(struct zsrc *v, size_t n)
 	free(v);
 }
 
+/* The key ring of the snapshot. A key libcrypto cannot use (hmac-md5
+ * where MD5 is disabled) is left out, loudly: its queries get BADKEY. */
+static int make_keys(struct served *s, const struct config *c)
+{
+	char name[NAME_TEXT_MAX];
+	int ret;
+
+	for (size_t i = 0; i < c->nkeys; i++) {
+		ret = tsig_keyring_add(&s->keys, &c->keys[i]);
+		if (ret == BN_ENOMEM)
+			return ret;
+		if (ret < 0) {
+			name_to_text(name, sizeof(name), c->keys[i].name);
+			log_err("key '%s': %s not available in libcrypto; "
+				"key not used", name,
+				tsig_alg_text(c->keys[i].alg));
+		}
+	}
+	if (s->keys.n)
+		log_info("TSIG keys: %zu", s->keys.n);
+	s->conf.keys = &s->keys;
+	s->conf.now = tsig_note_clock;
+	s->conf.tsig_note = tsig_note_outcome;
+	return 0;
+}
+
 static struct served *make_served(const struct config *c, struct zsrc *v,
 				  size_t n, struct load_stats *st)
 {
@@ -137,6 +164,10 @@ static struct served *make_served(const struct config *c, struct zsrc *v,
 	auth_conf_init(&s->conf);
 	s->conf.udp_payload = (uint16_t)c->udp_payload;
 	s->conf.minimal = c->minimal;
+	if (make_keys(s, c) < 0) {
+		served_free(s);
+		return NULL;
+	}
 	s->tcp_idle = c->tcp_idle;
 	s->tcp_max = c->tcp_max;
 	s->tcp_per_client = c->tcp_per_client;
@@ -187,6 +218,7 @@ void served_free(struct served *s)
 	if (!s)
 		return;
 	zonedb_free(s->db);
+	tsig_keyring_clear(&s->keys);
 	free(s);
 }
 

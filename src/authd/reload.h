@@ -15,7 +15,8 @@
 
 struct served {
 	struct zonedb *db;
-	struct auth_conf conf;
+	struct auth_conf conf;          /* conf.keys points at keys */
+	struct tsig_keyring keys;
 	long tcp_idle;
 	long tcp_max;
 	long tcp_per_client;

@@ -14,6 +14,7 @@
 
 #include "daemon/log.h"
 #include "authd/server.h"
+#include "authd/tsig_note.h"
 #include "net/sock.h"
 #include "net/udp_wait.h"
 
@@ -153,6 +154,7 @@ static void conn_event(struct worker *w, struct tcp_conn *c,
 	struct epoll_event ev;
 	uint32_t want;
 
+	tsig_note_from_tcp(c->fd);
 	if (tcp_conn_io(c, answer_tcp, &a, w->tcpout, now) < 0) {
 		conn_unlink(w, c);
 		return;
@@ -190,6 +192,7 @@ static void *udp_main(void *arg)
 	int n;
 
 	rcu_register_thread();
+	tsig_note_from_udp(u->ub);
 	while (!atomic_load_explicit(&w->stop, memory_order_relaxed)) {
 		n = udp_read_batch(u->fd, u->ub, true);
 		if (n == 0)

@@ -46,8 +46,9 @@ static int one_flag(const struct cfg_schema *s, void *base, int argc,
 			return cfg_set(s, base, o, "false", err);
 		o = NULL;
 	}
+	/* the flag alone: a mistyped --key=... must not show its secret */
 	if (!o)
-		return ERR("unknown option '%s' (see --help)", argv[*i]);
+		return ERR("unknown option '--%s' (see --help)", name);
 	if (!val && o->type != CFG_BOOL) {
 		if (*i + 1 >= argc)
 			return ERR("option '--%s' needs a value", name);

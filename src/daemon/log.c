@@ -49,6 +49,11 @@ int log_level_parse(const char *text)
 	return -1;
 }
 
+bool log_enabled(enum log_level level)
+{
+	return (int)level <= atomic_load(&cur_level);
+}
+
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	char line[2048];

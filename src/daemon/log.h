@@ -13,6 +13,9 @@ void log_set_syslog(bool on);
 /* Level from "error", "warning", "info", "debug"; -1 if unknown. */
 int log_level_parse(const char *text);
 
+/* Whether lines of this level go out (to skip formatting them). */
+bool log_enabled(enum log_level level);
+
 void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

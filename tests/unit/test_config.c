@@ -2,7 +2,9 @@
  * ones reported as FILE:LINE: message), listen addresses, flags. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "authd/cmdline.h"
@@ -192,6 +194,110 @@ static void test_file(void)
 	config_clear(&c);
 }
 
+#define SECRET "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="
+
+/* TSIG keys: the YAML list (keys and key files), --key and --key-file,
+ * the same key twice, mistakes with FILE:LINE and never the secret. */
+static void test_keys(void)
+{
+	static const char text[] =
+		"keys:\n"
+		"  - name: a.example\n"
+		"    algorithm: hmac-sha512\n"
+		"    secret: " SECRET "\n"
+		"  - { name: b.example, secret: \"" SECRET "\" }\n"
+		"  - file: k.key\n";
+	char *argv[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			 "--key", "hmac-sha1:c.example:" SECRET,
+			 "--key=a.example.:" SECRET, NULL };
+	char *clash[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			  "--key", "c:" SECRET, "--key", "c:AQID", NULL };
+	char *badkey[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			   "--key", "c:" SECRET "*", NULL };
+	char *typo[] = { "banchi-auth", "--kee=c:" SECRET, NULL };
+	char *nofile[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			   "--key-file", "/nonexistent/k.key", NULL };
+	char err[CONFIG_ERR_MAX];
+	struct config c;
+
+	CHECKF(load(&c, text, err) == 0, "%s", err);
+	CHECK(c.nkeys == 2 && c.keys[0].alg == TSIG_ALG_SHA512 &&
+	      c.keys[1].alg == TSIG_ALG_SHA256 && c.keys[1].secret_len == 32);
+	CHECK(c.nkeyfiles == 1 && !strcmp(c.keyfiles[0], "k.key"));
+	config_clear(&c);
+	CHECK(load(&c, "keys:\n  - name: a\n    secret: AQ*D\n", err) < 0);
+	CHECK(!strcmp(err, "t.yaml:2: key 'a': secret is not valid base64"));
+	config_clear(&c);
+	CHECK(load(&c, "keys:\n  - name: a\n    algorithm: hmac-sha1\n",
+		   err) < 0);
+	CHECK(!strcmp(err, "t.yaml:2: keys: key without secret"));
+	config_clear(&c);
+	CHECK(load(&c, "keys:\n  - name: a\n    secrt: " SECRET "\n", err) <
+	      0);
+	CHECK(strstr(err, "t.yaml:3: unknown key 'keys.secrt'") &&
+	      !strstr(err, "AQID"));
+	config_clear(&c);
+	CHECK(load(&c, "keys:\n  - { name: a, secret: AQID }\n"
+		   "  - { name: A., secret: AQIE }\n", err) < 0);
+	CHECK(!strcmp(err, "t.yaml:3: key 'a.' defined twice, with different "
+		      "algorithms or secrets"));
+	config_clear(&c);
+	CHECK(load(&c, "keys: x\n", err) < 0 && strstr(err, "expected a list"));
+	config_clear(&c);
+
+	CHECKF(cmdline_config(&c, 6, argv, NULL, err) == 0, "%s", err);
+	CHECK(c.nkeys == 2 && c.keys[0].alg == TSIG_ALG_SHA1);
+	config_clear(&c);
+	CHECK(cmdline_config(&c, 7, clash, NULL, err) < 0);
+	CHECK(strstr(err, "defined twice") && !strstr(err, "AQID"));
+	config_clear(&c);
+	CHECK(cmdline_config(&c, 5, badkey, NULL, err) < 0);
+	CHECK(!strcmp(err, "--key: key 'c': secret is not valid base64"));
+	config_clear(&c);
+	CHECK(cmdline_config(&c, 2, typo, NULL, err) < 0);
+	CHECK(!strcmp(err, "unknown option '--kee' (see --help)"));
+	config_clear(&c);
+	CHECK(cmdline_config(&c, 5, nofile, NULL, err) < 0);
+	CHECK(strstr(err, "/nonexistent/k.key: cannot open"));
+	config_clear(&c);
+}
+
+/* Key files named in the YAML are read under the config's directory,
+ * once the command line is; a chroot prefix is cut from their paths. */
+static void test_keyfiles(void)
+{
+	char *argv[] = { "banchi-auth", "-c", "tests/data/keys/auth.yaml",
+			 NULL };
+	char *bad[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			"--key-file", "tests/data/keys/bad.key", NULL };
+	char path[4096], cwd[3000];
+	char *chrooted[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			     "--key-file", path, NULL };
+	char err[CONFIG_ERR_MAX];
+	struct config c;
+
+	CHECKF(cmdline_config(&c, 3, argv, NULL, err) == 0, "%s", err);
+	CHECK(c.nkeys == 3 && c.keys[0].alg == TSIG_ALG_SHA1 &&
+	      c.keys[1].alg == TSIG_ALG_SHA256 &&
+	      c.keys[2].alg == TSIG_ALG_SHA512);
+	config_clear(&c);
+	/* as after a chroot to /chroot */
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	snprintf(path, sizeof(path), "/chroot%s/tests/data/keys/tsig.key",
+		 cwd);
+	CHECKF(cmdline_config(&c, 5, chrooted, "/chroot", err) == 0, "%s",
+	       err);
+	CHECK(c.nkeys == 1);
+	config_clear(&c);
+	CHECK(cmdline_config(&c, 5, chrooted, NULL, err) < 0 &&
+	      strstr(err, "cannot open"));
+	config_clear(&c);
+	CHECK(cmdline_config(&c, 5, bad, NULL, err) < 0);
+	CHECKF(!strcmp(err, "tests/data/keys/bad.key:4: expected ';' after "
+		       "the secret"), "%s", err);
+	config_clear(&c);
+}
+
 int main(void)
 {
 	test_good();
@@ -200,5 +306,7 @@ int main(void)
 	test_listen();
 	test_flags();
 	test_file();
+	test_keys();
+	test_keyfiles();
 	return check_done();
 }
