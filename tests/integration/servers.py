@@ -337,18 +337,21 @@ def start_knot(workdir, zones, port=None, prefix=(), workers=None,
                   (addrs[0], port), d, zones[0][0])
 
 
-def start_bind(workdir, zones, port=None):
+def start_bind(workdir, zones, port=None, keys=()):
     """BIND on 127.0.0.1 only (it listens where its interface scan finds
     the address). No DNSSEC validation: with it, named primes its
     resolver from the Internet's root servers to refresh the root trust
-    anchor, recursion or not; no rndc channel."""
+    anchor, recursion or not; no rndc channel. keys: TSIG keys as
+    (name, algorithm, base64 secret)."""
     port = port or free_port()
     d = Path(workdir)
-    conf = ['options { directory "%s"; listen-on port %d { 127.0.0.1; };'
-            % (d, port),
-            '  listen-on-v6 { none; }; recursion no; pid-file "%s/named.pid";'
-            % d, "  notify no; max-records-per-type 0; max-types-per-name 0;",
-            "  dnssec-validation no; };", "controls { };"]
+    conf = ['key "%s" { algorithm %s; secret "%s"; };' % k for k in keys]
+    conf += ['options { directory "%s"; listen-on port %d { 127.0.0.1; };'
+             % (d, port),
+             '  listen-on-v6 { none; }; recursion no; '
+             'pid-file "%s/named.pid";' % d,
+             "  notify no; max-records-per-type 0; max-types-per-name 0;",
+             "  dnssec-validation no; };", "controls { };"]
     for origin, path in zones:
         conf.append('zone "%s" { type primary; file "%s"; };'
                     % (origin, Path(path).resolve()))
