@@ -3,10 +3,14 @@ TSIG code, which shares nothing with ours: a query signed with each
 algorithm, a response signed over the query's MAC, and a three-message
 stream (signed, unsigned, signed: RFC 8945 5.3.1). Made once:
     /usr/bin/python3 tests/unit/tsig_vectors.py > tests/unit/tsig_vectors.h
-(dnspython 2.3.0); test_tsig.c includes the output."""
+(dnspython 2.3.0); test_tsig.c includes the output. With --seeds DIR it
+writes them as the seeds of fuzz/fuzz_tsig.c instead (a first octet 0:
+the key ring's first key, the vectors' time)."""
 
 import io
 import struct
+import sys
+from pathlib import Path
 
 import dns.message
 import dns.name
@@ -55,6 +59,8 @@ def query():
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--seeds":
+        return seeds(Path(sys.argv[2]))
     print("/* TSIG vectors made by dnspython 2.3.0 (tests/unit/tsig_vectors.py):")
     print(" * key test.key., secret 0x01..0x20, Time Signed %d, fudge 300;" % TIME)
     print(" * the query www.example.test A, ID 0x1234, no EDNS. */")
@@ -82,5 +88,25 @@ def main():
     print(c_array("x2_sha256", w2))
     print(c_array("x3_sha256", w3))
 
+
+def seeds(d):
+    """The vectors as fuzz seeds, each after a first octet 0 (fuzz_tsig.c:
+    the clock at TIME): queries signed with each algorithm under the key
+    names of fuzz_tsig.c's ring (test.key. for hmac-sha256, else
+    test.key.<alg>.), the response, unsigned queries to sign."""
+    d.mkdir(parents=True, exist_ok=True)
+    key = dns.tsig.Key(KEYNAME, SECRET, dns.tsig.HMAC_SHA256)
+    _, qmac, _ = signed(query(), key)
+    r = dns.message.make_response(query())
+    (d / "response-sha256").write_bytes(b"\0" + signed(r, key, qmac)[0])
+    (d / "query-unsigned").write_bytes(b"\0" + query().to_wire())
+    x = dns.message.make_query("big.example.test.", "A")
+    (d / "query-big").write_bytes(b"\0" + x.to_wire())
+    for label, alg in ALGS:
+        name = KEYNAME if label == "SHA256" else \
+            "test.key.%s." % label.lower()
+        k = dns.tsig.Key(name, SECRET, alg)
+        (d / ("query-" + label.lower())).write_bytes(
+            b"\0" + signed(query(), k)[0])
 
 main()
