@@ -165,7 +165,7 @@ static void stream(const uint8_t *d, size_t len, const struct tsig_key *k)
 {
 	static uint8_t piece[4][MSG_MAXLEN];
 	static const uint8_t req[16] = { 1 };
-	size_t plen[4], np = len < 48 ? 1 : 4, at = 0;
+	size_t plen[4], np = len < 48 ? 1 : 4, at = 0, want;
 	struct tsig_signer s;
 	struct tsig_verifier v;
 	struct msg_query mq;
@@ -180,7 +180,9 @@ static void stream(const uint8_t *d, size_t len, const struct tsig_key *k)
 		at += plen[i];
 		if (plen[i] < MSG_HDRLEN)
 			goto out;
+		want = 0;
 		if (i == 0 || i + 1 == np) {
+			want = plen[i];
 			n = tsig_sign(&s, piece[i], plen[i], MSG_MAXLEN, now);
 			if (n < 0)
 				goto out;
@@ -188,9 +190,11 @@ static void stream(const uint8_t *d, size_t len, const struct tsig_key *k)
 		} else if (tsig_sign_skip(&s, piece[i], plen[i]) < 0) {
 			goto out;
 		}
-		/* a piece that reads as signed confuses the order */
+		/* only a piece read back with its TSIG where we put it (or
+		 * none) is what we signed: trailing octets, or a TSIG of
+		 * its own, change how it reads */
 		if (msg_parse_query(&mq, piece[i], plen[i]) < 0 ||
-		    (mq.tsig_off != 0) != (i == 0 || i + 1 == np))
+		    mq.tsig_off != want)
 			all_msgs = false;
 	}
 	tsig_verifier_init(&v, k, req, sizeof(req));
