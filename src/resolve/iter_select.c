@@ -328,7 +328,8 @@ static bool cached_alias(struct iter *it, const uint8_t *name, uint64_t now,
 	    hit.set.kind != RRSET_POSITIVE || hit.set.count != 1)
 		return false;
 	len = wire_get_u16(hit.set.rdata);
-	if (len > NAME_MAXLEN || name_check(hit.set.rdata + 2, len) != len)
+	if (len > NAME_MAXLEN || hit.set.rdata_len < 2u + len ||
+	    name_check(hit.set.rdata + 2, len) != len)
 		return false;
 	memcpy(t, hit.set.rdata + 2, len);
 	name_to_lower(t);
