@@ -210,7 +210,7 @@ static int fill_node(struct fill *f, const struct zone *z, size_t i)
 	return copy_sets(f, z, zn, place(f, o, n, n - olab));
 }
 
-static void read_serial(struct zdb_zone *zz, const struct zdb_rrset *soa)
+void zdb_read_serial(struct zdb_zone *zz, const struct zdb_rrset *soa)
 {
 	const uint8_t *p = soa->rr[0].data;
 	size_t len = soa->rr[0].len;
@@ -256,6 +256,17 @@ static void index_all(struct zdb_zone *zz, const uint64_t *mixed)
 	}
 }
 
+void zdb_index_size(struct zdb_zone *zz, size_t nodes, size_t slots)
+{
+	zz->mask = slots - 1;
+	/* Node indices stay below imask, so no entry is ZDB_EMPTY. */
+	zz->ibits = 1;
+	while (zz->ibits < 32 && ((uint64_t)1 << zz->ibits) <= nodes)
+		zz->ibits++;
+	zz->imask = (uint32_t)(((uint64_t)1 << zz->ibits) - 1);
+	memset(zz->index, 0xff, slots * sizeof(*zz->index));
+}
+
 static int fill(struct zdb_zone *zz, const struct zone *z,
 		const struct sizes *s, uint8_t *block)
 {
@@ -264,14 +275,8 @@ static int fill(struct zdb_zone *zz, const struct zone *z,
 
 	zz->nodes = (struct zdb_node *)block;
 	zz->index = (uint32_t *)(zz->nodes + s->nodes);
-	zz->mask = s->slots - 1;
-	/* Node indices stay below imask, so no entry is ZDB_EMPTY. */
-	zz->ibits = 1;
-	while (zz->ibits < 32 && ((uint64_t)1 << zz->ibits) <= s->nodes)
-		zz->ibits++;
-	zz->imask = (uint32_t)(((uint64_t)1 << zz->ibits) - 1);
-	f.recs = (uint8_t *)(zz->index + s->slots);
-	memset(zz->index, 0xff, s->slots * sizeof(*zz->index));
+	zdb_index_size(zz, s->nodes, s->slots);
+	f.recs = zz->recs->data;
 	f.mixed = malloc(s->nodes * sizeof(*f.mixed));
 	for (size_t i = 0; i < z->nnodes && ret == 0; i++) {
 		zone_prefetch_node(z, i + ZONE_PREFETCH_AHEAD);
@@ -285,7 +290,7 @@ static int fill(struct zdb_zone *zz, const struct zone *z,
 	const struct zdb_rrset *soa = zdb_node_rrset(zz->nodes, RR_SOA);
 	if (!soa || !soa->count)
 		return BN_EINVAL;
-	read_serial(zz, soa);
+	zdb_read_serial(zz, soa);
 	return 0;
 }
 
@@ -313,17 +318,12 @@ int zdb_zone_build(struct zdb_zone **out, const struct zone *z)
 	name_to_lower(zz->origin_lc);
 	zz->labels = (uint8_t)name_labels(z->origin);
 	size_t total = s.nodes * sizeof(struct zdb_node) +
-		       s.slots * sizeof(uint32_t) + s.recs;
-	/* A request above a quarter of the block size gets a block of its
-	 * own and of its exact size. */
-	arena_init(&zz->arena, 4096);
-	uint8_t *block = arena_alloc(&zz->arena, total > 1024 ? total : 1025);
-	if (block)
-		want_huge_pages(block, total);
-	ret = block ? fill(zz, z, &s, block) : BN_ENOMEM;
+		       s.slots * sizeof(uint32_t);
+	uint8_t *block = zdb_spine_alloc(zz, total);
+	zz->recs = zdb_recs_new(s.recs, NULL);
+	ret = block && zz->recs ? fill(zz, z, &s, block) : BN_ENOMEM;
 	if (ret < 0) {
-		arena_clear(&zz->arena);
-		free(zz);
+		zdb_zone_free(zz);
 	} else {
 		*out = zz;
 	}
@@ -342,8 +342,60 @@ void zdb_zone_unref(struct zdb_zone *z)
 	if (!z || atomic_fetch_sub_explicit(&z->refs, 1,
 					    memory_order_acq_rel) != 1)
 		return;
+	zdb_zone_free(z);
+}
+
+void zdb_zone_free(struct zdb_zone *z)
+{
 	arena_clear(&z->arena);
+	zdb_recs_unref(z->recs);
 	free(z);
+}
+
+/* The nodes and the index: a request above a quarter of the arena's
+ * block size gets a block of its own and of its exact size. */
+uint8_t *zdb_spine_alloc(struct zdb_zone *zz, size_t total)
+{
+	uint8_t *block;
+
+	arena_init(&zz->arena, 4096);
+	block = arena_alloc(&zz->arena, total > 1024 ? total : 1025);
+	if (block)
+		want_huge_pages(block, total);
+	return block;
+}
+
+struct zdb_recs *zdb_recs_new(size_t bytes, struct zdb_recs *prev)
+{
+	struct zdb_recs *r = malloc(sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->data = malloc(bytes ? bytes : 1);
+	if (!r->data) {
+		free(r);
+		return NULL;
+	}
+	if (bytes >= ((size_t)2 << 20))
+		want_huge_pages(r->data, bytes);
+	atomic_init(&r->refs, 1);
+	r->bytes = bytes;
+	r->prev = prev;
+	r->chain = bytes + (prev ? prev->chain : 0);
+	if (prev)
+		atomic_fetch_add_explicit(&prev->refs, 1, memory_order_relaxed);
+	return r;
+}
+
+void zdb_recs_unref(struct zdb_recs *r)
+{
+	while (r && atomic_fetch_sub_explicit(&r->refs, 1,
+					      memory_order_acq_rel) == 1) {
+		struct zdb_recs *prev = r->prev;
+		free(r->data);
+		free(r);
+		r = prev;
+	}
 }
 
 const uint8_t *zdb_zone_origin(const struct zdb_zone *z)
@@ -373,5 +425,5 @@ size_t zdb_zone_rr_count(const struct zdb_zone *z)
 
 size_t zdb_zone_memory(const struct zdb_zone *z)
 {
-	return sizeof(*z) + z->arena.total;
+	return sizeof(*z) + z->arena.total + (z->recs ? z->recs->chain : 0);
 }

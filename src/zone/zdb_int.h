@@ -16,9 +16,26 @@
 #define ZDB_EMPTY UINT32_MAX            /* free hash slot */
 #define ZDB_HASH_SEED 0xcbf29ce484222325ULL
 
+/* A block of records (RRsets, RDATA entries, owners, RDATA octets) that
+ * versions of a zone share: a patched version (zdb_patch.c) lays out only
+ * the nodes it changed in a new block, which holds a reference to the
+ * block before it, so a version keeps alive the chain it points into. */
+struct zdb_recs {
+	atomic_uint refs;
+	struct zdb_recs *prev;
+	size_t bytes;                   /* this block's, for reports */
+	size_t chain;                   /* this block's and the older ones' */
+	uint8_t *data;
+};
+
+struct zdb_recs *zdb_recs_new(size_t bytes, struct zdb_recs *prev);
+void zdb_recs_unref(struct zdb_recs *r);
+
 struct zdb_zone {
 	atomic_uint refs;
-	struct arena arena;             /* one block: nodes, index, records */
+	struct arena arena;             /* one block: nodes and index */
+	struct zdb_recs *recs;          /* the records, shared by versions */
+	size_t dead;                    /* bytes of recs no node points to */
 	struct zdb_node *nodes;         /* canonical order; [0] is the apex */
 	uint32_t *index;                /* open addressing, linear probing */
 	size_t mask;                    /* index slots - 1 */
@@ -33,6 +50,12 @@ struct zdb_zone {
 	uint8_t origin[NAME_MAXLEN];    /* as configured */
 	uint8_t origin_lc[NAME_MAXLEN];
 };
+
+/* Shared by the build and the patch (zdb_build.c). */
+uint8_t *zdb_spine_alloc(struct zdb_zone *zz, size_t total);
+void zdb_index_size(struct zdb_zone *zz, size_t nodes, size_t slots);
+void zdb_zone_free(struct zdb_zone *z);
+void zdb_read_serial(struct zdb_zone *zz, const struct zdb_rrset *soa);
 
 static inline uint8_t zdb_lower(uint8_t c)
 {
