@@ -256,7 +256,8 @@ static void index_all(struct zdb_zone *zz, const uint64_t *mixed)
 	}
 }
 
-void zdb_index_size(struct zdb_zone *zz, size_t nodes, size_t slots)
+void zdb_index_size(struct zdb_zone *zz, size_t nodes, size_t slots,
+		    bool clear)
 {
 	zz->mask = slots - 1;
 	/* Node indices stay below imask, so no entry is ZDB_EMPTY. */
@@ -264,7 +265,8 @@ void zdb_index_size(struct zdb_zone *zz, size_t nodes, size_t slots)
 	while (zz->ibits < 32 && ((uint64_t)1 << zz->ibits) <= nodes)
 		zz->ibits++;
 	zz->imask = (uint32_t)(((uint64_t)1 << zz->ibits) - 1);
-	memset(zz->index, 0xff, slots * sizeof(*zz->index));
+	if (clear)
+		memset(zz->index, 0xff, slots * sizeof(*zz->index));
 }
 
 static int fill(struct zdb_zone *zz, const struct zone *z,
@@ -275,7 +277,7 @@ static int fill(struct zdb_zone *zz, const struct zone *z,
 
 	zz->nodes = (struct zdb_node *)block;
 	zz->index = (uint32_t *)(zz->nodes + s->nodes);
-	zdb_index_size(zz, s->nodes, s->slots);
+	zdb_index_size(zz, s->nodes, s->slots, true);
 	f.recs = zz->recs->data;
 	f.mixed = malloc(s->nodes * sizeof(*f.mixed));
 	for (size_t i = 0; i < z->nnodes && ret == 0; i++) {
@@ -421,6 +423,11 @@ size_t zdb_zone_node_count(const struct zdb_zone *z)
 size_t zdb_zone_rr_count(const struct zdb_zone *z)
 {
 	return z->nrr;
+}
+
+size_t zdb_zone_dead(const struct zdb_zone *z)
+{
+	return z->dead;
 }
 
 size_t zdb_zone_memory(const struct zdb_zone *z)

@@ -53,7 +53,8 @@ struct zdb_zone {
 
 /* Shared by the build and the patch (zdb_build.c). */
 uint8_t *zdb_spine_alloc(struct zdb_zone *zz, size_t total);
-void zdb_index_size(struct zdb_zone *zz, size_t nodes, size_t slots);
+void zdb_index_size(struct zdb_zone *zz, size_t nodes, size_t slots,
+		    bool clear);
 void zdb_zone_free(struct zdb_zone *z);
 void zdb_read_serial(struct zdb_zone *zz, const struct zdb_rrset *soa);
 

@@ -54,6 +54,20 @@ struct zdb_zone;                        /* opaque: nodes, hash index, arena */
  * reference. 0 or BN_ENOMEM / BN_EINVAL (no SOA at the apex). */
 int zdb_zone_build(struct zdb_zone **out, const struct zone *z);
 
+/* A new version of base with change c applied (c starts at base's
+ * SOA), sharing base's untouched records; base is left as it was, and
+ * the new version has one reference. 0, BN_ENOMEM, BN_EINVAL (c does
+ * not start at base's serial, its new SOA is missing, or it names a
+ * record outside the zone), BN_ENOTFOUND (c removes a record that base
+ * does not hold). */
+struct zchange;
+int zdb_zone_patch(struct zdb_zone **out, const struct zdb_zone *base,
+		   const struct zchange *c);
+/* Octets of records no node of this version points to any more (kept
+ * alive by the chain of record blocks): a compaction is due when they
+ * grow large against the zone. */
+size_t zdb_zone_dead(const struct zdb_zone *z);
+
 void zdb_zone_ref(struct zdb_zone *z);
 void zdb_zone_unref(struct zdb_zone *z);    /* frees at zero */
 
