@@ -67,6 +67,9 @@ int zdb_zone_patch(struct zdb_zone **out, const struct zdb_zone *base,
  * alive by the chain of record blocks): a compaction is due when they
  * grow large against the zone. */
 size_t zdb_zone_dead(const struct zdb_zone *z);
+/* The same records built whole again, in a version of its own (no
+ * chain). 0 or BN_ENOMEM. */
+int zdb_zone_compact(struct zdb_zone **out, const struct zdb_zone *z);
 
 void zdb_zone_ref(struct zdb_zone *z);
 void zdb_zone_unref(struct zdb_zone *z);    /* frees at zero */

@@ -234,6 +234,16 @@ static void test_random(void)
 		cur = next;
 	}
 	CHECK(zdb_zone_dead(cur) > 0);
+	/* built whole again: the same zone, no dead records */
+	CHECK(zdb_zone_compact(&next, cur) == 0);
+	want = build_model(serial);
+	if (next && want) {
+		compare(next, want, 9999);
+		CHECK(zdb_zone_dead(next) == 0);
+		CHECK(zdb_zone_memory(next) < zdb_zone_memory(cur));
+	}
+	zdb_zone_unref(want);
+	zdb_zone_unref(next);
 	zdb_zone_unref(cur);
 	while (nrecs)
 		free(recs[--nrecs]);
