@@ -225,6 +225,59 @@ static const struct zdb_qname *same_name(const struct zdb_qname *pre,
 	return pre;
 }
 
+static void query_init(struct auth_query *a, struct msg_query *mq,
+		       const struct zonedb *db, const struct auth_conf *conf,
+		       const uint8_t *q, size_t qlen)
+{
+	a->db = db;
+	a->conf = conf;
+	a->pkt = q;
+	a->pre = NULL;
+	a->pre_zone = NULL;
+	a->pktlen = qlen;
+	a->q = mq;
+	a->rcode = RCODE_NOERROR;
+	a->aa = a->tc = a->glue_tc = false;
+	a->tsig = NULL;
+	a->nchain = a->naddl = a->nadded = a->ndnames = 0;
+	a->answer_zone = NULL;
+	a->answer_set = NULL;
+	mq->has_question = false;
+	mq->has_opt = false;
+}
+
+size_t auth_reply(const struct auth_conf *conf, const uint8_t *q, size_t qlen,
+		  enum auth_transport t, uint16_t rcode, uint8_t *out,
+		  size_t cap)
+{
+	struct auth_query a;
+	struct msg_query mq;
+	struct auth_tsig ts;
+	uint16_t trc;
+	size_t n;
+	int ret;
+
+	if (qlen < MSG_HDRLEN)
+		return 0;
+	query_init(&a, &mq, NULL, conf, q, qlen);
+	ret = msg_parse_query(&mq, q, qlen);
+	if (msg_hdr_qr(&mq.hdr))
+		return 0;
+	if (ret < 0)
+		return error_reply(&a, &mq.hdr, out, cap, RCODE_FORMERR,
+				   mq.has_question && mq.hdr.count[0] == 1,
+				   false);
+	cap = reply_limit(&mq, conf, t, cap);
+	if (!mq.tsig_off)
+		return error_reply(&a, &mq.hdr, out, cap, rcode,
+				   mq.has_question, mq.has_opt);
+	trc = tsig_status_rcode(auth_tsig_check(&a, &ts));
+	n = error_reply(&a, &mq.hdr, out, cap, trc ? trc : rcode,
+			mq.has_question, mq.has_opt);
+	auth_tsig_clear(&ts);
+	return n;
+}
+
 /* Inlined in both entry points: the usual one without a batch pays
  * nothing for it. */
 static inline size_t
@@ -241,21 +294,7 @@ answer_packet(const struct zonedb *db, const struct auth_conf *conf,
 	/* the parser reads the header first: one pass serves both */
 	if (qlen < MSG_HDRLEN)
 		return 0;
-	a.db = db;
-	a.conf = conf;
-	a.pkt = q;
-	a.pre = NULL;
-	a.pre_zone = NULL;
-	a.pktlen = qlen;
-	a.q = &mq;
-	a.rcode = RCODE_NOERROR;
-	a.aa = a.tc = a.glue_tc = false;
-	a.tsig = NULL;
-	a.nchain = a.naddl = a.nadded = a.ndnames = 0;
-	a.answer_zone = NULL;
-	a.answer_set = NULL;
-	mq.has_question = false;
-	mq.has_opt = false;
+	query_init(&a, &mq, db, conf, q, qlen);
 	ret = msg_parse_query(&mq, q, qlen);
 	if (msg_hdr_qr(&mq.hdr))
 		return 0;

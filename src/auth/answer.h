@@ -43,6 +43,14 @@ size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
 		   const uint8_t *q, size_t qlen, enum auth_transport t,
 		   uint8_t *out, size_t cap);
 
+/* A reply that only says rcode (UPDATE's answers, RFC 2136 3.8): the
+ * header and zone section echoed, OPT when the request had one, signed
+ * as any answer when the request was (its TSIG checked again: a bad one
+ * gets its TSIG error instead). 0: send nothing. */
+size_t auth_reply(const struct auth_conf *conf, const uint8_t *q, size_t qlen,
+		  enum auth_transport t, uint16_t rcode, uint8_t *out,
+		  size_t cap);
+
 /* Batches (UDP reads up to 64 queries at once): the names of all the
  * queries are prepared and their lookups started together, then each
  * query is answered as by auth_answer, reusing its prepared name. On a
