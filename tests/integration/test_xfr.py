@@ -203,3 +203,89 @@ def test_queries_flow_during_a_transfer(xfr):
         assert time.monotonic() - t0 < 5
     finally:
         c.close()
+
+
+def wait_soa(where, zone, limit=30.0):
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        try:
+            r = servers.query(where, zone, "SOA", timeout=0.5, tries=1)
+            if r.rcode() == 0 and r.answer:
+                return True
+        except Exception:       # noqa: BLE001 - not up yet
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def knot_secondary(d, primary, zone):
+    port = servers.free_port()
+    conf = ["server:", "  listen: 127.0.0.1@%d" % port,
+            "  rundir: %s" % d, "  user: root",
+            "key:", "  - id: xfr-key", "    algorithm: hmac-sha256",
+            "    secret: %s" % SECRET,
+            "remote:", "  - id: primary",
+            "    address: %s@%d" % primary, "    key: xfr-key",
+            "acl:", "  - id: out", "    address: 127.0.0.1",
+            "    action: transfer",
+            "  - id: notify", "    address: 127.0.0.1",
+            "    key: xfr-key", "    action: notify",
+            "database:", "  storage: %s" % d,
+            "template:", "  - id: default", "    storage: %s" % d,
+            "    zonefile-sync: -1", "    journal-content: none",
+            "    semantic-checks: off",
+            "zone:", "  - domain: %s" % zone, "    master: primary",
+            "    acl: [out, notify]"]
+    (Path(d) / "knot.conf").write_text("\n".join(conf) + "\n")
+    return servers.Server("knot", ["knotd", "-c", str(Path(d) / "knot.conf")],
+                          ("127.0.0.1", port), d, zone, wait=False)
+
+
+def nsd_secondary(d, primary, zone):
+    port = servers.free_port()
+    conf = ["server:", "  ip-address: 127.0.0.1@%d" % port,
+            "  server-count: 1", '  username: ""', '  database: ""',
+            '  zonesdir: "%s"' % d, '  pidfile: "%s/nsd.pid"' % d,
+            '  xfrdfile: "%s/xfrd.state"' % d,
+            '  zonelistfile: "%s/zone.list"' % d, "  rrl-ratelimit: 0",
+            "remote-control:", "  control-enable: no",
+            "key:", "  name: xfr-key", "  algorithm: hmac-sha256",
+            '  secret: "%s"' % SECRET,
+            "zone:", "  name: %s" % zone, "  zonefile: %s.zone" % zone,
+            "  request-xfr: %s@%d xfr-key" % primary,
+            "  allow-notify: 127.0.0.1 xfr-key",
+            "  provide-xfr: 127.0.0.1 NOKEY"]
+    (Path(d) / "nsd.conf").write_text("\n".join(conf) + "\n")
+    return servers.Server("nsd", ["nsd", "-d", "-c", str(Path(d) / "nsd.conf")],
+                          ("127.0.0.1", port), d, zone, wait=False)
+
+
+@pytest.mark.parametrize("peer", ["knot", "nsd"])
+def test_peer_secondary(peer):
+    """The peer, secondary of banchi-auth over TSIG, serves by AXFR what
+    banchi-auth serves."""
+    if not shutil.which("knotd" if peer == "knot" else "nsd"):
+        pytest.skip("no " + peer)
+    d, zones = make_zone_dir()
+    pd = servers.world_dir("banchi-xfr-%s-" % peer)
+    s = servers.start_banchi(d, zones, extra=[
+        "--key", KEY, "--allow-transfer", "itest.test=key:xfr-key"])
+    p = None
+    try:
+        start = knot_secondary if peer == "knot" else nsd_secondary
+        p = start(pd, s.where, "itest.test")
+        assert wait_soa(p.where, "itest.test"), p.log_text()[-3000:]
+        ours = run([KDIG, "@%s" % s.where[0], "-p", str(s.where[1]),
+                    "-y", KEY, "itest.test", "AXFR", "+nocomments"])
+        theirs = run([KDIG, "@%s" % p.where[0], "-p", str(p.where[1]),
+                      "itest.test", "AXFR", "+nocomments"])
+        ours = {r for r in text_set(ours) if r[1] != dns.rdatatype.TSIG}
+        assert ours == zone_set("itest.test.", dict(zones)["itest.test"])
+        assert text_set(theirs) == ours
+    finally:
+        if p:
+            p.stop()
+        s.stop()
+        check_log(s)
+        shutil.rmtree(d, ignore_errors=True)
+        shutil.rmtree(pd, ignore_errors=True)
