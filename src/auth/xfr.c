@@ -127,7 +127,7 @@ static uint16_t refusal(const struct auth_query *a, struct zdb_zone **zp)
 size_t auth_xfr_reply(struct auth_query *a, enum auth_transport t,
 		      uint8_t *out, size_t cap)
 {
-	struct auth_xfr one, *x = a->xfr ? a->xfr : &one;
+	struct auth_xfr one = { 0 }, *x = a->xfr ? a->xfr : &one;
 	struct auth_xfr_changes chg = { 0 };
 	enum xfr_form form = XFR_AXFR;
 	struct zdb_zone *z = NULL;
