@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auth/auth_int.h"
+#include "auth/xfr.h"
 #include "base/error.h"
 #include "wire/rrtype.h"
 
@@ -150,11 +151,18 @@ static size_t error_reply(struct auth_query *a, const struct msg_hdr *qh,
 	return finish(a, with_opt);
 }
 
+size_t auth_refuse(struct auth_query *a, uint8_t *out, size_t cap,
+		   uint16_t rcode)
+{
+	return error_reply(a, &a->q->hdr, out, cap, rcode, true,
+			   a->q->has_opt);
+}
+
 /* What to say to a well-formed query before any lookup; 0 = answer it.
- * Transfers: AXFR over UDP gets NOTIMP (Knot, NSD), IXFR over UDP
- * REFUSED (NSD); over TCP both REFUSED until transfers exist (NSD). An
- * IXFR query carries the client's SOA in its authority section (RFC
- * 1995 3): one record there is its form, not a format error. */
+ * AXFR over UDP gets NOTIMP (Knot, NSD); the rest of transfers is
+ * xfr.c's. An IXFR query carries the client's SOA in its authority
+ * section (RFC 1995 3): one record there is its form, not a format
+ * error. */
 static uint16_t precheck(const struct msg_query *q, enum auth_transport t)
 {
 	uint8_t op = msg_hdr_opcode(&q->hdr);
@@ -168,18 +176,23 @@ static uint16_t precheck(const struct msg_query *q, enum auth_transport t)
 		return RCODE_FORMERR;
 	if (q->has_opt && q->edns.version > 0)
 		return RCODE_BADVERS;
-	if (q->qtype == RR_AXFR)
-		return t == AUTH_UDP ? RCODE_NOTIMP : RCODE_REFUSED;
-	if (q->qtype == RR_IXFR || q->qclass != CLASS_IN)
+	if (q->qtype == RR_AXFR && t == AUTH_UDP)
+		return RCODE_NOTIMP;
+	if (q->qtype != RR_AXFR && q->qtype != RR_IXFR &&
+	    q->qclass != CLASS_IN)
 		return RCODE_REFUSED;
 	return 0;
 }
 
 /* RFC 2181 9: a set that does not fit is left out whole and TC set;
  * what came before it stays, nothing comes after (as Knot does). */
-static size_t answer(struct auth_query *a, uint8_t *out, size_t cap)
+static size_t answer(struct auth_query *a, enum auth_transport t,
+		     uint8_t *out, size_t cap)
 {
 	bool opt = a->q->has_opt;
+
+	if (a->q->qtype == RR_AXFR || a->q->qtype == RR_IXFR)
+		return auth_xfr_reply(a, t, out, cap);
 
 	if (!start(a, &a->q->hdr, out, cap, true, opt))
 		return 0;
@@ -208,7 +221,7 @@ answer_signed(struct auth_query *a, enum auth_transport t, uint8_t *out,
 		n = error_reply(a, &q->hdr, out, cap, rcode, q->has_question,
 				q->has_opt);
 	else
-		n = answer(a, out, cap);
+		n = answer(a, t, out, cap);
 	auth_tsig_clear(&ts);
 	return n;
 }
@@ -239,6 +252,7 @@ static void query_init(struct auth_query *a, struct msg_query *mq,
 	a->rcode = RCODE_NOERROR;
 	a->aa = a->tc = a->glue_tc = false;
 	a->tsig = NULL;
+	a->xfr = NULL;
 	a->nchain = a->naddl = a->nadded = a->ndnames = 0;
 	a->answer_zone = NULL;
 	a->answer_set = NULL;
@@ -284,7 +298,7 @@ static inline size_t
 answer_packet(const struct zonedb *db, const struct auth_conf *conf,
 	      const uint8_t *q, size_t qlen, enum auth_transport t,
 	      uint8_t *out, size_t cap, const struct zdb_qname *pre,
-	      const struct zdb_zone *pre_zone)
+	      const struct zdb_zone *pre_zone, struct auth_xfr *x)
 {
 	struct auth_query a;
 	struct msg_query mq;
@@ -295,6 +309,7 @@ answer_packet(const struct zonedb *db, const struct auth_conf *conf,
 	if (qlen < MSG_HDRLEN)
 		return 0;
 	query_init(&a, &mq, db, conf, q, qlen);
+	a.xfr = x;
 	ret = msg_parse_query(&mq, q, qlen);
 	if (msg_hdr_qr(&mq.hdr))
 		return 0;
@@ -313,14 +328,15 @@ answer_packet(const struct zonedb *db, const struct auth_conf *conf,
 	if (rcode)
 		return error_reply(&a, &mq.hdr, out, cap, rcode,
 				   mq.has_question, mq.has_opt);
-	return answer(&a, out, cap);
+	return answer(&a, t, out, cap);
 }
 
 size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
 		   const uint8_t *q, size_t qlen, enum auth_transport t,
 		   uint8_t *out, size_t cap)
 {
-	return answer_packet(db, conf, q, qlen, t, out, cap, NULL, NULL);
+	return answer_packet(db, conf, q, qlen, t, out, cap, NULL, NULL,
+			     NULL);
 }
 
 size_t auth_answer_pre(const struct zonedb *db, const struct auth_conf *conf,
@@ -328,5 +344,13 @@ size_t auth_answer_pre(const struct zonedb *db, const struct auth_conf *conf,
 		       uint8_t *out, size_t cap, const struct zdb_qname *pre,
 		       const struct zdb_zone *pre_zone)
 {
-	return answer_packet(db, conf, q, qlen, t, out, cap, pre, pre_zone);
+	return answer_packet(db, conf, q, qlen, t, out, cap, pre, pre_zone,
+			     NULL);
+}
+
+size_t auth_answer_xfr(const struct zonedb *db, const struct auth_conf *conf,
+		       const uint8_t *q, size_t qlen, enum auth_transport t,
+		       uint8_t *out, size_t cap, struct auth_xfr *x)
+{
+	return answer_packet(db, conf, q, qlen, t, out, cap, NULL, NULL, x);
 }

@@ -16,6 +16,32 @@
 typedef void auth_tsig_note_fn(void *arg, const uint8_t *q, size_t qlen,
 			       const struct tsig_check *c);
 
+struct zchange;
+
+/* Outgoing transfers: whether the sender of q (qlen octets: the packet,
+ * as for tsig_note) may transfer zone z; key is the key that signed q
+ * when its TSIG verified, else NULL. */
+typedef bool auth_xfr_allow_fn(void *arg, const uint8_t *q, size_t qlen,
+			       const struct zdb_zone *z,
+			       const struct tsig_key *key);
+
+/* IXFR's source of changes (a journal): chg[0 .. n) oldest first. They
+ * stay valid until release(ctx) is called (release NULL: as long as
+ * the zone). */
+struct auth_xfr_changes {
+	const struct zchange *const *chg;
+	size_t n;
+	void (*release)(void *ctx);
+	void *ctx;
+};
+
+/* The changes that lead from serial from to z's serial: 0 with *out
+ * filled, or < 0 when they are not known (the client gets the AXFR
+ * form, RFC 1995 4). Called in the thread answering, in its RCU read
+ * section. */
+typedef int auth_xfr_changes_fn(void *arg, const struct zdb_zone *z,
+				uint32_t from, struct auth_xfr_changes *out);
+
 struct auth_conf {
 	uint16_t udp_payload;   /* the server's EDNS payload size (1232) */
 	bool minimal;           /* minimal responses (true): no apex NS in
@@ -28,6 +54,12 @@ struct auth_conf {
 	uint64_t (*now)(void);
 	auth_tsig_note_fn *tsig_note;
 	void *tsig_arg;
+	/* Transfers (AXFR, IXFR): who may (NULL: nobody, REFUSED), and
+	 * IXFR's changes (NULL: none known). */
+	auth_xfr_allow_fn *xfr_allow;
+	void *xfr_arg;
+	auth_xfr_changes_fn *xfr_changes;
+	void *xfr_changes_arg;
 };
 
 void auth_conf_init(struct auth_conf *c);

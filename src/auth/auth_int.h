@@ -45,6 +45,8 @@ struct auth_tsig {
 	uint64_t now;
 };
 
+struct auth_xfr;
+
 struct auth_query {
 	const struct zonedb *db;
 	const struct auth_conf *conf;
@@ -59,6 +61,8 @@ struct auth_query {
 	bool aa;
 	bool tc;                        /* answer or authority did not fit */
 	struct auth_tsig *tsig;         /* signed query, else NULL */
+	struct auth_xfr *xfr;           /* a transfer may stream into it,
+					 * else NULL (UDP, auth_answer) */
 	uint8_t nchain;
 	uint8_t naddl;
 	uint8_t nadded;
@@ -97,6 +101,14 @@ size_t auth_tsig_room(const struct auth_query *a);
  * length, or 0 (send nothing) when it could not be made. */
 size_t auth_tsig_finish(struct auth_query *a, size_t len);
 void auth_tsig_clear(struct auth_tsig *t);
+
+/* A reply without records, the question echoed: errors, refusals. */
+size_t auth_refuse(struct auth_query *a, uint8_t *out, size_t cap,
+		   uint16_t rcode);
+
+/* AXFR and IXFR (xfr.c), after the header and TSIG checks. */
+size_t auth_xfr_reply(struct auth_query *a, enum auth_transport t,
+		      uint8_t *out, size_t cap);
 
 /* auth_answer with qname already prepared from the packet's question
  * (used only when it is the name parsed) and the deepest zone holding

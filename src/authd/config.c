@@ -24,6 +24,7 @@ void config_clear(struct config *c)
 		free(c->zones[i].file);
 	}
 	free(c->zones);
+	config_clear_xfrs(c);
 	for (i = 0; i < c->nkeys; i++)
 		tsig_spec_wipe(&c->keys[i]);
 	free(c->keys);
@@ -94,5 +95,5 @@ int config_validate(const struct config *c, char *err)
 	if (c->nlisten == 0)
 		return ERR("no listen address (--listen ADDR:PORT or "
 			   "server.listen)");
-	return 0;
+	return config_validate_xfrs(c, err);
 }

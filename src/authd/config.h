@@ -18,11 +18,21 @@ struct cfg_zone {
 	uint8_t origin[NAME_MAXLEN];
 };
 
+/* allow-transfer for one zone: the ACL text as given (entries of several
+ * flags joined with commas), checked when read. */
+struct cfg_xfr {
+	uint8_t origin[NAME_MAXLEN];
+	char *zone;                     /* as written */
+	char *acl;
+};
+
 struct config {
 	struct cfg_listen *listen;
 	size_t nlisten;
 	struct cfg_zone *zones;
 	size_t nzones;
+	struct cfg_xfr *xfrs;           /* allow-transfer, one per zone */
+	size_t nxfrs;
 	struct tsig_key_spec *keys;     /* TSIG keys, secrets included */
 	size_t nkeys;
 	char **keyfiles;                /* read by config_load_keyfiles */
@@ -58,6 +68,8 @@ int config_key_flag(void *base, const struct cfg_opt *o, const char *text,
 		    char *err);
 int config_keyfile_flag(void *base, const struct cfg_opt *o,
 			const char *text, char *err);
+int config_xfr_flag(void *base, const struct cfg_opt *o, const char *text,
+		    char *err);
 
 /* Defaults in place; threads is the number of online cores. */
 void config_init(struct config *c);
@@ -66,6 +78,13 @@ void config_clear(struct config *c);
 /* Adds a zone ("name", "file"); 0 or -1 with a message in err. */
 int config_add_zone(struct config *c, const char *name, const char *file,
 		    char *err);
+/* Allows transfers of zone by acl ("ADDR[/BITS], key:NAME, ..."); a
+ * zone given twice gets both lists. 0 or -1 with a message in err. */
+int config_add_xfr(struct config *c, const char *zone, const char *acl,
+		   char *err);
+void config_clear_xfrs(struct config *c);
+/* Every allow-transfer names a zone served. */
+int config_validate_xfrs(const struct config *c, char *err);
 /* Adds a TSIG key; the same key twice is one, two different keys of
  * one name an error. 0 or -1 with a message in err. */
 int config_add_key(struct config *c, const struct tsig_key_spec *s,

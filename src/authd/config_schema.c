@@ -41,6 +41,10 @@ static const struct cfg_opt schema[] = {
 	    "log to syslog instead of standard error"),
 	{ .flag = "zone", .type = CFG_HOOK, .set = config_zone_flag,
 	  .doc = "NAME=FILE: serve zone NAME from FILE, repeatable" },
+	{ .flag = "allow-transfer", .type = CFG_HOOK,
+	  .set = config_xfr_flag,
+	  .doc = "ZONE=ACL: who may transfer ZONE (AXFR, IXFR): "
+		 "comma-separated ADDR[/BITS] and key:NAME, repeatable" },
 	{ .flag = "key", .type = CFG_HOOK, .set = config_key_flag,
 	  .doc = "[ALG:]NAME:SECRET: a TSIG key, repeatable" },
 	{ .flag = "key-file", .type = CFG_HOOK, .set = config_keyfile_flag,

@@ -1,41 +1,82 @@
 /* banchi-auth's part of the YAML loader: the top-level zones list of
- * {name, file} mappings and the keys list (config_keys.c); the sections
+ * {name, file, allow-transfer} mappings and the keys list (config_keys.c); the sections
  * go through cfg_yaml.c. */
 #include <string.h>
 
 #include "daemon/cfg_yaml.h"
 #include "authd/config.h"
 
-static int load_zone(struct cfg_yaml *y, yaml_node_t *m)
+/* allow-transfer: a string, or a list of entries joined with commas. */
+static const char *acl_text(struct cfg_yaml *y, yaml_node_t *v, char *buf,
+			    size_t cap)
 {
-	const char *name = NULL, *file = NULL;
-	char msg[CONFIG_ERR_MAX];
-	yaml_node_pair_t *p;
+	yaml_node_item_t *it;
+	size_t len = 0;
 
-	if (m->type != YAML_MAPPING_NODE)
-		return cfg_yaml_fail(y, m, "%s", "zones: each zone is a "
-				     "mapping with name and file");
+	if (cfg_yaml_scalar(v))
+		return cfg_yaml_scalar(v);
+	if (v->type != YAML_SEQUENCE_NODE)
+		return NULL;
+	buf[0] = '\0';
+	for (it = v->data.sequence.items.start;
+	     it < v->data.sequence.items.top; it++) {
+		const char *e = cfg_yaml_scalar(cfg_yaml_node(y, *it));
+		int n;
+
+		if (!e)
+			return NULL;
+		n = snprintf(buf + len, cap - len, "%s%s", len ? "," : "", e);
+		if (n < 0 || (size_t)n >= cap - len)
+			return NULL;
+		len += (size_t)n;
+	}
+	return buf;
+}
+
+/* name, file, allow-transfer (f[0..2]) */
+static int zone_fields(struct cfg_yaml *y, yaml_node_t *m, const char **f,
+		       char *buf, size_t cap)
+{
+	static const char *const keys[3] = { "name", "file", "allow-transfer" };
+	yaml_node_pair_t *p;
+	int i;
+
 	for (p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
 	     p++) {
 		yaml_node_t *k = cfg_yaml_node(y, p->key);
 		yaml_node_t *v = cfg_yaml_node(y, p->value);
 		const char *ks = cfg_yaml_scalar(k);
 
-		if (!ks || (strcmp(ks, "name") && strcmp(ks, "file")))
-			return cfg_yaml_fail(y, k, "unknown key 'zones.%s'",
+		for (i = 0; ks && i < 3 && strcmp(ks, keys[i]); i++)
+			;
+		if (!ks || i == 3)
+			return cfg_yaml_fail(y, k, "unknown key 'zones.%s' "
+					     "(name, file, allow-transfer)",
 					     ks ? ks : "?");
-		if (!cfg_yaml_scalar(v))
+		f[i] = i == 2 ? acl_text(y, v, buf, cap) : cfg_yaml_scalar(v);
+		if (!f[i])
 			return cfg_yaml_fail(y, v, "zones.%s: expected a "
-					     "string", ks);
-		if (strcmp(ks, "name") == 0)
-			name = cfg_yaml_scalar(v);
-		else
-			file = cfg_yaml_scalar(v);
+					     "string%s", ks, i == 2 ?
+					     " or a list of strings" : "");
 	}
-	if (!name || !file)
+	return 0;
+}
+
+static int load_zone(struct cfg_yaml *y, yaml_node_t *m)
+{
+	const char *f[3] = { NULL, NULL, NULL };
+	char msg[CONFIG_ERR_MAX], acl[4096];
+
+	if (m->type != YAML_MAPPING_NODE)
+		return cfg_yaml_fail(y, m, "%s", "zones: each zone is a "
+				     "mapping with name and file");
+	if (zone_fields(y, m, f, acl, sizeof(acl)) < 0)
+		return -1;
+	if (!f[0] || !f[1])
 		return cfg_yaml_fail(y, m, "zone without %s",
-				     name ? "file" : "name");
-	if (config_add_zone(cfg_yaml_base(y), name, file, msg) < 0)
+				     f[0] ? "file" : "name");
+	if (config_add_zone(cfg_yaml_base(y), f[0], f[1], msg) < 0 ||
+	    (f[2] && config_add_xfr(cfg_yaml_base(y), f[0], f[2], msg) < 0))
 		return cfg_yaml_fail(y, m, "%s", msg);
 	return 0;
 }

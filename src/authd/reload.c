@@ -141,6 +141,27 @@ static int make_keys(struct served *s, const struct config *c)
 	return 0;
 }
 
+/* Who may transfer what (the lists were checked when read). */
+static int make_xfr(struct served *s, const struct config *c)
+{
+	char err[CONFIG_ERR_MAX];
+
+	s->xfr.acl = calloc(c->nxfrs + 1, sizeof(*s->xfr.acl));
+	if (!s->xfr.acl)
+		return BN_ENOMEM;
+	for (size_t i = 0; i < c->nxfrs; i++) {
+		struct xfr_acl *a = &s->xfr.acl[s->xfr.n];
+
+		memcpy(a->origin, c->xfrs[i].origin, NAME_MAXLEN);
+		if (xfr_acl_parse(a, c->xfrs[i].acl, err) < 0)
+			return BN_ENOMEM;
+		s->xfr.n++;
+	}
+	s->conf.xfr_allow = xfr_rules_allow;
+	s->conf.xfr_arg = &s->xfr;
+	return 0;
+}
+
 static struct served *make_served(const struct config *c, struct zsrc *v,
 				  size_t n, struct load_stats *st)
 {
@@ -164,7 +185,7 @@ static struct served *make_served(const struct config *c, struct zsrc *v,
 	auth_conf_init(&s->conf);
 	s->conf.udp_payload = (uint16_t)c->udp_payload;
 	s->conf.minimal = c->minimal;
-	if (make_keys(s, c) < 0) {
+	if (make_keys(s, c) < 0 || make_xfr(s, c) < 0) {
 		served_free(s);
 		return NULL;
 	}
@@ -219,6 +240,7 @@ void served_free(struct served *s)
 		return;
 	zonedb_free(s->db);
 	tsig_keyring_clear(&s->keys);
+	xfr_rules_clear(&s->xfr);
 	free(s);
 }
 

@@ -11,12 +11,14 @@
 
 #include "auth/answer.h"
 #include "authd/config.h"
+#include "authd/xfr_acl.h"
 #include "zone/zonedb.h"
 
 struct served {
 	struct zonedb *db;
 	struct auth_conf conf;          /* conf.keys points at keys */
 	struct tsig_keyring keys;
+	struct xfr_rules xfr;           /* conf.xfr_arg points at it */
 	long tcp_idle;
 	long tcp_max;
 	long tcp_per_client;

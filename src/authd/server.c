@@ -15,6 +15,7 @@
 #include "daemon/log.h"
 #include "authd/server.h"
 #include "authd/tsig_note.h"
+#include "auth/xfr.h"
 #include "net/sock.h"
 #include "net/udp_wait.h"
 
@@ -49,6 +50,8 @@ struct worker {
 	struct uthread *ut;             /* 1 per address */
 	size_t nut;
 	uint8_t *tcpout;
+	struct auth_xfr *xs;            /* a transfer's state, until one
+					 * starts and its connection takes it */
 	struct tcp_conn *conns;
 	/* written per query: one cache line per worker, no false sharing */
 	_Alignas(64) atomic_uint_fast64_t nudp;
@@ -60,6 +63,8 @@ struct actx {
 	atomic_uint_fast64_t *count;
 	uint64_t pending;               /* UDP: added to count per batch */
 	struct auth_batch *ab;          /* UDP: set by prepare_udp */
+	struct worker *w;               /* TCP: the worker and connection */
+	struct tcp_conn *c;
 };
 
 /* The batch's lookups start together (auth_batch_prepare) when the
@@ -93,13 +98,43 @@ static size_t answer_udp(void *ctx, const uint8_t *q, size_t qlen,
 	return auth_answer(a->s->db, &a->s->conf, q, qlen, AUTH_UDP, out, cap);
 }
 
+static int xfr_next(void *st, uint8_t *out, size_t cap)
+{
+	return auth_xfr_next(st, out, cap);
+}
+
+static void xfr_end(void *st)
+{
+	struct auth_xfr *x = st;
+
+	log_debug("transfer of %u records in %u messages ended", x->nrr,
+		  x->nmsg);
+	auth_xfr_clear(x);
+	free(x);
+}
+
+static const struct tcp_stream_ops xfr_ops = { xfr_next, xfr_end };
+
+/* A transfer that starts takes the worker's scratch state along with
+ * its connection; the next one gets fresh storage. Without storage,
+ * transfers are refused. */
 static size_t answer_tcp(void *ctx, const uint8_t *q, size_t qlen,
 			 uint8_t *out, size_t cap)
 {
 	struct actx *a = ctx;
+	struct worker *w = a->w;
+	size_t len;
 
 	atomic_fetch_add_explicit(a->count, 1, memory_order_relaxed);
-	return auth_answer(a->s->db, &a->s->conf, q, qlen, AUTH_TCP, out, cap);
+	if (!w->xs)
+		w->xs = calloc(1, sizeof(*w->xs));
+	len = auth_answer_xfr(a->s->db, &a->s->conf, q, qlen, AUTH_TCP, out,
+			      cap, w->xs);
+	if (w->xs && auth_xfr_active(w->xs)) {
+		tcp_conn_stream(a->c, w->xs, &xfr_ops);
+		w->xs = NULL;
+	}
+	return len;
 }
 
 static time_t now_sec(void)
@@ -150,7 +185,7 @@ static void accept_some(struct worker *w, int lfd, const struct served *s,
 static void conn_event(struct worker *w, struct tcp_conn *c,
 		       const struct served *s, time_t now)
 {
-	struct actx a = { s, &w->ntcp, 0, NULL };
+	struct actx a = { s, &w->ntcp, 0, NULL, w, c };
 	struct epoll_event ev;
 	uint32_t want;
 
@@ -159,7 +194,7 @@ static void conn_event(struct worker *w, struct tcp_conn *c,
 		conn_unlink(w, c);
 		return;
 	}
-	want = tcp_conn_pending(c) ? EPOLLOUT : EPOLLIN;
+	want = tcp_conn_writing(c) ? EPOLLOUT : EPOLLIN;
 	if (want == c->events)
 		return;
 	ev.events = want;
@@ -187,7 +222,7 @@ static void *udp_main(void *arg)
 {
 	struct uthread *u = arg;
 	struct worker *w = u->w;
-	struct actx a = { NULL, &w->nudp, 0, NULL };
+	struct actx a = { NULL, &w->nudp, 0, NULL, w, NULL };
 	long wait;
 	int n;
 
@@ -456,6 +491,7 @@ static void worker_free(struct worker *w, size_t naddr)
 	free(w->tags);
 	free(w->ut);
 	free(w->tcpout);
+	free(w->xs);
 }
 
 /* Tells every thread to stop; a UDP thread asleep in recvmmsg wakes up

@@ -37,8 +37,7 @@ void tsig_note_from_tcp(int fd)
 	from_tcp = fd;
 }
 
-/* The sender of q, from the batch it sits in or the connection. */
-static bool peer_of(const uint8_t *q, struct sockaddr_storage *ss)
+bool tsig_note_peer(const uint8_t *q, struct sockaddr_storage *ss)
 {
 	socklen_t len = sizeof(*ss);
 	const struct udp_batch *b = from_udp;
@@ -53,8 +52,8 @@ static bool peer_of(const uint8_t *q, struct sockaddr_storage *ss)
 	       getpeername(from_tcp, (struct sockaddr *)ss, &len) == 0;
 }
 
-static void addr_text(const struct sockaddr_storage *ss, char *buf,
-		      size_t cap, uint64_t *hash)
+void tsig_note_addr(const struct sockaddr_storage *ss, char *buf,
+		    size_t cap, uint64_t *hash)
 {
 	const void *a = &((const struct sockaddr_in *)ss)->sin_addr;
 	size_t n = 4;
@@ -81,8 +80,8 @@ void tsig_note_outcome(void *arg, const uint8_t *q, size_t qlen,
 	(void)qlen;
 	if (c->status == TSIG_OK && !log_enabled(LOG_LVL_DEBUG))
 		return;
-	if (peer_of(q, &ss))
-		addr_text(&ss, addr, sizeof(addr), &hash);
+	if (tsig_note_peer(q, &ss))
+		tsig_note_addr(&ss, addr, sizeof(addr), &hash);
 	if (c->status == TSIG_OK) {
 		log_debug("TSIG from %s: %s", addr,
 			  tsig_check_text(c, what, sizeof(what)));

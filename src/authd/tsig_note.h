@@ -7,7 +7,9 @@
 #ifndef BANCHI_AUTHD_TSIG_NOTE_H
 #define BANCHI_AUTHD_TSIG_NOTE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 #include <stdint.h>
 
 #include "net/udp.h"
@@ -24,5 +26,12 @@ void tsig_note_outcome(void *arg, const uint8_t *q, size_t qlen,
  * connection fd next; NULL / -1 when neither. */
 void tsig_note_from_udp(const struct udp_batch *b);
 void tsig_note_from_tcp(int fd);
+
+/* The sender of q (a packet being answered by this thread), from the
+ * batch it sits in or the connection; false when unknown. */
+bool tsig_note_peer(const uint8_t *q, struct sockaddr_storage *ss);
+/* The address as text, and a hash of it (for loglimit keys). */
+void tsig_note_addr(const struct sockaddr_storage *ss, char *buf,
+		    size_t cap, uint64_t *hash);
 
 #endif

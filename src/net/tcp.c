@@ -1,7 +1,9 @@
-/* TCP connection I/O. One pass: flush what is pending, answer queries
- * already buffered, read more, repeat, until the socket has nothing or
- * a reply could not be written whole (the rest waits in wbuf and
- * reading pauses: a client that does not read gets no more answers). */
+/* TCP connection I/O. One pass: flush what is pending, make the next
+ * messages of a stream, answer queries already buffered, read more,
+ * repeat, until the socket has nothing or a reply could not be written
+ * whole (the rest waits in wbuf and reading pauses: a client that does
+ * not read gets no more answers). While a stream goes on, nothing is
+ * read: a transfer's messages are not interleaved with other replies. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -14,6 +16,8 @@
 
 #define RBUF_INIT 1024
 #define READS_PER_PASS 16
+#define STREAM_PER_PASS 8       /* messages of a stream per wakeup: the
+				 * other connections get their turn */
 
 int tcp_listen_open(const struct sockaddr *sa, socklen_t len)
 {
@@ -99,8 +103,25 @@ over_total:
 	return NULL;
 }
 
+static void stream_end(struct tcp_conn *c)
+{
+	if (c->stream)
+		c->sops->end(c->stream);
+	c->stream = NULL;
+	c->sops = NULL;
+}
+
+void tcp_conn_stream(struct tcp_conn *c, void *st,
+		     const struct tcp_stream_ops *ops)
+{
+	stream_end(c);
+	c->stream = st;
+	c->sops = ops;
+}
+
 void tcp_conn_close(struct tcp_conn *c, struct tcp_limits *lim)
 {
+	stream_end(c);
 	atomic_fetch_sub(&lim->per[c->bucket], 1);
 	atomic_fetch_sub(&lim->total, 1);
 	close(c->fd);
@@ -168,7 +189,8 @@ static int answer_buffered(struct tcp_conn *c, net_answer_fn fn, void *ctx,
 	struct wbuf w;
 	int ret = 0, r;
 
-	while (!tcp_conn_pending(c) && (r = tcp_frame_at(c, off, &flen)) != 0) {
+	while (!tcp_conn_writing(c) &&
+	       (r = tcp_frame_at(c, off, &flen)) != 0) {
 		if (r < 0) {
 			ret = -1;
 			break;
@@ -185,6 +207,28 @@ static int answer_buffered(struct tcp_conn *c, net_answer_fn fn, void *ctx,
 	memmove(c->rbuf, c->rbuf + off, c->rlen - off);
 	c->rlen -= off;
 	return ret;
+}
+
+/* The next messages of the stream, while the socket takes them whole. */
+static int stream_some(struct tcp_conn *c, uint8_t *out, time_t now)
+{
+	struct wbuf w;
+	int i, len;
+
+	for (i = 0; i < STREAM_PER_PASS && c->stream && !tcp_conn_pending(c);
+	     i++) {
+		len = c->sops->next(c->stream, out + 2, TCP_MSG_MAX);
+		if (len <= 0) {
+			stream_end(c);
+			return len < 0 ? -1 : 0;
+		}
+		wbuf_init(&w, out, 2);
+		wbuf_u16(&w, (uint16_t)len);
+		if (send_reply(c, out, (size_t)len + 2) < 0)
+			return -1;
+		c->last = now;
+	}
+	return 0;
 }
 
 /* Makes room for the frame at the front of rbuf; -1 on no memory. */
@@ -211,9 +255,10 @@ int tcp_conn_io(struct tcp_conn *c, net_answer_fn fn, void *ctx,
 	int i;
 
 	for (i = 0; i < READS_PER_PASS; i++) {
-		if (flush(c, now) < 0 || answer_buffered(c, fn, ctx, out) < 0)
+		if (flush(c, now) < 0 || stream_some(c, out, now) < 0 ||
+		    answer_buffered(c, fn, ctx, out) < 0)
 			return -1;
-		if (tcp_conn_pending(c) || c->eof)
+		if (tcp_conn_writing(c) || c->eof)
 			break;
 		if (grow(c) < 0)
 			return -1;
@@ -230,5 +275,5 @@ int tcp_conn_io(struct tcp_conn *c, net_answer_fn fn, void *ctx,
 		c->last = now;
 	}
 	/* after EOF: close once every reply is out */
-	return c->eof && !tcp_conn_pending(c) ? -1 : 0;
+	return c->eof && !tcp_conn_writing(c) ? -1 : 0;
 }

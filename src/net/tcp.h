@@ -24,6 +24,14 @@ struct tcp_limits {
 	atomic_long per[TCP_BUCKETS];
 };
 
+/* next: the next message into out (cap octets): its length, 0 at the
+ * end, < 0 to close the connection. end: frees the stream (at its end,
+ * or when the connection closes first). */
+struct tcp_stream_ops {
+	int (*next)(void *st, uint8_t *out, size_t cap);
+	void (*end)(void *st);
+};
+
 struct tcp_conn {
 	int kind;                       /* first: the caller's epoll tag */
 	int fd;
@@ -35,6 +43,10 @@ struct tcp_conn {
 	size_t rlen, rcap;
 	uint8_t *wbuf;                  /* unsent rest of one reply */
 	size_t wlen, woff;
+	/* a reply of many messages (a zone transfer): made one at a time
+	 * as the socket takes them; queries after it wait */
+	void *stream;
+	const struct tcp_stream_ops *sops;
 	struct tcp_conn *prev, *next;   /* the owning thread's list */
 };
 
@@ -56,6 +68,18 @@ int tcp_conn_io(struct tcp_conn *c, net_answer_fn fn, void *ctx,
 static inline bool tcp_conn_pending(const struct tcp_conn *c)
 {
 	return c->wlen > c->woff;
+}
+
+/* Makes st the connection's stream, from inside its answer function
+ * (the message returned there goes first). */
+void tcp_conn_stream(struct tcp_conn *c, void *st,
+		     const struct tcp_stream_ops *ops);
+
+/* Whether the connection wants to write (EPOLLOUT): a reply pending or
+ * a stream going on. */
+static inline bool tcp_conn_writing(const struct tcp_conn *c)
+{
+	return tcp_conn_pending(c) || c->stream;
 }
 
 void tcp_conn_close(struct tcp_conn *c, struct tcp_limits *lim);

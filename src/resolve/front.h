@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "resolve/acl.h"
+#include "base/acl.h"
 #include "resolve/answer.h"
 #include "resolve/local.h"
 #include "wire/msg.h"

@@ -16,7 +16,7 @@
 #include "resolverd/server_int.h"
 #include "net/sock.h"
 #include "net/udp_wait.h"
-#include "resolve/acl.h"
+#include "base/acl.h"
 #include "resolve/local.h"
 
 #define EVENTS 64

@@ -18,7 +18,7 @@
 
 #include "daemon/cfg.h"
 #include "net/tcp.h"
-#include "resolve/acl.h"
+#include "base/acl.h"
 #include "resolve/conf.h"
 #include "resolve/local.h"
 

@@ -73,6 +73,9 @@ struct tsig_key {
 
 /* 0, BN_EINVAL (no such algorithm in this libcrypto), BN_ENOMEM. */
 int tsig_key_init(struct tsig_key *k, const struct tsig_key_spec *s);
+/* An independent copy (its own HMAC context): for a user that outlives
+ * the key ring (a transfer). 0 or BN_ENOMEM. */
+int tsig_key_copy(struct tsig_key *dst, const struct tsig_key *src);
 void tsig_key_clear(struct tsig_key *k);
 
 /* Keys by name, sorted for binary search. */

@@ -54,6 +54,17 @@ int tsig_key_init(struct tsig_key *k, const struct tsig_key_spec *s)
 	return 0;
 }
 
+int tsig_key_copy(struct tsig_key *dst, const struct tsig_key *src)
+{
+	*dst = *src;
+	dst->ctx = EVP_MAC_CTX_dup(src->ctx);
+	if (!dst->ctx) {
+		memset(dst, 0, sizeof(*dst));
+		return BN_ENOMEM;
+	}
+	return 0;
+}
+
 void tsig_key_clear(struct tsig_key *k)
 {
 	EVP_MAC_CTX_free(k->ctx);

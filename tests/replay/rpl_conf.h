@@ -6,7 +6,7 @@
 #ifndef BANCHI_TESTS_RPL_CONF_H
 #define BANCHI_TESTS_RPL_CONF_H
 
-#include "resolve/acl.h"
+#include "base/acl.h"
 #include "resolve/cache.h"
 #include "resolve/conf.h"
 #include "resolve/local.h"

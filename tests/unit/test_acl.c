@@ -7,7 +7,7 @@
 
 #include "check.h"
 #include "base/error.h"
-#include "resolve/acl.h"
+#include "base/acl.h"
 
 /* Does the acl let this textual address in? */
 static bool allows(const struct acl *a, const char *addr)

@@ -1,4 +1,4 @@
-/* Address prefixes allowed recursion. Each entry keeps its address with
+/* Address prefixes (recursion, transfers). Each entry keeps its address with
  * the host bits already cleared, so a match is a masked compare; IPv4
  * and IPv6 entries are apart, and a v4-mapped IPv6 client (::ffff:a.b.c.d,
  * a dual-stack socket) is matched as the IPv4 address it is. */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "resolve/acl.h"
+#include "base/acl.h"
 #include "base/error.h"
 
 struct acl_entry {

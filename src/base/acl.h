@@ -1,7 +1,8 @@
-/* Who gets recursion: a list of address prefixes (CIDR), IPv4 and IPv6
- * (v4-mapped IPv6 clients match IPv4 prefixes). Built once, read-only. */
-#ifndef BANCHI_RESOLVE_ACL_H
-#define BANCHI_RESOLVE_ACL_H
+/* A list of address prefixes (CIDR), IPv4 and IPv6: who gets recursion
+ * (resolver), who may transfer a zone (auth). v4-mapped IPv6 clients
+ * match IPv4 prefixes. Built once, read-only. */
+#ifndef BANCHI_BASE_ACL_H
+#define BANCHI_BASE_ACL_H
 
 #include <stdbool.h>
 #include <stddef.h>
