@@ -103,7 +103,8 @@ static void mb_raw(struct mb *b, int sec, const char *owner, uint16_t type,
 	put16(b, (uint16_t)(ttl >> 16));
 	put16(b, (uint16_t)ttl);
 	put16(b, rdlen);
-	memcpy(b->buf + b->len, rd, rdlen);
+	if (rdlen)
+		memcpy(b->buf + b->len, rd, rdlen);
 	b->len += rdlen;
 }
 
