@@ -122,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	zchange_init(&c);
 	rc = update_apply(zone, &m, &c, &info);
 	ASSERT(rc == RCODE_NOERROR || rc == RCODE_FORMERR ||
-	       rc == RCODE_NOTAUTH || rc == RCODE_NOTZONE ||
+	       rc == RCODE_NOTIMP || rc == RCODE_NOTAUTH || rc == RCODE_NOTZONE ||
 	       rc == RCODE_YXDOMAIN || rc == RCODE_YXRRSET ||
 	       rc == RCODE_NXDOMAIN || rc == RCODE_NXRRSET ||
 	       rc == RCODE_REFUSED);

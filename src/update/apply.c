@@ -5,6 +5,7 @@
  * conflict (CNAME and other data, a second SOA, DS at the apex...) are
  * ignored, not refused; the apex keeps its SOA and at least one NS, and
  * deletions of a whole RRset or name leave what a signer owns. */
+#include <stdio.h>
 #include <string.h>
 
 #include "update/update_int.h"
@@ -216,4 +217,66 @@ uint16_t apply_updates(struct upd *u)
 			return rc;
 	}
 	return RCODE_NOERROR;
+}
+
+/* A live A or AAAA at name, in the working copy or else in the zone. */
+static bool has_address(struct upd *u, const uint8_t *name)
+{
+	const struct wnode *w = work_peek(u, name);
+	const struct zdb_node *n;
+
+	if (w)
+		return has_live(w, RR_A) || has_live(w, RR_AAAA);
+	n = zdb_zone_find(u->z, name);
+	return n && (zdb_node_rrset(n, RR_A) || zdb_node_rrset(n, RR_AAAA));
+}
+
+/* An NS target that needs no address here: outside the zone, or at or
+ * below a delegation (as the zone was: cuts the update makes or removes
+ * are not seen, a simplification of BIND's lookup). */
+static bool ns_elsewhere(struct upd *u, const uint8_t *target)
+{
+	struct zdb_lookup l;
+
+	if (!name_is_subdomain(target, zdb_zone_origin(u->z)))
+		return true;
+	zdb_zone_lookup(u->z, target, &l);
+	return l.cut && l.cut != zdb_zone_apex(u->z);
+}
+
+static uint16_t check_target(struct upd *u, const uint8_t *rd, uint16_t len)
+{
+	char name[NAME_TEXT_MAX];
+
+	if (name_check(rd, len) < 0 || ns_elsewhere(u, rd) ||
+	    has_address(u, rd))
+		return RCODE_NOERROR;
+	if (name_to_text(name, sizeof(name), rd) < 0)
+		strcpy(name, "?");
+	snprintf(u->info->text, sizeof(u->info->text),
+		 "update refused after the fact: apex NS %.200s has no address "
+		 "records (REFUSED)", name);
+	u->info->section = UPDATE_SEC_UPDATE;
+	u->info->index = 0;
+	return RCODE_REFUSED;
+}
+
+uint16_t apply_nscheck(struct upd *u)
+{
+	const uint8_t *origin = zdb_zone_origin(u->z);
+	struct wnode *w = work_peek(u, origin);
+	const struct wset *s = w ? work_set(u, w, RR_NS, 0, false) : NULL;
+	const struct zdb_rrset *zs;
+	uint16_t rc = RCODE_NOERROR;
+
+	if (w) {
+		for (uint32_t i = 0; s && i < s->n && !rc; i++)
+			if (s->rr[i].live)
+				rc = check_target(u, s->rr[i].rd, s->rr[i].len);
+		return rc;
+	}
+	zs = zdb_node_rrset(zdb_zone_apex(u->z), RR_NS);
+	for (uint16_t i = 0; zs && i < zs->count && !rc; i++)
+		rc = check_target(u, zs->rr[i].data, zs->rr[i].len);
+	return rc;
 }

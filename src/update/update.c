@@ -60,11 +60,15 @@ static uint16_t zone_section(struct upd *u)
 			 "is not of type SOA (FORMERR)");
 		return RCODE_FORMERR;
 	}
-	if (r->rclass != CLASS_IN ||
-	    !name_equal(u->owner, zdb_zone_origin(u->z))) {
+	/* RFC 2136 says NOTAUTH; BIND 9.18 and Knot 3.2 say NOTIMP */
+	if (r->rclass != CLASS_IN) {
 		upd_note(u, UPDATE_SEC_ZONE, 1, u->owner, r->type,
-			 "class %u: not a zone of ours (NOTAUTH)",
-			 (unsigned)r->rclass);
+			 "class %u is not IN (NOTIMP)", (unsigned)r->rclass);
+		return RCODE_NOTIMP;
+	}
+	if (!name_equal(u->owner, zdb_zone_origin(u->z))) {
+		upd_note(u, UPDATE_SEC_ZONE, 1, u->owner, r->type,
+			 "is not the zone's name (NOTAUTH)");
 		return RCODE_NOTAUTH;
 	}
 	return RCODE_NOERROR;
@@ -174,6 +178,8 @@ static uint16_t finish(struct upd *u, struct zchange *out)
 	if (!out->ndel && !out->nadd && ttl == from->ttl &&
 	    soa->len == from->rdlen && !memcmp(soa->rd, from->rdata, soa->len))
 		return RCODE_NOERROR;
+	if (apply_nscheck(u) != RCODE_NOERROR)
+		return RCODE_REFUSED;
 	memcpy(u->rd, soa->rd, soa->len);
 	off = soa_serial_off(u->rd, soa->len);
 	if (off < 0)

@@ -35,7 +35,9 @@ struct update_info {
 
 /* Applies UPDATE message m to zone z (the zone its zone section names;
  * the caller checked that much). Returns the RCODE: NOERROR, FORMERR,
- * NOTAUTH, NOTZONE, YXDOMAIN, YXRRSET, NXDOMAIN, NXRRSET, REFUSED, or
+ * NOTIMP (zone class not IN), NOTAUTH (zone name not z's), NOTZONE,
+ * YXDOMAIN, YXRRSET, NXDOMAIN, NXRRSET, REFUSED (NSEC, NSEC3, RRSIG
+ * but at the apex; an apex NS left without address: BIND's policy), or
  * SERVFAIL (out of memory). out must be zchange_init()ed and empty.
  *
  * On NOERROR out->soa_from is always the zone's SOA. If the message

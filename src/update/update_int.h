@@ -62,6 +62,8 @@ void upd_note(struct upd *u, enum update_section s, unsigned idx,
 /* The working node of a name at or below the origin, loaded from the
  * zone on first use; NULL when out of memory. */
 struct wnode *work_node(struct upd *u, const uint8_t *owner);
+/* The working node of a name if loaded, else NULL. */
+struct wnode *work_peek(const struct upd *u, const uint8_t *owner);
 /* The set of type (and covered, for RRSIG) at n, created empty when
  * create is true; NULL otherwise or out of memory. */
 struct wset *work_set(struct upd *u, struct wnode *n, uint16_t type,
@@ -82,5 +84,8 @@ int work_diff(struct upd *u, struct zchange *out);
 uint16_t prereq_check(struct upd *u);
 /* RFC 2136 3.4.2: the update section (prescanned) into the working copy. */
 uint16_t apply_updates(struct upd *u);
+/* BIND's check after a change: every apex NS inside the zone (and not
+ * below a cut) has an address. RCODE_REFUSED when one has none. */
+uint16_t apply_nscheck(struct upd *u);
 
 #endif

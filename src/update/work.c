@@ -87,18 +87,33 @@ static int remember(struct upd *u, struct wnode *n)
 	return 0;
 }
 
-struct wnode *work_node(struct upd *u, const uint8_t *owner)
+/* The slot of owner, or the empty one where it would go. The table is
+ * never more than half full (work_node), so the probe ends. */
+static size_t find_slot(const struct upd *u, const uint8_t *owner,
+			uint64_t h)
 {
-	uint64_t h = name_hash(owner);
 	size_t mask = u->nslot - 1, i = (size_t)h & mask;
-	struct wnode *n;
 
-	/* The table holds at most one node per record of the message and
-	 * has twice as many slots: the probe ends. */
 	for (; u->slot[i]; i = (i + 1) & mask)
 		if (u->slot[i]->hash == h &&
 		    name_equal(u->slot[i]->owner, owner))
-			return u->slot[i];
+			break;
+	return i;
+}
+
+struct wnode *work_peek(const struct upd *u, const uint8_t *owner)
+{
+	return u->slot[find_slot(u, owner, name_hash(owner))];
+}
+
+struct wnode *work_node(struct upd *u, const uint8_t *owner)
+{
+	uint64_t h = name_hash(owner);
+	size_t i = find_slot(u, owner, h);
+	struct wnode *n;
+
+	if (u->slot[i])
+		return u->slot[i];
 	if (u->nnode + 1 >= u->nslot / 2)
 		return NULL;
 	n = new_node(u, owner);
