@@ -183,14 +183,32 @@ static void put_rr(struct wbuf *w, const struct zchange_rr *rr)
 	wbuf_bytes(w, rr->rdata, rr->rdlen);
 }
 
+static size_t rr_size(const struct zchange_rr *rr)
+{
+	return name_length(rr->owner) + JRR_FIXED + rr->rdlen;
+}
+
+/* Octets the record for c takes (both SOAs present). */
+static size_t rec_size(const struct zchange *c)
+{
+	size_t n = JREC_HEAD + rr_size(&c->soa_from) + rr_size(&c->soa_to);
+
+	for (size_t i = 0; i < c->ndel; i++)
+		n += rr_size(&c->del[i]);
+	for (size_t i = 0; i < c->nadd; i++)
+		n += rr_size(&c->add[i]);
+	return n;
+}
+
 int jrec_encode(const struct zchange *c, uint8_t **out, size_t *len)
 {
-	size_t size = JREC_HEAD + zchange_size(c);
+	size_t size;
 	struct wbuf w;
 
 	if (!c->soa_from.owner || !c->soa_to.owner ||
 	    c->ndel > UINT32_MAX || c->nadd > UINT32_MAX)
 		return BN_EINVAL;
+	size = rec_size(c);
 	if (size > JOURNAL_RECORD_MAX)
 		return BN_ENOSPC;
 	*out = malloc(size);

@@ -14,7 +14,7 @@
 #define JHDR_MAX (JHDR_FIXED + NAME_MAXLEN)
 #define JHDR_VERSION 1
 #define JREC_HEAD 24                    /* length .. nadd */
-#define JRR_FIXED 10                    /* type, ttl, rdlen */
+#define JRR_FIXED 8                     /* type, ttl, rdlen */
 
 struct jentry {
 	uint64_t off;
