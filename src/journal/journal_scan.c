@@ -118,7 +118,7 @@ static size_t count_intact(struct journal *j, struct scan *s, uint64_t off,
 
 static int cut(struct journal *j, struct scan *s, uint64_t off, uint64_t end)
 {
-	char kept[96];
+	char kept[96], after[96] = "";
 	size_t lost = count_intact(j, s, off, end);
 
 	if (ftruncate(j->fd, (off_t)off) < 0 || fsync(j->fd) < 0) {
@@ -131,10 +131,14 @@ static int cut(struct journal *j, struct scan *s, uint64_t off, uint64_t end)
 			 "%u", j->n, j->ent[0].from, j->ent[j->n - 1].to);
 	else
 		snprintf(kept, sizeof(kept), "no record kept");
+	if (lost)
+		snprintf(after, sizeof(after), " and %zu intact record%s after "
+			 "it that cannot apply without it", lost,
+			 lost == 1 ? "" : "s");
 	jdiag(j, false, "byte %llu, record %zu: %s; cut the file to %llu "
-	      "octets, dropping %llu octets (that record and %zu intact ones "
-	      "after it); %s", (unsigned long long)off, j->n + 1, s->why,
-	      (unsigned long long)off, (unsigned long long)(end - off), lost,
+	      "octets, dropping %llu octets (that record%s); %s",
+	      (unsigned long long)off, j->n + 1, s->why,
+	      (unsigned long long)off, (unsigned long long)(end - off), after,
 	      kept);
 	return 0;
 }
