@@ -15,7 +15,15 @@
 #include "base/error.h"
 #include "journal/journal.h"
 
-#define ASSERT(c) do { if (!(c)) abort(); } while (0)
+/* The line said: a crash report's frame may name any of the aborts. */
+#define ASSERT(c)                                                        \
+	do {                                                             \
+		if (!(c)) {                                              \
+			fprintf(stderr, "fuzz_journal.c:%d: %s\n",       \
+				__LINE__, #c);                           \
+			abort();                                         \
+		}                                                        \
+	} while (0)
 #define MAXFILE (1 << 20)
 
 static const uint8_t origin[] = "\7example\0";

@@ -118,8 +118,11 @@ static size_t count_intact(struct journal *j, struct scan *s, uint64_t off,
 
 static int cut(struct journal *j, struct scan *s, uint64_t off, uint64_t end)
 {
-	char kept[96], after[96] = "";
-	size_t lost = count_intact(j, s, off, end);
+	char kept[96], after[96] = "", why[sizeof(s->why)];
+	size_t lost;
+
+	memcpy(why, s->why, sizeof(why));
+	lost = count_intact(j, s, off, end);
 
 	if (ftruncate(j->fd, (off_t)off) < 0 || fsync(j->fd) < 0) {
 		jdiag(j, true, "cannot cut its damaged tail at byte %llu: %s",
@@ -137,7 +140,7 @@ static int cut(struct journal *j, struct scan *s, uint64_t off, uint64_t end)
 			 lost == 1 ? "" : "s");
 	jdiag(j, false, "byte %llu, record %zu: %s; cut the file to %llu "
 	      "octets, dropping %llu octets (that record%s); %s",
-	      (unsigned long long)off, j->n + 1, s->why,
+	      (unsigned long long)off, j->n + 1, why,
 	      (unsigned long long)off, (unsigned long long)(end - off), after,
 	      kept);
 	return 0;
