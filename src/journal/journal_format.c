@@ -48,8 +48,8 @@ int jhdr_check(const uint8_t *buf, size_t len, const uint8_t *origin,
 	}
 	if (wire_get_u16(buf + 4) != JHDR_VERSION) {
 		snprintf(why, cap, "journal format version %u, this banchi "
-			 "reads version %u", wire_get_u16(buf + 4),
-			 JHDR_VERSION);
+			 "reads version %u", (unsigned)wire_get_u16(buf + 4),
+			 (unsigned)JHDR_VERSION);
 		return BN_EINVAL;
 	}
 	olen = wire_get_u16(buf + 6);

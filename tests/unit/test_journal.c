@@ -467,6 +467,44 @@ static void test_concurrent(void)
 	unlink(path);
 }
 
+/* Appends with a trim every 25 records while reads run. */
+static void *append_trim(void *arg)
+{
+	struct journal *j = arg;
+
+	for (uint32_t s = 2; s < 302; s += 25) {
+		append_n(j, s, 25);
+		journal_trim(j, 4000, NULL);
+	}
+	return NULL;
+}
+
+static void test_concurrent_trim(void)
+{
+	struct diags d;
+	struct walk w;
+	struct journal *j = open_ok(path, &d);
+	pthread_t t;
+	int bad = 0, reads = 0, ret;
+
+	append_n(j, 1, 1);
+	CHECK(pthread_create(&t, NULL, append_trim, j) == 0);
+	while (journal_last(j) < 302 && reads < 100000) {
+		/* the oldest record may be trimmed away before the read */
+		ret = read_from(j, journal_first(j), &w);
+		bad += (ret != 0 && ret != BN_ENOTFOUND) || w.bad;
+		reads++;
+	}
+	pthread_join(t, NULL);
+	CHECK(bad == 0 && reads > 0 && journal_last(j) == 302);
+	CHECK(journal_bytes(j) <= 4000 && journal_count(j) > 0);
+	journal_close(j);
+	j = open_ok(path, &d);
+	CHECK(d.n == 0 && journal_last(j) == 302);
+	journal_close(j);
+	unlink(path);
+}
+
 /* Removes what a failed test may have left in the directory. */
 static void clean_dir(void)
 {
@@ -502,6 +540,7 @@ int main(void)
 	test_chain_break();
 	test_trim_reset();
 	test_concurrent();
+	test_concurrent_trim();
 	clean_dir();
 	CHECK(access(dir, F_OK) != 0);
 	return check_done();
