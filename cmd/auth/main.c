@@ -27,6 +27,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	d.srv.stop_fd = -1;
+	pthread_mutex_init(&d.publish, NULL);
 	daemon_apply_log(&d.cfg);
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);

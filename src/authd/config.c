@@ -35,6 +35,7 @@ void config_clear(struct config *c)
 	free(c->user);
 	free(c->group);
 	free(c->chroot);
+	free(c->zone_dir);
 	free(c->path);
 	free(c->basedir);
 	memset(c, 0, sizeof(*c));

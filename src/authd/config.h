@@ -18,8 +18,8 @@ struct cfg_zone {
 	uint8_t origin[NAME_MAXLEN];
 };
 
-/* allow-transfer for one zone: the ACL text as given (entries of several
- * flags joined with commas), checked when read. */
+/* allow-transfer or allow-update for one zone: the ACL text as given
+ * (entries of several flags joined with commas), checked when read. */
 struct cfg_xfr {
 	uint8_t origin[NAME_MAXLEN];
 	char *zone;                     /* as written */
@@ -33,6 +33,10 @@ struct config {
 	size_t nzones;
 	struct cfg_xfr *xfrs;           /* allow-transfer, one per zone */
 	size_t nxfrs;
+	struct cfg_xfr *updates;        /* allow-update, one per zone */
+	size_t nupdates;
+	char *zone_dir;                 /* journals (and secondary zones) */
+	long journal_max;               /* bytes per journal */
 	struct tsig_key_spec *keys;     /* TSIG keys, secrets included */
 	size_t nkeys;
 	char **keyfiles;                /* read by config_load_keyfiles */
@@ -70,6 +74,8 @@ int config_keyfile_flag(void *base, const struct cfg_opt *o,
 			const char *text, char *err);
 int config_xfr_flag(void *base, const struct cfg_opt *o, const char *text,
 		    char *err);
+int config_update_flag(void *base, const struct cfg_opt *o, const char *text,
+		       char *err);
 
 /* Defaults in place; threads is the number of online cores. */
 void config_init(struct config *c);
@@ -82,8 +88,12 @@ int config_add_zone(struct config *c, const char *name, const char *file,
  * zone given twice gets both lists. 0 or -1 with a message in err. */
 int config_add_xfr(struct config *c, const char *zone, const char *acl,
 		   char *err);
+/* Allows dynamic updates of zone by acl (the same forms). */
+int config_add_update(struct config *c, const char *zone, const char *acl,
+		      char *err);
+/* Frees both lists. */
 void config_clear_xfrs(struct config *c);
-/* Every allow-transfer names a zone served. */
+/* Every allow-transfer and allow-update names a zone served. */
 int config_validate_xfrs(const struct config *c, char *err);
 /* Adds a TSIG key; the same key twice is one, two different keys of
  * one name an error. 0 or -1 with a message in err. */

@@ -32,6 +32,12 @@ static const struct cfg_opt schema[] = {
 	    udp_coalesce, 0, 1000, CFG_STR(UDP_COALESCE_US), "microseconds a UDP worker waits "
 	    "after a partial batch of 2 or more queries, to read the next "
 	    "ones in one batch (0: never wait)"),
+	OPT("server.zone-dir", "zone-dir", CFG_PATH, zone_dir, 0, 0,
+	    "/var/lib/banchi", "folder of the zones' journals, made and "
+	    "given to the server's user at start"),
+	OPT("server.journal-max-size", "journal-max-size", CFG_SIZE,
+	    journal_max, 4096, 1L << 40, "100M", "size a zone's journal is "
+	    "kept under, K/M/G (the oldest changes dropped)"),
 	OPT("log.level", "log-level", CFG_LEVEL, log_level, 0, 0, "info",
 	    "error, warning, info or debug"),
 	OPT("log.target", NULL, CFG_TARGET, log_syslog, 0, 0, "stderr",
@@ -45,6 +51,10 @@ static const struct cfg_opt schema[] = {
 	  .set = config_xfr_flag,
 	  .doc = "ZONE=ACL: who may transfer ZONE (AXFR, IXFR): "
 		 "comma-separated ADDR[/BITS] and key:NAME, repeatable" },
+	{ .flag = "allow-update", .type = CFG_HOOK,
+	  .set = config_update_flag,
+	  .doc = "ZONE=ACL: who may update ZONE (RFC 2136): the same forms; "
+		 "changes go to a journal in the zone dir, repeatable" },
 	{ .flag = "key", .type = CFG_HOOK, .set = config_key_flag,
 	  .doc = "[ALG:]NAME:SECRET: a TSIG key, repeatable" },
 	{ .flag = "key-file", .type = CFG_HOOK, .set = config_keyfile_flag,

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <urcu.h>
 
 #include "authd/cmdline.h"
 #include "authd/daemon.h"
@@ -48,12 +49,19 @@ static void reload(struct daemon *x)
 	}
 	warn_restart(&x->cfg, &n);
 	daemon_apply_log(&n);
+	/* the writer publishes too: the loader's zones and the snapshot
+	 * change under the lock, the wait for readers happens outside */
+	pthread_mutex_lock(&x->publish);
 	if (loader_run(&x->ld, &n, &s, &st) < 0) {
+		pthread_mutex_unlock(&x->publish);
 		log_err("reload: out of memory; old zones kept");
 		config_clear(&n);
 		return;
 	}
-	served_publish(&x->srv.cur, s);
+	s = rcu_xchg_pointer(&x->srv.cur, s);
+	pthread_mutex_unlock(&x->publish);
+	synchronize_rcu();
+	served_free(s);
 	config_clear(&x->cfg);
 	x->cfg = n;
 	log_loaded("reload", &st);
@@ -81,6 +89,52 @@ static int serve(struct daemon *x, const sigset_t *set)
 	}
 }
 
+/* The zones that take updates get their journals (changes since the
+ * zone file applied) before anything is served; the zone folder is
+ * made and given to the server's user (again after the journals are
+ * made, so that they are its too). */
+static int open_updates(struct daemon *x, struct served **s)
+{
+	const struct config *c = &x->cfg;
+	uint8_t (*origins)[NAME_MAXLEN];
+	int ret;
+
+	if (!c->nupdates)
+		return updater_open(&x->upd, s, &x->publish, &x->ld, NULL,
+				    NULL, 0);
+	if (privs_own_dir(c->zone_dir, c->user, c->group, c->allow_root) < 0)
+		return -1;
+	origins = calloc(c->nupdates, sizeof(*origins));
+	if (!origins)
+		return -1;
+	for (size_t i = 0; i < c->nupdates; i++)
+		memcpy(origins[i], c->updates[i].origin, NAME_MAXLEN);
+	ret = updater_open(&x->upd, s, &x->publish, &x->ld, c->zone_dir,
+			   (const uint8_t (*)[NAME_MAXLEN])origins,
+			   c->nupdates);
+	free(origins);
+	x->upd.journal_max = (size_t)c->journal_max;
+	if (ret == 0)
+		ret = privs_own_dir(c->zone_dir, c->user, c->group,
+				    c->allow_root);
+	return ret;
+}
+
+/* Journals, sockets, privilege drop, workers, writer, in that order:
+ * the writer publishes into the slot the workers read. */
+static int start_all(struct daemon *x, struct served **s)
+{
+	if (open_updates(x, s) < 0 || server_open(&x->srv, &x->cfg) < 0 ||
+	    privs_drop(x->cfg.user, x->cfg.group, x->cfg.chroot,
+		       x->cfg.allow_root) < 0)
+		return -1;
+	x->srv.upd = &x->upd;
+	if (server_start(&x->srv, *s) < 0)
+		return -1;
+	x->upd.cur = &x->srv.cur;
+	return updater_start(&x->upd);
+}
+
 int daemon_run(struct daemon *x, const sigset_t *set)
 {
 	struct load_stats st;
@@ -96,10 +150,7 @@ int daemon_run(struct daemon *x, const sigset_t *set)
 		served_free(s);
 		return 1;
 	}
-	if (server_open(&x->srv, &x->cfg) < 0 ||
-	    privs_drop(x->cfg.user, x->cfg.group, x->cfg.chroot,
-		       x->cfg.allow_root) < 0 ||
-	    server_start(&x->srv, s) < 0) {
+	if (start_all(x, &s) < 0) {
 		if (!x->srv.cur)
 			served_free(s);
 		return 1;
@@ -114,7 +165,9 @@ int daemon_run(struct daemon *x, const sigset_t *set)
 
 void daemon_clear(struct daemon *x)
 {
+	updater_stop(&x->upd);
 	server_stop(&x->srv);
+	updater_clear(&x->upd);
 	loader_clear(&x->ld);
 	config_clear(&x->cfg);
 	free(x->chroot_dir);

@@ -12,13 +12,16 @@
 #include "authd/server.h"
 
 /* argc/argv are kept to re-read the config on reload; srv.stop_fd must
- * be -1 before daemon_run. */
+ * be -1 and publish initialised before daemon_run. */
 struct daemon {
 	int argc;
 	char **argv;
 	struct config cfg;
 	struct loader ld;
 	struct server srv;
+	struct updater upd;             /* the writer (dynamic updates) */
+	pthread_mutex_t publish;        /* one publisher at a time: reload
+					 * or the writer */
 	char *chroot_dir;               /* fixed at start, for reload paths */
 };
 

@@ -13,6 +13,7 @@
 #include "daemon/log.h"
 #include "authd/reload.h"
 #include "authd/tsig_note.h"
+#include "zone/change.h"
 
 static void zone_diag(void *ctx, const char *file, unsigned line, bool error,
 		      const char *msg)
@@ -59,6 +60,33 @@ static const char *open_path(const struct loader *ld, const char *path)
 	return path;
 }
 
+/* A zone that takes updates, whose file changed: the file wins when
+ * its serial is after the served one (the journal is then emptied by
+ * the writer); otherwise the served data, updates included, stays. */
+static int keep_updates(struct zsrc *d, const struct zsrc *old,
+			const char *name)
+{
+	uint32_t was = zdb_zone_serial(old->zone);
+	uint32_t now = zdb_zone_serial(d->zone);
+
+	d->dynamic = true;
+	if (serial_after(now, was)) {
+		log_warn("zone %s: zone file changed with serial %u after the "
+			 "served %u: the file replaces the zone, updates not "
+			 "in it are gone, the journal is emptied", name, now,
+			 was);
+		d->file_won = true;
+		return 0;
+	}
+	log_err("zone %s: zone file changed but its serial %u is not after "
+		"the served %u (updates applied): file ignored; raise the "
+		"serial to take it", name, now, was);
+	zdb_zone_unref(d->zone);
+	zdb_zone_ref(old->zone);
+	d->zone = old->zone;
+	return 0;
+}
+
 /* Fills d for zone z: reused, freshly loaded, or the old data kept. */
 static int load_one(struct loader *ld, const struct config *c,
 		    const struct cfg_zone *z, struct zsrc *d,
@@ -77,6 +105,7 @@ static int load_one(struct loader *ld, const struct config *c,
 	if (stat(path, &d->st) == 0 && old && same_file(old, &d->st)) {
 		zdb_zone_ref(old->zone);
 		d->zone = old->zone;
+		d->dynamic = old->dynamic;
 		st->reused++;
 		return 0;
 	}
@@ -84,6 +113,8 @@ static int load_one(struct loader *ld, const struct config *c,
 			    false);
 	if (ret == BN_ENOMEM)
 		return ret;
+	if (ret == 0 && old && old->dynamic)
+		return keep_updates(d, old, z->name);
 	if (ret == 0) {
 		log_info("zone %s: loaded %zu records, serial %u", z->name,
 			 zdb_zone_rr_count(d->zone),
@@ -141,22 +172,31 @@ static int make_keys(struct served *s, const struct config *c)
 	return 0;
 }
 
-/* Who may transfer what (the lists were checked when read). */
-static int make_xfr(struct served *s, const struct config *c)
+static int make_rules(struct xfr_rules *r, const struct cfg_xfr *l,
+		      size_t n)
 {
 	char err[CONFIG_ERR_MAX];
 
-	s->xfr.acl = calloc(c->nxfrs + 1, sizeof(*s->xfr.acl));
-	if (!s->xfr.acl)
+	r->acl = calloc(n + 1, sizeof(*r->acl));
+	if (!r->acl)
 		return BN_ENOMEM;
-	for (size_t i = 0; i < c->nxfrs; i++) {
-		struct xfr_acl *a = &s->xfr.acl[s->xfr.n];
+	for (size_t i = 0; i < n; i++) {
+		struct xfr_acl *a = &r->acl[r->n];
 
-		memcpy(a->origin, c->xfrs[i].origin, NAME_MAXLEN);
-		if (xfr_acl_parse(a, c->xfrs[i].acl, err) < 0)
+		memcpy(a->origin, l[i].origin, NAME_MAXLEN);
+		if (xfr_acl_parse(a, l[i].acl, err) < 0)
 			return BN_ENOMEM;
-		s->xfr.n++;
+		r->n++;
 	}
+	return 0;
+}
+
+/* Who may transfer and update what (the lists were checked when read). */
+static int make_xfr(struct served *s, const struct config *c)
+{
+	if (make_rules(&s->xfr, c->xfrs, c->nxfrs) < 0 ||
+	    make_rules(&s->upd, c->updates, c->nupdates) < 0)
+		return BN_ENOMEM;
 	s->conf.xfr_allow = xfr_rules_allow;
 	s->conf.xfr_arg = &s->xfr;
 	return 0;
@@ -239,8 +279,11 @@ void served_free(struct served *s)
 	if (!s)
 		return;
 	zonedb_free(s->db);
-	tsig_keyring_clear(&s->keys);
-	xfr_rules_clear(&s->xfr);
+	if (!s->moved) {
+		tsig_keyring_clear(&s->keys);
+		xfr_rules_clear(&s->xfr);
+		xfr_rules_clear(&s->upd);
+	}
 	free(s);
 }
 
@@ -250,4 +293,52 @@ void served_publish(struct served **slot, struct served *s)
 
 	synchronize_rcu();
 	served_free(old);
+}
+
+static struct zdb_zone *pick(struct zdb_zone *z, struct zdb_zone *const *v,
+			     size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (name_equal(zdb_zone_origin(v[i]), zdb_zone_origin(z)))
+			return v[i];
+	return z;
+}
+
+struct served *served_replace(struct served *cur, struct zdb_zone *const *v,
+			      size_t n)
+{
+	struct served *s = malloc(sizeof(*s));
+
+	if (!s)
+		return NULL;
+	*s = *cur;
+	s->db = zonedb_new();
+	for (size_t i = 0; s->db && i < zonedb_count(cur->db); i++) {
+		if (zonedb_add(s->db, pick(zonedb_at(cur->db, i), v, n)) < 0) {
+			zonedb_free(s->db);
+			s->db = NULL;
+		}
+	}
+	if (!s->db) {
+		free(s);
+		return NULL;
+	}
+	s->moved = false;
+	s->conf.keys = &s->keys;
+	s->conf.xfr_arg = &s->xfr;
+	cur->moved = true;
+	return s;
+}
+
+void loader_set_zone(struct loader *ld, struct zdb_zone *v)
+{
+	for (size_t i = 0; i < ld->n; i++) {
+		struct zsrc *d = &ld->src[i];
+		if (!d->zone || !name_equal(d->origin, zdb_zone_origin(v)))
+			continue;
+		zdb_zone_ref(v);
+		zdb_zone_unref(d->zone);
+		d->zone = v;
+		d->dynamic = true;
+	}
 }

@@ -19,6 +19,9 @@ struct served {
 	struct auth_conf conf;          /* conf.keys points at keys */
 	struct tsig_keyring keys;
 	struct xfr_rules xfr;           /* conf.xfr_arg points at it */
+	struct xfr_rules upd;           /* allow-update */
+	bool moved;                     /* keys and rules moved to the next
+					 * snapshot (served_replace) */
 	long tcp_idle;
 	long tcp_max;
 	long tcp_per_client;
@@ -30,6 +33,10 @@ struct zsrc {
 	char *path;
 	struct stat st;                 /* of the file when it was loaded */
 	struct zdb_zone *zone;          /* one reference */
+	bool dynamic;                   /* takes updates (loader_set_zone) */
+	bool file_won;                  /* this reload took a changed file
+					 * over the updates: the journal
+					 * must be emptied */
 };
 
 struct loader {
@@ -51,6 +58,16 @@ int loader_run(struct loader *ld, const struct config *c,
 void loader_clear(struct loader *ld);
 
 void served_free(struct served *s);
+
+/* A snapshot like cur with zones v[0 .. n) in place of those of the same
+ * origin; cur's keys and rules move to it (cur must then only be read
+ * until freed). NULL when out of memory (cur unchanged). */
+struct served *served_replace(struct served *cur, struct zdb_zone *const *v,
+			      size_t n);
+
+/* The loader's zone of that origin becomes v (a new version made by an
+ * update): a reload whose file did not change keeps serving it. */
+void loader_set_zone(struct loader *ld, struct zdb_zone *v);
 
 /* Swaps *slot to s, waits for readers of the old one, frees it. */
 void served_publish(struct served **slot, struct served *s);

@@ -65,7 +65,30 @@ struct actx {
 	struct auth_batch *ab;          /* UDP: set by prepare_udp */
 	struct worker *w;               /* TCP: the worker and connection */
 	struct tcp_conn *c;
+	struct uthread *u;              /* UDP: the thread and its socket */
 };
+
+/* An UPDATE for a zone that takes updates goes to the writer, which
+ * answers it later (UDP) or while this thread waits (TCP). */
+static bool is_update(const struct server *srv, const uint8_t *q,
+		      size_t qlen)
+{
+	return srv->upd && srv->upd->nzones && qlen >= MSG_HDRLEN &&
+	       ((q[2] >> 3) & 0x0f) == OPCODE_UPDATE && !(q[2] & 0x80);
+}
+
+static size_t update_udp(struct actx *a, const uint8_t *q, size_t qlen,
+			 uint8_t *out, size_t cap)
+{
+	struct udp_batch *b = a->u->ub;
+	int i = (int)((q - b->q[0]) / UDP_BUF);
+
+	if (updater_submit_udp(a->w->srv->upd, q, qlen, a->u->fd,
+			       &b->in[i].msg_hdr))
+		return 0;
+	return auth_reply(&a->s->conf, q, qlen, AUTH_UDP, RCODE_SERVFAIL, out,
+			  cap);
+}
 
 /* The batch's lookups start together (auth_batch_prepare) when the
  * zones are large enough for it to pay. */
@@ -92,6 +115,8 @@ static size_t answer_udp(void *ctx, const uint8_t *q, size_t qlen,
 	struct actx *a = ctx;
 
 	a->pending++;
+	if (__builtin_expect(is_update(a->w->srv, q, qlen), 0))
+		return update_udp(a, q, qlen, out, cap);
 	if (a->ab)
 		return auth_answer_batch(a->ab, a->s->db, &a->s->conf, q, qlen,
 					 AUTH_UDP, out, cap);
@@ -126,6 +151,14 @@ static size_t answer_tcp(void *ctx, const uint8_t *q, size_t qlen,
 	size_t len;
 
 	atomic_fetch_add_explicit(a->count, 1, memory_order_relaxed);
+	if (is_update(w->srv, q, qlen)) {
+		struct sockaddr_storage peer;
+		socklen_t plen = sizeof(peer);
+		if (getpeername(a->c->fd, (struct sockaddr *)&peer, &plen) < 0)
+			return 0;
+		return updater_submit_tcp(w->srv->upd, q, qlen, &peer, out,
+					  cap);
+	}
 	if (!w->xs)
 		w->xs = calloc(1, sizeof(*w->xs));
 	len = auth_answer_xfr(a->s->db, &a->s->conf, q, qlen, AUTH_TCP, out,
@@ -185,7 +218,7 @@ static void accept_some(struct worker *w, int lfd, const struct served *s,
 static void conn_event(struct worker *w, struct tcp_conn *c,
 		       const struct served *s, time_t now)
 {
-	struct actx a = { s, &w->ntcp, 0, NULL, w, c };
+	struct actx a = { s, &w->ntcp, 0, NULL, w, c, NULL };
 	struct epoll_event ev;
 	uint32_t want;
 
@@ -222,7 +255,7 @@ static void *udp_main(void *arg)
 {
 	struct uthread *u = arg;
 	struct worker *w = u->w;
-	struct actx a = { NULL, &w->nudp, 0, NULL, w, NULL };
+	struct actx a = { NULL, &w->nudp, 0, NULL, w, NULL, u };
 	long wait;
 	int n;
 

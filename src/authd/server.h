@@ -12,6 +12,7 @@
 
 #include "authd/config.h"
 #include "authd/reload.h"
+#include "authd/updater.h"
 #include "net/tcp.h"
 
 struct worker;
@@ -23,6 +24,7 @@ struct server {
 	size_t nw;
 	size_t naddr;
 	int stop_fd;                    /* eventfd: wakes workers to exit */
+	struct updater *upd;            /* takes UPDATEs, or NULL */
 };
 
 /* Opens every socket (threads x addresses, UDP and TCP) before the

@@ -106,7 +106,7 @@ void xfr_rules_clear(struct xfr_rules *r)
 	r->n = 0;
 }
 
-static const struct xfr_acl *rule_of(const struct xfr_rules *r,
+const struct xfr_acl *xfr_rules_find(const struct xfr_rules *r,
 				     const uint8_t *origin)
 {
 	for (size_t i = 0; i < r->n; i++)
@@ -138,7 +138,7 @@ bool xfr_rules_allow(void *arg, const uint8_t *q, size_t qlen,
 		     const struct zdb_zone *z, const struct tsig_key *key)
 {
 	const uint8_t *origin = zdb_zone_origin(z);
-	const struct xfr_acl *a = rule_of(arg, origin);
+	const struct xfr_acl *a = xfr_rules_find(arg, origin);
 	struct sockaddr_storage ss;
 	char addr[INET6_ADDRSTRLEN + 8] = "?";
 	uint64_t hash = 0;

@@ -42,5 +42,8 @@ struct xfr_rules {
 bool xfr_rules_allow(void *arg, const uint8_t *q, size_t qlen,
 		     const struct zdb_zone *z, const struct tsig_key *key);
 void xfr_rules_clear(struct xfr_rules *r);
+/* The list of a zone, or NULL. */
+const struct xfr_acl *xfr_rules_find(const struct xfr_rules *r,
+				     const uint8_t *origin);
 
 #endif

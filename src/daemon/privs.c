@@ -11,8 +11,8 @@
 #include "daemon/log.h"
 #include "daemon/privs.h"
 
-static int lookup(const char *user, const char *group, uid_t *uid,
-		  gid_t *gid, const char **uname)
+int privs_lookup(const char *user, const char *group, uid_t *uid,
+		 gid_t *gid, const char **uname)
 {
 	struct passwd *pw;
 	struct group *gr;
@@ -95,7 +95,7 @@ int privs_drop(const char *user, const char *group, const char *chroot_dir,
 		log_warn("running as root (allow-root)");
 		return 0;
 	}
-	if (lookup(user, group, &uid, &gid, &uname) < 0 ||
+	if (privs_lookup(user, group, &uid, &gid, &uname) < 0 ||
 	    do_chroot(chroot_dir) < 0 || switch_ids(uid, gid) < 0)
 		return -1;
 	log_info("dropped privileges to user %s (uid %u, gid %u)", uname,

@@ -243,3 +243,16 @@ int rdf_fixed_size(uint8_t kind)
 	}
 	return -1;
 }
+
+const char *rcode_name(uint16_t rcode)
+{
+	static const char *const names[] = {
+		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
+		"REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH",
+		"NOTZONE",
+	};
+
+	if (rcode < sizeof(names) / sizeof(names[0]))
+		return names[rcode];
+	return rcode == 16 ? "BADVERS" : "RCODE?";
+}

@@ -108,4 +108,8 @@ const char *rrtype_to_text(uint16_t code, char buf[16]);
 int rrclass_from_text(const char *text, size_t len, uint16_t *code);
 const char *rrclass_to_text(uint16_t code, char buf[16]);
 
+/* An RCODE's mnemonic (RFC 1035, 2136, 6891): "NXRRSET"; "RCODE?" for
+ * one without a name here. */
+const char *rcode_name(uint16_t rcode);
+
 #endif

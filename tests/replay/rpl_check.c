@@ -159,17 +159,6 @@ static const struct {
 	{ MSG_FLAG_CD, "CD" },
 };
 
-static const char *rcode_name(unsigned rc)
-{
-	static const char *const names[] = {
-		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
-		"REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH",
-		"NOTZONE",
-	};
-
-	return rc < sizeof(names) / sizeof(names[0]) ? names[rc] : "RCODE?";
-}
-
 static bool header(struct diff *d, const struct msg_hdr *w,
 		   const struct msg_hdr *g, uint32_t match)
 {

@@ -1,0 +1,176 @@
+/* The writer thread's queue: workers append requests (a UDP one with
+ * where to answer it, a TCP one with a completion the worker waits
+ * on); the thread takes them all at once and hands the batch to
+ * update_batch(). Bounded: a full queue refuses at once. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "authd/updater_int.h"
+#include "daemon/log.h"
+
+#define UPD_QUEUE_MAX 4096
+
+static bool enqueue(struct updater *u, struct upd_req *r)
+{
+	bool ok;
+
+	pthread_mutex_lock(&u->mu);
+	ok = !u->stop && u->queued < UPD_QUEUE_MAX;
+	if (ok) {
+		r->next = NULL;
+		*u->tail = r;
+		u->tail = &r->next;
+		u->queued++;
+		pthread_cond_signal(&u->cv);
+	}
+	pthread_mutex_unlock(&u->mu);
+	return ok;
+}
+
+static struct upd_req *new_req(const uint8_t *q, size_t len)
+{
+	struct upd_req *r;
+
+	if (len > MSG_MAXLEN)
+		return NULL;
+	r = calloc(1, sizeof(*r) + len);
+	if (!r)
+		return NULL;
+	memcpy(r->pkt, q, len);
+	r->len = len;
+	return r;
+}
+
+bool updater_submit_udp(struct updater *u, const uint8_t *q, size_t len,
+			int fd, const struct msghdr *in)
+{
+	struct upd_req *r = new_req(q, len);
+	struct cmsghdr *c;
+
+	if (!r)
+		return false;
+	r->udp = true;
+	r->fd = fd;
+	memcpy(&r->peer, in->msg_name, in->msg_namelen);
+	r->peerlen = in->msg_namelen;
+	/* the reply leaves from the address the request came to */
+	c = udp_reply_source((struct msghdr *)in);
+	if (c && c->cmsg_len <= sizeof(r->ctl)) {
+		memcpy(r->ctl, c, c->cmsg_len);
+		r->ctllen = CMSG_SPACE(c->cmsg_len - CMSG_LEN(0));
+	}
+	if (enqueue(u, r))
+		return true;
+	free(r);
+	return false;
+}
+
+size_t updater_submit_tcp(struct updater *u, const uint8_t *q, size_t len,
+			  const struct sockaddr_storage *peer, uint8_t *out,
+			  size_t cap)
+{
+	struct upd_req *r = new_req(q, len);
+	size_t n = 0;
+
+	if (!r)
+		return 0;
+	r->peer = *peer;
+	r->peerlen = sizeof(*peer);
+	pthread_mutex_init(&r->done_mu, NULL);
+	pthread_cond_init(&r->done_cv, NULL);
+	r->waiter = true;
+	if (!enqueue(u, r)) {
+		free(r);
+		return 0;
+	}
+	pthread_mutex_lock(&r->done_mu);
+	while (!r->done)
+		pthread_cond_wait(&r->done_cv, &r->done_mu);
+	pthread_mutex_unlock(&r->done_mu);
+	if (r->rlen <= cap) {
+		memcpy(out, r->reply, r->rlen);
+		n = r->rlen;
+	}
+	pthread_mutex_destroy(&r->done_mu);
+	pthread_cond_destroy(&r->done_cv);
+	free(r);
+	return n;
+}
+
+/* Sends (UDP) or hands back (TCP) the answer; the request is freed
+ * here or by its waiter. */
+void upd_req_finish(struct upd_req *r)
+{
+	if (r->waiter) {
+		pthread_mutex_lock(&r->done_mu);
+		r->done = true;
+		pthread_cond_signal(&r->done_cv);
+		pthread_mutex_unlock(&r->done_mu);
+		return;
+	}
+	if (r->rlen) {
+		struct iovec iov = { r->reply, r->rlen };
+		struct msghdr m = { .msg_name = &r->peer,
+				    .msg_namelen = r->peerlen,
+				    .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = r->ctllen ? r->ctl : NULL,
+				    .msg_controllen = r->ctllen };
+		udp_send_one(r->fd, &m);
+	}
+	free(r);
+}
+
+static void *writer_main(void *arg)
+{
+	struct updater *u = arg;
+	struct upd_req *batch;
+
+	rcu_register_thread();
+	for (;;) {
+		pthread_mutex_lock(&u->mu);
+		while (!u->head && !u->stop)
+			pthread_cond_wait(&u->cv, &u->mu);
+		batch = u->head;
+		u->head = NULL;
+		u->tail = &u->head;
+		u->queued = 0;
+		pthread_mutex_unlock(&u->mu);
+		if (!batch)
+			break;          /* stopping, nothing left */
+		update_batch(u, batch);
+	}
+	rcu_unregister_thread();
+	return NULL;
+}
+
+int updater_start(struct updater *u)
+{
+	if (!u->nzones)
+		return 0;
+	if (pthread_create(&u->th, NULL, writer_main, u) != 0) {
+		log_err("update: cannot start the writer thread");
+		return -1;
+	}
+	u->running = true;
+	return 0;
+}
+
+void updater_stop(struct updater *u)
+{
+	if (!u->running)
+		return;
+	pthread_mutex_lock(&u->mu);
+	u->stop = true;
+	pthread_cond_signal(&u->cv);
+	pthread_mutex_unlock(&u->mu);
+	pthread_join(u->th, NULL);
+	u->running = false;
+}
+
+bool updater_has(const struct updater *u, const uint8_t *origin)
+{
+	for (size_t i = 0; i < u->nzones; i++)
+		if (name_equal(u->zones[i].origin, origin))
+			return true;
+	return false;
+}

@@ -1,0 +1,83 @@
+/* The writer of banchi-auth: one thread that applies dynamic UPDATEs
+ * (RFC 2136). Workers hand it each UPDATE; it takes every request
+ * waiting, applies them in order to its head version of each zone,
+ * appends each change to the zone's journal, makes the journals durable
+ * once (group commit), publishes the new versions once, and only then
+ * answers. See doc/design/zone-changes.md. */
+#ifndef BANCHI_AUTHD_UPDATER_H
+#define BANCHI_AUTHD_UPDATER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "authd/reload.h"
+#include "journal/journal.h"
+
+struct server;
+
+/* Who may update a zone: the request's source address and the key that
+ * signed it (NULL: unsigned, or not verified). */
+typedef bool upd_allow_fn(void *ctx, const uint8_t *origin,
+			  const struct sockaddr_storage *peer,
+			  const uint8_t *key);
+
+/* A zone that takes updates, with its journal. */
+struct upd_zone {
+	uint8_t origin[NAME_MAXLEN];
+	char name[NAME_TEXT_MAX];
+	struct journal *j;
+};
+
+struct upd_req;
+
+struct updater {
+	struct served **cur;            /* the server's snapshot slot */
+	pthread_mutex_t *publish;       /* held by whoever publishes */
+	struct loader *ld;              /* its zones follow the head */
+	upd_allow_fn *allow;
+	void *allow_ctx;
+	struct upd_zone *zones;
+	size_t nzones;
+	size_t journal_max;             /* bytes a journal may grow to */
+	pthread_t th;
+	bool running;
+	pthread_mutex_t mu;             /* the queue */
+	pthread_cond_t cv;
+	struct upd_req *head, **tail;
+	size_t queued;
+	bool stop;
+	void *scratch;                  /* the batch step's */
+};
+
+/* Opens (creating) the journal of each zone in dir and applies its
+ * changes to the zone being served from *cur (before the workers start).
+ * A journal that does not follow the zone file is set aside, logged. 0,
+ * or -1 (logged). */
+int updater_open(struct updater *u, struct served **cur,
+		 pthread_mutex_t *publish, struct loader *ld,
+		 const char *dir, const uint8_t (*origins)[NAME_MAXLEN],
+		 size_t n);
+int updater_start(struct updater *u);
+/* Stops the thread after the requests queued are answered. */
+void updater_stop(struct updater *u);
+void updater_clear(struct updater *u);
+
+/* True if origin takes updates here (the workers' quick test). */
+bool updater_has(const struct updater *u, const uint8_t *origin);
+
+/* UDP: the request is queued and answered later from fd to the sender
+ * of in (its source address kept). false: the queue is full (the caller
+ * answers SERVFAIL). */
+bool updater_submit_udp(struct updater *u, const uint8_t *q, size_t len,
+			int fd, const struct msghdr *in);
+/* TCP: waits for the answer and writes it to out; its length, 0 for
+ * none. May be called inside an RCU read section: the writer answers
+ * before it waits for readers of the version it replaced. */
+size_t updater_submit_tcp(struct updater *u, const uint8_t *q, size_t len,
+			  const struct sockaddr_storage *peer, uint8_t *out,
+			  size_t cap);
+
+#endif

@@ -1,0 +1,327 @@
+/* One batch of the writer: each UPDATE checked (zone, TSIG, access
+ * list), applied to the zone's head version and appended to its journal;
+ * then the journals synced once, the heads published once, and only
+ * then the answers sent. A change that could not be made durable is
+ * answered SERVFAIL and never published. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/answer.h"
+#include "authd/tsig_note.h"
+#include "authd/updater_int.h"
+#include "base/error.h"
+#include "daemon/log.h"
+#include "update/update.h"
+#include "wire/rrtype.h"
+
+/* The head of each zone changed in this batch. */
+struct head {
+	struct upd_zone *uz;
+	struct zdb_zone *v;             /* one reference */
+	bool synced_ok;
+};
+
+struct batch {
+	struct updater *u;
+	const struct served *cur;
+	struct head *h;
+	size_t nh;
+	struct msg_rr rr[MSG_MAXLEN / 11];
+};
+
+struct why {
+	char zone[NAME_TEXT_MAX];
+	char peer[INET6_ADDRSTRLEN + 8];
+	char key[NAME_TEXT_MAX];
+	char text[400];
+};
+
+static struct head *head_of(struct batch *b, struct upd_zone *uz)
+{
+	for (size_t i = 0; i < b->nh; i++)
+		if (b->h[i].uz == uz)
+			return &b->h[i];
+	return NULL;
+}
+
+/* The version the next change applies to: this batch's head, or the
+ * one being served. */
+static const struct zdb_zone *version(struct batch *b, struct upd_zone *uz,
+				      const struct zdb_zone *served)
+{
+	struct head *h = head_of(b, uz);
+
+	return h ? h->v : served;
+}
+
+static int set_head(struct batch *b, struct upd_zone *uz,
+		    struct zdb_zone *v)
+{
+	struct head *h = head_of(b, uz);
+
+	if (!h) {
+		h = &b->h[b->nh++];
+		h->uz = uz;
+		h->v = NULL;
+	}
+	zdb_zone_unref(h->v);
+	h->v = v;
+	return 0;
+}
+
+/* TSIG and the zone's access list. false: refused (why->text says). */
+static bool allowed(struct batch *b, struct upd_req *r, const struct msg *m,
+		    const uint8_t *origin, struct why *w)
+{
+	const struct xfr_acl *a = xfr_rules_find(&b->cur->upd, origin);
+	const struct tsig_key *key = NULL;
+	struct tsig_check c;
+
+	if (m->has_tsig) {
+		size_t off = m->rr[m->rr_count - 1].owner_off;
+		tsig_verify_request(&c, b->cur->conf.keys, r->pkt, r->len, off,
+				    tsig_note_clock());
+		if (c.status != TSIG_OK) {
+			tsig_check_text(&c, w->text, sizeof(w->text));
+			return false;
+		}
+		key = c.key;
+		name_to_text(w->key, sizeof(w->key), key->name);
+	}
+	if (a && xfr_acl_allows(a, (const struct sockaddr *)&r->peer, key))
+		return true;
+	snprintf(w->text, sizeof(w->text), "%s", !a ?
+		 "no allow-update for the zone" : key ?
+		 "neither the address nor the key is allowed" :
+		 "address not allowed (and the request not signed by an "
+		 "allowed key)");
+	return false;
+}
+
+/* Applies the change: a new head, and the change in the journal. */
+static uint16_t commit(struct batch *b, struct upd_req *r,
+		       const struct zdb_zone *base, const struct zchange *c,
+		       struct why *w)
+{
+	struct upd_zone *uz = r->uz;
+	struct zdb_zone *next;
+	int ret;
+
+	/* the journal ends where the zone is: after a reload took a
+	 * changed zone file over the updates, it starts again */
+	if (journal_count(uz->j) && journal_last(uz->j) != zchange_from(c)) {
+		log_warn("update %s: journal ends at serial %u, the zone is at "
+			 "%u (zone file reloaded): journal emptied", uz->name,
+			 journal_last(uz->j), zchange_from(c));
+		journal_reset(uz->j);
+	}
+	ret = zdb_zone_patch(&next, base, c);
+
+	if (ret == 0) {
+		ret = journal_append(uz->j, c);
+		if (ret < 0)
+			zdb_zone_unref(next);
+	}
+	if (ret < 0) {
+		snprintf(w->text, sizeof(w->text), "change not made: %s",
+			 bn_strerror(ret));
+		return RCODE_SERVFAIL;
+	}
+	set_head(b, uz, next);
+	r->changed = true;
+	snprintf(w->text, sizeof(w->text), "%zu removed, %zu added, serial "
+		 "%u", c->ndel, c->nadd, zchange_to(c));
+	return RCODE_NOERROR;
+}
+
+/* One request's rcode; w says why, for the log. */
+static uint16_t one(struct batch *b, struct upd_req *r, struct why *w)
+{
+	struct upd_zone **uzp = &r->uz;
+	struct msg m;
+	uint8_t origin[NAME_MAXLEN];
+	const struct zdb_zone *z;
+	struct update_info info;
+	struct zchange c;
+	uint16_t rc;
+
+	if (msg_parse(&m, r->pkt, r->len, b->rr, sizeof(b->rr) /
+		      sizeof(b->rr[0])) < 0 || m.hdr.count[MSG_QUESTION] != 1 ||
+	    msg_rr_owner(&m, &m.rr[0], origin) < 0) {
+		snprintf(w->text, sizeof(w->text), "malformed message");
+		return RCODE_FORMERR;
+	}
+	name_to_text(w->zone, sizeof(w->zone), origin);
+	z = zonedb_get(b->cur->db, origin);
+	if (!z) {
+		snprintf(w->text, sizeof(w->text), "zone not served here");
+		return RCODE_NOTAUTH;
+	}
+	*uzp = updater_zone(b->u, origin);
+	if (!*uzp || !allowed(b, r, &m, origin, w)) {
+		if (!*uzp)
+			snprintf(w->text, sizeof(w->text), "%s",
+				 "no allow-update for the zone");
+		return RCODE_REFUSED;
+	}
+	z = version(b, *uzp, z);
+	zchange_init(&c);
+	rc = update_apply(z, &m, &c, &info);
+	snprintf(w->text, sizeof(w->text), "%s", info.text[0] ? info.text :
+		 "no change");
+	if (rc == RCODE_NOERROR && update_changed(&c))
+		rc = commit(b, r, z, &c, w);
+	zchange_clear(&c);
+	return rc;
+}
+
+static void log_one(const struct upd_req *r, uint16_t rc, struct why *w)
+{
+	uint64_t hash;
+
+	tsig_note_addr(&r->peer, w->peer, sizeof(w->peer), &hash);
+	log_msg(rc == RCODE_NOERROR ? LOG_LVL_INFO : LOG_LVL_WARN,
+		"update %s from %s%s%s: %s: %s", w->zone[0] ? w->zone : "?",
+		w->peer, w->key[0] ? " key " : "", w->key, rcode_name(rc),
+		w->text);
+}
+
+/* Makes each changed zone's journal durable; a zone whose sync failed
+ * loses its head, and the requests that changed it get SERVFAIL. */
+static void sync_heads(struct batch *b, struct upd_req *list)
+{
+	for (size_t i = 0; i < b->nh; i++) {
+		struct head *h = &b->h[i];
+		if (journal_sync(h->uz->j) == 0)
+			continue;
+		log_err("update %s: journal not written to disk (%s); the "
+			"batch's changes are not served", h->uz->name,
+			strerror(errno));
+		zdb_zone_unref(h->v);
+		h->v = NULL;
+	}
+	for (struct upd_req *r = list; r; r = r->next) {
+		struct head *h = r->changed ? head_of(b, r->uz) : NULL;
+		if (h && !h->v)
+			r->rc = RCODE_SERVFAIL;
+	}
+}
+
+/* Rebuilt whole when the records no version uses pass a quarter. */
+static void compact(struct head *h)
+{
+	struct zdb_zone *c;
+	size_t dead = zdb_zone_dead(h->v);
+
+	if (dead < ((size_t)1 << 20) || dead < zdb_zone_memory(h->v) / 4)
+		return;
+	if (zdb_zone_compact(&c, h->v) == 0) {
+		log_info("update %s: compacted (%zu bytes of old records "
+			 "freed)", h->uz->name, dead);
+		zdb_zone_unref(h->v);
+		h->v = c;
+	}
+}
+
+/* The new snapshot with the heads in; the old one, to free after the
+ * readers are gone, or NULL. */
+static struct served *publish(struct batch *b)
+{
+	struct zdb_zone *v[b->nh ? b->nh : 1];
+	struct served *ns;
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->nh; i++)
+		if (b->h[i].v) {
+			compact(&b->h[i]);
+			v[n++] = b->h[i].v;
+		}
+	if (!n)
+		return NULL;
+	ns = served_replace(*b->u->cur, v, n);
+	if (!ns) {
+		log_err("update: out of memory publishing; changes are in "
+			"the journals and served after a restart");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		loader_set_zone(b->u->ld, v[i]);
+	return rcu_xchg_pointer(b->u->cur, ns);
+}
+
+static void trim(struct batch *b)
+{
+	size_t max = b->u->journal_max, dropped = 0;
+
+	for (size_t i = 0; i < b->nh; i++) {
+		struct journal *j = b->h[i].uz->j;
+		if (!max || journal_bytes(j) <= max)
+			continue;
+		if (journal_trim(j, max / 2, &dropped) == 0)
+			log_info("update %s: journal over %zu bytes: %zu "
+				 "oldest changes dropped", b->h[i].uz->name,
+				 max, dropped);
+	}
+}
+
+void *update_batch_new(size_t nzones)
+{
+	struct batch *b = calloc(1, sizeof(*b));
+
+	if (b)
+		b->h = calloc(nzones ? nzones : 1, sizeof(*b->h));
+	if (b && !b->h) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void update_batch_free(void *scratch)
+{
+	struct batch *b = scratch;
+
+	if (b)
+		free(b->h);
+	free(b);
+}
+
+void update_batch(struct updater *u, struct upd_req *list)
+{
+	struct batch *b = u->scratch;
+	struct served *old;
+	struct upd_req *r, *next;
+
+	pthread_mutex_lock(u->publish);
+	b->u = u;
+	b->cur = *u->cur;
+	b->nh = 0;
+	for (r = list; r; r = r->next) {
+		struct why w = { 0 };
+		r->uz = NULL;
+		r->changed = false;
+		r->rc = one(b, r, &w);
+		log_one(r, r->rc, &w);
+	}
+	sync_heads(b, list);
+	for (r = list; r; r = r->next)
+		r->rlen = auth_reply(&b->cur->conf, r->pkt, r->len,
+				     r->udp ? AUTH_UDP : AUTH_TCP, r->rc,
+				     r->reply, sizeof(r->reply));
+	old = publish(b);
+	pthread_mutex_unlock(u->publish);
+	for (r = list; r; r = next) {
+		next = r->next;
+		upd_req_finish(r);
+	}
+	trim(b);
+	for (size_t i = 0; i < b->nh; i++)
+		zdb_zone_unref(b->h[i].v);
+	if (old) {
+		synchronize_rcu();
+		served_free(old);
+	}
+}

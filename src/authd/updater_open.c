@@ -1,0 +1,198 @@
+/* The writer's start: the zone folder made and given to the server's
+ * user, each updatable zone's journal opened and its changes applied
+ * over the zone file's data, so that a restart serves every change
+ * acknowledged before it. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authd/updater_int.h"
+#include "base/error.h"
+#include "daemon/log.h"
+#include "zone/zdb_int.h"
+
+struct replay {
+	struct zdb_zone *v;             /* one reference */
+	const char *zone;
+	size_t n;
+	int err;
+};
+
+static void diag(void *ctx, bool fatal, const char *msg)
+{
+	log_msg(fatal ? LOG_LVL_ERR : LOG_LVL_WARN, "zone %s: journal: %s",
+		(const char *)ctx, msg);
+}
+
+static int apply(void *ctx, const struct zchange *c)
+{
+	struct replay *rp = ctx;
+	struct zdb_zone *next;
+	int ret = zdb_zone_patch(&next, rp->v, c);
+
+	if (ret < 0) {
+		rp->err = ret;
+		return ret;
+	}
+	zdb_zone_unref(rp->v);
+	rp->v = next;
+	rp->n++;
+	return 0;
+}
+
+/* The journal's changes after the zone file's serial, applied to *v.
+ * A journal that does not start at or before the file (the file was
+ * edited with a later serial, or the journal is another story) is
+ * emptied or set aside: the file wins, loudly. */
+static int replay(struct upd_zone *uz, const char *path, struct zdb_zone **v)
+{
+	struct replay rp = { *v, uz->name, 0, 0 };
+	uint32_t serial = zdb_zone_serial(*v);
+	int ret;
+
+	if (!journal_count(uz->j) || journal_last(uz->j) == serial)
+		return 0;
+	zdb_zone_ref(rp.v);
+	ret = journal_read(uz->j, serial, apply, &rp);
+	if (ret == 0) {
+		zdb_zone_unref(*v);
+		*v = rp.v;
+		log_info("zone %s: %zu changes from the journal applied, "
+			 "serial %u", uz->name, rp.n, zdb_zone_serial(*v));
+		return 0;
+	}
+	zdb_zone_unref(rp.v);
+	if (ret == BN_ENOTFOUND && serial_after(serial, journal_last(uz->j))) {
+		log_warn("zone %s: the zone file's serial %u is after the "
+			 "journal's last %u: the file wins, journal emptied",
+			 uz->name, serial, journal_last(uz->j));
+		return journal_reset(uz->j);
+	}
+	log_err("zone %s: journal %s does not apply to the zone file "
+		"(serial %u; journal %u..%u: %s); set aside, the file served",
+		uz->name, path, serial, journal_first(uz->j),
+		journal_last(uz->j), bn_strerror(ret));
+	return BN_EINVAL;
+}
+
+/* dir/NAME.jnl: the zone's name without its final dot ("root" for the
+ * root zone), escapes as name_to_text writes them. */
+static void journal_path(char *buf, size_t cap, const char *dir,
+			 const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > 1 && name[n - 1] == '.')
+		n--;
+	if (!strcmp(name, "."))
+		snprintf(buf, cap, "%s/root.jnl", dir);
+	else
+		snprintf(buf, cap, "%s/%.*s.jnl", dir, (int)n, name);
+}
+
+static int open_journal(struct upd_zone *uz, const char *path)
+{
+	int ret = journal_open(path, uz->origin, diag, uz->name, &uz->j);
+
+	if (ret == BN_EINVAL) {
+		char moved[4200];
+		if (journal_set_aside(path, moved, sizeof(moved)) < 0)
+			return BN_EIO;
+		log_err("zone %s: %s is not this zone's journal: moved to %s",
+			uz->name, path, moved);
+		ret = journal_open(path, uz->origin, diag, uz->name, &uz->j);
+	}
+	if (ret < 0)
+		log_err("zone %s: journal %s: cannot open: %s", uz->name, path,
+			ret == BN_EIO ? strerror(errno) : bn_strerror(ret));
+	return ret;
+}
+
+/* The zone's journal, its changes applied to the served version (the
+ * workers are not started: replaced in place). */
+static int open_zone(struct updater *u, struct upd_zone *uz, const char *dir)
+{
+	char path[4200];
+	struct zdb_zone *v = zonedb_get((*u->cur)->db, uz->origin);
+	int ret;
+
+	journal_path(path, sizeof(path), dir, uz->name);
+	if (open_journal(uz, path) < 0)
+		return -1;
+	zdb_zone_ref(v);
+	if (replay(uz, path, &v) == BN_EINVAL) {
+		journal_close(uz->j);
+		uz->j = NULL;
+		if (journal_set_aside(path, NULL, 0) < 0 ||
+		    open_journal(uz, path) < 0) {
+			zdb_zone_unref(v);
+			return -1;
+		}
+	}
+	ret = 0;
+	if (v != zonedb_get((*u->cur)->db, uz->origin)) {
+		struct served *ns = served_replace(*u->cur, &v, 1);
+		if (ns) {
+			served_free(*u->cur);
+			*u->cur = ns;
+			loader_set_zone(u->ld, v);
+		} else {
+			ret = -1;
+		}
+	}
+	zdb_zone_unref(v);
+	return ret;
+}
+
+int updater_open(struct updater *u, struct served **cur,
+		 pthread_mutex_t *publish, struct loader *ld,
+		 const char *dir, const uint8_t (*origins)[NAME_MAXLEN],
+		 size_t n)
+{
+	memset(u, 0, sizeof(*u));
+	u->cur = cur;
+	u->publish = publish;
+	u->ld = ld;
+	u->tail = &u->head;
+	pthread_mutex_init(&u->mu, NULL);
+	pthread_cond_init(&u->cv, NULL);
+	u->zones = calloc(n ? n : 1, sizeof(*u->zones));
+	u->scratch = update_batch_new(n);
+	if (!u->zones || !u->scratch)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct upd_zone *uz = &u->zones[u->nzones];
+		memcpy(uz->origin, origins[i], NAME_MAXLEN);
+		name_to_text(uz->name, sizeof(uz->name), uz->origin);
+		if (!zonedb_get((*cur)->db, uz->origin)) {
+			log_err("zone %s: not loaded: takes no updates",
+				uz->name);
+			continue;
+		}
+		if (open_zone(u, uz, dir) < 0)
+			return -1;
+		u->nzones++;
+	}
+	return 0;
+}
+
+void updater_clear(struct updater *u)
+{
+	updater_stop(u);
+	for (size_t i = 0; i < u->nzones; i++)
+		journal_close(u->zones[i].j);
+	free(u->zones);
+	update_batch_free(u->scratch);
+	pthread_mutex_destroy(&u->mu);
+	pthread_cond_destroy(&u->cv);
+	memset(u, 0, sizeof(*u));
+}
+
+struct upd_zone *updater_zone(struct updater *u, const uint8_t *origin)
+{
+	for (size_t i = 0; i < u->nzones; i++)
+		if (name_equal(u->zones[i].origin, origin))
+			return &u->zones[i];
+	return NULL;
+}
