@@ -4,7 +4,19 @@
  * NSEC3PARAM by their key fields) replace what they match; records that
  * conflict (CNAME and other data, a second SOA, DS at the apex...) are
  * ignored, not refused; the apex keeps its SOA and at least one NS, and
- * deletions of a whole RRset or name leave what a signer owns. */
+ * deletions of a whole RRset or name leave what a signer owns.
+ *
+ * Where Knot 3.2 differs (both run on loopback with the same updates),
+ * BIND is followed: Knot ignores an add whose only difference is the
+ * TTL, keeps KEY out of CNAME nodes, compares a second SOA with the
+ * zone's serial rather than the first SOA's, deletes RRSIGs with their
+ * name, accepts NSEC, NSEC3 and RRSIG updates, DS at the apex, NS at a
+ * wildcard and MD, class ANY deletes with a TTL and class NONE ones
+ * without RDATA, wraps the serial to 0, and has no apex NS address
+ * check. Where BIND is not followed: prerequisites come before the
+ * update section's prescan (RFC 2136 3.2 then 3.4.1, and Knot; BIND
+ * prescans first), and a value-dependent prerequisite is a set,
+ * duplicates counting once (the RFC, Knot; BIND counts them). */
 #include <stdio.h>
 #include <string.h>
 
