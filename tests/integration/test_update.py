@@ -97,7 +97,8 @@ def start_knot(d):
 
 
 def axfr(where):
-    msgs = dns.query.xfr(where[0], ZONE, port=where[1], lifetime=10)
+    msgs = dns.query.xfr(where[0], ZONE, port=where[1], lifetime=10,
+                         relativize=False)
     out = set()
     for m in msgs:
         for rrset in m.answer:
