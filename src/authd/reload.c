@@ -202,7 +202,8 @@ static int make_xfr(struct served *s, const struct config *c)
 	return 0;
 }
 
-static struct served *make_served(const struct config *c, struct zsrc *v,
+static struct served *make_served(const struct loader *ld,
+				  const struct config *c, struct zsrc *v,
 				  size_t n, struct load_stats *st)
 {
 	struct served *s = calloc(1, sizeof(*s));
@@ -225,6 +226,8 @@ static struct served *make_served(const struct config *c, struct zsrc *v,
 	auth_conf_init(&s->conf);
 	s->conf.udp_payload = (uint16_t)c->udp_payload;
 	s->conf.minimal = c->minimal;
+	s->conf.xfr_changes = ld->changes;
+	s->conf.xfr_changes_arg = ld->changes_arg;
 	if (make_keys(s, c) < 0 || make_xfr(s, c) < 0) {
 		served_free(s);
 		return NULL;
@@ -253,7 +256,7 @@ int loader_run(struct loader *ld, const struct config *c,
 			return BN_ENOMEM;
 		}
 	}
-	*out = make_served(c, v, c->nzones, st);
+	*out = make_served(ld, c, v, c->nzones, st);
 	if (!*out) {
 		src_free(v, c->nzones);
 		return BN_ENOMEM;

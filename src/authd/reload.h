@@ -43,6 +43,8 @@ struct loader {
 	struct zsrc *src;
 	size_t n;
 	const char *strip;              /* chroot prefix to cut from paths */
+	auth_xfr_changes_fn *changes;   /* IXFR's source, for each snapshot */
+	void *changes_arg;
 };
 
 struct load_stats {

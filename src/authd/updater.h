@@ -80,4 +80,10 @@ size_t updater_submit_tcp(struct updater *u, const uint8_t *q, size_t len,
 			  const struct sockaddr_storage *peer, uint8_t *out,
 			  size_t cap);
 
+/* IXFR's source of changes (auth_conf.xfr_changes, arg: the updater):
+ * the journal's, copied, from serial from up to z's. */
+struct auth_xfr_changes;
+int updater_ixfr_changes(void *arg, const struct zdb_zone *z, uint32_t from,
+			 struct auth_xfr_changes *out);
+
 #endif

@@ -363,3 +363,38 @@ def test_restart_serves_the_journal():
     finally:
         s.stop()
         shutil.rmtree(d, ignore_errors=True)
+
+
+def test_ixfr_from_the_journal():
+    """After updates, IXFR from an old serial is the incremental form
+    (RFC 1995 4) built from the journal; from a serial the journal does
+    not hold, the AXFR form."""
+    d = servers.world_dir("banchi-upd-ixfr-")
+    s = start_banchi(d)
+    try:
+        for i in range(3):
+            u = U()
+            u.add("i%d" % i, 300, "A", "192.0.2.%d" % (i + 1))
+            u.delete("www", "A", "192.0.2.8%d" % i) if i < 2 else None
+            assert send(s.where, u) == "NOERROR"
+        msgs = list(dns.query.xfr(s.where[0], ZONE, port=s.where[1],
+                                  rdtype=dns.rdatatype.IXFR, serial=11,
+                                  relativize=False, lifetime=10))
+        rrs = [rr for m in msgs for rr in m.answer]
+        soas = [r[0].serial for r in rrs if r.rdtype == dns.rdatatype.SOA]
+        # new, then (from, to) per change: 11->12, 12->13, then new
+        assert soas == [13, 11, 12, 12, 13, 13], soas
+        added = {r.name.to_text() for r in rrs
+                 if r.rdtype == dns.rdatatype.A and r.name.labels[0] in
+                 (b"i1", b"i2")}
+        assert added == {"i1.upd.test.", "i2.upd.test."}
+        full = list(dns.query.xfr(s.where[0], ZONE, port=s.where[1],
+                                  rdtype=dns.rdatatype.IXFR, serial=3,
+                                  relativize=False, lifetime=10))
+        kinds = [r.rdtype for m in full for r in m.answer]
+        assert kinds.count(dns.rdatatype.SOA) == 2  # AXFR form
+        s.stop()
+        check_log(s)
+    finally:
+        s.stop()
+        shutil.rmtree(d, ignore_errors=True)
