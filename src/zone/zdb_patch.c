@@ -88,7 +88,7 @@ static int keep(struct patch *p, size_t oi, size_t n)
 /* Labels that a and b share from the root (case-insensitive). */
 static int common_labels(const uint8_t *a, const uint8_t *b)
 {
-	uint8_t oa[NAME_MAXLABELS + 1], ob[NAME_MAXLABELS + 1];
+	uint8_t oa[NAME_MAXLABELS + 1] = { 0 }, ob[NAME_MAXLABELS + 1] = { 0 };
 	int na = 0, nb = 0, k = 0;
 
 	for (size_t i = 0; a[i]; i += (size_t)a[i] + 1)
@@ -113,7 +113,7 @@ static int fresh_ents(struct patch *p, const uint8_t *owner)
 {
 	int n = name_labels(owner);
 	int c = p->prev_real ? common_labels(p->prev_real, owner) : n;
-	size_t off[NAME_MAXLABELS + 1], k = 0;
+	size_t off[NAME_MAXLABELS + 1] = { 0 }, k = 0;
 
 	for (size_t i = 0; owner[i]; i += (size_t)owner[i] + 1)
 		off[k++] = i;

@@ -32,10 +32,12 @@ static struct ref *sorted_refs(const struct zchange *c, size_t *n)
 
 	if (!r)
 		return NULL;
-	r[k++] = (struct ref){ &c->soa_from, 0, false };
+	r[k] = (struct ref){ &c->soa_from, (uint32_t)k, false };
+	k++;
 	for (size_t i = 0; i < c->ndel; i++, k++)
 		r[k] = (struct ref){ &c->del[i], (uint32_t)k, false };
-	r[k++] = (struct ref){ &c->soa_to, (uint32_t)k, true };
+	r[k] = (struct ref){ &c->soa_to, (uint32_t)k, true };
+	k++;
 	for (size_t i = 0; i < c->nadd; i++, k++)
 		r[k] = (struct ref){ &c->add[i], (uint32_t)k, true };
 	qsort(r, k, sizeof(*r), ref_cmp);
