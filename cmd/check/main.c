@@ -11,6 +11,7 @@
 #include "wire/rdata.h"
 #include "wire/rrtype.h"
 #include "zone/zone.h"
+#include "check.h"
 #include "zparse/zparse.h"
 
 static const char usage[] =
@@ -20,9 +21,16 @@ static const char usage[] =
 "SYNOPSIS\n"
 "    banchi-check zone [-q] ORIGIN FILE\n"
 "    banchi-check zone -p [-g] [-q] [-o OUT] ORIGIN FILE\n"
+"    banchi-check conf FILE\n"
 "    banchi-check --help\n"
 "\n"
 "DESCRIPTION\n"
+"    conf FILE\n"
+"        Reads FILE as banchi-auth reads its config file at start (the\n"
+"        sections, zones and their allow-transfer and allow-update\n"
+"        lists, keys and key files) without serving: mistakes as\n"
+"        FILE:LINE: message, exit status 1.\n"
+"\n"
 "    zone ORIGIN FILE\n"
 "        Parses FILE as a master file for the zone ORIGIN (class IN)\n"
 "        and runs the semantic checks of named-checkzone -i local -k fail\n"
@@ -343,9 +351,12 @@ int main(int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "conf"))
+		return conf_cmd(argv[2]);
 	if (argc < 2 || strcmp(argv[1], "zone") || parse_args(argc, argv, &o)) {
 		fputs("usage: banchi-check zone [-p [-g] [-o OUT]] [-q] "
-		      "ORIGIN FILE\n       banchi-check --help\n", stderr);
+		      "ORIGIN FILE\n       banchi-check conf FILE\n"
+		      "       banchi-check --help\n", stderr);
 		return 2;
 	}
 	return zone_cmd(&o);

@@ -46,14 +46,15 @@ static int add_acl(struct cfg_xfr **list, size_t *n, const char *what,
 {
 	struct cfg_xfr x = { .zone = (char *)zone, .acl = (char *)acl };
 	struct xfr_acl check = { 0 };
+	char msg[CONFIG_ERR_MAX - 32];
 	char *both;
 
 	if (!*zone || name_from_text(x.origin, zone, strlen(zone),
 				     (const uint8_t *)"") < 0)
 		return ERR("%s: zone '%.300s': not a valid domain name", what,
 			   zone);
-	if (xfr_acl_parse(&check, acl, err) < 0)
-		return -1;
+	if (xfr_acl_parse(&check, acl, msg) < 0)
+		return ERR("%s: %s", what, msg);
 	xfr_acl_clear(&check);
 	for (size_t i = 0; i < *n; i++) {
 		if (!name_equal((*list)[i].origin, x.origin))

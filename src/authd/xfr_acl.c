@@ -25,7 +25,7 @@ static int add_key(struct xfr_acl *a, const char *name, char *err)
 
 	if (!*name || name_from_text(wire, name, strlen(name),
 				     (const uint8_t *)"") < 0)
-		return ERR("allow-transfer: 'key:%.300s': not a key name",
+		return ERR("'key:%.300s': not a key name",
 			   name);
 	name_to_lower(wire);
 	n = realloc(a->keys, (a->nkeys + 1) * sizeof(*n));
@@ -46,14 +46,14 @@ static int add_entry(struct xfr_acl *a, const char *s, size_t len, char *err)
 	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 		len--;
 	if (!len || len >= sizeof(e))
-		return ERR("allow-transfer: %s entry", len ? "overlong" :
+		return ERR("%s entry", len ? "overlong" :
 			   "empty");
 	memcpy(e, s, len);
 	e[len] = '\0';
 	if (strncmp(e, "key:", 4) == 0)
 		return add_key(a, e + 4, err);
 	if (acl_add(a->addr, e) < 0)
-		return ERR("allow-transfer: '%s': not an address, prefix "
+		return ERR("'%s': not an address, prefix "
 			   "(ADDR/BITS) or key:NAME", e);
 	return 0;
 }
