@@ -111,6 +111,8 @@ static int open_updates(struct daemon *x, struct served **s)
 		memcpy(origins[i], c->updates[i].origin, NAME_MAXLEN);
 	(*s)->conf.xfr_changes = x->ld.changes = updater_ixfr_changes;
 	(*s)->conf.xfr_changes_arg = x->ld.changes_arg = &x->upd;
+	x->ld.merge = updater_merge;
+	x->ld.merge_arg = &x->upd;
 	ret = updater_open(&x->upd, s, &x->publish, &x->ld, c->zone_dir,
 			   (const uint8_t (*)[NAME_MAXLEN])origins,
 			   c->nupdates);

@@ -60,22 +60,29 @@ static const char *open_path(const struct loader *ld, const char *path)
 	return path;
 }
 
-/* A zone that takes updates, whose file changed: the file wins when
- * its serial is after the served one (the journal is then emptied by
- * the writer); otherwise the served data, updates included, stays. */
-static int keep_updates(struct zsrc *d, const struct zsrc *old,
-			const char *name)
+/* A zone that takes updates, whose file changed: the file's difference
+ * merged over the updates (updater_merge); when that cannot be, the
+ * file wins when its serial is after the served one (the writer then
+ * starts the journal again), else the served data stays. */
+static int keep_updates(const struct loader *ld, struct zsrc *d,
+			const struct zsrc *old, const char *name)
 {
 	uint32_t was = zdb_zone_serial(old->zone);
 	uint32_t now = zdb_zone_serial(d->zone);
+	struct zdb_zone *m = ld->merge && old->file ?
+		ld->merge(ld->merge_arg, old->file, d->file, old->zone) : NULL;
 
 	d->dynamic = true;
+	if (m) {
+		zdb_zone_unref(d->zone);
+		d->zone = m;
+		return 0;
+	}
 	if (serial_after(now, was)) {
 		log_warn("zone %s: zone file changed with serial %u after the "
 			 "served %u: the file replaces the zone, updates not "
 			 "in it are gone, the journal is emptied", name, now,
 			 was);
-		d->file_won = true;
 		return 0;
 	}
 	log_err("zone %s: zone file changed but its serial %u is not after "
@@ -105,6 +112,9 @@ static int load_one(struct loader *ld, const struct config *c,
 	if (stat(path, &d->st) == 0 && old && same_file(old, &d->st)) {
 		zdb_zone_ref(old->zone);
 		d->zone = old->zone;
+		d->file = old->file;
+		if (d->file)
+			zdb_zone_ref(d->file);
 		d->dynamic = old->dynamic;
 		st->reused++;
 		return 0;
@@ -113,8 +123,12 @@ static int load_one(struct loader *ld, const struct config *c,
 			    false);
 	if (ret == BN_ENOMEM)
 		return ret;
+	if (ret == 0) {
+		d->file = d->zone;
+		zdb_zone_ref(d->file);
+	}
 	if (ret == 0 && old && old->dynamic)
-		return keep_updates(d, old, z->name);
+		return keep_updates(ld, d, old, z->name);
 	if (ret == 0) {
 		log_info("zone %s: loaded %zu records, serial %u", z->name,
 			 zdb_zone_rr_count(d->zone),
@@ -126,6 +140,10 @@ static int load_one(struct loader *ld, const struct config *c,
 		log_err("zone %s: not loaded, old data kept", z->name);
 		zdb_zone_ref(old->zone);
 		d->zone = old->zone;
+		d->file = old->file;
+		if (d->file)
+			zdb_zone_ref(d->file);
+		d->dynamic = old->dynamic;
 		d->st = old->st;
 		d->st.st_ino = 0;       /* try again next reload */
 	} else {
@@ -141,6 +159,7 @@ static void src_free(struct zsrc *v, size_t n)
 	for (i = 0; i < n; i++) {
 		if (v[i].zone)
 			zdb_zone_unref(v[i].zone);
+		zdb_zone_unref(v[i].file);
 		free(v[i].path);
 	}
 	free(v);

@@ -33,10 +33,10 @@ struct zsrc {
 	char *path;
 	struct stat st;                 /* of the file when it was loaded */
 	struct zdb_zone *zone;          /* one reference */
+	struct zdb_zone *file;          /* the version the file gave (a
+					 * reference): zone without the
+					 * updates, for merging edits */
 	bool dynamic;                   /* takes updates (loader_set_zone) */
-	bool file_won;                  /* this reload took a changed file
-					 * over the updates: the journal
-					 * must be emptied */
 };
 
 struct loader {
@@ -45,6 +45,12 @@ struct loader {
 	const char *strip;              /* chroot prefix to cut from paths */
 	auth_xfr_changes_fn *changes;   /* IXFR's source, for each snapshot */
 	void *changes_arg;
+	/* merges a changed file into a zone that took updates (NULL: the
+	 * file with the later serial wins whole) */
+	struct zdb_zone *(*merge)(void *arg, const struct zdb_zone *was,
+				  const struct zdb_zone *now,
+				  struct zdb_zone *head);
+	void *merge_arg;
 };
 
 struct load_stats {

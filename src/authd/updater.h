@@ -80,6 +80,14 @@ size_t updater_submit_tcp(struct updater *u, const uint8_t *q, size_t len,
 			  const struct sockaddr_storage *peer, uint8_t *out,
 			  size_t cap);
 
+/* A changed zone file of a zone that takes updates (the loader's
+ * merge hook, arg: the updater): the difference from was (the file as
+ * last loaded) to now (as it is) applied over head and journaled; the
+ * new version (a reference), or NULL when it could not be (logged). */
+struct zdb_zone *updater_merge(void *arg, const struct zdb_zone *was,
+			       const struct zdb_zone *now,
+			       struct zdb_zone *head);
+
 /* IXFR's source of changes (auth_conf.xfr_changes, arg: the updater):
  * the journal's, copied, from serial from up to z's. */
 struct auth_xfr_changes;

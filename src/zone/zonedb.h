@@ -67,6 +67,12 @@ int zdb_zone_patch(struct zdb_zone **out, const struct zdb_zone *base,
  * alive by the chain of record blocks): a compaction is due when they
  * grow large against the zone. */
 size_t zdb_zone_dead(const struct zdb_zone *z);
+/* The change that turns version a into version b of the same zone:
+ * records of a not in b removed, of b not in a added (a TTL change is
+ * both), soa_from a's SOA, soa_to b's. out is zchange_init()ed. 0,
+ * BN_ENOMEM, BN_EINVAL (a version without an SOA). */
+int zdb_zone_diff(const struct zdb_zone *a, const struct zdb_zone *b,
+		  struct zchange *out);
 /* The same records built whole again, in a version of its own (no
  * chain). 0 or BN_ENOMEM. */
 int zdb_zone_compact(struct zdb_zone **out, const struct zdb_zone *z);

@@ -210,9 +210,25 @@ static void random_change(struct zchange *c)
 	serial++;
 }
 
+/* diff(a, b) applied to a gives b. */
+static void check_diff(const struct zdb_zone *a, const struct zdb_zone *b)
+{
+	struct zdb_zone *got = NULL;
+	struct zchange c;
+
+	zchange_init(&c);
+	CHECK(zdb_zone_diff(a, b, &c) == 0);
+	CHECK(c.ndel + c.nadd > 0);
+	CHECK(zdb_zone_patch(&got, a, &c) == 0);
+	if (got)
+		compare(got, b, 8888);
+	zdb_zone_unref(got);
+	zchange_clear(&c);
+}
+
 static void test_random(void)
 {
-	struct zdb_zone *cur = build_model(serial), *next, *want;
+	struct zdb_zone *cur = build_model(serial), *next, *want, *old = NULL;
 
 	srand(7);
 	for (unsigned step = 0; step < 3000 && cur; step++) {
@@ -230,9 +246,17 @@ static void test_random(void)
 				compare(next, want, step);
 			zdb_zone_unref(want);
 		}
+		if (step == 1500) {
+			old = cur;      /* kept for check_diff */
+			cur = next;
+			continue;
+		}
 		zdb_zone_unref(cur);
 		cur = next;
 	}
+	if (old && cur)
+		check_diff(old, cur);
+	zdb_zone_unref(old);
 	CHECK(zdb_zone_dead(cur) > 0);
 	/* built whole again: the same zone, no dead records */
 	CHECK(zdb_zone_compact(&next, cur) == 0);
