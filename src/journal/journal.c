@@ -248,8 +248,11 @@ int journal_set_aside(const char *path, char *newpath, size_t cap)
 	int n;
 
 	for (int i = 0; i < 10; i++) {
-		n = i ? snprintf(to, sizeof(to), "%s.bad-%lld.%d", path, now, i) :
-			snprintf(to, sizeof(to), "%s.bad-%lld", path, now);
+		if (i)
+			n = snprintf(to, sizeof(to), "%s.bad-%lld.%d", path,
+				     now, i);
+		else
+			n = snprintf(to, sizeof(to), "%s.bad-%lld", path, now);
 		if (n < 0 || (size_t)n >= sizeof(to))
 			return errno = ENAMETOOLONG, BN_EIO;
 		if (rename_new(path, to) == 0) {
