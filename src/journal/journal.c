@@ -19,7 +19,7 @@
 void jdiag(struct journal *j, bool fatal, const char *fmt, ...)
 {
 	char msg[1024];
-	int n;
+	int n, e = errno;
 	va_list ap;
 
 	if (!j->diag)
@@ -30,6 +30,7 @@ void jdiag(struct journal *j, bool fatal, const char *fmt, ...)
 		vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
 	va_end(ap);
 	j->diag(j->diag_ctx, fatal, msg);
+	errno = e;
 }
 
 int jpread(int fd, void *buf, size_t len, uint64_t off)
@@ -227,6 +228,19 @@ void journal_close(struct journal *j)
 	free(j);
 }
 
+/* rename() that does not replace an existing file (EEXIST). */
+static int rename_new(const char *from, const char *to)
+{
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	/* a file system without the flag: check, then rename */
+	if (access(to, F_OK) == 0)
+		return errno = EEXIST, -1;
+	return rename(from, to);
+}
+
 int journal_set_aside(const char *path, char *newpath, size_t cap)
 {
 	char to[4096];
@@ -234,12 +248,14 @@ int journal_set_aside(const char *path, char *newpath, size_t cap)
 	int n;
 
 	for (int i = 0; i < 10; i++) {
-		n = i ? snprintf(to, sizeof(to), "%s.bad-%lld.%d", path, now, i) :
-			snprintf(to, sizeof(to), "%s.bad-%lld", path, now);
+		if (i)
+			n = snprintf(to, sizeof(to), "%s.bad-%lld.%d", path,
+				     now, i);
+		else
+			n = snprintf(to, sizeof(to), "%s.bad-%lld", path, now);
 		if (n < 0 || (size_t)n >= sizeof(to))
 			return errno = ENAMETOOLONG, BN_EIO;
-		if (renameat2(AT_FDCWD, path, AT_FDCWD, to,
-			      RENAME_NOREPLACE) == 0) {
+		if (rename_new(path, to) == 0) {
 			if (newpath && cap)
 				snprintf(newpath, cap, "%s", to);
 			return jdir_sync(path);

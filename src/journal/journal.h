@@ -78,7 +78,10 @@ int journal_set_aside(const char *path, char *newpath, size_t cap);
  * to its previous end). */
 int journal_append(struct journal *j, const struct zchange *c);
 /* Makes every appended record durable (fdatasync). 0 or BN_EIO. Group
- * commit is the caller's: append several changes, sync once. */
+ * commit is the caller's: append several changes, sync once. Once a sync
+ * failed, appends and syncs fail (BN_EIO, the first errno) until the
+ * journal is closed and opened again: the kernel may have dropped the
+ * unwritten pages, so only a rescan knows what the disk holds. */
 int journal_sync(struct journal *j);
 int journal_append_sync(struct journal *j, const struct zchange *c);
 

@@ -35,6 +35,7 @@ struct journal {
 	uint64_t size;
 	struct jentry *ent;
 	size_t n, cap;
+	int sync_errno;         /* a sync failed: refuse until reopened */
 	journal_diag_fn *diag;
 	void *diag_ctx;
 };
@@ -83,7 +84,7 @@ int jindex_push(struct journal *j, uint64_t off, uint32_t len, uint32_t from,
 int jscan(struct journal *j, uint64_t end);
 
 /* A sentence for the journal's diagnostic callback, prefixed with the
- * file's name. */
+ * file's name; errno is kept. */
 void jdiag(struct journal *j, bool fatal, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

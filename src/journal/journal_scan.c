@@ -44,7 +44,8 @@ static int read_rec(struct journal *j, struct scan *s, uint64_t off,
 	s->bad_len = 0;
 	if (left < JREC_HEAD) {
 		snprintf(s->why, sizeof(s->why), "%llu octets, fewer than a "
-			 "record's head (a torn write)", (unsigned long long)left);
+			 "record's head (a torn write)",
+			 (unsigned long long)left);
 		return 1;
 	}
 	if ((ret = room(s, JREC_HEAD)) ||

@@ -3,6 +3,7 @@
  * that callers can group several appends under one fdatasync. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "base/error.h"
@@ -15,6 +16,8 @@ static int append_locked(struct journal *j, const uint8_t *rec, size_t len,
 {
 	int ret, e;
 
+	if (j->sync_errno)
+		return errno = j->sync_errno, BN_EIO;
 	if (j->n && from != j->ent[j->n - 1].to)
 		return BN_EINVAL;
 	/* room in the index first: a write that succeeded is indexed */
@@ -57,14 +60,28 @@ int journal_append(struct journal *j, const struct zchange *c)
 	return ret;
 }
 
+/* After a failed fdatasync the kernel may have dropped the dirty pages
+ * and a retry would succeed without writing them: the journal is no
+ * longer trusted until it is reopened (and rescanned from the disk). */
 int journal_sync(struct journal *j)
 {
-	int ret = 0;
+	int ret = 0, e;
 
 	pthread_rwlock_rdlock(&j->swap);
-	if (fdatasync(j->fd) < 0)
-		ret = BN_EIO;
+	pthread_mutex_lock(&j->lock);
+	e = j->sync_errno;
+	pthread_mutex_unlock(&j->lock);
+	if (!e && fdatasync(j->fd) < 0) {
+		e = errno;
+		pthread_mutex_lock(&j->lock);
+		j->sync_errno = e;
+		pthread_mutex_unlock(&j->lock);
+		jdiag(j, true, "fdatasync failed (%s): appends are refused "
+		      "until the journal is reopened", strerror(e));
+	}
 	pthread_rwlock_unlock(&j->swap);
+	if (e)
+		ret = (errno = e, BN_EIO);
 	return ret;
 }
 

@@ -355,7 +355,14 @@ static void test_headers(void)
 	CHECK(access(path, F_OK) != 0 && access(aside, F_OK) == 0);
 	CHECK(journal_open(path, other, NULL, NULL, &j) == 0);
 	journal_close(j);
+	/* a second one set aside (in the same second: ".1") keeps both */
+	char aside2[256];
+	CHECK(journal_set_aside(path, aside2, sizeof(aside2)) == 0);
+	CHECK(strcmp(aside, aside2) != 0 && access(aside, F_OK) == 0 &&
+	      access(aside2, F_OK) == 0 && access(path, F_OK) != 0);
+	CHECK(journal_set_aside(path, NULL, 0) == BN_EIO);
 	unlink(aside);
+	unlink(aside2);
 
 	write_file(path, junk, sizeof(junk));
 	d = (struct diags){ 0 };
