@@ -170,6 +170,7 @@ static int msg_start(struct auth_xfr *x, struct msg_writer *mw,
 	if (msg_writer_init(mw, out, cap, &h, true) < 0 ||
 	    msg_writer_reserve(mw, room) < 0)
 		return BN_ENOSPC;
+	msg_writer_follow(mw);
 	if (x->nmsg == 0 &&
 	    msg_writer_question(mw, x->qname, x->qtype, x->qclass) < 0)
 		return BN_ENOSPC;
