@@ -21,6 +21,22 @@ static int label_offsets(const uint8_t *name, uint8_t *off, size_t *len)
 	return n;
 }
 
+/* Labels are a few octets: plain loops beat memcmp/memcpy calls (and
+ * the rep movs gcc inlines for the copy), which dominated the profile. */
+static bool same_label(const uint8_t *a, const uint8_t *b)
+{
+	for (uint8_t k = 0; k <= *a; k++)
+		if (a[k] != b[k])
+			return false;
+	return true;
+}
+
+static void copy(uint8_t *dst, const uint8_t *src, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		dst[k] = src[k];
+}
+
 /* First label of name (nl labels at off) from which the rest equals
  * prev's last labels octet for octet. */
 static int shared_from(const uint8_t *name, const uint8_t *off, int nl,
@@ -31,9 +47,7 @@ static int shared_from(const uint8_t *name, const uint8_t *off, int nl,
 	if (!prev->name)
 		return nl;
 	for (; i >= 0 && j >= 0; i--, j--) {
-		const uint8_t *a = name + off[i], *b = prev->name + prev->loff[j];
-
-		if (*a != *b || memcmp(a + 1, b + 1, *a) != 0)
+		if (!same_label(name + off[i], prev->name + prev->loff[j]))
 			break;
 	}
 	return i + 1;
@@ -57,7 +71,7 @@ int name_pack_last(struct wbuf *w, const uint8_t *name,
 	need = keep < nl ? (size_t)off[keep] + 2 : len;
 	if (w->cap - w->len < need)
 		return BN_ENOSPC;
-	memcpy(w->data + w->len, name, keep < nl ? off[keep] : len);
+	copy(w->data + w->len, name, keep < nl ? off[keep] : len);
 	w->len += keep < nl ? off[keep] : len;
 	if (keep < nl) {
 		w->data[w->len++] = (uint8_t)(0xc0 | ptr >> 8);
