@@ -4,12 +4,13 @@ generates zones of several sizes and one query mix with a fixed seed,
 starts banchi-auth, NSD, Knot DNS, BIND, PowerDNS (bind backend) and the
 no-work ceiling responder on loopback, one worker each pinned to core 1,
 drives them with dnsperf pinned to core 0 in interleaved rounds, and
-writes a markdown report and a PNG chart. Then the resolvers
+writes a markdown report and a PNG chart. Then zone transfers out of
+banchi-auth, NSD and Knot (bench/xfr.py) and the resolvers
 (bench/resolver.py) on a test hierarchy. Every process it starts is
 stopped at the end, also on errors and Ctrl-C.
 Usage: bench/bench.py [--build DIR] [--quick] [--out doc/benchmarks.md]
-       [--parts auth,resolver]  (resolver alone: its section of --out is
-       replaced, the authoritative tables there are kept)"""
+       [--parts auth,xfr,resolver]  (without auth: the sections run are
+       replaced in --out, the authoritative tables there are kept)"""
 
 import argparse
 import shutil
@@ -26,6 +27,7 @@ import measure  # noqa: E402
 import peers  # noqa: E402
 import report  # noqa: E402
 import resolver  # noqa: E402
+import xfr  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_CORE, CLIENT_CORE = "1", "0"
@@ -147,17 +149,34 @@ def resolver_part(top, mode, build, only, parts):
                                    resolver.SLD_COUNT + 2)
 
 
-def write_resolver_only(out, res, mode):
-    """Replaces the resolver section of out, keeping the rest."""
+def xfr_part(top, mode, build, only, parts):
+    """The transfer benchmark's markdown lines, or None when not asked."""
+    if "xfr" not in parts:
+        return None
+    print("zone transfers (%s mode)" % mode, flush=True)
+    d = top / "xfr"
+    d.mkdir()
+    d.chmod(0o755)
+    return xfr.section(xfr.run(d, mode, build, only))
+
+
+def write_sections_only(out, sections, mode):
+    """Replaces the sections run (resolver, transfers) in out, keeping
+    the rest."""
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    res.insert(3, "Measured on its own by `%s` (%s mode) on %s; the "
-               "authoritative tables come from the run named at the top."
-               % (" ".join(["bench/bench.py"] + sys.argv[1:]), mode, when))
-    res.insert(4, "")
     old = out.read_text() if out.exists() else "# banchi benchmarks\n"
-    out.write_text(report.splice_resolver(old, res))
-    print("\n".join(res))
-    print("wrote the resolver section of %s" % out)
+    for sec, begin, end in sections:
+        if not sec:
+            continue
+        sec.insert(3, "Measured on its own by `%s` (%s mode) on %s; the "
+                   "other tables come from the run named at the top."
+                   % (" ".join(["bench/bench.py"] + sys.argv[1:]), mode,
+                      when))
+        sec.insert(4, "")
+        old = report.splice(old, sec, begin, end)
+        print("\n".join(sec))
+    out.write_text(old)
+    print("wrote %s" % out)
 
 
 def on_term(signum, frame):
@@ -170,13 +189,14 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", default=str(ROOT / "doc" / "benchmarks.md"))
     ap.add_argument("--only", nargs="*", help="servers (debugging)")
-    ap.add_argument("--parts", default="auth,resolver",
-                    help="auth, resolver or both, comma-separated")
+    ap.add_argument("--parts", default="auth,xfr,resolver",
+                    help="auth, xfr, resolver, comma-separated")
     a = ap.parse_args()
     parts = a.parts.split(",")
     need = ("dnsperf", "taskset") + (
         ("nsd", "knotd", "named", "pdns_server", "gnuplot")
-        if "auth" in parts else ())
+        if "auth" in parts else ()) + (
+        ("nsd", "knotd", "kdig") if "xfr" in parts else ())
     for tool in need:
         if not shutil.which(tool):
             sys.exit("bench: missing %s (make deps)" % tool)
@@ -191,14 +211,17 @@ def main():
     try:
         for size in MODES[mode][0] if "auth" in parts else ():
             results[size] = one_size(top, size, mode, build, a.only)
+        xsec = xfr_part(top, mode, build, a.only, parts)
         res = resolver_part(top, mode, build, a.only, parts)
         out = Path(a.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         if not results:
-            write_resolver_only(out, res, mode)
+            write_sections_only(out, [
+                (xsec, xfr.XFR_BEGIN, xfr.XFR_END),
+                (res, report.RES_BEGIN, report.RES_END)], mode)
             return
         md = report.markdown(results, mode, MODES[mode], sys.argv,
-                             time.monotonic() - t0, res)
+                             time.monotonic() - t0, res, xsec)
         out.write_text(md)
         report.chart(results, out.with_suffix(".png"), top)
         print(md)

@@ -79,10 +79,12 @@ class Proc:
                 self.proc.wait(5)
 
 
-def banchi(d, origin, zone, port, pin, build):
+def banchi(d, origin, zone, port, pin, build, xfr=False):
     argv = pin + [str(build / "banchi-auth"), "--listen",
                   "127.0.0.1:%d" % port, "--zone", "%s=%s" % (origin, zone),
                   "--threads", "1"]
+    if xfr:
+        argv += ["--allow-transfer", "%s=127.0.0.1" % origin]
     return Proc("banchi-auth", argv, port, d)
 
 
@@ -92,7 +94,7 @@ def ceiling(d, origin, zone, port, pin, build):
     return Proc("ceiling", argv, port, d)
 
 
-def nsd(d, origin, zone, port, pin, build):
+def nsd(d, origin, zone, port, pin, build, xfr=False):
     conf = ["server:", "  ip-address: 127.0.0.1@%d" % port,
             "  server-count: 1", '  username: ""', '  database: ""',
             '  zonesdir: "%s"' % d, '  pidfile: "%s/nsd.pid"' % d,
@@ -101,12 +103,14 @@ def nsd(d, origin, zone, port, pin, build):
             "  rrl-ratelimit: 0", "  verbosity: 1",
             "remote-control:", "  control-enable: no",
             "zone:", "  name: %s" % origin, "  zonefile: %s" % zone]
+    if xfr:
+        conf.append("  provide-xfr: 127.0.0.1 NOKEY")
     (d / "nsd.conf").write_text("\n".join(conf) + "\n")
     return Proc("nsd", pin + ["nsd", "-d", "-c", str(d / "nsd.conf")],
                 port, d)
 
 
-def knot(d, origin, zone, port, pin, build):
+def knot(d, origin, zone, port, pin, build, xfr=False):
     conf = ["server:", "  listen: 127.0.0.1@%d" % port,
             "  rundir: %s" % d, "  user: root",
             "  udp-workers: 1", "  tcp-workers: 1",
@@ -116,6 +120,11 @@ def knot(d, origin, zone, port, pin, build):
             "    zonefile-sync: -1", "    journal-content: none",
             "    semantic-checks: off", "zone:",
             "  - domain: %s" % origin, "    file: %s" % zone]
+    if xfr:
+        conf[conf.index("template:"):conf.index("template:")] = [
+            "acl:", "  - id: xfr", "    address: 127.0.0.1",
+            "    action: transfer"]
+        conf.append("    acl: xfr")
     (d / "knot.conf").write_text("\n".join(conf) + "\n")
     return Proc("knot", pin + ["knotd", "-c", str(d / "knot.conf")], port, d)
 

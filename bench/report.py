@@ -149,7 +149,8 @@ def targets(results):
     return out
 
 
-def markdown(results, mode, params, argv, elapsed, resolver=None):
+def markdown(results, mode, params, argv, elapsed, resolver=None,
+             xfr=None):
     sizes, nrounds, seconds, lat_s = params
     cmd = "make bench" + (" QUICK=1" if mode == "quick" else "")
     w = ["# banchi benchmarks", "",
@@ -202,6 +203,8 @@ def markdown(results, mode, params, argv, elapsed, resolver=None):
     t = targets(results)
     if t:
         w += ["## Targets of issue 4", ""] + t + [""]
+    if xfr:
+        w += xfr + [""]
     if resolver:
         w += resolver + [""]
     w += ["## Reading the figures", ""] + NOTES + [""]
@@ -364,10 +367,17 @@ def resolver_section(res, names, zones):
 def splice_resolver(text, section):
     """text with its resolver section replaced by section (a list of
     lines), or section put before "## Reading the figures"."""
+    return splice(text, section, RES_BEGIN, RES_END)
+
+
+def splice(text, section, begin, end):
+    """text with the part between the markers begin and end replaced by
+    section (a list of lines, markers included), or section put before
+    "## Reading the figures"."""
     new = "\n".join(section)
-    if RES_BEGIN in text and RES_END in text:
-        a = text.index(RES_BEGIN)
-        b = text.index(RES_END) + len(RES_END)
+    if begin in text and end in text:
+        a = text.index(begin)
+        b = text.index(end) + len(end)
         return text[:a] + new + text[b:]
     mark = "## Reading the figures"
     if mark in text:

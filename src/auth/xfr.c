@@ -170,6 +170,7 @@ static int msg_start(struct auth_xfr *x, struct msg_writer *mw,
 	if (msg_writer_init(mw, out, cap, &h, true) < 0 ||
 	    msg_writer_reserve(mw, room) < 0)
 		return BN_ENOSPC;
+	msg_writer_follow(mw);
 	if (x->nmsg == 0 &&
 	    msg_writer_question(mw, x->qname, x->qtype, x->qclass) < 0)
 		return BN_ENOSPC;
@@ -190,15 +191,13 @@ static int msg_end(struct auth_xfr *x, struct msg_writer *mw)
 			 x->now ? x->now() : 0);
 }
 
-int auth_xfr_next(struct auth_xfr *x, uint8_t *out, size_t cap)
+/* One message of at most cap octets; BN_ENOSPC when the next record
+ * does not fit in it (nothing consumed then). */
+static int one_message(struct auth_xfr *x, uint8_t *out, size_t cap)
 {
 	struct msg_writer mw;
 	int n, ret;
 
-	if (!x->zone || xfr_cursor_done(&x->cur))
-		return 0;
-	if (cap > AUTH_XFR_MSG)
-		cap = AUTH_XFR_MSG;
 	ret = msg_start(x, &mw, out, cap);
 	if (ret < 0)
 		return ret;
@@ -210,6 +209,18 @@ int auth_xfr_next(struct auth_xfr *x, uint8_t *out, size_t cap)
 		return ret;
 	x->nmsg++;
 	x->nrr += (unsigned)n;
+	return ret;
+}
+
+int auth_xfr_next(struct auth_xfr *x, uint8_t *out, size_t cap)
+{
+	int ret;
+
+	if (!x->zone || xfr_cursor_done(&x->cur))
+		return 0;
+	ret = one_message(x, out, cap < AUTH_XFR_MSG ? cap : AUTH_XFR_MSG);
+	if (ret == BN_ENOSPC && cap > AUTH_XFR_MSG)
+		ret = one_message(x, out, cap);
 	return ret;
 }
 

@@ -180,6 +180,9 @@ struct msg_writer {
 	size_t reserved;                /* kept free for a later OPT/TSIG */
 	uint8_t section;                /* last section written to */
 	bool compress;
+	bool follow;                    /* msg_writer_follow() */
+	uint8_t cur;                    /* last[cur]: the owner written last */
+	struct compr_last last[2];
 };
 
 /* Starts a message in buf (at least MSG_HDRLEN octets, else BN_ENOSPC)
@@ -191,6 +194,13 @@ int msg_writer_init(struct msg_writer *mw, uint8_t *buf, size_t cap,
 /* Keeps n octets free at the end (say edns_wire_size()) for records
  * added after msg_writer_release(). 0 or BN_ENOSPC. */
 int msg_writer_reserve(struct msg_writer *mw, size_t n);
+
+/* Switches a compressing writer, before its first name, to compress
+ * each name against the owner written last only (name_pack_last): the
+ * question name, then each owner and the names in its RDATA. For long
+ * runs of records in canonical order (zone transfers); the names given
+ * must stay valid until msg_writer_finish(). */
+void msg_writer_follow(struct msg_writer *mw);
 void msg_writer_release(struct msg_writer *mw);
 
 int msg_writer_question(struct msg_writer *mw, const uint8_t *qname,

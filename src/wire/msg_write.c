@@ -36,7 +36,16 @@ int msg_writer_init(struct msg_writer *mw, uint8_t *buf, size_t cap,
 	mw->reserved = 0;
 	mw->section = MSG_QUESTION;
 	mw->compress = compress;
+	mw->follow = false;
 	return 0;
+}
+
+void msg_writer_follow(struct msg_writer *mw)
+{
+	mw->follow = mw->compress;
+	mw->cur = 0;
+	mw->last[0].name = NULL;
+	mw->last[0].nlabels = 0;
 }
 
 int msg_writer_reserve(struct msg_writer *mw, size_t n)
@@ -76,6 +85,26 @@ static struct compr *compr_of(struct msg_writer *mw)
 	return mw->compress ? &mw->c : NULL;
 }
 
+/* An owner (or the question name): in follow mode described in the
+ * spare last[], which becomes the current one once the record is whole. */
+static int put_owner(struct msg_writer *mw, const uint8_t *name)
+{
+	if (mw->follow)
+		return name_pack_last(&mw->w, name, &mw->last[mw->cur],
+				      &mw->last[mw->cur ^ 1]);
+	return name_pack(&mw->w, name, compr_of(mw));
+}
+
+/* A name in RDATA, after put_owner(): follow mode points into that
+ * owner. */
+static int put_rdata_name(struct msg_writer *mw, const uint8_t *name)
+{
+	if (mw->follow)
+		return name_pack_last(&mw->w, name, &mw->last[mw->cur ^ 1],
+				      NULL);
+	return name_pack(&mw->w, name, &mw->c);
+}
+
 int msg_writer_question(struct msg_writer *mw, const uint8_t *qname,
 			uint16_t qtype, uint16_t qclass)
 {
@@ -86,7 +115,7 @@ int msg_writer_question(struct msg_writer *mw, const uint8_t *qname,
 	ret = enter_section(mw, MSG_QUESTION);
 	if (ret < 0)
 		return ret;
-	ret = name_pack(&mw->w, qname, compr_of(mw));
+	ret = put_owner(mw, qname);
 	if (ret == 0)
 		ret = wbuf_u16(&mw->w, qtype);
 	if (ret == 0)
@@ -95,6 +124,7 @@ int msg_writer_question(struct msg_writer *mw, const uint8_t *qname,
 		rollback(mw, len, cc);
 		return ret;
 	}
+	mw->cur ^= mw->follow;
 	mw->hdr.count[MSG_QUESTION]++;
 	return 0;
 }
@@ -145,7 +175,7 @@ static int put_rdata(struct msg_writer *mw, uint16_t type,
 	if (wbuf_bytes(&mw->w, rdata, lead) < 0)
 		return BN_ENOSPC;
 	for (k = 0, pos = lead; k < n; pos = end[k++])
-		if (name_pack(&mw->w, rdata + pos, &mw->c) < 0)
+		if (put_rdata_name(mw, rdata + pos) < 0)
 			return BN_ENOSPC;
 	return wbuf_bytes(&mw->w, rdata + pos, tail);
 }
@@ -163,7 +193,7 @@ int msg_writer_rr(struct msg_writer *mw, enum msg_section s,
 	ret = enter_section(mw, s);
 	if (ret < 0)
 		return ret;
-	ret = name_pack(&mw->w, owner, compr_of(mw));
+	ret = put_owner(mw, owner);
 	if (ret == 0 && mw->w.cap - mw->w.len < 10)
 		ret = BN_ENOSPC;
 	if (ret == 0) {
@@ -182,6 +212,7 @@ int msg_writer_rr(struct msg_writer *mw, enum msg_section s,
 	}
 	wbuf_put_u16_at(&mw->w, rdlen_off,
 			(uint16_t)(mw->w.len - rdlen_off - 2));
+	mw->cur ^= mw->follow;
 	mw->hdr.count[s]++;
 	return 0;
 }

@@ -90,4 +90,28 @@ void compr_init(struct compr *c, const uint8_t *msg);
  * the name uncompressed. Returns 0 or BN_ENOSPC (w unchanged then). */
 int name_pack(struct wbuf *w, const uint8_t *name, struct compr *c);
 
+/* Compression against one name only, the owner written last: for long
+ * runs of records in canonical order (zone transfers), where the owner
+ * before shares the longest suffix any earlier name could (the order
+ * is the tree's: the one before is the parent or under a sibling), so
+ * nothing is searched. A struct describes one written name: where each
+ * of its suffixes sits in the message. Suffixes match octet for octet,
+ * so the case written is the case stored. */
+struct compr_last {
+	const uint8_t *name;            /* uncompressed; NULL: none yet */
+	uint8_t nlabels;
+	uint8_t loff[NAME_MAXLABELS];   /* label i at name + loff[i] */
+	uint16_t at[NAME_MAXLABELS];    /* message offset of the suffix
+					 * from label i (pointable below
+					 * 0x4000) */
+};
+
+/* Appends name to w, whose data is the message start, its longest suffix
+ * shared with prev->name (written before in this message) as a pointer.
+ * With next non-NULL, next describes name as written (it must stay valid
+ * while next is used; next != prev). Returns 0 or BN_ENOSPC (w and next
+ * unchanged then). */
+int name_pack_last(struct wbuf *w, const uint8_t *name,
+		   const struct compr_last *prev, struct compr_last *next);
+
 #endif

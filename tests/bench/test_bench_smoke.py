@@ -31,4 +31,11 @@ def test_bench_quick_runs_to_the_end(tmp_path):
                          r"\d+ \| (\d+) \|" % server, text, re.M)
         assert cold, server
         assert cold.group(3) == "50", cold.group(0)
+    # The transfer rows: each server gave the whole zone (same count).
+    assert "## Zone transfer (AXFR)" in text
+    xfr = text[text.index("## Zone transfer (AXFR)"):]
+    rows = [re.search(r"^\| %s \|(?: [^|]+ \|){6} (\d+) \|" % server,
+                      xfr, re.M) for server in ("banchi-auth", "nsd", "knot")]
+    assert None not in rows, text
+    assert len({m.group(1) for m in rows}) == 1
     assert out.with_suffix(".png").stat().st_size > 1000

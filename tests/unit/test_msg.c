@@ -157,6 +157,59 @@ static void test_rollback(void)
 	CHECK(msg_parse(&m, buf, (size_t)len, NULL, 5) == BN_EINVAL);
 }
 
+/* Follow mode (zone transfers): each owner and its RDATA names point
+ * into the owner before; a record rolled back leaves that owner the one
+ * before, so the next points back, never at what was undone. */
+static void test_follow(void)
+{
+	struct msg_hdr h = { .id = 7, .flags = MSG_FLAG_QR };
+	uint8_t buf[160], zone[NAME_MAXLEN], a[NAME_MAXLEN], b[NAME_MAXLEN];
+	uint8_t c[NAME_MAXLEN], far[NAME_MAXLEN], mx[NAME_MAXLEN + 2];
+	uint8_t got[NAME_MAXLEN], txt[100];
+	static const uint8_t addr[4] = { 192, 0, 2, 7 };
+	const uint8_t *want[3];
+	struct msg_writer mw;
+	struct msg m;
+	int len, k;
+
+	from(zone, "zone.test.");
+	from(a, "a.zone.test.");
+	from(b, "b.zone.test.");
+	from(c, "c.new.zone.test.");
+	from(far, "x.new.zone.test.");
+	mx[0] = 0;
+	mx[1] = 10;
+	k = from(mx + 2, "b.zone.test.");
+	memset(txt, 'x', sizeof(txt));
+	txt[0] = 99;
+	CHECK(msg_writer_init(&mw, buf, sizeof(buf), &h, true) == 0);
+	msg_writer_follow(&mw);
+	CHECK(msg_writer_question(&mw, zone, RR_AXFR, CLASS_IN) == 0);
+	CHECK(msg_writer_rr(&mw, MSG_ANSWER, a, RR_MX, CLASS_IN, 60, mx,
+			    (uint16_t)(k + 2)) == 0);
+	/* "a" + pointer to the question; RDATA: 10, "b" + pointer */
+	CHECK(mw.w.len == 12 + 15 + 4 + 10 + 6);
+	CHECK(msg_writer_rr(&mw, MSG_ANSWER, b, RR_A, CLASS_IN, 60, addr,
+			    4) == 0);
+	CHECK(msg_writer_rr(&mw, MSG_ANSWER, far, RR_TXT, CLASS_IN, 60, txt,
+			    sizeof(txt)) == BN_ENOSPC);
+	CHECK(msg_writer_rr(&mw, MSG_ANSWER, c, RR_A, CLASS_IN, 60, addr,
+			    4) == 0);
+	len = msg_writer_finish(&mw);
+	CHECK(msg_parse(&m, buf, (size_t)len, rrs, MAXRR) == 0);
+	CHECK(msg_section_count(&m, MSG_ANSWER) == 3);
+	want[0] = a;
+	want[1] = b;
+	want[2] = c;
+	for (int i = 0; i < 3 && i < msg_section_count(&m, MSG_ANSWER); i++)
+		CHECK(msg_rr_owner(&m, msg_section_rr(&m, MSG_ANSWER, i),
+				   got) > 0 &&
+		      memcmp(got, want[i], name_length(want[i])) == 0);
+	CHECK(msg_rr_rdata(&m, msg_section_rr(&m, MSG_ANSWER, 0), got,
+			   sizeof(got)) == k + 2 &&
+	      memcmp(got, mx, (size_t)k + 2) == 0);
+}
+
 static void test_edns(void)
 {
 	struct edns e;
@@ -525,6 +578,7 @@ int main(void)
 {
 	test_round_trip();
 	test_rollback();
+	test_follow();
 	test_edns();
 	test_query();
 	test_query_error();

@@ -1,6 +1,7 @@
 /* Unit tests for src/auth/xfr.c and xfr_out.c: AXFR of a small and of a
  * large zone (every record once, SOA first and last, the question in
- * the first message only, messages within AUTH_XFR_MSG), IXFR in RFC
+ * the first message only, messages within AUTH_XFR_MSG but for a record
+ * larger than that, alone in its message), IXFR in RFC
  * 1995 4 form from hand-made changes, the single SOA of a current
  * client and over UDP, the AXFR form when the changes do not reach,
  * refusals (ACL, zone not served) and a TSIG on every message, checked
@@ -176,6 +177,8 @@ static void make(const char *origin, uint16_t qtype, uint32_t serial,
  * per-message facts. */
 struct got {
 	unsigned nmsg, nrr, nquestion_later, nsigned, too_big;
+	unsigned over;                  /* messages over AUTH_XFR_MSG */
+	uint16_t over_type;             /* the first record's in the last */
 	uint16_t rcode;
 	uint16_t type[65536];
 	uint32_t serial[65536];
@@ -208,7 +211,7 @@ static void take(const uint8_t *p, size_t len, struct tsig_verifier *v)
 	struct msg m;
 	uint16_t i, an;
 
-	CHECK(len > 0 && len <= AUTH_XFR_MSG);
+	CHECK(len > 0 && len <= 65535);
 	if (v) {
 		enum tsig_status st = tsig_verify_msg(v, p, len, NOW);
 
@@ -226,6 +229,10 @@ static void take(const uint8_t *p, size_t len, struct tsig_verifier *v)
 		g.nquestion_later++;
 	CHECK(m.hdr.id == 0x1234 && msg_hdr_qr(&m.hdr));
 	an = msg_section_count(&m, MSG_ANSWER);
+	if (len > AUTH_XFR_MSG && an > 0) {
+		g.over++;
+		g.over_type = msg_section_rr(&m, MSG_ANSWER, 0)->type;
+	}
 	for (i = 0; i < an && g.nrr < 65536; i++, g.nrr++) {
 		const struct msg_rr *rr = msg_section_rr(&m, MSG_ANSWER, i);
 
@@ -357,7 +364,34 @@ static void test_big(void)
 	CHECK(g.rcode == RCODE_NOERROR && g.verified);
 	CHECK(g.nsigned == g.nmsg && g.nmsg > 10);
 	check_axfr_form(40003, 7);
+	CHECK(g.over == 0);
 	allowed_key = NULL;
+}
+
+/* A record larger than AUTH_XFR_MSG starts a larger message, signed
+ * like the others; the messages before stay within AUTH_XFR_MSG. */
+static void test_huge_record(void)
+{
+	static char text[40000];
+	size_t n = 0;
+
+	n += (size_t)snprintf(text, sizeof(text), "$TTL 300\n@ SOA ns h 3 1 1 "
+			      "1 1\n@ NS ns\nns A 192.0.2.1\n"
+			      "$GENERATE 1-2000 a$ A 192.0.2.2\nhuge TXT");
+	for (int i = 0; i < 80; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, " \"%0250d\"",
+				      i);
+	snprintf(text + n, sizeof(text) - n, "\nzz A 192.0.2.3\n");
+	add_zone("huge.test.", text);
+	allow_all = true;
+	make("huge.test.", RR_AXFR, 0, true, NULL);
+	run(AUTH_TCP, NULL);
+	CHECK(g.rcode == RCODE_NOERROR && g.over == 1 && g.over_type == RR_TXT);
+	check_axfr_form(2005, 3);
+	make("huge.test.", RR_AXFR, 0, false, &keys.key[0]);
+	run(AUTH_TCP, &keys.key[0]);
+	CHECK(g.verified && g.nsigned == g.nmsg && g.over == 1);
+	check_axfr_form(2005, 3);
 }
 
 static struct zchange c8, c9;
@@ -482,6 +516,7 @@ int main(void)
 	test_cursor();
 	test_ixfr();
 	test_big();
+	test_huge_record();
 	zonedb_free(db);
 	tsig_keyring_clear(&keys);
 	return check_done();
