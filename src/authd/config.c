@@ -36,6 +36,7 @@ void config_clear(struct config *c)
 	free(c->group);
 	free(c->chroot);
 	free(c->zone_dir);
+	free(c->catalog);
 	free(c->path);
 	free(c->basedir);
 	memset(c, 0, sizeof(*c));
@@ -91,10 +92,20 @@ const char *config_zone_path(const struct config *c,
 	return buf;
 }
 
-int config_validate(const struct config *c, char *err)
+int config_validate(struct config *c, char *err)
 {
 	if (c->nlisten == 0)
 		return ERR("no listen address (--listen ADDR:PORT or "
 			   "server.listen)");
+	if (c->catalog && (!*c->catalog ||
+			   name_from_text(c->catalog_origin,
+					  c->catalog, strlen(c->catalog),
+					  (const uint8_t *)"") < 0))
+		return ERR("catalog-produce: '%.300s' is not a domain name",
+			   c->catalog);
+	for (size_t i = 0; c->catalog && i < c->nzones; i++)
+		if (name_equal(c->zones[i].origin, c->catalog_origin))
+			return ERR("catalog-produce: '%.300s' is also a zone "
+				   "from a file", c->catalog);
 	return config_validate_xfrs(c, err);
 }

@@ -36,6 +36,8 @@ struct config {
 	struct cfg_xfr *updates;        /* allow-update, one per zone */
 	size_t nupdates;
 	char *zone_dir;                 /* journals (and secondary zones) */
+	char *catalog;                  /* --catalog-produce NAME, or NULL */
+	uint8_t catalog_origin[NAME_MAXLEN];
 	long journal_max;               /* bytes per journal */
 	struct tsig_key_spec *keys;     /* TSIG keys, secrets included */
 	size_t nkeys;
@@ -119,6 +121,6 @@ const char *config_zone_path(const struct config *c,
 
 /* Checks what the options cannot check one by one (at least one listen
  * address). 0 or -1 with a message in err. */
-int config_validate(const struct config *c, char *err);
+int config_validate(struct config *c, char *err);
 
 #endif

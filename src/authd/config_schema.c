@@ -35,6 +35,9 @@ static const struct cfg_opt schema[] = {
 	OPT("server.zone-dir", "zone-dir", CFG_PATH, zone_dir, 0, 0,
 	    "/var/lib/banchi", "folder of the zones' journals, made and "
 	    "given to the server's user at start"),
+	OPT("server.catalog-produce", "catalog-produce", CFG_STR, catalog, 0,
+	    0, NULL, "NAME: serve a catalog zone NAME (RFC 9432) listing "
+	    "every zone served, for secondaries that consume catalogs"),
 	OPT("server.journal-max-size", "journal-max-size", CFG_SIZE,
 	    journal_max, 4096, 1L << 40, "100M", "size a zone's journal is "
 	    "kept under, K/M/G (the oldest changes dropped)"),

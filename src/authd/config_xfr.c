@@ -137,6 +137,9 @@ static int validate(const struct config *c, const struct cfg_xfr *l,
 		for (j = 0; j < c->nzones; j++)
 			if (name_equal(c->zones[j].origin, l[i].origin))
 				break;
+		if (j == c->nzones && c->catalog &&
+		    name_equal(c->catalog_origin, l[i].origin))
+			continue;       /* the catalog produced */
 		if (j == c->nzones)
 			return ERR("%s for zone '%.300s', which is not served",
 				   what, l[i].zone);

@@ -11,6 +11,7 @@
 #include "backend/zonefile.h"
 #include "base/error.h"
 #include "daemon/log.h"
+#include "authd/catalog.h"
 #include "authd/reload.h"
 #include "authd/tsig_note.h"
 #include "zone/change.h"
@@ -242,6 +243,10 @@ static struct served *make_served(const struct loader *ld,
 		st->zones++;
 		st->records += zdb_zone_rr_count(v[i].zone);
 	}
+	if (ld->catalog && zonedb_add(s->db, ld->catalog) < 0) {
+		served_free(s);
+		return NULL;
+	}
 	auth_conf_init(&s->conf);
 	s->conf.udp_payload = (uint16_t)c->udp_payload;
 	s->conf.minimal = c->minimal;
@@ -256,6 +261,39 @@ static struct served *make_served(const struct loader *ld,
 	s->tcp_per_client = c->tcp_per_client;
 	s->udp_coalesce = c->udp_coalesce;
 	return s;
+}
+
+/* The catalog of the zones this load serves, made again when the set
+ * changed. */
+static int make_catalog(struct loader *ld, const struct config *c,
+			const struct zsrc *v)
+{
+	const uint8_t **m;
+	size_t n = 0;
+	int ret;
+
+	if (!c->catalog) {
+		zdb_zone_unref(ld->catalog);
+		ld->catalog = NULL;
+		return 0;
+	}
+	m = calloc(c->nzones + 1, sizeof(*m));
+	if (!m)
+		return BN_ENOMEM;
+	for (size_t i = 0; i < c->nzones; i++)
+		if (v[i].zone)
+			m[n++] = v[i].origin;
+	if (ld->catalog && !name_equal(zdb_zone_origin(ld->catalog),
+				       c->catalog_origin)) {
+		zdb_zone_unref(ld->catalog);
+		ld->catalog = NULL;
+	}
+	ret = catalog_update(&ld->catalog, c->catalog_origin, m, n);
+	if (ret > 0)
+		log_info("catalog %s: %zu zones, serial %u", c->catalog, n,
+			 zdb_zone_serial(ld->catalog));
+	free(m);
+	return ret < 0 ? ret : 0;
 }
 
 int loader_run(struct loader *ld, const struct config *c,
@@ -275,6 +313,10 @@ int loader_run(struct loader *ld, const struct config *c,
 			return BN_ENOMEM;
 		}
 	}
+	if (make_catalog(ld, c, v) < 0) {
+		src_free(v, c->nzones);
+		return BN_ENOMEM;
+	}
 	*out = make_served(ld, c, v, c->nzones, st);
 	if (!*out) {
 		src_free(v, c->nzones);
@@ -291,6 +333,8 @@ int loader_run(struct loader *ld, const struct config *c,
 
 void loader_clear(struct loader *ld)
 {
+	zdb_zone_unref(ld->catalog);
+	ld->catalog = NULL;
 	src_free(ld->src, ld->n);
 	ld->src = NULL;
 	ld->n = 0;

@@ -47,6 +47,7 @@ struct loader {
 	void *changes_arg;
 	/* merges a changed file into a zone that took updates (NULL: the
 	 * file with the later serial wins whole) */
+	struct zdb_zone *catalog;       /* produced (catalog.h), or NULL */
 	struct zdb_zone *(*merge)(void *arg, const struct zdb_zone *was,
 				  const struct zdb_zone *now,
 				  struct zdb_zone *head);
