@@ -136,7 +136,7 @@ static int validate(const struct config *c, const struct cfg_xfr *l,
 		for (j = 0; j < c->nzones; j++)
 			if (name_equal(c->zones[j].origin, l[i].origin))
 				break;
-		if (j == c->nzones)
+		if (j == c->nzones && !config_secondary(c, l[i].origin))
 			return ERR("%s for zone '%.300s', which is not served",
 				   what, l[i].zone);
 	}
