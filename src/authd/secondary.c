@@ -169,6 +169,7 @@ static int try_primary(struct secondary *s, struct sec_zone *z,
 		z->v = v;
 		z->serial = zdb_zone_serial(v);
 		publish(s, z, v);
+		atomic_store(&z->dead, false);
 	}
 	sec_result_clear(&r);
 	return 0;
@@ -193,7 +194,7 @@ static void refresh(struct secondary *s, struct sec_zone *z)
 {
 	struct tsig_key key = { 0 };
 	char why[400] = "no primary", all[256] = "";
-	bool ok = false, was_dead = atomic_load(&z->dead);
+	bool ok = false;
 
 	if (z->keyed && take_key(s, z, &key) < 0) {
 		snprintf(all, sizeof(all), "its key is not in the key ring");
@@ -215,15 +216,15 @@ static void refresh(struct secondary *s, struct sec_zone *z)
 	}
 	if (z->keyed)
 		tsig_key_clear(&key);
-	if (ok && was_dead && z->v) {
+	if (ok && atomic_load(&z->dead) && z->v) {
 		publish(s, z, z->v);
 		atomic_store(&z->dead, false);
 		log_info("zone %s: served again, serial %u", z->name,
 			 z->serial);
 	}
 	set_timers(s, z, ok && z->v, all);
-	log_msg(ok ? LOG_LVL_DEBUG : LOG_LVL_WARN, "zone %s: refresh %s, "
-		"serial %u, next try in %ld s", z->name, ok ? "done" :
+	log_msg(ok ? LOG_LVL_INFO : LOG_LVL_WARN, "zone %s: refresh %s, "
+		"serial %u, next refresh in %ld s", z->name, ok ? "done" :
 		"failed", z->serial, (long)(z->next - mono()));
 }
 

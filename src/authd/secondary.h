@@ -52,7 +52,8 @@ bool secondary_dead(void *arg, const uint8_t *qname);
 
 /* A NOTIFY (q, len: not a response) for a secondary zone: answered into
  * out (NOERROR when from a primary with the zone's key, which starts a
- * refresh; REFUSED otherwise), its length returned. 0 when the zone is
+ * refresh; REFUSED otherwise), its length returned; an UPDATE of one:
+ * REFUSED. 0 when the zone is
  * not a secondary here: the engine answers (NOTAUTH). Called by the
  * workers, inside their RCU read section on cur. */
 size_t secondary_notify(struct secondary *s, const struct served *cur,

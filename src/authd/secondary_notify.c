@@ -1,8 +1,9 @@
 /* NOTIFY in (RFC 1996): a worker answers at once and wakes the
  * refresher. As BIND does, a NOTIFY for a secondary zone from an
  * address that is not one of its primaries is REFUSED; for a keyed
- * zone the NOTIFY must also be signed with the zone's key. A zone that
- * is not a secondary here is left to the engine (NOTAUTH). */
+ * zone the NOTIFY must also be signed with the zone's key. An UPDATE of
+ * a secondary zone is REFUSED (no forwarding, as BIND by default). A
+ * zone that is not a secondary here is left to the engine (NOTAUTH). */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +88,11 @@ uint16_t sec_notify_check(const struct secondary *s, const uint8_t *q,
 	*zp = zone_of(s, mq.qname);
 	if (!*zp)
 		return 0;
+	if (msg_hdr_opcode(&mq.hdr) == OPCODE_UPDATE) {
+		snprintf(why, cap, "UPDATE of a secondary zone: send it to "
+			 "the primary");
+		return RCODE_REFUSED;
+	}
 	return allowed(*zp, &mq, q, len, peer, keys, why, cap);
 }
 
@@ -113,8 +119,10 @@ size_t secondary_notify(struct secondary *s, const struct served *cur,
 		pthread_mutex_unlock(&s->mu);
 	} else if (loglimit_allow(&s->notify_log, hash ^ rc,
 				  tsig_note_clock(), &held)) {
-		log_warn("zone %s: NOTIFY from %s %s: %s (%llu such lines "
-			 "held back)", z->name, addr, rcode_name(rc), why,
+		log_warn("zone %s: %s from %s %s: %s (%llu such lines "
+			 "held back)", z->name, (q[2] >> 3 & 0xf) ==
+			 OPCODE_UPDATE ? "UPDATE" : "NOTIFY", addr,
+			 rcode_name(rc), why,
 			 (unsigned long long)held);
 	}
 	return auth_reply_aa(&cur->conf, q, len, t, rc, true, out, cap);

@@ -77,12 +77,17 @@ static bool is_update(const struct server *srv, const uint8_t *q,
 	       ((q[2] >> 3) & 0x0f) == OPCODE_UPDATE && !(q[2] & 0x80);
 }
 
-/* A NOTIFY (RFC 1996) while secondaries are served: theirs answer it. */
+/* A NOTIFY (RFC 1996), or an UPDATE the writer does not take, while
+ * secondaries are served: theirs are answered by the secondaries. */
 static bool is_notify(const struct server *srv, const uint8_t *q,
 		      size_t qlen)
 {
-	return srv->sec && srv->sec->n && qlen >= MSG_HDRLEN &&
-	       ((q[2] >> 3) & 0x0f) == OPCODE_NOTIFY && !(q[2] & 0x80);
+	uint8_t op;
+
+	if (!srv->sec || !srv->sec->n || qlen < MSG_HDRLEN || (q[2] & 0x80))
+		return false;
+	op = (q[2] >> 3) & 0x0f;
+	return op == OPCODE_NOTIFY || op == OPCODE_UPDATE;
 }
 
 static size_t update_udp(struct actx *a, const uint8_t *q, size_t qlen,
