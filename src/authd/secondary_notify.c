@@ -117,7 +117,8 @@ size_t secondary_notify(struct secondary *s, const struct served *cur,
 		atomic_store(&z->notified, true);
 		pthread_cond_signal(&s->cv);
 		pthread_mutex_unlock(&s->mu);
-	} else if (loglimit_allow(&s->notify_log, hash ^ rc,
+	} else if (loglimit_allow(&s->notify_log, hash ^ rc ^ (uint64_t)q[2] << 8 ^
+				  (uint64_t)why[4] << 16,
 				  tsig_note_clock(), &held)) {
 		log_warn("zone %s: %s from %s %s: %s (%llu such lines "
 			 "held back)", z->name, (q[2] >> 3 & 0xf) ==
