@@ -211,7 +211,7 @@ static void refresh(struct secondary *s, struct sec_zone *z)
 		if (!ok) {
 			log_warn("zone %s: refresh from %s failed: %s",
 				 z->name, p.text, why);
-			snprintf(all, sizeof(all), "%s: %s", p.text, why);
+			snprintf(all, sizeof(all), "%s: %.200s", p.text, why);
 		}
 	}
 	if (z->keyed)
