@@ -192,6 +192,14 @@ def test_follow_primary(world, peer):
     assert "IXFR from 127.0.0.1:%d (TSIG)" % pport in log
     new_serial = serial(b.where)
 
+    # SIGHUP: the secondary has no file; its version carries over
+    b.signal(1)
+    wait_until("the reload", lambda: "reload: 1 zones served" in
+               b.log_text(), 10)
+    assert serial(b.where) == new_serial
+    r = servers.query(b.where, "new." + ZONE, "A")
+    assert r.answer and r.answer[0][0].address == "192.0.2.99"
+
     # NOTIFYs: unsigned or for another zone are not obeyed
     r = notify(b.where)
     assert r.rcode() == dns.rcode.NOERROR and r.flags & dns.flags.AA
