@@ -264,6 +264,13 @@ size_t auth_reply(const struct auth_conf *conf, const uint8_t *q, size_t qlen,
 		  enum auth_transport t, uint16_t rcode, uint8_t *out,
 		  size_t cap)
 {
+	return auth_reply_aa(conf, q, qlen, t, rcode, false, out, cap);
+}
+
+size_t auth_reply_aa(const struct auth_conf *conf, const uint8_t *q,
+		     size_t qlen, enum auth_transport t, uint16_t rcode,
+		     bool aa, uint8_t *out, size_t cap)
+{
 	struct auth_query a;
 	struct msg_query mq;
 	struct auth_tsig ts;
@@ -281,6 +288,7 @@ size_t auth_reply(const struct auth_conf *conf, const uint8_t *q, size_t qlen,
 		return error_reply(&a, &mq.hdr, out, cap, RCODE_FORMERR,
 				   mq.has_question && mq.hdr.count[0] == 1,
 				   false);
+	a.aa = aa && rcode == RCODE_NOERROR;
 	cap = reply_limit(&mq, conf, t, cap);
 	if (!mq.tsig_off)
 		return error_reply(&a, &mq.hdr, out, cap, rcode,

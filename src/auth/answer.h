@@ -60,6 +60,12 @@ struct auth_conf {
 	void *xfr_arg;
 	auth_xfr_changes_fn *xfr_changes;
 	void *xfr_changes_arg;
+	/* A name under no served zone: true when it is under a zone that
+	 * is configured but cannot be served now (a secondary expired, or
+	 * never transferred): SERVFAIL instead of REFUSED (RFC 1034 4.3.5).
+	 * NULL: none. Asked only on that path: served names pay nothing. */
+	bool (*zone_dead)(void *arg, const uint8_t *qname);
+	void *zone_dead_arg;
 };
 
 void auth_conf_init(struct auth_conf *c);
@@ -82,6 +88,12 @@ size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
 size_t auth_reply(const struct auth_conf *conf, const uint8_t *q, size_t qlen,
 		  enum auth_transport t, uint16_t rcode, uint8_t *out,
 		  size_t cap);
+
+/* The same with AA set when rcode is NOERROR (the answer to a NOTIFY,
+ * RFC 1996 4.7). */
+size_t auth_reply_aa(const struct auth_conf *conf, const uint8_t *q,
+		     size_t qlen, enum auth_transport t, uint16_t rcode,
+		     bool aa, uint8_t *out, size_t cap);
 
 /* Batches (UDP reads up to 64 queries at once): the names of all the
  * queries are prepared and their lookups started together, then each

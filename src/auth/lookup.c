@@ -304,7 +304,9 @@ void auth_lookup(struct auth_query *a)
 	cur_start(&c, a);
 	z = pick_zone(a, &c);
 	if (!z) {
-		a->rcode = RCODE_REFUSED;
+		a->rcode = a->conf->zone_dead &&
+			   a->conf->zone_dead(a->conf->zone_dead_arg, c.name) ?
+			   RCODE_SERVFAIL : RCODE_REFUSED;
 		return;
 	}
 	a->aa = true;

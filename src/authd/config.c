@@ -25,6 +25,7 @@ void config_clear(struct config *c)
 	}
 	free(c->zones);
 	config_clear_xfrs(c);
+	config_clear_secondaries(c);
 	for (i = 0; i < c->nkeys; i++)
 		tsig_spec_wipe(&c->keys[i]);
 	free(c->keys);
@@ -107,5 +108,7 @@ int config_validate(struct config *c, char *err)
 		if (name_equal(c->zones[i].origin, c->catalog_origin))
 			return ERR("catalog-produce: '%.300s' is also a zone "
 				   "from a file", c->catalog);
+	if (config_validate_secondaries(c, err) < 0)
+		return -1;
 	return config_validate_xfrs(c, err);
 }

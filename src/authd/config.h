@@ -26,6 +26,17 @@ struct cfg_xfr {
 	char *acl;
 };
 
+/* A secondary zone: transferred from its primaries, kept in zone_dir. */
+#define CFG_PRIMARIES_MAX 8
+struct cfg_secondary {
+	char *name;                     /* as written */
+	uint8_t origin[NAME_MAXLEN];
+	struct cfg_listen primary[CFG_PRIMARIES_MAX];
+	size_t nprimary;
+	bool keyed;                     /* transfers and NOTIFYs signed */
+	uint8_t key[NAME_MAXLEN];       /* with this key of the ring */
+};
+
 struct config {
 	struct cfg_listen *listen;
 	size_t nlisten;
@@ -35,6 +46,8 @@ struct config {
 	size_t nxfrs;
 	struct cfg_xfr *updates;        /* allow-update, one per zone */
 	size_t nupdates;
+	struct cfg_secondary *secondaries;
+	size_t nsecondaries;
 	char *zone_dir;                 /* journals (and secondary zones) */
 	char *catalog;                  /* --catalog-produce NAME, or NULL */
 	uint8_t catalog_origin[NAME_MAXLEN];
@@ -78,6 +91,8 @@ int config_xfr_flag(void *base, const struct cfg_opt *o, const char *text,
 		    char *err);
 int config_update_flag(void *base, const struct cfg_opt *o, const char *text,
 		       char *err);
+int config_secondary_flag(void *base, const struct cfg_opt *o,
+			  const char *text, char *err);
 
 /* Defaults in place; threads is the number of online cores. */
 void config_init(struct config *c);
@@ -93,6 +108,17 @@ int config_add_xfr(struct config *c, const char *zone, const char *acl,
 /* Allows dynamic updates of zone by acl (the same forms). */
 int config_add_update(struct config *c, const char *zone, const char *acl,
 		      char *err);
+/* A secondary zone: primaries "ADDR[:PORT],..." (port 53 when left
+ * out), key a key name or NULL. 0 or -1 with a message in err. */
+int config_add_secondary(struct config *c, const char *zone,
+			 const char *primaries, const char *key, char *err);
+void config_clear_secondaries(struct config *c);
+/* The secondary of that origin, or NULL. */
+const struct cfg_secondary *config_secondary(const struct config *c,
+					     const uint8_t *origin);
+/* Secondaries: not also served from a file, no allow-update, their key
+ * in the ring. 0 or -1 with a message in err. */
+int config_validate_secondaries(const struct config *c, char *err);
 /* Frees both lists. */
 void config_clear_xfrs(struct config *c);
 /* Every allow-transfer and allow-update names a zone served. */

@@ -33,8 +33,9 @@ static const struct cfg_opt schema[] = {
 	    "after a partial batch of 2 or more queries, to read the next "
 	    "ones in one batch (0: never wait)"),
 	OPT("server.zone-dir", "zone-dir", CFG_PATH, zone_dir, 0, 0,
-	    "/var/lib/banchi", "folder of the zones' journals, made and "
-	    "given to the server's user at start"),
+	    "/var/lib/banchi", "folder of the zones' journals and the "
+	    "secondary zones' copies, made and given to the server's user "
+	    "at start"),
 	OPT("server.catalog-produce", "catalog-produce", CFG_STR, catalog, 0,
 	    0, NULL, "NAME: serve a catalog zone NAME (RFC 9432) listing "
 	    "every zone served, for secondaries that consume catalogs"),
@@ -58,6 +59,11 @@ static const struct cfg_opt schema[] = {
 	  .set = config_update_flag,
 	  .doc = "ZONE=ACL: who may update ZONE (RFC 2136): the same forms; "
 		 "changes go to a journal in the zone dir, repeatable" },
+	{ .flag = "secondary", .type = CFG_HOOK,
+	  .set = config_secondary_flag,
+	  .doc = "ZONE=ADDR[:PORT][,...][@KEY]: serve ZONE as a secondary "
+		 "of these primaries (transfers signed with KEY), kept in "
+		 "the zone dir, repeatable" },
 	{ .flag = "key", .type = CFG_HOOK, .set = config_key_flag,
 	  .doc = "[ALG:]NAME:SECRET: a TSIG key, repeatable" },
 	{ .flag = "key-file", .type = CFG_HOOK, .set = config_keyfile_flag,

@@ -140,7 +140,7 @@ static int validate(const struct config *c, const struct cfg_xfr *l,
 		if (j == c->nzones && c->catalog &&
 		    name_equal(c->catalog_origin, l[i].origin))
 			continue;       /* the catalog produced */
-		if (j == c->nzones)
+		if (j == c->nzones && !config_secondary(c, l[i].origin))
 			return ERR("%s for zone '%.300s', which is not served",
 				   what, l[i].zone);
 	}

@@ -1,10 +1,14 @@
 /* banchi-auth's part of the YAML loader: the top-level zones list of
- * {name, file, allow-transfer, allow-update} mappings and the keys list (config_keys.c); the sections
+ * {name, file, allow-transfer, allow-update} mappings (a secondary has
+ * primaries and key instead of file) and the keys list (config_keys.c);
+ * the sections
  * go through cfg_yaml.c. */
 #include <string.h>
 
 #include "daemon/cfg_yaml.h"
 #include "authd/config.h"
+
+#define NFIELDS 6
 
 /* allow-transfer: a string, or a list of entries joined with commas. */
 static const char *acl_text(struct cfg_yaml *y, yaml_node_t *v, char *buf,
@@ -33,13 +37,14 @@ static const char *acl_text(struct cfg_yaml *y, yaml_node_t *v, char *buf,
 	return buf;
 }
 
-/* name, file, allow-transfer, allow-update (f[0..3]); the lists are
- * joined into buf (two halves). */
+/* name, file, allow-transfer, allow-update, primaries, key (f[0..5]);
+ * the lists are joined into buf (three thirds). */
 static int zone_fields(struct cfg_yaml *y, yaml_node_t *m, const char **f,
 		       char *buf, size_t cap)
 {
-	static const char *const keys[4] = { "name", "file", "allow-transfer",
-					     "allow-update" };
+	static const char *const keys[NFIELDS] = {
+		"name", "file", "allow-transfer", "allow-update", "primaries",
+		"key" };
 	yaml_node_pair_t *p;
 	int i;
 
@@ -49,17 +54,18 @@ static int zone_fields(struct cfg_yaml *y, yaml_node_t *m, const char **f,
 		yaml_node_t *v = cfg_yaml_node(y, p->value);
 		const char *ks = cfg_yaml_scalar(k);
 
-		for (i = 0; ks && i < 4 && strcmp(ks, keys[i]); i++)
+		for (i = 0; ks && i < NFIELDS && strcmp(ks, keys[i]); i++)
 			;
-		if (!ks || i == 4)
+		if (!ks || i == NFIELDS)
 			return cfg_yaml_fail(y, k, "unknown key 'zones.%s' "
 					     "(name, file, allow-transfer, "
-					     "allow-update)", ks ? ks : "?");
-		f[i] = i < 2 ? cfg_yaml_scalar(v) :
-		       acl_text(y, v, buf + (i - 2) * (cap / 2), cap / 2);
+					     "allow-update, primaries, key)",
+					     ks ? ks : "?");
+		f[i] = i < 2 || i == 5 ? cfg_yaml_scalar(v) :
+		       acl_text(y, v, buf + (i - 2) * (cap / 3), cap / 3);
 		if (!f[i])
 			return cfg_yaml_fail(y, v, "zones.%s: expected a "
-					     "string%s", ks, i >= 2 ?
+					     "string%s", ks, i >= 2 && i < 5 ?
 					     " or a list of strings" : "");
 	}
 	return 0;
@@ -67,20 +73,26 @@ static int zone_fields(struct cfg_yaml *y, yaml_node_t *m, const char **f,
 
 static int load_zone(struct cfg_yaml *y, yaml_node_t *m)
 {
-	const char *f[4] = { NULL, NULL, NULL, NULL };
-	char msg[CONFIG_ERR_MAX], acl[8192];
+	const char *f[NFIELDS] = { NULL };
+	char msg[CONFIG_ERR_MAX], acl[3 * 4096];
+	struct config *c = cfg_yaml_base(y);
 
 	if (m->type != YAML_MAPPING_NODE)
 		return cfg_yaml_fail(y, m, "%s", "zones: each zone is a "
 				     "mapping with name and file");
 	if (zone_fields(y, m, f, acl, sizeof(acl)) < 0)
 		return -1;
-	if (!f[0] || !f[1])
-		return cfg_yaml_fail(y, m, "zone without %s",
-				     f[0] ? "file" : "name");
-	if (config_add_zone(cfg_yaml_base(y), f[0], f[1], msg) < 0 ||
-	    (f[2] && config_add_xfr(cfg_yaml_base(y), f[0], f[2], msg) < 0) ||
-	    (f[3] && config_add_update(cfg_yaml_base(y), f[0], f[3], msg) < 0))
+	if (!f[0] || !f[1] == !f[4])
+		return cfg_yaml_fail(y, m, "zone %s", !f[0] ? "without name" :
+				     f[1] ? "with both file and primaries" :
+				     "without file (or primaries)");
+	if (f[5] && !f[4])
+		return cfg_yaml_fail(y, m, "%s", "zones.key: only for a "
+				     "secondary zone (with primaries)");
+	if ((f[1] && config_add_zone(c, f[0], f[1], msg) < 0) ||
+	    (f[4] && config_add_secondary(c, f[0], f[4], f[5], msg) < 0) ||
+	    (f[2] && config_add_xfr(c, f[0], f[2], msg) < 0) ||
+	    (f[3] && config_add_update(c, f[0], f[3], msg) < 0))
 		return cfg_yaml_fail(y, m, "%s", msg);
 	return 0;
 }

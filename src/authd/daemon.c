@@ -34,6 +34,24 @@ static void warn_restart(const struct config *o, const struct config *n)
 			 "were");
 }
 
+/* The refresher's zones are fixed at start: a reload keeps them. */
+static void keep_secondaries(struct config *o, struct config *n)
+{
+	bool same = o->nsecondaries == n->nsecondaries;
+
+	for (size_t i = 0; same && i < n->nsecondaries; i++)
+		same = config_secondary(o, n->secondaries[i].origin) != NULL;
+	if (same)
+		return;
+	log_warn("reload: secondary zones added or removed need a restart; "
+		 "kept as they were");
+	config_clear_secondaries(n);
+	n->secondaries = o->secondaries;
+	n->nsecondaries = o->nsecondaries;
+	o->secondaries = NULL;
+	o->nsecondaries = 0;
+}
+
 static void reload(struct daemon *x)
 {
 	char err[CONFIG_ERR_MAX];
@@ -48,6 +66,7 @@ static void reload(struct daemon *x)
 		return;
 	}
 	warn_restart(&x->cfg, &n);
+	keep_secondaries(&x->cfg, &n);
 	daemon_apply_log(&n);
 	/* the writer publishes too: the loader's zones and the snapshot
 	 * change under the lock, the wait for readers happens outside */
@@ -82,6 +101,7 @@ static int serve(struct daemon *x, const sigset_t *set)
 			log_info("stats: %llu UDP queries, %llu TCP queries, "
 				 "%zu zones", (unsigned long long)udp,
 				 (unsigned long long)tcp, x->ld.n);
+			secondary_log_stats(&x->sec);
 		} else {
 			log_info("exiting on signal %d", sig);
 			return 0;
@@ -99,6 +119,9 @@ static int open_updates(struct daemon *x, struct served **s)
 	uint8_t (*origins)[NAME_MAXLEN];
 	int ret;
 
+	if (c->nsecondaries &&
+	    privs_own_dir(c->zone_dir, c->user, c->group, c->allow_root) < 0)
+		return -1;
 	if (!c->nupdates)
 		return updater_open(&x->upd, s, &x->publish, &x->ld, NULL,
 				    NULL, 0);
@@ -128,15 +151,22 @@ static int open_updates(struct daemon *x, struct served **s)
  * the writer publishes into the slot the workers read. */
 static int start_all(struct daemon *x, struct served **s)
 {
-	if (open_updates(x, s) < 0 || server_open(&x->srv, &x->cfg) < 0 ||
+	if (open_updates(x, s) < 0 ||
+	    secondary_open(&x->sec, &x->cfg, s, &x->publish, &x->ld) < 0 ||
+	    (x->cfg.nsecondaries &&
+	     privs_own_dir(x->cfg.zone_dir, x->cfg.user, x->cfg.group,
+			   x->cfg.allow_root) < 0) ||
+	    server_open(&x->srv, &x->cfg) < 0 ||
 	    privs_drop(x->cfg.user, x->cfg.group, x->cfg.chroot,
 		       x->cfg.allow_root) < 0)
 		return -1;
 	x->srv.upd = &x->upd;
+	x->srv.sec = &x->sec;
 	if (server_start(&x->srv, *s) < 0)
 		return -1;
 	x->upd.cur = &x->srv.cur;
-	return updater_start(&x->upd);
+	x->sec.cur = &x->srv.cur;
+	return updater_start(&x->upd) < 0 ? -1 : secondary_start(&x->sec);
 }
 
 int daemon_run(struct daemon *x, const sigset_t *set)
@@ -169,9 +199,11 @@ int daemon_run(struct daemon *x, const sigset_t *set)
 
 void daemon_clear(struct daemon *x)
 {
+	secondary_stop(&x->sec);
 	updater_stop(&x->upd);
 	server_stop(&x->srv);
 	updater_clear(&x->upd);
+	secondary_clear(&x->sec);
 	loader_clear(&x->ld);
 	config_clear(&x->cfg);
 	free(x->chroot_dir);

@@ -20,6 +20,7 @@ struct daemon {
 	struct loader ld;
 	struct server srv;
 	struct updater upd;             /* the writer (dynamic updates) */
+	struct secondary sec;           /* the secondary zones' refresher */
 	pthread_mutex_t publish;        /* one publisher at a time: reload
 					 * or the writer */
 	char *chroot_dir;               /* fixed at start, for reload paths */

@@ -252,6 +252,8 @@ static struct served *make_served(const struct loader *ld,
 	s->conf.minimal = c->minimal;
 	s->conf.xfr_changes = ld->changes;
 	s->conf.xfr_changes_arg = ld->changes_arg;
+	s->conf.zone_dead = ld->dead;
+	s->conf.zone_dead_arg = ld->dead_arg;
 	if (make_keys(s, c) < 0 || make_xfr(s, c) < 0) {
 		served_free(s);
 		return NULL;
@@ -266,7 +268,7 @@ static struct served *make_served(const struct loader *ld,
 /* The catalog of the zones this load serves, made again when the set
  * changed. */
 static int make_catalog(struct loader *ld, const struct config *c,
-			const struct zsrc *v)
+			const struct zsrc *v, size_t nv)
 {
 	const uint8_t **m;
 	size_t n = 0;
@@ -277,10 +279,10 @@ static int make_catalog(struct loader *ld, const struct config *c,
 		ld->catalog = NULL;
 		return 0;
 	}
-	m = calloc(c->nzones + 1, sizeof(*m));
+	m = calloc(nv + 1, sizeof(*m));
 	if (!m)
 		return BN_ENOMEM;
-	for (size_t i = 0; i < c->nzones; i++)
+	for (size_t i = 0; i < nv; i++)
 		if (v[i].zone)
 			m[n++] = v[i].origin;
 	if (ld->catalog && !name_equal(zdb_zone_origin(ld->catalog),
@@ -296,10 +298,28 @@ static int make_catalog(struct loader *ld, const struct config *c,
 	return ret < 0 ? ret : 0;
 }
 
+/* A secondary zone has no file: the version the refresher last
+ * published carries over (none yet: not served). */
+static void keep_secondary(const struct loader *ld,
+			   const struct cfg_secondary *z, struct zsrc *d,
+			   struct load_stats *st)
+{
+	const struct zsrc *old = find_old(ld, z->origin);
+
+	memcpy(d->origin, z->origin, NAME_MAXLEN);
+	d->secondary = true;
+	if (old && old->secondary) {
+		zdb_zone_ref(old->zone);
+		d->zone = old->zone;
+		st->reused++;
+	}
+}
+
 int loader_run(struct loader *ld, const struct config *c,
 	       struct served **out, struct load_stats *st)
 {
-	struct zsrc *v = calloc(c->nzones + 1, sizeof(*v));
+	size_t n = c->nzones + c->nsecondaries;
+	struct zsrc *v = calloc(n + 1, sizeof(*v));
 	struct timespec t0, t1;
 	size_t i;
 
@@ -313,18 +333,20 @@ int loader_run(struct loader *ld, const struct config *c,
 			return BN_ENOMEM;
 		}
 	}
-	if (make_catalog(ld, c, v) < 0) {
-		src_free(v, c->nzones);
+	for (i = 0; i < c->nsecondaries; i++)
+		keep_secondary(ld, &c->secondaries[i], &v[c->nzones + i], st);
+	if (make_catalog(ld, c, v, n) < 0) {
+		src_free(v, n);
 		return BN_ENOMEM;
 	}
-	*out = make_served(ld, c, v, c->nzones, st);
+	*out = make_served(ld, c, v, n, st);
 	if (!*out) {
-		src_free(v, c->nzones);
+		src_free(v, n);
 		return BN_ENOMEM;
 	}
 	src_free(ld->src, ld->n);
 	ld->src = v;
-	ld->n = c->nzones;
+	ld->n = n;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	st->seconds = (t1.tv_sec - t0.tv_sec) +
 		      (t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -361,29 +383,29 @@ void served_publish(struct served **slot, struct served *s)
 	served_free(old);
 }
 
-static struct zdb_zone *pick(struct zdb_zone *z, struct zdb_zone *const *v,
-			     size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (name_equal(zdb_zone_origin(v[i]), zdb_zone_origin(z)))
-			return v[i];
-	return z;
-}
-
-struct served *served_replace(struct served *cur, struct zdb_zone *const *v,
-			      size_t n)
+/* cur's zones but the one of origin drop (NULL: none), then v's in
+ * place of (or next to) them. */
+static struct served *remade(struct served *cur, struct zdb_zone *const *v,
+			     size_t n, const uint8_t *drop)
 {
 	struct served *s = malloc(sizeof(*s));
+	int ret = 0;
 
 	if (!s)
 		return NULL;
 	*s = *cur;
 	s->db = zonedb_new();
-	for (size_t i = 0; s->db && i < zonedb_count(cur->db); i++) {
-		if (zonedb_add(s->db, pick(zonedb_at(cur->db, i), v, n)) < 0) {
-			zonedb_free(s->db);
-			s->db = NULL;
-		}
+	for (size_t i = 0; s->db && ret == 0 && i < zonedb_count(cur->db);
+	     i++) {
+		struct zdb_zone *z = zonedb_at(cur->db, i);
+		if (!drop || !name_equal(zdb_zone_origin(z), drop))
+			ret = zonedb_add(s->db, z);
+	}
+	for (size_t i = 0; s->db && ret == 0 && i < n; i++)
+		ret = zonedb_add(s->db, v[i]);
+	if (ret < 0) {
+		zonedb_free(s->db);
+		s->db = NULL;
 	}
 	if (!s->db) {
 		free(s);
@@ -396,11 +418,34 @@ struct served *served_replace(struct served *cur, struct zdb_zone *const *v,
 	return s;
 }
 
+struct served *served_replace(struct served *cur, struct zdb_zone *const *v,
+			      size_t n)
+{
+	return remade(cur, v, n, NULL);
+}
+
+struct served *served_drop(struct served *cur, const uint8_t *origin)
+{
+	return remade(cur, NULL, 0, origin);
+}
+
+void loader_drop_zone(struct loader *ld, const uint8_t *origin)
+{
+	for (size_t i = 0; i < ld->n; i++) {
+		struct zsrc *d = &ld->src[i];
+		if (d->secondary && d->zone && name_equal(d->origin, origin)) {
+			zdb_zone_unref(d->zone);
+			d->zone = NULL;
+		}
+	}
+}
+
 void loader_set_zone(struct loader *ld, struct zdb_zone *v)
 {
 	for (size_t i = 0; i < ld->n; i++) {
 		struct zsrc *d = &ld->src[i];
-		if (!d->zone || !name_equal(d->origin, zdb_zone_origin(v)))
+		if ((!d->zone && !d->secondary) ||
+		    !name_equal(d->origin, zdb_zone_origin(v)))
 			continue;
 		zdb_zone_ref(v);
 		zdb_zone_unref(d->zone);

@@ -37,6 +37,8 @@ struct zsrc {
 					 * reference): zone without the
 					 * updates, for merging edits */
 	bool dynamic;                   /* takes updates (loader_set_zone) */
+	bool secondary;                 /* no file: transferred (its data
+					 * only from loader_set_zone) */
 };
 
 struct loader {
@@ -45,13 +47,15 @@ struct loader {
 	const char *strip;              /* chroot prefix to cut from paths */
 	auth_xfr_changes_fn *changes;   /* IXFR's source, for each snapshot */
 	void *changes_arg;
+	struct zdb_zone *catalog;       /* produced (catalog.h), or NULL */
 	/* merges a changed file into a zone that took updates (NULL: the
 	 * file with the later serial wins whole) */
-	struct zdb_zone *catalog;       /* produced (catalog.h), or NULL */
 	struct zdb_zone *(*merge)(void *arg, const struct zdb_zone *was,
 				  const struct zdb_zone *now,
 				  struct zdb_zone *head);
 	void *merge_arg;
+	bool (*dead)(void *arg, const uint8_t *qname);  /* auth_conf's */
+	void *dead_arg;
 };
 
 struct load_stats {
@@ -69,14 +73,21 @@ void loader_clear(struct loader *ld);
 void served_free(struct served *s);
 
 /* A snapshot like cur with zones v[0 .. n) in place of those of the same
- * origin; cur's keys and rules move to it (cur must then only be read
- * until freed). NULL when out of memory (cur unchanged). */
+ * origin (added when cur has none); cur's keys and rules move to it (cur
+ * must then only be read until freed). NULL when out of memory (cur
+ * unchanged). */
 struct served *served_replace(struct served *cur, struct zdb_zone *const *v,
 			      size_t n);
 
 /* The loader's zone of that origin becomes v (a new version made by an
  * update): a reload whose file did not change keeps serving it. */
 void loader_set_zone(struct loader *ld, struct zdb_zone *v);
+
+/* A snapshot like cur without the zone of that origin (a secondary
+ * expired); cur's keys and rules move to it. NULL when out of memory. */
+struct served *served_drop(struct served *cur, const uint8_t *origin);
+/* The loader's secondary zone of that origin is served no more. */
+void loader_drop_zone(struct loader *ld, const uint8_t *origin);
 
 /* Swaps *slot to s, waits for readers of the old one, frees it. */
 void served_publish(struct served **slot, struct served *s);

@@ -77,6 +77,19 @@ static bool is_update(const struct server *srv, const uint8_t *q,
 	       ((q[2] >> 3) & 0x0f) == OPCODE_UPDATE && !(q[2] & 0x80);
 }
 
+/* A NOTIFY (RFC 1996), or an UPDATE the writer does not take, while
+ * secondaries are served: theirs are answered by the secondaries. */
+static bool is_notify(const struct server *srv, const uint8_t *q,
+		      size_t qlen)
+{
+	uint8_t op;
+
+	if (!srv->sec || !srv->sec->n || qlen < MSG_HDRLEN || (q[2] & 0x80))
+		return false;
+	op = (q[2] >> 3) & 0x0f;
+	return op == OPCODE_NOTIFY || op == OPCODE_UPDATE;
+}
+
 static size_t update_udp(struct actx *a, const uint8_t *q, size_t qlen,
 			 uint8_t *out, size_t cap)
 {
@@ -117,6 +130,14 @@ static size_t answer_udp(void *ctx, const uint8_t *q, size_t qlen,
 	a->pending++;
 	if (__builtin_expect(is_update(a->w->srv, q, qlen), 0))
 		return update_udp(a, q, qlen, out, cap);
+	if (__builtin_expect(is_notify(a->w->srv, q, qlen), 0)) {
+		const struct udp_batch *b = a->u->ub;
+		size_t n = secondary_notify(a->w->srv->sec, a->s, q, qlen,
+					    &b->peer[(q - b->q[0]) / UDP_BUF],
+					    AUTH_UDP, out, cap);
+		if (n)
+			return n;
+	}
 	if (a->ab)
 		return auth_answer_batch(a->ab, a->s->db, &a->s->conf, q, qlen,
 					 AUTH_UDP, out, cap);
@@ -158,6 +179,14 @@ static size_t answer_tcp(void *ctx, const uint8_t *q, size_t qlen,
 			return 0;
 		return updater_submit_tcp(w->srv->upd, q, qlen, &peer, out,
 					  cap);
+	}
+	if (is_notify(w->srv, q, qlen)) {
+		struct sockaddr_storage peer;
+		socklen_t plen = sizeof(peer);
+		if (getpeername(a->c->fd, (struct sockaddr *)&peer, &plen) == 0
+		    && (len = secondary_notify(w->srv->sec, a->s, q, qlen,
+					       &peer, AUTH_TCP, out, cap)))
+			return len;
 	}
 	if (!w->xs)
 		w->xs = calloc(1, sizeof(*w->xs));

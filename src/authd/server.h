@@ -12,6 +12,7 @@
 
 #include "authd/config.h"
 #include "authd/reload.h"
+#include "authd/secondary.h"
 #include "authd/updater.h"
 #include "net/tcp.h"
 
@@ -25,6 +26,7 @@ struct server {
 	size_t naddr;
 	int stop_fd;                    /* eventfd: wakes workers to exit */
 	struct updater *upd;            /* takes UPDATEs, or NULL */
+	struct secondary *sec;          /* takes NOTIFYs, or NULL */
 };
 
 /* Opens every socket (threads x addresses, UDP and TCP) before the

@@ -298,8 +298,70 @@ static void test_keyfiles(void)
 	config_clear(&c);
 }
 
+/* --secondary and the zones' primaries/key: parsed, and the checks
+ * made once everything is read. */
+static int flags(struct config *c, const char *a, const char *b,
+		 const char *k, char *err)
+{
+	char *argv[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			 "--secondary", (char *)a, (char *)(b ? b : k),
+			 (char *)(b ? k : NULL), NULL, NULL };
+	int n = 5 + (b != NULL) + (k != NULL);
+
+	return cmdline_config(c, n, argv, NULL, err);
+}
+
+static void test_secondary(void)
+{
+	char err[CONFIG_ERR_MAX];
+	struct config c;
+
+	CHECKF(flags(&c, "s.test=127.0.0.1:5301,[::1],192.0.2.1@xk",
+		     "--key=xk:AAAA", NULL, err) == 0, "%s", err);
+	CHECK(c.nsecondaries == 1 && c.secondaries[0].nprimary == 3 &&
+	      c.secondaries[0].keyed);
+	CHECK(ntohs(((struct sockaddr_in *)&c.secondaries[0].primary[0].sa)
+		    ->sin_port) == 5301);
+	CHECK(ntohs(((struct sockaddr_in6 *)&c.secondaries[0].primary[1].sa)
+		    ->sin6_port) == 53);
+	config_clear(&c);
+	CHECK(flags(&c, "s.test=127.0.0.1@nokey", NULL, NULL, err) < 0 &&
+	      strstr(err, "no key 'nokey.'"));
+	config_clear(&c);
+	CHECK(flags(&c, "s.test=", NULL, NULL, err) < 0 &&
+	      strstr(err, "no primary"));
+	config_clear(&c);
+	CHECK(flags(&c, "s.test=not-an-address", NULL, NULL, err) < 0 &&
+	      strstr(err, "bad primary address"));
+	config_clear(&c);
+	CHECK(flags(&c, "s.test=127.0.0.1", "--allow-update",
+		    "s.test=127.0.0.1", err) < 0 &&
+	      strstr(err, "cannot take updates"));
+	config_clear(&c);
+	CHECK(flags(&c, "s.test=127.0.0.1", "--zone", "s.test=f", err) < 0 &&
+	      strstr(err, "both served from a file and a secondary"));
+	config_clear(&c);
+	CHECKF(flags(&c, "s.test=127.0.0.1", "--allow-transfer",
+		     "s.test=10.0.0.0/8", err) == 0, "%s", err);
+	config_clear(&c);
+	CHECKF(load(&c, "server: {listen: 127.0.0.1:53}\nzones:\n"
+		    "  - name: y.test\n    primaries: [127.0.0.1, '[::1]:54']\n",
+		    err) == 0, "%s", err);
+	CHECK(c.nsecondaries == 1 && c.secondaries[0].nprimary == 2 &&
+	      !c.secondaries[0].keyed && c.nzones == 0);
+	config_clear(&c);
+	CHECK(load(&c, "zones:\n  - name: y.test\n    file: f\n"
+		   "    primaries: 127.0.0.1\n", err) < 0 &&
+	      strstr(err, "both file and primaries"));
+	config_clear(&c);
+	CHECK(load(&c, "zones:\n  - name: y.test\n    file: f\n"
+		   "    key: k\n", err) < 0 && strstr(err, "only for a secondary"));
+	config_clear(&c);
+}
+
 int main(void)
 {
+	test_secondary();
 	test_good();
 	test_defaults();
 	test_bad();

@@ -1,0 +1,67 @@
+/* Secondary zones of banchi-auth (RFC 1034 4.3.5, 1995, 1996): one
+ * refresher thread keeps each zone in step with its primaries (SOA
+ * timers, NOTIFY, IXFR with AXFR fallback, TSIG), stores each version
+ * in the zone dir (a zone file and a journal of the changes since) so
+ * that a restart serves at once, publishes it as the writer does, and
+ * takes an expired zone out of service (SERVFAIL). */
+#ifndef BANCHI_AUTHD_SECONDARY_H
+#define BANCHI_AUTHD_SECONDARY_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "auth/answer.h"
+#include "authd/config.h"
+#include "authd/reload.h"
+#include "daemon/loglimit.h"
+
+struct sec_zone;
+
+struct secondary {
+	struct sec_zone *z;
+	size_t n;
+	struct served **cur;            /* the server's snapshot slot */
+	pthread_mutex_t *publish;       /* held by whoever publishes */
+	struct loader *ld;
+	size_t journal_max;
+	pthread_t th;
+	bool running;
+	pthread_mutex_t mu;             /* wake-ups and the stats fields */
+	pthread_cond_t cv;
+	bool stop;
+	struct loglimit notify_log;     /* refused NOTIFYs */
+};
+
+/* The secondaries of c, each served at once from its stored copy in
+ * c->zone_dir when there is one (file, then journal); before the
+ * workers start (*cur replaced in place). Sets ld's dead-zone hook.
+ * 0, or -1 (logged). */
+int secondary_open(struct secondary *s, const struct config *c,
+		   struct served **cur, pthread_mutex_t *publish,
+		   struct loader *ld);
+int secondary_start(struct secondary *s);
+void secondary_stop(struct secondary *s);
+void secondary_clear(struct secondary *s);
+
+/* auth_conf.zone_dead: qname is under a secondary that is not served
+ * (expired, or never transferred). Lock-free. */
+bool secondary_dead(void *arg, const uint8_t *qname);
+
+/* A NOTIFY (q, len: not a response) for a secondary zone: answered into
+ * out (NOERROR when from a primary with the zone's key, which starts a
+ * refresh; REFUSED otherwise), its length returned; an UPDATE of one:
+ * REFUSED. 0 when the zone is
+ * not a secondary here: the engine answers (NOTAUTH). Called by the
+ * workers, inside their RCU read section on cur. */
+size_t secondary_notify(struct secondary *s, const struct served *cur,
+			const uint8_t *q, size_t len,
+			const struct sockaddr_storage *peer,
+			enum auth_transport t, uint8_t *out, size_t cap);
+
+/* One log line per zone: serial, last success, next try, state. */
+void secondary_log_stats(struct secondary *s);
+
+#endif

@@ -1,0 +1,95 @@
+/* Internals of the secondary zones (secondary*.c): one zone's state as
+ * the refresher keeps it, and the transfer client it calls. */
+#ifndef BANCHI_AUTHD_SECONDARY_INT_H
+#define BANCHI_AUTHD_SECONDARY_INT_H
+
+#include <stdatomic.h>
+#include <time.h>
+
+#include "authd/secondary.h"
+#include "journal/journal.h"
+#include "wire/tsig.h"
+#include "zone/change.h"
+
+#define SEC_PATH_MAX 4200
+
+struct sec_zone {
+	uint8_t origin[NAME_MAXLEN];
+	char name[NAME_TEXT_MAX];
+	struct cfg_listen primary[CFG_PRIMARIES_MAX];
+	size_t nprimary;
+	bool keyed;
+	uint8_t key[NAME_MAXLEN];
+	char path[SEC_PATH_MAX];        /* the stored copy, and its journal */
+	char jpath[SEC_PATH_MAX];
+	struct journal *j;
+	struct zdb_zone *v;             /* the refresher's version (one
+					 * reference), NULL before the first
+					 * transfer */
+	atomic_bool dead;               /* not served: SERVFAIL */
+	atomic_bool notified;           /* a NOTIFY came: refresh now */
+	time_t next;                    /* monotonic: next refresh */
+	time_t expire_at;               /* monotonic; 0: no data */
+	/* for the stats line (under secondary.mu) */
+	time_t last_ok;                 /* wall clock; 0: never */
+	time_t next_wall;
+	uint32_t serial;
+	unsigned fails;
+	char last_err[256];
+};
+
+/* One primary as a transfer sees it. */
+struct sec_peer {
+	const struct sockaddr *sa;
+	socklen_t len;
+	const char *text;               /* ADDR:PORT as configured */
+	const struct tsig_key *key;     /* sign and verify, or NULL */
+};
+
+/* What one transfer brought: a whole zone (AXFR, or IXFR answered in
+ * AXFR form), checked and built; or changes (incremental IXFR), oldest
+ * first; or nothing new (IXFR answered with our own SOA). */
+struct sec_result {
+	struct zdb_zone *zone;          /* one reference, or NULL */
+	struct zchange *chg;
+	size_t nchg;
+	bool uptodate;
+	uint32_t serial;                /* the primary's */
+	size_t nmsg, nrr, bytes;
+};
+
+/* The primary's SOA serial (UDP, signed when p->key). 0, or < 0 with
+ * why (cap octets) saying what went wrong. */
+int sec_soa_query(const struct sec_zone *z, const struct sec_peer *p,
+		  uint32_t *serial, char *why, size_t cap);
+/* IXFR from cur (cur's SOA in the authority section), or AXFR when cur
+ * is NULL, over TCP; every message parsed, checked and, when keyed,
+ * verified. 0 with *r filled, or < 0 with why. */
+int sec_transfer(const struct sec_zone *z, const struct sec_peer *p,
+		 const struct zdb_zone *cur, struct sec_result *r, char *why,
+		 size_t cap);
+void sec_result_clear(struct sec_result *r);
+
+/* Answers a NOTIFY (secondary_notify's work). */
+uint16_t sec_notify_check(const struct secondary *s, const uint8_t *q,
+			  size_t len, const struct sockaddr_storage *peer,
+			  const struct tsig_keyring *keys,
+			  struct sec_zone **zp, char *why, size_t cap);
+
+/* The zone's paths under dir, its journal opened, its stored version
+ * (file and journal) loaded into z->v when there is one. 0 or -1. */
+int sec_store_open(struct sec_zone *z, const char *dir);
+/* Seconds since the stored copy was last written (0: unknown). */
+long sec_store_age(const struct sec_zone *z, time_t now);
+/* Stores version v, which r brought: the changes appended to the
+ * journal (synced), or the file written whole (after an AXFR, when the
+ * journal passes half of journal_max, or when the journal cannot take
+ * the changes). Failures are logged: the version is served anyway. */
+void sec_store_save(struct sec_zone *z, const struct zdb_zone *v,
+		    const struct sec_result *r, size_t journal_max);
+
+/* The SOA timer of z's version: index 1 refresh, 2 retry, 3 expire
+ * (RFC 1035 3.3.13), seconds. */
+uint32_t sec_soa_timer(const struct zdb_zone *v, int which);
+
+#endif

@@ -1,0 +1,164 @@
+/* The secondaries' copies in the zone dir: NAME.zone (the last whole
+ * version, written after an AXFR in and when the journal grows past its
+ * bound) and NAME.jnl (the IXFR changes since). At start the file is
+ * loaded and the journal replayed over it, so a restart serves at once
+ * what was last transferred. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "authd/secondary_int.h"
+#include "backend/zonefile.h"
+#include "backend/zonefile_write.h"
+#include "base/error.h"
+#include "daemon/log.h"
+
+static void diag(void *ctx, bool fatal, const char *msg)
+{
+	log_msg(fatal ? LOG_LVL_ERR : LOG_LVL_WARN, "zone %s: journal: %s",
+		(const char *)ctx, msg);
+}
+
+static void load_diag(void *ctx, const char *file, unsigned line, bool error,
+		      const char *msg)
+{
+	log_msg(error ? LOG_LVL_ERR : LOG_LVL_DEBUG, "zone %s: %s:%u: %s",
+		(const char *)ctx, file ? file : "?", line, msg);
+}
+
+/* dir/NAME.ext, the name without its final dot ("root" for the root). */
+static void path_of(char *buf, size_t cap, const char *dir, const char *name,
+		    const char *ext)
+{
+	size_t n = strlen(name);
+
+	if (n > 1 && name[n - 1] == '.')
+		n--;
+	if (!strcmp(name, "."))
+		snprintf(buf, cap, "%s/root.%s", dir, ext);
+	else
+		snprintf(buf, cap, "%s/%.*s.%s", dir, (int)n, name, ext);
+}
+
+struct replay {
+	struct zdb_zone *v;
+	size_t n;
+};
+
+static int apply(void *ctx, const struct zchange *c)
+{
+	struct replay *rp = ctx;
+	struct zdb_zone *next;
+	int ret = zdb_zone_patch(&next, rp->v, c);
+
+	if (ret < 0)
+		return ret;
+	zdb_zone_unref(rp->v);
+	rp->v = next;
+	rp->n++;
+	return 0;
+}
+
+static int open_journal(struct sec_zone *z)
+{
+	int ret = journal_open(z->jpath, z->origin, diag, z->name, &z->j);
+
+	if (ret == BN_EINVAL && journal_set_aside(z->jpath, NULL, 0) == 0)
+		ret = journal_open(z->jpath, z->origin, diag, z->name, &z->j);
+	if (ret < 0)
+		log_err("zone %s: journal %s: cannot open: %s", z->name,
+			z->jpath, ret == BN_EIO ? strerror(errno) :
+			bn_strerror(ret));
+	return ret;
+}
+
+/* The stored version: the file, the journal's changes after it. */
+static void load(struct sec_zone *z)
+{
+	struct replay rp = { NULL, 0 };
+	uint32_t serial;
+	int ret;
+
+	if (access(z->path, F_OK) < 0)
+		return;
+	if (zonefile_load(&rp.v, z->origin, z->path, load_diag, z->name,
+			  false) != 0) {
+		log_err("zone %s: stored copy %s does not load: a transfer "
+			"is needed", z->name, z->path);
+		return;
+	}
+	serial = zdb_zone_serial(rp.v);
+	if (journal_count(z->j) && journal_last(z->j) != serial) {
+		ret = journal_read(z->j, serial, apply, &rp);
+		if (ret < 0) {
+			log_warn("zone %s: journal (serial %u..%u) does not "
+				 "follow the stored copy (serial %u): %s; "
+				 "emptied", z->name, journal_first(z->j),
+				 journal_last(z->j), serial, bn_strerror(ret));
+			journal_reset(z->j);
+		}
+	}
+	z->v = rp.v;
+	log_info("zone %s: stored copy loaded, serial %u (%zu changes from "
+		 "the journal), %zu records", z->name, zdb_zone_serial(z->v),
+		 rp.n, zdb_zone_rr_count(z->v));
+}
+
+int sec_store_open(struct sec_zone *z, const char *dir)
+{
+	path_of(z->path, sizeof(z->path), dir, z->name, "zone");
+	path_of(z->jpath, sizeof(z->jpath), dir, z->name, "jnl");
+	if (open_journal(z) < 0)
+		return -1;
+	load(z);
+	return 0;
+}
+
+/* Age of the stored copy (seconds since its last write), for expiry. */
+long sec_store_age(const struct sec_zone *z, time_t now)
+{
+	struct stat a, b;
+	time_t t = 0;
+
+	if (stat(z->path, &a) == 0)
+		t = a.st_mtime;
+	if (journal_count(z->j) && stat(z->jpath, &b) == 0 && b.st_mtime > t)
+		t = b.st_mtime;
+	return t && now > t ? (long)(now - t) : 0;
+}
+
+/* A whole new version: the file rewritten, the journal emptied. */
+static int save_whole(struct sec_zone *z, const struct zdb_zone *v)
+{
+	int ret = zonefile_save(z->path, v);
+
+	if (ret < 0) {
+		log_err("zone %s: cannot write %s: %s; served, but a restart "
+			"needs a transfer", z->name, z->path,
+			ret == BN_EIO ? strerror(errno) : bn_strerror(ret));
+		return ret;
+	}
+	return journal_reset(z->j);
+}
+
+void sec_store_save(struct sec_zone *z, const struct zdb_zone *v,
+		    const struct sec_result *r, size_t journal_max)
+{
+	int ret = 0;
+
+	if (r->zone) {
+		save_whole(z, v);
+		return;
+	}
+	if (journal_count(z->j) && journal_last(z->j) != zchange_from(&r->chg[0]))
+		ret = BN_EINVAL;
+	for (size_t i = 0; ret == 0 && i < r->nchg; i++)
+		ret = journal_append(z->j, &r->chg[i]);
+	if (ret == 0)
+		ret = journal_sync(z->j);
+	if (ret < 0 || journal_bytes(z->j) > journal_max / 2 ||
+	    access(z->path, F_OK) < 0)
+		save_whole(z, v);
+}
