@@ -25,6 +25,7 @@ void config_clear(struct config *c)
 	}
 	free(c->zones);
 	config_clear_xfrs(c);
+	config_clear_notify(c);
 	for (i = 0; i < c->nkeys; i++)
 		tsig_spec_wipe(&c->keys[i]);
 	free(c->keys);
@@ -96,5 +97,7 @@ int config_validate(const struct config *c, char *err)
 	if (c->nlisten == 0)
 		return ERR("no listen address (--listen ADDR:PORT or "
 			   "server.listen)");
-	return config_validate_xfrs(c, err);
+	if (config_validate_xfrs(c, err) < 0)
+		return -1;
+	return config_validate_notify(c, err);
 }

@@ -35,6 +35,9 @@ struct config {
 	size_t nxfrs;
 	struct cfg_xfr *updates;        /* allow-update, one per zone */
 	size_t nupdates;
+	struct cfg_xfr *notifies;       /* notify: acl holds the targets */
+	size_t nnotifies;
+	long notify_lag;                /* seconds (notify.h) */
 	char *zone_dir;                 /* journals (and secondary zones) */
 	long journal_max;               /* bytes per journal */
 	struct tsig_key_spec *keys;     /* TSIG keys, secrets included */
@@ -76,6 +79,8 @@ int config_xfr_flag(void *base, const struct cfg_opt *o, const char *text,
 		    char *err);
 int config_update_flag(void *base, const struct cfg_opt *o, const char *text,
 		       char *err);
+int config_notify_flag(void *base, const struct cfg_opt *o, const char *text,
+		       char *err);
 
 /* Defaults in place; threads is the number of online cores. */
 void config_init(struct config *c);
@@ -91,6 +96,12 @@ int config_add_xfr(struct config *c, const char *zone, const char *acl,
 /* Allows dynamic updates of zone by acl (the same forms). */
 int config_add_update(struct config *c, const char *zone, const char *acl,
 		      char *err);
+/* NOTIFYs of zone go to list ("ADDR[:PORT][@KEY], ..."); a zone given
+ * twice gets both lists (config_notify.c). 0 or -1 with err. */
+int config_add_notify(struct config *c, const char *zone, const char *list,
+		      char *err);
+void config_clear_notify(struct config *c);
+int config_validate_notify(const struct config *c, char *err);
 /* Frees both lists. */
 void config_clear_xfrs(struct config *c);
 /* Every allow-transfer and allow-update names a zone served. */

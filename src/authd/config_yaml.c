@@ -1,5 +1,6 @@
 /* banchi-auth's part of the YAML loader: the top-level zones list of
- * {name, file, allow-transfer, allow-update} mappings and the keys list (config_keys.c); the sections
+ * {name, file, allow-transfer, allow-update, notify} mappings and the
+ * keys list (config_keys.c); the sections
  * go through cfg_yaml.c. */
 #include <string.h>
 
@@ -33,13 +34,13 @@ static const char *acl_text(struct cfg_yaml *y, yaml_node_t *v, char *buf,
 	return buf;
 }
 
-/* name, file, allow-transfer, allow-update (f[0..3]); the lists are
- * joined into buf (two halves). */
+/* name, file, allow-transfer, allow-update, notify (f[0..4]); the
+ * lists are joined into buf (three thirds). */
 static int zone_fields(struct cfg_yaml *y, yaml_node_t *m, const char **f,
 		       char *buf, size_t cap)
 {
-	static const char *const keys[4] = { "name", "file", "allow-transfer",
-					     "allow-update" };
+	static const char *const keys[5] = { "name", "file", "allow-transfer",
+					     "allow-update", "notify" };
 	yaml_node_pair_t *p;
 	int i;
 
@@ -49,14 +50,15 @@ static int zone_fields(struct cfg_yaml *y, yaml_node_t *m, const char **f,
 		yaml_node_t *v = cfg_yaml_node(y, p->value);
 		const char *ks = cfg_yaml_scalar(k);
 
-		for (i = 0; ks && i < 4 && strcmp(ks, keys[i]); i++)
+		for (i = 0; ks && i < 5 && strcmp(ks, keys[i]); i++)
 			;
-		if (!ks || i == 4)
+		if (!ks || i == 5)
 			return cfg_yaml_fail(y, k, "unknown key 'zones.%s' "
 					     "(name, file, allow-transfer, "
-					     "allow-update)", ks ? ks : "?");
+					     "allow-update, notify)",
+					     ks ? ks : "?");
 		f[i] = i < 2 ? cfg_yaml_scalar(v) :
-		       acl_text(y, v, buf + (i - 2) * (cap / 2), cap / 2);
+		       acl_text(y, v, buf + (i - 2) * (cap / 3), cap / 3);
 		if (!f[i])
 			return cfg_yaml_fail(y, v, "zones.%s: expected a "
 					     "string%s", ks, i >= 2 ?
@@ -67,8 +69,8 @@ static int zone_fields(struct cfg_yaml *y, yaml_node_t *m, const char **f,
 
 static int load_zone(struct cfg_yaml *y, yaml_node_t *m)
 {
-	const char *f[4] = { NULL, NULL, NULL, NULL };
-	char msg[CONFIG_ERR_MAX], acl[8192];
+	const char *f[5] = { NULL, NULL, NULL, NULL, NULL };
+	char msg[CONFIG_ERR_MAX], acl[3 * 4096];
 
 	if (m->type != YAML_MAPPING_NODE)
 		return cfg_yaml_fail(y, m, "%s", "zones: each zone is a "
@@ -80,7 +82,8 @@ static int load_zone(struct cfg_yaml *y, yaml_node_t *m)
 				     f[0] ? "file" : "name");
 	if (config_add_zone(cfg_yaml_base(y), f[0], f[1], msg) < 0 ||
 	    (f[2] && config_add_xfr(cfg_yaml_base(y), f[0], f[2], msg) < 0) ||
-	    (f[3] && config_add_update(cfg_yaml_base(y), f[0], f[3], msg) < 0))
+	    (f[3] && config_add_update(cfg_yaml_base(y), f[0], f[3], msg) < 0) ||
+	    (f[4] && config_add_notify(cfg_yaml_base(y), f[0], f[4], msg) < 0))
 		return cfg_yaml_fail(y, m, "%s", msg);
 	return 0;
 }

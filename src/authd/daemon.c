@@ -49,6 +49,7 @@ static void reload(struct daemon *x)
 	}
 	warn_restart(&x->cfg, &n);
 	daemon_apply_log(&n);
+	notify_configure(&x->notify, &n);
 	/* the writer publishes too: the loader's zones and the snapshot
 	 * change under the lock, the wait for readers happens outside */
 	pthread_mutex_lock(&x->publish);
@@ -59,6 +60,7 @@ static void reload(struct daemon *x)
 		return;
 	}
 	s = rcu_xchg_pointer(&x->srv.cur, s);
+	notify_changed(&x->notify, s, x->srv.cur);      /* serials changed */
 	pthread_mutex_unlock(&x->publish);
 	synchronize_rcu();
 	served_free(s);
@@ -82,6 +84,9 @@ static int serve(struct daemon *x, const sigset_t *set)
 			log_info("stats: %llu UDP queries, %llu TCP queries, "
 				 "%zu zones", (unsigned long long)udp,
 				 (unsigned long long)tcp, x->ld.n);
+			pthread_mutex_lock(&x->publish);
+			xfr_health_report(&x->health, x->srv.cur, &x->upd);
+			pthread_mutex_unlock(&x->publish);
 		} else {
 			log_info("exiting on signal %d", sig);
 			return 0;
@@ -131,9 +136,15 @@ static int start_all(struct daemon *x, struct served **s)
 		       x->cfg.allow_root) < 0)
 		return -1;
 	x->srv.upd = &x->upd;
+	x->srv.health = &x->health;
 	if (server_start(&x->srv, *s) < 0)
 		return -1;
 	x->upd.cur = &x->srv.cur;
+	/* always: a reload may add targets */
+	if (notify_start(&x->notify, &x->srv.cur) < 0)
+		return -1;
+	notify_changed(&x->notify, NULL, x->srv.cur);   /* startup */
+	x->upd.notify = &x->notify;
 	return updater_start(&x->upd);
 }
 
@@ -142,6 +153,10 @@ int daemon_run(struct daemon *x, const sigset_t *set)
 	struct load_stats st;
 	struct served *s;
 
+	xfr_health_init(&x->health);
+	if (notify_init(&x->notify, &x->health) < 0 ||
+	    notify_configure(&x->notify, &x->cfg) < 0)
+		return 1;
 	if (loader_run(&x->ld, &x->cfg, &s, &st) < 0) {
 		log_err("out of memory loading zones");
 		return 1;
@@ -168,7 +183,10 @@ int daemon_run(struct daemon *x, const sigset_t *set)
 void daemon_clear(struct daemon *x)
 {
 	updater_stop(&x->upd);
+	notify_stop(&x->notify);
 	server_stop(&x->srv);
+	notify_clear(&x->notify);
+	xfr_health_clear(&x->health);
 	updater_clear(&x->upd);
 	loader_clear(&x->ld);
 	config_clear(&x->cfg);
