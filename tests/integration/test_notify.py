@@ -385,3 +385,20 @@ def test_lag_warning(world):
     for _, _, addr, _ in PEERS:
         assert not re.search(r"to %s:\d+@%s: the secondary has not"
                              % (re.escape(addr), KEY), text), addr
+
+
+def test_reload_notifies(world):
+    """A SIGHUP that loads a zone file with a new serial notifies too:
+    the secondaries follow (by AXFR: the journal does not lead there)."""
+    zpath = Path(world.dirs[0]) / ("%s.zone" % ZONE)
+    zpath.write_text(ZONE_TEXT.replace(" 1 3600", " 100 3600") +
+                     "reloaded A 192.0.2.100\n")
+    world.banchi.signal(signal.SIGHUP)
+    end = time.monotonic() + FOLLOW_LIMIT
+    left = dict(world.peers)
+    while left and time.monotonic() < end:
+        for name in [n for n, p in left.items() if soa_serial(p.where) == 100]:
+            del left[name]
+        time.sleep(0.1)
+    assert not left, (list(left), world.banchi.log_text()[-3000:])
+    assert any(m.answer[0][0].serial == 100 for _, m, _ in world.ack.got)
