@@ -26,6 +26,7 @@ void config_clear(struct config *c)
 	free(c->zones);
 	config_clear_xfrs(c);
 	config_clear_secondaries(c);
+	config_clear_notify(c);
 	for (i = 0; i < c->nkeys; i++)
 		tsig_spec_wipe(&c->keys[i]);
 	free(c->keys);
@@ -110,5 +111,7 @@ int config_validate(struct config *c, char *err)
 				   "from a file", c->catalog);
 	if (config_validate_secondaries(c, err) < 0)
 		return -1;
-	return config_validate_xfrs(c, err);
+	if (config_validate_xfrs(c, err) < 0)
+		return -1;
+	return config_validate_notify(c, err);
 }

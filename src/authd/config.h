@@ -48,6 +48,9 @@ struct config {
 	size_t nupdates;
 	struct cfg_secondary *secondaries;
 	size_t nsecondaries;
+	struct cfg_xfr *notifies;       /* notify: acl holds the targets */
+	size_t nnotifies;
+	long notify_lag;                /* seconds (notify.h) */
 	char *zone_dir;                 /* journals (and secondary zones) */
 	char *catalog;                  /* --catalog-produce NAME, or NULL */
 	uint8_t catalog_origin[NAME_MAXLEN];
@@ -93,6 +96,8 @@ int config_update_flag(void *base, const struct cfg_opt *o, const char *text,
 		       char *err);
 int config_secondary_flag(void *base, const struct cfg_opt *o,
 			  const char *text, char *err);
+int config_notify_flag(void *base, const struct cfg_opt *o, const char *text,
+		       char *err);
 
 /* Defaults in place; threads is the number of online cores. */
 void config_init(struct config *c);
@@ -119,6 +124,12 @@ const struct cfg_secondary *config_secondary(const struct config *c,
 /* Secondaries: not also served from a file, no allow-update, their key
  * in the ring. 0 or -1 with a message in err. */
 int config_validate_secondaries(const struct config *c, char *err);
+/* NOTIFYs of zone go to list ("ADDR[:PORT][@KEY], ..."); a zone given
+ * twice gets both lists (config_notify.c). 0 or -1 with err. */
+int config_add_notify(struct config *c, const char *zone, const char *list,
+		      char *err);
+void config_clear_notify(struct config *c);
+int config_validate_notify(const struct config *c, char *err);
 /* Frees both lists. */
 void config_clear_xfrs(struct config *c);
 /* Every allow-transfer and allow-update names a zone served. */

@@ -42,6 +42,9 @@ static const struct cfg_opt schema[] = {
 	OPT("server.journal-max-size", "journal-max-size", CFG_SIZE,
 	    journal_max, 4096, 1L << 40, "100M", "size a zone's journal is "
 	    "kept under, K/M/G (the oldest changes dropped)"),
+	OPT("server.notify-lag-warn", "notify-lag-warn", CFG_INT, notify_lag,
+	    1, 86400, "60", "seconds after a NOTIFY when a secondary that "
+	    "has not transferred the new serial is logged"),
 	OPT("log.level", "log-level", CFG_LEVEL, log_level, 0, 0, "info",
 	    "error, warning, info or debug"),
 	OPT("log.target", NULL, CFG_TARGET, log_syslog, 0, 0, "stderr",
@@ -64,6 +67,9 @@ static const struct cfg_opt schema[] = {
 	  .doc = "ZONE=ADDR[:PORT][,...][@KEY]: serve ZONE as a secondary "
 		 "of these primaries (transfers signed with KEY), kept in "
 		 "the zone dir, repeatable" },
+	{ .flag = "notify", .type = CFG_HOOK, .set = config_notify_flag,
+	  .doc = "ZONE=ADDR[:PORT][@KEY],...: send NOTIFY for ZONE there "
+		 "after each change (TSIG-signed with KEY), repeatable" },
 	{ .flag = "key", .type = CFG_HOOK, .set = config_key_flag,
 	  .doc = "[ALG:]NAME:SECRET: a TSIG key, repeatable" },
 	{ .flag = "key-file", .type = CFG_HOOK, .set = config_keyfile_flag,

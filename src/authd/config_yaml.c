@@ -1,14 +1,13 @@
 /* banchi-auth's part of the YAML loader: the top-level zones list of
- * {name, file, allow-transfer, allow-update} mappings (a secondary has
- * primaries and key instead of file) and the keys list (config_keys.c);
- * the sections
- * go through cfg_yaml.c. */
+ * {name, file, allow-transfer, allow-update, notify} mappings (a
+ * secondary has primaries and key instead of file) and the keys list
+ * (config_keys.c); the sections go through cfg_yaml.c. */
 #include <string.h>
 
 #include "daemon/cfg_yaml.h"
 #include "authd/config.h"
 
-#define NFIELDS 6
+#define NFIELDS 7
 
 /* allow-transfer: a string, or a list of entries joined with commas. */
 static const char *acl_text(struct cfg_yaml *y, yaml_node_t *v, char *buf,
@@ -37,14 +36,15 @@ static const char *acl_text(struct cfg_yaml *y, yaml_node_t *v, char *buf,
 	return buf;
 }
 
-/* name, file, allow-transfer, allow-update, primaries, key (f[0..5]);
- * the lists are joined into buf (three thirds). */
+/* name, file, allow-transfer, allow-update, primaries, key, notify
+ * (f[0..6]);
+ * the lists are joined into buf (four quarters). */
 static int zone_fields(struct cfg_yaml *y, yaml_node_t *m, const char **f,
 		       char *buf, size_t cap)
 {
 	static const char *const keys[NFIELDS] = {
 		"name", "file", "allow-transfer", "allow-update", "primaries",
-		"key" };
+		"key", "notify" };
 	yaml_node_pair_t *p;
 	int i;
 
@@ -59,10 +59,12 @@ static int zone_fields(struct cfg_yaml *y, yaml_node_t *m, const char **f,
 		if (!ks || i == NFIELDS)
 			return cfg_yaml_fail(y, k, "unknown key 'zones.%s' "
 					     "(name, file, allow-transfer, "
-					     "allow-update, primaries, key)",
+					     "allow-update, primaries, key, "
+					     "notify)",
 					     ks ? ks : "?");
 		f[i] = i < 2 || i == 5 ? cfg_yaml_scalar(v) :
-		       acl_text(y, v, buf + (i - 2) * (cap / 3), cap / 3);
+		       acl_text(y, v, buf + (size_t)(i == 6 ? 3 : i - 2) *
+				(cap / 4), cap / 4);
 		if (!f[i])
 			return cfg_yaml_fail(y, v, "zones.%s: expected a "
 					     "string%s", ks, i >= 2 && i < 5 ?
@@ -74,7 +76,7 @@ static int zone_fields(struct cfg_yaml *y, yaml_node_t *m, const char **f,
 static int load_zone(struct cfg_yaml *y, yaml_node_t *m)
 {
 	const char *f[NFIELDS] = { NULL };
-	char msg[CONFIG_ERR_MAX], acl[3 * 4096];
+	char msg[CONFIG_ERR_MAX], acl[4 * 4096];
 	struct config *c = cfg_yaml_base(y);
 
 	if (m->type != YAML_MAPPING_NODE)
@@ -92,7 +94,8 @@ static int load_zone(struct cfg_yaml *y, yaml_node_t *m)
 	if ((f[1] && config_add_zone(c, f[0], f[1], msg) < 0) ||
 	    (f[4] && config_add_secondary(c, f[0], f[4], f[5], msg) < 0) ||
 	    (f[2] && config_add_xfr(c, f[0], f[2], msg) < 0) ||
-	    (f[3] && config_add_update(c, f[0], f[3], msg) < 0))
+	    (f[3] && config_add_update(c, f[0], f[3], msg) < 0) ||
+	    (f[6] && config_add_notify(c, f[0], f[6], msg) < 0))
 		return cfg_yaml_fail(y, m, "%s", msg);
 	return 0;
 }

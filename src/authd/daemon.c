@@ -68,6 +68,7 @@ static void reload(struct daemon *x)
 	warn_restart(&x->cfg, &n);
 	keep_secondaries(&x->cfg, &n);
 	daemon_apply_log(&n);
+	notify_configure(&x->notify, &n);
 	/* the writer publishes too: the loader's zones and the snapshot
 	 * change under the lock, the wait for readers happens outside */
 	pthread_mutex_lock(&x->publish);
@@ -78,6 +79,7 @@ static void reload(struct daemon *x)
 		return;
 	}
 	s = rcu_xchg_pointer(&x->srv.cur, s);
+	notify_changed(&x->notify, s, x->srv.cur);      /* serials changed */
 	pthread_mutex_unlock(&x->publish);
 	synchronize_rcu();
 	served_free(s);
@@ -102,6 +104,9 @@ static int serve(struct daemon *x, const sigset_t *set)
 				 "%zu zones", (unsigned long long)udp,
 				 (unsigned long long)tcp, x->ld.n);
 			secondary_log_stats(&x->sec);
+			pthread_mutex_lock(&x->publish);
+			xfr_health_report(&x->health, x->srv.cur, &x->upd);
+			pthread_mutex_unlock(&x->publish);
 		} else {
 			log_info("exiting on signal %d", sig);
 			return 0;
@@ -162,10 +167,16 @@ static int start_all(struct daemon *x, struct served **s)
 		return -1;
 	x->srv.upd = &x->upd;
 	x->srv.sec = &x->sec;
+	x->srv.health = &x->health;
 	if (server_start(&x->srv, *s) < 0)
 		return -1;
 	x->upd.cur = &x->srv.cur;
 	x->sec.cur = &x->srv.cur;
+	/* always: a reload may add targets */
+	if (notify_start(&x->notify, &x->srv.cur) < 0)
+		return -1;
+	notify_changed(&x->notify, NULL, x->srv.cur);   /* startup */
+	x->upd.notify = &x->notify;
 	return updater_start(&x->upd) < 0 ? -1 : secondary_start(&x->sec);
 }
 
@@ -174,6 +185,10 @@ int daemon_run(struct daemon *x, const sigset_t *set)
 	struct load_stats st;
 	struct served *s;
 
+	xfr_health_init(&x->health);
+	if (notify_init(&x->notify, &x->health) < 0 ||
+	    notify_configure(&x->notify, &x->cfg) < 0)
+		return 1;
 	if (loader_run(&x->ld, &x->cfg, &s, &st) < 0) {
 		log_err("out of memory loading zones");
 		return 1;
@@ -201,7 +216,10 @@ void daemon_clear(struct daemon *x)
 {
 	secondary_stop(&x->sec);
 	updater_stop(&x->upd);
+	notify_stop(&x->notify);
 	server_stop(&x->srv);
+	notify_clear(&x->notify);
+	xfr_health_clear(&x->health);
 	updater_clear(&x->upd);
 	secondary_clear(&x->sec);
 	loader_clear(&x->ld);

@@ -8,8 +8,10 @@
 #include <signal.h>
 
 #include "authd/config.h"
+#include "authd/notify.h"
 #include "authd/reload.h"
 #include "authd/server.h"
+#include "authd/xfr_health.h"
 
 /* argc/argv are kept to re-read the config on reload; srv.stop_fd must
  * be -1 and publish initialised before daemon_run. */
@@ -21,6 +23,8 @@ struct daemon {
 	struct server srv;
 	struct updater upd;             /* the writer (dynamic updates) */
 	struct secondary sec;           /* the secondary zones' refresher */
+	struct notifier notify;         /* NOTIFY out */
+	struct xfr_health health;       /* what each secondary has */
 	pthread_mutex_t publish;        /* one publisher at a time: reload
 					 * or the writer */
 	char *chroot_dir;               /* fixed at start, for reload paths */

@@ -15,6 +15,7 @@
 #include "daemon/log.h"
 #include "authd/server.h"
 #include "authd/tsig_note.h"
+#include "authd/xfr_health.h"
 #include "auth/xfr.h"
 #include "net/sock.h"
 #include "net/udp_wait.h"
@@ -151,12 +152,7 @@ static int xfr_next(void *st, uint8_t *out, size_t cap)
 
 static void xfr_end(void *st)
 {
-	struct auth_xfr *x = st;
-
-	log_debug("transfer of %u records in %u messages ended", x->nrr,
-		  x->nmsg);
-	auth_xfr_clear(x);
-	free(x);
+	xfr_run_end(st);        /* logged, noted, freed */
 }
 
 static const struct tcp_stream_ops xfr_ops = { xfr_next, xfr_end };
@@ -189,10 +185,11 @@ static size_t answer_tcp(void *ctx, const uint8_t *q, size_t qlen,
 			return len;
 	}
 	if (!w->xs)
-		w->xs = calloc(1, sizeof(*w->xs));
+		w->xs = xfr_run_new();
 	len = auth_answer_xfr(a->s->db, &a->s->conf, q, qlen, AUTH_TCP, out,
 			      cap, w->xs);
 	if (w->xs && auth_xfr_active(w->xs)) {
+		xfr_run_begin(w->xs, w->srv->health, a->c->fd, q, qlen);
 		tcp_conn_stream(a->c, w->xs, &xfr_ops);
 		w->xs = NULL;
 	}

@@ -27,6 +27,7 @@ struct server {
 	int stop_fd;                    /* eventfd: wakes workers to exit */
 	struct updater *upd;            /* takes UPDATEs, or NULL */
 	struct secondary *sec;          /* takes NOTIFYs, or NULL */
+	struct xfr_health *health;      /* transfers out noted, or NULL */
 };
 
 /* Opens every socket (threads x addresses, UDP and TCP) before the

@@ -17,6 +17,7 @@
 #include "journal/journal.h"
 
 struct server;
+struct notifier;
 
 /* Who may update a zone: the request's source address and the key that
  * signed it (NULL: unsigned, or not verified). */
@@ -41,6 +42,7 @@ struct updater {
 	void *allow_ctx;
 	struct upd_zone *zones;
 	size_t nzones;
+	struct notifier *notify;        /* told of each zone published */
 	size_t journal_max;             /* bytes a journal may grow to */
 	pthread_t th;
 	bool running;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "auth/answer.h"
+#include "authd/notify.h"
 #include "authd/tsig_note.h"
 #include "authd/updater_int.h"
 #include "base/error.h"
@@ -313,6 +314,9 @@ void update_batch(struct updater *u, struct upd_req *list)
 				     r->reply, sizeof(r->reply));
 	old = publish(b);
 	pthread_mutex_unlock(u->publish);
+	for (size_t i = 0; old && i < b->nh; i++)
+		if (b->h[i].v)
+			notify_zone(u->notify, b->h[i].uz->origin);
 	for (r = list; r; r = next) {
 		next = r->next;
 		upd_req_finish(r);

@@ -3,12 +3,14 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "authd/cmdline.h"
 #include "authd/config.h"
+#include "authd/notify.h"
 #include "daemon/log.h"
 
 static int load(struct config *c, const char *text, char *err)
@@ -359,9 +361,57 @@ static void test_secondary(void)
 	config_clear(&c);
 }
 
+/* --notify and the zones' notify: targets parsed, lists of one zone
+ * joined, mistakes reported with the target. */
+static void test_notify(void)
+{
+	static const char yaml[] =
+		"server: { listen: 127.0.0.1:5300 }\n"
+		"zones:\n"
+		"  - name: n.test\n"
+		"    file: n.zone\n"
+		"    notify: [\"192.0.2.1\", \"[2001:db8::1]:5353@k1\"]\n";
+	char *argv[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			 "--zone", "n.test=n.zone", "--notify",
+			 "n.test=127.0.0.1:5301@xfr-key", "--notify",
+			 "n.test=127.0.0.2", "--notify-lag-warn", "5", NULL };
+	char *stray[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			  "--notify", "other.test=127.0.0.1", NULL };
+	struct notify_target *t;
+	char err[CONFIG_ERR_MAX];
+	struct config c;
+	size_t n;
+
+	CHECKF(cmdline_config(&c, 11, argv, NULL, err) == 0, "%s", err);
+	CHECK(c.nnotifies == 1 && c.notify_lag == 5);
+	CHECK(c.nnotifies == 1 && notify_targets_parse(c.notifies[0].acl, &t,
+							&n, err) == 0);
+	CHECK(n == 2 && t[0].key[0] == 7 && !t[1].key[0]);
+	CHECK(n == 2 && ntohs(((struct sockaddr_in *)&t[0].sa)->sin_port) ==
+	      5301 && ntohs(((struct sockaddr_in *)&t[1].sa)->sin_port) == 53);
+	free(t);
+	config_clear(&c);
+	CHECKF(load(&c, yaml, err) == 0, "%s", err);
+	CHECK(c.nnotifies == 1 && c.notify_lag == 60);
+	CHECK(c.nnotifies == 1 && notify_targets_parse(c.notifies[0].acl, &t,
+							&n, err) == 0);
+	CHECK(n == 2 && t[1].sa.ss_family == AF_INET6 && t[1].key[0] == 2);
+	free(t);
+	config_clear(&c);
+	CHECK(cmdline_config(&c, 5, stray, NULL, err) < 0 &&
+	      strstr(err, "not served"));
+	config_clear(&c);
+	CHECK(notify_targets_parse("192.0.2.1:99999", &t, &n, err) < 0 &&
+	      strstr(err, "192.0.2.1:99999"));
+	CHECK(notify_targets_parse("192.0.2.1@", &t, &n, err) < 0 &&
+	      strstr(err, "key"));
+	CHECK(notify_targets_parse(" , ", &t, &n, err) < 0);
+}
+
 int main(void)
 {
 	test_secondary();
+	test_notify();
 	test_good();
 	test_defaults();
 	test_bad();
