@@ -377,10 +377,10 @@ static void test_notify(void)
 			 "n.test=127.0.0.2", "--notify-lag-warn", "5", NULL };
 	char *stray[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
 			  "--notify", "other.test=127.0.0.1", NULL };
-	struct notify_target *t;
+	struct notify_target *t = NULL;
 	char err[CONFIG_ERR_MAX];
 	struct config c;
-	size_t n;
+	size_t n = 0;
 
 	CHECKF(cmdline_config(&c, 11, argv, NULL, err) == 0, "%s", err);
 	CHECK(c.nnotifies == 1 && c.notify_lag == 5);
