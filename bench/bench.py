@@ -8,8 +8,8 @@ writes a markdown report and a PNG chart. Then the resolvers
 (bench/resolver.py) on a test hierarchy. Every process it starts is
 stopped at the end, also on errors and Ctrl-C.
 Usage: bench/bench.py [--build DIR] [--quick] [--out doc/benchmarks.md]
-       [--parts auth,resolver]  (resolver alone: its section of --out is
-       replaced, the authoritative tables there are kept)"""
+       [--parts auth,resolver,updates]  (resolver or updates alone: its
+       section of --out is replaced, the rest there is kept)"""
 
 import argparse
 import shutil
@@ -26,6 +26,7 @@ import measure  # noqa: E402
 import peers  # noqa: E402
 import report  # noqa: E402
 import resolver  # noqa: E402
+import updates  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_CORE, CLIENT_CORE = "1", "0"
@@ -147,6 +148,24 @@ def resolver_part(top, mode, build, only, parts):
                                    resolver.SLD_COUNT + 2)
 
 
+def updates_part(top, mode, build, only, parts):
+    """The dynamic update section's lines (bench/updates.py), or None."""
+    if "updates" not in parts:
+        return None
+    print("dynamic updates (%s mode)" % mode, flush=True)
+    d = top / "updates"
+    d.mkdir()
+    d.chmod(0o755)
+    return updates.section(updates.run(d, mode, build, only), mode)
+
+
+def write_updates_only(out, upd):
+    old = out.read_text() if out.exists() else "# banchi benchmarks\n"
+    out.write_text(updates.splice(old, upd))
+    print("\n".join(upd))
+    print("wrote the updates section of %s" % out)
+
+
 def write_resolver_only(out, res, mode):
     """Replaces the resolver section of out, keeping the rest."""
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -170,13 +189,14 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", default=str(ROOT / "doc" / "benchmarks.md"))
     ap.add_argument("--only", nargs="*", help="servers (debugging)")
-    ap.add_argument("--parts", default="auth,resolver",
-                    help="auth, resolver or both, comma-separated")
+    ap.add_argument("--parts", default="auth,resolver,updates",
+                    help="auth, resolver, updates, comma-separated")
     a = ap.parse_args()
     parts = a.parts.split(",")
     need = ("dnsperf", "taskset") + (
         ("nsd", "knotd", "named", "pdns_server", "gnuplot")
-        if "auth" in parts else ())
+        if "auth" in parts else ()) + (
+        ("knotd", "named") if "updates" in parts else ())
     for tool in need:
         if not shutil.which(tool):
             sys.exit("bench: missing %s (make deps)" % tool)
@@ -192,13 +212,17 @@ def main():
         for size in MODES[mode][0] if "auth" in parts else ():
             results[size] = one_size(top, size, mode, build, a.only)
         res = resolver_part(top, mode, build, a.only, parts)
+        upd = updates_part(top, mode, build, a.only, parts)
         out = Path(a.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         if not results:
-            write_resolver_only(out, res, mode)
+            if res:
+                write_resolver_only(out, res, mode)
+            if upd:
+                write_updates_only(out, upd)
             return
         md = report.markdown(results, mode, MODES[mode], sys.argv,
-                             time.monotonic() - t0, res)
+                             time.monotonic() - t0, res, upd)
         out.write_text(md)
         report.chart(results, out.with_suffix(".png"), top)
         print(md)

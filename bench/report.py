@@ -149,7 +149,8 @@ def targets(results):
     return out
 
 
-def markdown(results, mode, params, argv, elapsed, resolver=None):
+def markdown(results, mode, params, argv, elapsed, resolver=None,
+             updates=None):
     sizes, nrounds, seconds, lat_s = params
     cmd = "make bench" + (" QUICK=1" if mode == "quick" else "")
     w = ["# banchi benchmarks", "",
@@ -204,6 +205,8 @@ def markdown(results, mode, params, argv, elapsed, resolver=None):
         w += ["## Targets of issue 4", ""] + t + [""]
     if resolver:
         w += resolver + [""]
+    if updates:
+        w += updates + [""]
     w += ["## Reading the figures", ""] + NOTES + [""]
     w += ["![QPS per server and QPS against zone size](benchmarks.png)", ""]
     return "\n".join(w)
