@@ -23,7 +23,7 @@ SERVER_CORE, CLIENT_CORE = "1", "0"
 # zone records, rounds, seconds per rate run, updates for the memory row
 MODES = {"quick": (10000, 1, 1, 1000), "full": (1000000, 3, 5, 10000)}
 LOADED_RATE = 1000              # updates/s during the loaded dnsperf runs
-LOADED_CLIENTS = 32             # sockets sharing that rate (a slow server is not capped by in-flight)
+LOADED_CLIENTS = 32             # sockets sharing it: not capped by in-flight
 ACL = "127.0.0.1/32"
 
 DURABILITY = {
