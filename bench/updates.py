@@ -223,6 +223,16 @@ def summarize(rates, qps, mem):
     return out
 
 
+def fsync_rate(top, build, seconds):
+    """banchi-journal-bench in top: appends/s with one fdatasync each
+    (what a disk allows one update in flight at most), or None."""
+    p = subprocess.run([str(build / "bench" / "banchi-journal-bench"),
+                        str(top), str(seconds)], capture_output=True,
+                       text=True, timeout=4 * seconds + 60)
+    m = re.search(r"^1 append per fdatasync:\s+(\d+)", p.stdout, re.M)
+    return int(m.group(1)) if m else None
+
+
 def run(top, mode, build, only):
     """Returns {"params": ..., "stats": {server: {...}}, "load": ...}."""
     size, nrounds, seconds, mem_n = MODES[mode]
@@ -232,6 +242,7 @@ def run(top, mode, build, only):
     gen.make_queries(qfile, nm)
     started = {}
     load0 = open("/proc/loadavg").read().split()[:3]
+    fsyncs = fsync_rate(top, build, seconds)
     try:
         start_all(top, zone, nm, build, only, started)
         mem = {n: memory_row(p, build, mem_n) for n, p in started.items()}
@@ -244,7 +255,7 @@ def run(top, mode, build, only):
             shutil.copy(p.log, top / ("upd-%s.log" % p.name))
     load1 = open("/proc/loadavg").read().split()[:3]
     return {"params": (size, nrounds, seconds, mem_n), "stats": stats,
-            "load": (load0, load1)}
+            "load": (load0, load1), "fsyncs": fsyncs}
 
 
 # The section sits between these markers, so that a run of this part
@@ -327,7 +338,10 @@ def section(res, mode):
              CLIENT_CORE, nrounds, seconds),
          "- Load average at the start and end of this part: %s; %s "
          "(1, 5, 15 min; the machine has 2 cores)." % (
-             " ".join(l0), " ".join(l1)), "",
+             " ".join(l0), " ".join(l1)),
+         "- The filesystem of the journals takes %s appends/s with one "
+         "`fdatasync` each (banchi-journal-bench in the same folder)."
+         % _f(res.get("fsyncs")), "",
          "### Durable UPDATEs per second", ""] + _rate_table(stats, ref)
     w += ["", "Durability as each server has it by default:", ""]
     w += ["- %s: %s" % (n, DURABILITY[n]) for n in stats]
