@@ -93,8 +93,9 @@ bench: build
 	@$(PYTHON) bench/bench.py --build $(BUILD) $(if $(QUICK),--quick) \
 		--out $(BENCH_OUT)
 
-# `make bench QUICK=1` runs to the end (under 2 minutes with the resolver
-# rows; output in a scratch directory, doc/ is left alone).
+# `make bench QUICK=1` runs to the end (about 2 minutes with the resolver
+# and dynamic update rows; output in a scratch directory, doc/ is left
+# alone).
 test-bench-smoke:
 	BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider tests/bench
 

@@ -9,8 +9,8 @@ banchi-auth, NSD and Knot (bench/xfr.py) and the resolvers
 (bench/resolver.py) on a test hierarchy. Every process it starts is
 stopped at the end, also on errors and Ctrl-C.
 Usage: bench/bench.py [--build DIR] [--quick] [--out doc/benchmarks.md]
-       [--parts auth,xfr,resolver]  (without auth: the sections run are
-       replaced in --out, the authoritative tables there are kept)"""
+       [--parts auth,xfr,resolver,updates]  (without auth: the sections
+       run are replaced in --out, the authoritative tables there are kept)"""
 
 import argparse
 import shutil
@@ -28,6 +28,7 @@ import peers  # noqa: E402
 import report  # noqa: E402
 import resolver  # noqa: E402
 import xfr  # noqa: E402
+import updates  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_CORE, CLIENT_CORE = "1", "0"
@@ -149,6 +150,17 @@ def resolver_part(top, mode, build, only, parts):
                                    resolver.SLD_COUNT + 2)
 
 
+def updates_part(top, mode, build, only, parts):
+    """The dynamic update section's lines (bench/updates.py), or None."""
+    if "updates" not in parts:
+        return None
+    print("dynamic updates (%s mode)" % mode, flush=True)
+    d = top / "updates"
+    d.mkdir()
+    d.chmod(0o755)
+    return updates.section(updates.run(d, mode, build, only), mode)
+
+
 def xfr_part(top, mode, build, only, parts):
     """The transfer benchmark's markdown lines, or None when not asked."""
     if "xfr" not in parts:
@@ -189,14 +201,15 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", default=str(ROOT / "doc" / "benchmarks.md"))
     ap.add_argument("--only", nargs="*", help="servers (debugging)")
-    ap.add_argument("--parts", default="auth,xfr,resolver",
-                    help="auth, xfr, resolver, comma-separated")
+    ap.add_argument("--parts", default="auth,xfr,resolver,updates",
+                    help="auth, xfr, resolver, updates, comma-separated")
     a = ap.parse_args()
     parts = a.parts.split(",")
     need = ("dnsperf", "taskset") + (
         ("nsd", "knotd", "named", "pdns_server", "gnuplot")
         if "auth" in parts else ()) + (
-        ("nsd", "knotd", "kdig") if "xfr" in parts else ())
+        ("nsd", "knotd", "kdig") if "xfr" in parts else ()) + (
+        ("knotd", "named") if "updates" in parts else ())
     for tool in need:
         if not shutil.which(tool):
             sys.exit("bench: missing %s (make deps)" % tool)
@@ -213,15 +226,17 @@ def main():
             results[size] = one_size(top, size, mode, build, a.only)
         xsec = xfr_part(top, mode, build, a.only, parts)
         res = resolver_part(top, mode, build, a.only, parts)
+        upd = updates_part(top, mode, build, a.only, parts)
         out = Path(a.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         if not results:
             write_sections_only(out, [
                 (xsec, xfr.XFR_BEGIN, xfr.XFR_END),
-                (res, report.RES_BEGIN, report.RES_END)], mode)
+                (res, report.RES_BEGIN, report.RES_END),
+                (upd, updates.BEGIN, updates.END)], mode)
             return
         md = report.markdown(results, mode, MODES[mode], sys.argv,
-                             time.monotonic() - t0, res, xsec)
+                             time.monotonic() - t0, res, xsec, upd)
         out.write_text(md)
         report.chart(results, out.with_suffix(".png"), top)
         print(md)

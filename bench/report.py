@@ -150,7 +150,7 @@ def targets(results):
 
 
 def markdown(results, mode, params, argv, elapsed, resolver=None,
-             xfr=None):
+             xfr=None, updates=None):
     sizes, nrounds, seconds, lat_s = params
     cmd = "make bench" + (" QUICK=1" if mode == "quick" else "")
     w = ["# banchi benchmarks", "",
@@ -207,6 +207,8 @@ def markdown(results, mode, params, argv, elapsed, resolver=None,
         w += xfr + [""]
     if resolver:
         w += resolver + [""]
+    if updates:
+        w += updates + [""]
     w += ["## Reading the figures", ""] + NOTES + [""]
     w += ["![QPS per server and QPS against zone size](benchmarks.png)", ""]
     return "\n".join(w)

@@ -38,4 +38,14 @@ def test_bench_quick_runs_to_the_end(tmp_path):
                       xfr, re.M) for server in ("banchi-auth", "nsd", "knot")]
     assert None not in rows, text
     assert len({m.group(1) for m in rows}) == 1
+    # The dynamic update rows: every server answered updates NOERROR with
+    # 1 and 16 in flight, and served a name the memory row added.
+    assert "## Dynamic updates" in text
+    for server in ("banchi-auth", "knot", "bind"):
+        rates = re.search(r"^\| %s \| (\d+) \| \d+–\d+ \| [\d.]+ \| "
+                          r"(\d+) \|" % server, text, re.M)
+        assert rates and int(rates.group(1)) > 0 and \
+            int(rates.group(2)) > 0, server
+        assert re.search(r"^\| %s \| [\d.]+ \| [\d.]+ \| .* \| yes \|$"
+                         % server, text, re.M), server
     assert out.with_suffix(".png").stat().st_size > 1000
