@@ -52,11 +52,19 @@ static void keep_secondaries(struct config *o, struct config *n)
 	o->nsecondaries = 0;
 }
 
+static void free_after_readers(struct served *s)
+{
+	if (!s)
+		return;
+	synchronize_rcu();
+	served_free(s);
+}
+
 static void reload(struct daemon *x)
 {
 	char err[CONFIG_ERR_MAX];
 	struct load_stats st;
-	struct served *s;
+	struct served *s, *flushed;
 	struct config n;
 
 	log_info("reload: SIGHUP received");
@@ -72,17 +80,21 @@ static void reload(struct daemon *x)
 	/* the writer publishes too: the loader's zones and the snapshot
 	 * change under the lock, the wait for readers happens outside */
 	pthread_mutex_lock(&x->publish);
+	/* changes still pending are made a version first: the loader
+	 * reads the zones as served */
+	flushed = updater_flush_all(&x->upd);
 	if (loader_run(&x->ld, &n, &s, &st) < 0) {
 		pthread_mutex_unlock(&x->publish);
 		log_err("reload: out of memory; old zones kept");
 		config_clear(&n);
+		free_after_readers(flushed);
 		return;
 	}
 	s = rcu_xchg_pointer(&x->srv.cur, s);
 	notify_changed(&x->notify, s, x->srv.cur);      /* serials changed */
 	pthread_mutex_unlock(&x->publish);
-	synchronize_rcu();
-	served_free(s);
+	free_after_readers(flushed);
+	free_after_readers(s);
 	config_clear(&x->cfg);
 	x->cfg = n;
 	log_loaded("reload", &st);

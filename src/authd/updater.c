@@ -2,7 +2,9 @@
  * where to answer it, a TCP one with a completion the worker waits
  * on); the thread takes them all at once and hands the batch to
  * update_batch(). Bounded: a full queue refuses at once. */
+#include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "authd/updater_int.h"
@@ -120,6 +122,40 @@ void upd_req_finish(struct upd_req *r)
 	free(r);
 }
 
+/* Waits for a request, or until pending changes are due (true then).
+ * Called with u->mu held. */
+static bool wait_due(struct updater *u)
+{
+	struct timespec ts;
+	double due = u->due;
+
+	if (!due) {
+		pthread_cond_wait(&u->cv, &u->mu);
+		return false;
+	}
+	if (upd_now() >= due)
+		return true;
+	/* the condition variable uses CLOCK_MONOTONIC (updater_open) */
+	ts.tv_sec = (time_t)due;
+	ts.tv_nsec = (long)((due - (double)ts.tv_sec) * 1e9);
+	return pthread_cond_timedwait(&u->cv, &u->mu, &ts) == ETIMEDOUT;
+}
+
+/* What is journaled is served before the end (a clean exit leaves no
+ * change only in the journal: none would be lost anyway). */
+static void flush_at_stop(struct updater *u)
+{
+	struct served *old;
+
+	pthread_mutex_lock(u->publish);
+	old = updater_flush_all(u);
+	pthread_mutex_unlock(u->publish);
+	if (old) {
+		synchronize_rcu();
+		served_free(old);
+	}
+}
+
 static void *writer_main(void *arg)
 {
 	struct updater *u = arg;
@@ -128,15 +164,17 @@ static void *writer_main(void *arg)
 	rcu_register_thread();
 	for (;;) {
 		pthread_mutex_lock(&u->mu);
-		while (!u->head && !u->stop)
-			pthread_cond_wait(&u->cv, &u->mu);
+		while (!u->head && !u->stop && !wait_due(u))
+			;
 		batch = u->head;
 		u->head = NULL;
 		u->tail = &u->head;
 		u->queued = 0;
 		pthread_mutex_unlock(&u->mu);
-		if (!batch)
-			break;          /* stopping, nothing left */
+		if (!batch && u->stop) {
+			flush_at_stop(u);
+			break;
+		}
 		update_batch(u, batch);
 	}
 	rcu_unregister_thread();

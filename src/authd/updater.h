@@ -25,17 +25,31 @@ typedef bool upd_allow_fn(void *ctx, const uint8_t *origin,
 			  const struct sockaddr_storage *peer,
 			  const uint8_t *key);
 
-/* A zone that takes updates, with its journal. */
+/* A zone that takes updates, with its journal. On a zone where making
+ * a version is slow (a large zone: the node array is copied), changes
+ * journaled and answered wait a little in pend, merged, for one version
+ * to carry many (updater_pend.c). */
 struct upd_zone {
 	uint8_t origin[NAME_MAXLEN];
 	char name[NAME_TEXT_MAX];
 	struct journal *j;
+	struct zchange pend;            /* over the version being served */
+	size_t npend;                   /* changes in it (0: none) */
+	uint32_t tip;                   /* serial of the last one */
+	uint64_t *names;                /* hashes of the names they touch */
+	size_t nnames, capnames;
+	double patch_ms;                /* what the last version cost */
+	double since;                   /* when the first one came (s) */
+	bool touched;                   /* changed in the batch running */
+	bool sync_failed;
 };
 
 struct upd_req;
 
 struct updater {
 	struct served **cur;            /* the server's snapshot slot */
+	double due;                     /* when pending changes must be
+					 * published (monotonic s), or 0 */
 	pthread_mutex_t *publish;       /* held by whoever publishes */
 	struct loader *ld;              /* its zones follow the head */
 	upd_allow_fn *allow;
@@ -66,6 +80,11 @@ int updater_start(struct updater *u);
 /* Stops the thread after the requests queued are answered. */
 void updater_stop(struct updater *u);
 void updater_clear(struct updater *u);
+
+/* Publishes every pending change now, with the publish lock held (a
+ * reload, before it reads the zones): the snapshot it replaced, to free
+ * after synchronize_rcu(), or NULL. */
+struct served *updater_flush_all(struct updater *u);
 
 /* True if origin takes updates here (the workers' quick test). */
 bool updater_has(const struct updater *u, const uint8_t *origin);

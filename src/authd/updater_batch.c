@@ -30,6 +30,8 @@ struct batch {
 	const struct served *cur;
 	struct head *h;
 	size_t nh;
+	struct upd_zone **touched;      /* changed in this batch */
+	size_t ntouched;
 	struct msg_rr rr[MSG_MAXLEN / 11];
 };
 
@@ -102,37 +104,55 @@ static bool allowed(struct batch *b, struct upd_req *r, const struct msg *m,
 	return false;
 }
 
-/* Applies the change: a new head, and the change in the journal. */
+/* The zone's pending changes made a version of this batch. */
+static void make_version(struct batch *b, struct upd_zone *uz,
+			 const struct zdb_zone *base)
+{
+	struct zdb_zone *v = upd_pend_make(uz, base);
+
+	if (v)
+		set_head(b, uz, v);
+}
+
+/* The journal ends where the zone is (its tip): after a reload took a
+ * changed zone file over the updates, it starts again. */
+static void journal_follows(struct upd_zone *uz, uint32_t at)
+{
+	if (!journal_count(uz->j) || journal_last(uz->j) == at)
+		return;
+	log_warn("update %s: journal ends at serial %u, the zone is at %u "
+		 "(zone file reloaded): journal emptied", uz->name,
+		 journal_last(uz->j), at);
+	journal_reset(uz->j);
+}
+
+/* The change journaled (made durable with the batch) and pending; a
+ * change at the apex is made a version at once. */
 static uint16_t commit(struct batch *b, struct upd_req *r,
-		       const struct zdb_zone *base, const struct zchange *c,
+		       const struct zdb_zone *base, struct zchange *c,
 		       struct why *w)
 {
 	struct upd_zone *uz = r->uz;
-	struct zdb_zone *next;
 	int ret;
 
-	/* the journal ends where the zone is: after a reload took a
-	 * changed zone file over the updates, it starts again */
-	if (journal_count(uz->j) && journal_last(uz->j) != zchange_from(c)) {
-		log_warn("update %s: journal ends at serial %u, the zone is at "
-			 "%u (zone file reloaded): journal emptied", uz->name,
-			 journal_last(uz->j), zchange_from(c));
-		journal_reset(uz->j);
-	}
-	ret = zdb_zone_patch(&next, base, c);
-
-	if (ret == 0) {
+	journal_follows(uz, uz->npend ? uz->tip : zdb_zone_serial(base));
+	ret = upd_pend_restamp(uz, c);
+	if (ret == 0)
 		ret = journal_append(uz->j, c);
-		if (ret < 0)
-			zdb_zone_unref(next);
-	}
+	if (ret == 0)
+		ret = upd_pend_add(uz, c);
 	if (ret < 0) {
 		snprintf(w->text, sizeof(w->text), "change not made: %s",
 			 bn_strerror(ret));
 		return RCODE_SERVFAIL;
 	}
-	set_head(b, uz, next);
 	r->changed = true;
+	if (!uz->touched) {
+		uz->touched = true;
+		b->touched[b->ntouched++] = uz;
+	}
+	if (upd_pend_touches_apex(uz, c))
+		make_version(b, uz, base);
 	snprintf(w->text, sizeof(w->text), "%zu removed, %zu added, serial "
 		 "%u", c->ndel, c->nadd, zchange_to(c));
 	return RCODE_NOERROR;
@@ -144,7 +164,7 @@ static uint16_t one(struct batch *b, struct upd_req *r, struct why *w)
 	struct upd_zone **uzp = &r->uz;
 	struct msg m;
 	uint8_t origin[NAME_MAXLEN];
-	const struct zdb_zone *z;
+	const struct zdb_zone *z, *served;
 	struct update_info info;
 	struct zchange c;
 	uint16_t rc;
@@ -156,8 +176,8 @@ static uint16_t one(struct batch *b, struct upd_req *r, struct why *w)
 		return RCODE_FORMERR;
 	}
 	name_to_text(w->zone, sizeof(w->zone), origin);
-	z = zonedb_get(b->cur->db, origin);
-	if (!z) {
+	served = zonedb_get(b->cur->db, origin);
+	if (!served) {
 		snprintf(w->text, sizeof(w->text), "zone not served here");
 		return RCODE_NOTAUTH;
 	}
@@ -168,7 +188,12 @@ static uint16_t one(struct batch *b, struct upd_req *r, struct why *w)
 				 "no allow-update for the zone");
 		return RCODE_REFUSED;
 	}
-	z = version(b, *uzp, z);
+	z = version(b, *uzp, served);
+	/* it must see the pending changes it reads */
+	if (upd_pend_conflicts(*uzp, &m)) {
+		make_version(b, *uzp, z);
+		z = version(b, *uzp, served);
+	}
 	zchange_init(&c);
 	rc = update_apply(z, &m, &c, &info);
 	snprintf(w->text, sizeof(w->text), "%s", info.text[0] ? info.text :
@@ -191,23 +216,53 @@ static void log_one(const struct upd_req *r, uint16_t rc, struct why *w)
 }
 
 /* Makes each changed zone's journal durable; a zone whose sync failed
- * loses its head, and the requests that changed it get SERVFAIL. */
-static void sync_heads(struct batch *b, struct upd_req *list)
+ * serves none of its pending changes (they may not be on disk), and the
+ * requests that changed it get SERVFAIL. */
+static void sync_zones(struct batch *b, struct upd_req *list)
 {
-	for (size_t i = 0; i < b->nh; i++) {
-		struct head *h = &b->h[i];
-		if (journal_sync(h->uz->j) == 0)
+	for (size_t i = 0; i < b->ntouched; i++) {
+		struct upd_zone *uz = b->touched[i];
+		struct head *h = head_of(b, uz);
+		uz->touched = false;
+		uz->sync_failed = journal_sync(uz->j) < 0;
+		if (!uz->sync_failed)
 			continue;
-		log_err("update %s: journal not written to disk (%s); the "
-			"batch's changes are not served", h->uz->name,
-			strerror(errno));
-		zdb_zone_unref(h->v);
-		h->v = NULL;
+		log_err("update %s: journal not written to disk (%s); its "
+			"changes not served, updates refused until a restart",
+			uz->name, strerror(errno));
+		upd_pend_drop(uz);
+		if (h) {
+			zdb_zone_unref(h->v);
+			h->v = NULL;
+		}
 	}
-	for (struct upd_req *r = list; r; r = r->next) {
-		struct head *h = r->changed ? head_of(b, r->uz) : NULL;
-		if (h && !h->v)
+	for (struct upd_req *r = list; r; r = r->next)
+		if (r->changed && r->uz->sync_failed)
 			r->rc = RCODE_SERVFAIL;
+}
+
+/* The zones whose pending changes are due become versions; when the
+ * rest are. */
+static void make_due(struct batch *b)
+{
+	struct updater *u = b->u;
+	double now = upd_now();
+
+	u->due = 0;
+	for (size_t i = 0; i < u->nzones; i++) {
+		struct upd_zone *uz = &u->zones[i];
+		const struct zdb_zone *z;
+		if (!uz->npend)
+			continue;
+		if (!upd_pend_due(uz, now)) {
+			double d = upd_pend_deadline(uz);
+			if (!u->due || d < u->due)
+				u->due = d;
+			continue;
+		}
+		z = zonedb_get(b->cur->db, uz->origin);
+		if (z)
+			make_version(b, uz, version(b, uz, z));
 	}
 }
 
@@ -272,9 +327,13 @@ void *update_batch_new(size_t nzones)
 {
 	struct batch *b = calloc(1, sizeof(*b));
 
-	if (b)
+	if (b) {
 		b->h = calloc(nzones ? nzones : 1, sizeof(*b->h));
-	if (b && !b->h) {
+		b->touched = calloc(nzones ? nzones : 1, sizeof(*b->touched));
+	}
+	if (b && (!b->h || !b->touched)) {
+		free(b->h);
+		free(b->touched);
 		free(b);
 		return NULL;
 	}
@@ -285,8 +344,10 @@ void update_batch_free(void *scratch)
 {
 	struct batch *b = scratch;
 
-	if (b)
+	if (b) {
 		free(b->h);
+		free(b->touched);
+	}
 	free(b);
 }
 
@@ -300,6 +361,7 @@ void update_batch(struct updater *u, struct upd_req *list)
 	b->u = u;
 	b->cur = *u->cur;
 	b->nh = 0;
+	b->ntouched = 0;
 	for (r = list; r; r = r->next) {
 		struct why w = { 0 };
 		r->uz = NULL;
@@ -307,7 +369,8 @@ void update_batch(struct updater *u, struct upd_req *list)
 		r->rc = one(b, r, &w);
 		log_one(r, r->rc, &w);
 	}
-	sync_heads(b, list);
+	sync_zones(b, list);
+	make_due(b);
 	for (r = list; r; r = r->next)
 		r->rlen = auth_reply(&b->cur->conf, r->pkt, r->len,
 				     r->udp ? AUTH_UDP : AUTH_TCP, r->rc,
@@ -328,4 +391,29 @@ void update_batch(struct updater *u, struct upd_req *list)
 		synchronize_rcu();
 		served_free(old);
 	}
+}
+
+struct served *updater_flush_all(struct updater *u)
+{
+	struct batch *b = u->scratch;
+	struct served *old;
+
+	b->u = u;
+	b->cur = *u->cur;
+	b->nh = 0;
+	b->ntouched = 0;
+	for (size_t i = 0; i < u->nzones; i++) {
+		struct upd_zone *uz = &u->zones[i];
+		const struct zdb_zone *z = zonedb_get(b->cur->db, uz->origin);
+		if (uz->npend && z)
+			make_version(b, uz, z);
+	}
+	old = publish(b);
+	for (size_t i = 0; i < b->nh; i++) {
+		if (old && b->h[i].v)
+			notify_zone(u->notify, b->h[i].uz->origin);
+		zdb_zone_unref(b->h[i].v);
+	}
+	b->nh = 0;
+	return old;
 }

@@ -38,6 +38,26 @@ void *update_batch_new(size_t nzones);
 void update_batch_free(void *scratch);
 void upd_req_finish(struct upd_req *r);
 
+/* Pending changes (updater_pend.c). */
+double upd_now(void);
+/* Whether m reads a name the pending changes touch (or the apex). */
+bool upd_pend_conflicts(const struct upd_zone *uz, const struct msg *m);
+/* c, made against the served version, moved to follow the pending ones
+ * (its serials from the tip on). */
+int upd_pend_restamp(const struct upd_zone *uz, struct zchange *c);
+/* c merged into the pending change. */
+int upd_pend_add(struct upd_zone *uz, const struct zchange *c);
+bool upd_pend_touches_apex(const struct upd_zone *uz,
+			   const struct zchange *c);
+/* Whether the pending changes must go into a version now; when. */
+bool upd_pend_due(const struct upd_zone *uz, double now);
+double upd_pend_deadline(const struct upd_zone *uz);
+/* The version with the pending changes over base (a reference), or NULL
+ * (logged); the pending changes are gone either way. */
+struct zdb_zone *upd_pend_make(struct upd_zone *uz,
+			       const struct zdb_zone *base);
+void upd_pend_drop(struct upd_zone *uz);
+
 /* The zone that takes updates with this origin, or NULL. */
 struct upd_zone *updater_zone(struct updater *u, const uint8_t *origin);
 

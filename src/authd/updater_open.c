@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "authd/updater_int.h"
 #include "base/error.h"
@@ -155,8 +156,13 @@ int updater_open(struct updater *u, struct served **cur,
 	u->publish = publish;
 	u->ld = ld;
 	u->tail = &u->head;
+	pthread_condattr_t ca;
+
 	pthread_mutex_init(&u->mu, NULL);
-	pthread_cond_init(&u->cv, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&u->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	u->zones = calloc(n ? n : 1, sizeof(*u->zones));
 	u->scratch = update_batch_new(n);
 	if (!u->zones || !u->scratch)
@@ -164,6 +170,7 @@ int updater_open(struct updater *u, struct served **cur,
 	for (size_t i = 0; i < n; i++) {
 		struct upd_zone *uz = &u->zones[u->nzones];
 		memcpy(uz->origin, origins[i], NAME_MAXLEN);
+		zchange_init(&uz->pend);
 		name_to_text(uz->name, sizeof(uz->name), uz->origin);
 		if (!zonedb_get((*cur)->db, uz->origin)) {
 			log_err("zone %s: not loaded: takes no updates",
@@ -180,8 +187,11 @@ int updater_open(struct updater *u, struct served **cur,
 void updater_clear(struct updater *u)
 {
 	updater_stop(u);
-	for (size_t i = 0; i < u->nzones; i++)
+	for (size_t i = 0; i < u->nzones; i++) {
 		journal_close(u->zones[i].j);
+		zchange_clear(&u->zones[i].pend);
+		free(u->zones[i].names);
+	}
 	free(u->zones);
 	update_batch_free(u->scratch);
 	pthread_mutex_destroy(&u->mu);

@@ -31,9 +31,15 @@ struct zdb_recs {
 struct zdb_recs *zdb_recs_new(size_t bytes, struct zdb_recs *prev);
 void zdb_recs_unref(struct zdb_recs *r);
 
+#define ZDB_MAPS 2                      /* nodes, index */
+#define ZDB_MAP_MIN ((size_t)1 << 20)
+
 struct zdb_zone {
 	atomic_uint refs;
-	struct arena arena;             /* one block: nodes and index */
+	struct arena arena;             /* nodes and index, when small */
+	void *map[ZDB_MAPS];            /* when large: mapped on their own */
+	size_t maplen[ZDB_MAPS];
+	size_t nmap;
 	struct zdb_recs *recs;          /* the records, shared by versions */
 	size_t dead;                    /* bytes of recs no node points to */
 	struct zdb_node *nodes;         /* canonical order; [0] is the apex */

@@ -145,7 +145,7 @@ int zdb_patch_index(struct zdb_zone *nz, const struct zdb_zone *base,
 {
 	size_t slots = zdb_patch_slots(base, nz->nnodes, rm);
 
-	nz->index = arena_alloc(&nz->arena, slots * sizeof(uint32_t));
+	nz->index = (uint32_t *)zdb_spine_alloc(nz, slots * sizeof(uint32_t));
 	if (!nz->index)
 		return BN_ENOMEM;
 	zdb_index_size(nz, nz->nnodes, slots, false);

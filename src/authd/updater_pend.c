@@ -1,0 +1,206 @@
+/* Changes waiting for a version. Making a version copies the zone's node
+ * array and index (doc/design/zone-changes.md): tens of ms on a million
+ * names. So on a zone where that is slow, each update is journaled, made
+ * durable and answered at once, and its change merged into the zone's
+ * pending change; one version carries them all, made when the oldest has
+ * waited 4 times what a version costs (at least 20 ms), or before an
+ * update that reads a name they touch (it must see them), or before a
+ * reload. An update evaluated against the served version while changes
+ * wait is right only because it reads none of their names; the apex is
+ * never left pending (the SOA, and BIND's apex NS checks, read it). */
+#include <string.h>
+#include <time.h>
+
+#include "authd/updater_int.h"
+#include "base/error.h"
+#include "daemon/log.h"
+#include "wire/rrtype.h"
+
+#define PATCH_FAST_MS 2.0       /* below: a version per batch */
+
+double upd_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint64_t name_hash(const uint8_t *name)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < name_length(name); i++) {
+		uint8_t c = name[i];
+		h ^= (uint8_t)((unsigned)(c - 'A') < 26u ? c + 32 : c);
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static bool touched(const struct upd_zone *uz, uint64_t h)
+{
+	for (size_t i = 0; i < uz->nnames; i++)
+		if (uz->names[i] == h)
+			return true;
+	return false;
+}
+
+bool upd_pend_conflicts(const struct upd_zone *uz, const struct msg *m)
+{
+	uint8_t owner[NAME_MAXLEN];
+
+	if (!uz->npend)
+		return false;
+	for (uint16_t i = m->sec[MSG_ANSWER]; i < m->sec[MSG_ADDITIONAL]; i++) {
+		if (msg_rr_owner(m, &m->rr[i], owner) < 0 ||
+		    name_equal(owner, uz->origin) ||
+		    touched(uz, name_hash(owner)))
+			return true;
+	}
+	return false;
+}
+
+static int note_names(struct upd_zone *uz, const struct zchange_rr *rr,
+		      size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = name_hash(rr[i].owner);
+		if (touched(uz, h))
+			continue;
+		if (uz->nnames == uz->capnames) {
+			size_t cap = uz->capnames ? 2 * uz->capnames : 64;
+			uint64_t *nn = realloc(uz->names, cap * sizeof(*nn));
+			if (!nn)
+				return BN_ENOMEM;
+			uz->names = nn;
+			uz->capnames = cap;
+		}
+		uz->names[uz->nnames++] = h;
+	}
+	return 0;
+}
+
+/* rd (an SOA's RDATA) with serial s, into c's from or to SOA. */
+static int soa_at(struct zchange *c, bool to, const struct zchange_rr *soa,
+		  uint32_t s)
+{
+	uint8_t rd[2 * NAME_MAXLEN + 20];
+	size_t off = soa->rdlen - 20;
+
+	if (soa->rdlen < 22 || soa->rdlen > sizeof(rd))
+		return BN_EINVAL;
+	memcpy(rd, soa->rdata, soa->rdlen);
+	rd[off] = (uint8_t)(s >> 24);
+	rd[off + 1] = (uint8_t)(s >> 16);
+	rd[off + 2] = (uint8_t)(s >> 8);
+	rd[off + 3] = (uint8_t)s;
+	return zchange_set_soa(c, to, soa->owner, soa->ttl, rd, soa->rdlen);
+}
+
+int upd_pend_restamp(const struct upd_zone *uz, struct zchange *c)
+{
+	uint32_t next = uz->tip + 1 ? uz->tip + 1 : 1;
+	int ret;
+
+	if (!uz->npend)
+		return 0;       /* made against the tip itself */
+	ret = soa_at(c, false, &c->soa_from, uz->tip);
+	return ret ? ret : soa_at(c, true, &c->soa_to, next);
+}
+
+static int copy_rrs(struct zchange *d, const struct zchange_rr *rr,
+		    size_t n, bool add)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < n && ret == 0; i++)
+		ret = add ? zchange_add(d, rr[i].owner, rr[i].type, rr[i].ttl,
+					rr[i].rdata, rr[i].rdlen)
+			  : zchange_del(d, rr[i].owner, rr[i].type, rr[i].ttl,
+					rr[i].rdata, rr[i].rdlen);
+	return ret;
+}
+
+int upd_pend_add(struct upd_zone *uz, const struct zchange *c)
+{
+	const struct zchange_rr *from = &c->soa_from, *to = &c->soa_to;
+	int ret = 0;
+
+	if (!uz->npend) {
+		zchange_clear(&uz->pend);
+		zchange_init(&uz->pend);
+		ret = zchange_set_soa(&uz->pend, false, from->owner, from->ttl,
+				      from->rdata, from->rdlen);
+		uz->since = upd_now();
+	}
+	if (ret == 0)
+		ret = zchange_set_soa(&uz->pend, true, to->owner, to->ttl,
+				      to->rdata, to->rdlen);
+	if (ret == 0)
+		ret = copy_rrs(&uz->pend, c->del, c->ndel, false);
+	if (ret == 0)
+		ret = copy_rrs(&uz->pend, c->add, c->nadd, true);
+	if (ret == 0)
+		ret = note_names(uz, c->del, c->ndel);
+	if (ret == 0)
+		ret = note_names(uz, c->add, c->nadd);
+	uz->npend++;
+	uz->tip = zchange_to(c);
+	return ret;
+}
+
+bool upd_pend_touches_apex(const struct upd_zone *uz, const struct zchange *c)
+{
+	for (size_t i = 0; i < c->ndel; i++)
+		if (name_equal(c->del[i].owner, uz->origin))
+			return true;
+	for (size_t i = 0; i < c->nadd; i++)
+		if (name_equal(c->add[i].owner, uz->origin))
+			return true;
+	return false;
+}
+
+bool upd_pend_due(const struct upd_zone *uz, double now)
+{
+	double wait = uz->patch_ms * 4 / 1000;
+
+	if (!uz->npend)
+		return false;
+	if (uz->patch_ms < PATCH_FAST_MS)
+		return true;
+	return now - uz->since >= (wait > 0.02 ? wait : 0.02);
+}
+
+double upd_pend_deadline(const struct upd_zone *uz)
+{
+	double wait = uz->patch_ms * 4 / 1000;
+
+	return uz->since + (wait > 0.02 ? wait : 0.02);
+}
+
+struct zdb_zone *upd_pend_make(struct upd_zone *uz,
+			       const struct zdb_zone *base)
+{
+	struct zdb_zone *next = NULL;
+	double t0 = upd_now();
+	int ret = zdb_zone_patch(&next, base, &uz->pend);
+
+	if (ret < 0) {
+		log_err("update %s: %zu changes journaled but not served: %s "
+			"(they are after a restart)", uz->name, uz->npend,
+			bn_strerror(ret));
+		next = NULL;
+	}
+	uz->patch_ms = (upd_now() - t0) * 1000;
+	upd_pend_drop(uz);
+	return next;
+}
+
+void upd_pend_drop(struct upd_zone *uz)
+{
+	zchange_clear(&uz->pend);
+	zchange_init(&uz->pend);
+	uz->npend = 0;
+	uz->nnames = 0;
+}
