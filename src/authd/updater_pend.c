@@ -193,6 +193,8 @@ struct zdb_zone *upd_pend_make(struct upd_zone *uz,
 		next = NULL;
 	}
 	uz->patch_ms = (upd_now() - t0) * 1000;
+	log_debug("update %s: a version with %zu changes, made in %.1f ms",
+		  uz->name, uz->npend, uz->patch_ms);
 	upd_pend_drop(uz);
 	return next;
 }
