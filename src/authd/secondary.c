@@ -78,28 +78,32 @@ static void set_timers(struct secondary *s, struct sec_zone *z, bool ok,
 	pthread_mutex_unlock(&s->mu);
 }
 
-/* The changes applied in turn to z->v: 0 with *out, or the patch's
- * error (the IXFR does not apply: AXFR instead). */
+/* The changes merged and applied to z->v in one version: 0 with *out,
+ * or the error (the IXFR does not apply: AXFR instead). */
 static int apply(struct sec_zone *z, const struct sec_result *r,
 		 struct zdb_zone **out)
 {
-	struct zdb_zone *v = z->v, *next;
+	struct zmerge m;
+	struct zchange c;
 	int ret = 0;
 
-	zdb_zone_ref(v);
-	for (size_t i = 0; ret == 0 && i < r->nchg; i++) {
-		ret = zdb_zone_patch(&next, v, &r->chg[i]);
-		if (ret == 0) {
-			zdb_zone_unref(v);
-			v = next;
-		}
+	*out = NULL;
+	if (!r->nchg) {
+		zdb_zone_ref(z->v);
+		*out = z->v;
+		return 0;
 	}
-	if (ret < 0) {
-		zdb_zone_unref(v);
-		return ret;
-	}
-	*out = v;
-	return 0;
+	zmerge_init(&m);
+	zchange_init(&c);
+	for (size_t i = 0; ret == 0 && i < r->nchg; i++)
+		ret = zmerge_add(&m, &r->chg[i]);
+	if (ret == 0)
+		ret = zmerge_finish(&m, &c);
+	if (ret == 0)
+		ret = zdb_zone_patch(out, z->v, &c);
+	zchange_clear(&c);
+	zmerge_clear(&m);
+	return ret;
 }
 
 /* A transfer from p, applied; the new version in *out (NULL: nothing

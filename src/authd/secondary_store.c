@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "authd/journal_replay.h"
 #include "authd/secondary_int.h"
 #include "backend/zonefile.h"
 #include "backend/zonefile_write.h"
@@ -42,25 +43,6 @@ static void path_of(char *buf, size_t cap, const char *dir, const char *name,
 		snprintf(buf, cap, "%s/%.*s.%s", dir, (int)n, name, ext);
 }
 
-struct replay {
-	struct zdb_zone *v;
-	size_t n;
-};
-
-static int apply(void *ctx, const struct zchange *c)
-{
-	struct replay *rp = ctx;
-	struct zdb_zone *next;
-	int ret = zdb_zone_patch(&next, rp->v, c);
-
-	if (ret < 0)
-		return ret;
-	zdb_zone_unref(rp->v);
-	rp->v = next;
-	rp->n++;
-	return 0;
-}
-
 static int open_journal(struct sec_zone *z)
 {
 	int ret = journal_open(z->jpath, z->origin, diag, z->name, &z->j);
@@ -77,21 +59,22 @@ static int open_journal(struct sec_zone *z)
 /* The stored version: the file, the journal's changes after it. */
 static void load(struct sec_zone *z)
 {
-	struct replay rp = { NULL, 0 };
+	struct zdb_zone *v = NULL;
 	uint32_t serial;
+	size_t n = 0;
 	int ret;
 
 	if (access(z->path, F_OK) < 0)
 		return;
-	if (zonefile_load(&rp.v, z->origin, z->path, load_diag, z->name,
+	if (zonefile_load(&v, z->origin, z->path, load_diag, z->name,
 			  false) != 0) {
 		log_err("zone %s: stored copy %s does not load: a transfer "
 			"is needed", z->name, z->path);
 		return;
 	}
-	serial = zdb_zone_serial(rp.v);
+	serial = zdb_zone_serial(v);
 	if (journal_count(z->j) && journal_last(z->j) != serial) {
-		ret = journal_read(z->j, serial, apply, &rp);
+		ret = journal_replay(z->j, &v, &n);
 		if (ret < 0) {
 			log_warn("zone %s: journal (serial %u..%u) does not "
 				 "follow the stored copy (serial %u): %s; "
@@ -100,10 +83,10 @@ static void load(struct sec_zone *z)
 			journal_reset(z->j);
 		}
 	}
-	z->v = rp.v;
+	z->v = v;
 	log_info("zone %s: stored copy loaded, serial %u (%zu changes from "
 		 "the journal), %zu records", z->name, zdb_zone_serial(z->v),
-		 rp.n, zdb_zone_rr_count(z->v));
+		 n, zdb_zone_rr_count(z->v));
 }
 
 int sec_store_open(struct sec_zone *z, const char *dir)

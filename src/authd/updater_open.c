@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "authd/journal_replay.h"
 #include "authd/updater_int.h"
 #include "base/error.h"
 #include "daemon/log.h"
@@ -26,44 +27,24 @@ static void diag(void *ctx, bool fatal, const char *msg)
 		(const char *)ctx, msg);
 }
 
-static int apply(void *ctx, const struct zchange *c)
-{
-	struct replay *rp = ctx;
-	struct zdb_zone *next;
-	int ret = zdb_zone_patch(&next, rp->v, c);
-
-	if (ret < 0) {
-		rp->err = ret;
-		return ret;
-	}
-	zdb_zone_unref(rp->v);
-	rp->v = next;
-	rp->n++;
-	return 0;
-}
-
 /* The journal's changes after the zone file's serial, applied to *v.
  * A journal that does not start at or before the file (the file was
  * edited with a later serial, or the journal is another story) is
  * emptied or set aside: the file wins, loudly. */
 static int replay(struct upd_zone *uz, const char *path, struct zdb_zone **v)
 {
-	struct replay rp = { *v, uz->name, 0, 0 };
 	uint32_t serial = zdb_zone_serial(*v);
+	size_t n;
 	int ret;
 
 	if (!journal_count(uz->j) || journal_last(uz->j) == serial)
 		return 0;
-	zdb_zone_ref(rp.v);
-	ret = journal_read(uz->j, serial, apply, &rp);
+	ret = journal_replay(uz->j, v, &n);
 	if (ret == 0) {
-		zdb_zone_unref(*v);
-		*v = rp.v;
 		log_info("zone %s: %zu changes from the journal applied, "
-			 "serial %u", uz->name, rp.n, zdb_zone_serial(*v));
+			 "serial %u", uz->name, n, zdb_zone_serial(*v));
 		return 0;
 	}
-	zdb_zone_unref(rp.v);
 	if (ret == BN_ENOTFOUND && serial_after(serial, journal_last(uz->j))) {
 		log_warn("zone %s: the zone file's serial %u is after the "
 			 "journal's last %u: the file wins, journal emptied",

@@ -63,4 +63,23 @@ static inline bool serial_after(uint32_t a, uint32_t b)
  * would in a message: for bounding journals and transfers. */
 size_t zchange_size(const struct zchange *c);
 
+/* Chained changes merged into one with the same effect (replaying a
+ * journal: one new version instead of one per change). Copies what it
+ * is given. */
+struct zm_ent;
+struct zmerge {
+	struct zchange store;           /* the copies, and the SOAs */
+	struct zm_ent *ent;
+	size_t n, cap;
+	size_t changes;
+};
+
+void zmerge_init(struct zmerge *m);
+void zmerge_clear(struct zmerge *m);
+/* The next change (starting where the one before ended). */
+int zmerge_add(struct zmerge *m, const struct zchange *c);
+/* The net change into out (zchange_init()ed): from the first change's
+ * SOA to the last one's. BN_EINVAL when none was added. */
+int zmerge_finish(struct zmerge *m, struct zchange *out);
+
 #endif

@@ -226,15 +226,46 @@ static void check_diff(const struct zdb_zone *a, const struct zdb_zone *b)
 	zchange_clear(&c);
 }
 
+/* The changes of steps [100, 400) merged into one, applied to the
+ * version of step 100: the version of step 400. */
+static void check_merge(struct zmerge *mg, const struct zdb_zone *from,
+			const struct zdb_zone *to)
+{
+	struct zdb_zone *got = NULL;
+	struct zchange c;
+
+	zchange_init(&c);
+	CHECK(zmerge_finish(mg, &c) == 0);
+	CHECK(zdb_zone_patch(&got, from, &c) == 0);
+	if (got)
+		compare(got, to, 7777);
+	zdb_zone_unref(got);
+	zchange_clear(&c);
+}
+
 static void test_random(void)
 {
 	struct zdb_zone *cur = build_model(serial), *next, *want, *old = NULL;
+	struct zdb_zone *m0 = NULL;
+	struct zmerge mg;
 
+	zmerge_init(&mg);
 	srand(7);
 	for (unsigned step = 0; step < 3000 && cur; step++) {
 		struct zchange c;
 		zchange_init(&c);
 		random_change(&c);
+		if (step == 100) {
+			m0 = cur;
+			zdb_zone_ref(m0);
+		}
+		if (step >= 100 && step < 400)
+			CHECK(zmerge_add(&mg, &c) == 0);
+		if (step == 400) {
+			check_merge(&mg, m0, cur);
+			zdb_zone_unref(m0);
+			zmerge_clear(&mg);
+		}
 		int ret = zdb_zone_patch(&next, cur, &c);
 		CHECKF(ret == 0, "step %u: %s", step, bn_strerror(ret));
 		zchange_clear(&c);
