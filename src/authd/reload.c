@@ -258,6 +258,8 @@ static struct served *make_served(const struct loader *ld,
 		served_free(s);
 		return NULL;
 	}
+	s->xfr.parent = ld->xfr_parent;
+	s->xfr.parent_arg = ld->xfr_parent_arg;
 	s->tcp_idle = c->tcp_idle;
 	s->tcp_max = c->tcp_max;
 	s->tcp_per_client = c->tcp_per_client;

@@ -59,6 +59,9 @@ struct loader {
 	void *merge_arg;
 	bool (*dead)(void *arg, const uint8_t *qname);  /* auth_conf's */
 	void *dead_arg;
+	/* xfr_rules.parent (catalog members take their catalog's list) */
+	const uint8_t *(*xfr_parent)(void *arg, const uint8_t *origin);
+	void *xfr_parent_arg;
 };
 
 struct load_stats {

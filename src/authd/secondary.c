@@ -397,6 +397,8 @@ int secondary_open(struct secondary *s, const struct config *c,
 	s->any = true;
 	ld->dead = (*cur)->conf.zone_dead = secondary_dead;
 	ld->dead_arg = (*cur)->conf.zone_dead_arg = s;
+	ld->xfr_parent = (*cur)->xfr.parent = secondary_catalog_of;
+	ld->xfr_parent_arg = (*cur)->xfr.parent_arg = s;
 	for (size_t i = 0; i < c->nsecondaries; i++) {
 		struct sec_zone *z = open_zone(s, &c->secondaries[i],
 					       c->zone_dir);
@@ -462,6 +464,17 @@ bool secondary_dead(void *arg, const uint8_t *qname)
 		    name_is_subdomain(qname, l->z[i]->origin))
 			return true;
 	return false;
+}
+
+const uint8_t *secondary_catalog_of(void *arg, const uint8_t *origin)
+{
+	const struct secondary *s = arg;
+	const struct sec_list *l = rcu_dereference(s->list);
+
+	for (size_t i = 0; i < l->n; i++)
+		if (l->z[i]->member && name_equal(l->z[i]->origin, origin))
+			return l->z[i]->member_of;
+	return NULL;
 }
 
 void secondary_log_stats(struct secondary *s)

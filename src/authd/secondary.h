@@ -60,6 +60,10 @@ void secondary_clear(struct secondary *s);
  * (expired, or never transferred). Lock-free. */
 bool secondary_dead(void *arg, const uint8_t *qname);
 
+/* xfr_rules.parent: the catalog of a member zone (whose allow-transfer
+ * it takes), or NULL. Lock-free, inside the RCU read section. */
+const uint8_t *secondary_catalog_of(void *arg, const uint8_t *origin);
+
 /* A NOTIFY (q, len: not a response) for a secondary zone: answered into
  * out (NOERROR when from a primary with the zone's key, which starts a
  * refresh; REFUSED otherwise), its length returned; an UPDATE of one:
