@@ -224,7 +224,7 @@ def cworld():
         for p in procs:
             p.stop(timeout=5)
         for p in procs:
-            if p.name == "banchi-auth":
+            if p.name.startswith("banchi"):
                 check_log(p)
         shutil.rmtree(d, ignore_errors=True)
 
