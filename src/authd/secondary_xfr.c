@@ -138,17 +138,64 @@ static uint32_t soa_serial(const uint8_t *rd, int len)
 	return len > 0 ? zchange_soa_serial(rd, (uint16_t)len) : 0;
 }
 
-static int soa_once(int fd, const struct sec_zone *z, const struct sec_peer *p,
-		    uint32_t *serial, char *why, size_t cap)
+static int read_msg(int fd, uint8_t *buf, int64_t end, char *why, size_t cap);
+static int tcp_connect(const struct sec_peer *p, char *why, size_t cap);
+static int send_all(int fd, const uint8_t *b, size_t len, char *why,
+		    size_t cap);
+
+/* The query q (framed, q + 2 the message) sent, the reply read into r
+ * (framed over TCP, r + 2 then). The reply's length, or < 0 with why. */
+static ssize_t soa_exchange(int fd, bool tcp, uint8_t *q, int qlen,
+			    uint8_t *r, size_t rcap, char *why, size_t cap)
 {
-	uint8_t q[1024], r[MSG_MAXLEN], own[NAME_MAXLEN], rd[512];
+	ssize_t n;
+
+	if (tcp) {
+		q[0] = (uint8_t)(qlen >> 8);
+		q[1] = (uint8_t)qlen;
+		if (send_all(fd, q, (size_t)qlen + 2, why, cap) < 0)
+			return -1;
+		return read_msg(fd, r, now_ms() + SOA_WAIT_MS, why, cap);
+	}
+	if (send(fd, q + 2, (size_t)qlen, 0) != qlen)
+		return WHY("send: %s", strerror(errno));
+	if (wait_fd(fd, POLLIN, now_ms() + SOA_WAIT_MS) <= 0)
+		return WHY("no answer to the SOA query");
+	n = recv(fd, r + 2, rcap - 2, 0);
+	if (n < 0)
+		return WHY("recv: %s", strerror(errno));
+	return n;
+}
+
+static int soa_answer(const struct sec_zone *z, const struct msg *m,
+		      uint32_t *serial)
+{
+	uint8_t own[NAME_MAXLEN], rd[512];
+
+	for (uint16_t i = 0; i < msg_section_count(m, MSG_ANSWER); i++) {
+		const struct msg_rr *a = msg_section_rr(m, MSG_ANSWER, i);
+		if (a->type != RR_SOA || msg_rr_owner(m, a, own) < 0 ||
+		    !name_equal(own, z->origin))
+			continue;
+		*serial = soa_serial(rd, msg_rr_rdata(m, a, rd, sizeof(rd)));
+		return 0;
+	}
+	return -1;
+}
+
+static int soa_once(int fd, bool tcp, const struct sec_zone *z,
+		    const struct sec_peer *p, uint32_t *serial, char *why,
+		    size_t cap)
+{
+	uint8_t q[1024], r[2 + MSG_MAXLEN];
 	struct msg_rr rr[64];
 	struct tsig_signer sg;
 	struct tsig_verifier tv;
 	struct msg m;
 	size_t maclen = 0;
 	const uint8_t *mac;
-	int qlen = make_query(z, RR_SOA, NULL, &sg, p->key, q, sizeof(q));
+	int qlen = make_query(z, RR_SOA, NULL, &sg, p->key, q + 2,
+			      sizeof(q) - 2);
 	ssize_t n;
 	int ret = -1;
 
@@ -158,40 +205,22 @@ static int soa_once(int fd, const struct sec_zone *z, const struct sec_peer *p,
 		mac = tsig_signer_mac(&sg, &maclen);
 		tsig_verifier_init(&tv, p->key, mac, maclen);
 	}
-	if (send(fd, q, (size_t)qlen, 0) != qlen) {
-		WHY("send: %s", strerror(errno));
+	n = soa_exchange(fd, tcp, q, qlen, r, sizeof(r), why, cap);
+	if (n < 0)
 		goto out;
-	}
-	if (wait_fd(fd, POLLIN, now_ms() + SOA_WAIT_MS) <= 0) {
-		WHY("no answer to the SOA query");
-		goto out;
-	}
-	n = recv(fd, r, sizeof(r), 0);
-	if (n < 0) {
-		WHY("recv: %s", strerror(errno));
-		goto out;
-	}
-	if (msg_parse(&m, r, (size_t)n, rr, 64) < 0) {
+	if (msg_parse(&m, r + 2, (size_t)n, rr, 64) < 0) {
 		WHY("malformed reply to the SOA query");
 		goto out;
 	}
-	if (check_reply(z, &m, (uint16_t)(q[0] << 8 | q[1]), RR_SOA, true,
+	if (check_reply(z, &m, (uint16_t)(q[2] << 8 | q[3]), RR_SOA, true,
 			why, cap) < 0 ||
-	    verify(&tv, p, r, (size_t)n, why, cap) < 0)
+	    verify(&tv, p, r + 2, (size_t)n, why, cap) < 0)
 		goto out;
 	if (p->key && tsig_verify_end(&tv) != TSIG_OK) {
 		WHY("reply to the SOA query not signed");
 		goto out;
 	}
-	for (uint16_t i = 0; i < msg_section_count(&m, MSG_ANSWER); i++) {
-		const struct msg_rr *a = msg_section_rr(&m, MSG_ANSWER, i);
-		if (a->type != RR_SOA || msg_rr_owner(&m, a, own) < 0 ||
-		    !name_equal(own, z->origin))
-			continue;
-		*serial = soa_serial(rd, msg_rr_rdata(&m, a, rd, sizeof(rd)));
-		ret = 0;
-		break;
-	}
+	ret = soa_answer(z, &m, serial);
 	if (ret < 0)
 		WHY("no SOA in the answer (the primary does not serve the "
 		    "zone?)");
@@ -203,6 +232,8 @@ out:
 	return ret;
 }
 
+/* Over UDP, then, when that fails, over TCP (as BIND's try-tcp-refresh:
+ * Knot answers the SOA of a catalog zone over TCP only). */
 int sec_soa_query(const struct sec_zone *z, const struct sec_peer *p,
 		  uint32_t *serial, char *why, size_t cap)
 {
@@ -215,8 +246,15 @@ int sec_soa_query(const struct sec_zone *z, const struct sec_peer *p,
 		WHY("connect: %s", strerror(errno));
 	} else {
 		for (int i = 0; i < SOA_TRIES && ret < 0; i++)
-			ret = soa_once(fd, z, p, serial, why, cap);
+			ret = soa_once(fd, false, z, p, serial, why, cap);
 	}
+	close(fd);
+	if (ret == 0)
+		return 0;
+	fd = tcp_connect(p, why, cap);
+	if (fd < 0)
+		return -1;
+	ret = soa_once(fd, true, z, p, serial, why, cap);
 	close(fd);
 	return ret;
 }

@@ -302,6 +302,61 @@ def test_consume_knot_catalog(cworld):
     assert rcode(b2.where, "m1.test") == dns.rcode.REFUSED
 
 
+def knot_generate_conf(d, port, bport, members):
+    conf = ["server:", "  listen: 127.0.0.1@%d" % port, "  rundir: %s" % d,
+            "  user: root", "remote:", "  - id: banchi",
+            "    address: 127.0.0.1@%d" % bport, "acl:", "  - id: a",
+            "    address: 127.0.0.1", "    action: transfer", "database:",
+            "  storage: %s" % d, "template:", "  - id: default",
+            "    storage: %s" % d, "    zonefile-sync: -1",
+            "    semantic-checks: off", "    notify: banchi", "    acl: a",
+            "zone:", "  - domain: %s" % CAT, "    catalog-role: generate"]
+    for m in members:
+        conf += ["  - domain: %s" % m, "    file: %s/%s.zone" % (d, m),
+                 "    catalog-role: member", "    catalog-zone: %s" % CAT]
+    (d / "knot.conf").write_text("\n".join(conf) + "\n")
+
+
+def test_consume_knot_generated_catalog(cworld):
+    """Knot makes the catalog itself (catalog-role: generate); a member
+    added to and one removed from Knot's config (knotc reload) reach
+    banchi-auth by Knot's NOTIFY of the catalog."""
+    if not shutil.which("knotd") or not shutil.which("knotc"):
+        pytest.skip("knotd missing")
+    d, procs = cworld
+    kd = d / "knot"
+    kd.mkdir()
+    for i, m in enumerate(MEMBERS):
+        (kd / (m + ".zone")).write_text(member_zone(m, 10 + i))
+    port, bport = servers.free_port(), servers.free_port()
+    knot_generate_conf(kd, port, bport, MEMBERS[:2])
+    k = servers.Server("knot", ["knotd", "-c", str(kd / "knot.conf")],
+                       ("127.0.0.1", port), kd, MEMBERS[0])
+    procs.append(k)
+    # Knot answers its catalog's SOA over TCP only: banchi-auth's refresh
+    # falls back to TCP when the UDP query fails
+    argv = [str(servers.banchi_binary()), "--listen", "127.0.0.1:%d" % bport,
+            "--threads", "2", "--allow-root",
+            "--catalog-consume", "%s=127.0.0.1:%d" % (CAT, port),
+            "--zone-dir", str(d / "zd"),
+            "--allow-transfer", "%s=127.0.0.1" % CAT]
+    b = servers.Server("banchi-auth", argv, ("127.0.0.1", bport), d, CAT)
+    procs.append(b)
+    for m in MEMBERS[:2]:
+        wait_for("%s served" % m, lambda m=m: soa_serial(b.where, m) ==
+                 soa_serial(k.where, m))
+        assert axfr_set(b.where, m) == axfr_set(k.where, m)
+    knot_generate_conf(kd, port, bport, MEMBERS[1:])
+    r = subprocess.run(["knotc", "-c", str(kd / "knot.conf"), "reload"],
+                       capture_output=True, timeout=20, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    wait_for("m3 served", lambda: soa_serial(b.where, "m3.test") == 12)
+    wait_for("m1 gone", lambda: rcode(b.where, "m1.test") ==
+             dns.rcode.REFUSED)
+    assert soa_serial(b.where, "m2.test") == 11
+    assert not (d / "zd" / "m1.test.zone").exists()
+
+
 def test_consume_config_wins(cworld):
     """A member that is also a zone of the config keeps the config's."""
     if not shutil.which("knotd"):
