@@ -82,6 +82,13 @@ int sec_transfer(const struct sec_zone *z, const struct sec_peer *p,
 		 const struct zdb_zone *cur, struct sec_result *r, char *why,
 		 size_t cap);
 void sec_result_clear(struct sec_result *r);
+/* The same for an answer given in memory: msg[0 .. n) (len[i] octets
+ * each, no TCP framing) as if they answered a query of ID id (IXFR from
+ * cur, or AXFR when cur is NULL), unsigned. For the fuzzer. */
+int sec_transfer_mem(const struct sec_zone *z, const struct zdb_zone *cur,
+		     uint16_t id, const uint8_t *const *msg,
+		     const size_t *len, size_t n, struct sec_result *r,
+		     char *why, size_t cap);
 
 /* Answers a NOTIFY (secondary_notify's work). */
 uint16_t sec_notify_check(const struct secondary *s, const uint8_t *q,

@@ -495,34 +495,48 @@ struct xfr_io {
 	struct tsig_verifier tv;
 };
 
-/* Messages until the transfer is complete (or, for IXFR, answered
- * with our own SOA alone: up to date). */
+/* One message of the answer: parsed, checked (ID, rcode, question),
+ * verified, its records read. 1 when the transfer is complete (or, for
+ * IXFR, answered with our own SOA alone: up to date), 0 when more is
+ * to come, < 0 with why. */
+static int rx_one(struct xfr_io *io, const struct sec_peer *p, struct rx *x,
+		  struct sec_result *r, const uint8_t *pkt, size_t len,
+		  char *why, size_t cap)
+{
+	struct msg m;
+
+	r->nmsg++;
+	r->bytes += len;
+	if (msg_parse(&m, pkt, len, io->rr, io->nrr) < 0)
+		return WHY("message %zu malformed", r->nmsg);
+	if (check_reply(x->z, &m, io->id, io->qtype, r->nmsg == 1, why,
+			cap) < 0 ||
+	    verify(&io->tv, p, pkt, len, why, cap) < 0 ||
+	    rx_msg(x, &m, io->rd, why, cap) < 0)
+		return -1;
+	if (x->ixfr && x->st == RX_SECOND && x->nrr == 1 &&
+	    !serial_after(x->serial, x->ours)) {
+		r->uptodate = true;
+		return 1;
+	}
+	return x->st == RX_DONE;
+}
+
+/* Messages until the transfer is complete. */
 static int receive(struct xfr_io *io, const struct sec_peer *p,
 		   struct rx *x, struct sec_result *r, char *why, size_t cap)
 {
 	int64_t end = now_ms() + XFR_TOTAL_MS;
-	struct msg m;
+	int ret = 0;
 
-	while (x->st != RX_DONE) {
+	while (ret == 0) {
 		int len = read_msg(io->fd, io->buf, end, why, cap);
 		if (len < 0)
 			return -1;
-		r->nmsg++;
-		r->bytes += (size_t)len;
-		if (msg_parse(&m, io->buf + 2, (size_t)len, io->rr,
-			      io->nrr) < 0)
-			return WHY("message %zu malformed", r->nmsg);
-		if (check_reply(x->z, &m, io->id, io->qtype, r->nmsg == 1,
-				why, cap) < 0 ||
-		    verify(&io->tv, p, io->buf + 2, (size_t)len, why, cap) < 0 ||
-		    rx_msg(x, &m, io->rd, why, cap) < 0)
-			return -1;
-		if (x->ixfr && x->st == RX_SECOND && x->nrr == 1 &&
-		    !serial_after(x->serial, x->ours)) {
-			r->uptodate = true;
-			break;
-		}
+		ret = rx_one(io, p, x, r, io->buf + 2, (size_t)len, why, cap);
 	}
+	if (ret < 0)
+		return -1;
 	if (p->key && tsig_verify_end(&io->tv) != TSIG_OK)
 		return WHY("the last message is not signed");
 	return 0;
@@ -556,6 +570,23 @@ static int build(struct rx *x, struct sec_result *r, char *why, size_t cap)
 	return 0;
 }
 
+/* The transfer's result: the zone built, or the changes handed over. */
+static int rx_finish(struct rx *x, struct sec_result *r, char *why,
+		     size_t cap)
+{
+	r->serial = x->serial;
+	if (x->ixfr && !serial_after(x->serial, x->ours))
+		return WHY("transferred serial %u is not after ours %u",
+			   x->serial, x->ours);
+	if (x->zone_on)
+		return build(x, r, why, cap);
+	r->chg = x->chg;
+	r->nchg = x->nchg;
+	x->chg = NULL;
+	x->nchg = 0;
+	return 0;
+}
+
 static int run(struct xfr_io *io, const struct sec_zone *z,
 	       const struct sec_peer *p, const struct zdb_zone *cur,
 	       struct rx *x, struct sec_result *r, char *why, size_t cap)
@@ -583,34 +614,39 @@ static int run(struct xfr_io *io, const struct sec_zone *z,
 		tsig_verifier_clear(&io->tv);
 	if (ret < 0 || r->uptodate)
 		return ret;
-	r->serial = x->serial;
-	if (x->zone_on)
-		return build(x, r, why, cap);
-	r->chg = x->chg;
-	r->nchg = x->nchg;
-	x->chg = NULL;
-	x->nchg = 0;
+	return rx_finish(x, r, why, cap);
+}
+
+static int io_alloc(struct xfr_io *io, char *why, size_t cap)
+{
+	io->nrr = MSG_MAXLEN / 11;
+	io->buf = malloc(2 + MSG_MAXLEN);
+	io->rd = malloc(RDATA_MAX);
+	io->rr = malloc(io->nrr * sizeof(*io->rr));
+	if (!io->buf || !io->rd || !io->rr)
+		return WHY("out of memory");
 	return 0;
+}
+
+static void io_free(struct xfr_io *io)
+{
+	free(io->buf);
+	free(io->rd);
+	free(io->rr);
 }
 
 int sec_transfer(const struct sec_zone *z, const struct sec_peer *p,
 		 const struct zdb_zone *cur, struct sec_result *r, char *why,
 		 size_t cap)
 {
-	struct xfr_io io = { .qtype = cur ? RR_IXFR : RR_AXFR,
-			     .nrr = MSG_MAXLEN / 11 };
+	struct xfr_io io = { .qtype = cur ? RR_IXFR : RR_AXFR };
 	struct rx x = { .z = z, .ixfr = cur != NULL };
 	int ret = -1;
 
 	memset(r, 0, sizeof(*r));
 	if (cur)
 		x.ours = zdb_zone_serial(cur);
-	io.buf = malloc(2 + MSG_MAXLEN);
-	io.rd = malloc(RDATA_MAX);
-	io.rr = malloc(io.nrr * sizeof(*io.rr));
-	if (!io.buf || !io.rd || !io.rr) {
-		WHY("out of memory");
-	} else {
+	if (io_alloc(&io, why, cap) == 0) {
 		io.fd = tcp_connect(p, why, cap);
 		if (io.fd >= 0) {
 			ret = run(&io, z, p, cur, &x, r, why, cap);
@@ -619,9 +655,36 @@ int sec_transfer(const struct sec_zone *z, const struct sec_peer *p,
 	}
 	r->nrr = x.nrr;
 	rx_clear(&x);
-	free(io.buf);
-	free(io.rd);
-	free(io.rr);
+	io_free(&io);
+	return ret;
+}
+
+int sec_transfer_mem(const struct sec_zone *z, const struct zdb_zone *cur,
+		     uint16_t id, const uint8_t *const *msg,
+		     const size_t *len, size_t n, struct sec_result *r,
+		     char *why, size_t cap)
+{
+	struct xfr_io io = { .fd = -1, .id = id,
+			     .qtype = cur ? RR_IXFR : RR_AXFR };
+	struct sec_peer p = { .text = "memory" };
+	struct rx x = { .z = z, .ixfr = cur != NULL };
+	int ret = io_alloc(&io, why, cap);
+
+	memset(r, 0, sizeof(*r));
+	if (cur)
+		x.ours = zdb_zone_serial(cur);
+	for (size_t i = 0; ret == 0; i++) {
+		if (i == n) {
+			ret = WHY("the answer ended before the transfer did");
+			break;
+		}
+		ret = rx_one(&io, &p, &x, r, msg[i], len[i], why, cap);
+	}
+	if (ret > 0)
+		ret = r->uptodate ? 0 : rx_finish(&x, r, why, cap);
+	r->nrr = x.nrr;
+	rx_clear(&x);
+	io_free(&io);
 	return ret;
 }
 
