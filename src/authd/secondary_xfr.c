@@ -160,7 +160,7 @@ static ssize_t soa_exchange(int fd, bool tcp, uint8_t *q, int qlen,
 	if (send(fd, q + 2, (size_t)qlen, 0) != qlen)
 		return WHY("send: %s", strerror(errno));
 	if (wait_fd(fd, POLLIN, now_ms() + SOA_WAIT_MS) <= 0)
-		return WHY("no answer to the SOA query");
+		return WHY("no answer to the SOA query") - 1;   /* -2 */
 	n = recv(fd, r + 2, rcap - 2, 0);
 	if (n < 0)
 		return WHY("recv: %s", strerror(errno));
@@ -206,8 +206,10 @@ static int soa_once(int fd, bool tcp, const struct sec_zone *z,
 		tsig_verifier_init(&tv, p->key, mac, maclen);
 	}
 	n = soa_exchange(fd, tcp, q, qlen, r, sizeof(r), why, cap);
-	if (n < 0)
+	if (n < 0) {
+		ret = (int)n;
 		goto out;
+	}
 	if (msg_parse(&m, r + 2, (size_t)n, rr, 64) < 0) {
 		WHY("malformed reply to the SOA query");
 		goto out;
@@ -232,8 +234,10 @@ out:
 	return ret;
 }
 
-/* Over UDP, then, when that fails, over TCP (as BIND's try-tcp-refresh:
- * Knot answers the SOA of a catalog zone over TCP only). */
+/* Over UDP, then, when the primary answered but not with its SOA, over
+ * TCP (Knot answers the SOA of a catalog zone over TCP only; REFUSED
+ * over UDP). A primary that does not answer at all is not tried over
+ * TCP: that would only add a connect timeout to each refresh. */
 int sec_soa_query(const struct sec_zone *z, const struct sec_peer *p,
 		  uint32_t *serial, char *why, size_t cap)
 {
@@ -249,8 +253,8 @@ int sec_soa_query(const struct sec_zone *z, const struct sec_peer *p,
 			ret = soa_once(fd, false, z, p, serial, why, cap);
 	}
 	close(fd);
-	if (ret == 0)
-		return 0;
+	if (ret == 0 || ret == -2)
+		return ret < 0 ? -1 : 0;
 	fd = tcp_connect(p, why, cap);
 	if (fd < 0)
 		return -1;
