@@ -35,6 +35,8 @@ struct cfg_secondary {
 	size_t nprimary;
 	bool keyed;                     /* transfers and NOTIFYs signed */
 	uint8_t key[NAME_MAXLEN];       /* with this key of the ring */
+	bool catalog;                   /* a catalog consumed (RFC 9432):
+					 * its members are secondaries too */
 };
 
 struct config {
@@ -96,6 +98,8 @@ int config_update_flag(void *base, const struct cfg_opt *o, const char *text,
 		       char *err);
 int config_secondary_flag(void *base, const struct cfg_opt *o,
 			  const char *text, char *err);
+int config_catalog_flag(void *base, const struct cfg_opt *o,
+			const char *text, char *err);
 int config_notify_flag(void *base, const struct cfg_opt *o, const char *text,
 		       char *err);
 

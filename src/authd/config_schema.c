@@ -67,6 +67,12 @@ static const struct cfg_opt schema[] = {
 	  .doc = "ZONE=ADDR[:PORT][,...][@KEY]: serve ZONE as a secondary "
 		 "of these primaries (transfers signed with KEY), kept in "
 		 "the zone dir, repeatable" },
+	{ .flag = "catalog-consume", .type = CFG_HOOK,
+	  .set = config_catalog_flag,
+	  .doc = "CATALOG=ADDR[:PORT][,...][@KEY]: a secondary catalog zone "
+		 "(RFC 9432) whose member zones are served as secondaries "
+		 "of the same primaries, followed as the catalog changes, "
+		 "repeatable" },
 	{ .flag = "notify", .type = CFG_HOOK, .set = config_notify_flag,
 	  .doc = "ZONE=ADDR[:PORT][@KEY],...: send NOTIFY for ZONE there "
 		 "after each change (TSIG-signed with KEY), repeatable" },

@@ -1,6 +1,8 @@
 /* banchi-auth's secondary zones in its config: --secondary
  * ZONE=ADDR[:PORT][,ADDR[:PORT]...][@KEYNAME] (repeatable) and, in YAML,
- * a zone with primaries (a string or a list) and key instead of file.
+ * a zone with primaries (a string or a list) and key instead of file;
+ * --catalog-consume CATALOG=... (YAML: catalog: consume on a secondary)
+ * is a secondary whose members become secondaries too.
  * Checked once everything is read: a secondary is not also a file zone,
  * takes no updates (its primary does), and its key is in the ring. */
 #include <stdio.h>
@@ -73,26 +75,44 @@ int config_add_secondary(struct config *c, const char *zone,
 	return 0;
 }
 
-int config_secondary_flag(void *base, const struct cfg_opt *o,
-			  const char *text, char *err)
+static int secondary_flag(void *base, const char *flag, const char *text,
+			  char *err)
 {
 	const char *eq = strchr(text, '=');
 	const char *at = eq ? strrchr(eq, '@') : NULL;
 	char zone[NAME_TEXT_MAX], prim[1024];
 	size_t plen;
 
-	(void)o;
 	if (!eq || eq == text || (size_t)(eq - text) >= sizeof(zone))
-		return ERR("--secondary: expected ZONE=ADDR[:PORT][,...]"
-			   "[@KEY], got '%.300s'", text);
+		return ERR("--%s: expected ZONE=ADDR[:PORT][,...]"
+			   "[@KEY], got '%.300s'", flag, text);
 	memcpy(zone, text, (size_t)(eq - text));
 	zone[eq - text] = '\0';
 	plen = at ? (size_t)(at - eq - 1) : strlen(eq + 1);
 	if (plen >= sizeof(prim))
-		return ERR("--secondary %.300s: too many primaries", zone);
+		return ERR("--%s %.300s: too many primaries", flag, zone);
 	memcpy(prim, eq + 1, plen);
 	prim[plen] = '\0';
 	return config_add_secondary(base, zone, prim, at ? at + 1 : NULL, err);
+}
+
+int config_secondary_flag(void *base, const struct cfg_opt *o,
+			  const char *text, char *err)
+{
+	(void)o;
+	return secondary_flag(base, "secondary", text, err);
+}
+
+int config_catalog_flag(void *base, const struct cfg_opt *o,
+			const char *text, char *err)
+{
+	struct config *c = base;
+
+	(void)o;
+	if (secondary_flag(base, "catalog-consume", text, err) < 0)
+		return -1;
+	c->secondaries[c->nsecondaries - 1].catalog = true;
+	return 0;
 }
 
 void config_clear_secondaries(struct config *c)
@@ -138,6 +158,10 @@ int config_validate_secondaries(const struct config *c, char *err)
 					   "primary does; send them there",
 					   s->name);
 		name_to_text(key, sizeof(key), s->key);
+		if (s->catalog && c->catalog &&
+		    name_equal(s->origin, c->catalog_origin))
+			return ERR("catalog '%.300s' both produced and "
+				   "consumed", s->name);
 		if (s->keyed && !has_key(c, s->key))
 			return ERR("secondary '%.200s': no key '%.200s' (give "
 				   "it with --key, --key-file or keys:)",

@@ -7,7 +7,7 @@
 #include "daemon/cfg_yaml.h"
 #include "authd/config.h"
 
-#define NFIELDS 7
+#define NFIELDS 8
 
 /* allow-transfer: a string, or a list of entries joined with commas. */
 static const char *acl_text(struct cfg_yaml *y, yaml_node_t *v, char *buf,
@@ -36,15 +36,15 @@ static const char *acl_text(struct cfg_yaml *y, yaml_node_t *v, char *buf,
 	return buf;
 }
 
-/* name, file, allow-transfer, allow-update, primaries, key, notify
- * (f[0..6]);
+/* name, file, allow-transfer, allow-update, primaries, key, notify,
+ * catalog (f[0..7]);
  * the lists are joined into buf (four quarters). */
 static int zone_fields(struct cfg_yaml *y, yaml_node_t *m, const char **f,
 		       char *buf, size_t cap)
 {
 	static const char *const keys[NFIELDS] = {
 		"name", "file", "allow-transfer", "allow-update", "primaries",
-		"key", "notify" };
+		"key", "notify", "catalog" };
 	yaml_node_pair_t *p;
 	int i;
 
@@ -60,9 +60,9 @@ static int zone_fields(struct cfg_yaml *y, yaml_node_t *m, const char **f,
 			return cfg_yaml_fail(y, k, "unknown key 'zones.%s' "
 					     "(name, file, allow-transfer, "
 					     "allow-update, primaries, key, "
-					     "notify)",
+					     "notify, catalog)",
 					     ks ? ks : "?");
-		f[i] = i < 2 || i == 5 ? cfg_yaml_scalar(v) :
+		f[i] = i < 2 || (i >= 5 && i != 6) ? cfg_yaml_scalar(v) :
 		       acl_text(y, v, buf + (size_t)(i == 6 ? 3 : i - 2) *
 				(cap / 4), cap / 4);
 		if (!f[i])
@@ -91,12 +91,18 @@ static int load_zone(struct cfg_yaml *y, yaml_node_t *m)
 	if (f[5] && !f[4])
 		return cfg_yaml_fail(y, m, "%s", "zones.key: only for a "
 				     "secondary zone (with primaries)");
+	if (f[7] && (!f[4] || strcmp(f[7], "consume")))
+		return cfg_yaml_fail(y, m, "%s", "zones.catalog: only "
+				     "'consume', on a secondary zone (with "
+				     "primaries)");
 	if ((f[1] && config_add_zone(c, f[0], f[1], msg) < 0) ||
 	    (f[4] && config_add_secondary(c, f[0], f[4], f[5], msg) < 0) ||
 	    (f[2] && config_add_xfr(c, f[0], f[2], msg) < 0) ||
 	    (f[3] && config_add_update(c, f[0], f[3], msg) < 0) ||
 	    (f[6] && config_add_notify(c, f[0], f[6], msg) < 0))
 		return cfg_yaml_fail(y, m, "%s", msg);
+	if (f[7])
+		c->secondaries[c->nsecondaries - 1].catalog = true;
 	return 0;
 }
 

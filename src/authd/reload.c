@@ -258,6 +258,8 @@ static struct served *make_served(const struct loader *ld,
 		served_free(s);
 		return NULL;
 	}
+	s->xfr.parent = ld->xfr_parent;
+	s->xfr.parent_arg = ld->xfr_parent_arg;
 	s->tcp_idle = c->tcp_idle;
 	s->tcp_max = c->tcp_max;
 	s->tcp_per_client = c->tcp_per_client;
@@ -315,11 +317,41 @@ static void keep_secondary(const struct loader *ld,
 	}
 }
 
+static bool in_config(const struct config *c, const uint8_t *origin)
+{
+	for (size_t i = 0; i < c->nzones; i++)
+		if (name_equal(c->zones[i].origin, origin))
+			return true;
+	return config_secondary(c, origin) != NULL;
+}
+
+/* The catalog members carry over as they are (the refresher's). */
+static size_t keep_members(const struct loader *ld, const struct config *c,
+			   struct zsrc *v, struct load_stats *st)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; v && i < ld->n; i++) {
+		const struct zsrc *o = &ld->src[i];
+		if (!o->member || in_config(c, o->origin))
+			continue;
+		memcpy(v[n].origin, o->origin, NAME_MAXLEN);
+		v[n].secondary = v[n].member = true;
+		if (o->zone) {
+			zdb_zone_ref(o->zone);
+			v[n].zone = o->zone;
+			st->reused++;
+		}
+		n++;
+	}
+	return n;
+}
+
 int loader_run(struct loader *ld, const struct config *c,
 	       struct served **out, struct load_stats *st)
 {
 	size_t n = c->nzones + c->nsecondaries;
-	struct zsrc *v = calloc(n + 1, sizeof(*v));
+	struct zsrc *v = calloc(n + ld->n + 1, sizeof(*v));
 	struct timespec t0, t1;
 	size_t i;
 
@@ -335,6 +367,7 @@ int loader_run(struct loader *ld, const struct config *c,
 	}
 	for (i = 0; i < c->nsecondaries; i++)
 		keep_secondary(ld, &c->secondaries[i], &v[c->nzones + i], st);
+	n += keep_members(ld, c, v + n, st);
 	if (make_catalog(ld, c, v, n) < 0) {
 		src_free(v, n);
 		return BN_ENOMEM;
@@ -451,5 +484,39 @@ void loader_set_zone(struct loader *ld, struct zdb_zone *v)
 		zdb_zone_unref(d->zone);
 		d->zone = v;
 		d->dynamic = true;
+	}
+}
+
+int loader_add_member(struct loader *ld, const uint8_t *origin)
+{
+	struct zsrc *v;
+
+	for (size_t i = 0; i < ld->n; i++)
+		if (name_equal(ld->src[i].origin, origin))
+			return 0;
+	v = realloc(ld->src, (ld->n + 1) * sizeof(*v));
+	if (!v)
+		return BN_ENOMEM;
+	ld->src = v;
+	memset(&v[ld->n], 0, sizeof(*v));
+	memcpy(v[ld->n].origin, origin, NAME_MAXLEN);
+	v[ld->n].secondary = v[ld->n].member = true;
+	ld->n++;
+	return 0;
+}
+
+void loader_remove_member(struct loader *ld, const uint8_t *origin)
+{
+	for (size_t i = 0; i < ld->n; i++) {
+		struct zsrc *d = &ld->src[i];
+		if (!d->member || !name_equal(d->origin, origin))
+			continue;
+		if (d->zone)
+			zdb_zone_unref(d->zone);
+		zdb_zone_unref(d->file);
+		free(d->path);
+		memmove(d, d + 1, (ld->n - i - 1) * sizeof(*d));
+		ld->n--;
+		return;
 	}
 }

@@ -39,6 +39,9 @@ struct zsrc {
 	bool dynamic;                   /* takes updates (loader_set_zone) */
 	bool secondary;                 /* no file: transferred (its data
 					 * only from loader_set_zone) */
+	bool member;                    /* of a consumed catalog: not in
+					 * the config, kept across reloads
+					 * until loader_remove_member */
 };
 
 struct loader {
@@ -56,6 +59,9 @@ struct loader {
 	void *merge_arg;
 	bool (*dead)(void *arg, const uint8_t *qname);  /* auth_conf's */
 	void *dead_arg;
+	/* xfr_rules.parent (catalog members take their catalog's list) */
+	const uint8_t *(*xfr_parent)(void *arg, const uint8_t *origin);
+	void *xfr_parent_arg;
 };
 
 struct load_stats {
@@ -88,6 +94,12 @@ void loader_set_zone(struct loader *ld, struct zdb_zone *v);
 struct served *served_drop(struct served *cur, const uint8_t *origin);
 /* The loader's secondary zone of that origin is served no more. */
 void loader_drop_zone(struct loader *ld, const uint8_t *origin);
+
+/* A catalog member (secondary, not in the config) is known to the
+ * loader from now on (before loader_set_zone gives its data); removed:
+ * forgotten. Under the publish lock. */
+int loader_add_member(struct loader *ld, const uint8_t *origin);
+void loader_remove_member(struct loader *ld, const uint8_t *origin);
 
 /* Swaps *slot to s, waits for readers of the old one, frees it. */
 void served_publish(struct served **slot, struct served *s);

@@ -24,18 +24,22 @@ static time_t mono(void)
 	return ts.tv_sec;
 }
 
-/* v (NULL: the zone taken out) in the snapshot and the loader. */
-static void publish(struct secondary *s, struct sec_zone *z,
-		    struct zdb_zone *v)
+void sec_publish(struct secondary *s, struct sec_zone *z,
+		 struct zdb_zone *v, bool gone)
 {
 	struct served *ns, *old = NULL;
 
 	pthread_mutex_lock(s->publish);
+	if (v && z->member && loader_add_member(s->ld, z->origin) < 0)
+		log_err("zone %s: out of memory: a reload will not keep it",
+			z->name);
 	ns = v ? served_replace(*s->cur, &v, 1) : served_drop(*s->cur,
 							       z->origin);
 	if (ns) {
 		if (v)
 			loader_set_zone(s->ld, v);
+		else if (gone)
+			loader_remove_member(s->ld, z->origin);
 		else
 			loader_drop_zone(s->ld, z->origin);
 		old = s->running ? rcu_xchg_pointer(s->cur, ns) : *s->cur;
@@ -172,8 +176,9 @@ static int try_primary(struct secondary *s, struct sec_zone *z,
 		zdb_zone_unref(z->v);
 		z->v = v;
 		z->serial = zdb_zone_serial(v);
-		publish(s, z, v);
+		sec_publish(s, z, v, false);
 		atomic_store(&z->dead, false);
+		z->cat_changed = z->catalog;
 	}
 	sec_result_clear(&r);
 	return 0;
@@ -221,7 +226,7 @@ static void refresh(struct secondary *s, struct sec_zone *z)
 	if (z->keyed)
 		tsig_key_clear(&key);
 	if (ok && atomic_load(&z->dead) && z->v) {
-		publish(s, z, z->v);
+		sec_publish(s, z, z->v, false);
 		atomic_store(&z->dead, false);
 		log_info("zone %s: served again, serial %u", z->name,
 			 z->serial);
@@ -238,16 +243,35 @@ static void expire(struct secondary *s, struct sec_zone *z)
 		"expire); answering SERVFAIL until a transfer succeeds",
 		z->name, sec_soa_timer(z->v, 3));
 	atomic_store(&z->dead, true);
-	publish(s, z, NULL);
+	sec_publish(s, z, NULL, false);
+}
+
+/* The catalogs that got a new version: their members followed. true
+ * when one did (the list changed: new members are due at once). */
+static bool sync_catalogs(struct secondary *s)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < s->list->n; i++) {
+		struct sec_zone *z = s->list->z[i];
+		if (!z->catalog || !z->cat_changed)
+			continue;
+		z->cat_changed = false;
+		sec_catalog_sync(s, z);
+		any = true;
+		i = (size_t)-1;         /* the list was replaced: again */
+	}
+	return any;
 }
 
 /* What is due now; the next moment something is. */
 static time_t run_due(struct secondary *s)
 {
+	const struct sec_list *l = s->list;
 	time_t now = mono(), wake = now + 3600;
 
-	for (size_t i = 0; i < s->n; i++) {
-		struct sec_zone *z = &s->z[i];
+	for (size_t i = 0; i < l->n; i++) {
+		struct sec_zone *z = l->z[i];
 		if (atomic_exchange(&z->notified, false) || now >= z->next) {
 			refresh(s, z);
 			now = mono();
@@ -259,13 +283,13 @@ static time_t run_due(struct secondary *s)
 		if (z->v && !atomic_load(&z->dead) && z->expire_at < wake)
 			wake = z->expire_at;
 	}
-	return wake;
+	return sync_catalogs(s) ? mono() : wake;
 }
 
 static bool any_notified(const struct secondary *s)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (atomic_load(&s->z[i].notified))
+	for (size_t i = 0; i < s->list->n; i++)
+		if (atomic_load(&s->list->z[i]->notified))
 			return true;
 	return false;
 }
@@ -292,15 +316,9 @@ static void *loop(void *arg)
 	}
 }
 
-static int open_zone(struct secondary *s, struct sec_zone *z,
-		     const struct cfg_secondary *c, const char *dir)
+int sec_zone_open(struct secondary *s, struct sec_zone *z, const char *dir)
 {
-	memcpy(z->origin, c->origin, NAME_MAXLEN);
 	name_to_text(z->name, sizeof(z->name), z->origin);
-	memcpy(z->primary, c->primary, sizeof(z->primary));
-	z->nprimary = c->nprimary;
-	z->keyed = c->keyed;
-	memcpy(z->key, c->key, NAME_MAXLEN);
 	atomic_init(&z->dead, true);
 	atomic_init(&z->notified, false);
 	if (sec_store_open(z, dir) < 0)
@@ -318,7 +336,43 @@ static int open_zone(struct secondary *s, struct sec_zone *z,
 		return 0;
 	}
 	atomic_store(&z->dead, false);
-	publish(s, z, z->v);
+	sec_publish(s, z, z->v, false);
+	return 0;
+}
+
+static struct sec_zone *open_zone(struct secondary *s,
+				  const struct cfg_secondary *c,
+				  const char *dir)
+{
+	struct sec_zone *z = calloc(1, sizeof(*z));
+
+	if (!z)
+		return NULL;
+	memcpy(z->origin, c->origin, NAME_MAXLEN);
+	memcpy(z->primary, c->primary, sizeof(z->primary));
+	z->nprimary = c->nprimary;
+	z->keyed = c->keyed;
+	memcpy(z->key, c->key, NAME_MAXLEN);
+	z->catalog = c->catalog;
+	if (sec_zone_open(s, z, dir) < 0) {
+		free(z);
+		return NULL;
+	}
+	return z;
+}
+
+/* The zones of the config, which catalog members never replace. */
+static int keep_conf(struct secondary *s, const struct config *c)
+{
+	s->conf = calloc(c->nzones + c->nsecondaries + 1, sizeof(*s->conf));
+	s->dir = strdup(c->zone_dir ? c->zone_dir : ".");
+	if (!s->conf || !s->dir)
+		return -1;
+	for (size_t i = 0; i < c->nzones; i++)
+		memcpy(s->conf[s->nconf++], c->zones[i].origin, NAME_MAXLEN);
+	for (size_t i = 0; i < c->nsecondaries; i++)
+		memcpy(s->conf[s->nconf++], c->secondaries[i].origin,
+		       NAME_MAXLEN);
 	return 0;
 }
 
@@ -338,25 +392,34 @@ int secondary_open(struct secondary *s, const struct config *c,
 	s->ld = ld;
 	s->journal_max = (size_t)c->journal_max;
 	loglimit_init(&s->notify_log, 60, 10);
+	s->list = calloc(1, sizeof(*s->list) +
+			 c->nsecondaries * sizeof(s->list->z[0]));
+	if (!s->list || keep_conf(s, c) < 0)
+		return -1;
 	if (!c->nsecondaries)
 		return 0;
-	s->z = calloc(c->nsecondaries, sizeof(*s->z));
-	if (!s->z)
-		return -1;
+	s->any = true;
 	ld->dead = (*cur)->conf.zone_dead = secondary_dead;
 	ld->dead_arg = (*cur)->conf.zone_dead_arg = s;
+	ld->xfr_parent = (*cur)->xfr.parent = secondary_catalog_of;
+	ld->xfr_parent_arg = (*cur)->xfr.parent_arg = s;
 	for (size_t i = 0; i < c->nsecondaries; i++) {
-		if (open_zone(s, &s->z[i], &c->secondaries[i],
-			      c->zone_dir) < 0)
+		struct sec_zone *z = open_zone(s, &c->secondaries[i],
+					       c->zone_dir);
+		if (!z)
 			return -1;
-		s->n++;
+		s->list->z[s->list->n++] = z;
 	}
+	/* the members of the stored catalogs are served at once too */
+	for (size_t i = 0; i < c->nsecondaries; i++)
+		if (s->list->z[i]->catalog && s->list->z[i]->v)
+			sec_catalog_sync(s, s->list->z[i]);
 	return 0;
 }
 
 int secondary_start(struct secondary *s)
 {
-	if (!s->n)
+	if (!s->any)
 		return 0;
 	s->running = true;      /* publish() swaps with RCU from now */
 	if (pthread_create(&s->th, NULL, loop, s) != 0) {
@@ -382,11 +445,14 @@ void secondary_stop(struct secondary *s)
 void secondary_clear(struct secondary *s)
 {
 	secondary_stop(s);
-	for (size_t i = 0; i < s->n; i++) {
-		journal_close(s->z[i].j);
-		zdb_zone_unref(s->z[i].v);
+	for (size_t i = 0; s->list && i < s->list->n; i++) {
+		journal_close(s->list->z[i]->j);
+		zdb_zone_unref(s->list->z[i]->v);
+		free(s->list->z[i]);
 	}
-	free(s->z);
+	free(s->list);
+	free(s->conf);
+	free(s->dir);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);
 	memset(s, 0, sizeof(*s));
@@ -395,12 +461,24 @@ void secondary_clear(struct secondary *s)
 bool secondary_dead(void *arg, const uint8_t *qname)
 {
 	const struct secondary *s = arg;
+	const struct sec_list *l = rcu_dereference(s->list);
 
-	for (size_t i = 0; i < s->n; i++)
-		if (atomic_load_explicit(&s->z[i].dead, memory_order_relaxed) &&
-		    name_is_subdomain(qname, s->z[i].origin))
+	for (size_t i = 0; i < l->n; i++)
+		if (atomic_load_explicit(&l->z[i]->dead, memory_order_relaxed) &&
+		    name_is_subdomain(qname, l->z[i]->origin))
 			return true;
 	return false;
+}
+
+const uint8_t *secondary_catalog_of(void *arg, const uint8_t *origin)
+{
+	const struct secondary *s = arg;
+	const struct sec_list *l = rcu_dereference(s->list);
+
+	for (size_t i = 0; i < l->n; i++)
+		if (l->z[i]->member && name_equal(l->z[i]->origin, origin))
+			return l->z[i]->member_of;
+	return NULL;
 }
 
 void secondary_log_stats(struct secondary *s)
@@ -408,18 +486,22 @@ void secondary_log_stats(struct secondary *s)
 	char last[32], next[32];
 
 	pthread_mutex_lock(&s->mu);
-	for (size_t i = 0; i < s->n; i++) {
-		struct sec_zone *z = &s->z[i];
+	for (size_t i = 0; i < s->list->n; i++) {
+		struct sec_zone *z = s->list->z[i];
+		char of[NAME_TEXT_MAX + 16] = "";
 		struct tm tm;
+		if (z->member)
+			snprintf(of, sizeof(of), " (member of %s)",
+				 z->member_of_name);
 		strcpy(last, "never");
 		if (z->last_ok && gmtime_r(&z->last_ok, &tm))
 			strftime(last, sizeof(last), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		next[0] = '\0';
 		if (gmtime_r(&z->next_wall, &tm))
 			strftime(next, sizeof(next), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		log_info("stats: secondary %s: %s, serial %u, last refresh "
+		log_info("stats: secondary %s%s%s: %s, serial %u, last refresh "
 			 "%s, next try %s, %u failures in a row%s%s", z->name,
-			 atomic_load(&z->dead) ? "NOT SERVED" : "served",
+			 z->catalog ? " (catalog)" : "", of, atomic_load(&z->dead) ? "NOT SERVED" : "served",
 			 z->serial, last, next, z->fails,
 			 z->last_err[0] ? "; last error: " : "", z->last_err);
 	}

@@ -3,7 +3,9 @@
  * timers, NOTIFY, IXFR with AXFR fallback, TSIG), stores each version
  * in the zone dir (a zone file and a journal of the changes since) so
  * that a restart serves at once, publishes it as the writer does, and
- * takes an expired zone out of service (SERVFAIL). */
+ * takes an expired zone out of service (SERVFAIL). A secondary may be
+ * a catalog (RFC 9432) whose members become secondaries of the same
+ * primaries at run time (secondary_catalog.c). */
 #ifndef BANCHI_AUTHD_SECONDARY_H
 #define BANCHI_AUTHD_SECONDARY_H
 
@@ -19,10 +21,18 @@
 #include "daemon/loglimit.h"
 
 struct sec_zone;
+struct sec_list;
 
 struct secondary {
-	struct sec_zone *z;
-	size_t n;
+	struct sec_list *list;          /* RCU: the workers read it; the
+					 * refresher replaces it (under mu)
+					 * when a catalog adds or removes a
+					 * member */
+	bool any;                       /* secondaries at all (fixed) */
+	uint8_t (*conf)[NAME_MAXLEN];   /* zones of the config: a catalog
+					 * member of these is ignored */
+	size_t nconf;
+	char *dir;                      /* the zone dir */
 	struct served **cur;            /* the server's snapshot slot */
 	pthread_mutex_t *publish;       /* held by whoever publishes */
 	struct loader *ld;
@@ -49,6 +59,10 @@ void secondary_clear(struct secondary *s);
 /* auth_conf.zone_dead: qname is under a secondary that is not served
  * (expired, or never transferred). Lock-free. */
 bool secondary_dead(void *arg, const uint8_t *qname);
+
+/* xfr_rules.parent: the catalog of a member zone (whose allow-transfer
+ * it takes), or NULL. Lock-free, inside the RCU read section. */
+const uint8_t *secondary_catalog_of(void *arg, const uint8_t *origin);
 
 /* A NOTIFY (q, len: not a response) for a secondary zone: answered into
  * out (NOERROR when from a primary with the zone's key, which starts a

@@ -23,6 +23,11 @@ struct sec_zone {
 	char path[SEC_PATH_MAX];        /* the stored copy, and its journal */
 	char jpath[SEC_PATH_MAX];
 	struct journal *j;
+	bool catalog;                   /* consumed: members follow it */
+	bool member;                    /* of the catalog member_of */
+	uint8_t member_of[NAME_MAXLEN];
+	char member_of_name[NAME_TEXT_MAX];
+	bool cat_changed;               /* a new catalog version: sync */
 	struct zdb_zone *v;             /* the refresher's version (one
 					 * reference), NULL before the first
 					 * transfer */
@@ -36,6 +41,14 @@ struct sec_zone {
 	uint32_t serial;
 	unsigned fails;
 	char last_err[256];
+};
+
+/* The zones the refresher keeps: replaced whole (RCU) when a member
+ * comes or goes; the zones are allocated one by one, so a pointer stays
+ * valid while the zone is in a list a reader holds. */
+struct sec_list {
+	size_t n;
+	struct sec_zone *z[];
 };
 
 /* One primary as a transfer sees it. */
@@ -69,6 +82,13 @@ int sec_transfer(const struct sec_zone *z, const struct sec_peer *p,
 		 const struct zdb_zone *cur, struct sec_result *r, char *why,
 		 size_t cap);
 void sec_result_clear(struct sec_result *r);
+/* The same for an answer given in memory: msg[0 .. n) (len[i] octets
+ * each, no TCP framing) as if they answered a query of ID id (IXFR from
+ * cur, or AXFR when cur is NULL), unsigned. For the fuzzer. */
+int sec_transfer_mem(const struct sec_zone *z, const struct zdb_zone *cur,
+		     uint16_t id, const uint8_t *const *msg,
+		     const size_t *len, size_t n, struct sec_result *r,
+		     char *why, size_t cap);
 
 /* Answers a NOTIFY (secondary_notify's work). */
 uint16_t sec_notify_check(const struct secondary *s, const uint8_t *q,
@@ -87,6 +107,23 @@ long sec_store_age(const struct sec_zone *z, time_t now);
  * the changes). Failures are logged: the version is served anyway. */
 void sec_store_save(struct sec_zone *z, const struct zdb_zone *v,
 		    const struct sec_result *r, size_t journal_max);
+
+/* v (NULL: the zone taken out; gone: a member removed for good) in
+ * the snapshot and the loader (secondary.c). */
+void sec_publish(struct secondary *s, struct sec_zone *z,
+		 struct zdb_zone *v, bool gone);
+/* A zone's stored copy opened and, when fresh enough, served. */
+int sec_zone_open(struct secondary *s, struct sec_zone *z, const char *dir);
+/* The members of catalog z's version reconciled with the list: new
+ * ones added (their stored copies served), gone ones removed (no
+ * longer served, their stored copies deleted). Refresher thread, or
+ * before it starts. */
+void sec_catalog_sync(struct secondary *s, struct sec_zone *z);
+/* The member names of catalog version v (RFC 9432 version 2), in
+ * *out (malloc'd, deduplicated, without the catalog itself): their
+ * number, or < 0 when v is not a version 2 catalog. */
+int sec_catalog_members(const struct zdb_zone *v,
+			uint8_t (**out)[NAME_MAXLEN]);
 
 /* The SOA timer of z's version: index 1 refresh, 2 retry, 3 expire
  * (RFC 1035 3.3.13), seconds. */

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <urcu.h>
 
 #include "authd/secondary_int.h"
 #include "authd/tsig_note.h"
@@ -33,9 +34,11 @@ static bool same_addr(const struct sockaddr_storage *a,
 static struct sec_zone *zone_of(const struct secondary *s,
 				const uint8_t *origin)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (name_equal(s->z[i].origin, origin))
-			return &s->z[i];
+	const struct sec_list *l = rcu_dereference(s->list);
+
+	for (size_t i = 0; i < l->n; i++)
+		if (name_equal(l->z[i]->origin, origin))
+			return l->z[i];
 	return NULL;
 }
 

@@ -138,17 +138,64 @@ static uint32_t soa_serial(const uint8_t *rd, int len)
 	return len > 0 ? zchange_soa_serial(rd, (uint16_t)len) : 0;
 }
 
-static int soa_once(int fd, const struct sec_zone *z, const struct sec_peer *p,
-		    uint32_t *serial, char *why, size_t cap)
+static int read_msg(int fd, uint8_t *buf, int64_t end, char *why, size_t cap);
+static int tcp_connect(const struct sec_peer *p, char *why, size_t cap);
+static int send_all(int fd, const uint8_t *b, size_t len, char *why,
+		    size_t cap);
+
+/* The query q (framed, q + 2 the message) sent, the reply read into r
+ * (framed over TCP, r + 2 then). The reply's length, or < 0 with why. */
+static ssize_t soa_exchange(int fd, bool tcp, uint8_t *q, int qlen,
+			    uint8_t *r, size_t rcap, char *why, size_t cap)
 {
-	uint8_t q[1024], r[MSG_MAXLEN], own[NAME_MAXLEN], rd[512];
+	ssize_t n;
+
+	if (tcp) {
+		q[0] = (uint8_t)(qlen >> 8);
+		q[1] = (uint8_t)qlen;
+		if (send_all(fd, q, (size_t)qlen + 2, why, cap) < 0)
+			return -1;
+		return read_msg(fd, r, now_ms() + SOA_WAIT_MS, why, cap);
+	}
+	if (send(fd, q + 2, (size_t)qlen, 0) != qlen)
+		return WHY("send: %s", strerror(errno));
+	if (wait_fd(fd, POLLIN, now_ms() + SOA_WAIT_MS) <= 0)
+		return WHY("no answer to the SOA query") - 1;   /* -2 */
+	n = recv(fd, r + 2, rcap - 2, 0);
+	if (n < 0)
+		return WHY("recv: %s", strerror(errno));
+	return n;
+}
+
+static int soa_answer(const struct sec_zone *z, const struct msg *m,
+		      uint32_t *serial)
+{
+	uint8_t own[NAME_MAXLEN], rd[512];
+
+	for (uint16_t i = 0; i < msg_section_count(m, MSG_ANSWER); i++) {
+		const struct msg_rr *a = msg_section_rr(m, MSG_ANSWER, i);
+		if (a->type != RR_SOA || msg_rr_owner(m, a, own) < 0 ||
+		    !name_equal(own, z->origin))
+			continue;
+		*serial = soa_serial(rd, msg_rr_rdata(m, a, rd, sizeof(rd)));
+		return 0;
+	}
+	return -1;
+}
+
+static int soa_once(int fd, bool tcp, const struct sec_zone *z,
+		    const struct sec_peer *p, uint32_t *serial, char *why,
+		    size_t cap)
+{
+	uint8_t q[1024], r[2 + MSG_MAXLEN];
 	struct msg_rr rr[64];
 	struct tsig_signer sg;
 	struct tsig_verifier tv;
 	struct msg m;
 	size_t maclen = 0;
 	const uint8_t *mac;
-	int qlen = make_query(z, RR_SOA, NULL, &sg, p->key, q, sizeof(q));
+	int qlen = make_query(z, RR_SOA, NULL, &sg, p->key, q + 2,
+			      sizeof(q) - 2);
 	ssize_t n;
 	int ret = -1;
 
@@ -158,40 +205,24 @@ static int soa_once(int fd, const struct sec_zone *z, const struct sec_peer *p,
 		mac = tsig_signer_mac(&sg, &maclen);
 		tsig_verifier_init(&tv, p->key, mac, maclen);
 	}
-	if (send(fd, q, (size_t)qlen, 0) != qlen) {
-		WHY("send: %s", strerror(errno));
-		goto out;
-	}
-	if (wait_fd(fd, POLLIN, now_ms() + SOA_WAIT_MS) <= 0) {
-		WHY("no answer to the SOA query");
-		goto out;
-	}
-	n = recv(fd, r, sizeof(r), 0);
+	n = soa_exchange(fd, tcp, q, qlen, r, sizeof(r), why, cap);
 	if (n < 0) {
-		WHY("recv: %s", strerror(errno));
+		ret = (int)n;
 		goto out;
 	}
-	if (msg_parse(&m, r, (size_t)n, rr, 64) < 0) {
+	if (msg_parse(&m, r + 2, (size_t)n, rr, 64) < 0) {
 		WHY("malformed reply to the SOA query");
 		goto out;
 	}
-	if (check_reply(z, &m, (uint16_t)(q[0] << 8 | q[1]), RR_SOA, true,
+	if (check_reply(z, &m, (uint16_t)(q[2] << 8 | q[3]), RR_SOA, true,
 			why, cap) < 0 ||
-	    verify(&tv, p, r, (size_t)n, why, cap) < 0)
+	    verify(&tv, p, r + 2, (size_t)n, why, cap) < 0)
 		goto out;
 	if (p->key && tsig_verify_end(&tv) != TSIG_OK) {
 		WHY("reply to the SOA query not signed");
 		goto out;
 	}
-	for (uint16_t i = 0; i < msg_section_count(&m, MSG_ANSWER); i++) {
-		const struct msg_rr *a = msg_section_rr(&m, MSG_ANSWER, i);
-		if (a->type != RR_SOA || msg_rr_owner(&m, a, own) < 0 ||
-		    !name_equal(own, z->origin))
-			continue;
-		*serial = soa_serial(rd, msg_rr_rdata(&m, a, rd, sizeof(rd)));
-		ret = 0;
-		break;
-	}
+	ret = soa_answer(z, &m, serial);
 	if (ret < 0)
 		WHY("no SOA in the answer (the primary does not serve the "
 		    "zone?)");
@@ -203,6 +234,10 @@ out:
 	return ret;
 }
 
+/* Over UDP, then, when the primary answered but not with its SOA, over
+ * TCP (Knot answers the SOA of a catalog zone over TCP only; REFUSED
+ * over UDP). A primary that does not answer at all is not tried over
+ * TCP: that would only add a connect timeout to each refresh. */
 int sec_soa_query(const struct sec_zone *z, const struct sec_peer *p,
 		  uint32_t *serial, char *why, size_t cap)
 {
@@ -215,8 +250,15 @@ int sec_soa_query(const struct sec_zone *z, const struct sec_peer *p,
 		WHY("connect: %s", strerror(errno));
 	} else {
 		for (int i = 0; i < SOA_TRIES && ret < 0; i++)
-			ret = soa_once(fd, z, p, serial, why, cap);
+			ret = soa_once(fd, false, z, p, serial, why, cap);
 	}
+	close(fd);
+	if (ret == 0 || ret == -2)
+		return ret < 0 ? -1 : 0;
+	fd = tcp_connect(p, why, cap);
+	if (fd < 0)
+		return -1;
+	ret = soa_once(fd, true, z, p, serial, why, cap);
 	close(fd);
 	return ret;
 }
@@ -457,34 +499,48 @@ struct xfr_io {
 	struct tsig_verifier tv;
 };
 
-/* Messages until the transfer is complete (or, for IXFR, answered
- * with our own SOA alone: up to date). */
+/* One message of the answer: parsed, checked (ID, rcode, question),
+ * verified, its records read. 1 when the transfer is complete (or, for
+ * IXFR, answered with our own SOA alone: up to date), 0 when more is
+ * to come, < 0 with why. */
+static int rx_one(struct xfr_io *io, const struct sec_peer *p, struct rx *x,
+		  struct sec_result *r, const uint8_t *pkt, size_t len,
+		  char *why, size_t cap)
+{
+	struct msg m;
+
+	r->nmsg++;
+	r->bytes += len;
+	if (msg_parse(&m, pkt, len, io->rr, io->nrr) < 0)
+		return WHY("message %zu malformed", r->nmsg);
+	if (check_reply(x->z, &m, io->id, io->qtype, r->nmsg == 1, why,
+			cap) < 0 ||
+	    verify(&io->tv, p, pkt, len, why, cap) < 0 ||
+	    rx_msg(x, &m, io->rd, why, cap) < 0)
+		return -1;
+	if (x->ixfr && x->st == RX_SECOND && x->nrr == 1 &&
+	    !serial_after(x->serial, x->ours)) {
+		r->uptodate = true;
+		return 1;
+	}
+	return x->st == RX_DONE;
+}
+
+/* Messages until the transfer is complete. */
 static int receive(struct xfr_io *io, const struct sec_peer *p,
 		   struct rx *x, struct sec_result *r, char *why, size_t cap)
 {
 	int64_t end = now_ms() + XFR_TOTAL_MS;
-	struct msg m;
+	int ret = 0;
 
-	while (x->st != RX_DONE) {
+	while (ret == 0) {
 		int len = read_msg(io->fd, io->buf, end, why, cap);
 		if (len < 0)
 			return -1;
-		r->nmsg++;
-		r->bytes += (size_t)len;
-		if (msg_parse(&m, io->buf + 2, (size_t)len, io->rr,
-			      io->nrr) < 0)
-			return WHY("message %zu malformed", r->nmsg);
-		if (check_reply(x->z, &m, io->id, io->qtype, r->nmsg == 1,
-				why, cap) < 0 ||
-		    verify(&io->tv, p, io->buf + 2, (size_t)len, why, cap) < 0 ||
-		    rx_msg(x, &m, io->rd, why, cap) < 0)
-			return -1;
-		if (x->ixfr && x->st == RX_SECOND && x->nrr == 1 &&
-		    !serial_after(x->serial, x->ours)) {
-			r->uptodate = true;
-			break;
-		}
+		ret = rx_one(io, p, x, r, io->buf + 2, (size_t)len, why, cap);
 	}
+	if (ret < 0)
+		return -1;
 	if (p->key && tsig_verify_end(&io->tv) != TSIG_OK)
 		return WHY("the last message is not signed");
 	return 0;
@@ -518,6 +574,23 @@ static int build(struct rx *x, struct sec_result *r, char *why, size_t cap)
 	return 0;
 }
 
+/* The transfer's result: the zone built, or the changes handed over. */
+static int rx_finish(struct rx *x, struct sec_result *r, char *why,
+		     size_t cap)
+{
+	r->serial = x->serial;
+	if (x->ixfr && !serial_after(x->serial, x->ours))
+		return WHY("transferred serial %u is not after ours %u",
+			   x->serial, x->ours);
+	if (x->zone_on)
+		return build(x, r, why, cap);
+	r->chg = x->chg;
+	r->nchg = x->nchg;
+	x->chg = NULL;
+	x->nchg = 0;
+	return 0;
+}
+
 static int run(struct xfr_io *io, const struct sec_zone *z,
 	       const struct sec_peer *p, const struct zdb_zone *cur,
 	       struct rx *x, struct sec_result *r, char *why, size_t cap)
@@ -545,34 +618,39 @@ static int run(struct xfr_io *io, const struct sec_zone *z,
 		tsig_verifier_clear(&io->tv);
 	if (ret < 0 || r->uptodate)
 		return ret;
-	r->serial = x->serial;
-	if (x->zone_on)
-		return build(x, r, why, cap);
-	r->chg = x->chg;
-	r->nchg = x->nchg;
-	x->chg = NULL;
-	x->nchg = 0;
+	return rx_finish(x, r, why, cap);
+}
+
+static int io_alloc(struct xfr_io *io, char *why, size_t cap)
+{
+	io->nrr = MSG_MAXLEN / 11;
+	io->buf = malloc(2 + MSG_MAXLEN);
+	io->rd = malloc(RDATA_MAX);
+	io->rr = malloc(io->nrr * sizeof(*io->rr));
+	if (!io->buf || !io->rd || !io->rr)
+		return WHY("out of memory");
 	return 0;
+}
+
+static void io_free(struct xfr_io *io)
+{
+	free(io->buf);
+	free(io->rd);
+	free(io->rr);
 }
 
 int sec_transfer(const struct sec_zone *z, const struct sec_peer *p,
 		 const struct zdb_zone *cur, struct sec_result *r, char *why,
 		 size_t cap)
 {
-	struct xfr_io io = { .qtype = cur ? RR_IXFR : RR_AXFR,
-			     .nrr = MSG_MAXLEN / 11 };
+	struct xfr_io io = { .qtype = cur ? RR_IXFR : RR_AXFR };
 	struct rx x = { .z = z, .ixfr = cur != NULL };
 	int ret = -1;
 
 	memset(r, 0, sizeof(*r));
 	if (cur)
 		x.ours = zdb_zone_serial(cur);
-	io.buf = malloc(2 + MSG_MAXLEN);
-	io.rd = malloc(RDATA_MAX);
-	io.rr = malloc(io.nrr * sizeof(*io.rr));
-	if (!io.buf || !io.rd || !io.rr) {
-		WHY("out of memory");
-	} else {
+	if (io_alloc(&io, why, cap) == 0) {
 		io.fd = tcp_connect(p, why, cap);
 		if (io.fd >= 0) {
 			ret = run(&io, z, p, cur, &x, r, why, cap);
@@ -581,9 +659,36 @@ int sec_transfer(const struct sec_zone *z, const struct sec_peer *p,
 	}
 	r->nrr = x.nrr;
 	rx_clear(&x);
-	free(io.buf);
-	free(io.rd);
-	free(io.rr);
+	io_free(&io);
+	return ret;
+}
+
+int sec_transfer_mem(const struct sec_zone *z, const struct zdb_zone *cur,
+		     uint16_t id, const uint8_t *const *msg,
+		     const size_t *len, size_t n, struct sec_result *r,
+		     char *why, size_t cap)
+{
+	struct xfr_io io = { .fd = -1, .id = id,
+			     .qtype = cur ? RR_IXFR : RR_AXFR };
+	struct sec_peer p = { .text = "memory" };
+	struct rx x = { .z = z, .ixfr = cur != NULL };
+	int ret = io_alloc(&io, why, cap);
+
+	memset(r, 0, sizeof(*r));
+	if (cur)
+		x.ours = zdb_zone_serial(cur);
+	for (size_t i = 0; ret == 0; i++) {
+		if (i == n) {
+			ret = WHY("the answer ended before the transfer did");
+			break;
+		}
+		ret = rx_one(&io, &p, &x, r, msg[i], len[i], why, cap);
+	}
+	if (ret > 0)
+		ret = r->uptodate ? 0 : rx_finish(&x, r, why, cap);
+	r->nrr = x.nrr;
+	rx_clear(&x);
+	io_free(&io);
 	return ret;
 }
 

@@ -137,14 +137,19 @@ static void refused(const uint8_t *origin, const char *addr, uint64_t hash,
 bool xfr_rules_allow(void *arg, const uint8_t *q, size_t qlen,
 		     const struct zdb_zone *z, const struct tsig_key *key)
 {
+	const struct xfr_rules *r = arg;
 	const uint8_t *origin = zdb_zone_origin(z);
-	const struct xfr_acl *a = xfr_rules_find(arg, origin);
+	const struct xfr_acl *a = xfr_rules_find(r, origin);
+	const uint8_t *up = !a && r->parent ? r->parent(r->parent_arg,
+							 origin) : NULL;
 	struct sockaddr_storage ss;
 	char addr[INET6_ADDRSTRLEN + 8] = "?";
 	uint64_t hash = 0;
 	bool known = tsig_note_peer(q, &ss);
 
 	(void)qlen;
+	if (up)
+		a = xfr_rules_find(r, up);
 	if (known)
 		tsig_note_addr(&ss, addr, sizeof(addr), &hash);
 	if (a && xfr_acl_allows(a, known ? (struct sockaddr *)&ss : NULL,

@@ -1,7 +1,8 @@
 /* Who may transfer a zone out: per zone a list of address prefixes and
  * TSIG key names ("192.0.2.0/24, ::1, key:xfr-key"); any entry that
  * matches allows (an address in a prefix, or a request whose TSIG
- * verified with that key). No list: nobody. Built with the snapshot,
+ * verified with that key). A member of a consumed catalog has the
+ * catalog's list. No list: nobody. Built with the snapshot,
  * read-only after. The engine's hook logs each refusal, rate-limited. */
 #ifndef BANCHI_AUTHD_XFR_ACL_H
 #define BANCHI_AUTHD_XFR_ACL_H
@@ -37,6 +38,10 @@ bool xfr_acl_allows(const struct xfr_acl *a, const struct sockaddr *sa,
 struct xfr_rules {
 	struct xfr_acl *acl;
 	size_t n;
+	/* the zone whose list a zone without one takes (a catalog
+	 * member: its catalog's), or NULL; reader-safe */
+	const uint8_t *(*parent)(void *arg, const uint8_t *origin);
+	void *parent_arg;
 };
 
 bool xfr_rules_allow(void *arg, const uint8_t *q, size_t qlen,

@@ -361,6 +361,43 @@ static void test_secondary(void)
 	config_clear(&c);
 }
 
+/* --catalog-consume and zones' catalog: consume: a secondary marked as
+ * a catalog; not also produced; only on a secondary, only "consume". */
+static void test_catalog_consume(void)
+{
+	char err[CONFIG_ERR_MAX];
+	char *argv[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			 "--catalog-consume", "cat.test=127.0.0.1:5301@xk",
+			 "--key=xk:AAAA", "--secondary", "s.test=127.0.0.1",
+			 "--catalog-produce", "cat.test", NULL };
+	struct config c;
+
+	CHECKF(cmdline_config(&c, 8, argv, NULL, err) == 0, "%s", err);
+	CHECK(c.nsecondaries == 2 && c.secondaries[0].catalog &&
+	      c.secondaries[0].keyed && !c.secondaries[1].catalog);
+	config_clear(&c);
+	CHECK(cmdline_config(&c, 10, argv, NULL, err) < 0 &&
+	      strstr(err, "both produced and consumed"));
+	config_clear(&c);
+	argv[4] = "cat.test";
+	CHECK(cmdline_config(&c, 5, argv, NULL, err) < 0 &&
+	      strstr(err, "--catalog-consume: expected"));
+	config_clear(&c);
+	CHECKF(load(&c, "server: {listen: 127.0.0.1:53}\nzones:\n"
+		    "  - name: cat.test\n    primaries: 127.0.0.1\n"
+		    "    catalog: consume\n", err) == 0, "%s", err);
+	CHECK(c.nsecondaries == 1 && c.secondaries[0].catalog);
+	config_clear(&c);
+	CHECK(load(&c, "zones:\n  - name: cat.test\n    primaries: 127.0.0.1"
+		   "\n    catalog: produce\n", err) < 0 &&
+	      strstr(err, "only 'consume'"));
+	config_clear(&c);
+	CHECK(load(&c, "zones:\n  - name: cat.test\n    file: f\n"
+		   "    catalog: consume\n", err) < 0 &&
+	      strstr(err, "only 'consume', on a secondary"));
+	config_clear(&c);
+}
+
 /* --notify and the zones' notify: targets parsed, lists of one zone
  * joined, mistakes reported with the target. */
 static void test_notify(void)
@@ -411,6 +448,7 @@ static void test_notify(void)
 int main(void)
 {
 	test_secondary();
+	test_catalog_consume();
 	test_notify();
 	test_good();
 	test_defaults();
