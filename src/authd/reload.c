@@ -2,13 +2,18 @@
  * when its inode, size or mtime changed; a failing zone keeps its old
  * data. The new snapshot is swapped in with rcu_xchg_pointer and the old
  * one freed after synchronize_rcu(), so readers never wait. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <urcu.h>
 
 #include "backend/zonefile.h"
+#include "backend/zonefile_write.h"
 #include "base/error.h"
 #include "daemon/log.h"
 #include "authd/catalog.h"
@@ -61,17 +66,62 @@ static const char *open_path(const struct loader *ld, const char *path)
 	return path;
 }
 
+/* ZONE-DIR/NAME.base for a zone that takes updates, else NULL. */
+static const char *stored_path(const struct config *c,
+			       const uint8_t *origin, char *buf, size_t cap,
+			       const char *ext);
+
+static const char *base_path(const struct config *c, const uint8_t *origin,
+			     char *buf, size_t cap)
+{
+	return stored_path(c, origin, buf, cap, "base");
+}
+
+/* The journal no longer starts from the stored version: from the file. */
+static void drop_jbase(const struct config *c, const uint8_t *origin)
+{
+	char p[4200];
+
+	if (stored_path(c, origin, p, sizeof(p), "jbase"))
+		unlink(p);
+}
+
+/* ZONE-DIR/NAME.ext for a zone that takes updates, else NULL. */
+static const char *stored_path(const struct config *c,
+			       const uint8_t *origin, char *buf, size_t cap,
+			       const char *ext)
+{
+	char name[NAME_TEXT_MAX];
+	size_t n;
+	size_t i;
+
+	for (i = 0; i < c->nupdates; i++)
+		if (name_equal(c->updates[i].origin, origin))
+			break;
+	if (i == c->nupdates || !c->zone_dir)
+		return NULL;
+	name_to_text(name, sizeof(name), origin);
+	n = strlen(name);
+	if (n > 1 && name[n - 1] == '.')
+		name[--n] = '\0';
+	snprintf(buf, cap, "%s/%s.%s", c->zone_dir, n ? name : "root", ext);
+	return buf;
+}
+
 /* A zone that takes updates, whose file changed: the file's difference
  * merged over the updates (updater_merge); when that cannot be, the
  * file wins when its serial is after the served one (the writer then
  * starts the journal again), else the served data stays. */
-static int keep_updates(const struct loader *ld, struct zsrc *d,
-			const struct zsrc *old, const char *name)
+static int keep_updates(const struct loader *ld, const struct config *c,
+			struct zsrc *d, const struct zsrc *old,
+			const char *name)
 {
 	uint32_t was = zdb_zone_serial(old->zone);
 	uint32_t now = zdb_zone_serial(d->zone);
-	struct zdb_zone *m = ld->merge && old->file ?
-		ld->merge(ld->merge_arg, old->file, d->file, old->zone) : NULL;
+	char base[4200];
+	struct zdb_zone *m = ld->merge && base_path(c, d->origin, base,
+						    sizeof(base)) ?
+		ld->merge(ld->merge_arg, base, d->zone, old->zone) : NULL;
 
 	d->dynamic = true;
 	if (m) {
@@ -84,15 +134,36 @@ static int keep_updates(const struct loader *ld, struct zsrc *d,
 			 "served %u: the file replaces the zone, updates not "
 			 "in it are gone, the journal is emptied", name, now,
 			 was);
+		drop_jbase(c, d->origin);
 		return 0;
 	}
+	d->st.st_ino = 0;       /* not taken: looked at again next reload */
 	log_err("zone %s: zone file changed but its serial %u is not after "
 		"the served %u (updates applied): file ignored; raise the "
 		"serial to take it", name, now, was);
 	zdb_zone_unref(d->zone);
 	zdb_zone_ref(old->zone);
 	d->zone = old->zone;
-	return 0;
+	return 1;
+}
+
+/* A zone that takes updates keeps a copy of its file as last loaded
+ * in the zone dir: the next changed file is merged by its difference
+ * from that copy (on disk, not a second version of the zone in memory).
+ * Best effort: without it a changed file is taken whole or not. */
+static void keep_base(const struct config *c, const uint8_t *origin,
+		      const char *path, const char *name)
+{
+	char base[4200];
+	int ret;
+
+	if (!base_path(c, origin, base, sizeof(base)))
+		return;
+	ret = zonefile_copy(path, base);
+	if (ret < 0)
+		log_warn("zone %s: cannot keep a copy of %s as %s (%s): a "
+			 "later edit of the file cannot be merged with the "
+			 "updates", name, path, base, strerror(errno));
 }
 
 /* Fills d for zone z: reused, freshly loaded, or the old data kept. */
@@ -113,9 +184,6 @@ static int load_one(struct loader *ld, const struct config *c,
 	if (stat(path, &d->st) == 0 && old && same_file(old, &d->st)) {
 		zdb_zone_ref(old->zone);
 		d->zone = old->zone;
-		d->file = old->file;
-		if (d->file)
-			zdb_zone_ref(d->file);
 		d->dynamic = old->dynamic;
 		st->reused++;
 		return 0;
@@ -124,12 +192,11 @@ static int load_one(struct loader *ld, const struct config *c,
 			    false);
 	if (ret == BN_ENOMEM)
 		return ret;
-	if (ret == 0) {
-		d->file = d->zone;
-		zdb_zone_ref(d->file);
-	}
 	if (ret == 0 && old && old->dynamic)
-		return keep_updates(ld, d, old, z->name);
+		return keep_updates(ld, c, d, old, z->name) ? 0 :
+		       (keep_base(c, d->origin, path, z->name), 0);
+	if (ret == 0 && old)    /* at start: the writer, after its merge */
+		keep_base(c, d->origin, path, z->name);
 	if (ret == 0) {
 		log_info("zone %s: loaded %zu records, serial %u", z->name,
 			 zdb_zone_rr_count(d->zone),
@@ -141,9 +208,6 @@ static int load_one(struct loader *ld, const struct config *c,
 		log_err("zone %s: not loaded, old data kept", z->name);
 		zdb_zone_ref(old->zone);
 		d->zone = old->zone;
-		d->file = old->file;
-		if (d->file)
-			zdb_zone_ref(d->file);
 		d->dynamic = old->dynamic;
 		d->st = old->st;
 		d->st.st_ino = 0;       /* try again next reload */
@@ -160,7 +224,6 @@ static void src_free(struct zsrc *v, size_t n)
 	for (i = 0; i < n; i++) {
 		if (v[i].zone)
 			zdb_zone_unref(v[i].zone);
-		zdb_zone_unref(v[i].file);
 		free(v[i].path);
 	}
 	free(v);
@@ -513,7 +576,6 @@ void loader_remove_member(struct loader *ld, const uint8_t *origin)
 			continue;
 		if (d->zone)
 			zdb_zone_unref(d->zone);
-		zdb_zone_unref(d->file);
 		free(d->path);
 		memmove(d, d + 1, (ld->n - i - 1) * sizeof(*d));
 		ld->n--;

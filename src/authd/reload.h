@@ -33,9 +33,6 @@ struct zsrc {
 	char *path;
 	struct stat st;                 /* of the file when it was loaded */
 	struct zdb_zone *zone;          /* one reference */
-	struct zdb_zone *file;          /* the version the file gave (a
-					 * reference): zone without the
-					 * updates, for merging edits */
 	bool dynamic;                   /* takes updates (loader_set_zone) */
 	bool secondary;                 /* no file: transferred (its data
 					 * only from loader_set_zone) */
@@ -51,9 +48,10 @@ struct loader {
 	auth_xfr_changes_fn *changes;   /* IXFR's source, for each snapshot */
 	void *changes_arg;
 	struct zdb_zone *catalog;       /* produced (catalog.h), or NULL */
-	/* merges a changed file into a zone that took updates (NULL: the
+	/* merges a changed file into a zone that takes updates, given the
+	 * copy of the file as last loaded, ZONE-DIR/NAME.base (NULL: the
 	 * file with the later serial wins whole) */
-	struct zdb_zone *(*merge)(void *arg, const struct zdb_zone *was,
+	struct zdb_zone *(*merge)(void *arg, const char *was_path,
 				  const struct zdb_zone *now,
 				  struct zdb_zone *head);
 	void *merge_arg;

@@ -54,6 +54,8 @@ struct updater {
 	struct loader *ld;              /* its zones follow the head */
 	upd_allow_fn *allow;
 	void *allow_ctx;
+	char *dir;                      /* the zone dir (a copy: the config
+					 * goes on reload) */
 	struct upd_zone *zones;
 	size_t nzones;
 	struct notifier *notify;        /* told of each zone published */
@@ -102,12 +104,20 @@ size_t updater_submit_tcp(struct updater *u, const uint8_t *q, size_t len,
 			  size_t cap);
 
 /* A changed zone file of a zone that takes updates (the loader's
- * merge hook, arg: the updater): the difference from was (the file as
- * last loaded) to now (as it is) applied over head and journaled; the
- * new version (a reference), or NULL when it could not be (logged). */
-struct zdb_zone *updater_merge(void *arg, const struct zdb_zone *was,
+ * merge hook, arg: the updater): the difference from the file as last
+ * loaded (its copy at was_path) to now (as it is) applied over head and
+ * journaled; the new version (a reference), or NULL when it could not
+ * be (logged). */
+struct zdb_zone *updater_merge(void *arg, const char *was_path,
 			       const struct zdb_zone *now,
 			       struct zdb_zone *head);
+
+/* The zone file as loaded now copied to ZONE-DIR/NAME.base (what a
+ * later edit is merged by the difference from). */
+void updater_keep_file(struct updater *u, const struct upd_zone *uz);
+/* ZONE-DIR/NAME.ext of a zone (updater_open.c says which files). */
+void updater_path(char *buf, size_t cap, const char *dir, const char *name,
+		  const char *ext);
 
 /* IXFR's source of changes (auth_conf.xfr_changes, arg: the updater):
  * the journal's, copied, from serial from up to z's. */

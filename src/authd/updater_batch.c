@@ -13,6 +13,7 @@
 #include "authd/notify.h"
 #include "authd/tsig_note.h"
 #include "authd/updater_int.h"
+#include "backend/zonefile_write.h"
 #include "base/error.h"
 #include "daemon/log.h"
 #include "update/update.h"
@@ -308,18 +309,34 @@ static struct served *publish(struct batch *b)
 	return rcu_xchg_pointer(b->u->cur, ns);
 }
 
-static void trim(struct batch *b)
+/* A journal over its bound is compacted into the zone's base: the
+ * served version written whole to NAME.jbase (what a restart starts
+ * from), the journal emptied (IXFR from before it: the AXFR form).
+ * Done between batches, when nothing of the zone waits. */
+static void compact_journals(struct batch *b)
 {
-	size_t max = b->u->journal_max, dropped = 0;
+	struct updater *u = b->u;
+	char jbase[4200];
 
-	for (size_t i = 0; i < b->nh; i++) {
-		struct journal *j = b->h[i].uz->j;
-		if (!max || journal_bytes(j) <= max)
+	for (size_t i = 0; i < u->nzones; i++) {
+		struct upd_zone *uz = &u->zones[i];
+		const struct zdb_zone *z;
+		if (!u->journal_max || uz->npend ||
+		    journal_bytes(uz->j) <= u->journal_max)
 			continue;
-		if (journal_trim(j, max / 2, &dropped) == 0)
-			log_info("update %s: journal over %zu bytes: %zu "
-				 "oldest changes dropped", b->h[i].uz->name,
-				 max, dropped);
+		pthread_mutex_lock(u->publish);
+		z = zonedb_get((*u->cur)->db, uz->origin);
+		updater_path(jbase, sizeof(jbase), u->dir, uz->name, "jbase");
+		if (z && zonefile_save(jbase, z) == 0 &&
+		    journal_reset(uz->j) == 0)
+			log_info("update %s: journal over %zu bytes: compacted "
+				 "into %s (serial %u)", uz->name,
+				 u->journal_max, jbase, zdb_zone_serial(z));
+		else
+			log_err("update %s: journal over %zu bytes, cannot "
+				"compact it into %s: %s", uz->name,
+				u->journal_max, jbase, strerror(errno));
+		pthread_mutex_unlock(u->publish);
 	}
 }
 
@@ -384,7 +401,7 @@ void update_batch(struct updater *u, struct upd_req *list)
 		next = r->next;
 		upd_req_finish(r);
 	}
-	trim(b);
+	compact_journals(b);
 	for (size_t i = 0; i < b->nh; i++)
 		zdb_zone_unref(b->h[i].v);
 	if (old) {

@@ -5,9 +5,12 @@
  * removed goes (when still there), what it added comes (when not there
  * yet), the updates it did not touch stay. The serial is the file's
  * when that is later, else one more than the served one. */
+#include <errno.h>
 #include <string.h>
 
 #include "authd/updater_int.h"
+#include "backend/zonefile.h"
+#include "backend/zonefile_write.h"
 #include "base/error.h"
 #include "daemon/log.h"
 #include "wire/rdata.h"
@@ -74,19 +77,22 @@ static int over_head(struct zchange *c, const struct zchange *d,
 	return ret;
 }
 
-static struct zdb_zone *commit(struct upd_zone *uz, struct zdb_zone *head,
-			       const struct zchange *c)
+/* The merged version becomes what the journal starts from: written
+ * whole to NAME.jbase, the journal emptied (IXFR from before it gets
+ * the AXFR form). A restart then reads NAME.jbase, not the zone file,
+ * which no longer holds the updates. */
+static struct zdb_zone *commit(struct updater *u, struct upd_zone *uz,
+			       struct zdb_zone *head, const struct zchange *c)
 {
 	struct zdb_zone *next = NULL;
+	char jbase[4200];
 	int ret = zdb_zone_patch(&next, head, c);
 
-	if (ret == 0 && journal_count(uz->j) &&
-	    journal_last(uz->j) != zchange_from(c))
+	updater_path(jbase, sizeof(jbase), u->dir, uz->name, "jbase");
+	if (ret == 0)
+		ret = zonefile_save(jbase, next);
+	if (ret == 0)
 		ret = journal_reset(uz->j);
-	if (ret == 0)
-		ret = journal_append(uz->j, c);
-	if (ret == 0)
-		ret = journal_sync(uz->j);
 	if (ret < 0) {
 		log_err("zone %s: zone file changed, but its difference could "
 			"not be merged: %s", uz->name, bn_strerror(ret));
@@ -99,15 +105,16 @@ static struct zdb_zone *commit(struct upd_zone *uz, struct zdb_zone *head,
 	return next;
 }
 
-struct zdb_zone *updater_merge(void *arg, const struct zdb_zone *was,
+struct zdb_zone *updater_merge(void *arg, const char *was_path,
 			       const struct zdb_zone *now,
 			       struct zdb_zone *head)
 {
 	struct upd_zone *uz = updater_zone(arg, zdb_zone_origin(head));
-	struct zdb_zone *next = NULL;
+	struct zdb_zone *next = NULL, *was = NULL;
 	struct zchange d, c;
 
-	if (!uz || !uz->j)
+	if (!uz || !uz->j ||
+	    zonefile_load(&was, uz->origin, was_path, NULL, NULL, false) != 0)
 		return NULL;
 	zchange_init(&d);
 	zchange_init(&c);
@@ -118,9 +125,26 @@ struct zdb_zone *updater_merge(void *arg, const struct zdb_zone *was,
 		zdb_zone_ref(head);     /* the same records: nothing to do */
 		next = head;
 	} else if (over_head(&c, &d, head) == 0) {
-		next = commit(uz, head, &c);
+		next = commit(arg, uz, head, &c);
 	}
 	zchange_clear(&d);
 	zchange_clear(&c);
+	zdb_zone_unref(was);
 	return next;
+}
+
+void updater_keep_file(struct updater *u, const struct upd_zone *uz)
+{
+	char base[4200];
+	const char *path = NULL;
+
+	for (size_t i = 0; i < u->ld->n; i++)
+		if (u->ld->src[i].path &&
+		    name_equal(u->ld->src[i].origin, uz->origin))
+			path = u->ld->src[i].path;
+	updater_path(base, sizeof(base), u->dir, uz->name, "base");
+	if (path && zonefile_copy(path, base) < 0)
+		log_warn("zone %s: cannot keep a copy of %s as %s (%s): a "
+			 "later edit of the file cannot be merged with the "
+			 "updates", uz->name, path, base, strerror(errno));
 }

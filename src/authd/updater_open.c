@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "authd/journal_replay.h"
 #include "authd/updater_int.h"
+#include "backend/zonefile.h"
 #include "base/error.h"
 #include "daemon/log.h"
 #include "zone/zdb_int.h"
@@ -58,19 +60,23 @@ static int replay(struct upd_zone *uz, const char *path, struct zdb_zone **v)
 	return BN_EINVAL;
 }
 
-/* dir/NAME.jnl: the zone's name without its final dot ("root" for the
- * root zone), escapes as name_to_text writes them. */
-static void journal_path(char *buf, size_t cap, const char *dir,
-			 const char *name)
+/* dir/NAME.ext: the zone's name without its final dot ("root" for the
+ * root zone), escapes as name_to_text writes them. The zone dir holds
+ * NAME.jnl (the journal), NAME.jbase (the zone the journal starts
+ * from, when it is not the zone file: written when the journal is
+ * compacted or a hand edit merged) and NAME.base (the zone file as last
+ * loaded: what a later edit is the difference from). */
+void updater_path(char *buf, size_t cap, const char *dir, const char *name,
+		  const char *ext)
 {
 	size_t n = strlen(name);
 
 	if (n > 1 && name[n - 1] == '.')
 		n--;
 	if (!strcmp(name, "."))
-		snprintf(buf, cap, "%s/root.jnl", dir);
+		snprintf(buf, cap, "%s/root.%s", dir, ext);
 	else
-		snprintf(buf, cap, "%s/%.*s.jnl", dir, (int)n, name);
+		snprintf(buf, cap, "%s/%.*s.%s", dir, (int)n, name, ext);
 }
 
 static int open_journal(struct upd_zone *uz, const char *path)
@@ -91,29 +97,76 @@ static int open_journal(struct upd_zone *uz, const char *path)
 	return ret;
 }
 
-/* The zone's journal, its changes applied to the served version (the
- * workers are not started: replaced in place). */
-static int open_zone(struct updater *u, struct upd_zone *uz, const char *dir)
+/* What the journal starts from: NAME.jbase, else the zone file as last
+ * loaded (NAME.base), else the zone file as loaded now (file). */
+static struct zdb_zone *journal_base(struct upd_zone *uz, const char *dir,
+				     struct zdb_zone *file)
+{
+	static const char *const ext[] = { "jbase", "base" };
+	struct zdb_zone *b = NULL;
+	char p[4200];
+
+	for (size_t i = 0; i < 2; i++) {
+		updater_path(p, sizeof(p), dir, uz->name, ext[i]);
+		if (access(p, F_OK) == 0 &&
+		    zonefile_load(&b, uz->origin, p, NULL, NULL, false) == 0)
+			return b;
+	}
+	zdb_zone_ref(file);
+	return file;
+}
+
+/* The journal's changes over its base; a journal that does not apply
+ * is set aside (the base served). */
+static int served_version(struct upd_zone *uz, const char *dir,
+			  struct zdb_zone *file, struct zdb_zone **v)
 {
 	char path[4200];
-	struct zdb_zone *v = zonedb_get((*u->cur)->db, uz->origin);
-	int ret;
 
-	journal_path(path, sizeof(path), dir, uz->name);
+	updater_path(path, sizeof(path), dir, uz->name, "jnl");
 	if (open_journal(uz, path) < 0)
 		return -1;
-	zdb_zone_ref(v);
-	if (replay(uz, path, &v) == BN_EINVAL) {
-		journal_close(uz->j);
-		uz->j = NULL;
-		if (journal_set_aside(path, NULL, 0) < 0 ||
-		    open_journal(uz, path) < 0) {
-			zdb_zone_unref(v);
-			return -1;
-		}
+	*v = journal_base(uz, dir, file);
+	if (replay(uz, path, v) != BN_EINVAL)
+		return 0;
+	journal_close(uz->j);
+	uz->j = NULL;
+	if (journal_set_aside(path, NULL, 0) < 0 || open_journal(uz, path) < 0)
+		return -1;
+	return 0;
+}
+
+/* The zone file edited while the server was down: its difference from
+ * NAME.base merged as a reload merges it; NAME.base then becomes it. */
+static struct zdb_zone *merge_edit(struct updater *u, struct upd_zone *uz,
+				   const char *dir, struct zdb_zone *file,
+				   struct zdb_zone *v)
+{
+	char base[4200];
+	struct zdb_zone *m = NULL;
+
+	updater_path(base, sizeof(base), dir, uz->name, "base");
+	if (v != file && access(base, F_OK) == 0)
+		m = updater_merge(u, base, file, v);
+	if (m) {
+		zdb_zone_unref(v);
+		v = m;
 	}
-	ret = 0;
-	if (v != zonedb_get((*u->cur)->db, uz->origin)) {
+	updater_keep_file(u, uz);
+	return v;
+}
+
+/* The zone's journal, its changes applied over its base (the workers
+ * are not started: the served version replaced in place). */
+static int open_zone(struct updater *u, struct upd_zone *uz, const char *dir)
+{
+	struct zdb_zone *file = zonedb_get((*u->cur)->db, uz->origin), *v;
+	int ret = 0;
+
+	if (served_version(uz, dir, file, &v) < 0)
+		return -1;
+	v = merge_edit(u, uz, dir, file, v);
+	if (v != file) {
 		struct served *ns = served_replace(*u->cur, &v, 1);
 		if (ns) {
 			served_free(*u->cur);
@@ -144,9 +197,10 @@ int updater_open(struct updater *u, struct served **cur,
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&u->cv, &ca);
 	pthread_condattr_destroy(&ca);
+	u->dir = dir ? strdup(dir) : NULL;
 	u->zones = calloc(n ? n : 1, sizeof(*u->zones));
 	u->scratch = update_batch_new(n);
-	if (!u->zones || !u->scratch)
+	if (!u->zones || !u->scratch || (dir && !u->dir))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct upd_zone *uz = &u->zones[u->nzones];
@@ -158,9 +212,9 @@ int updater_open(struct updater *u, struct served **cur,
 				uz->name);
 			continue;
 		}
+		u->nzones++;    /* updater_zone finds it from here on */
 		if (open_zone(u, uz, dir) < 0)
 			return -1;
-		u->nzones++;
 	}
 	return 0;
 }
@@ -175,6 +229,7 @@ void updater_clear(struct updater *u)
 	}
 	free(u->zones);
 	update_batch_free(u->scratch);
+	free(u->dir);
 	pthread_mutex_destroy(&u->mu);
 	pthread_cond_destroy(&u->cv);
 	memset(u, 0, sizeof(*u));

@@ -129,3 +129,34 @@ int zonefile_save(const char *path, const struct zdb_zone *z)
 	errno = err;
 	return ret;
 }
+
+int zonefile_copy(const char *from, const char *to)
+{
+	size_t len = strlen(to);
+	char *tmp = malloc(len + 5), buf[65536];
+	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, ret = BN_EIO;
+	ssize_t n = 0;
+
+	if (tmp && in >= 0) {
+		memcpy(tmp, to, len);
+		memcpy(tmp + len, ".tmp", 5);
+		out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	}
+	while (out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			n = -1;
+	if (out >= 0 && n == 0 && fsync(out) == 0)
+		ret = 0;
+	if (out >= 0 && close(out) != 0)
+		ret = BN_EIO;
+	if (ret == 0 && rename(tmp, to) < 0)
+		ret = BN_EIO;
+	if (ret == 0)
+		ret = sync_dir(to);
+	else if (out >= 0)
+		unlink(tmp);
+	if (in >= 0)
+		close(in);
+	free(tmp);
+	return ret;
+}

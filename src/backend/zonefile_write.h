@@ -19,4 +19,8 @@ int zonefile_write(FILE *f, const struct zdb_zone *z);
  * file removed). */
 int zonefile_save(const char *path, const struct zdb_zone *z);
 
+/* A copy of the file from at to, whole or not at all (to.tmp, fsync,
+ * rename, the folder synced). 0 or BN_EIO (errno kept). */
+int zonefile_copy(const char *from, const char *to);
+
 #endif

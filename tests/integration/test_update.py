@@ -48,8 +48,10 @@ deep.sub A 192.0.2.9
 
 
 def write_zone(d):
+    """The zone file, written once: a restart reads it as it is."""
     p = Path(d) / "upd.test.zone"
-    p.write_text(ZONE_TEXT)
+    if not p.exists():
+        p.write_text(ZONE_TEXT)
     return p
 
 
@@ -444,8 +446,16 @@ def test_reload_merges_a_hand_edit_with_the_updates():
         assert send(s.where, u) == "NOERROR"          # serial 51
         before = axfr(s.where)
         s.stop()
-        s = start_banchi(d)     # the original file again: the journal
+        s = start_banchi(d)     # the merged base, then the journal
         assert axfr(s.where) == before
+        # edited while down: merged at start, the updates kept
+        s.stop()
+        zf.write_text(zf.read_text() + "down A 192.0.2.8\n")
+        s = start_banchi(d)
+        z = axfr(s.where)
+        assert ("down.upd.test.", 300, "A", "192.0.2.8") in z, s.log_text()
+        assert ("kept.upd.test.", 300, "A", "192.0.2.5") in z
+        assert ("after.upd.test.", 300, "A", "192.0.2.7") in z
         s.stop()
         check_log(s)
     finally:
