@@ -19,12 +19,6 @@
 struct server;
 struct notifier;
 
-/* Who may update a zone: the request's source address and the key that
- * signed it (NULL: unsigned, or not verified). */
-typedef bool upd_allow_fn(void *ctx, const uint8_t *origin,
-			  const struct sockaddr_storage *peer,
-			  const uint8_t *key);
-
 /* A zone that takes updates, with its journal. On a zone where making
  * a version is slow (a large zone: the node array is copied), changes
  * journaled and answered wait a little in pend, merged, for one version
@@ -52,8 +46,6 @@ struct updater {
 					 * published (monotonic s), or 0 */
 	pthread_mutex_t *publish;       /* held by whoever publishes */
 	struct loader *ld;              /* its zones follow the head */
-	upd_allow_fn *allow;
-	void *allow_ctx;
 	char *dir;                      /* the zone dir (a copy: the config
 					 * goes on reload) */
 	struct upd_zone *zones;

@@ -187,8 +187,6 @@ static void random_change(struct zchange *c)
 			/* a change is net: nothing it adds is removed */
 			if (i >= first_new)
 				continue;
-			if (getenv("PATCH_DEBUG"))
-				fprintf(stderr, "del %s\n", recs[i]);
 			change_line(c, recs[i], false);
 			free(recs[i]);
 			memmove(&recs[i], &recs[i + 1],
@@ -202,8 +200,6 @@ static void random_change(struct zchange *c)
 			free(l);
 			continue;
 		}
-		if (getenv("PATCH_DEBUG"))
-			fprintf(stderr, "add %s\n", l);
 		change_line(c, l, true);
 		recs[nrecs++] = l;
 	}
