@@ -14,26 +14,24 @@
 #define CLASS_IN 1
 #define QUERY_RRS 8
 
-/* The serial of the SOA in an IXFR query's authority section (RFC 1995
- * 3); false when there is none. */
-static bool client_serial(const struct auth_query *a, uint32_t *serial)
+bool auth_ixfr_serial(const uint8_t *pkt, size_t len, uint32_t *serial)
 {
 	struct msg_rr rr[QUERY_RRS];
 	uint8_t rd[2 * NAME_MAXLEN + 20];
 	const struct msg_rr *soa;
 	struct msg m;
-	int len;
+	int n;
 
-	if (msg_parse(&m, a->pkt, a->pktlen, rr, QUERY_RRS) < 0 ||
+	if (msg_parse(&m, pkt, len, rr, QUERY_RRS) < 0 ||
 	    msg_section_count(&m, MSG_AUTHORITY) != 1)
 		return false;
 	soa = msg_section_rr(&m, MSG_AUTHORITY, 0);
 	if (soa->type != RR_SOA)
 		return false;
-	len = msg_rr_rdata(&m, soa, rd, sizeof(rd));
-	if (len < 22)
+	n = msg_rr_rdata(&m, soa, rd, sizeof(rd));
+	if (n < 22)
 		return false;
-	*serial = zchange_soa_serial(rd, (uint16_t)len);
+	*serial = zchange_soa_serial(rd, (uint16_t)n);
 	return true;
 }
 
@@ -135,7 +133,7 @@ size_t auth_xfr_reply(struct auth_query *a, enum auth_transport t,
 	uint32_t from;
 	int len;
 
-	if (!rcode && a->q->qtype == RR_IXFR && !client_serial(a, &from))
+	if (!rcode && a->q->qtype == RR_IXFR && !auth_ixfr_serial(a->pkt, a->pktlen, &from))
 		rcode = RCODE_FORMERR;
 	if (!rcode && a->q->qtype == RR_IXFR)
 		form = t == AUTH_UDP || !a->xfr ? XFR_SOA :

@@ -56,6 +56,10 @@ bool xfr_cursor_done(const struct xfr_cursor *c);
 
 /* Whether chg[0 .. n) leads from serial from to serial to, each change
  * starting where the one before ended. */
+/* The serial of the SOA in an IXFR query's authority section (RFC 1995
+ * 3); false when there is none or the packet does not parse. */
+bool auth_ixfr_serial(const uint8_t *pkt, size_t len, uint32_t *serial);
+
 bool xfr_chain_ok(const struct zchange *const *chg, size_t n, uint32_t from,
 		  uint32_t to);
 

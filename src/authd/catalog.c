@@ -12,20 +12,8 @@
 #include "base/error.h"
 #include "wire/rrtype.h"
 #include "zone/change.h"
-#include "zone/zdb_int.h"
 #include "zone/zone.h"
 #include "zparse/zparse.h"
-
-static uint64_t name_hash(const uint8_t *name)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < name_length(name); i++) {
-		h ^= zdb_lower(name[i]);
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 static int on_rr(void *ctx, const struct zrr *rr)
 {
@@ -48,7 +36,7 @@ static char *catalog_text(const uint8_t *const *members, size_t n,
 		name_to_text(name, sizeof(name), members[i]);
 		at += (size_t)snprintf(t + at, cap - at, "%016llx.zones PTR "
 				       "%s\n", (unsigned long long)
-				       name_hash(members[i]), name);
+				       name_hash_lc(members[i]), name);
 	}
 	*len = at;
 	return t;
@@ -95,7 +83,7 @@ static bool same_members(const struct zdb_zone *old,
 		char label[24];
 		size_t ol = name_length(zdb_zone_origin(old));
 		snprintf(label, sizeof(label), "%016llx",
-			 (unsigned long long)name_hash(members[i]));
+			 (unsigned long long)name_hash_lc(members[i]));
 		w[0] = 16;
 		memcpy(w + 1, label, 16);
 		memcpy(w + 17, "\5zones", 6);

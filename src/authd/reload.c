@@ -19,6 +19,7 @@
 #include "authd/catalog.h"
 #include "authd/reload.h"
 #include "authd/tsig_note.h"
+#include "authd/zone_dir.h"
 #include "zone/change.h"
 
 static void zone_diag(void *ctx, const char *file, unsigned line, bool error,
@@ -66,11 +67,23 @@ static const char *open_path(const struct loader *ld, const char *path)
 	return path;
 }
 
-/* ZONE-DIR/NAME.base for a zone that takes updates, else NULL. */
+/* ZONE-DIR/NAME.ext for a zone that takes updates, else NULL. */
 static const char *stored_path(const struct config *c,
 			       const uint8_t *origin, char *buf, size_t cap,
-			       const char *ext);
+			       const char *ext)
+{
+	size_t i;
 
+	for (i = 0; i < c->nupdates; i++)
+		if (name_equal(c->updates[i].origin, origin))
+			break;
+	if (i == c->nupdates || !c->zone_dir)
+		return NULL;
+	zone_dir_path(buf, cap, c->zone_dir, origin, ext);
+	return buf;
+}
+
+/* ZONE-DIR/NAME.base for a zone that takes updates, else NULL. */
 static const char *base_path(const struct config *c, const uint8_t *origin,
 			     char *buf, size_t cap)
 {
@@ -84,28 +97,6 @@ static void drop_jbase(const struct config *c, const uint8_t *origin)
 
 	if (stored_path(c, origin, p, sizeof(p), "jbase"))
 		unlink(p);
-}
-
-/* ZONE-DIR/NAME.ext for a zone that takes updates, else NULL. */
-static const char *stored_path(const struct config *c,
-			       const uint8_t *origin, char *buf, size_t cap,
-			       const char *ext)
-{
-	char name[NAME_TEXT_MAX];
-	size_t n;
-	size_t i;
-
-	for (i = 0; i < c->nupdates; i++)
-		if (name_equal(c->updates[i].origin, origin))
-			break;
-	if (i == c->nupdates || !c->zone_dir)
-		return NULL;
-	name_to_text(name, sizeof(name), origin);
-	n = strlen(name);
-	if (n > 1 && name[n - 1] == '.')
-		name[--n] = '\0';
-	snprintf(buf, cap, "%s/%s.%s", c->zone_dir, n ? name : "root", ext);
-	return buf;
 }
 
 /* A zone that takes updates, whose file changed: the file's difference

@@ -11,6 +11,7 @@
 
 #include "authd/journal_replay.h"
 #include "authd/secondary_int.h"
+#include "authd/zone_dir.h"
 #include "backend/zonefile.h"
 #include "backend/zonefile_write.h"
 #include "base/error.h"
@@ -27,20 +28,6 @@ static void load_diag(void *ctx, const char *file, unsigned line, bool error,
 {
 	log_msg(error ? LOG_LVL_ERR : LOG_LVL_DEBUG, "zone %s: %s:%u: %s",
 		(const char *)ctx, file ? file : "?", line, msg);
-}
-
-/* dir/NAME.ext, the name without its final dot ("root" for the root). */
-static void path_of(char *buf, size_t cap, const char *dir, const char *name,
-		    const char *ext)
-{
-	size_t n = strlen(name);
-
-	if (n > 1 && name[n - 1] == '.')
-		n--;
-	if (!strcmp(name, "."))
-		snprintf(buf, cap, "%s/root.%s", dir, ext);
-	else
-		snprintf(buf, cap, "%s/%.*s.%s", dir, (int)n, name, ext);
 }
 
 static int open_journal(struct sec_zone *z)
@@ -91,8 +78,8 @@ static void load(struct sec_zone *z)
 
 int sec_store_open(struct sec_zone *z, const char *dir)
 {
-	path_of(z->path, sizeof(z->path), dir, z->name, "zone");
-	path_of(z->jpath, sizeof(z->jpath), dir, z->name, "jnl");
+	zone_dir_path(z->path, sizeof(z->path), dir, z->origin, "zone");
+	zone_dir_path(z->jpath, sizeof(z->jpath), dir, z->origin, "jnl");
 	if (open_journal(z) < 0)
 		return -1;
 	load(z);

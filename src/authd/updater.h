@@ -107,9 +107,6 @@ struct zdb_zone *updater_merge(void *arg, const char *was_path,
 /* The zone file as loaded now copied to ZONE-DIR/NAME.base (what a
  * later edit is merged by the difference from). */
 void updater_keep_file(struct updater *u, const struct upd_zone *uz);
-/* ZONE-DIR/NAME.ext of a zone (updater_open.c says which files). */
-void updater_path(char *buf, size_t cap, const char *dir, const char *name,
-		  const char *ext);
 
 /* IXFR's source of changes (auth_conf.xfr_changes, arg: the updater):
  * the journal's, copied, from serial from up to z's. */

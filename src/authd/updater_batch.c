@@ -13,6 +13,7 @@
 #include "authd/notify.h"
 #include "authd/tsig_note.h"
 #include "authd/updater_int.h"
+#include "authd/zone_dir.h"
 #include "backend/zonefile_write.h"
 #include "base/error.h"
 #include "daemon/log.h"
@@ -326,7 +327,7 @@ static void compact_journals(struct batch *b)
 			continue;
 		pthread_mutex_lock(u->publish);
 		z = zonedb_get((*u->cur)->db, uz->origin);
-		updater_path(jbase, sizeof(jbase), u->dir, uz->name, "jbase");
+		zone_dir_path(jbase, sizeof(jbase), u->dir, uz->origin, "jbase");
 		if (z && zonefile_save(jbase, z) == 0 &&
 		    journal_reset(uz->j) == 0)
 			log_info("update %s: journal over %zu bytes: compacted "

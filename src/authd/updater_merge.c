@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "authd/updater_int.h"
+#include "authd/zone_dir.h"
 #include "backend/zonefile.h"
 #include "backend/zonefile_write.h"
 #include "base/error.h"
@@ -37,20 +38,10 @@ static int soa_to(struct zchange *c, const struct zchange_rr *file,
 		  uint32_t head)
 {
 	uint32_t s = zchange_soa_serial(file->rdata, file->rdlen);
-	uint8_t rd[NAME_MAXLEN * 2 + 20];
-	size_t off = file->rdlen - 20;
 
-	if (file->rdlen < 22 || file->rdlen > sizeof(rd))
-		return BN_EINVAL;
 	if (!serial_after(s, head))
 		s = head + 1 ? head + 1 : 1;
-	memcpy(rd, file->rdata, file->rdlen);
-	rd[off] = (uint8_t)(s >> 24);
-	rd[off + 1] = (uint8_t)(s >> 16);
-	rd[off + 2] = (uint8_t)(s >> 8);
-	rd[off + 3] = (uint8_t)s;
-	return zchange_set_soa(c, true, file->owner, file->ttl, rd,
-			       file->rdlen);
+	return zchange_set_soa_serial(c, true, file, s);
 }
 
 /* The exact change over head: only what is still to do. */
@@ -88,7 +79,7 @@ static struct zdb_zone *commit(struct updater *u, struct upd_zone *uz,
 	char jbase[4200];
 	int ret = zdb_zone_patch(&next, head, c);
 
-	updater_path(jbase, sizeof(jbase), u->dir, uz->name, "jbase");
+	zone_dir_path(jbase, sizeof(jbase), u->dir, uz->origin, "jbase");
 	if (ret == 0)
 		ret = zonefile_save(jbase, next);
 	if (ret == 0)
@@ -142,7 +133,7 @@ void updater_keep_file(struct updater *u, const struct upd_zone *uz)
 		if (u->ld->src[i].path &&
 		    name_equal(u->ld->src[i].origin, uz->origin))
 			path = u->ld->src[i].path;
-	updater_path(base, sizeof(base), u->dir, uz->name, "base");
+	zone_dir_path(base, sizeof(base), u->dir, uz->origin, "base");
 	if (path && zonefile_copy(path, base) < 0)
 		log_warn("zone %s: cannot keep a copy of %s as %s (%s): a "
 			 "later edit of the file cannot be merged with the "

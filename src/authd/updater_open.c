@@ -11,6 +11,7 @@
 
 #include "authd/journal_replay.h"
 #include "authd/updater_int.h"
+#include "authd/zone_dir.h"
 #include "backend/zonefile.h"
 #include "base/error.h"
 #include "daemon/log.h"
@@ -60,25 +61,6 @@ static int replay(struct upd_zone *uz, const char *path, struct zdb_zone **v)
 	return BN_EINVAL;
 }
 
-/* dir/NAME.ext: the zone's name without its final dot ("root" for the
- * root zone), escapes as name_to_text writes them. The zone dir holds
- * NAME.jnl (the journal), NAME.jbase (the zone the journal starts
- * from, when it is not the zone file: written when the journal is
- * compacted or a hand edit merged) and NAME.base (the zone file as last
- * loaded: what a later edit is the difference from). */
-void updater_path(char *buf, size_t cap, const char *dir, const char *name,
-		  const char *ext)
-{
-	size_t n = strlen(name);
-
-	if (n > 1 && name[n - 1] == '.')
-		n--;
-	if (!strcmp(name, "."))
-		snprintf(buf, cap, "%s/root.%s", dir, ext);
-	else
-		snprintf(buf, cap, "%s/%.*s.%s", dir, (int)n, name, ext);
-}
-
 static int open_journal(struct upd_zone *uz, const char *path)
 {
 	int ret = journal_open(path, uz->origin, diag, uz->name, &uz->j);
@@ -107,7 +89,7 @@ static struct zdb_zone *journal_base(struct upd_zone *uz, const char *dir,
 	char p[4200];
 
 	for (size_t i = 0; i < 2; i++) {
-		updater_path(p, sizeof(p), dir, uz->name, ext[i]);
+		zone_dir_path(p, sizeof(p), dir, uz->origin, ext[i]);
 		if (access(p, F_OK) == 0 &&
 		    zonefile_load(&b, uz->origin, p, NULL, NULL, false) == 0)
 			return b;
@@ -123,7 +105,7 @@ static int served_version(struct upd_zone *uz, const char *dir,
 {
 	char path[4200];
 
-	updater_path(path, sizeof(path), dir, uz->name, "jnl");
+	zone_dir_path(path, sizeof(path), dir, uz->origin, "jnl");
 	if (open_journal(uz, path) < 0)
 		return -1;
 	*v = journal_base(uz, dir, file);
@@ -145,7 +127,7 @@ static struct zdb_zone *merge_edit(struct updater *u, struct upd_zone *uz,
 	char base[4200];
 	struct zdb_zone *m = NULL;
 
-	updater_path(base, sizeof(base), dir, uz->name, "base");
+	zone_dir_path(base, sizeof(base), dir, uz->origin, "base");
 	if (v != file && access(base, F_OK) == 0)
 		m = updater_merge(u, base, file, v);
 	if (m) {

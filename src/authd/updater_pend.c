@@ -26,18 +26,6 @@ double upd_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static uint64_t name_hash(const uint8_t *name)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < name_length(name); i++) {
-		uint8_t c = name[i];
-		h ^= (uint8_t)((unsigned)(c - 'A') < 26u ? c + 32 : c);
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 static bool touched(const struct upd_zone *uz, uint64_t h)
 {
 	for (size_t i = 0; i < uz->nnames; i++)
@@ -55,7 +43,7 @@ bool upd_pend_conflicts(const struct upd_zone *uz, const struct msg *m)
 	for (uint16_t i = m->sec[MSG_ANSWER]; i < m->sec[MSG_ADDITIONAL]; i++) {
 		if (msg_rr_owner(m, &m->rr[i], owner) < 0 ||
 		    name_equal(owner, uz->origin) ||
-		    touched(uz, name_hash(owner)))
+		    touched(uz, name_hash_lc(owner)))
 			return true;
 	}
 	return false;
@@ -65,7 +53,7 @@ static int note_names(struct upd_zone *uz, const struct zchange_rr *rr,
 		      size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		uint64_t h = name_hash(rr[i].owner);
+		uint64_t h = name_hash_lc(rr[i].owner);
 		if (touched(uz, h))
 			continue;
 		if (uz->nnames == uz->capnames) {
@@ -81,23 +69,6 @@ static int note_names(struct upd_zone *uz, const struct zchange_rr *rr,
 	return 0;
 }
 
-/* rd (an SOA's RDATA) with serial s, into c's from or to SOA. */
-static int soa_at(struct zchange *c, bool to, const struct zchange_rr *soa,
-		  uint32_t s)
-{
-	uint8_t rd[2 * NAME_MAXLEN + 20];
-	size_t off = soa->rdlen - 20;
-
-	if (soa->rdlen < 22 || soa->rdlen > sizeof(rd))
-		return BN_EINVAL;
-	memcpy(rd, soa->rdata, soa->rdlen);
-	rd[off] = (uint8_t)(s >> 24);
-	rd[off + 1] = (uint8_t)(s >> 16);
-	rd[off + 2] = (uint8_t)(s >> 8);
-	rd[off + 3] = (uint8_t)s;
-	return zchange_set_soa(c, to, soa->owner, soa->ttl, rd, soa->rdlen);
-}
-
 int upd_pend_restamp(const struct upd_zone *uz, struct zchange *c)
 {
 	uint32_t next = uz->tip + 1 ? uz->tip + 1 : 1;
@@ -105,8 +76,8 @@ int upd_pend_restamp(const struct upd_zone *uz, struct zchange *c)
 
 	if (!uz->npend)
 		return 0;       /* made against the tip itself */
-	ret = soa_at(c, false, &c->soa_from, uz->tip);
-	return ret ? ret : soa_at(c, true, &c->soa_to, next);
+	ret = zchange_set_soa_serial(c, false, &c->soa_from, uz->tip);
+	return ret ? ret : zchange_set_soa_serial(c, true, &c->soa_to, next);
 }
 
 static int copy_rrs(struct zchange *d, const struct zchange_rr *rr,

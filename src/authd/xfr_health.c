@@ -120,28 +120,6 @@ struct auth_xfr *xfr_run_new(void)
 	return r ? &r->x : NULL;
 }
 
-/* The serial of an IXFR request's authority SOA. */
-static bool ixfr_serial(const uint8_t *q, size_t qlen, uint32_t *serial)
-{
-	struct msg_rr rr[8];
-	uint8_t rd[2 * NAME_MAXLEN + 20];
-	const struct msg_rr *soa;
-	struct msg m;
-	int len;
-
-	if (msg_parse(&m, q, qlen, rr, 8) < 0 ||
-	    msg_section_count(&m, MSG_AUTHORITY) != 1)
-		return false;
-	soa = msg_section_rr(&m, MSG_AUTHORITY, 0);
-	if (soa->type != RR_SOA)
-		return false;
-	len = msg_rr_rdata(&m, soa, rd, sizeof(rd));
-	if (len < 22)
-		return false;
-	*serial = zchange_soa_serial(rd, (uint16_t)len);
-	return true;
-}
-
 void xfr_run_begin(struct auth_xfr *x, struct xfr_health *h, int fd,
 		   const uint8_t *q, size_t qlen)
 {
@@ -152,7 +130,8 @@ void xfr_run_begin(struct auth_xfr *x, struct xfr_health *h, int fd,
 	r->t0 = xfr_health_now();
 	if (getpeername(fd, (struct sockaddr *)&r->peer, &len) < 0)
 		r->peer.ss_family = AF_UNSPEC;
-	r->has_from = x->qtype == RR_IXFR && ixfr_serial(q, qlen, &r->from);
+	r->has_from = x->qtype == RR_IXFR &&
+		      auth_ixfr_serial(q, qlen, &r->from);
 	/* what it asked from is what it has, until the transfer ends */
 	if (r->has_from && r->peer.ss_family != AF_UNSPEC)
 		note(h, zdb_zone_origin(x->zone), &r->peer, r->from,

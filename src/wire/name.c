@@ -495,3 +495,16 @@ int name_pack(struct wbuf *w, const uint8_t *name, struct compr *c)
 	}
 	return 0;
 }
+
+uint64_t name_hash_lc(const uint8_t *name)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t n = name_length(name);
+
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = name[i];
+		h ^= (uint8_t)((unsigned)(c - 'A') < 26u ? c + 32 : c);
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}

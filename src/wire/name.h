@@ -49,6 +49,10 @@ int name_compare(const uint8_t *a, const uint8_t *b);
 /* True if name is parent or below it. */
 bool name_is_subdomain(const uint8_t *name, const uint8_t *parent);
 
+/* FNV-1a of the name's octets, ASCII lowercased: the same for any case,
+ * stable across runs (catalog member labels are made from it). */
+uint64_t name_hash_lc(const uint8_t *name);
+
 /* ASCII lowercase in place. */
 void name_to_lower(uint8_t *name);
 

@@ -123,3 +123,20 @@ size_t zchange_size(const struct zchange *c)
 		n += rr_size(&c->add[i]);
 	return n;
 }
+
+int zchange_set_soa_serial(struct zchange *c, bool to,
+			   const struct zchange_rr *soa, uint32_t serial)
+{
+	uint8_t rd[2 * NAME_MAXLEN + 20];
+	size_t off;
+
+	if (soa->rdlen < 22 || soa->rdlen > sizeof(rd))
+		return BN_EINVAL;
+	off = soa->rdlen - 20;          /* serial, then four 32-bit timers */
+	memcpy(rd, soa->rdata, soa->rdlen);
+	rd[off] = (uint8_t)(serial >> 24);
+	rd[off + 1] = (uint8_t)(serial >> 16);
+	rd[off + 2] = (uint8_t)(serial >> 8);
+	rd[off + 3] = (uint8_t)serial;
+	return zchange_set_soa(c, to, soa->owner, soa->ttl, rd, soa->rdlen);
+}

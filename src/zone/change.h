@@ -41,6 +41,11 @@ int zchange_add(struct zchange *c, const uint8_t *owner, uint16_t type,
 int zchange_set_soa(struct zchange *c, bool to, const uint8_t *origin,
 		    uint32_t ttl, const uint8_t *rdata, uint16_t rdlen);
 
+/* Sets soa_from or soa_to to a copy of soa with another serial. 0,
+ * BN_EINVAL (not an SOA's RDATA), BN_ENOMEM. */
+int zchange_set_soa_serial(struct zchange *c, bool to,
+			   const struct zchange_rr *soa, uint32_t serial);
+
 /* The serial in an SOA's RDATA (the 32 bits after the two names); 0
  * when the RDATA is too short to hold one. */
 uint32_t zchange_soa_serial(const uint8_t *rdata, uint16_t rdlen);
