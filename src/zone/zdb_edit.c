@@ -156,6 +156,8 @@ void zdb_edit_place(const struct zdb_edit *e, uint8_t *dst,
 	n->nsets = (uint16_t)e->nsets;
 	n->labels = (uint8_t)name_labels(e->owner);
 	n->flags = apex ? ZDB_APEX : 0;
+	if (zdb_owner_is_wildcard(e->owner))
+		n->flags |= ZDB_WILDCARD;
 	bytes += olen;
 	for (size_t i = 0; i < e->n; i++, rd++) {
 		const struct zdb_item *a = &e->it[i];

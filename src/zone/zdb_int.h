@@ -34,12 +34,21 @@ void zdb_recs_unref(struct zdb_recs *r);
 #define ZDB_MAPS 2                      /* nodes, index */
 #define ZDB_MAP_MIN ((size_t)1 << 20)
 
+/* Mappings of replaced versions kept for the next one (zdb_spare.c). */
+struct zdb_spare;
+struct zdb_spare *zdb_spare_new(void);
+struct zdb_spare *zdb_spare_ref(struct zdb_spare *s);
+void zdb_spare_unref(struct zdb_spare *s);
+void *zdb_spare_get(struct zdb_spare *s, size_t len, size_t *got);
+void zdb_spare_put(struct zdb_spare *s, void *map, size_t len);
+
 struct zdb_zone {
 	atomic_uint refs;
 	struct arena arena;             /* nodes and index, when small */
 	void *map[ZDB_MAPS];            /* when large: mapped on their own */
 	size_t maplen[ZDB_MAPS];
 	size_t nmap;
+	struct zdb_spare *spare;        /* shared with the other versions */
 	struct zdb_recs *recs;          /* the records, shared by versions */
 	size_t dead;                    /* bytes of recs no node points to */
 	struct zdb_node *nodes;         /* canonical order; [0] is the apex */
@@ -63,6 +72,12 @@ void zdb_index_size(struct zdb_zone *zz, size_t nodes, size_t slots,
 		    bool clear);
 void zdb_zone_free(struct zdb_zone *z);
 void zdb_read_serial(struct zdb_zone *zz, const struct zdb_rrset *soa);
+
+/* The owner's first label is "*" (the node is a wildcard). */
+static inline bool zdb_owner_is_wildcard(const uint8_t *owner)
+{
+	return owner[0] == 1 && owner[1] == '*';
+}
 
 static inline uint8_t zdb_lower(uint8_t c)
 {

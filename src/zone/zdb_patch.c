@@ -124,6 +124,8 @@ static int fresh_ents(struct patch *p, const uint8_t *owner)
 		e->owner = owner + off[n - l];
 		e->labels = (uint8_t)l;
 		e->flags = ZDB_ENT;
+		if (zdb_owner_is_wildcard(e->owner))
+			e->flags |= ZDB_WILDCARD;
 		if (fresh(p, ni) < 0)
 			return BN_ENOMEM;
 	}
@@ -235,7 +237,8 @@ static int merge(struct patch *p)
 }
 
 /* Parents, and the flags a node takes from its ancestors, for the whole
- * new array: one pass in canonical order with the path from the apex. */
+ * new array: one pass in canonical order with the path from the apex.
+ * It reads the nodes only, never their owners (a cache miss each). */
 static void link(struct zdb_zone *z)
 {
 	struct zdb_node *path[NAME_MAXLABELS + 1];
@@ -253,7 +256,7 @@ static void link(struct zdb_zone *z)
 			n->flags |= ZDB_NONAUTH;
 		if (up && (up->flags & (ZDB_DNAME | ZDB_OCCLUDED)))
 			n->flags |= ZDB_OCCLUDED;
-		if (up && n->owner[0] == 1 && n->owner[1] == '*')
+		if (up && (n->flags & ZDB_WILDCARD))
 			up->flags |= ZDB_WILDCARD_CHILD;
 		path[depth] = n;
 	}
@@ -286,6 +289,7 @@ static struct zdb_zone *new_version(const struct zdb_zone *b)
 	if (!nz)
 		return NULL;
 	atomic_init(&nz->refs, 1);
+	nz->spare = zdb_spare_ref(b->spare);
 	nz->labels = b->labels;
 	nz->origin_len = b->origin_len;
 	memcpy(nz->origin, b->origin, b->origin_len);

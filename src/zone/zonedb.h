@@ -35,6 +35,7 @@ enum zdb_node_flags {
 	ZDB_CNAME = 1 << 5,             /* has a CNAME RRset */
 	ZDB_DNAME = 1 << 6,             /* has a DNAME RRset */
 	ZDB_OCCLUDED = 1 << 7,          /* strictly below a DNAME */
+	ZDB_WILDCARD = 1 << 8,          /* the owner is "*." + its parent */
 };
 
 struct zdb_node {
@@ -86,6 +87,11 @@ uint32_t zdb_zone_serial(const struct zdb_zone *z);
 size_t zdb_zone_node_count(const struct zdb_zone *z);
 size_t zdb_zone_rr_count(const struct zdb_zone *z);
 size_t zdb_zone_memory(const struct zdb_zone *z);  /* bytes held */
+/* Whether the spines of this zone's replaced versions are kept for its
+ * next versions (faster to make: no page to fault in and zero) rather
+ * than unmapped: for a thread about to make many; false also unmaps
+ * those kept. Off at first. */
+void zdb_zone_keep_spares(const struct zdb_zone *z, bool keep);
 
 /* Exact (case-insensitive) match, or NULL. O(1): hash index. */
 const struct zdb_node *zdb_zone_find(const struct zdb_zone *z,
