@@ -125,12 +125,12 @@ void upd_req_finish(struct upd_req *r)
 	free(r);
 }
 
-/* Waits for a request, or until pending changes are due (true then).
- * Called with u->mu held. */
+/* Waits for a request, or until pending changes are due or the spare
+ * spines may go (true then). Called with u->mu held. */
 static bool wait_due(struct updater *u)
 {
 	struct timespec ts;
-	double due = u->due;
+	double due = u->due ? u->due : u->trim_at;
 
 	if (!due) {
 		pthread_cond_wait(&u->cv, &u->mu);
@@ -159,6 +159,21 @@ static void flush_at_stop(struct updater *u)
 	}
 }
 
+/* The spines kept for the next versions (zdb_spare.c) go once no
+ * update came for half a second: an idle zone holds no second copy. */
+#define UPD_TRIM_AFTER 0.5
+
+static void trim_spares(struct updater *u)
+{
+	rcu_read_lock();
+	const struct served *s = rcu_dereference(*u->cur);
+	for (size_t i = 0; i < u->nzones; i++)
+		zdb_zone_keep_spares(zonedb_get(s->db, u->zones[i].origin),
+				     false);
+	rcu_read_unlock();
+	u->trim_at = 0;
+}
+
 static void *writer_main(void *arg)
 {
 	struct updater *u = arg;
@@ -182,7 +197,12 @@ static void *writer_main(void *arg)
 			flush_at_stop(u);
 			break;
 		}
+		if (!batch && !u->due && u->trim_at) {
+			trim_spares(u);
+			continue;
+		}
 		update_batch(u, batch);
+		u->trim_at = upd_now() + UPD_TRIM_AFTER;
 	}
 	rcu_unregister_thread();
 	return NULL;

@@ -44,6 +44,8 @@ struct updater {
 	struct served **cur;            /* the server's snapshot slot */
 	double due;                     /* when pending changes must be
 					 * published (monotonic s), or 0 */
+	double trim_at;                 /* when, idle, the replaced
+					 * versions' spines go, or 0 */
 	pthread_mutex_t *publish;       /* held by whoever publishes */
 	struct loader *ld;              /* its zones follow the head */
 	char *dir;                      /* the zone dir (a copy: the config
