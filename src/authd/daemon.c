@@ -126,6 +126,19 @@ static int serve(struct daemon *x, const sigset_t *set)
 	}
 }
 
+/* IXFR's changes (auth_conf.xfr_changes): from the writer's journal for
+ * a zone that takes updates, else from the refresher's for a secondary
+ * zone; other zones have none (the AXFR form). A worker, lock-free. */
+static int xfr_changes(void *arg, const struct zdb_zone *z, uint32_t from,
+		       struct auth_xfr_changes *out)
+{
+	struct daemon *x = arg;
+
+	if (updater_has(&x->upd, zdb_zone_origin(z)))
+		return updater_ixfr_changes(&x->upd, z, from, out);
+	return secondary_ixfr_changes(&x->sec, z, from, out);
+}
+
 /* The zones that take updates get their journals (changes since the
  * zone file applied) before anything is served; the zone folder is
  * made and given to the server's user (again after the journals are
@@ -136,6 +149,8 @@ static int open_updates(struct daemon *x, struct served **s)
 	uint8_t (*origins)[NAME_MAXLEN];
 	int ret;
 
+	(*s)->conf.xfr_changes = x->ld.changes = xfr_changes;
+	(*s)->conf.xfr_changes_arg = x->ld.changes_arg = x;
 	if (c->nsecondaries &&
 	    privs_own_dir(c->zone_dir, c->user, c->group, c->allow_root) < 0)
 		return -1;
@@ -149,8 +164,6 @@ static int open_updates(struct daemon *x, struct served **s)
 		return -1;
 	for (size_t i = 0; i < c->nupdates; i++)
 		memcpy(origins[i], c->updates[i].origin, NAME_MAXLEN);
-	(*s)->conf.xfr_changes = x->ld.changes = updater_ixfr_changes;
-	(*s)->conf.xfr_changes_arg = x->ld.changes_arg = &x->upd;
 	x->ld.merge = updater_merge;
 	x->ld.merge_arg = &x->upd;
 	ret = updater_open(&x->upd, s, &x->publish, &x->ld, c->zone_dir,
@@ -189,6 +202,7 @@ static int start_all(struct daemon *x, struct served **s)
 		return -1;
 	notify_changed(&x->notify, NULL, x->srv.cur);   /* startup */
 	x->upd.notify = &x->notify;
+	x->sec.notify = &x->notify;
 	return updater_start(&x->upd) < 0 ? -1 : secondary_start(&x->sec);
 }
 

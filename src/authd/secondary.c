@@ -10,6 +10,8 @@
 #include <string.h>
 #include <urcu.h>
 
+#include "authd/journal_ixfr.h"
+#include "authd/notify.h"
 #include "authd/secondary_int.h"
 #include "base/error.h"
 #include "daemon/log.h"
@@ -179,6 +181,7 @@ static int try_primary(struct secondary *s, struct sec_zone *z,
 		sec_publish(s, z, v, false);
 		atomic_store(&z->dead, false);
 		z->cat_changed = z->catalog;
+		notify_zone(s->notify, z->origin);      /* downstream */
 	}
 	sec_result_clear(&r);
 	return 0;
@@ -468,6 +471,19 @@ bool secondary_dead(void *arg, const uint8_t *qname)
 		    name_is_subdomain(qname, l->z[i]->origin))
 			return true;
 	return false;
+}
+
+int secondary_ixfr_changes(void *arg, const struct zdb_zone *v,
+			   uint32_t from, struct auth_xfr_changes *out)
+{
+	const struct secondary *s = arg;
+	const struct sec_list *l = rcu_dereference(s->list);
+	const uint8_t *origin = zdb_zone_origin(v);
+
+	for (size_t i = 0; l && i < l->n; i++)
+		if (name_equal(l->z[i]->origin, origin))
+			return journal_ixfr_changes(l->z[i]->j, v, from, out);
+	return BN_ENOTFOUND;
 }
 
 const uint8_t *secondary_catalog_of(void *arg, const uint8_t *origin)

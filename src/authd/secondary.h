@@ -22,6 +22,7 @@
 
 struct sec_zone;
 struct sec_list;
+struct notifier;
 
 struct secondary {
 	struct sec_list *list;          /* RCU: the workers read it; the
@@ -36,6 +37,7 @@ struct secondary {
 	struct served **cur;            /* the server's snapshot slot */
 	pthread_mutex_t *publish;       /* held by whoever publishes */
 	struct loader *ld;
+	struct notifier *notify;        /* told of each new version */
 	size_t journal_max;
 	pthread_t th;
 	bool running;
@@ -59,6 +61,15 @@ void secondary_clear(struct secondary *s);
 /* auth_conf.zone_dead: qname is under a secondary that is not served
  * (expired, or never transferred). Lock-free. */
 bool secondary_dead(void *arg, const uint8_t *qname);
+
+/* IXFR out of a secondary zone (auth_conf.xfr_changes's work for it):
+ * the changes its journal holds from serial from up to v's, copied
+ * (journal_ixfr.h); BN_ENOTFOUND when v is not a secondary here or the
+ * journal does not cover that (the AXFR form then). Lock-free, inside
+ * the worker's RCU read section: a zone's journal is closed only after
+ * the zone left the list and the readers of that list are done. */
+int secondary_ixfr_changes(void *arg, const struct zdb_zone *v,
+			   uint32_t from, struct auth_xfr_changes *out);
 
 /* xfr_rules.parent: the catalog of a member zone (whose allow-transfer
  * it takes), or NULL. Lock-free, inside the RCU read section. */

@@ -102,9 +102,11 @@ int sec_store_open(struct sec_zone *z, const char *dir);
 /* Seconds since the stored copy was last written (0: unknown). */
 long sec_store_age(const struct sec_zone *z, time_t now);
 /* Stores version v, which r brought: the changes appended to the
- * journal (synced), or the file written whole (after an AXFR, when the
- * journal passes half of journal_max, or when the journal cannot take
- * the changes). Failures are logged: the version is served anyway. */
+ * journal (synced); after an AXFR, or when the journal cannot take the
+ * changes, the file written whole and the journal emptied; when the
+ * journal passes half of journal_max, the file written whole and the
+ * journal cut to a quarter (its newest changes kept for IXFR out).
+ * Failures are logged: the version is served anyway. */
 void sec_store_save(struct sec_zone *z, const struct zdb_zone *v,
 		    const struct sec_result *r, size_t journal_max);
 
