@@ -34,24 +34,6 @@ static void warn_restart(const struct config *o, const struct config *n)
 			 "were");
 }
 
-/* The refresher's zones are fixed at start: a reload keeps them. */
-static void keep_secondaries(struct config *o, struct config *n)
-{
-	bool same = o->nsecondaries == n->nsecondaries;
-
-	for (size_t i = 0; same && i < n->nsecondaries; i++)
-		same = config_secondary(o, n->secondaries[i].origin) != NULL;
-	if (same)
-		return;
-	log_warn("reload: secondary zones added or removed need a restart; "
-		 "kept as they were");
-	config_clear_secondaries(n);
-	n->secondaries = o->secondaries;
-	n->nsecondaries = o->nsecondaries;
-	o->secondaries = NULL;
-	o->nsecondaries = 0;
-}
-
 static void free_after_readers(struct served *s)
 {
 	if (!s)
@@ -74,7 +56,6 @@ static void reload(struct daemon *x)
 		return;
 	}
 	warn_restart(&x->cfg, &n);
-	keep_secondaries(&x->cfg, &n);
 	daemon_apply_log(&n);
 	notify_configure(&x->notify, &n);
 	/* the writer publishes too: the loader's zones and the snapshot
@@ -95,6 +76,9 @@ static void reload(struct daemon *x)
 	pthread_mutex_unlock(&x->publish);
 	free_after_readers(flushed);
 	free_after_readers(s);
+	/* after the loader: it knows the new secondaries when the
+	 * refresher publishes them, and no longer the ones removed */
+	secondary_reconfigure(&x->sec, &n);
 	config_clear(&x->cfg);
 	x->cfg = n;
 	log_loaded("reload", &st);
@@ -154,6 +138,12 @@ static int open_updates(struct daemon *x, struct served **s)
 	if (c->nsecondaries &&
 	    privs_own_dir(c->zone_dir, c->user, c->group, c->allow_root) < 0)
 		return -1;
+	/* a config file may list secondaries on SIGHUP, after the
+	 * privileges are gone: their folder is made now */
+	if (!c->nsecondaries && !c->nupdates && c->path &&
+	    privs_own_dir(c->zone_dir, c->user, c->group, c->allow_root) < 0)
+		log_warn("secondary zones added by a reload cannot be stored "
+			 "in %s", c->zone_dir);
 	if (!c->nupdates)
 		return updater_open(&x->upd, s, &x->publish, &x->ld, NULL,
 				    NULL, 0);

@@ -26,12 +26,29 @@ static time_t mono(void)
 	return ts.tv_sec;
 }
 
+/* Whether the loader still holds z as the refresher knows it: a reload
+ * (its loader run before the refresher takes the new config) may have
+ * dropped it or given its name to a zone file. Under the publish lock. */
+static bool still_ours(const struct secondary *s, const struct sec_zone *z)
+{
+	enum loader_kind k = loader_kind_of(s->ld, z->origin);
+
+	return z->member ? k == LOADER_MEMBER || k == LOADER_NONE :
+	       k == LOADER_SECONDARY;
+}
+
 void sec_publish(struct secondary *s, struct sec_zone *z,
 		 struct zdb_zone *v, bool gone)
 {
 	struct served *ns, *old = NULL;
 
 	pthread_mutex_lock(s->publish);
+	if (!still_ours(s, z)) {
+		pthread_mutex_unlock(s->publish);
+		log_info("zone %s: no longer this secondary in the config: "
+			 "not %s", z->name, v ? "published" : "dropped");
+		return;
+	}
 	if (v && z->member && loader_add_member(s->ld, z->origin) < 0)
 		log_err("zone %s: out of memory: a reload will not keep it",
 			z->name);
@@ -302,13 +319,22 @@ static void *loop(void *arg)
 	struct secondary *s = arg;
 
 	for (;;) {
-		time_t wake = run_due(s);
+		struct sec_want *w;
+		time_t wake;
 		struct timespec ts;
 
+		pthread_mutex_lock(&s->mu);
+		w = s->want;
+		s->want = NULL;
+		pthread_mutex_unlock(&s->mu);
+		if (w)
+			sec_reload_apply(s, w);
+		wake = run_due(s);
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_sec += wake > mono() ? wake - mono() : 0;
 		pthread_mutex_lock(&s->mu);
-		while (!s->stop && !any_notified(s) && mono() < wake &&
+		while (!s->stop && !s->want && !any_notified(s) &&
+		       mono() < wake &&
 		       pthread_cond_timedwait(&s->cv, &s->mu, &ts) == 0)
 			;
 		if (s->stop) {
@@ -343,9 +369,8 @@ int sec_zone_open(struct secondary *s, struct sec_zone *z, const char *dir)
 	return 0;
 }
 
-static struct sec_zone *open_zone(struct secondary *s,
-				  const struct cfg_secondary *c,
-				  const char *dir)
+struct sec_zone *sec_zone_new(struct secondary *s,
+			      const struct cfg_secondary *c)
 {
 	struct sec_zone *z = calloc(1, sizeof(*z));
 
@@ -357,7 +382,7 @@ static struct sec_zone *open_zone(struct secondary *s,
 	z->keyed = c->keyed;
 	memcpy(z->key, c->key, NAME_MAXLEN);
 	z->catalog = c->catalog;
-	if (sec_zone_open(s, z, dir) < 0) {
+	if (sec_zone_open(s, z, s->dir) < 0) {
 		free(z);
 		return NULL;
 	}
@@ -399,16 +424,16 @@ int secondary_open(struct secondary *s, const struct config *c,
 			 c->nsecondaries * sizeof(s->list->z[0]));
 	if (!s->list || keep_conf(s, c) < 0)
 		return -1;
-	if (!c->nsecondaries)
-		return 0;
-	s->any = true;
+	/* set without secondaries too: a reload may add some */
 	ld->dead = (*cur)->conf.zone_dead = secondary_dead;
 	ld->dead_arg = (*cur)->conf.zone_dead_arg = s;
 	ld->xfr_parent = (*cur)->xfr.parent = secondary_catalog_of;
 	ld->xfr_parent_arg = (*cur)->xfr.parent_arg = s;
+	if (!c->nsecondaries)
+		return 0;
+	atomic_store(&s->any, true);
 	for (size_t i = 0; i < c->nsecondaries; i++) {
-		struct sec_zone *z = open_zone(s, &c->secondaries[i],
-					       c->zone_dir);
+		struct sec_zone *z = sec_zone_new(s, &c->secondaries[i]);
 		if (!z)
 			return -1;
 		s->list->z[s->list->n++] = z;
@@ -422,7 +447,7 @@ int secondary_open(struct secondary *s, const struct config *c,
 
 int secondary_start(struct secondary *s)
 {
-	if (!s->any)
+	if (!atomic_load(&s->any))
 		return 0;
 	s->running = true;      /* publish() swaps with RCU from now */
 	if (pthread_create(&s->th, NULL, loop, s) != 0) {
@@ -456,6 +481,7 @@ void secondary_clear(struct secondary *s)
 	free(s->list);
 	free(s->conf);
 	free(s->dir);
+	sec_want_free(s->want);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);
 	memset(s, 0, sizeof(*s));

@@ -10,6 +10,7 @@
 #define BANCHI_AUTHD_SECONDARY_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +23,7 @@
 
 struct sec_zone;
 struct sec_list;
+struct sec_want;
 struct notifier;
 
 struct secondary {
@@ -29,7 +31,8 @@ struct secondary {
 					 * refresher replaces it (under mu)
 					 * when a catalog adds or removes a
 					 * member */
-	bool any;                       /* secondaries at all (fixed) */
+	atomic_bool any;                /* secondaries at all (once true,
+					 * stays: a reload may add them) */
 	uint8_t (*conf)[NAME_MAXLEN];   /* zones of the config: a catalog
 					 * member of these is ignored */
 	size_t nconf;
@@ -44,6 +47,8 @@ struct secondary {
 	pthread_mutex_t mu;             /* wake-ups and the stats fields */
 	pthread_cond_t cv;
 	bool stop;
+	struct sec_want *want;          /* a reload's config, under mu,
+					 * until the refresher takes it */
 	struct loglimit notify_log;     /* refused NOTIFYs */
 };
 
@@ -55,6 +60,14 @@ int secondary_open(struct secondary *s, const struct config *c,
 		   struct served **cur, pthread_mutex_t *publish,
 		   struct loader *ld);
 int secondary_start(struct secondary *s);
+/* A reload (main thread, after the loader took c): c's secondaries are
+ * handed to the refresher, which applies them between refreshes: a
+ * zone newly listed becomes a secondary (its stored copy served, a
+ * transfer at once), a zone no longer listed is no longer served (its
+ * files stay), a zone with other primaries or another key uses them
+ * (an SOA check at once), the others are untouched. Starts the thread
+ * when the first secondaries come. 0, or -1 (logged). */
+int secondary_reconfigure(struct secondary *s, const struct config *c);
 void secondary_stop(struct secondary *s);
 void secondary_clear(struct secondary *s);
 

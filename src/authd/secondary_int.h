@@ -116,6 +116,14 @@ void sec_publish(struct secondary *s, struct sec_zone *z,
 		 struct zdb_zone *v, bool gone);
 /* A zone's stored copy opened and, when fresh enough, served. */
 int sec_zone_open(struct secondary *s, struct sec_zone *z, const char *dir);
+/* A secondary of the config: allocated, its stored copy opened and
+ * served (sec_zone_open); NULL when it cannot be (logged). */
+struct sec_zone *sec_zone_new(struct secondary *s,
+			      const struct cfg_secondary *c);
+/* A reload's config applied (secondary_reload.c; refresher thread);
+ * w is freed. */
+void sec_reload_apply(struct secondary *s, struct sec_want *w);
+void sec_want_free(struct sec_want *w);
 /* The members of catalog z's version reconciled with the list: new
  * ones added (their stored copies served), gone ones removed (no
  * longer served, their stored copies deleted). Refresher thread, or
