@@ -421,3 +421,47 @@ def serial_or_none(where):
         return serial(where)
     except Exception:
         return None
+
+
+def test_journal_bound_keeps_the_newest_changes(world):
+    """--journal-max-size 4096: past half of it the stored file is
+    written whole and the journal cut to its newest quarter, not
+    emptied: IXFR from a recent serial stays incremental (also after a
+    restart), from one dropped gets the AXFR form."""
+    d, procs = world
+    pport, bport = servers.free_port(), servers.free_port()
+    (d / "p").mkdir()
+    zp = d / "p" / "primary.zone"
+    zp.write_text(zone_text(10))
+    prim = start_knot(d / "p", pport, bport, zp)
+    procs.append(prim)
+    b = start_banchi(d, bport, pport, extra=["--journal-max-size", "4096"])
+    procs.append(b)
+    assert serial(b.where) == 10
+    last = 10
+    for i in range(40):
+        update(prim.where, [("h%d" % i, "TXT", '"%s"' % ("x" * 40))])
+        last = serial(prim.where)
+        wait_until("banchi at %d" % last,
+                   lambda: serial(b.where) == last, 15)
+        if "oldest changes dropped" in b.log_text():
+            break
+    assert "oldest changes dropped" in b.log_text()
+    jnl = d / "zd" / (ZONE + ".jnl")
+    assert 0 < jnl.stat().st_size <= 4096
+    # the newest step still goes incrementally; the first one is gone
+    steps = ixfr_steps(ixfr_records(b.where, last - 1))
+    assert [(f, t) for f, t, _, _ in steps] == [(last - 1, last)]
+    assert steps[0][3] == {(dns.rdatatype.TXT, "h%d.sec.test." % i,
+                            '"%s"' % ("x" * 40))}
+    full = ixfr_records(b.where, 10)
+    assert full[1][0] != dns.rdatatype.SOA      # AXFR form
+    # a restart: the stored file is at the served serial or close, the
+    # journal kept: the same answers
+    assert b.stop() == 0
+    check_log(b)
+    b2 = start_banchi(d, bport, pport, extra=["--journal-max-size", "4096"])
+    procs.append(b2)
+    assert serial(b2.where) == last
+    assert [(f, t) for f, t, _, _ in ixfr_steps(
+        ixfr_records(b2.where, last - 1))] == [(last - 1, last)]
