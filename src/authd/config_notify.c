@@ -154,7 +154,8 @@ int config_validate_notify(const struct config *c, char *err)
 			if (name_equal(c->zones[j].origin,
 				       c->notifies[i].origin))
 				break;
-		if (j == c->nzones)
+		if (j == c->nzones &&
+		    !config_secondary(c, c->notifies[i].origin))
 			return ERR("notify for zone '%.300s', which is not "
 				   "served", c->notifies[i].zone);
 	}

@@ -414,6 +414,10 @@ static void test_notify(void)
 			 "n.test=127.0.0.2", "--notify-lag-warn", "5", NULL };
 	char *stray[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
 			  "--notify", "other.test=127.0.0.1", NULL };
+	/* a secondary passes its versions on (a chain of secondaries) */
+	char *chain[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			  "--secondary", "s.test=127.0.0.1:5400", "--notify",
+			  "s.test=127.0.0.3", NULL };
 	struct notify_target *t = NULL;
 	char err[CONFIG_ERR_MAX];
 	struct config c;
@@ -437,6 +441,9 @@ static void test_notify(void)
 	config_clear(&c);
 	CHECK(cmdline_config(&c, 5, stray, NULL, err) < 0 &&
 	      strstr(err, "not served"));
+	config_clear(&c);
+	CHECKF(cmdline_config(&c, 7, chain, NULL, err) == 0, "%s", err);
+	CHECK(c.nnotifies == 1 && c.nsecondaries == 1);
 	config_clear(&c);
 	CHECK(notify_targets_parse("192.0.2.1:99999", &t, &n, err) < 0 &&
 	      strstr(err, "192.0.2.1:99999"));
