@@ -18,6 +18,10 @@
 
 #define NODATA_RETRY_MAX 300    /* seconds between tries before any data */
 
+/* How long the spines of a replaced version are kept for the next IXFR
+ * (zdb_spare.c): one zone's worth of memory for that long. */
+#define SEC_SPARE_SECONDS 10
+
 static time_t mono(void)
 {
 	struct timespec ts;
@@ -122,6 +126,9 @@ static int apply(struct sec_zone *z, const struct sec_result *r,
 		ret = zmerge_add(&m, &r->chg[i]);
 	if (ret == 0)
 		ret = zmerge_finish(&m, &c);
+	/* IXFRs often come in runs: the next version reuses this one's
+	 * spine if it comes soon (SEC_SPARE_SECONDS) */
+	zdb_zone_keep_spares(z->v, true);
 	if (ret == 0)
 		ret = zdb_zone_patch(out, z->v, &c);
 	zchange_clear(&c);
@@ -187,16 +194,20 @@ static int try_primary(struct secondary *s, struct sec_zone *z,
 		return -1;
 	}
 	if (v) {
-		sec_store_save(z, v, &r, s->journal_max);
-		log_info("zone %s: %s from %s%s: serial %u, %zu messages, "
-			 "%zu records", z->name, r.zone ? "AXFR" : "IXFR",
-			 p->text, p->key ? " (TSIG)" : "", zdb_zone_serial(v),
-			 r.nmsg, r.nrr);
+		/* served first, stored after: no client waits on the disk
+		 * (a crash in between costs a transfer at the restart);
+		 * NOTIFY last, so that the journal can answer the IXFR */
 		zdb_zone_unref(z->v);
 		z->v = v;
 		z->serial = zdb_zone_serial(v);
 		sec_publish(s, z, v, false);
 		atomic_store(&z->dead, false);
+		sec_store_save(z, v, &r, s->journal_max);
+		log_info("zone %s: %s from %s%s: serial %u, %zu messages, "
+			 "%zu records", z->name, r.zone ? "AXFR" : "IXFR",
+			 p->text, p->key ? " (TSIG)" : "", zdb_zone_serial(v),
+			 r.nmsg, r.nrr);
+		z->trim_at = r.zone ? 0 : mono() + SEC_SPARE_SECONDS;
 		z->cat_changed = z->catalog;
 		notify_zone(s->notify, z->origin);      /* downstream */
 	}
@@ -298,6 +309,12 @@ static time_t run_due(struct secondary *s)
 		}
 		if (z->v && !atomic_load(&z->dead) && now >= z->expire_at)
 			expire(s, z);
+		if (z->trim_at && now >= z->trim_at) {
+			zdb_zone_keep_spares(z->v, false);
+			z->trim_at = 0;
+		}
+		if (z->trim_at && z->trim_at < wake)
+			wake = z->trim_at;
 		if (z->next < wake)
 			wake = z->next;
 		if (z->v && !atomic_load(&z->dead) && z->expire_at < wake)

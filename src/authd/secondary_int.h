@@ -35,6 +35,7 @@ struct sec_zone {
 	atomic_bool notified;           /* a NOTIFY came: refresh now */
 	time_t next;                    /* monotonic: next refresh */
 	time_t expire_at;               /* monotonic; 0: no data */
+	time_t trim_at;                 /* monotonic: spare spines go */
 	/* for the stats line (under secondary.mu) */
 	time_t last_ok;                 /* wall clock; 0: never */
 	time_t next_wall;
