@@ -303,7 +303,7 @@ static void walk_missing(const struct zdb_zone *z, const struct zdb_qname *q,
 	while (hi - lo > 1) {
 		int mid = lo + (hi - lo) / 2;
 		n = probe(z, q, mid);
-		if (n) {
+		if (n && !(n->flags & ZDB_HIDDEN)) {
 			lo = mid;
 			e = n;
 		} else {
@@ -334,8 +334,11 @@ void zdb_zone_lookup_q(const struct zdb_zone *z, const struct zdb_qname *q,
 	n = probe(z, q, q->n);
 	if (!n) {
 		walk_missing(z, q, r);
-	} else if (n->flags & (ZDB_NONAUTH | ZDB_OCCLUDED)) {
-		stop_at(topmost_stop(n->parent), r);
+	} else if (n->flags & (ZDB_NONAUTH | ZDB_OCCLUDED | ZDB_HIDDEN)) {
+		if (n->flags & ZDB_HIDDEN)
+			walk_missing(z, q, r);
+		else
+			stop_at(topmost_stop(n->parent), r);
 	} else {
 		r->node = n;
 		r->encloser = n;
