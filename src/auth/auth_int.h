@@ -79,8 +79,9 @@ struct auth_query {
 	/* DNAME sets already in the answer: a DNAME loop writes one once */
 	const struct zdb_rrset *dnames[AUTH_MAX_CHAIN + 1];
 	uint8_t ndnames;
-	/* NSEC/NSEC3 nodes already in the authority section (dnssec.c) */
+	/* NSEC/NSEC3 records for the authority section (dnssec.c) */
 	const struct zdb_node *proofs[AUTH_MAX_PROOFS];
+	uint16_t ptypes[AUTH_MAX_PROOFS];
 	uint8_t nproofs;
 	/* names visited along a CNAME/DNAME chain */
 	uint8_t seen[AUTH_MAX_CHAIN + 1][NAME_MAXLEN];
@@ -145,11 +146,15 @@ int auth_put_signed(struct auth_query *a, enum msg_section s,
 int auth_put_rrsig(struct auth_query *a, enum msg_section s,
 		   const uint8_t *owner, const struct zdb_node *n,
 		   uint16_t type, uint32_t ttl);
-/* The proofs in authority, each RFC 4035 3.1.3 / RFC 5155 7.2 case:
+/* The proofs noted, into the authority section (TC when they do not
+ * fit): after the answer section, the SOA of a negative answer or the
+ * referral's NS and DS. */
+void auth_dnssec_flush(struct auth_query *a);
+/* The proofs noted for each RFC 4035 3.1.3 / RFC 5155 7.2 case:
  * NODATA at an existing node n (an empty non-terminal too), NXDOMAIN
  * under the closest encloser ce, a wildcard answer (qname denied), a
- * wildcard NODATA (w the wildcard node), a referral (DS or its denial).
- * Records that do not fit set TC. */
+ * wildcard NODATA (w the wildcard node), a referral (DS written at
+ * once, or its denial noted). */
 void auth_dnssec_nodata(struct auth_query *a, const struct zdb_zone *z,
 			const struct zdb_node *n, const uint8_t *qname);
 void auth_dnssec_nxdomain(struct auth_query *a, const struct zdb_zone *z,

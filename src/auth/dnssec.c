@@ -60,24 +60,29 @@ int auth_put_rrsig(struct auth_query *a, enum msg_section s,
 	return put_rrsig(a, s, owner, n, type, ttl);
 }
 
-/* One proof record (NSEC or NSEC3 of node n) with its RRSIGs in the
- * authority section, once per answer; TC when it does not fit. */
+/* One proof record (NSEC or NSEC3 of node n), noted once per answer:
+ * written by auth_dnssec_flush() when the answer section is done (a
+ * wildcard's proof comes before the rest of its chain). */
 static void put_proof(struct auth_query *a, const struct zdb_node *n,
 		      uint16_t type)
 {
-	const struct zdb_rrset *set = n ? zdb_node_rrset(n, type) : NULL;
-
-	if (!set || a->tc)
+	if (!n || !zdb_node_rrset(n, type) || a->nproofs >= AUTH_MAX_PROOFS)
 		return;
 	for (uint8_t i = 0; i < a->nproofs; i++)
 		if (a->proofs[i] == n)
 			return;
-	if (auth_put_signed(a, MSG_AUTHORITY, n->owner, n, set) < 0) {
-		a->tc = true;
-		return;
+	a->ptypes[a->nproofs] = type;
+	a->proofs[a->nproofs++] = n;
+}
+
+void auth_dnssec_flush(struct auth_query *a)
+{
+	for (uint8_t i = 0; i < a->nproofs && !a->tc; i++) {
+		const struct zdb_node *n = a->proofs[i];
+		if (auth_put_signed(a, MSG_AUTHORITY, n->owner, n,
+				    zdb_node_rrset(n, a->ptypes[i])) < 0)
+			a->tc = true;
 	}
-	if (a->nproofs < AUTH_MAX_PROOFS)
-		a->proofs[a->nproofs++] = n;
 }
 
 /* --- NSEC (RFC 4035 3.1.3) ------------------------------------------ */

@@ -360,5 +360,7 @@ void auth_lookup(struct auth_query *a)
 			break;
 		memcpy(a->seen[++a->nchain], c.name, c.len);
 	}
+	if (a->nproofs)
+		auth_dnssec_flush(a);
 	apex_ns(a);
 }
