@@ -15,6 +15,7 @@ TEMPLATE = HERE / "zones" / "signed.zone.in"
 KINDS = [("nsec8.", 8, "nsec"), ("nsec3-13.", 13, "nsec3"),
          ("optout15.", 15, "optout"), ("nsec13.", 13, "nsec"),
          ("nsec3-8.", 8, "optout")]
+KINDS_DENIAL = [(origin, denial) for origin, _, denial in KINDS]
 
 
 def run(args, cwd):
