@@ -198,7 +198,7 @@ static size_t answer(struct auth_query *a, enum auth_transport t,
 		return 0;
 	a->dnssec = opt && edns_do(&a->q->edns);
 	auth_lookup(a);
-	if (!a->tc)
+	if (!a->tc && a->naddl)
 		auth_additional(a);
 	return finish(a, opt);
 }
