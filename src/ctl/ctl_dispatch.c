@@ -65,9 +65,9 @@ static int members(const struct ctl_request *rq, const struct ctl_cmd *k,
 		if (!strcmp(key, "command") || !strcmp(key, "id"))
 			continue;
 		if (!k->arg || strcmp(key, k->arg)) {
-			ctl_fail(r, "command '%s' takes no member '%.64s'%s%s%s",
-				 k->name, key, k->arg ? " (only '" : "",
-				 k->arg ? k->arg : "", k->arg ? "')" : "");
+			ctl_fail(r, "command '%s' takes no \"%.64s\"%s%s%s",
+				 k->name, key, k->arg ? " (only \"" : "",
+				 k->arg ? k->arg : "", k->arg ? "\")" : "");
 			return -1;
 		}
 		if (rq->m[i].type != CTL_T_STRING) {

@@ -28,7 +28,7 @@ static void add(struct ctl_reply *r, const char *p, size_t n)
 	char *nb;
 	size_t cap;
 
-	if (r->overflow)
+	if (r->overflow || !n)
 		return;
 	if (r->len + n > CTL_REPLY_MAX) {
 		r->overflow = true;
@@ -243,11 +243,11 @@ char *ctl_reply_line(const struct ctl_reply *r, const char *id, size_t *len)
 	}
 	if (!r->overflow && !r->depth)
 		add(&l, r->buf, r->len);
-	adds(&l, "}\n");
+	add(&l, "}\n", 3);     /* the NUL too: a C string as well */
 	if (l.overflow) {
 		ctl_reply_clear(&l);
 		return NULL;
 	}
-	*len = l.len;
+	*len = l.len - 1;
 	return l.buf;
 }

@@ -51,9 +51,9 @@ void ctl_close(struct ctl_reply *r);
 void ctl_fail(struct ctl_reply *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* The whole line, newline included, in a malloc'd buffer (*len octets);
- * id is the request's "id" in JSON form or NULL. NULL when out of
- * memory. */
+/* The whole line, newline included, in a malloc'd buffer (*len octets,
+ * then a NUL); id is the request's "id" in JSON form or NULL. NULL when
+ * out of memory. */
 char *ctl_reply_line(const struct ctl_reply *r, const char *id, size_t *len);
 
 /* s as a JSON string (quotes included) into out (cap octets, at least

@@ -216,9 +216,9 @@ static void test_check(void)
 	checked("{\"command\":7}", "no \"command\" string", "");
 	checked("{\"command\":\"fail\"}", "command 'fail' needs \"zone\"", "");
 	checked("{\"command\":\"slow\",\"zone\":\"x\"}",
-		"command 'slow' takes no member 'zone'", "");
+		"command 'slow' takes no \"zone\"", "");
 	checked("{\"command\":\"echo\",\"zone\":\"x\"}",
-		"takes no member 'zone' (only 'name')", "");
+		"takes no \"zone\" (only \"name\")", "");
 	checked("{\"command\":\"echo\",\"name\":3}", "'name' must be a string",
 		"");
 	checked("{\"command\":\"echo\",\"id\":true}", "'id' must be a string",
