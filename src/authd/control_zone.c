@@ -65,7 +65,9 @@ int control_not_file(const struct control_what *w, const char *name,
 			 "it, its copy is kept in the zone dir; nothing to %s",
 			 name, verb);
 	else if (w->kind == LOADER_NONE)
-		ctl_fail(r, "zone %s is not served here", name);
+		ctl_fail(r, "zone %s is not served here%s", name,
+			 strcmp(verb, "reload") ? "" : " (a reload without a "
+			 "zone reads the config again)");
 	else
 		return 0;
 	return -1;
