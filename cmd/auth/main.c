@@ -6,6 +6,7 @@
 
 #include "authd/cmdline.h"
 #include "authd/daemon.h"
+#include "ctl/ctl.h"
 
 int main(int argc, char **argv)
 {
@@ -34,6 +35,7 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, ctl_signal());  /* banchi-ctl's commands */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	ret = daemon_run(&d, &set);

@@ -40,6 +40,7 @@ void config_clear(struct config *c)
 	free(c->chroot);
 	free(c->zone_dir);
 	free(c->catalog);
+	free(c->control);
 	free(c->path);
 	free(c->basedir);
 	memset(c, 0, sizeof(*c));

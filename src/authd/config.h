@@ -84,6 +84,8 @@ struct config {
 	long tcp_max;
 	long tcp_per_client;
 	long udp_coalesce;              /* microseconds */
+	char *control;                  /* control socket: NULL for the
+					 * default, "none" for none */
 	long log_level;                 /* enum log_level */
 	bool log_syslog;
 	char *path;                     /* the config file, or NULL */

@@ -45,6 +45,9 @@ static const struct cfg_opt schema[] = {
 	OPT("server.notify-lag-warn", "notify-lag-warn", CFG_INT, notify_lag,
 	    1, 86400, "60", "seconds after a NOTIFY when a secondary that "
 	    "has not transferred the new serial is logged"),
+	OPT("server.control", "control", CFG_SOCKET, control, 0, 0, NULL,
+	    "PATH of the control socket (banchi-ctl; default "
+	    "/run/banchi/auth.ctl), or none"),
 	OPT("log.level", "log-level", CFG_LEVEL, log_level, 0, 0, "info",
 	    "error, warning, info or debug"),
 	OPT("log.target", NULL, CFG_TARGET, log_syslog, 0, 0, "stderr",

@@ -6,7 +6,9 @@
 #include <urcu.h>
 
 #include "authd/cmdline.h"
+#include "authd/control.h"
 #include "authd/daemon.h"
+#include "ctl/ctl.h"
 #include "daemon/log.h"
 #include "daemon/privs.h"
 
@@ -28,10 +30,14 @@ static void warn_restart(const struct config *o, const struct config *n)
 {
 	struct cfg_process po = CFG_PROCESS_OF(o), pn = CFG_PROCESS_OF(n);
 
-	if (!cfg_process_same(&po, &pn))
+	bool same_ctl = o->control == n->control ||
+			(o->control && n->control &&
+			 !strcmp(o->control, n->control));
+
+	if (!cfg_process_same(&po, &pn) || !same_ctl)
 		log_warn("reload: listen addresses, threads, user, group, "
-			 "chroot and allow-root need a restart; kept as they "
-			 "were");
+			 "chroot, allow-root and control need a restart; "
+			 "kept as they were");
 }
 
 static void free_after_readers(struct served *s)
@@ -42,50 +48,64 @@ static void free_after_readers(struct served *s)
 	served_free(s);
 }
 
-static void reload(struct daemon *x)
+int daemon_reload(struct daemon *x, const uint8_t *only,
+		  struct load_stats *st, char *err)
 {
-	char err[CONFIG_ERR_MAX];
-	struct load_stats st;
+	const struct config *c = &x->cfg;
 	struct served *s, *flushed;
 	struct config n;
+	int ret;
 
-	log_info("reload: SIGHUP received");
-	if (cmdline_config(&n, x->argc, x->argv, x->ld.strip, err) < 0) {
-		log_err("reload: %s; old config and zones kept", err);
-		config_clear(&n);
-		return;
+	if (!only) {
+		if (cmdline_config(&n, x->argc, x->argv, x->ld.strip,
+				   err) < 0) {
+			log_err("reload: %s; old config and zones kept", err);
+			config_clear(&n);
+			return -1;
+		}
+		warn_restart(&x->cfg, &n);
+		daemon_apply_log(&n);
+		notify_configure(&x->notify, &n);
+		c = &n;
 	}
-	warn_restart(&x->cfg, &n);
-	daemon_apply_log(&n);
-	notify_configure(&x->notify, &n);
 	/* the writer publishes too: the loader's zones and the snapshot
 	 * change under the lock, the wait for readers happens outside */
 	pthread_mutex_lock(&x->publish);
 	/* changes still pending are made a version first: the loader
 	 * reads the zones as served */
 	flushed = updater_flush_all(&x->upd);
-	if (loader_run(&x->ld, &n, &s, &st) < 0) {
+	x->ld.only = only;
+	ret = loader_run(&x->ld, c, &s, st);
+	x->ld.only = NULL;
+	if (ret < 0) {
 		pthread_mutex_unlock(&x->publish);
-		log_err("reload: out of memory; old zones kept");
-		config_clear(&n);
+		snprintf(err, CONFIG_ERR_MAX, "out of memory; old zones kept");
+		log_err("reload: %s", err);
+		if (!only)
+			config_clear(&n);
 		free_after_readers(flushed);
-		return;
+		return -1;
 	}
 	s = rcu_xchg_pointer(&x->srv.cur, s);
 	notify_changed(&x->notify, s, x->srv.cur);      /* serials changed */
 	pthread_mutex_unlock(&x->publish);
 	free_after_readers(flushed);
 	free_after_readers(s);
-	/* after the loader: it knows the new secondaries when the
-	 * refresher publishes them, and no longer the ones removed */
-	secondary_reconfigure(&x->sec, &n);
-	config_clear(&x->cfg);
-	x->cfg = n;
-	log_loaded("reload", &st);
+	if (!only) {
+		/* after the loader: it knows the new secondaries when the
+		 * refresher publishes them, and no longer the ones removed */
+		secondary_reconfigure(&x->sec, &n);
+		config_clear(&x->cfg);
+		x->cfg = n;
+	}
+	log_loaded(only ? "reload of one zone" : "reload", st);
+	return 0;
 }
 
 static int serve(struct daemon *x, const sigset_t *set)
 {
+	char err[CONFIG_ERR_MAX];
+	struct load_stats st;
 	uint64_t udp, tcp;
 	int sig;
 
@@ -93,7 +113,10 @@ static int serve(struct daemon *x, const sigset_t *set)
 		if (sigwait(set, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
-			reload(x);
+			log_info("reload: SIGHUP received");
+			daemon_reload(x, NULL, &st, err);
+		} else if (sig == ctl_signal()) {
+			ctl_run_main(x->ctl);
 		} else if (sig == SIGUSR1) {
 			server_counts(&x->srv, &udp, &tcp);
 			log_info("stats: %llu UDP queries, %llu TCP queries, "
@@ -177,6 +200,7 @@ static int start_all(struct daemon *x, struct served **s)
 	     privs_own_dir(x->cfg.zone_dir, x->cfg.user, x->cfg.group,
 			   x->cfg.allow_root) < 0) ||
 	    server_open(&x->srv, &x->cfg) < 0 ||
+	    control_open(x) < 0 ||
 	    privs_drop(x->cfg.user, x->cfg.group, x->cfg.chroot,
 		       x->cfg.allow_root) < 0)
 		return -1;
@@ -193,7 +217,9 @@ static int start_all(struct daemon *x, struct served **s)
 	notify_changed(&x->notify, NULL, x->srv.cur);   /* startup */
 	x->upd.notify = &x->notify;
 	x->sec.notify = &x->notify;
-	return updater_start(&x->upd) < 0 ? -1 : secondary_start(&x->sec);
+	if (updater_start(&x->upd) < 0 || secondary_start(&x->sec) < 0)
+		return -1;
+	return ctl_start(x->ctl);
 }
 
 int daemon_run(struct daemon *x, const sigset_t *set)
@@ -230,6 +256,8 @@ int daemon_run(struct daemon *x, const sigset_t *set)
 
 void daemon_clear(struct daemon *x)
 {
+	ctl_stop(x->ctl);               /* it reads what follows */
+	x->ctl = NULL;
 	secondary_stop(&x->sec);
 	updater_stop(&x->upd);
 	notify_stop(&x->notify);

@@ -13,6 +13,8 @@
 #include "authd/server.h"
 #include "authd/xfr_health.h"
 
+struct ctl_server;
+
 /* argc/argv are kept to re-read the config on reload; srv.stop_fd must
  * be -1 and publish initialised before daemon_run. */
 struct daemon {
@@ -28,6 +30,7 @@ struct daemon {
 	pthread_mutex_t publish;        /* one publisher at a time: reload
 					 * or the writer */
 	char *chroot_dir;               /* fixed at start, for reload paths */
+	struct ctl_server *ctl;         /* banchi-ctl's socket, or NULL */
 };
 
 /* Log level and target from c. */
@@ -40,5 +43,12 @@ int daemon_run(struct daemon *d, const sigset_t *set);
 
 /* Stops the workers and frees what d holds (argv stays the caller's). */
 void daemon_clear(struct daemon *d);
+
+/* A reload (main thread): the config read again and the zones whose
+ * files changed loaded; or, only set, that zone's file alone, the
+ * config as it is. 0 with *st, or -1 with err (CONFIG_ERR_MAX octets):
+ * the config could not be read, or memory ran out; nothing changed. */
+int daemon_reload(struct daemon *d, const uint8_t *only,
+		  struct load_stats *st, char *err);
 
 #endif

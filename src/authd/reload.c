@@ -172,6 +172,16 @@ static int load_one(struct loader *ld, const struct config *c,
 	d->path = strdup(path);
 	if (!d->path)
 		return BN_ENOMEM;
+	if (ld->only && !name_equal(ld->only, z->origin)) {
+		char *p = d->path;
+		if (old) {      /* its file's state too: looked at next time */
+			*d = *old;
+			d->path = p;
+			zdb_zone_ref(d->zone);
+			st->reused++;
+		}
+		return 0;
+	}
 	if (stat(path, &d->st) == 0 && old && same_file(old, &d->st)) {
 		zdb_zone_ref(old->zone);
 		d->zone = old->zone;

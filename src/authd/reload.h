@@ -45,6 +45,8 @@ struct loader {
 	struct zsrc *src;
 	size_t n;
 	const char *strip;              /* chroot prefix to cut from paths */
+	const uint8_t *only;            /* a reload of this zone alone: the
+					 * others kept as they are */
 	auth_xfr_changes_fn *changes;   /* IXFR's source, for each snapshot */
 	void *changes_arg;
 	struct zdb_zone *catalog;       /* produced (catalog.h), or NULL */

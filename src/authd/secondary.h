@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "auth/answer.h"
 #include "authd/config.h"
@@ -101,5 +102,32 @@ size_t secondary_notify(struct secondary *s, const struct served *cur,
 
 /* One log line per zone: serial, last success, next try, state. */
 void secondary_log_stats(struct secondary *s);
+
+/* What the refresher knows of one secondary zone, for banchi-ctl
+ * (secondary_ctl.c). Times are wall clock, 0 for never. */
+struct sec_info {
+	bool catalog, member, served;
+	char member_of[NAME_TEXT_MAX];
+	char primary[CFG_PRIMARIES_MAX][64];
+	size_t nprimary;
+	uint32_t serial;
+	time_t last_ok, next_try, stored_at;
+	unsigned fails;
+	char last_err[256];
+	char path[4200];                /* its stored copy */
+	char jpath[4200];
+	uint64_t jbytes;
+	size_t jcount;
+};
+/* Fills *out: true, or false when origin is no secondary here. Any
+ * thread (takes the refresher's lock briefly). */
+bool secondary_info(struct secondary *s, const uint8_t *origin,
+		    struct sec_info *out);
+/* Secondary zones, and how many of them are not served (expired or
+ * never transferred). Any thread. */
+void secondary_counts(struct secondary *s, size_t *n, size_t *dead);
+/* A refresh of that zone now, as a NOTIFY from its primary starts.
+ * 0, or BN_ENOTFOUND when origin is no secondary here. Any thread. */
+int secondary_refresh_now(struct secondary *s, const uint8_t *origin);
 
 #endif

@@ -191,10 +191,8 @@ static int count_one(void *ctx, const struct zchange *c)
 	return ++*n >= COUNT_MAX ? 1 : 0;
 }
 
-/* Changes in the journal from serial from to the end; -1 when it does
- * not say (no journal, from not in it, too many to count). */
-static long changes_since(struct updater *u, const uint8_t *origin,
-			  uint32_t from)
+long xfr_health_changes_since(struct updater *u, const uint8_t *origin,
+			      uint32_t from)
 {
 	struct upd_zone *uz = u ? updater_zone(u, origin) : NULL;
 	size_t n = 0;
@@ -221,7 +219,8 @@ static void report_one(const struct xfr_peer *p, const struct served *s,
 		snprintf(lag, sizeof(lag), "in sync");
 	else if (serial_after(p->serial, ours))
 		snprintf(lag, sizeof(lag), "ahead of us");
-	else if ((nchg = changes_since(u, p->origin, p->serial)) >= 0)
+	else if ((nchg = xfr_health_changes_since(u, p->origin,
+						  p->serial)) >= 0)
 		snprintf(lag, sizeof(lag), "%ld changes behind", nchg);
 	else
 		snprintf(lag, sizeof(lag), "%u serials behind",

@@ -48,6 +48,12 @@ bool xfr_health_get(struct xfr_health *h, const uint8_t *origin,
 void xfr_health_report(struct xfr_health *h, const struct served *s,
 		       struct updater *u);
 
+/* Changes in the journal of a zone that takes updates from serial from
+ * to its end; -1 when it does not say (no journal, from not in it, more
+ * than 1000). */
+long xfr_health_changes_since(struct updater *u, const uint8_t *origin,
+			      uint32_t from);
+
 /* A worker's transfer state with what the log line and the table want;
  * x first: the server handles it as a struct auth_xfr. */
 struct xfr_run {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "daemon/cfg.h"
@@ -190,6 +191,22 @@ static int set_str(char **dst, const char *text, const char *dir,
 	return 0;
 }
 
+/* "none", or a path no longer than sun_path takes (with its NUL). */
+static int set_socket(char **dst, const struct cfg_opt *o, const char *text,
+		      const char *dir, char *err)
+{
+	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path) - 1;
+
+	if (!*text)
+		return ERR("%s: empty value (a path, or none)", o->key);
+	if (set_str(dst, text, strcmp(text, "none") ? dir : NULL, err) < 0)
+		return -1;
+	if (strlen(*dst) > max)
+		return ERR("%s: '%.200s' is longer than %zu octets (a UNIX "
+			   "socket path)", o->key, *dst, max);
+	return 0;
+}
+
 static int set_named(void *field, const struct cfg_opt *o, const char *text,
 		     char *err)
 {
@@ -240,6 +257,8 @@ int cfg_set(const struct cfg_schema *s, void *base, const struct cfg_opt *o,
 		return set_named(field, o, text, err);
 	case CFG_HOOK:
 		return o->set(base, o, text, err);
+	case CFG_SOCKET:
+		return set_socket(field, o, text, *dir, err);
 	}
 	return ERR("%s: unknown type", o->key);
 }

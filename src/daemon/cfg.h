@@ -26,9 +26,11 @@ struct cfg_listen {
 /* CFG_SIZE takes K/M/G suffixes; CFG_PATH is taken under the config
  * file's directory when relative; CFG_LISTEN appends a struct cfg_listen
  * to an array (count at n_offset); CFG_TARGET is "stderr" (false) or
- * "syslog" (true); CFG_HOOK calls the option's set function. */
+ * "syslog" (true); CFG_HOOK calls the option's set function;
+ * CFG_SOCKET is a CFG_PATH that a UNIX socket address can hold, or
+ * "none" (kept as it is). */
 enum cfg_type { CFG_INT, CFG_SIZE, CFG_BOOL, CFG_STR, CFG_PATH, CFG_LISTEN,
-		CFG_LEVEL, CFG_TARGET, CFG_HOOK };
+		CFG_LEVEL, CFG_TARGET, CFG_HOOK, CFG_SOCKET };
 
 /* Option flags: in YAML, a sequence sets each item (CFG_F_LIST) or is
  * joined with spaces into one value (CFG_F_JOIN). */

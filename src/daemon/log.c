@@ -49,6 +49,16 @@ int log_level_parse(const char *text)
 	return -1;
 }
 
+enum log_level log_get_level(void)
+{
+	return (enum log_level)atomic_load(&cur_level);
+}
+
+const char *log_level_name(enum log_level level)
+{
+	return level_names[level <= LOG_LVL_DEBUG ? level : LOG_LVL_DEBUG];
+}
+
 bool log_enabled(enum log_level level)
 {
 	return (int)level <= atomic_load(&cur_level);

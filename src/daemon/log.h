@@ -12,6 +12,9 @@ void log_set_level(enum log_level level);
 void log_set_syslog(bool on);
 /* Level from "error", "warning", "info", "debug"; -1 if unknown. */
 int log_level_parse(const char *text);
+/* The level now, and a level's name. */
+enum log_level log_get_level(void);
+const char *log_level_name(enum log_level level);
 
 /* Whether lines of this level go out (to skip formatting them). */
 bool log_enabled(enum log_level level);

@@ -46,6 +46,7 @@ void rconfig_clear(struct rconfig *c)
 	free(c->root_hints);
 	free(c->hosts);
 	free(c->blocklist);
+	free(c->control);
 	list_clear(&c->allow);
 	list_clear(&c->allow_snoop);
 	list_clear(&c->local_data);

@@ -62,6 +62,8 @@ struct rconfig {
 	bool block_has4, block_has6;    /* block-answer: neither = NXDOMAIN */
 	uint8_t block4[4], block6[16];
 	struct rcfg_list allow_special;
+	char *control;                  /* control socket: NULL for the
+					 * default, "none" for none */
 	/* log */
 	long log_level;                 /* enum log_level */
 	bool log_syslog;

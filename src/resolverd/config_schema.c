@@ -96,6 +96,9 @@ static const struct cfg_opt schema[] = {
 	HOOK("local.allow-special", "allow-special", zone, CFG_F_LIST,
 	     allow_special, 0, NULL,
 	     "special-use zone resolved normally (repeatable)"),
+	OPT("server.control", "control", CFG_SOCKET, control, 0, 0, NULL,
+	    "PATH of the control socket (banchi-ctl; default "
+	    "/run/banchi/resolver.ctl), or none"),
 	OPT("log.level", "log-level", CFG_LEVEL, log_level, 0, 0, "info",
 	    "error, warning, info or debug"),
 	OPT("log.syslog", "syslog", CFG_BOOL, log_syslog, 0, 1, "false",

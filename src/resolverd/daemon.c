@@ -9,6 +9,8 @@
 #include "authd/cmdline.h"
 #include "daemon/log.h"
 #include "daemon/privs.h"
+#include "ctl/ctl.h"
+#include "resolverd/control.h"
 #include "resolverd/daemon.h"
 #include "resolve/cache.h"
 #include "resolve/infra.h"
@@ -69,33 +71,33 @@ static void warn_restart(const struct rconfig *o, const struct rconfig *n)
 {
 	struct cache_conf a, b;
 	struct cfg_process po = CFG_PROCESS_OF(o), pn = CFG_PROCESS_OF(n);
-	bool same = cfg_process_same(&po, &pn);
+	bool same = cfg_process_same(&po, &pn) &&
+		    (o->control == n->control || (o->control && n->control &&
+		     !strcmp(o->control, n->control)));
 
 	rconfig_cache_conf(o, &a);
 	rconfig_cache_conf(n, &b);
 	if (!same || memcmp(&a, &b, sizeof(a)))
 		log_warn("reload: listen addresses, threads, user, group, "
-			 "chroot, allow-root and the cache settings need a "
-			 "restart; kept as they were");
+			 "chroot, allow-root, control and the cache settings "
+			 "need a restart; kept as they were");
 }
 
-static void reload(struct rdaemon *x)
+int rdaemon_reload(struct rdaemon *x, char *err)
 {
-	char err[CONFIG_ERR_MAX];
 	struct rsnap *s;
 	struct rconfig n;
 
-	log_info("reload: SIGHUP received");
 	if (rconfig_cmdline(&n, x->argc, x->argv, x->chroot_dir, err) < 0) {
 		log_err("reload: %s; old settings kept", err);
 		rconfig_clear(&n);
-		return;
+		return -1;
 	}
 	n.strip = x->chroot_dir;
 	if (rsnap_build(&n, &s, err) < 0) {
 		log_err("reload: %s; old settings kept", err);
 		rconfig_clear(&n);
-		return;
+		return -1;
 	}
 	warn_restart(&x->cfg, &n);
 	rdaemon_apply_log(&n);
@@ -105,6 +107,7 @@ static void reload(struct rdaemon *x)
 	rconfig_clear(&x->cfg);
 	x->cfg = n;
 	log_info("reload: done (cache kept)");
+	return 0;
 }
 
 static void log_stats(struct rdaemon *x)
@@ -134,13 +137,17 @@ static void log_stats(struct rdaemon *x)
 
 static int serve(struct rdaemon *x, const sigset_t *set)
 {
+	char err[CONFIG_ERR_MAX];
 	int sig;
 
 	for (;;) {
 		if (sigwait(set, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
-			reload(x);
+			log_info("reload: SIGHUP received");
+			rdaemon_reload(x, err);
+		} else if (sig == ctl_signal()) {
+			ctl_run_main(x->ctl);
 		} else if (sig == SIGUSR1) {
 			log_stats(x);
 		} else if (sig == SIGUSR2) {
@@ -183,8 +190,9 @@ int rdaemon_run(struct rdaemon *x, const sigset_t *set)
 	log_access(c);
 	if (make_shared(x) < 0 ||
 	    rserver_open(&x->srv, c->listen, c->nlisten, c->threads) < 0 ||
+	    rcontrol_open(x) < 0 ||
 	    privs_drop(c->user, c->group, c->chroot, c->allow_root) < 0 ||
-	    rserver_start(&x->srv, s) < 0) {
+	    rserver_start(&x->srv, s) < 0 || ctl_start(x->ctl) < 0) {
 		if (!x->srv.cur)
 			rsnap_free(s);
 		return 1;
@@ -199,6 +207,8 @@ int rdaemon_run(struct rdaemon *x, const sigset_t *set)
 
 void rdaemon_clear(struct rdaemon *x)
 {
+	ctl_stop(x->ctl);               /* it reads what follows */
+	x->ctl = NULL;
 	rserver_stop(&x->srv);
 	if (x->srv.cache)
 		cache_free(x->srv.cache);

@@ -11,6 +11,8 @@
 #include "resolverd/config.h"
 #include "resolverd/server.h"
 
+struct ctl_server;
+
 /* argc/argv are kept to re-read the config on reload; srv.stop_fd must
  * be -1 before rdaemon_run. */
 struct rdaemon {
@@ -19,6 +21,7 @@ struct rdaemon {
 	struct rconfig cfg;
 	struct rserver srv;
 	char *chroot_dir;               /* fixed at start, for reload paths */
+	struct ctl_server *ctl;         /* banchi-ctl's socket, or NULL */
 };
 
 /* Log level and target from c. */
@@ -31,5 +34,10 @@ int rdaemon_run(struct rdaemon *d, const sigset_t *set);
 
 /* Stops the workers and frees what d holds (argv stays the caller's). */
 void rdaemon_clear(struct rdaemon *d);
+
+/* A reload (main thread): the config and local files read again, the
+ * cache kept. 0, or -1 with err (CONFIG_ERR_MAX octets): the old
+ * settings are kept. */
+int rdaemon_reload(struct rdaemon *d, char *err);
 
 #endif

@@ -1,10 +1,10 @@
 #!/bin/sh
 # The cores (base, wire, zparse, zone, and later auth, resolve, dnssec,
-# dhcp) never include the I/O layers (net, daemon and the daemons' own
+# dhcp) never include the I/O layers (net, daemon, ctl and the daemons' own
 # folders, backend): DESIGN.md's dependency rule. Fails listing the
 # offending lines.
 cd "$(dirname "$0")/../.." || exit 1
-bad=$(grep -rnE '#include "(net|daemon|authd|resolverd|backend)/' \
+bad=$(grep -rnE '#include "(net|daemon|ctl|authd|resolverd|backend)/' \
 	src/base src/wire src/zparse src/zone \
 	$(for d in auth resolve dnssec dhcp; do [ -d src/$d ] && echo src/$d; done))
 if [ -n "$bad" ]; then

@@ -1,6 +1,7 @@
 /* Unit tests for src/authd/reload.c and src/backend/zonefile.c: zones
  * loaded from files, unchanged files reused on reload, a broken zone
- * keeping its old data, a removed zone dropped, publication by swap. */
+ * keeping its old data, a removed zone dropped, publication by swap,
+ * the reload of one zone alone. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,45 @@ static void test_kind_of(void)
 	config_clear(&c);
 }
 
+/* A reload of one zone (banchi-ctl reload ZONE): that file alone is
+ * looked at; the others keep their data and their file state, so that
+ * the next full reload still sees them as changed. */
+static void test_only(void)
+{
+	struct loader ld = { 0 };
+	struct load_stats st;
+	struct served *cur = NULL, *s;
+	uint8_t b[NAME_MAXLEN];
+	struct config c;
+
+	config_init(&c);
+	put("a.zone", a1);
+	put("b.zone", a1);
+	add(&c, "a.test", "a.zone");
+	add(&c, "b.test", "b.zone");
+	add(&c, "c.test", "missing.zone");
+	CHECK(loader_run(&ld, &c, &s, &st) == 0 && st.failed == 1);
+	served_publish(&cur, s);
+	put("a.zone", a2);
+	put("b.zone", a2);
+	put("missing.zone", a2);
+	name_from_text(b, "b.test.", 7, NULL);
+	ld.only = b;
+	CHECK(loader_run(&ld, &c, &s, &st) == 0);
+	ld.only = NULL;
+	CHECK(st.zones == 2 && st.reused == 1 && st.failed == 0);
+	served_publish(&cur, s);
+	CHECK(serial_of(cur, "b.test.") == 2 && serial_of(cur, "a.test.") == 1);
+	CHECK(serial_of(cur, "c.test.") == 0);  /* not looked at either */
+	CHECK(loader_run(&ld, &c, &s, &st) == 0);
+	CHECK(st.zones == 3 && st.reused == 1 && st.failed == 0);
+	served_publish(&cur, s);
+	CHECK(serial_of(cur, "a.test.") == 2 && serial_of(cur, "c.test.") == 2);
+	served_publish(&cur, NULL);
+	loader_clear(&ld);
+	config_clear(&c);
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -160,6 +200,7 @@ int main(void)
 	}
 	test_reload();
 	test_kind_of();
+	test_only();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);

@@ -1,0 +1,151 @@
+/* banchi-resolver's control table and commands (control.h). The
+ * control thread is an RCU reader like the workers, so it may flush
+ * the cache while they serve: a flush takes one shard lock at a time,
+ * as an insert does, and readers never wait. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl/ctl.h"
+#include "daemon/log.h"
+#include "resolve/cache.h"
+#include "resolve/infra.h"
+#include "resolverd/control.h"
+#include "resolverd/daemon.h"
+#include "wire/name.h"
+
+static void cmd_status(void *arg, const char *value, struct ctl_reply *r)
+{
+	struct rdaemon *x = arg;
+	struct cache_stats cs;
+
+	(void)value;
+	cache_get_stats(x->srv.cache, &cs);
+	ctl_put_str(r, "daemon", "banchi-resolver");
+	ctl_put_str(r, "version", BANCHI_VERSION);
+	ctl_put_i64(r, "pid", (int64_t)getpid());
+	ctl_put_secs(r, "uptime", ctl_uptime(x->ctl));
+	ctl_put_u64(r, "workers", x->srv.nw);
+	ctl_put_u64(r, "cache_entries", cs.entries);
+	ctl_put_u64(r, "cache_bytes", cs.bytes);
+	ctl_put_str(r, "log_level", log_level_name(log_get_level()));
+}
+
+static void cmd_stats(void *arg, const char *value, struct ctl_reply *r)
+{
+	struct rdaemon *x = arg;
+	struct rserver_stats st;
+	struct cache_stats cs;
+
+	(void)value;
+	rserver_get_stats(&x->srv, &st);
+	cache_get_stats(x->srv.cache, &cs);
+	ctl_put_u64(r, "queries", st.queries);
+	ctl_put_u64(r, "queries_tcp", st.tcp_queries);
+	ctl_put_u64(r, "cache_hits", st.cache_hits);
+	ctl_put_u64(r, "local_answers", st.local_answers);
+	ctl_put_u64(r, "refused", st.refused);
+	ctl_put_u64(r, "upstream_queries", st.upstream);
+	ctl_put_u64(r, "upstream_tcp", st.upstream_tcp);
+	ctl_put_u64(r, "upstream_timeouts", st.timeouts);
+	ctl_put_u64(r, "servfail", st.servfail);
+	ctl_put_u64(r, "stale_answers", st.stale);
+	ctl_put_u64(r, "prefetches", st.prefetch);
+	ctl_put_u64(r, "dropped", st.dropped);
+	ctl_put_u64(r, "cache_lookups_hit", cs.hits);
+	ctl_put_u64(r, "cache_lookups_miss", cs.misses);
+	ctl_put_u64(r, "cache_inserts", cs.inserts);
+	ctl_put_u64(r, "cache_evictions", cs.evictions);
+	ctl_put_u64(r, "cache_entries", cs.entries);
+	ctl_put_u64(r, "cache_bytes", cs.bytes);
+}
+
+/* flush NAME: its entries and those under it; flush: all, and what is
+ * known of the upstream servers too (as SIGUSR2). */
+static void cmd_flush(void *arg, const char *value, struct ctl_reply *r)
+{
+	struct rdaemon *x = arg;
+	uint8_t name[NAME_MAXLEN];
+	char text[NAME_TEXT_MAX];
+	struct cache_stats before, after;
+
+	if (value && (!*value || name_from_text(name, value, strlen(value),
+						(const uint8_t *)"") < 0)) {
+		ctl_fail(r, "'%.300s' is not a domain name", value);
+		return;
+	}
+	cache_get_stats(x->srv.cache, &before);
+	if (value) {
+		name_to_lower(name);
+		cache_flush_name(x->srv.cache, name);
+		name_to_text(text, sizeof(text), name);
+		log_info("control: cache flushed at and under %s", text);
+		ctl_put_str(r, "flushed", text);
+	} else {
+		cache_flush(x->srv.cache);
+		infra_flush(x->srv.infra);
+		log_info("control: cache flushed");
+		ctl_put_str(r, "flushed", "all");
+	}
+	cache_get_stats(x->srv.cache, &after);
+	ctl_put_u64(r, "entries_before", before.entries);
+	ctl_put_u64(r, "entries_after", after.entries);
+}
+
+static void cmd_log_level(void *arg, const char *value, struct ctl_reply *r)
+{
+	const char *was = log_level_name(log_get_level());
+	int l = log_level_parse(value);
+
+	(void)arg;
+	if (l < 0) {
+		ctl_fail(r, "'%.100s' is not a log level (error, warning, "
+			 "info, debug)", value);
+		return;
+	}
+	log_set_level((enum log_level)l);
+	log_info("control: log level %s (was %s) until the next reload",
+		 log_level_name((enum log_level)l), was);
+	ctl_put_str(r, "level", log_level_name((enum log_level)l));
+	ctl_put_str(r, "was", was);
+}
+
+static void cmd_reload(void *arg, const char *value, struct ctl_reply *r)
+{
+	char err[CONFIG_ERR_MAX];
+	struct cache_stats cs;
+	struct rdaemon *x = arg;
+
+	(void)value;
+	log_info("reload: asked on the control socket");
+	if (rdaemon_reload(x, err) < 0) {
+		ctl_fail(r, "reload failed: %s; the old settings are kept",
+			 err);
+		return;
+	}
+	cache_get_stats(x->srv.cache, &cs);
+	ctl_put_u64(r, "cache_entries", cs.entries);
+}
+
+static const struct ctl_cmd commands[] = {
+	{ "status", NULL, CTL_NO_ARG, false, false, cmd_status },
+	{ "stats", NULL, CTL_NO_ARG, false, false, cmd_stats },
+	{ "reload", NULL, CTL_NO_ARG, true, true, cmd_reload },
+	{ "flush", "name", CTL_ARG_OPTIONAL, false, true, cmd_flush },
+	{ "log-level", "level", CTL_ARG_REQUIRED, false, true,
+	  cmd_log_level },
+};
+
+int rcontrol_open(struct rdaemon *x)
+{
+	struct ctl_conf c = {
+		.daemon = "banchi-resolver",
+		.path = x->cfg.control,
+		.def = CTL_RESOLVER_PATH,
+		.cmds = commands,
+		.ncmds = sizeof(commands) / sizeof(commands[0]),
+		.arg = x,
+	};
+
+	return ctl_open(&x->ctl, &c);
+}

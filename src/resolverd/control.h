@@ -1,0 +1,14 @@
+/* banchi-resolver's control commands (doc/control.md), a table run by
+ * the shared control channel (src/ctl): status, stats, flush and
+ * log-level in the control thread (counters, and the cache's own
+ * shard locks); reload in the main thread, which builds snapshots. */
+#ifndef BANCHI_RESOLVERD_CONTROL_H
+#define BANCHI_RESOLVERD_CONTROL_H
+
+struct rdaemon;
+
+/* The control socket of the config (before the privilege drop). 0, or
+ * -1 (logged) when a configured one cannot be made. */
+int rcontrol_open(struct rdaemon *x);
+
+#endif

@@ -1,0 +1,124 @@
+"""banchi-ctl against a running banchi-resolver (a stub zone of a
+banchi-auth on loopback): status, stats counting the queries sent,
+flush of one name (it is asked upstream again, its neighbour is not)
+and of everything, reload keeping the cache, log-level, and the
+commands it does not have (exit 1)."""
+
+import shutil
+import subprocess
+
+import pytest
+
+import servers
+from conftest import check_log
+from test_ctl import ctl, ctl_json, tool, wait_until, zone_text
+
+pytestmark = pytest.mark.banchi_only
+
+ZONE = "plain.test"
+
+
+def resolve(where, name, rtype="A"):
+    r = servers.query(where, name, rtype, rd=True, timeout=3)
+    assert r.rcode() == 0 and r.answer, r
+    return r
+
+
+@pytest.fixture(scope="module")
+def lab():
+    d = servers.world_dir("banchi-ctlr-")
+    zone = d / "plain.test.zone"
+    zone.write_text(zone_text(ZONE, 5))
+    zone.chmod(0o644)
+    auth = servers.start_banchi(d, [(ZONE, zone)],
+                                extra=["--control", "none"])
+    sock = d / "resolver.ctl"
+    port = servers.free_port()
+    argv = [str(tool("banchi-resolver")), "--listen", "127.0.0.1:%d" % port,
+            "--stub", "%s=127.0.0.1:%d" % (ZONE, auth.where[1]),
+            "--allow-special", "test", "--threads", "1",
+            "--control", str(sock)]
+    res = servers.Server("banchi-resolver", argv, ("127.0.0.1", port), d,
+                         ZONE, wait=False)
+    try:
+        wait_until("resolver answers", lambda: sock.exists() and
+                   ctl(sock, "status")[0] == 0)
+        yield res, sock
+    finally:
+        for s in (res, auth):
+            s.stop(timeout=5)
+            check_log(s)
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def upstream(sock):
+    return ctl_json(sock, "stats")[1]["upstream_queries"]
+
+
+def test_status_stats(lab):
+    res, sock = lab
+    code, st, err = ctl_json(sock, "status")
+    assert code == 0 and st["daemon"] == "banchi-resolver", err
+    assert st["pid"] == res.pid and st["workers"] == 1
+    before = ctl_json(sock, "stats")[1]
+    for _ in range(7):
+        resolve(res.where, "www.%s" % ZONE)
+    after = ctl_json(sock, "stats")[1]
+    assert after["queries"] - before["queries"] == 7
+    assert after["cache_hits"] - before["cache_hits"] >= 6
+
+
+def test_flush(lab):
+    res, sock = lab
+    resolve(res.where, "www.%s" % ZONE)
+    resolve(res.where, "mail.%s" % ZONE, "MX")
+    n = upstream(sock)
+    resolve(res.where, "www.%s" % ZONE)
+    resolve(res.where, "mail.%s" % ZONE, "MX")
+    assert upstream(sock) == n          # both cached
+    code, st, err = ctl_json(sock, "flush", "WWW.%s" % ZONE)
+    assert code == 0 and st["flushed"] == "www.%s." % ZONE, err
+    assert st["entries_after"] < st["entries_before"]
+    resolve(res.where, "mail.%s" % ZONE, "MX")
+    assert upstream(sock) == n          # its neighbour kept
+    resolve(res.where, "www.%s" % ZONE)
+    assert upstream(sock) > n           # asked again
+    code, st, _ = ctl_json(sock, "flush")
+    assert code == 0 and st["flushed"] == "all" and st["entries_after"] == 0
+    code, _, err = ctl(sock, "flush", "bad..name")
+    assert code == 1 and "is not a domain name" in err
+    assert "control: cache flushed at and under www.plain.test." in \
+        res.log_text()
+
+
+def test_reload_keeps_cache(lab):
+    res, sock = lab
+    resolve(res.where, "www.%s" % ZONE)
+    n = upstream(sock)
+    code, st, err = ctl_json(sock, "reload")
+    assert code == 0 and st["cache_entries"] > 0, err
+    assert "reload: done (cache kept)" in res.log_text()
+    resolve(res.where, "www.%s" % ZONE)
+    assert upstream(sock) == n
+    code, _, err = ctl(sock, "reload", ZONE)
+    assert code == 1 and "command 'reload' takes no \"zone\"" in err
+
+
+def test_log_level_and_foreign_commands(lab):
+    res, sock = lab
+    code, st, _ = ctl_json(sock, "log-level", "warning")
+    assert code == 0 and st["level"] == "warning" and st["was"] == "info"
+    assert ctl_json(sock, "status")[1]["log_level"] == "warning"
+    assert ctl(sock, "log-level", "info")[0] == 0
+    for args in (("zone-status", ZONE), ("zone-flush", ZONE),
+                 ("zone-refresh", ZONE)):
+        code, _, err = ctl(sock, *args)
+        assert code == 1 and "unknown command '%s' (banchi-resolver " \
+            "takes: status, stats, reload, flush, log-level)" % args[0] \
+            in err, err
+
+
+def test_check_tool_usage(lab):
+    p = subprocess.run([str(tool("banchi-ctl")), "-r", "-t", "x", "status"],
+                       capture_output=True, text=True)
+    assert p.returncode == 2 and "-t 'x'" in p.stderr
