@@ -62,6 +62,9 @@ struct updater {
 	size_t queued;
 	bool stop;
 	void *scratch;                  /* the batch step's */
+	void *flush_scratch;            /* updater_flush_all's: a reload
+					 * runs it while the writer may still
+					 * finish a batch with its own */
 };
 
 /* Opens (creating) the journal of each zone in dir and applies its

@@ -413,7 +413,7 @@ void update_batch(struct updater *u, struct upd_req *list)
 
 struct served *updater_flush_all(struct updater *u)
 {
-	struct batch *b = u->scratch;
+	struct batch *b = u->flush_scratch;
 	struct served *old;
 
 	b->u = u;

@@ -182,7 +182,9 @@ int updater_open(struct updater *u, struct served **cur,
 	u->dir = dir ? strdup(dir) : NULL;
 	u->zones = calloc(n ? n : 1, sizeof(*u->zones));
 	u->scratch = update_batch_new(n);
-	if (!u->zones || !u->scratch || (dir && !u->dir))
+	u->flush_scratch = update_batch_new(n);
+	if (!u->zones || !u->scratch || !u->flush_scratch ||
+	    (dir && !u->dir))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct upd_zone *uz = &u->zones[u->nzones];
@@ -211,6 +213,7 @@ void updater_clear(struct updater *u)
 	}
 	free(u->zones);
 	update_batch_free(u->scratch);
+	update_batch_free(u->flush_scratch);
 	free(u->dir);
 	pthread_mutex_destroy(&u->mu);
 	pthread_cond_destroy(&u->cv);
