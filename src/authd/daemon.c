@@ -52,6 +52,26 @@ static void keep_secondaries(struct config *o, struct config *n)
 	o->nsecondaries = 0;
 }
 
+/* The database and its zones are fixed at start: a reload keeps them,
+ * and refuses a config that would serve one of them from a file too. */
+static int keep_zone_db(struct daemon *x, struct config *n)
+{
+	const char *was = x->cfg.zone_db;
+
+	if (sqlzones_clash(&x->sqlz, n)) {
+		log_err("reload: a zone of the config is also in the database "
+			"%s; old config and zones kept", x->sqlz.uri);
+		return -1;
+	}
+	if ((was || n->zone_db) &&
+	    (!was || !n->zone_db || strcmp(was, n->zone_db)))
+		log_warn("reload: zone-db changed: needs a restart; kept as it "
+			 "was");
+	free(n->zone_db);
+	n->zone_db = was ? strdup(was) : NULL;
+	return 0;
+}
+
 static void free_after_readers(struct served *s)
 {
 	if (!s)
@@ -70,6 +90,10 @@ static void reload(struct daemon *x)
 	log_info("reload: SIGHUP received");
 	if (cmdline_config(&n, x->argc, x->argv, x->ld.strip, err) < 0) {
 		log_err("reload: %s; old config and zones kept", err);
+		config_clear(&n);
+		return;
+	}
+	if (keep_zone_db(x, &n) < 0) {
 		config_clear(&n);
 		return;
 	}
@@ -126,37 +150,59 @@ static int serve(struct daemon *x, const sigset_t *set)
 	}
 }
 
+/* The zones the writer keeps a journal of: those that take updates,
+ * then those from the database (db[i] true). */
+static size_t writer_zones(const struct daemon *x,
+			   uint8_t (**origins)[NAME_MAXLEN], bool **db)
+{
+	const struct config *c = &x->cfg;
+	size_t n = c->nupdates + x->sqlz.n;
+
+	*origins = calloc(n + 1, sizeof(**origins));
+	*db = calloc(n + 1, sizeof(**db));
+	if (!*origins || !*db)
+		return (size_t)-1;
+	for (size_t i = 0; i < c->nupdates; i++)
+		memcpy((*origins)[i], c->updates[i].origin, NAME_MAXLEN);
+	for (size_t i = 0; i < x->sqlz.n; i++) {
+		memcpy((*origins)[c->nupdates + i], x->sqlz.origins[i],
+		       NAME_MAXLEN);
+		(*db)[c->nupdates + i] = true;
+	}
+	return n;
+}
+
 /* The zones that take updates get their journals (changes since the
- * zone file applied) before anything is served; the zone folder is
+ * zone file applied) before anything is served, and so do the zones
+ * from the database (their journals serve IXFR); the zone folder is
  * made and given to the server's user (again after the journals are
  * made, so that they are its too). */
 static int open_updates(struct daemon *x, struct served **s)
 {
 	const struct config *c = &x->cfg;
 	uint8_t (*origins)[NAME_MAXLEN];
+	bool *db;
+	size_t n;
 	int ret;
 
 	if (c->nsecondaries &&
 	    privs_own_dir(c->zone_dir, c->user, c->group, c->allow_root) < 0)
 		return -1;
-	if (!c->nupdates)
+	if (!c->nupdates && !x->sqlz.n)
 		return updater_open(&x->upd, s, &x->publish, &x->ld, NULL,
-				    NULL, 0);
+				    NULL, NULL, 0);
 	if (privs_own_dir(c->zone_dir, c->user, c->group, c->allow_root) < 0)
 		return -1;
-	origins = calloc(c->nupdates, sizeof(*origins));
-	if (!origins)
-		return -1;
-	for (size_t i = 0; i < c->nupdates; i++)
-		memcpy(origins[i], c->updates[i].origin, NAME_MAXLEN);
+	n = writer_zones(x, &origins, &db);
 	(*s)->conf.xfr_changes = x->ld.changes = updater_ixfr_changes;
 	(*s)->conf.xfr_changes_arg = x->ld.changes_arg = &x->upd;
 	x->ld.merge = updater_merge;
 	x->ld.merge_arg = &x->upd;
-	ret = updater_open(&x->upd, s, &x->publish, &x->ld, c->zone_dir,
-			   (const uint8_t (*)[NAME_MAXLEN])origins,
-			   c->nupdates);
+	ret = n == (size_t)-1 ? -1 :
+	      updater_open(&x->upd, s, &x->publish, &x->ld, c->zone_dir,
+			   (const uint8_t (*)[NAME_MAXLEN])origins, db, n);
 	free(origins);
+	free(db);
 	x->upd.journal_max = (size_t)c->journal_max;
 	if (ret == 0)
 		ret = privs_own_dir(c->zone_dir, c->user, c->group,
@@ -189,7 +235,10 @@ static int start_all(struct daemon *x, struct served **s)
 		return -1;
 	notify_changed(&x->notify, NULL, x->srv.cur);   /* startup */
 	x->upd.notify = &x->notify;
-	return updater_start(&x->upd) < 0 ? -1 : secondary_start(&x->sec);
+	if (updater_start(&x->upd) < 0 ||
+	    sqlzones_start(&x->sqlz, &x->upd, &x->srv.cur) < 0)
+		return -1;
+	return secondary_start(&x->sec);
 }
 
 int daemon_run(struct daemon *x, const sigset_t *set)
@@ -201,6 +250,11 @@ int daemon_run(struct daemon *x, const sigset_t *set)
 	if (notify_init(&x->notify, &x->health) < 0 ||
 	    notify_configure(&x->notify, &x->cfg) < 0)
 		return 1;
+	if (sqlzones_open(&x->sqlz, &x->cfg) < 0)
+		return 1;
+	x->ld.db_origin = x->sqlz.origins;
+	x->ld.db_first = x->sqlz.first;
+	x->ld.ndb = x->sqlz.n;
 	if (loader_run(&x->ld, &x->cfg, &s, &st) < 0) {
 		log_err("out of memory loading zones");
 		return 1;
@@ -227,6 +281,7 @@ int daemon_run(struct daemon *x, const sigset_t *set)
 void daemon_clear(struct daemon *x)
 {
 	secondary_stop(&x->sec);
+	sqlzones_stop(&x->sqlz);        /* it waits on the writer */
 	updater_stop(&x->upd);
 	notify_stop(&x->notify);
 	server_stop(&x->srv);
@@ -235,6 +290,7 @@ void daemon_clear(struct daemon *x)
 	updater_clear(&x->upd);
 	secondary_clear(&x->sec);
 	loader_clear(&x->ld);
+	sqlzones_clear(&x->sqlz);
 	config_clear(&x->cfg);
 	free(x->chroot_dir);
 	x->chroot_dir = NULL;
