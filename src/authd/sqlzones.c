@@ -30,9 +30,14 @@ void sqlz_row_diag(void *ctx, const char *table, const char *id,
 		   const char *why)
 {
 	const struct sqlz_zone *z = ctx;
+	const char *name = z ? z->d.name : "?";
 
-	log_warn("zone %s: database: %s row %s: %s; left out",
-		 z ? z->d.name : "?", table, id, why);
+	if (table)
+		log_warn("zone %s: database: %s row %s: %s; left out", name,
+			 table, id, why);
+	else
+		log_err("zone %s: database: %s%s%s%s", name, why,
+			id ? " (records row " : "", id ? id : "", id ? ")" : "");
 }
 
 struct zdb_zone *sqlz_served(struct sqlzones *s, const struct sqlz_zone *z)
@@ -207,7 +212,7 @@ int sqlzones_open(struct sqlzones *s, const struct config *c)
 			sql_strerror(ret), sql_errmsg(&s->c));
 		return -1;
 	}
-	sqlz_save_all(s);
+	sqlz_save_all(s, true);
 	log_info("database %s: %zu zones%s", s->uri, s->n, s->tracked ?
 		 ", changes tracked (banchi_changes)" : "");
 	return 0;

@@ -43,6 +43,7 @@ struct sqlzones {
 	bool writable;                  /* banchi_serial may be written */
 	int64_t cursor;                 /* last change id read */
 	double pruned_at;               /* when old changes last went */
+	double saved_at;                /* when serials were last written */
 	struct sqlz_zone *z;
 	size_t n;
 	/* for the loader: each zone's origin, its first version */
@@ -110,8 +111,9 @@ uint32_t sqlz_start_serial(struct sqlzones *s, struct sqlz_zone *z,
  * transaction: a write). 0 or an error (then tried again later). */
 int sqlz_save_serial(struct sqlzones *s, const struct sqlz_zone *z,
 		     uint32_t served);
-/* Writes the rows marked z->save. */
-void sqlz_save_all(struct sqlzones *s);
+/* Writes the rows marked z->save, and prunes old changes; now: without
+ * waiting for the next turn. */
+void sqlz_save_all(struct sqlzones *s, bool now);
 /* v with its SOA serial set (a new version, or v referenced again when
  * it already has it); NULL when out of memory. */
 struct zdb_zone *sqlz_with_serial(struct zdb_zone *v, uint32_t serial);

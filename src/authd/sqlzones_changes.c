@@ -19,6 +19,7 @@
 #define NAMES_MAX 256           /* more names changed: read whole */
 #define PRUNE_EVERY 30.0        /* seconds */
 #define PRUNE_AGE 60            /* seconds a read row is kept */
+#define SAVE_EVERY 2.0          /* seconds between writes of serials */
 
 struct summary {
 	int64_t domain, rows, named, names, last;
@@ -173,8 +174,17 @@ static void prune(struct sqlzones *s)
 			  sql_strerror(ret));
 }
 
-void sqlz_save_all(struct sqlzones *s)
+/* Writes are few, as other clients of a SQLite file wait for them (or
+ * fail, when they do not wait for locks): serials at most every
+ * SAVE_EVERY seconds (and at stop), old changes every PRUNE_EVERY. A
+ * serial not written yet is in the journal too (updater_open). */
+void sqlz_save_all(struct sqlzones *s, bool now)
 {
+	double t = sqlz_now();
+
+	if (!now && t - s->saved_at < SAVE_EVERY)
+		return;
+	s->saved_at = t;
 	for (size_t i = 0; i < s->n; i++)
 		if (s->z[i].save &&
 		    sqlz_save_serial(s, &s->z[i], s->z[i].save_serial) == 0)

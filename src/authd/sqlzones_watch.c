@@ -123,11 +123,11 @@ static int poll_once(struct sqlzones *s)
 		s->dirty = true;
 	if (ret >= 0 && (s->dirty || s->resync)) {
 		ret = read_now(s);
-		if (ret == 0) {
+		if (ret == 0)
 			s->dirty = s->resync = false;
-			sqlz_save_all(s);
-		}
 	}
+	if (ret == 0)
+		sqlz_save_all(s, false);
 	if (ret < 0)
 		snprintf(s->err, sizeof(s->err), "%s", sql_errmsg(&s->c));
 	if (ret == SQL_EGONE || ret == SQL_EBROKEN) {
@@ -167,6 +167,8 @@ static void *watch_main(void *arg)
 			continue;
 		set_state(s, poll_once(s));
 	}
+	if (s->c.db)
+		sqlz_save_all(s, true);
 	rcu_unregister_thread();
 	return NULL;
 }

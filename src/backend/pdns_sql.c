@@ -169,8 +169,9 @@ static void check_diag(void *ctx, const char *file, unsigned line,
 
 	if (!error || !d->diag)
 		return;
+	(void)file;     /* "records": the only table records come from */
 	snprintf(id, sizeof(id), "%u", line);
-	d->diag(d->ctx, file ? file : "records", line ? id : "-", msg);
+	d->diag(d->ctx, NULL, line ? id : NULL, msg);
 }
 
 int pdns_load_zone(struct sql_conn *c, const struct pdns_domain *d,
@@ -185,6 +186,7 @@ int pdns_load_zone(struct sql_conn *c, const struct pdns_domain *d,
 	if (pdns_conv_init(&cv, d->origin) < 0)
 		return BN_ENOMEM;
 	zone_init(&z, d->origin, CLASS_IN);
+	z.apex_glue_err = true;
 	ret = pdns_rows(c, d->id, NULL, 0, &cv, &z, diag, ctx);
 	pdns_conv_clear(&cv);
 	if (ret < 0) {

@@ -28,7 +28,9 @@ struct pdns_domain {
 	char type[16];                  /* domains.type as written */
 };
 
-/* A bad row: table ("records", "domains"), its id as text, why. */
+/* A bad row: table ("records", "domains"), its id as text, why; or
+ * (table NULL) why the rows make no valid zone, with the id of a row
+ * concerned (NULL when none). */
 typedef void (*pdns_diag_fn)(void *ctx, const char *table, const char *id,
 			     const char *why);
 

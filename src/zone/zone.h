@@ -86,6 +86,9 @@ struct zone {
 	void *diag_ctx;
 	bool no_warnings;               /* diag drops ZONE_WARN: the checks
 					 * spare formatting them */
+	bool apex_glue_err;             /* an in-zone apex NS target without
+					 * an address is an error, not a
+					 * refusal (PowerDNS serves it) */
 	size_t refused;                 /* RRs the server would not load */
 	bool old_dnssec;                /* SIG or NXT seen (warned once) */
 	const uint8_t *last_owner;      /* for sharing owner copies */

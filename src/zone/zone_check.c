@@ -302,7 +302,8 @@ static void check_targets(struct zck *c, const struct zone_rrset *s,
 	struct target_ctx t = { c, NULL, ZONE_WARN, NULL, 0 };
 
 	if (s->type == RR_NS) {
-		t.level = apex ? ZONE_REFUSE : ZONE_ERR;
+		t.level = apex && !c->z->apex_glue_err ? ZONE_REFUSE :
+			  ZONE_ERR;
 		t.cut = apex ? NULL : s->owner;
 	} else if (s->type != RR_MX && s->type != RR_SRV) {
 		return;

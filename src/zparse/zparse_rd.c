@@ -91,8 +91,13 @@ int zparse_rd(struct zparse_rd *p, uint16_t type, const char *text,
 	c->stop = 0;
 	p->msg[0] = '\0';
 	n = zp_lex_text(c, text, len, 0, "content", 0);
-	if (n < 0)
-		return fail(p, msg, p->msg[0] ? p->msg : "bad text", NULL);
+	if (n < 0) {
+		/* the lexer's message is in p->msg already */
+		if (!p->msg[0])
+			snprintf(p->msg, sizeof(p->msg), "bad text");
+		*msg = p->msg;
+		return BN_ESYNTAX;
+	}
 	ret = zp_rdata(c, type, 0, (size_t)n, &why, &bad);
 	if (ret < 0)
 		return fail(p, msg, why, bad < (size_t)n ? &c->tok[bad] : NULL);
