@@ -185,9 +185,21 @@ static int read_all(struct sqlzones *s, const struct config *c)
 	return ret;
 }
 
+static void log_loaded(const struct sqlzones *s, double seconds)
+{
+	size_t rrs = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		rrs += s->first[i] ? zdb_zone_rr_count(s->first[i]) : 0;
+	log_info("database %s: %zu zones, %zu records, %.3f s%s", s->uri,
+		 s->n, rrs, seconds, s->tracked ?
+		 ", changes tracked (banchi_changes)" : "");
+}
+
 int sqlzones_open(struct sqlzones *s, const struct config *c)
 {
 	char err[512];
+	double t0;
 	int ret;
 
 	memset(s, 0, sizeof(*s));
@@ -204,6 +216,7 @@ int sqlzones_open(struct sqlzones *s, const struct config *c)
 		return -1;
 	}
 	track(s);
+	t0 = sqlz_now();
 	ret = read_all(s, c);
 	if (ret == BN_EINVAL)
 		return -1;
@@ -212,9 +225,8 @@ int sqlzones_open(struct sqlzones *s, const struct config *c)
 			sql_strerror(ret), sql_errmsg(&s->c));
 		return -1;
 	}
+	log_loaded(s, sqlz_now() - t0);
 	sqlz_save_all(s, true);
-	log_info("database %s: %zu zones%s", s->uri, s->n, s->tracked ?
-		 ", changes tracked (banchi_changes)" : "");
 	return 0;
 }
 
