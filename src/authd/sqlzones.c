@@ -61,20 +61,36 @@ static int last_row(void *ctx, const struct sql_text *col, size_t n)
 	return 0;
 }
 
-/* Tracking needs writes: a read-only database (or directory: SQLite
- * writes its journal beside the file) is read whole on every change. */
-static void track(struct sqlzones *s)
+/* Tracking needs writes: a read-only database (or folder: SQLite
+ * writes its journal beside the file) is read whole on every change.
+ * Made again on each new connection (a database put back from a copy
+ * may lack the triggers); said once each time it comes or goes. */
+int sqlz_track(struct sqlzones *s)
 {
 	int ret = s->c.drv->read_only(s->c.db) ? SQL_EREADONLY :
 		  s->c.drv->track(s->c.db);
+	bool now = ret == 0;
 
-	s->tracked = ret == 0;
-	s->writable = ret == 0;
-	if (ret == 0)
-		return;
-	log_warn("database %s: %s (%s): no change tracking installed; each "
-		 "change reads every zone whole", s->uri, sql_strerror(ret),
-		 sql_errmsg(&s->c));
+	if (ret == SQL_EBUSY || ret == SQL_EGONE)
+		return ret;     /* not known yet: try again later */
+	if (now && s->track_known && !s->tracked) {
+		log_info("database %s: writable again: changes tracked",
+			 s->uri);
+		s->resync = true;       /* the change table's position */
+	} else if (!now && (!s->track_known || s->tracked)) {
+		log_warn("database %s: cannot write it (%s: %s): no change "
+			 "tracking; each change reads every zone whole",
+			 s->uri, sql_strerror(ret), sql_errmsg(&s->c));
+	}
+	s->track_known = true;
+	s->tracked = s->writable = now;
+	return 0;
+}
+
+int sqlz_last_change(struct sqlzones *s)
+{
+	return sql_query(&s->c, sql_changes_last, NULL, 0, last_row,
+			 &s->cursor);
 }
 
 static bool clashes(const struct config *c, const struct pdns_domain *d)
@@ -174,8 +190,7 @@ static int read_all(struct sqlzones *s, const struct config *c)
 	if (ret == 0)
 		ret = pdns_domains(&s->c, &d, &nd, sqlz_row_diag, NULL);
 	if (ret == 0 && s->tracked)
-		ret = sql_query(&s->c, sql_changes_last, NULL, 0, last_row,
-				&s->cursor);
+		ret = sqlz_last_change(s);
 	if (ret == 0)
 		ret = pick(s, c, d, nd);
 	for (size_t i = 0; ret == 0 && i < s->n; i++)
@@ -215,7 +230,12 @@ int sqlzones_open(struct sqlzones *s, const struct config *c)
 		log_err("database %s: %s", s->uri, err);
 		return -1;
 	}
-	track(s);
+	ret = sqlz_track(s);
+	if (ret < 0) {
+		log_err("database %s: %s (%s)", s->uri, sql_strerror(ret),
+			sql_errmsg(&s->c));
+		return -1;
+	}
 	t0 = sqlz_now();
 	ret = read_all(s, c);
 	if (ret == BN_EINVAL)

@@ -40,6 +40,7 @@ struct sqlzones {
 	char *uri;
 	struct sql_conn c;              /* the watcher's (the start's too) */
 	bool tracked;                   /* banchi_changes and triggers */
+	bool track_known;               /* tracked was found out once */
 	bool writable;                  /* banchi_serial may be written */
 	int64_t cursor;                 /* last change id read */
 	double pruned_at;               /* when old changes last went */
@@ -84,6 +85,11 @@ struct zdb_zone *sqlz_served(struct sqlzones *s, const struct sqlz_zone *z);
 /* The diagnostics of a zone's rows, to the log. */
 void sqlz_row_diag(void *ctx, const char *table, const char *id,
 		   const char *why);
+/* Installs the change tracking on the connection (when it can write)
+ * and sets tracked; 0, or a database error to try again later. */
+int sqlz_track(struct sqlzones *s);
+/* s->cursor: the last change id now. */
+int sqlz_last_change(struct sqlzones *s);
 /* Reads the zone whole and makes the served version follow it. 0 (done,
  * or the rows refused: the old version kept, logged) or a database
  * error. */

@@ -80,17 +80,18 @@ static int reconnect(struct sqlzones *s)
 		snprintf(s->err, sizeof(s->err), "%s", err);
 		return ret == BN_ENOMEM ? SQL_EBROKEN : ret;
 	}
-	if (s->tracked && s->c.drv->read_only(s->c.db)) {
-		log_warn("database %s: now read-only: each change reads every "
-			 "zone whole", s->uri);
-		s->tracked = s->writable = false;
+	ret = sqlz_track(s);
+	if (ret < 0) {
+		snprintf(s->err, sizeof(s->err), "%s", sql_errmsg(&s->c));
+		sql_disconnect(&s->c);
 	}
-	return 0;
+	return ret;
 }
 
+/* Every zone whole, and the change table's position with it. */
 static int read_all(struct sqlzones *s)
 {
-	int ret = 0;
+	int ret = s->tracked ? sqlz_last_change(s) : 0;
 
 	for (size_t i = 0; ret == 0 && i < s->n; i++)
 		ret = sqlz_whole(s, &s->z[i]);
@@ -128,7 +129,7 @@ static int poll_once(struct sqlzones *s)
 	}
 	if (ret == 0)
 		sqlz_save_all(s, false);
-	if (ret < 0)
+	if (ret < 0 && s->c.db)
 		snprintf(s->err, sizeof(s->err), "%s", sql_errmsg(&s->c));
 	if (ret == SQL_EGONE || ret == SQL_EBROKEN) {
 		/* a new connection, and everything read again from it */

@@ -559,3 +559,41 @@ def test_read_only_database():
         check_log(b)
     finally:
         shutil.rmtree(d, ignore_errors=True)
+
+
+def test_replaced_by_a_copy_without_triggers():
+    """The database put back from a copy without banchi's triggers (a
+    backup made before banchi-auth ran): it is read again whole, the
+    triggers made again, and the changes after it served within a
+    second."""
+    d = servers.world_dir("banchi-sql-copy-")
+    db = pdnsdb.PdnsDb(d)
+    db.load_zone(ZONE, ZFILE)
+    copy = Path(d) / "copy.sqlite3"
+    shutil.copyfile(db.path, copy)
+    pdnsdb.world_file(copy)
+    try:
+        b = pdnsdb.start_banchi_db(d, db, ZONE)
+        assert db.sql("SELECT count(*) FROM sqlite_master WHERE name = "
+                      "'banchi_records_insert'") == [(1,)]
+        c = pdnsdb.sqlite3.connect(copy)
+        c.execute("INSERT INTO records (domain_id, name, type, content, ttl,"
+                  " prio, disabled) VALUES (?, 'copy.sql.test', 'A', "
+                  "'192.0.2.71', 60, 0, 0)", (db.domain_id(ZONE),))
+        c.commit()
+        c.close()
+        copy.rename(db.path)
+        assert pdnsdb.wait_for(lambda: a_of(b.where, "copy.sql.test.") ==
+                               ["192.0.2.71"], 5.0) is not None
+        assert db.sql("SELECT count(*) FROM sqlite_master WHERE name = "
+                      "'banchi_records_insert'") == [(1,)]
+        db.cli("UPDATE records SET content = '192.0.2.72' WHERE name = "
+               "'copy.sql.test';")
+        assert pdnsdb.wait_for(lambda: a_of(b.where, "copy.sql.test.") ==
+                               ["192.0.2.72"], VISIBLE) is not None
+        assert db.sql("SELECT count(*) FROM banchi_changes WHERE name = "
+                      "'copy.sql.test'")[0][0] >= 1
+        b.stop()
+        check_log(b)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
