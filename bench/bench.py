@@ -5,11 +5,12 @@ starts banchi-auth, NSD, Knot DNS, BIND, PowerDNS (bind backend) and the
 no-work ceiling responder on loopback, one worker each pinned to core 1,
 drives them with dnsperf pinned to core 0 in interleaved rounds, and
 writes a markdown report and a PNG chart. Then zone transfers out of
-banchi-auth, NSD and Knot (bench/xfr.py) and the resolvers
+banchi-auth, NSD and Knot (bench/xfr.py), transfers into secondaries
+(bench/secondary.py) and the resolvers
 (bench/resolver.py) on a test hierarchy. Every process it starts is
 stopped at the end, also on errors and Ctrl-C.
 Usage: bench/bench.py [--build DIR] [--quick] [--out doc/benchmarks.md]
-       [--parts auth,xfr,resolver,updates]  (without auth: the sections
+       [--parts auth,xfr,secondary,resolver,updates]  (without auth: the sections
        run are replaced in --out, the authoritative tables there are kept)"""
 
 import argparse
@@ -28,6 +29,7 @@ import peers  # noqa: E402
 import report  # noqa: E402
 import resolver  # noqa: E402
 import xfr  # noqa: E402
+import secondary  # noqa: E402
 import updates  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,6 +174,17 @@ def xfr_part(top, mode, build, only, parts):
     return xfr.section(xfr.run(d, mode, build, only))
 
 
+def secondary_part(top, mode, build, only, parts):
+    """The secondary section's lines (bench/secondary.py), or None."""
+    if "secondary" not in parts:
+        return None
+    print("secondaries: IXFR in, AXFR floor (%s mode)" % mode, flush=True)
+    d = top / "secondary"
+    d.mkdir()
+    d.chmod(0o755)
+    return secondary.section(secondary.run(d, mode, build, only), mode)
+
+
 def write_sections_only(out, sections, mode):
     """Replaces the sections run (resolver, transfers) in out, keeping
     the rest."""
@@ -201,14 +214,17 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", default=str(ROOT / "doc" / "benchmarks.md"))
     ap.add_argument("--only", nargs="*", help="servers (debugging)")
-    ap.add_argument("--parts", default="auth,xfr,resolver,updates",
-                    help="auth, xfr, resolver, updates, comma-separated")
+    ap.add_argument("--parts", default="auth,xfr,secondary,resolver,updates",
+                    help="auth, xfr, secondary, resolver, updates, "
+                    "comma-separated")
     a = ap.parse_args()
     parts = a.parts.split(",")
     need = ("dnsperf", "taskset") + (
         ("nsd", "knotd", "named", "pdns_server", "gnuplot")
         if "auth" in parts else ()) + (
         ("nsd", "knotd", "kdig") if "xfr" in parts else ()) + (
+        ("nsd", "knotd", "knotc", "named") if "secondary" in parts
+        else ()) + (
         ("knotd", "named") if "updates" in parts else ())
     for tool in need:
         if not shutil.which(tool):
@@ -225,6 +241,7 @@ def main():
         for size in MODES[mode][0] if "auth" in parts else ():
             results[size] = one_size(top, size, mode, build, a.only)
         xsec = xfr_part(top, mode, build, a.only, parts)
+        ssec = secondary_part(top, mode, build, a.only, parts)
         res = resolver_part(top, mode, build, a.only, parts)
         upd = updates_part(top, mode, build, a.only, parts)
         out = Path(a.out)
@@ -232,11 +249,12 @@ def main():
         if not results:
             write_sections_only(out, [
                 (xsec, xfr.XFR_BEGIN, xfr.XFR_END),
+                (ssec, secondary.BEGIN, secondary.END),
                 (res, report.RES_BEGIN, report.RES_END),
                 (upd, updates.BEGIN, updates.END)], mode)
             return
         md = report.markdown(results, mode, MODES[mode], sys.argv,
-                             time.monotonic() - t0, res, xsec, upd)
+                             time.monotonic() - t0, res, xsec, upd, ssec)
         out.write_text(md)
         report.chart(results, out.with_suffix(".png"), top)
         print(md)

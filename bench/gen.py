@@ -22,6 +22,7 @@ class Names:
         self.cuts = []          # delegated names (referrals below them)
         self.wild = []          # wildcard parents (*.parent)
         self.probe = None       # (name, "A", address) for start-up polls
+        self.plain_a = []       # names with one A and nothing else
 
 
 def make_zone(path, records, seed=SEED):
@@ -57,6 +58,7 @@ def _one(w, rnd, nm, i):
                                   rnd.randrange(256)))
         nm.hits.append((fq, "A"))
         nm.nodata.append((fq, "AAAA"))
+        nm.plain_a.append(fq)
         return 1
     if k < 0.50:
         w("%s AAAA 2001:db8:%x::%x\n%s A 10.9.%d.%d\n" % (

@@ -150,7 +150,7 @@ def targets(results):
 
 
 def markdown(results, mode, params, argv, elapsed, resolver=None,
-             xfr=None, updates=None):
+             xfr=None, updates=None, secondary=None):
     sizes, nrounds, seconds, lat_s = params
     cmd = "make bench" + (" QUICK=1" if mode == "quick" else "")
     w = ["# banchi benchmarks", "",
@@ -205,6 +205,8 @@ def markdown(results, mode, params, argv, elapsed, resolver=None,
         w += ["## Targets of issue 4", ""] + t + [""]
     if xfr:
         w += xfr + [""]
+    if secondary:
+        w += secondary + [""]
     if resolver:
         w += resolver + [""]
     if updates:

@@ -2,8 +2,10 @@
  * one zone over TCP and reads the messages as fast as they come, looking
  * only at record types (the transfer ends at the second SOA), so that
  * the time measured is the server's, not a client's parsing.
- * Usage: banchi-xfr-drain ADDR PORT ZONE; prints "seconds messages
- * records octets", exits 1 on a refusal, a short read or a bad message. */
+ * Usage: banchi-xfr-drain ADDR PORT ZONE [FILE]; prints "seconds
+ * messages records octets", exits 1 on a refusal, a short read or a bad
+ * message. FILE: the stream as read (each message after its two-octet
+ * length) is also written there, for bench/xfr_replay.py. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,10 +97,16 @@ int main(int argc, char **argv)
 	uint8_t q[300], l[2];
 	size_t qlen;
 	int fd, soa = 0, k;
+	FILE *out = NULL;
 
-	if (argc != 4 || inet_pton(AF_INET, argv[1], &sa.sin_addr) != 1 ||
+	if (argc == 5 && !(out = fopen(argv[4], "wb"))) {
+		perror(argv[4]);
+		return 1;
+	}
+	if (argc < 4 || argc > 5 || inet_pton(AF_INET, argv[1], &sa.sin_addr) != 1 ||
 	    !(qlen = make_query(q, argv[3]))) {
-		fprintf(stderr, "usage: banchi-xfr-drain ADDR PORT ZONE\n");
+		fprintf(stderr, "usage: banchi-xfr-drain ADDR PORT ZONE "
+			"[FILE]\n");
 		return 2;
 	}
 	sa.sin_port = htons((uint16_t)atoi(argv[2]));
@@ -119,12 +127,21 @@ int main(int argc, char **argv)
 				"read, refusal or bad message\n", msgs + 1);
 			return 1;
 		}
+		if (out && (fwrite(l, 1, 2, out) != 2 ||
+			    fwrite(m, 1, n, out) != n)) {
+			perror("banchi-xfr-drain: write");
+			return 1;
+		}
 		soa += k;
 		msgs++;
 		octets += (long)n;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	close(fd);
+	if (out && fclose(out) != 0) {
+		perror("banchi-xfr-drain: write");
+		return 1;
+	}
 	printf("%.4f %ld %ld %ld\n", (double)(t1.tv_sec - t0.tv_sec) +
 	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, msgs, rrs, octets);
 	return 0;

@@ -27,6 +27,7 @@ void config_clear(struct config *c)
 	config_clear_xfrs(c);
 	config_clear_secondaries(c);
 	config_clear_notify(c);
+	config_clear_notify_ns(c);
 	for (i = 0; i < c->nkeys; i++)
 		tsig_spec_wipe(&c->keys[i]);
 	free(c->keys);
@@ -114,5 +115,7 @@ int config_validate(struct config *c, char *err)
 		return -1;
 	if (config_validate_xfrs(c, err) < 0)
 		return -1;
-	return config_validate_notify(c, err);
+	if (config_validate_notify(c, err) < 0)
+		return -1;
+	return config_validate_notify_ns(c, err);
 }

@@ -26,6 +26,16 @@ struct cfg_xfr {
 	char *acl;
 };
 
+/* --notify-ns ZONE[@KEY], zones.notify-ns: NOTIFYs of the zone go to
+ * the addresses of its NS names too (notify_ns.c). */
+struct cfg_notify_ns {
+	uint8_t origin[NAME_MAXLEN];
+	char *zone;                     /* as written */
+	bool keyed;                     /* signed with key */
+	uint8_t key[NAME_MAXLEN];
+	unsigned long line;             /* in the config file; 0: a flag */
+};
+
 /* A secondary zone: transferred from its primaries, kept in zone_dir. */
 #define CFG_PRIMARIES_MAX 8
 struct cfg_secondary {
@@ -52,6 +62,8 @@ struct config {
 	size_t nsecondaries;
 	struct cfg_xfr *notifies;       /* notify: acl holds the targets */
 	size_t nnotifies;
+	struct cfg_notify_ns *notify_ns;/* one per zone */
+	size_t nnotify_ns;
 	long notify_lag;                /* seconds (notify.h) */
 	char *zone_dir;                 /* journals (and secondary zones) */
 	char *zone_db;                  /* "sqlite:PATH": zones from it */
@@ -105,6 +117,8 @@ int config_notify_flag(void *base, const struct cfg_opt *o, const char *text,
 		       char *err);
 int config_zonedb_flag(void *base, const struct cfg_opt *o, const char *text,
 		       char *err);
+int config_notify_ns_flag(void *base, const struct cfg_opt *o,
+			  const char *text, char *err);
 
 /* Defaults in place; threads is the number of online cores. */
 void config_init(struct config *c);
@@ -137,6 +151,18 @@ int config_add_notify(struct config *c, const char *zone, const char *list,
 		      char *err);
 void config_clear_notify(struct config *c);
 int config_validate_notify(const struct config *c, char *err);
+/* NOTIFYs of zone go to its NS names' addresses too, signed with key
+ * (a key name, or NULL); line: where the config file says so (0 for a
+ * flag), for the messages of config_validate_notify_ns. The same zone
+ * again replaces the key (config_notify_ns.c). 0 or -1 with err. */
+int config_add_notify_ns(struct config *c, const char *zone, const char *key,
+			 unsigned long line, char *err);
+/* The entry of that origin, or NULL. */
+const struct cfg_notify_ns *config_notify_ns(const struct config *c,
+					     const uint8_t *origin);
+void config_clear_notify_ns(struct config *c);
+/* Each names a zone served from a file, and a key of the ring. */
+int config_validate_notify_ns(const struct config *c, char *err);
 /* Frees both lists. */
 void config_clear_xfrs(struct config *c);
 /* Every allow-transfer and allow-update names a zone served. */

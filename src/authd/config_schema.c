@@ -81,6 +81,11 @@ static const struct cfg_opt schema[] = {
 	{ .flag = "notify", .type = CFG_HOOK, .set = config_notify_flag,
 	  .doc = "ZONE=ADDR[:PORT][@KEY],...: send NOTIFY for ZONE there "
 		 "after each change (TSIG-signed with KEY), repeatable" },
+	{ .flag = "notify-ns", .type = CFG_HOOK,
+	  .set = config_notify_ns_flag,
+	  .doc = "ZONE[@KEY]: send NOTIFY for ZONE also to the addresses of "
+		 "its NS names (found in the zones served, never resolved), "
+		 "but the SOA MNAME's and our own, repeatable" },
 	{ .flag = "key", .type = CFG_HOOK, .set = config_key_flag,
 	  .doc = "[ALG:]NAME:SECRET: a TSIG key, repeatable" },
 	{ .flag = "key-file", .type = CFG_HOOK, .set = config_keyfile_flag,

@@ -34,24 +34,6 @@ static void warn_restart(const struct config *o, const struct config *n)
 			 "were");
 }
 
-/* The refresher's zones are fixed at start: a reload keeps them. */
-static void keep_secondaries(struct config *o, struct config *n)
-{
-	bool same = o->nsecondaries == n->nsecondaries;
-
-	for (size_t i = 0; same && i < n->nsecondaries; i++)
-		same = config_secondary(o, n->secondaries[i].origin) != NULL;
-	if (same)
-		return;
-	log_warn("reload: secondary zones added or removed need a restart; "
-		 "kept as they were");
-	config_clear_secondaries(n);
-	n->secondaries = o->secondaries;
-	n->nsecondaries = o->nsecondaries;
-	o->secondaries = NULL;
-	o->nsecondaries = 0;
-}
-
 /* The database and its zones are fixed at start: a reload keeps them,
  * and refuses a config that would serve one of them from a file too. */
 static int keep_zone_db(struct daemon *x, struct config *n)
@@ -98,7 +80,6 @@ static void reload(struct daemon *x)
 		return;
 	}
 	warn_restart(&x->cfg, &n);
-	keep_secondaries(&x->cfg, &n);
 	daemon_apply_log(&n);
 	notify_configure(&x->notify, &n);
 	/* the writer publishes too: the loader's zones and the snapshot
@@ -119,6 +100,9 @@ static void reload(struct daemon *x)
 	pthread_mutex_unlock(&x->publish);
 	free_after_readers(flushed);
 	free_after_readers(s);
+	/* after the loader: it knows the new secondaries when the
+	 * refresher publishes them, and no longer the ones removed */
+	secondary_reconfigure(&x->sec, &n);
 	config_clear(&x->cfg);
 	x->cfg = n;
 	log_loaded("reload", &st);
@@ -148,6 +132,19 @@ static int serve(struct daemon *x, const sigset_t *set)
 			return 0;
 		}
 	}
+}
+
+/* IXFR's changes (auth_conf.xfr_changes): from the writer's journal for
+ * a zone that takes updates, else from the refresher's for a secondary
+ * zone; other zones have none (the AXFR form). A worker, lock-free. */
+static int xfr_changes(void *arg, const struct zdb_zone *z, uint32_t from,
+		       struct auth_xfr_changes *out)
+{
+	struct daemon *x = arg;
+
+	if (updater_has(&x->upd, zdb_zone_origin(z)))
+		return updater_ixfr_changes(&x->upd, z, from, out);
+	return secondary_ixfr_changes(&x->sec, z, from, out);
 }
 
 /* The zones the writer keeps a journal of: those that take updates,
@@ -185,17 +182,23 @@ static int open_updates(struct daemon *x, struct served **s)
 	size_t n;
 	int ret;
 
+	(*s)->conf.xfr_changes = x->ld.changes = xfr_changes;
+	(*s)->conf.xfr_changes_arg = x->ld.changes_arg = x;
 	if (c->nsecondaries &&
 	    privs_own_dir(c->zone_dir, c->user, c->group, c->allow_root) < 0)
 		return -1;
+	/* a config file may list secondaries on SIGHUP, after the
+	 * privileges are gone: their folder is made now */
+	if (!c->nsecondaries && !c->nupdates && c->path &&
+	    privs_own_dir(c->zone_dir, c->user, c->group, c->allow_root) < 0)
+		log_warn("secondary zones added by a reload cannot be stored "
+			 "in %s", c->zone_dir);
 	if (!c->nupdates && !x->sqlz.n)
 		return updater_open(&x->upd, s, &x->publish, &x->ld, NULL,
 				    NULL, NULL, 0);
 	if (privs_own_dir(c->zone_dir, c->user, c->group, c->allow_root) < 0)
 		return -1;
 	n = writer_zones(x, &origins, &db);
-	(*s)->conf.xfr_changes = x->ld.changes = updater_ixfr_changes;
-	(*s)->conf.xfr_changes_arg = x->ld.changes_arg = &x->upd;
 	x->ld.merge = updater_merge;
 	x->ld.merge_arg = &x->upd;
 	ret = n == (size_t)-1 ? -1 :
@@ -235,6 +238,7 @@ static int start_all(struct daemon *x, struct served **s)
 		return -1;
 	notify_changed(&x->notify, NULL, x->srv.cur);   /* startup */
 	x->upd.notify = &x->notify;
+	x->sec.notify = &x->notify;
 	if (updater_start(&x->upd) < 0 ||
 	    sqlzones_start(&x->sqlz, &x->upd, &x->srv.cur) < 0)
 		return -1;

@@ -1,6 +1,7 @@
 /* The notifier's life (notify.h): targets from the config, the queue of
  * changed zones the writer and the loader fill, and the thread that
- * empties it and waits for replies and timers. */
+ * empties it (each zone to its targets and, with --notify-ns, to its NS
+ * names of the version notified) and waits for replies and timers. */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -35,31 +36,71 @@ int notify_init(struct notifier *n, struct xfr_health *h)
 	return 0;
 }
 
-int notify_configure(struct notifier *n, const struct config *c)
+/* The zone of that origin in z[0 .. *n), added when missing. */
+static struct notify_zone *zone_slot(struct notify_zone *z, size_t *n,
+				     const uint8_t *origin)
 {
-	struct notify_zone *z = calloc(c->nnotifies + 1, sizeof(*z)), *old;
-	char err[CONFIG_ERR_MAX];
-	size_t cnt;
+	for (size_t i = 0; i < *n; i++)
+		if (name_equal(z[i].origin, origin))
+			return &z[i];
+	memcpy(z[*n].origin, origin, NAME_MAXLEN);
+	return &z[(*n)++];
+}
 
-	if (!z)
-		return -1;
-	for (size_t i = 0; i < c->nnotifies; i++) {
-		memcpy(z[i].origin, c->notifies[i].origin, NAME_MAXLEN);
-		if (notify_targets_parse(c->notifies[i].acl, &z[i].t, &z[i].n,
+/* c's zones with targets: --notify's, --notify-ns's. */
+static struct notify_zone *zones_of(const struct config *c, size_t *cnt)
+{
+	struct notify_zone *z = calloc(c->nnotifies + c->nnotify_ns + 1,
+				       sizeof(*z)), *x;
+	char err[CONFIG_ERR_MAX];
+
+	*cnt = 0;
+	for (size_t i = 0; z && i < c->nnotifies; i++) {
+		x = zone_slot(z, cnt, c->notifies[i].origin);
+		if (notify_targets_parse(c->notifies[i].acl, &x->t, &x->n,
 					 err) < 0) {
 			log_err("notify: %s; old targets kept", err);
-			free_zones(z, i);
-			return -1;
+			free_zones(z, *cnt);
+			return NULL;
 		}
+	}
+	for (size_t i = 0; z && i < c->nnotify_ns; i++) {
+		const struct cfg_notify_ns *ns = &c->notify_ns[i];
+
+		x = zone_slot(z, cnt, ns->origin);
+		x->ns = true;
+		x->ns_keyed = ns->keyed;
+		memcpy(x->ns_key, ns->key, NAME_MAXLEN);
+	}
+	return z;
+}
+
+int notify_configure(struct notifier *n, const struct config *c)
+{
+	struct notify_zone *z, *old;
+	struct notify_self self, oself;
+	size_t cnt, ocnt;
+
+	z = zones_of(c, &cnt);
+	if (!z)
+		return -1;
+	if (notify_self_build(&self, c) < 0) {
+		log_err("notify: out of memory; old targets kept");
+		notify_self_clear(&self);
+		free_zones(z, cnt);
+		return -1;
 	}
 	pthread_mutex_lock(&n->mu);
 	old = n->zones;
-	cnt = n->nzones;
+	ocnt = n->nzones;
+	oself = n->self;
 	n->zones = z;
-	n->nzones = c->nnotifies;
+	n->nzones = cnt;
+	n->self = self;
 	n->lag_warn = c->notify_lag;
 	pthread_mutex_unlock(&n->mu);
-	free_zones(old, cnt);
+	free_zones(old, ocnt);
+	notify_self_clear(&oself);
 	return 0;
 }
 
@@ -135,6 +176,24 @@ void notify_changed(struct notifier *n, const struct served *old,
 	wake(n);
 }
 
+/* One change of zone z, in snapshot s: to its --notify targets, then
+ * to the addresses of the NS names of this version. Locked caller. */
+static void notify_one(struct notifier *n, const struct notify_zone *nz,
+		       const struct zdb_zone *z, const struct served *s,
+		       bool check)
+{
+	struct notify_tlist l = { 0 };
+
+	for (size_t j = 0; j < nz->n; j++)
+		if (notify_tlist_add(&l, &nz->t[j]) < 0)
+			break;
+	if (nz->ns)
+		notify_ns_targets(&l, &n->self, nz, s, z);
+	for (size_t j = 0; j < l.n; j++)
+		notify_job_start(n, z, &l.t[j], s, check, n->lag_warn);
+	free(l.t);
+}
+
 /* The queue's zones, each to its targets. */
 static void take_queue(struct notifier *n)
 {
@@ -148,9 +207,8 @@ static void take_queue(struct notifier *n)
 		const struct notify_zone *nz = zone_of(n, q[i].origin);
 		const struct zdb_zone *z = zonedb_get(s->db, q[i].origin);
 
-		for (size_t j = 0; nz && z && j < nz->n; j++)
-			notify_job_start(n, z, &nz->t[j], s, q[i].check,
-					 n->lag_warn);
+		if (nz && z)
+			notify_one(n, nz, z, s, q[i].check);
 	}
 	n->nq = 0;
 	pthread_mutex_unlock(&n->mu);
@@ -229,6 +287,7 @@ void notify_clear(struct notifier *n)
 	notify_stop(n);
 	notify_jobs_free(n);
 	free_zones(n->zones, n->nzones);
+	notify_self_clear(&n->self);
 	free(n->queue);
 	if (n->fd4 >= 0)
 		close(n->fd4);

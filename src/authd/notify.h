@@ -26,7 +26,7 @@ struct notify_target {
 	struct sockaddr_storage sa;
 	socklen_t salen;
 	uint8_t key[NAME_MAXLEN];       /* key name, or key[0] == 0: none */
-	char text[96];                  /* as written, for the log */
+	char text[128];                 /* as written, for the log */
 };
 
 /* Parses "T1, T2, ..." into *out (malloc'd, *n entries). 0, or -1 with
@@ -36,8 +36,19 @@ int notify_targets_parse(const char *text, struct notify_target **out,
 
 struct notify_zone {
 	uint8_t origin[NAME_MAXLEN];
-	struct notify_target *t;
+	struct notify_target *t;        /* --notify targets */
 	size_t n;
+	bool ns;                        /* and the NS names' (notify_ns.c) */
+	bool ns_keyed;
+	uint8_t ns_key[NAME_MAXLEN];
+};
+
+/* The addresses this server listens on at port 53 (a wildcard listener:
+ * every local address), where a NOTIFY to an NS name would come back. */
+struct notify_self {
+	struct sockaddr_storage *addr;
+	size_t n, cap;
+	bool lo4;                       /* 0.0.0.0:53: 127/8 is ours too */
 };
 
 struct notify_job;
@@ -50,6 +61,7 @@ struct notifier {
 	pthread_mutex_t mu;             /* zones and the queue */
 	struct notify_zone *zones;
 	size_t nzones;
+	struct notify_self self;
 	struct notify_item *queue;      /* zones changed, not yet taken */
 	size_t nq, capq;
 	bool stop;

@@ -30,6 +30,24 @@ struct notify_item {
 	bool check;
 };
 
+/* The targets of one change of one zone. */
+struct notify_tlist {
+	struct notify_target *t;
+	size_t n, cap;
+};
+
+/* Appends t; 0 or -1 (out of memory). */
+int notify_tlist_add(struct notify_tlist *l, const struct notify_target *t);
+/* Appends the addresses of the NS names of z (that version) found in
+ * the zones of s, at port 53, signed as nz says: neither the SOA
+ * MNAME's, nor ours (self), nor one already in l (notify_ns.c). */
+void notify_ns_targets(struct notify_tlist *l, const struct notify_self *self,
+		       const struct notify_zone *nz, const struct served *s,
+		       const struct zdb_zone *z);
+/* self from c's listen addresses; 0 or -1 (out of memory). */
+int notify_self_build(struct notify_self *s, const struct config *c);
+void notify_self_clear(struct notify_self *s);
+
 /* Starts (or restarts, newer serial) the NOTIFY of zone z to t, in the
  * snapshot s (its keys). Thread only. */
 void notify_job_start(struct notifier *n, const struct zdb_zone *z,

@@ -562,6 +562,18 @@ void loader_set_zone(struct loader *ld, struct zdb_zone *v)
 	}
 }
 
+enum loader_kind loader_kind_of(const struct loader *ld,
+				const uint8_t *origin)
+{
+	for (size_t i = 0; i < ld->n; i++) {
+		const struct zsrc *d = &ld->src[i];
+		if (name_equal(d->origin, origin))
+			return d->member ? LOADER_MEMBER : d->secondary ?
+			       LOADER_SECONDARY : LOADER_FILE;
+	}
+	return LOADER_NONE;
+}
+
 int loader_add_member(struct loader *ld, const uint8_t *origin)
 {
 	struct zsrc *v;

@@ -101,6 +101,14 @@ struct served *served_drop(struct served *cur, const uint8_t *origin);
 /* The loader's secondary zone of that origin is served no more. */
 void loader_drop_zone(struct loader *ld, const uint8_t *origin);
 
+/* What the loader's zone of that origin is (a reload may have made a
+ * secondary a file zone, a catalog member a secondary of the config,
+ * or dropped it). */
+enum loader_kind { LOADER_NONE, LOADER_FILE, LOADER_SECONDARY,
+		   LOADER_MEMBER };
+enum loader_kind loader_kind_of(const struct loader *ld,
+				const uint8_t *origin);
+
 /* A catalog member (secondary, not in the config) is known to the
  * loader from now on (before loader_set_zone gives its data); removed:
  * forgotten. Under the publish lock. */

@@ -10,11 +10,17 @@
 #include <string.h>
 #include <urcu.h>
 
+#include "authd/journal_ixfr.h"
+#include "authd/notify.h"
 #include "authd/secondary_int.h"
 #include "base/error.h"
 #include "daemon/log.h"
 
 #define NODATA_RETRY_MAX 300    /* seconds between tries before any data */
+
+/* How long the spines of a replaced version are kept for the next IXFR
+ * (zdb_spare.c): one zone's worth of memory for that long. */
+#define SEC_SPARE_SECONDS 10
 
 static time_t mono(void)
 {
@@ -24,12 +30,29 @@ static time_t mono(void)
 	return ts.tv_sec;
 }
 
+/* Whether the loader still holds z as the refresher knows it: a reload
+ * (its loader run before the refresher takes the new config) may have
+ * dropped it or given its name to a zone file. Under the publish lock. */
+static bool still_ours(const struct secondary *s, const struct sec_zone *z)
+{
+	enum loader_kind k = loader_kind_of(s->ld, z->origin);
+
+	return z->member ? k == LOADER_MEMBER || k == LOADER_NONE :
+	       k == LOADER_SECONDARY;
+}
+
 void sec_publish(struct secondary *s, struct sec_zone *z,
 		 struct zdb_zone *v, bool gone)
 {
 	struct served *ns, *old = NULL;
 
 	pthread_mutex_lock(s->publish);
+	if (!still_ours(s, z)) {
+		pthread_mutex_unlock(s->publish);
+		log_info("zone %s: no longer this secondary in the config: "
+			 "not %s", z->name, v ? "published" : "dropped");
+		return;
+	}
 	if (v && z->member && loader_add_member(s->ld, z->origin) < 0)
 		log_err("zone %s: out of memory: a reload will not keep it",
 			z->name);
@@ -103,6 +126,9 @@ static int apply(struct sec_zone *z, const struct sec_result *r,
 		ret = zmerge_add(&m, &r->chg[i]);
 	if (ret == 0)
 		ret = zmerge_finish(&m, &c);
+	/* IXFRs often come in runs: the next version reuses this one's
+	 * spine if it comes soon (SEC_SPARE_SECONDS) */
+	zdb_zone_keep_spares(z->v, true);
 	if (ret == 0)
 		ret = zdb_zone_patch(out, z->v, &c);
 	zchange_clear(&c);
@@ -168,17 +194,22 @@ static int try_primary(struct secondary *s, struct sec_zone *z,
 		return -1;
 	}
 	if (v) {
-		sec_store_save(z, v, &r, s->journal_max);
-		log_info("zone %s: %s from %s%s: serial %u, %zu messages, "
-			 "%zu records", z->name, r.zone ? "AXFR" : "IXFR",
-			 p->text, p->key ? " (TSIG)" : "", zdb_zone_serial(v),
-			 r.nmsg, r.nrr);
+		/* served first, stored after: no client waits on the disk
+		 * (a crash in between costs a transfer at the restart);
+		 * NOTIFY last, so that the journal can answer the IXFR */
 		zdb_zone_unref(z->v);
 		z->v = v;
 		z->serial = zdb_zone_serial(v);
 		sec_publish(s, z, v, false);
 		atomic_store(&z->dead, false);
+		sec_store_save(z, v, &r, s->journal_max);
+		log_info("zone %s: %s from %s%s: serial %u, %zu messages, "
+			 "%zu records", z->name, r.zone ? "AXFR" : "IXFR",
+			 p->text, p->key ? " (TSIG)" : "", zdb_zone_serial(v),
+			 r.nmsg, r.nrr);
+		z->trim_at = r.zone ? 0 : mono() + SEC_SPARE_SECONDS;
 		z->cat_changed = z->catalog;
+		notify_zone(s->notify, z->origin);      /* downstream */
 	}
 	sec_result_clear(&r);
 	return 0;
@@ -278,6 +309,12 @@ static time_t run_due(struct secondary *s)
 		}
 		if (z->v && !atomic_load(&z->dead) && now >= z->expire_at)
 			expire(s, z);
+		if (z->trim_at && now >= z->trim_at) {
+			zdb_zone_keep_spares(z->v, false);
+			z->trim_at = 0;
+		}
+		if (z->trim_at && z->trim_at < wake)
+			wake = z->trim_at;
 		if (z->next < wake)
 			wake = z->next;
 		if (z->v && !atomic_load(&z->dead) && z->expire_at < wake)
@@ -299,13 +336,22 @@ static void *loop(void *arg)
 	struct secondary *s = arg;
 
 	for (;;) {
-		time_t wake = run_due(s);
+		struct sec_want *w;
+		time_t wake;
 		struct timespec ts;
 
+		pthread_mutex_lock(&s->mu);
+		w = s->want;
+		s->want = NULL;
+		pthread_mutex_unlock(&s->mu);
+		if (w)
+			sec_reload_apply(s, w);
+		wake = run_due(s);
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_sec += wake > mono() ? wake - mono() : 0;
 		pthread_mutex_lock(&s->mu);
-		while (!s->stop && !any_notified(s) && mono() < wake &&
+		while (!s->stop && !s->want && !any_notified(s) &&
+		       mono() < wake &&
 		       pthread_cond_timedwait(&s->cv, &s->mu, &ts) == 0)
 			;
 		if (s->stop) {
@@ -340,9 +386,8 @@ int sec_zone_open(struct secondary *s, struct sec_zone *z, const char *dir)
 	return 0;
 }
 
-static struct sec_zone *open_zone(struct secondary *s,
-				  const struct cfg_secondary *c,
-				  const char *dir)
+struct sec_zone *sec_zone_new(struct secondary *s,
+			      const struct cfg_secondary *c)
 {
 	struct sec_zone *z = calloc(1, sizeof(*z));
 
@@ -354,7 +399,7 @@ static struct sec_zone *open_zone(struct secondary *s,
 	z->keyed = c->keyed;
 	memcpy(z->key, c->key, NAME_MAXLEN);
 	z->catalog = c->catalog;
-	if (sec_zone_open(s, z, dir) < 0) {
+	if (sec_zone_open(s, z, s->dir) < 0) {
 		free(z);
 		return NULL;
 	}
@@ -396,16 +441,16 @@ int secondary_open(struct secondary *s, const struct config *c,
 			 c->nsecondaries * sizeof(s->list->z[0]));
 	if (!s->list || keep_conf(s, c) < 0)
 		return -1;
-	if (!c->nsecondaries)
-		return 0;
-	s->any = true;
+	/* set without secondaries too: a reload may add some */
 	ld->dead = (*cur)->conf.zone_dead = secondary_dead;
 	ld->dead_arg = (*cur)->conf.zone_dead_arg = s;
 	ld->xfr_parent = (*cur)->xfr.parent = secondary_catalog_of;
 	ld->xfr_parent_arg = (*cur)->xfr.parent_arg = s;
+	if (!c->nsecondaries)
+		return 0;
+	atomic_store(&s->any, true);
 	for (size_t i = 0; i < c->nsecondaries; i++) {
-		struct sec_zone *z = open_zone(s, &c->secondaries[i],
-					       c->zone_dir);
+		struct sec_zone *z = sec_zone_new(s, &c->secondaries[i]);
 		if (!z)
 			return -1;
 		s->list->z[s->list->n++] = z;
@@ -419,7 +464,7 @@ int secondary_open(struct secondary *s, const struct config *c,
 
 int secondary_start(struct secondary *s)
 {
-	if (!s->any)
+	if (!atomic_load(&s->any))
 		return 0;
 	s->running = true;      /* publish() swaps with RCU from now */
 	if (pthread_create(&s->th, NULL, loop, s) != 0) {
@@ -453,6 +498,7 @@ void secondary_clear(struct secondary *s)
 	free(s->list);
 	free(s->conf);
 	free(s->dir);
+	sec_want_free(s->want);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);
 	memset(s, 0, sizeof(*s));
@@ -468,6 +514,19 @@ bool secondary_dead(void *arg, const uint8_t *qname)
 		    name_is_subdomain(qname, l->z[i]->origin))
 			return true;
 	return false;
+}
+
+int secondary_ixfr_changes(void *arg, const struct zdb_zone *v,
+			   uint32_t from, struct auth_xfr_changes *out)
+{
+	const struct secondary *s = arg;
+	const struct sec_list *l = rcu_dereference(s->list);
+	const uint8_t *origin = zdb_zone_origin(v);
+
+	for (size_t i = 0; l && i < l->n; i++)
+		if (name_equal(l->z[i]->origin, origin))
+			return journal_ixfr_changes(l->z[i]->j, v, from, out);
+	return BN_ENOTFOUND;
 }
 
 const uint8_t *secondary_catalog_of(void *arg, const uint8_t *origin)

@@ -10,6 +10,7 @@
 #define BANCHI_AUTHD_SECONDARY_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,13 +23,16 @@
 
 struct sec_zone;
 struct sec_list;
+struct sec_want;
+struct notifier;
 
 struct secondary {
 	struct sec_list *list;          /* RCU: the workers read it; the
 					 * refresher replaces it (under mu)
 					 * when a catalog adds or removes a
 					 * member */
-	bool any;                       /* secondaries at all (fixed) */
+	atomic_bool any;                /* secondaries at all (once true,
+					 * stays: a reload may add them) */
 	uint8_t (*conf)[NAME_MAXLEN];   /* zones of the config: a catalog
 					 * member of these is ignored */
 	size_t nconf;
@@ -36,12 +40,15 @@ struct secondary {
 	struct served **cur;            /* the server's snapshot slot */
 	pthread_mutex_t *publish;       /* held by whoever publishes */
 	struct loader *ld;
+	struct notifier *notify;        /* told of each new version */
 	size_t journal_max;
 	pthread_t th;
 	bool running;
 	pthread_mutex_t mu;             /* wake-ups and the stats fields */
 	pthread_cond_t cv;
 	bool stop;
+	struct sec_want *want;          /* a reload's config, under mu,
+					 * until the refresher takes it */
 	struct loglimit notify_log;     /* refused NOTIFYs */
 };
 
@@ -53,12 +60,29 @@ int secondary_open(struct secondary *s, const struct config *c,
 		   struct served **cur, pthread_mutex_t *publish,
 		   struct loader *ld);
 int secondary_start(struct secondary *s);
+/* A reload (main thread, after the loader took c): c's secondaries are
+ * handed to the refresher, which applies them between refreshes: a
+ * zone newly listed becomes a secondary (its stored copy served, a
+ * transfer at once), a zone no longer listed is no longer served (its
+ * files stay), a zone with other primaries or another key uses them
+ * (an SOA check at once), the others are untouched. Starts the thread
+ * when the first secondaries come. 0, or -1 (logged). */
+int secondary_reconfigure(struct secondary *s, const struct config *c);
 void secondary_stop(struct secondary *s);
 void secondary_clear(struct secondary *s);
 
 /* auth_conf.zone_dead: qname is under a secondary that is not served
  * (expired, or never transferred). Lock-free. */
 bool secondary_dead(void *arg, const uint8_t *qname);
+
+/* IXFR out of a secondary zone (auth_conf.xfr_changes's work for it):
+ * the changes its journal holds from serial from up to v's, copied
+ * (journal_ixfr.h); BN_ENOTFOUND when v is not a secondary here or the
+ * journal does not cover that (the AXFR form then). Lock-free, inside
+ * the worker's RCU read section: a zone's journal is closed only after
+ * the zone left the list and the readers of that list are done. */
+int secondary_ixfr_changes(void *arg, const struct zdb_zone *v,
+			   uint32_t from, struct auth_xfr_changes *out);
 
 /* xfr_rules.parent: the catalog of a member zone (whose allow-transfer
  * it takes), or NULL. Lock-free, inside the RCU read section. */

@@ -35,6 +35,7 @@ struct sec_zone {
 	atomic_bool notified;           /* a NOTIFY came: refresh now */
 	time_t next;                    /* monotonic: next refresh */
 	time_t expire_at;               /* monotonic; 0: no data */
+	time_t trim_at;                 /* monotonic: spare spines go */
 	/* for the stats line (under secondary.mu) */
 	time_t last_ok;                 /* wall clock; 0: never */
 	time_t next_wall;
@@ -102,9 +103,11 @@ int sec_store_open(struct sec_zone *z, const char *dir);
 /* Seconds since the stored copy was last written (0: unknown). */
 long sec_store_age(const struct sec_zone *z, time_t now);
 /* Stores version v, which r brought: the changes appended to the
- * journal (synced), or the file written whole (after an AXFR, when the
- * journal passes half of journal_max, or when the journal cannot take
- * the changes). Failures are logged: the version is served anyway. */
+ * journal (synced); after an AXFR, or when the journal cannot take the
+ * changes, the file written whole and the journal emptied; when the
+ * journal passes half of journal_max, the file written whole and the
+ * journal cut to a quarter (its newest changes kept for IXFR out).
+ * Failures are logged: the version is served anyway. */
 void sec_store_save(struct sec_zone *z, const struct zdb_zone *v,
 		    const struct sec_result *r, size_t journal_max);
 
@@ -114,6 +117,14 @@ void sec_publish(struct secondary *s, struct sec_zone *z,
 		 struct zdb_zone *v, bool gone);
 /* A zone's stored copy opened and, when fresh enough, served. */
 int sec_zone_open(struct secondary *s, struct sec_zone *z, const char *dir);
+/* A secondary of the config: allocated, its stored copy opened and
+ * served (sec_zone_open); NULL when it cannot be (logged). */
+struct sec_zone *sec_zone_new(struct secondary *s,
+			      const struct cfg_secondary *c);
+/* A reload's config applied (secondary_reload.c; refresher thread);
+ * w is freed. */
+void sec_reload_apply(struct secondary *s, struct sec_want *w);
+void sec_want_free(struct sec_want *w);
 /* The members of catalog z's version reconciled with the list: new
  * ones added (their stored copies served), gone ones removed (no
  * longer served, their stored copies deleted). Refresher thread, or

@@ -1,6 +1,7 @@
 /* The secondaries' copies in the zone dir: NAME.zone (the last whole
  * version, written after an AXFR in and when the journal grows past its
- * bound) and NAME.jnl (the IXFR changes since). At start the file is
+ * bound) and NAME.jnl (the IXFR changes received: those since the file,
+ * and some before it, which IXFR out serves). At start the file is
  * loaded and the journal replayed over it, so a restart serves at once
  * what was last transferred. */
 #include <errno.h>
@@ -99,18 +100,37 @@ long sec_store_age(const struct sec_zone *z, time_t now)
 	return t && now > t ? (long)(now - t) : 0;
 }
 
-/* A whole new version: the file rewritten, the journal emptied. */
-static int save_whole(struct sec_zone *z, const struct zdb_zone *v)
+/* The file rewritten whole; 0 or the error (logged). */
+static int save_file(struct sec_zone *z, const struct zdb_zone *v)
 {
 	int ret = zonefile_save(z->path, v);
 
-	if (ret < 0) {
+	if (ret < 0)
 		log_err("zone %s: cannot write %s: %s; served, but a restart "
 			"needs a transfer", z->name, z->path,
 			ret == BN_EIO ? strerror(errno) : bn_strerror(ret));
-		return ret;
-	}
-	return journal_reset(z->j);
+	return ret;
+}
+
+/* A journal past half its bound: the file written whole (a restart
+ * replays nothing), the journal cut to its newest quarter rather than
+ * emptied, so that secondaries of this one still get those changes by
+ * IXFR. Every record after the file's serial stays, whatever happens. */
+static void compact(struct sec_zone *z, const struct zdb_zone *v,
+		    size_t journal_max)
+{
+	size_t dropped = 0;
+
+	if (save_file(z, v) < 0)
+		return;
+	if (journal_trim(z->j, journal_max / 4, &dropped) < 0)
+		log_warn("zone %s: journal %s: cannot drop its oldest "
+			 "changes: %s", z->name, z->jpath, strerror(errno));
+	else if (dropped)
+		log_info("zone %s: %s written; journal over %zu bytes: its "
+			 "%zu oldest changes dropped (IXFR from before "
+			 "serial %u: AXFR form)", z->name, z->path,
+			 journal_max / 2, dropped, journal_first(z->j));
 }
 
 void sec_store_save(struct sec_zone *z, const struct zdb_zone *v,
@@ -118,17 +138,21 @@ void sec_store_save(struct sec_zone *z, const struct zdb_zone *v,
 {
 	int ret = 0;
 
-	if (r->zone) {
-		save_whole(z, v);
-		return;
-	}
-	if (journal_count(z->j) && journal_last(z->j) != zchange_from(&r->chg[0]))
+	if (!r->zone && journal_count(z->j) &&
+	    journal_last(z->j) != zchange_from(&r->chg[0]))
 		ret = BN_EINVAL;
-	for (size_t i = 0; ret == 0 && i < r->nchg; i++)
+	for (size_t i = 0; ret == 0 && !r->zone && i < r->nchg; i++)
 		ret = journal_append(z->j, &r->chg[i]);
-	if (ret == 0)
+	if (ret == 0 && !r->zone)
 		ret = journal_sync(z->j);
-	if (ret < 0 || journal_bytes(z->j) > journal_max / 2 ||
-	    access(z->path, F_OK) < 0)
-		save_whole(z, v);
+	/* a whole zone (AXFR) or changes the journal did not take: the
+	 * journal's chain no longer leads to v */
+	if (r->zone || ret < 0) {
+		save_file(z, v);
+		journal_reset(z->j);
+	} else if (access(z->path, F_OK) < 0) {
+		save_file(z, v);
+	} else if (journal_bytes(z->j) > journal_max / 2) {
+		compact(z, v, journal_max);
+	}
 }

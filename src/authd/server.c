@@ -85,7 +85,8 @@ static bool is_notify(const struct server *srv, const uint8_t *q,
 {
 	uint8_t op;
 
-	if (!srv->sec || !srv->sec->any || qlen < MSG_HDRLEN || (q[2] & 0x80))
+	if (!srv->sec ||
+	    !atomic_load_explicit(&srv->sec->any, memory_order_relaxed) || qlen < MSG_HDRLEN || (q[2] & 0x80))
 		return false;
 	op = (q[2] >> 3) & 0x0f;
 	return op == OPCODE_NOTIFY || op == OPCODE_UPDATE;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <string.h>
 
+#include "authd/journal_ixfr.h"
 #include "authd/updater_int.h"
 #include "base/error.h"
 #include "daemon/log.h"
@@ -284,4 +285,12 @@ bool updater_has(const struct updater *u, const uint8_t *origin)
 		if (name_equal(u->zones[i].origin, origin))
 			return true;
 	return false;
+}
+
+int updater_ixfr_changes(void *arg, const struct zdb_zone *z, uint32_t from,
+			 struct auth_xfr_changes *out)
+{
+	struct upd_zone *uz = updater_zone(arg, zdb_zone_origin(z));
+
+	return journal_ixfr_changes(uz ? uz->j : NULL, z, from, out);
 }

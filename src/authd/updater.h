@@ -130,8 +130,9 @@ struct zdb_zone *updater_merge(void *arg, const char *was_path,
  * later edit is merged by the difference from). */
 void updater_keep_file(struct updater *u, const struct upd_zone *uz);
 
-/* IXFR's source of changes (auth_conf.xfr_changes, arg: the updater):
- * the journal's, copied, from serial from up to z's. */
+/* IXFR's changes of a zone that takes updates (arg: the updater): its
+ * journal's, copied, from serial from up to z's (journal_ixfr.h);
+ * BN_ENOTFOUND for a zone that takes no updates. */
 struct auth_xfr_changes;
 int updater_ixfr_changes(void *arg, const struct zdb_zone *z, uint32_t from,
 			 struct auth_xfr_changes *out);

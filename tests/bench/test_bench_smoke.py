@@ -38,6 +38,22 @@ def test_bench_quick_runs_to_the_end(tmp_path):
                       xfr, re.M) for server in ("banchi-auth", "nsd", "knot")]
     assert None not in rows, text
     assert len({m.group(1) for m in rows}) == 1
+    # The secondary rows: each secondary followed the change set by IXFR
+    # (the primary logged one per round), and Knot took the zone from
+    # each primary, the replayed one included (same message count as
+    # banchi-auth's, whose AXFR it replays).
+    assert "## Secondaries: IXFR in, AXFR floor" in text
+    sec = text[text.index("## Secondaries: IXFR in, AXFR floor"):]
+    sec = sec[:sec.index("<!-- /secondary -->")]
+    for server in ("banchi-auth", "nsd", "knot", "bind"):
+        assert re.search(r"^\| %s \| [\d.]+ \| [\d.]+–[\d.]+ \| [\d.]+ "
+                         r"\| 1 IXFR \|$" % server, sec, re.M), server
+    msgs = [re.search(r"^\| %s \| [\d.]+ \| [\d.]+–[\d.]+ \| [\d.]+ "
+                      r"\| [\d.]+ \| [\d.]+ \| (\d+) \|" % server, sec,
+                      re.M)
+            for server in ("banchi-auth", "nsd", "knot", "replay")]
+    assert None not in msgs, sec
+    assert msgs[0].group(1) == msgs[3].group(1), sec
     # The dynamic update rows: every server answered updates NOERROR with
     # 1 and 16 in flight, and served a name the memory row added.
     assert "## Dynamic updates" in text

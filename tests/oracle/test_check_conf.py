@@ -30,6 +30,10 @@ BAD = [
     ('    allow-update: "key:"\n', 8, "not a key name"),
     ('    allow-transfer: {a: b}\n', 7, "expected a string or a list"),
     ('    allow-updates: "::1"\n', 8, "unknown key 'zones.allow-updates'"),
+    ('    notify-ns: maybe\n', 8, "zones.notify-ns: expected true, false"),
+    ('    notify-ns: "key:"\n', 8, "not a key name"),
+    # checked once the keys are read: still at the zone's line
+    ('    notify-ns: key:nokey\n', 8, "no key 'nokey.'"),
 ]
 
 
@@ -55,3 +59,12 @@ def test_mistakes_have_file_and_line(tmp_path, line, lineno, msg):
     assert r.returncode == 1
     assert r.stderr.startswith("%s:" % p), r.stderr
     assert msg in r.stderr, r.stderr
+    if "notify-ns" in line:
+        assert r.stderr.startswith("%s:%d: " % (p, lineno)), r.stderr
+
+
+def test_notify_ns_accepted(tmp_path):
+    lines = GOOD.splitlines(keepends=True)
+    lines[7] = "    notify-ns: key:k1\n"
+    p, r = run(tmp_path, "".join(lines))
+    assert r.returncode == 0, r.stderr

@@ -454,6 +454,10 @@ static void test_notify(void)
 			 "n.test=127.0.0.2", "--notify-lag-warn", "5", NULL };
 	char *stray[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
 			  "--notify", "other.test=127.0.0.1", NULL };
+	/* a secondary passes its versions on (a chain of secondaries) */
+	char *chain[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			  "--secondary", "s.test=127.0.0.1:5400", "--notify",
+			  "s.test=127.0.0.3", NULL };
 	struct notify_target *t = NULL;
 	char err[CONFIG_ERR_MAX];
 	struct config c;
@@ -478,6 +482,9 @@ static void test_notify(void)
 	CHECK(cmdline_config(&c, 5, stray, NULL, err) < 0 &&
 	      strstr(err, "not served"));
 	config_clear(&c);
+	CHECKF(cmdline_config(&c, 7, chain, NULL, err) == 0, "%s", err);
+	CHECK(c.nnotifies == 1 && c.nsecondaries == 1);
+	config_clear(&c);
 	CHECK(notify_targets_parse("192.0.2.1:99999", &t, &n, err) < 0 &&
 	      strstr(err, "192.0.2.1:99999"));
 	CHECK(notify_targets_parse("192.0.2.1@", &t, &n, err) < 0 &&
@@ -485,8 +492,76 @@ static void test_notify(void)
 	CHECK(notify_targets_parse(" , ", &t, &n, err) < 0);
 }
 
+/* --notify-ns ZONE[@KEY] and the zones' notify-ns: true, false or
+ * key:NAME; a zone not served from a file, an unknown key and a bad
+ * value are refused. */
+static void test_notify_ns(void)
+{
+	static const char yaml[] =
+		"server: { listen: 127.0.0.1:5300 }\n"
+		"zones:\n"
+		"  - name: a.test\n"
+		"    file: a.zone\n"
+		"    notify-ns: true\n"
+		"  - name: b.test\n"
+		"    file: b.zone\n"
+		"    notify-ns: key:k1\n"
+		"  - name: c.test\n"
+		"    file: c.zone\n"
+		"    notify-ns: off\n"
+		"keys:\n"
+		"  - { name: k1, algorithm: hmac-sha256, secret: "
+		"\"FDdHLDXmMQDKZMkQj0xpXZLQlLBaGXx3jy5hYo1oUF4=\" }\n";
+	char *argv[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			 "--zone", "n.test=n.zone", "--notify-ns", "n.test",
+			 NULL };
+	char *keyed[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			  "--zone", "n.test=n.zone", "--notify-ns",
+			  "n.test@nokey", NULL };
+	char *stray[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			  "--notify-ns", "other.test", NULL };
+	const struct cfg_notify_ns *x;
+	char err[CONFIG_ERR_MAX];
+	uint8_t o[NAME_MAXLEN];
+	struct config c;
+
+	CHECKF(cmdline_config(&c, 7, argv, NULL, err) == 0, "%s", err);
+	CHECK(c.nnotify_ns == 1 && !c.notify_ns[0].keyed &&
+	      c.notify_ns[0].line == 0);
+	config_clear(&c);
+	CHECK(cmdline_config(&c, 7, keyed, NULL, err) < 0 &&
+	      strstr(err, "no key 'nokey.'"));
+	config_clear(&c);
+	CHECK(cmdline_config(&c, 5, stray, NULL, err) < 0 &&
+	      strstr(err, "not served from a file"));
+	config_clear(&c);
+	CHECKF(load(&c, yaml, err) == 0 && config_validate(&c, err) == 0,
+	       "%s", err);
+	CHECK(c.nnotify_ns == 2);
+	name_from_text(o, "b.test", 6, (const uint8_t *)"");
+	x = config_notify_ns(&c, o);
+	CHECK(x && x->keyed && x->line == 8 && x->key[0] == 2);
+	name_from_text(o, "c.test", 6, (const uint8_t *)"");
+	CHECK(!config_notify_ns(&c, o));
+	config_clear(&c);
+	CHECK(load(&c, "zones:\n  - name: a.test\n    file: a.zone\n"
+		   "    notify-ns: maybe\n", err) < 0 &&
+	      strstr(err, "t.yaml:4: zones.notify-ns: expected true"));
+	config_clear(&c);
+	CHECK(load(&c, "zones:\n  - name: a.test\n    primaries: "
+		   "192.0.2.1\n    notify-ns: true\n", err) < 0 &&
+	      strstr(err, "t.yaml:4: zones.notify-ns: only for a zone"));
+	config_clear(&c);
+	CHECK(load(&c, "server: { listen: 127.0.0.1:5300 }\nzones:\n"
+		   "  - name: a.test\n    file: a.zone\n"
+		   "    notify-ns: key:k2\n", err) == 0);
+	CHECKF(config_validate(&c, err) < 0 && strstr(err, "no key 'k2.'"), "%s", err);
+	config_clear(&c);
+}
+
 int main(void)
 {
+	test_notify_ns();
 	test_secondary();
 	test_catalog_consume();
 	test_notify();

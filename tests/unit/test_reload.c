@@ -97,6 +97,58 @@ static void test_reload(void)
 	config_clear(&c);
 }
 
+static enum loader_kind kind(const struct loader *ld, const char *name)
+{
+	uint8_t origin[NAME_MAXLEN];
+
+	name_from_text(origin, name, strlen(name), NULL);
+	return loader_kind_of(ld, origin);
+}
+
+/* What a reload made of each name, as the secondaries' publisher asks
+ * before it publishes: a file zone, a secondary of the config, a
+ * catalog member, or nothing (a secondary removed, or turned into a
+ * file zone, is no longer the refresher's to publish). */
+static void test_kind_of(void)
+{
+	struct loader ld = { 0 };
+	struct load_stats st;
+	struct served *cur = NULL, *s;
+	uint8_t m[NAME_MAXLEN];
+	char err[CONFIG_ERR_MAX];
+	struct config c;
+
+	config_init(&c);
+	put("a.zone", a1);
+	add(&c, "a.test", "a.zone");
+	CHECKF(config_add_secondary(&c, "s.test", "127.0.0.1", NULL, err) == 0,
+	       "%s", err);
+	CHECK(loader_run(&ld, &c, &s, &st) == 0);
+	served_publish(&cur, s);
+	name_from_text(m, "m.test.", 7, NULL);
+	CHECK(loader_add_member(&ld, m) == 0);
+	CHECK(kind(&ld, "a.test.") == LOADER_FILE);
+	CHECK(kind(&ld, "s.test.") == LOADER_SECONDARY);
+	CHECK(kind(&ld, "m.test.") == LOADER_MEMBER);
+	CHECK(kind(&ld, "x.test.") == LOADER_NONE);
+
+	/* s.test now a file zone, a.test gone; the member carries over */
+	config_clear(&c);
+	config_init(&c);
+	put("s.zone", a1);
+	add(&c, "s.test", "s.zone");
+	CHECK(loader_run(&ld, &c, &s, &st) == 0);
+	served_publish(&cur, s);
+	CHECK(kind(&ld, "s.test.") == LOADER_FILE);
+	CHECK(kind(&ld, "a.test.") == LOADER_NONE);
+	CHECK(kind(&ld, "m.test.") == LOADER_MEMBER);
+	loader_remove_member(&ld, m);
+	CHECK(kind(&ld, "m.test.") == LOADER_NONE);
+	served_publish(&cur, NULL);
+	loader_clear(&ld);
+	config_clear(&c);
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -107,6 +159,7 @@ int main(void)
 		return 1;
 	}
 	test_reload();
+	test_kind_of();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);

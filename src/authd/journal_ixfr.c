@@ -1,12 +1,13 @@
-/* IXFR's changes from the journals (auth_conf.xfr_changes): the changes
- * from the client's serial up to the version being transferred, copied
- * out of the journal (they outlive the read), released with the
- * transfer. The journal may already hold a change the workers do not
- * serve yet (appended before publication): the copy stops at the
- * transferred version's serial. Runs in a worker: a pread per change. */
+/* IXFR's changes from a zone's journal, for the zones that take updates
+ * and the secondary zones alike: the changes from the client's serial up
+ * to the version being transferred, copied out of the journal (they
+ * outlive the read), released with the transfer. The journal may
+ * already hold a change the workers do not serve yet (appended before
+ * publication): the copy stops at the transferred version's serial.
+ * Runs in a worker: a pread per change. */
 #include <stdlib.h>
 
-#include "authd/updater_int.h"
+#include "authd/journal_ixfr.h"
 #include "base/error.h"
 
 struct ixfr_copy {
@@ -77,20 +78,19 @@ static void release(void *ctx)
 	free(x);
 }
 
-int updater_ixfr_changes(void *arg, const struct zdb_zone *z, uint32_t from,
-			 struct auth_xfr_changes *out)
+int journal_ixfr_changes(struct journal *j, const struct zdb_zone *z,
+			 uint32_t from, struct auth_xfr_changes *out)
 {
-	struct upd_zone *uz = updater_zone(arg, zdb_zone_origin(z));
 	struct ixfr_copy *x;
 	int ret;
 
-	if (!uz || !uz->j)
+	if (!j)
 		return BN_ENOTFOUND;
 	x = calloc(1, sizeof(*x));
 	if (!x)
 		return BN_ENOMEM;
 	x->until = zdb_zone_serial(z);
-	ret = journal_read(uz->j, from, take, x);
+	ret = journal_read(j, from, take, x);
 	if (ret < 0 || !x->reached) {
 		release(x);
 		return ret < 0 ? ret : BN_ENOTFOUND;
