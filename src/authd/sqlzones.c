@@ -200,6 +200,39 @@ static int read_all(struct sqlzones *s, const struct config *c)
 	return ret;
 }
 
+static bool in_config(const struct config *c, const uint8_t *origin)
+{
+	for (size_t i = 0; i < c->nzones; i++)
+		if (name_equal(c->zones[i].origin, origin))
+			return true;
+	return config_secondary(c, origin) ||
+	       (c->catalog && name_equal(c->catalog_origin, origin));
+}
+
+static bool in_db(const struct sqlzones *s, const uint8_t *origin)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (name_equal(s->z[i].d.origin, origin))
+			return true;
+	return false;
+}
+
+/* allow-transfer and notify were taken for zones the database might
+ * hold (config_xfr.c): those it does not are said once. */
+static void warn_unknown(const struct sqlzones *s, const struct config *c)
+{
+	for (size_t i = 0; i < c->nxfrs; i++)
+		if (!in_config(c, c->xfrs[i].origin) &&
+		    !in_db(s, c->xfrs[i].origin))
+			log_warn("allow-transfer for zone %s: neither in the "
+				 "config nor in the database", c->xfrs[i].zone);
+	for (size_t i = 0; i < c->nnotifies; i++)
+		if (!in_config(c, c->notifies[i].origin) &&
+		    !in_db(s, c->notifies[i].origin))
+			log_warn("notify for zone %s: neither in the config "
+				 "nor in the database", c->notifies[i].zone);
+}
+
 static void log_loaded(const struct sqlzones *s, double seconds)
 {
 	size_t rrs = 0;
@@ -246,6 +279,7 @@ int sqlzones_open(struct sqlzones *s, const struct config *c)
 		return -1;
 	}
 	log_loaded(s, sqlz_now() - t0);
+	warn_unknown(s, c);
 	sqlz_save_all(s, true);
 	return 0;
 }

@@ -43,7 +43,7 @@ int sql_connect(struct sql_conn *c, const char *uri, unsigned flags,
 			 uri ? uri : "");
 		return BN_EINVAL;
 	}
-	return c->drv->open(&c->db, target, flags, busy_ms, err, cap);
+	return c->drv->open(&c->db, uri, flags, busy_ms, err, cap);
 }
 
 void sql_disconnect(struct sql_conn *c)

@@ -56,10 +56,11 @@ struct sql_db;                  /* a connection: the driver's own */
 
 struct sql_driver {
 	const char *scheme;     /* "sqlite" */
-	/* Connects to target (the text after "scheme:"); busy_ms is how
-	 * long a statement waits for a lock before SQL_EBUSY. 0, or an
-	 * error with a message in err (cap octets). */
-	int (*open)(struct sql_db **out, const char *target, unsigned flags,
+	/* Connects to uri, whole ("sqlite:/var/lib/pdns.sqlite3": the
+	 * driver takes what it needs; libpq takes a postgresql:// URI as
+	 * it is); busy_ms is how long a statement waits for a lock before
+	 * SQL_EBUSY. 0, or an error with a message in err (cap octets). */
+	int (*open)(struct sql_db **out, const char *uri, unsigned flags,
 		    unsigned busy_ms, char *err, size_t cap);
 	void (*close)(struct sql_db *db);
 	/* Runs sql (a constant: its address keys the prepared statement

@@ -78,9 +78,11 @@ static void sq_close(struct sql_db *db)
 
 /* Read-write when the file lets us (the change table needs it), else
  * read-only; never created: a missing file is an error. */
-static int sq_open(struct sql_db **out, const char *target, unsigned flags,
+static int sq_open(struct sql_db **out, const char *uri, unsigned flags,
 		   unsigned busy_ms, char *err, size_t cap)
 {
+	const char *colon = strchr(uri, ':');
+	const char *target = colon ? colon + 1 : uri;
 	struct sql_db *db = calloc(1, sizeof(*db));
 	int mode = (flags & SQL_OPEN_READONLY) ? SQLITE_OPEN_READONLY :
 		   SQLITE_OPEN_READWRITE;
