@@ -26,18 +26,33 @@ double sqlz_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* A zone read whole again and again (a read-only database) would
+ * repeat every bad row each time: the first ones of a read are listed,
+ * the rest counted. */
+#define BAD_ROWS_LISTED 50
+
 void sqlz_row_diag(void *ctx, const char *table, const char *id,
 		   const char *why)
 {
-	const struct sqlz_zone *z = ctx;
+	struct sqlz_zone *z = ctx;
 	const char *name = z ? z->d.name : "?";
 
+	if (table && z && ++z->bad_rows > BAD_ROWS_LISTED)
+		return;
 	if (table)
 		log_warn("zone %s: database: %s row %s: %s; left out", name,
 			 table, id, why);
 	else
 		log_err("zone %s: database: %s%s%s%s", name, why,
 			id ? " (records row " : "", id ? id : "", id ? ")" : "");
+}
+
+void sqlz_rows_done(struct sqlz_zone *z)
+{
+	if (z->bad_rows > BAD_ROWS_LISTED)
+		log_warn("zone %s: database: %zu more bad rows left out (not "
+			 "listed)", z->d.name, z->bad_rows - BAD_ROWS_LISTED);
+	z->bad_rows = 0;
 }
 
 struct zdb_zone *sqlz_served(struct sqlzones *s, const struct sqlz_zone *z)
@@ -160,6 +175,7 @@ static int load_one(struct sqlzones *s, size_t i)
 	uint32_t serial;
 	int ret = pdns_load_zone(&s->c, &z->d, &v, sqlz_row_diag, z);
 
+	sqlz_rows_done(z);
 	if (ret < 0)
 		return ret;
 	if (ret > 0) {

@@ -30,6 +30,7 @@ struct sqlz_zone {
 	bool served;                    /* has a version */
 	bool refused;                   /* its rows make no valid zone
 					 * (logged once until they do) */
+	size_t bad_rows;                /* in the read going on */
 	bool save;                      /* banchi_serial to write: */
 	uint32_t save_serial;           /* the serial served */
 };
@@ -82,9 +83,11 @@ void sqlzones_clear(struct sqlzones *s);
 double sqlz_now(void);
 /* The version of z served now (a reference), or NULL. */
 struct zdb_zone *sqlz_served(struct sqlzones *s, const struct sqlz_zone *z);
-/* The diagnostics of a zone's rows, to the log. */
+/* The diagnostics of a zone's rows (ctx: the struct sqlz_zone), to the
+ * log; sqlz_rows_done after each read says how many were not listed. */
 void sqlz_row_diag(void *ctx, const char *table, const char *id,
 		   const char *why);
+void sqlz_rows_done(struct sqlz_zone *z);
 /* Installs the change tracking on the connection (when it can write)
  * and sets tracked; 0, or a database error to try again later. */
 int sqlz_track(struct sqlzones *s);

@@ -102,6 +102,7 @@ static int read_names(struct sqlzones *s, struct sqlz_zone *zz,
 	if (pdns_conv_init(&cv, zz->d.origin) < 0)
 		return BN_ENOMEM;
 	ret = pdns_rows(&s->c, zz->d.id, names, n, &cv, z, sqlz_row_diag, zz);
+	sqlz_rows_done(zz);
 	pdns_conv_clear(&cv);
 	if (ret >= 0)
 		ret = zone_finish(z);

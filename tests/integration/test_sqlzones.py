@@ -452,6 +452,15 @@ def test_bad_rows_and_invalid_zone(world):
     assert serial(w) == s + 1
     db.cli("DELETE FROM records WHERE id BETWEEN 90001 AND 90005;"
            "DELETE FROM records WHERE name = 'nosoa.sql.test';")
+    # many bad rows in one read: the first 50 listed, the rest counted
+    db.cli("INSERT INTO records (domain_id, name, type, content, ttl, prio,"
+           " disabled) VALUES " + ",".join(
+               "(%d, 'bulk%d.sql.test', 'A', 'x', 60, 0, 0)" % (did, i)
+               for i in range(60)) + ";")
+    assert pdnsdb.wait_for(lambda: "10 more bad rows left out (not listed)"
+                           in world.banchi.log_text(), 3.0) is not None
+    assert world.banchi.log_text().count("bulk") == 50
+    db.cli("DELETE FROM records WHERE name LIKE 'bulk%';")
 
 
 def test_restart_keeps_serial():
