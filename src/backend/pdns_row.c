@@ -197,12 +197,44 @@ static uint32_t row_line(const struct sql_text *id)
 	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
+/* A record's own trouble (TTL, content, SOA place), said with the name
+ * and type it has: cv->why gets them in front. */
+static int about(struct pdns_conv *cv, const char **why, uint16_t type)
+{
+	char name[NAME_TEXT_MAX], tb[16], msg[sizeof(cv->why)];
+
+	snprintf(msg, sizeof(msg), "%s", *why);
+	name_to_text(name, sizeof(name), cv->owner);
+	snprintf(cv->why, sizeof(cv->why), "%.100s %s: %.250s", name,
+		 rrtype_to_text(type, tb), msg);
+	*why = printable(cv->why);
+	return BN_EINVAL;
+}
+
+static int row_rdata(struct pdns_conv *cv, const struct pdns_row *r,
+		     uint16_t type, const uint8_t **rdata, const char **why)
+{
+	const char *text, *msg;
+	size_t len;
+	int ret;
+
+	if (!r->content.s)
+		return bad(cv, why, "content is NULL", NULL);
+	if (content_text(cv, r, type, &text, &len) < 0)
+		return bad(cv, why, "out of memory", NULL);
+	ret = zparse_rd(cv->rd, type, text, len, root, rdata, &msg);
+	if (ret < 0) {
+		snprintf(cv->why, sizeof(cv->why), "content '%.*s': %s",
+			 (int)(len > 80 ? 80 : len), text, msg);
+		*why = cv->why;
+	}
+	return ret;
+}
+
 int pdns_row_rr(struct pdns_conv *cv, const struct pdns_row *r,
 		struct zrr *rr, const char **why)
 {
 	const uint8_t *rdata;
-	const char *text, *msg;
-	size_t len;
 	uint16_t type = 0;
 	uint32_t ttl = 0;
 	int ret;
@@ -210,22 +242,13 @@ int pdns_row_rr(struct pdns_conv *cv, const struct pdns_row *r,
 	if (!enabled(&r->disabled) || !r->type.s || r->type.len == 0)
 		return 0;
 	if ((ret = pdns_row_name(cv, &r->name, cv->owner, why)) < 0 ||
-	    (ret = row_type(cv, &r->type, &type, why)) < 0 ||
-	    (ret = row_ttl(cv, &r->ttl, &ttl, why)) < 0)
+	    (ret = row_type(cv, &r->type, &type, why)) < 0)
 		return ret;
-	if (!r->content.s)
-		return bad(cv, why, "content is NULL", NULL);
-	if (content_text(cv, r, type, &text, &len) < 0)
-		return bad(cv, why, "out of memory", NULL);
-	ret = zparse_rd(cv->rd, type, text, len, root, &rdata, &msg);
-	if (ret < 0) {
-		snprintf(cv->why, sizeof(cv->why), "content '%.*s': %s",
-			 (int)(len > 80 ? 80 : len), text, msg);
-		*why = printable(cv->why);
-		return ret;
-	}
-	if (type == RR_SOA && soa_place(cv, why) < 0)
-		return BN_EINVAL;
+	if (row_ttl(cv, &r->ttl, &ttl, why) < 0)
+		return about(cv, why, type);
+	ret = row_rdata(cv, r, type, &rdata, why);
+	if (ret < 0 || (type == RR_SOA && soa_place(cv, why) < 0))
+		return about(cv, why, type);
 	*rr = (struct zrr){ .owner = cv->owner, .type = type,
 			    .rclass = CLASS_IN, .ttl = ttl,
 			    .ttl_explicit = true, .rdata = rdata,

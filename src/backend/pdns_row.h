@@ -32,7 +32,7 @@ struct pdns_conv {
 	uint8_t owner[NAME_MAXLEN];
 	char *text;                     /* prio + content */
 	size_t cap;
-	char why[200];
+	char why[400];
 };
 
 /* origin: the zone's name (wire). 0 or BN_ENOMEM. */

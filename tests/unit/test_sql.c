@@ -285,7 +285,7 @@ static void test_zone(void)
 	dg.n = 0;
 	CHECK(n >= 1 && pdns_load_zone(&c, &d[0], &z, on_diag, &dg) == 0);
 	CHECK(z && zdb_zone_rr_count(z) == 4 && zdb_zone_serial(z) == 7);
-	CHECKF(dg.n == 2 && strstr(dg.last[0], "records 16 content 'nope'") &&
+	CHECKF(dg.n == 2 && strstr(dg.last[0], "records 16 bad.example.test. A: content 'nope'") &&
 	       strstr(dg.last[1], "records 17 name 'www.other.test' is "
 		      "outside"), "%d: %s / %s", dg.n, dg.last[0], dg.last[1]);
 	zdb_zone_unref(z);
