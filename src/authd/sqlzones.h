@@ -97,6 +97,12 @@ int sqlz_last_change(struct sqlzones *s);
  * or the rows refused: the old version kept, logged) or a database
  * error. */
 int sqlz_whole(struct sqlzones *s, struct sqlz_zone *z);
+/* A change made against the served version (its soa_to the database's
+ * SOA, or the served one) given to the writer with the serial to serve,
+ * unless it holds nothing to serve; db: the database's serial now. 0 or
+ * the writer's error. */
+int sqlz_hand_over(struct sqlzones *s, struct sqlz_zone *z,
+		   struct zchange *d, uint32_t db);
 /* The same for the rows of some names (the change table's texts):
  * falls back to sqlz_whole where a change of these names needs the
  * whole zone checked. */

@@ -1,12 +1,12 @@
-/* Rows read again made a change to the served version. Whole: the zone
- * read and checked as at start, the difference with the served version
- * computed. By names: only the rows of the names the change table lists,
- * checked name by name (what the apex, or an address of an apex NS
- * target, changes needs the whole zone checked: those go whole), and
- * compared with the served nodes of those names. Either way the writer
- * gets the change; the SOA serial is the database's when it is later,
- * else one more than the served one. Rows that make no valid zone leave
- * the served version as it is. */
+/* Rows read again made a change to the served version, handed to the
+ * writer. Whole: the zone read and checked as at start, the difference
+ * with the served version computed (zdb_zone_diff). By names
+ * (sqlzones_names.c): only the rows of the names the change table
+ * lists. The SOA serial is the database's when it is later, else one
+ * more than the served one; a change that holds nothing to serve (the
+ * same records, the same SOA but for a serial not after the one served)
+ * is not one. Rows that make no valid zone leave the served version as
+ * it is. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,8 +18,7 @@
 #include "wire/rrtype.h"
 #include "zone/change.h"
 
-/* The served version of z (a reference), or NULL. */
-/* The SOAs agree but for the serial (and the TTL with it). */
+/* The SOAs agree but for the serial. */
 static bool soa_same(const struct zchange *d)
 {
 	const struct zchange_rr *a = &d->soa_from, *b = &d->soa_to;
@@ -36,14 +35,18 @@ static bool soa_same(const struct zchange *d)
 	return rdata_compare(RR_SOA, tmp, a->rdlen, b->rdata, b->rdlen) == 0;
 }
 
-/* The change handed to the writer with the serial to serve; z follows
- * it. db: the database's serial now. */
-static int hand_over(struct sqlzones *s, struct sqlz_zone *z,
-		     struct zchange *d, uint32_t db, uint32_t served)
+int sqlz_hand_over(struct sqlzones *s, struct sqlz_zone *z,
+		   struct zchange *d, uint32_t db)
 {
-	uint32_t serial = sqlz_next_serial(db, served);
-	int ret = zchange_set_soa_serial(d, true, &d->soa_to, serial);
+	uint32_t served = zchange_from(d), serial;
+	int ret;
 
+	if (!d->ndel && !d->nadd && soa_same(d) && !serial_after(db, served)) {
+		z->db_serial = db;      /* nothing to serve */
+		return 0;
+	}
+	serial = sqlz_next_serial(db, served);
+	ret = zchange_set_soa_serial(d, true, &d->soa_to, serial);
 	if (ret == 0)
 		ret = updater_change(s->upd, z->d.origin, d);
 	if (ret < 0)
@@ -79,7 +82,7 @@ static void follow(struct sqlzones *s, struct sqlz_zone *z,
 		   struct zdb_zone *v)
 {
 	struct zdb_zone *cur = sqlz_served(s, z);
-	uint32_t db = zdb_zone_serial(v), served;
+	uint32_t db = zdb_zone_serial(v);
 	struct zchange d;
 	int ret;
 
@@ -87,14 +90,10 @@ static void follow(struct sqlzones *s, struct sqlz_zone *z,
 		first_version(s, z, v);
 		return;
 	}
-	served = zdb_zone_serial(cur);
 	zchange_init(&d);
 	ret = zdb_zone_diff(cur, v, &d);
-	if (ret == 0 && !d.ndel && !d.nadd && soa_same(&d) &&
-	    !serial_after(db, served))
-		z->db_serial = db;      /* nothing to serve */
-	else if (ret == 0)
-		ret = hand_over(s, z, &d, db, served);
+	if (ret == 0)
+		ret = sqlz_hand_over(s, z, &d, db);
 	if (ret < 0)
 		log_err("zone %s: database change not served: %s", z->d.name,
 			bn_strerror(ret));

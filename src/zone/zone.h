@@ -166,10 +166,10 @@ void zone_report(const struct zone *z, const struct zone_rr *rr,
  * diagnostics, and sets *refuse when the server must not load it. */
 int zone_check(const struct zone *z, bool *refuse);
 
-/* The checks of each node on its own (zone_check without those of the
- * apex and across names: what a change of some names can break), on a
- * zone holding only some names of a larger one. Returns and reports
- * as zone_check. */
+/* The checks of each node on its own (zone_check without those across
+ * names: what a change of some names can break; the apex's own when the
+ * apex is among them), on a zone holding only some names of a larger
+ * one. Returns and reports as zone_check. */
 int zone_check_nodes(const struct zone *z, bool *refuse);
 
 #endif

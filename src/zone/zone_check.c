@@ -556,9 +556,13 @@ int zone_check_nodes(const struct zone *z, bool *refuse)
 {
 	struct zck c = { z, (int)z->refused, z->refused > 0, false, false };
 
+	const struct zone_node *apex = zone_find(z, z->origin);
+
 	for (size_t i = 0; i < z->nsets && !c.has_dname; i++)
 		c.has_dname = z->sets[i].type == RR_DNAME;
 	c.origin_host = is_hostname(z->origin, false);
+	if (apex)
+		check_apex(&c, apex);
 	for (size_t i = 0; i < z->nnodes; i++)
 		check_node(&c, &z->nodes[i], name_equal(z->nodes[i].owner,
 							z->origin));
