@@ -112,6 +112,11 @@ static int row_type(struct pdns_conv *cv, const struct sql_text *t,
 		return bad(cv, why, "unknown type '%.*s'", t);
 	if (*type == 0 || *type == RR_OPT || (*type >= 128 && *type <= 255))
 		return bad(cv, why, "type '%.*s' cannot be in a zone", t);
+	/* TYPEnnn is how PowerDNS writes a type it has no mnemonic for,
+	 * whether banchi has one or not */
+	snprintf(buf, sizeof(buf), "TYPE%u", *type);
+	if (strlen(buf) == t->len && memcmp(buf, t->s, t->len) == 0)
+		return 0;
 	canon = rrtype_to_text(*type, buf);
 	if (strlen(canon) != t->len || memcmp(canon, t->s, t->len) != 0)
 		return bad(cv, why, "type '%.*s' is not spelled as PowerDNS "

@@ -97,6 +97,9 @@ static void test_good(void)
 	OK(r, "*.example.test.", "CAA", 60, "0 issue \"ca.test\"");
 	r = row("x.example.test", "TYPE65280", "\\# 2 abcd", "60", "0", "0");
 	OK(r, "x.example.test.", "TYPE65280", 60, "\\# 2 ABCD");
+	/* a type PowerDNS has no mnemonic for, banchi has: as written */
+	r = row("x.example.test", "TYPE1", "\\# 4 c0000201", "60", "0", "0");
+	OK(r, "x.example.test.", "A", 60, "192.0.2.1");
 }
 
 static void test_not_records(void)
@@ -132,6 +135,8 @@ static void test_bad(void)
 	r = row("www.example.test", "FOO", "1", "300", "0", "0");
 	BAD(r, "unknown type");
 	r = row("www.example.test", "mx", "10 a", "300", "0", "0");
+	BAD(r, "spelled");
+	r = row("www.example.test", "TYPE015", "10 a", "300", "0", "0");
 	BAD(r, "spelled");
 	r = row("www.example.test", "ALIAS", "a.test", "300", "0", "0");
 	BAD(r, "PowerDNS's own");
