@@ -246,6 +246,16 @@ def test_pdnsutil_changes(world):
     db.cli("UPDATE records SET content = 'ns1.sql.test hostmaster.sql.test "
            "%d 7200 1800 1209600 300' WHERE type = 'SOA';" % (s + 100))
     assert pdnsdb.wait_for(lambda: serial(w) == s + 100, VISIBLE)
+    # a reload keeps the database's zones as served, changes and all
+    world.banchi.signal(signal.SIGHUP)
+    assert pdnsdb.wait_for(lambda: world.banchi.log_text().count(
+        "reload: SIGHUP received") == 1 and "reload: " in
+        world.banchi.log_text().split("SIGHUP received")[-1], 3.0)
+    assert serial(w) == s + 100 and a_of(w, "h5.sql.test.") == [
+        "198.51.100.5"]
+    db.pdnsutil("add-record", ZONE, "afterhup", "A", "300", "192.0.2.160")
+    assert pdnsdb.wait_for(lambda: a_of(w, "afterhup.sql.test.") ==
+                           ["192.0.2.160"], 3.0)
 
 
 def knot_conf(d, port, primary):
