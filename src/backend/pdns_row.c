@@ -105,6 +105,12 @@ static int row_type(struct pdns_conv *cv, const struct sql_text *t,
 	char buf[16];
 	const char *canon;
 
+	/* rows come by name and type: the type of the row before, mostly */
+	if (cv->last_len && t->len == cv->last_len &&
+	    memcmp(t->s, cv->last_type, t->len) == 0) {
+		*type = cv->last_code;
+		return 0;
+	}
 	if (pdns_only(t))
 		return bad(cv, why, "type '%.*s' is PowerDNS's own (made at "
 			   "query time): not served", t);
@@ -115,12 +121,16 @@ static int row_type(struct pdns_conv *cv, const struct sql_text *t,
 	/* TYPEnnn is how PowerDNS writes a type it has no mnemonic for,
 	 * whether banchi has one or not */
 	snprintf(buf, sizeof(buf), "TYPE%u", *type);
-	if (strlen(buf) == t->len && memcmp(buf, t->s, t->len) == 0)
-		return 0;
-	canon = rrtype_to_text(*type, buf);
+	canon = strlen(buf) == t->len && memcmp(buf, t->s, t->len) == 0 ?
+		buf : rrtype_to_text(*type, buf);
 	if (strlen(canon) != t->len || memcmp(canon, t->s, t->len) != 0)
 		return bad(cv, why, "type '%.*s' is not spelled as PowerDNS "
 			   "looks it up (in capitals, its mnemonic)", t);
+	if (t->len < sizeof(cv->last_type)) {
+		memcpy(cv->last_type, t->s, t->len);
+		cv->last_len = (uint8_t)t->len;
+		cv->last_code = *type;
+	}
 	return 0;
 }
 

@@ -30,6 +30,9 @@ struct pdns_conv {
 	struct zparse_rd *rd;
 	bool soa_seen;
 	uint8_t owner[NAME_MAXLEN];
+	char last_type[16];             /* the last type text taken, */
+	uint8_t last_len;               /* its length (0: none), */
+	uint16_t last_code;             /* its code */
 	char *text;                     /* prio + content */
 	size_t cap;
 	char why[400];

@@ -1,6 +1,5 @@
 /* The SQL drivers known to banchi, chosen by a target's scheme, and what
  * every caller of a driver shares (error texts, integer values). */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,19 +69,28 @@ const char *sql_strerror(int err)
 	}
 }
 
+/* By hand: every row has a few of these (PowerDNS's ids, TTLs), and
+ * strtoll wants a NUL-terminated copy. */
 bool sql_int(const struct sql_text *t, int64_t *v)
 {
-	char buf[32], *end;
-	long long x;
+	const char *p = t->s, *end;
+	bool neg = false;
+	uint64_t x = 0;
 
-	if (!t->s || t->len == 0 || t->len >= sizeof(buf))
+	if (!p || !t->len)
 		return false;
-	memcpy(buf, t->s, t->len);
-	buf[t->len] = '\0';
-	errno = 0;
-	x = strtoll(buf, &end, 10);
-	if (errno || *end || end == buf || buf[0] == ' ' || buf[0] == '\t')
+	end = p + t->len;
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	if (p == end || end - p > 19)
 		return false;
-	*v = x;
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		x = x * 10 + (uint64_t)(*p - '0');
+	}
+	if (x > (uint64_t)INT64_MAX + neg)
+		return false;
+	*v = neg ? (int64_t)(0 - x) : (int64_t)x;
 	return true;
 }

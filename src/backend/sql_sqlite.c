@@ -159,9 +159,28 @@ static int bind_all(struct sql_db *db, sqlite3_stmt *st,
 	return rc == SQLITE_OK ? 0 : map_rc(db, rc);
 }
 
+/* An integer's decimal text in buf (24 octets), its length. SQLite
+ * would make the same text in memory it allocates, once per value. */
+static size_t int_text(char *buf, sqlite3_int64 v)
+{
+	char tmp[24];
+	uint64_t x = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	size_t n = 0, len = 0;
+
+	do
+		tmp[n++] = (char)('0' + x % 10);
+	while ((x /= 10) && n < sizeof(tmp));
+	if (v < 0)
+		buf[len++] = '-';
+	while (n)
+		buf[len++] = tmp[--n];
+	return len;
+}
+
 static int one_row(sqlite3_stmt *st, sql_row_fn fn, void *ctx)
 {
 	struct sql_text col[MAX_COLS];
+	char num[MAX_COLS][24];
 	int n = sqlite3_column_count(st);
 
 	if (n > MAX_COLS)
@@ -169,12 +188,20 @@ static int one_row(sqlite3_stmt *st, sql_row_fn fn, void *ctx)
 	for (int i = 0; i < n; i++) {
 		/* the type before any conversion, the text before its
 		 * length: as SQLite asks */
-		bool null = sqlite3_column_type(st, i) == SQLITE_NULL;
+		int type = sqlite3_column_type(st, i);
+		if (type == SQLITE_NULL) {
+			col[i] = (struct sql_text){ NULL, 0 };
+			continue;
+		}
+		if (type == SQLITE_INTEGER) {
+			col[i].len = int_text(num[i],
+					      sqlite3_column_int64(st, i));
+			col[i].s = num[i];
+			continue;
+		}
 		col[i].s = (const char *)sqlite3_column_text(st, i);
 		col[i].len = (size_t)sqlite3_column_bytes(st, i);
-		if (null)
-			col[i].s = NULL;
-		else if (!col[i].s)
+		if (!col[i].s)
 			col[i].s = "";  /* an empty blob */
 	}
 	return fn(ctx, col, (size_t)n);

@@ -122,6 +122,33 @@ static void test_open(void)
 	CHECK(sql_connect(&c, u, 0, 10, err, sizeof(err)) == SQL_EBROKEN);
 }
 
+static void test_int(void)
+{
+	struct sql_text t;
+	int64_t v = 0;
+
+	t = sql_str("300");
+	CHECK(sql_int(&t, &v) && v == 300);
+	t = sql_str("-9223372036854775808");
+	CHECK(sql_int(&t, &v) && v == INT64_MIN);
+	t = sql_str("9223372036854775807");
+	CHECK(sql_int(&t, &v) && v == INT64_MAX);
+	t = sql_str("9223372036854775808");
+	CHECK(!sql_int(&t, &v));
+	t = sql_str("99999999999999999999");
+	CHECK(!sql_int(&t, &v));
+	t = sql_str(" 5");
+	CHECK(!sql_int(&t, &v));
+	t = sql_str("5x");
+	CHECK(!sql_int(&t, &v));
+	t = sql_str("-");
+	CHECK(!sql_int(&t, &v));
+	t = sql_str("");
+	CHECK(!sql_int(&t, &v));
+	t = sql_str(NULL);
+	CHECK(!sql_int(&t, &v));
+}
+
 static void test_query(void)
 {
 	static const char sel[] = "SELECT id, name, master, type FROM domains "
@@ -141,6 +168,11 @@ static void test_query(void)
 	CHECK(sql_query(&c, sel, p, 1, count_rows, &n) == 0 && n == 0);
 	CHECK(sql_query(&c, "SELECT nosuchcolumn FROM domains", NULL, 0, NULL,
 			NULL) == SQL_EBROKEN);
+	/* integers as SQLite would print them */
+	CHECK(sql_query(&c, "SELECT -5, 0, -9223372036854775808, 'x'", NULL,
+			0, keep_cols, &k) == 0);
+	CHECK(!strcmp(k.v[0], "-5") && !strcmp(k.v[1], "0") &&
+	      !strcmp(k.v[2], "-9223372036854775808") && !strcmp(k.v[3], "x"));
 	sql_disconnect(&c);
 }
 
@@ -306,6 +338,7 @@ int main(void)
 	snprintf(uri, sizeof(uri), "sqlite:%s", path);
 	make_db();
 	test_open();
+	test_int();
 	test_query();
 	test_changed_and_busy();
 	test_track();
