@@ -1,10 +1,13 @@
 /* libFuzzer target for the authoritative query path: every input is a
- * query answered by auth_answer() over UDP and TCP from a fixed zonedb
- * (CNAME chains and loops, wildcards, DNAME, a delegation with glue);
- * a reply must parse, echo the ID, fit the UDP limit and never be a
- * reply to a reply. The batch path (auth_batch_prepare, then
- * auth_answer_batch) gets the input and its second half as a batch of
- * two and must give the same octets as auth_answer. */
+ * query answered by auth_answer() over UDP and TCP from three fixed
+ * zonedbs: one zone of CNAME chains and loops, wildcards, DNAME and a
+ * delegation with glue, and two signed zones (tests/data/dnssec: NSEC
+ * and NSEC3, for the DO paths: RRSIGs, proofs, truncation); a reply
+ * must parse, echo the ID, fit the UDP limit and never be a reply to a
+ * reply. The batch path (auth_batch_prepare, then auth_answer_batch)
+ * gets the input and its second half as a batch of two and must give
+ * the same octets as auth_answer. Seeds: fuzz/seeds/query (DO queries
+ * to the signed zones) and BIND's message corpus. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,7 +57,9 @@ static const char zone_text[] =
 	"$GENERATE 1-40 many NS ns$.many\n"
 	"$GENERATE 1-40 ns$.many A 192.0.2.$\n";
 
-static struct zonedb *db;
+#define NDB 3
+static struct zonedb *dbs[NDB];
+static const struct zonedb *db;
 static struct auth_conf conf;
 static uint8_t out[MSG_MAXLEN], out2[MSG_MAXLEN];
 static struct auth_batch batch;
@@ -65,24 +70,38 @@ static int on_rr(void *ctx, const struct zrr *rr)
 	return zone_add(ctx, rr);
 }
 
-static void setup(void)
+static void add(struct zonedb *to, const uint8_t *origin, const char *text,
+		size_t len, const char *path)
 {
-	static const uint8_t origin[] = "\7example\4test";
 	struct zparse_opts o = { .origin = origin, .on_rr = on_rr };
 	struct zdb_zone *zz = NULL;
 	struct zone z;
 
-	auth_conf_init(&conf);
-	db = zonedb_new();
-	ASSERT(db);
 	zone_init(&z, origin, 0);
 	o.ctx = &z;
-	ASSERT(zparse_text(zone_text, sizeof(zone_text) - 1, "fuzz", &o) == 0);
+	ASSERT((path ? zparse_file(path, &o)
+		     : zparse_text(text, len, "fuzz", &o)) == 0);
 	ASSERT(zone_finish(&z) == 0);
 	ASSERT(zdb_zone_build(&zz, &z) == 0);
-	ASSERT(zonedb_add(db, zz) == 0);
+	ASSERT(zonedb_add(to, zz) == 0);
 	zdb_zone_unref(zz);
 	zone_clear(&z);
+}
+
+static void setup(void)
+{
+	static const uint8_t origin[] = "\7example\4test";
+	static const uint8_t sig[] = "\3sig\4test";
+
+	auth_conf_init(&conf);
+	for (int i = 0; i < NDB; i++) {
+		dbs[i] = zonedb_new();
+		ASSERT(dbs[i]);
+	}
+	add(dbs[0], origin, zone_text, sizeof(zone_text) - 1, NULL);
+	add(dbs[1], sig, NULL, 0, FUZZ_DATA_DIR "/dnssec/sig-nsec-rsa.zone");
+	add(dbs[2], sig, NULL, 0,
+	    FUZZ_DATA_DIR "/dnssec/sig-nsec3-ecdsa.zone");
 }
 
 static void check(const uint8_t *q, size_t len, enum auth_transport t)
@@ -117,13 +136,16 @@ static void check_batch(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!db) {
+	if (!dbs[0]) {
 		setup();
 		auth_batch_init(&batch);
-		batch.min_bytes = 0;    /* the zone is small: stage anyway */
+		batch.min_bytes = 0;    /* the zones are small: stage anyway */
 	}
-	check(data, size, AUTH_UDP);
-	check(data, size, AUTH_TCP);
-	check_batch(data, size);
+	for (int i = 0; i < NDB; i++) {
+		db = dbs[i];
+		check(data, size, AUTH_UDP);
+		check(data, size, AUTH_TCP);
+		check_batch(data, size);
+	}
 	return 0;
 }

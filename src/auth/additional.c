@@ -85,8 +85,16 @@ static void add_target(struct auth_query *a, const struct auth_addl *ad,
 	 * as Knot does */
 	for (int i = 0; i < 2; i++) {
 		set = zdb_node_rrset(n, types[i]);
-		if (!set || auth_put_rrset(a, MSG_ADDITIONAL, owner, set) == 0)
+		if (!set)
 			continue;
+		if (auth_put_rrset(a, MSG_ADDITIONAL, owner, set) == 0) {
+			/* RFC 4035 3.1.1: signatures that do not fit here
+			 * are left out, without TC */
+			if (a->dnssec)
+				auth_put_rrsig(a, MSG_ADDITIONAL, owner, n,
+					       types[i], 0);
+			continue;
+		}
 		if (ad->cut && name_is_subdomain(target, ad->cut))
 			a->glue_tc = true;
 	}

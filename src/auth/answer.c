@@ -196,8 +196,9 @@ static size_t answer(struct auth_query *a, enum auth_transport t,
 
 	if (!start(a, &a->q->hdr, out, cap, true, opt))
 		return 0;
+	a->dnssec = opt && edns_do(&a->q->edns);
 	auth_lookup(a);
-	if (!a->tc)
+	if (!a->tc && a->naddl)
 		auth_additional(a);
 	return finish(a, opt);
 }
@@ -251,6 +252,8 @@ static void query_init(struct auth_query *a, struct msg_query *mq,
 	a->q = mq;
 	a->rcode = RCODE_NOERROR;
 	a->aa = a->tc = a->glue_tc = false;
+	a->dnssec = false;
+	a->nproofs = 0;
 	a->tsig = NULL;
 	a->xfr = NULL;
 	a->nchain = a->naddl = a->nadded = a->ndnames = 0;

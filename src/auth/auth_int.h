@@ -20,6 +20,9 @@
 #define AUTH_MAX_ADDL 16
 /* Distinct nodes whose addresses were added. */
 #define AUTH_MAX_ADDED 32
+/* NSEC/NSEC3 records of one answer's proofs (a chain's last name needs
+ * three at most, each link of it one more). */
+#define AUTH_MAX_PROOFS 12
 
 /* Writer state to roll back a whole RRset (RFC 2181 9). */
 struct auth_mark {
@@ -58,6 +61,7 @@ struct auth_query {
 	size_t pktlen;
 	struct msg_writer mw;
 	uint16_t rcode;                 /* full 12-bit value */
+	bool dnssec;                    /* DO set: RRSIGs and proofs */
 	bool aa;
 	bool tc;                        /* answer or authority did not fit */
 	struct auth_tsig *tsig;         /* signed query, else NULL */
@@ -75,6 +79,10 @@ struct auth_query {
 	/* DNAME sets already in the answer: a DNAME loop writes one once */
 	const struct zdb_rrset *dnames[AUTH_MAX_CHAIN + 1];
 	uint8_t ndnames;
+	/* NSEC/NSEC3 records for the authority section (dnssec.c) */
+	const struct zdb_node *proofs[AUTH_MAX_PROOFS];
+	uint16_t ptypes[AUTH_MAX_PROOFS];
+	uint8_t nproofs;
 	/* names visited along a CNAME/DNAME chain */
 	uint8_t seen[AUTH_MAX_CHAIN + 1][NAME_MAXLEN];
 };
@@ -127,5 +135,36 @@ int auth_target_offset(uint16_t type);
 
 /* Additional section: addresses of the remembered targets. */
 void auth_additional(struct auth_query *a);
+
+/* DNSSEC (dnssec.c), for queries with DO set. set under owner, then
+ * (a->dnssec) the RRSIGs covering its type at node n: both, or neither
+ * and BN_ENOSPC (RFC 4035 3.1.1: the caller sets TC). */
+int auth_put_signed(struct auth_query *a, enum msg_section s,
+		    const uint8_t *owner, const struct zdb_node *n,
+		    const struct zdb_rrset *set);
+/* The RRSIGs covering type at n alone, TTL at most ttl (0: any). */
+int auth_put_rrsig(struct auth_query *a, enum msg_section s,
+		   const uint8_t *owner, const struct zdb_node *n,
+		   uint16_t type, uint32_t ttl);
+/* The proofs noted, into the authority section (TC when they do not
+ * fit): after the answer section, the SOA of a negative answer or the
+ * referral's NS and DS. */
+void auth_dnssec_flush(struct auth_query *a);
+/* The proofs noted for each RFC 4035 3.1.3 / RFC 5155 7.2 case:
+ * NODATA at an existing node n (an empty non-terminal too), NXDOMAIN
+ * under the closest encloser ce, a wildcard answer (qname denied), a
+ * wildcard NODATA (w the wildcard node), a referral (DS written at
+ * once, or its denial noted). */
+void auth_dnssec_nodata(struct auth_query *a, const struct zdb_zone *z,
+			const struct zdb_node *n, const uint8_t *qname);
+void auth_dnssec_nxdomain(struct auth_query *a, const struct zdb_zone *z,
+			  const struct zdb_node *ce, const uint8_t *qname);
+void auth_dnssec_wildcard(struct auth_query *a, const struct zdb_zone *z,
+			  const struct zdb_node *ce, const uint8_t *qname);
+void auth_dnssec_wild_nodata(struct auth_query *a, const struct zdb_zone *z,
+			     const struct zdb_node *ce,
+			     const struct zdb_node *w, const uint8_t *qname);
+void auth_dnssec_referral(struct auth_query *a, const struct zdb_zone *z,
+			  const struct zdb_node *cut);
 
 #endif

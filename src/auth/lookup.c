@@ -79,7 +79,22 @@ static bool put(struct auth_query *a, enum msg_section s,
 	return false;
 }
 
-/* NXDOMAIN or NODATA: the SOA in authority, TTL = min(TTL, MINIMUM). */
+/* set under owner, with its RRSIGs (node n's) when DO asks for them:
+ * both or neither, TC then (RFC 4035 3.1.1). */
+static bool put_set(struct auth_query *a, enum msg_section s,
+		    const uint8_t *owner, const struct zdb_node *n,
+		    const struct zdb_rrset *set)
+{
+	if (!a->dnssec)
+		return put(a, s, owner, set);
+	if (auth_put_signed(a, s, owner, n, set) == 0)
+		return true;
+	a->tc = true;
+	return false;
+}
+
+/* NXDOMAIN or NODATA: the SOA in authority, TTL = min(TTL, MINIMUM);
+ * with DO its RRSIGs too, cut to the same TTL. */
 static void negative(struct auth_query *a, const struct zdb_zone *z,
 		     uint16_t rcode)
 {
@@ -96,7 +111,7 @@ static void negative(struct auth_query *a, const struct zdb_zone *z,
 	min = wire_get_u32(soa->rr[0].data + soa->rr[0].len - 4);
 	if (min < neg.ttl)
 		neg.ttl = min;
-	put(a, MSG_AUTHORITY, apex->owner, &neg);
+	put_set(a, MSG_AUTHORITY, apex->owner, apex, &neg);
 }
 
 static void referral(struct auth_query *a, const struct zdb_zone *z,
@@ -108,6 +123,8 @@ static void referral(struct auth_query *a, const struct zdb_zone *z,
 		a->aa = false;
 	if (!ns || !put(a, MSG_AUTHORITY, cut->owner, ns))
 		return;
+	if (a->dnssec)
+		auth_dnssec_referral(a, z, cut);
 	auth_want_additional(a, z, ns, cut->owner);
 }
 
@@ -142,7 +159,7 @@ static bool put_dname(struct auth_query *a, const struct zdb_node *dn,
 	for (uint8_t i = 0; i < a->ndnames; i++)
 		if (a->dnames[i] == set)
 			return true;
-	if (!put(a, MSG_ANSWER, dn->owner, set))
+	if (!put_set(a, MSG_ANSWER, dn->owner, dn, set))
 		return false;
 	if (a->ndnames <= AUTH_MAX_CHAIN)
 		a->dnames[a->ndnames++] = set;
@@ -208,9 +225,24 @@ static const struct zdb_rrset *any_set(const struct zdb_node *n)
 	return &n->sets[0];
 }
 
-/* The node (exact or wildcard) that answers for c. RFC 8482: ANY gets
- * one RRset, the first by type as Knot picks it. */
+/* With DO, the proof that a name has no RRset of the type asked: at a
+ * wildcard (w, with closest encloser ce) or at the name itself. */
+static void deny_nodata(struct auth_query *a, const struct zdb_zone *z,
+			const struct zdb_lookup *r, const struct zdb_node *n,
+			const struct cur *c)
+{
+	if (n == r->wildcard)
+		auth_dnssec_wild_nodata(a, z, r->encloser, n, c->name);
+	else
+		auth_dnssec_nodata(a, z, n, c->name);
+}
+
+/* The node (exact, or r's wildcard) that answers for c. RFC 8482: ANY
+ * gets one RRset, the first by type as Knot picks it. With DO, a
+ * wildcard's use comes with the proof that c's name does not exist
+ * (RFC 4035 3.1.3.1). */
 static enum step answer_node(struct auth_query *a, const struct zdb_zone *z,
+			     const struct zdb_lookup *r,
 			     const struct zdb_node *n, struct cur *c)
 {
 	uint16_t qtype = a->q->qtype;
@@ -218,6 +250,8 @@ static enum step answer_node(struct auth_query *a, const struct zdb_zone *z,
 
 	if ((n->flags & ZDB_ENT) || !n->nsets) {
 		negative(a, z, RCODE_NOERROR);
+		if (a->dnssec)
+			deny_nodata(a, z, r, n, c);
 		return STEP_DONE;
 	}
 	if (qtype == RR_ANY) {
@@ -226,18 +260,24 @@ static enum step answer_node(struct auth_query *a, const struct zdb_zone *z,
 		if (a->nchain >= AUTH_MAX_CHAIN)
 			return STEP_DONE;
 		set = zdb_node_rrset(n, RR_CNAME);
-		if (!set || !put(a, MSG_ANSWER, c->name, set))
+		if (!set || !put_set(a, MSG_ANSWER, c->name, n, set))
 			return STEP_DONE;
+		if (a->dnssec && n == r->wildcard)
+			auth_dnssec_wildcard(a, z, r->encloser, c->name);
 		return follow_cname(c, set);
 	} else {
 		set = zdb_node_rrset(n, qtype);
 	}
 	if (!set) {
 		negative(a, z, RCODE_NOERROR);
+		if (a->dnssec)
+			deny_nodata(a, z, r, n, c);
 		return STEP_DONE;
 	}
-	if (!put(a, MSG_ANSWER, c->name, set))
+	if (!put_set(a, MSG_ANSWER, c->name, n, set))
 		return STEP_DONE;
+	if (a->dnssec && n == r->wildcard)
+		auth_dnssec_wildcard(a, z, r->encloser, c->name);
 	if (wants_additional(set->type))
 		auth_want_additional(a, z, set, NULL);
 	if (qtype != RR_ANY) {
@@ -261,10 +301,12 @@ static enum step answer_name(struct auth_query *a, const struct zdb_zone *z,
 	if (r.dname)
 		return dname(a, r.dname, c);
 	if (r.node)
-		return answer_node(a, z, r.node, c);
+		return answer_node(a, z, &r, r.node, c);
 	if (r.wildcard)
-		return answer_node(a, z, r.wildcard, c);
+		return answer_node(a, z, &r, r.wildcard, c);
 	negative(a, z, RCODE_NXDOMAIN);
+	if (a->dnssec)
+		auth_dnssec_nxdomain(a, z, r.encloser, c->name);
 	return STEP_DONE;
 }
 
@@ -290,7 +332,7 @@ static void apex_ns(struct auth_query *a)
 	ns = zdb_node_rrset(apex, RR_NS);
 	if (!ns || ns == a->answer_set)
 		return;
-	if (auth_put_rrset(a, MSG_AUTHORITY, apex->owner, ns) == 0)
+	if (auth_put_signed(a, MSG_AUTHORITY, apex->owner, apex, ns) == 0)
 		auth_want_additional(a, a->answer_zone, ns, NULL);
 }
 
@@ -318,5 +360,7 @@ void auth_lookup(struct auth_query *a)
 			break;
 		memcpy(a->seen[++a->nchain], c.name, c.len);
 	}
+	if (a->nproofs)
+		auth_dnssec_flush(a);
 	apex_ns(a);
 }

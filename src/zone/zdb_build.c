@@ -135,6 +135,8 @@ static struct zdb_node *place(struct fill *f, const uint8_t *owner,
 		n->flags |= ZDB_OCCLUDED;
 	if (p && (n->flags & ZDB_WILDCARD))
 		p->flags |= ZDB_WILDCARD_CHILD;
+	if (p)
+		p->flags &= (uint16_t)~ZDB_HIDDEN;
 	if (f->mixed)
 		f->mixed[zz->nnodes] = zdb_slot(f->q.h[labels]);
 	else
@@ -142,6 +144,20 @@ static struct zdb_node *place(struct fill *f, const uint8_t *owner,
 	zz->nnodes++;
 	f->path[depth] = n;
 	return n;
+}
+
+/* A hashed owner name of NSEC3: NSEC3 and its signatures only. */
+static bool nsec3_only(const struct zone_rrset *s, uint32_t n)
+{
+	bool nsec3 = false;
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (s[i].type == RR_NSEC3)
+			nsec3 = true;
+		else if (s[i].type != RR_RRSIG)
+			return false;
+	}
+	return nsec3;
 }
 
 static int copy_sets(struct fill *f, const struct zone *z,
@@ -158,6 +174,8 @@ static int copy_sets(struct fill *f, const struct zone *z,
 	n->sets = s;
 	n->nsets = (uint16_t)zn->count;
 	n->flags |= zn->count ? 0 : ZDB_ENT;
+	if (nsec3_only(z->sets + zn->first, zn->count))
+		n->flags |= ZDB_NSEC3 | ZDB_HIDDEN;
 	for (uint32_t i = 0; i < zn->count; i++, s++) {
 		const struct zone_rrset *zs = &z->sets[zn->first + i];
 		if (zs->count > UINT16_MAX)
@@ -295,7 +313,7 @@ static int fill(struct zdb_zone *zz, const struct zone *z,
 	if (!soa || !soa->count)
 		return BN_EINVAL;
 	zdb_read_serial(zz, soa);
-	return 0;
+	return zdb_nsec3_build(zz);
 }
 
 int zdb_zone_build(struct zdb_zone **out, const struct zone *z)
@@ -354,6 +372,7 @@ void zdb_zone_free(struct zdb_zone *z)
 	for (size_t i = 0; i < z->nmap; i++)
 		zdb_spare_put(z->spare, z->map[i], z->maplen[i]);
 	zdb_spare_unref(z->spare);
+	zdb_nsec3_free(z->n3);
 	arena_clear(&z->arena);
 	zdb_recs_unref(z->recs);
 	free(z);
@@ -470,6 +489,10 @@ size_t zdb_zone_memory(const struct zdb_zone *z)
 
 	for (size_t i = 0; i < z->nmap; i++)
 		mapped += z->maplen[i];
+	if (z->n3)
+		mapped += z->nnodes * sizeof(*z->n3->own) +
+			  z->n3->n * (sizeof(*z->n3->pre) +
+				      sizeof(*z->n3->node));
 	return sizeof(*z) + z->arena.total + mapped +
 	       (z->recs ? z->recs->chain : 0);
 }

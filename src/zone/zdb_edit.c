@@ -139,6 +139,21 @@ static uint16_t node_flags(const struct zdb_rrset *s, bool apex)
 	return 0;
 }
 
+/* A hashed owner name of NSEC3: NSEC3 and its signatures only (items
+ * sorted by type). */
+static bool nsec3_only(const struct zdb_edit *e)
+{
+	bool nsec3 = false;
+
+	for (size_t i = 0; i < e->n; i++) {
+		if (e->it[i].type == RR_NSEC3)
+			nsec3 = true;
+		else if (e->it[i].type != RR_RRSIG)
+			return false;
+	}
+	return nsec3;
+}
+
 /* Lays the node out at dst (e->bytes octets); the node's own flags (not
  * those its ancestors give it) are set. */
 void zdb_edit_place(const struct zdb_edit *e, uint8_t *dst,
@@ -158,6 +173,8 @@ void zdb_edit_place(const struct zdb_edit *e, uint8_t *dst,
 	n->flags = apex ? ZDB_APEX : 0;
 	if (zdb_owner_is_wildcard(e->owner))
 		n->flags |= ZDB_WILDCARD;
+	if (nsec3_only(e))
+		n->flags |= ZDB_NSEC3;
 	bytes += olen;
 	for (size_t i = 0; i < e->n; i++, rd++) {
 		const struct zdb_item *a = &e->it[i];

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "dnssec/nsec3.h"
 #include "wire/name.h"
 #include "zone/zonedb.h"
 
@@ -42,6 +43,30 @@ void zdb_spare_unref(struct zdb_spare *s);
 void *zdb_spare_get(struct zdb_spare *s, size_t len, size_t *got);
 void zdb_spare_put(struct zdb_spare *s, void *map, size_t len);
 
+/* The NSEC3 chain (zdb_nsec3.c). Hashes are kept as their first eight
+ * octets (big-endian, so that they order as the hashes do); a tie is
+ * settled by the owner's full hash. The chain's nodes are children of
+ * the apex with labels of one length, so hash order is their canonical
+ * order: node[] ascends as pre[] does. */
+struct zdb_nsec3 {
+	struct nsec3_param param;
+	uint64_t *own;                  /* per node: its name's hash, 0 for
+					 * none yet (hashed when asked) */
+	uint64_t *pre;                  /* the chain: hash prefixes */
+	uint32_t *node;                 /* the chain: node indices */
+	size_t n;
+};
+
+struct zdb_remap;
+/* Builds z->n3 from z's nodes (nothing when the apex has no usable
+ * NSEC3PARAM). 0 or BN_ENOMEM. */
+int zdb_nsec3_build(struct zdb_zone *z);
+/* nz->n3 from base->n3: the hashes of the nodes kept are moved as rm
+ * moves the nodes, those of new nodes computed. 0 or BN_ENOMEM. */
+int zdb_nsec3_patch(struct zdb_zone *nz, const struct zdb_zone *base,
+		    const struct zdb_remap *rm);
+void zdb_nsec3_free(struct zdb_nsec3 *n3);
+
 struct zdb_zone {
 	atomic_uint refs;
 	struct arena arena;             /* nodes and index, when small */
@@ -59,6 +84,7 @@ struct zdb_zone {
 					 * spares most node reads on a miss */
 	uint8_t ibits;
 	size_t nnodes, nrr;
+	struct zdb_nsec3 *n3;           /* NSEC3 chain, or NULL */
 	uint32_t serial;
 	uint8_t labels;                 /* of the origin */
 	uint8_t origin_len;

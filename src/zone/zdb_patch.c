@@ -243,7 +243,7 @@ static void link(struct zdb_zone *z)
 {
 	struct zdb_node *path[NAME_MAXLABELS + 1];
 	const uint16_t inherited = ZDB_NONAUTH | ZDB_OCCLUDED |
-				   ZDB_WILDCARD_CHILD;
+				   ZDB_WILDCARD_CHILD | ZDB_HIDDEN;
 
 	for (size_t i = 0; i < z->nnodes; i++) {
 		struct zdb_node *n = &z->nodes[i];
@@ -258,6 +258,10 @@ static void link(struct zdb_zone *z)
 			n->flags |= ZDB_OCCLUDED;
 		if (up && (n->flags & ZDB_WILDCARD))
 			up->flags |= ZDB_WILDCARD_CHILD;
+		if (n->flags & ZDB_NSEC3)
+			n->flags |= ZDB_HIDDEN;
+		if (up)
+			up->flags &= (uint16_t)~ZDB_HIDDEN;
 		path[depth] = n;
 	}
 }
@@ -315,6 +319,8 @@ static int build(struct patch *p, size_t bytes)
 		return ret;
 	link(nz);
 	ret = zdb_patch_index(nz, p->b, &p->rm);
+	if (ret == 0)
+		ret = zdb_nsec3_patch(nz, p->b, &p->rm);
 	if (ret < 0)
 		return ret;
 	soa = zdb_node_rrset(nz->nodes, RR_SOA);

@@ -547,6 +547,7 @@ int zone_check(const struct zone *z, bool *refuse)
 			i++;
 	}
 	zck_nsec_chain(&c, apex);
+	zck_signatures(&c, apex);
 	if (refuse)
 		*refuse = c.refuse;
 	return c.errors;

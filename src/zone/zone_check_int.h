@@ -44,5 +44,8 @@ void zck_dnssec_set(struct zck *c, const struct zone_rrset *s, bool apex,
 		    bool cut);
 void zck_dnssec_apex(struct zck *c, const struct zone_node *apex);
 void zck_nsec_chain(struct zck *c, const struct zone_node *apex);
+/* zone_check_sig.c: signatures valid now and the NSEC3 chain of signed
+ * zones, when z->now is set (banchi-check). */
+void zck_signatures(struct zck *c, const struct zone_node *apex);
 
 #endif

@@ -303,7 +303,7 @@ static void walk_missing(const struct zdb_zone *z, const struct zdb_qname *q,
 	while (hi - lo > 1) {
 		int mid = lo + (hi - lo) / 2;
 		n = probe(z, q, mid);
-		if (n) {
+		if (n && !(n->flags & ZDB_HIDDEN)) {
 			lo = mid;
 			e = n;
 		} else {
@@ -332,6 +332,9 @@ void zdb_zone_lookup_q(const struct zdb_zone *z, const struct zdb_qname *q,
 	if (!zdb_zone_has(z, q))
 		return;
 	n = probe(z, q, q->n);
+	/* a hashed owner is missing: one call of walk_missing, inlined */
+	if (n && (n->flags & ZDB_HIDDEN))
+		n = NULL;
 	if (!n) {
 		walk_missing(z, q, r);
 	} else if (n->flags & (ZDB_NONAUTH | ZDB_OCCLUDED)) {

@@ -36,6 +36,11 @@ enum zdb_node_flags {
 	ZDB_DNAME = 1 << 6,             /* has a DNAME RRset */
 	ZDB_OCCLUDED = 1 << 7,          /* strictly below a DNAME */
 	ZDB_WILDCARD = 1 << 8,          /* the owner is "*." + its parent */
+	ZDB_NSEC3 = 1 << 9,             /* holds NSEC3 and its RRSIGs only:
+					 * a hashed owner name */
+	ZDB_HIDDEN = 1 << 10,           /* ZDB_NSEC3 with no node below it:
+					 * looked up as if it did not exist
+					 * (RFC 5155 7.2.8) */
 };
 
 struct zdb_node {
@@ -199,6 +204,25 @@ void zdb_prefetch_wildcard(struct zdb_prefetch *p, const struct zdb_zone *z,
 void zdb_prefetch_node(struct zdb_prefetch *p);
 /* Step 3: that node's RRsets, owner and the RDATA after them. */
 void zdb_prefetch_data(const struct zdb_prefetch *p);
+
+/* NSEC3 (RFC 5155) of a zone whose apex has an NSEC3PARAM of SHA-1 and
+ * flags 0 (the first such): the chain of the NSEC3 records made with its
+ * parameters, ordered by hash, and the hash of every authoritative name
+ * computed when the version is made (built or patched), so that the
+ * proofs for a name that exists need no hashing. NULL: no such chain. */
+struct nsec3_param;
+const struct nsec3_param *zdb_zone_nsec3(const struct zdb_zone *z);
+
+/* The NSEC3 node whose hash matches (*exact true) or covers (the one
+ * before it, cyclically; *exact false) the hash of node n's name (n a
+ * node of z, not a hashed owner). NULL when the zone has no chain. */
+const struct zdb_node *zdb_nsec3_node(const struct zdb_zone *z,
+				      const struct zdb_node *n, bool *exact);
+
+/* The same for any name at or below the origin: its hash is computed
+ * (the NSEC3PARAM's iterations + 1 SHA-1 runs). */
+const struct zdb_node *zdb_nsec3_name(const struct zdb_zone *z,
+				      const uint8_t *name, bool *exact);
 
 /* The set of zones served. */
 struct zonedb;

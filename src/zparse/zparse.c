@@ -651,7 +651,9 @@ static void input_init(struct zinput *in, const char *text, size_t len,
 		       const char *name)
 {
 	in->p = text;
-	in->end = text + len;
+	/* a file starts with no text: NULL + 0 is undefined (clang's
+	 * UBSan stops on it) */
+	in->end = text ? text + len : NULL;
 	in->line_begin = text;
 	in->base = text;
 	in->name = name;

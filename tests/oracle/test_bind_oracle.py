@@ -37,6 +37,14 @@ KNOWN_LINES = {
                              "dropping duplicates",
 }
 
+# Check cases neither tool judges, with what we find and why.
+KNOWN_CHECKS = {
+    "12-dnssec.zone": "hand-made signatures: kzonecheck cannot read the "
+                      "file (Knot's dialect) and BIND does not check "
+                      "signatures; we find the RRSIGs missing or expired "
+                      "that kzonecheck finds in zones it reads",
+}
+
 LDNS_ORIGINS = {
     "08-zonereader.inputzone": "jelte.nlnetlabs.nl.",
     "08-zonereader.outputzone": "jelte.nlnetlabs.nl.",
@@ -302,6 +310,8 @@ def our_mentions(diag):
 @pytest.mark.parametrize("cid,path,origin", CHECKS,
                          ids=[c[0] for c in CHECKS])
 def test_checks_vs_tools(cid, path, origin):
+    if cid in KNOWN_CHECKS:
+        pytest.xfail(KNOWN_CHECKS[cid])
     want = expected_level(path, origin)
     r = run([str(BIN), "zone", origin, path.name], path.parent)
     err = r.stderr.decode()

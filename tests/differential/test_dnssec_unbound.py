@@ -1,0 +1,177 @@
+"""Unbound validates what banchi-auth serves. A root zone and the signed
+test zones below it (signing.py) are signed in the test and served by
+banchi-auth on loopback; Unbound, with the root's DS as its only trust
+anchor and stubs pointing at banchi-auth (no Internet hints; addresses
+off loopback refused), resolves names of every kind with DO: each
+answer must come back secure (AD) with the expected rcode, except the
+delegations that opt-out leaves unsigned, which must come back
+insecure. Prints the counts."""
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dns.flags
+import dns.message
+import dns.query
+import dns.rcode
+import pytest
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "integration"))
+sys.path.insert(0, str(HERE))
+import servers  # noqa: E402
+import signing  # noqa: E402
+
+NOERROR, NXDOMAIN = "NOERROR", "NXDOMAIN"
+# (name relative to the zone, type, rcode); every one asked in each zone.
+QUERIES = [
+    ("@", "SOA", NOERROR), ("@", "NS", NOERROR), ("@", "MX", NOERROR),
+    ("@", "DNSKEY", NOERROR), ("@", "TXT", NOERROR), ("@", "AAAA", NOERROR),
+    ("www", "A", NOERROR), ("www", "AAAA", NOERROR), ("www", "MX", NOERROR),
+    ("www", "SRV", NOERROR), ("mail", "A", NOERROR),
+    ("_sip._tcp", "SRV", NOERROR), ("_tcp", "SRV", NOERROR),
+    ("a.b.ent", "A", NOERROR), ("b.ent", "A", NOERROR),
+    ("ent", "TXT", NOERROR), ("z.deep", "A", NOERROR),
+    ("x.y.z.deep", "TXT", NOERROR), ("host7", "A", NOERROR),
+    ("big", "TXT", NOERROR),
+    ("nope", "A", NXDOMAIN), ("a.nope.www", "A", NXDOMAIN),
+    ("zzz.host1", "AAAA", NXDOMAIN), ("q.b.ent", "A", NXDOMAIN),
+    ("foo.wild", "A", NOERROR), ("bar.baz.wild", "TXT", NOERROR),
+    ("foo.wild", "MX", NOERROR), ("q.wc", "A", NOERROR),
+    ("a.b.wc", "AAAA", NOERROR), ("x.in.ent2", "AAAA", NOERROR),
+    ("x.in.ent2", "A", NOERROR), ("in.ent2", "A", NOERROR),
+    ("y.nx", "A", NXDOMAIN), ("cname", "A", NOERROR),
+    ("chain1", "TXT", NOERROR), ("dangling", "A", NXDOMAIN),
+    ("tocname", "A", NOERROR), ("h1.dn", "A", NOERROR),
+    ("h2.dn", "TXT", NOERROR), ("nx.dn", "A", NXDOMAIN),
+    ("dn", "DNAME", NOERROR), ("sec", "DS", NOERROR),
+    ("sd2", "DS", NOERROR), ("insec", "DS", NOERROR),
+    ("far", "DS", NOERROR), ("od3", "DS", NOERROR),
+    ("entdeleg", "A", NOERROR),
+]
+# In the opt-out zones every NSEC3 has the opt-out flag, so a proof
+# that rests on an NSEC3 covering a name (NXDOMAIN, a wildcard's use)
+# or on opt-out's closest provable encloser (the delegations and empty
+# non-terminals left without an NSEC3) proves the answer insecure, not
+# secure (RFC 5155 9.2): Unbound answers without AD.
+OPTOUT_INSECURE = {"insec", "far", "od3", "entdeleg", "foo.wild",
+                   "bar.baz.wild", "q.wc", "a.b.wc", "x.in.ent2"}
+
+
+def root_text(signed):
+    lines = ["$TTL 3600", ". SOA a.root. hostmaster.root. 1 3600 900 "
+             "604800 300", ". NS a.root.", "a.root. A 127.0.0.1"]
+    for origin, (_, ds, _) in signed.items():
+        lines += ["%s NS ns1.%s" % (origin, origin),
+                  "ns1.%s A 127.0.0.1" % origin, ds]
+    return "\n".join(lines) + "\n"
+
+
+def unbound_conf(d, port, auth_port, anchor, zones):
+    # The stub for "." stands for the root hints (a root-hints file
+    # would take its place). Only loopback may be queried: every other
+    # IPv4 block is refused and IPv6 is off (the zones name addresses
+    # in 192.0.2.0/24; the built-in hints must never be reached).
+    refuse = ["0.0.0.0/2", "64.0.0.0/3", "96.0.0.0/4", "112.0.0.0/5",
+              "120.0.0.0/6", "124.0.0.0/7", "126.0.0.0/8", "128.0.0.0/1"]
+    conf = ["server:", "  interface: 127.0.0.1@%d" % port,
+            '  username: ""', '  chroot: ""', '  directory: "%s"' % d,
+            '  pidfile: ""',
+            "  do-not-query-localhost: no", "  do-ip6: no",
+            '  module-config: "validator iterator"',
+            '  trust-anchor-file: "%s"' % anchor,
+            "  access-control: 127.0.0.0/8 allow",
+            "  aggressive-nsec: no", "  val-log-level: 2",
+            "  verbosity: 1", "  use-syslog: no",
+            '  logfile: ""', "  num-threads: 1"]
+    conf += ["  do-not-query-address: %s" % n for n in refuse]
+    for z in ["."] + zones:
+        conf += ["stub-zone:", '  name: "%s"' % z,
+                 "  stub-addr: 127.0.0.1@%d" % auth_port]
+    (d / "unbound.conf").write_text("\n".join(conf) + "\n")
+    return d / "unbound.conf"
+
+
+def ask(where, name, qtype):
+    q = dns.message.make_query(name, qtype, use_edns=0, payload=1232,
+                               want_dnssec=True)
+    q.flags |= dns.flags.RD
+    for _ in range(3):
+        try:
+            return dns.query.udp(q, where[0], port=where[1], timeout=5)
+        except dns.exception.Timeout:
+            continue
+    return None
+
+
+@pytest.fixture(scope="module")
+def lab():
+    for tool in ("unbound", "dnssec-signzone", "dnssec-keygen"):
+        if not shutil.which(tool):
+            pytest.skip("no %s" % tool)
+    if not servers.banchi_binary().exists():
+        pytest.skip("no %s" % servers.banchi_binary())
+    top = servers.world_dir("banchi-dnssec-ub-")
+    started = []
+    try:
+        signed = signing.sign_all(top / "keys")
+        root, root_ds, _ = signing.sign(top / "keys" / "root", ".", 13,
+                                        "nsec", text=root_text(signed))
+        zones = [(".", servers.copy_zone(root, top, "root.zone"))]
+        for origin, (path, _, _) in signed.items():
+            zones.append((origin.rstrip("."), servers.copy_zone(
+                path, top, origin.rstrip(".") + ".zone")))
+        d = top / "banchi"
+        d.mkdir()
+        d.chmod(0o755)
+        auth = servers.start_banchi(d, zones)
+        started.append(auth)
+        u = top / "unbound"
+        u.mkdir()
+        (u / "root.ds").write_text(root_ds + "\n")
+        port = servers.free_port()
+        conf = unbound_conf(u, port, auth.where[1], u / "root.ds",
+                            list(signed))
+        srv = servers.Server("unbound", ["unbound", "-d", "-c", str(conf)],
+                             ("127.0.0.1", port), u, ".", wait=False)
+        started.append(srv)
+        end = time.monotonic() + 20
+        while time.monotonic() < end and ask(srv.where, ".", "SOA") is None:
+            time.sleep(0.2)
+        yield auth, srv, list(signed), dict(signing.KINDS_DENIAL)
+    finally:
+        for s in started:
+            s.stop(timeout=5)
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def test_unbound_validates(lab):
+    auth, ub, origins, denial = lab
+    counts = {"secure": 0, "insecure (opt-out)": 0}
+    bad = []
+    asked = [(".", "DNSKEY", NOERROR, "."), (".", "SOA", NOERROR, "."),
+             ("nx-tld.", "A", NXDOMAIN, ".")]
+    for o in origins:
+        asked.append((o, "DS", NOERROR, "."))
+        for rel, qtype, rcode in QUERIES:
+            name = o if rel == "@" else "%s.%s" % (rel, o)
+            asked.append((name, qtype, rcode, o))
+    for name, qtype, rcode, o in asked:
+        r = ask(ub.where, name, qtype)
+        rel = name[:-len(o) - 1] if name != o and o != "." else "@"
+        insecure = denial.get(o) == "optout" and (
+            rel in OPTOUT_INSECURE or rcode == NXDOMAIN)
+        got = None if r is None else (dns.rcode.to_text(r.rcode()),
+                                      bool(r.flags & dns.flags.AD))
+        if got == (rcode, not insecure):
+            counts["insecure (opt-out)" if insecure else "secure"] += 1
+        else:
+            bad.append("%s %s: want %s AD=%s, got %s" % (
+                name, qtype, rcode, not insecure, got))
+    print("\nUnbound validation of banchi-auth: %d queries, %s; wrong %d"
+          % (len(asked), ", ".join("%s %d" % kv for kv in counts.items()),
+             len(bad)))
+    assert not bad, "\n".join(bad[:20]) + "\n" + ub.log_text()[-3000:]
