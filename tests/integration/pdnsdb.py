@@ -16,6 +16,13 @@ from pathlib import Path
 import servers
 
 SCHEMA = Path("/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql")
+# every server started here, for the tests to stop whatever happens
+STARTED = []
+
+
+def started(s):
+    STARTED.append(s)
+    return s
 
 
 def available():
@@ -94,8 +101,9 @@ def start_pdns(d, db, port=None):
         "daemon=no", "guardian=no", "socket-dir=%s" % conf,
         "write-pid=no", "security-poll-suffix=", "api=no", "webserver=no",
         "disable-syslog=yes", "loglevel=4"]) + "\n")
-    return servers.Server("pdns", ["pdns_server", "--config-dir=%s" % conf],
-                          ("127.0.0.1", port), d, None, wait=False)
+    return started(servers.Server("pdns", ["pdns_server",
+                                           "--config-dir=%s" % conf],
+                                  ("127.0.0.1", port), d, None, wait=False))
 
 
 def start_banchi_db(d, db, zone, port=None, extra=(), threads=2,
@@ -107,8 +115,8 @@ def start_banchi_db(d, db, zone, port=None, extra=(), threads=2,
     argv = [str(servers.banchi_binary()), "--listen", "127.0.0.1:%d" % port,
             "--threads", str(threads), "--zone-db", "sqlite:%s" % db.path,
             "--zone-dir", str(zone_dir)] + list(extra)
-    s = servers.Server("banchi-auth", argv, ("127.0.0.1", port), d, zone,
-                       wait=False)
+    s = started(servers.Server("banchi-auth", argv, ("127.0.0.1", port), d,
+                               zone, wait=False))
     if wait:
         wait_up(s, zone)
     return s

@@ -105,6 +105,17 @@ class World:
     pass
 
 
+@pytest.fixture(autouse=True)
+def reap():
+    """Every server a test starts is stopped at its end, passed or not
+    (the module's own, started before, stay)."""
+    before = len(pdnsdb.STARTED)
+    yield
+    for s in pdnsdb.STARTED[before:]:
+        s.stop(timeout=5)
+    del pdnsdb.STARTED[before:]
+
+
 @pytest.fixture(scope="module")
 def world():
     w = World()
@@ -150,7 +161,8 @@ def test_answers_equal_file(world):
     banchi, reads as absolute ('mail.')."""
     d = servers.world_dir("banchi-sql-file-")
     try:
-        f = servers.start_banchi(d, [(ZONE, servers.copy_zone(ZFILE, d))])
+        f = pdnsdb.started(servers.start_banchi(
+            d, [(ZONE, servers.copy_zone(ZFILE, d))]))
         queries = [(n, t) for n in zone_names() + EXTRA for t in TYPES]
         diff = differences(f.where, world.banchi.where, queries)
         f.stop()
@@ -287,8 +299,10 @@ def test_knot_follows_by_ixfr():
         "--allow-transfer", "%s=127.0.0.0/8" % ZONE,
         "--notify", "%s=127.0.0.1:%d" % (ZONE, kport)])
     (kd / "knot.conf").write_text(knot_conf(kd, kport, b.where))
-    k = servers.Server("knot", ["knotd", "-c", str(kd / "knot.conf")],
-                       ("127.0.0.1", kport), kd, ZONE, wait=False)
+    k = pdnsdb.started(servers.Server("knot", ["knotd", "-c",
+                                               str(kd / "knot.conf")],
+                                      ("127.0.0.1", kport), kd, ZONE,
+                                      wait=False))
     try:
         s0 = serial(b.where)
         assert pdnsdb.wait_for(lambda: serial(k.where) == s0, 20.0), \
