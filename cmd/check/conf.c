@@ -19,8 +19,9 @@ int conf_cmd(const char *file)
 		return 1;
 	}
 	printf("%s: ok: %zu zones, %zu keys, %zu allow-transfer, %zu "
-	       "allow-update\n", file, c.nzones, c.nkeys, c.nxfrs,
-	       c.nupdates);
+	       "allow-update%s%s\n", file, c.nzones, c.nkeys, c.nxfrs,
+	       c.nupdates, c.zone_db ? ", zones of " : "",
+	       c.zone_db ? c.zone_db : "");
 	config_clear(&c);
 	return 0;
 }

@@ -39,6 +39,7 @@ void config_clear(struct config *c)
 	free(c->group);
 	free(c->chroot);
 	free(c->zone_dir);
+	free(c->zone_db);
 	free(c->catalog);
 	free(c->control);
 	free(c->path);

@@ -66,6 +66,7 @@ struct config {
 	size_t nnotify_ns;
 	long notify_lag;                /* seconds (notify.h) */
 	char *zone_dir;                 /* journals (and secondary zones) */
+	char *zone_db;                  /* "sqlite:PATH": zones from it */
 	char *catalog;                  /* --catalog-produce NAME, or NULL */
 	uint8_t catalog_origin[NAME_MAXLEN];
 	long journal_max;               /* bytes per journal */
@@ -115,6 +116,8 @@ int config_secondary_flag(void *base, const struct cfg_opt *o,
 int config_catalog_flag(void *base, const struct cfg_opt *o,
 			const char *text, char *err);
 int config_notify_flag(void *base, const struct cfg_opt *o, const char *text,
+		       char *err);
+int config_zonedb_flag(void *base, const struct cfg_opt *o, const char *text,
 		       char *err);
 int config_notify_ns_flag(void *base, const struct cfg_opt *o,
 			  const char *text, char *err);

@@ -154,7 +154,8 @@ int config_validate_notify(const struct config *c, char *err)
 			if (name_equal(c->zones[j].origin,
 				       c->notifies[i].origin))
 				break;
-		if (j == c->nzones &&
+		/* a zone of the database: known once it is read */
+		if (j == c->nzones && !c->zone_db &&
 		    !config_secondary(c, c->notifies[i].origin))
 			return ERR("notify for zone '%.300s', which is not "
 				   "served", c->notifies[i].zone);

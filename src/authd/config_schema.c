@@ -36,6 +36,11 @@ static const struct cfg_opt schema[] = {
 	    "/var/lib/banchi", "folder of the zones' journals and the "
 	    "secondary zones' copies, made and given to the server's user "
 	    "at start"),
+	{ .key = "server.zone-db", .flag = "zone-db", .type = CFG_HOOK,
+	  .set = config_zonedb_flag,
+	  .doc = "sqlite:PATH: serve every zone of this PowerDNS database "
+		 "(NATIVE and MASTER zones of its domains table), following "
+		 "its changes" },
 	OPT("server.catalog-produce", "catalog-produce", CFG_STR, catalog, 0,
 	    0, NULL, "NAME: serve a catalog zone NAME (RFC 9432) listing "
 	    "every zone served, for secondaries that consume catalogs"),

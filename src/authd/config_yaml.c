@@ -112,10 +112,14 @@ static int load_zone(struct cfg_yaml *y, yaml_node_t *m)
 				     "mapping with name and file");
 	if (zone_fields(y, m, f, vn, acl, sizeof(acl)) < 0)
 		return -1;
-	if (!f[0] || !f[1] == !f[4])
+	/* neither: the settings of a zone from server.zone-db */
+	if (!f[0] || (f[1] && f[4]) ||
+	    (!f[1] && !f[4] && (f[3] || f[5] || (!f[2] && !f[6]))))
 		return cfg_yaml_fail(y, m, "zone %s", !f[0] ? "without name" :
 				     f[1] ? "with both file and primaries" :
-				     "without file (or primaries)");
+				     "without file (or primaries): only "
+				     "allow-transfer and notify for a zone of "
+				     "server.zone-db");
 	if (f[5] && !f[4])
 		return cfg_yaml_fail(y, m, "%s", "zones.key: only for a "
 				     "secondary zone (with primaries)");

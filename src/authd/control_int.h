@@ -20,6 +20,7 @@ struct control_what {
 	enum loader_kind kind;
 	bool catalog;                   /* the catalog this server makes */
 	bool dynamic;                   /* takes updates */
+	bool db;                        /* served from --zone-db */
 	char path[4200];                /* its file ("" when none) */
 	time_t file_time;               /* the file's mtime, as loaded */
 };

@@ -17,6 +17,8 @@ static const char *source(const struct control_what *w)
 {
 	if (w->catalog)
 		return "catalog (made here)";
+	if (w->db)
+		return "database";
 	if (w->kind == LOADER_SECONDARY)
 		return "secondary";
 	if (w->kind == LOADER_MEMBER)

@@ -45,6 +45,7 @@ void control_what(struct daemon *x, const uint8_t *origin,
 		w->file_time = d->st.st_mtim.tv_sec;
 	}
 	w->dynamic = updater_has(&x->upd, origin);
+	w->db = sqlzones_has(&x->sqlz, origin);
 	pthread_mutex_unlock(&x->publish);
 }
 
@@ -60,6 +61,9 @@ int control_not_file(const struct control_what *w, const char *name,
 	if (w->catalog)
 		ctl_fail(r, "zone %s is the catalog this server makes: it has "
 			 "no file to %s", name, verb);
+	else if (w->db)
+		ctl_fail(r, "zone %s is served from the database: its rows are "
+			 "followed as they change; no file to %s", name, verb);
 	else if (w->kind == LOADER_SECONDARY || w->kind == LOADER_MEMBER)
 		ctl_fail(r, "zone %s is a secondary: zone-refresh transfers "
 			 "it, its copy is kept in the zone dir; nothing to %s",

@@ -40,6 +40,26 @@ static void warn_restart(const struct config *o, const struct config *n)
 			 "kept as they were");
 }
 
+/* The database and its zones are fixed at start: a reload keeps them,
+ * and refuses a config that would serve one of them from a file too. */
+static int keep_zone_db(struct daemon *x, struct config *n)
+{
+	const char *was = x->cfg.zone_db;
+
+	if (sqlzones_clash(&x->sqlz, n)) {
+		log_err("reload: a zone of the config is also in the database "
+			"%s; old config and zones kept", x->sqlz.uri);
+		return -1;
+	}
+	if ((was || n->zone_db) &&
+	    (!was || !n->zone_db || strcmp(was, n->zone_db)))
+		log_warn("reload: zone-db changed: needs a restart; kept as it "
+			 "was");
+	free(n->zone_db);
+	n->zone_db = was ? strdup(was) : NULL;
+	return 0;
+}
+
 static void free_after_readers(struct served *s)
 {
 	if (!s)
@@ -60,6 +80,12 @@ int daemon_reload(struct daemon *x, const uint8_t *only,
 		if (cmdline_config(&n, x->argc, x->argv, x->ld.strip,
 				   err) < 0) {
 			log_err("reload: %s; old config and zones kept", err);
+			config_clear(&n);
+			return -1;
+		}
+		if (keep_zone_db(x, &n) < 0) {
+			snprintf(err, CONFIG_ERR_MAX, "a zone of the config is "
+				 "also in the database %s", x->sqlz.uri);
 			config_clear(&n);
 			return -1;
 		}
@@ -146,14 +172,39 @@ static int xfr_changes(void *arg, const struct zdb_zone *z, uint32_t from,
 	return secondary_ixfr_changes(&x->sec, z, from, out);
 }
 
+/* The zones the writer keeps a journal of: those that take updates,
+ * then those from the database (db[i] true). */
+static size_t writer_zones(const struct daemon *x,
+			   uint8_t (**origins)[NAME_MAXLEN], bool **db)
+{
+	const struct config *c = &x->cfg;
+	size_t n = c->nupdates + x->sqlz.n;
+
+	*origins = calloc(n + 1, sizeof(**origins));
+	*db = calloc(n + 1, sizeof(**db));
+	if (!*origins || !*db)
+		return (size_t)-1;
+	for (size_t i = 0; i < c->nupdates; i++)
+		memcpy((*origins)[i], c->updates[i].origin, NAME_MAXLEN);
+	for (size_t i = 0; i < x->sqlz.n; i++) {
+		memcpy((*origins)[c->nupdates + i], x->sqlz.origins[i],
+		       NAME_MAXLEN);
+		(*db)[c->nupdates + i] = true;
+	}
+	return n;
+}
+
 /* The zones that take updates get their journals (changes since the
- * zone file applied) before anything is served; the zone folder is
+ * zone file applied) before anything is served, and so do the zones
+ * from the database (their journals serve IXFR); the zone folder is
  * made and given to the server's user (again after the journals are
  * made, so that they are its too). */
 static int open_updates(struct daemon *x, struct served **s)
 {
 	const struct config *c = &x->cfg;
 	uint8_t (*origins)[NAME_MAXLEN];
+	bool *db;
+	size_t n;
 	int ret;
 
 	(*s)->conf.xfr_changes = x->ld.changes = xfr_changes;
@@ -167,22 +218,19 @@ static int open_updates(struct daemon *x, struct served **s)
 	    privs_own_dir(c->zone_dir, c->user, c->group, c->allow_root) < 0)
 		log_warn("secondary zones added by a reload cannot be stored "
 			 "in %s", c->zone_dir);
-	if (!c->nupdates)
+	if (!c->nupdates && !x->sqlz.n)
 		return updater_open(&x->upd, s, &x->publish, &x->ld, NULL,
-				    NULL, 0);
+				    NULL, NULL, 0);
 	if (privs_own_dir(c->zone_dir, c->user, c->group, c->allow_root) < 0)
 		return -1;
-	origins = calloc(c->nupdates, sizeof(*origins));
-	if (!origins)
-		return -1;
-	for (size_t i = 0; i < c->nupdates; i++)
-		memcpy(origins[i], c->updates[i].origin, NAME_MAXLEN);
+	n = writer_zones(x, &origins, &db);
 	x->ld.merge = updater_merge;
 	x->ld.merge_arg = &x->upd;
-	ret = updater_open(&x->upd, s, &x->publish, &x->ld, c->zone_dir,
-			   (const uint8_t (*)[NAME_MAXLEN])origins,
-			   c->nupdates);
+	ret = n == (size_t)-1 ? -1 :
+	      updater_open(&x->upd, s, &x->publish, &x->ld, c->zone_dir,
+			   (const uint8_t (*)[NAME_MAXLEN])origins, db, n);
 	free(origins);
+	free(db);
 	x->upd.journal_max = (size_t)c->journal_max;
 	if (ret == 0)
 		ret = privs_own_dir(c->zone_dir, c->user, c->group,
@@ -217,7 +265,9 @@ static int start_all(struct daemon *x, struct served **s)
 	notify_changed(&x->notify, NULL, x->srv.cur);   /* startup */
 	x->upd.notify = &x->notify;
 	x->sec.notify = &x->notify;
-	if (updater_start(&x->upd) < 0 || secondary_start(&x->sec) < 0)
+	if (updater_start(&x->upd) < 0 ||
+	    sqlzones_start(&x->sqlz, &x->upd, &x->srv.cur) < 0 ||
+	    secondary_start(&x->sec) < 0)
 		return -1;
 	return ctl_start(x->ctl);
 }
@@ -231,6 +281,11 @@ int daemon_run(struct daemon *x, const sigset_t *set)
 	if (notify_init(&x->notify, &x->health) < 0 ||
 	    notify_configure(&x->notify, &x->cfg) < 0)
 		return 1;
+	if (sqlzones_open(&x->sqlz, &x->cfg) < 0)
+		return 1;
+	x->ld.db_origin = x->sqlz.origins;
+	x->ld.db_first = x->sqlz.first;
+	x->ld.ndb = x->sqlz.n;
 	if (loader_run(&x->ld, &x->cfg, &s, &st) < 0) {
 		log_err("out of memory loading zones");
 		return 1;
@@ -259,6 +314,7 @@ void daemon_clear(struct daemon *x)
 	ctl_stop(x->ctl);               /* it reads what follows */
 	x->ctl = NULL;
 	secondary_stop(&x->sec);
+	sqlzones_stop(&x->sqlz);        /* it waits on the writer */
 	updater_stop(&x->upd);
 	notify_stop(&x->notify);
 	server_stop(&x->srv);
@@ -267,6 +323,7 @@ void daemon_clear(struct daemon *x)
 	updater_clear(&x->upd);
 	secondary_clear(&x->sec);
 	loader_clear(&x->ld);
+	sqlzones_clear(&x->sqlz);
 	config_clear(&x->cfg);
 	free(x->chroot_dir);
 	x->chroot_dir = NULL;

@@ -11,6 +11,7 @@
 #include "authd/notify.h"
 #include "authd/reload.h"
 #include "authd/server.h"
+#include "authd/sqlzones.h"
 #include "authd/xfr_health.h"
 
 struct ctl_server;
@@ -25,6 +26,7 @@ struct daemon {
 	struct server srv;
 	struct updater upd;             /* the writer (dynamic updates) */
 	struct secondary sec;           /* the secondary zones' refresher */
+	struct sqlzones sqlz;           /* zones from the database */
 	struct notifier notify;         /* NOTIFY out */
 	struct xfr_health health;       /* what each secondary has */
 	pthread_mutex_t publish;        /* one publisher at a time: reload

@@ -381,6 +381,25 @@ static void keep_secondary(const struct loader *ld,
 	}
 }
 
+/* A zone from the database: the version the writer last published,
+ * else (the first run) the one loaded at start. */
+static void keep_db(struct loader *ld, size_t i, struct zsrc *d,
+		    struct load_stats *st)
+{
+	const struct zsrc *old = find_old(ld, ld->db_origin[i]);
+
+	memcpy(d->origin, ld->db_origin[i], NAME_MAXLEN);
+	d->db = true;
+	if (old && old->db) {
+		zdb_zone_ref(old->zone);
+		d->zone = old->zone;
+		st->reused++;
+	} else if (ld->db_first && ld->db_first[i]) {
+		d->zone = ld->db_first[i];
+		ld->db_first[i] = NULL;
+	}
+}
+
 static bool in_config(const struct config *c, const uint8_t *origin)
 {
 	for (size_t i = 0; i < c->nzones; i++)
@@ -414,7 +433,7 @@ static size_t keep_members(const struct loader *ld, const struct config *c,
 int loader_run(struct loader *ld, const struct config *c,
 	       struct served **out, struct load_stats *st)
 {
-	size_t n = c->nzones + c->nsecondaries;
+	size_t n = c->nzones + c->nsecondaries + ld->ndb;
 	struct zsrc *v = calloc(n + ld->n + 1, sizeof(*v));
 	struct timespec t0, t1;
 	size_t i;
@@ -431,6 +450,8 @@ int loader_run(struct loader *ld, const struct config *c,
 	}
 	for (i = 0; i < c->nsecondaries; i++)
 		keep_secondary(ld, &c->secondaries[i], &v[c->nzones + i], st);
+	for (i = 0; i < ld->ndb; i++)
+		keep_db(ld, i, &v[c->nzones + c->nsecondaries + i], st);
 	n += keep_members(ld, c, v + n, st);
 	if (make_catalog(ld, c, v, n) < 0) {
 		src_free(v, n);
@@ -541,7 +562,7 @@ void loader_set_zone(struct loader *ld, struct zdb_zone *v)
 {
 	for (size_t i = 0; i < ld->n; i++) {
 		struct zsrc *d = &ld->src[i];
-		if ((!d->zone && !d->secondary) ||
+		if ((!d->zone && !d->secondary && !d->db) ||
 		    !name_equal(d->origin, zdb_zone_origin(v)))
 			continue;
 		zdb_zone_ref(v);

@@ -39,6 +39,8 @@ struct zsrc {
 	bool member;                    /* of a consumed catalog: not in
 					 * the config, kept across reloads
 					 * until loader_remove_member */
+	bool db;                        /* from the database (sqlzones.h):
+					 * its data only from there */
 };
 
 struct loader {
@@ -59,6 +61,12 @@ struct loader {
 	void *merge_arg;
 	bool (*dead)(void *arg, const uint8_t *qname);  /* auth_conf's */
 	void *dead_arg;
+	/* zones from the database (sqlzones.h), fixed at start: their
+	 * origins, and their first versions (references the first run
+	 * takes; NULL for one that did not load) */
+	uint8_t (*db_origin)[NAME_MAXLEN];
+	struct zdb_zone **db_first;
+	size_t ndb;
 	/* xfr_rules.parent (catalog members take their catalog's list) */
 	const uint8_t *(*xfr_parent)(void *arg, const uint8_t *origin);
 	void *xfr_parent_arg;

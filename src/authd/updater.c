@@ -12,6 +12,7 @@
 
 #include "authd/journal_ixfr.h"
 #include "authd/updater_int.h"
+#include "base/error.h"
 #include "daemon/log.h"
 
 #define UPD_QUEUE_MAX 4096
@@ -101,6 +102,51 @@ size_t updater_submit_tcp(struct updater *u, const uint8_t *q, size_t len,
 	pthread_cond_destroy(&r->done_cv);
 	free(r);
 	return n;
+}
+
+/* A request of the writer's own (a change or a version from the
+ * database), waited for; its outcome. */
+static int own_request(struct updater *u, const uint8_t *origin,
+		       struct zchange *c, struct zdb_zone *v)
+{
+	struct upd_req *r;
+	int err;
+
+	if (!u->running)
+		return BN_EINVAL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return BN_ENOMEM;
+	r->chg = c;
+	r->whole = v;
+	memcpy(r->origin, origin, name_length(origin));
+	pthread_mutex_init(&r->done_mu, NULL);
+	pthread_cond_init(&r->done_cv, NULL);
+	r->waiter = true;
+	if (!enqueue(u, r)) {
+		free(r);
+		return BN_EINVAL;
+	}
+	pthread_mutex_lock(&r->done_mu);
+	while (!r->done)
+		pthread_cond_wait(&r->done_cv, &r->done_mu);
+	pthread_mutex_unlock(&r->done_mu);
+	err = r->err;
+	pthread_mutex_destroy(&r->done_mu);
+	pthread_cond_destroy(&r->done_cv);
+	free(r);
+	return err;
+}
+
+int updater_change(struct updater *u, const uint8_t *origin,
+		   struct zchange *c)
+{
+	return own_request(u, origin, c, NULL);
+}
+
+int updater_replace(struct updater *u, struct zdb_zone *v)
+{
+	return own_request(u, zdb_zone_origin(v), NULL, v);
 }
 
 /* Sends (UDP) or hands back (TCP) the answer; the request is freed

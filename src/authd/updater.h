@@ -36,6 +36,9 @@ struct upd_zone {
 	double since;                   /* when the first one came (s) */
 	bool touched;                   /* changed in the batch running */
 	bool sync_failed;
+	bool db;                        /* from the database: changes come
+					 * whole (updater_change), the
+					 * journal serves IXFR only */
 };
 
 struct upd_req;
@@ -69,12 +72,15 @@ struct updater {
 
 /* Opens (creating) the journal of each zone in dir and applies its
  * changes to the zone being served from *cur (before the workers start).
- * A journal that does not follow the zone file is set aside, logged. 0,
- * or -1 (logged). */
+ * A journal that does not follow the zone file is set aside, logged.
+ * Zones with db[i] true (db may be NULL) come from the database: what
+ * is served is what was read from it, the journal only keeps the
+ * changes for IXFR (emptied when it does not end at the served serial;
+ * a serial behind the journal's is raised past it). 0, or -1 (logged). */
 int updater_open(struct updater *u, struct served **cur,
 		 pthread_mutex_t *publish, struct loader *ld,
 		 const char *dir, const uint8_t (*origins)[NAME_MAXLEN],
-		 size_t n);
+		 const bool *db, size_t n);
 int updater_start(struct updater *u);
 /* Stops the thread after the requests queued are answered. */
 void updater_stop(struct updater *u);
@@ -99,6 +105,20 @@ bool updater_submit_udp(struct updater *u, const uint8_t *q, size_t len,
 size_t updater_submit_tcp(struct updater *u, const uint8_t *q, size_t len,
 			  const struct sockaddr_storage *peer, uint8_t *out,
 			  size_t cap);
+
+/* A change made outside (rows changed in the database), handed to the
+ * writer whole: applied to the zone's head, journaled, made durable,
+ * published and notified as an UPDATE's change, in the writer's order;
+ * the caller waits until it is served. c must start at the serial
+ * served. 0, BN_EINVAL (c does not start at the served serial, or no
+ * such zone), BN_ENOTFOUND (c removes a record the zone does not hold),
+ * BN_EIO (the journal could not be written), BN_ENOMEM. */
+int updater_change(struct updater *u, const uint8_t *origin,
+		   struct zchange *c);
+/* A whole new version of a zone from the database (one not served
+ * yet, say): its journal emptied (IXFR from before it: the whole
+ * zone), published and notified; the caller waits. 0 or an error. */
+int updater_replace(struct updater *u, struct zdb_zone *v);
 
 /* A changed zone file of a zone that takes updates (the loader's
  * merge hook, arg: the updater): the difference from the file as last

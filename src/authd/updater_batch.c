@@ -128,6 +128,14 @@ static void journal_follows(struct upd_zone *uz, uint32_t at)
 	journal_reset(uz->j);
 }
 
+static void mark_touched(struct batch *b, struct upd_zone *uz)
+{
+	if (!uz->touched) {
+		uz->touched = true;
+		b->touched[b->ntouched++] = uz;
+	}
+}
+
 /* The change journaled (made durable with the batch) and pending; a
  * change at the apex is made a version at once. */
 static uint16_t commit(struct batch *b, struct upd_req *r,
@@ -149,10 +157,7 @@ static uint16_t commit(struct batch *b, struct upd_req *r,
 		return RCODE_SERVFAIL;
 	}
 	r->changed = true;
-	if (!uz->touched) {
-		uz->touched = true;
-		b->touched[b->ntouched++] = uz;
-	}
+	mark_touched(b, uz);
 	if (upd_pend_touches_apex(uz, c))
 		make_version(b, uz, base);
 	snprintf(w->text, sizeof(w->text), "%zu removed, %zu added, serial "
@@ -204,6 +209,61 @@ static uint16_t one(struct batch *b, struct upd_req *r, struct why *w)
 		rc = commit(b, r, z, &c, w);
 	zchange_clear(&c);
 	return rc;
+}
+
+/* A ready-made change (updater_change): tried on the head first, so
+ * that the journal never holds a change that does not apply, then
+ * journaled, and its version made at once. */
+static uint16_t one_change(struct batch *b, struct upd_req *r)
+{
+	const struct zdb_zone *served = zonedb_get(b->cur->db, r->origin);
+	struct upd_zone *uz = updater_zone(b->u, r->origin);
+	const struct zdb_zone *z;
+	struct zdb_zone *next = NULL;
+
+	if (!uz || !served || !uz->j) {
+		r->err = BN_EINVAL;
+		return RCODE_SERVFAIL;
+	}
+	r->uz = uz;
+	z = version(b, uz, served);
+	if (uz->npend) {
+		make_version(b, uz, z);
+		z = version(b, uz, served);
+	}
+	r->err = zchange_from(r->chg) == zdb_zone_serial(z) ?
+		 zdb_zone_patch(&next, z, r->chg) : BN_EINVAL;
+	if (r->err == 0) {
+		journal_follows(uz, zdb_zone_serial(z));
+		r->err = journal_append(uz->j, r->chg);
+	}
+	if (r->err < 0) {
+		zdb_zone_unref(next);
+		return RCODE_SERVFAIL;
+	}
+	r->changed = true;
+	mark_touched(b, uz);
+	set_head(b, uz, next);
+	return RCODE_NOERROR;
+}
+
+/* A whole version from the database: the journal starts again. */
+static uint16_t one_whole(struct batch *b, struct upd_req *r)
+{
+	struct upd_zone *uz = updater_zone(b->u, r->origin);
+
+	if (!uz || !uz->j) {
+		r->err = BN_EINVAL;
+		return RCODE_SERVFAIL;
+	}
+	r->uz = uz;
+	upd_pend_drop(uz);
+	r->err = journal_reset(uz->j);
+	if (r->err < 0)
+		return RCODE_SERVFAIL;
+	zdb_zone_ref(r->whole);
+	set_head(b, uz, r->whole);
+	return RCODE_NOERROR;
 }
 
 static void log_one(const struct upd_req *r, uint16_t rc, struct why *w)
@@ -384,15 +444,25 @@ void update_batch(struct updater *u, struct upd_req *list)
 		struct why w = { 0 };
 		r->uz = NULL;
 		r->changed = false;
+		if (r->chg || r->whole) {
+			r->rc = r->chg ? one_change(b, r) : one_whole(b, r);
+			continue;
+		}
 		r->rc = one(b, r, &w);
 		log_one(r, r->rc, &w);
 	}
 	sync_zones(b, list);
 	make_due(b);
-	for (r = list; r; r = r->next)
+	for (r = list; r; r = r->next) {
+		if (r->chg || r->whole) {
+			if (r->rc != RCODE_NOERROR && r->err == 0)
+				r->err = BN_EIO;        /* not made durable */
+			continue;
+		}
 		r->rlen = auth_reply(&b->cur->conf, r->pkt, r->len,
 				     r->udp ? AUTH_UDP : AUTH_TCP, r->rc,
 				     r->reply, sizeof(r->reply));
+	}
 	old = publish(b);
 	pthread_mutex_unlock(u->publish);
 	for (size_t i = 0; old && i < b->nh; i++)

@@ -24,6 +24,10 @@ struct upd_req {
 	struct upd_zone *uz;            /* the zone it updates, or NULL */
 	uint16_t rc;
 	bool changed;                   /* made a change in this batch */
+	struct zchange *chg;            /* a ready-made change (no pkt) */
+	struct zdb_zone *whole;         /* or a whole version (no pkt) */
+	uint8_t origin[NAME_MAXLEN];    /* of chg's zone */
+	int err;                        /* chg's outcome */
 	uint8_t reply[MSG_MAXLEN];
 	size_t rlen;
 	size_t len;

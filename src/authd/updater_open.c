@@ -15,6 +15,7 @@
 #include "backend/zonefile.h"
 #include "base/error.h"
 #include "daemon/log.h"
+#include "wire/rrtype.h"
 #include "zone/zdb_int.h"
 
 struct replay {
@@ -162,10 +163,73 @@ static int open_zone(struct updater *u, struct upd_zone *uz, const char *dir)
 	return ret;
 }
 
+/* The served version with its serial raised to serial (the SOA alone
+ * changed), in place of the one served. */
+static int raise_serial(struct updater *u, struct zdb_zone *v,
+			uint32_t serial)
+{
+	const struct zdb_rrset *soa = zdb_node_rrset(zdb_zone_apex(v), RR_SOA);
+	struct zdb_zone *next = NULL;
+	struct served *ns = NULL;
+	struct zchange c;
+	int ret;
+
+	zchange_init(&c);
+	ret = zchange_set_soa(&c, false, zdb_zone_origin(v), soa->ttl,
+			      soa->rr[0].data, soa->rr[0].len);
+	if (ret == 0)
+		ret = zchange_set_soa_serial(&c, true, &c.soa_from, serial);
+	if (ret == 0)
+		ret = zdb_zone_patch(&next, v, &c);
+	zchange_clear(&c);
+	if (ret == 0 && !(ns = served_replace(*u->cur, &next, 1)))
+		ret = BN_ENOMEM;
+	if (ret == 0) {
+		served_free(*u->cur);
+		*u->cur = ns;
+		loader_set_zone(u->ld, next);
+	}
+	zdb_zone_unref(next);
+	return ret;
+}
+
+/* A zone from the database: served as read; its journal goes on only
+ * when it ends at the serial served (a restart with nothing changed);
+ * a serial behind it (banchi had raised the database's, the state that
+ * says so lost) is raised past it, so that secondaries see a change. */
+static int open_db_zone(struct updater *u, struct upd_zone *uz,
+			const char *dir)
+{
+	struct zdb_zone *v = zonedb_get((*u->cur)->db, uz->origin);
+	uint32_t serial, last;
+	char path[4200];
+
+	zone_dir_path(path, sizeof(path), dir, uz->origin, "jnl");
+	if (open_journal(uz, path) < 0)
+		return -1;
+	if (!v)         /* not served yet: its first version starts it */
+		return journal_reset(uz->j) < 0 ? -1 : 0;
+	serial = zdb_zone_serial(v);
+	last = journal_last(uz->j);
+	if (!journal_count(uz->j) || last == serial)
+		return 0;
+	if (serial_after(last, serial)) {
+		serial = last + 1 ? last + 1 : 1;
+		if (raise_serial(u, v, serial) < 0)
+			return -1;
+		log_warn("zone %s: the database's serial is behind the "
+			 "journal's %u: served as %u", uz->name, last, serial);
+	}
+	log_info("zone %s: journal ends at serial %u, the zone is at %u: "
+		 "journal emptied (IXFR from before: the whole zone)",
+		 uz->name, last, serial);
+	return journal_reset(uz->j) < 0 ? -1 : 0;
+}
+
 int updater_open(struct updater *u, struct served **cur,
 		 pthread_mutex_t *publish, struct loader *ld,
 		 const char *dir, const uint8_t (*origins)[NAME_MAXLEN],
-		 size_t n)
+		 const bool *db, size_t n)
 {
 	memset(u, 0, sizeof(*u));
 	u->cur = cur;
@@ -191,13 +255,15 @@ int updater_open(struct updater *u, struct served **cur,
 		memcpy(uz->origin, origins[i], NAME_MAXLEN);
 		zchange_init(&uz->pend);
 		name_to_text(uz->name, sizeof(uz->name), uz->origin);
-		if (!zonedb_get((*cur)->db, uz->origin)) {
+		if (!(db && db[i]) && !zonedb_get((*cur)->db, uz->origin)) {
 			log_err("zone %s: not loaded: takes no updates",
 				uz->name);
 			continue;
 		}
 		u->nzones++;    /* updater_zone finds it from here on */
-		if (open_zone(u, uz, dir) < 0)
+		uz->db = db && db[i];
+		if ((uz->db ? open_db_zone(u, uz, dir) :
+		     open_zone(u, uz, dir)) < 0)
 			return -1;
 	}
 	return 0;

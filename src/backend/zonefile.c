@@ -18,7 +18,7 @@
 #include "zparse/zparse.h"
 
 struct load {
-	struct zone z;
+	struct zone *z;
 	zonefile_diag_fn diag;
 	void *ctx;
 	bool warnings;
@@ -29,7 +29,7 @@ static int on_rr(void *ctx, const struct zrr *rr)
 {
 	struct load *l = ctx;
 
-	return zone_add(&l->z, rr);
+	return zone_add(l->z, rr);
 }
 
 static void on_msg(void *ctx, const char *file, unsigned line, bool warning,
@@ -63,7 +63,7 @@ static void *check_thread(void *arg)
 {
 	struct check_job *j = arg;
 
-	zone_check(&j->l->z, &j->refuse);
+	zone_check(j->l->z, &j->refuse);
 	return NULL;
 }
 
@@ -78,14 +78,14 @@ static int check_and_build(struct load *l, struct zdb_zone **out,
 	pthread_t t;
 	int ret;
 
-	if (l->z.nrr < PARALLEL_CHECK_RRS ||
+	if (l->z->nrr < PARALLEL_CHECK_RRS ||
 	    pthread_create(&t, NULL, check_thread, &j) != 0) {
-		zone_check(&l->z, refuse);
+		zone_check(l->z, refuse);
 		if (*refuse || l->refused)
 			return 0;
-		return zdb_zone_build(out, &l->z);
+		return zdb_zone_build(out, l->z);
 	}
-	ret = zdb_zone_build(out, &l->z);
+	ret = zdb_zone_build(out, l->z);
 	pthread_join(t, NULL);
 	*refuse = j.refuse;
 	return ret;
@@ -96,12 +96,12 @@ static int build(struct load *l, struct zdb_zone **out)
 	bool refuse = false;
 	int ret;
 
-	ret = zone_finish(&l->z);
+	ret = zone_finish(l->z);
 	if (ret < 0)
 		return ret;
-	l->z.diag = on_check;
-	l->z.diag_ctx = l;
-	l->z.no_warnings = !l->warnings;
+	l->z->diag = on_check;
+	l->z->diag_ctx = l;
+	l->z->no_warnings = !l->warnings;
 	ret = check_and_build(l, out, &refuse);
 	if (refuse || l->refused)
 		return l->refused ? l->refused : 1;
@@ -113,31 +113,12 @@ static int build(struct load *l, struct zdb_zone **out)
 	return ret;
 }
 
-int zonefile_load(struct zdb_zone **out, const uint8_t *origin,
-		  const char *path, zonefile_diag_fn diag, void *ctx,
-		  bool warnings)
+/* The zone's scratch freed; large ones give their pages back. */
+static void done(struct zone *z)
 {
-	struct zparse_opts o = { 0 };
-	struct load l = { .diag = diag, .ctx = ctx, .warnings = warnings };
-	int ret;
+	bool big = z->nrr >= PARALLEL_CHECK_RRS;
 
-	*out = NULL;
-	if (access(path, R_OK) < 0) {
-		if (diag)
-			diag(ctx, path, 0, true, strerror(errno));
-		return BN_EIO;
-	}
-	zone_init(&l.z, origin, CLASS_IN);
-	o.origin = origin;
-	o.rclass = CLASS_IN;
-	o.on_rr = on_rr;
-	o.on_msg = on_msg;
-	o.ctx = &l;
-	ret = zparse_file(path, &o);
-	if (ret == 0)
-		ret = build(&l, out);
-	bool big = l.z.nrr >= PARALLEL_CHECK_RRS;
-	zone_clear(&l.z);
+	zone_clear(z);
 #ifdef __GLIBC__
 	/* The builder's big buffers raise glibc's mmap threshold, so the
 	 * ones allocated after them land in the heap, where free() keeps
@@ -147,9 +128,50 @@ int zonefile_load(struct zdb_zone **out, const uint8_t *origin,
 #else
 	(void)big;
 #endif
+}
+
+static int finish(struct load *l, struct zdb_zone **out, int ret)
+{
+	if (ret == 0)
+		ret = build(l, out);
+	done(l->z);
 	if (ret != 0 && *out) {
 		zdb_zone_unref(*out);
 		*out = NULL;
 	}
 	return ret;
+}
+
+int zonefile_load(struct zdb_zone **out, const uint8_t *origin,
+		  const char *path, zonefile_diag_fn diag, void *ctx,
+		  bool warnings)
+{
+	struct zparse_opts o = { 0 };
+	struct zone z;
+	struct load l = { .z = &z, .diag = diag, .ctx = ctx,
+			  .warnings = warnings };
+
+	*out = NULL;
+	if (access(path, R_OK) < 0) {
+		if (diag)
+			diag(ctx, path, 0, true, strerror(errno));
+		return BN_EIO;
+	}
+	zone_init(&z, origin, CLASS_IN);
+	o.origin = origin;
+	o.rclass = CLASS_IN;
+	o.on_rr = on_rr;
+	o.on_msg = on_msg;
+	o.ctx = &l;
+	return finish(&l, out, zparse_file(path, &o));
+}
+
+int zonefile_finish(struct zone *z, struct zdb_zone **out,
+		    zonefile_diag_fn diag, void *ctx, bool warnings)
+{
+	struct load l = { .z = z, .diag = diag, .ctx = ctx,
+			  .warnings = warnings };
+
+	*out = NULL;
+	return finish(&l, out, 0);
 }

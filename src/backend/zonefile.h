@@ -22,4 +22,10 @@ int zonefile_load(struct zdb_zone **out, const uint8_t *origin,
 		  const char *path, zonefile_diag_fn diag, void *ctx,
 		  bool warnings);
 
+/* A zone the caller filled (zone_init, zone_add: from a database, say)
+ * made ready to serve as a zone file is: finished, checked, built;
+ * z is cleared. Returns as zonefile_load. */
+int zonefile_finish(struct zone *z, struct zdb_zone **out,
+		    zonefile_diag_fn diag, void *ctx, bool warnings);
+
 #endif

@@ -86,6 +86,9 @@ struct zone {
 	void *diag_ctx;
 	bool no_warnings;               /* diag drops ZONE_WARN: the checks
 					 * spare formatting them */
+	bool apex_glue_err;             /* an in-zone apex NS target without
+					 * an address is an error, not a
+					 * refusal (PowerDNS serves it) */
 	size_t refused;                 /* RRs the server would not load */
 	bool old_dnssec;                /* SIG or NXT seen (warned once) */
 	const uint8_t *last_owner;      /* for sharing owner copies */
@@ -162,5 +165,11 @@ void zone_report(const struct zone *z, const struct zone_rr *rr,
  * through z->diag; returns the number of ZONE_ERR/ZONE_REFUSE
  * diagnostics, and sets *refuse when the server must not load it. */
 int zone_check(const struct zone *z, bool *refuse);
+
+/* The checks of each node on its own (zone_check without those across
+ * names: what a change of some names can break; the apex's own when the
+ * apex is among them), on a zone holding only some names of a larger
+ * one. Returns and reports as zone_check. */
+int zone_check_nodes(const struct zone *z, bool *refuse);
 
 #endif

@@ -302,7 +302,8 @@ static void check_targets(struct zck *c, const struct zone_rrset *s,
 	struct target_ctx t = { c, NULL, ZONE_WARN, NULL, 0 };
 
 	if (s->type == RR_NS) {
-		t.level = apex ? ZONE_REFUSE : ZONE_ERR;
+		t.level = apex && !c->z->apex_glue_err ? ZONE_REFUSE :
+			  ZONE_ERR;
 		t.cut = apex ? NULL : s->owner;
 	} else if (s->type != RR_MX && s->type != RR_SRV) {
 		return;
@@ -547,6 +548,25 @@ int zone_check(const struct zone *z, bool *refuse)
 	}
 	zck_nsec_chain(&c, apex);
 	zck_signatures(&c, apex);
+	if (refuse)
+		*refuse = c.refuse;
+	return c.errors;
+}
+
+int zone_check_nodes(const struct zone *z, bool *refuse)
+{
+	struct zck c = { z, (int)z->refused, z->refused > 0, false, false };
+
+	const struct zone_node *apex = zone_find(z, z->origin);
+
+	for (size_t i = 0; i < z->nsets && !c.has_dname; i++)
+		c.has_dname = z->sets[i].type == RR_DNAME;
+	c.origin_host = is_hostname(z->origin, false);
+	if (apex)
+		check_apex(&c, apex);
+	for (size_t i = 0; i < z->nnodes; i++)
+		check_node(&c, &z->nodes[i], name_equal(z->nodes[i].owner,
+							z->origin));
 	if (refuse)
 		*refuse = c.refuse;
 	return c.errors;

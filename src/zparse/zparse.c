@@ -368,24 +368,32 @@ static int fast_txt(const struct ztoken *tok, size_t n, uint8_t *out)
 	return (int)len;
 }
 
+int zp_rdata(struct zctx *c, uint16_t type, size_t first, size_t n,
+	     const char **msg, size_t *bad)
+{
+	int len = 0;
+
+	*msg = "bad RDATA";
+	*bad = n;
+	if (n == 1 && type == RR_A)
+		len = fast_a(&c->tok[first], c->rdata);
+	else if (n == 1 && type == RR_AAAA)
+		len = fast_aaaa(&c->tok[first], c->rdata);
+	else if (type == RR_TXT)
+		len = fast_txt(&c->tok[first], n, c->rdata);
+	if (!len)
+		len = rdata_from_text(type, c->tok + first, n, c->origin,
+				      c->rdata, sizeof(c->rdata), msg, bad);
+	return len;
+}
+
 int zp_emit(struct zctx *c, const char *file, unsigned line,
 	    const uint8_t *owner, const struct zp_head *h,
 	    size_t first, size_t n)
 {
-	const char *msg = "bad RDATA";
-	size_t bad = n;
-	int len = 0;
-
-	if (n == 1 && h->type == RR_A)
-		len = fast_a(&c->tok[first], c->rdata);
-	else if (n == 1 && h->type == RR_AAAA)
-		len = fast_aaaa(&c->tok[first], c->rdata);
-	else if (h->type == RR_TXT)
-		len = fast_txt(&c->tok[first], n, c->rdata);
-
-	if (!len)
-		len = rdata_from_text(h->type, c->tok + first, n, c->origin,
-				      c->rdata, sizeof(c->rdata), &msg, &bad);
+	const char *msg;
+	size_t bad;
+	int len = zp_rdata(c, h->type, first, n, &msg, &bad);
 
 	if (len < 0) {
 		if (bad > n)
@@ -724,7 +732,7 @@ out:
 	return ret;
 }
 
-static struct zctx *ctx_new(const struct zparse_opts *o)
+struct zctx *zp_ctx_new(const struct zparse_opts *o)
 {
 	struct zctx *c = malloc(sizeof(*c));
 	int len;
@@ -763,7 +771,7 @@ static struct zctx *ctx_new(const struct zparse_opts *o)
 	return c;
 }
 
-static int ctx_finish(struct zctx *c)
+int zp_ctx_finish(struct zctx *c)
 {
 	int ret = c->stop < 0 ? c->stop : (int)c->errors;
 
@@ -775,7 +783,7 @@ static int ctx_finish(struct zctx *c)
 
 int zparse_file(const char *path, const struct zparse_opts *o)
 {
-	struct zctx *c = ctx_new(o);
+	struct zctx *c = zp_ctx_new(o);
 	int ret;
 
 	if (!c)
@@ -783,18 +791,18 @@ int zparse_file(const char *path, const struct zparse_opts *o)
 	ret = parse_path(c, path);
 	if (ret < 0)
 		zp_error(c, path, 0, "cannot read: %s", strerror(-ret));
-	return ctx_finish(c);
+	return zp_ctx_finish(c);
 }
 
 int zparse_text(const char *text, size_t len, const char *name,
 		const struct zparse_opts *o)
 {
-	struct zctx *c = ctx_new(o);
+	struct zctx *c = zp_ctx_new(o);
 	struct zinput in;
 
 	if (!c)
 		return BN_EINVAL;
 	input_init(&in, text, len, name ? name : "-");
 	parse_input(c, &in);
-	return ctx_finish(c);
+	return zp_ctx_finish(c);
 }

@@ -60,4 +60,22 @@ int zparse_file(const char *path, const struct zparse_opts *o);
 int zparse_text(const char *text, size_t len, const char *name,
 		const struct zparse_opts *o);
 
+/* RDATA given as presentation text outside a master file (a database
+ * row's content): cut into tokens as the RDATA of a master-file record
+ * is (quotes, escapes, parentheses, comments), then converted as the
+ * parser converts it. A struct zparse_rd holds the buffers for many
+ * such calls (one thread at a time). */
+struct zparse_rd;
+
+struct zparse_rd *zparse_rd_new(void);
+void zparse_rd_free(struct zparse_rd *p);
+
+/* RDATA of type from text (len octets, need not be NUL-terminated),
+ * relative names completed with origin (wire form). Returns its
+ * length, *rdata pointing into p until the next call; or BN_ESYNTAX
+ * with *msg a text saying why (valid until the next call). */
+int zparse_rd(struct zparse_rd *p, uint16_t type, const char *text,
+	      size_t len, const uint8_t *origin, const uint8_t **rdata,
+	      const char **msg);
+
 #endif

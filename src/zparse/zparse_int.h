@@ -128,6 +128,18 @@ int zp_emit(struct zctx *c, const char *file, unsigned line,
 	    const uint8_t *owner, const struct zp_head *h,
 	    size_t first, size_t n);
 
+/* RDATA of type from tokens tok[first, first+n) into c->rdata, names
+ * relative to c->origin: its length, or <0 with *msg and *bad (the
+ * offending token, n when tokens are missing) set; reports nothing. */
+int zp_rdata(struct zctx *c, uint16_t type, size_t first, size_t n,
+	     const char **msg, size_t *bad);
+
+/* A parse context for o (o must outlive it), or NULL (no on_rr, bad
+ * origin, no memory); freed by zp_ctx_finish, which returns the run's
+ * result (the error count, or what a callback stopped it with). */
+struct zctx *zp_ctx_new(const struct zparse_opts *o);
+int zp_ctx_finish(struct zctx *c);
+
 /* $GENERATE range lhs [ttl] [class] type rhs: tokens c->tok[1..]. */
 void zp_generate(struct zctx *c, const char *file);
 

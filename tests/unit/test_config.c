@@ -112,6 +112,10 @@ static const struct {
 	{ "server:\n  threads: [1]\n", "t.yaml:2:", "single" },
 	{ "server:\n  threads: 1\n   bad indent: 2\n", "t.yaml:3:", "" },
 	{ "zones: 5\n", "t.yaml:1:", "list" },
+	{ "server:\n  zone-db: mysql:/x\n", "t.yaml:2:", "sqlite:PATH" },
+	{ "server:\n  zone-db: 'sqlite:'\n", "t.yaml:2:", "no path" },
+	{ "zones:\n  - name: a.test\n    allow-update: 10.0.0.1\n",
+	  "t.yaml:2:", "zone-db" },
 };
 
 static void test_bad(void)
@@ -194,6 +198,42 @@ static void test_file(void)
 	CHECK(cmdline_config(&c, 3, missing, NULL, err) < 0 &&
 	      strstr(err, "/nonexistent.yaml"));
 	config_clear(&c);
+}
+
+/* server.zone-db: a relative SQLite path under the config's folder;
+ * allow-transfer and notify for zones only the database holds, never
+ * allow-update; --zone-db over the file's. */
+static void test_zone_db(void)
+{
+	static const char text[] =
+		"server:\n  listen: 127.0.0.1:53\n  zone-db: sqlite:pdns.db\n"
+		"zones:\n  - name: db.test\n    allow-transfer: 10.0.0.1\n"
+		"    notify: 10.0.0.2\n";
+	char *argv[] = { "banchi-auth", "-c", "/tmp/test-config-zdb.yaml",
+			 "--zone-db", "sqlite:/var/x.db", NULL };
+	char err[CONFIG_ERR_MAX];
+	struct config c;
+	FILE *f;
+
+	CHECKF(load(&c, text, err) == 0, "%s", err);
+	CHECK(c.zone_db && strcmp(c.zone_db, "sqlite:pdns.db") == 0);
+	CHECKF(config_validate(&c, err) == 0, "%s", err);
+	CHECK(c.nxfrs == 1 && c.nnotifies == 1 && c.nzones == 0);
+	free(c.zone_db);
+	c.zone_db = NULL;       /* no database: those zones are unknown */
+	CHECK(config_validate(&c, err) < 0 && strstr(err, "not served"));
+	config_clear(&c);
+	f = fopen(argv[2], "w");
+	CHECK(f && fputs(text, f) >= 0);
+	if (f)
+		fclose(f);
+	CHECKF(cmdline_config(&c, 3, argv, NULL, err) == 0, "%s", err);
+	CHECK(c.zone_db && strcmp(c.zone_db, "sqlite:/tmp/pdns.db") == 0);
+	config_clear(&c);
+	CHECKF(cmdline_config(&c, 5, argv, NULL, err) == 0, "%s", err);
+	CHECK(c.zone_db && strcmp(c.zone_db, "sqlite:/var/x.db") == 0);
+	config_clear(&c);
+	unlink(argv[2]);
 }
 
 #define SECRET "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="
@@ -533,5 +573,6 @@ int main(void)
 	test_file();
 	test_keys();
 	test_keyfiles();
+	test_zone_db();
 	return check_done();
 }

@@ -1,0 +1,67 @@
+/* The SQL of banchi's own tables (sql_track.h). Changes are recorded
+ * only for the columns that make a record (not ordername or auth, which
+ * pdnsutil rectify-zone rewrites, nor domains' notified_serial and
+ * last_check, which PowerDNS updates as it runs). AUTOINCREMENT: ids
+ * are never reused after old rows are pruned, so a reader's position
+ * stays right. */
+#include "backend/sql_track.h"
+
+#define CHANGE(d, n) \
+	"INSERT INTO banchi_changes (domain_id, name) VALUES (" d ", " n ");"
+
+const char sql_track_sqlite[] =
+	"BEGIN IMMEDIATE;"
+	"CREATE TABLE IF NOT EXISTS banchi_changes ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" domain_id INTEGER,"
+	" name VARCHAR(255),"
+	" at INTEGER NOT NULL DEFAULT (strftime('%s', 'now')));"
+	"CREATE TABLE IF NOT EXISTS banchi_serial ("
+	" domain_id INTEGER PRIMARY KEY,"
+	" db_serial INTEGER NOT NULL,"
+	" served_serial INTEGER NOT NULL,"
+	" digest VARCHAR(32) NOT NULL);"
+	"CREATE TRIGGER IF NOT EXISTS banchi_records_insert"
+	" AFTER INSERT ON records BEGIN "
+	CHANGE("NEW.domain_id", "NEW.name") " END;"
+	"CREATE TRIGGER IF NOT EXISTS banchi_records_update"
+	" AFTER UPDATE OF domain_id, name, type, content, ttl, prio, disabled"
+	" ON records BEGIN "
+	CHANGE("OLD.domain_id", "OLD.name")
+	" INSERT INTO banchi_changes (domain_id, name)"
+	" SELECT NEW.domain_id, NEW.name WHERE NEW.domain_id IS NOT"
+	" OLD.domain_id OR NEW.name IS NOT OLD.name; END;"
+	"CREATE TRIGGER IF NOT EXISTS banchi_records_delete"
+	" AFTER DELETE ON records BEGIN "
+	CHANGE("OLD.domain_id", "OLD.name") " END;"
+	"CREATE TRIGGER IF NOT EXISTS banchi_domains_insert"
+	" AFTER INSERT ON domains BEGIN " CHANGE("NEW.id", "NULL") " END;"
+	"CREATE TRIGGER IF NOT EXISTS banchi_domains_update"
+	" AFTER UPDATE OF id, name, type ON domains BEGIN "
+	CHANGE("OLD.id", "NULL") " END;"
+	"CREATE TRIGGER IF NOT EXISTS banchi_domains_delete"
+	" AFTER DELETE ON domains BEGIN " CHANGE("OLD.id", "NULL") " END;"
+	"COMMIT;";
+
+const char sql_changes_summary[] =
+	"SELECT domain_id, count(*), count(name), count(DISTINCT name),"
+	" max(id) FROM banchi_changes WHERE id > ? GROUP BY domain_id";
+
+const char sql_changes_names[] =
+	"SELECT DISTINCT name FROM banchi_changes WHERE id > ? AND id <= ?"
+	" AND domain_id = ? AND name IS NOT NULL";
+
+const char sql_changes_last[] = "SELECT max(id) FROM banchi_changes";
+
+const char sql_changes_prune[] =
+	"DELETE FROM banchi_changes WHERE id <= ? AND at < ?";
+
+const char sql_serial_get[] =
+	"SELECT db_serial, served_serial, digest FROM banchi_serial"
+	" WHERE domain_id = ?";
+
+const char sql_serial_put[] =
+	"INSERT INTO banchi_serial (domain_id, db_serial, served_serial,"
+	" digest) VALUES (?, ?, ?, ?) ON CONFLICT (domain_id) DO UPDATE SET"
+	" db_serial = excluded.db_serial,"
+	" served_serial = excluded.served_serial, digest = excluded.digest";

@@ -1,0 +1,32 @@
+/* banchi's own tables in a PowerDNS database, beside PowerDNS's (which
+ * it never alters): banchi_changes, filled by triggers on records and
+ * domains with the domain and the name each change touched (any client:
+ * PowerDNS, pdnsutil, SQL), and banchi_serial, the serial banchi serves
+ * for each zone when it had to raise the database's own (rows changed
+ * but the SOA serial did not), so that a restart never goes backwards.
+ * The DDL is each driver's; the statements here are plain SQL both
+ * databases take ("?" placeholders). */
+#ifndef BANCHI_BACKEND_SQL_TRACK_H
+#define BANCHI_BACKEND_SQL_TRACK_H
+
+/* The tables and triggers, made when missing (one transaction). */
+extern const char sql_track_sqlite[];
+
+/* Per domain, the changes after an id: domain_id, rows, rows with a
+ * name, distinct names, last id. Parameter: the id. */
+extern const char sql_changes_summary[];
+/* The names a domain's changes touched in (after, upto]. Parameters:
+ * after, upto, domain_id. */
+extern const char sql_changes_names[];
+/* The last change id (NULL when none yet). */
+extern const char sql_changes_last[];
+/* Old changes dropped: parameters the last id read and a time (seconds
+ * since 1970) before which they may go. */
+extern const char sql_changes_prune[];
+
+/* banchi_serial: db_serial, served_serial, digest of a domain_id; and
+ * its upsert (domain_id, db_serial, served_serial, digest). */
+extern const char sql_serial_get[];
+extern const char sql_serial_put[];
+
+#endif
