@@ -1,5 +1,6 @@
 /* --zone-db / server.zone-db: the database whose zones are served
- * (sqlite:PATH; the scheme names the driver, sql.h). A relative SQLite
+ * (sqlite:PATH or postgresql://...; the scheme names the driver,
+ * sql.h). A relative SQLite
  * path is taken under the config file's directory, as zone files are.
  * One database: a later value replaces an earlier one. */
 #include <stdio.h>
@@ -23,7 +24,8 @@ int config_zonedb_flag(void *base, const struct cfg_opt *o, const char *v,
 	(void)o;
 	d = sql_driver_for(v, &target);
 	if (!d)
-		return ERR("zone-db: '%.300s' is not a database (sqlite:PATH)",
+		return ERR("zone-db: '%.300s' is not a database (sqlite:PATH or "
+			   "postgresql://...)",
 			   v);
 	if (!*target)
 		return ERR("zone-db: '%.300s': no path", v);

@@ -209,7 +209,7 @@ static int read_all(struct sqlzones *s, const struct config *c)
 {
 	struct pdns_domain *d = NULL;
 	size_t nd = 0;
-	int ret = sql_exec(&s->c, "BEGIN");
+	int ret = sql_begin(&s->c);
 
 	if (ret == 0)
 		ret = pdns_domains(&s->c, &d, &nd, sqlz_row_diag, NULL);

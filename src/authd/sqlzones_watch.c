@@ -101,7 +101,7 @@ static int read_all(struct sqlzones *s)
 /* What changed, in one read transaction. */
 static int read_now(struct sqlzones *s)
 {
-	int ret = sql_exec(&s->c, "BEGIN");
+	int ret = sql_begin(&s->c);
 
 	if (ret == 0)
 		ret = s->resync || !s->tracked ? read_all(s) :

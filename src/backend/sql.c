@@ -8,9 +8,13 @@
 #include "base/error.h"
 
 extern const struct sql_driver sql_sqlite_driver;
+extern const struct sql_driver sql_pg_driver;
+extern const struct sql_driver sql_pg_driver_short;
 
 static const struct sql_driver *const drivers[] = {
 	&sql_sqlite_driver,
+	&sql_pg_driver,         /* "postgresql://..." */
+	&sql_pg_driver_short,   /* "postgres://..." */
 };
 
 const struct sql_driver *sql_driver_for(const char *uri, const char **target)
@@ -38,7 +42,8 @@ int sql_connect(struct sql_conn *c, const char *uri, unsigned flags,
 	c->db = NULL;
 	c->drv = sql_driver_for(uri, &target);
 	if (!c->drv) {
-		snprintf(err, cap, "'%s': unknown database (sqlite:PATH)",
+		snprintf(err, cap, "'%s': unknown database (sqlite:PATH or "
+			 "postgresql://...)",
 			 uri ? uri : "");
 		return BN_EINVAL;
 	}

@@ -1,6 +1,6 @@
 /* Database drivers of the SQL zone backend: one table of functions per
- * database (SQLite in sql_sqlite.c, PostgreSQL next), chosen by the
- * scheme of the target ("sqlite:PATH"). Statements are constant SQL
+ * database (SQLite in sql_sqlite.c, PostgreSQL in sql_pg.c), chosen by
+ * the scheme of the target ("sqlite:PATH", "postgresql://..."). Statements are constant SQL
  * texts of the caller with "?" placeholders, prepared once per
  * connection and run with their parameters bound: no SQL is ever built
  * from data. Values travel as text both ways (what PostgreSQL's text
@@ -56,6 +56,10 @@ struct sql_db;                  /* a connection: the driver's own */
 
 struct sql_driver {
 	const char *scheme;     /* "sqlite" */
+	/* The statement starting a transaction whose reads all see one
+	 * snapshot of the database (SQLite: "BEGIN"; PostgreSQL's default
+	 * isolation takes a snapshot per statement). */
+	const char *begin;
 	/* Connects to uri, whole ("sqlite:/var/lib/pdns.sqlite3": the
 	 * driver takes what it needs; libpq takes a postgresql:// URI as
 	 * it is); busy_ms is how long a statement waits for a lock before
@@ -110,6 +114,12 @@ static inline int sql_query(struct sql_conn *c, const char *sql,
 static inline int sql_exec(struct sql_conn *c, const char *sql)
 {
 	return c->drv->query(c->db, sql, NULL, 0, NULL, NULL);
+}
+
+/* A transaction whose reads agree with each other. */
+static inline int sql_begin(struct sql_conn *c)
+{
+	return c->drv->query(c->db, c->drv->begin, NULL, 0, NULL, NULL);
 }
 
 static inline const char *sql_errmsg(const struct sql_conn *c)

@@ -43,6 +43,64 @@ const char sql_track_sqlite[] =
 	" AFTER DELETE ON domains BEGIN " CHANGE("OLD.id", "NULL") " END;"
 	"COMMIT;";
 
+/* PostgreSQL: changes of concurrent writers must get their ids in the
+ * order they commit (a reader that saw id 10 must never later find a 9
+ * committed behind its position): the trigger takes a transaction-long
+ * advisory lock before its id, so writers of records serialize. */
+#define PG_LOCK "PERFORM pg_advisory_xact_lock(7089074061666101);"
+#define PG_CHANGE(d, n) \
+	"INSERT INTO banchi_changes (domain_id, name) VALUES (" d ", " n ");"
+
+const char sql_track_pg[] =
+	"BEGIN;"
+	"SELECT pg_advisory_xact_lock(7089074061666102);"
+	"CREATE TABLE IF NOT EXISTS banchi_changes ("
+	" id BIGSERIAL PRIMARY KEY,"
+	" domain_id INTEGER,"
+	" name VARCHAR(255),"
+	" at BIGINT NOT NULL DEFAULT extract(epoch FROM now())::bigint);"
+	"CREATE TABLE IF NOT EXISTS banchi_serial ("
+	" domain_id INTEGER PRIMARY KEY,"
+	" db_serial BIGINT NOT NULL,"
+	" served_serial BIGINT NOT NULL,"
+	" digest VARCHAR(32) NOT NULL);"
+	"CREATE OR REPLACE FUNCTION banchi_change() RETURNS trigger"
+	" LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT"
+	" AS $banchi$ BEGIN " PG_LOCK
+	" IF TG_TABLE_NAME = 'domains' THEN"
+	"  IF TG_OP = 'INSERT' THEN " PG_CHANGE("NEW.id", "NULL")
+	"  ELSE " PG_CHANGE("OLD.id", "NULL") " END IF;"
+	" ELSE"
+	"  IF TG_OP <> 'INSERT' THEN " PG_CHANGE("OLD.domain_id", "OLD.name")
+	"  END IF;"
+	"  IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND"
+	"   (NEW.domain_id IS DISTINCT FROM OLD.domain_id OR"
+	"    NEW.name IS DISTINCT FROM OLD.name)) THEN "
+	PG_CHANGE("NEW.domain_id", "NEW.name") "  END IF;"
+	" END IF;"
+	" PERFORM pg_notify('" SQL_PG_CHANNEL "', '');"
+	" RETURN NULL; END $banchi$;"
+	"CREATE OR REPLACE TRIGGER banchi_records_change"
+	" AFTER INSERT OR DELETE OR UPDATE OF domain_id, name, type, content,"
+	" ttl, prio, disabled ON records"
+	" FOR EACH ROW EXECUTE FUNCTION banchi_change();"
+	"CREATE OR REPLACE TRIGGER banchi_domains_change"
+	" AFTER INSERT OR DELETE OR UPDATE OF id, name, type ON domains"
+	" FOR EACH ROW EXECUTE FUNCTION banchi_change();"
+	"COMMIT;";
+
+const char sql_track_pg_present[] =
+	"SELECT CASE WHEN to_regclass('banchi_changes') IS NULL"
+	" OR to_regclass('banchi_serial') IS NULL THEN false ELSE"
+	" (SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal"
+	"  AND tgenabled <> 'D' AND tgname IN ('banchi_records_change',"
+	"  'banchi_domains_change')) = 2"
+	" AND has_table_privilege('banchi_changes', 'SELECT')"
+	" AND has_table_privilege('banchi_changes', 'DELETE')"
+	" AND has_table_privilege('banchi_serial', 'SELECT')"
+	" AND has_table_privilege('banchi_serial', 'INSERT')"
+	" AND has_table_privilege('banchi_serial', 'UPDATE') END";
+
 const char sql_changes_summary[] =
 	"SELECT domain_id, count(*), count(name), count(DISTINCT name),"
 	" max(id) FROM banchi_changes WHERE id > ? GROUP BY domain_id";

@@ -11,6 +11,14 @@
 
 /* The tables and triggers, made when missing (one transaction). */
 extern const char sql_track_sqlite[];
+/* PostgreSQL's: one trigger function (SECURITY DEFINER: whoever writes
+ * records needs no right on banchi's tables) that also notifies
+ * SQL_PG_CHANNEL; and the query saying whether all of it is there
+ * already (one row, one boolean column: a user who may not create it
+ * uses what an administrator made). */
+extern const char sql_track_pg[];
+extern const char sql_track_pg_present[];
+#define SQL_PG_CHANNEL "banchi_changes"
 
 /* Per domain, the changes after an id: domain_id, rows, rows with a
  * name, distinct names, last id. Parameter: the id. */

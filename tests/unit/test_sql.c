@@ -122,6 +122,27 @@ static void test_open(void)
 	CHECK(sql_connect(&c, u, 0, 10, err, sizeof(err)) == SQL_EBROKEN);
 }
 
+/* PostgreSQL's driver by either scheme libpq takes; a server that is
+ * not there is gone (retried), with libpq's reason. The driver against
+ * a running server: tests/integration/test_sqlzones_pg.py. */
+static void test_pg_unreachable(void)
+{
+	struct sql_conn c;
+	const char *target;
+	char err[512];
+
+	CHECK(sql_driver_for("postgresql://h/db", &target) &&
+	      strcmp(target, "//h/db") == 0);
+	CHECK(sql_driver_for("postgres://h/db", &target) &&
+	      strcmp(sql_driver_for("postgres://h/db", &target)->begin,
+		     "BEGIN ISOLATION LEVEL REPEATABLE READ") == 0);
+	/* port 1 on loopback: refused at once */
+	CHECK(sql_connect(&c, "postgresql://u@127.0.0.1:1/db?connect_timeout=2",
+			  0, 10, err, sizeof(err)) == SQL_EGONE);
+	CHECKF(strstr(err, "127.0.0.1") != NULL, "%s", err);
+	CHECK(c.db == NULL);
+}
+
 static void test_int(void)
 {
 	struct sql_text t;
@@ -338,6 +359,7 @@ int main(void)
 	snprintf(uri, sizeof(uri), "sqlite:%s", path);
 	make_db();
 	test_open();
+	test_pg_unreachable();
 	test_int();
 	test_query();
 	test_changed_and_busy();
