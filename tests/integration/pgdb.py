@@ -55,8 +55,12 @@ class PgCluster:
         self.as_pg([str(bindir() / "initdb"), "-D", str(self.data), "-U",
                     USER, "--auth=trust", "-E", "UTF8", "--no-sync"])
         self.start()
-        self.psql("CREATE DATABASE pdns", db="postgres")
-        self.psql(SCHEMA.read_text())
+        self.create_db("pdns")
+
+    def create_db(self, name):
+        """A database with PowerDNS's schema."""
+        self.psql("CREATE DATABASE %s" % name, db="postgres")
+        self.psql(SCHEMA.read_text(), db=name)
 
     def as_pg(self, argv, timeout=120):
         r = subprocess.run(["runuser", "-u", USER, "--"] + argv,
@@ -95,15 +99,15 @@ class PgCluster:
             raise RuntimeError("psql: %s" % r.stderr)
         return r.stdout
 
-    def gpgsql_conf(self):
+    def gpgsql_conf(self, db="pdns"):
         return ["launch=gpgsql", "gpgsql-host=127.0.0.1",
-                "gpgsql-port=%d" % self.port, "gpgsql-dbname=pdns",
+                "gpgsql-port=%d" % self.port, "gpgsql-dbname=%s" % db,
                 "gpgsql-user=%s" % USER, "security-poll-suffix="]
 
-    def pdnsutil(self, *args):
-        conf = self.dir.parent / "pdnsutil-pg"
+    def pdnsutil(self, *args, db="pdns"):
+        conf = self.dir.parent / ("pdnsutil-" + db)
         conf.mkdir(exist_ok=True)
-        (conf / "pdns.conf").write_text("\n".join(self.gpgsql_conf()) +
+        (conf / "pdns.conf").write_text("\n".join(self.gpgsql_conf(db)) +
                                         "\n")
         r = subprocess.run(["pdnsutil", "--config-dir", str(conf)] +
                            [str(a) for a in args], capture_output=True,
@@ -113,9 +117,9 @@ class PgCluster:
                 " ".join(map(str, args)), r.stdout, r.stderr))
         return r.stdout
 
-    def domain_id(self, origin):
+    def domain_id(self, origin, db="pdns"):
         return int(self.psql("SELECT id FROM domains WHERE name = '%s'"
-                             % origin.rstrip(".")).strip())
+                             % origin.rstrip("."), db=db).strip())
 
 
 def start_pdns(d, pg, port=None):
