@@ -1,7 +1,8 @@
 /* The watcher thread of the database's zones: every POLL_MS it asks the
  * driver whether anything changed (SQLite: PRAGMA data_version on its own
- * connection, and the file's identity), then reads what did in one read
- * transaction. A failure (locked, gone, broken) keeps the served data,
+ * connection, and the file's identity; PostgreSQL: the notifications of
+ * banchi's triggers), then reads what did in one read transaction (the
+ * driver's begin: one snapshot). A failure (locked, gone, broken) keeps the served data,
  * logs the new state once, and is retried after a delay that doubles up
  * to BACKOFF_MAX; after a lost connection every zone is read whole again
  * (what changed meanwhile may be anywhere). */
