@@ -380,6 +380,10 @@ def test_ixfr_from_the_journal():
             u.add("i%d" % i, 300, "A", "192.0.2.%d" % (i + 1))
             u.delete("www", "A", "192.0.2.8%d" % i) if i < 2 else None
             assert send(s.where, u) == "NOERROR"
+        # NOERROR means on disk; on a zone slow to copy (a busy
+        # machine, ASan) the version may follow a few ms later
+        wait_for(s, lambda z: any(r[2] == "SOA" and
+                                  r[3].split()[2] == "13" for r in z), 5.0)
         msgs = list(dns.query.xfr(s.where[0], ZONE, port=s.where[1],
                                   rdtype=dns.rdatatype.IXFR, serial=11,
                                   relativize=False, lifetime=10))
