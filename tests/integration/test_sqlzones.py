@@ -188,6 +188,11 @@ def test_pdns_server_with_triggers(world):
     assert pdnsdb.wait_for(
         lambda: a_of(world.pdns.where, "viapdns.sql.test.") == [
             "192.0.2.201"], 5.0) is not None
+    # banchi too, before the next test counts serials (it sees the
+    # change up to 150 ms after PowerDNS, which reads the rows at once)
+    assert pdnsdb.wait_for(
+        lambda: a_of(world.banchi.where, "viapdns.sql.test.") == [
+            "192.0.2.201"], 5.0) is not None
 
 
 def change_latency(world, name, address):
