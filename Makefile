@@ -64,7 +64,8 @@ test-differential:
 	BANCHI_AUTH=$(BUILD)/banchi-auth BANCHI_RESOLVER=$(BUILD)/banchi-resolver \
 		$(PYTHON) -m pytest -q -s -p no:cacheprovider tests/differential
 
-# The same tests once more with AddressSanitizer and UBSan.
+# The same tests once more with AddressSanitizer and UBSan (but the
+# integration tests marked slow: waits, loads and peers, run once above).
 test-asan: deps
 	@[ -f build-asan/build.ninja ] || meson setup build-asan \
 		-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
@@ -75,7 +76,7 @@ test-asan: deps
 		BANCHI_CHECK=build-asan/banchi-check $(PYTHON) -m pytest -q tests/oracle
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		BANCHI_AUTH=build-asan/banchi-auth $(PYTHON) -m pytest -q \
-		-p no:cacheprovider tests/integration
+		-p no:cacheprovider -m "not slow" tests/integration
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		BANCHI_AUTH=build-asan/banchi-auth \
 		BANCHI_RESOLVER=build-asan/banchi-resolver $(PYTHON) -m pytest -q \

@@ -35,6 +35,11 @@ def pytest_collection_modifyitems(config, items):
 def pytest_configure(config):
     config.addinivalue_line("markers",
                             "banchi_only: daemon behaviour, not for peers")
+    # `make test` runs these once: their time goes to waits, loads and
+    # peers, not to code ASan would see more of (make test-asan skips them)
+    config.addinivalue_line("markers",
+                            "slow: timing or load test, not run again "
+                            "under ASan")
 
 
 def make_zone_dir():

@@ -18,7 +18,8 @@ import servers
 from conftest import check_log
 from test_ctl import ctl_json
 
-pytestmark = pytest.mark.banchi_only
+# slow: run once, not again under ASan
+pytestmark = [pytest.mark.banchi_only, pytest.mark.slow]
 
 ZONE = "load.test"
 HOSTS = 5000

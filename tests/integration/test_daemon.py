@@ -98,6 +98,7 @@ def bulk_zone(path, n):
     Path(path).chmod(0o644)
 
 
+@pytest.mark.slow
 def test_no_query_lost_during_reloads(fresh):
     go, d, zones = fresh
     bulk = Path(d) / "bulk.test.zone"

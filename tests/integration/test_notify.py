@@ -353,6 +353,7 @@ def test_notify_message(world):
                      % (ZONE, ACK_ADDR, KEY), world.banchi.log_text())
 
 
+@pytest.mark.slow
 def test_retries_with_backoff(world):
     """The silent fake gets each NOTIFY again after 1, 2, 4 s... with
     the same ID; a newer serial replaces the one pending."""
@@ -369,6 +370,7 @@ def test_retries_with_backoff(world):
     assert 0.7 < gaps[0] < 1.6 and 1.7 < gaps[1] < 2.6, gaps
 
 
+@pytest.mark.slow
 def test_lag_warning(world):
     """The fake that acknowledges but never transfers is logged as not
     caught up LAG_WARN s after the NOTIFY; the real ones are not."""

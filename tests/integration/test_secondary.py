@@ -162,6 +162,7 @@ def world():
 
 
 @pytest.mark.parametrize("peer", sorted(PRIMARIES))
+@pytest.mark.slow
 def test_follow_primary(world, peer):
     d, procs = world
     pport, bport = servers.free_port(), servers.free_port()
@@ -423,6 +424,7 @@ def serial_or_none(where):
         return None
 
 
+@pytest.mark.slow
 def test_journal_bound_keeps_the_newest_changes(world):
     """--journal-max-size 4096: past half of it the stored file is
     written whole and the journal cut to its newest quarter, not

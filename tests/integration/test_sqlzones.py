@@ -134,6 +134,7 @@ def world():
         shutil.rmtree(w.dir, ignore_errors=True)
 
 
+@pytest.mark.slow
 def test_answers_equal_pdns_server(world):
     """Every name of the zone with every type, and names it does not
     hold: banchi-auth and pdns_server answer alike from one database
@@ -154,6 +155,7 @@ def test_answers_equal_pdns_server(world):
     assert not b.flags & dns.flags.TC and len(b.answer) == 1
 
 
+@pytest.mark.slow
 def test_answers_equal_file(world):
     """The same zone served from its file by another banchi-auth: the
     same answers, but for the KX target, which pdnsutil load-zone stores

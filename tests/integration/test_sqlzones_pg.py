@@ -25,7 +25,8 @@ from conftest import check_log
 from test_sqlzones import (EXTRA, TYPES, VISIBLE, ZFILE, ZONE, Load, a_of,
                            ask, differences, serial, zone_names)
 
-pytestmark = [pytest.mark.banchi_only,
+# slow: run once, not again under ASan
+pytestmark = [pytest.mark.banchi_only, pytest.mark.slow,
               pytest.mark.skipif(pgdb.missing() is not None,
                                  reason=str(pgdb.missing()))]
 

@@ -86,6 +86,7 @@ def closed_within(s, seconds):
 
 
 @pytest.mark.banchi_only
+@pytest.mark.slow
 def test_idle_timeout(fresh):
     go, _, _ = fresh
     srv = go(extra=["--tcp-idle-timeout", "2"])

@@ -425,6 +425,7 @@ def test_log_says_why(alone):
     assert "verified" not in s.log_text()
 
 
+@pytest.mark.slow
 def test_log_rate_limited(alone):
     """Anyone can send badly signed queries: one line per source and
     reason per 5 s, the rest counted."""

@@ -20,7 +20,8 @@ import servers
 from conftest import check_log
 from test_update import U, ZONE, axfr, start_banchi
 
-pytestmark = pytest.mark.banchi_only
+# slow: run once, not again under ASan
+pytestmark = [pytest.mark.banchi_only, pytest.mark.slow]
 
 ROUNDS = 6
 CLIENTS = 8

@@ -22,7 +22,8 @@ import pytest
 import servers
 from conftest import check_log
 
-pytestmark = pytest.mark.banchi_only
+# slow: run once, not again under ASan
+pytestmark = [pytest.mark.banchi_only, pytest.mark.slow]
 
 ZONE = "big.test"
 NAMES = 200000

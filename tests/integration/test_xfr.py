@@ -149,6 +149,7 @@ def test_tsig_dig_y(xfr):
     assert "Transfer failed" in plain
 
 
+@pytest.mark.slow
 def test_big_zone_streams_signed(xfr):
     s, zones = xfr
     ring = dns.tsigkeyring.from_text({"xfr-key.": ("hmac-sha256", SECRET)})
