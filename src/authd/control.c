@@ -87,24 +87,6 @@ static void cmd_stats(void *arg, const char *value, struct ctl_reply *r)
 	ctl_put_u64(r, "transfers_out", transfers_out(&x->health));
 }
 
-static void cmd_log_level(void *arg, const char *value, struct ctl_reply *r)
-{
-	const char *was = log_level_name(log_get_level());
-	int l = log_level_parse(value);
-
-	(void)arg;
-	if (l < 0) {
-		ctl_fail(r, "'%.100s' is not a log level (error, warning, "
-			 "info, debug)", value);
-		return;
-	}
-	log_set_level((enum log_level)l);
-	log_info("control: log level %s (was %s) until the next reload",
-		 log_level_name((enum log_level)l), was);
-	ctl_put_str(r, "level", log_level_name((enum log_level)l));
-	ctl_put_str(r, "was", was);
-}
-
 /* The serial served, or -1 when the zone is not served. */
 static int64_t served_serial(struct daemon *x, const uint8_t *origin)
 {
@@ -159,7 +141,7 @@ static const struct ctl_cmd commands[] = {
 	{ "zone-refresh", "zone", CTL_ARG_REQUIRED, false, true,
 	  cmd_zone_refresh },
 	{ "log-level", "level", CTL_ARG_REQUIRED, false, true,
-	  cmd_log_level },
+	  ctl_cmd_log_level },
 };
 
 int control_open(struct daemon *x)

@@ -38,6 +38,10 @@ struct ctl_cmd {
 	ctl_cmd_fn *fn;
 };
 
+/* log-level LEVEL, the same in every daemon: the log's level until the
+ * next reload applies the config's again. */
+void ctl_cmd_log_level(void *arg, const char *value, struct ctl_reply *r);
+
 struct ctl_conf {
 	const char *daemon;             /* "banchi-auth" */
 	const char *path;               /* as configured: NULL for def,

@@ -217,3 +217,21 @@ int ctl_open(struct ctl_server **out, const struct ctl_conf *c)
 	*out = s;
 	return 0;
 }
+
+void ctl_cmd_log_level(void *arg, const char *value, struct ctl_reply *r)
+{
+	const char *was = log_level_name(log_get_level());
+	int l = log_level_parse(value);
+
+	(void)arg;
+	if (l < 0) {
+		ctl_fail(r, "'%.100s' is not a log level (error, warning, "
+			 "info, debug)", value);
+		return;
+	}
+	log_set_level((enum log_level)l);
+	log_info("control: log level %s (was %s) until the next reload",
+		 log_level_name((enum log_level)l), was);
+	ctl_put_str(r, "level", log_level_name((enum log_level)l));
+	ctl_put_str(r, "was", was);
+}

@@ -92,24 +92,6 @@ static void cmd_flush(void *arg, const char *value, struct ctl_reply *r)
 	ctl_put_u64(r, "entries_after", after.entries);
 }
 
-static void cmd_log_level(void *arg, const char *value, struct ctl_reply *r)
-{
-	const char *was = log_level_name(log_get_level());
-	int l = log_level_parse(value);
-
-	(void)arg;
-	if (l < 0) {
-		ctl_fail(r, "'%.100s' is not a log level (error, warning, "
-			 "info, debug)", value);
-		return;
-	}
-	log_set_level((enum log_level)l);
-	log_info("control: log level %s (was %s) until the next reload",
-		 log_level_name((enum log_level)l), was);
-	ctl_put_str(r, "level", log_level_name((enum log_level)l));
-	ctl_put_str(r, "was", was);
-}
-
 static void cmd_reload(void *arg, const char *value, struct ctl_reply *r)
 {
 	char err[CONFIG_ERR_MAX];
@@ -133,7 +115,7 @@ static const struct ctl_cmd commands[] = {
 	{ "reload", NULL, CTL_NO_ARG, true, true, cmd_reload },
 	{ "flush", "name", CTL_ARG_OPTIONAL, false, true, cmd_flush },
 	{ "log-level", "level", CTL_ARG_REQUIRED, false, true,
-	  cmd_log_level },
+	  ctl_cmd_log_level },
 };
 
 int rcontrol_open(struct rdaemon *x)
