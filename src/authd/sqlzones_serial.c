@@ -155,22 +155,11 @@ int sqlz_save_serial(struct sqlzones *s, const struct sqlz_zone *z,
 
 struct zdb_zone *sqlz_with_serial(struct zdb_zone *v, uint32_t serial)
 {
-	const struct zdb_rrset *soa = zdb_node_rrset(zdb_zone_apex(v), RR_SOA);
 	struct zdb_zone *next = NULL;
-	struct zchange c;
-	int ret;
 
 	if (zdb_zone_serial(v) == serial) {
 		zdb_zone_ref(v);
 		return v;
 	}
-	zchange_init(&c);
-	ret = zchange_set_soa(&c, false, zdb_zone_origin(v), soa->ttl,
-			      soa->rr[0].data, soa->rr[0].len);
-	if (ret == 0)
-		ret = zchange_set_soa_serial(&c, true, &c.soa_from, serial);
-	if (ret == 0)
-		ret = zdb_zone_patch(&next, v, &c);
-	zchange_clear(&c);
-	return ret == 0 ? next : NULL;
+	return zdb_zone_with_serial(&next, v, serial) == 0 ? next : NULL;
 }

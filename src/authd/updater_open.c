@@ -168,20 +168,10 @@ static int open_zone(struct updater *u, struct upd_zone *uz, const char *dir)
 static int raise_serial(struct updater *u, struct zdb_zone *v,
 			uint32_t serial)
 {
-	const struct zdb_rrset *soa = zdb_node_rrset(zdb_zone_apex(v), RR_SOA);
 	struct zdb_zone *next = NULL;
 	struct served *ns = NULL;
-	struct zchange c;
-	int ret;
+	int ret = zdb_zone_with_serial(&next, v, serial);
 
-	zchange_init(&c);
-	ret = zchange_set_soa(&c, false, zdb_zone_origin(v), soa->ttl,
-			      soa->rr[0].data, soa->rr[0].len);
-	if (ret == 0)
-		ret = zchange_set_soa_serial(&c, true, &c.soa_from, serial);
-	if (ret == 0)
-		ret = zdb_zone_patch(&next, v, &c);
-	zchange_clear(&c);
 	if (ret == 0 && !(ns = served_replace(*u->cur, &next, 1)))
 		ret = BN_ENOMEM;
 	if (ret == 0) {

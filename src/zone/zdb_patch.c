@@ -363,3 +363,22 @@ int zdb_zone_patch(struct zdb_zone **out, const struct zdb_zone *base,
 	patch_free(&p);
 	return ret;
 }
+
+int zdb_zone_with_serial(struct zdb_zone **out, const struct zdb_zone *base,
+			 uint32_t serial)
+{
+	const struct zdb_rrset *soa = zdb_node_rrset(base->nodes, RR_SOA);
+	struct zchange c;
+	int ret;
+
+	*out = NULL;
+	zchange_init(&c);
+	ret = zchange_set_soa(&c, false, base->origin, soa->ttl,
+			      soa->rr[0].data, soa->rr[0].len);
+	if (ret == 0)
+		ret = zchange_set_soa_serial(&c, true, &c.soa_from, serial);
+	if (ret == 0)
+		ret = zdb_zone_patch(out, base, &c);
+	zchange_clear(&c);
+	return ret;
+}

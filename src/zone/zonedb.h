@@ -67,6 +67,10 @@ int zdb_zone_build(struct zdb_zone **out, const struct zone *z);
  * record outside the zone), BN_ENOTFOUND (c removes a record that base
  * does not hold). */
 struct zchange;
+/* A version of base that differs only in its SOA serial (a serial raised
+ * without a change of records): 0 with *out, or zdb_zone_patch's error. */
+int zdb_zone_with_serial(struct zdb_zone **out, const struct zdb_zone *base,
+			 uint32_t serial);
 int zdb_zone_patch(struct zdb_zone **out, const struct zdb_zone *base,
 		   const struct zchange *c);
 /* Octets of records no node of this version points to any more (kept
