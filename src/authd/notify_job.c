@@ -14,6 +14,7 @@
 #include "authd/tsig_note.h"
 #include "authd/xfr_health.h"
 #include "daemon/log.h"
+#include "net/sock.h"
 #include "wire/rrtype.h"
 
 #define CLASS_IN 1
@@ -218,21 +219,6 @@ int notify_job_timers(struct notifier *n)
 	return soon - now > 60000 ? 60000 : (int)(soon - now);
 }
 
-static bool same_addr(const struct sockaddr_storage *a,
-		      const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-		return x->sin_port == y->sin_port &&
-		       x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-	return x->sin6_port == y->sin6_port &&
-	       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
-}
-
 /* A reply to j: verified when signed; NOERROR ends it, an error too. */
 static void job_reply(struct notify_job *j, const uint8_t *pkt, size_t len,
 		      const struct msg_hdr *h)
@@ -278,7 +264,7 @@ void notify_job_replies(struct notifier *n, int fd)
 			continue;
 		for (size_t i = 0; i < n->njobs; i++) {
 			struct notify_job *j = &n->jobs[i];
-			if (j->next && j->id == h.id && same_addr(&from, &j->t.sa)) {
+			if (j->next && j->id == h.id && net_same_endpoint(&from, &j->t.sa)) {
 				job_reply(j, buf, (size_t)len, &h);
 				break;
 			}

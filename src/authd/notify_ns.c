@@ -14,6 +14,7 @@
 
 #include "authd/notify_int.h"
 #include "daemon/log.h"
+#include "net/sock.h"
 #include "wire/rrtype.h"
 
 #define NS_PORT 53
@@ -35,19 +36,6 @@ static uint16_t port_of(const struct sockaddr_storage *sa)
 	return ntohs(sa->ss_family == AF_INET ?
 		     ((const struct sockaddr_in *)sa)->sin_port :
 		     ((const struct sockaddr_in6 *)sa)->sin6_port);
-}
-
-static bool same_ip(const struct sockaddr_storage *a,
-		    const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET)
-		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-	return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-		       &((const struct sockaddr_in6 *)b)->sin6_addr,
-		       sizeof(struct in6_addr));
 }
 
 static int self_add(struct notify_self *s, const struct sockaddr *sa,
@@ -125,7 +113,7 @@ static bool is_self(const struct notify_self *s,
 	    127)
 		return true;
 	for (size_t i = 0; i < s->n; i++)
-		if (same_ip(&s->addr[i], a))
+		if (net_same_ip(&s->addr[i], a))
 			return true;
 	return false;
 }
@@ -134,7 +122,7 @@ static bool listed(const struct notify_tlist *l,
 		   const struct sockaddr_storage *a)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (same_ip(&l->t[i].sa, a) && port_of(&l->t[i].sa) == NS_PORT)
+		if (net_same_ip(&l->t[i].sa, a) && port_of(&l->t[i].sa) == NS_PORT)
 			return true;
 	return false;
 }

@@ -13,23 +13,9 @@
 #include "authd/tsig_note.h"
 #include "daemon/log.h"
 #include "daemon/loglimit.h"
+#include "net/sock.h"
 #include "wire/msg.h"
 #include "wire/rrtype.h"
-
-static bool same_addr(const struct sockaddr_storage *a,
-		      const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET)
-		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-	if (a->ss_family == AF_INET6)
-		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-			       &((const struct sockaddr_in6 *)b)->sin6_addr,
-			       16);
-	return false;
-}
 
 static struct sec_zone *zone_of(const struct secondary *s,
 				const uint8_t *origin)
@@ -53,7 +39,7 @@ static uint16_t allowed(const struct sec_zone *z, const struct msg_query *mq,
 	size_t i;
 
 	for (i = 0; i < z->nprimary; i++)
-		if (same_addr(&z->primary[i].sa, peer))
+		if (net_same_ip(&z->primary[i].sa, peer))
 			break;
 	if (i == z->nprimary) {
 		snprintf(why, cap, "not from a primary");

@@ -4,6 +4,7 @@
  * of silently getting half of the queries. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "net/sock.h"
@@ -43,4 +44,31 @@ fail:
 	err = errno;
 	close(fd);
 	return -err;
+}
+
+bool net_same_ip(const struct sockaddr_storage *a,
+		 const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	if (a->ss_family == AF_INET6)
+		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+			       &((const struct sockaddr_in6 *)b)->sin6_addr,
+			       sizeof(struct in6_addr));
+	return false;
+}
+
+bool net_same_endpoint(const struct sockaddr_storage *a,
+		       const struct sockaddr_storage *b)
+{
+	if (!net_same_ip(a, b))
+		return false;
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_port ==
+		       ((const struct sockaddr_in *)b)->sin_port;
+	return ((const struct sockaddr_in6 *)a)->sin6_port ==
+	       ((const struct sockaddr_in6 *)b)->sin6_port;
 }

@@ -151,14 +151,7 @@ static bool is_signed(const struct zone *z, const struct zone_node *apex)
 	if (!sig || !zone_node_rrset(z, apex, RR_DNSKEY) ||
 	    zone_node_rrset(z, apex, RR_NSEC3PARAM))
 		return false;
-	for (uint32_t i = 0; i < apex->count; i++) {
-		const struct zone_rrset *s = &z->sets[apex->first + i];
-		const struct zone_rr *rr = zck_set_rr(z, s, 0);
-		if (s->type == RR_RRSIG && rr->rdlen >= 2 &&
-		    wire_get_u16(rr->rdata) == RR_SOA)
-			return true;
-	}
-	return false;
+	return zck_soa_signed(z, apex);
 }
 
 /* True when the NSEC type bitmap (after the next name) lists exactly
@@ -246,4 +239,16 @@ void zck_dnssec_apex(struct zck *c, const struct zone_node *apex)
 {
 	check_cds(c, apex);
 	check_nsec3param(c, apex);
+}
+
+bool zck_soa_signed(const struct zone *z, const struct zone_node *apex)
+{
+	for (uint32_t i = 0; i < apex->count; i++) {
+		const struct zone_rrset *s = &z->sets[apex->first + i];
+		const struct zone_rr *rr = zck_set_rr(z, s, 0);
+		if (s->type == RR_RRSIG && rr->rdlen >= 2 &&
+		    wire_get_u16(rr->rdata) == RR_SOA)
+			return true;
+	}
+	return false;
 }

@@ -25,6 +25,9 @@ void zck_report(struct zck *c, const struct zone_rr *rr,
 void zck_report_num(struct zck *c, const struct zone_rr *rr,
 		    enum zone_level level, const char *what, int num);
 
+/* The apex holds an RRSIG covering its SOA (the zone is signed). */
+bool zck_soa_signed(const struct zone *z, const struct zone_node *apex);
+
 static inline const struct zone_rr *zck_set_rr(const struct zone *z,
 					       const struct zone_rrset *s,
 					       uint32_t i)

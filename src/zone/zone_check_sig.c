@@ -16,16 +16,8 @@
 
 static bool zone_signed(const struct zone *z, const struct zone_node *apex)
 {
-	if (!apex || !zone_node_rrset(z, apex, RR_DNSKEY))
-		return false;
-	for (uint32_t i = 0; i < apex->count; i++) {
-		const struct zone_rrset *s = &z->sets[apex->first + i];
-		const struct zone_rr *rr = zck_set_rr(z, s, 0);
-		if (s->type == RR_RRSIG && rr->rdlen >= 2 &&
-		    wire_get_u16(rr->rdata) == RR_SOA)
-			return true;
-	}
-	return false;
+	return apex && zone_node_rrset(z, apex, RR_DNSKEY) &&
+	       zck_soa_signed(z, apex);
 }
 
 /* RFC 4034 3.1.5: serial arithmetic on the 32-bit times. */
