@@ -99,17 +99,18 @@ static bool nsec_zone(const struct zdb_zone *z)
 static const struct zdb_node *nsec_for(const struct zdb_zone *z,
 				       const uint8_t *name)
 {
-	const struct zdb_node *first = zdb_zone_node(z, 0), *n;
+	const struct zdb_node *n;
 	bool found;
 	size_t i = zdb_zone_search(z, name, &found);
 
 	for (int step = 0; step < PREV_STEPS; step++) {
 		n = zdb_zone_node(z, i);
-		while (n->parent && (n->flags & (ZDB_NONAUTH | ZDB_OCCLUDED)))
-			n = n->parent;
+		while (n->up != ZDB_TOP &&
+		       (n->flags & (ZDB_NONAUTH | ZDB_OCCLUDED)))
+			n = zdb_node_parent(z, n);
 		if (zdb_node_rrset(n, RR_NSEC))
 			return n;
-		i = (size_t)(n - first);
+		i = n->ix;
 		if (i == 0)
 			return NULL;
 		i--;
@@ -180,7 +181,8 @@ static void n3_provable(struct auth_query *a, const struct zdb_zone *z,
 	const struct zdb_node *next = n, *up;
 	bool exact;
 
-	for (up = n->parent; up; next = up, up = up->parent) {
+	for (up = zdb_node_parent(z, n); up;
+	     next = up, up = zdb_node_parent(z, up)) {
 		const struct zdb_node *m = zdb_nsec3_node(z, up, &exact);
 		if (m && exact) {
 			put_proof(a, m, RR_NSEC3);

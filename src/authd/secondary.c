@@ -170,6 +170,23 @@ static int fetch(struct sec_zone *z, const struct sec_peer *p,
 	return 0;
 }
 
+/* The records IXFRs replaced, kept alive by the versions' chain (see
+ * doc/design/zone-changes.md), dropped by building the zone whole
+ * again once they pass a quarter of it: the same records, served. */
+static void compact(struct secondary *s, struct sec_zone *z)
+{
+	struct zdb_zone *c;
+	size_t dead = zdb_zone_dead(z->v);
+
+	if (!zdb_zone_compact_due(z->v) || zdb_zone_compact(&c, z->v) < 0)
+		return;
+	zdb_zone_unref(z->v);
+	z->v = c;
+	sec_publish(s, z, c, false);
+	log_info("zone %s: compacted (%zu bytes of old records freed)",
+		 z->name, dead);
+}
+
 /* One primary: 0 when the zone is now current with it. */
 static int try_primary(struct secondary *s, struct sec_zone *z,
 		       const struct sec_peer *p, char *why, size_t cap)
@@ -210,6 +227,7 @@ static int try_primary(struct secondary *s, struct sec_zone *z,
 		z->trim_at = r.zone ? 0 : mono() + SEC_SPARE_SECONDS;
 		z->cat_changed = z->catalog;
 		notify_zone(s->notify, z->origin);      /* downstream */
+		compact(s, z);
 	}
 	sec_result_clear(&r);
 	return 0;

@@ -69,8 +69,9 @@ int sec_catalog_members(const struct zdb_zone *v,
 		const struct zdb_rrset *p = zdb_node_rrset(d, RR_PTR);
 		/* a member node: one label under zones; properties
 		 * (group, coo, ...) below it are not read */
-		if (!p || d->labels != labels + 2 || !d->parent ||
-		    !name_equal(d->parent->owner, zones))
+		const struct zdb_node *up = zdb_node_parent(v, d);
+		if (!p || d->labels != labels + 2 || !up ||
+		    !name_equal(up->owner, zones))
 			continue;
 		if (p->count != 1 || name_length(p->rr[0].data) != p->rr[0].len ||
 		    name_equal(p->rr[0].data, origin) ||

@@ -334,7 +334,7 @@ static void compact(struct head *h)
 	struct zdb_zone *c;
 	size_t dead = zdb_zone_dead(h->v);
 
-	if (dead < ((size_t)1 << 20) || dead < zdb_zone_memory(h->v) / 4)
+	if (!zdb_zone_compact_due(h->v))
 		return;
 	if (zdb_zone_compact(&c, h->v) == 0) {
 		log_info("update %s: compacted (%zu bytes of old records "

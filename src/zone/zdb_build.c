@@ -95,6 +95,7 @@ static int count(const struct zone *z, struct sizes *s)
  * to the last node placed, by depth below the apex. */
 struct fill {
 	struct zdb_zone *zz;
+	struct zdb_node *nodes;         /* the flat array being filled */
 	uint8_t *recs;
 	struct zdb_node *path[NAME_MAXLABELS + 1];
 	struct zdb_qname q;             /* the owner being placed */
@@ -118,11 +119,12 @@ static struct zdb_node *place(struct fill *f, const uint8_t *owner,
 			      int labels, int depth)
 {
 	struct zdb_zone *zz = f->zz;
-	struct zdb_node *n = &zz->nodes[zz->nnodes];
+	struct zdb_node *n = &f->nodes[zz->nnodes];
 	struct zdb_node *p = depth ? f->path[depth - 1] : NULL;
 
 	n->owner = owner;
-	n->parent = p;
+	n->up = p ? p->ix : ZDB_TOP;
+	n->ix = (uint32_t)zz->nnodes;
 	n->sets = NULL;
 	n->nsets = 0;
 	n->labels = (uint8_t)labels;
@@ -295,8 +297,10 @@ static int fill(struct zdb_zone *zz, const struct zone *z,
 	struct fill f = { .zz = zz, .shared = s->shared };
 	int ret = 0;
 
-	zz->nodes = (struct zdb_node *)block;
-	zz->index = (uint32_t *)(zz->nodes + s->nodes);
+	f.nodes = (struct zdb_node *)block;
+	if (zdb_chunk_flat(zz, f.nodes, s->nodes) < 0)
+		return BN_ENOMEM;
+	zz->index = (uint32_t *)(f.nodes + s->nodes);
 	zdb_index_size(zz, s->nodes, s->slots, true);
 	f.recs = zz->recs->data;
 	f.mixed = malloc(s->nodes * sizeof(*f.mixed));
@@ -309,7 +313,7 @@ static int fill(struct zdb_zone *zz, const struct zone *z,
 	free(f.mixed);
 	if (ret < 0)
 		return ret;
-	const struct zdb_rrset *soa = zdb_node_rrset(zz->nodes, RR_SOA);
+	const struct zdb_rrset *soa = zdb_node_rrset(f.nodes, RR_SOA);
 	if (!soa || !soa->count)
 		return BN_EINVAL;
 	zdb_read_serial(zz, soa);
@@ -369,13 +373,36 @@ void zdb_zone_unref(struct zdb_zone *z)
 
 void zdb_zone_free(struct zdb_zone *z)
 {
-	for (size_t i = 0; i < z->nmap; i++)
-		zdb_spare_put(z->spare, z->map[i], z->maplen[i]);
+	zdb_spine_unref(z->sp);
 	zdb_spare_unref(z->spare);
-	zdb_nsec3_free(z->n3);
-	arena_clear(&z->arena);
+	zdb_nsec3_unref(z->n3);
 	zdb_recs_unref(z->recs);
+	free(z->chunk);
 	free(z);
+}
+
+void zdb_spine_unref(struct zdb_spine *sp)
+{
+	if (!sp || atomic_fetch_sub_explicit(&sp->refs, 1,
+					     memory_order_acq_rel) != 1)
+		return;
+	for (size_t i = 0; i < sp->nmap; i++)
+		zdb_spare_put(sp->spare, sp->map[i], sp->maplen[i]);
+	zdb_spare_unref(sp->spare);
+	arena_clear(&sp->arena);
+	free(sp);
+}
+
+int zdb_chunk_flat(struct zdb_zone *z, struct zdb_node *nodes, size_t n)
+{
+	size_t nc = zdb_chunks(n);
+
+	z->chunk = malloc((nc ? nc : 1) * sizeof(*z->chunk));
+	if (!z->chunk)
+		return BN_ENOMEM;
+	for (size_t c = 0; c < nc; c++)
+		z->chunk[c] = nodes + (c << ZDB_CHUNK_BITS);
+	return 0;
 }
 
 /* The nodes and the index. Large spines are mapped on their own (a
@@ -389,10 +416,13 @@ static uint8_t *spine_map(struct zdb_zone *zz, size_t total)
 {
 	const size_t huge = (size_t)2 << 20;
 	size_t len = (total + huge - 1) & ~(huge - 1);
+	struct zdb_spine *sp = zz->sp;
 	uint8_t *block;
 
 	if (!zz->spare)
 		zz->spare = zdb_spare_new();
+	if (!sp->spare)
+		sp->spare = zdb_spare_ref(zz->spare);
 	block = zdb_spare_get(zz->spare, len, &len);
 	if (!block) {
 		block = mmap(NULL, len, PROT_READ | PROT_WRITE,
@@ -401,8 +431,8 @@ static uint8_t *spine_map(struct zdb_zone *zz, size_t total)
 			return NULL;
 		want_huge_pages(block, len);
 	}
-	zz->map[zz->nmap] = block;
-	zz->maplen[zz->nmap++] = len;
+	sp->map[sp->nmap] = block;
+	sp->maplen[sp->nmap++] = len;
 	return block;
 }
 
@@ -410,11 +440,16 @@ uint8_t *zdb_spine_alloc(struct zdb_zone *zz, size_t total)
 {
 	uint8_t *block;
 
-	if (!zz->arena.block_size)
-		arena_init(&zz->arena, 4096);
-	if (total >= ZDB_MAP_MIN && zz->nmap < ZDB_MAPS)
+	if (!zz->sp) {
+		zz->sp = calloc(1, sizeof(*zz->sp));
+		if (!zz->sp)
+			return NULL;
+		atomic_init(&zz->sp->refs, 1);
+		arena_init(&zz->sp->arena, 4096);
+	}
+	if (total >= ZDB_MAP_MIN && zz->sp->nmap < ZDB_MAPS)
 		return spine_map(zz, total);
-	block = arena_alloc(&zz->arena, total > 1024 ? total : 1025);
+	block = arena_alloc(&zz->sp->arena, total > 1024 ? total : 1025);
 	if (block)
 		want_huge_pages(block, total);
 	return block;
@@ -460,7 +495,7 @@ const uint8_t *zdb_zone_origin(const struct zdb_zone *z)
 
 const struct zdb_node *zdb_zone_apex(const struct zdb_zone *z)
 {
-	return z->nodes;
+	return zdb_at(z, 0);
 }
 
 uint32_t zdb_zone_serial(const struct zdb_zone *z)
@@ -485,14 +520,14 @@ size_t zdb_zone_dead(const struct zdb_zone *z)
 
 size_t zdb_zone_memory(const struct zdb_zone *z)
 {
-	size_t mapped = 0;
+	size_t mapped = zdb_chunks(z->nnodes) * sizeof(*z->chunk);
 
-	for (size_t i = 0; i < z->nmap; i++)
-		mapped += z->maplen[i];
+	for (size_t i = 0; z->sp && i < z->sp->nmap; i++)
+		mapped += z->sp->maplen[i];
 	if (z->n3)
 		mapped += z->nnodes * sizeof(*z->n3->own) +
 			  z->n3->n * (sizeof(*z->n3->pre) +
 				      sizeof(*z->n3->node));
-	return sizeof(*z) + z->arena.total + mapped +
+	return sizeof(*z) + (z->sp ? z->sp->arena.total : 0) + mapped +
 	       (z->recs ? z->recs->chain : 0);
 }

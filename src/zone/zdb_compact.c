@@ -24,6 +24,12 @@ static int add_node(struct zone *z, const struct zdb_node *n)
 	return ret;
 }
 
+bool zdb_zone_compact_due(const struct zdb_zone *z)
+{
+	return z->dead >= ((size_t)1 << 20) &&
+	       z->dead >= zdb_zone_memory(z) / 4;
+}
+
 int zdb_zone_compact(struct zdb_zone **out, const struct zdb_zone *zz)
 {
 	struct zone z;
@@ -33,7 +39,7 @@ int zdb_zone_compact(struct zdb_zone **out, const struct zdb_zone *zz)
 	zone_init(&z, zz->origin, 1);
 	z.no_warnings = true;
 	for (size_t i = 0; i < zz->nnodes && ret == 0; i++)
-		ret = add_node(&z, &zz->nodes[i]);
+		ret = add_node(&z, zdb_at(zz, i));
 	if (ret == 0)
 		ret = zone_finish(&z);
 	if (ret == 0)

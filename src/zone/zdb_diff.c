@@ -49,8 +49,8 @@ static int side(struct zchange *c, const struct zdb_node *n,
 static int set_soas(struct zchange *c, const struct zdb_zone *a,
 		    const struct zdb_zone *b)
 {
-	const struct zdb_rrset *sa = zdb_node_rrset(a->nodes, RR_SOA);
-	const struct zdb_rrset *sb = zdb_node_rrset(b->nodes, RR_SOA);
+	const struct zdb_rrset *sa = zdb_node_rrset(zdb_at(a, 0), RR_SOA);
+	const struct zdb_rrset *sb = zdb_node_rrset(zdb_at(b, 0), RR_SOA);
 	int ret;
 
 	if (!sa || !sb)
@@ -70,8 +70,8 @@ int zdb_zone_diff(const struct zdb_zone *a, const struct zdb_zone *b,
 	int ret = set_soas(out, a, b);
 
 	while (ret == 0 && (i < a->nnodes || j < b->nnodes)) {
-		const struct zdb_node *x = i < a->nnodes ? &a->nodes[i] : NULL;
-		const struct zdb_node *y = j < b->nnodes ? &b->nodes[j] : NULL;
+		const struct zdb_node *x = i < a->nnodes ? zdb_at(a, i) : NULL;
+		const struct zdb_node *y = j < b->nnodes ? zdb_at(b, j) : NULL;
 		int c = !x ? 1 : !y ? -1 : name_compare(x->owner, y->owner);
 
 		if (c <= 0)

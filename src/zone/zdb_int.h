@@ -55,6 +55,8 @@ struct zdb_nsec3 {
 	uint64_t *pre;                  /* the chain: hash prefixes */
 	uint32_t *node;                 /* the chain: node indices */
 	size_t n;
+	atomic_uint refs;               /* versions patched in place share
+					 * it */
 };
 
 struct zdb_remap;
@@ -65,18 +67,35 @@ int zdb_nsec3_build(struct zdb_zone *z);
  * moves the nodes, those of new nodes computed. 0 or BN_ENOMEM. */
 int zdb_nsec3_patch(struct zdb_zone *nz, const struct zdb_zone *base,
 		    const struct zdb_remap *rm);
-void zdb_nsec3_free(struct zdb_nsec3 *n3);
+void zdb_nsec3_unref(struct zdb_nsec3 *n3);
 
-struct zdb_zone {
+/* Nodes are reached through a table of chunks of ZDB_CHUNK nodes, so
+ * that a version which only rewrites some nodes in place copies their
+ * chunks and shares the rest (zdb_patch_inplace.c). */
+#define ZDB_CHUNK_BITS 5
+#define ZDB_CHUNK ((size_t)1 << ZDB_CHUNK_BITS)
+
+/* The node array and index of a version built whole or patched by
+ * merging: shared by the versions patched in place from it. */
+struct zdb_spine {
 	atomic_uint refs;
 	struct arena arena;             /* nodes and index, when small */
 	void *map[ZDB_MAPS];            /* when large: mapped on their own */
 	size_t maplen[ZDB_MAPS];
 	size_t nmap;
+	struct zdb_spare *spare;        /* where the maps go when freed */
+};
+
+void zdb_spine_unref(struct zdb_spine *sp);
+
+struct zdb_zone {
+	atomic_uint refs;
+	struct zdb_spine *sp;           /* holds the nodes and index */
 	struct zdb_spare *spare;        /* shared with the other versions */
 	struct zdb_recs *recs;          /* the records, shared by versions */
 	size_t dead;                    /* bytes of recs no node points to */
-	struct zdb_node *nodes;         /* canonical order; [0] is the apex */
+	struct zdb_node **chunk;        /* chunk[i >> ZDB_CHUNK_BITS] holds
+					 * node i (zdb_at) */
 	uint32_t *index;                /* open addressing, linear probing */
 	size_t mask;                    /* index slots - 1 */
 	uint32_t imask;                 /* node index bits of a slot; the
@@ -91,6 +110,19 @@ struct zdb_zone {
 	uint8_t origin[NAME_MAXLEN];    /* as configured */
 	uint8_t origin_lc[NAME_MAXLEN];
 };
+
+static inline struct zdb_node *zdb_at(const struct zdb_zone *z, size_t i)
+{
+	return z->chunk[i >> ZDB_CHUNK_BITS] + (i & (ZDB_CHUNK - 1));
+}
+
+static inline size_t zdb_chunks(size_t nodes)
+{
+	return (nodes + ZDB_CHUNK - 1) >> ZDB_CHUNK_BITS;
+}
+
+/* z's chunk table over a node array of n nodes in one piece. 0 or BN_ENOMEM. */
+int zdb_chunk_flat(struct zdb_zone *z, struct zdb_node *nodes, size_t n);
 
 /* Shared by the build and the patch (zdb_build.c). */
 uint8_t *zdb_spine_alloc(struct zdb_zone *zz, size_t total);

@@ -77,9 +77,10 @@ static uint64_t name_hash(const struct nsec3_param *p, const uint8_t *name)
 	return v ? v : 1;
 }
 
-void zdb_nsec3_free(struct zdb_nsec3 *n3)
+void zdb_nsec3_unref(struct zdb_nsec3 *n3)
 {
-	if (!n3)
+	if (!n3 || atomic_fetch_sub_explicit(&n3->refs, 1,
+					     memory_order_acq_rel) != 1)
 		return;
 	free(n3->own);
 	free(n3->pre);
@@ -94,12 +95,13 @@ static struct zdb_nsec3 *n3_new(const struct nsec3_param *p, size_t nodes,
 
 	if (!n3)
 		return NULL;
+	atomic_init(&n3->refs, 1);
 	n3->param = *p;
 	n3->own = calloc(nodes ? nodes : 1, sizeof(*n3->own));
 	n3->pre = malloc((chain ? chain : 1) * sizeof(*n3->pre));
 	n3->node = malloc((chain ? chain : 1) * sizeof(*n3->node));
 	if (!n3->own || !n3->pre || !n3->node) {
-		zdb_nsec3_free(n3);
+		zdb_nsec3_unref(n3);
 		return NULL;
 	}
 	return n3;
@@ -117,15 +119,15 @@ int zdb_nsec3_build(struct zdb_zone *z)
 	struct zdb_nsec3 *n3;
 	uint64_t pre;
 
-	zdb_nsec3_free(z->n3);
+	zdb_nsec3_unref(z->n3);
 	z->n3 = NULL;
-	if (!usable_param(z->nodes, &p))
+	if (!usable_param(zdb_at(z, 0), &p))
 		return 0;
 	n3 = n3_new(&p, z->nnodes, z->nnodes);
 	if (!n3)
 		return BN_ENOMEM;
 	for (size_t i = 0; i < z->nnodes; i++) {
-		const struct zdb_node *n = &z->nodes[i];
+		const struct zdb_node *n = zdb_at(z, i);
 		if (chain_member(z, n, &p, &pre))
 			push(n3, pre, i);
 		else if (hashed(n))
@@ -185,7 +187,7 @@ static void merge_chain(struct zdb_nsec3 *n3, const struct zdb_zone *nz,
 				i++;
 		}
 		while (f < rm->nfresh &&
-		       !chain_member(nz, &nz->nodes[rm->fresh[f]], &n3->param,
+		       !chain_member(nz, zdb_at(nz, rm->fresh[f]), &n3->param,
 				     &pre))
 			f++;
 		if (ni < 0 && f == rm->nfresh)
@@ -205,7 +207,7 @@ int zdb_nsec3_patch(struct zdb_zone *nz, const struct zdb_zone *base,
 	struct nsec3_param p;
 	struct zdb_nsec3 *n3;
 
-	if (!usable_param(nz->nodes, &p))
+	if (!usable_param(zdb_at(nz, 0), &p))
 		return 0;
 	if (!base->n3 || !same_param(&p, &base->n3->param))
 		return zdb_nsec3_build(nz);
@@ -214,7 +216,7 @@ int zdb_nsec3_patch(struct zdb_zone *nz, const struct zdb_zone *base,
 		return BN_ENOMEM;
 	move_own(n3, base, rm);
 	for (size_t f = 0; f < rm->nfresh; f++) {
-		const struct zdb_node *n = &nz->nodes[rm->fresh[f]];
+		const struct zdb_node *n = zdb_at(nz, rm->fresh[f]);
 		n3->own[rm->fresh[f]] = hashed(n) ? name_hash(&p, n->owner) : 0;
 	}
 	merge_chain(n3, nz, base, rm);
@@ -246,7 +248,7 @@ static const struct zdb_node *search(const struct zdb_zone *z, uint64_t v,
 	*exact = false;
 	/* a tie of prefixes: the full hashes decide, walking down */
 	for (; lo > 0 && n3->pre[lo - 1] == v; lo--) {
-		const struct zdb_node *n = &z->nodes[n3->node[lo - 1]];
+		const struct zdb_node *n = zdb_at(z, n3->node[lo - 1]);
 		int c = full && nsec3_owner_hash(h, n->owner) == 0 ?
 			memcmp(h, full, NSEC3_HASH_LEN) : 0;
 		if (c <= 0) {
@@ -254,7 +256,7 @@ static const struct zdb_node *search(const struct zdb_zone *z, uint64_t v,
 			return n;
 		}
 	}
-	return &z->nodes[n3->node[lo ? lo - 1 : n3->n - 1]];
+	return zdb_at(z, n3->node[lo ? lo - 1 : n3->n - 1]);
 }
 
 const struct zdb_node *zdb_nsec3_name(const struct zdb_zone *z,
@@ -271,7 +273,7 @@ const struct zdb_node *zdb_nsec3_name(const struct zdb_zone *z,
 const struct zdb_node *zdb_nsec3_node(const struct zdb_zone *z,
 				      const struct zdb_node *n, bool *exact)
 {
-	size_t ix = (size_t)(n - z->nodes);
+	size_t ix = n->ix;
 
 	*exact = false;
 	if (!zdb_zone_nsec3(z))

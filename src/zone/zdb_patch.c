@@ -5,8 +5,9 @@
  * non-terminals are made again only next to them, and the index is
  * remapped rather than rebuilt (zdb_patch_index.c). The cost is one
  * sequential copy of the node array and index plus the change itself;
- * the memory a version keeps beyond the base is the change's. See
- * doc/design/zone-changes.md. */
+ * the memory a version keeps beyond the base is the change's. A change
+ * that adds or removes no name is cheaper still: zdb_patch_inplace.c.
+ * See doc/design/zone-changes.md. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 struct patch {
 	const struct zdb_zone *b;
 	struct zdb_zone *nz;
+	struct zdb_node *out;           /* nz's nodes: one flat array */
 	struct zdb_edit *ed;
 	size_t ned;
 	uint8_t *recs;                  /* next free octet of the new block */
@@ -75,12 +77,21 @@ static int fresh(struct patch *p, size_t ni)
 	return 0;
 }
 
-/* Old nodes [oi, oi + n) land next in the new array unchanged. */
+/* Old nodes [oi, oi + n) land next in the new array unchanged: copied
+ * a chunk's stretch at a time. */
 static int keep(struct patch *p, size_t oi, size_t n)
 {
-	size_t ni = p->nz->nnodes;
+	size_t ni = p->nz->nnodes, done = 0;
 
-	memcpy(&p->nz->nodes[ni], &p->b->nodes[oi], n * sizeof(struct zdb_node));
+	while (done < n) {
+		size_t at = oi + done;
+		size_t run = ZDB_CHUNK - (at & (ZDB_CHUNK - 1));
+		if (run > n - done)
+			run = n - done;
+		memcpy(&p->out[ni + done], zdb_at(p->b, at),
+		       run * sizeof(struct zdb_node));
+		done += run;
+	}
 	p->nz->nnodes += n;
 	return stretch(p, oi, (int64_t)ni - (int64_t)oi);
 }
@@ -119,7 +130,7 @@ static int fresh_ents(struct patch *p, const uint8_t *owner)
 		off[k++] = i;
 	for (int l = c + 1; l < n; l++) {
 		size_t ni = p->nz->nnodes++;
-		struct zdb_node *e = &p->nz->nodes[ni];
+		struct zdb_node *e = &p->out[ni];
 		memset(e, 0, sizeof(*e));
 		e->owner = owner + off[n - l];
 		e->labels = (uint8_t)l;
@@ -161,7 +172,7 @@ static int emit_edit(struct patch *p, const struct zdb_edit *e, size_t i)
 	if (ret < 0)
 		return ret;
 	ni = p->nz->nnodes++;
-	p->nz->nodes[ni] = n;
+	p->out[ni] = n;
 	p->prev_real = n.owner;
 	return fresh(p, ni);
 }
@@ -169,7 +180,7 @@ static int emit_edit(struct patch *p, const struct zdb_edit *e, size_t i)
 /* Old real node i, untouched by the change. */
 static int emit_old(struct patch *p, size_t i)
 {
-	const struct zdb_node *o = &p->b->nodes[i];
+	const struct zdb_node *o = zdb_at(p->b, i);
 	int ret = settle_run(p, i, p->fresh);
 
 	if (ret == 0 && p->fresh)
@@ -188,11 +199,11 @@ static size_t bulk(struct patch *p, size_t i, size_t limit)
 {
 	size_t r = limit;
 
-	while (r > i && (p->b->nodes[r - 1].flags & ZDB_ENT))
+	while (r > i && (zdb_at(p->b, r - 1)->flags & ZDB_ENT))
 		r--;
 	if (r <= i || keep(p, i, r - i) < 0)
 		return i;
-	p->prev_real = p->b->nodes[r - 1].owner;
+	p->prev_real = zdb_at(p->b, r - 1)->owner;
 	p->run = r;
 	return r;
 }
@@ -229,7 +240,7 @@ static int merge(struct patch *p)
 			i = j;
 			continue;
 		}
-		if (!(p->b->nodes[i].flags & ZDB_ENT))
+		if (!(zdb_at(p->b, i)->flags & ZDB_ENT))
 			ret = emit_old(p, i);
 		i++;
 	}
@@ -239,18 +250,19 @@ static int merge(struct patch *p)
 /* Parents, and the flags a node takes from its ancestors, for the whole
  * new array: one pass in canonical order with the path from the apex.
  * It reads the nodes only, never their owners (a cache miss each). */
-static void link(struct zdb_zone *z)
+static void link(struct zdb_zone *z, struct zdb_node *nodes)
 {
 	struct zdb_node *path[NAME_MAXLABELS + 1];
 	const uint16_t inherited = ZDB_NONAUTH | ZDB_OCCLUDED |
 				   ZDB_WILDCARD_CHILD | ZDB_HIDDEN;
 
 	for (size_t i = 0; i < z->nnodes; i++) {
-		struct zdb_node *n = &z->nodes[i];
+		struct zdb_node *n = &nodes[i];
 		int depth = n->labels - z->labels;
 		struct zdb_node *up = depth ? path[depth - 1] : NULL;
 
-		n->parent = up;
+		n->ix = (uint32_t)i;
+		n->up = up ? up->ix : ZDB_TOP;
 		n->flags &= (uint16_t)~inherited;
 		if (up && (up->flags & (ZDB_DELEG | ZDB_NONAUTH)))
 			n->flags |= ZDB_NONAUTH;
@@ -286,7 +298,7 @@ static size_t max_nodes(const struct patch *p)
 	return n;
 }
 
-static struct zdb_zone *new_version(const struct zdb_zone *b)
+struct zdb_zone *zdb_version_new(const struct zdb_zone *b)
 {
 	struct zdb_zone *nz = calloc(1, sizeof(*nz));
 
@@ -309,22 +321,24 @@ static int build(struct patch *p, size_t bytes)
 	int ret;
 
 	nz->recs = zdb_recs_new(bytes, p->b->recs);
-	nz->nodes = (struct zdb_node *)zdb_spine_alloc(nz, cap *
-						      sizeof(struct zdb_node));
-	if (!nz->recs || !nz->nodes)
+	p->out = (struct zdb_node *)zdb_spine_alloc(nz, cap *
+						    sizeof(struct zdb_node));
+	if (!nz->recs || !p->out)
 		return BN_ENOMEM;
 	p->recs = nz->recs->data;
 	ret = merge(p);
+	if (ret == 0)
+		ret = zdb_chunk_flat(nz, p->out, nz->nnodes);
 	if (ret < 0)
 		return ret;
-	link(nz);
+	link(nz, p->out);
 	ret = zdb_patch_index(nz, p->b, &p->rm);
 	if (ret == 0)
 		ret = zdb_nsec3_patch(nz, p->b, &p->rm);
 	if (ret < 0)
 		return ret;
-	soa = zdb_node_rrset(nz->nodes, RR_SOA);
-	if (!soa || soa->count != 1 || !(nz->nodes[0].flags & ZDB_APEX))
+	soa = zdb_node_rrset(p->out, RR_SOA);
+	if (!soa || soa->count != 1 || !(p->out[0].flags & ZDB_APEX))
 		return BN_EINVAL;
 	zdb_read_serial(nz, soa);
 	return 0;
@@ -348,14 +362,14 @@ int zdb_zone_patch(struct zdb_zone **out, const struct zdb_zone *base,
 			ret = BN_EINVAL;
 	}
 	if (ret == 0)
-		p.nz = new_version(base);
-	if (ret == 0 && !p.nz)
-		ret = BN_ENOMEM;
-	if (ret == 0)
-		ret = build(&p, bytes);
+		ret = zdb_patch_in_place(&p.nz, base, p.ed, p.ned, bytes);
+	if (ret > 0) {          /* not in place: merged */
+		p.nz = zdb_version_new(base);
+		ret = p.nz ? build(&p, bytes) : BN_ENOMEM;
+	}
 	if (ret == 0) {
 		p.nz->nrr = nrr;
-		p.nz->dead = base->dead + dead;
+		p.nz->dead += base->dead + dead;
 		*out = p.nz;
 	} else if (p.nz) {
 		zdb_zone_free(p.nz);
@@ -367,7 +381,7 @@ int zdb_zone_patch(struct zdb_zone **out, const struct zdb_zone *base,
 int zdb_zone_with_serial(struct zdb_zone **out, const struct zdb_zone *base,
 			 uint32_t serial)
 {
-	const struct zdb_rrset *soa = zdb_node_rrset(base->nodes, RR_SOA);
+	const struct zdb_rrset *soa = zdb_node_rrset(zdb_at(base, 0), RR_SOA);
 	struct zchange c;
 	int ret;
 

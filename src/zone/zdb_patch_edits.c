@@ -55,8 +55,11 @@ static int edit_one(const struct zdb_zone *b, struct zdb_edit *e,
 
 	if (!name_is_subdomain(owner, b->origin))
 		return BN_EINVAL;
-	e->old_ix = zdb_zone_search(b, owner, &found);
-	e->old = found ? zdb_zone_node(b, e->old_ix) : NULL;
+	/* the hash finds a node in one probe; only a new name is searched
+	 * for its place */
+	e->old = zdb_zone_find(b, owner);
+	found = e->old != NULL;
+	e->old_ix = found ? e->old->ix : zdb_zone_search(b, owner, &found);
 	e->owner = found ? e->old->owner : owner;
 	ret = zdb_edit_load(e);
 	e->old_n = e->n;

@@ -21,7 +21,7 @@ static uint64_t node_slot(const struct zdb_node *n)
 
 static void insert(struct zdb_zone *z, uint32_t ix)
 {
-	uint64_t m = node_slot(&z->nodes[ix]);
+	uint64_t m = node_slot(zdb_at(z, ix));
 	size_t i = m & z->mask;
 
 	while (z->index[i] != ZDB_EMPTY)

@@ -63,4 +63,15 @@ struct zdb_remap {
 int zdb_patch_index(struct zdb_zone *nz, const struct zdb_zone *base,
 		    const struct zdb_remap *rm);
 
+/* A new, empty version of base's zone (its origin, its pool of spare
+ * spines), or NULL. */
+struct zdb_zone *zdb_version_new(const struct zdb_zone *b);
+
+/* *out made from base by rewriting in place the nodes of the edits
+ * (bytes: their records' size) when every edit keeps its node and the
+ * zone's structure (zdb_patch_inplace.c): 0, or 1 when the change
+ * needs a merge (nothing made), or BN_ENOMEM. */
+int zdb_patch_in_place(struct zdb_zone **out, const struct zdb_zone *base,
+		       const struct zdb_edit *ed, size_t ned, size_t bytes);
+
 #endif

@@ -78,7 +78,7 @@ static const struct zdb_node *find_lc(const struct zdb_zone *z,
 	for (; (e = z->index[i]) != ZDB_EMPTY; i = (i + 1) & z->mask) {
 		if ((e & ~z->imask) != tag)
 			continue;
-		const struct zdb_node *n = &z->nodes[e & z->imask];
+		const struct zdb_node *n = zdb_at(z, e & z->imask);
 		if (n->labels == k && zdb_equal_lc(n->owner, lc))
 			return n;
 	}
@@ -152,7 +152,7 @@ void zdb_prefetch_node(struct zdb_prefetch *p)
 
 	for (int k = 0; k < 4 && (e = z->index[i]) != ZDB_EMPTY; k++) {
 		if ((e & ~z->imask) == tag) {
-			p->n = &z->nodes[e & z->imask];
+			p->n = zdb_at(z, e & z->imask);
 			__builtin_prefetch(p->n);
 			return;
 		}
@@ -211,7 +211,13 @@ const struct zdb_node *zdb_zone_find(const struct zdb_zone *z,
 
 const struct zdb_node *zdb_zone_node(const struct zdb_zone *z, size_t i)
 {
-	return i < z->nnodes ? &z->nodes[i] : NULL;
+	return i < z->nnodes ? zdb_at(z, i) : NULL;
+}
+
+const struct zdb_node *zdb_node_parent(const struct zdb_zone *z,
+				       const struct zdb_node *n)
+{
+	return n->up == ZDB_TOP ? NULL : zdb_at(z, n->up);
 }
 
 size_t zdb_zone_search(const struct zdb_zone *z, const uint8_t *name,
@@ -223,7 +229,7 @@ size_t zdb_zone_search(const struct zdb_zone *z, const uint8_t *name,
 	*found = false;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = name_compare(z->nodes[mid].owner, name);
+		int c = name_compare(zdb_at(z, mid)->owner, name);
 		if (c == 0) {
 			*found = true;
 			return mid;
@@ -262,11 +268,12 @@ const struct zdb_rrset *zdb_node_rrsig(const struct zdb_node *n,
 
 /* The highest cut or DNAME from n up to the apex: where the walk down
  * from the apex would have stopped. */
-static const struct zdb_node *topmost_stop(const struct zdb_node *n)
+static const struct zdb_node *topmost_stop(const struct zdb_zone *z,
+					   const struct zdb_node *n)
 {
 	const struct zdb_node *stop = NULL;
 
-	for (; n; n = n->parent)
+	for (; n; n = zdb_node_parent(z, n))
 		if (n->flags & (ZDB_DELEG | ZDB_DNAME))
 			stop = n;
 	return stop;
@@ -298,7 +305,7 @@ static void walk_missing(const struct zdb_zone *z, const struct zdb_qname *q,
 			 struct zdb_lookup *r)
 {
 	int lo = z->labels, hi = q->n;
-	const struct zdb_node *e = z->nodes, *n, *s;
+	const struct zdb_node *e = zdb_at(z, 0), *n, *s;
 
 	while (hi - lo > 1) {
 		int mid = lo + (hi - lo) / 2;
@@ -311,7 +318,7 @@ static void walk_missing(const struct zdb_zone *z, const struct zdb_qname *q,
 		}
 	}
 	if (e->flags & (ZDB_DELEG | ZDB_DNAME | ZDB_NONAUTH | ZDB_OCCLUDED)) {
-		s = topmost_stop(e);
+		s = topmost_stop(z, e);
 		if (s) {
 			stop_at(s, r);
 			return;
@@ -328,7 +335,7 @@ void zdb_zone_lookup_q(const struct zdb_zone *z, const struct zdb_qname *q,
 	const struct zdb_node *n;
 
 	memset(r, 0, sizeof(*r));
-	r->encloser = z->nodes;
+	r->encloser = zdb_at(z, 0);
 	if (!zdb_zone_has(z, q))
 		return;
 	n = probe(z, q, q->n);
@@ -338,7 +345,7 @@ void zdb_zone_lookup_q(const struct zdb_zone *z, const struct zdb_qname *q,
 	if (!n) {
 		walk_missing(z, q, r);
 	} else if (n->flags & (ZDB_NONAUTH | ZDB_OCCLUDED)) {
-		stop_at(topmost_stop(n->parent), r);
+		stop_at(topmost_stop(z, zdb_node_parent(z, n)), r);
 	} else {
 		r->node = n;
 		r->encloser = n;

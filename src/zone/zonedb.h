@@ -43,10 +43,15 @@ enum zdb_node_flags {
 					 * (RFC 5155 7.2.8) */
 };
 
+/* Nodes are reached through their zone (zdb_zone_node, the lookups):
+ * versions of a zone share the stretches of nodes a change leaves
+ * alone, so a node's neighbours are found by index, not by address. */
 struct zdb_node {
 	const uint8_t *owner;           /* wire name, case as in the zone */
-	const struct zdb_node *parent;  /* the node one label up; NULL at apex */
 	const struct zdb_rrset *sets;   /* sorted by type */
+	uint32_t up;                    /* index of the node one label up
+					 * (zdb_node_parent); ZDB_TOP at apex */
+	uint32_t ix;                    /* its own index (zdb_zone_node) */
 	uint16_t nsets;
 	uint16_t flags;                 /* enum zdb_node_flags */
 	uint8_t labels;                 /* name_labels(owner) */
@@ -86,6 +91,9 @@ int zdb_zone_diff(const struct zdb_zone *a, const struct zdb_zone *b,
 /* The same records built whole again, in a version of its own (no
  * chain). 0 or BN_ENOMEM. */
 int zdb_zone_compact(struct zdb_zone **out, const struct zdb_zone *z);
+/* Whether z's dead records are worth a compaction: over 1 MiB and over
+ * a quarter of what the zone holds. */
+bool zdb_zone_compact_due(const struct zdb_zone *z);
 
 void zdb_zone_ref(struct zdb_zone *z);
 void zdb_zone_unref(struct zdb_zone *z);    /* frees at zero */
@@ -109,6 +117,12 @@ const struct zdb_node *zdb_zone_find(const struct zdb_zone *z,
 /* Nodes in canonical order (RFC 4034 6.1), the apex first, empty
  * non-terminals included; 0 <= i < zdb_zone_node_count(). */
 const struct zdb_node *zdb_zone_node(const struct zdb_zone *z, size_t i);
+
+#define ZDB_TOP UINT32_MAX              /* the apex's up */
+
+/* The node one label up from n, a node of z; NULL for the apex. */
+const struct zdb_node *zdb_node_parent(const struct zdb_zone *z,
+				       const struct zdb_node *n);
 
 /* Canonical position of a name at or below the origin (binary search):
  * the index of its node, *found true, or of the last node before it (its

@@ -185,7 +185,7 @@ static void check_name(const struct zdb_zone *z, const char *name,
 	CHECKF(m != NULL, "step %u %s", step, name);
 	/* a name that exists was hashed when the version was made */
 	if (n)
-		CHECKF(z->n3->own[n - zdb_zone_node(z, 0)] != 0, "step %u %s",
+		CHECKF(z->n3->own[n->ix] != 0, "step %u %s",
 		       step, name);
 	if (!m)
 		return;

@@ -101,13 +101,15 @@ static void test_layout(void)
 	CHECK(name_equal(zdb_zone_origin(z), wire("example.")));
 	const struct zdb_node *apex = zdb_zone_apex(z);
 	CHECK(is(apex, "example.") && apex->flags == ZDB_APEX &&
-	      !apex->parent && apex->labels == 1);
-	/* One array in canonical order; every parent one label up. */
+	      !zdb_node_parent(z, apex) && apex->labels == 1 && apex->ix == 0);
+	/* Canonical order; every parent one label up. */
 	for (size_t i = 1; i < z->nnodes; i++) {
-		const struct zdb_node *n = &z->nodes[i];
-		CHECK(name_compare(n[-1].owner, n->owner) < 0);
-		CHECK(n->parent && n->parent->labels + 1 == n->labels &&
-		      name_equal(n->parent->owner, n->owner + n->owner[0] + 1));
+		const struct zdb_node *n = zdb_zone_node(z, i);
+		const struct zdb_node *up = zdb_node_parent(z, n);
+		CHECK(name_compare(zdb_zone_node(z, i - 1)->owner, n->owner) < 0);
+		CHECK(n->ix == i);
+		CHECK(up && up->labels + 1 == n->labels &&
+		      name_equal(up->owner, n->owner + n->owner[0] + 1));
 		CHECK(zdb_zone_find(z, n->owner) == n);
 		bool found;
 		CHECK(zdb_zone_search(z, n->owner, &found) == i && found);
@@ -834,12 +836,20 @@ static struct zdb_zone *time_replace(struct zdb_zone *zz, unsigned n)
 		CHECK(zchange_add(&c, w, RR_A, 3600,
 				  (const uint8_t *)"\1\2\3\4", 4) == 0);
 	}
-	double t0 = now();
-	CHECK(zdb_zone_patch(&next, zz, &c) == 0);
-	double t1 = now();
+	double best = 1e9;
+	/* the best of a few: the first also faults in malloc's pages */
+	for (int k = 0; k < 5; k++) {
+		double t0 = now();
+		next = NULL;
+		CHECK(zdb_zone_patch(&next, zz, &c) == 0);
+		double t1 = now();
+		best = t1 - t0 < best ? t1 - t0 : best;
+		if (k < 4)
+			zdb_zone_unref(next);
+	}
 	zchange_clear(&c);
 	printf("patch: %.2f ms for %d records replaced in %u names\n",
-	       (t1 - t0) * 1e3, M, n);
+	       best * 1e3, M, n);
 	if (!next)
 		return zz;
 	zdb_zone_unref(zz);
@@ -873,8 +883,8 @@ static void test_big(void)
 	const struct zdb_rrset *a = zdb_node_rrset(n, RR_A);
 	unsigned v = 123456;
 	CHECK(a && a->count == 1 && memcmp(a->rr[0].data, &v, 4) == 0);
-	CHECK(n && is(n->parent, "g456.example.") &&
-	      (n->parent->flags & ZDB_ENT));
+	CHECK(n && is(zdb_node_parent(zz, n), "g456.example.") &&
+	      (zdb_node_parent(zz, n)->flags & ZDB_ENT));
 	struct zdb_lookup r = lookup(zz, "nope.g7.example.");
 	CHECK(!r.node && is(r.encloser, "g7.example."));
 	time_lookups(zz, N);
