@@ -4,13 +4,16 @@
  * as a reply, and when it parsed, each string member written back into
  * a reply reads back the same (the writer's escaping against the
  * parser's unescaping). The same input is also read as a reply by
- * banchi-ctl's reader, which must only accept or refuse it. */
+ * banchi-ctl's reader, which must only accept or refuse it, and as the
+ * head of a request to the metrics endpoint (ctl_http_parse), whole
+ * and cut at every length the connection could have read. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../cmd/ctl/ctlcmd.h"
 #include "ctl/ctl.h"
+#include "ctl/ctl_int.h"
 
 #define ASSERT(c)                                                        \
 	do {                                                             \
@@ -32,7 +35,8 @@ static const struct ctl_cmd table[] = {
 	{ "reload", "zone", CTL_ARG_OPTIONAL, true, true, noop },
 	{ "log-level", "level", CTL_ARG_REQUIRED, false, true, noop },
 };
-static const struct ctl_conf conf = { "fuzz", NULL, NULL, table, 3, NULL };
+static const struct ctl_conf conf = { "fuzz", NULL, NULL, table, 3, NULL,
+				      NULL, NULL };
 
 static struct ctl_request rq, checked, back;
 static char id[1600], err[CTL_ERROR_MAX];
@@ -83,6 +87,23 @@ static void round_trip(void)
 	}
 }
 
+/* A connection's buffer holds at most CTL_REQUEST_MAX octets. */
+static void http(const uint8_t *data, size_t size)
+{
+	static char in[CTL_REQUEST_MAX];
+	size_t n = size < sizeof(in) ? size : sizeof(in);
+	enum ctl_http w;
+
+	for (size_t cut = n > 64 ? n - 64 : 0; cut <= n; cut++) {
+		memcpy(in, data, cut);
+		w = ctl_http_parse(in, cut, sizeof(in), cut == n);
+		ASSERT(w <= CTL_HTTP_HEAD);
+		ASSERT(w != CTL_HTTP_MORE || cut < sizeof(in));
+		if (w == CTL_HTTP_GET || w == CTL_HTTP_HEAD)
+			ASSERT(memmem(data, cut, "/metrics", 8) != NULL);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct ctl_cmd *k;
@@ -102,5 +123,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	reply_parses(&r, true);
 	ctl_reply_clear(&r);
 	reply_print((const char *)data, size, NULL, err, sizeof(err));
+	http(data, size);
 	return 0;
 }

@@ -94,6 +94,8 @@ const char cmdline_usage[] =
 "                            next read takes a fuller batch (20; 0: off)\n"
 "    --control PATH          control socket for banchi-ctl\n"
 "                            (/run/banchi/auth.ctl; none: no socket)\n"
+"    --metrics ADDR:PORT     Prometheus metrics at http://ADDR:PORT/metrics\n"
+"                            (a PORT alone: 127.0.0.1; off by default)\n"
 "    --log-level LEVEL       error, warning, info, debug (info)\n"
 "    --syslog                log to syslog instead of standard error\n"
 "    -h, --help              this text\n"

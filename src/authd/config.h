@@ -87,6 +87,8 @@ struct config {
 	long udp_coalesce;              /* microseconds */
 	char *control;                  /* control socket: NULL for the
 					 * default, "none" for none */
+	struct cfg_listen metrics;      /* the metrics endpoint, when */
+	bool has_metrics;               /* on (off by default) */
 	long log_level;                 /* enum log_level */
 	bool log_syslog;
 	char *path;                     /* the config file, or NULL */

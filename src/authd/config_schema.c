@@ -50,6 +50,12 @@ static const struct cfg_opt schema[] = {
 	OPT("server.notify-lag-warn", "notify-lag-warn", CFG_INT, notify_lag,
 	    1, 86400, "60", "seconds after a NOTIFY when a secondary that "
 	    "has not transferred the new serial is logged"),
+	{ .key = "server.metrics", .flag = "metrics", .type = CFG_HOOK,
+	  .offset = offsetof(struct config, metrics),
+	  .n_offset = offsetof(struct config, has_metrics),
+	  .set = cfg_set_metrics,
+	  .doc = "ADDR:PORT (or a PORT on 127.0.0.1): serve Prometheus "
+		 "metrics at http://ADDR:PORT/metrics; off by default" },
 	OPT("server.control", "control", CFG_SOCKET, control, 0, 0, NULL,
 	    "PATH of the control socket (banchi-ctl; default "
 	    "/run/banchi/auth.ctl), or none"),

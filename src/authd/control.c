@@ -25,8 +25,7 @@ int control_zone_arg(const char *value, uint8_t *origin, char *name,
 	return 0;
 }
 
-/* The zones served and their records, from the snapshot. */
-static void served_counts(struct daemon *x, size_t *zones, uint64_t *rrs)
+void control_served_counts(struct daemon *x, size_t *zones, uint64_t *rrs)
 {
 	const struct served *s;
 
@@ -49,7 +48,7 @@ static void cmd_status(void *arg, const char *value, struct ctl_reply *r)
 	uint64_t rrs;
 
 	(void)value;
-	served_counts(x, &zones, &rrs);
+	control_served_counts(x, &zones, &rrs);
 	secondary_counts(&x->sec, &nsec, &ndead);
 	ctl_put_str(r, "daemon", "banchi-auth");
 	ctl_put_str(r, "version", BANCHI_VERSION);
@@ -63,9 +62,9 @@ static void cmd_status(void *arg, const char *value, struct ctl_reply *r)
 	ctl_put_str(r, "log_level", log_level_name(log_get_level()));
 }
 
-/* Transfers out completed since start, over every zone and secondary. */
-static uint64_t transfers_out(struct xfr_health *h)
+uint64_t control_transfers_out(struct daemon *x)
 {
+	struct xfr_health *h = &x->health;
 	uint64_t n = 0;
 
 	pthread_mutex_lock(&h->mu);
@@ -84,7 +83,7 @@ static void cmd_stats(void *arg, const char *value, struct ctl_reply *r)
 	server_counts(&x->srv, &udp, &tcp);
 	ctl_put_u64(r, "queries_udp", udp);
 	ctl_put_u64(r, "queries_tcp", tcp);
-	ctl_put_u64(r, "transfers_out", transfers_out(&x->health));
+	ctl_put_u64(r, "transfers_out", control_transfers_out(x));
 }
 
 /* The serial served, or -1 when the zone is not served. */
@@ -153,6 +152,8 @@ int control_open(struct daemon *x)
 		.cmds = commands,
 		.ncmds = sizeof(commands) / sizeof(commands[0]),
 		.arg = x,
+		.metrics = x->cfg.has_metrics ? &x->cfg.metrics : NULL,
+		.metrics_fn = control_metrics,
 	};
 
 	return ctl_open(&x->ctl, &c);

@@ -23,6 +23,13 @@ int control_open(struct daemon *x);
 int control_zone_arg(const char *value, uint8_t *origin, char *name,
 		     struct ctl_reply *r);
 
+/* The zones served and their records, from the snapshot. */
+void control_served_counts(struct daemon *x, size_t *zones, uint64_t *rrs);
+/* Transfers out completed since start, over every zone and secondary. */
+uint64_t control_transfers_out(struct daemon *x);
+/* The metrics endpoint's text (control_metrics.c). */
+ctl_metrics_fn control_metrics;
+
 /* The main thread's commands (control_zone.c); arg is the daemon. */
 ctl_cmd_fn control_reload, control_zone_status, control_zone_flush;
 

@@ -17,6 +17,7 @@
 #include "authd/tsig_note.h"
 #include "authd/xfr_health.h"
 #include "auth/xfr.h"
+#include "ctl/ctl_stats.h"
 #include "net/sock.h"
 #include "net/udp_wait.h"
 
@@ -39,6 +40,7 @@ struct uthread {
 	int fd;
 	struct udp_batch *ub;
 	struct auth_batch *ab;          /* ub's queries, prepared */
+	struct ctl_qstats *qs;          /* its replies, for the metrics */
 };
 
 struct worker {
@@ -54,6 +56,7 @@ struct worker {
 	struct auth_xfr *xs;            /* a transfer's state, until one
 					 * starts and its connection takes it */
 	struct tcp_conn *conns;
+	struct ctl_qstats *qs;          /* TCP replies, for the metrics */
 	/* written per query: one cache line per worker, no false sharing */
 	_Alignas(64) atomic_uint_fast64_t nudp;
 	atomic_uint_fast64_t ntcp;
@@ -124,14 +127,9 @@ static void prepare_udp(struct actx *a, struct auth_batch *ab,
 		a->ab = ab;
 }
 
-static size_t answer_udp(void *ctx, const uint8_t *q, size_t qlen,
-			 uint8_t *out, size_t cap)
+static size_t answer_query(struct actx *a, const uint8_t *q, size_t qlen,
+			   uint8_t *out, size_t cap)
 {
-	struct actx *a = ctx;
-
-	a->pending++;
-	if (__builtin_expect(is_update(a->w->srv, q, qlen), 0))
-		return update_udp(a, q, qlen, out, cap);
 	if (__builtin_expect(is_notify(a->w->srv, q, qlen), 0)) {
 		const struct udp_batch *b = a->u->ub;
 		size_t n = secondary_notify(a->w->srv->sec, a->s, q, qlen,
@@ -144,6 +142,28 @@ static size_t answer_udp(void *ctx, const uint8_t *q, size_t qlen,
 		return auth_answer_batch(a->ab, a->s->db, &a->s->conf, q, qlen,
 					 AUTH_UDP, out, cap);
 	return auth_answer(a->s->db, &a->s->conf, q, qlen, AUTH_UDP, out, cap);
+}
+
+static size_t answer_udp(void *ctx, const uint8_t *q, size_t qlen,
+			 uint8_t *out, size_t cap)
+{
+	struct actx *a = ctx;
+	size_t n;
+
+	a->pending++;
+	if (__builtin_expect(is_update(a->w->srv, q, qlen), 0))
+		return update_udp(a, q, qlen, out, cap);  /* the writer's */
+	n = answer_query(a, q, qlen, out, cap);
+	ctl_qstats_reply(a->u->qs, out, n);
+	return n;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static int xfr_next(void *st, uint8_t *out, size_t cap)
@@ -161,8 +181,8 @@ static const struct tcp_stream_ops xfr_ops = { xfr_next, xfr_end };
 /* A transfer that starts takes the worker's scratch state along with
  * its connection; the next one gets fresh storage. Without storage,
  * transfers are refused. */
-static size_t answer_tcp(void *ctx, const uint8_t *q, size_t qlen,
-			 uint8_t *out, size_t cap)
+static size_t answer_tcp_query(void *ctx, const uint8_t *q, size_t qlen,
+			       uint8_t *out, size_t cap)
 {
 	struct actx *a = ctx;
 	struct worker *w = a->w;
@@ -195,6 +215,18 @@ static size_t answer_tcp(void *ctx, const uint8_t *q, size_t qlen,
 		w->xs = NULL;
 	}
 	return len;
+}
+
+static size_t answer_tcp(void *ctx, const uint8_t *q, size_t qlen,
+			 uint8_t *out, size_t cap)
+{
+	struct actx *a = ctx;
+	uint64_t t0 = now_ns();
+	size_t n = answer_tcp_query(ctx, q, qlen, out, cap);
+
+	ctl_qstats_reply(a->w->qs, out, n);
+	ctl_qstats_latency(a->w->qs, now_ns() - t0, 1);
+	return n;
 }
 
 static time_t now_sec(void)
@@ -283,6 +315,7 @@ static void *udp_main(void *arg)
 	struct uthread *u = arg;
 	struct worker *w = u->w;
 	struct actx a = { NULL, &w->nudp, 0, NULL, w, NULL, u };
+	uint64_t t0;
 	long wait;
 	int n;
 
@@ -292,12 +325,15 @@ static void *udp_main(void *arg)
 		n = udp_read_batch(u->fd, u->ub, true);
 		if (n == 0)
 			continue;
+		t0 = now_ns();
 		rcu_read_lock();
 		a.s = rcu_dereference(w->srv->cur);
 		prepare_udp(&a, u->ab, u->ub, n);
 		udp_answer_batch(u->fd, u->ub, n, answer_udp, &a);
 		wait = a.s->udp_coalesce;
 		rcu_read_unlock();
+		/* each reply counted as the batch's time: an upper bound */
+		ctl_qstats_latency(u->qs, now_ns() - t0, (uint64_t)n);
 		/* one atomic add per batch, not per query */
 		atomic_fetch_add_explicit(a.count, a.pending,
 					  memory_order_relaxed);
@@ -391,9 +427,11 @@ static int open_addr(struct worker *w, struct ep_tag *t, struct uthread *u,
 	}
 	u->ub = calloc(1, sizeof(*u->ub));
 	u->ab = calloc(1, sizeof(*u->ab));
-	if (!u->ub || !u->ab || udp_blocking(u->fd) < 0) {
+	u->qs = calloc(1, sizeof(*u->qs));
+	if (!u->ub || !u->ab || !u->qs || udp_blocking(u->fd) < 0) {
 		log_err("cannot set up UDP on %s: %s", l->text,
-			u->ub && u->ab ? strerror(errno) : "out of memory");
+			u->ub && u->ab && u->qs ? strerror(errno)
+						: "out of memory");
 		return -1;
 	}
 	auth_batch_init(u->ab);
@@ -465,7 +503,8 @@ static int worker_open(struct server *s, struct worker *w,
 	w->tags = calloc(c->nlisten + 1, sizeof(*w->tags));
 	w->ut = calloc(c->nlisten, sizeof(*w->ut));
 	w->tcpout = malloc(TCP_OUT_SIZE);
-	if (w->ep < 0 || !w->tags || !w->ut || !w->tcpout) {
+	w->qs = calloc(1, sizeof(*w->qs));
+	if (w->ep < 0 || !w->tags || !w->ut || !w->tcpout || !w->qs) {
 		log_err("out of memory (or epoll) setting up a worker");
 		return -1;
 	}
@@ -545,6 +584,7 @@ static void worker_free(struct worker *w, size_t naddr)
 			close(w->ut[i].fd);
 		free(w->ut[i].ub);
 		free(w->ut[i].ab);
+		free(w->ut[i].qs);
 	}
 	if (w->ep >= 0)
 		close(w->ep);
@@ -552,6 +592,7 @@ static void worker_free(struct worker *w, size_t naddr)
 	free(w->ut);
 	free(w->tcpout);
 	free(w->xs);
+	free(w->qs);
 }
 
 /* Tells every thread to stop; a UDP thread asleep in recvmmsg wakes up
@@ -604,5 +645,16 @@ void server_counts(const struct server *s, uint64_t *udp, uint64_t *tcp)
 					     memory_order_relaxed);
 		*tcp += atomic_load_explicit(&s->w[i].ntcp,
 					     memory_order_relaxed);
+	}
+}
+
+void server_qstats(const struct server *s, struct ctl_qsum *sum)
+{
+	for (size_t i = 0; i < s->nw; i++) {
+		if (s->w[i].qs)
+			ctl_qsum_add(sum, s->w[i].qs);
+		for (size_t j = 0; j < s->w[i].nut; j++)
+			if (s->w[i].ut[j].qs)
+				ctl_qsum_add(sum, s->w[i].ut[j].qs);
 	}
 }

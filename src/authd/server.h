@@ -39,5 +39,8 @@ int server_start(struct server *s, struct served *cur);
 void server_stop(struct server *s);
 /* Queries answered so far. */
 void server_counts(const struct server *s, uint64_t *udp, uint64_t *tcp);
+/* The workers' reply counters, added to sum (zeroed by the caller). */
+struct ctl_qsum;
+void server_qstats(const struct server *s, struct ctl_qsum *sum);
 
 #endif

@@ -14,7 +14,9 @@
 #include <stddef.h>
 
 #include "ctl/ctl_json.h"
+#include "ctl/ctl_metrics.h"
 #include "ctl/ctl_reply.h"
+#include "daemon/cfg.h"
 
 /* Where each daemon's socket is unless configured (server.control). */
 #define CTL_AUTH_PATH "/run/banchi/auth.ctl"
@@ -50,15 +52,20 @@ struct ctl_conf {
 	const struct ctl_cmd *cmds;
 	size_t ncmds;
 	void *arg;                      /* handed to every command */
+	/* The metrics endpoint (ctl_http.c): its TCP address, or NULL
+	 * for none; what writes the metrics (in the control thread). */
+	const struct cfg_listen *metrics;
+	ctl_metrics_fn *metrics_fn;
 };
 
 struct ctl_server;
 
-/* Makes the socket (before the privilege drop). 0 with *out; *out is
- * NULL when the channel is off: "none", or the default path could not
- * be made (logged as a warning). -1 (logged) when a configured path
- * cannot be made: the daemon should not start. c is copied, but its
- * strings and table must outlive the server. */
+/* Makes the socket, and the metrics listener when configured (before
+ * the privilege drop). 0 with *out; *out is NULL when both are off:
+ * "none", or the default path could not be made (logged as a warning).
+ * -1 (logged) when a configured path or metrics address cannot be
+ * made: the daemon should not start. c is copied, but its strings and
+ * table must outlive the server (c->metrics is copied). */
 int ctl_open(struct ctl_server **out, const struct ctl_conf *c);
 /* Starts the thread (the RCU-registered control thread); the caller's
  * thread becomes the main one that ctl_signal() wakes. 0 or -1

@@ -31,6 +31,7 @@ struct ctl_conn {
 	enum ctl_state state;
 	uint64_t deadline;              /* ms, CLOCK_MONOTONIC */
 	struct ucred cred;              /* who is asking */
+	bool http;                      /* a metrics scrape (ctl_http.c) */
 	char in[CTL_REQUEST_MAX];       /* the request being read */
 	size_t nin;
 	bool eof;                       /* the client sends no more */
@@ -44,6 +45,8 @@ struct ctl_server {
 	struct ctl_conf conf;
 	char path[128];
 	int lfd, efd;
+	int mfd;                        /* metrics listener, or -1 */
+	struct cfg_listen maddr;
 	ino_t ino;
 	dev_t dev;
 	uint64_t t0;
@@ -61,6 +64,18 @@ uint64_t ctl_now_ms(void);
 void ctl_conn_input(struct ctl_conn *c);
 /* line (malloc'd, NULL: out of memory, then closed) is c's reply. */
 void ctl_conn_reply(struct ctl_conn *c, char *line, size_t len);
+/* What n octets of a request head (in, cap octets of room; eof: no
+ * more will come) ask: more to read, the connection to close, an error
+ * to answer, or the metrics. Writes NULs into in. */
+enum ctl_http { CTL_HTTP_MORE, CTL_HTTP_GONE, CTL_HTTP_TOO_LARGE,
+		CTL_HTTP_BAD, CTL_HTTP_METHOD, CTL_HTTP_NOT_FOUND, CTL_HTTP_GET,
+		CTL_HTTP_HEAD };
+enum ctl_http ctl_http_parse(char *in, size_t n, size_t cap, bool eof);
+/* An HTTP request in c's input answered (ctl_http.c). */
+void ctl_http_input(struct ctl_conn *c);
+/* The metrics listener on a (non-blocking): the fd, or -1 with a
+ * sentence in err. */
+int ctl_http_listen(const struct cfg_listen *a, char *err, size_t cap);
 /* A job the main thread ran: its reply to its connection, freed. */
 void ctl_job_finish(struct ctl_job *j);
 

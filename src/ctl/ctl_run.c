@@ -99,6 +99,10 @@ void ctl_conn_input(struct ctl_conn *c)
 	char *nl;
 	size_t len;
 
+	if (c->http) {
+		ctl_http_input(c);
+		return;
+	}
 	if (c->fd < 0 || c->state != CTL_C_READ)
 		return;
 	nl = memchr(c->in, '\n', c->nin);
@@ -175,7 +179,7 @@ static struct ctl_server *server_new(const struct ctl_conf *c,
 	s->conf = *c;
 	s->conf.path = NULL;    /* the config's: gone after a reload */
 	snprintf(s->path, sizeof(s->path), "%s", path);
-	s->lfd = s->efd = -1;
+	s->lfd = s->efd = s->mfd = -1;
 	s->todo_tail = &s->todo;
 	s->t0 = ctl_now_ms();
 	for (size_t i = 0; i < CTL_CONN_MAX; i++)
@@ -184,35 +188,81 @@ static struct ctl_server *server_new(const struct ctl_conf *c,
 	return s;
 }
 
-int ctl_open(struct ctl_server **out, const struct ctl_conf *c)
+static void server_drop(struct ctl_server *s)
 {
-	const char *path = path_of(c);
-	struct ctl_server *s;
+	if (s->lfd >= 0) {
+		close(s->lfd);
+		ctl_sock_unlink(s->path, s->ino, s->dev);
+	}
+	if (s->mfd >= 0)
+		close(s->mfd);
+	if (s->efd >= 0)
+		close(s->efd);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
+
+/* The control socket: 0 (made, or left out with a warning when the
+ * default path cannot be made), -1 (logged) when a configured one
+ * cannot. */
+static int open_socket(struct ctl_server *s, const struct ctl_conf *c,
+		       const char *path)
+{
 	char err[256];
 
-	*out = NULL;
 	if (!path) {
 		log_info("control: no control socket (control: none)");
 		return 0;
 	}
-	s = server_new(c, path);
+	s->lfd = ctl_sock_listen(path, &s->ino, &s->dev, err, sizeof(err));
+	if (s->lfd >= 0)
+		return 0;
+	log_msg(c->path ? LOG_LVL_ERR : LOG_LVL_WARN, "control socket %s: %s%s",
+		path, err, c->path ? "" : "; no control channel (set "
+		"server.control or --control)");
+	return c->path ? -1 : 0;
+}
+
+static int open_metrics(struct ctl_server *s, const struct ctl_conf *c)
+{
+	char err[256];
+
+	if (!c->metrics)
+		return 0;
+	s->maddr = *c->metrics;
+	s->mfd = ctl_http_listen(&s->maddr, err, sizeof(err));
+	if (s->mfd >= 0)
+		return 0;
+	log_err("metrics %s: %s", s->maddr.text, err);
+	return -1;
+}
+
+int ctl_open(struct ctl_server **out, const struct ctl_conf *c)
+{
+	const char *path = path_of(c);
+	struct ctl_server *s;
+
+	*out = NULL;
+	if (!path && !c->metrics) {
+		log_info("control: no control socket (control: none)");
+		return 0;
+	}
+	s = server_new(c, path ? path : "");
 	if (!s)
 		return log_err("control: out of memory"), -1;
 	s->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	s->lfd = s->efd < 0 ? -1 : ctl_sock_listen(path, &s->ino, &s->dev,
-						   err, sizeof(err));
-	if (s->efd < 0)
-		snprintf(err, sizeof(err), "eventfd: %s", strerror(errno));
-	if (s->lfd < 0) {
-		if (s->efd >= 0)
-			close(s->efd);
-		pthread_mutex_destroy(&s->mu);
-		free(s);
-		log_msg(c->path ? LOG_LVL_ERR : LOG_LVL_WARN,
-			"control socket %s: %s%s", path, err, c->path ? "" :
-			"; no control channel (set server.control or "
-			"--control)");
-		return c->path ? -1 : 0;
+	if (s->efd < 0) {
+		log_err("control: eventfd: %s", strerror(errno));
+		server_drop(s);
+		return -1;
+	}
+	if (open_socket(s, c, path) < 0 || open_metrics(s, c) < 0) {
+		server_drop(s);
+		return -1;
+	}
+	if (s->lfd < 0 && s->mfd < 0) {
+		server_drop(s);
+		return 0;
 	}
 	*out = s;
 	return 0;

@@ -112,14 +112,17 @@ static void conn_event(struct ctl_conn *c, short ev)
 		conn_write(c);
 }
 
-/* One more connection; with every slot taken, told so and closed. */
-static void take(struct ctl_server *s)
+/* One more connection (of the metrics listener: http); with every slot
+ * taken, told so and closed. */
+static void take(struct ctl_server *s, int lfd, bool http)
 {
 	static const char busy[] = "{\"ok\":false,\"error\":\"too many "
 				   "control connections; try again\"}\n";
+	static const char busy_http[] = "HTTP/1.0 503 Service Unavailable"
+					"\r\nConnection: close\r\n\r\n";
 	struct ctl_conn *c = NULL;
 	socklen_t len = sizeof(struct ucred);
-	int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd < 0)
 		return;
@@ -127,7 +130,8 @@ static void take(struct ctl_server *s)
 		if (s->conn[i].fd < 0)
 			c = &s->conn[i];
 	if (!c) {
-		if (send(fd, busy, sizeof(busy) - 1,
+		if (send(fd, http ? busy_http : busy,
+			 http ? sizeof(busy_http) - 1 : sizeof(busy) - 1,
 			 MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 			log_debug("control: busy reply not sent");
 		close(fd);
@@ -135,9 +139,12 @@ static void take(struct ctl_server *s)
 	}
 	c->fd = fd;
 	c->s = s;
+	c->http = http;
 	c->state = CTL_C_READ;
 	c->deadline = ctl_now_ms() + CTL_IO_TIMEOUT_MS;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len) < 0)
+	if (http)
+		c->cred.pid = 0, c->cred.uid = (uid_t)-1;
+	else if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len) < 0)
 		c->cred.pid = 0, c->cred.uid = (uid_t)-1;
 }
 
@@ -162,7 +169,10 @@ static bool take_done(struct ctl_server *s)
 	return stop;
 }
 
-/* The poll set: the listener, the eventfd, each connection as its
+#define FIRST 3                 /* listener, eventfd, metrics, then the
+				 * connections */
+
+/* The poll set: the listeners, the eventfd, each connection as its
  * state wants; the wait until the first deadline. */
 static int poll_set(struct ctl_server *s, struct pollfd *p, uint64_t now)
 {
@@ -170,10 +180,11 @@ static int poll_set(struct ctl_server *s, struct pollfd *p, uint64_t now)
 
 	p[0] = (struct pollfd){ s->lfd, POLLIN, 0 };
 	p[1] = (struct pollfd){ s->efd, POLLIN, 0 };
+	p[2] = (struct pollfd){ s->mfd, POLLIN, 0 };
 	for (size_t i = 0; i < CTL_CONN_MAX; i++) {
 		struct ctl_conn *c = &s->conn[i];
 		bool on = c->fd >= 0 && c->state != CTL_C_WAIT;
-		p[2 + i] = (struct pollfd){ on ? c->fd : -1,
+		p[FIRST + i] = (struct pollfd){ on ? c->fd : -1,
 			c->state == CTL_C_WRITE ? POLLOUT : POLLIN, 0 };
 		if (!on)
 			continue;
@@ -200,23 +211,26 @@ static void expire(struct ctl_server *s, uint64_t now)
 static void *loop(void *arg)
 {
 	struct ctl_server *s = arg;
-	struct pollfd p[2 + CTL_CONN_MAX];
+	struct pollfd p[FIRST + CTL_CONN_MAX];
 
 	rcu_register_thread();
 	for (;;) {
 		int wait = poll_set(s, p, ctl_now_ms());
-		int n = poll(p, 2 + CTL_CONN_MAX, wait);
+		int n = poll(p, FIRST + CTL_CONN_MAX, wait);
 
 		if (n < 0 && errno != EINTR)
 			log_err("control: poll: %s", strerror(errno));
 		if ((p[1].revents & POLLIN) && take_done(s))
 			break;
 		if (p[0].revents & POLLIN)
-			take(s);
+			take(s, s->lfd, false);
+		if (p[2].revents & POLLIN)
+			take(s, s->mfd, true);
 		for (size_t i = 0; i < CTL_CONN_MAX; i++)
-			if (p[2 + i].fd >= 0 && p[2 + i].revents &&
-			    s->conn[i].fd == p[2 + i].fd)
-				conn_event(&s->conn[i], p[2 + i].revents);
+			if (p[FIRST + i].fd >= 0 && p[FIRST + i].revents &&
+			    s->conn[i].fd == p[FIRST + i].fd)
+				conn_event(&s->conn[i],
+					   p[FIRST + i].revents);
 		expire(s, ctl_now_ms());
 	}
 	rcu_unregister_thread();
@@ -233,7 +247,10 @@ int ctl_start(struct ctl_server *s)
 		return -1;
 	}
 	s->running = true;
-	log_info("control: listening on %s", s->path);
+	if (s->lfd >= 0)
+		log_info("control: listening on %s", s->path);
+	if (s->mfd >= 0)
+		log_info("metrics: http://%s/metrics", s->maddr.text);
 	return 0;
 }
 
@@ -254,9 +271,13 @@ void ctl_stop(struct ctl_server *s)
 	/* the jobs in the lists belong to waiting connections */
 	for (size_t i = 0; i < CTL_CONN_MAX; i++)
 		conn_close(&s->conn[i]);
-	close(s->lfd);
+	if (s->lfd >= 0) {
+		close(s->lfd);
+		ctl_sock_unlink(s->path, s->ino, s->dev);
+	}
+	if (s->mfd >= 0)
+		close(s->mfd);
 	close(s->efd);
-	ctl_sock_unlink(s->path, s->ino, s->dev);
 	pthread_mutex_destroy(&s->mu);
 	free(s);
 }

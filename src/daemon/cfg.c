@@ -107,6 +107,30 @@ int config_parse_listen(struct cfg_listen *l, const char *text)
 	return -1;
 }
 
+int cfg_set_metrics(void *base, const struct cfg_opt *o, const char *text,
+		    char *err)
+{
+	struct cfg_listen *l = (void *)((char *)base + o->offset);
+	bool *on = (void *)((char *)base + o->n_offset);
+	char full[80];
+	const char *t = text;
+
+	if (!strcmp(text, "none") || !strcmp(text, "off")) {
+		*on = false;
+		return 0;
+	}
+	/* a port alone: loopback */
+	if (strspn(text, "0123456789") == strlen(text) && strlen(text) < 8) {
+		snprintf(full, sizeof(full), "127.0.0.1:%s", text);
+		t = full;
+	}
+	if (config_parse_listen(l, t) < 0 || !strpbrk(t, ":"))
+		return ERR("metrics '%.100s' is not ADDR:PORT, [IPV6]:PORT, "
+			   "PORT (on 127.0.0.1) or none", text);
+	*on = true;
+	return 0;
+}
+
 static int add_listen(const struct cfg_schema *s, void *base,
 		      const struct cfg_opt *o, const char *text, char *err)
 {

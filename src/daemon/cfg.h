@@ -140,6 +140,12 @@ int cfg_set(const struct cfg_schema *s, void *base, const struct cfg_opt *o,
 /* Parses "addr:port", "[v6]:port", "addr" (port 53) into l. */
 int config_parse_listen(struct cfg_listen *l, const char *text);
 
+/* A CFG_HOOK for the metrics endpoint's address: ADDR:PORT,
+ * [IPV6]:PORT, a PORT alone (127.0.0.1), or "none"; the struct
+ * cfg_listen at o->offset, a bool (on) at o->n_offset. */
+int cfg_set_metrics(void *base, const struct cfg_opt *o, const char *text,
+		    char *err);
+
 /* Reads YAML into base (which holds defaults). 0, or -1 with
  * "FILE:LINE: message" in err; name is used in messages. The file form
  * also records the path and its directory (path_off, basedir_off). */

@@ -64,6 +64,8 @@ struct rconfig {
 	struct rcfg_list allow_special;
 	char *control;                  /* control socket: NULL for the
 					 * default, "none" for none */
+	struct cfg_listen metrics;      /* the metrics endpoint, when */
+	bool has_metrics;               /* on (off by default) */
 	/* log */
 	long log_level;                 /* enum log_level */
 	bool log_syslog;

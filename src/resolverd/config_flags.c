@@ -82,6 +82,8 @@ const char rconfig_usage[] =
 "    --allow-root            keep running as root\n"
 "    --control PATH          control socket for banchi-ctl\n"
 "                            (/run/banchi/resolver.ctl; none: no socket)\n"
+"    --metrics ADDR:PORT     Prometheus metrics at http://ADDR:PORT/metrics\n"
+"                            (a PORT alone: 127.0.0.1; off by default)\n"
 "    --log-level LEVEL       error, warning, info, debug (info)\n"
 "    --syslog                log to syslog instead of standard error\n"
 "    -h, --help              this text\n"

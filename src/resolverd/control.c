@@ -127,6 +127,8 @@ int rcontrol_open(struct rdaemon *x)
 		.cmds = commands,
 		.ncmds = sizeof(commands) / sizeof(commands[0]),
 		.arg = x,
+		.metrics = x->cfg.has_metrics ? &x->cfg.metrics : NULL,
+		.metrics_fn = rcontrol_metrics,
 	};
 
 	return ctl_open(&x->ctl, &c);

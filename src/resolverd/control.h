@@ -10,5 +10,8 @@ struct rdaemon;
 /* The control socket of the config (before the privilege drop). 0, or
  * -1 (logged) when a configured one cannot be made. */
 int rcontrol_open(struct rdaemon *x);
+/* The metrics endpoint's text (control_metrics.c); arg is the daemon. */
+struct ctl_mtext;
+void rcontrol_metrics(void *arg, struct ctl_mtext *m);
 
 #endif

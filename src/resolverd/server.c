@@ -47,6 +47,14 @@ uint64_t rnow_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+uint64_t rnow_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* The size of the last batch read. */
 static int udp_drain(struct rworker *w, struct rsnap *snap, int fd)
 {
@@ -223,11 +231,12 @@ static int worker_open(struct rserver *s, struct rworker *w,
 	w->ans = malloc(sizeof(*w->ans));
 	w->out = malloc(TCP_OUT_SIZE);
 	w->late = malloc(TCP_OUT_SIZE);
+	w->qs = calloc(1, sizeof(*w->qs));
 	w->in = malloc(CLIENT_FRAME_MAX + 1);
 	for (i = 0; w->tags && i < 2 * n; i++)
 		w->tags[i].fd = -1;
 	if (w->ep < 0 || !w->tags || !w->ub || !w->ans || !w->out ||
-	    !w->late || !w->in) {
+	    !w->late || !w->in || !w->qs) {
 		log_err("out of memory (or epoll) setting up a worker");
 		return -1;
 	}
@@ -319,6 +328,7 @@ static void worker_free(struct rworker *w, size_t naddr)
 	free(w->ans);
 	free(w->out);
 	free(w->late);
+	free(w->qs);
 	free(w->in);
 }
 
@@ -346,6 +356,13 @@ void rserver_stop(struct rserver *s)
 	s->w = NULL;
 	s->nw = 0;
 	s->stop_fd = -1;
+}
+
+void rserver_qstats(const struct rserver *s, struct ctl_qsum *sum)
+{
+	for (size_t i = 0; i < s->nw; i++)
+		if (s->w[i].qs)
+			ctl_qsum_add(sum, s->w[i].qs);
 }
 
 void rserver_get_stats(const struct rserver *s, struct rserver_stats *st)

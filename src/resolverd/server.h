@@ -70,5 +70,8 @@ void rserver_publish(struct rserver *s, struct rsnap *snap);
  * zeroed or half-opened s. The cache and infra stay the caller's. */
 void rserver_stop(struct rserver *s);
 void rserver_get_stats(const struct rserver *s, struct rserver_stats *st);
+/* The workers' reply counters, added to sum (zeroed by the caller). */
+struct ctl_qsum;
+void rserver_qstats(const struct rserver *s, struct ctl_qsum *sum);
 
 #endif

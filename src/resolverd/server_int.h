@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "ctl/ctl_stats.h"
 #include "resolverd/server.h"
 #include "net/client.h"
 #include "net/udp.h"
@@ -63,6 +64,7 @@ struct rwaiter {
 	uint8_t ctl[64];                /* UDP: reply source (pktinfo) */
 	size_t ctllen;
 	struct msg_query q;             /* edns options cleared */
+	uint64_t t0;                    /* when it came (ms, rnow_ms) */
 	struct rwaiter *next;
 };
 
@@ -109,6 +111,7 @@ struct rworker {
 	struct rtimer *heap;
 	size_t nheap, heapcap;
 	uint64_t now;                   /* ms, CLOCK_MONOTONIC */
+	struct ctl_qstats *qs;          /* replies, for the metrics */
 	/* one writer (the worker), relaxed loads by rserver_get_stats */
 	_Alignas(64) atomic_uint_fast64_t st[RS_COUNT];
 };
@@ -122,6 +125,7 @@ static inline void rstat_add(struct rworker *w, enum rstat k, uint64_t n)
 }
 
 uint64_t rnow_ms(void);
+uint64_t rnow_ns(void);
 
 /* Where a client query came from and how to answer it later. */
 struct rsrc {

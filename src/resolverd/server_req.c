@@ -134,7 +134,6 @@ int rreq_wait(struct rworker *w, struct rreq *r, const struct rsrc *src,
 {
 	struct rwaiter *wt;
 
-	(void)w;
 	/* a UDP retransmission while we resolve gets one answer, and does
 	 * not take another slot */
 	for (wt = r->waiters; wt && !src->conn; wt = wt->next)
@@ -155,6 +154,7 @@ int rreq_wait(struct rworker *w, struct rreq *r, const struct rsrc *src,
 	if (wt->ctllen)
 		memcpy(wt->ctl, src->ctl, wt->ctllen);
 	wt->q = *q;
+	wt->t0 = w->now;
 	/* the options point into a packet that is gone by then */
 	wt->q.edns.opts = NULL;
 	wt->q.edns.opts_len = 0;
@@ -181,13 +181,16 @@ static void answer_one(struct rworker *w, const struct rreq *r,
 	struct wbuf b;
 	size_t len;
 
+	ctl_qstats_latency(w->qs, (w->now - wt->t0) * 1000000u, 1);
 	if (!wt->conn) {
 		len = answer_write(a, &wt->q, pl, w->late, UDP_BUF);
+		ctl_qstats_reply(w->qs, w->late, len);
 		if (len)
 			rudp_reply(wt->fd, wt, w->late, len);
 		return;
 	}
 	len = answer_write_stream(a, &wt->q, pl, w->late + 2, TCP_MSG_MAX);
+	ctl_qstats_reply(w->qs, w->late + 2, len);
 	wbuf_init(&b, w->late, 2);
 	wbuf_u16(&b, (uint16_t)len);
 	rconn_reply(w, wt->conn, w->late, len ? len + 2 : 0);

@@ -146,11 +146,13 @@ static int answer_buffered(struct rworker *w, struct rsnap *snap,
 	struct tcp_conn *tc = c->tc;
 	size_t off = 0, flen, len;
 	struct wbuf b;
+	uint64_t t0;
 	int r;
 
 	while (!paused(c) && (r = tcp_frame_at(tc, off, &flen)) != 0) {
 		if (r < 0)
 			return -1;
+		t0 = rnow_ns();
 		len = rquery_handle(w, snap, &src, tc->rbuf + off + 2, flen,
 				    w->out + 2, TCP_MSG_MAX);
 		/* a miss resolved at once may have answered, and failed */
@@ -159,6 +161,8 @@ static int answer_buffered(struct rworker *w, struct rsnap *snap,
 		off += 2 + flen;
 		if (len == 0)
 			continue;
+		ctl_qstats_reply(w->qs, w->out + 2, len);
+		ctl_qstats_latency(w->qs, rnow_ns() - t0, 1);
 		wbuf_init(&b, w->out, 2);
 		wbuf_u16(&b, (uint16_t)len);
 		if (queue(w, c, w->out, len + 2) < 0)

@@ -13,9 +13,11 @@ int rudp_serve(struct rworker *w, struct rsnap *snap, int fd)
 	struct rsrc src = { .fd = fd };
 	struct cmsghdr *c;
 	int n, i, nout = 0;
+	uint64_t t0;
 	size_t len;
 
 	n = udp_read_batch(fd, b, false);
+	t0 = rnow_ns();
 	for (i = 0; i < n; i++) {
 		if (b->in[i].msg_hdr.msg_flags & MSG_TRUNC)
 			continue;
@@ -28,11 +30,17 @@ int rudp_serve(struct rworker *w, struct rsnap *snap, int fd)
 		src.ctllen = c ? CMSG_SPACE(c->cmsg_len - CMSG_LEN(0)) : 0;
 		len = rquery_handle(w, snap, &src, b->q[i], b->in[i].msg_len,
 				    b->r[i], UDP_BUF);
-		if (len)
+		if (len) {
+			ctl_qstats_reply(w->qs, b->r[i], len);
 			udp_batch_reply(b, nout++, i, len);
+		}
 	}
 	if (nout)
 		udp_send_batch(fd, b, nout);
+	/* answered from the cache at once: each counted as the batch's
+	 * time (an upper bound); the others when their answer goes */
+	if (nout)
+		ctl_qstats_latency(w->qs, rnow_ns() - t0, (uint64_t)nout);
 	udp_batch_done(b, n);
 	return n;
 }

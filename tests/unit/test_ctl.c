@@ -178,8 +178,8 @@ static const struct ctl_cmd table[] = {
 	{ "fail", "zone", CTL_ARG_REQUIRED, false, false, cmd_fail },
 };
 
-static struct ctl_conf conf = { "test-daemon", NULL, NULL, table, 3,
-				NULL };
+static struct ctl_conf conf = { "test-daemon", NULL, NULL, table, 3, NULL,
+				NULL, NULL };
 
 static void checked(const char *line, const char *want_err,
 		    const char *want_id)
