@@ -1,5 +1,6 @@
 """The Prometheus endpoint (--metrics) of banchi-auth and banchi-resolver:
-the text parses with the Prometheus client library's parser, each
+the text passes `promtool check metrics` and parses with the Prometheus
+client library's parser, each
 family has the type its name says, the counters count exactly the
 queries sent (by transport, type, rcode, kind), only grow from scrape to
 scrape, agree with banchi-ctl stats, and the latency histogram is
@@ -29,6 +30,14 @@ def scrape(port, path="/metrics", method="GET"):
                                  method=method)
     with urllib.request.urlopen(req, timeout=5) as r:
         return r.status, r.headers, r.read().decode()
+
+
+def promtool(text):
+    """promtool's lint of the exposition (naming, types, help): none."""
+    r = subprocess.run(["promtool", "check", "metrics"], input=text,
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0 and not r.stdout.strip() and \
+        not r.stderr.strip(), r.stdout + r.stderr
 
 
 def samples(text):
@@ -104,6 +113,7 @@ def test_auth_counts(auth):
     r = servers.query(srv.where, "elsewhere.example", "A")
     assert r.rcode() == 5                       # REFUSED
     _, _, text = scrape(port)
+    promtool(text)
     after, _ = samples(text)
     d = {k: after[k] - before.get(k, 0) for k in after}
 
@@ -238,7 +248,9 @@ def test_resolver_counts(resolver):
         assert r.rcode() == 0 and r.answer
     r = servers.query(res.where, "nope." + ZONE, "A", rd=True, timeout=3)
     assert r.rcode() == 3
-    after, _ = samples(scrape(port)[2])
+    text = scrape(port)[2]
+    promtool(text)
+    after, _ = samples(text)
 
     def delta(name, **labels):
         return value(after, name, **labels) - value(before, name, **labels)
