@@ -10,6 +10,7 @@
 #include "wire/rrtype.h"
 
 #define CLASS_IN 1
+#define CLASS_CH 3
 
 void auth_conf_init(struct auth_conf *c)
 {
@@ -82,13 +83,23 @@ static void reply_hdr(struct msg_hdr *h, const struct msg_hdr *qh)
 			      (qh->flags & MSG_FLAG_RD));
 }
 
-/* OPT of the reply: our payload size, DO echoed (all three peers do). */
+/* OPT of the reply: our payload size, DO echoed (all three peers do),
+ * the NSID to a query that asks for it (RFC 5001 2.1: an empty NSID
+ * option in the query). */
 static void reply_edns(struct edns *e, const struct msg_query *q,
 		       const struct auth_conf *conf)
 {
+	const uint8_t *d;
+	uint16_t n;
+
 	edns_init(e, conf->udp_payload);
 	if (edns_do(&q->edns))
 		e->flags = EDNS_FLAG_DO;
+	if (__builtin_expect(q->edns.opts_len != 0, 0) && conf->nsid_opt_len &&
+	    edns_opt_find(&q->edns, EDNS_OPT_NSID, &d, &n) == 1) {
+		e->opts = conf->nsid_opt;
+		e->opts_len = conf->nsid_opt_len;
+	}
 }
 
 /* Ends the reply: OPT (when the query had one) and the final rcode. */
@@ -201,6 +212,15 @@ static size_t answer(struct auth_query *a, enum auth_transport t,
 	if (!a->tc && a->naddl)
 		auth_additional(a);
 	return finish(a, opt);
+}
+
+/* A CHAOS identity query (auth_chaos said it is one). */
+static size_t answer_chaos(struct auth_query *a, uint8_t *out, size_t cap)
+{
+	if (!start(a, &a->q->hdr, out, cap, true, a->q->has_opt))
+		return 0;
+	auth_chaos_put(a);
+	return finish(a, a->q->has_opt);
 }
 
 /* A signed query: its TSIG is checked before anything else (RFC 8945
@@ -336,6 +356,9 @@ answer_packet(const struct zonedb *db, const struct auth_conf *conf,
 	if (mq.tsig_off)
 		return answer_signed(&a, t, out, cap);
 	rcode = precheck(&mq, t);
+	if (rcode == RCODE_REFUSED && mq.qclass == CLASS_CH &&
+	    auth_chaos(&a) == 0)
+		return answer_chaos(&a, out, cap);
 	if (rcode)
 		return error_reply(&a, &mq.hdr, out, cap, rcode,
 				   mq.has_question, mq.has_opt);

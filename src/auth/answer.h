@@ -8,8 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wire/edns.h"
 #include "wire/tsig.h"
 #include "zone/zonedb.h"
+
+#define AUTH_NSID_MAX 128               /* octets of an NSID we send */
 
 /* tsig_note: told the outcome of every signed query (q, qlen: the
  * packet), in the thread answering it, before the answer is written. */
@@ -66,7 +69,21 @@ struct auth_conf {
 	 * NULL: none. Asked only on that path: served names pay nothing. */
 	bool (*zone_dead)(void *arg, const uint8_t *qname);
 	void *zone_dead_arg;
+	/* Identity (chaos.c, RFC 4892, RFC 5001): the TXT RDATA answered
+	 * to CHAOS id.server and hostname.bind, and to version.bind and
+	 * version.server (length 0: REFUSED, as any other CHAOS query);
+	 * the NSID option given to clients that ask (length 0: none). */
+	uint8_t chaos_id[256], chaos_version[256];
+	uint16_t chaos_id_len, chaos_version_len;
+	uint8_t nsid_opt[EDNS_OPT_HDR + AUTH_NSID_MAX];
+	uint16_t nsid_opt_len;
 };
+
+/* Sets the identity answers (NULL or "": none) and the NSID (len 0:
+ * none; at most AUTH_NSID_MAX octets). Longer texts are cut at 255. */
+void auth_conf_identity(struct auth_conf *c, const char *id,
+			const char *version, const uint8_t *nsid,
+			size_t nsid_len);
 
 void auth_conf_init(struct auth_conf *c);
 

@@ -111,6 +111,12 @@ size_t auth_tsig_finish(struct auth_query *a, size_t len);
 void auth_tsig_clear(struct auth_tsig *t);
 
 /* A reply without records, the question echoed: errors, refusals. */
+/* CHAOS identity (chaos.c): 0 when the question is one that the config
+ * answers (TXT of id.server, hostname.bind, version.bind,
+ * version.server), else -1; its record put in the answer section. */
+int auth_chaos(const struct auth_query *a);
+void auth_chaos_put(struct auth_query *a);
+
 size_t auth_refuse(struct auth_query *a, uint8_t *out, size_t cap,
 		   uint16_t rcode);
 

@@ -42,6 +42,9 @@ void config_clear(struct config *c)
 	free(c->zone_db);
 	free(c->catalog);
 	free(c->control);
+	free(c->identity);
+	free(c->version_text);
+	free(c->nsid);
 	free(c->path);
 	free(c->basedir);
 	memset(c, 0, sizeof(*c));

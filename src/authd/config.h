@@ -87,6 +87,10 @@ struct config {
 	long udp_coalesce;              /* microseconds */
 	char *control;                  /* control socket: NULL for the
 					 * default, "none" for none */
+	char *identity;                 /* id.server, NSID: NULL for the
+					 * host name, "none" for none */
+	char *version_text;             /* version.bind: NULL for ours */
+	char *nsid;                     /* NULL or "none": no NSID */
 	struct cfg_listen metrics;      /* the metrics endpoint, when */
 	bool has_metrics;               /* on (off by default) */
 	long log_level;                 /* enum log_level */

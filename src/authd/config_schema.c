@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "authd/config.h"
+#include "authd/identity.h"
 #include "net/udp_wait.h"
 
 #define OPT(k, f, t, field, lo, hi, d, dc) \
@@ -56,6 +57,18 @@ static const struct cfg_opt schema[] = {
 	  .set = cfg_set_metrics,
 	  .doc = "ADDR:PORT (or a PORT on 127.0.0.1): serve Prometheus "
 		 "metrics at http://ADDR:PORT/metrics; off by default" },
+	OPT("server.identity", "identity", CFG_STR, identity, 0, 0, NULL,
+	    "TEXT answered to CHAOS TXT id.server and hostname.bind "
+	    "(default: the host name; none: REFUSED)"),
+	OPT("server.version", "version-text", CFG_STR, version_text, 0, 0,
+	    NULL, "TEXT answered to CHAOS TXT version.bind and "
+	    "version.server (default: banchi and its version; none: "
+	    "REFUSED)"),
+	{ .key = "server.nsid", .flag = "nsid", .type = CFG_HOOK,
+	  .set = config_nsid_flag,
+	  .doc = "the NSID (RFC 5001) sent to queries that ask: TEXT, "
+		 "0xHEX, identity (the identity's text), or none (the "
+		 "default)" },
 	OPT("server.control", "control", CFG_SOCKET, control, 0, 0, NULL,
 	    "PATH of the control socket (banchi-ctl; default "
 	    "/run/banchi/auth.ctl), or none"),

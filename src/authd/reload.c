@@ -17,6 +17,7 @@
 #include "base/error.h"
 #include "daemon/log.h"
 #include "authd/catalog.h"
+#include "authd/identity.h"
 #include "authd/reload.h"
 #include "authd/tsig_note.h"
 #include "authd/zone_dir.h"
@@ -314,6 +315,7 @@ static struct served *make_served(const struct loader *ld,
 	auth_conf_init(&s->conf);
 	s->conf.udp_payload = (uint16_t)c->udp_payload;
 	s->conf.minimal = c->minimal;
+	identity_apply(&s->conf, c);
 	s->conf.xfr_changes = ld->changes;
 	s->conf.xfr_changes_arg = ld->changes_arg;
 	s->conf.zone_dead = ld->dead;

@@ -295,9 +295,11 @@ def start_banchi(workdir, zones, port=None, extra=(), wait=True,
                   wait=wait)
 
 
-def start_nsd(workdir, zones, port=None, prefix=(), addrs=("127.0.0.1",)):
+def start_nsd(workdir, zones, port=None, prefix=(), addrs=("127.0.0.1",),
+              server=()):
     """addrs: the addresses it listens on, at port (waited for on the
-    first); likewise for start_knot."""
+    first); likewise for start_knot. server: more lines of its server
+    section ("  nsid: ...")."""
     port = port or free_port()
     d = Path(workdir)
     conf = ["server:"] + ["  ip-address: %s@%d" % (a, port) for a in addrs]
@@ -305,8 +307,8 @@ def start_nsd(workdir, zones, port=None, prefix=(), addrs=("127.0.0.1",)):
             '  zonesdir: "%s"' % d, '  pidfile: "%s/nsd.pid"' % d,
             '  xfrdfile: "%s/xfrd.state"' % d,
             '  zonelistfile: "%s/zone.list"' % d,
-            "  rrl-ratelimit: 0", "  verbosity: 1",
-            "remote-control:", "  control-enable: no"]
+            "  rrl-ratelimit: 0", "  verbosity: 1"] + list(server)
+    conf += ["remote-control:", "  control-enable: no"]
     for origin, path in zones:
         conf += ["zone:", "  name: %s" % origin, "  zonefile: %s" % path]
     (d / "nsd.conf").write_text("\n".join(conf) + "\n")
@@ -316,12 +318,12 @@ def start_nsd(workdir, zones, port=None, prefix=(), addrs=("127.0.0.1",)):
 
 
 def start_knot(workdir, zones, port=None, prefix=(), workers=None,
-               addrs=("127.0.0.1",)):
+               addrs=("127.0.0.1",), server=()):
     port = port or free_port()
     d = Path(workdir)
     conf = ["server:", "  listen: [ %s ]" % ", ".join(
                 "%s@%d" % (a, port) for a in addrs),
-            "  rundir: %s" % d, "  user: root"]
+            "  rundir: %s" % d, "  user: root"] + list(server)
     if workers:
         conf += ["  udp-workers: %d" % workers, "  tcp-workers: %d" % workers,
                  "  background-workers: 1"]
