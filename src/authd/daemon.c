@@ -11,6 +11,7 @@
 #include "ctl/ctl.h"
 #include "daemon/log.h"
 #include "daemon/privs.h"
+#include "daemon/sdnotify.h"
 
 void daemon_apply_log(const struct config *c)
 {
@@ -68,7 +69,7 @@ static void free_after_readers(struct served *s)
 	served_free(s);
 }
 
-int daemon_reload(struct daemon *x, const uint8_t *only,
+static int reload(struct daemon *x, const uint8_t *only,
 		  struct load_stats *st, char *err)
 {
 	const struct config *c = &x->cfg;
@@ -128,6 +129,32 @@ int daemon_reload(struct daemon *x, const uint8_t *only,
 	return 0;
 }
 
+/* Ready for systemd, with what systemctl status shows. */
+static void ready(struct daemon *x, const char *failed)
+{
+	char status[CONFIG_ERR_MAX + 64];
+	uint64_t records;
+	size_t zones;
+
+	control_served_counts(x, &zones, &records);
+	snprintf(status, sizeof(status), "%s%s%sserving %zu zones, %llu "
+		 "records", failed ? "reload failed (" : "",
+		 failed ? failed : "", failed ? "); " : "", zones,
+		 (unsigned long long)records);
+	sdn_ready(status);
+}
+
+int daemon_reload(struct daemon *x, const uint8_t *only,
+		  struct load_stats *st, char *err)
+{
+	int ret;
+
+	sdn_reloading();
+	ret = reload(x, only, st, err);
+	ready(x, ret < 0 ? err : NULL);
+	return ret;
+}
+
 static int serve(struct daemon *x, const sigset_t *set)
 {
 	char err[CONFIG_ERR_MAX];
@@ -154,6 +181,7 @@ static int serve(struct daemon *x, const sigset_t *set)
 			pthread_mutex_unlock(&x->publish);
 		} else {
 			log_info("exiting on signal %d", sig);
+			sdn_stopping();
 			return 0;
 		}
 	}
@@ -277,6 +305,7 @@ int daemon_run(struct daemon *x, const sigset_t *set)
 	struct load_stats st;
 	struct served *s;
 
+	sdn_open();
 	xfr_health_init(&x->health);
 	if (notify_init(&x->notify, &x->health) < 0 ||
 	    notify_configure(&x->notify, &x->cfg) < 0)
@@ -306,6 +335,7 @@ int daemon_run(struct daemon *x, const sigset_t *set)
 		x->chroot_dir = strdup(x->cfg.chroot);
 		x->ld.strip = x->chroot_dir;
 	}
+	ready(x, NULL);
 	return serve(x, set);
 }
 

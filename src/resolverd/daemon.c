@@ -9,6 +9,7 @@
 #include "authd/cmdline.h"
 #include "daemon/log.h"
 #include "daemon/privs.h"
+#include "daemon/sdnotify.h"
 #include "ctl/ctl.h"
 #include "resolverd/control.h"
 #include "resolverd/daemon.h"
@@ -83,7 +84,18 @@ static void warn_restart(const struct rconfig *o, const struct rconfig *n)
 			 "need a restart; kept as they were");
 }
 
-int rdaemon_reload(struct rdaemon *x, char *err)
+/* Ready for systemd, with what systemctl status shows. */
+static void ready(const struct rdaemon *x, const char *failed)
+{
+	char status[CONFIG_ERR_MAX + 64];
+
+	snprintf(status, sizeof(status), "%s%s%sresolving on %zu addresses",
+		 failed ? "reload failed (" : "", failed ? failed : "",
+		 failed ? "); " : "", x->cfg.nlisten);
+	sdn_ready(status);
+}
+
+static int reload(struct rdaemon *x, char *err)
 {
 	struct rsnap *s;
 	struct rconfig n;
@@ -108,6 +120,16 @@ int rdaemon_reload(struct rdaemon *x, char *err)
 	x->cfg = n;
 	log_info("reload: done (cache kept)");
 	return 0;
+}
+
+int rdaemon_reload(struct rdaemon *x, char *err)
+{
+	int ret;
+
+	sdn_reloading();
+	ret = reload(x, err);
+	ready(x, ret < 0 ? err : NULL);
+	return ret;
 }
 
 static void log_stats(struct rdaemon *x)
@@ -156,6 +178,7 @@ static int serve(struct rdaemon *x, const sigset_t *set)
 			log_info("cache flushed");
 		} else {
 			log_info("exiting on signal %d", sig);
+			sdn_stopping();
 			return 0;
 		}
 	}
@@ -183,6 +206,7 @@ int rdaemon_run(struct rdaemon *x, const sigset_t *set)
 	struct rsnap *s;
 
 	rcu_register_thread();
+	sdn_open();
 	if (rsnap_build(c, &s, err) < 0) {
 		log_err("%s", err);
 		return 1;
@@ -202,6 +226,7 @@ int rdaemon_run(struct rdaemon *x, const sigset_t *set)
 		x->chroot_dir = strdup(c->chroot);
 		x->cfg.strip = x->chroot_dir;
 	}
+	ready(x, NULL);
 	return serve(x, set);
 }
 
