@@ -83,6 +83,7 @@ const char cmdline_usage[] =
 "    --group GROUP           group after binding (default: the user's)\n"
 "    --chroot DIR            chroot after binding\n"
 "    --allow-root            keep running as root\n"
+"    --sandbox=BOOL          seccomp filter once serving (default true)\n"
 "    --udp-payload N         EDNS UDP payload size, 512-4096 (1232)\n"
 "    --minimal-responses=BOOL  false: apex NS in the authority of\n"
 "                            positive answers too (default true)\n"

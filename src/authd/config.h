@@ -79,6 +79,7 @@ struct config {
 	char *group;
 	char *chroot;
 	bool allow_root;
+	bool sandbox;                   /* seccomp once serving */
 	long udp_payload;
 	bool minimal;                   /* minimal responses */
 	long tcp_idle;

@@ -11,6 +11,7 @@
 #include "ctl/ctl.h"
 #include "daemon/log.h"
 #include "daemon/privs.h"
+#include "daemon/sandbox.h"
 #include "daemon/sdnotify.h"
 
 void daemon_apply_log(const struct config *c)
@@ -335,6 +336,7 @@ int daemon_run(struct daemon *x, const sigset_t *set)
 		x->chroot_dir = strdup(x->cfg.chroot);
 		x->ld.strip = x->chroot_dir;
 	}
+	sandbox_enter("banchi-auth", !x->cfg.sandbox);
 	ready(x, NULL);
 	return serve(x, set);
 }

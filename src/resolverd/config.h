@@ -35,6 +35,7 @@ struct rconfig {
 	long threads;
 	char *user, *group, *chroot;
 	bool allow_root;
+	bool sandbox;                   /* seccomp once serving */
 	long udp_payload;
 	long tcp_idle, tcp_max, tcp_per_client;
 	long udp_coalesce;              /* microseconds */

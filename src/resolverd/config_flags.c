@@ -80,6 +80,7 @@ const char rconfig_usage[] =
 "    --group GROUP           group after binding (default: the user's)\n"
 "    --chroot DIR            chroot after binding\n"
 "    --allow-root            keep running as root\n"
+"    --sandbox=BOOL          seccomp filter once serving (default true)\n"
 "    --control PATH          control socket for banchi-ctl\n"
 "                            (/run/banchi/resolver.ctl; none: no socket)\n"
 "    --metrics ADDR:PORT     Prometheus metrics at http://ADDR:PORT/metrics\n"

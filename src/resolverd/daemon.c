@@ -9,6 +9,7 @@
 #include "authd/cmdline.h"
 #include "daemon/log.h"
 #include "daemon/privs.h"
+#include "daemon/sandbox.h"
 #include "daemon/sdnotify.h"
 #include "ctl/ctl.h"
 #include "resolverd/control.h"
@@ -226,6 +227,7 @@ int rdaemon_run(struct rdaemon *x, const sigset_t *set)
 		x->chroot_dir = strdup(c->chroot);
 		x->cfg.strip = x->chroot_dir;
 	}
+	sandbox_enter("banchi-resolver", !x->cfg.sandbox);
 	ready(x, NULL);
 	return serve(x, set);
 }

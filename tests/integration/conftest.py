@@ -51,10 +51,11 @@ def make_zone_dir():
 
 
 def check_log(s):
-    """Sanitizer reports in a server's log fail the test that ran it."""
+    """Sanitizer reports, and system calls the sandbox refused, in a
+    server's log fail the test that ran it."""
     text = s.log_text()
     for mark in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
-                 "runtime error:"):
+                 "runtime error:", "sandbox: system call"):
         assert mark not in text, text[-4000:]
 
 
