@@ -1,0 +1,179 @@
+/* banchi-db import and export: a zone file read as banchi-auth reads it
+ * (zonefile_load) written as PowerDNS rows (pdns_write), and a
+ * database zone read as banchi-auth reads it (pdns_load_zone) written
+ * as a master file (zonefile_write). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/pdns_sql.h"
+#include "backend/pdns_write.h"
+#include "backend/zonefile.h"
+#include "backend/zonefile_write.h"
+#include "base/error.h"
+#include "db.h"
+
+static void file_diag(void *ctx, const char *file, unsigned line, bool error,
+		      const char *msg)
+{
+	const char *path = ctx;
+
+	if (file)
+		fprintf(stderr, "%s:%u: %s%s\n", file, line,
+			error ? "" : "warning: ", msg);
+	else
+		fprintf(stderr, "%s: %s%s\n", path, error ? "" : "warning: ",
+			msg);
+}
+
+static int write_zone(const char *uri, const struct zdb_zone *z,
+		      const char *origin, bool replace)
+{
+	struct pdns_write_stats st;
+	struct sql_conn c;
+	int ret;
+
+	if (db_connect(&c, uri, 0) < 0)
+		return DB_FAIL;
+	ret = pdns_write_zone(&c, z, replace, &st);
+	if (ret == BN_EINVAL)
+		fprintf(stderr, "banchi-db: %s: zone %s is in the database "
+			"already (domains row %lld): --replace replaces its "
+			"records\n", uri, origin, (long long)st.domain_id);
+	else if (ret <= SQL_EBUSY)
+		fprintf(stderr, "banchi-db: %s: %s: %s (nothing written)\n",
+			uri, sql_strerror(ret), sql_errmsg(&c));
+	else if (ret < 0)
+		fprintf(stderr, "banchi-db: %s: %s (nothing written)\n", uri,
+			sql_strerror(ret));
+	else
+		printf("%s: zone %s: %zu records, %zu empty non-terminals "
+		       "written (domains row %lld%s)\n", uri, origin,
+		       st.records, st.ents, (long long)st.domain_id,
+		       st.replaced ? ", its old rows replaced" : "");
+	sql_disconnect(&c);
+	return ret < 0 ? DB_FAIL : DB_OK;
+}
+
+int db_import(const char *uri, const char *origin, const char *file,
+	      bool replace)
+{
+	uint8_t o[NAME_MAXLEN];
+	char name[NAME_TEXT_MAX];
+	struct zdb_zone *z;
+	int ret;
+
+	if (db_origin(origin, o) < 0)
+		return DB_USAGE;
+	name_to_text(name, sizeof(name), o);
+	ret = zonefile_load(&z, o, file, file_diag, (void *)file, true);
+	if (ret != 0) {
+		fprintf(stderr, "banchi-db: %s: %s: nothing written\n", file,
+			ret < 0 ? bn_strerror(ret) : "the zone is refused");
+		return DB_FAIL;
+	}
+	ret = write_zone(uri, z, name, replace);
+	zdb_zone_unref(z);
+	return ret;
+}
+
+struct row_diag {
+	const char *uri;
+	unsigned bad;
+};
+
+static void row_diag(void *ctx, const char *table, const char *id,
+		     const char *why)
+{
+	struct row_diag *d = ctx;
+
+	if (table)
+		d->bad++;
+	if (table)
+		fprintf(stderr, "%s: %s row %s: %s\n", d->uri, table, id, why);
+	else if (id)
+		fprintf(stderr, "%s: records row %s: %s\n", d->uri, id, why);
+	else
+		fprintf(stderr, "%s: %s\n", d->uri, why);
+}
+
+/* The zone's domains row. 0, or says why. */
+static int find_domain(struct sql_conn *c, const char *uri,
+		       const uint8_t *origin, struct pdns_domain *out)
+{
+	struct row_diag rd = { uri, 0 };
+	struct pdns_domain *v;
+	size_t n;
+	int ret = pdns_domains(c, &v, &n, row_diag, &rd);
+
+	if (ret < 0) {
+		fprintf(stderr, "banchi-db: %s: %s: %s\n", uri,
+			sql_strerror(ret), sql_errmsg(c));
+		return ret;
+	}
+	ret = BN_ENOTFOUND;
+	for (size_t i = 0; i < n && ret < 0; i++)
+		if (name_equal(v[i].origin, origin)) {
+			*out = v[i];
+			ret = 0;
+		}
+	free(v);
+	return ret;
+}
+
+/* The zone read whole in one transaction. 0 with *z, or says why. */
+static int db_read_zone(struct sql_conn *c, const char *uri, const uint8_t *origin,
+		 struct zdb_zone **z, unsigned *bad)
+{
+	struct row_diag rd = { uri, 0 };
+	struct pdns_domain d;
+	char name[NAME_TEXT_MAX];
+	int ret = sql_begin(c);
+
+	*z = NULL;
+	if (ret == 0)
+		ret = find_domain(c, uri, origin, &d);
+	if (ret == BN_ENOTFOUND) {
+		name_to_text(name, sizeof(name), origin);
+		fprintf(stderr, "banchi-db: %s: no zone %s in domains\n", uri,
+			name);
+	}
+	if (ret == 0)
+		ret = pdns_load_zone(c, &d, z, row_diag, &rd);
+	sql_exec(c, "COMMIT");
+	if (ret < 0 && ret != BN_ENOTFOUND)
+		fprintf(stderr, "banchi-db: %s: %s: %s\n", uri,
+			sql_strerror(ret), sql_errmsg(c));
+	else if (ret > 0)
+		fprintf(stderr, "banchi-db: %s: zone %s: its rows make no "
+			"valid zone\n", uri, d.name);
+	*bad = rd.bad;
+	return ret;
+}
+
+int db_export(const char *uri, const char *origin, const char *out)
+{
+	uint8_t o[NAME_MAXLEN];
+	struct zdb_zone *z = NULL;
+	struct sql_conn c;
+	unsigned bad = 0;
+	int ret;
+
+	if (db_origin(origin, o) < 0)
+		return DB_USAGE;
+	if (db_connect(&c, uri, SQL_OPEN_READONLY) < 0)
+		return DB_FAIL;
+	ret = db_read_zone(&c, uri, o, &z, &bad);
+	sql_disconnect(&c);
+	if (ret != 0)
+		return DB_FAIL;
+	ret = out ? zonefile_save(out, z) : zonefile_write(stdout, z);
+	if (ret < 0)
+		fprintf(stderr, "banchi-db: %s: %s\n", out ? out : "stdout",
+			bn_strerror(ret));
+	zdb_zone_unref(z);
+	if (ret == 0 && bad)
+		fprintf(stderr, "banchi-db: %s: %u bad rows left out of the "
+			"zone written\n", uri, bad);
+	return ret < 0 || bad ? DB_FAIL : DB_OK;
+}
