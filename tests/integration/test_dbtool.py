@@ -1,0 +1,454 @@
+"""banchi-db (init, import, export, list) and banchi-check on a database
+zone.
+
+Every zone file of tests/data/zones and of the shared corpora
+(../shared/data/zones, skipped when absent) goes file -> banchi-db import
+-> banchi-db export -> file, and the exported zone must hold the same
+records as the original (named-compilezone's canonical reading of both,
+or banchi-check -p's where BIND does not read the original); a zone the
+server refuses is refused by import, with nothing written. The rows
+banchi-db writes are compared with those of `pdnsutil load-zone` and
+`rectify-zone` on the same file (modulo ids; content compared as RDATA
+and as text), pdns_server and banchi-auth serve a banchi-db database
+with the same answers, pdnsutil reads it, banchi-check names the row
+of a bad record, and the same on PostgreSQL."""
+
+import re
+import shutil
+import sqlite3
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import dns.name
+import dns.rdata
+import dns.rdataclass
+import dns.rdatatype
+import pytest
+
+import pdnsdb
+import pgdb
+import servers
+from conftest import check_log
+from test_sqlzones import EXTRA, TYPES, ZFILE, ZONE, differences, \
+    zone_names
+
+pytestmark = [pytest.mark.banchi_only]
+
+OWN = servers.ROOT / "tests" / "data" / "zones"
+SHARED = servers.SHARED / "zones"
+COMPILE = shutil.which("named-compilezone")
+LDNS_ORIGINS = {
+    "08-zonereader.inputzone": "jelte.nlnetlabs.nl.",
+    "08-zonereader.outputzone": "jelte.nlnetlabs.nl.",
+    "14-read-zone.db": "miek.nl.",
+    "20-sign-zone.db": "jelte.nlnetlabs.nl.",
+    "A.1.Simple-EXAMPLE-Zone": "example.",
+    "A.2.Complex-EXAMPLE-Zone": "example.",
+    "A.3.EXAMPLE-Zone-with-multiple-digests": "example.",
+    "A.4.The-URI.ARPA-Zone": "uri.arpa.",
+    "A.5.The-ROOT-SERVERS.NET-Zone": "root-servers.net.",
+}
+
+
+def tool(name):
+    """banchi-db or banchi-check of the build banchi-auth comes from."""
+    return Path(str(servers.banchi_binary()).replace("banchi-auth", name))
+
+
+def run(argv, cwd=None, timeout=120):
+    return subprocess.run([str(a) for a in argv], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def origin_comment(path, default):
+    with open(path, "rb") as f:
+        m = re.match(rb";\s*origin\s+(\S+)", f.readline())
+    return m.group(1).decode() if m else default
+
+
+def corpus():
+    """(id, folder, file name, origin) of every zone file there is."""
+    out = [("integration/" + p.name, p.parent, p.name,
+            p.name[:-len("zone")]) for p in sorted(ZFILE.parent.glob(
+                "*.zone"))]
+    for sub in ("", "checks", "refuse"):
+        for p in sorted((OWN / sub).glob("*.zone")):
+            out.append(("own/" + str(p.relative_to(OWN)), p.parent, p.name,
+                        origin_comment(p, "example.")))
+    bm = SHARED / "bind-master"
+    for p in sorted(bm.glob("*.data")) if bm.is_dir() else []:
+        out.append(("bind-master/" + p.name, bm, p.name, "test."))
+    ld = SHARED / "ldns"
+    for p in sorted(ld.glob("*.tpkg/*")) if ld.is_dir() else []:
+        if p.is_file() and p.name in LDNS_ORIGINS:
+            out.append(("ldns/" + p.name, p.parent, p.name,
+                        LDNS_ORIGINS[p.name]))
+    dp = SHARED / "dnspython" / "example"
+    if dp.is_file():
+        out.append(("dnspython/example", dp.parent, dp.name, "example."))
+    sz = SHARED / "simdzone" / "xbounds.zone"
+    if sz.is_file():
+        out.append(("simdzone/xbounds.zone", sz.parent, sz.name,
+                    "xxxxxxxxxxx.xxx."))
+    return out
+
+
+CORPUS = corpus()
+
+
+def owner_lower(line):
+    """PowerDNS keeps owner names in lowercase: their case is lost."""
+    owner, _, rest = line.partition(" ")
+    return owner.lower() + " " + rest
+
+
+def served(folder, name, origin):
+    """banchi-check -p: the zone as the server loads it (lines, owners
+    lowercase), or None when the server refuses it."""
+    r = run([tool("banchi-check"), "zone", "-p", "-q", origin, name],
+            cwd=folder)
+    if r.returncode != 0:
+        return None
+    return sorted(owner_lower(ln) for ln in r.stdout.splitlines())
+
+
+def canonical(folder, name, origin):
+    """named-compilezone's canonical reading (set of lines, owners
+    lowercase), or None."""
+    if not COMPILE:
+        return None
+    r = run([COMPILE, "-q", "-i", "none", "-k", "ignore", "-o", "-",
+             origin, name], cwd=folder)
+    if r.returncode != 0:
+        return None
+    return {owner_lower(re.sub(r"\s+", " ", ln.strip()))
+            for ln in r.stdout.splitlines()}
+
+
+def sqlite_db(d):
+    """A new database made by banchi-db init (its URI)."""
+    uri = "sqlite:%s" % (Path(d) / "db.sqlite3")
+    r = run([tool("banchi-db"), "init", uri])
+    assert r.returncode == 0, r.stderr
+    return uri
+
+
+# ---------------------------------------------------------------- rows
+
+def pdns_rows(path, origin):
+    """The records rows of a SQLite database as PowerDNS means them:
+    (name, type, ttl, prio, disabled, ordername, auth, content), the
+    content also as RDATA (origin: what a relative name in content
+    meant in the file)."""
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT name, type, content, ttl, prio, "
+                          "disabled, ordername, auth FROM records").fetchall()
+        doms = db.execute("SELECT name, master, last_check, type, "
+                          "notified_serial, account, options, catalog "
+                          "FROM domains").fetchall()
+    db.close()
+    return rows, doms
+
+
+def rdata_of(rtype, content, prio, origin):
+    """The content as RDATA (wire), or the text when dnspython cannot
+    read it."""
+    if rtype is None:
+        return None
+    text = content
+    if rtype in ("MX", "SRV"):
+        text = "%s %s" % (prio, content)
+    try:
+        rd = dns.rdata.from_text(dns.rdataclass.IN,
+                                 dns.rdatatype.from_text(rtype), text,
+                                 origin=dns.name.from_text(origin),
+                                 relativize=False)
+        # canonical form (RFC 4034 6.2): duplicates differing in the
+        # case of a name are one record to banchi, as to BIND
+        return rd.to_digestable()
+    except Exception:
+        return "text:" + text
+
+
+# Where pdnsutil reads a file otherwise than BIND (and banchi): the
+# RRsets concerned, or None for every TTL.
+KNOWN = {
+    "own/26-soa-units.zone": ({("example", "SOA")}, "pdnsutil reads the "
+                              "SOA expire '1w2d' as 86400: 777600 is right"),
+    "own/27-no-ttl.zone": (None, "no $TTL: pdnsutil gives records without "
+                           "a TTL its default-ttl 3600, BIND and banchi the "
+                           "SOA's (RFC 1035 semantics, warned)"),
+}
+
+
+def compare_rows(ours, theirs, origin, known=()):
+    """What differs between banchi-db's rows and pdnsutil's: a dict of
+    counts, and the rows left unexplained on each side (known: RRsets
+    left out of the comparison, None: every TTL)."""
+    if known is None:
+        ours = [r[:3] + (None,) + r[4:] for r in ours]
+        theirs = [r[:3] + (None,) + r[4:] for r in theirs]
+    else:
+        ours = [r for r in ours if (r[0], r[1]) not in known]
+        theirs = [r for r in theirs if (r[0], r[1]) not in known]
+
+    def norm(r, ttl=True):
+        name, rtype, content, ttl_, prio, disabled, ordername, auth = r
+        return (name, rtype, ttl_ if ttl else None,
+                prio if rtype in ("MX", "SRV") else prio,
+                disabled, ordername, auth,
+                rdata_of(rtype, content, prio, origin))
+    stats = Counter()
+    stats["rows"] = len(theirs)
+    stats["text_equal"] = sum((Counter(ours) & Counter(theirs)).values())
+    # pdnsutil writes each record's own TTL and every duplicate;
+    # banchi-db one TTL per RRset (BIND's rule) and each record once
+    ttls = {}
+    for r in theirs:
+        ttls.setdefault((r[0], r[1]), set()).add(r[3])
+    mixed = {k for k, v in ttls.items() if len(v) > 1}
+    stats["rrsets_mixed_ttl"] = len(mixed)
+    a = Counter(norm(r, (r[0], r[1]) not in mixed) for r in ours)
+    b = Counter(norm(r, (r[0], r[1]) not in mixed) for r in theirs)
+    dups = sum(n - 1 for n in b.values() if n > 1)
+    stats["duplicates"] = dups
+    b = Counter(set(b))
+    a = Counter(set(a))
+    return stats, sorted(a - b, key=repr), sorted(b - a, key=repr)
+
+
+# ---------------------------------------------------------------- tests
+
+@pytest.mark.parametrize("cid,folder,name,origin", CORPUS,
+                         ids=[c[0] for c in CORPUS])
+def test_round_trip(cid, folder, name, origin, tmp_path):
+    """import then export: the same records as the file (or, for a zone
+    the server refuses, import refuses and writes nothing)."""
+    uri = sqlite_db(tmp_path)
+    want = served(folder, name, origin)
+    r = run([tool("banchi-db"), "import", uri, origin, name], cwd=folder)
+    if want is None:
+        assert r.returncode == 1 and "nothing written" in r.stderr, \
+            r.stdout + r.stderr
+        lst = run([tool("banchi-db"), "list", uri])
+        assert lst.returncode == 0 and lst.stdout == ""
+        return
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "exported.zone"
+    e = run([tool("banchi-db"), "export", uri, origin, "-o", out])
+    assert e.returncode == 0, e.stderr
+    assert e.stderr == ""
+    # the exported file read back: the same zone as the original
+    back = served(tmp_path, out.name, origin)
+    assert back is not None and back == want
+    bind_a = canonical(folder, name, origin)
+    if bind_a is not None:
+        assert canonical(tmp_path, out.name, origin) == bind_a
+    # the count list says
+    lst = run([tool("banchi-db"), "list", uri]).stdout.split("\t")
+    assert lst[0].rstrip(".") == origin.rstrip(".").lower() or \
+        origin == "."
+    assert int(lst[2]) == len(want)
+
+
+@pytest.mark.skipif(not pdnsdb.available(),
+                    reason="PowerDNS with gsqlite3 missing")
+@pytest.mark.parametrize("cid,folder,name,origin", CORPUS,
+                         ids=[c[0] for c in CORPUS])
+def test_rows_as_pdnsutil(cid, folder, name, origin, tmp_path):
+    """banchi-db's rows equal pdnsutil load-zone + rectify-zone's on
+    the same file, but where pdnsutil writes text banchi-db cannot
+    (see compare_rows), with the domains row alike."""
+    if served(folder, name, origin) is None or origin == ".":
+        pytest.skip("the server refuses this zone")
+    zone = tmp_path / "zone"
+    zone.mkdir()
+    for f in folder.iterdir():      # $INCLUDEs are relative to the folder
+        if f.is_file():
+            shutil.copy(f, zone / f.name)
+    (tmp_path / "pdns").mkdir()
+    p = pdnsdb.PdnsDb(tmp_path / "pdns")
+    try:
+        subprocess.run(["pdnsutil", "--config-dir", str(p.conf),
+                        "load-zone", origin, name], cwd=zone, check=True,
+                       capture_output=True, timeout=120)
+        p.pdnsutil("rectify-zone", origin)
+    except (subprocess.CalledProcessError, RuntimeError):
+        pytest.skip("pdnsutil load-zone refuses this zone")
+    uri = sqlite_db(tmp_path)
+    r = run([tool("banchi-db"), "import", uri, origin, name], cwd=zone)
+    assert r.returncode == 0, r.stderr
+    ours, our_doms = pdns_rows(uri[len("sqlite:"):], origin)
+    theirs, their_doms = pdns_rows(p.path, origin)
+    assert our_doms == their_doms
+    known = KNOWN.get(cid, (set(), ""))[0]
+    stats, only_ours, only_theirs = compare_rows(ours, theirs, origin,
+                                                 known)
+    print("%s: %s" % (cid, dict(stats)))
+    assert not only_ours and not only_theirs, (only_ours[:10],
+                                               only_theirs[:10])
+
+
+@pytest.mark.skipif(not pdnsdb.available(),
+                    reason="PowerDNS with gsqlite3 missing")
+def test_pdns_server_serves_it():
+    """The differential of test_sqlzones on a database banchi-db made:
+    pdns_server and banchi-auth give the same answers; pdnsutil reads
+    it (check-zone, list-zone)."""
+    d = servers.world_dir("banchi-dbtool-")
+    try:
+        db = pdnsdb.PdnsDb(d)           # PowerDNS's own pdnsutil config
+        db.path.unlink()
+        uri = "sqlite:%s" % db.path
+        assert run([tool("banchi-db"), "init", uri]).returncode == 0
+        r = run([tool("banchi-db"), "import", uri, ZONE, ZFILE])
+        assert r.returncode == 0, r.stderr
+        pdnsdb.world_file(db.path)
+        chk = db.pdnsutil("check-zone", ZONE)
+        assert "0 errors" in chk.stdout + chk.stderr, chk.stdout
+        assert "192.0.2.53" in db.pdnsutil("list-zone", ZONE).stdout
+        pdns = pdnsdb.start_pdns(d, db)
+        pdnsdb.wait_up(pdns, ZONE)
+        banchi = pdnsdb.start_banchi_db(d, db, ZONE)
+        queries = [(n, t) for n in zone_names() + EXTRA for t in TYPES]
+        diff = differences(pdns.where, banchi.where, queries)
+        print("pdns_server differential on a banchi-db database: %d "
+              "queries, %d differences" % (len(queries), len(diff)))
+        assert len(queries) > 4000
+        # ANY: RFC 8482 (doc/differences.md), as in test_sqlzones
+        assert [q for q, _, _ in diff if q[1] != "ANY"] == [], diff[:5]
+        banchi.stop()
+        check_log(banchi)
+    finally:
+        for s in pdnsdb.STARTED:
+            s.stop(timeout=5)
+        del pdnsdb.STARTED[:]
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def test_check_names_bad_rows(tmp_path):
+    """banchi-check zone ORIGIN sqlite:PATH: a bad row and a record the
+    checks refuse, each named by its row id; a good zone passes."""
+    uri = sqlite_db(tmp_path)
+    path = uri[len("sqlite:"):]
+    assert run([tool("banchi-db"), "import", uri, ZONE,
+                ZFILE]).returncode == 0
+    ok = run([tool("banchi-check"), "zone", ZONE, uri])
+    assert ok.returncode == 0 and ok.stderr == "", ok.stderr
+    with sqlite3.connect(path) as db:
+        dom = db.execute("SELECT id FROM domains").fetchone()[0]
+        ins = ("INSERT INTO records (domain_id, name, type, content, ttl, "
+               "prio, disabled, auth) VALUES (?, ?, ?, ?, 60, 0, 0, 1)")
+        bad = db.execute(ins, (dom, "bad.sql.test", "A",
+                               "300.1.1.1")).lastrowid
+        cname = db.execute(ins, (dom, "www.sql.test", "A",
+                                 "192.0.2.9")).lastrowid
+    db.close()
+    r = run([tool("banchi-check"), "zone", ZONE, uri])
+    assert r.returncode == 1
+    assert "%s: records row %d: bad.sql.test. A: content '300.1.1.1'" % (
+        uri, bad) in r.stderr, r.stderr
+    assert "%s: records row %d: www.sql.test./A: CNAME and other data" % (
+        uri, cname) in r.stderr, r.stderr
+    # export refuses rows that make no valid zone; list still counts
+    e = run([tool("banchi-db"), "export", uri, ZONE])
+    assert e.returncode == 1 and "records row %d" % bad in e.stderr
+    assert "no valid zone" in e.stderr
+
+
+def test_refusals(tmp_path):
+    """init on a database with the tables, import of a zone there
+    (without --replace), a file with an error: refused, nothing
+    changed; --replace keeps the domains row and replaces the rows."""
+    uri = sqlite_db(tmp_path)
+    path = uri[len("sqlite:"):]
+    r = run([tool("banchi-db"), "init", uri])
+    assert r.returncode == 1 and "already" in r.stderr
+    assert run([tool("banchi-db"), "import", uri, ZONE,
+                ZFILE]).returncode == 0
+    r = run([tool("banchi-db"), "import", uri, ZONE, ZFILE])
+    assert r.returncode == 1 and "--replace" in r.stderr
+    broken = tmp_path / "broken.zone"
+    broken.write_text(ZFILE.read_text() + "oops A 300.1.1.1\n")
+    r = run([tool("banchi-db"), "import", uri, ZONE, broken, "--replace"])
+    nlines = len(ZFILE.read_text().splitlines())
+    assert r.returncode == 1
+    assert "%s:%d: " % (broken, nlines + 1) in r.stderr, r.stderr
+    with sqlite3.connect(path) as db:
+        before = db.execute("SELECT count(*) FROM records").fetchone()
+    db.close()
+    smaller = tmp_path / "smaller.zone"
+    smaller.write_text("\n".join(ln for ln in ZFILE.read_text().split("\n")
+                                 if "$GENERATE" not in ln) + "\n")
+    r = run([tool("banchi-db"), "import", uri, ZONE, smaller, "--replace"])
+    assert r.returncode == 0 and "replaced" in r.stdout, r.stderr
+    with sqlite3.connect(path) as db:
+        doms = db.execute("SELECT id FROM domains").fetchall()
+        after = db.execute("SELECT count(*) FROM records").fetchone()
+        gen = db.execute("SELECT count(*) FROM records WHERE name = "
+                         "'h7.sql.test'").fetchone()
+    db.close()
+    assert doms == [(1,)] and after[0] < before[0] and gen == (0,)
+    assert run([tool("banchi-db"), "import", "sqlite:%s" % (
+        tmp_path / "missing.db"), ZONE, ZFILE]).returncode == 1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(pgdb.missing() is not None, reason=str(pgdb.missing()))
+def test_postgresql(tmp_path):
+    """PostgreSQL: init on an empty database, import, the rows equal
+    pdnsutil's (gpgsql) on the same file, export equal to the file,
+    pdns_server answers from it, banchi-check names a bad row."""
+    d = servers.world_dir("banchi-dbtool-pg-")
+    pg = None
+    try:
+        pg = pgdb.PgCluster(d)
+        pg.psql("CREATE DATABASE fresh", db="postgres")
+        uri = pg.uri(db="fresh")
+        r = run([tool("banchi-db"), "init", uri])
+        assert r.returncode == 0, r.stderr
+        r = run([tool("banchi-db"), "import", uri, ZONE, ZFILE])
+        assert r.returncode == 0, r.stderr
+        out = tmp_path / "exported.zone"
+        e = run([tool("banchi-db"), "export", uri, ZONE, "-o", out])
+        assert e.returncode == 0, e.stderr
+        assert served(tmp_path, out.name, ZONE) == \
+            served(ZFILE.parent, ZFILE.name, ZONE)
+        # pdnsutil's rows in the 'pdns' database (PowerDNS's schema file)
+        pg.pdnsutil("load-zone", ZONE, ZFILE)
+        pg.pdnsutil("rectify-zone", ZONE)
+        q = ("SELECT name, type, content, ttl, prio, disabled, ordername, "
+             "auth FROM records ORDER BY name, type, content")
+        ours = pg.psql(q, db="fresh").splitlines()
+        theirs = pg.psql(q).splitlines()
+        dq = "SELECT name, master, type, account FROM domains"
+        assert pg.psql(dq, db="fresh") == pg.psql(dq)
+        diff = set(ours) ^ set(theirs)
+        # the three contents pdnsutil keeps as written (test_rows_...)
+        assert {ln.split("|")[0] for ln in diff} <= {
+            "kx.sql.test", "svcb.sql.test", "https.sql.test"}, diff
+        assert len(ours) == len(theirs) > 400
+        print("postgresql: %d rows, %d equal to pdnsutil's as text"
+              % (len(ours), len(set(ours) & set(theirs))))
+        # pdns_server on the database banchi-db made
+        pg.pdnsutil("check-zone", ZONE, db="fresh")
+        pdns = pgdb.start_pdns(d, pg, db="fresh")
+        try:
+            servers.wait_answering(pdns.where, ZONE, pdns.proc, limit=20)
+            a = servers.query(pdns.where, "ns1." + ZONE, "A")
+            assert [rd.address for rr in a.answer for rd in rr] == \
+                ["192.0.2.53"]
+        finally:
+            pdns.stop()
+        pg.psql("INSERT INTO records (domain_id, name, type, content, ttl,"
+                " prio, disabled, auth) SELECT id, 'bad.sql.test', 'A', "
+                "'300.1.1.1', 60, 0, false, true FROM domains", db="fresh")
+        bad = pg.psql("SELECT id FROM records WHERE name = "
+                      "'bad.sql.test'", db="fresh").strip()
+        r = run([tool("banchi-check"), "zone", ZONE, uri])
+        assert r.returncode == 1 and "records row %s: " % bad in r.stderr
+    finally:
+        if pg:
+            pg.stop()
+        shutil.rmtree(d, ignore_errors=True)
