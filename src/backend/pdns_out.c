@@ -101,18 +101,28 @@ int pdns_name_text(const uint8_t *name, char *out, size_t cap)
 }
 
 /* Which of the space-separated fields of the presentation form are
- * names that pdnsutil writes without their final dot (a bit each). */
+ * names, written absolute without their final dot as PowerDNS writes
+ * content (a bit each; LAST_FIELD: the last one, after strings that
+ * may hold spaces). */
+#define LAST_FIELD (1u << 31)
+
 static unsigned dotless_fields(uint16_t type)
 {
 	switch (type) {
-	case RR_NS: case RR_CNAME: case RR_DNAME: case RR_PTR:
+	case RR_NS: case RR_CNAME: case RR_DNAME: case RR_PTR: case RR_MB:
+	case RR_MG: case RR_MR:
 		return 1u << 0;
-	case RR_MX: case RR_AFSDB:
+	case RR_MX: case RR_AFSDB: case RR_KX: case RR_LP: case RR_SVCB:
+	case RR_HTTPS:
 		return 1u << 1;
-	case RR_SRV:
+	case RR_SRV: case RR_IPSECKEY:
 		return 1u << 3;
-	case RR_RP: case RR_SOA:
+	case RR_RP: case RR_SOA: case RR_MINFO:
 		return 1u << 0 | 1u << 1;
+	case RR_RRSIG:
+		return 1u << 7;
+	case RR_NAPTR:
+		return LAST_FIELD;
 	default:
 		return 0;
 	}
@@ -124,12 +134,18 @@ static size_t drop_dots(char *s, size_t len, unsigned fields)
 {
 	size_t r = 0, w = 0;
 
+	if (fields == LAST_FIELD) {
+		char *sp = memrchr(s, ' ', len);
+		size_t start = sp ? (size_t)(sp - s) + 1 : 0;
+		return len - start > 1 && s[len - 1] == '.' ? len - 1 : len;
+	}
 	for (unsigned f = 0; r < len; f++) {
 		size_t start = r;
 		while (r < len && s[r] != ' ')
 			r++;
 		size_t flen = r - start;
-		if ((fields & (1u << f)) && flen > 1 && s[r - 1] == '.')
+		if (f < 31 && (fields & (1u << f)) && flen > 1 &&
+		    s[r - 1] == '.')
 			flen--;
 		memmove(s + w, s + start, flen);
 		w += flen;
@@ -191,6 +207,49 @@ static int cert_text(const uint8_t *rd, size_t rdlen, char *out, size_t cap)
 	return b < 0 ? b : n + b;
 }
 
+/* The field where a type bitmap starts (-1: none). */
+static int bitmap_at(uint16_t type)
+{
+	return type == RR_NSEC ? 1 : type == RR_NSEC3 ? 5 :
+	       type == RR_CSYNC ? 2 : -1;
+}
+
+/* The bitmap's type names as PowerDNS spells them (TYPEnnn where it has
+ * no mnemonic: MD, WKS...), rewritten in place; the new length, or
+ * BN_ENOSPC. */
+static int bitmap_types(char *s, size_t len, size_t cap, int k)
+{
+	char *tmp = malloc(len + 1), tb[16];
+	size_t r = 0, w = 0;
+	int f = 0;
+
+	if (!tmp)
+		return BN_ENOMEM;
+	memcpy(tmp, s, len);
+	while (r < len) {
+		size_t start = r;
+		uint16_t code;
+		while (r < len && tmp[r] != ' ')
+			r++;
+		const char *t = tmp + start;
+		size_t tl = r - start;
+		if (f++ >= k && rrtype_from_text(t, tl, &code) == 0) {
+			t = pdns_type_text(code, tb);
+			tl = strlen(t);
+		}
+		if (w + tl + 1 >= cap) {
+			free(tmp);
+			return BN_ENOSPC;
+		}
+		memcpy(s + w, t, tl);
+		w += tl;
+		if (r < len)
+			s[w++] = tmp[r++];
+	}
+	free(tmp);
+	return (int)w;
+}
+
 /* "10 rest" of MX and SRV: the number to *prio, the rest moved up. */
 static size_t take_prio(char *s, size_t len, unsigned *prio)
 {
@@ -222,13 +281,23 @@ int pdns_content(uint16_t type, const uint8_t *rd, size_t rdlen, char *out,
 		n = rdata_to_generic_text(rd, rdlen, out, cap);
 	if (n < 0)
 		return n;
-	if (n > 1 && out[0] == '\\' && out[1] == '#')
-		return n;       /* generic: nothing to rearrange */
+	if (n > 1 && out[0] == '\\' && out[1] == '#') {
+		/* PowerDNS takes "\\# len hex", the hex in one piece */
+		len = join_blob(out, (size_t)n, 2);
+		out[len] = '\0';
+		return (int)len;
+	}
 	len = drop_dots(out, (size_t)n, dotless_fields(type));
 	if (blob_after(type) >= 0)
 		len = join_blob(out, len, blob_after(type));
 	if (type == RR_MX || type == RR_SRV)
 		len = take_prio(out, len, prio);
+	if (bitmap_at(type) >= 0) {
+		n = bitmap_types(out, len, cap, bitmap_at(type));
+		if (n < 0)
+			return n;
+		len = (size_t)n;
+	}
 	out[len] = '\0';
 	return (int)len;
 }
