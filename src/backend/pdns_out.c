@@ -250,6 +250,19 @@ static int bitmap_types(char *s, size_t len, size_t cap, int k)
 	return (int)w;
 }
 
+/* IPSECKEY without a gateway: PowerDNS's parser refuses RFC 4025's
+ * "." (its own form is "10 0 2 KEY", which pdns_row reads too). */
+static size_t ipseckey_nogw(const uint8_t *rd, size_t rdlen, char *s,
+			    size_t len)
+{
+	char *dot = rdlen >= 2 && rd[1] == 0 ? strstr(s, " . ") : NULL;
+
+	if (!dot)
+		return len;
+	memmove(dot, dot + 2, len - (size_t)(dot + 2 - s));
+	return len - 2;
+}
+
 /* "10 rest" of MX and SRV: the number to *prio, the rest moved up. */
 static size_t take_prio(char *s, size_t len, unsigned *prio)
 {
@@ -292,6 +305,8 @@ int pdns_content(uint16_t type, const uint8_t *rd, size_t rdlen, char *out,
 		len = join_blob(out, len, blob_after(type));
 	if (type == RR_MX || type == RR_SRV)
 		len = take_prio(out, len, prio);
+	if (type == RR_IPSECKEY)
+		len = ipseckey_nogw(rd, rdlen, out, len);
 	if (bitmap_at(type) >= 0) {
 		n = bitmap_types(out, len, cap, bitmap_at(type));
 		if (n < 0)
