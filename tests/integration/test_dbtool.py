@@ -19,6 +19,7 @@ import sqlite3
 import subprocess
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 import dns.name
 import dns.rdata
@@ -30,8 +31,8 @@ import pdnsdb
 import pgdb
 import servers
 from conftest import check_log
-from test_sqlzones import EXTRA, TYPES, ZFILE, ZONE, differences, \
-    zone_names
+from test_sqlzones import EXTRA, TYPES, VISIBLE, ZFILE, ZONE, a_of, \
+    differences, serial, zone_names
 
 pytestmark = [pytest.mark.banchi_only]
 
@@ -425,6 +426,58 @@ def test_refusals(tmp_path):
         tmp_path / "missing.db"), ZONE, ZFILE]).returncode == 1
 
 
+def test_usage(tmp_path):
+    """--help is the manual; a wrong command line is exit status 2."""
+    h = run([tool("banchi-db"), "--help"])
+    assert h.returncode == 0 and "SYNOPSIS" in h.stdout
+    for argv in ([], ["init"], ["import", "sqlite:x", ZONE],
+                 ["export", "sqlite:x", ZONE, "-x"], ["frob", "sqlite:x"]):
+        r = run([tool("banchi-db")] + argv)
+        assert r.returncode == 2 and "usage:" in r.stderr, argv
+    r = run([tool("banchi-db"), "import", "sqlite:%s" % (tmp_path / "x"),
+             "bad..origin", ZFILE])
+    assert r.returncode == 2 and "bad origin" in r.stderr
+
+
+@pytest.mark.skipif(not pdnsdb.available(),
+                    reason="PowerDNS with gsqlite3 missing")
+def test_replace_while_served():
+    """import --replace into the database banchi-auth serves: the new
+    records are served within the bound, with a serial raised past the
+    one served (the file's is the same), through the change tracking."""
+    d = servers.world_dir("banchi-dbtool-live-")
+    try:
+        (d / "db").mkdir()
+        uri = sqlite_db(d / "db")
+        path = Path(uri[len("sqlite:"):])
+        assert run([tool("banchi-db"), "import", uri, ZONE,
+                    ZFILE]).returncode == 0
+        for p in (path.parent, path):
+            p.chmod(0o777 if p.is_dir() else 0o666)
+        banchi = pdnsdb.start_banchi_db(d, SimpleNamespace(path=path), ZONE)
+        before = serial(banchi.where)
+        assert a_of(banchi.where, "h7." + ZONE) == ["198.51.100.7"]
+        new = d / "new.zone"
+        new.write_text(ZFILE.read_text().replace(
+            "$GENERATE 1-150 h$ A 198.51.100.$",
+            "$GENERATE 1-150 h$ A 203.0.113.$"))
+        r = run([tool("banchi-db"), "import", uri, ZONE, new, "--replace"])
+        assert r.returncode == 0 and "replaced" in r.stdout, r.stderr
+        took = pdnsdb.wait_for(lambda: a_of(banchi.where, "h7." + ZONE) ==
+                               ["203.0.113.7"], VISIBLE)
+        assert took is not None, banchi.log_text()[-2000:]
+        assert serial(banchi.where) > before
+        assert a_of(banchi.where, "h150." + ZONE) == ["203.0.113.150"]
+        print("import --replace served after %.3f s" % took)
+        banchi.stop()
+        check_log(banchi)
+    finally:
+        for s in pdnsdb.STARTED:
+            s.stop(timeout=5)
+        del pdnsdb.STARTED[:]
+        shutil.rmtree(d, ignore_errors=True)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(pgdb.missing() is not None, reason=str(pgdb.missing()))
 def test_postgresql(tmp_path):
@@ -441,6 +494,8 @@ def test_postgresql(tmp_path):
         assert r.returncode == 0, r.stderr
         r = run([tool("banchi-db"), "import", uri, ZONE, ZFILE])
         assert r.returncode == 0, r.stderr
+        assert run([tool("banchi-db"), "list", uri]).stdout == \
+            "sql.test\tNATIVE\t402\n"
         out = tmp_path / "exported.zone"
         e = run([tool("banchi-db"), "export", uri, ZONE, "-o", out])
         assert e.returncode == 0, e.stderr
