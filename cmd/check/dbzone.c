@@ -3,7 +3,6 @@
  * (pdns_row.h) into the zone the checks run on, each record carrying
  * its row id as its "line"; bad rows reported by id. */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "backend/pdns_sql.h"
 #include "base/error.h"
@@ -13,27 +12,16 @@
 static int find(struct sql_conn *c, const char *uri, const uint8_t *origin,
 		struct pdns_domain *out, pdns_diag_fn diag, void *ctx)
 {
-	struct pdns_domain *v;
-	size_t n;
-	int ret = pdns_domains(c, &v, &n, diag, ctx);
+	char name[NAME_TEXT_MAX];
+	int ret = pdns_find_domain(c, origin, out, diag, ctx);
 
-	if (ret < 0) {
-		fprintf(stderr, "banchi-check: %s: %s: %s\n", uri,
-			sql_strerror(ret), sql_errmsg(c));
-		return ret;
-	}
-	ret = BN_ENOTFOUND;
-	for (size_t i = 0; i < n && ret < 0; i++)
-		if (name_equal(v[i].origin, origin)) {
-			*out = v[i];
-			ret = 0;
-		}
-	free(v);
-	if (ret < 0) {
-		char name[NAME_TEXT_MAX];
+	if (ret == BN_ENOTFOUND) {
 		name_to_text(name, sizeof(name), origin);
 		fprintf(stderr, "banchi-check: %s: no zone %s in domains\n",
 			uri, name);
+	} else if (ret < 0) {
+		fprintf(stderr, "banchi-check: %s: %s: %s\n", uri,
+			sql_strerror(ret), sql_errmsg(c));
 	}
 	return ret;
 }

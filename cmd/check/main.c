@@ -157,7 +157,7 @@ static void on_msg(void *ctx, const char *file, unsigned line, bool warning,
 	add_diag(r, file, line, buf);
 }
 
-/* A bad row of the database (or the domains table's): an error. */
+/* A bad row of the database: an error. */
 static void on_row(void *ctx, const char *table, const char *id,
 		   const char *why)
 {
@@ -165,11 +165,14 @@ static void on_row(void *ctx, const char *table, const char *id,
 	char buf[1200];
 	unsigned long line = id ? strtoul(id, NULL, 10) : 0;
 
-	r->parse_errors++;
+	/* another zone's bad domains row: said, not this zone's error */
 	if (table && strcmp(table, "records") != 0)
-		snprintf(buf, sizeof(buf), "%s row %s: %s", table, id, why);
+		snprintf(buf, sizeof(buf), "warning: %s row %s: %s", table,
+			 id, why);
 	else
 		snprintf(buf, sizeof(buf), "%s", why);
+	if (!table || strcmp(table, "records") == 0)
+		r->parse_errors++;
 	add_diag(r, table && strcmp(table, "records") == 0 ? "records" :
 		 r->o->file, line > UINT32_MAX ? 0 : (unsigned)line, buf);
 }

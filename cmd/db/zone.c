@@ -48,9 +48,11 @@ static int write_zone(const char *uri, const struct zdb_zone *z,
 			sql_strerror(ret));
 	else
 		printf("%s: zone %s: %zu records, %zu empty non-terminals "
-		       "written (domains row %lld%s)\n", uri, origin,
-		       st.records, st.ents, (long long)st.domain_id,
-		       st.replaced ? ", its old rows replaced" : "");
+		       "written (domains row %lld)\n", uri, origin,
+		       st.records, st.ents, (long long)st.domain_id);
+	if (ret == 0 && st.replaced)
+		printf("%s: zone %s: its %zu old rows replaced\n", uri, origin,
+		       st.removed);
 	sql_disconnect(&c);
 	return ret < 0 ? DB_FAIL : DB_OK;
 }
@@ -87,8 +89,8 @@ static void row_diag(void *ctx, const char *table, const char *id,
 {
 	struct row_diag *d = ctx;
 
-	if (table)
-		d->bad++;
+	if (table && !strcmp(table, "records"))
+		d->bad++;       /* not another zone's bad domains row */
 	if (table)
 		fprintf(stderr, "%s: %s row %s: %s\n", d->uri, table, id, why);
 	else if (id)
@@ -97,33 +99,10 @@ static void row_diag(void *ctx, const char *table, const char *id,
 		fprintf(stderr, "%s: %s\n", d->uri, why);
 }
 
-/* The zone's domains row. 0, or says why. */
-static int find_domain(struct sql_conn *c, const char *uri,
-		       const uint8_t *origin, struct pdns_domain *out)
-{
-	struct row_diag rd = { uri, 0 };
-	struct pdns_domain *v;
-	size_t n;
-	int ret = pdns_domains(c, &v, &n, row_diag, &rd);
-
-	if (ret < 0) {
-		fprintf(stderr, "banchi-db: %s: %s: %s\n", uri,
-			sql_strerror(ret), sql_errmsg(c));
-		return ret;
-	}
-	ret = BN_ENOTFOUND;
-	for (size_t i = 0; i < n && ret < 0; i++)
-		if (name_equal(v[i].origin, origin)) {
-			*out = v[i];
-			ret = 0;
-		}
-	free(v);
-	return ret;
-}
-
 /* The zone read whole in one transaction. 0 with *z, or says why. */
-static int db_read_zone(struct sql_conn *c, const char *uri, const uint8_t *origin,
-		 struct zdb_zone **z, unsigned *bad)
+static int db_read_zone(struct sql_conn *c, const char *uri,
+			const uint8_t *origin, struct zdb_zone **z,
+			unsigned *bad)
 {
 	struct row_diag rd = { uri, 0 };
 	struct pdns_domain d;
@@ -132,7 +111,7 @@ static int db_read_zone(struct sql_conn *c, const char *uri, const uint8_t *orig
 
 	*z = NULL;
 	if (ret == 0)
-		ret = find_domain(c, uri, origin, &d);
+		ret = pdns_find_domain(c, origin, &d, row_diag, &rd);
 	if (ret == BN_ENOTFOUND) {
 		name_to_text(name, sizeof(name), origin);
 		fprintf(stderr, "banchi-db: %s: no zone %s in domains\n", uri,

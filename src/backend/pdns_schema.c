@@ -82,7 +82,8 @@ static const char schema_sqlite[] =
 	"COMMIT;";
 
 #define LOWER_NAME \
-	" CONSTRAINT c_lowercase_name CHECK (((name)::TEXT = LOWER((name)::TEXT)))"
+	" CONSTRAINT c_lowercase_name" \
+	" CHECK (((name)::TEXT = LOWER((name)::TEXT)))"
 #define DOMAIN_FK(c) \
 	" CONSTRAINT " c " FOREIGN KEY(domain_id) REFERENCES domains(id)" \
 	" ON DELETE CASCADE,"

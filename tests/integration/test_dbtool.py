@@ -368,6 +368,15 @@ def test_check_names_bad_rows(tmp_path):
                 ZFILE]).returncode == 0
     ok = run([tool("banchi-check"), "zone", ZONE, uri])
     assert ok.returncode == 0 and ok.stderr == "", ok.stderr
+    # another zone's bad domains row: said, not this zone's fault
+    with sqlite3.connect(path) as db:
+        other = db.execute("INSERT INTO domains (name, type) VALUES "
+                           "('x..y', 'NATIVE')").lastrowid
+    db.close()
+    ok = run([tool("banchi-check"), "zone", ZONE, uri])
+    assert ok.returncode == 0 and "warning: domains row %d: " % other in \
+        ok.stderr, ok.stderr
+    assert run([tool("banchi-db"), "export", uri, ZONE]).returncode == 0
     with sqlite3.connect(path) as db:
         dom = db.execute("SELECT id FROM domains").fetchone()[0]
         ins = ("INSERT INTO records (domain_id, name, type, content, ttl, "
