@@ -13,17 +13,29 @@
 #include "base/error.h"
 #include "db.h"
 
+/* Warnings past this many are counted, not listed (a generated zone
+ * can have one per name). */
+#define WARNINGS_LISTED 50
+
+struct file_diag {
+	const char *path;
+	unsigned warnings;
+};
+
 static void file_diag(void *ctx, const char *file, unsigned line, bool error,
 		      const char *msg)
 {
-	const char *path = ctx;
+	struct file_diag *d = ctx;
+	/* the checks' warnings say so themselves */
+	const char *w = error || !strncmp(msg, "warning: ", 9) ? "" :
+			"warning: ";
 
+	if (!error && ++d->warnings > WARNINGS_LISTED)
+		return;
 	if (file)
-		fprintf(stderr, "%s:%u: %s%s\n", file, line,
-			error ? "" : "warning: ", msg);
+		fprintf(stderr, "%s:%u: %s%s\n", file, line, w, msg);
 	else
-		fprintf(stderr, "%s: %s%s\n", path, error ? "" : "warning: ",
-			msg);
+		fprintf(stderr, "%s: %s%s\n", d->path, w, msg);
 }
 
 static int write_zone(const char *uri, const struct zdb_zone *z,
@@ -62,13 +74,17 @@ int db_import(const char *uri, const char *origin, const char *file,
 {
 	uint8_t o[NAME_MAXLEN];
 	char name[NAME_TEXT_MAX];
+	struct file_diag fd = { file, 0 };
 	struct zdb_zone *z;
 	int ret;
 
 	if (db_origin(origin, o) < 0)
 		return DB_USAGE;
 	name_to_text(name, sizeof(name), o);
-	ret = zonefile_load(&z, o, file, file_diag, (void *)file, true);
+	ret = zonefile_load(&z, o, file, file_diag, &fd, true);
+	if (fd.warnings > WARNINGS_LISTED)
+		fprintf(stderr, "%s: %u more warnings (not listed)\n", file,
+			fd.warnings - WARNINGS_LISTED);
 	if (ret != 0) {
 		fprintf(stderr, "banchi-db: %s: %s: nothing written\n", file,
 			ret < 0 ? bn_strerror(ret) : "the zone is refused");
