@@ -98,6 +98,7 @@ int db_import(const char *uri, const char *origin, const char *file,
 struct row_diag {
 	const char *uri;
 	unsigned bad;
+	unsigned disabled;
 };
 
 static void row_diag(void *ctx, const char *table, const char *id,
@@ -115,12 +116,52 @@ static void row_diag(void *ctx, const char *table, const char *id,
 		fprintf(stderr, "%s: %s\n", d->uri, why);
 }
 
+/* Disabled rows are no records of the zone: not in the file, but said
+ * (a zone file has no way to hold them). */
+static const char sql_disabled[] =
+	"SELECT id, name, type, content FROM records WHERE domain_id = ?"
+	" AND type IS NOT NULL AND (disabled IS NULL OR NOT disabled = ?)"
+	" ORDER BY id";
+
+static int disabled_row(void *ctx, const struct sql_text *col, size_t n)
+{
+	struct row_diag *d = ctx;
+
+	if (n != 4)
+		return SQL_EBROKEN;
+	if (++d->disabled <= 50)
+		fprintf(stderr, "%s: records row %.*s: disabled, not written: "
+			"%.*s %.*s %.*s\n", d->uri, (int)col[0].len,
+			col[0].s ? col[0].s : "", (int)col[1].len,
+			col[1].s ? col[1].s : "", (int)col[2].len,
+			col[2].s ? col[2].s : "", col[3].len > 200 ? 200 :
+			(int)col[3].len, col[3].s ? col[3].s : "");
+	return 0;
+}
+
+static int list_disabled(struct sql_conn *c, const struct pdns_domain *d,
+			 struct row_diag *rd)
+{
+	char id[24];
+	struct sql_text p[2];
+	int ret;
+
+	snprintf(id, sizeof(id), "%lld", (long long)d->id);
+	p[0] = sql_str(id);
+	p[1] = sql_str("0");
+	ret = sql_query(c, sql_disabled, p, 2, disabled_row, rd);
+	if (ret == 0 && rd->disabled > 50)
+		fprintf(stderr, "%s: %u more disabled rows (not listed)\n",
+			rd->uri, rd->disabled - 50);
+	return ret;
+}
+
 /* The zone read whole in one transaction. 0 with *z, or says why. */
 static int db_read_zone(struct sql_conn *c, const char *uri,
 			const uint8_t *origin, struct zdb_zone **z,
 			unsigned *bad)
 {
-	struct row_diag rd = { uri, 0 };
+	struct row_diag rd = { uri, 0, 0 };
 	struct pdns_domain d;
 	char name[NAME_TEXT_MAX];
 	int ret = sql_begin(c);
@@ -135,7 +176,13 @@ static int db_read_zone(struct sql_conn *c, const char *uri,
 	}
 	if (ret == 0)
 		ret = pdns_load_zone(c, &d, z, row_diag, &rd);
+	if (ret == 0)
+		ret = list_disabled(c, &d, &rd);
 	sql_exec(c, "COMMIT");
+	if (ret < 0 && *z) {
+		zdb_zone_unref(*z);
+		*z = NULL;
+	}
 	if (ret < 0 && ret != BN_ENOTFOUND)
 		fprintf(stderr, "banchi-db: %s: %s: %s\n", uri,
 			sql_strerror(ret), sql_errmsg(c));

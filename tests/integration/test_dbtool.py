@@ -377,6 +377,18 @@ def test_check_names_bad_rows(tmp_path):
     assert ok.returncode == 0 and "warning: domains row %d: " % other in \
         ok.stderr, ok.stderr
     assert run([tool("banchi-db"), "export", uri, ZONE]).returncode == 0
+    # a disabled row: not a record, not in the file, but said
+    with sqlite3.connect(path) as db:
+        off = db.execute("SELECT id FROM records WHERE name = "
+                         "'h7.sql.test' AND type = 'A'").fetchone()[0]
+        db.execute("UPDATE records SET disabled = 1 WHERE id = ?", (off,))
+    db.close()
+    e = run([tool("banchi-db"), "export", uri, ZONE])
+    assert e.returncode == 0 and ("records row %d: disabled, not written: "
+                                  "h7.sql.test A 198.51.100.7" % off
+                                  ) in e.stderr, e.stderr
+    assert "A\t198.51.100.7\n" not in e.stdout
+    assert "A\t198.51.100.8\n" in e.stdout
     with sqlite3.connect(path) as db:
         dom = db.execute("SELECT id FROM domains").fetchone()[0]
         ins = ("INSERT INTO records (domain_id, name, type, content, ttl, "
