@@ -16,7 +16,8 @@
 
 static const char usage[] =
 "NAME\n"
-"    banchi-check - check banchi zone files\n"
+"    banchi-check - check zone files, database zones and banchi-auth's\n"
+"    config file\n"
 "\n"
 "SYNOPSIS\n"
 "    banchi-check zone [-q] ORIGIN FILE|DB\n"
