@@ -4,11 +4,13 @@
  * 0xff octets (a column starting with 0xfe is SQL NULL; missing ones are
  * NULL). A record that comes out must be of the zone, of a type a zone
  * may hold, with RDATA that matches its type's layout, and read back to
- * the same RDATA from its own text form (the form a dump would write). */
+ * the same RDATA from its own text form (the form a dump would write)
+ * and from the row banchi-db would write of it (backend/pdns_out.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/pdns_out.h"
 #include "backend/pdns_row.h"
 #include "wire/rdata.h"
 #include "wire/rrtype.h"
@@ -26,7 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint8_t origin[] = { 4, 'f', 'u', 'z', 'z', 0 };
 static const uint8_t root[] = { 0 };
-static struct pdns_conv cv;
+static struct pdns_conv cv, cv2;
+static char content[PDNS_CONTENT_MAX];
 static struct zparse_rd *again;
 static char text[8 * RDATA_MAXLEN];
 
@@ -70,6 +73,32 @@ static void check(const struct zrr *rr)
 	}
 }
 
+/* The record as banchi-db writes it, read back as banchi-auth reads it. */
+static void check_row(const struct zrr *rr)
+{
+	char owner[NAME_TEXT_MAX], tb[16], prio[12];
+	const char *why = NULL;
+	unsigned p;
+	struct zrr back;
+	int n = pdns_content(rr->type, rr->rdata, rr->rdlen, content,
+			     sizeof(content), &p);
+
+	ASSERT(n >= 0 && pdns_name_text(rr->owner, owner, sizeof(owner)) > 0);
+	snprintf(prio, sizeof(prio), "%u", p);
+	struct pdns_row r = { sql_str("2"), sql_str(owner),
+			      sql_str(pdns_type_text(rr->type, tb)),
+			      { content, (size_t)n }, sql_str("60"),
+			      sql_str(prio), sql_str("0") };
+	pdns_conv_restart(&cv2);
+	if (pdns_row_rr(&cv2, &r, &back, &why) != 1 ||
+	    back.type != rr->type || back.rdlen != rr->rdlen ||
+	    memcmp(back.rdata, rr->rdata, rr->rdlen) != 0) {
+		fprintf(stderr, "row '%s' '%s' prio %s: %s\n", owner, content,
+			prio, why ? why : "other RDATA");
+		abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sql_text col[6];
@@ -79,6 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!again) {
 		if (pdns_conv_init(&cv, origin) < 0 ||
+		    pdns_conv_init(&cv2, origin) < 0 ||
 		    !(again = zparse_rd_new()))
 			abort();
 	}
@@ -87,8 +117,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			       col[4], col[5] };
 	pdns_conv_restart(&cv);
 	int ret = pdns_row_rr(&cv, &r, &rr, &why);
-	if (ret == 1)
+	if (ret == 1) {
 		check(&rr);
+		check_row(&rr);
+	}
 	else if (ret < 0)
 		ASSERT(why && strlen(why) < sizeof(cv.why));
 	return 0;

@@ -16,11 +16,12 @@
 
 static const char usage[] =
 "NAME\n"
-"    banchi-check - check banchi zone files\n"
+"    banchi-check - check zone files, database zones and banchi-auth's\n"
+"    config file\n"
 "\n"
 "SYNOPSIS\n"
-"    banchi-check zone [-q] ORIGIN FILE\n"
-"    banchi-check zone -p [-g] [-q] [-o OUT] ORIGIN FILE\n"
+"    banchi-check zone [-q] ORIGIN FILE|DB\n"
+"    banchi-check zone -p [-g] [-q] [-o OUT] ORIGIN FILE|DB\n"
 "    banchi-check conf FILE\n"
 "    banchi-check --help\n"
 "\n"
@@ -39,6 +40,14 @@ static const char usage[] =
 "        an RRset, host name rules, out-of-zone data. Diagnostics go to\n"
 "        standard error as FILE:LINE: message, warnings as\n"
 "        FILE:LINE: warning: message.\n"
+"\n"
+"    zone ORIGIN DB\n"
+"        The same checks on the zone ORIGIN of a PowerDNS database\n"
+"        (DB: sqlite:PATH or postgresql://..., as for banchi-auth\n"
+"        --zone-db), its rows read as banchi-auth reads them. A bad row\n"
+"        (unparsable content, unknown type, a name outside the zone...)\n"
+"        is an error, DB: records row ID: reason; the checks name the\n"
+"        row of the record concerned the same way.\n"
 "\n"
 "OPTIONS\n"
 "    -p      Print the zone as the server loads it: one RR a line,\n"
@@ -64,6 +73,7 @@ struct diag {
 
 struct opts {
 	bool print, generic, quiet;
+	bool db;                        /* file is a database's URI */
 	const char *out;
 	const char *origin;
 	const char *file;
@@ -111,14 +121,21 @@ static void add_diag(struct run *r, const char *file, unsigned line,
 		r->cap = cap;
 	}
 	struct diag *d = &r->d[r->nd];
+	bool row = r->o->db && strcmp(file, "records") == 0;
 	d->file = diag_file(r, file);
 	d->line = line;
 	d->seq = r->nd;
-	size_t len = strlen(file) + strlen(msg) + 24;
+	size_t len = strlen(r->o->file) + strlen(file) + strlen(msg) + 40;
 	d->text = malloc(len);
 	if (!d->text)
 		return;
-	snprintf(d->text, len, "%s:%u: %s", file, line, msg);
+	if (row && line)
+		snprintf(d->text, len, "%s: records row %u: %s", r->o->file,
+			 line, msg);
+	else if (r->o->db)
+		snprintf(d->text, len, "%s: %s", r->o->file, msg);
+	else
+		snprintf(d->text, len, "%s:%u: %s", file, line, msg);
 	r->nd++;
 }
 
@@ -139,6 +156,26 @@ static void on_msg(void *ctx, const char *file, unsigned line, bool warning,
 		r->parse_errors++;
 	snprintf(buf, sizeof(buf), "%s%s", warning ? "warning: " : "", msg);
 	add_diag(r, file, line, buf);
+}
+
+/* A bad row of the database: an error. */
+static void on_row(void *ctx, const char *table, const char *id,
+		   const char *why)
+{
+	struct run *r = ctx;
+	char buf[1200];
+	unsigned long line = id ? strtoul(id, NULL, 10) : 0;
+
+	/* another zone's bad domains row: said, not this zone's error */
+	if (table && strcmp(table, "records") != 0)
+		snprintf(buf, sizeof(buf), "warning: %s row %s: %s", table,
+			 id, why);
+	else
+		snprintf(buf, sizeof(buf), "%s", why);
+	if (!table || strcmp(table, "records") == 0)
+		r->parse_errors++;
+	add_diag(r, table && strcmp(table, "records") == 0 ? "records" :
+		 r->o->file, line > UINT32_MAX ? 0 : (unsigned)line, buf);
 }
 
 static int on_rr(void *ctx, const struct zrr *rr)
@@ -304,7 +341,9 @@ static int zone_cmd(struct opts *o)
 	r.z.diag = on_diag;
 	r.z.now = (uint32_t)time(NULL);
 	r.z.diag_ctx = &r;
-	ret = load(&r, origin);
+	/* a database's bad rows are left out: the rest is checked */
+	ret = o->db ? check_db_load(&r.z, o->file, origin, on_row, &r) :
+		      load(&r, origin);
 	if (ret == 0 && zone_finish(&r.z) < 0)
 		ret = 2;
 	if (ret == 0)
@@ -312,7 +351,7 @@ static int zone_cmd(struct opts *o)
 	if (ret == 0 && o->print && !refuse)
 		ret = print_zone(&r.z, o);
 	else if (ret == 0)
-		ret = (o->print ? refuse : errors > 0) ? 1 : 0;
+		ret = (o->print ? refuse : errors + r.parse_errors > 0) ? 1 : 0;
 	flush_diags(&r);
 	zone_clear(&r.z);
 	return ret;
@@ -320,6 +359,7 @@ static int zone_cmd(struct opts *o)
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
+	const char *target;
 	int i;
 
 	for (i = 2; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
@@ -339,6 +379,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return -1;
 	o->origin = argv[i];
 	o->file = argv[i + 1];
+	o->db = sql_driver_for(o->file, &target) != NULL;
 	return 0;
 }
 
@@ -355,7 +396,7 @@ int main(int argc, char **argv)
 		return conf_cmd(argv[2]);
 	if (argc < 2 || strcmp(argv[1], "zone") || parse_args(argc, argv, &o)) {
 		fputs("usage: banchi-check zone [-p [-g] [-o OUT]] [-q] "
-		      "ORIGIN FILE\n       banchi-check conf FILE\n"
+		      "ORIGIN FILE|DB\n       banchi-check conf FILE\n"
 		      "       banchi-check --help\n", stderr);
 		return 2;
 	}

@@ -163,6 +163,42 @@ static bool enabled(const struct sql_text *t)
 	return false;
 }
 
+static int text_room(struct pdns_conv *cv, size_t need)
+{
+	if (need > cv->cap) {
+		char *n = realloc(cv->text, need);
+		if (!n)
+			return BN_ENOMEM;
+		cv->text = n;
+		cv->cap = need;
+	}
+	return 0;
+}
+
+/* An IPSECKEY without a gateway as PowerDNS writes it, "10 0 2 KEY"
+ * (its parser refuses RFC 4025's "10 0 2 . KEY"): the "." put back.
+ * False when the content is not of that form. */
+static bool ipseckey_nogw(struct pdns_conv *cv, const struct sql_text *c,
+			  const char **text, size_t *len)
+{
+	size_t sp[3], n = 0, i;
+
+	for (i = 0; i < c->len && n < 3; i++)
+		if (c->s[i] == ' ' && (i == 0 || c->s[i - 1] != ' '))
+			sp[n++] = i;
+	if (n < 3 || sp[1] - sp[0] != 2 || c->s[sp[0] + 1] != '0' ||
+	    memchr(c->s + sp[2] + 1, ' ', c->len - sp[2] - 1) ||
+	    (c->len - sp[2] == 2 && c->s[sp[2] + 1] == '.') ||
+	    text_room(cv, c->len + 3) < 0)
+		return false;
+	memcpy(cv->text, c->s, sp[2]);
+	memcpy(cv->text + sp[2], " .", 2);
+	memcpy(cv->text + sp[2] + 2, c->s + sp[2], c->len - sp[2]);
+	*text = cv->text;
+	*len = c->len + 2;
+	return true;
+}
+
 /* MX and SRV: PowerDNS reads prio + " " + content, whatever they hold
  * (an empty prio leaves content with its own priority in front). */
 static int content_text(struct pdns_conv *cv, const struct pdns_row *r,
@@ -171,18 +207,15 @@ static int content_text(struct pdns_conv *cv, const struct pdns_row *r,
 	size_t plen = r->prio.s ? r->prio.len : 0;
 	size_t need = plen + 1 + r->content.len + 1;
 
+	if (type == RR_IPSECKEY && ipseckey_nogw(cv, &r->content, text, len))
+		return 0;
 	if (type != RR_MX && type != RR_SRV) {
 		*text = r->content.s;
 		*len = r->content.len;
 		return 0;
 	}
-	if (need > cv->cap) {
-		char *n = realloc(cv->text, need);
-		if (!n)
-			return BN_ENOMEM;
-		cv->text = n;
-		cv->cap = need;
-	}
+	if (text_room(cv, need) < 0)
+		return BN_ENOMEM;
 	if (plen)
 		memcpy(cv->text, r->prio.s, plen);
 	cv->text[plen] = ' ';

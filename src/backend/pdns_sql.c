@@ -99,6 +99,25 @@ int pdns_domains(struct sql_conn *c, struct pdns_domain **out, size_t *n,
 	return 0;
 }
 
+int pdns_find_domain(struct sql_conn *c, const uint8_t *origin,
+		     struct pdns_domain *out, pdns_diag_fn diag, void *ctx)
+{
+	struct pdns_domain *v;
+	size_t n;
+	int ret = pdns_domains(c, &v, &n, diag, ctx);
+
+	if (ret < 0)
+		return ret;
+	ret = BN_ENOTFOUND;
+	for (size_t i = 0; i < n && ret < 0; i++)
+		if (name_equal(v[i].origin, origin)) {
+			*out = v[i];
+			ret = 0;
+		}
+	free(v);
+	return ret;
+}
+
 struct row_sink {
 	struct pdns_conv *cv;
 	struct zone *z;

@@ -39,6 +39,11 @@ typedef void (*pdns_diag_fn)(void *ctx, const char *table, const char *id,
 int pdns_domains(struct sql_conn *c, struct pdns_domain **out, size_t *n,
 		 pdns_diag_fn diag, void *ctx);
 
+/* The domains row of the zone origin (pdns_domains, bad rows to diag):
+ * 0 with *out, BN_ENOTFOUND, or a database error. */
+int pdns_find_domain(struct sql_conn *c, const uint8_t *origin,
+		     struct pdns_domain *out, pdns_diag_fn diag, void *ctx);
+
 /* The records rows of domain_id (names NULL: all; else those whose name
  * is one of names[0 .. nnames), as the change table lists them) into z
  * through cv. The number of records added, or a database error. */

@@ -82,6 +82,10 @@ struct sql_driver {
 	 * filled by triggers on records and domains, see sql_track.h),
 	 * when missing. 0, SQL_EREADONLY, or an error. */
 	int (*track)(struct sql_db *db);
+	/* Runs sql, a script of statements without parameters or rows
+	 * (DDL), as it is; after a failure a transaction it opened is
+	 * rolled back. 0 or an error. */
+	int (*script)(struct sql_db *db, const char *sql);
 	/* True when the connection cannot write. */
 	bool (*read_only)(const struct sql_db *db);
 	/* The last error's text (never NULL). */
@@ -114,6 +118,11 @@ static inline int sql_query(struct sql_conn *c, const char *sql,
 static inline int sql_exec(struct sql_conn *c, const char *sql)
 {
 	return c->drv->query(c->db, sql, NULL, 0, NULL, NULL);
+}
+
+static inline int sql_script(struct sql_conn *c, const char *sql)
+{
+	return c->drv->script(c->db, sql);
 }
 
 /* A transaction whose reads agree with each other. */

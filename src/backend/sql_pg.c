@@ -360,6 +360,16 @@ static int pg_track(struct sql_db *db)
 	return ret;
 }
 
+static int pg_script(struct sql_db *db, const char *sql)
+{
+	int ret = run(db, sql);
+
+	if (ret < 0 && PQstatus(db->h) == CONNECTION_OK &&
+	    PQtransactionStatus(db->h) != PQTRANS_IDLE)
+		run(db, "ROLLBACK");
+	return ret;
+}
+
 static bool pg_read_only(const struct sql_db *db)
 {
 	return db->ro;
@@ -379,6 +389,7 @@ static const char *pg_errmsg(const struct sql_db *db)
 		.begin = "BEGIN ISOLATION LEVEL REPEATABLE READ",      \
 		.open = pg_open, .close = pg_close, .query = pg_query, \
 		.changed = pg_changed, .track = pg_track,              \
+		.script = pg_script,                                   \
 		.read_only = pg_read_only, .errmsg = pg_errmsg,        \
 	}
 

@@ -276,6 +276,19 @@ static int sq_track(struct sql_db *db)
 	return 0;
 }
 
+static int sq_script(struct sql_db *db, const char *sql)
+{
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+	int ret;
+
+	if (rc == SQLITE_OK)
+		return 0;
+	ret = map_rc(db, rc);
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	return ret;
+}
+
 static bool sq_read_only(const struct sql_db *db)
 {
 	return db->ro;
@@ -294,6 +307,7 @@ const struct sql_driver sql_sqlite_driver = {
 	.query = sq_query,
 	.changed = sq_changed,
 	.track = sq_track,
+	.script = sq_script,
 	.read_only = sq_read_only,
 	.errmsg = sq_errmsg,
 };

@@ -122,12 +122,13 @@ class PgCluster:
                              % origin.rstrip("."), db=db).strip())
 
 
-def start_pdns(d, pg, port=None):
-    """pdns_server on 127.0.0.1:port answering from the cluster."""
+def start_pdns(d, pg, port=None, db="pdns"):
+    """pdns_server on 127.0.0.1:port answering from the cluster's
+    database db."""
     port = port or servers.free_port()
     conf = Path(d) / "pdns-server-pg"
     conf.mkdir(exist_ok=True)
-    (conf / "pdns.conf").write_text("\n".join(pg.gpgsql_conf() + [
+    (conf / "pdns.conf").write_text("\n".join(pg.gpgsql_conf(db) + [
         "local-address=127.0.0.1", "local-port=%d" % port,
         "daemon=no", "guardian=no", "socket-dir=%s" % conf,
         "write-pid=no", "api=no", "webserver=no",

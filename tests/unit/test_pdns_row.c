@@ -100,6 +100,14 @@ static void test_good(void)
 	/* a type PowerDNS has no mnemonic for, banchi has: as written */
 	r = row("x.example.test", "TYPE1", "\\# 4 c0000201", "60", "0", "0");
 	OK(r, "x.example.test.", "A", 60, "192.0.2.1");
+	/* IPSECKEY without a gateway: PowerDNS's form, and RFC 4025's */
+	r = row("i.example.test", "IPSECKEY", "10 0 2 AQID", "60", "0", "0");
+	OK(r, "i.example.test.", "IPSECKEY", 60, "10 0 2 . AQID");
+	r = row("i.example.test", "IPSECKEY", "10 0 2 . AQID", "60", "0", "0");
+	OK(r, "i.example.test.", "IPSECKEY", 60, "10 0 2 . AQID");
+	r = row("i.example.test", "IPSECKEY", "10 1 2 192.0.2.1 AQID", "60",
+		"0", "0");
+	OK(r, "i.example.test.", "IPSECKEY", 60, "10 1 2 192.0.2.1 AQID");
 }
 
 static void test_not_records(void)

@@ -1,0 +1,175 @@
+/* The PowerDNS 4.x schema, one script per database (pdns_schema.h):
+ * column names, types and defaults as the gsql backends query them
+ * (records.disabled 0/false, auth 1/true; names lowercase, which the
+ * PostgreSQL schema enforces with a CHECK), and the indexes behind
+ * PowerDNS's lookups (by name and type, by domain, by ordername). */
+#include <string.h>
+
+#include "backend/pdns_schema.h"
+#include "base/error.h"
+
+static const char schema_sqlite[] =
+	"BEGIN IMMEDIATE;"
+	"CREATE TABLE domains ("
+	" id INTEGER PRIMARY KEY,"
+	" name VARCHAR(255) NOT NULL COLLATE NOCASE,"
+	" master VARCHAR(128) DEFAULT NULL,"
+	" last_check INTEGER DEFAULT NULL,"
+	" type VARCHAR(8) NOT NULL,"
+	" notified_serial INTEGER DEFAULT NULL,"
+	" account VARCHAR(40) DEFAULT NULL,"
+	" options VARCHAR(65535) DEFAULT NULL,"
+	" catalog VARCHAR(255) DEFAULT NULL);"
+	"CREATE UNIQUE INDEX name_index ON domains(name);"
+	"CREATE INDEX catalog_idx ON domains(catalog);"
+	"CREATE TABLE records ("
+	" id INTEGER PRIMARY KEY,"
+	" domain_id INTEGER DEFAULT NULL,"
+	" name VARCHAR(255) DEFAULT NULL,"
+	" type VARCHAR(10) DEFAULT NULL,"
+	" content VARCHAR(65535) DEFAULT NULL,"
+	" ttl INTEGER DEFAULT NULL,"
+	" prio INTEGER DEFAULT NULL,"
+	" disabled BOOLEAN DEFAULT 0,"
+	" ordername VARCHAR(255),"
+	" auth BOOL DEFAULT 1,"
+	" FOREIGN KEY(domain_id) REFERENCES domains(id)"
+	"  ON DELETE CASCADE ON UPDATE CASCADE);"
+	"CREATE INDEX records_lookup_idx ON records(name, type);"
+	"CREATE INDEX records_lookup_id_idx ON records(domain_id, name, type);"
+	"CREATE INDEX records_order_idx ON records(domain_id, ordername);"
+	"CREATE TABLE supermasters ("
+	" ip VARCHAR(64) NOT NULL,"
+	" nameserver VARCHAR(255) NOT NULL COLLATE NOCASE,"
+	" account VARCHAR(40) NOT NULL);"
+	"CREATE UNIQUE INDEX ip_nameserver_pk ON supermasters(ip, nameserver);"
+	"CREATE TABLE comments ("
+	" id INTEGER PRIMARY KEY,"
+	" domain_id INTEGER NOT NULL,"
+	" name VARCHAR(255) NOT NULL,"
+	" type VARCHAR(10) NOT NULL,"
+	" modified_at INT NOT NULL,"
+	" account VARCHAR(40) DEFAULT NULL,"
+	" comment VARCHAR(65535) NOT NULL,"
+	" FOREIGN KEY(domain_id) REFERENCES domains(id)"
+	"  ON DELETE CASCADE ON UPDATE CASCADE);"
+	"CREATE INDEX comments_idx ON comments(domain_id, name, type);"
+	"CREATE INDEX comments_order_idx ON comments(domain_id, modified_at);"
+	"CREATE TABLE domainmetadata ("
+	" id INTEGER PRIMARY KEY,"
+	" domain_id INT NOT NULL,"
+	" kind VARCHAR(32) COLLATE NOCASE,"
+	" content TEXT,"
+	" FOREIGN KEY(domain_id) REFERENCES domains(id)"
+	"  ON DELETE CASCADE ON UPDATE CASCADE);"
+	"CREATE INDEX domainmetaidindex ON domainmetadata(domain_id);"
+	"CREATE TABLE cryptokeys ("
+	" id INTEGER PRIMARY KEY,"
+	" domain_id INT NOT NULL,"
+	" flags INT NOT NULL,"
+	" active BOOL,"
+	" published BOOL DEFAULT 1,"
+	" content TEXT,"
+	" FOREIGN KEY(domain_id) REFERENCES domains(id)"
+	"  ON DELETE CASCADE ON UPDATE CASCADE);"
+	"CREATE INDEX domainidindex ON cryptokeys(domain_id);"
+	"CREATE TABLE tsigkeys ("
+	" id INTEGER PRIMARY KEY,"
+	" name VARCHAR(255) COLLATE NOCASE,"
+	" algorithm VARCHAR(50) COLLATE NOCASE,"
+	" secret VARCHAR(255));"
+	"CREATE UNIQUE INDEX namealgoindex ON tsigkeys(name, algorithm);"
+	"COMMIT;";
+
+#define LOWER_NAME \
+	" CONSTRAINT c_lowercase_name" \
+	" CHECK (((name)::TEXT = LOWER((name)::TEXT)))"
+#define DOMAIN_FK(c) \
+	" CONSTRAINT " c " FOREIGN KEY(domain_id) REFERENCES domains(id)" \
+	" ON DELETE CASCADE,"
+
+static const char schema_pg[] =
+	"BEGIN;"
+	"CREATE TABLE domains ("
+	" id SERIAL PRIMARY KEY,"
+	" name VARCHAR(255) NOT NULL,"
+	" master VARCHAR(128) DEFAULT NULL,"
+	" last_check INT DEFAULT NULL,"
+	" type TEXT NOT NULL,"
+	" notified_serial BIGINT DEFAULT NULL,"
+	" account VARCHAR(40) DEFAULT NULL,"
+	" options TEXT DEFAULT NULL,"
+	" catalog TEXT DEFAULT NULL," LOWER_NAME ");"
+	"CREATE UNIQUE INDEX name_index ON domains(name);"
+	"CREATE INDEX catalog_idx ON domains(catalog);"
+	"CREATE TABLE records ("
+	" id BIGSERIAL PRIMARY KEY,"
+	" domain_id INT DEFAULT NULL,"
+	" name VARCHAR(255) DEFAULT NULL,"
+	" type VARCHAR(10) DEFAULT NULL,"
+	" content VARCHAR(65535) DEFAULT NULL,"
+	" ttl INT DEFAULT NULL,"
+	" prio INT DEFAULT NULL,"
+	" disabled BOOL DEFAULT 'f',"
+	" ordername VARCHAR(255),"
+	" auth BOOL DEFAULT 't',"
+	DOMAIN_FK("domain_exists") LOWER_NAME ");"
+	"CREATE INDEX rec_name_index ON records(name);"
+	"CREATE INDEX nametype_index ON records(name, type);"
+	"CREATE INDEX domain_id ON records(domain_id);"
+	"CREATE INDEX recordorder ON records(domain_id, ordername"
+	" text_pattern_ops);"
+	"CREATE TABLE supermasters ("
+	" ip INET NOT NULL,"
+	" nameserver VARCHAR(255) NOT NULL,"
+	" account VARCHAR(40) NOT NULL,"
+	" PRIMARY KEY(ip, nameserver));"
+	"CREATE TABLE comments ("
+	" id SERIAL PRIMARY KEY,"
+	" domain_id INT NOT NULL,"
+	" name VARCHAR(255) NOT NULL,"
+	" type VARCHAR(10) NOT NULL,"
+	" modified_at INT NOT NULL,"
+	" account VARCHAR(40) DEFAULT NULL,"
+	" comment VARCHAR(65535) NOT NULL,"
+	DOMAIN_FK("domain_exists") LOWER_NAME ");"
+	"CREATE INDEX comments_domain_id_idx ON comments(domain_id);"
+	"CREATE INDEX comments_name_type_idx ON comments(name, type);"
+	"CREATE INDEX comments_order_idx ON comments(domain_id, modified_at);"
+	"CREATE TABLE domainmetadata ("
+	" id SERIAL PRIMARY KEY,"
+	" domain_id INT REFERENCES domains(id) ON DELETE CASCADE,"
+	" kind VARCHAR(32),"
+	" content TEXT);"
+	"CREATE INDEX domainidmetaindex ON domainmetadata(domain_id);"
+	"CREATE TABLE cryptokeys ("
+	" id SERIAL PRIMARY KEY,"
+	" domain_id INT REFERENCES domains(id) ON DELETE CASCADE,"
+	" flags INT NOT NULL,"
+	" active BOOL,"
+	" published BOOL DEFAULT TRUE,"
+	" content TEXT);"
+	"CREATE INDEX domainidindex ON cryptokeys(domain_id);"
+	"CREATE TABLE tsigkeys ("
+	" id SERIAL PRIMARY KEY,"
+	" name VARCHAR(255),"
+	" algorithm VARCHAR(50),"
+	" secret VARCHAR(255)," LOWER_NAME ");"
+	"CREATE UNIQUE INDEX namealgoindex ON tsigkeys(name, algorithm);"
+	"COMMIT;";
+
+/* Whether a table of PowerDNS's is there already: a SELECT of it works
+ * (an error is its absence; PostgreSQL's failed statement outside a
+ * transaction leaves nothing behind). */
+static const char probe_domains[] = "SELECT 1 FROM domains LIMIT 1";
+static const char probe_records[] = "SELECT 1 FROM records LIMIT 1";
+
+int pdns_schema_create(struct sql_conn *c)
+{
+	bool sqlite = strcmp(c->drv->scheme, "sqlite") == 0;
+
+	if (sql_query(c, probe_domains, NULL, 0, NULL, NULL) == 0 ||
+	    sql_query(c, probe_records, NULL, 0, NULL, NULL) == 0)
+		return BN_EINVAL;
+	return sql_script(c, sqlite ? schema_sqlite : schema_pg);
+}
