@@ -16,7 +16,6 @@ Usage: bench/bench.py [--build DIR] [--quick] [--out doc/benchmarks.md]
 import argparse
 import shutil
 import signal
-import statistics
 import sys
 import tempfile
 import time
@@ -66,50 +65,6 @@ def start_all(top, size, nm, zone, build, only, started):
               % (name, t, started[name][2][0]), flush=True)
 
 
-def rounds(started, qfile, nrounds, seconds, lat_seconds):
-    """Interleaved rounds (A B C ... A B C ...); returns {name: stats}."""
-    pin = ["taskset", "-c", CLIENT_CORE]
-    runs = {n: [] for n in started}
-    for r in range(nrounds):
-        for name, (p, _, _) in started.items():
-            if measure.pin_tree(p.pid, SERVER_CORE):
-                print("  %-12s left core %s again: pinned back" % (
-                    name, SERVER_CORE), flush=True)
-            c0 = measure.tree_cpu(p.pid)
-            res = measure.dnsperf(p.where, qfile, seconds, pin)
-            res["server_cpu"] = measure.tree_cpu(p.pid) - c0
-            runs[name].append(res)
-            print("  round %d %-12s %9.0f QPS  server %4.0f%%  dnsperf "
-                  "%4.0f%%  lost %d" % (
-                      r + 1, name, res["qps"],
-                      100 * res["server_cpu"] / res["wall"],
-                      100 * res["client_cpu"] / res["wall"], res["lost"]),
-                  flush=True)
-    lat = {}
-    for name, (p, _, _) in started.items():
-        lat[name] = measure.dnsperf(p.where, qfile, lat_seconds, pin,
-                                    verbose=True)["lat"]
-    return {n: summarize(runs[n], lat[n]) for n in runs}
-
-
-def summarize(rs, lat):
-    completed = sum(x["completed"] for x in rs)
-    cpu = sum(x["server_cpu"] for x in rs)
-    wall = sum(x["wall"] for x in rs)
-    return {
-        "qps": statistics.median(x["qps"] for x in rs),
-        "qps_min": min(x["qps"] for x in rs),
-        "qps_max": max(x["qps"] for x in rs),
-        "per_cpu": completed / cpu if cpu > 0 else float("nan"),
-        "server_pct": 100 * cpu / wall,
-        "client_pct": 100 * sum(x["client_cpu"] for x in rs) / wall,
-        "avg_ms": statistics.mean(x["avg_ms"] for x in rs),
-        "p99_ms": measure.percentile(lat, 99),
-        "lost": sum(x["lost"] for x in rs),
-        "sent": completed + sum(x["lost"] for x in rs),
-    }
-
-
 def stop_all(started):
     for p, _, _ in started.values():
         p.stop(timeout=5)
@@ -128,7 +83,8 @@ def one_size(top, size, mode, build, only):
     started = {}
     try:
         start_all(top, size, nm, zone, build, only, started)
-        stats = rounds(started, qfile, nrounds, seconds, lat_seconds)
+        stats = measure.rounds(started, qfile, nrounds, seconds,
+                               lat_seconds, SERVER_CORE, CLIENT_CORE)
         for name, (_, t0, mem) in started.items():
             stats[name]["start_s"] = t0
             stats[name]["pss"], stats[name]["rss"] = mem
