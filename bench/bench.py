@@ -6,11 +6,12 @@ no-work ceiling responder on loopback, one worker each pinned to core 1,
 drives them with dnsperf pinned to core 0 in interleaved rounds, and
 writes a markdown report and a PNG chart. Then zone transfers out of
 banchi-auth, NSD and Knot (bench/xfr.py), transfers into secondaries
-(bench/secondary.py) and the resolvers
-(bench/resolver.py) on a test hierarchy. Every process it starts is
-stopped at the end, also on errors and Ctrl-C.
+(bench/secondary.py), the resolvers (bench/resolver.py) on a test
+hierarchy, dynamic updates (bench/updates.py) and zones served from
+PowerDNS databases (bench/sql.py). Every process it starts is stopped at
+the end, also on errors and Ctrl-C.
 Usage: bench/bench.py [--build DIR] [--quick] [--out doc/benchmarks.md]
-       [--parts auth,xfr,secondary,resolver,updates]  (without auth: the sections
+       [--parts auth,xfr,secondary,resolver,updates,sql]  (without auth: the sections
        run are replaced in --out, the authoritative tables there are kept)"""
 
 import argparse
@@ -29,6 +30,8 @@ import report  # noqa: E402
 import resolver  # noqa: E402
 import xfr  # noqa: E402
 import secondary  # noqa: E402
+import sql  # noqa: E402
+import sqlreport  # noqa: E402
 import updates  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,6 +122,17 @@ def updates_part(top, mode, build, only, parts):
     return updates.section(updates.run(d, mode, build, only), mode)
 
 
+def sql_part(top, mode, build, only, parts):
+    """The SQL zones section's lines (bench/sql.py), or None."""
+    if "sql" not in parts:
+        return None
+    print("zones in SQL: SQLite, PostgreSQL (%s mode)" % mode, flush=True)
+    d = top / "sql"
+    d.mkdir()
+    d.chmod(0o755)
+    return sqlreport.section(sql.run(d, mode, build, only), mode)
+
+
 def xfr_part(top, mode, build, only, parts):
     """The transfer benchmark's markdown lines, or None when not asked."""
     if "xfr" not in parts:
@@ -170,8 +184,9 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", default=str(ROOT / "doc" / "benchmarks.md"))
     ap.add_argument("--only", nargs="*", help="servers (debugging)")
-    ap.add_argument("--parts", default="auth,xfr,secondary,resolver,updates",
-                    help="auth, xfr, secondary, resolver, updates, "
+    ap.add_argument("--parts",
+                    default="auth,xfr,secondary,resolver,updates,sql",
+                    help="auth, xfr, secondary, resolver, updates, sql, "
                     "comma-separated")
     a = ap.parse_args()
     parts = a.parts.split(",")
@@ -181,7 +196,9 @@ def main():
         ("nsd", "knotd", "kdig") if "xfr" in parts else ()) + (
         ("nsd", "knotd", "knotc", "named") if "secondary" in parts
         else ()) + (
-        ("knotd", "named") if "updates" in parts else ())
+        ("knotd", "named") if "updates" in parts else ()) + (
+        ("pdns_server", "pdnsutil", "psql", "runuser") if "sql" in parts
+        else ())
     for tool in need:
         if not shutil.which(tool):
             sys.exit("bench: missing %s (make deps)" % tool)
@@ -200,6 +217,7 @@ def main():
         ssec = secondary_part(top, mode, build, a.only, parts)
         res = resolver_part(top, mode, build, a.only, parts)
         upd = updates_part(top, mode, build, a.only, parts)
+        sqs = sql_part(top, mode, build, a.only, parts)
         out = Path(a.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         if not results:
@@ -207,10 +225,12 @@ def main():
                 (xsec, xfr.XFR_BEGIN, xfr.XFR_END),
                 (ssec, secondary.BEGIN, secondary.END),
                 (res, report.RES_BEGIN, report.RES_END),
-                (upd, updates.BEGIN, updates.END)], mode)
+                (upd, updates.BEGIN, updates.END),
+                (sqs, sqlreport.BEGIN, sqlreport.END)], mode)
             return
         md = report.markdown(results, mode, MODES[mode], sys.argv,
-                             time.monotonic() - t0, res, xsec, upd, ssec)
+                             time.monotonic() - t0, res, xsec, upd, ssec,
+                             sqs)
         out.write_text(md)
         report.chart(results, out.with_suffix(".png"), top)
         print(md)
