@@ -5,7 +5,7 @@
 #   make test     build and run every test (also once under ASan/UBSan)
 #   make fuzz     run each libFuzzer target for FUZZ_SECONDS (clang)
 #   make bench    benchmarks (not tests): full mode, writes doc/benchmarks.md;
-#                 QUICK=1: quick mode (< 2 min), writes bench/out/
+#                 QUICK=1: quick mode (about 4 min), writes bench/out/
 BUILD ?= build
 FUZZ_SECONDS ?= 30
 PYTHON ?= /usr/bin/python3
@@ -94,9 +94,9 @@ bench: build
 	@$(PYTHON) bench/bench.py --build $(BUILD) $(if $(QUICK),--quick) \
 		--out $(BENCH_OUT)
 
-# `make bench QUICK=1` runs to the end (about 2 minutes with the resolver
-# and dynamic update rows; output in a scratch directory, doc/ is left
-# alone).
+# `make bench QUICK=1` runs to the end (about 4 minutes with the resolver,
+# dynamic update and SQL rows; output in a scratch directory, doc/ is
+# left alone).
 test-bench-smoke:
 	BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider tests/bench
 

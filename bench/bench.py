@@ -6,17 +6,17 @@ no-work ceiling responder on loopback, one worker each pinned to core 1,
 drives them with dnsperf pinned to core 0 in interleaved rounds, and
 writes a markdown report and a PNG chart. Then zone transfers out of
 banchi-auth, NSD and Knot (bench/xfr.py), transfers into secondaries
-(bench/secondary.py) and the resolvers
-(bench/resolver.py) on a test hierarchy. Every process it starts is
-stopped at the end, also on errors and Ctrl-C.
+(bench/secondary.py), the resolvers (bench/resolver.py) on a test
+hierarchy, dynamic updates (bench/updates.py) and zones served from
+PowerDNS databases (bench/sql.py). Every process it starts is stopped at
+the end, also on errors and Ctrl-C.
 Usage: bench/bench.py [--build DIR] [--quick] [--out doc/benchmarks.md]
-       [--parts auth,xfr,secondary,resolver,updates]  (without auth: the sections
+       [--parts auth,xfr,secondary,resolver,updates,sql]  (without auth: the sections
        run are replaced in --out, the authoritative tables there are kept)"""
 
 import argparse
 import shutil
 import signal
-import statistics
 import sys
 import tempfile
 import time
@@ -30,6 +30,8 @@ import report  # noqa: E402
 import resolver  # noqa: E402
 import xfr  # noqa: E402
 import secondary  # noqa: E402
+import sql  # noqa: E402
+import sqlreport  # noqa: E402
 import updates  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,50 +68,6 @@ def start_all(top, size, nm, zone, build, only, started):
               % (name, t, started[name][2][0]), flush=True)
 
 
-def rounds(started, qfile, nrounds, seconds, lat_seconds):
-    """Interleaved rounds (A B C ... A B C ...); returns {name: stats}."""
-    pin = ["taskset", "-c", CLIENT_CORE]
-    runs = {n: [] for n in started}
-    for r in range(nrounds):
-        for name, (p, _, _) in started.items():
-            if measure.pin_tree(p.pid, SERVER_CORE):
-                print("  %-12s left core %s again: pinned back" % (
-                    name, SERVER_CORE), flush=True)
-            c0 = measure.tree_cpu(p.pid)
-            res = measure.dnsperf(p.where, qfile, seconds, pin)
-            res["server_cpu"] = measure.tree_cpu(p.pid) - c0
-            runs[name].append(res)
-            print("  round %d %-12s %9.0f QPS  server %4.0f%%  dnsperf "
-                  "%4.0f%%  lost %d" % (
-                      r + 1, name, res["qps"],
-                      100 * res["server_cpu"] / res["wall"],
-                      100 * res["client_cpu"] / res["wall"], res["lost"]),
-                  flush=True)
-    lat = {}
-    for name, (p, _, _) in started.items():
-        lat[name] = measure.dnsperf(p.where, qfile, lat_seconds, pin,
-                                    verbose=True)["lat"]
-    return {n: summarize(runs[n], lat[n]) for n in runs}
-
-
-def summarize(rs, lat):
-    completed = sum(x["completed"] for x in rs)
-    cpu = sum(x["server_cpu"] for x in rs)
-    wall = sum(x["wall"] for x in rs)
-    return {
-        "qps": statistics.median(x["qps"] for x in rs),
-        "qps_min": min(x["qps"] for x in rs),
-        "qps_max": max(x["qps"] for x in rs),
-        "per_cpu": completed / cpu if cpu > 0 else float("nan"),
-        "server_pct": 100 * cpu / wall,
-        "client_pct": 100 * sum(x["client_cpu"] for x in rs) / wall,
-        "avg_ms": statistics.mean(x["avg_ms"] for x in rs),
-        "p99_ms": measure.percentile(lat, 99),
-        "lost": sum(x["lost"] for x in rs),
-        "sent": completed + sum(x["lost"] for x in rs),
-    }
-
-
 def stop_all(started):
     for p, _, _ in started.values():
         p.stop(timeout=5)
@@ -128,7 +86,8 @@ def one_size(top, size, mode, build, only):
     started = {}
     try:
         start_all(top, size, nm, zone, build, only, started)
-        stats = rounds(started, qfile, nrounds, seconds, lat_seconds)
+        stats = measure.rounds(started, qfile, nrounds, seconds,
+                               lat_seconds, SERVER_CORE, CLIENT_CORE)
         for name, (_, t0, mem) in started.items():
             stats[name]["start_s"] = t0
             stats[name]["pss"], stats[name]["rss"] = mem
@@ -161,6 +120,17 @@ def updates_part(top, mode, build, only, parts):
     d.mkdir()
     d.chmod(0o755)
     return updates.section(updates.run(d, mode, build, only), mode)
+
+
+def sql_part(top, mode, build, only, parts):
+    """The SQL zones section's lines (bench/sql.py), or None."""
+    if "sql" not in parts:
+        return None
+    print("zones in SQL: SQLite, PostgreSQL (%s mode)" % mode, flush=True)
+    d = top / "sql"
+    d.mkdir()
+    d.chmod(0o755)
+    return sqlreport.section(sql.run(d, mode, build, only), mode)
 
 
 def xfr_part(top, mode, build, only, parts):
@@ -214,8 +184,9 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", default=str(ROOT / "doc" / "benchmarks.md"))
     ap.add_argument("--only", nargs="*", help="servers (debugging)")
-    ap.add_argument("--parts", default="auth,xfr,secondary,resolver,updates",
-                    help="auth, xfr, secondary, resolver, updates, "
+    ap.add_argument("--parts",
+                    default="auth,xfr,secondary,resolver,updates,sql",
+                    help="auth, xfr, secondary, resolver, updates, sql, "
                     "comma-separated")
     a = ap.parse_args()
     parts = a.parts.split(",")
@@ -225,7 +196,9 @@ def main():
         ("nsd", "knotd", "kdig") if "xfr" in parts else ()) + (
         ("nsd", "knotd", "knotc", "named") if "secondary" in parts
         else ()) + (
-        ("knotd", "named") if "updates" in parts else ())
+        ("knotd", "named") if "updates" in parts else ()) + (
+        ("pdns_server", "pdnsutil", "psql", "runuser") if "sql" in parts
+        else ())
     for tool in need:
         if not shutil.which(tool):
             sys.exit("bench: missing %s (make deps)" % tool)
@@ -244,6 +217,7 @@ def main():
         ssec = secondary_part(top, mode, build, a.only, parts)
         res = resolver_part(top, mode, build, a.only, parts)
         upd = updates_part(top, mode, build, a.only, parts)
+        sqs = sql_part(top, mode, build, a.only, parts)
         out = Path(a.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         if not results:
@@ -251,10 +225,12 @@ def main():
                 (xsec, xfr.XFR_BEGIN, xfr.XFR_END),
                 (ssec, secondary.BEGIN, secondary.END),
                 (res, report.RES_BEGIN, report.RES_END),
-                (upd, updates.BEGIN, updates.END)], mode)
+                (upd, updates.BEGIN, updates.END),
+                (sqs, sqlreport.BEGIN, sqlreport.END)], mode)
             return
         md = report.markdown(results, mode, MODES[mode], sys.argv,
-                             time.monotonic() - t0, res, xsec, upd, ssec)
+                             time.monotonic() - t0, res, xsec, upd, ssec,
+                             sqs)
         out.write_text(md)
         report.chart(results, out.with_suffix(".png"), top)
         print(md)

@@ -1,10 +1,12 @@
 """Measurements for bench/bench.py: CPU seconds and memory of a process
-tree from /proc, and dnsperf runs (QPS, lost, latency, dnsperf's own CPU
-from getrusage of the reaped child)."""
+tree from /proc, dnsperf runs (QPS, lost, latency, dnsperf's own CPU
+from getrusage of the reaped child), and interleaved rounds of them over
+several servers (the auth and sql parts)."""
 
 import os
 import re
 import resource
+import statistics
 import subprocess
 from pathlib import Path
 
@@ -134,3 +136,53 @@ def percentile(values, pct):
         return float("nan")
     v = sorted(values)
     return v[min(len(v) - 1, int(len(v) * pct / 100))]
+
+
+def rounds(started, qfile, nrounds, seconds, lat_seconds, server_core,
+           client_core, cpu=None):
+    """Interleaved dnsperf rounds (A B C ... A B C ...) over started
+    {name: (proc, ...)}, servers on server_core, dnsperf on client_core;
+    returns {name: stats}. cpu(name, proc) gives the CPU seconds to
+    count for a server (default: its process tree's)."""
+    pin = ["taskset", "-c", client_core]
+    cpu = cpu or (lambda name, p: tree_cpu(p.pid))
+    runs = {n: [] for n in started}
+    for r in range(nrounds):
+        for name, (p, _, _) in started.items():
+            if pin_tree(p.pid, server_core):
+                print("  %-12s left core %s again: pinned back" % (
+                    name, server_core), flush=True)
+            c0 = cpu(name, p)
+            res = dnsperf(p.where, qfile, seconds, pin)
+            res["server_cpu"] = cpu(name, p) - c0
+            runs[name].append(res)
+            print("  round %d %-12s %9.0f QPS  server %4.0f%%  dnsperf "
+                  "%4.0f%%  lost %d" % (
+                      r + 1, name, res["qps"],
+                      100 * res["server_cpu"] / res["wall"],
+                      100 * res["client_cpu"] / res["wall"], res["lost"]),
+                  flush=True)
+    lat = {}
+    for name, (p, _, _) in started.items():
+        lat[name] = dnsperf(p.where, qfile, lat_seconds, pin,
+                            verbose=True)["lat"]
+    return {n: summarize(runs[n], lat[n]) for n in runs}
+
+
+def summarize(rs, lat):
+    """One server's rounds rs and latencies lat as the report's figures."""
+    completed = sum(x["completed"] for x in rs)
+    cpu = sum(x["server_cpu"] for x in rs)
+    wall = sum(x["wall"] for x in rs)
+    return {
+        "qps": statistics.median(x["qps"] for x in rs),
+        "qps_min": min(x["qps"] for x in rs),
+        "qps_max": max(x["qps"] for x in rs),
+        "per_cpu": completed / cpu if cpu > 0 else float("nan"),
+        "server_pct": 100 * cpu / wall,
+        "client_pct": 100 * sum(x["client_cpu"] for x in rs) / wall,
+        "avg_ms": statistics.mean(x["avg_ms"] for x in rs),
+        "p99_ms": percentile(lat, 99),
+        "lost": sum(x["lost"] for x in rs),
+        "sent": completed + sum(x["lost"] for x in rs),
+    }

@@ -141,15 +141,23 @@ def bind(d, origin, zone, port, pin, build):
                 port, d)
 
 
+def pdns_conf(d, port, backend):
+    """A pdns.conf for pdns_server on 127.0.0.1:port, one receiver and one
+    distributor thread, caches as by default; backend: its launch= and
+    backend lines."""
+    return list(backend) + [
+        "local-address=127.0.0.1", "local-port=%d" % port,
+        "daemon=no", "guardian=no", "socket-dir=%s" % d,
+        "write-pid=no", "security-poll-suffix=", "api=no",
+        "webserver=no", "receiver-threads=1", "distributor-threads=1",
+        "disable-syslog=yes", "loglevel=4"]
+
+
 def pdns(d, origin, zone, port, pin, build):
     (d / "named.conf").write_text(
         'zone "%s" { type master; file "%s"; };\n' % (origin, zone))
-    conf = ["launch=bind", "bind-config=%s/named.conf" % d,
-            "local-address=127.0.0.1", "local-port=%d" % port,
-            "daemon=no", "guardian=no", "socket-dir=%s" % d,
-            "write-pid=no", "security-poll-suffix=", "api=no",
-            "webserver=no", "receiver-threads=1", "distributor-threads=1",
-            "disable-syslog=yes", "loglevel=4"]
+    conf = pdns_conf(d, port, ["launch=bind",
+                               "bind-config=%s/named.conf" % d])
     (d / "pdns.conf").write_text("\n".join(conf) + "\n")
     return Proc("powerdns", pin + ["pdns_server", "--config-dir=%s" % d],
                 port, d)

@@ -150,7 +150,7 @@ def targets(results):
 
 
 def markdown(results, mode, params, argv, elapsed, resolver=None,
-             xfr=None, updates=None, secondary=None):
+             xfr=None, updates=None, secondary=None, sql=None):
     sizes, nrounds, seconds, lat_s = params
     cmd = "make bench" + (" QUICK=1" if mode == "quick" else "")
     w = ["# banchi benchmarks", "",
@@ -211,6 +211,8 @@ def markdown(results, mode, params, argv, elapsed, resolver=None,
         w += resolver + [""]
     if updates:
         w += updates + [""]
+    if sql:
+        w += sql + [""]
     w += ["## Reading the figures", ""] + NOTES + [""]
     w += ["![QPS per server and QPS against zone size](benchmarks.png)", ""]
     return "\n".join(w)

@@ -16,7 +16,7 @@ def test_bench_quick_runs_to_the_end(tmp_path):
     p = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT),
                         "bench", "QUICK=1", "BUILD=" + build,
                         "BENCH_OUT=" + str(out)],
-                       capture_output=True, text=True, timeout=300)
+                       capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
     text = out.read_text()
     for server in ("banchi-auth", "nsd", "knot", "bind", "powerdns",
@@ -64,4 +64,23 @@ def test_bench_quick_runs_to_the_end(tmp_path):
             int(rates.group(2)) > 0, server
         assert re.search(r"^\| %s \| [\d.]+ \| [\d.]+ \| .* \| yes \|$"
                          % server, text, re.M), server
+    # The SQL rows: every server answered the mix from its database (QPS
+    # above zero, first pass without SERVFAIL), and every server reading
+    # a database served the old address before each change and the new
+    # one after it (seen = polled).
+    assert "## Zones in SQL (PowerDNS databases)" in text
+    sql = text[text.index("## Zones in SQL (PowerDNS databases)"):]
+    sql = sql[:sql.index("<!-- /sql -->")]
+    for server in ("banchi-file", "banchi-sqlite", "pdns-gsqlite3",
+                   "banchi-pg", "pdns-gpgsql"):
+        qps = re.search(r"^\| %s \| [^|]+ \| (\d+) \|" % server, sql, re.M)
+        assert qps and int(qps.group(1)) > 0, server
+        assert re.search(r"^\| 100,000 \| %s \|(?: [^|]+ \|){4} 0 \|"
+                         % server, sql, re.M), server
+    for server in ("banchi-sqlite", "pdns-gsqlite3", "banchi-pg",
+                   "pdns-gpgsql"):
+        ch = re.search(r"^\| %s \| (\d+) \| (\d+) \|(?: [^|]+ \|){3} "
+                       r"(\d+) of (\d+) \| 0 \|" % server, sql, re.M)
+        assert ch, server
+        assert int(ch.group(1)) > 0 and len(set(ch.groups())) == 1, ch[0]
     assert out.with_suffix(".png").stat().st_size > 1000

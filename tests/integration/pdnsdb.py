@@ -51,10 +51,10 @@ class PdnsDb:
             db.executescript(SCHEMA.read_text())
         world_file(self.path)
 
-    def pdnsutil(self, *args, check=True):
+    def pdnsutil(self, *args, check=True, timeout=120):
         r = subprocess.run(["pdnsutil", "--config-dir", str(self.conf)] +
                            [str(a) for a in args], capture_output=True,
-                           text=True, timeout=120)
+                           text=True, timeout=timeout)
         if check and r.returncode != 0:
             raise RuntimeError("pdnsutil %s: %s%s" % (" ".join(
                 map(str, args)), r.stdout, r.stderr))

@@ -104,14 +104,14 @@ class PgCluster:
                 "gpgsql-port=%d" % self.port, "gpgsql-dbname=%s" % db,
                 "gpgsql-user=%s" % USER, "security-poll-suffix="]
 
-    def pdnsutil(self, *args, db="pdns"):
+    def pdnsutil(self, *args, db="pdns", timeout=120):
         conf = self.dir.parent / ("pdnsutil-" + db)
         conf.mkdir(exist_ok=True)
         (conf / "pdns.conf").write_text("\n".join(self.gpgsql_conf(db)) +
                                         "\n")
         r = subprocess.run(["pdnsutil", "--config-dir", str(conf)] +
                            [str(a) for a in args], capture_output=True,
-                           text=True, timeout=120)
+                           text=True, timeout=timeout)
         if r.returncode != 0:
             raise RuntimeError("pdnsutil %s: %s%s" % (
                 " ".join(map(str, args)), r.stdout, r.stderr))
