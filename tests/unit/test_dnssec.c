@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "base/error.h"
+#include "dnssec/anchor.h"
 #include "dnssec/dnssec.h"
 #include "wire/buf.h"
 #include "wire/name.h"
@@ -675,8 +676,124 @@ static void zone(uint8_t alg, const char *denial)
 	CHECK(verified[alg] - (unsigned)before >= 20);
 }
 
+/* The root KSKs' DNSKEYs as IANA publishes them: the built-in DS
+ * records must be their digests. */
+static const char root_keys[] =
+	". IN DNSKEY 257 3 8 AwEAAaz/tAm8yTn4Mfeh5eyI96WSVexTBAvkMgJzkKTOiW1vkIbzxeF3"
+	"+/4RgWOq7HrxRixHlFlExOLAJr5emLvN7SWXgnLh4+B5xQlNVz8Og8kvArMtNROxVQuCa"
+	"SnIDdD5LKyWbRd2n9WGe2R8PzgCmr3EgVLrjyBxWezF0jLHwVN8efS3rCj/EWgvIWgb9t"
+	"arpVUDK/b58Da+sqqls3eNbuv7pr+eoZG+SrDK6nWeL3c6H5Apxz7LjVc1uTIdsIXxuOL"
+	"YA4/ilBmSVIzuDWfdRUfhHdY6+cn8HFRm+2hM8AnXGXws9555KrUB5qihylGa8subX2Nn"
+	"6UwNR1AkUTV74bU=\n"
+	". IN DNSKEY 257 3 8 AwEAAa96jeuknZlaeSrvyAJj6ZHv28hhOKkx3rLGXVaC6rXTsDc449/c"
+	"idltpkyGwCJNnOAlFNKF2jBosZBU5eeHspaQWOmOElZsjICMQMC3aeHbGiShvZsx4wMYS"
+	"jH8e7Vrhbu6irwCzVBApESjbUdpWWmEnhathWu1jo+siFUiRAAxm9qyJNg/wOZqqzL/dL"
+	"/q8PkcRU5oUKEpUge71M3ej2/7CPqpdVwuMoTvoB+ZOT4YeGyxMvHmbrxlFzGOHOijtzN"
+	"+u1TQNatX2XBuzZNQ1K+s2CXkPIZo7s6JgZyvaBevYtxPvYLw4z9mR7K2vaF18UYH9Z9G"
+	"NUUeayffKC73PYc=\n";
+
+static void root_anchors(void)
+{
+	struct dnssec_anchors as = { 0 };
+	const uint8_t *ds, *k;
+	uint16_t dlen, klen;
+	char err[256];
+
+	CHECK(dnssec_anchors_add_text(&as, dnssec_root_anchors,
+				      strlen(dnssec_root_anchors), "builtin",
+				      err) == 0);
+	CHECK(as.n == 1 && as.a[0].zone[0] == 0);
+	CHECK(as.a[0].ds.count == 2 && as.a[0].dnskey.count == 0);
+	CHECK(dnssec_anchors_add_text(&as, root_keys, strlen(root_keys),
+				      "keys", err) == 0);
+	CHECK(as.n == 2 && as.a[1].dnskey.count == 2);
+	for (unsigned i = 0; i < 2; i++) {
+		static const uint16_t tags[] = { 20326, 38696 };
+
+		CHECK(dnssec_rrset_item(&as.a[0].ds, i, &ds, &dlen) == 0);
+		CHECK(dnssec_rrset_item(&as.a[1].dnskey, i, &k, &klen) == 0);
+		CHECK(dnssec_key_tag(k, klen) == tags[i]);
+		CHECK(dnssec_ds_match(ds, dlen, as.a[0].zone, k, klen) ==
+		      DNSSEC_SECURE);
+		CHECK(dnssec_ds_match(ds, dlen, as.a[0].zone, k, klen - 1) ==
+		      DNSSEC_BOGUS);
+	}
+	dnssec_anchors_clear(&as);
+	CHECK(as.n == 0 && as.a == NULL);
+}
+
+/* Anchors of the test zones: a8 by its DS records (the first of
+ * a8.ds), a13 by its KSK's DNSKEY. */
+static void zone_anchors(void)
+{
+	static const char bad[] = "a8.verify.test. IN DS 1 2 3 zz\n";
+	static const char none[] = "a8.verify.test. IN A 192.0.2.1\n";
+	struct dnssec_anchors as = { 0 };
+	struct dnssec_budget bud;
+	char text[8192], err[256], line[2048];
+	uint8_t name[NAME_MAXLEN];
+	FILE *f;
+	size_t len = 0;
+
+	f = fopen(DIR "a8.ds", "r");
+	CHECK(f && fgets(line, sizeof(line), f));
+	if (f)
+		fclose(f);
+	len += (size_t)snprintf(text + len, sizeof(text) - len, "%s", line);
+	f = fopen(DIR "a13.signed", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, "DNSKEY\t257 3 13 ("))
+			break;
+	/* The key spans the lines up to ")". */
+	len += (size_t)snprintf(text + len, sizeof(text) - len,
+				"a13.verify.test. 3600 IN %s",
+				strstr(line, "DNSKEY"));
+	while (f && fgets(line, sizeof(line), f) && len < sizeof(text)) {
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s",
+					line);
+		if (strchr(line, ')'))
+			break;
+	}
+	if (f)
+		fclose(f);
+	CHECKF(dnssec_anchors_add_text(&as, text, len, "zones", err) == 0,
+	       "%s", err);
+	CHECK(as.n == 2);
+	CHECK(name_from_text(name, "X.Mail.a8.verify.test.", 22, NULL) > 0);
+	CHECK(dnssec_anchors_find(&as, name) == &as.a[0]);
+	CHECK(name_from_text(name, "a13.verify.test.", 16, NULL) > 0);
+	CHECK(dnssec_anchors_find(&as, name) == &as.a[1]);
+	CHECK(name_from_text(name, "verify.test.", 12, NULL) > 0);
+	CHECK(dnssec_anchors_find(&as, name) == NULL);
+	CHECK(dnssec_anchors_add_text(&as, bad, strlen(bad), "bad", err) ==
+	      BN_ESYNTAX);
+	CHECKF(strstr(err, "bad:1:") != NULL, "%s", err);
+	CHECK(dnssec_anchors_add_text(&as, none, strlen(none), "none", err) ==
+	      BN_ENOTFOUND);
+	CHECK(as.n == 2);
+
+	for (int z = 0; z < 2; z++) {
+		CHECK(load(z ? "a13.signed" : "a8.signed",
+			   z ? "a13.verify.test." : "a8.verify.test.") == 0);
+		collect(&keys, apex, RR_DNSKEY, 0);
+		collect(&sigs, apex, RR_RRSIG, RR_DNSKEY);
+		dnssec_budget_init(&bud);
+		CHECK(dnssec_anchor_verify_keys(&as.a[z], &keys.s, &sigs.s,
+						NOW, &bud, NULL) ==
+		      DNSSEC_SECURE);
+		/* The other zone's anchor does not prove these keys. */
+		CHECK(dnssec_anchor_verify_keys(&as.a[!z], &keys.s, &sigs.s,
+						NOW, &bud, NULL) !=
+		      DNSSEC_SECURE);
+		unload();
+	}
+	dnssec_anchors_clear(&as);
+}
+
 int main(void)
 {
+	root_anchors();
+	zone_anchors();
 	zone(DNSSEC_RSASHA256, "NSEC");
 	zone(DNSSEC_RSASHA512, "NSEC3");
 	zone(DNSSEC_ECDSAP256SHA256, "NSEC");
