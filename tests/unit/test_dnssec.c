@@ -5,6 +5,8 @@
  * makes it bogus; case and order do not matter where RFC 4034 6 says so;
  * dates by the now argument; key tags and DS digests as BIND's tools
  * wrote them; the budget stops key-tag collisions and RRSIG floods. */
+#include <openssl/ec.h>
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +14,7 @@
 #include "base/error.h"
 #include "dnssec/anchor.h"
 #include "dnssec/dnssec.h"
+#include "dnssec/dnssec_int.h"
 #include "wire/buf.h"
 #include "wire/name.h"
 #include "wire/rdata.h"
@@ -790,8 +793,97 @@ static void zone_anchors(void)
 	dnssec_anchors_clear(&as);
 }
 
+/* RFC 3110's other exponent form (a zero, then a 2-octet length) reads
+ * as the same key; an exponent of 9 octets or a 4097-bit modulus is
+ * refused as unsupported, a zero-length exponent as malformed. */
+static void rsa_forms(void)
+{
+	static uint8_t k2[1024];
+	EVP_PKEY *a = NULL, *b = NULL;
+	const uint8_t *k;
+	uint16_t klen;
+	size_t elen;
+
+	CHECK(load("a8.signed", "a8.verify.test.") == 0);
+	collect(&keys, apex, RR_DNSKEY, 0);
+	CHECK(dnssec_rrset_item(&keys.s, 0, &k, &klen) == 0);
+	elen = k[4];
+	CHECK(elen == 3 && klen < sizeof(k2) - 2);
+	memcpy(k2, k, 4);
+	k2[4] = 0;
+	k2[5] = 0;
+	k2[6] = (uint8_t)elen;
+	memcpy(k2 + 7, k + 5, klen - 5u);
+	CHECK(dnskey_load(&a, k, klen) == 0);
+	CHECK(dnskey_load(&b, k2, klen + 2u) == 0);
+	CHECK(a && b && EVP_PKEY_eq(a, b) == 1);
+	EVP_PKEY_free(a);
+	EVP_PKEY_free(b);
+	k2[6] = 9;              /* 9-octet exponent */
+	CHECK(dnskey_load(&b, k2, klen + 2u) == DNSSEC_UNSUPPORTED);
+	k2[6] = 0;
+	CHECK(dnskey_load(&b, k2, klen + 2u) == BN_ERDATA);
+	k2[3] = 5;              /* RSASHA1: not implemented */
+	CHECK(dnskey_load(&b, k2, klen + 2u) == DNSSEC_UNSUPPORTED);
+	memset(k2 + 8, 0xff, 513);      /* 4104-bit modulus */
+	k2[3] = 8;
+	k2[4] = 1;
+	k2[5] = 3;
+	CHECK(dnskey_load(&b, k2, 6 + 513) == DNSSEC_UNSUPPORTED);
+	CHECK(dnskey_load(&b, k2, 6 + 512) == 0);
+	EVP_PKEY_free(b);
+	unload();
+}
+
+/* ECDSA r | s to DER: values with leading zero octets and with the top
+ * bit set, made by signing with a key of our own until both occur
+ * (OpenSSL refuses DER that is not minimal). */
+static void ecdsa_forms(void)
+{
+	static const uint8_t data[] = "data";
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	int zero = 0, top = 0;
+
+	CHECK(key != NULL);
+	for (int i = 0; key && i < 20000 && (zero < 3 || top < 3); i++) {
+		uint8_t der[80], raw[64];
+		const uint8_t *p = der;
+		size_t dlen = sizeof(der);
+		EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+		ECDSA_SIG *sig;
+		const BIGNUM *r, *s;
+
+		CHECK(EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, key) == 1);
+		CHECK(EVP_DigestSign(ctx, der, &dlen, data, 4) == 1);
+		EVP_MD_CTX_free(ctx);
+		sig = d2i_ECDSA_SIG(NULL, &p, (long)dlen);
+		ECDSA_SIG_get0(sig, &r, &s);
+		CHECK(BN_bn2binpad(r, raw, 32) == 32);
+		CHECK(BN_bn2binpad(s, raw + 32, 32) == 32);
+		ECDSA_SIG_free(sig);
+		bool z = (!raw[0] && !(raw[1] & 0x80)) ||
+			 (!raw[32] && !(raw[33] & 0x80));
+
+		/* Leading zeros that DER drops (a zero then a top bit clear:
+		 * minimal as it is otherwise), or a top bit DER pads. */
+		if (!z && !(raw[0] & 0x80) && !(raw[32] & 0x80))
+			continue;
+		zero += z;
+		top += (raw[0] & 0x80) || (raw[32] & 0x80);
+		CHECK(dnssec_sig_check(DNSSEC_ECDSAP256SHA256, key, data, 4,
+				       raw, 64) == DNSSEC_SECURE);
+		raw[63] ^= 1;
+		CHECK(dnssec_sig_check(DNSSEC_ECDSAP256SHA256, key, data, 4,
+				       raw, 64) == DNSSEC_BOGUS);
+	}
+	CHECK(zero >= 3 && top >= 3);
+	EVP_PKEY_free(key);
+}
+
 int main(void)
 {
+	rsa_forms();
+	ecdsa_forms();
 	root_anchors();
 	zone_anchors();
 	zone(DNSSEC_RSASHA256, "NSEC");
