@@ -519,9 +519,17 @@ static void budget(void)
 	memcpy(zsk, k, klen);           /* k points into keys.data */
 	wbuf_init(&w, keys.data, sizeof(keys.data));
 	keys.s.count = 0;
+	s = item(&sigs, 0, &slen);
 	for (int n = 0; n < 6; n++) {
+		struct dnssec_budget bud;
+
 		CHECK(tag_twin(twin, zsk, klen, n) == 0);
 		CHECK(dnssec_key_tag(twin, klen) == dnssec_key_tag(zsk, klen));
+		/* Another key of the same tag: bogus, one verification. */
+		dnssec_budget_init(&bud);
+		CHECK(dnssec_verify_one(&set.s, s, slen, apex, twin, klen, NOW,
+					&bud) == DNSSEC_BOGUS);
+		CHECK(bud.verified == 1);
 		CHECK(wbuf_u16(&w, klen) == 0 && wbuf_bytes(&w, twin, klen) == 0);
 		keys.s.count++;
 	}
