@@ -162,6 +162,12 @@ struct dnssec_verdict {
 	uint32_t orig_ttl, expiration;
 };
 
+/* The TTL a verified set may be cached and given with (RFC 4035 5.3.3):
+ * ttl as received, at most the RRSIG's original TTL and the seconds
+ * left until its expiration (serial arithmetic against now). */
+uint32_t dnssec_ttl(const struct dnssec_verdict *v, uint32_t ttl,
+		    uint32_t now);
+
 /* set against the RRSIGs in sigs (those covering set's type; others are
  * skipped) and the DNSKEY set keys (owner: the zone). Secure when one
  * RRSIG verifies with one key (RFC 6840 5.11: any algorithm will do);

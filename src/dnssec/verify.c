@@ -37,6 +37,16 @@ int dnssec_check_time(const struct dnssec_rrsig *s, uint32_t now)
 	return DNSSEC_SECURE;
 }
 
+uint32_t dnssec_ttl(const struct dnssec_verdict *v, uint32_t ttl,
+		    uint32_t now)
+{
+	uint32_t left = serial_lt(now, v->expiration) ? v->expiration - now : 0;
+
+	if (ttl > v->orig_ttl)
+		ttl = v->orig_ttl;
+	return ttl < left ? ttl : left;
+}
+
 /* RFC 4035 5.3.1, all but the key: the RRSIG can be right for set as
  * signed by zone, now. */
 static int rrsig_check(const struct dnssec_rrset *set,

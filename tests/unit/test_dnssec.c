@@ -629,6 +629,13 @@ static void wildcard(void)
 	CHECK(v.labels == name_labels(apex) + 1);
 	CHECK(v.labels < name_labels(name));    /* an expansion */
 	CHECK(v.orig_ttl == 3600 && v.expiration == EXPIRATION);
+	/* TTLs: as received, capped by the original TTL and the time
+	 * left (RFC 4035 5.3.3). */
+	CHECK(dnssec_ttl(&v, 300, NOW) == 300);
+	CHECK(dnssec_ttl(&v, 86400, NOW) == 3600);
+	CHECK(dnssec_ttl(&v, 3600, EXPIRATION - 10) == 10);
+	CHECK(dnssec_ttl(&v, 3600, EXPIRATION) == 0);
+	CHECK(dnssec_ttl(&v, 3600, EXPIRATION + 10) == 0);
 	/* The name of the wildcard's parent is no expansion of it. */
 	CHECK(name_from_text(name, "wild", 4, apex) > 0);
 	memcpy(set.owner, name, name_length(name));
