@@ -4,7 +4,10 @@
  * algorithm verifies; one bit changed in a signature, the data or a key
  * makes it bogus; case and order do not matter where RFC 4034 6 says so;
  * dates by the now argument; key tags and DS digests as BIND's tools
- * wrote them; the budget stops key-tag collisions and RRSIG floods. */
+ * wrote them; the budget stops key-tag collisions and RRSIG floods;
+ * trust anchors; and a chain of trust from the root anchor down a
+ * signed hierarchy (tests/data/dnssec/chain) with a zone of each failure:
+ * expired, a DS of a key the zone lacks, a bad signature, no DS. */
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
@@ -22,6 +25,7 @@
 #include "zparse/zparse.h"
 
 #define DIR TEST_DATA_DIR "/dnssec/verify/"
+#define CHAIN TEST_DATA_DIR "/dnssec/chain/"
 #define MAXRR 512
 #define NOW 1800000000u         /* 2027-01-15: inside every RRSIG */
 #define INCEPTION 1767225600u   /* 2026-01-01 00:00:00 UTC */
@@ -63,15 +67,21 @@ static void unload(void)
 	nrr = 0;
 }
 
-static int load(const char *file, const char *origin)
+static int load_path(const char *path, const char *origin)
 {
 	struct zparse_opts o = { .origin = apex, .on_rr = on_rr,
 				 .default_ttl = 3600, .has_default_ttl = true };
-	char path[512];
 
 	CHECK(name_from_text(apex, origin, strlen(origin), NULL) > 0);
-	snprintf(path, sizeof(path), DIR "%s", file);
 	return zparse_file(path, &o);
+}
+
+static int load(const char *file, const char *origin)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), DIR "%s", file);
+	return load_path(path, origin);
 }
 
 /* A set as the resolver holds it, in its own buffer. */
@@ -895,8 +905,144 @@ static void ecdsa_forms(void)
 	EVP_PKEY_free(key);
 }
 
+/* --- the signed hierarchy of tests/data/dnssec/chain ---------------- */
+
+static struct set zkeys[3];     /* proven DNSKEY sets: ., tld., a child */
+
+/* The zone's file loaded, owner name given as text (any under it). */
+static void chain_zone(const char *file, const char *origin)
+{
+	char path[512];
+
+	unload();
+	snprintf(path, sizeof(path), CHAIN "%s", file);
+	CHECKF(load_path(path, origin) == 0, "%s", file);
+}
+
+static int chain_verify(const char *owner, uint16_t type,
+			const struct set *k, uint32_t now)
+{
+	uint8_t name[NAME_MAXLEN];
+	struct dnssec_budget bud;
+
+	CHECK(name_from_text(name, owner, strlen(owner), NULL) > 0);
+	collect(&set, name, type, 0);
+	collect(&sigs, name, RR_RRSIG, type);
+	CHECK(set.s.count > 0);
+	dnssec_budget_init(&bud);
+	return dnssec_verify_rrset(&set.s, &sigs.s, &k->s, now, &bud, NULL);
+}
+
+/* The zone's DNSKEY set (loaded) against the DS set ds, into *out. */
+static int chain_keys(const struct set *d, struct set *out, uint32_t now)
+{
+	struct dnssec_budget bud;
+
+	collect(out, apex, RR_DNSKEY, 0);
+	collect(&sigs, apex, RR_RRSIG, RR_DNSKEY);
+	dnssec_budget_init(&bud);
+	return dnssec_verify_dnskeys(&out->s, &sigs.s, &d->s, now, &bud, NULL);
+}
+
+/* Whether an NSEC bitmap (window 0 only) has type t. */
+static bool nsec_has(const uint8_t *rd, uint16_t len, uint16_t t)
+{
+	size_t at = name_length(rd);
+
+	return at + 2 <= len && rd[at] == 0 && t / 8 < rd[at + 1] &&
+	       at + 2u + t / 8 < len && (rd[at + 2 + t / 8] & 0x80 >> t % 8);
+}
+
+/* From the anchor down: the root's keys (want: what they come to at
+ * now), then when secure tld.'s DS and keys. */
+static void chain_top(uint32_t now, int want)
+{
+	struct dnssec_anchors as = { 0 };
+	struct dnssec_budget bud;
+	char text[512] = "", err[256];
+	FILE *f = fopen(CHAIN "anchor.txt", "r");
+
+	CHECK(f && fgets(text, sizeof(text), f));
+	if (f)
+		fclose(f);
+	CHECKF(dnssec_anchors_add_text(&as, text, strlen(text), "anchor",
+				       err) == 0, "%s", err);
+	chain_zone("root.signed", ".");
+	collect(&zkeys[0], apex, RR_DNSKEY, 0);
+	collect(&sigs, apex, RR_RRSIG, RR_DNSKEY);
+	dnssec_budget_init(&bud);
+	CHECK(as.n == 1 && dnssec_anchor_verify_keys(&as.a[0], &zkeys[0].s,
+						     &sigs.s, now, &bud,
+						     NULL) == want);
+	if (want != DNSSEC_SECURE) {
+		dnssec_anchors_clear(&as);
+		return;
+	}
+	CHECK(chain_verify("tld.", RR_DS, &zkeys[0], now) == DNSSEC_SECURE);
+	collect(&ds, set.s.owner, RR_DS, 0);
+	chain_zone("tld.signed", "tld.");
+	CHECK(chain_keys(&ds, &zkeys[1], now) == DNSSEC_SECURE);
+	dnssec_anchors_clear(&as);
+}
+
+/* tld.'s children: what their DS, keys and www A come to. */
+static void chain_children(void)
+{
+	static const struct {
+		const char *zone;
+		int keys, www;
+	} kids[] = {
+		{ "sld.tld.", DNSSEC_SECURE, DNSSEC_SECURE },
+		{ "expired.tld.", DNSSEC_EXPIRED, DNSSEC_EXPIRED },
+		{ "wrongds.tld.", DNSSEC_NO_KEY, DNSSEC_SECURE },
+		{ "badsig.tld.", DNSSEC_SECURE, DNSSEC_BOGUS },
+	};
+	char file[64], www[64];
+
+	for (size_t i = 0; i < sizeof(kids) / sizeof(kids[0]); i++) {
+		chain_zone("tld.signed", "tld.");
+		CHECKF(chain_verify(kids[i].zone, RR_DS, &zkeys[1], NOW) ==
+		       DNSSEC_SECURE, "%s DS", kids[i].zone);
+		collect(&ds, set.s.owner, RR_DS, 0);
+		snprintf(file, sizeof(file), "%ssigned", kids[i].zone);
+		chain_zone(file, kids[i].zone);
+		CHECKF(chain_keys(&ds, &zkeys[2], NOW) == kids[i].keys,
+		       "%s DNSKEY", kids[i].zone);
+		snprintf(www, sizeof(www), "www.%s", kids[i].zone);
+		CHECKF(chain_verify(www, RR_A, &zkeys[2], NOW) == kids[i].www,
+		       "%s", www);
+	}
+	/* insecure.tld.: a delegation without DS, and tld.'s signed NSEC
+	 * there says so (NS, no DS). */
+	chain_zone("tld.signed", "tld.");
+	CHECK(chain_verify("insecure.tld.", RR_NSEC, &zkeys[1], NOW) ==
+	      DNSSEC_SECURE);
+	CHECK(set.s.count == 1);
+	if (set.s.count == 1) {
+		const uint8_t *rd;
+		uint16_t len;
+
+		CHECK(dnssec_rrset_item(&set.s, 0, &rd, &len) == 0);
+		CHECK(nsec_has(rd, len, RR_NS) && !nsec_has(rd, len, RR_DS));
+	}
+	collect(&set, set.s.owner, RR_DS, 0);
+	CHECK(set.s.count == 0);
+	unload();
+}
+
+static void hierarchy(void)
+{
+	chain_top(NOW, DNSSEC_SECURE);
+	chain_children();
+	/* After 2036 the root's own keys no longer verify. */
+	chain_top(EXPIRATION + 1, DNSSEC_EXPIRED);
+	unload();
+}
+
 int main(void)
 {
+	hierarchy();
+	CHECK(verified[0] == 0);
 	rsa_forms();
 	ecdsa_forms();
 	root_anchors();
