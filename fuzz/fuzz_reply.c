@@ -4,7 +4,9 @@
  * second on the cache the first left. Each reply gets the pending query's
  * ID, QR and question patched in, so that most inputs pass the acceptance
  * checks and reach classification, bailiwick scrubbing and caching.
- * Checks: queries parse, work stays bounded, answers are sane and write. */
+ * Checks: queries parse, work stays bounded, answers are sane and write.
+ * Each reply as it came also goes through the DNSSEC verifier
+ * (reply_dnssec.c: results in range, budget respected). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +14,7 @@
 #include <urcu.h>
 
 #include "base/error.h"
+#include "reply_dnssec.h"
 #include "resolve/cache.h"
 #include "resolve/infra.h"
 #include "resolve/iter.h"
@@ -354,6 +357,7 @@ static bool feed_one(struct feed *fd, struct iter *it,
 	len = end ? (size_t)(end - r) : fd->size - fd->off;
 	fd->off += len + (end ? sizeof(SEP) : 1);
 	fd->rounds++;
+	reply_dnssec(r, len);
 	len = patch(buf, r, len, q, fd->raw);
 	spoofs(fd, it, buf, len, q);
 	*ret = iter_consume(it, buf, len, fd->now);

@@ -2,7 +2,9 @@
 """Writes the seed inputs of fuzz/fuzz_reply.c into fuzz/seeds/reply/:
 upstream conversations of a resolution (referrals, answers, NXDOMAIN,
 NODATA, CNAME and DNAME across zones, glueless delegations, truncation,
-out-of-bailiwick records...). An input is replies joined by SEP; its first
+out-of-bailiwick records...), and signed replies for the DNSSEC verifier
+(from tests/data/dnssec/verify: RRsets with their RRSIGs, the DNSKEY set
+and the DS set, one reply per algorithm). An input is replies joined by SEP; its first
 two octets pick the question (fuzz_reply.c overwrites them with the
 query's ID). The first reply answers the priming query (RFC 9609). Names are written uncompressed so that the question patched
 in by the target (of another length) does not break pointers.
@@ -14,7 +16,9 @@ from pathlib import Path
 
 import dns.flags
 import dns.name
+import dns.zone
 import dns.rcode
+import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
@@ -43,8 +47,9 @@ def reply(qname, qtype, an=(), ns=(), ar=(), aa=True, rcode=0, tc=False,
     """A reply in wire form without name compression."""
     flags = dns.flags.QR | (dns.flags.AA if aa else 0) | (
         dns.flags.TC if tc else 0) | (rcode & 15)
-    sections = [[rr(t) for t in s] for s in (an, ns, ar)]
-    counts = [len(s) for s in sections]
+    sections = [[rr(t) if isinstance(t, str) else t for t in s]
+                for s in (an, ns, ar)]
+    counts = [sum(len(rrset) for rrset in s) for s in sections]
     if edns:
         counts[2] += 1
     out = io.BytesIO()
@@ -79,6 +84,38 @@ def ex_referral(glue=True):
 
 def ex_answer(qname, qtype, an, ns=(), ar=(), rcode=0):
     return reply(qname, qtype, an=an, ns=ns, ar=ar, rcode=rcode)
+
+
+VERIFY = Path(__file__).resolve().parents[2] / "tests/data/dnssec/verify"
+
+
+def signed_reply(alg):
+    """Signed RRsets of zone aALG.verify.test. (tests/data/dnssec/verify)
+    with their RRSIGs, a wildcard expansion, the DNSKEY set, the DS set."""
+    origin = "a%d.verify.test." % alg
+    z = dns.zone.from_file(str(VERIFY / ("a%d.signed" % alg)), origin,
+                           relativize=False)
+
+    def signed(owner, rtype, name=None):
+        node = z.find_node(dns.name.from_text(owner))
+        rtype = dns.rdatatype.from_text(rtype)
+        rds = node.find_rdataset(dns.rdataclass.IN, rtype)
+        sigs = node.find_rdataset(dns.rdataclass.IN,
+                                  dns.rdatatype.RRSIG, rtype)
+        name = dns.name.from_text(name or owner)
+        return [dns.rrset.from_rdata_list(name, rds.ttl, list(rds)),
+                dns.rrset.from_rdata_list(name, sigs.ttl, list(sigs))]
+
+    ds = [dns.rdata.from_text("IN", "DS", ln.split(None, 3)[3])
+          for ln in (VERIFY / ("a%d.ds" % alg)).read_text().splitlines()]
+    an = (signed(origin, "SOA") + signed("txt." + origin, "TXT") +
+          signed("www." + origin, "CNAME") +
+          signed("*.wild." + origin, "TXT", "x.wild." + origin))
+    ar = signed(origin, "DNSKEY") + [
+        dns.rrset.from_rdata_list(dns.name.from_text(origin), 3600,
+                                  ds)]
+    return reply("www.example.test.", "A", an=an,
+                 ns=signed(origin, "NS"), ar=ar)
 
 
 SEEDS = {
@@ -217,6 +254,8 @@ SEEDS = {
                   ["www.example.test. 0 A 192.0.2.80",
                    "www.example.test. 0 TXT \"x\""])]),
 }
+for _alg in (8, 10, 13, 14, 15, 16):
+    SEEDS["dnssec-a%d" % _alg] = (0, 0, [signed_reply(_alg)])
 
 
 def main():

@@ -59,6 +59,12 @@ int rdata_check(uint16_t type, const uint8_t *rd, size_t rdlen);
 int rdata_compare(uint16_t type, const uint8_t *a, size_t alen,
 		  const uint8_t *b, size_t blen);
 
+/* The canonical form of RFC 4034 section 6.2 (amended by RFC 6840 5.1:
+ * NSEC's next name keeps its case), in place: the names in the RDATA of
+ * the listed types lowercased. RDATA that does not match its type's
+ * layout is left as it is (it cannot verify anyway). */
+void rdata_canonicalize(uint16_t type, uint8_t *rd, size_t rdlen);
+
 /* Calls fn for each name field in stored RDATA (for checks: MX, NS, SRV
  * targets and the like), with its field index. */
 typedef void (*rdata_name_fn)(void *ctx, int field, const uint8_t *name);

@@ -433,6 +433,17 @@ static uint8_t lower(uint8_t c)
 
 /* Length octets are < 64, so lowercasing a whole name region only ever
  * touches label text. */
+void rdata_canonicalize(uint16_t type, uint8_t *rd, size_t rdlen)
+{
+	struct names_ctx nc = { .rd = rd };
+
+	if (!lowercased(type) || !walk(type, rd, rdlen, name_field, &nc))
+		return;
+	for (int k = 0; k < nc.n; k++)
+		for (size_t i = nc.off[k]; i < nc.off[k] + nc.len[k]; i++)
+			rd[i] = lower(rd[i]);
+}
+
 int rdata_compare(uint16_t type, const uint8_t *a, size_t alen,
 		  const uint8_t *b, size_t blen)
 {
