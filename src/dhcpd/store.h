@@ -1,0 +1,36 @@
+/* The lease store: one SQLite file (WAL, synchronous=FULL), one row per
+ * address that is leased or remembered. A save writes every dirty
+ * entry of the pool in one transaction: the requests of one receive
+ * round cost one fsync (group commit). Schema version in user_version,
+ * so that later columns (a lease's DNS name state) can be added. */
+#ifndef BANCHI_DHCPD_STORE_H
+#define BANCHI_DHCPD_STORE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "dhcp/pool.h"
+
+struct store;
+
+/* Opens (makes) the database. NULL after logging why. */
+struct store *store_open(const char *path);
+void store_close(struct store *s);
+
+/* Loads every row into the pool; rows the pool has no entry for are
+ * counted in *skipped. 0, or -1 after logging. */
+int store_load(struct store *s, struct dhcp_pool *p, size_t *loaded,
+	       size_t *skipped);
+
+/* Writes the pool's dirty entries (FREE ones deleted) in one commit,
+ * durable when it returns 0; -1 after logging (nothing written). */
+int store_save(struct store *s, struct dhcp_pool *p);
+
+/* Commits made. */
+unsigned long store_commits(const struct store *s);
+
+/* Prints the rows (bound only unless all) to out, opening path read
+ * only. 0, or -1 with a message on stderr. */
+int store_list(const char *path, bool all, FILE *out);
+
+#endif
