@@ -66,10 +66,10 @@ int dhcpd_run(struct dconfig *c, const sigset_t *set)
 	}
 	s->fd = -1;
 	if (load(s, c) == 0 && open_sock(s, c) == 0 &&
-	    privs_drop(c->user, c->group, c->chroot, c->allow_root) == 0)
+	    privs_drop(c->user, c->group, c->chroot, c->allow_root) == 0) {
 		ret = dserver_run(s, set);
-	if (s->store)
 		dserver_log_stats(s);
+	}
 	if (s->fd >= 0)
 		close(s->fd);
 	dhcp_pool_clear(&s->pool);
