@@ -16,7 +16,10 @@ ev="${reason:-$1}"
 { echo "EVENT $ev"; env | sort; echo END; } >> "%(events)s"
 case "$ev" in
 bound|renew)
-    ip addr replace "$ip/$mask" dev "$interface" ;;
+    ip addr replace "$ip/$mask" dev "$interface"
+    [ -n "$router" ] && ip route replace default via "${router%% *}" \
+        dev "$interface"
+    ;;
 deconfig)
     ip addr flush dev "$interface" ;;
 BOUND|RENEW|REBIND|REBOOT)

@@ -46,8 +46,12 @@ class Link:
         tag = "%d%d" % (os.getpid() % 100000, next(_seq))
         self.ns_s = "bdhcp-s%s" % tag
         self.ns_c = "bdhcp-c%s" % tag
+        self.ns_r = None
         self.veth_s = "bd%ss" % tag
         self.veth_c = "bd%sc" % tag
+        self.veth_ra = "bd%sa" % tag
+        self.veth_rb = "bd%sb" % tag
+        self.tag = tag
         self.dir = Path(tempfile.mkdtemp(prefix="banchi-dhcp-"))
         os.chmod(self.dir, 0o755)
         self.procs = []
@@ -120,22 +124,53 @@ class Link:
             except Exception:
                 pass
         # deleting a namespace deletes the veth end in it (and its peer)
-        for ns in (self.ns_c, self.ns_s):
-            run("ip", "netns", "del", ns, check=False)
+        for ns in (self.ns_c, self.ns_r, self.ns_s):
+            if ns:
+                run("ip", "netns", "del", ns, check=False)
         # processes the clients left behind in the namespace (dhcpcd's
         # privilege-separated helpers)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class RelayLink(Link):
+    """ns_s (10.88.0.1 on veth_s) <-> ns_r (10.88.0.2 on veth_ra; a
+    router and relay agent, 10.77.0.254 on veth_rb) <-> ns_c (veth_c).
+    The server's subnet is the client link's, 10.77.0.0/24."""
+
+    SERVER = "10.88.0.1"
+    RELAY_UP = "10.88.0.2"
+    RELAY_DOWN = "10.77.0.254"
+
+    def _make(self):
+        self.ns_r = "bdhcp-r%s" % self.tag
+        for ns in (self.ns_s, self.ns_r, self.ns_c):
+            run("ip", "netns", "add", ns)
+            run("ip", "-n", ns, "link", "set", "lo", "up")
+        run("ip", "link", "add", self.veth_s, "netns", self.ns_s, "type",
+            "veth", "peer", "name", self.veth_ra, "netns", self.ns_r)
+        run("ip", "link", "add", self.veth_rb, "netns", self.ns_r, "type",
+            "veth", "peer", "name", self.veth_c, "netns", self.ns_c)
+        for ns, dev, addr in ((self.ns_s, self.veth_s, self.SERVER),
+                              (self.ns_r, self.veth_ra, self.RELAY_UP),
+                              (self.ns_r, self.veth_rb, self.RELAY_DOWN)):
+            run("ip", "-n", ns, "addr", "add", addr + "/24", "dev", dev)
+            run("ip", "-n", ns, "link", "set", dev, "up")
+        run("ip", "-n", self.ns_c, "link", "set", self.veth_c, "up")
+        run("ip", "-n", self.ns_s, "route", "add", "10.77.0.0/24", "via",
+            self.RELAY_UP)
+        run("ip", "netns", "exec", self.ns_r, "sysctl", "-qw",
+            "net.ipv4.ip_forward=1")
+
+
 class Server:
     """banchi-dhcp in the server namespace."""
 
-    def __init__(self, link, *extra, lease_time=600):
+    def __init__(self, link, *extra, lease_time=600, router=SERVER_ADDR):
         self.link = link
         self.db = link.dir / "leases.db"
         self.args = ["--interface", link.veth_s, "--subnet", "10.77.0.0/24",
                      "--range", "10.77.0.50-10.77.0.99",
-                     "--router", SERVER_ADDR, "--dns", "10.77.0.53",
+                     "--router", router, "--dns", "10.77.0.53",
                      "--dns", "10.77.0.54", "--domain", "lan.test",
                      "--lease-time", str(lease_time),
                      "--lease-db", self.db, "--log-level", "debug"] + \
