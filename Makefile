@@ -59,9 +59,11 @@ test-resolver:
 		$(PYTHON) -m pytest -q -s -p no:cacheprovider tests/resolver
 
 # banchi-dhcp and the real clients (dhclient, udhcpc, dhcpcd) in network
-# namespaces the tests make and delete (needs root; skipped otherwise).
+# namespaces the tests make and delete (needs root; skipped otherwise);
+# the leases' names registered in banchi-auth.
 test-dhcp:
-	BANCHI_DHCP=$(BUILD)/banchi-dhcp $(PYTHON) -m pytest -q -p no:cacheprovider tests/dhcp
+	BANCHI_DHCP=$(BUILD)/banchi-dhcp BANCHI_AUTH=$(BUILD)/banchi-auth \
+		$(PYTHON) -m pytest -q -p no:cacheprovider tests/dhcp
 
 # The same queries to banchi-auth, NSD, Knot and BIND; normalised diff.
 # Then banchi-resolver, Unbound and kresd through one hierarchy served by
@@ -88,8 +90,8 @@ test-asan: deps
 		BANCHI_RESOLVER=build-asan/banchi-resolver $(PYTHON) -m pytest -q \
 		-p no:cacheprovider tests/resolver
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		BANCHI_DHCP=build-asan/banchi-dhcp $(PYTHON) -m pytest -q \
-		-p no:cacheprovider tests/dhcp
+		BANCHI_DHCP=build-asan/banchi-dhcp BANCHI_AUTH=build-asan/banchi-auth \
+		$(PYTHON) -m pytest -q -p no:cacheprovider tests/dhcp
 
 fuzz: deps
 	@[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true \

@@ -98,7 +98,7 @@ size_t dhcp_fqdn_host(char *dst, size_t cap, const uint8_t *v, size_t len)
 }
 
 int dhcp_fqdn_reply(uint8_t *out, size_t cap, const uint8_t *v,
-		    size_t len)
+		    size_t len, bool server_updates)
 {
 	uint8_t flags;
 
@@ -106,7 +106,11 @@ int dhcp_fqdn_reply(uint8_t *out, size_t cap, const uint8_t *v,
 		return BN_EINVAL;
 	if (cap < len)
 		return BN_ENOSPC;
-	flags = FQDN_N | (v[0] & FQDN_E) | (v[0] & FQDN_S ? FQDN_O : 0);
+	if (server_updates)
+		flags = FQDN_S | (v[0] & FQDN_E) | (v[0] & FQDN_S ? 0 : FQDN_O);
+	else
+		flags = FQDN_N | (v[0] & FQDN_E) |
+			(v[0] & FQDN_S ? FQDN_O : 0);
 	out[0] = flags;
 	out[1] = 255;                   /* RFC 4702 2.2: deprecated rcodes */
 	out[2] = 255;

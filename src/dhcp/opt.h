@@ -5,6 +5,7 @@
 #ifndef BANCHI_DHCP_OPT_H
 #define BANCHI_DHCP_OPT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,10 +39,12 @@ size_t dhcp_fqdn_host(char *dst, size_t cap, const uint8_t *v, size_t len);
 
 enum { FQDN_S = 1, FQDN_O = 2, FQDN_E = 4, FQDN_N = 8 };
 
-/* Our option 81 for a client's: no update done by the server (N set, S
- * clear, O set when the client asked for one), the client's encoding
- * and name echoed. Returns the length or BN_ENOSPC / BN_EINVAL. */
+/* Our option 81 for a client's (RFC 4702 3.2), the client's encoding
+ * and name echoed. With server_updates the server registers the A
+ * record (S set, O set when the client wanted to do it itself); else
+ * no update is done (N set, O set when the client asked for one).
+ * Returns the length or BN_ENOSPC / BN_EINVAL. */
 int dhcp_fqdn_reply(uint8_t *out, size_t cap, const uint8_t *v,
-		    size_t len);
+		    size_t len, bool server_updates);
 
 #endif

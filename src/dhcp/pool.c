@@ -217,6 +217,7 @@ void dhcp_pool_assign(struct dhcp_pool *p, struct dhcp_lease *e,
 		e->host[0] = 0;
 	memcpy(e->cid, c->cid, c->cidlen);
 	e->cidlen = c->cidlen;
+	e->cid_opt = c->cid_opt;
 	if (!e->is_static) {
 		memcpy(e->hw, c->hw, c->hwlen);
 		e->hwlen = c->hwlen;
@@ -279,10 +280,34 @@ bool dhcp_pool_load(struct dhcp_pool *p, const struct dhcp_lease *row)
 	e->expires = row->expires;
 	memcpy(e->cid, row->cid, row->cidlen);
 	e->cidlen = row->cidlen;
+	e->cid_opt = row->cid_opt;
+	e->dns = row->dns;
 	if (!e->is_static) {
 		memcpy(e->hw, row->hw, row->hwlen);
 		e->hwlen = row->hwlen;
 		memcpy(e->host, row->host, sizeof(e->host));
 	}
 	return true;
+}
+
+void dhcp_lease_dns(struct dhcp_lease *e)
+{
+	bool want = e->state == DL_BOUND && e->host[0];
+
+	switch (e->dns) {
+	case DNS_NONE:
+	case DNS_DEL:
+		if (want)
+			e->dns = DNS_ADD;
+		break;
+	case DNS_ADD:
+	case DNS_OK:
+		if (!want)
+			e->dns = DNS_DEL;
+		break;
+	case DNS_REFUSED:
+		if (!want)
+			e->dns = DNS_NONE;
+		break;
+	}
 }

@@ -30,11 +30,19 @@ struct dhcp_lease {
 	uint8_t state, prev;            /* prev: state before an offer */
 	uint8_t cidlen, hwlen;
 	bool dirty, is_static;
+	bool cid_opt;                   /* cid is option 61's value */
+	uint8_t dns;                    /* enum dhcp_dns */
 	uint8_t cid[DHCP_CID_MAX];
 	uint8_t hw[16];
 	char host[DHCP_HOST_MAX];
 	int64_t expires;                /* unix time */
 };
+
+/* A lease's names in DNS (the daemon's DNS updater moves them): none
+ * wanted; to add (or re-add); registered; refused (the name is someone
+ * else's); to remove. Stored with the lease: the queue of updates is
+ * durable. */
+enum dhcp_dns { DNS_NONE, DNS_ADD, DNS_OK, DNS_REFUSED, DNS_DEL };
 
 struct dhcp_static {
 	uint8_t mac[6];
@@ -58,6 +66,7 @@ struct dhcp_conf {
 	size_t search_len, routes_len;
 	const struct dhcp_static *statics;
 	size_t nstatic;
+	bool ddns;                      /* names registered (option 81) */
 };
 
 /* A client as the pool knows it: its identifier (option 61, or the
@@ -68,6 +77,7 @@ struct dhcp_client {
 	uint8_t hw[16];
 	uint8_t hwlen;
 	bool has_mac;                   /* Ethernet: hw is a MAC */
+	bool cid_opt;                   /* cid is option 61's value */
 };
 
 struct dhcp_pool {
@@ -122,6 +132,10 @@ size_t dhcp_pool_expire(struct dhcp_pool *p, int64_t now, int64_t *due);
 /* Loads one stored lease (the store's rows at start): ignored (false)
  * when the address is neither in the range nor a static lease's. */
 bool dhcp_pool_load(struct dhcp_pool *p, const struct dhcp_lease *row);
+
+/* After a change of e, what its names in DNS need (e->dns): a bound
+ * lease with a host name wants them, anything else not. */
+void dhcp_lease_dns(struct dhcp_lease *e);
 
 const char *dhcp_lstate_name(int state);
 /* The name's state back from dhcp_lstate_name; -1 if unknown. */

@@ -69,7 +69,7 @@ static int net_opts(struct dhcp_opts *o, const struct dhcp_conf *k,
 
 /* 81, 61 and 82 as the client (and its relay) sent them. */
 static int echo_opts(struct dhcp_opts *o, const struct dhcp_msg *req,
-		     int type)
+		     int type, bool ddns)
 {
 	uint8_t fq[256];
 	const uint8_t *v;
@@ -77,7 +77,7 @@ static int echo_opts(struct dhcp_opts *o, const struct dhcp_msg *req,
 	int r = 0, n;
 
 	if (type != DHCPNAK && dhcp_get(req, DO_FQDN, &v, &len)) {
-		n = dhcp_fqdn_reply(fq, sizeof(fq), v, len);
+		n = dhcp_fqdn_reply(fq, sizeof(fq), v, len, ddns);
 		if (n > 0)
 			r |= dhcp_opts_add(o, DO_FQDN, fq, (size_t)n);
 	}
@@ -144,7 +144,7 @@ int dhcp_reply(const struct dhcp_conf *k, const struct dhcp_msg *req,
 			r |= lease_opts(&o, k);
 		r |= net_opts(&o, k, req, lease);
 	}
-	r |= echo_opts(&o, req, type);
+	r |= echo_opts(&o, req, type, k->ddns);
 	len = r ? BN_ENOSPC : dhcp_build(&h, &o, max_len(req), out->pkt,
 					 sizeof(out->pkt));
 	if (len < 0)

@@ -26,6 +26,7 @@ int dhcp_client_of(struct dhcp_client *c, const struct dhcp_msg *m)
 			return BN_EINVAL;
 		memcpy(c->cid, v, len);
 		c->cidlen = (uint8_t)len;
+		c->cid_opt = true;
 		return 0;
 	}
 	if (m->hlen == 0 || m->hlen + 1u > DHCP_CID_MAX)

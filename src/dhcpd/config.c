@@ -7,6 +7,7 @@
 
 #include "dhcp/opt.h"
 #include "dhcpd/config.h"
+#include "wire/name.h"
 
 #define ERR(...) (snprintf(err, CONFIG_ERR_MAX, __VA_ARGS__), -1)
 
@@ -27,7 +28,8 @@ void dconfig_clear(struct dconfig *c)
 {
 	char **s[] = { &c->interface, &c->subnet, &c->range, &c->domain,
 		       &c->server_id, &c->lease_db, &c->user, &c->group,
-		       &c->chroot, &c->path, &c->basedir };
+		       &c->chroot, &c->path, &c->basedir, &c->ddns, &c->key,
+		       &c->fzone, &c->rzone };
 	struct dcfg_list *l[] = { &c->routers, &c->dns, &c->ntp, &c->search,
 				  &c->routes, &c->statics };
 	size_t i;
@@ -37,6 +39,7 @@ void dconfig_clear(struct dconfig *c)
 	for (i = 0; i < sizeof(l) / sizeof(l[0]); i++)
 		list_clear(l[i]);
 	free(c->st);
+	tsig_spec_wipe(&c->dd.key);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -260,12 +263,48 @@ static int network(struct dconfig *c, char *err)
 	return 0;
 }
 
+static int zone(uint8_t *dst, const char *text, const char *flag, char *err)
+{
+	if (name_from_text(dst, text, strlen(text), (const uint8_t *)"") < 0)
+		return ERR("--%s: '%s' is not a domain name", flag, text);
+	name_to_lower(dst);
+	return 0;
+}
+
+static int ddns(struct dconfig *c, char *err)
+{
+	struct ddns_conf *d = &c->dd;
+
+	if (!c->ddns) {
+		if (c->key || c->fzone || c->rzone)
+			return ERR("--key, --forward-zone and --reverse-zone "
+				   "need --ddns");
+		return 0;
+	}
+	if (!c->fzone)
+		return ERR("--ddns needs --forward-zone");
+	d->server = c->ddns;
+	c->dc.ddns = true;
+	d->ttl = (uint32_t)c->ddns_ttl;
+	if (zone(d->fzone, c->fzone, "forward-zone", err) < 0)
+		return -1;
+	d->has_rzone = c->rzone != NULL;
+	if (c->rzone && zone(d->rzone, c->rzone, "reverse-zone", err) < 0)
+		return -1;
+	d->has_key = c->key != NULL;
+	if (c->key && tsig_spec_parse(&d->key, c->key, err,
+				      CONFIG_ERR_MAX) < 0)
+		return -1;
+	return 0;
+}
+
 int dconfig_finish(struct dconfig *c, char *err)
 {
 	struct dhcp_conf *k = &c->dc;
 
 	memset(k, 0, sizeof(*k));
-	if (network(c, err) < 0 || options(c, err) < 0 || statics(c, err) < 0)
+	if (network(c, err) < 0 || options(c, err) < 0 ||
+	    statics(c, err) < 0 || ddns(c, err) < 0)
 		return -1;
 	k->lease_time = (uint32_t)c->lease_time;
 	k->decline_time = (uint32_t)c->decline_time;

@@ -10,6 +10,7 @@
 
 #include "daemon/cfg.h"
 #include "dhcp/pool.h"
+#include "dhcpd/ddns.h"
 
 struct dcfg_list {
 	char **v;
@@ -22,6 +23,9 @@ struct dconfig {
 	struct dcfg_list routers, dns, ntp, search, routes, statics;
 	long lease_time, decline_time, offer_hold, mtu;
 	char *lease_db;
+	/* ddns */
+	char *ddns, *key, *fzone, *rzone;
+	long ddns_ttl;
 	/* server */
 	char *user, *group, *chroot;
 	bool allow_root;
@@ -33,6 +37,7 @@ struct dconfig {
 	struct dhcp_conf dc;            /* server_id from --server-id, or
 					 * 0 for the interface's */
 	struct dhcp_static *st;
+	struct ddns_conf dd;            /* dd.server NULL: no updates */
 };
 
 extern const struct cfg_schema dconfig_cfg;

@@ -43,6 +43,16 @@ static const struct cfg_opt schema[] = {
 	     "static lease MAC=ADDR[,NAME]"),
 	OPT("dhcp.lease-db", "lease-db", CFG_PATH, lease_db, 0, 0, NULL,
 	    "SQLite file of the leases"),
+	OPT("ddns.server", "ddns", CFG_STR, ddns, 0, 0, NULL,
+	    "DNS server taking the updates, ADDR[:PORT]"),
+	OPT("ddns.key", "key", CFG_STR, key, 0, 0, NULL,
+	    "TSIG key of the updates, [ALG:]NAME:SECRET"),
+	OPT("ddns.forward-zone", "forward-zone", CFG_STR, fzone, 0, 0, NULL,
+	    "zone of the leases' names (A, DHCID)"),
+	OPT("ddns.reverse-zone", "reverse-zone", CFG_STR, rzone, 0, 0, NULL,
+	    "zone of the leases' PTR records"),
+	OPT("ddns.ttl", "ddns-ttl", CFG_INT, ddns_ttl, 0, 86400, "300",
+	    "TTL of the records registered"),
 	OPT("server.user", "user", CFG_STR, user, 0, 0, NULL,
 	    "user to run as (default banchi, else nobody)"),
 	OPT("server.group", "group", CFG_STR, group, 0, 0, NULL,
@@ -57,13 +67,15 @@ static const struct cfg_opt schema[] = {
 	    "log to syslog instead of standard error"),
 };
 
-static const char *const sections[] = { "dhcp", "server", "log", NULL };
+static const char *const sections[] = { "dhcp", "ddns", "server", "log",
+					NULL };
 
 const struct cfg_schema dconfig_cfg = {
 	.opt = schema,
 	.nopt = sizeof(schema) / sizeof(schema[0]),
 	.sections = sections,
-	.root_expect = "expected a mapping of sections (dhcp, server, log)",
+	.root_expect = "expected a mapping of sections (dhcp, ddns, server, "
+		       "log)",
 	.listen_bad = "bad address",
 	.listen_forms = "(ADDR)",
 	.path_off = offsetof(struct dconfig, path),

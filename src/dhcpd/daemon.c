@@ -55,6 +55,21 @@ static int open_sock(struct dserver *s, struct dconfig *c)
 	return 0;
 }
 
+static int open_ddns(struct dserver *s, const struct dconfig *c)
+{
+	char z[NAME_TEXT_MAX];
+
+	if (!c->dd.server)
+		return 0;
+	s->dd = calloc(1, sizeof(*s->dd));
+	if (!s->dd || ddns_open(s->dd, &c->dd) < 0)
+		return -1;
+	name_to_text(z, sizeof(z), c->dd.fzone);
+	log_info("names of leases go to %s by dns update (%s, %s)",
+		 c->dd.server, z, c->dd.has_key ? "signed" : "unsigned");
+	return 0;
+}
+
 int dhcpd_run(struct dconfig *c, const sigset_t *set)
 {
 	struct dserver *s = calloc(1, sizeof(*s));
@@ -65,11 +80,14 @@ int dhcpd_run(struct dconfig *c, const sigset_t *set)
 		return 1;
 	}
 	s->fd = -1;
-	if (load(s, c) == 0 && open_sock(s, c) == 0 &&
+	if (load(s, c) == 0 && open_sock(s, c) == 0 && open_ddns(s, c) == 0 &&
 	    privs_drop(c->user, c->group, c->chroot, c->allow_root) == 0) {
 		ret = dserver_run(s, set);
 		dserver_log_stats(s);
 	}
+	if (s->dd)
+		ddns_close(s->dd);
+	free(s->dd);
 	if (s->fd >= 0)
 		close(s->fd);
 	dhcp_pool_clear(&s->pool);

@@ -62,6 +62,27 @@ static void drop(struct dserver *s, const char *why)
 			 (unsigned long long)held);
 }
 
+/* With DNS updates, what the changed leases' names need: stored in
+ * the same commit as the leases (the queue is durable). */
+static void dns_intents(struct dserver *s)
+{
+	size_t i;
+
+	for (i = 0; s->dd && i < s->pool.ndirty; i++)
+		dhcp_lease_dns(s->pool.dirty[i]);
+}
+
+static int save(struct dserver *s)
+{
+	dns_intents(s);
+	if (!s->pool.ndirty)
+		return 0;
+	if (store_save(s->store, &s->pool) < 0)
+		return -1;
+	dhcp_pool_saved(&s->pool);
+	return 0;
+}
+
 int dserver_round(struct dserver *s, const size_t *len, size_t n,
 		  int64_t now)
 {
@@ -86,11 +107,10 @@ int dserver_round(struct dserver *s, const size_t *len, size_t n,
 		log_req(&s->req, type, o);
 		replies += o->type != 0;
 	}
-	if (store_save(s->store, &s->pool) < 0) {
+	if (save(s) < 0) {
 		s->st.unsaved += (unsigned long)replies;
 		return -1;      /* dirty entries stay for the next round */
 	}
-	dhcp_pool_saved(&s->pool);
 	return replies;
 }
 
@@ -148,8 +168,30 @@ static void expire(struct dserver *s, int64_t *due)
 
 	if (n)
 		log_debug("%zu leases, offers or declines ended", n);
-	if (s->pool.ndirty && store_save(s->store, &s->pool) == 0)
-		dhcp_pool_saved(&s->pool);
+	save(s);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The DNS updater's turn: answers, timers, the next lease; what it
+ * changed is saved. Returns the milliseconds it may wait (-1: any). */
+static int dns_turn(struct dserver *s, bool readable)
+{
+	int ms;
+
+	if (!s->dd)
+		return -1;
+	if (readable)
+		ddns_read(s->dd, &s->pool, now_ms());
+	ms = ddns_run(s->dd, &s->pool, now_ms());
+	save(s);
+	return ms;
 }
 
 void dserver_log_stats(const struct dserver *s)
@@ -161,6 +203,11 @@ void dserver_log_stats(const struct dserver *s)
 		 "commits=%lu unsaved=%lu", t->received, t->dropped,
 		 t->offers, t->acks, t->naks, t->releases, t->declines,
 		 t->informs, store_commits(s->store), t->unsaved);
+	if (s->dd)
+		log_info("stats: dns_updates=%lu dns_added=%lu dns_removed=%lu "
+			 "dns_refused=%lu dns_failures=%lu", s->dd->st.sent,
+			 s->dd->st.added, s->dd->st.removed, s->dd->st.refused,
+			 s->dd->st.failures);
 }
 
 /* 1: go on, 0: exit. */
@@ -185,9 +232,9 @@ static int on_signal(struct dserver *s, int sfd)
 
 int dserver_run(struct dserver *s, const sigset_t *set)
 {
-	struct pollfd pf[2];
+	struct pollfd pf[3];
 	int64_t due, now, wait;
-	int sfd = signalfd(-1, set, SFD_CLOEXEC);
+	int sfd = signalfd(-1, set, SFD_CLOEXEC), dms, ms;
 
 	if (sfd < 0) {
 		log_err("signalfd: %s", strerror(errno));
@@ -196,12 +243,17 @@ int dserver_run(struct dserver *s, const sigset_t *set)
 	loglimit_init(&s->ll, 10, 5);
 	pf[0] = (struct pollfd){ .fd = s->fd, .events = POLLIN };
 	pf[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	pf[2] = (struct pollfd){ .fd = s->dd ? s->dd->fd : -1,
+				 .events = POLLIN };
 	expire(s, &due);
+	dms = dns_turn(s, false);
 	for (;;) {
 		now = (int64_t)time(NULL);
 		wait = due > now + 60 ? 60 : due - now;
-		if (poll(pf, 2, wait > 0 ? (int)wait * 1000 : 0) < 0 &&
-		    errno != EINTR)
+		ms = wait > 0 ? (int)wait * 1000 : 0;
+		if (dms >= 0 && dms < ms)
+			ms = dms;
+		if (poll(pf, 3, ms) < 0 && errno != EINTR)
 			break;
 		if ((pf[1].revents & POLLIN) && !on_signal(s, sfd))
 			break;
@@ -209,6 +261,7 @@ int dserver_run(struct dserver *s, const sigset_t *set)
 			read_round(s, &due);
 		if ((int64_t)time(NULL) >= due)
 			expire(s, &due);
+		dms = dns_turn(s, pf[2].revents & POLLIN);
 	}
 	close(sfd);
 	return 0;

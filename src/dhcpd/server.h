@@ -10,6 +10,7 @@
 #include "daemon/loglimit.h"
 #include "dhcp/serve.h"
 #include "dhcpd/config.h"
+#include "dhcpd/ddns.h"
 #include "dhcpd/store.h"
 
 #define DSERVER_ROUND 64
@@ -23,6 +24,7 @@ struct dserver {
 	int fd;
 	struct dhcp_pool pool;
 	struct store *store;
+	struct ddns *dd;                /* NULL: no DNS updates */
 	struct dstats st;
 	struct loglimit ll;
 	struct dhcp_msg req;

@@ -10,7 +10,7 @@
 #include "daemon/log.h"
 #include "dhcpd/store.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -34,8 +34,22 @@ static const char schema[] =
 	" client_id BLOB NOT NULL,"
 	" hostname TEXT NOT NULL,"
 	" is_static INTEGER NOT NULL,"
-	" updated INTEGER NOT NULL);"
+	" updated INTEGER NOT NULL,"
+	" cid_opt INTEGER NOT NULL DEFAULT 0,"
+	" dns TEXT NOT NULL DEFAULT '');"
 	"PRAGMA user_version=" STR(SCHEMA_VERSION) ";";
+
+/* Version 1 to 2: whether the client id is option 61's, and the DNS
+ * state of each lease (the durable queue of name updates). */
+static const char to_v2[] =
+	"BEGIN;"
+	"ALTER TABLE lease ADD COLUMN cid_opt INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE lease ADD COLUMN dns TEXT NOT NULL DEFAULT '';"
+	"PRAGMA user_version=2;"
+	"COMMIT;";
+
+static const char *const dns_names[] = { "", "add", "ok", "refused",
+					 "del" };
 
 static int fail(struct store *s, const char *what)
 {
@@ -58,6 +72,12 @@ static int check_version(struct store *s)
 		if (sqlite3_exec(s->db, schema, NULL, NULL, NULL))
 			return fail(s, "schema");
 		v = SCHEMA_VERSION;
+	}
+	if (v == 1) {
+		if (sqlite3_exec(s->db, to_v2, NULL, NULL, NULL))
+			return fail(s, "upgrading the schema to version 2");
+		log_info("lease db: schema upgraded to version 2");
+		v = 2;
 	}
 	if (v != SCHEMA_VERSION) {
 		log_err("lease db: schema version %d, expected %d", v,
@@ -86,7 +106,7 @@ struct store *store_open(const char *path)
 	if (check_version(s) < 0)
 		goto bad;
 	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO lease VALUES"
-			       " (?, ?, ?, ?, ?, ?, ?, ?)", -1, &s->put,
+			       " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &s->put,
 			       NULL) ||
 	    sqlite3_prepare_v2(s->db, "DELETE FROM lease WHERE addr = ?", -1,
 			       &s->del, NULL)) {
@@ -157,6 +177,9 @@ static int put_row(struct store *s, const struct dhcp_lease *e)
 	sqlite3_bind_text(st, 6, e->host, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 7, e->is_static);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
+	sqlite3_bind_int(st, 9, e->cid_opt);
+	sqlite3_bind_text(st, 10, dns_names[e->dns <= DNS_DEL ? e->dns : 0],
+			  -1, SQLITE_STATIC);
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 }
 
@@ -213,6 +236,11 @@ static void read_row(sqlite3_stmt *st, struct dhcp_lease *e)
 	if (t)
 		snprintf(e->host, sizeof(e->host), "%s", t);
 	e->is_static = sqlite3_column_int(st, 6) != 0;
+	e->cid_opt = sqlite3_column_int(st, 8) != 0;
+	t = (const char *)sqlite3_column_text(st, 9);
+	for (int i = 0; t && i <= DNS_DEL; i++)
+		if (!strcmp(t, dns_names[i]))
+			e->dns = (uint8_t)i;
 }
 
 int store_load(struct store *s, struct dhcp_pool *p, size_t *loaded,
@@ -257,8 +285,9 @@ static void print_row(FILE *out, sqlite3_stmt *st)
 		when, hw[0] ? hw : "-", e.host[0] ? e.host : "-");
 	for (i = 0; i < e.cidlen; i++)
 		fprintf(out, "%02x", e.cid[i]);
-	fprintf(out, "%s%s\n", e.cidlen ? "" : "-",
-		e.is_static ? " static" : "");
+	fprintf(out, "%s%s%s%s\n", e.cidlen ? "" : "-",
+		e.is_static ? " static" : "", e.dns ? " dns:" : "",
+		e.dns ? dns_names[e.dns] : "");
 }
 
 int store_list(const char *path, bool all, FILE *out)

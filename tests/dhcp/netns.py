@@ -203,9 +203,11 @@ class Server:
         rows = {}
         for line in out.splitlines()[1:]:
             w = line.split()
+            dns = [x[4:] for x in w[6:] if x.startswith("dns:")]
             rows[w[0]] = dict(state=w[1], expires=w[2], hwaddr=w[3],
                               hostname=w[4], client_id=w[5],
-                              static=len(w) > 6 and w[6] == "static")
+                              static="static" in w[6:],
+                              dns=dns[0] if dns else "")
         return rows
 
 

@@ -12,7 +12,8 @@ import time
 MAGIC = b"\x63\x82\x53\x63"
 
 
-def packet(kind, mac, xid, req_addr=None, ciaddr="0.0.0.0", sid=None):
+def packet(kind, mac, xid, req_addr=None, ciaddr="0.0.0.0", sid=None,
+           host=None):
     mac_b = bytes.fromhex(mac.replace(":", ""))
     hdr = struct.pack("!BBBBIHH4s4s4s4s16s64s128s", 1, 1, 6, 0, xid, 0,
                       0x8000, socket.inet_aton(ciaddr), bytes(4), bytes(4),
@@ -22,6 +23,8 @@ def packet(kind, mac, xid, req_addr=None, ciaddr="0.0.0.0", sid=None):
         opts += bytes([50, 4]) + socket.inet_aton(req_addr)
     if sid:
         opts += bytes([54, 4]) + socket.inet_aton(sid)
+    if host:
+        opts += bytes([12, len(host)]) + host.encode()
     return hdr + MAGIC + opts + b"\xff"
 
 
@@ -52,7 +55,8 @@ def main():
             data = bytes.fromhex(p["raw"])
         else:
             data = packet(p["type"], p["mac"], p["xid"], p.get("req"),
-                          p.get("ciaddr", "0.0.0.0"), p.get("sid"))
+                          p.get("ciaddr", "0.0.0.0"), p.get("sid"),
+                          p.get("host"))
         s.sendto(data, (spec["to"], 67))
     replies = []
     s.settimeout(0.2)

@@ -125,3 +125,30 @@ def test_decline_and_bad_packets(link):
     r = send(link, [dict(type=1, mac="02:00:00:00:00:08", xid=9)], expect=1)
     assert r and r[0]["type"] == 2
     srv.stop()
+
+
+def test_schema_upgrade(link):
+    """A lease file of the first schema (no DNS state) is upgraded in
+    place and its leases kept."""
+    import sqlite3
+    db = sqlite3.connect(str(link.dir / "leases.db"))
+    db.executescript(
+        "CREATE TABLE lease (addr INTEGER PRIMARY KEY, state TEXT NOT NULL,"
+        " expires INTEGER NOT NULL, hwaddr TEXT NOT NULL,"
+        " client_id BLOB NOT NULL, hostname TEXT NOT NULL,"
+        " is_static INTEGER NOT NULL, updated INTEGER NOT NULL);"
+        "PRAGMA user_version=1;")
+    db.execute("INSERT INTO lease VALUES (?, 'bound', ?, "
+               "'02:00:00:00:00:09', ?, 'old', 0, 0)",
+               ((10 << 24) | (77 << 16) | 70, int(time.time()) + 600,
+                bytes.fromhex("01020000000009")))
+    db.commit()
+    db.close()
+    srv = Server(link)
+    assert "schema upgraded to version 2" in srv.log()
+    assert "1 leases loaded" in srv.log()
+    assert srv.leases()["10.77.0.70"]["hostname"] == "old"
+    with_address(link)
+    r = send(link, [dict(type=1, mac="02:00:00:00:00:09", xid=1)], expect=1)
+    assert r[0]["yiaddr"] == "10.77.0.70"
+    srv.stop()

@@ -203,13 +203,20 @@ static void test_fqdn_reply(void)
 {
 	uint8_t out[32];
 	int n = dhcp_fqdn_reply(out, sizeof(out),
-				(const uint8_t *)"\x05\0\0\x02pc\0", 7);
+				(const uint8_t *)"\x05\0\0\x02pc\0", 7, false);
 
 	/* S asked: O set, N set (no update done), E kept */
 	CHECK(n == 7 && out[0] == (FQDN_N | FQDN_O | FQDN_E));
 	CHECK(out[1] == 255 && out[2] == 255 && !memcmp(out + 3, "\x02pc", 3));
-	CHECK(dhcp_fqdn_reply(out, sizeof(out), (const uint8_t *)"\x01", 1) ==
-	      BN_EINVAL);
+	/* the server updates: S set; O set when the client wanted to */
+	n = dhcp_fqdn_reply(out, sizeof(out),
+			    (const uint8_t *)"\x05\0\0\x02pc\0", 7, true);
+	CHECK(n == 7 && out[0] == (FQDN_S | FQDN_E));
+	n = dhcp_fqdn_reply(out, sizeof(out), (const uint8_t *)"\0\0\0pc", 5,
+			    true);
+	CHECK(n == 5 && out[0] == (FQDN_S | FQDN_O));
+	CHECK(dhcp_fqdn_reply(out, sizeof(out), (const uint8_t *)"\x01", 1,
+			      false) == BN_EINVAL);
 }
 
 int main(void)

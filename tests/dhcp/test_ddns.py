@@ -1,0 +1,152 @@
+"""Names of leases in DNS: banchi-dhcp sends RFC 2136 UPDATEs signed
+with TSIG to banchi-auth (in the server namespace, on its loopback).
+A and PTR registered with the lease, removed with its release; a name
+made by hand or held by another client is never taken (RFC 4703
+DHCIDs); updates queued while the DNS server is down survive a restart
+of banchi-dhcp and go out when it is back."""
+
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from clients import Udhcpc
+from netns import ROOT, Server, run, wait_for
+from test_server import send, with_address
+
+BANCHI_AUTH = Path(os.environ.get("BANCHI_AUTH", ROOT / "build/banchi-auth"))
+KEY = "ddns-key:c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA=="
+SOA = "@ SOA ns.lan.test. admin.lan.test. 1 3600 600 86400 300\n"
+DNS = "127.0.0.1:5300"
+
+pytestmark = pytest.mark.skipif(not BANCHI_AUTH.exists(),
+                                reason="no %s" % BANCHI_AUTH)
+
+
+class Auth:
+    """banchi-auth serving lan.test and 0.77.10.in-addr.arpa."""
+
+    def __init__(self, link):
+        self.link = link
+        d = link.dir
+        (d / "lan.test.zone").write_text(
+            "$TTL 300\n" + SOA + "@ NS ns\nns A 10.77.0.1\n"
+            "manual A 10.77.0.9\n")
+        (d / "rev.zone").write_text("$TTL 300\n" + SOA +
+                                    "@ NS ns.lan.test.\n")
+        (d / "zd").mkdir(exist_ok=True)
+        self.args = [BANCHI_AUTH, "--listen", DNS, "--threads", "1",
+                     "--control", "none", "--zone-dir", d / "zd",
+                     "--zone", "lan.test=%s" % (d / "lan.test.zone"),
+                     "--zone", "0.77.10.in-addr.arpa=%s" % (d / "rev.zone"),
+                     "--key", KEY, "--allow-update",
+                     "lan.test=key:ddns-key", "--allow-update",
+                     "0.77.10.in-addr.arpa=key:ddns-key"]
+        self.proc = None
+        self.start()
+
+    def start(self):
+        self.proc = self.link.spawn(self.link.ns_s, self.args, "auth.log")
+        wait_for("banchi-auth", lambda: self.query("ns.lan.test", "A"), 10)
+
+    def stop(self):
+        assert self.link.stop(self.proc) == 0
+
+    def query(self, name, rtype):
+        r = run("ip", "netns", "exec", self.link.ns_s, "dig", "+short",
+                "+time=1", "+tries=1", "-p", "5300", "@127.0.0.1", name,
+                rtype, check=False)
+        return r.stdout.split() if r.returncode == 0 else None
+
+
+def ddns_server(link, *extra):
+    return Server(link, "--ddns", DNS, "--key", KEY, "--forward-zone",
+                  "lan.test", "--reverse-zone", "0.77.10.in-addr.arpa",
+                  "--ddns-ttl", "120", *extra)
+
+
+def rev(ip):
+    return ".".join(reversed(ip.split("."))) + ".in-addr.arpa"
+
+
+def test_register_and_release(link):
+    auth = Auth(link)
+    srv = ddns_server(link)
+    c = Udhcpc(link, "alpha")
+    c.start()
+    ip = Udhcpc.got(c.wait_event(c.BOUND)[1])["ip"]
+    t0 = time.monotonic()
+    wait_for("alpha's A", lambda: auth.query("alpha.lan.test", "A") == [ip],
+             3, step=0.05)
+    assert time.monotonic() - t0 < 1.0
+    assert auth.query(rev(ip), "PTR") == ["alpha.lan.test."]
+    assert len(auth.query("alpha.lan.test", "DHCID")) == 1
+    wait_for("dns:ok", lambda: srv.leases()[ip]["dns"] == "ok", 3)
+    c.release()
+    wait_for("alpha's A to go", lambda: auth.query("alpha.lan.test", "A")
+             == [], 3, step=0.05)
+    assert auth.query(rev(ip), "PTR") == []
+    assert auth.query("alpha.lan.test", "DHCID") == []
+    assert auth.query("manual.lan.test", "A") == ["10.77.0.9"]
+    c.stop()
+    srv.stop()
+    auth.stop()
+
+
+def test_conflicts(link):
+    """A hand-made name and another client's name are left alone."""
+    auth = Auth(link)
+    srv = ddns_server(link)
+    with_address(link)
+    r = send(link, [dict(type=3, mac="02:00:00:00:00:01", xid=1,
+                         req="10.77.0.50", host="manual"),
+                    dict(type=3, mac="02:00:00:00:00:02", xid=2,
+                         req="10.77.0.51", host="dup")], expect=2)
+    assert sorted(x["type"] for x in r) == [5, 5]
+    wait_for("dup registered", lambda: auth.query("dup.lan.test", "A") ==
+             ["10.77.0.51"], 3)
+    r = send(link, [dict(type=3, mac="02:00:00:00:00:03", xid=3,
+                         req="10.77.0.52", host="dup")], expect=1)
+    assert r[0]["type"] == 5    # the lease is given, the name is not
+    wait_for("both refusals", lambda: srv.log().count(
+        "not registered for") == 2, 5)
+    assert ("manual.lan.test. not registered for 10.77.0.50: the name is "
+            "held by another client or was made by hand") in srv.log()
+    assert ("dup.lan.test. not registered for 10.77.0.52: the name is held "
+            "by the lease 10.77.0.51 of 02:00:00:00:00:02") in srv.log()
+    rows = srv.leases()
+    assert rows["10.77.0.50"]["dns"] == "refused"
+    assert rows["10.77.0.52"]["dns"] == "refused"
+    assert rows["10.77.0.51"]["dns"] == "ok"
+    assert auth.query("manual.lan.test", "A") == ["10.77.0.9"]
+    assert auth.query("dup.lan.test", "A") == ["10.77.0.51"]
+    assert auth.query(rev("10.77.0.52"), "PTR") == []
+    srv.stop()
+    auth.stop()
+
+
+def test_dns_outage_and_restart(link):
+    """Updates owed while the DNS server is down are in the lease store:
+    a restarted banchi-dhcp sends them once the server is back."""
+    auth = Auth(link)
+    auth.stop()
+    srv = ddns_server(link)
+    with_address(link)
+    r = send(link, [dict(type=3, mac="02:00:00:00:00:04", xid=4,
+                         req="10.77.0.60", host="late")], expect=1)
+    assert r[0]["type"] == 5
+    assert srv.leases()["10.77.0.60"]["dns"] == "add"
+    wait_for("a failed update", lambda: "retried in" in srv.log(), 10)
+    srv.stop()
+    assert srv.leases()["10.77.0.60"]["dns"] == "add"
+    auth.start()
+    srv.start()
+    wait_for("late's A", lambda: auth.query("late.lan.test", "A") ==
+             ["10.77.0.60"], 5)
+    assert auth.query(rev("10.77.0.60"), "PTR") == ["late.lan.test."]
+    wait_for("dns:ok", lambda: srv.leases()["10.77.0.60"]["dns"] == "ok", 3)
+    srv.stop()
+    auth.stop()
