@@ -292,7 +292,9 @@ bool dhcp_pool_load(struct dhcp_pool *p, const struct dhcp_lease *row)
 
 void dhcp_lease_dns(struct dhcp_lease *e)
 {
-	bool want = e->state == DL_BOUND && e->host[0];
+	/* a static lease's name is always wanted: the host resolves
+	 * whether it is up or not */
+	bool want = (e->state == DL_BOUND || e->is_static) && e->host[0];
 
 	switch (e->dns) {
 	case DNS_NONE:
@@ -309,5 +311,20 @@ void dhcp_lease_dns(struct dhcp_lease *e)
 		if (!want)
 			e->dns = DNS_NONE;
 		break;
+	}
+}
+
+void dhcp_pool_want_statics(struct dhcp_pool *p)
+{
+	struct dhcp_lease *e;
+	size_t i;
+	uint8_t was;
+
+	for (i = p->nrange; i < p->n; i++) {
+		e = &p->l[i];
+		was = e->dns;
+		dhcp_lease_dns(e);
+		if (e->dns != was)
+			dhcp_pool_mark(p, e);
 	}
 }

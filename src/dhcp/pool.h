@@ -134,8 +134,11 @@ size_t dhcp_pool_expire(struct dhcp_pool *p, int64_t now, int64_t *due);
 bool dhcp_pool_load(struct dhcp_pool *p, const struct dhcp_lease *row);
 
 /* After a change of e, what its names in DNS need (e->dns): a bound
- * lease with a host name wants them, anything else not. */
+ * lease with a host name wants them, and a static lease with one always;
+ * anything else not. */
 void dhcp_lease_dns(struct dhcp_lease *e);
+/* At start: the static leases' names wanted, bound or not. */
+void dhcp_pool_want_statics(struct dhcp_pool *p);
 
 const char *dhcp_lstate_name(int state);
 /* The name's state back from dhcp_lstate_name; -1 if unknown. */

@@ -29,6 +29,8 @@ static int load(struct dserver *s, const struct dconfig *c)
 		return -1;
 	log_info("lease db %s: %zu leases loaded%s", c->lease_db, loaded,
 		 skipped ? " (some outside the range, kept on disk)" : "");
+	if (c->dd.server)
+		dhcp_pool_want_statics(&s->pool);
 	return 0;
 }
 
@@ -80,7 +82,8 @@ int dhcpd_run(struct dconfig *c, const sigset_t *set)
 		return 1;
 	}
 	s->fd = -1;
-	if (load(s, c) == 0 && open_sock(s, c) == 0 && open_ddns(s, c) == 0 &&
+	/* the interface first: a mistyped one makes no lease file */
+	if (open_sock(s, c) == 0 && load(s, c) == 0 && open_ddns(s, c) == 0 &&
 	    privs_drop(c->user, c->group, c->chroot, c->allow_root) == 0) {
 		ret = dserver_run(s, set);
 		dserver_log_stats(s);

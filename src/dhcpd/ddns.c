@@ -135,12 +135,25 @@ static struct dhcp_lease *pick(struct dhcp_pool *p)
 		e = &p->l[i];
 		if (e->dns != DNS_ADD && e->dns != DNS_DEL)
 			continue;
-		if (e->host[0] && e->cidlen)
+		if (e->host[0] && (e->cidlen || e->is_static))
 			return e;
 		e->dns = DNS_NONE;
 		dhcp_pool_mark(p, e);
 	}
 	return NULL;
+}
+
+/* The DHCID: a static lease's from its MAC alone (identifier type 0),
+ * so that it holds whatever the client sends and before it is seen. */
+static int dhcid(struct ddns *d, const struct dhcp_lease *e)
+{
+	uint8_t id[7] = { 1 };
+
+	if (!e->is_static)
+		return ddns_dhcid(d->dhcid, e->cid_opt, e->cid, e->cidlen,
+				  d->fqdn);
+	memcpy(id + 1, e->hw, 6);
+	return ddns_dhcid(d->dhcid, false, id, sizeof(id), d->fqdn);
 }
 
 static int start(struct ddns *d, struct dhcp_lease *e, int64_t now_ms)
@@ -151,7 +164,7 @@ static int start(struct ddns *d, struct dhcp_lease *e, int64_t now_ms)
 	d->tries = 0;
 	if (ddns_fqdn(d->fqdn, e->host, d->conf->fzone) < 0 ||
 	    ddns_reverse(d->rev, e->addr) < 0 ||
-	    ddns_dhcid(d->dhcid, e->cid_opt, e->cid, e->cidlen, d->fqdn) < 0)
+	    dhcid(d, e) < 0)
 		return -1;
 	return send_step(d, now_ms);
 }

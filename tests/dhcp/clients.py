@@ -11,9 +11,10 @@ import stat
 
 from netns import run, wait_for
 
+# The event is written once the address is set: a test that sees it can
+# use the address (udhcpc sends its RELEASE from it).
 SCRIPT = """#!/bin/sh
 ev="${reason:-$1}"
-{ echo "EVENT $ev"; env | sort; echo END; } >> "%(events)s"
 case "$ev" in
 bound|renew)
     ip addr replace "$ip/$mask" dev "$interface"
@@ -29,6 +30,7 @@ BOUND|RENEW|REBIND|REBOOT)
 RELEASE|EXPIRE|STOP)
     [ "%(own)s" = yes ] && ip addr flush dev "$interface" ;;
 esac
+{ echo "EVENT $ev"; env | sort; echo END; } >> "%(events)s"
 exit 0
 """
 

@@ -127,9 +127,9 @@ class Link:
         for ns in (self.ns_c, self.ns_r, self.ns_s):
             if ns:
                 run("ip", "netns", "del", ns, check=False)
-        # processes the clients left behind in the namespace (dhcpcd's
-        # privilege-separated helpers)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        # BANCHI_DHCP_KEEP=1 keeps the logs and lease files to look at
+        if not os.environ.get("BANCHI_DHCP_KEEP"):
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class RelayLink(Link):

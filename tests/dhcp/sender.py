@@ -58,6 +58,7 @@ def main():
                           p.get("ciaddr", "0.0.0.0"), p.get("sid"),
                           p.get("host"))
         s.sendto(data, (spec["to"], 67))
+        time.sleep(spec.get("gap", 0))
     replies = []
     s.settimeout(0.2)
     end = time.monotonic() + spec.get("wait", 3)

@@ -150,3 +150,38 @@ def test_dns_outage_and_restart(link):
     wait_for("dns:ok", lambda: srv.leases()["10.77.0.60"]["dns"] == "ok", 3)
     srv.stop()
     auth.stop()
+
+
+def test_static_always_resolves(link):
+    """A static lease's name is registered at start, before its host is
+    seen, stays after the host releases its lease, and is refused to a
+    dynamic client asking for it."""
+    link.set_client_mac("02:00:00:00:07:07")
+    auth = Auth(link)
+    srv = ddns_server(link, "--static", "02:00:00:00:07:07=10.77.0.7,nas")
+    wait_for("nas's A", lambda: auth.query("nas.lan.test", "A") ==
+             ["10.77.0.7"], 3, step=0.05)
+    assert auth.query(rev("10.77.0.7"), "PTR") == ["nas.lan.test."]
+    c = Udhcpc(link, "whatever")
+    c.start()
+    assert Udhcpc.got(c.wait_event(c.BOUND)[1])["ip"] == "10.77.0.7"
+    c.release()
+    wait_for("the release", lambda: "RELEASE from" in srv.log(), 5)
+    c.stop()
+    srv.stop()                  # and a restart keeps it too
+    srv.start()
+    r = send_from(link, "10.77.0.201", [dict(
+        type=3, mac="02:00:00:00:00:11", xid=11, req="10.77.0.50",
+        host="nas")])
+    assert r[0]["type"] == 5
+    wait_for("the refusal", lambda: "not registered for" in srv.log(), 5)
+    assert ("nas.lan.test. not registered for 10.77.0.50: the name is held "
+            "by static lease 10.77.0.7 of 02:00:00:00:07:07") in srv.log()
+    assert auth.query("nas.lan.test", "A") == ["10.77.0.7"]
+    srv.stop()
+    auth.stop()
+
+
+def send_from(link, addr, packets):
+    link.in_client("ip", "addr", "add", addr + "/24", "dev", link.veth_c)
+    return send(link, packets, expect=len(packets))

@@ -147,6 +147,15 @@ static void test_intent(void)
 	e.state = DL_EXPIRED;
 	dhcp_lease_dns(&e);
 	CHECK(e.dns == DNS_NONE);
+	/* a static lease's name is wanted whatever its state */
+	e.is_static = true;
+	e.state = DL_FREE;
+	dhcp_lease_dns(&e);
+	CHECK(e.dns == DNS_ADD);
+	e.dns = DNS_OK;
+	e.state = DL_RELEASED;
+	dhcp_lease_dns(&e);
+	CHECK(e.dns == DNS_OK);
 }
 
 int main(void)
