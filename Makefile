@@ -91,7 +91,7 @@ test-asan: deps
 		-p no:cacheprovider tests/resolver
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		BANCHI_DHCP=build-asan/banchi-dhcp BANCHI_AUTH=build-asan/banchi-auth \
-		$(PYTHON) -m pytest -q -p no:cacheprovider tests/dhcp
+		$(PYTHON) -m pytest -q -p no:cacheprovider -m "not slow" tests/dhcp
 
 fuzz: deps
 	@[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true \

@@ -32,6 +32,13 @@ def pytest_collection_modifyitems(config, items):
             it.add_marker(pytest.mark.skip(reason=why))
 
 
+def pytest_configure(config):
+    # make test-asan runs the others again, not these (waits, peers)
+    config.addinivalue_line("markers",
+                            "slow: timing or peer test, not run again "
+                            "under ASan")
+
+
 @pytest.fixture
 def link():
     lk = netns.Link()

@@ -8,6 +8,8 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from clients import Udhcpc
 from netns import SERVER_ADDR, Server, wait_for
 
@@ -37,6 +39,7 @@ def with_address(link):
                    link.veth_c)
 
 
+@pytest.mark.slow
 def test_expiry(link):
     srv = Server(link, lease_time=10)
     c = Udhcpc(link, "brief")
