@@ -101,10 +101,10 @@ class Auth:
         return r.stdout.split() if r.returncode == 0 else None
 
 
-def ddns_server(link, *extra):
+def ddns_server(link, *extra, **kw):
     return Server(link, "--ddns", DNS, "--key", KEY, "--forward-zone",
                   "lan.test", "--reverse-zone", "0.77.10.in-addr.arpa",
-                  "--ddns-ttl", "120", *extra)
+                  "--ddns-ttl", "120", *extra, **kw)
 
 
 def rev(ip):
@@ -233,3 +233,24 @@ def test_static_always_resolves(link):
 def send_from(link, addr, packets):
     link.in_client("ip", "addr", "add", addr + "/24", "dev", link.veth_c)
     return send(link, packets, expect=len(packets))
+
+
+@pytest.mark.slow
+def test_expiry_removes_names(link):
+    """A client gone without a RELEASE: its names go when its lease
+    expires."""
+    import signal
+    auth = Auth(link)
+    srv = ddns_server(link, lease_time=10)
+    c = Udhcpc(link, "ghost")
+    c.start()
+    ip = Udhcpc.got(c.wait_event(c.BOUND)[1])["ip"]
+    wait_for("ghost's A", lambda: auth.query("ghost.lan.test", "A") == [ip],
+             3)
+    c.stop(signal.SIGKILL)
+    wait_for("ghost's A to go", lambda: auth.query("ghost.lan.test", "A")
+             == [], 25, step=0.5)
+    assert auth.query(rev(ip), "PTR") == []
+    assert srv.leases(all_rows=True)[ip]["state"] == "expired"
+    srv.stop()
+    auth.stop()
