@@ -1,6 +1,7 @@
-/* banchi-dhcp: wiring only. 'leases' lists the lease database; else the
- * command line becomes a config, the signals the server waits for are
- * blocked, and src/dhcpd does the rest. */
+/* banchi-dhcp: wiring only. 'leases' lists the lease database, 'why'
+ * explains a host's lease and name from it; else the command line
+ * becomes a config, the signals the server waits for are blocked, and
+ * src/dhcpd does the rest. */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +17,8 @@ int main(int argc, char **argv)
 	sigset_t set;
 	int ret;
 
-	if (argc > 1 && !strcmp(argv[1], "leases"))
+	if (argc > 1 &&
+	    (!strcmp(argv[1], "leases") || !strcmp(argv[1], "why")))
 		return dhcpd_leases(argc - 1, argv + 1);
 	ret = dconfig_cmdline(&c, argc, argv, err);
 	if (ret == CMDLINE_HELP || ret == CMDLINE_VERSION) {

@@ -101,24 +101,29 @@ int dhcpd_run(struct dconfig *c, const sigset_t *set)
 
 int dhcpd_leases(int argc, char **argv)
 {
-	const char *path = NULL;
-	bool all = false;
+	const char *path = NULL, *who = NULL;
+	bool all = false, why = !strcmp(argv[0], "why");
 	int i;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--all"))
+		if (!strcmp(argv[i], "--all") && !why)
 			all = true;
 		else if (!strcmp(argv[i], "--lease-db") && i + 1 < argc)
 			path = argv[++i];
 		else if (!strncmp(argv[i], "--lease-db=", 11))
 			path = argv[i] + 11;
+		else if (why && !who && argv[i][0] != '-')
+			who = argv[i];
 		else
 			path = NULL, i = argc;
 	}
-	if (!path) {
-		fputs("usage: banchi-dhcp leases --lease-db PATH [--all]\n",
+	if (!path || why != (who != NULL)) {
+		fputs("usage: banchi-dhcp leases --lease-db PATH [--all]\n"
+		      "       banchi-dhcp why HOST-OR-MAC --lease-db PATH\n",
 		      stderr);
 		return 2;
 	}
+	if (why)
+		return store_why(path, who, stdout);
 	return store_list(path, all, stdout) < 0 ? 1 : 0;
 }

@@ -11,8 +11,9 @@
  * exit, 1 startup failure. set: the signals blocked for it. */
 int dhcpd_run(struct dconfig *c, const sigset_t *set);
 
-/* 'banchi-dhcp leases --lease-db PATH [--all]' (argv after "leases").
- * Exit status: 0, 1 (database unreadable), 2 (usage). */
+/* 'banchi-dhcp leases --lease-db PATH [--all]' and 'banchi-dhcp why
+ * HOST-OR-MAC --lease-db PATH' (argv from the command word). Exit
+ * status: 0, 1 (database unreadable; why: nothing found), 2 (usage). */
 int dhcpd_leases(int argc, char **argv);
 
 #endif

@@ -48,8 +48,8 @@ static const char to_v2[] =
 	"PRAGMA user_version=2;"
 	"COMMIT;";
 
-static const char *const dns_names[] = { "", "add", "ok", "refused",
-					 "del" };
+const char *const store_dns_names[] = { "", "add", "ok", "refused",
+					"del" };
 
 static int fail(struct store *s, const char *what)
 {
@@ -134,8 +134,7 @@ unsigned long store_commits(const struct store *s)
 	return s->commits;
 }
 
-/* "aa:bb:..." into dst (3 * len + 1 octets). */
-static void hw_text(char *dst, const uint8_t *hw, size_t len)
+void store_hw_text(char *dst, const uint8_t *hw, size_t len)
 {
 	size_t i, pos = 0;
 
@@ -166,7 +165,7 @@ static int put_row(struct store *s, const struct dhcp_lease *e)
 	char hw[16 * 3 + 1];
 	sqlite3_stmt *st = s->put;
 
-	hw_text(hw, e->hw, e->hwlen);
+	store_hw_text(hw, e->hw, e->hwlen);
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, e->addr);
 	sqlite3_bind_text(st, 2, dhcp_lstate_name(e->state), -1,
@@ -178,7 +177,7 @@ static int put_row(struct store *s, const struct dhcp_lease *e)
 	sqlite3_bind_int(st, 7, e->is_static);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
 	sqlite3_bind_int(st, 9, e->cid_opt);
-	sqlite3_bind_text(st, 10, dns_names[e->dns <= DNS_DEL ? e->dns : 0],
+	sqlite3_bind_text(st, 10, store_dns_names[e->dns <= DNS_DEL ? e->dns : 0],
 			  -1, SQLITE_STATIC);
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 }
@@ -213,8 +212,7 @@ int store_save(struct store *s, struct dhcp_pool *p)
 	return 0;
 }
 
-/* One row into a lease struct. */
-static void read_row(sqlite3_stmt *st, struct dhcp_lease *e)
+void store_read_row(sqlite3_stmt *st, struct dhcp_lease *e)
 {
 	const void *cid = sqlite3_column_blob(st, 4);
 	const char *t;
@@ -239,7 +237,7 @@ static void read_row(sqlite3_stmt *st, struct dhcp_lease *e)
 	e->cid_opt = sqlite3_column_int(st, 8) != 0;
 	t = (const char *)sqlite3_column_text(st, 9);
 	for (int i = 0; t && i <= DNS_DEL; i++)
-		if (!strcmp(t, dns_names[i]))
+		if (!strcmp(t, store_dns_names[i]))
 			e->dns = (uint8_t)i;
 }
 
@@ -255,7 +253,7 @@ int store_load(struct store *s, struct dhcp_pool *p, size_t *loaded,
 			       -1, &st, NULL))
 		return fail(s, "load");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_row(st, &row);
+		store_read_row(st, &row);
 		if (dhcp_pool_load(p, &row))
 			(*loaded)++;
 		else
@@ -274,10 +272,10 @@ static void print_row(FILE *out, sqlite3_stmt *st)
 	struct tm tm;
 	size_t i;
 
-	read_row(st, &e);
+	store_read_row(st, &e);
 	in.s_addr = htonl(e.addr);
 	inet_ntop(AF_INET, &in, a, sizeof(a));
-	hw_text(hw, e.hw, e.hwlen);
+	store_hw_text(hw, e.hw, e.hwlen);
 	t = (time_t)e.expires;
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -287,7 +285,7 @@ static void print_row(FILE *out, sqlite3_stmt *st)
 		fprintf(out, "%02x", e.cid[i]);
 	fprintf(out, "%s%s%s%s\n", e.cidlen ? "" : "-",
 		e.is_static ? " static" : "", e.dns ? " dns:" : "",
-		e.dns ? dns_names[e.dns] : "");
+		e.dns ? store_dns_names[e.dns] : "");
 }
 
 int store_list(const char *path, bool all, FILE *out)

@@ -33,4 +33,17 @@ unsigned long store_commits(const struct store *s);
  * only. 0, or -1 with a message on stderr. */
 int store_list(const char *path, bool all, FILE *out);
 
+/* For the readers of the file (why.c): a row of "SELECT * FROM lease"
+ * into e; a hardware address as "aa:bb:..." (3 * len + 1 octets); the
+ * dns column's words by enum dhcp_dns. */
+struct sqlite3_stmt;
+void store_read_row(struct sqlite3_stmt *st, struct dhcp_lease *e);
+void store_hw_text(char *dst, const uint8_t *hw, size_t len);
+extern const char *const store_dns_names[];
+
+/* 'banchi-dhcp why HOST-OR-MAC': the leases of that host name or MAC
+ * address, their state, their names' state and, for a refused name,
+ * which lease holds it. 0, 1 (nothing found or file unreadable). */
+int store_why(const char *path, const char *who, FILE *out);
+
 #endif

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from clients import Udhcpc
+import netns
 from netns import ROOT, Server, run, wait_for
 from test_server import send, with_address
 
@@ -107,6 +108,11 @@ def ddns_server(link, *extra, **kw):
                   "--ddns-ttl", "120", *extra, **kw)
 
 
+def why(srv, who):
+    return run(str(netns.BANCHI_DHCP), "why", who, "--lease-db",
+               str(srv.db)).stdout
+
+
 def rev(ip):
     return ".".join(reversed(ip.split("."))) + ".in-addr.arpa"
 
@@ -172,6 +178,13 @@ def test_conflicts(link, peer):
     assert auth.query("manual.lan.test", "A") == ["10.77.0.9"]
     assert auth.query("dup.lan.test", "A") == ["10.77.0.51"]
     assert auth.query(rev("10.77.0.52"), "PTR") == []
+    # banchi-dhcp why: the refusal and who holds the name
+    out = why(srv, "dup")
+    assert "02:00:00:00:00:03 (host dup): bound lease 10.77.0.52" in out
+    assert "name refused" in out
+    assert "held by the lease 10.77.0.51 of 02:00:00:00:00:02" in out
+    assert "name registered" in why(srv, "02:00:00:00:00:02")
+    assert "held by a record made by hand" in why(srv, "manual")
     srv.stop()
     auth.stop()
 

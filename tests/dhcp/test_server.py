@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from clients import Udhcpc
-from netns import SERVER_ADDR, Server, wait_for
+from netns import BANCHI_DHCP, SERVER_ADDR, Server, run, wait_for
 
 SENDER = Path(__file__).resolve().parent / "sender.py"
 
@@ -94,6 +94,13 @@ def test_group_commit(link):
     after = stats(srv)
     assert after["acks"] - before["acks"] == 50
     assert after["commits"] - before["commits"] == 1, after
+    r = run(str(BANCHI_DHCP), "why", "02:00:00:00:01:07", "--lease-db",
+            str(srv.db))
+    assert "bound lease 10.77.0.57" in r.stdout
+    assert "no name: the client sent no host name" in r.stdout
+    r = run(str(BANCHI_DHCP), "why", "nobody", "--lease-db", str(srv.db),
+            check=False)
+    assert r.returncode == 1 and "no lease of nobody" in r.stdout
     srv.stop()
 
 
