@@ -47,8 +47,7 @@ static void holder(sqlite3 *db, const struct dhcp_lease *e, FILE *out)
 
 static const char *const dns_why[] = {
 	[DNS_NONE] = "no name in DNS",
-	[DNS_ADD] = "name queued for registration (DNS server not reached "
-		    "yet, see the log)",
+	[DNS_ADD] = "name queued (DNS server not reached yet: see the log)",
 	[DNS_OK] = "name registered (A, DHCID, PTR)",
 	[DNS_REFUSED] = "name refused: it is not this lease's (RFC 4703)",
 	[DNS_DEL] = "name queued for removal",
