@@ -14,7 +14,8 @@ BENCH_OUT ?= $(if $(QUICK),bench/out/benchmarks.md,doc/benchmarks.md)
 MESON_SETUP = meson setup --reconfigure
 
 .PHONY: all deps build run test test-lint test-unit test-oracle test-integration \
-	test-resolver test-differential test-asan test-bench-smoke fuzz bench clean
+	test-resolver test-dhcp test-differential test-asan test-bench-smoke fuzz \
+	bench clean
 
 all: build
 
@@ -30,7 +31,7 @@ run: build
 
 test: build
 	@$(MAKE) --no-print-directory test-lint test-unit test-oracle test-integration \
-		test-resolver test-differential test-bench-smoke BUILD=$(BUILD)
+		test-resolver test-dhcp test-differential test-bench-smoke BUILD=$(BUILD)
 	@$(MAKE) --no-print-directory test-asan
 
 # Static analysis; a finding fails the build like a compiler warning.
@@ -57,6 +58,13 @@ test-resolver:
 	BANCHI_AUTH=$(BUILD)/banchi-auth BANCHI_RESOLVER=$(BUILD)/banchi-resolver \
 		$(PYTHON) -m pytest -q -s -p no:cacheprovider tests/resolver
 
+# banchi-dhcp and the real clients (dhclient, udhcpc, dhcpcd) in network
+# namespaces the tests make and delete (needs root; skipped otherwise);
+# the leases' names registered in banchi-auth.
+test-dhcp:
+	BANCHI_DHCP=$(BUILD)/banchi-dhcp BANCHI_AUTH=$(BUILD)/banchi-auth \
+		$(PYTHON) -m pytest -q -p no:cacheprovider tests/dhcp
+
 # The same queries to banchi-auth, NSD, Knot and BIND; normalised diff.
 # Then banchi-resolver, Unbound and kresd through one hierarchy served by
 # all four on 127.0.0.100-160 port 53 (needs root; skipped otherwise).
@@ -81,6 +89,9 @@ test-asan: deps
 		BANCHI_AUTH=build-asan/banchi-auth \
 		BANCHI_RESOLVER=build-asan/banchi-resolver $(PYTHON) -m pytest -q \
 		-p no:cacheprovider tests/resolver
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		BANCHI_DHCP=build-asan/banchi-dhcp BANCHI_AUTH=build-asan/banchi-auth \
+		$(PYTHON) -m pytest -q -p no:cacheprovider -m "not slow" tests/dhcp
 
 fuzz: deps
 	@[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true \

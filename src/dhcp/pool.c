@@ -1,0 +1,330 @@
+/* The lease table (pool.h): a flat array, range addresses first (entry i
+ * is first + i), static leases after. Lookups by client are linear: a
+ * range is at most 65,536 addresses and a request looks once. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "dhcp/pool.h"
+
+static const char *const state_names[] = { "free", "offered", "bound",
+	"released", "expired", "declined", "reserved" };
+
+const char *dhcp_lstate_name(int state)
+{
+	if (state < 0 || state > DL_RESERVED)
+		return "?";
+	return state_names[state];
+}
+
+int dhcp_lstate_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i <= DL_RESERVED; i++)
+		if (!strcmp(name, state_names[i]))
+			return i;
+	return -1;
+}
+
+static void init_statics(struct dhcp_pool *p)
+{
+	const struct dhcp_conf *c = p->conf;
+	struct dhcp_lease *e, *r;
+	size_t i;
+
+	for (i = 0; i < c->nstatic; i++) {
+		e = &p->l[p->nrange + i];
+		e->addr = c->statics[i].addr;
+		e->is_static = true;
+		memcpy(e->hw, c->statics[i].mac, 6);
+		e->hwlen = 6;
+		memcpy(e->host, c->statics[i].name, sizeof(e->host));
+		if (e->addr >= c->first && e->addr <= c->last) {
+			r = &p->l[e->addr - c->first];
+			r->state = DL_RESERVED;
+		}
+	}
+}
+
+int dhcp_pool_init(struct dhcp_pool *p, const struct dhcp_conf *conf)
+{
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	if (conf->first > conf->last ||
+	    conf->last - conf->first >= DHCP_RANGE_MAX ||
+	    (conf->first & conf->mask) != conf->net ||
+	    (conf->last & conf->mask) != conf->net)
+		return BN_EINVAL;
+	p->conf = conf;
+	p->nrange = conf->last - conf->first + 1;
+	p->n = p->nrange + conf->nstatic;
+	p->l = calloc(p->n, sizeof(*p->l));
+	p->dirty = calloc(p->n, sizeof(*p->dirty));
+	if (!p->l || !p->dirty) {
+		dhcp_pool_clear(p);
+		return BN_ENOMEM;
+	}
+	for (i = 0; i < p->nrange; i++)
+		p->l[i].addr = conf->first + (uint32_t)i;
+	init_statics(p);
+	return 0;
+}
+
+void dhcp_pool_clear(struct dhcp_pool *p)
+{
+	free(p->l);
+	free(p->dirty);
+	memset(p, 0, sizeof(*p));
+}
+
+struct dhcp_lease *dhcp_pool_find(struct dhcp_pool *p, uint32_t addr)
+{
+	size_t i;
+
+	if (addr >= p->conf->first && addr <= p->conf->last &&
+	    p->l[addr - p->conf->first].state != DL_RESERVED)
+		return &p->l[addr - p->conf->first];
+	for (i = p->nrange; i < p->n; i++)
+		if (p->l[i].addr == addr)
+			return &p->l[i];
+	return NULL;
+}
+
+bool dhcp_lease_is(const struct dhcp_lease *e, const struct dhcp_client *c)
+{
+	if (e->is_static)
+		return c->has_mac && memcmp(e->hw, c->hw, 6) == 0;
+	return e->cidlen == c->cidlen && e->cidlen &&
+	       memcmp(e->cid, c->cid, c->cidlen) == 0;
+}
+
+/* Which entry says more about the client now: held beats given up,
+ * later beats earlier. */
+static bool better(const struct dhcp_lease *a, const struct dhcp_lease *b)
+{
+	bool ha = a->state == DL_BOUND || a->state == DL_OFFERED;
+	bool hb = b->state == DL_BOUND || b->state == DL_OFFERED;
+
+	return ha != hb ? ha : a->expires > b->expires;
+}
+
+struct dhcp_lease *dhcp_pool_of_client(struct dhcp_pool *p,
+				       const struct dhcp_client *c)
+{
+	struct dhcp_lease *best = NULL, *e;
+	size_t i;
+
+	for (i = p->nrange; i < p->n; i++)
+		if (dhcp_lease_is(&p->l[i], c))
+			return &p->l[i];
+	for (i = 0; i < p->nrange; i++) {
+		e = &p->l[i];
+		if (e->state == DL_FREE || e->state == DL_DECLINED ||
+		    e->state == DL_RESERVED || !dhcp_lease_is(e, c))
+			continue;
+		if (!best || better(e, best))
+			best = e;
+	}
+	return best;
+}
+
+/* 2: free; 1: given up by another client (taken after the free ones);
+ * 0: held by someone, declined or reserved. */
+static int avail(const struct dhcp_lease *e, int64_t now)
+{
+	switch (e->state) {
+	case DL_FREE:
+		return 2;
+	case DL_OFFERED:
+	case DL_DECLINED:
+		return e->expires <= now ? 2 : 0;
+	case DL_BOUND:
+		return e->expires <= now ? 1 : 0;
+	case DL_RELEASED:
+	case DL_EXPIRED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+bool dhcp_pool_can_take(const struct dhcp_lease *e,
+			const struct dhcp_client *c, int64_t now)
+{
+	if (e->state == DL_RESERVED)
+		return false;
+	if (e->is_static)
+		return dhcp_lease_is(e, c);
+	if (dhcp_lease_is(e, c) && e->state != DL_DECLINED)
+		return true;
+	return avail(e, now) > 0;
+}
+
+struct dhcp_lease *dhcp_pool_choose(struct dhcp_pool *p,
+				    const struct dhcp_client *c,
+				    uint32_t requested, int64_t now)
+{
+	struct dhcp_lease *e = dhcp_pool_of_client(p, c), *old = NULL;
+	size_t i;
+
+	if (e && (e->is_static || dhcp_pool_can_take(e, c, now)))
+		return e;
+	if (requested) {
+		e = dhcp_pool_find(p, requested);
+		if (e && !e->is_static && avail(e, now) > 0)
+			return e;
+	}
+	for (i = 0; i < p->nrange; i++) {
+		e = &p->l[i];
+		switch (avail(e, now)) {
+		case 2:
+			return e;
+		case 1:
+			if (!old || e->expires < old->expires)
+				old = e;
+			break;
+		}
+	}
+	return old;
+}
+
+void dhcp_pool_mark(struct dhcp_pool *p, struct dhcp_lease *e)
+{
+	if (!e->dirty && p->ndirty < p->n) {
+		e->dirty = true;
+		p->dirty[p->ndirty++] = e;
+	}
+}
+
+void dhcp_pool_saved(struct dhcp_pool *p)
+{
+	while (p->ndirty)
+		p->dirty[--p->ndirty]->dirty = false;
+}
+
+void dhcp_pool_assign(struct dhcp_pool *p, struct dhcp_lease *e,
+		      const struct dhcp_client *c, enum dhcp_lstate state,
+		      int64_t expires)
+{
+	bool mine = dhcp_lease_is(e, c);
+
+	if (state == DL_OFFERED)
+		e->prev = mine && (e->state == DL_RELEASED ||
+				   e->state == DL_EXPIRED) ? e->state : DL_FREE;
+	if (!mine && !e->is_static)
+		e->host[0] = 0;
+	memcpy(e->cid, c->cid, c->cidlen);
+	e->cidlen = c->cidlen;
+	e->cid_opt = c->cid_opt;
+	if (!e->is_static) {
+		memcpy(e->hw, c->hw, c->hwlen);
+		e->hwlen = c->hwlen;
+	}
+	e->state = (uint8_t)state;
+	e->expires = expires;
+	if (state == DL_BOUND)
+		dhcp_pool_mark(p, e);
+}
+
+/* One entry's end of time; true when it changed. */
+static bool expire_one(struct dhcp_pool *p, struct dhcp_lease *e)
+{
+	switch (e->state) {
+	case DL_BOUND:
+		e->state = DL_EXPIRED;
+		dhcp_pool_mark(p, e);
+		return true;
+	case DL_DECLINED:
+		e->state = DL_FREE;
+		e->cidlen = 0;
+		dhcp_pool_mark(p, e);
+		return true;
+	case DL_OFFERED:
+		e->state = e->prev;
+		if (e->state == DL_FREE && !e->is_static)
+			e->cidlen = 0;
+		return true;
+	}
+	return false;
+}
+
+size_t dhcp_pool_expire(struct dhcp_pool *p, int64_t now, int64_t *due)
+{
+	size_t i, changed = 0;
+	struct dhcp_lease *e;
+
+	*due = INT64_MAX;
+	for (i = 0; i < p->n; i++) {
+		e = &p->l[i];
+		if (e->state != DL_BOUND && e->state != DL_DECLINED &&
+		    e->state != DL_OFFERED)
+			continue;
+		if (e->expires <= now)
+			changed += expire_one(p, e);
+		else if (e->expires < *due)
+			*due = e->expires;
+	}
+	return changed;
+}
+
+bool dhcp_pool_load(struct dhcp_pool *p, const struct dhcp_lease *row)
+{
+	struct dhcp_lease *e = dhcp_pool_find(p, row->addr);
+
+	if (!e || row->state == DL_FREE || row->state == DL_OFFERED ||
+	    row->state == DL_RESERVED)
+		return false;
+	e->state = row->state;
+	e->expires = row->expires;
+	memcpy(e->cid, row->cid, row->cidlen);
+	e->cidlen = row->cidlen;
+	e->cid_opt = row->cid_opt;
+	e->dns = row->dns;
+	if (!e->is_static) {
+		memcpy(e->hw, row->hw, row->hwlen);
+		e->hwlen = row->hwlen;
+		memcpy(e->host, row->host, sizeof(e->host));
+	}
+	return true;
+}
+
+void dhcp_lease_dns(struct dhcp_lease *e)
+{
+	/* a static lease's name is always wanted: the host resolves
+	 * whether it is up or not */
+	bool want = (e->state == DL_BOUND || e->is_static) && e->host[0];
+
+	switch (e->dns) {
+	case DNS_NONE:
+	case DNS_DEL:
+		if (want)
+			e->dns = DNS_ADD;
+		break;
+	case DNS_ADD:
+	case DNS_OK:
+		if (!want)
+			e->dns = DNS_DEL;
+		break;
+	case DNS_REFUSED:
+		if (!want)
+			e->dns = DNS_NONE;
+		break;
+	}
+}
+
+void dhcp_pool_want_statics(struct dhcp_pool *p)
+{
+	struct dhcp_lease *e;
+	size_t i;
+	uint8_t was;
+
+	for (i = p->nrange; i < p->n; i++) {
+		e = &p->l[i];
+		was = e->dns;
+		dhcp_lease_dns(e);
+		if (e->dns != was)
+			dhcp_pool_mark(p, e);
+	}
+}

@@ -1,0 +1,324 @@
+/* banchi-dhcp's configuration (config.h): list options, and the checks
+ * and conversions from the options' text to the core's dhcp_conf. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dhcp/opt.h"
+#include "dhcpd/config.h"
+#include "wire/name.h"
+
+#define ERR(...) (snprintf(err, CONFIG_ERR_MAX, __VA_ARGS__), -1)
+
+void dconfig_init(struct dconfig *c)
+{
+	cfg_init(&dconfig_cfg, c, sizeof(*c));
+}
+
+static void list_clear(struct dcfg_list *l)
+{
+	while (l->n)
+		free(l->v[--l->n]);
+	free(l->v);
+	l->v = NULL;
+}
+
+void dconfig_clear(struct dconfig *c)
+{
+	char **s[] = { &c->interface, &c->subnet, &c->range, &c->domain,
+		       &c->server_id, &c->lease_db, &c->user, &c->group,
+		       &c->chroot, &c->path, &c->basedir, &c->ddns, &c->key,
+		       &c->fzone, &c->rzone };
+	struct dcfg_list *l[] = { &c->routers, &c->dns, &c->ntp, &c->search,
+				  &c->routes, &c->statics };
+	size_t i;
+
+	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		free(*s[i]);
+	for (i = 0; i < sizeof(l) / sizeof(l[0]); i++)
+		list_clear(l[i]);
+	free(c->st);
+	tsig_spec_wipe(&c->dd.key);
+	memset(c, 0, sizeof(*c));
+}
+
+int dconfig_set_list(void *base, const struct cfg_opt *o, const char *text,
+		     char *err)
+{
+	struct dcfg_list *l = (void *)((char *)base + o->offset);
+	char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
+
+	if (!v)
+		return ERR("out of memory");
+	l->v = v;
+	l->v[l->n] = strdup(text);
+	if (!l->v[l->n])
+		return ERR("out of memory");
+	l->n++;
+	return 0;
+}
+
+static int addr4(const char *text, uint32_t *a)
+{
+	struct in_addr in;
+
+	if (inet_pton(AF_INET, text, &in) != 1)
+		return -1;
+	*a = ntohl(in.s_addr);
+	return 0;
+}
+
+/* "ADDR/BITS": the prefix (host bits must be zero unless loose) and
+ * the width. */
+static int cidr4(const char *text, uint32_t *net, int *width, bool loose)
+{
+	char buf[64], *slash, *end;
+	long w;
+
+	if (strlen(text) >= sizeof(buf))
+		return -1;
+	strcpy(buf, text);
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -1;
+	*slash = 0;
+	w = strtol(slash + 1, &end, 10);
+	if (*end || end == slash + 1 || w < 0 || w > 32 || addr4(buf, net))
+		return -1;
+	*width = (int)w;
+	if (!loose && w < 32 && (*net & (0xffffffffu >> w)))
+		return -1;
+	return 0;
+}
+
+static uint32_t mask_of(int width)
+{
+	return width ? 0xffffffffu << (32 - width) : 0;
+}
+
+/* An address list option into a[] (at most DHCP_LIST_MAX). */
+static int addr_list(const struct dcfg_list *l, const char *name,
+		     uint32_t *a, size_t *n, char *err)
+{
+	size_t i;
+
+	if (l->n > DHCP_LIST_MAX)
+		return ERR("--%s: at most %d addresses", name, DHCP_LIST_MAX);
+	for (i = 0; i < l->n; i++)
+		if (addr4(l->v[i], &a[i]) < 0)
+			return ERR("--%s: '%s' is not an IPv4 address", name,
+				   l->v[i]);
+	*n = l->n;
+	return 0;
+}
+
+static int parse_mac(const char *text, uint8_t mac[6])
+{
+	unsigned b[6];
+	int i, used = 0;
+
+	if (sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2],
+		   &b[3], &b[4], &b[5], &used) != 6 || text[used])
+		return -1;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+/* "MAC=ADDR[,NAME]" */
+static int one_static(struct dconfig *c, const char *text,
+		      struct dhcp_static *s, char *err)
+{
+	char buf[256], *eq, *comma;
+	const struct dhcp_conf *k = &c->dc;
+
+	if (strlen(text) >= sizeof(buf))
+		return ERR("--static: '%s' is too long", text);
+	strcpy(buf, text);
+	eq = strchr(buf, '=');
+	if (!eq)
+		return ERR("--static wants MAC=ADDR[,NAME], not '%s'", text);
+	*eq = 0;
+	comma = strchr(eq + 1, ',');
+	if (comma)
+		*comma = 0;
+	if (parse_mac(buf, s->mac) < 0)
+		return ERR("--static: '%s' is not a MAC address", buf);
+	if (addr4(eq + 1, &s->addr) < 0 || (s->addr & k->mask) != k->net)
+		return ERR("--static: '%s' is not an address of the subnet",
+			   eq + 1);
+	if (comma && !dhcp_host_clean(s->name, sizeof(s->name),
+				      (const uint8_t *)comma + 1,
+				      strlen(comma + 1)))
+		return ERR("--static: '%s' is not a host name", comma + 1);
+	return 0;
+}
+
+static int statics(struct dconfig *c, char *err)
+{
+	size_t i, j;
+
+	c->st = calloc(c->statics.n + 1, sizeof(*c->st));
+	if (!c->st)
+		return ERR("out of memory");
+	for (i = 0; i < c->statics.n; i++) {
+		if (one_static(c, c->statics.v[i], &c->st[i], err) < 0)
+			return -1;
+		for (j = 0; j < i; j++)
+			if (!memcmp(c->st[j].mac, c->st[i].mac, 6) ||
+			    c->st[j].addr == c->st[i].addr)
+				return ERR("--static: '%s' repeats the MAC or "
+					   "address of '%s'", c->statics.v[i],
+					   c->statics.v[j]);
+	}
+	c->dc.statics = c->st;
+	c->dc.nstatic = c->statics.n;
+	return 0;
+}
+
+static int routes(struct dconfig *c, char *err)
+{
+	struct dhcp_route r[64];
+	char buf[64], *eq;
+	size_t i;
+	int w, n;
+
+	if (c->routes.n > 64)
+		return ERR("--route: at most 64 routes");
+	for (i = 0; i < c->routes.n; i++) {
+		if (strlen(c->routes.v[i]) >= sizeof(buf))
+			return ERR("--route: '%s' is too long", c->routes.v[i]);
+		strcpy(buf, c->routes.v[i]);
+		eq = strchr(buf, '=');
+		if (eq)
+			*eq = 0;
+		if (!eq || cidr4(buf, &r[i].prefix, &w, false) < 0 ||
+		    addr4(eq + 1, &r[i].router) < 0)
+			return ERR("--route wants CIDR=ROUTER, not '%s'",
+				   c->routes.v[i]);
+		r[i].width = (uint8_t)w;
+	}
+	n = dhcp_routes_encode(c->dc.routes, sizeof(c->dc.routes), r,
+			       c->routes.n);
+	if (n < 0)
+		return ERR("--route: too many routes");
+	c->dc.routes_len = (size_t)n;
+	return 0;
+}
+
+static int options(struct dconfig *c, char *err)
+{
+	struct dhcp_conf *k = &c->dc;
+	int n;
+
+	if (addr_list(&c->routers, "router", k->routers, &k->nrouters, err) ||
+	    addr_list(&c->dns, "dns", k->dns, &k->ndns, err) ||
+	    addr_list(&c->ntp, "ntp", k->ntp, &k->nntp, err))
+		return -1;
+	if (c->domain && strlen(c->domain) >= sizeof(k->domain))
+		return ERR("--domain: too long");
+	if (c->domain)
+		strcpy(k->domain, c->domain);
+	n = dhcp_search_encode(k->search, sizeof(k->search),
+			       (const char *const *)c->search.v, c->search.n);
+	if (n < 0)
+		return ERR("--search: a bad name, or too many");
+	k->search_len = (size_t)n;
+	k->mtu = (uint16_t)c->mtu;
+	if (k->mtu && k->mtu < 68)
+		return ERR("--mtu: at least 68");
+	return routes(c, err);
+}
+
+static int network(struct dconfig *c, char *err)
+{
+	struct dhcp_conf *k = &c->dc;
+	char buf[64], *dash;
+	int w;
+
+	if (!c->interface || !c->subnet || !c->range || !c->lease_db)
+		return ERR("--interface, --subnet, --range and --lease-db "
+			   "are needed (see --help)");
+	if (cidr4(c->subnet, &k->net, &w, false) < 0 || w < 8 || w > 30)
+		return ERR("--subnet: '%s' is not ADDR/BITS (8-30, host bits "
+			   "zero)", c->subnet);
+	k->mask = mask_of(w);
+	if (strlen(c->range) >= sizeof(buf))
+		return ERR("--range: too long");
+	strcpy(buf, c->range);
+	dash = strchr(buf, '-');
+	if (dash)
+		*dash = 0;
+	if (!dash || addr4(buf, &k->first) || addr4(dash + 1, &k->last) ||
+	    k->first > k->last || (k->first & k->mask) != k->net ||
+	    (k->last & k->mask) != k->net || k->first == k->net ||
+	    k->last == (k->net | ~k->mask) ||
+	    k->last - k->first >= DHCP_RANGE_MAX)
+		return ERR("--range: '%s' is not FIRST-LAST inside the subnet "
+			   "(at most %d addresses)", c->range, DHCP_RANGE_MAX);
+	if (c->server_id && addr4(c->server_id, &k->server_id) < 0)
+		return ERR("--server-id: '%s' is not an IPv4 address",
+			   c->server_id);
+	return 0;
+}
+
+static int zone(uint8_t *dst, const char *text, const char *flag, char *err)
+{
+	if (name_from_text(dst, text, strlen(text), (const uint8_t *)"") < 0)
+		return ERR("--%s: '%s' is not a domain name", flag, text);
+	name_to_lower(dst);
+	return 0;
+}
+
+static int ddns(struct dconfig *c, char *err)
+{
+	struct ddns_conf *d = &c->dd;
+
+	if (!c->ddns) {
+		if (c->key || c->fzone || c->rzone)
+			return ERR("--key, --forward-zone and --reverse-zone "
+				   "need --ddns");
+		return 0;
+	}
+	if (!c->fzone)
+		return ERR("--ddns needs --forward-zone");
+	d->server = c->ddns;
+	c->dc.ddns = true;
+	d->ttl = (uint32_t)c->ddns_ttl;
+	if (zone(d->fzone, c->fzone, "forward-zone", err) < 0)
+		return -1;
+	d->has_rzone = c->rzone != NULL;
+	if (c->rzone && zone(d->rzone, c->rzone, "reverse-zone", err) < 0)
+		return -1;
+	d->has_key = c->key != NULL;
+	if (c->key && tsig_spec_parse(&d->key, c->key, err,
+				      CONFIG_ERR_MAX) < 0)
+		return -1;
+	return 0;
+}
+
+int dconfig_finish(struct dconfig *c, char *err)
+{
+	struct dhcp_conf *k = &c->dc;
+
+	memset(k, 0, sizeof(*k));
+	if (network(c, err) < 0 || options(c, err) < 0 ||
+	    statics(c, err) < 0 || ddns(c, err) < 0)
+		return -1;
+	k->lease_time = (uint32_t)c->lease_time;
+	k->decline_time = (uint32_t)c->decline_time;
+	k->offer_hold = (uint32_t)c->offer_hold;
+	return 0;
+}
+
+int dconfig_cmdline(struct dconfig *c, int argc, char **argv, char *err)
+{
+	int ret;
+
+	dconfig_init(c);
+	ret = cfg_cmdline(&dconfig_cfg, c, argc, argv, NULL, err);
+	if (ret != CMDLINE_OK)
+		return ret;
+	return dconfig_finish(c, err);
+}

@@ -1,0 +1,290 @@
+/* The DNS updater (ddns.h). One lease at a time: its steps (core
+ * ddns_next) go out one UPDATE each, the answer deciding the next; the
+ * lease's dns state changes only when its work is done, and only if the
+ * lease did not change meanwhile. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/cfg.h"
+#include "daemon/log.h"
+#include "dhcpd/ddns.h"
+#include "net/client.h"
+#include "wire/msg.h"
+
+#define TIMEOUT_MS 1000
+#define TRIES 3
+#define BACKOFF_MAX 60
+
+static uint32_t rnd32(void)
+{
+	uint32_t r = 0;
+
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		r = (uint32_t)time(NULL) ^ (uint32_t)clock();
+	return r;
+}
+
+int ddns_open(struct ddns *d, const struct ddns_conf *c)
+{
+	struct cfg_listen to;
+
+	memset(d, 0, sizeof(*d));
+	d->conf = c;
+	d->fd = -1;
+	if (config_parse_listen(&to, c->server) < 0) {
+		log_err("--ddns: '%s' is not ADDR[:PORT]", c->server);
+		return -1;
+	}
+	if (c->has_key && tsig_key_init(&d->key, &c->key) < 0) {
+		log_err("--key: the algorithm is not in this libcrypto");
+		return -1;
+	}
+	d->fd = client_udp_open((struct sockaddr *)&to.sa, to.salen, rnd32());
+	if (d->fd < 0) {
+		log_err("--ddns %s: %s", c->server, strerror(-d->fd));
+		return -1;
+	}
+	return 0;
+}
+
+void ddns_close(struct ddns *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+	if (d->conf && d->conf->has_key)
+		tsig_key_clear(&d->key);
+}
+
+static void name_text(char *buf, size_t cap, const uint8_t *name)
+{
+	if (name_to_text(buf, cap, name) < 0)
+		snprintf(buf, cap, "?");
+}
+
+static int send_step(struct ddns *d, int64_t now_ms)
+{
+	struct ddns_req r = { d->step >= DDNS_PTR_SET ? d->conf->rzone :
+			      d->conf->fzone, d->fqdn, d->rev, d->cur->addr,
+			      d->conf->ttl, d->dhcid, 0 };
+	struct tsig_signer sg;
+	uint8_t msg[1024];
+	const uint8_t *mac;
+	int len;
+
+	d->id = (uint16_t)rnd32();
+	r.id = d->id;
+	len = ddns_build(msg, sizeof(msg), (enum ddns_step)d->step, &r);
+	if (len > 0 && d->conf->has_key) {
+		tsig_signer_init(&sg, &d->key, NULL, 0);
+		len = tsig_sign(&sg, msg, (size_t)len, sizeof(msg),
+				(uint64_t)time(NULL));
+		mac = tsig_signer_mac(&sg, &d->maclen);
+		memcpy(d->mac, mac, d->maclen);
+		tsig_signer_clear(&sg);
+	}
+	d->sent_ms = now_ms;
+	d->st.sent++;
+	if (len < 0 || send(d->fd, msg, (size_t)len, 0) < 0)
+		return -1;
+	return 0;
+}
+
+/* The lease's work is over: its new dns state, unless it changed. */
+static void finish(struct ddns *d, struct dhcp_pool *p, uint8_t dns)
+{
+	struct dhcp_lease *e = d->cur;
+
+	d->cur = NULL;
+	d->backoff = 0;
+	if (e->dns != (d->removing ? DNS_DEL : DNS_ADD))
+		return;         /* changed meanwhile: the next run sees it */
+	e->dns = dns;
+	dhcp_pool_mark(p, e);
+}
+
+static void fail(struct ddns *d, int64_t now_ms, const char *why)
+{
+	char n[NAME_TEXT_MAX];
+
+	d->backoff = d->backoff ? d->backoff * 2 : 1;
+	if (d->backoff > BACKOFF_MAX)
+		d->backoff = BACKOFF_MAX;
+	d->retry_ms = now_ms + d->backoff * 1000;
+	d->st.failures++;
+	name_text(n, sizeof(n), d->fqdn);
+	log_warn("dns update of %s (%s): %s; retried in %us", n,
+		 ddns_step_name(d->step), why, d->backoff);
+	d->cur = NULL;
+}
+
+/* The next lease with names to add or remove, or NULL. Leases whose
+ * names cannot be made are set back to no work. */
+static struct dhcp_lease *pick(struct dhcp_pool *p)
+{
+	struct dhcp_lease *e;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		e = &p->l[i];
+		if (e->dns != DNS_ADD && e->dns != DNS_DEL)
+			continue;
+		if (e->host[0] && (e->cidlen || e->is_static))
+			return e;
+		e->dns = DNS_NONE;
+		dhcp_pool_mark(p, e);
+	}
+	return NULL;
+}
+
+/* The DHCID: a static lease's from its MAC alone (identifier type 0),
+ * so that it holds whatever the client sends and before it is seen. */
+static int dhcid(struct ddns *d, const struct dhcp_lease *e)
+{
+	uint8_t id[7] = { 1 };
+
+	if (!e->is_static)
+		return ddns_dhcid(d->dhcid, e->cid_opt, e->cid, e->cidlen,
+				  d->fqdn);
+	memcpy(id + 1, e->hw, 6);
+	return ddns_dhcid(d->dhcid, false, id, sizeof(id), d->fqdn);
+}
+
+static int start(struct ddns *d, struct dhcp_lease *e, int64_t now_ms)
+{
+	d->cur = e;
+	d->removing = e->dns == DNS_DEL;
+	d->step = d->removing ? DDNS_A_DEL : DDNS_A_NEW;
+	d->tries = 0;
+	if (ddns_fqdn(d->fqdn, e->host, d->conf->fzone) < 0 ||
+	    ddns_reverse(d->rev, e->addr) < 0 ||
+	    dhcid(d, e) < 0)
+		return -1;
+	return send_step(d, now_ms);
+}
+
+int ddns_run(struct ddns *d, struct dhcp_pool *p, int64_t now_ms)
+{
+	struct dhcp_lease *e;
+
+	if (d->cur && now_ms - d->sent_ms >= TIMEOUT_MS) {
+		if (++d->tries >= TRIES)
+			fail(d, now_ms, "no answer");
+		else if (send_step(d, now_ms) < 0)
+			fail(d, now_ms, strerror(errno));
+	}
+	if (d->cur)
+		return (int)(d->sent_ms + TIMEOUT_MS - now_ms);
+	if (now_ms < d->retry_ms)
+		return (int)(d->retry_ms - now_ms);
+	e = pick(p);
+	if (!e)
+		return -1;
+	if (start(d, e, now_ms) < 0)
+		fail(d, now_ms, "cannot send");
+	return TIMEOUT_MS;
+}
+
+static void log_done(struct ddns *d, const char *what)
+{
+	char n[NAME_TEXT_MAX], r[NAME_TEXT_MAX];
+
+	name_text(n, sizeof(n), d->fqdn);
+	name_text(r, sizeof(r), d->rev);
+	log_info("dns: %s %s%s%s", what, n, d->conf->has_rzone ? " and " : "",
+		 d->conf->has_rzone ? r : "");
+}
+
+/* Says who holds the name when it is one of our leases. */
+static void refused(struct ddns *d, struct dhcp_pool *p)
+{
+	char n[NAME_TEXT_MAX], who[96] = "";
+	const struct dhcp_lease *o;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		o = &p->l[i];
+		if (o != d->cur && o->dns == DNS_OK &&
+		    !strcmp(o->host, d->cur->host) && o->hwlen >= 6) {
+			snprintf(who, sizeof(who), "%s lease %u.%u.%u.%u of "
+				 "%02x:%02x:%02x:%02x:%02x:%02x",
+				 o->is_static ? "static" : "the",
+				 o->addr >> 24, o->addr >> 16 & 255,
+				 o->addr >> 8 & 255, o->addr & 255, o->hw[0],
+				 o->hw[1], o->hw[2], o->hw[3], o->hw[4],
+				 o->hw[5]);
+			break;
+		}
+	}
+	name_text(n, sizeof(n), d->fqdn);
+	log_warn("dns: %s not registered for %u.%u.%u.%u: the name is held "
+		 "by %s (no DHCID of this lease)", n, d->cur->addr >> 24,
+		 d->cur->addr >> 16 & 255, d->cur->addr >> 8 & 255,
+		 d->cur->addr & 255, who[0] ? who :
+		 "another client or was made by hand");
+}
+
+/* Handles the answer to our step: the next step, or the end. */
+static void next(struct ddns *d, struct dhcp_pool *p, int rcode,
+		 int64_t now_ms)
+{
+	char n[NAME_TEXT_MAX];
+	int step = ddns_next((enum ddns_step)d->step, rcode);
+
+	if (step < 0) {
+		snprintf(n, sizeof(n), "the server answered rcode %d", rcode);
+		fail(d, now_ms, n);
+		return;
+	}
+	if (step == DDNS_CONFLICT) {
+		refused(d, p);
+		d->st.refused++;
+		finish(d, p, DNS_REFUSED);
+		return;
+	}
+	if (step == DDNS_DONE ||
+	    (step >= DDNS_PTR_SET && !d->conf->has_rzone)) {
+		log_done(d, d->removing ? "removed" : "registered");
+		if (d->removing)
+			d->st.removed++;
+		else
+			d->st.added++;
+		finish(d, p, d->removing ? DNS_NONE : DNS_OK);
+		return;
+	}
+	d->step = step;
+	d->tries = 0;
+	if (send_step(d, now_ms) < 0)
+		fail(d, now_ms, strerror(errno));
+}
+
+void ddns_read(struct ddns *d, struct dhcp_pool *p, int64_t now_ms)
+{
+	struct tsig_verifier v;
+	enum tsig_status st;
+	uint8_t pkt[4096];
+	struct rbuf r;
+	uint16_t id, flags;
+	ssize_t n = recv(d->fd, pkt, sizeof(pkt), MSG_DONTWAIT);
+
+	rbuf_init(&r, pkt, n > 0 ? (size_t)n : 0);
+	if (!d->cur || rbuf_u16(&r, &id) < 0 || rbuf_u16(&r, &flags) < 0 ||
+	    id != d->id || !(flags & MSG_FLAG_QR))
+		return;         /* late, stray or forged: the timer goes on */
+	if (d->conf->has_key) {
+		tsig_verifier_init(&v, &d->key, d->mac, d->maclen);
+		st = tsig_verify_msg(&v, pkt, (size_t)n, (uint64_t)time(NULL));
+		tsig_verifier_clear(&v);
+		if (st != TSIG_OK) {
+			fail(d, now_ms, tsig_status_text(st));
+			return;
+		}
+	}
+	next(d, p, flags & 0x0f, now_ms);
+}

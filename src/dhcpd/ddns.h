@@ -1,0 +1,61 @@
+/* banchi-dhcp's DNS updater: sends the RFC 2136 UPDATEs of the leases
+ * whose names need adding or removing (their dns state, stored with the
+ * lease, is the durable queue), one lease at a time, signed with TSIG
+ * when a key is given, from the serving thread's poll loop. A server
+ * that does not answer, or answers with an error, is retried with a
+ * backoff (1 s doubling to 60 s); a name held by someone else is
+ * refused and logged. */
+#ifndef BANCHI_DHCPD_DDNS_H
+#define BANCHI_DHCPD_DDNS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dhcp/ddns.h"
+#include "dhcp/pool.h"
+#include "wire/tsig.h"
+
+struct ddns_conf {
+	char *server;                   /* ADDR[:PORT]; NULL: off */
+	uint8_t fzone[NAME_MAXLEN], rzone[NAME_MAXLEN];
+	bool has_rzone, has_key;
+	struct tsig_key_spec key;
+	uint32_t ttl;
+};
+
+struct ddns_stats {
+	unsigned long sent, added, removed, refused, failures;
+};
+
+struct ddns {
+	const struct ddns_conf *conf;
+	struct tsig_key key;
+	int fd;
+	/* the lease being worked on */
+	struct dhcp_lease *cur;
+	int step, tries;
+	bool removing;
+	uint16_t id;
+	int64_t sent_ms, retry_ms;
+	unsigned backoff;               /* seconds, after a failure */
+	uint8_t fqdn[NAME_MAXLEN], rev[NAME_MAXLEN];
+	uint8_t dhcid[DDNS_DHCID_LEN];
+	uint8_t mac[TSIG_MAC_MAX];
+	size_t maclen;
+	struct ddns_stats st;
+};
+
+/* Opens the socket (connected to the server). 0, or -1 after logging. */
+int ddns_open(struct ddns *d, const struct ddns_conf *c);
+void ddns_close(struct ddns *d);
+
+/* Starts the next lease's work when idle, resends on timeout. Call
+ * after each round, on each wake-up. Returns the milliseconds until it
+ * wants to be called again (-1: nothing pending). Entries whose state
+ * changes are marked dirty in the pool (the caller saves them). */
+int ddns_run(struct ddns *d, struct dhcp_pool *p, int64_t now_ms);
+
+/* The socket is readable: reads and handles the answer. */
+void ddns_read(struct ddns *d, struct dhcp_pool *p, int64_t now_ms);
+
+#endif

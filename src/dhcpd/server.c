@@ -1,0 +1,268 @@
+/* banchi-dhcp's serving loop (server.h). Group commit: every lease
+ * change of a round is made durable by one store_save before any of the
+ * round's replies goes out, so many clients share one fsync. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/log.h"
+#include "dhcpd/server.h"
+#include "dhcpd/sock.h"
+
+static void fmt_addr(char *buf, uint32_t a)
+{
+	struct in_addr in = { htonl(a) };
+
+	inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
+}
+
+static void count(struct dstats *st, int in, const struct dhcp_out *o)
+{
+	st->offers += o->type == DHCPOFFER;
+	st->acks += o->type == DHCPACK && in != DHCPINFORM;
+	st->informs += in == DHCPINFORM;
+	st->naks += o->type == DHCPNAK;
+	st->releases += in == DHCPRELEASE;
+	st->declines += in == DHCPDECLINE;
+}
+
+/* One line per request: DISCOVER, OFFER and INFORM at debug level. */
+static void log_req(const struct dhcp_msg *m, int in, const struct dhcp_out *o)
+{
+	char a[INET_ADDRSTRLEN];
+	bool busy = in == DHCPDISCOVER || in == DHCPINFORM;
+	const uint8_t *h = m->chaddr;
+
+	if (!log_enabled(busy ? LOG_LVL_DEBUG : LOG_LVL_INFO))
+		return;
+	fmt_addr(a, o->addr);
+	log_msg(busy ? LOG_LVL_DEBUG : LOG_LVL_INFO,
+		"%s from %02x:%02x:%02x:%02x:%02x:%02x%s: %s%s%s (%s)",
+		dhcp_type_name(in), h[0], h[1], h[2], h[3], h[4], h[5],
+		m->giaddr ? " (relayed)" : "",
+		o->type ? dhcp_type_name(o->type) : "no reply",
+		o->addr ? " " : "", o->addr ? a : "",
+		o->note);
+}
+
+static void drop(struct dserver *s, const char *why)
+{
+	uint64_t held;
+
+	s->st.dropped++;
+	if (loglimit_allow(&s->ll, (uint64_t)(uintptr_t)why,
+			   (uint64_t)time(NULL), &held))
+		log_warn("dropped a request: %s (%lu dropped in all; %llu "
+			 "lines held back)", why, s->st.dropped,
+			 (unsigned long long)held);
+}
+
+/* With DNS updates, what the changed leases' names need: stored in
+ * the same commit as the leases (the queue is durable). */
+static void dns_intents(struct dserver *s)
+{
+	size_t i;
+
+	for (i = 0; s->dd && i < s->pool.ndirty; i++)
+		dhcp_lease_dns(s->pool.dirty[i]);
+}
+
+static int save(struct dserver *s)
+{
+	dns_intents(s);
+	if (!s->pool.ndirty)
+		return 0;
+	if (store_save(s->store, &s->pool) < 0)
+		return -1;
+	dhcp_pool_saved(&s->pool);
+	return 0;
+}
+
+int dserver_round(struct dserver *s, const size_t *len, size_t n,
+		  int64_t now)
+{
+	size_t i;
+	int replies = 0, type;
+
+	for (i = 0; i < n; i++) {
+		struct dhcp_out *o = &s->out[i];
+
+		o->type = 0;
+		s->st.received++;
+		if (dhcp_parse(&s->req, s->in[i], len[i]) < 0) {
+			drop(s, "malformed DHCP message");
+			continue;
+		}
+		type = dhcp_msg_type(&s->req);
+		if (dhcp_serve(&s->pool, &s->req, now, o) < 0) {
+			drop(s, o->note);
+			continue;
+		}
+		count(&s->st, type, o);
+		log_req(&s->req, type, o);
+		replies += o->type != 0;
+	}
+	if (save(s) < 0) {
+		s->st.unsaved += (unsigned long)replies;
+		return -1;      /* dirty entries stay for the next round */
+	}
+	return replies;
+}
+
+static void send_round(struct dserver *s, size_t n)
+{
+	static const uint16_t port[] = { 0, 68, 68, 67 };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct dhcp_out *o = &s->out[i];
+
+		if (o->type && dsock_send(s->fd, o->pkt, o->len, o->to,
+					  port[o->dest]) < 0)
+			log_warn("send %s: %s", dhcp_type_name(o->type),
+				 strerror(errno));
+	}
+}
+
+/* Reads what waits (up to a round) and serves it; *due is brought
+ * forward to the soonest end the round can have made. */
+static void read_round(struct dserver *s, int64_t *due)
+{
+	const struct dhcp_conf *k = s->pool.conf;
+	uint32_t soon = k->offer_hold;
+	struct mmsghdr mm[DSERVER_ROUND];
+	struct iovec iov[DSERVER_ROUND];
+	size_t len[DSERVER_ROUND];
+	int i, n;
+
+	memset(mm, 0, sizeof(mm));
+	for (i = 0; i < DSERVER_ROUND; i++) {
+		iov[i].iov_base = s->in[i];
+		iov[i].iov_len = DHCP_PKT_MAX;
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	n = recvmmsg(s->fd, mm, DSERVER_ROUND, MSG_DONTWAIT, NULL);
+	if (n <= 0)
+		return;
+	for (i = 0; i < n; i++)
+		len[i] = mm[i].msg_hdr.msg_flags & MSG_TRUNC ? 0 : mm[i].msg_len;
+	if (dserver_round(s, len, (size_t)n, (int64_t)time(NULL)) >= 0)
+		send_round(s, (size_t)n);
+	if (k->lease_time < soon)
+		soon = k->lease_time;
+	if (k->decline_time < soon)
+		soon = k->decline_time;
+	if ((int64_t)time(NULL) + soon < *due)
+		*due = (int64_t)time(NULL) + soon;
+}
+
+static void expire(struct dserver *s, int64_t *due)
+{
+	size_t n = dhcp_pool_expire(&s->pool, (int64_t)time(NULL), due);
+
+	if (n)
+		log_debug("%zu leases, offers or declines ended", n);
+	save(s);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The DNS updater's turn: answers, timers, the next lease; what it
+ * changed is saved. Returns the milliseconds it may wait (-1: any). */
+static int dns_turn(struct dserver *s, bool readable)
+{
+	int ms;
+
+	if (!s->dd)
+		return -1;
+	if (readable)
+		ddns_read(s->dd, &s->pool, now_ms());
+	ms = ddns_run(s->dd, &s->pool, now_ms());
+	save(s);
+	return ms;
+}
+
+void dserver_log_stats(const struct dserver *s)
+{
+	const struct dstats *t = &s->st;
+
+	log_info("stats: received=%lu dropped=%lu offers=%lu acks=%lu "
+		 "naks=%lu releases=%lu declines=%lu informs=%lu "
+		 "commits=%lu unsaved=%lu", t->received, t->dropped,
+		 t->offers, t->acks, t->naks, t->releases, t->declines,
+		 t->informs, store_commits(s->store), t->unsaved);
+	if (s->dd)
+		log_info("stats: dns_updates=%lu dns_added=%lu dns_removed=%lu "
+			 "dns_refused=%lu dns_failures=%lu", s->dd->st.sent,
+			 s->dd->st.added, s->dd->st.removed, s->dd->st.refused,
+			 s->dd->st.failures);
+}
+
+/* 1: go on, 0: exit. */
+static int on_signal(struct dserver *s, int sfd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(sfd, &si, sizeof(si)) != sizeof(si))
+		return 1;
+	if (si.ssi_signo == SIGUSR1) {
+		dserver_log_stats(s);
+		return 1;
+	}
+	if (si.ssi_signo == SIGHUP) {
+		log_info("SIGHUP: nothing to reload yet (restart to change "
+			 "the settings; leases are kept)");
+		return 1;
+	}
+	log_info("exiting on signal %u", si.ssi_signo);
+	return 0;
+}
+
+int dserver_run(struct dserver *s, const sigset_t *set)
+{
+	struct pollfd pf[3];
+	int64_t due, now, wait;
+	int sfd = signalfd(-1, set, SFD_CLOEXEC), dms, ms;
+
+	if (sfd < 0) {
+		log_err("signalfd: %s", strerror(errno));
+		return 1;
+	}
+	loglimit_init(&s->ll, 10, 5);
+	pf[0] = (struct pollfd){ .fd = s->fd, .events = POLLIN };
+	pf[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	pf[2] = (struct pollfd){ .fd = s->dd ? s->dd->fd : -1,
+				 .events = POLLIN };
+	expire(s, &due);
+	dms = dns_turn(s, false);
+	for (;;) {
+		now = (int64_t)time(NULL);
+		wait = due > now + 60 ? 60 : due - now;
+		ms = wait > 0 ? (int)wait * 1000 : 0;
+		if (dms >= 0 && dms < ms)
+			ms = dms;
+		if (poll(pf, 3, ms) < 0 && errno != EINTR)
+			break;
+		if ((pf[1].revents & POLLIN) && !on_signal(s, sfd))
+			break;
+		if (pf[0].revents & POLLIN)
+			read_round(s, &due);
+		if ((int64_t)time(NULL) >= due)
+			expire(s, &due);
+		dms = dns_turn(s, pf[2].revents & POLLIN);
+	}
+	close(sfd);
+	return 0;
+}

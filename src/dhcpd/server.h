@@ -1,0 +1,48 @@
+/* banchi-dhcp's serving loop: one thread reads the requests waiting on
+ * the socket (a round, up to DSERVER_ROUND), decides each with the
+ * protocol core, stores the round's lease changes in one commit, then
+ * sends the round's replies. Expiry runs at the next lease end. */
+#ifndef BANCHI_DHCPD_SERVER_H
+#define BANCHI_DHCPD_SERVER_H
+
+#include <signal.h>
+
+#include "daemon/loglimit.h"
+#include "dhcp/serve.h"
+#include "dhcpd/config.h"
+#include "dhcpd/ddns.h"
+#include "dhcpd/store.h"
+
+#define DSERVER_ROUND 64
+
+struct dstats {
+	unsigned long received, dropped, offers, acks, naks, releases,
+		      declines, informs, unsaved;
+};
+
+struct dserver {
+	int fd;
+	struct dhcp_pool pool;
+	struct store *store;
+	struct ddns *dd;                /* NULL: no DNS updates */
+	struct dstats st;
+	struct loglimit ll;
+	struct dhcp_msg req;
+	struct dhcp_out out[DSERVER_ROUND];
+	uint8_t in[DSERVER_ROUND][DHCP_PKT_MAX];
+};
+
+/* Serves until SIGTERM or SIGINT (set blocked by the caller); SIGUSR1
+ * logs counters. 0 on a clean exit, 1 on a failure. */
+int dserver_run(struct dserver *s, const sigset_t *set);
+
+/* One round of n datagrams at time now (the tests' entry point too):
+ * decides, stores, and fills s->out; returns the number of replies to
+ * send (out entries with a type), or -1 when the store failed (no
+ * reply may go out then). */
+int dserver_round(struct dserver *s, const size_t *len, size_t n,
+		  int64_t now);
+
+void dserver_log_stats(const struct dserver *s);
+
+#endif

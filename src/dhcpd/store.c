@@ -1,0 +1,315 @@
+/* The SQLite lease store (store.h). Addresses are stored as integers
+ * (host order) so that rows sort by address; hardware addresses as
+ * text, client identifiers as blobs. */
+#include <arpa/inet.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon/log.h"
+#include "dhcpd/store.h"
+
+#define SCHEMA_VERSION 2
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *put, *del;
+	unsigned long commits;
+};
+
+static const char pragmas[] =
+	"PRAGMA journal_mode=WAL;"
+	"PRAGMA synchronous=FULL;"
+	"PRAGMA temp_store=MEMORY;";
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS lease ("
+	" addr INTEGER PRIMARY KEY,"
+	" state TEXT NOT NULL,"
+	" expires INTEGER NOT NULL,"
+	" hwaddr TEXT NOT NULL,"
+	" client_id BLOB NOT NULL,"
+	" hostname TEXT NOT NULL,"
+	" is_static INTEGER NOT NULL,"
+	" updated INTEGER NOT NULL,"
+	" cid_opt INTEGER NOT NULL DEFAULT 0,"
+	" dns TEXT NOT NULL DEFAULT '');"
+	"PRAGMA user_version=" STR(SCHEMA_VERSION) ";";
+
+/* Version 1 to 2: whether the client id is option 61's, and the DNS
+ * state of each lease (the durable queue of name updates). */
+static const char to_v2[] =
+	"BEGIN;"
+	"ALTER TABLE lease ADD COLUMN cid_opt INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE lease ADD COLUMN dns TEXT NOT NULL DEFAULT '';"
+	"PRAGMA user_version=2;"
+	"COMMIT;";
+
+const char *const store_dns_names[] = { "", "add", "ok", "refused",
+					"del" };
+
+static int fail(struct store *s, const char *what)
+{
+	log_err("lease db: %s: %s", what, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+/* A new file gets the table; an existing one must be of our version. */
+static int check_version(struct store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL))
+		return fail(s, "version");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (v == 0) {
+		if (sqlite3_exec(s->db, schema, NULL, NULL, NULL))
+			return fail(s, "schema");
+		v = SCHEMA_VERSION;
+	}
+	if (v == 1) {
+		if (sqlite3_exec(s->db, to_v2, NULL, NULL, NULL))
+			return fail(s, "upgrading the schema to version 2");
+		log_info("lease db: schema upgraded to version 2");
+		v = 2;
+	}
+	if (v != SCHEMA_VERSION) {
+		log_err("lease db: schema version %d, expected %d", v,
+			SCHEMA_VERSION);
+		return -1;
+	}
+	return 0;
+}
+
+struct store *store_open(const char *path)
+{
+	struct store *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		fail(s, path);
+		goto bad;
+	}
+	sqlite3_busy_timeout(s->db, 2000);
+	if (sqlite3_exec(s->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+		fail(s, "pragmas");
+		goto bad;
+	}
+	if (check_version(s) < 0)
+		goto bad;
+	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO lease VALUES"
+			       " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &s->put,
+			       NULL) ||
+	    sqlite3_prepare_v2(s->db, "DELETE FROM lease WHERE addr = ?", -1,
+			       &s->del, NULL)) {
+		fail(s, "prepare");
+		goto bad;
+	}
+	return s;
+bad:
+	store_close(s);
+	return NULL;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	sqlite3_finalize(s->put);
+	sqlite3_finalize(s->del);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+unsigned long store_commits(const struct store *s)
+{
+	return s->commits;
+}
+
+void store_hw_text(char *dst, const uint8_t *hw, size_t len)
+{
+	size_t i, pos = 0;
+
+	dst[0] = 0;
+	for (i = 0; i < len; i++)
+		pos += (size_t)sprintf(dst + pos, "%s%02x", i ? ":" : "",
+				       hw[i]);
+}
+
+static size_t hw_parse(uint8_t *hw, const char *text)
+{
+	size_t n = 0;
+	unsigned b;
+	int used;
+
+	while (n < 16 && sscanf(text, "%2x%n", &b, &used) == 1) {
+		hw[n++] = (uint8_t)b;
+		text += used;
+		if (*text != ':')
+			break;
+		text++;
+	}
+	return n;
+}
+
+static int put_row(struct store *s, const struct dhcp_lease *e)
+{
+	char hw[16 * 3 + 1];
+	sqlite3_stmt *st = s->put;
+
+	store_hw_text(hw, e->hw, e->hwlen);
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, e->addr);
+	sqlite3_bind_text(st, 2, dhcp_lstate_name(e->state), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, e->expires);
+	sqlite3_bind_text(st, 4, hw, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 5, e->cid, e->cidlen, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, e->host, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 7, e->is_static);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
+	sqlite3_bind_int(st, 9, e->cid_opt);
+	sqlite3_bind_text(st, 10, store_dns_names[e->dns <= DNS_DEL ? e->dns : 0],
+			  -1, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+}
+
+static int del_row(struct store *s, const struct dhcp_lease *e)
+{
+	sqlite3_reset(s->del);
+	sqlite3_bind_int64(s->del, 1, e->addr);
+	return sqlite3_step(s->del) == SQLITE_DONE ? 0 : -1;
+}
+
+int store_save(struct store *s, struct dhcp_pool *p)
+{
+	size_t i;
+	int ret = 0;
+
+	if (!p->ndirty)
+		return 0;
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
+		return fail(s, "begin");
+	for (i = 0; i < p->ndirty && ret == 0; i++) {
+		const struct dhcp_lease *e = p->dirty[i];
+
+		ret = e->state == DL_FREE ? del_row(s, e) : put_row(s, e);
+	}
+	if (ret < 0 || sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL)) {
+		fail(s, "write");
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	s->commits++;
+	return 0;
+}
+
+void store_read_row(sqlite3_stmt *st, struct dhcp_lease *e)
+{
+	const void *cid = sqlite3_column_blob(st, 4);
+	const char *t;
+	int n = sqlite3_column_bytes(st, 4);
+
+	memset(e, 0, sizeof(*e));
+	e->addr = (uint32_t)sqlite3_column_int64(st, 0);
+	t = (const char *)sqlite3_column_text(st, 1);
+	e->state = (uint8_t)(t && dhcp_lstate_parse(t) > 0 ?
+			     dhcp_lstate_parse(t) : DL_FREE);
+	e->expires = sqlite3_column_int64(st, 2);
+	t = (const char *)sqlite3_column_text(st, 3);
+	e->hwlen = (uint8_t)(t ? hw_parse(e->hw, t) : 0);
+	if (cid && n > 0 && n <= DHCP_CID_MAX) {
+		memcpy(e->cid, cid, (size_t)n);
+		e->cidlen = (uint8_t)n;
+	}
+	t = (const char *)sqlite3_column_text(st, 5);
+	if (t)
+		snprintf(e->host, sizeof(e->host), "%s", t);
+	e->is_static = sqlite3_column_int(st, 6) != 0;
+	e->cid_opt = sqlite3_column_int(st, 8) != 0;
+	t = (const char *)sqlite3_column_text(st, 9);
+	for (int i = 0; t && i <= DNS_DEL; i++)
+		if (!strcmp(t, store_dns_names[i]))
+			e->dns = (uint8_t)i;
+}
+
+int store_load(struct store *s, struct dhcp_pool *p, size_t *loaded,
+	       size_t *skipped)
+{
+	struct dhcp_lease row;
+	sqlite3_stmt *st;
+	int rc;
+
+	*loaded = *skipped = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT * FROM lease ORDER BY addr",
+			       -1, &st, NULL))
+		return fail(s, "load");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_read_row(st, &row);
+		if (dhcp_pool_load(p, &row))
+			(*loaded)++;
+		else
+			(*skipped)++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "load");
+}
+
+static void print_row(FILE *out, sqlite3_stmt *st)
+{
+	struct dhcp_lease e;
+	struct in_addr in;
+	char a[INET_ADDRSTRLEN], hw[16 * 3 + 1], when[32];
+	time_t t;
+	struct tm tm;
+	size_t i;
+
+	store_read_row(st, &e);
+	in.s_addr = htonl(e.addr);
+	inet_ntop(AF_INET, &in, a, sizeof(a));
+	store_hw_text(hw, e.hw, e.hwlen);
+	t = (time_t)e.expires;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(out, "%-15s %-8s %s %-17s %-20s ", a, dhcp_lstate_name(e.state),
+		when, hw[0] ? hw : "-", e.host[0] ? e.host : "-");
+	for (i = 0; i < e.cidlen; i++)
+		fprintf(out, "%02x", e.cid[i]);
+	fprintf(out, "%s%s%s%s\n", e.cidlen ? "" : "-",
+		e.is_static ? " static" : "", e.dns ? " dns:" : "",
+		e.dns ? store_dns_names[e.dns] : "");
+}
+
+int store_list(const char *path, bool all, FILE *out)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ||
+	    sqlite3_prepare_v2(db, all ? "SELECT * FROM lease ORDER BY addr" :
+			       "SELECT * FROM lease WHERE state = 'bound' "
+			       "AND expires > strftime('%s', 'now') "
+			       "ORDER BY addr", -1, &st, NULL)) {
+		fprintf(stderr, "banchi-dhcp: %s: %s\n", path,
+			sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db, 2000);
+	fprintf(out, "%-15s %-8s %-20s %-17s %-20s %s\n", "ADDRESS", "STATE",
+		"EXPIRES", "HWADDR", "HOSTNAME", "CLIENT-ID");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		print_row(out, st);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

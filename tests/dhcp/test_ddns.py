@@ -1,0 +1,269 @@
+"""Names of leases in DNS: banchi-dhcp sends RFC 2136 UPDATEs signed
+with TSIG to banchi-auth (in the server namespace, on its loopback).
+A and PTR registered with the lease, removed with its release; a name
+made by hand or held by another client is never taken (RFC 4703
+DHCIDs); the same against BIND and Knot (RFC 2136 and TSIG interop); updates queued while the DNS server is down survive a restart
+of banchi-dhcp and go out when it is back."""
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from clients import Udhcpc
+import netns
+from netns import ROOT, Server, run, wait_for
+from test_server import send, with_address
+
+BANCHI_AUTH = Path(os.environ.get("BANCHI_AUTH", ROOT / "build/banchi-auth"))
+KEY = "ddns-key:c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA=="
+SOA = "@ SOA ns.lan.test. admin.lan.test. 1 3600 600 86400 300\n"
+DNS = "127.0.0.1:5300"
+
+pytestmark = pytest.mark.skipif(not BANCHI_AUTH.exists(),
+                                reason="no %s" % BANCHI_AUTH)
+
+
+KEY_NAME, KEY_SECRET = KEY.split(":")
+
+
+class Auth:
+    """A DNS server taking signed updates for lan.test and
+    0.77.10.in-addr.arpa, on 127.0.0.1:5300 of the server namespace:
+    banchi-auth, BIND (named) or Knot (knotd)."""
+
+    def __init__(self, link, kind="banchi"):
+        self.link = link
+        self.kind = kind
+        d = link.dir
+        (d / "lan.test.zone").write_text(
+            "$TTL 300\n" + SOA + "@ NS ns\nns A 10.77.0.1\n"
+            "manual A 10.77.0.9\n")
+        (d / "rev.zone").write_text("$TTL 300\n" + SOA +
+                                    "@ NS ns.lan.test.\n")
+        (d / "zd").mkdir(exist_ok=True)
+        self.args = getattr(self, "args_" + kind)(d)
+        self.proc = None
+        self.start()
+
+    def args_banchi(self, d):
+        return [BANCHI_AUTH, "--listen", DNS, "--threads", "1",
+                "--control", "none", "--zone-dir", d / "zd",
+                "--zone", "lan.test=%s" % (d / "lan.test.zone"),
+                "--zone", "0.77.10.in-addr.arpa=%s" % (d / "rev.zone"),
+                "--key", KEY, "--allow-update", "lan.test=key:ddns-key",
+                "--allow-update", "0.77.10.in-addr.arpa=key:ddns-key"]
+
+    def args_bind(self, d):
+        zone = ('zone "%s" { type primary; file "%s"; '
+                'allow-update { key %s; }; };')
+        conf = ['key "%s" { algorithm hmac-sha256; secret "%s"; };'
+                % (KEY_NAME, KEY_SECRET),
+                'options { directory "%s"; listen-on port 5300 '
+                '{ 127.0.0.1; }; listen-on-v6 { none; }; recursion no; '
+                'pid-file "%s/named.pid"; notify no; '
+                'dnssec-validation no; };' % (d / "zd", d),
+                'controls { };',
+                zone % ("lan.test", d / "lan.test.zone", KEY_NAME),
+                zone % ("0.77.10.in-addr.arpa", d / "rev.zone", KEY_NAME)]
+        (d / "named.conf").write_text("\n".join(conf) + "\n")
+        return ["named", "-g", "-u", "root", "-c", d / "named.conf"]
+
+    def args_knot(self, d):
+        conf = ["server:", "  listen: 127.0.0.1@5300", "  rundir: %s" % d,
+                "  user: root", "key:", "  - id: %s" % KEY_NAME,
+                "    algorithm: hmac-sha256", "    secret: %s" % KEY_SECRET,
+                "acl:", "  - id: up", "    key: %s" % KEY_NAME,
+                "    action: update", "database:", "  storage: %s" % d,
+                "template:", "  - id: default", "    storage: %s" % d,
+                "    zonefile-sync: -1", "    semantic-checks: off",
+                "zone:", "  - domain: lan.test",
+                "    file: %s" % (d / "lan.test.zone"), "    acl: up",
+                "  - domain: 0.77.10.in-addr.arpa",
+                "    file: %s" % (d / "rev.zone"), "    acl: up"]
+        (d / "knot.conf").write_text("\n".join(conf) + "\n")
+        return ["knotd", "-c", d / "knot.conf"]
+
+    def start(self):
+        self.proc = self.link.spawn(self.link.ns_s, self.args,
+                                    "%s.log" % self.kind)
+        wait_for("%s to serve" % self.kind, lambda: self.query(
+            "ns.lan.test", "A") == ["10.77.0.1"], 15)
+
+    def stop(self):
+        assert self.link.stop(self.proc) == 0
+
+    def query(self, name, rtype):
+        r = run("ip", "netns", "exec", self.link.ns_s, "dig", "+short",
+                "+time=1", "+tries=1", "-p", "5300", "@127.0.0.1", name,
+                rtype, check=False)
+        return r.stdout.split() if r.returncode == 0 else None
+
+
+def ddns_server(link, *extra, **kw):
+    return Server(link, "--ddns", DNS, "--key", KEY, "--forward-zone",
+                  "lan.test", "--reverse-zone", "0.77.10.in-addr.arpa",
+                  "--ddns-ttl", "120", *extra, **kw)
+
+
+def why(srv, who):
+    return run(str(netns.BANCHI_DHCP), "why", who, "--lease-db",
+               str(srv.db)).stdout
+
+
+def rev(ip):
+    return ".".join(reversed(ip.split("."))) + ".in-addr.arpa"
+
+
+PEERS = [k if not tool else pytest.param(k, marks=pytest.mark.slow)
+         for k, tool in (("banchi", None), ("bind", "named"),
+                         ("knot", "knotd"))
+         if not tool or shutil.which(tool, path="/usr/sbin:/usr/bin")]
+
+
+@pytest.mark.parametrize("peer", PEERS)
+def test_register_and_release(link, peer):
+    auth = Auth(link, peer)
+    srv = ddns_server(link)
+    c = Udhcpc(link, "alpha")
+    c.start()
+    ip = Udhcpc.got(c.wait_event(c.BOUND)[1])["ip"]
+    t0 = time.monotonic()
+    wait_for("alpha's A", lambda: auth.query("alpha.lan.test", "A") == [ip],
+             3, step=0.05)
+    assert time.monotonic() - t0 < 1.0
+    assert auth.query(rev(ip), "PTR") == ["alpha.lan.test."]
+    assert len(auth.query("alpha.lan.test", "DHCID")) == 1
+    wait_for("dns:ok", lambda: srv.leases()[ip]["dns"] == "ok", 3)
+    c.release()
+    wait_for("alpha's A to go", lambda: auth.query("alpha.lan.test", "A")
+             == [], 3, step=0.05)
+    assert auth.query(rev(ip), "PTR") == []
+    assert auth.query("alpha.lan.test", "DHCID") == []
+    assert auth.query("manual.lan.test", "A") == ["10.77.0.9"]
+    c.stop()
+    srv.stop()
+    auth.stop()
+
+
+@pytest.mark.parametrize("peer", PEERS)
+def test_conflicts(link, peer):
+    """A hand-made name and another client's name are left alone."""
+    auth = Auth(link, peer)
+    srv = ddns_server(link)
+    with_address(link)
+    r = send(link, [dict(type=3, mac="02:00:00:00:00:01", xid=1,
+                         req="10.77.0.50", host="manual"),
+                    dict(type=3, mac="02:00:00:00:00:02", xid=2,
+                         req="10.77.0.51", host="dup")], expect=2)
+    assert sorted(x["type"] for x in r) == [5, 5]
+    wait_for("dup registered", lambda: auth.query("dup.lan.test", "A") ==
+             ["10.77.0.51"], 3)
+    r = send(link, [dict(type=3, mac="02:00:00:00:00:03", xid=3,
+                         req="10.77.0.52", host="dup")], expect=1)
+    assert r[0]["type"] == 5    # the lease is given, the name is not
+    wait_for("both refusals", lambda: srv.log().count(
+        "not registered for") == 2, 5)
+    assert ("manual.lan.test. not registered for 10.77.0.50: the name is "
+            "held by another client or was made by hand") in srv.log()
+    assert ("dup.lan.test. not registered for 10.77.0.52: the name is held "
+            "by the lease 10.77.0.51 of 02:00:00:00:00:02") in srv.log()
+    # the log line comes just before the state is stored
+    wait_for("the refusals stored", lambda: [
+        srv.leases()[a]["dns"] for a in ("10.77.0.50", "10.77.0.51",
+                                         "10.77.0.52")] ==
+        ["refused", "ok", "refused"], 3)
+    assert auth.query("manual.lan.test", "A") == ["10.77.0.9"]
+    assert auth.query("dup.lan.test", "A") == ["10.77.0.51"]
+    assert auth.query(rev("10.77.0.52"), "PTR") == []
+    # banchi-dhcp why: the refusal and who holds the name
+    out = why(srv, "dup")
+    assert "02:00:00:00:00:03 (host dup): bound lease 10.77.0.52" in out
+    assert "name refused" in out
+    assert "held by the lease 10.77.0.51 of 02:00:00:00:00:02" in out
+    assert "name registered" in why(srv, "02:00:00:00:00:02")
+    assert "held by a record made by hand" in why(srv, "manual")
+    srv.stop()
+    auth.stop()
+
+
+def test_dns_outage_and_restart(link):
+    """Updates owed while the DNS server is down are in the lease store:
+    a restarted banchi-dhcp sends them once the server is back."""
+    auth = Auth(link)
+    auth.stop()
+    srv = ddns_server(link)
+    with_address(link)
+    r = send(link, [dict(type=3, mac="02:00:00:00:00:04", xid=4,
+                         req="10.77.0.60", host="late")], expect=1)
+    assert r[0]["type"] == 5
+    assert srv.leases()["10.77.0.60"]["dns"] == "add"
+    wait_for("a failed update", lambda: "retried in" in srv.log(), 10)
+    srv.stop()
+    assert srv.leases()["10.77.0.60"]["dns"] == "add"
+    auth.start()
+    srv.start()
+    wait_for("late's A", lambda: auth.query("late.lan.test", "A") ==
+             ["10.77.0.60"], 5)
+    assert auth.query(rev("10.77.0.60"), "PTR") == ["late.lan.test."]
+    wait_for("dns:ok", lambda: srv.leases()["10.77.0.60"]["dns"] == "ok", 3)
+    srv.stop()
+    auth.stop()
+
+
+def test_static_always_resolves(link):
+    """A static lease's name is registered at start, before its host is
+    seen, stays after the host releases its lease, and is refused to a
+    dynamic client asking for it."""
+    link.set_client_mac("02:00:00:00:07:07")
+    auth = Auth(link)
+    srv = ddns_server(link, "--static", "02:00:00:00:07:07=10.77.0.7,nas")
+    wait_for("nas's A", lambda: auth.query("nas.lan.test", "A") ==
+             ["10.77.0.7"], 3, step=0.05)
+    assert auth.query(rev("10.77.0.7"), "PTR") == ["nas.lan.test."]
+    c = Udhcpc(link, "whatever")
+    c.start()
+    assert Udhcpc.got(c.wait_event(c.BOUND)[1])["ip"] == "10.77.0.7"
+    c.release()
+    wait_for("the release", lambda: "RELEASE from" in srv.log(), 5)
+    c.stop()
+    srv.stop()                  # and a restart keeps it too
+    srv.start()
+    r = send_from(link, "10.77.0.201", [dict(
+        type=3, mac="02:00:00:00:00:11", xid=11, req="10.77.0.50",
+        host="nas")])
+    assert r[0]["type"] == 5
+    wait_for("the refusal", lambda: "not registered for" in srv.log(), 5)
+    assert ("nas.lan.test. not registered for 10.77.0.50: the name is held "
+            "by static lease 10.77.0.7 of 02:00:00:00:07:07") in srv.log()
+    assert auth.query("nas.lan.test", "A") == ["10.77.0.7"]
+    srv.stop()
+    auth.stop()
+
+
+def send_from(link, addr, packets):
+    link.in_client("ip", "addr", "add", addr + "/24", "dev", link.veth_c)
+    return send(link, packets, expect=len(packets))
+
+
+@pytest.mark.slow
+def test_expiry_removes_names(link):
+    """A client gone without a RELEASE: its names go when its lease
+    expires."""
+    import signal
+    auth = Auth(link)
+    srv = ddns_server(link, lease_time=10)
+    c = Udhcpc(link, "ghost")
+    c.start()
+    ip = Udhcpc.got(c.wait_event(c.BOUND)[1])["ip"]
+    wait_for("ghost's A", lambda: auth.query("ghost.lan.test", "A") == [ip],
+             3)
+    c.stop(signal.SIGKILL)
+    wait_for("ghost's A to go", lambda: auth.query("ghost.lan.test", "A")
+             == [], 25, step=0.5)
+    assert auth.query(rev(ip), "PTR") == []
+    assert srv.leases(all_rows=True)[ip]["state"] == "expired"
+    srv.stop()
+    auth.stop()

@@ -1,0 +1,203 @@
+"""banchi-dhcp's own behaviour over the veth pair: leases expire on
+their own, a restarted server keeps every lease from other clients, one
+commit for a round of requests (group commit), DECLINE, and bad packets
+dropped and counted without harm."""
+
+import json
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from clients import Udhcpc
+from netns import BANCHI_DHCP, SERVER_ADDR, Server, run, wait_for
+
+SENDER = Path(__file__).resolve().parent / "sender.py"
+
+
+def send(link, packets, expect=0, wait=3.0):
+    """Requests from the client namespace; the replies received."""
+    spec = dict(to=SERVER_ADDR, send=packets, expect=expect, wait=wait)
+    out = link.in_client("/usr/bin/python3", SENDER, json.dumps(spec),
+                         timeout=wait + 10).stdout
+    return json.loads(out)
+
+
+def stats(srv):
+    n = srv.log().count("stats:")
+    srv.proc.send_signal(signal.SIGUSR1)
+    wait_for("stats", lambda: srv.log().count("stats:") > n, 5)
+    line = [ln for ln in srv.log().splitlines() if "stats:" in ln][-1]
+    return {k: int(v) for k, v in (w.split("=") for w in
+                                   line.split("stats: ")[1].split())}
+
+
+def with_address(link):
+    """The sender needs an address to send from (not in the range)."""
+    link.in_client("ip", "addr", "add", "10.77.0.200/24", "dev",
+                   link.veth_c)
+
+
+@pytest.mark.slow
+def test_expiry(link):
+    srv = Server(link, lease_time=10)
+    c = Udhcpc(link, "brief")
+    c.start()
+    ip = Udhcpc.got(c.wait_event(c.BOUND)[1])["ip"]
+    c.stop(signal.SIGKILL)      # gone without a RELEASE
+    assert srv.leases()[ip]["state"] == "bound"
+    wait_for("the lease to expire", lambda: srv.leases(all_rows=True)[ip][
+        "state"] == "expired", 25, step=0.5)
+    assert ip not in srv.leases()
+    assert "leases, offers or declines ended" in srv.log()
+    srv.stop()
+
+
+def test_restart_keeps_others_leases(link):
+    """After a restart a new client does not get an address the store
+    says is leased, and the old client gets its own back by DISCOVER."""
+    srv = Server(link)
+    with_address(link)
+    r = send(link, [dict(type=3, mac="02:00:00:00:00:01", xid=1,
+                         req="10.77.0.50")], expect=1)
+    assert r == [dict(xid=1, yiaddr="10.77.0.50", type=5)]
+    srv.stop()
+    srv.start()
+    r = send(link, [dict(type=1, mac="02:00:00:00:00:02", xid=2),
+                    dict(type=1, mac="02:00:00:00:00:01", xid=3)],
+             expect=2)
+    got = {x["xid"]: x["yiaddr"] for x in r}
+    assert got[3] == "10.77.0.50"
+    assert got[2] != "10.77.0.50"
+    r = send(link, [dict(type=3, mac="02:00:00:00:00:02", xid=4,
+                         req="10.77.0.50")], expect=1)
+    assert r[0]["type"] == 6    # NAK: held by another
+    srv.stop()
+
+
+def test_group_commit(link):
+    """50 REQUESTs read in one round: 50 ACKs, one commit. The server
+    is stopped while they queue so that the round is certain."""
+    srv = Server(link)
+    with_address(link)
+    before = stats(srv)
+    srv.proc.send_signal(signal.SIGSTOP)
+    try:
+        pk = [dict(type=3, mac="02:00:00:00:01:%02x" % i, xid=100 + i,
+                   req="10.77.0.%d" % (50 + i)) for i in range(50)]
+        spec_wait = 0.3
+        send(link, pk, expect=0, wait=spec_wait)
+    finally:
+        srv.proc.send_signal(signal.SIGCONT)
+    wait_for("50 leases", lambda: len(srv.leases()) == 50, 10)
+    after = stats(srv)
+    assert after["acks"] - before["acks"] == 50
+    assert after["commits"] - before["commits"] == 1, after
+    r = run(str(BANCHI_DHCP), "why", "02:00:00:00:01:07", "--lease-db",
+            str(srv.db))
+    assert "bound lease 10.77.0.57" in r.stdout
+    assert "no name: the client sent no host name" in r.stdout
+    r = run(str(BANCHI_DHCP), "why", "nobody", "--lease-db", str(srv.db),
+            check=False)
+    assert r.returncode == 1 and "no lease of nobody" in r.stdout
+    srv.stop()
+
+
+def test_decline_and_bad_packets(link):
+    srv = Server(link, "--decline-time", "300")
+    with_address(link)
+    r = send(link, [dict(type=3, mac="02:00:00:00:00:05", xid=5,
+                         req="10.77.0.50")], expect=1)
+    assert r[0]["type"] == 5
+    send(link, [dict(type=4, mac="02:00:00:00:00:05", xid=6,
+                     req="10.77.0.50", sid=SERVER_ADDR)])
+    wait_for("the decline", lambda: srv.leases(all_rows=True).get(
+        "10.77.0.50", {}).get("state") == "declined", 5)
+    # nobody gets it while declined
+    r = send(link, [dict(type=1, mac="02:00:00:00:00:06", xid=7,
+                         req="10.77.0.50")], expect=1)
+    assert r[0]["type"] == 2 and r[0]["yiaddr"] != "10.77.0.50"
+    before = stats(srv)
+    good = "01010600" + "00" * 232 + "63825363"
+    bad = [dict(raw="00"), dict(raw="01" * 239),
+           dict(raw=good[:-2] + "00"),                  # no magic
+           dict(raw=good + "3504"),                     # truncated option
+           dict(raw=good + "350109ff"),                 # unknown type
+           dict(raw=good + "3501033d0101ff"),           # 1-octet client id
+           dict(raw=good + "35010234010301ff"),          # OFFER from a client
+           dict(raw=good + "3501013401030c09" + "ff" * 4)]
+    assert send(link, bad, expect=1, wait=1.0) == []
+    after = stats(srv)
+    assert after["dropped"] - before["dropped"] == len(bad)
+    assert after["received"] - before["received"] == len(bad)
+    # still serving
+    r = send(link, [dict(type=1, mac="02:00:00:00:00:08", xid=9)], expect=1)
+    assert r and r[0]["type"] == 2
+    srv.stop()
+
+
+def test_schema_upgrade(link):
+    """A lease file of the first schema (no DNS state) is upgraded in
+    place and its leases kept."""
+    import sqlite3
+    db = sqlite3.connect(str(link.dir / "leases.db"))
+    db.executescript(
+        "CREATE TABLE lease (addr INTEGER PRIMARY KEY, state TEXT NOT NULL,"
+        " expires INTEGER NOT NULL, hwaddr TEXT NOT NULL,"
+        " client_id BLOB NOT NULL, hostname TEXT NOT NULL,"
+        " is_static INTEGER NOT NULL, updated INTEGER NOT NULL);"
+        "PRAGMA user_version=1;")
+    db.execute("INSERT INTO lease VALUES (?, 'bound', ?, "
+               "'02:00:00:00:00:09', ?, 'old', 0, 0)",
+               ((10 << 24) | (77 << 16) | 70, int(time.time()) + 600,
+                bytes.fromhex("01020000000009")))
+    db.commit()
+    db.close()
+    srv = Server(link)
+    assert "schema upgraded to version 2" in srv.log()
+    assert "1 leases loaded" in srv.log()
+    assert srv.leases()["10.77.0.70"]["hostname"] == "old"
+    with_address(link)
+    r = send(link, [dict(type=1, mac="02:00:00:00:00:09", xid=1)], expect=1)
+    assert r[0]["yiaddr"] == "10.77.0.70"
+    srv.stop()
+
+
+def test_kill9_during_burst(link):
+    """banchi-dhcp killed with SIGKILL while REQUESTs stream in: after a
+    restart every ACK a client received is in the store, and no address
+    ACKed is offered to anyone else."""
+    import subprocess
+    srv = Server(link)
+    with_address(link)
+    pk = [dict(type=3, mac="02:00:00:00:02:%02x" % i, xid=200 + i,
+               req="10.77.0.%d" % (50 + i)) for i in range(50)]
+    spec = dict(to=SERVER_ADDR, send=pk, expect=50, wait=3, gap=0.01)
+    p = subprocess.Popen(["ip", "netns", "exec", link.ns_c,
+                          "/usr/bin/python3", str(SENDER), json.dumps(spec)],
+                         stdout=subprocess.PIPE, text=True)
+    try:
+        wait_for("some leases", lambda: len(srv.leases()) >= 5, 10,
+                 step=0.01)
+        srv.proc.send_signal(signal.SIGKILL)
+        srv.proc.wait(5)
+        out, _ = p.communicate(timeout=20)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait(5)
+    acked = {r["xid"] - 200: r["yiaddr"] for r in json.loads(out)
+             if r["type"] == 5}
+    # at least 4 (the 5th's ACK may be between its commit and its send)
+    assert 4 <= len(acked) < 50, len(acked)
+    srv.start()
+    rows = srv.leases()
+    for i, addr in acked.items():
+        assert rows[addr]["hwaddr"] == "02:00:00:00:02:%02x" % i
+        assert rows[addr]["state"] == "bound"
+    r = send(link, [dict(type=1, mac="02:00:00:00:03:%02x" % i, xid=300 + i)
+                    for i in range(10)], expect=10)
+    offered = {x["yiaddr"] for x in r if x["type"] == 2}
+    assert len(offered) == 10 and not offered & set(acked.values())
+    srv.stop()
