@@ -34,7 +34,8 @@ static const int allowed[] = {
 	SCMP_SYS(ppoll), SCMP_SYS(select), SCMP_SYS(pselect6),
 	SCMP_SYS(epoll_create1), SCMP_SYS(epoll_ctl), SCMP_SYS(epoll_wait),
 	SCMP_SYS(epoll_pwait), SCMP_SYS(eventfd2), SCMP_SYS(timerfd_create),
-	SCMP_SYS(timerfd_settime),
+	SCMP_SYS(timerfd_settime), SCMP_SYS(timerfd_gettime),
+	SCMP_SYS(signalfd), SCMP_SYS(signalfd4),
 	/* files: zones, journals, the zone dir, databases, logs */
 	SCMP_SYS(openat), SCMP_SYS(open), SCMP_SYS(fstat),
 	SCMP_SYS(newfstatat), SCMP_SYS(stat), SCMP_SYS(lstat),

@@ -29,6 +29,7 @@ struct dconfig {
 	/* server */
 	char *user, *group, *chroot;
 	bool allow_root;
+	bool sandbox;                   /* seccomp once serving */
 	/* log */
 	long log_level;
 	bool log_syslog;

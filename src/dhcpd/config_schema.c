@@ -61,6 +61,8 @@ static const struct cfg_opt schema[] = {
 	    "directory to chroot into after binding"),
 	OPT("server.allow-root", "allow-root", CFG_BOOL, allow_root, 0, 1,
 	    "false", "keep running as root"),
+	OPT("server.sandbox", "sandbox", CFG_BOOL, sandbox, 0, 1, "true",
+	    "the seccomp filter once serving (doc/sandbox.md)"),
 	OPT("log.level", "log-level", CFG_LEVEL, log_level, 0, 0, "info",
 	    "error, warning, info or debug"),
 	OPT("log.syslog", "syslog", CFG_BOOL, log_syslog, 0, 1, "false",

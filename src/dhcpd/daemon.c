@@ -10,6 +10,7 @@
 
 #include "daemon/log.h"
 #include "daemon/privs.h"
+#include "daemon/sandbox.h"
 #include "dhcpd/daemon.h"
 #include "dhcpd/server.h"
 #include "dhcpd/sock.h"
@@ -85,6 +86,7 @@ int dhcpd_run(struct dconfig *c, const sigset_t *set)
 	/* the interface first: a mistyped one makes no lease file */
 	if (open_sock(s, c) == 0 && load(s, c) == 0 && open_ddns(s, c) == 0 &&
 	    privs_drop(c->user, c->group, c->chroot, c->allow_root) == 0) {
+		sandbox_enter("banchi-dhcp", !c->sandbox);
 		ret = dserver_run(s, set);
 		dserver_log_stats(s);
 	}

@@ -78,6 +78,7 @@ const char dconfig_usage[] =
 "    --group GROUP           group after binding (default: the user's)\n"
 "    --chroot DIR            chroot after binding\n"
 "    --allow-root            keep running as root\n"
+"    --sandbox=BOOL          seccomp filter once serving (default true)\n"
 "    --log-level LEVEL       error, warning, info, debug (info)\n"
 "    --syslog                log to syslog instead of standard error\n"
 "    --all                   (leases) every row, whatever its state\n"
