@@ -229,6 +229,7 @@ def compare_rows(ours, theirs, origin, known=()):
 
 # ---------------------------------------------------------------- tests
 
+@pytest.mark.slow          # the whole corpus: once, not again under ASan
 @pytest.mark.parametrize("cid,folder,name,origin", CORPUS,
                          ids=[c[0] for c in CORPUS])
 def test_round_trip(cid, folder, name, origin, tmp_path):
@@ -277,6 +278,7 @@ def test_round_trip(cid, folder, name, origin, tmp_path):
 
 @pytest.mark.skipif(not pdnsdb.available(),
                     reason="PowerDNS with gsqlite3 missing")
+@pytest.mark.slow          # the whole corpus: once, not again under ASan
 @pytest.mark.parametrize("cid,folder,name,origin", CORPUS,
                          ids=[c[0] for c in CORPUS])
 def test_rows_as_pdnsutil(cid, folder, name, origin, tmp_path):
@@ -618,6 +620,7 @@ def pdnsutil_db(d, origin, path):
 
 @pytest.mark.skipif(not pdnsdb.available(),
                     reason="PowerDNS with gsqlite3 missing")
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", TYPE_ZONES)
 def test_pdns_server_types(stem):
     """Each owner and type of a zone of many types asked of pdns_server
