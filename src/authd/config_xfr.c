@@ -141,14 +141,10 @@ static int validate(const struct config *c, const struct cfg_xfr *l,
 		    name_equal(c->catalog_origin, l[i].origin))
 			continue;       /* the catalog produced */
 		/* a zone of the database (known once it is read) may be
-		 * transferred, not updated (no write-through yet) */
-		if (j == c->nzones && c->zone_db && l == c->xfrs)
-			continue;
+		 * transferred and updated (written through) */
 		if (j == c->nzones && c->zone_db &&
 		    !config_secondary(c, l[i].origin))
-			return ERR("allow-update for zone '%.300s': not a zone "
-				   "file (a zone of zone-db takes no updates "
-				   "yet)", l[i].zone);
+			continue;
 		if (j == c->nzones && !config_secondary(c, l[i].origin))
 			return ERR("%s for zone '%.300s', which is not served",
 				   what, l[i].zone);

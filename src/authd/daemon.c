@@ -207,18 +207,20 @@ static size_t writer_zones(const struct daemon *x,
 			   uint8_t (**origins)[NAME_MAXLEN], bool **db)
 {
 	const struct config *c = &x->cfg;
-	size_t n = c->nupdates + x->sqlz.n;
+	size_t n = 0;
 
-	*origins = calloc(n + 1, sizeof(**origins));
-	*db = calloc(n + 1, sizeof(**db));
+	*origins = calloc(c->nupdates + x->sqlz.n + 1, sizeof(**origins));
+	*db = calloc(c->nupdates + x->sqlz.n + 1, sizeof(**db));
 	if (!*origins || !*db)
 		return (size_t)-1;
+	/* a database zone with allow-update is the database's */
 	for (size_t i = 0; i < c->nupdates; i++)
-		memcpy((*origins)[i], c->updates[i].origin, NAME_MAXLEN);
+		if (!sqlzones_has(&x->sqlz, c->updates[i].origin))
+			memcpy((*origins)[n++], c->updates[i].origin,
+			       NAME_MAXLEN);
 	for (size_t i = 0; i < x->sqlz.n; i++) {
-		memcpy((*origins)[c->nupdates + i], x->sqlz.origins[i],
-		       NAME_MAXLEN);
-		(*db)[c->nupdates + i] = true;
+		memcpy((*origins)[n], x->sqlz.origins[i], NAME_MAXLEN);
+		(*db)[n++] = true;
 	}
 	return n;
 }
@@ -293,6 +295,8 @@ static int start_all(struct daemon *x, struct served **s)
 		return -1;
 	notify_changed(&x->notify, NULL, x->srv.cur);   /* startup */
 	x->upd.notify = &x->notify;
+	x->upd.db_write = sqlzones_write;       /* UPDATEs of database zones */
+	x->upd.db_arg = &x->sqlz;
 	x->sec.notify = &x->notify;
 	if (updater_start(&x->upd) < 0 ||
 	    sqlzones_start(&x->sqlz, &x->upd, &x->srv.cur) < 0 ||

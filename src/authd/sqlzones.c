@@ -113,9 +113,6 @@ static bool clashes(const struct config *c, const struct pdns_domain *d)
 	for (size_t i = 0; i < c->nzones; i++)
 		if (name_equal(c->zones[i].origin, d->origin))
 			return true;
-	for (size_t i = 0; i < c->nupdates; i++)
-		if (name_equal(c->updates[i].origin, d->origin))
-			return true;
 	return config_secondary(c, d->origin) ||
 	       (c->catalog && name_equal(c->catalog_origin, d->origin));
 }
@@ -162,8 +159,8 @@ static int pick(struct sqlzones *s, const struct config *c,
 			continue;
 		if (clashes(c, &d[i])) {
 			log_err("zone %s: in the database %s and in the config "
-				"(a zone file, a secondary, allow-update or the "
-				"catalog): serve it from one place", d[i].name,
+				"(a zone file, a secondary or the catalog): serve "
+				"it from one place", d[i].name,
 				s->uri);
 			return BN_EINVAL;
 		}
@@ -312,6 +309,7 @@ void sqlzones_clear(struct sqlzones *s)
 {
 	sqlzones_stop(s);
 	sql_disconnect(&s->c);
+	sql_disconnect(&s->wc);
 	for (size_t i = 0; s->first && i < s->n; i++)
 		zdb_zone_unref(s->first[i]);
 	free(s->first);

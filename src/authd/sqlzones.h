@@ -5,13 +5,16 @@
  * database is read-only), reads again the names that changed (or the
  * whole zone), and hands the difference to the writer as a change
  * (journal, publication, NOTIFY, IXFR), raising the SOA serial when the
- * rows changed and it did not. Queries never touch the database: while
+ * rows changed and it did not. A dynamic update of such a zone is
+ * written into the database before it is answered (sqlzones_write).
+ * Queries never touch the database: while
  * it is locked, gone or broken the last data read is served, the state
  * logged once, and the watcher retries with a growing delay. */
 #ifndef BANCHI_AUTHD_SQLZONES_H
 #define BANCHI_AUTHD_SQLZONES_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,7 +29,8 @@ struct updater;
 struct sqlz_zone {
 	struct pdns_domain d;
 	uint32_t db_serial;             /* the database SOA's, last read */
-	uint64_t digest;                /* of the records served (no SOA) */
+	_Atomic uint64_t digest;        /* of the records served (no SOA);
+					 * the writer adds its changes */
 	bool served;                    /* has a version */
 	bool refused;                   /* its rows make no valid zone
 					 * (logged once until they do) */
@@ -40,6 +44,7 @@ enum sqlz_state { SQLZ_OK, SQLZ_BUSY, SQLZ_GONE, SQLZ_BROKEN };
 struct sqlzones {
 	char *uri;
 	struct sql_conn c;              /* the watcher's (the start's too) */
+	struct sql_conn wc;             /* the writer's (sqlzones_write) */
 	bool tracked;                   /* banchi_changes and triggers */
 	bool track_known;               /* tracked was found out once */
 	bool writable;                  /* banchi_serial may be written */
@@ -80,6 +85,12 @@ int sqlzones_start(struct sqlzones *s, struct updater *u,
 		   struct served **cur);
 void sqlzones_stop(struct sqlzones *s);
 void sqlzones_clear(struct sqlzones *s);
+
+/* An UPDATE's change to a zone of the database (arg: the sqlzones),
+ * written into it in one transaction; called by the writer thread only,
+ * before it journals the change and answers. 0, or an error with why. */
+int sqlzones_write(void *arg, const uint8_t *origin, const struct zchange *c,
+		   char *why, size_t cap);
 
 /* Internals shared by sqlzones*.c. */
 double sqlz_now(void);

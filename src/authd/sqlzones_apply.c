@@ -51,7 +51,7 @@ int sqlz_hand_over(struct sqlzones *s, struct sqlz_zone *z,
 		ret = updater_change(s->upd, z->d.origin, d);
 	if (ret < 0)
 		return ret;
-	z->digest = sqlz_digest_change(z->digest, d);
+	atomic_fetch_add(&z->digest, sqlz_digest_change(0, d));
 	z->db_serial = db;
 	z->save = true;
 	z->save_serial = serial;

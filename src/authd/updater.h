@@ -36,9 +36,11 @@ struct upd_zone {
 	double since;                   /* when the first one came (s) */
 	bool touched;                   /* changed in the batch running */
 	bool sync_failed;
-	bool db;                        /* from the database: changes come
-					 * whole (updater_change), the
-					 * journal serves IXFR only */
+	bool db;                        /* from the database: its changes
+					 * come whole (updater_change) or,
+					 * an UPDATE's, are written to it
+					 * first (db_write); the journal
+					 * serves IXFR only */
 };
 
 struct upd_req;
@@ -56,6 +58,12 @@ struct updater {
 	struct upd_zone *zones;
 	size_t nzones;
 	struct notifier *notify;        /* told of each zone published */
+	/* An UPDATE's change to a database zone (upd_zone.db), written
+	 * into the database before it is journaled and answered: 0, or an
+	 * error with why (the UPDATE then gets SERVFAIL). */
+	int (*db_write)(void *arg, const uint8_t *origin,
+			const struct zchange *c, char *why, size_t cap);
+	void *db_arg;
 	size_t journal_max;             /* bytes a journal may grow to */
 	pthread_t th;
 	bool running;

@@ -136,6 +136,41 @@ static void mark_touched(struct batch *b, struct upd_zone *uz)
 	}
 }
 
+/* A database zone's change: written into the database (durable there:
+ * the journal serves IXFR only), then journaled and made a version at
+ * once, so that the watcher, which sees the rows change, finds it served.
+ */
+static uint16_t commit_db(struct batch *b, struct upd_req *r,
+			  const struct zdb_zone *base, struct zchange *c,
+			  struct why *w)
+{
+	struct upd_zone *uz = r->uz;
+	struct updater *u = b->u;
+	char why[300];
+	int ret = u->db_write ? u->db_write(u->db_arg, uz->origin, c, why,
+					    sizeof(why)) : BN_EINVAL;
+
+	if (ret < 0) {
+		snprintf(w->text, sizeof(w->text), "not written to the "
+			 "database: %s", u->db_write ? why : "no database");
+		return RCODE_SERVFAIL;
+	}
+	ret = journal_append(uz->j, c);
+	if (ret == 0)
+		ret = upd_pend_add(uz, c);
+	if (ret < 0)
+		log_warn("update %s: in the database, not in its journal (%s): "
+			 "served when the watcher reads it", uz->name,
+			 bn_strerror(ret));
+	r->changed = ret == 0;
+	mark_touched(b, uz);
+	if (ret == 0)
+		make_version(b, uz, base);
+	snprintf(w->text, sizeof(w->text), "%zu removed, %zu added, serial "
+		 "%u, in the database", c->ndel, c->nadd, zchange_to(c));
+	return RCODE_NOERROR;
+}
+
 /* The change journaled (made durable with the batch) and pending; a
  * change at the apex is made a version at once. */
 static uint16_t commit(struct batch *b, struct upd_req *r,
@@ -147,6 +182,8 @@ static uint16_t commit(struct batch *b, struct upd_req *r,
 
 	journal_follows(uz, uz->npend ? uz->tip : zdb_zone_serial(base));
 	ret = upd_pend_restamp(uz, c);
+	if (ret == 0 && uz->db)
+		return commit_db(b, r, base, c, w);
 	if (ret == 0)
 		ret = journal_append(uz->j, c);
 	if (ret == 0)
