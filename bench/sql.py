@@ -27,7 +27,7 @@ import sqlchange
 SERVER_CORE, CLIENT_CORE = "1", "0"
 # zone sizes, rounds, seconds per run, s of the latency run, starts per
 # server, changes, every k-th change polled at PowerDNS
-MODES = {"quick": ([100000], 2, 2, 1, 1, 100, 1),
+MODES = {"quick": ([100000], 1, 2, 1, 1, 40, 2),
          "full": ([100000, 1000000], 3, 6, 2, 3, 1000, 5)}
 COLD = 10000                    # queries of the first pass after start
 REF = "banchi-file"

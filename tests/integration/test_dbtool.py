@@ -315,6 +315,7 @@ def test_rows_as_pdnsutil(cid, folder, name, origin, tmp_path):
                                                only_theirs[:10])
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not pdnsdb.available(),
                     reason="PowerDNS with gsqlite3 missing")
 def test_pdns_server_serves_it():

@@ -25,6 +25,7 @@ def small_zone(origin, i):
                 i & 255))
 
 
+@pytest.mark.slow
 def test_ten_thousand_zones(fresh):
     _, d, _ = fresh
     zdir = Path(d) / "many"
