@@ -51,12 +51,7 @@ static const struct cfg_opt schema[] = {
 	OPT("server.notify-lag-warn", "notify-lag-warn", CFG_INT, notify_lag,
 	    1, 86400, "60", "seconds after a NOTIFY when a secondary that "
 	    "has not transferred the new serial is logged"),
-	{ .key = "server.metrics", .flag = "metrics", .type = CFG_HOOK,
-	  .offset = offsetof(struct config, metrics),
-	  .n_offset = offsetof(struct config, has_metrics),
-	  .set = cfg_set_metrics,
-	  .doc = "ADDR:PORT (or a PORT on 127.0.0.1): serve Prometheus "
-		 "metrics at http://ADDR:PORT/metrics; off by default" },
+	CFG_OPT_METRICS(struct config),
 	OPT("server.identity", "identity", CFG_STR, identity, 0, 0, NULL,
 	    "TEXT answered to CHAOS TXT id.server and hostname.bind "
 	    "(default: the host name; none: REFUSED)"),

@@ -143,6 +143,15 @@ int cfg_set(const struct cfg_schema *s, void *base, const struct cfg_opt *o,
 /* Parses "addr:port", "[v6]:port", "addr" (port 53) into l. */
 int config_parse_listen(struct cfg_listen *l, const char *text);
 
+/* The metrics endpoint's row of a schema table over struct T (its fields
+ * metrics, has_metrics). */
+#define CFG_OPT_METRICS(T) \
+	{ .key = "server.metrics", .flag = "metrics", .type = CFG_HOOK, \
+	  .offset = offsetof(T, metrics), \
+	  .n_offset = offsetof(T, has_metrics), .set = cfg_set_metrics, \
+	  .doc = "ADDR:PORT (or a PORT on 127.0.0.1): serve Prometheus " \
+		 "metrics at http://ADDR:PORT/metrics; off by default" }
+
 /* A CFG_HOOK for the metrics endpoint's address: ADDR:PORT,
  * [IPV6]:PORT, a PORT alone (127.0.0.1), or "none"; the struct
  * cfg_listen at o->offset, a bool (on) at o->n_offset. */

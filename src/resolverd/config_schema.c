@@ -96,12 +96,7 @@ static const struct cfg_opt schema[] = {
 	HOOK("local.allow-special", "allow-special", zone, CFG_F_LIST,
 	     allow_special, 0, NULL,
 	     "special-use zone resolved normally (repeatable)"),
-	{ .key = "server.metrics", .flag = "metrics", .type = CFG_HOOK,
-	  .offset = offsetof(struct rconfig, metrics),
-	  .n_offset = offsetof(struct rconfig, has_metrics),
-	  .set = cfg_set_metrics,
-	  .doc = "ADDR:PORT (or a PORT on 127.0.0.1): serve Prometheus "
-		 "metrics at http://ADDR:PORT/metrics; off by default" },
+	CFG_OPT_METRICS(struct rconfig),
 	OPT("server.control", "control", CFG_SOCKET, control, 0, 0, NULL,
 	    "PATH of the control socket (banchi-ctl; default "
 	    "/run/banchi/resolver.ctl), or none"),

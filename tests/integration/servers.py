@@ -295,6 +295,19 @@ def start_banchi(workdir, zones, port=None, extra=(), wait=True,
                   wait=wait)
 
 
+def start_resolver_stub(workdir, zone, auth, extra=()):
+    """banchi-resolver (next to banchi-auth) on a free loopback port, one
+    thread, zone a stub zone of the Server auth; not waited for: the
+    caller waits for what it needs."""
+    port = free_port()
+    argv = [str(banchi_binary().parent / "banchi-resolver"), "--listen",
+            "127.0.0.1:%d" % port, "--stub",
+            "%s=127.0.0.1:%d" % (zone, auth.where[1]),
+            "--allow-special", "test", "--threads", "1"] + list(extra)
+    return Server("banchi-resolver", argv, ("127.0.0.1", port), workdir,
+                  zone, wait=False)
+
+
 def start_nsd(workdir, zones, port=None, prefix=(), addrs=("127.0.0.1",),
               server=()):
     """addrs: the addresses it listens on, at port (waited for on the

@@ -33,13 +33,8 @@ def lab():
     auth = servers.start_banchi(d, [(ZONE, zone)],
                                 extra=["--control", "none"])
     sock = d / "resolver.ctl"
-    port = servers.free_port()
-    argv = [str(tool("banchi-resolver")), "--listen", "127.0.0.1:%d" % port,
-            "--stub", "%s=127.0.0.1:%d" % (ZONE, auth.where[1]),
-            "--allow-special", "test", "--threads", "1",
-            "--control", str(sock)]
-    res = servers.Server("banchi-resolver", argv, ("127.0.0.1", port), d,
-                         ZONE, wait=False)
+    res = servers.start_resolver_stub(d, ZONE, auth,
+                                      ["--control", str(sock)])
     try:
         wait_until("resolver answers", lambda: sock.exists() and
                    ctl(sock, "status")[0] == 0)

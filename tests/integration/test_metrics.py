@@ -18,7 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 import servers
 from conftest import check_log
-from test_ctl import ctl_json, tool, wait_until, zone_text
+from test_ctl import ctl_json, wait_until, zone_text
 
 pytestmark = pytest.mark.banchi_only
 
@@ -215,13 +215,9 @@ def resolver():
     zone.chmod(0o644)
     auth = servers.start_banchi(d, [(ZONE, zone)],
                                 extra=["--control", "none"])
-    port, mport = servers.free_port(), servers.free_port()
-    argv = [str(tool("banchi-resolver")), "--listen", "127.0.0.1:%d" % port,
-            "--stub", "%s=127.0.0.1:%d" % (ZONE, auth.where[1]),
-            "--allow-special", "test", "--threads", "1",
-            "--control", "none", "--metrics", "127.0.0.1:%d" % mport]
-    res = servers.Server("banchi-resolver", argv, ("127.0.0.1", port), d,
-                         ZONE, wait=False)
+    mport = servers.free_port()
+    res = servers.start_resolver_stub(d, ZONE, auth, [
+        "--control", "none", "--metrics", "127.0.0.1:%d" % mport])
     try:
         wait_until("resolver metrics", lambda: _up(mport))
         yield res, mport

@@ -14,7 +14,7 @@ import pytest
 
 import servers
 from conftest import check_log
-from test_ctl import tool, wait_until, zone_text
+from test_ctl import wait_until, zone_text
 
 pytestmark = pytest.mark.banchi_only
 ZONE = "sandbox.test"
@@ -47,12 +47,7 @@ def test_auth_and_resolver(off):
     zone.chmod(0o644)
     extra = ["--control", "none"] + (["--sandbox=false"] if off else [])
     auth = servers.start_banchi(d, [(ZONE, zone)], extra=extra)
-    port = servers.free_port()
-    res = servers.Server("banchi-resolver", [
-        str(tool("banchi-resolver")), "--listen", "127.0.0.1:%d" % port,
-        "--stub", "%s=127.0.0.1:%d" % (ZONE, auth.where[1]),
-        "--allow-special", "test", "--threads", "1"] + extra,
-        ("127.0.0.1", port), d, ZONE, wait=False)
+    res = servers.start_resolver_stub(d, ZONE, auth, extra)
     try:
         wait_until("resolver answers", lambda: answers(res))
         for s in (auth, res):
