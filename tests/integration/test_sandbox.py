@@ -47,8 +47,9 @@ def test_auth_and_resolver(off):
     zone.chmod(0o644)
     extra = ["--control", "none"] + (["--sandbox=false"] if off else [])
     auth = servers.start_banchi(d, [(ZONE, zone)], extra=extra)
-    res = servers.start_resolver_stub(d, ZONE, auth, extra)
+    res = None
     try:
+        res = servers.start_resolver_stub(d, ZONE, auth, extra)
         wait_until("resolver answers", lambda: answers(res))
         for s in (auth, res):
             want = 0 if off or under_asan(s) else 2
@@ -62,6 +63,8 @@ def test_auth_and_resolver(off):
         assert r.rcode() == 0 and r.answer
     finally:
         for s in (res, auth):
+            if s is None:
+                continue
             s.stop(timeout=10)
             check_log(s)
             assert "exiting on signal" in s.log_text()
