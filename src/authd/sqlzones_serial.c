@@ -16,20 +16,33 @@
 #include "wire/rrtype.h"
 #include "zone/change.h"
 
-/* One record's hash: FNV-1a over the lowercase owner, type, TTL and
- * RDATA, then mixed (splitmix64's finaliser) so that sums of hashes
- * spread well. */
+/* One record's hash: the lowercase owner's, then type, TTL, length and
+ * RDATA mixed in eight octets at a time (the load of a large zone pays
+ * it per record), then finished with splitmix64's finaliser so that sums
+ * of hashes spread well. RDATA words are read in host order: a digest is
+ * compared on the host that stored it (elsewhere it differs once, and the
+ * served serial goes up by one). */
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
+
 static uint64_t rr_hash(const uint8_t *owner, uint16_t type, uint32_t ttl,
 			const uint8_t *rd, uint16_t len)
 {
-	uint8_t head[8] = { type >> 8, type & 0xff, ttl >> 24, ttl >> 16,
-			    ttl >> 8, ttl, len >> 8, len & 0xff };
-	uint64_t h = name_hash_lc(owner);
+	uint64_t h = mix(name_hash_lc(owner),
+			 (uint64_t)type << 48 | (uint64_t)ttl << 16 | len);
+	uint64_t w;
+	uint16_t i = 0;
 
-	for (size_t i = 0; i < sizeof(head); i++)
-		h = (h ^ head[i]) * 0x100000001b3ULL;
-	for (uint16_t i = 0; i < len; i++)
-		h = (h ^ rd[i]) * 0x100000001b3ULL;
+	for (; len - i >= 8; i += 8) {
+		memcpy(&w, rd + i, 8);
+		h = mix(h, w);
+	}
+	for (w = 0; i < len; i++)
+		w = w << 8 | rd[i];
+	h = mix(h, w);
 	h ^= h >> 30;
 	h *= 0xbf58476d1ce4e5b9ULL;
 	h ^= h >> 27;

@@ -104,12 +104,16 @@ static int row_type(struct pdns_conv *cv, const struct sql_text *t,
 {
 	char buf[16];
 	const char *canon;
+	struct pdns_type_seen *e;
 
-	/* rows come by name and type: the type of the row before, mostly */
-	if (cv->last_len && t->len == cv->last_len &&
-	    memcmp(t->s, cv->last_type, t->len) == 0) {
-		*type = cv->last_code;
-		return 0;
+	/* a zone has a handful of types: most rows find theirs here */
+	for (size_t i = 0; i < sizeof(cv->seen) / sizeof(cv->seen[0]); i++) {
+		e = &cv->seen[i];
+		if (e->len && t->len == e->len &&
+		    memcmp(t->s, e->text, t->len) == 0) {
+			*type = e->code;
+			return 0;
+		}
 	}
 	if (pdns_only(t))
 		return bad(cv, why, "type '%.*s' is PowerDNS's own (made at "
@@ -126,10 +130,11 @@ static int row_type(struct pdns_conv *cv, const struct sql_text *t,
 	if (strlen(canon) != t->len || memcmp(canon, t->s, t->len) != 0)
 		return bad(cv, why, "type '%.*s' is not spelled as PowerDNS "
 			   "looks it up (in capitals, its mnemonic)", t);
-	if (t->len < sizeof(cv->last_type)) {
-		memcpy(cv->last_type, t->s, t->len);
-		cv->last_len = (uint8_t)t->len;
-		cv->last_code = *type;
+	e = &cv->seen[cv->seen_next++ % (sizeof(cv->seen) / sizeof(*e))];
+	if (t->len <= sizeof(e->text)) {
+		memcpy(e->text, t->s, t->len);
+		e->len = (uint8_t)t->len;
+		e->code = *type;
 	}
 	return 0;
 }

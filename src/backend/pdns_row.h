@@ -30,9 +30,12 @@ struct pdns_conv {
 	struct zparse_rd *rd;
 	bool soa_seen;
 	uint8_t owner[NAME_MAXLEN];
-	char last_type[16];             /* the last type text taken, */
-	uint8_t last_len;               /* its length (0: none), */
-	uint16_t last_code;             /* its code */
+	struct pdns_type_seen {         /* type texts taken lately: */
+		char text[15];
+		uint8_t len;            /* (0: none) */
+		uint16_t code;
+	} seen[8];
+	unsigned seen_next;             /* the slot to reuse next */
 	char *text;                     /* prio + content */
 	size_t cap;
 	char why[400];
