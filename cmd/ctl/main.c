@@ -51,6 +51,13 @@ static const char usage[] =
 "                        cache, or the whole cache (banchi-resolver)\n"
 "    log-level LEVEL     error, warning, info or debug, until the next\n"
 "                        reload\n"
+"    why NAME [TYPE] [+dnssec]\n"
+"                        how banchi-auth answers NAME TYPE (A when not\n"
+"                        given; +dnssec: as to a DO query): the zone\n"
+"                        chosen, each node, wildcard, CNAME or DNAME\n"
+"                        step, delegation, glue or additional rule, the\n"
+"                        records of each section and why the rcode is\n"
+"                        what it is\n"
 "\n"
 "OPTIONS\n"
 "    -s PATH     the control socket\n"
@@ -68,7 +75,7 @@ static const char usage[] =
 "    the daemon could not be reached (not running, no permission) or\n"
 "    did not answer in time.\n";
 
-enum need { NONE, OPTIONAL, REQUIRED };
+enum need { NONE, OPTIONAL, REQUIRED, WORDS };  /* WORDS: 1 to 3, joined */
 
 struct cmd {
 	const char *name;
@@ -86,6 +93,7 @@ static const struct cmd cmds[] = {
 	{ "zone-refresh", "zone", REQUIRED, CTL_AUTH_PATH },
 	{ "flush", "name", OPTIONAL, CTL_RESOLVER_PATH },
 	{ "log-level", "level", REQUIRED, CTL_AUTH_PATH },
+	{ "why", "query", WORDS, CTL_AUTH_PATH },
 };
 
 struct opts {
@@ -94,6 +102,7 @@ struct opts {
 	bool json;
 	const struct cmd *cmd;
 	const char *arg;
+	char words[1100];               /* a WORDS argument */
 };
 
 static int bad_usage(const char *fmt, const char *what)
@@ -112,6 +121,28 @@ static const struct cmd *find(const char *name)
 	return NULL;
 }
 
+/* why NAME [TYPE] [+dnssec]: the words as one argument. */
+static int words(struct opts *o, int argc, char **argv)
+{
+	size_t len = 0;
+	int n = argc - optind - 1;
+
+	if (n < 1 || n > 3)
+		return bad_usage("%s takes NAME [TYPE] [+dnssec]",
+				 o->cmd->name);
+	o->words[0] = '\0';
+	for (int i = optind + 1; i < argc; i++) {
+		int w = snprintf(o->words + len, sizeof(o->words) - len,
+				 "%s%s", len ? " " : "", argv[i]);
+		if (!*argv[i] || w < 0 || (size_t)w >= sizeof(o->words) - len)
+			return bad_usage("bad or too long argument for %s",
+					 o->cmd->name);
+		len += (size_t)w;
+	}
+	o->arg = o->words;
+	return -1;
+}
+
 /* The command and its argument after the options. */
 static int command(struct opts *o, int argc, char **argv)
 {
@@ -124,6 +155,8 @@ static int command(struct opts *o, int argc, char **argv)
 	o->cmd = find(argv[optind]);
 	if (!o->cmd)
 		return bad_usage("unknown command '%s'", argv[optind]);
+	if (o->cmd->need == WORDS)
+		return words(o, argc, argv);
 	if (n > 2 || (n == 2 && o->cmd->need == NONE))
 		return bad_usage("too many arguments for %s", o->cmd->name);
 	if (n == 1 && o->cmd->need == REQUIRED)
@@ -261,7 +294,7 @@ static int show(const struct opts *o, const char *line, size_t len)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { NULL, 60000, false, NULL, NULL };
+	struct opts o = { .timeout_ms = 60000 };
 	char req[CTL_REQUEST_MAX + 1], *line;
 	size_t n, len;
 	int ret = options(&o, argc, argv), fd;

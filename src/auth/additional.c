@@ -88,6 +88,10 @@ static void add_target(struct auth_query *a, const struct auth_addl *ad,
 		if (!set)
 			continue;
 		if (auth_put_rrset(a, MSG_ADDITIONAL, owner, set) == 0) {
+			auth_note(a, ad->cut && name_is_subdomain(target,
+								   ad->cut) ?
+				  WHY_GLUE : WHY_ADDITIONAL, ad->zone,
+				  n->owner, owner, types[i], set);
 			/* RFC 4035 3.1.1: signatures that do not fit here
 			 * are left out, without TC */
 			if (a->dnssec)

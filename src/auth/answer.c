@@ -279,6 +279,7 @@ static void query_init(struct auth_query *a, struct msg_query *mq,
 	a->nchain = a->naddl = a->nadded = a->ndnames = 0;
 	a->answer_zone = NULL;
 	a->answer_set = NULL;
+	a->why = NULL;
 	mq->has_question = false;
 	mq->has_opt = false;
 }
@@ -329,7 +330,8 @@ static inline size_t
 answer_packet(const struct zonedb *db, const struct auth_conf *conf,
 	      const uint8_t *q, size_t qlen, enum auth_transport t,
 	      uint8_t *out, size_t cap, const struct zdb_qname *pre,
-	      const struct zdb_zone *pre_zone, struct auth_xfr *x)
+	      const struct zdb_zone *pre_zone, struct auth_xfr *x,
+	      struct auth_why *why)
 {
 	struct auth_query a;
 	struct msg_query mq;
@@ -341,6 +343,7 @@ answer_packet(const struct zonedb *db, const struct auth_conf *conf,
 		return 0;
 	query_init(&a, &mq, db, conf, q, qlen);
 	a.xfr = x;
+	a.why = why;
 	ret = msg_parse_query(&mq, q, qlen);
 	if (msg_hdr_qr(&mq.hdr))
 		return 0;
@@ -370,7 +373,7 @@ size_t auth_answer(const struct zonedb *db, const struct auth_conf *conf,
 		   uint8_t *out, size_t cap)
 {
 	return answer_packet(db, conf, q, qlen, t, out, cap, NULL, NULL,
-			     NULL);
+			     NULL, NULL);
 }
 
 size_t auth_answer_pre(const struct zonedb *db, const struct auth_conf *conf,
@@ -379,12 +382,21 @@ size_t auth_answer_pre(const struct zonedb *db, const struct auth_conf *conf,
 		       const struct zdb_zone *pre_zone)
 {
 	return answer_packet(db, conf, q, qlen, t, out, cap, pre, pre_zone,
-			     NULL);
+			     NULL, NULL);
 }
 
 size_t auth_answer_xfr(const struct zonedb *db, const struct auth_conf *conf,
 		       const uint8_t *q, size_t qlen, enum auth_transport t,
 		       uint8_t *out, size_t cap, struct auth_xfr *x)
 {
-	return answer_packet(db, conf, q, qlen, t, out, cap, NULL, NULL, x);
+	return answer_packet(db, conf, q, qlen, t, out, cap, NULL, NULL, x,
+			     NULL);
+}
+
+size_t auth_answer_why(const struct zonedb *db, const struct auth_conf *conf,
+		       const uint8_t *q, size_t qlen, enum auth_transport t,
+		       uint8_t *out, size_t cap, struct auth_why *w)
+{
+	return answer_packet(db, conf, q, qlen, t, out, cap, NULL, NULL,
+			     NULL, w);
 }

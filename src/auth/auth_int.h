@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "auth/answer.h"
+#include "auth/why.h"
 #include "wire/msg.h"
 #include "wire/tsig.h"
 #include "zone/zonedb.h"
@@ -85,7 +86,24 @@ struct auth_query {
 	uint8_t nproofs;
 	/* names visited along a CNAME/DNAME chain */
 	uint8_t seen[AUTH_MAX_CHAIN + 1][NAME_MAXLEN];
+	struct auth_why *why;           /* banchi-ctl why, else NULL */
 };
+
+/* Notes a decision for banchi-ctl why (why.c); name, node and set may
+ * be NULL. Client queries pay one untaken branch. */
+void auth_why_note(struct auth_why *w, enum auth_why_kind k,
+		   const struct zdb_zone *z, const uint8_t *node,
+		   const uint8_t *name, uint16_t type,
+		   const struct zdb_rrset *set);
+
+static inline void auth_note(const struct auth_query *a,
+			     enum auth_why_kind k, const struct zdb_zone *z,
+			     const uint8_t *node, const uint8_t *name,
+			     uint16_t type, const struct zdb_rrset *set)
+{
+	if (__builtin_expect(a->why != NULL, 0))
+		auth_why_note(a->why, k, z, node, name, type, set);
+}
 
 void auth_mark(const struct auth_query *a, struct auth_mark *m);
 void auth_rollback(struct auth_query *a, const struct auth_mark *m);

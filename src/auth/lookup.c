@@ -76,6 +76,7 @@ static bool put(struct auth_query *a, enum msg_section s,
 	if (auth_put_rrset(a, s, owner, set) == 0)
 		return true;
 	a->tc = true;
+	auth_note(a, WHY_TC, NULL, NULL, owner, set->type, set);
 	return false;
 }
 
@@ -90,6 +91,7 @@ static bool put_set(struct auth_query *a, enum msg_section s,
 	if (auth_put_signed(a, s, owner, n, set) == 0)
 		return true;
 	a->tc = true;
+	auth_note(a, WHY_TC, NULL, NULL, owner, set->type, set);
 	return false;
 }
 
@@ -121,6 +123,7 @@ static void referral(struct auth_query *a, const struct zdb_zone *z,
 
 	if (a->nchain == 0)
 		a->aa = false;
+	auth_note(a, WHY_REFERRAL, z, cut->owner, NULL, RR_NS, ns);
 	if (!ns || !put(a, MSG_AUTHORITY, cut->owner, ns))
 		return;
 	if (a->dnssec)
@@ -186,10 +189,13 @@ static enum step dname(struct auth_query *a, const struct zdb_node *dn,
 	pre = prefix_len(c->name, name_labels(c->name) - dn->labels);
 	if (pre + (size_t)tlen > NAME_MAXLEN) {
 		a->rcode = RCODE_YXDOMAIN;
+		auth_note(a, WHY_YXDOMAIN, NULL, dn->owner, c->name, RR_DNAME,
+			  set);
 		return STEP_DONE;
 	}
 	memcpy(next, c->name, pre);
 	memcpy(next + pre, set->rr[0].data, (size_t)tlen);
+	auth_note(a, WHY_DNAME, NULL, dn->owner, next, RR_DNAME, set);
 	auth_mark(a, &m);
 	if (msg_writer_rr(&a->mw, MSG_ANSWER, c->name, RR_CNAME, 1, set->ttl,
 			  next, (uint16_t)(pre + (size_t)tlen)) < 0) {
@@ -249,6 +255,7 @@ static enum step answer_node(struct auth_query *a, const struct zdb_zone *z,
 	const struct zdb_rrset *set;
 
 	if ((n->flags & ZDB_ENT) || !n->nsets) {
+		auth_note(a, WHY_ENT, z, n->owner, c->name, qtype, NULL);
 		negative(a, z, RCODE_NOERROR);
 		if (a->dnssec)
 			deny_nodata(a, z, r, n, c);
@@ -256,24 +263,32 @@ static enum step answer_node(struct auth_query *a, const struct zdb_zone *z,
 	}
 	if (qtype == RR_ANY) {
 		set = any_set(n);
+		auth_note(a, WHY_ANY, z, n->owner, c->name, set->type, set);
 	} else if ((n->flags & ZDB_CNAME) && follows_cname(qtype)) {
-		if (a->nchain >= AUTH_MAX_CHAIN)
+		if (a->nchain >= AUTH_MAX_CHAIN) {
+			auth_note(a, WHY_CHAIN_LIMIT, z, n->owner, c->name,
+				  qtype, NULL);
 			return STEP_DONE;
+		}
 		set = zdb_node_rrset(n, RR_CNAME);
 		if (!set || !put_set(a, MSG_ANSWER, c->name, n, set))
 			return STEP_DONE;
 		if (a->dnssec && n == r->wildcard)
 			auth_dnssec_wildcard(a, z, r->encloser, c->name);
+		auth_note(a, WHY_CNAME, z, n->owner, set->count ?
+			  set->rr[0].data : NULL, RR_CNAME, set);
 		return follow_cname(c, set);
 	} else {
 		set = zdb_node_rrset(n, qtype);
 	}
 	if (!set) {
+		auth_note(a, WHY_NODATA, z, n->owner, c->name, qtype, NULL);
 		negative(a, z, RCODE_NOERROR);
 		if (a->dnssec)
 			deny_nodata(a, z, r, n, c);
 		return STEP_DONE;
 	}
+	auth_note(a, WHY_ANSWER, z, n->owner, c->name, set->type, set);
 	if (!put_set(a, MSG_ANSWER, c->name, n, set))
 		return STEP_DONE;
 	if (a->dnssec && n == r->wildcard)
@@ -300,10 +315,17 @@ static enum step answer_name(struct auth_query *a, const struct zdb_zone *z,
 	}
 	if (r.dname)
 		return dname(a, r.dname, c);
-	if (r.node)
+	if (r.node) {
+		auth_note(a, WHY_EXACT, z, r.node->owner, c->name, 0, NULL);
 		return answer_node(a, z, &r, r.node, c);
-	if (r.wildcard)
+	}
+	if (r.wildcard) {
+		auth_note(a, WHY_WILDCARD, z, r.wildcard->owner, c->name, 0,
+			  NULL);
 		return answer_node(a, z, &r, r.wildcard, c);
+	}
+	auth_note(a, WHY_NXDOMAIN, z, r.encloser ? r.encloser->owner : NULL,
+		  c->name, 0, NULL);
 	negative(a, z, RCODE_NXDOMAIN);
 	if (a->dnssec)
 		auth_dnssec_nxdomain(a, z, r.encloser, c->name);
@@ -332,8 +354,36 @@ static void apex_ns(struct auth_query *a)
 	ns = zdb_node_rrset(apex, RR_NS);
 	if (!ns || ns == a->answer_set)
 		return;
-	if (auth_put_signed(a, MSG_AUTHORITY, apex->owner, apex, ns) == 0)
+	if (auth_put_signed(a, MSG_AUTHORITY, apex->owner, apex, ns) == 0) {
+		auth_note(a, WHY_APEX_NS, a->answer_zone, apex->owner, NULL,
+			  RR_NS, ns);
 		auth_want_additional(a, a->answer_zone, ns, NULL);
+	}
+}
+
+/* Which zone answers, for banchi-ctl why (the DS case: the parent's
+ * when the child zone is served here too). */
+static void note_zone(const struct auth_query *a, const struct zdb_zone *z,
+		      const struct cur *c)
+{
+	const struct zdb_zone *child;
+
+	if (!z) {
+		auth_note(a, a->rcode == RCODE_SERVFAIL ? WHY_ZONE_DEAD :
+			  WHY_NO_ZONE, NULL, NULL, c->name, 0, NULL);
+		return;
+	}
+	child = a->q->qtype == RR_DS ? zonedb_find(a->db, c->name) : NULL;
+	auth_note(a, child && child != z &&
+		  name_equal(zdb_zone_origin(child), c->name) ? WHY_ZONE_DS :
+		  WHY_ZONE, z, NULL, c->name, 0, NULL);
+}
+
+/* Why a chain stopped where it did (banchi-ctl why). */
+static void note_stop(const struct auth_query *a, const struct cur *c,
+		      enum auth_why_kind k)
+{
+	auth_note(a, k, NULL, NULL, c->name, 0, NULL);
 }
 
 /* Like Knot and BIND, a chain is only followed inside the zone; what
@@ -349,15 +399,25 @@ void auth_lookup(struct auth_query *a)
 		a->rcode = a->conf->zone_dead &&
 			   a->conf->zone_dead(a->conf->zone_dead_arg, c.name) ?
 			   RCODE_SERVFAIL : RCODE_REFUSED;
+		note_zone(a, NULL, &c);
 		return;
 	}
+	note_zone(a, z, &c);
 	a->aa = true;
 	memcpy(a->seen[0], c.name, c.len);
 	while (answer_name(a, z, &c) == STEP_FOLLOW) {
-		if (a->nchain >= AUTH_MAX_CHAIN || seen(a, c.name))
+		if (a->nchain >= AUTH_MAX_CHAIN) {
+			note_stop(a, &c, WHY_CHAIN_LIMIT);
 			break;
-		if (!zdb_zone_has(z, c.q))
+		}
+		if (seen(a, c.name)) {
+			note_stop(a, &c, WHY_LOOP);
 			break;
+		}
+		if (!zdb_zone_has(z, c.q)) {
+			note_stop(a, &c, WHY_LEAVES_ZONE);
+			break;
+		}
 		memcpy(a->seen[++a->nchain], c.name, c.len);
 	}
 	if (a->nproofs)

@@ -141,6 +141,7 @@ static const struct ctl_cmd commands[] = {
 	  cmd_zone_refresh },
 	{ "log-level", "level", CTL_ARG_REQUIRED, false, true,
 	  ctl_cmd_log_level },
+	{ "why", "query", CTL_ARG_REQUIRED, false, false, control_why },
 };
 
 int control_open(struct daemon *x)

@@ -32,5 +32,7 @@ ctl_metrics_fn control_metrics;
 
 /* The main thread's commands (control_zone.c); arg is the daemon. */
 ctl_cmd_fn control_reload, control_zone_status, control_zone_flush;
+/* why NAME [TYPE] [+dnssec] (control_why.c). */
+ctl_cmd_fn control_why;
 
 #endif
