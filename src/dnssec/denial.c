@@ -125,14 +125,17 @@ bool denial_wildcard(uint8_t out[NAME_MAXLEN], const uint8_t *ce)
 	return true;
 }
 
-/* NSEC RDATA: the next name, then the bitmap; owner and next in zone. */
+/* NSEC RDATA: the next name, then the bitmap; owner and next in zone,
+ * the next name after the owner but in the last record, whose next name
+ * is the apex (RFC 4034 4.1.1). */
 static bool read_nsec(struct denial_rec *r, const uint8_t *owner,
 		      const uint8_t *rd, uint16_t len, const uint8_t *zone)
 {
 	int n = name_check(rd, len);
 
 	if (n < 0 || !bitmap_ok(rd + n, len - (size_t)n) ||
-	    !name_is_subdomain(owner, zone) || !name_is_subdomain(rd, zone))
+	    !name_is_subdomain(owner, zone) || !name_is_subdomain(rd, zone) ||
+	    (name_compare(owner, rd) >= 0 && !name_equal(rd, zone)))
 		return false;
 	*r = (struct denial_rec){ .owner = owner, .next = rd,
 				  .types = rd + n,
