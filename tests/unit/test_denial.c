@@ -706,6 +706,170 @@ static void test_ent_wildcard(void)
 	}
 }
 
+static int prove_with(const struct proof *p, const char *qname,
+		      struct dnssec_budget *b)
+{
+	uint8_t qn[NAME_MAXLEN];
+	struct dnssec_denial d = { .qname = qn, .zone = p->zone,
+				   .sets = p->sets, .nsets = p->n };
+
+	name(qn, qname);
+	return dnssec_prove_nxdomain(&d, b);
+}
+
+/* Byte off of every NSEC3 set's first item set to v (u16 when wide). */
+static void poke(struct proof *p, unsigned i, size_t off, unsigned v,
+		 bool wide)
+{
+	uint8_t *rd = p->data[i] + 2;
+
+	if (wide)
+		put16(rd + off, (uint16_t)v);
+	else
+		rd[off] = (uint8_t)v;
+}
+
+/* The hash budget: three hashes for a plain NXDOMAIN, one per label
+ * for a deep name, a stop at its limit; NSEC hashes nothing. */
+static void test_budget(void)
+{
+	static struct proof p;
+	struct dnssec_budget b;
+	char deep[NAME_TEXT_MAX] = "";
+
+	take(&p, "nsec3.test.", "nx.nsec3.test.", RR_A);
+	CHECK(prove(&p, NX, "nx.nsec3.test.", RR_A) == S);
+	CHECK(bud.hashed == 3 && bud.hash_left == DNSSEC_HASH_MAX - 3);
+	CHECK(bud.verified == 0 && bud.stopped == 0);
+	/* case does not matter to the hashes (RFC 5155 5) */
+	CHECK(prove(&p, NX, "NX.nsEC3.TEST.", RR_A) == S);
+	dnssec_budget_init(&b);
+	b.hash_left = 2;
+	CHECK(prove_with(&p, "nx.nsec3.test.", &b) == DNSSEC_BUDGET);
+	CHECK(b.hashed == 2 && b.stopped == 1 && b.hash_left == 0);
+	/* once spent, spent for the budget's later proofs too */
+	CHECK(prove_with(&p, "nx.nsec3.test.", &b) == DNSSEC_BUDGET);
+	CHECK(b.stopped == 2 && dnssec_result_ede(DNSSEC_BUDGET) == 6);
+
+	/* n labels "a" above nx.: n + 1 hashes up to the apex, one for
+	 * the wildcard (the next closer name's is made already) */
+	for (int n = 40; n <= 62; n++) {
+		int want = n + 3 <= DNSSEC_HASH_MAX ? S : DNSSEC_BUDGET;
+
+		deep[0] = 0;
+		for (int i = 0; i < n; i++)
+			strcat(deep, "a.");
+		strcat(deep, "nx.nsec3.test.");
+		if (n == 40) {
+			take(&p, "nsec3.test.", deep, RR_A);
+			CHECK(p.rcode == RCODE_NXDOMAIN);
+		}
+		CHECKF(prove(&p, NX, deep, RR_A) == want, "%d labels", n);
+		CHECKF(bud.hashed == (want == S ? (unsigned)n + 3 :
+						  DNSSEC_HASH_MAX) &&
+			       bud.stopped == (want != S),
+		       "%d labels: %u hashes", n, bud.hashed);
+	}
+	/* NSEC: no hash */
+	take(&p, "nsec.test.", "a.b.c.nx.nsec.test.", RR_A);
+	CHECK(prove(&p, NX, "a.b.c.nx.nsec.test.", RR_A) == S &&
+	      bud.hashed == 0);
+}
+
+/* RFC 9276: over 150 iterations insecure, never hashed; 150 proven;
+ * unknown hash algorithms insecure, unknown flags ignored. */
+static void test_nsec3_params(void)
+{
+	static struct proof p, x;
+
+	take(&p, "it150.test.", "nx.it150.test.", RR_A);
+	CHECK(prove(&p, NX, "nx.it150.test.", RR_A) == S && bud.hashed == 3);
+	copy_without(&x, &p, p.n);
+	for (unsigned i = 0; i < x.n; i++)
+		poke(&x, i, 2, DNSSEC_NSEC3_ITER_MAX + 1, true);
+	CHECK(prove(&x, NX, "nx.it150.test.", RR_A) ==
+	      DNSSEC_NSEC3_ITERATIONS && bud.hashed == 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]) - 1; i++) {
+		const struct kcase *c = &cases[i];
+		char q[64];
+
+		qn_text(q, sizeof(q), c->q, "it500.test.");
+		take(&p, "it500.test.", q, c->qtype);
+		CHECKF(prove(&p, c->k, q, c->qtype) ==
+			       DNSSEC_NSEC3_ITERATIONS && bud.hashed == 0,
+		       "%s", q);
+	}
+	CHECK(dnssec_result_insecure(DNSSEC_NSEC3_ITERATIONS) &&
+	      dnssec_result_ede(DNSSEC_NSEC3_ITERATIONS) == 27);
+
+	take(&p, "nsec3.test.", "nx.nsec3.test.", RR_A);
+	CHECK(p.n == 3 && prove(&p, NX, "nx.nsec3.test.", RR_A) == S);
+	copy_without(&x, &p, p.n);
+	for (unsigned i = 0; i < x.n; i++)
+		poke(&x, i, 0, 2, false);
+	CHECK(prove(&x, NX, "nx.nsec3.test.", RR_A) ==
+	      DNSSEC_NSEC3_UNSUPPORTED && bud.hashed == 0);
+	CHECK(dnssec_result_insecure(DNSSEC_NSEC3_UNSUPPORTED) &&
+	      !dnssec_result_insecure(DNSSEC_NO_PROOF) &&
+	      dnssec_result_ede(DNSSEC_NO_PROOF) == 12);
+	for (unsigned i = 0; i < p.n; i++) {
+		/* one record of another algorithm, or of unknown flags:
+		 * ignored, and the proof lacks it */
+		copy_without(&x, &p, p.n);
+		poke(&x, i, 0, 2, false);
+		CHECK(prove(&x, NX, "nx.nsec3.test.", RR_A) == NP);
+		copy_without(&x, &p, p.n);
+		poke(&x, i, 1, 2, false);
+		CHECK(prove(&x, NX, "nx.nsec3.test.", RR_A) == NP);
+	}
+}
+
+static double us_per(struct timespec *t0, unsigned n)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return ((double)(t1.tv_sec - t0->tv_sec) * 1e9 +
+		(double)(t1.tv_nsec - t0->tv_nsec)) / 1e3 / n;
+}
+
+/* The cost of one NXDOMAIN proof (three hashes for NSEC3) and of one
+ * hash at 150 iterations by salt length: printed, for
+ * doc/design/dnssec-validation.md; not a check. */
+static void measure(void)
+{
+	static const char *const z[] = { "nsec.test.", "nsec3.test.",
+					 "it150.test." };
+	static const unsigned salts[] = { 0, 8, 64, 255 };
+	static struct proof p;
+	struct nsec3_param prm = { .alg = NSEC3_SHA1, .iter = 150 };
+	uint8_t h[NSEC3_HASH_LEN], qn[NAME_MAXLEN];
+	struct timespec t0;
+
+	for (unsigned i = 0; i < 3; i++) {
+		char q[64];
+		unsigned n = 2000, ok = 0;
+
+		snprintf(q, sizeof(q), "nx.%s", z[i]);
+		take(&p, z[i], q, RR_A);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (unsigned k = 0; k < n; k++)
+			ok += prove(&p, NX, q, RR_A) == S;
+		CHECK(ok == n);
+		printf("NXDOMAIN proof, %s: %.2f us\n", z[i], us_per(&t0, n));
+	}
+	name(qn, "www.example.test.");
+	for (unsigned i = 0; i < 4; i++) {
+		prm.saltlen = (uint8_t)salts[i];
+		memset(prm.salt, 0x55, salts[i]);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (unsigned k = 0; k < 500; k++)
+			CHECK(nsec3_hash(h, &prm, qn) == 0);
+		printf("NSEC3 hash, 150 iterations, salt %u: %.2f us\n",
+		       salts[i], us_per(&t0, 500));
+	}
+}
+
 int main(void)
 {
 	auth_conf_init(&conf);
@@ -719,6 +883,9 @@ int main(void)
 	test_bitmaps();
 	test_cuts();
 	test_ent_wildcard();
+	test_budget();
+	test_nsec3_params();
+	measure();
 	printf("%u NSEC/NSEC3 sets verified\n", sets_verified);
 	zonedb_free(db);
 	return check_done();
