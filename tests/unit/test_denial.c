@@ -574,6 +574,8 @@ static void test_bitmaps(void)
 		take(&p, zones[z], a, RR_MX);
 		i = z ? 0 : set_of(&p, a);
 		CHECK(i >= 0 && prove(&p, NODATA, a, RR_MX) == S);
+		if (i < 0)
+			continue;
 		/* the records prove A and TXT exist */
 		CHECK(prove(&p, NODATA, a, RR_A) == NP);
 		CHECK(prove(&p, NODATA, a, RR_TXT) == NP);
@@ -594,6 +596,8 @@ static void test_bitmaps(void)
 		take(&p, zones[z], unsec, RR_DS);
 		i = z ? 0 : set_of(&p, unsec);
 		CHECK(i >= 0 && p.n == 1 && prove(&p, NODS, unsec, 0) == S);
+		if (i < 0)
+			continue;
 		copy_without(&x, &p, p.n);
 		retype(&x, (unsigned)i, RR_DS, true);
 		CHECK(prove(&x, NODS, unsec, 0) == NP);
