@@ -271,8 +271,13 @@ int dnssec_prove_wildcard(const struct dnssec_denial *d, unsigned labels,
 			  struct dnssec_budget *b)
 {
 	struct denial w;
-	int ret = begin(&w, d, b);
+	int ret;
 
+	/* the wildcard's own name asked: no expansion (RFC 4035 5.3.2) */
+	if (d->qname[0] == 1 && d->qname[1] == '*' &&
+	    labels + 1 == (unsigned)name_labels(d->qname))
+		return DNSSEC_SECURE;
+	ret = begin(&w, d, b);
 	if (ret)
 		return ret;
 	/* the closest encloser: in the zone, above the name */

@@ -67,7 +67,9 @@ int dnssec_prove_nodata(const struct dnssec_denial *d,
 /* A positive answer for qname synthesised from a wildcard: the RRSIG's
  * labels field (fewer than qname's labels) names the closest encloser;
  * proven when the next closer name does not exist (RFC 4035 5.3.4, RFC
- * 5155 8.8). An opt-out span over it gives DNSSEC_OPT_OUT. */
+ * 5155 8.8). An opt-out span over it gives DNSSEC_OPT_OUT. The
+ * wildcard's own name ("*" and labels + 1 labels) is no expansion:
+ * DNSSEC_SECURE with nothing to prove. */
 int dnssec_prove_wildcard(const struct dnssec_denial *d, unsigned labels,
 			  struct dnssec_budget *b);
 

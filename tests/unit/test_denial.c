@@ -438,6 +438,7 @@ static void mutations(const struct proof *p, const struct kcase *c,
 {
 	static struct proof x;
 	char other[NAME_TEXT_MAX];
+	const char *ozone;
 	uint8_t oz[NAME_MAXLEN];
 	int got;
 
@@ -465,9 +466,13 @@ static void mutations(const struct proof *p, const struct kcase *c,
 		got = pipeline(&x, c->k, qname, c->qtype);
 		CHECKF(weaker(got, want), "%s: next names swapped", qname);
 	}
-	/* another zone's name for the proof's zone, another name */
-	name(oz, strcmp(zone, "nsec.test.") ? "nsec.test." : "nsec3.test.");
-	CHECKF(prove_as(p, c->k, qname, c->qtype, oz) == NP, "%s", qname);
+	/* the same name in another zone: the records are not of it */
+	ozone = strcmp(zone, "nsec.test.") ? "nsec.test." : "nsec3.test.";
+	name(oz, ozone);
+	qn_text(other, sizeof(other), c->q, ozone);
+	got = prove_as(p, c->k, other, c->qtype, oz);
+	CHECKF(got == NP, "%s as %s: %s", qname, other,
+	       dnssec_result_str(got));
 	qn_text(other, sizeof(other), c->other, zone);
 	got = prove(p, c->k, other, c->qtype);
 	CHECKF(weaker(got, want), "%s for %s: %s", qname, other,
@@ -706,6 +711,13 @@ static void test_ent_wildcard(void)
 		p.labels = 4;
 		CHECK(prove(&p, WILD, q, RR_A) == NP);
 		p.labels = 5;   /* as many as the name: no wildcard */
+		CHECK(prove(&p, WILD, q, RR_A) == NP);
+		/* the wildcard's own name: no expansion to prove */
+		qn_text(q, sizeof(q), "*.w", zones[z]);
+		take(&p, zones[z], q, RR_A);
+		CHECK(p.labels == 3 && p.n == 0);
+		CHECK(prove(&p, WILD, q, RR_A) == S && bud.hashed == 0);
+		qn_text(q, sizeof(q), "*.a.b.w", zones[z]);
 		CHECK(prove(&p, WILD, q, RR_A) == NP);
 	}
 }
