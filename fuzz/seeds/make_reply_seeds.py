@@ -4,7 +4,10 @@ upstream conversations of a resolution (referrals, answers, NXDOMAIN,
 NODATA, CNAME and DNAME across zones, glueless delegations, truncation,
 out-of-bailiwick records...), and signed replies for the DNSSEC verifier
 (from tests/data/dnssec/verify: RRsets with their RRSIGs, the DNSKEY set
-and the DS set, one reply per algorithm). An input is replies joined by SEP; its first
+and the DS set, one reply per algorithm), and replies whose authority
+section holds every NSEC or NSEC3 of a zone of tests/data/dnssec/denial
+with their RRSIGs, for the denial proofs (NXDOMAIN, NODATA, a wildcard
+answer, a DS query at a delegation without DS). An input is replies joined by SEP; its first
 two octets pick the question (fuzz_reply.c overwrites them with the
 query's ID). The first reply answers the priming query (RFC 9609). Names are written uncompressed so that the question patched
 in by the target (of another length) does not break pointers.
@@ -116,6 +119,32 @@ def signed_reply(alg):
                                   ds)]
     return reply("www.example.test.", "A", an=an,
                  ns=signed(origin, "NS"), ar=ar)
+
+
+DENIAL = Path(__file__).resolve().parents[2] / "tests/data/dnssec/denial"
+DENIAL_TYPES = (dns.rdatatype.NSEC, dns.rdatatype.NSEC3)
+
+
+def denial_reply(zone, qname, qtype, rcode=0, wildcard=False):
+    """A reply for qname (a name of zone, tests/data/dnssec/denial) with
+    all the zone's NSEC or NSEC3 and their RRSIGs as its authority; for
+    a wildcard answer, the A set of *.w synthesised for qname."""
+    z = dns.zone.from_file(str(DENIAL / (zone + "signed")), zone,
+                           relativize=False)
+    ns, an = [], []
+    for owner, node in sorted(z.nodes.items()):
+        for rds in node.rdatasets:
+            if rds.rdtype in DENIAL_TYPES or rds.covers in DENIAL_TYPES:
+                ns.append(dns.rrset.from_rdata_list(owner, rds.ttl,
+                                                    list(rds)))
+    if wildcard:
+        node = z.find_node(dns.name.from_text("*.w." + zone))
+        for rtype, covers in ((dns.rdatatype.A, dns.rdatatype.NONE),
+                              (dns.rdatatype.RRSIG, dns.rdatatype.A)):
+            rds = node.find_rdataset(dns.rdataclass.IN, rtype, covers)
+            an.append(dns.rrset.from_rdata_list(
+                dns.name.from_text(qname), rds.ttl, list(rds)))
+    return reply(qname, qtype, an=an, ns=ns, rcode=rcode)
 
 
 SEEDS = {
@@ -256,6 +285,18 @@ SEEDS = {
 }
 for _alg in (8, 10, 13, 14, 15, 16):
     SEEDS["dnssec-a%d" % _alg] = (0, 0, [signed_reply(_alg)])
+for _z in ("nsec", "nsec3", "optout", "it150", "it500"):
+    _zone = _z + ".test."
+    SEEDS["denial-%s-nx" % _z] = (0, 0, [denial_reply(
+        _zone, "a.b.nx." + _zone, "A", rcode=3)])
+    if _z.startswith("it"):
+        continue
+    SEEDS["denial-%s-nodata" % _z] = (0, 0, [denial_reply(
+        _zone, "a." + _zone, "MX")])
+    SEEDS["denial-%s-wild" % _z] = (0, 0, [denial_reply(
+        _zone, "foo.w." + _zone, "A", wildcard=True)])
+    SEEDS["denial-%s-ds" % _z] = (0, 0, [denial_reply(
+        _zone, "unsec." + _zone, "DS")])
 
 
 def main():

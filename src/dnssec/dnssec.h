@@ -48,7 +48,27 @@ enum dnssec_result {
 				 * RRset: labels, signer, owner, dates */
 	DNSSEC_BUDGET,          /* a limit was reached: bogus, in bounded
 				 * time */
+	/* Denial of existence (denial.h): */
+	DNSSEC_NO_PROOF,        /* the NSEC/NSEC3 records do not prove the
+				 * denial: bogus */
+	DNSSEC_OPT_OUT,         /* the name is in an NSEC3 opt-out span
+				 * (RFC 5155 6, 9.2): insecure */
+	DNSSEC_UNSIGNED_CUT,    /* the name is at or under a delegation
+				 * without DS: insecure */
+	DNSSEC_NSEC3_ITERATIONS,/* NSEC3 of more iterations than validated
+				 * (RFC 9276 3.2): insecure */
+	DNSSEC_NSEC3_UNSUPPORTED, /* only NSEC3 of hash algorithms not
+				 * implemented (RFC 5155 8.1): insecure */
+	DNSSEC_NO_CUT,          /* DS query: no DS proven, and no delegation
+				 * at the name (an empty non-terminal, a name
+				 * without NS): no zone cut there */
 };
+
+/* Whether a result leaves the data insecure (given, without AD), not
+ * bogus: an algorithm or digest not implemented, an opt-out span, a
+ * delegation without DS, NSEC3 over the iteration limit or of an
+ * unknown hash. */
+bool dnssec_result_insecure(int result);
 
 /* Text for logs: "secure", "signature expired", ... Never NULL. */
 const char *dnssec_result_str(int result);
@@ -56,7 +76,10 @@ const char *dnssec_result_str(int result);
 /* The Extended DNS Error (RFC 8914) of a failed result: 1 Unsupported
  * DNSKEY Algorithm, 2 Unsupported DS Digest Type, 6 DNSSEC Bogus, 7
  * Signature Expired, 8 Signature Not Yet Valid, 9 DNSKEY Missing, 10
- * RRSIGs Missing; -1 for DNSSEC_SECURE. */
+ * RRSIGs Missing, 12 NSEC Missing (DNSSEC_NO_PROOF), 27 Unsupported
+ * NSEC3 Iterations Value (RFC 9276); -1 for DNSSEC_SECURE and the
+ * results that need none (DNSSEC_OPT_OUT, DNSSEC_UNSIGNED_CUT,
+ * DNSSEC_NSEC3_UNSUPPORTED, DNSSEC_NO_CUT). */
 int dnssec_result_ede(int result);
 
 /* Limits on the work of verification, passed to every call that may
@@ -70,9 +93,13 @@ struct dnssec_budget {
 	unsigned rrsigs_max;    /* RRSIGs tried for one RRset */
 	unsigned verified;      /* verifications done (statistics) */
 	unsigned stopped;       /* times a limit stopped the work */
+	unsigned hash_left;     /* NSEC3 hashes still allowed (CVE-2023-50868:
+				 * each costs its iterations + 1 SHA-1) */
+	unsigned hashed;        /* NSEC3 hashes done (statistics) */
 };
 
 #define DNSSEC_VERIFY_MAX 32    /* per budget (dnssec_budget_init) */
+#define DNSSEC_HASH_MAX 64      /* NSEC3 hashes per budget */
 #define DNSSEC_TAG_KEYS_MAX 4
 #define DNSSEC_RRSIGS_MAX 8
 

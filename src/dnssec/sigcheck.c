@@ -101,11 +101,31 @@ const char *dnssec_result_str(int result)
 		[DNSSEC_NO_RRSIG] = "no RRSIG",
 		[DNSSEC_MALFORMED] = "RRSIG does not fit the RRset",
 		[DNSSEC_BUDGET] = "validation limit reached",
+		[DNSSEC_NO_PROOF] = "no proof of non-existence",
+		[DNSSEC_OPT_OUT] = "in an NSEC3 opt-out span",
+		[DNSSEC_UNSIGNED_CUT] = "under a delegation without DS",
+		[DNSSEC_NSEC3_ITERATIONS] = "NSEC3 iterations over the limit",
+		[DNSSEC_NSEC3_UNSUPPORTED] = "unsupported NSEC3 hash algorithm",
+		[DNSSEC_NO_CUT] = "no DS, no delegation",
 	};
 
-	if (result < 0 || result > DNSSEC_BUDGET)
+	if (result < 0 || result > DNSSEC_NO_CUT)
 		return bn_strerror(result < 0 ? result : BN_EINVAL);
 	return text[result];
+}
+
+bool dnssec_result_insecure(int result)
+{
+	switch (result) {
+	case DNSSEC_UNSUPPORTED:
+	case DNSSEC_UNSUPPORTED_DIGEST:
+	case DNSSEC_OPT_OUT:
+	case DNSSEC_UNSIGNED_CUT:
+	case DNSSEC_NSEC3_ITERATIONS:
+	case DNSSEC_NSEC3_UNSUPPORTED:
+		return true;
+	}
+	return false;
 }
 
 int dnssec_result_ede(int result)
@@ -118,6 +138,12 @@ int dnssec_result_ede(int result)
 	case DNSSEC_NOT_YET_VALID: return 8;
 	case DNSSEC_NO_KEY: return 9;
 	case DNSSEC_NO_RRSIG: return 10;
+	case DNSSEC_NO_PROOF: return 12;
+	case DNSSEC_NSEC3_ITERATIONS: return 27;
+	case DNSSEC_OPT_OUT:
+	case DNSSEC_UNSIGNED_CUT:
+	case DNSSEC_NSEC3_UNSUPPORTED:
+	case DNSSEC_NO_CUT: return -1;
 	}
 	return 6;               /* DNSSEC Bogus: bad signature, malformed,
 				 * the limits */

@@ -17,6 +17,8 @@ void dnssec_budget_init(struct dnssec_budget *b)
 	b->rrsigs_max = DNSSEC_RRSIGS_MAX;
 	b->verified = 0;
 	b->stopped = 0;
+	b->hash_left = DNSSEC_HASH_MAX;
+	b->hashed = 0;
 }
 
 /* RFC 1982: a before b. A difference of exactly 2^31 is neither way;
@@ -163,6 +165,10 @@ int dnssec_worse(int a, int b)
 		[DNSSEC_MALFORMED] = 3, [DNSSEC_NO_KEY] = 4,
 		[DNSSEC_NOT_YET_VALID] = 5, [DNSSEC_EXPIRED] = 6,
 		[DNSSEC_BOGUS] = 7, [DNSSEC_BUDGET] = 8,
+		/* not results of signatures; ranked for completeness */
+		[DNSSEC_NO_CUT] = 0, [DNSSEC_OPT_OUT] = 2,
+		[DNSSEC_UNSIGNED_CUT] = 2, [DNSSEC_NSEC3_ITERATIONS] = 2,
+		[DNSSEC_NSEC3_UNSUPPORTED] = 2, [DNSSEC_NO_PROOF] = 7,
 	};
 
 	return rank[b] > rank[a] ? b : a;

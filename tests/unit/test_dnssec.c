@@ -16,6 +16,7 @@
 #include "check.h"
 #include "base/error.h"
 #include "dnssec/anchor.h"
+#include "dnssec/denial.h"
 #include "dnssec/dnssec.h"
 #include "dnssec/dnssec_int.h"
 #include "wire/buf.h"
@@ -1022,8 +1023,18 @@ static void chain_children(void)
 		const uint8_t *rd;
 		uint16_t len;
 
+		uint8_t tld[NAME_MAXLEN];
+		struct dnssec_denial d = { .qname = set.s.owner,
+					   .zone = tld, .sets = &set.s,
+					   .nsets = 1 };
+		struct dnssec_budget b;
+
 		CHECK(dnssec_rrset_item(&set.s, 0, &rd, &len) == 0);
 		CHECK(nsec_has(rd, len, RR_NS) && !nsec_has(rd, len, RR_DS));
+		/* as the resolver's walk will take it: the child insecure */
+		CHECK(name_from_text(tld, "tld.", 4, NULL) > 0);
+		dnssec_budget_init(&b);
+		CHECK(dnssec_prove_no_ds(&d, &b) == DNSSEC_SECURE);
 	}
 	collect(&set, set.s.owner, RR_DS, 0);
 	CHECK(set.s.count == 0);

@@ -1,0 +1,145 @@
+"""Unbound's verdicts on the denial proofs of tests/data/dnssec/denial
+are the ones tests/unit/test_denial.c expects of src/dnssec/denial.h:
+banchi-auth serves the five zones (NSEC, NSEC3, NSEC3 opt-out, 150 and
+500 iterations) on loopback; Unbound, with each zone's KSK as a trust
+anchor and stubs to banchi-auth (addresses off loopback refused), asks
+every case of test_denial.c's table with DO. Secure there (proven, or
+DNSSEC_NO_CUT) must be AD here; insecure there (DNSSEC_OPT_OUT,
+DNSSEC_NSEC3_ITERATIONS) must be an answer without AD; the rcode as
+banchi-auth gives it. Prints the counts."""
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import dns.flags
+import dns.message
+import dns.query
+import dns.rcode
+import dns.rdatatype
+import dns.zone
+import pytest
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "integration"))
+import servers  # noqa: E402
+
+DATA = HERE.parent / "data" / "dnssec" / "denial"
+ZONES = ["nsec.test.", "nsec3.test.", "optout.test.", "it150.test.",
+         "it500.test."]
+S, I = True, False      # AD expected: secure; no AD: insecure
+# (name relative to the zone, type, rcode, AD in each zone of ZONES), as
+# test_denial.c's cases: 150 iterations proves like NSEC3, 500 is
+# insecure; the wildcard's own name needs no proof.
+CASES = [
+    ("nx", "A", "NXDOMAIN", (S, S, I, S, I)),
+    ("a.b.nx", "A", "NXDOMAIN", (S, S, I, S, I)),
+    ("q.ent", "A", "NXDOMAIN", (S, S, I, S, I)),
+    ("a", "MX", "NOERROR", (S, S, S, S, I)),
+    ("ent", "A", "NOERROR", (S, S, S, S, I)),
+    ("y.ent", "TXT", "NOERROR", (S, S, S, S, I)),
+    ("dn", "MX", "NOERROR", (S, S, S, S, I)),
+    ("foo.w", "A", "NOERROR", (S, S, I, S, I)),
+    ("a.b.w", "TXT", "NOERROR", (S, S, I, S, I)),
+    ("foo.w", "MX", "NOERROR", (S, S, I, S, I)),
+    ("unsec", "DS", "NOERROR", (S, S, I, S, I)),
+    ("ent", "DS", "NOERROR", (S, S, S, S, I)),
+    ("a", "DS", "NOERROR", (S, S, S, S, I)),
+    ("*.w", "A", "NOERROR", (S, S, S, S, S)),
+]
+
+
+def ksk(origin):
+    """The zone's KSK as an Unbound trust-anchor line."""
+    z = dns.zone.from_file(str(DATA / (origin + "signed")), origin,
+                           relativize=False)
+    keys = z.find_rdataset(origin, dns.rdatatype.DNSKEY)
+    k = [rd for rd in keys if rd.flags == 257][0]
+    return "%s DNSKEY %s" % (origin, k.to_text())
+
+
+def unbound_conf(d, port, auth_port):
+    refuse = ["0.0.0.0/2", "64.0.0.0/3", "96.0.0.0/4", "112.0.0.0/5",
+              "120.0.0.0/6", "124.0.0.0/7", "126.0.0.0/8", "128.0.0.0/1"]
+    conf = ["server:", "  interface: 127.0.0.1@%d" % port,
+            '  username: ""', '  chroot: ""', '  directory: "%s"' % d,
+            '  pidfile: ""', "  do-not-query-localhost: no",
+            "  do-ip6: no", '  module-config: "validator iterator"',
+            '  local-zone: "test." nodefault',
+            "  access-control: 127.0.0.0/8 allow",
+            "  aggressive-nsec: no", "  qname-minimisation: no",
+            "  val-log-level: 2", "  verbosity: 1", "  use-syslog: no",
+            '  logfile: ""', "  num-threads: 1"]
+    conf += ["  do-not-query-address: %s" % n for n in refuse]
+    conf += ['  trust-anchor: "%s"' % ksk(z) for z in ZONES]
+    for z in ZONES:
+        conf += ["stub-zone:", '  name: "%s"' % z,
+                 "  stub-addr: 127.0.0.1@%d" % auth_port]
+    (d / "unbound.conf").write_text("\n".join(conf) + "\n")
+    return d / "unbound.conf"
+
+
+def ask(where, name, qtype):
+    q = dns.message.make_query(name, qtype, use_edns=0, payload=1232,
+                               want_dnssec=True)
+    q.flags |= dns.flags.RD
+    for _ in range(3):
+        try:
+            return dns.query.udp(q, where[0], port=where[1], timeout=5)
+        except dns.exception.Timeout:
+            continue
+    return None
+
+
+@pytest.fixture(scope="module")
+def lab():
+    if not shutil.which("unbound"):
+        pytest.skip("no unbound")
+    if not servers.banchi_binary().exists():
+        pytest.skip("no %s" % servers.banchi_binary())
+    top = servers.world_dir("banchi-denial-ub-")
+    started = []
+    try:
+        d = top / "banchi"
+        d.mkdir()
+        d.chmod(0o755)
+        zones = [(z.rstrip("."), servers.copy_zone(
+            DATA / (z + "signed"), top, z + "zone")) for z in ZONES]
+        auth = servers.start_banchi(d, zones)
+        started.append(auth)
+        u = top / "unbound"
+        u.mkdir()
+        port = servers.free_port()
+        conf = unbound_conf(u, port, auth.where[1])
+        srv = servers.Server("unbound", ["unbound", "-d", "-c", str(conf)],
+                             ("127.0.0.1", port), u, ".", wait=False)
+        started.append(srv)
+        end = time.monotonic() + 20
+        while time.monotonic() < end and ask(
+                srv.where, ZONES[0], "SOA") is None:
+            time.sleep(0.2)
+        yield srv
+    finally:
+        for s in started:
+            s.stop(timeout=5)
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def test_unbound_agrees(lab):
+    counts = {"secure": 0, "insecure": 0}
+    bad = []
+    for i, zone in enumerate(ZONES):
+        for rel, qtype, rcode, ad in CASES:
+            r = ask(lab.where, "%s.%s" % (rel, zone), qtype)
+            got = None if r is None else (dns.rcode.to_text(r.rcode()),
+                                          bool(r.flags & dns.flags.AD))
+            if got == (rcode, ad[i]):
+                counts["secure" if ad[i] else "insecure"] += 1
+            else:
+                bad.append("%s.%s %s: want %s AD=%s, got %s" % (
+                    rel, zone, qtype, rcode, ad[i], got))
+    print("\nUnbound on the denial zones: %d queries, %s; wrong %d" % (
+        len(ZONES) * len(CASES),
+        ", ".join("%s %d" % kv for kv in counts.items()), len(bad)))
+    assert not bad, "\n".join(bad[:20]) + "\n" + lab.log_text()[-3000:]
