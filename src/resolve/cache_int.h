@@ -26,8 +26,11 @@ struct centry {
 	uint32_t ttl;                   /* TTL as stored, for prefetch */
 	uint32_t size;                  /* octets charged to max_bytes */
 	uint32_t rdata_len;
+	uint32_t sigs_len;              /* RRSIGs after the RDATA */
 	uint16_t type, rclass, count;
+	uint16_t nsigs;
 	uint8_t kind, rank;
+	uint8_t sec, why;               /* enum rrset_sec, its DNSSEC_ result */
 	/* A/AAAA that replaced glue: it lives no longer than the delegation
 	 * data it replaced, and whatever replaces it is held to that too */
 	uint8_t bounded;
@@ -41,7 +44,7 @@ struct centry {
 	/* expired, and its refresh failed: answered as it is, without a
 	 * new refresh, before this second (CACHE_RECHECK) */
 	atomic_uint recheck_sec;
-	uint8_t data[];                 /* owner, soa owner, rdata */
+	uint8_t data[];                 /* owner, soa owner, rdata, sigs */
 };
 
 /* Counters a thread bumps on the hit path: striped so that threads on

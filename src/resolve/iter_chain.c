@@ -175,6 +175,8 @@ static void take_negative(struct iter *it, struct iter_frame *f,
 		iter_server_bad(it, f, INFRA_OK, now);  /* YXDOMAIN without a DNAME */
 		return;
 	}
+	if (it->depth > 0 && f->parent_ns == ITER_VAL_GOAL)
+		iter_val_keep_proof(it, f, m);
 	memcpy(curl, cur, name_length(cur));
 	memset(&neg, 0, sizeof(neg));
 	neg.owner = curl;

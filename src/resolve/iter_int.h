@@ -17,6 +17,7 @@
 #include "resolve/conf.h"
 #include "resolve/infra.h"
 #include "resolve/iter.h"
+#include "dnssec/dnssec.h"
 #include "wire/msg.h"
 #include "wire/rdata.h"
 
@@ -44,6 +45,34 @@ enum frame_state {
 	FS_SELECT,              /* choose a server (or resolve an NS name) */
 	FS_SEND,                /* build the query for the chosen server */
 	FS_WAIT,                /* query out: iter_consume or iter_timeout */
+	FS_VALIDATE,            /* frame 0 answered: DNSSEC (iter_validate.c) */
+};
+
+#define ITER_VAL_GOAL (-2)      /* parent_ns of a validation side goal */
+#define VAL_MAX_ASKED 24        /* DS/DNSKEY side goals per client query */
+#define VAL_BUF (65536 + 2 * NAME_MAXLEN)
+
+/* The validation phase of one resolution (iter_validate.c). */
+struct iter_val {
+	bool on;                        /* this resolution validates */
+	uint16_t next;                  /* answer set to validate next */
+	uint32_t now;                   /* wall clock, seconds */
+	uint64_t now_ms;                /* the caller's clock, this turn */
+	struct dnssec_budget budget;
+	uint16_t nasked;                /* side goals asked (never twice) */
+	struct {
+		uint8_t name[NAME_MAXLEN];
+		uint16_t type;
+	} asked[VAL_MAX_ASKED];
+	uint8_t *kbuf, *sbuf;           /* cache copies: keys, the set checked */
+	uint8_t *proof;                 /* the last DS side goal's negative */
+	uint16_t proof_len;             /* reply (0: none), for proof_name */
+	uint8_t proof_name[NAME_MAXLEN];
+	/* the first failure met, for the EDE's text */
+	bool failed;
+	int fail_res;
+	uint16_t fail_type;
+	uint8_t fail_name[NAME_MAXLEN];
 };
 
 enum ns_state { NS_NEED = 0, NS_HAVE, NS_RESOLVING, NS_FAILED };
@@ -136,6 +165,7 @@ struct iter {
 	bool want_tcp;                  /* next send of the top frame over TCP */
 	struct iter_query last;         /* the query out, for a repeated step */
 	struct iter_frame frames[ITER_MAX_FRAMES];
+	struct iter_val val;
 	struct answer ans;              /* the client's answer */
 	struct answer scratch;          /* cache lookups for CNAME targets */
 	struct msg_rr rr[ITER_MAX_RR];
@@ -202,6 +232,29 @@ void iter_take_answer(struct iter *it, struct iter_frame *f,
 /* The zone's own NS set from the authority section of an AA answer. */
 void iter_take_zone_ns(struct iter *it, const struct iter_frame *f,
 		       const struct msg *m, uint64_t now);
+
+/* iter.c: frame 0 has its answer: validated first when validation is
+ * on, else done. */
+void iter_answered(struct iter *it);
+
+/* iter_validate.c */
+/* Starts the phase for it->ans (validation on); false when there is
+ * nothing to validate. */
+bool iter_validate_begin(struct iter *it);
+/* One turn of the phase: a side goal pushed, or it->done. */
+void iter_validate(struct iter *it, uint64_t now);
+/* A validation side goal got a negative answer to its DS query: kept
+ * as the proof that the DS does not exist. */
+void iter_val_keep_proof(struct iter *it, const struct iter_frame *f,
+			 const struct msg *m);
+void iter_val_free(struct iter *it);
+
+/* iter_proof.c */
+/* Whether the negative reply m to "z DS", whose NSEC/NSEC3 records
+ * verified with the parent's keys, proves that z has no DS (RFC 4035
+ * 5.2, RFC 5155 8.6): the hook of the denial proofs (step 2). */
+bool val_ds_absent_proven(struct iter *it, const struct msg *m,
+			  const uint8_t *z);
 
 /* iter_sets.c */
 /* The RRset (owner, type) of section sec of m built into it->setbuf

@@ -26,6 +26,11 @@ enum rank {
  * the server gave one, is the entry's one record (soa_owner set). */
 enum rrset_kind { RRSET_POSITIVE = 0, RRSET_NXDOMAIN, RRSET_NODATA };
 
+/* DNSSEC status (doc/design/dnssec-validation.md): UNCHECKED as the
+ * iterator inserts it (and always with validation off), then what the
+ * validation phase found. Bogus data is never given as valid. */
+enum rrset_sec { SEC_UNCHECKED = 0, SEC_SECURE, SEC_INSECURE, SEC_BOGUS };
+
 struct rrset {
 	const uint8_t *owner;   /* wire form, lowercase in the cache */
 	uint16_t type, rclass;
@@ -39,6 +44,13 @@ struct rrset {
 	/* A CNAME synthesised from a DNAME: the DNAME's owner, so that an
 	 * answer from the cache carries the DNAME too (RFC 6672 3.4). */
 	const uint8_t *dname_owner;
+	/* The RRSIGs covering the set (same owner), in the layout of
+	 * rdata; none unless validation is on. */
+	uint16_t nsigs;
+	const uint8_t *sigs;
+	size_t sigs_len;
+	uint8_t sec;            /* enum rrset_sec */
+	uint8_t why;            /* SEC_BOGUS: the DNSSEC_ result (dnssec.h) */
 };
 
 #endif
