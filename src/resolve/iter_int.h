@@ -51,6 +51,7 @@ enum frame_state {
 #define ITER_VAL_GOAL (-2)      /* parent_ns of a validation side goal */
 #define VAL_MAX_ASKED 24        /* DS/DNSKEY side goals per client query */
 #define VAL_BUF (65536 + 2 * NAME_MAXLEN)
+#define VAL_PROOFS 4
 
 /* The validation phase of one resolution (iter_validate.c). */
 struct iter_val {
@@ -65,9 +66,14 @@ struct iter_val {
 		uint16_t type;
 	} asked[VAL_MAX_ASKED];
 	uint8_t *kbuf, *sbuf;           /* cache copies: keys, the set checked */
-	uint8_t *proof;                 /* the last DS side goal's negative */
-	uint16_t proof_len;             /* reply (0: none), for proof_name */
-	uint8_t proof_name[NAME_MAXLEN];
+	/* the negative replies of the last VAL_PROOFS DS side goals (a
+	 * walk may need a parent's before it can check a child's) */
+	struct {
+		uint8_t name[NAME_MAXLEN];
+		uint8_t *pkt;           /* malloc'd, len octets (0: none) */
+		uint16_t len;
+	} proofs[VAL_PROOFS];
+	unsigned proof_next;
 	/* the first failure met, for the EDE's text */
 	bool failed;
 	int fail_res;
@@ -248,6 +254,7 @@ void iter_validate(struct iter *it, uint64_t now);
 void iter_val_keep_proof(struct iter *it, const struct iter_frame *f,
 			 const struct msg *m);
 void iter_val_free(struct iter *it);
+void iter_val_drop_proofs(struct iter *it);
 
 /* iter_proof.c */
 /* Whether the negative reply m to "z DS", whose NSEC/NSEC3 records

@@ -23,8 +23,18 @@ void iter_val_free(struct iter *it)
 {
 	free(it->val.kbuf);
 	free(it->val.sbuf);
-	free(it->val.proof);
-	it->val.kbuf = it->val.sbuf = it->val.proof = NULL;
+	it->val.kbuf = it->val.sbuf = NULL;
+	iter_val_drop_proofs(it);
+}
+
+void iter_val_drop_proofs(struct iter *it)
+{
+	for (unsigned i = 0; i < VAL_PROOFS; i++) {
+		free(it->val.proofs[i].pkt);
+		it->val.proofs[i].pkt = NULL;
+		it->val.proofs[i].len = 0;
+	}
+	it->val.proof_next = 0;
 }
 
 static bool val_bufs(struct iter *it)
@@ -35,9 +45,7 @@ static bool val_bufs(struct iter *it)
 		v->kbuf = malloc(VAL_BUF);
 	if (!v->sbuf)
 		v->sbuf = malloc(VAL_BUF);
-	if (!v->proof)
-		v->proof = malloc(UINT16_MAX);
-	return v->kbuf && v->sbuf && v->proof;
+	return v->kbuf && v->sbuf;
 }
 
 static struct dnssec_rrset ds_view(const struct rrset *s)
@@ -170,8 +178,6 @@ static int fetch(struct iter *it, const uint8_t *z, uint16_t type)
 	}
 	memcpy(v->asked[v->nasked].name, z, name_length(z));
 	v->asked[v->nasked++].type = type;
-	if (type == RR_DS)
-		v->proof_len = 0;
 	return VAL_PENDING;
 }
 
@@ -360,15 +366,15 @@ static int store_no_ds(struct iter *it, const uint8_t *z, int result,
  * NSEC/NSEC3 records verify with the parent's keys and prove the DS
  * absent (val_ds_absent_proven), else bogus. */
 static int step_proof(struct iter *it, const struct dnssec_anchor *a,
-		      const uint8_t *z, uint8_t *next)
+		      const uint8_t *z, int pi, uint8_t *next)
 {
 	uint32_t ttl = CACHE_BOGUS_TTL * 5;
 	struct rrset keys;
 	struct msg m;
 	int r;
 
-	if (msg_parse(&m, it->val.proof, it->val.proof_len, it->rr,
-		      ITER_MAX_RR) < 0)
+	if (msg_parse(&m, it->val.proofs[pi].pkt, it->val.proofs[pi].len,
+		      it->rr, ITER_MAX_RR) < 0)
 		return store_no_ds(it, z, DNSSEC_MALFORMED, ttl);
 	if (!proof_signer(it, &m, next))
 		return store_no_ds(it, z, DNSSEC_NO_RRSIG, ttl);
@@ -386,6 +392,15 @@ static int step_proof(struct iter *it, const struct dnssec_anchor *a,
 	return store_no_ds(it, z, r, ttl);
 }
 
+/* The kept negative reply to "z DS": its index, or -1. */
+static int proof_of(const struct iter *it, const uint8_t *z)
+{
+	for (int i = 0; i < VAL_PROOFS; i++)
+		if (it->val.proofs[i].len && name_equal(it->val.proofs[i].name, z))
+			return i;
+	return -1;
+}
+
 /* One step towards z's keys: a final status, VAL_AGAIN (the cache
  * moved on: start again), VAL_PENDING (a side goal pushed) or
  * VAL_PARENT (next's keys are needed first). */
@@ -393,7 +408,7 @@ static int step(struct iter *it, const struct dnssec_anchor *a,
 		const uint8_t *z, uint8_t *next)
 {
 	struct rrset keys, ds;
-	int r = key_final(it, z, &keys);
+	int r = key_final(it, z, &keys), pi;
 
 	if (r != VAL_UNKNOWN)
 		return r;
@@ -405,8 +420,8 @@ static int step(struct iter *it, const struct dnssec_anchor *a,
 			return step_keys(it, z, &ds, it->val.now_ms);
 		return step_ds(it, a, z, &ds, it->val.now_ms, next);
 	}
-	if (it->val.proof_len && name_equal(it->val.proof_name, z))
-		return step_proof(it, a, z, next);
+	if ((pi = proof_of(it, z)) >= 0)
+		return step_proof(it, a, z, pi, next);
 	return fetch(it, z, RR_DS);
 }
 
@@ -593,10 +608,15 @@ void iter_val_keep_proof(struct iter *it, const struct iter_frame *f,
 			 const struct msg *m)
 {
 	struct iter_val *v = &it->val;
+	unsigned i = v->proof_next;
+	uint8_t *p;
 
-	if (f->qtype != RR_DS || !val_bufs(it))
+	if (f->qtype != RR_DS || !m->len || !(p = malloc(m->len)))
 		return;
-	memcpy(v->proof, m->pkt, m->len);
-	v->proof_len = m->len;
-	memcpy(v->proof_name, f->qname, name_length(f->qname));
+	memcpy(p, m->pkt, m->len);
+	free(v->proofs[i].pkt);
+	v->proofs[i].pkt = p;
+	v->proofs[i].len = m->len;
+	memcpy(v->proofs[i].name, f->qname, name_length(f->qname));
+	v->proof_next = (i + 1) % VAL_PROOFS;
 }
