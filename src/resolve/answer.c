@@ -124,9 +124,9 @@ int answer_add(struct answer *a, enum msg_section sec, const struct rrset *s)
 	return ret;
 }
 
-/* AD (RFC 6840 5.7, 5.9): every set validated secure, to a client that
- * said it understands (DO or AD) and did not ask us not to check (CD).
- * Sets are few: the scan is only for such clients. */
+/* AD (RFC 4035 3.2.3, RFC 6840 5.8): every set validated secure, to a
+ * client that said it understands (DO or AD) and did not ask us not to
+ * check (CD). Sets are few: the scan is only for such clients. */
 static bool reply_ad(const struct answer *a, const struct msg_query *q)
 {
 	if (!a || !a->nsets || msg_hdr_cd(&q->hdr) ||

@@ -84,6 +84,8 @@ static void val_init(struct iter *it)
 	v->now = v->on ? it->env->wall() : 0;
 	dnssec_budget_init(&v->budget);
 	v->nasked = 0;
+	for (unsigned i = 0; i < ANSWER_SETS; i++)
+		v->cut[i][0] = 0;
 	if (v->proof_next || v->proofs[0].len)
 		iter_val_drop_proofs(it);
 	v->failed = false;

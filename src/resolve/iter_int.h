@@ -74,6 +74,9 @@ struct iter_val {
 		uint16_t len;
 	} proofs[VAL_PROOFS];
 	unsigned proof_next;
+	/* the zone cut each answer set came from (root: not known), for
+	 * sets without RRSIGs: which zone's keys say whether they may be */
+	uint8_t cut[ANSWER_SETS][NAME_MAXLEN];
 	/* the first failure met, for the EDE's text */
 	bool failed;
 	int fail_res;

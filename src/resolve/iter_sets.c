@@ -187,8 +187,10 @@ void iter_ttl_as_cached(struct iter *it, struct rrset *s, uint16_t qtype,
 int iter_deliver(struct iter *it, struct rrset *s, uint8_t rank,
 		 uint64_t now)
 {
+	const uint8_t *cut = it->frames[0].zone;
 	uint32_t ttl;
 	bool kept;
+	int ret;
 
 	s->rank = rank;
 	kept = iter_cache_put(it, s, now) == 1;
@@ -198,7 +200,10 @@ int iter_deliver(struct iter *it, struct rrset *s, uint8_t rank,
 		iter_ttl_as_cached(it, s, s->type, now);
 	else if ((ttl = cache_ttl(it->env->cache, s)) != 0)
 		s->ttl = ttl;
-	return answer_add(&it->ans, MSG_ANSWER, s);
+	ret = answer_add(&it->ans, MSG_ANSWER, s);
+	if (ret == 0 && it->val.on && name_is_subdomain(s->owner, cut))
+		memcpy(it->val.cut[it->ans.nsets - 1], cut, name_length(cut));
+	return ret;
 }
 
 bool iter_has_rr(const struct msg *m, enum msg_section sec, uint16_t type)

@@ -469,6 +469,18 @@ static void zone_of(struct iter *it, const uint8_t *owner, uint8_t *zone)
 	memcpy(zone, n[0] ? n : root_name, n[0] ? name_length(n) : 1);
 }
 
+/* The zone of an unsigned answer set: the deeper of the cut it came
+ * from (a stub zone has no NS set cached) and zone_of's. */
+static void zone_of_set(struct iter *it, const struct answer_set *as,
+			uint8_t *zone)
+{
+	const uint8_t *cut = it->val.cut[as - it->ans.sets];
+
+	zone_of(it, as->set.owner, zone);
+	if (name_labels(cut) > name_labels(zone))
+		memcpy(zone, cut, name_length(cut));
+}
+
 /* The DNAME set of the answer a CNAME was synthesised from. */
 static const struct answer_set *dname_of(const struct iter *it,
 					 const struct rrset *cname)
@@ -486,9 +498,10 @@ static const struct answer_set *dname_of(const struct iter *it,
 
 /* s against the keys of its zone (result: what its chain came to when
  * not secure). */
-static int check_set(struct iter *it, struct rrset *s,
+static int check_set(struct iter *it, struct answer_set *as,
 		     struct dnssec_verdict *vd)
 {
+	struct rrset *s = &as->set;
 	const struct dnssec_anchor *a;
 	uint8_t zone[NAME_MAXLEN];
 	struct dnssec_rrset d, sg, k;
@@ -496,7 +509,7 @@ static int check_set(struct iter *it, struct rrset *s,
 	int r;
 
 	if (!signer_of(s, zone))
-		zone_of(it, s->owner, zone);
+		zone_of_set(it, as, zone);
 	a = dnssec_anchors_find(&it->env->conf->anchors, zone);
 	if (!a)
 		return DNSSEC_UNSUPPORTED;      /* no anchor above: insecure */
@@ -531,7 +544,7 @@ static int val_set(struct iter *it, struct answer_set *as)
 		s->dname_owner = NULL;
 		return s->sec;
 	}
-	r = check_set(it, s, &vd);
+	r = check_set(it, as, &vd);
 	if (r == VAL_PENDING)
 		return r;
 	val_store(it, s, r, &vd, it->val.now_ms);

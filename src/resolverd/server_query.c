@@ -46,6 +46,7 @@ size_t rquery_handle(struct rworker *w, struct rsnap *snap,
 	const struct front fe = {
 		.acl = snap->acl, .snoop = snap->snoop, .local = snap->local,
 		.cache = w->srv->cache, .max_payload = snap->max_payload,
+		.validate = snap->conf.dnssec,
 	};
 	const struct sockaddr *peer = (const struct sockaddr *)src->peer;
 	bool tcp = src->conn != NULL;
