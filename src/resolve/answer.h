@@ -93,9 +93,11 @@ bool answer_ede_for(const struct answer *a, bool cd);
  * CD; QR and RA set; AA when a->aa; AD when every set is SEC_SECURE
  * and q had DO or AD, not CD (RFC 4035 3.2.3, RFC 6840 5.8); the sets'
  * RRSIGs when q had DO; SERVFAIL (with a->ede) instead when a->bogus
- * and q had no CD; the question as the client sent it (case kept); the sets with compression; an OPT (our payload
- * min(max_payload, client's), DO copied per RFC 3225, a->ede as an EDE
- * option when set) when q had one; never an EDE without.
+ * and q had no CD; the question as the client sent it (case kept);
+ * the sets with compression; an OPT (our payload min(max_payload,
+ * client's), DO copied per RFC 3225, a->ede as an EDE option when set,
+ * but not a bogus answer's to a CD client) when q had one; never an
+ * EDE without.
  * When the records do not fit the client's size (512 without EDNS;
  * never more than max_payload) the reply is cut to the header,
  * question and OPT with TC set. An rcode over 15 without an OPT in the

@@ -12,6 +12,7 @@ Unbound proves secure are marked xfail (strict). Prints the counts."""
 import shutil
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import dns.edns
@@ -120,11 +121,11 @@ def lab():
         r.chmod(0o755)
         (r / "hints").write_text(". 3600 NS ns.\nns. 3600 A 127.0.0.1\n")
         shutil.copyfile(CHAIN / "anchor.txt", r / "anchor.txt")
-        port = servers.free_port()
+        port, mport = servers.free_port(), servers.free_port()
         argv = [str(servers.banchi_binary().parent / "banchi-resolver"),
                 "--listen", "127.0.0.1:%d" % port, "--threads", "1",
                 "--root-hints", str(r / "hints"), "--control", "none",
-                "--dnssec-validate",
+                "--metrics", "127.0.0.1:%d" % mport, "--dnssec-validate",
                 "--trust-anchor", str(r / "anchor.txt")]
         for z, _ in ZONES:
             argv += ["--stub", "%s=127.0.0.1:%d" % (z, auth.where[1])]
@@ -141,6 +142,7 @@ def lab():
         started.append(ub)
         wait_for(res.where)
         wait_for(ub.where)
+        res.metrics = mport
         yield res, ub
     finally:
         for s in started:
@@ -176,6 +178,22 @@ def test_ad_needs_do_or_ad(lab):
     r = ask(res.where, "www.sld.tld.", "A", DO)
     assert r.flags & dns.flags.AD
     assert any(rr.rdtype == dns.rdatatype.RRSIG for rr in r.answer)
+
+
+def test_metrics(lab):
+    """The verifications (and budget stops: none here) are counted."""
+    res, _ = lab
+    ask(res.where, "www.sld.tld.", "A", DO)
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % res.metrics,
+                                timeout=5) as f:
+        text = f.read().decode()
+    got = {}
+    for line in text.splitlines():
+        if line.startswith("banchi_resolver_dnssec_"):
+            k, v = line.split()
+            got[k] = float(v)
+    assert got.get("banchi_resolver_dnssec_verifications_total", 0) >= 5
+    assert got.get("banchi_resolver_dnssec_limit_hits_total") == 0
 
 
 def test_cd_without_ad(lab):
