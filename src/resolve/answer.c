@@ -19,6 +19,7 @@ void answer_init(struct answer *a, uint8_t rcode)
 	a->aa = false;
 	a->stale = false;
 	a->bogus = false;
+	a->dnssec = false;
 	answer_ede_clear(&a->ede);
 	a->nsets = 0;
 	a->used = 0;
@@ -93,18 +94,19 @@ static int add_copy(struct answer *a, enum msg_section sec,
 	as->set = *s;
 	as->set.type = type;
 	as->set.owner = put(a, owner, olen);
-	as->set.rdata = put(a, s->rdata, s->rdata_len);
-	as->set.sigs = s->nsigs ? put(a, s->sigs, s->sigs_len) : NULL;
+	/* the RRSIGs follow the RDATA (rrset_sigs) */
+	as->set.rdata = put(a, s->rdata, s->rdata_len + s->sigs_len);
 	as->set.soa_owner = NULL;
 	as->set.dname_owner = NULL;
-	if (!as->set.owner || !as->set.rdata ||
-	    (s->nsigs && !as->set.sigs)) {
+	if (!as->set.owner || !as->set.rdata) {
 		a->used = used;
 		return BN_ENOSPC;
 	}
+	if (s->nsigs | s->sec) {
+		a->dnssec = true;
+		a->bogus |= s->sec == SEC_BOGUS;
+	}
 	a->nsets++;
-	if (s->sec == SEC_BOGUS)
-		a->bogus = true;
 	return 0;
 }
 
@@ -264,7 +266,7 @@ static int write_sigs(struct msg_writer *mw, const struct answer_set *as)
 	uint16_t len;
 	int ret;
 
-	rbuf_init(&r, s->sigs, s->sigs_len);
+	rbuf_init(&r, rrset_sigs(s), s->sigs_len);
 	for (uint16_t i = 0; i < s->nsigs; i++) {
 		if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
 			return BN_ERDATA;
@@ -278,10 +280,14 @@ static int write_sigs(struct msg_writer *mw, const struct answer_set *as)
 	return 0;
 }
 
+/* Inlined where the flags are constants: the reply without DNSSEC data
+ * (the cache-hit path with validation off) pays no test for it. */
+#define ANSWER_INLINE static inline __attribute__((always_inline))
+
 /* The sets in section order, whatever order they were added in; their
  * RRSIGs with dnssec. */
-static int write_sets(struct msg_writer *mw, const struct answer *a,
-		      bool dnssec)
+ANSWER_INLINE int write_sets(struct msg_writer *mw, const struct answer *a,
+			     bool dnssec)
 {
 	int ret;
 
@@ -300,27 +306,26 @@ static int write_sets(struct msg_writer *mw, const struct answer *a,
 }
 
 /* RFC 2181 9 asks for whole sets; a resolver's client retries over TCP
- * anyway, so a reply that does not fit carries no records at all. */
-static size_t write_reply(const struct answer *a, const struct msg_query *q,
-			  uint16_t max_payload, uint8_t *out, size_t limit)
+ * anyway, so a reply that does not fit carries no records at all. ede:
+ * the EDE to send (NULL: none); ad: the AD bit; sigs: the RRSIGs too. */
+ANSWER_INLINE size_t write_records(const struct answer *a,
+				   const struct msg_query *q,
+				   uint16_t max_payload, uint8_t *out,
+				   size_t limit, const struct answer_ede *ede,
+				   bool ad, bool sigs)
 {
 	struct msg_writer mw;
 	struct edns e;
 	uint16_t rcode = a->rcode;
 	uint8_t opts[OPTS_MAX];
-	bool cd = msg_hdr_cd(&q->hdr);
 	int ret;
 
-	if (a->bogus && !cd)
-		return answer_write_rcode(q, RCODE_SERVFAIL, &a->ede,
-					  max_payload, out, limit);
-	reply_edns(&e, q, max_payload,
-		   answer_ede_for(a, cd) ? &a->ede : NULL, opts);
+	reply_edns(&e, q, max_payload, ede, opts);
 	if (start(&mw, q, a->aa, &e, out, limit) < 0)
 		return 0;
-	if (reply_ad(a, q))
+	if (ad)
 		msg_hdr_set_flag(&mw.hdr, MSG_FLAG_AD, true);
-	ret = write_sets(&mw, a, q->has_opt && edns_do(&q->edns));
+	ret = write_sets(&mw, a, sigs);
 	if (ret < 0) {
 		if (ret != BN_ENOSPC)
 			rcode = RCODE_SERVFAIL; /* stored RDATA is corrupt */
@@ -331,6 +336,30 @@ static size_t write_reply(const struct answer *a, const struct msg_query *q,
 			msg_hdr_set_flag(&mw.hdr, MSG_FLAG_TC, true);
 	}
 	return finish(&mw, q, &e, rcode);
+}
+
+/* An answer with DNSSEC data or statuses: bogus is SERVFAIL with its
+ * EDE unless CD; AD and RRSIGs as the client asked. */
+static size_t write_dnssec(const struct answer *a, const struct msg_query *q,
+			   uint16_t max_payload, uint8_t *out, size_t limit)
+{
+	bool cd = msg_hdr_cd(&q->hdr);
+
+	if (a->bogus && !cd)
+		return answer_write_rcode(q, RCODE_SERVFAIL, &a->ede,
+					  max_payload, out, limit);
+	return write_records(a, q, max_payload, out, limit,
+			     answer_ede_for(a, cd) ? &a->ede : NULL,
+			     reply_ad(a, q), q->has_opt && edns_do(&q->edns));
+}
+
+static size_t write_reply(const struct answer *a, const struct msg_query *q,
+			  uint16_t max_payload, uint8_t *out, size_t limit)
+{
+	if (a->dnssec)
+		return write_dnssec(a, q, max_payload, out, limit);
+	return write_records(a, q, max_payload, out, limit, &a->ede, false,
+			     false);
 }
 
 /* UDP: RFC 6891 6.2.5, the client's payload (512 without EDNS), and not

@@ -40,6 +40,10 @@ struct answer {
 	/* Some set is SEC_BOGUS: clients without CD get SERVFAIL with ede
 	 * (its EDE); CD clients the data as it is, without ede. */
 	bool bogus;
+	/* Some set has RRSIGs or a status: the reply's DNSSEC work (AD,
+	 * RRSIGs, bogus) is done only then (the hit path without
+	 * validation pays one test). */
+	bool dnssec;
 	struct answer_ede ede;  /* none after answer_init */
 	uint16_t nsets;
 	struct answer_set sets[ANSWER_SETS];

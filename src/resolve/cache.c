@@ -175,8 +175,7 @@ static int check_input(const struct rrset *s, int *olen, int *slen)
 	    (s->kind == RRSET_POSITIVE && !s->count) ||
 	    s->rdata_len + s->sigs_len > ENTRY_MAX || s->sec > SEC_BOGUS ||
 	    !rdata_valid(s->rdata, s->rdata_len, s->count) ||
-	    (s->nsigs && !s->sigs) ||
-	    !rdata_valid(s->sigs, s->sigs_len, s->nsigs))
+	    !rdata_valid(rrset_sigs(s), s->sigs_len, s->nsigs))
 		return BN_EINVAL;
 	*olen = name_check(s->owner, NAME_MAXLEN);
 	*slen = second_name(s) ? name_check(second_name(s), NAME_MAXLEN) : 0;
@@ -199,11 +198,9 @@ static struct centry *centry_new(const struct rrset *s, int olen, int slen,
 	name_to_lower(e->data);
 	if (slen)
 		memcpy(e->data + olen, second_name(s), (size_t)slen);
-	if (s->rdata_len)
-		memcpy(e->data + olen + slen, s->rdata, s->rdata_len);
-	if (s->sigs_len)
-		memcpy(e->data + olen + slen + s->rdata_len, s->sigs,
-		       s->sigs_len);
+	if (s->rdata_len + s->sigs_len)        /* the RRSIGs follow */
+		memcpy(e->data + olen + slen, s->rdata,
+		       s->rdata_len + s->sigs_len);
 	e->expire_ms = now_ms + (uint64_t)ttl * 1000;
 	e->ttl = ttl;
 	e->size = (uint32_t)(size + MALLOC_OVERHEAD);
@@ -393,16 +390,15 @@ static int copy_hit(const struct cache *c, struct centry *e, uint64_t now_ms,
 	}
 	s->rdata = buf + e->owner_len + e->soa_len;
 	s->rdata_len = e->rdata_len;
-	s->sigs = s->rdata + e->rdata_len;
 	s->sigs_len = e->sigs_len;
-	s->nsigs = e->nsigs;
-	s->sec = e->sec;
-	s->why = e->why;
 	s->type = e->type;
 	s->rclass = e->rclass;
 	s->kind = e->kind;
 	s->rank = e->rank;
 	s->count = e->count;
+	s->nsigs = e->nsigs;
+	s->sec = e->sec;
+	s->why = e->why;
 	out->stale = now_ms >= e->expire_ms;
 	out->prefetch = false;
 	if (out->stale)

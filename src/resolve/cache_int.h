@@ -27,9 +27,11 @@ struct centry {
 	uint32_t size;                  /* octets charged to max_bytes */
 	uint32_t rdata_len;
 	uint32_t sigs_len;              /* RRSIGs after the RDATA */
-	uint16_t type, rclass, count;
-	uint16_t nsigs;
+	/* in struct rrset's order, so that copy_hit copies them in a few
+	 * wide moves (the hit path) */
+	uint16_t type, rclass;
 	uint8_t kind, rank;
+	uint16_t count, nsigs;
 	uint8_t sec, why;               /* enum rrset_sec, its DNSSEC_ result */
 	/* A/AAAA that replaced glue: it lives no longer than the delegation
 	 * data it replaced, and whatever replaces it is held to that too */

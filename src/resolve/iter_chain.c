@@ -100,7 +100,9 @@ static int chain_dname(struct iter *it, const struct iter_frame *f,
 		s.type = RR_CNAME;
 		s.count = 1;
 		s.rdata = syn;
-		s.rdata_len = 2 + pre + tlen;
+		s.rdata_len = (uint32_t)(2 + pre + tlen);
+		s.nsigs = 0;            /* ours: no RRSIG (the DNAME's vouch) */
+		s.sigs_len = 0;
 		s.dname_owner = d;
 		if (iter_deliver(it, &s, rank, now) < 0)
 			goto full;

@@ -113,10 +113,9 @@ static int set_fill(struct iter *it, const struct msg *m,
 	out->kind = RRSET_POSITIVE;
 	out->count = count;
 	out->rdata = it->setbuf;
-	out->rdata_len = rdata_end;
-	out->nsigs = (uint16_t)nsigs;
-	out->sigs = it->setbuf + rdata_end;
-	out->sigs_len = w.len - rdata_end;
+	out->rdata_len = (uint32_t)rdata_end;
+	out->nsigs = (uint16_t)nsigs;   /* they follow the RDATA */
+	out->sigs_len = (uint32_t)(w.len - rdata_end);
 	return count;
 }
 

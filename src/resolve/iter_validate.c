@@ -59,7 +59,7 @@ static struct dnssec_rrset ds_view(const struct rrset *s)
 static struct dnssec_rrset sigs_view(const struct rrset *s)
 {
 	struct dnssec_rrset d = { s->owner, RR_RRSIG, s->rclass, s->nsigs,
-				  s->sigs, s->sigs_len };
+				  rrset_sigs(s), s->sigs_len };
 
 	return d;
 }
@@ -582,6 +582,7 @@ static void val_finish(struct iter *it)
 
 	it->stats.dnssec_verified = v->budget.verified;
 	it->stats.dnssec_stopped = v->budget.stopped;
+	it->ans.dnssec = true;  /* the statuses were set in place */
 	for (uint16_t i = 0; i < it->ans.nsets; i++)
 		if (it->ans.sets[i].set.sec == SEC_BOGUS) {
 			const struct rrset *s = &it->ans.sets[i].set;

@@ -38,19 +38,25 @@ struct rrset {
 	uint8_t kind;           /* enum rrset_kind */
 	uint8_t rank;           /* enum rank */
 	uint16_t count;         /* RDATA items (negative: 0 or 1 SOA) */
+	/* DNSSEC: the RRSIGs covering the set (same owner; none unless
+	 * validation is on), and the status */
+	uint16_t nsigs;
+	uint8_t sec;            /* enum rrset_sec */
+	uint8_t why;            /* SEC_BOGUS: the DNSSEC_ result (dnssec.h) */
 	const uint8_t *rdata;   /* count x (u16 length, octets) */
-	size_t rdata_len;       /* octets of the whole sequence */
+	uint32_t rdata_len;     /* octets of the whole sequence */
+	/* the RRSIGs (nsigs of them) follow the RDATA in memory, in its
+	 * layout: rrset_sigs() (so that the view stays 56 octets) */
+	uint32_t sigs_len;
 	const uint8_t *soa_owner; /* negative answers: the SOA's owner */
 	/* A CNAME synthesised from a DNAME: the DNAME's owner, so that an
 	 * answer from the cache carries the DNAME too (RFC 6672 3.4). */
 	const uint8_t *dname_owner;
-	/* The RRSIGs covering the set (same owner), in the layout of
-	 * rdata; none unless validation is on. */
-	uint16_t nsigs;
-	const uint8_t *sigs;
-	size_t sigs_len;
-	uint8_t sec;            /* enum rrset_sec */
-	uint8_t why;            /* SEC_BOGUS: the DNSSEC_ result (dnssec.h) */
 };
+
+static inline const uint8_t *rrset_sigs(const struct rrset *s)
+{
+	return s->rdata + s->rdata_len;
+}
 
 #endif

@@ -418,7 +418,7 @@ static void budget_collision(void)
 	set = (struct dnssec_rrset){ h.set.owner, RR_A, CLASS_IN, h.set.count,
 				     h.set.rdata, h.set.rdata_len };
 	sigs = (struct dnssec_rrset){ h.set.owner, RR_RRSIG, CLASS_IN,
-				      h.set.nsigs, h.set.sigs,
+				      h.set.nsigs, rrset_sigs(&h.set),
 				      h.set.sigs_len };
 	keys = (struct dnssec_rrset){ k.set.owner, RR_DNSKEY, CLASS_IN,
 				      k.set.count, k.set.rdata,
