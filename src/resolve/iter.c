@@ -91,6 +91,22 @@ static void val_init(struct iter *it)
 	v->failed = false;
 }
 
+/* Validating, a cached answer with an unchecked set that has no RRSIG
+ * is resolved again: it was cached without DO (before validation was
+ * turned on), or its validation did not end; an unsigned set from an
+ * insecure zone is INSECURE once checked. */
+static bool sigs_missing(const struct iter *it)
+{
+	for (uint16_t i = 0; it->val.on && i < it->ans.nsets; i++) {
+		const struct answer_set *as = &it->ans.sets[i];
+
+		if (as->section == MSG_ANSWER && as->set.sec == SEC_UNCHECKED &&
+		    !as->set.nsigs)
+			return true;
+	}
+	return false;
+}
+
 void iter_answered(struct iter *it)
 {
 	it->depth = 0;
@@ -126,7 +142,8 @@ int iter_begin(struct iter *it, const uint8_t *qname, uint16_t qtype,
 	it->ahead_ms = flags & ITER_PREFETCH ? prefetch_ahead(it, now_ms) : 0;
 	if (!(flags & ITER_PREFETCH) &&
 	    answer_from_cache(&it->ans, it->env->cache, it->qname, qtype,
-			      qclass, now_ms, 0, &prefetch) == 1) {
+			      qclass, now_ms, 0, &prefetch) == 1 &&
+	    !sigs_missing(it)) {
 		iter_answered(it);      /* unchecked data: validated now */
 		return 0;
 	}

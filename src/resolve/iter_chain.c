@@ -25,6 +25,8 @@ static int chain_any(struct iter *it, const struct msg *m,
 
 		for (uint16_t j = 0; j < ntypes && !seen; j++)
 			seen = types[j] == rr->type;
+		/* validating: RRSIGs ride with the sets they cover */
+		seen = seen || (rr->type == RR_RRSIG && it->env->conf->dnssec);
 		if (seen || ntypes == ANSWER_SETS ||
 		    msg_rr_owner(m, rr, on) < 0 || !name_equal(on, cur))
 			continue;

@@ -265,6 +265,12 @@ void iter_val_drop_proofs(struct iter *it);
  * 5.2, RFC 5155 8.6): the hook of the denial proofs (step 2). */
 bool val_ds_absent_proven(struct iter *it, const struct msg *m,
 			  const uint8_t *z);
+/* Whether the answer set s, verified with an RRSIG of labels labels (a
+ * wildcard expansion), comes with the proof that no closer name exists
+ * (RFC 4035 5.3.4, RFC 5155 8.8). Until the denial proofs, false: such
+ * an answer is insecure (no AD), neither secure nor bogus. */
+bool val_wildcard_proven(struct iter *it, const struct rrset *s,
+			 uint8_t labels);
 
 /* iter_sets.c */
 /* The RRset (owner, type) of section sec of m built into it->setbuf

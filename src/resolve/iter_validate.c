@@ -496,6 +496,18 @@ static const struct answer_set *dname_of(const struct iter *it,
 	return NULL;
 }
 
+/* Whether s, verified with an RRSIG of labels labels, was expanded from
+ * a wildcard (RFC 4035 5.3.4): fewer labels than its owner, which is not
+ * itself the wildcard asked for literally. */
+static bool wildcard_expansion(const struct rrset *s, uint8_t labels)
+{
+	int n = name_labels(s->owner);
+
+	if (labels >= n)
+		return false;
+	return !(labels == n - 1 && s->owner[0] == 1 && s->owner[1] == '*');
+}
+
 /* s against the keys of its zone (result: what its chain came to when
  * not secure). */
 static int check_set(struct iter *it, struct answer_set *as,
@@ -524,6 +536,9 @@ static int check_set(struct iter *it, struct answer_set *as,
 	sg = sigs_view(s);
 	k = ds_view(&keys);
 	r = dnssec_verify_rrset(&d, &sg, &k, it->val.now, &it->val.budget, vd);
+	if (r == DNSSEC_SECURE && wildcard_expansion(s, vd->labels) &&
+	    !val_wildcard_proven(it, s, vd->labels))
+		return DNSSEC_UNSUPPORTED;      /* not proven: insecure */
 	return r < 0 ? DNSSEC_BUDGET : r;
 }
 

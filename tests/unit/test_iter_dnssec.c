@@ -449,6 +449,15 @@ static void validation_off(void)
 	CHECK(iter_get_stats(it)->dnssec_verified == 0);
 	for (unsigned i = 0; i < net.nlog; i++)
 		CHECK(!net.log[i].dnssec_ok && !net.log[i].cd);
+	/* turned on (a reload): what was cached without RRSIGs is asked
+	 * again, with DO, not found bogus */
+	CHECK(resolve("www.sld.tld.", RR_A) == RCODE_NOERROR);
+	rc.dnssec = true;
+	net.nlog = 0;
+	CHECK(resolve("www.sld.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(net.nlog > 0 && net.log[0].dnssec_ok);
+	client_reply(iter_result(it), "www.sld.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_NOERROR && r.ad && r.rrsigs == 1);
 	world_down();
 }
 
