@@ -67,6 +67,8 @@ size_t rquery_handle(struct rworker *w, struct rsnap *snap,
 		rstat_add(w, RS_HITS, 1);
 		if (w->ans->stale)      /* its refresh failed just now */
 			rstat_add(w, RS_STALE, 1);
+		if (w->ans->bogus && !msg_hdr_cd(&fq.q.hdr))
+			rstat_add(w, RS_SERVFAIL, 1);
 		if (fq.prefetch)
 			prefetch(w, snap, fq.lname, &fq.q);
 		break;

@@ -212,7 +212,8 @@ static void answer_all(struct rworker *w, struct rreq *r)
 		a = iter_result(r->it);
 	if (r->nwait && a->stale)
 		rstat_add(w, RS_STALE, r->nwait);
-	if (a->rcode == RCODE_SERVFAIL)
+	/* bogus data: SERVFAIL, but to CD clients */
+	if (a->rcode == RCODE_SERVFAIL || a->bogus)
 		rstat_add(w, RS_SERVFAIL, r->nwait);
 	for (wt = r->waiters; wt; wt = next) {
 		next = wt->next;
