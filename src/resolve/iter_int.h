@@ -259,7 +259,32 @@ void iter_val_keep_proof(struct iter *it, const struct iter_frame *f,
 void iter_val_free(struct iter *it);
 void iter_val_drop_proofs(struct iter *it);
 
+/* The key walk's shared parts (iter_validate.c, iter_proof.c). */
+enum { VAL_UNKNOWN = 10, VAL_AGAIN, VAL_PENDING, VAL_PARENT };
+struct dnssec_anchor;
+/* A set, and its RRSIGs, as the verifier takes them. */
+struct dnssec_rrset val_view(const struct rrset *s);
+struct dnssec_rrset val_sigs_view(const struct rrset *s);
+/* The cached (name, type), any status, into buf (VAL_BUF octets). */
+bool val_get(struct iter *it, const uint8_t *name, uint16_t type,
+	     uint8_t *buf, struct rrset *out);
+/* What is known of z's keys: SEC_SECURE (keys filled, in val.kbuf),
+ * SEC_INSECURE, SEC_BOGUS, or VAL_UNKNOWN. */
+int val_key_final(struct iter *it, const uint8_t *z, struct rrset *keys);
+/* p may vouch for z's DS: strictly above z, at or under the anchor. */
+bool val_parent_ok(const struct dnssec_anchor *a, const uint8_t *z,
+		   const uint8_t *p);
+/* The first failure of the client query, for its EDE. */
+void val_note_failure(struct iter *it, const uint8_t *name, uint16_t type,
+		      int result);
+
 /* iter_proof.c */
+/* The kept negative reply to "z DS": its index in val.proofs, or -1. */
+int val_proof_of(const struct iter *it, const uint8_t *z);
+/* A step of the walk on it (VAL_AGAIN: z's DS status cached;
+ * VAL_PARENT: next's keys first). */
+int val_step_proof(struct iter *it, const struct dnssec_anchor *a,
+		   const uint8_t *z, int pi, uint8_t *next);
 /* Whether the negative reply m to "z DS", whose NSEC/NSEC3 records
  * verified with the parent's keys, proves that z has no DS (RFC 4035
  * 5.2, RFC 5155 8.6): the hook of the denial proofs (step 2). */

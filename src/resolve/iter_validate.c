@@ -4,7 +4,8 @@
  * trust anchor: DS asked of the parent, DNSKEY of the child, as side
  * goals, each result cached with its status so that the walk is paid
  * once per zone and TTL. Negative answers are not checked yet (no
- * denial proofs): they go out without AD. */
+ * denial proofs): they go out without AD. The replies to DS side goals
+ * and the hooks of the denial proofs: iter_proof.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,8 +13,6 @@
 #include "resolve/iter_int.h"
 #include "wire/rrtype.h"
 
-/* Walk results besides the SEC_ statuses. */
-enum { VAL_UNKNOWN = 10, VAL_AGAIN, VAL_PENDING, VAL_PARENT };
 
 #define VAL_MAX_STEPS 64        /* cache updates per set validated */
 
@@ -27,16 +26,6 @@ void iter_val_free(struct iter *it)
 	iter_val_drop_proofs(it);
 }
 
-void iter_val_drop_proofs(struct iter *it)
-{
-	for (unsigned i = 0; i < VAL_PROOFS; i++) {
-		free(it->val.proofs[i].pkt);
-		it->val.proofs[i].pkt = NULL;
-		it->val.proofs[i].len = 0;
-	}
-	it->val.proof_next = 0;
-}
-
 static bool val_bufs(struct iter *it)
 {
 	struct iter_val *v = &it->val;
@@ -48,7 +37,7 @@ static bool val_bufs(struct iter *it)
 	return v->kbuf && v->sbuf;
 }
 
-static struct dnssec_rrset ds_view(const struct rrset *s)
+struct dnssec_rrset val_view(const struct rrset *s)
 {
 	struct dnssec_rrset d = { s->owner, s->type, s->rclass, s->count,
 				  s->rdata, s->rdata_len };
@@ -56,7 +45,7 @@ static struct dnssec_rrset ds_view(const struct rrset *s)
 	return d;
 }
 
-static struct dnssec_rrset sigs_view(const struct rrset *s)
+struct dnssec_rrset val_sigs_view(const struct rrset *s)
 {
 	struct dnssec_rrset d = { s->owner, RR_RRSIG, s->rclass, s->nsigs,
 				  rrset_sigs(s), s->sigs_len };
@@ -73,7 +62,7 @@ static uint8_t sec_of(int result)
 	return SEC_BOGUS;
 }
 
-static void note_failure(struct iter *it, const uint8_t *name, uint16_t type,
+void val_note_failure(struct iter *it, const uint8_t *name, uint16_t type,
 			 int result)
 {
 	struct iter_val *v = &it->val;
@@ -87,7 +76,7 @@ static void note_failure(struct iter *it, const uint8_t *name, uint16_t type,
 }
 
 /* The cached entry (name, type), any status, into buf. */
-static bool val_get(struct iter *it, const uint8_t *name, uint16_t type,
+bool val_get(struct iter *it, const uint8_t *name, uint16_t type,
 		    uint8_t *buf, struct rrset *out)
 {
 	struct cache_hit h;
@@ -110,7 +99,7 @@ static void val_store(struct iter *it, struct rrset *s, int result,
 	if (s->sec == SEC_SECURE && vd)
 		s->ttl = dnssec_ttl(vd, s->ttl, it->val.now);
 	if (s->sec == SEC_BOGUS)
-		note_failure(it, s->owner, s->type, result);
+		val_note_failure(it, s->owner, s->type, result);
 	iter_cache_put(it, s, now);
 }
 
@@ -118,7 +107,7 @@ static void val_store(struct iter *it, struct rrset *s, int result,
  * owner, into out. */
 static bool signer_of(const struct rrset *s, uint8_t *out)
 {
-	struct dnssec_rrset sigs = sigs_view(s);
+	struct dnssec_rrset sigs = val_sigs_view(s);
 	struct dnssec_rrsig rs;
 	const uint8_t *rd;
 	uint16_t len;
@@ -140,21 +129,21 @@ static bool signer_of(const struct rrset *s, uint8_t *out)
 /* What is known of z's keys: SEC_SECURE (keys filled, in kbuf),
  * SEC_INSECURE, SEC_BOGUS (a DS or DNSKEY set found bogus), or
  * VAL_UNKNOWN. Uses kbuf only. */
-static int key_final(struct iter *it, const uint8_t *z, struct rrset *keys)
+int val_key_final(struct iter *it, const uint8_t *z, struct rrset *keys)
 {
 	struct rrset s;
 
 	if (val_get(it, z, RR_DS, it->val.kbuf, &s) &&
 	    (s.sec == SEC_INSECURE || s.sec == SEC_BOGUS)) {
 		if (s.sec == SEC_BOGUS)
-			note_failure(it, z, RR_DS, s.why);
+			val_note_failure(it, z, RR_DS, s.why);
 		return s.sec;
 	}
 	if (!val_get(it, z, RR_DNSKEY, it->val.kbuf, &s) ||
 	    s.kind != RRSET_POSITIVE || s.sec == SEC_UNCHECKED)
 		return VAL_UNKNOWN;
 	if (s.sec == SEC_BOGUS)
-		note_failure(it, z, RR_DNSKEY, s.why);
+		val_note_failure(it, z, RR_DNSKEY, s.why);
 	*keys = s;
 	return s.sec;
 }
@@ -168,12 +157,12 @@ static int fetch(struct iter *it, const uint8_t *z, uint16_t type)
 
 	for (uint16_t i = 0; i < v->nasked; i++)
 		if (v->asked[i].type == type && name_equal(v->asked[i].name, z)) {
-			note_failure(it, z, type, miss);
+			val_note_failure(it, z, type, miss);
 			return SEC_BOGUS;
 		}
 	if (v->nasked == VAL_MAX_ASKED ||
 	    iter_push(it, z, type, ITER_VAL_GOAL) < 0) {
-		note_failure(it, z, type, DNSSEC_BUDGET);
+		val_note_failure(it, z, type, DNSSEC_BUDGET);
 		return SEC_BOGUS;
 	}
 	memcpy(v->asked[v->nasked].name, z, name_length(z));
@@ -193,8 +182,8 @@ static int step_anchor(struct iter *it, const struct dnssec_anchor *a,
 	if (!val_get(it, a->zone, RR_DNSKEY, it->val.sbuf, &s) ||
 	    s.kind != RRSET_POSITIVE)
 		return fetch(it, a->zone, RR_DNSKEY);
-	k = ds_view(&s);
-	sg = sigs_view(&s);
+	k = val_view(&s);
+	sg = val_sigs_view(&s);
 	r = dnssec_anchor_verify_keys(a, &k, &sg, it->val.now,
 				      &it->val.budget, &vd);
 	if (r < 0)
@@ -207,7 +196,7 @@ static int step_anchor(struct iter *it, const struct dnssec_anchor *a,
 static int step_keys(struct iter *it, const uint8_t *z,
 		     const struct rrset *ds, uint64_t now)
 {
-	struct dnssec_rrset d = ds_view(ds), k, sg;
+	struct dnssec_rrset d = val_view(ds), k, sg;
 	struct dnssec_verdict vd;
 	struct rrset s;
 	int r;
@@ -215,8 +204,8 @@ static int step_keys(struct iter *it, const uint8_t *z,
 	if (!val_get(it, z, RR_DNSKEY, it->val.kbuf, &s) ||
 	    s.kind != RRSET_POSITIVE)
 		return fetch(it, z, RR_DNSKEY);
-	k = ds_view(&s);
-	sg = sigs_view(&s);
+	k = val_view(&s);
+	sg = val_sigs_view(&s);
 	r = dnssec_verify_dnskeys(&k, &sg, &d, it->val.now, &it->val.budget,
 				  &vd);
 	if (r < 0)
@@ -227,7 +216,7 @@ static int step_keys(struct iter *it, const uint8_t *z,
 
 /* A signer p for data of zone z found through its parent: strictly
  * above z, at or under the anchor. */
-static bool parent_ok(const struct dnssec_anchor *a, const uint8_t *z,
+bool val_parent_ok(const struct dnssec_anchor *a, const uint8_t *z,
 		      const uint8_t *p)
 {
 	return name_is_subdomain(z, p) && !name_equal(z, p) &&
@@ -244,12 +233,12 @@ static int step_ds(struct iter *it, const struct dnssec_anchor *a,
 	struct rrset keys;
 	int r;
 
-	if (!signer_of(ds, next) || !parent_ok(a, z, next)) {
+	if (!signer_of(ds, next) || !val_parent_ok(a, z, next)) {
 		val_store(it, ds, ds->nsigs ? DNSSEC_MALFORMED : DNSSEC_NO_RRSIG,
 			  NULL, now);
 		return VAL_AGAIN;
 	}
-	r = key_final(it, next, &keys);
+	r = val_key_final(it, next, &keys);
 	if (r == VAL_UNKNOWN)
 		return VAL_PARENT;
 	if (r != SEC_SECURE) {  /* under an insecure or bogus parent */
@@ -257,148 +246,13 @@ static int step_ds(struct iter *it, const struct dnssec_anchor *a,
 						    : DNSSEC_BOGUS, NULL, now);
 		return VAL_AGAIN;
 	}
-	d = ds_view(ds);
-	sg = sigs_view(ds);
-	pk = ds_view(&keys);
+	d = val_view(ds);
+	sg = val_sigs_view(ds);
+	pk = val_view(&keys);
 	r = dnssec_verify_rrset(&d, &sg, &pk, it->val.now, &it->val.budget,
 				&vd);
 	val_store(it, ds, r < 0 ? DNSSEC_BUDGET : r, &vd, now);
 	return VAL_AGAIN;
-}
-
-/* The signer of the first RRSIG over an NSEC or NSEC3 record in m's
- * authority section, into out. */
-static bool proof_signer(struct iter *it, const struct msg *m, uint8_t *out)
-{
-	struct dnssec_rrsig rs;
-
-	for (uint16_t i = 0; i < msg_section_count(m, MSG_AUTHORITY); i++) {
-		const struct msg_rr *rr = msg_section_rr(m, MSG_AUTHORITY, i);
-		int n;
-
-		if (rr->type != RR_RRSIG)
-			continue;
-		n = msg_rr_rdata(m, rr, it->cbuf, sizeof(it->cbuf));
-		if (n < 0 || dnssec_rrsig_parse(&rs, it->cbuf, (size_t)n) < 0 ||
-		    (rs.covered != RR_NSEC && rs.covered != RR_NSEC3))
-			continue;
-		memcpy(out, rs.signer, name_length(rs.signer));
-		name_to_lower(out);
-		return true;
-	}
-	return false;
-}
-
-/* Whether the authority record i of m is the first of its set. */
-static bool first_of_set(const struct msg *m, uint16_t i)
-{
-	const struct msg_rr *rr = msg_section_rr(m, MSG_AUTHORITY, i);
-	uint8_t a[NAME_MAXLEN], b[NAME_MAXLEN];
-
-	if (msg_rr_owner(m, rr, a) < 0)
-		return false;
-	for (uint16_t j = 0; j < i; j++) {
-		const struct msg_rr *o = msg_section_rr(m, MSG_AUTHORITY, j);
-
-		if (o->type == rr->type && msg_rr_owner(m, o, b) == 0 &&
-		    name_equal(a, b))
-			return false;
-	}
-	return true;
-}
-
-/* Every NSEC/NSEC3 set of m against keys: the worst result (no set:
- * DNSSEC_NO_RRSIG); *ttl the smallest TTL. */
-static int proof_verify(struct iter *it, const struct msg *m,
-			const struct rrset *keys, uint32_t *ttl)
-{
-	struct dnssec_rrset k = ds_view(keys), d, sg;
-	uint8_t on[NAME_MAXLEN], own[NAME_MAXLEN];
-	int r = DNSSEC_NO_RRSIG;
-	struct rrset s;
-
-	for (uint16_t i = 0; i < msg_section_count(m, MSG_AUTHORITY); i++) {
-		const struct msg_rr *rr = msg_section_rr(m, MSG_AUTHORITY, i);
-
-		if ((rr->type != RR_NSEC && rr->type != RR_NSEC3) ||
-		    !first_of_set(m, i) || msg_rr_owner(m, rr, on) < 0 ||
-		    iter_set_collect(it, m, MSG_AUTHORITY, on, rr->type, &s,
-				     own) == 0)
-			continue;
-		d = ds_view(&s);
-		sg = sigs_view(&s);
-		r = dnssec_verify_rrset(&d, &sg, &k, it->val.now,
-					&it->val.budget, NULL);
-		if (r != DNSSEC_SECURE)
-			return r < 0 ? DNSSEC_BUDGET : r;
-		if (s.ttl < *ttl)
-			*ttl = s.ttl;
-	}
-	return r;
-}
-
-/* z's DS proven absent (insecure) or not (bogus): the cached negative
- * entry gets the status, or one without SOA is made for it. */
-static int store_no_ds(struct iter *it, const uint8_t *z, int result,
-		       uint32_t ttl)
-{
-	struct rrset s;
-
-	if (!val_get(it, z, RR_DS, it->val.sbuf, &s) ||
-	    s.kind == RRSET_POSITIVE) {
-		memset(&s, 0, sizeof(s));
-		s.owner = z;
-		s.type = RR_DS;
-		s.rclass = it->qclass;
-		s.kind = RRSET_NODATA;
-		s.rank = RANK_ANSWER;
-		s.ttl = ttl;
-	}
-	s.sec = result == DNSSEC_SECURE ? SEC_INSECURE : SEC_BOGUS;
-	s.why = (uint8_t)(s.sec == SEC_BOGUS ? result : 0);
-	if (s.sec == SEC_BOGUS)
-		note_failure(it, z, RR_DS, result);
-	iter_cache_put(it, &s, it->val.now_ms);
-	return VAL_AGAIN;
-}
-
-/* The negative answer kept for z's DS: an insecure delegation when its
- * NSEC/NSEC3 records verify with the parent's keys and prove the DS
- * absent (val_ds_absent_proven), else bogus. */
-static int step_proof(struct iter *it, const struct dnssec_anchor *a,
-		      const uint8_t *z, int pi, uint8_t *next)
-{
-	uint32_t ttl = CACHE_BOGUS_TTL * 5;
-	struct rrset keys;
-	struct msg m;
-	int r;
-
-	if (msg_parse(&m, it->val.proofs[pi].pkt, it->val.proofs[pi].len,
-		      it->rr, ITER_MAX_RR) < 0)
-		return store_no_ds(it, z, DNSSEC_MALFORMED, ttl);
-	if (!proof_signer(it, &m, next))
-		return store_no_ds(it, z, DNSSEC_NO_RRSIG, ttl);
-	if (!parent_ok(a, z, next))
-		return store_no_ds(it, z, DNSSEC_MALFORMED, ttl);
-	r = key_final(it, next, &keys);
-	if (r == VAL_UNKNOWN)
-		return VAL_PARENT;
-	if (r != SEC_SECURE)
-		return store_no_ds(it, z, r == SEC_INSECURE ? DNSSEC_SECURE
-							     : DNSSEC_BOGUS, ttl);
-	r = proof_verify(it, &m, &keys, &ttl);
-	if (r == DNSSEC_SECURE && !val_ds_absent_proven(it, &m, z))
-		r = DNSSEC_BOGUS;
-	return store_no_ds(it, z, r, ttl);
-}
-
-/* The kept negative reply to "z DS": its index, or -1. */
-static int proof_of(const struct iter *it, const uint8_t *z)
-{
-	for (int i = 0; i < VAL_PROOFS; i++)
-		if (it->val.proofs[i].len && name_equal(it->val.proofs[i].name, z))
-			return i;
-	return -1;
 }
 
 /* One step towards z's keys: a final status, VAL_AGAIN (the cache
@@ -408,7 +262,7 @@ static int step(struct iter *it, const struct dnssec_anchor *a,
 		const uint8_t *z, uint8_t *next)
 {
 	struct rrset keys, ds;
-	int r = key_final(it, z, &keys), pi;
+	int r = val_key_final(it, z, &keys), pi;
 
 	if (r != VAL_UNKNOWN)
 		return r;
@@ -420,8 +274,8 @@ static int step(struct iter *it, const struct dnssec_anchor *a,
 			return step_keys(it, z, &ds, it->val.now_ms);
 		return step_ds(it, a, z, &ds, it->val.now_ms, next);
 	}
-	if ((pi = proof_of(it, z)) >= 0)
-		return step_proof(it, a, z, pi, next);
+	if ((pi = val_proof_of(it, z)) >= 0)
+		return val_step_proof(it, a, z, pi, next);
 	return fetch(it, z, RR_DS);
 }
 
@@ -445,10 +299,10 @@ static int ensure(struct iter *it, const struct dnssec_anchor *a,
 		    (r == SEC_SECURE && !name_equal(cur, target)))
 			continue;
 		if (r == SEC_SECURE)
-			return key_final(it, target, keys);
+			return val_key_final(it, target, keys);
 		return r;
 	}
-	note_failure(it, target, RR_DNSKEY, DNSSEC_BUDGET);
+	val_note_failure(it, target, RR_DNSKEY, DNSSEC_BUDGET);
 	return SEC_BOGUS;
 }
 
@@ -532,9 +386,9 @@ static int check_set(struct iter *it, struct answer_set *as,
 		return DNSSEC_UNSUPPORTED;
 	if (r != SEC_SECURE)
 		return it->val.failed ? it->val.fail_res : DNSSEC_BOGUS;
-	d = ds_view(s);
-	sg = sigs_view(s);
-	k = ds_view(&keys);
+	d = val_view(s);
+	sg = val_sigs_view(s);
+	k = val_view(&keys);
 	r = dnssec_verify_rrset(&d, &sg, &k, it->val.now, &it->val.budget, vd);
 	if (r == DNSSEC_SECURE && wildcard_expansion(s, vd->labels) &&
 	    !val_wildcard_proven(it, s, vd->labels))
@@ -631,21 +485,4 @@ void iter_validate(struct iter *it, uint64_t now)
 		}
 	}
 	val_finish(it);
-}
-
-void iter_val_keep_proof(struct iter *it, const struct iter_frame *f,
-			 const struct msg *m)
-{
-	struct iter_val *v = &it->val;
-	unsigned i = v->proof_next;
-	uint8_t *p;
-
-	if (f->qtype != RR_DS || !m->len || !(p = malloc(m->len)))
-		return;
-	memcpy(p, m->pkt, m->len);
-	free(v->proofs[i].pkt);
-	v->proofs[i].pkt = p;
-	v->proofs[i].len = m->len;
-	memcpy(v->proofs[i].name, f->qname, name_length(f->qname));
-	v->proof_next = (i + 1) % VAL_PROOFS;
 }
