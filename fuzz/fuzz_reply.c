@@ -143,7 +143,7 @@ static void setup(void)
 		conf_for(&st->conf[i], i);
 		st->env[i] = (struct res_env){
 			i >> 2 == 1 ? st->tiny : st->cache, st->infra,
-			&st->conf[i], fake_random };
+			&st->conf[i], fake_random, NULL };
 		st->it[i] = iter_new(&st->env[i]);
 		ASSERT(st->it[i]);
 	}

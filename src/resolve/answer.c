@@ -3,8 +3,10 @@
  * from the query, the question as received, records with compression,
  * OPT with the Extended DNS Error, and all-or-nothing truncation to the
  * client's size. */
+#include <stdio.h>
 #include <string.h>
 
+#include "dnssec/dnssec.h"
 #include "resolve/answer.h"
 #include "base/error.h"
 #include "wire/buf.h"
@@ -16,6 +18,8 @@ void answer_init(struct answer *a, uint8_t rcode)
 	a->rcode = rcode;
 	a->aa = false;
 	a->stale = false;
+	a->bogus = false;
+	a->dnssec = false;
 	answer_ede_clear(&a->ede);
 	a->nsets = 0;
 	a->used = 0;
@@ -44,6 +48,21 @@ void answer_ede_set(struct answer_ede *e, uint16_t code, const char *text)
 		memcpy(e->text, text, n);
 }
 
+void answer_set_bogus(struct answer *a, const uint8_t *name, uint16_t type,
+		      int result)
+{
+	char text[NAME_TEXT_MAX + 64], owner[NAME_TEXT_MAX], tb[16];
+	int ede = dnssec_result_ede(result);
+
+	if (name_to_text(owner, sizeof(owner), name) < 0)
+		owner[0] = 0;
+	snprintf(text, sizeof(text), "%s %s: %s", owner,
+		 rrtype_to_text(type, tb), dnssec_result_str(result));
+	answer_ede_set(&a->ede, (uint16_t)(ede < 0 ? EDNS_EDE_BOGUS : ede),
+		       text);
+	a->bogus = true;
+}
+
 /* Copies n octets into a->data; NULL when they do not fit. */
 static const uint8_t *put(struct answer *a, const uint8_t *src, size_t n)
 {
@@ -68,19 +87,24 @@ static int add_copy(struct answer *a, enum msg_section sec,
 	size_t olen = name_length(owner);
 
 	if (a->nsets >= ANSWER_SETS ||
-	    olen + s->rdata_len > ANSWER_DATA - a->used)
+	    olen + s->rdata_len + s->sigs_len > ANSWER_DATA - a->used)
 		return BN_ENOSPC;
 	as = &a->sets[a->nsets];
 	as->section = (uint8_t)sec;
 	as->set = *s;
 	as->set.type = type;
 	as->set.owner = put(a, owner, olen);
-	as->set.rdata = put(a, s->rdata, s->rdata_len);
+	/* the RRSIGs follow the RDATA (rrset_sigs) */
+	as->set.rdata = put(a, s->rdata, s->rdata_len + s->sigs_len);
 	as->set.soa_owner = NULL;
 	as->set.dname_owner = NULL;
 	if (!as->set.owner || !as->set.rdata) {
 		a->used = used;
 		return BN_ENOSPC;
+	}
+	if (s->nsigs | s->sec) {
+		a->dnssec = true;
+		a->bogus |= s->sec == SEC_BOGUS;
 	}
 	a->nsets++;
 	return 0;
@@ -102,8 +126,27 @@ int answer_add(struct answer *a, enum msg_section sec, const struct rrset *s)
 	return ret;
 }
 
+/* AD (RFC 4035 3.2.3, RFC 6840 5.8): every set validated secure, to a
+ * client that said it understands (DO or AD) and did not ask us not to
+ * check (CD). Sets are few: the scan is only for such clients. */
+static bool reply_ad(const struct answer *a, const struct msg_query *q)
+{
+	if (!a || !a->nsets || msg_hdr_cd(&q->hdr) ||
+	    (!msg_hdr_ad(&q->hdr) && !(q->has_opt && edns_do(&q->edns))))
+		return false;
+	for (uint16_t i = 0; i < a->nsets; i++)
+		if (a->sets[i].set.sec != SEC_SECURE)
+			return false;
+	return true;
+}
+
+bool answer_ede_for(const struct answer *a, bool cd)
+{
+	return a->ede.code != ANSWER_EDE_NONE && !(cd && a->bogus);
+}
+
 /* Header of the reply: ID, opcode, RD and CD from the query; QR and RA
- * set; AA as asked. AD stays clear: nothing is validated yet. */
+ * set; AA as asked. */
 static void reply_hdr(struct msg_hdr *h, const struct msg_query *q, bool aa)
 {
 	h->id = q->hdr.id;
@@ -215,8 +258,36 @@ static int write_set(struct msg_writer *mw, const struct answer_set *as)
 	return 0;
 }
 
-/* The sets in section order, whatever order they were added in. */
-static int write_sets(struct msg_writer *mw, const struct answer *a)
+/* The set's RRSIGs, for a DO client (RFC 4035 3.2.1), beside it. */
+static int write_sigs(struct msg_writer *mw, const struct answer_set *as)
+{
+	const struct rrset *s = &as->set;
+	struct rbuf r;
+	uint16_t len;
+	int ret;
+
+	rbuf_init(&r, rrset_sigs(s), s->sigs_len);
+	for (uint16_t i = 0; i < s->nsigs; i++) {
+		if (rbuf_u16(&r, &len) < 0 || rbuf_left(&r) < len)
+			return BN_ERDATA;
+		ret = msg_writer_rr(mw, (enum msg_section)as->section,
+				    s->owner, RR_RRSIG, s->rclass, s->ttl,
+				    r.base + r.pos, len);
+		if (ret < 0)
+			return ret;
+		r.pos += len;
+	}
+	return 0;
+}
+
+/* Inlined where the flags are constants: the reply without DNSSEC data
+ * (the cache-hit path with validation off) pays no test for it. */
+#define ANSWER_INLINE static inline __attribute__((always_inline))
+
+/* The sets in section order, whatever order they were added in; their
+ * RRSIGs with dnssec. */
+ANSWER_INLINE int write_sets(struct msg_writer *mw, const struct answer *a,
+			     bool dnssec)
 {
 	int ret;
 
@@ -225,6 +296,8 @@ static int write_sets(struct msg_writer *mw, const struct answer *a)
 			if (a->sets[i].section != sec)
 				continue;
 			ret = write_set(mw, &a->sets[i]);
+			if (ret == 0 && dnssec && a->sets[i].set.nsigs)
+				ret = write_sigs(mw, &a->sets[i]);
 			if (ret < 0)
 				return ret;
 		}
@@ -233,9 +306,13 @@ static int write_sets(struct msg_writer *mw, const struct answer *a)
 }
 
 /* RFC 2181 9 asks for whole sets; a resolver's client retries over TCP
- * anyway, so a reply that does not fit carries no records at all. */
-static size_t write_reply(const struct answer *a, const struct msg_query *q,
-			  uint16_t max_payload, uint8_t *out, size_t limit)
+ * anyway, so a reply that does not fit carries no records at all. ede:
+ * the EDE to send (NULL: none); ad: the AD bit; sigs: the RRSIGs too. */
+ANSWER_INLINE size_t write_records(const struct answer *a,
+				   const struct msg_query *q,
+				   uint16_t max_payload, uint8_t *out,
+				   size_t limit, const struct answer_ede *ede,
+				   bool ad, bool sigs)
 {
 	struct msg_writer mw;
 	struct edns e;
@@ -243,10 +320,12 @@ static size_t write_reply(const struct answer *a, const struct msg_query *q,
 	uint8_t opts[OPTS_MAX];
 	int ret;
 
-	reply_edns(&e, q, max_payload, &a->ede, opts);
+	reply_edns(&e, q, max_payload, ede, opts);
 	if (start(&mw, q, a->aa, &e, out, limit) < 0)
 		return 0;
-	ret = write_sets(&mw, a);
+	if (ad)
+		msg_hdr_set_flag(&mw.hdr, MSG_FLAG_AD, true);
+	ret = write_sets(&mw, a, sigs);
 	if (ret < 0) {
 		if (ret != BN_ENOSPC)
 			rcode = RCODE_SERVFAIL; /* stored RDATA is corrupt */
@@ -257,6 +336,30 @@ static size_t write_reply(const struct answer *a, const struct msg_query *q,
 			msg_hdr_set_flag(&mw.hdr, MSG_FLAG_TC, true);
 	}
 	return finish(&mw, q, &e, rcode);
+}
+
+/* An answer with DNSSEC data or statuses: bogus is SERVFAIL with its
+ * EDE unless CD; AD and RRSIGs as the client asked. */
+static size_t write_dnssec(const struct answer *a, const struct msg_query *q,
+			   uint16_t max_payload, uint8_t *out, size_t limit)
+{
+	bool cd = msg_hdr_cd(&q->hdr);
+
+	if (a->bogus && !cd)
+		return answer_write_rcode(q, RCODE_SERVFAIL, &a->ede,
+					  max_payload, out, limit);
+	return write_records(a, q, max_payload, out, limit,
+			     answer_ede_for(a, cd) ? &a->ede : NULL,
+			     reply_ad(a, q), q->has_opt && edns_do(&q->edns));
+}
+
+static size_t write_reply(const struct answer *a, const struct msg_query *q,
+			  uint16_t max_payload, uint8_t *out, size_t limit)
+{
+	if (a->dnssec)
+		return write_dnssec(a, q, max_payload, out, limit);
+	return write_records(a, q, max_payload, out, limit, &a->ede, false,
+			     false);
 }
 
 /* UDP: RFC 6891 6.2.5, the client's payload (512 without EDNS), and not

@@ -37,6 +37,13 @@ struct answer {
 	uint8_t rcode;          /* RCODE_NOERROR, RCODE_NXDOMAIN, ... */
 	bool aa;                /* authoritative local data (local zones) */
 	bool stale;             /* some data was served stale */
+	/* Some set is SEC_BOGUS: clients without CD get SERVFAIL with ede
+	 * (its EDE); CD clients the data as it is, without ede. */
+	bool bogus;
+	/* Some set has RRSIGs or a status: the reply's DNSSEC work (AD,
+	 * RRSIGs, bogus) is done only then (the hit path without
+	 * validation pays one test). */
+	bool dnssec;
 	struct answer_ede ede;  /* none after answer_init */
 	uint16_t nsets;
 	struct answer_set sets[ANSWER_SETS];
@@ -59,6 +66,11 @@ static inline void answer_set_ede(struct answer *a, uint16_t code,
 {
 	answer_ede_set(&a->ede, code, text);
 }
+/* A bogus answer's EDE (RFC 8914): the code of the DNSSEC_ result and
+ * "NAME TYPE: what failed" as its EXTRA-TEXT; a->bogus set. */
+void answer_set_bogus(struct answer *a, const uint8_t *name, uint16_t type,
+		      int result);
+
 /* Copies s into a. 0 or BN_ENOSPC (a unchanged). A negative set
  * (NXDOMAIN/NODATA) adds its SOA, if it has one, to the authority
  * section whatever sec says (owner soa_owner, TTL s->ttl); a->rcode is
@@ -78,11 +90,18 @@ int answer_from_cache(struct answer *a, struct cache *c,
 		      const uint8_t *qname, uint16_t qtype, uint16_t qclass,
 		      uint64_t now_ms, unsigned flags, bool *prefetch);
 
+/* Whether a's EDE is to go to a client whose query had CD. */
+bool answer_ede_for(const struct answer *a, bool cd);
+
 /* Writes the reply to q into out (cap octets): q's ID, opcode, RD and
- * CD; QR and RA set; AA when a->aa; the question as the client sent it
- * (case kept); the sets with compression; an OPT (our payload
- * min(max_payload, client's), DO copied per RFC 3225, a->ede as an EDE
- * option when set) when q had one; never an EDE without.
+ * CD; QR and RA set; AA when a->aa; AD when every set is SEC_SECURE
+ * and q had DO or AD, not CD (RFC 4035 3.2.3, RFC 6840 5.8); the sets'
+ * RRSIGs when q had DO; SERVFAIL (with a->ede) instead when a->bogus
+ * and q had no CD; the question as the client sent it (case kept);
+ * the sets with compression; an OPT (our payload min(max_payload,
+ * client's), DO copied per RFC 3225, a->ede as an EDE option when set,
+ * but not a bogus answer's to a CD client) when q had one; never an
+ * EDE without.
  * When the records do not fit the client's size (512 without EDNS;
  * never more than max_payload) the reply is cut to the header,
  * question and OPT with TC set. An rcode over 15 without an OPT in the

@@ -42,6 +42,20 @@ static int cname_target(const struct rrset *s, uint8_t *dst)
 	return 0;
 }
 
+/* With CACHE_VALIDATED: whether the hit may answer. Positive data not
+ * yet validated may not (the validation phase takes it); negative
+ * answers may, unchecked, until denial proofs are checked (step 2 of
+ * doc/design/dnssec-validation.md). Bogus data answers as SERVFAIL. */
+static bool checked(struct answer *a, const struct cache_hit *h,
+		    unsigned flags)
+{
+	if (!(flags & CACHE_VALIDATED))
+		return true;
+	if (h->set.sec == SEC_BOGUS && a->ede.code == ANSWER_EDE_NONE)
+		answer_set_bogus(a, h->set.owner, h->set.type, h->set.why);
+	return h->set.sec != SEC_UNCHECKED || h->set.kind != RRSET_POSITIVE;
+}
+
 static void note(struct answer *a, const struct cache_hit *h, bool *prefetch)
 {
 	if (h->stale)
@@ -61,7 +75,7 @@ static int add_dname(struct answer *a, struct cache *c, const uint8_t *owner,
 
 	if (cache_get(c, owner, RR_DNAME, qclass, now_ms, flags,
 		      RANK_ANSWER_NONAUTH, &h, buf, sizeof(buf)) != 1 ||
-	    h.set.kind != RRSET_POSITIVE)
+	    h.set.kind != RRSET_POSITIVE || !checked(a, &h, flags))
 		return -1;
 	note(a, &h, prefetch);
 	return answer_add(a, MSG_ANSWER, &h.set) < 0 ? -1 : 0;
@@ -93,6 +107,8 @@ int answer_from_cache(struct answer *a, struct cache *c,
 			      RANK_ANSWER_NONAUTH, &h, buf, sizeof(buf));
 		if (r < 0)
 			return 0;
+		if (r == 1 && !checked(a, &h, flags))
+			return 0;
 		if (r == 1) {
 			note(a, &h, prefetch);
 			return finish(a, &h.set);
@@ -101,7 +117,8 @@ int answer_from_cache(struct answer *a, struct cache *c,
 			return 0;
 		r = cache_get(c, name, RR_CNAME, qclass, now_ms, flags,
 			      RANK_ANSWER_NONAUTH, &h, buf, sizeof(buf));
-		if (r != 1 || h.set.kind != RRSET_POSITIVE)
+		if (r != 1 || h.set.kind != RRSET_POSITIVE ||
+		    !checked(a, &h, flags))
 			return 0;
 		if (h.set.dname_owner &&
 		    add_dname(a, c, h.set.dname_owner, qclass, now_ms, flags,

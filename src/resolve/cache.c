@@ -151,6 +151,8 @@ static uint32_t stored_ttl(const struct cache_conf *cc, const struct rrset *s)
 
 	if (ttl == 0)
 		return 0;
+	if (s->sec == SEC_BOGUS && ttl > CACHE_BOGUS_TTL)
+		ttl = CACHE_BOGUS_TTL;
 	if (s->kind != RRSET_POSITIVE)
 		return ttl < cc->neg_max_ttl ? ttl : cc->neg_max_ttl;
 	if (ttl < cc->min_ttl)
@@ -171,8 +173,9 @@ static int check_input(const struct rrset *s, int *olen, int *slen)
 	if (!s || !s->owner || (!s->rdata && s->rdata_len) ||
 	    s->kind > RRSET_NODATA ||
 	    (s->kind == RRSET_POSITIVE && !s->count) ||
-	    s->rdata_len > ENTRY_MAX ||
-	    !rdata_valid(s->rdata, s->rdata_len, s->count))
+	    s->rdata_len + s->sigs_len > ENTRY_MAX || s->sec > SEC_BOGUS ||
+	    !rdata_valid(s->rdata, s->rdata_len, s->count) ||
+	    !rdata_valid(rrset_sigs(s), s->sigs_len, s->nsigs))
 		return BN_EINVAL;
 	*olen = name_check(s->owner, NAME_MAXLEN);
 	*slen = second_name(s) ? name_check(second_name(s), NAME_MAXLEN) : 0;
@@ -185,7 +188,8 @@ static struct centry *centry_new(const struct rrset *s, int olen, int slen,
 	struct centry *e;
 	size_t size;
 
-	size = sizeof(*e) + (size_t)olen + (size_t)slen + s->rdata_len;
+	size = sizeof(*e) + (size_t)olen + (size_t)slen + s->rdata_len +
+	       s->sigs_len;
 	e = malloc(size);
 	if (!e)
 		return NULL;
@@ -194,12 +198,17 @@ static struct centry *centry_new(const struct rrset *s, int olen, int slen,
 	name_to_lower(e->data);
 	if (slen)
 		memcpy(e->data + olen, second_name(s), (size_t)slen);
-	if (s->rdata_len)
-		memcpy(e->data + olen + slen, s->rdata, s->rdata_len);
+	if (s->rdata_len + s->sigs_len)        /* the RRSIGs follow */
+		memcpy(e->data + olen + slen, s->rdata,
+		       s->rdata_len + s->sigs_len);
 	e->expire_ms = now_ms + (uint64_t)ttl * 1000;
 	e->ttl = ttl;
 	e->size = (uint32_t)(size + MALLOC_OVERHEAD);
 	e->rdata_len = (uint32_t)s->rdata_len;
+	e->sigs_len = (uint32_t)s->sigs_len;
+	e->nsigs = s->nsigs;
+	e->sec = s->sec;
+	e->why = s->why;
 	e->type = s->kind == RRSET_NXDOMAIN ? 0 : s->type;
 	e->rclass = s->rclass;
 	e->count = s->count;
@@ -365,7 +374,8 @@ static bool want_prefetch(const struct cache *c, struct centry *e,
 static int copy_hit(const struct cache *c, struct centry *e, uint64_t now_ms,
 		    struct cache_hit *out, uint8_t *buf, size_t cap)
 {
-	size_t need = (size_t)e->owner_len + e->soa_len + e->rdata_len;
+	size_t need = (size_t)e->owner_len + e->soa_len + e->rdata_len +
+		      e->sigs_len;
 	struct rrset *s = &out->set;
 
 	if (cap < need)
@@ -380,11 +390,15 @@ static int copy_hit(const struct cache *c, struct centry *e, uint64_t now_ms,
 	}
 	s->rdata = buf + e->owner_len + e->soa_len;
 	s->rdata_len = e->rdata_len;
+	s->sigs_len = e->sigs_len;
 	s->type = e->type;
 	s->rclass = e->rclass;
 	s->kind = e->kind;
 	s->rank = e->rank;
 	s->count = e->count;
+	s->nsigs = e->nsigs;
+	s->sec = e->sec;
+	s->why = e->why;
 	out->stale = now_ms >= e->expire_ms;
 	out->prefetch = false;
 	if (out->stale)

@@ -34,7 +34,11 @@ void cache_conf_init(struct cache_conf *cc);
 struct cache *cache_new(const struct cache_conf *cc);
 void cache_free(struct cache *c);
 
-/* Stores a copy of s (owner lowercased here). s->ttl is the TTL as
+/* Bogus data is kept at most this long (Unbound's val-bogus-ttl). */
+#define CACHE_BOGUS_TTL 60
+
+/* Stores a copy of s (owner lowercased here), its RRSIGs and status
+ * with it (SEC_BOGUS: at most CACHE_BOGUS_TTL). s->ttl is the TTL as
  * received; min/max caps apply (negative: neg_max_ttl, and RFC 2308:
  * the caller passes min(SOA TTL, SOA MINIMUM)). A TTL of 0 is not
  * stored. Live data of a higher rank is kept (returns 1); otherwise the
@@ -65,6 +69,11 @@ uint32_t cache_ttl(const struct cache *c, const struct rrset *s);
 #define CACHE_RECHECK 4u        /* with CACHE_STALE: expired entries only
 				 * inside that window */
 #define CACHE_RECHECK_S 5       /* Unbound's NORR_TTL (RFC 8767: up to 30) */
+
+/* For answer_from_cache only (cache_get ignores it): validation is on,
+ * so positive data not yet validated is no answer (it goes to the
+ * validation phase), and bogus data answers as SERVFAIL. */
+#define CACHE_VALIDATED 8u
 
 #define CACHE_PREFETCH_RETRY_S 10  /* a failed refresh is tried again after */
 

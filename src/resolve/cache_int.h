@@ -26,8 +26,13 @@ struct centry {
 	uint32_t ttl;                   /* TTL as stored, for prefetch */
 	uint32_t size;                  /* octets charged to max_bytes */
 	uint32_t rdata_len;
-	uint16_t type, rclass, count;
+	uint32_t sigs_len;              /* RRSIGs after the RDATA */
+	/* in struct rrset's order, so that copy_hit copies them in a few
+	 * wide moves (the hit path) */
+	uint16_t type, rclass;
 	uint8_t kind, rank;
+	uint16_t count, nsigs;
+	uint8_t sec, why;               /* enum rrset_sec, its DNSSEC_ result */
 	/* A/AAAA that replaced glue: it lives no longer than the delegation
 	 * data it replaced, and whatever replaces it is held to that too */
 	uint8_t bounded;
@@ -41,7 +46,7 @@ struct centry {
 	/* expired, and its refresh failed: answered as it is, without a
 	 * new refresh, before this second (CACHE_RECHECK) */
 	atomic_uint recheck_sec;
-	uint8_t data[];                 /* owner, soa owner, rdata */
+	uint8_t data[];                 /* owner, soa owner, rdata, sigs */
 };
 
 /* Counters a thread bumps on the hit path: striped so that threads on

@@ -106,6 +106,16 @@ void res_conf_clear(struct res_conf *rc)
 	free(rc->fwd);
 	rc->fwd = NULL;
 	rc->nfwd = 0;
+	dnssec_anchors_clear(&rc->anchors);
+}
+
+int res_conf_root_anchor(struct res_conf *rc)
+{
+	char err[256];
+
+	return dnssec_anchors_add_text(&rc->anchors, dnssec_root_anchors,
+				       strlen(dnssec_root_anchors), "builtin",
+				       err);
 }
 
 const struct res_fwd *res_conf_forward(const struct res_conf *rc,

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "dnssec/anchor.h"
 #include "wire/name.h"
 
 struct cache;
@@ -53,6 +54,11 @@ struct res_conf {
 	unsigned max_cname;             /* CNAME/DNAME links (12) */
 	unsigned max_time_ms;           /* per client query (10000) */
 	unsigned max_ns_names;          /* NS names tried per zone cut (16) */
+	/* DNSSEC validation (off): DO upstream (and CD to forwarders),
+	 * answers validated from the closest of anchors (res_conf_clear
+	 * frees them; res_conf_root_anchor adds IANA's root DS). */
+	bool dnssec;
+	struct dnssec_anchors anchors;
 };
 
 /* The defaults in parentheses above; no hints, no forwarders. */
@@ -68,7 +74,11 @@ int res_conf_builtin_hints(struct res_conf *rc);
  * NS with an address), BN_ESYNTAX or BN_EINVAL (unreadable). */
 int res_conf_load_hints(struct res_conf *rc, const char *path, char *err);
 
-/* Frees hints and fwd (and each fwd's addrs). */
+/* Adds the built-in IANA root anchors (dnssec_root_anchors) to
+ * rc->anchors. 0, or a dnssec_anchors_add_text error. */
+int res_conf_root_anchor(struct res_conf *rc);
+
+/* Frees hints and fwd (and each fwd's addrs), and the anchors. */
 void res_conf_clear(struct res_conf *rc);
 
 /* The forward/stub entry covering name (lowercase), or NULL. */
@@ -84,6 +94,9 @@ struct res_env {
 	const struct res_conf *conf;
 	/* Fills buf with unpredictable octets (arc4random_buf in the daemon). */
 	void (*random)(void *buf, size_t len);
+	/* Seconds since the epoch, for signature dates (time(NULL) in the
+	 * daemon); needed only with conf->dnssec. */
+	uint32_t (*wall)(void);
 };
 
 #endif

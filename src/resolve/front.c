@@ -73,6 +73,7 @@ static enum front_kind lookup(const struct front *fe,
 {
 	const struct msg_query *q = &fq->q;
 	bool rd = msg_hdr_rd(&q->hdr);
+	unsigned vf = fe->validate ? CACHE_VALIDATED : 0;
 
 	memcpy(fq->lname, q->qname, q->qname_len);
 	name_to_lower(fq->lname);
@@ -81,14 +82,14 @@ static enum front_kind lookup(const struct front *fe,
 	if (!rd && !acl_match(fe->snoop, peer))
 		return rcode_reply(fe, fq, RCODE_REFUSED, out, cap);
 	if (answer_from_cache(a, fe->cache, fq->lname, q->qtype, q->qclass,
-			      now_ms, 0, &fq->prefetch) == 1) {
+			      now_ms, vf, &fq->prefetch) == 1) {
 		fq->prefetch = fq->prefetch && rd; /* RD=0: nothing upstream */
 		return written(fe, fq, a, tcp, FRONT_HIT, out, cap);
 	}
 	if (!rd)
 		return rcode_reply(fe, fq, RCODE_REFUSED, out, cap);
 	if (answer_from_cache(a, fe->cache, fq->lname, q->qtype, q->qclass,
-			      now_ms, CACHE_STALE | CACHE_RECHECK,
+			      now_ms, vf | CACHE_STALE | CACHE_RECHECK,
 			      &fq->prefetch) == 1)
 		return written(fe, fq, a, tcp, FRONT_HIT, out, cap);
 	return FRONT_MISS;

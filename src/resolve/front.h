@@ -26,6 +26,9 @@ struct front {
 	const struct local_data *local;
 	struct cache *cache;
 	uint16_t max_payload;           /* EDNS payload towards clients */
+	/* DNSSEC validation on: the cache answers with validated data only
+	 * (CACHE_VALIDATED), data not yet validated is a miss */
+	bool validate;
 };
 
 enum front_kind {

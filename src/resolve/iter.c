@@ -32,6 +32,7 @@ void iter_free(struct iter *it)
 	if (!it)
 		return;
 	free(it->setbuf);
+	iter_val_free(it);
 	free(it);
 }
 
@@ -72,6 +73,50 @@ static uint64_t prefetch_ahead(struct iter *it, uint64_t now_ms)
 	return left == UINT32_MAX ? 0 : ((uint64_t)left + 60) * 1000;
 }
 
+/* Validation for this resolution: on with the conf (and a clock), one
+ * budget for the client query (KeyTrap). */
+static void val_init(struct iter *it)
+{
+	struct iter_val *v = &it->val;
+
+	v->on = it->env->conf->dnssec && it->env->wall;
+	v->next = 0;
+	v->now = v->on ? it->env->wall() : 0;
+	dnssec_budget_init(&v->budget);
+	v->nasked = 0;
+	for (unsigned i = 0; i < ANSWER_SETS; i++)
+		v->cut[i][0] = 0;
+	if (v->proof_next || v->proofs[0].len)
+		iter_val_drop_proofs(it);
+	v->failed = false;
+}
+
+/* Validating, a cached answer with an unchecked set that has no RRSIG
+ * is resolved again: it was cached without DO (before validation was
+ * turned on), or its validation did not end; an unsigned set from an
+ * insecure zone is INSECURE once checked. */
+static bool sigs_missing(const struct iter *it)
+{
+	for (uint16_t i = 0; it->val.on && i < it->ans.nsets; i++) {
+		const struct answer_set *as = &it->ans.sets[i];
+
+		if (as->section == MSG_ANSWER && as->set.sec == SEC_UNCHECKED &&
+		    !as->set.nsigs)
+			return true;
+	}
+	return false;
+}
+
+void iter_answered(struct iter *it)
+{
+	it->depth = 0;
+	if (it->frames[0].state != FS_VALIDATE && iter_validate_begin(it)) {
+		it->frames[0].state = FS_VALIDATE;
+		return;
+	}
+	it->done = true;
+}
+
 int iter_begin(struct iter *it, const uint8_t *qname, uint16_t qtype,
 	       uint16_t qclass, unsigned flags, uint64_t now_ms)
 {
@@ -93,11 +138,13 @@ int iter_begin(struct iter *it, const uint8_t *qname, uint16_t qtype,
 	it->depth = 0;
 	memset(&it->stats, 0, sizeof(it->stats));
 	frame_init(it, &it->frames[0], it->qname, qtype, -1);
+	val_init(it);
 	it->ahead_ms = flags & ITER_PREFETCH ? prefetch_ahead(it, now_ms) : 0;
 	if (!(flags & ITER_PREFETCH) &&
 	    answer_from_cache(&it->ans, it->env->cache, it->qname, qtype,
-			      qclass, now_ms, 0, &prefetch) == 1) {
-		it->done = true;
+			      qclass, now_ms, 0, &prefetch) == 1 &&
+	    !sigs_missing(it)) {
+		iter_answered(it);      /* unchecked data: validated now */
 		return 0;
 	}
 	answer_init(&it->ans, RCODE_NOERROR);
@@ -124,6 +171,8 @@ static void frame_pop(struct iter *it, bool ok)
 	if (f->parent_ns >= 0) {
 		p->ns[f->parent_ns].state = ok ? NS_HAVE : NS_FAILED;
 		p->state = FS_SELECT;
+	} else if (f->parent_ns == ITER_VAL_GOAL) {
+		p->state = FS_VALIDATE; /* it reads what came from the cache */
 	} else if (ok) {
 		p->state = FS_FIND_CUT;
 	} else {
@@ -152,7 +201,7 @@ static void cut_take_hints(struct iter_frame *p, const struct iter_frame *f)
 void iter_frame_done(struct iter *it)
 {
 	if (it->depth == 0)
-		it->done = true;
+		iter_answered(it);
 	else
 		frame_pop(it, true);
 }
@@ -218,7 +267,7 @@ void iter_restart_at(struct iter *it, const uint8_t *target, uint64_t now)
 			}
 		}
 		it->ans.rcode = it->scratch.rcode;
-		it->done = true;
+		iter_answered(it);
 		return;
 	}
 	frame_init(it, f, target, qtype, parent_ns);
@@ -349,6 +398,9 @@ int iter_step(struct iter *it, uint64_t now_ms, struct iter_query *q)
 		case FS_SEND:
 			if (st_send(it, f, now_ms, q) == ITER_SEND)
 				return ITER_SEND;
+			break;
+		case FS_VALIDATE:
+			iter_validate(it, now_ms);
 			break;
 		default:        /* FS_WAIT: asked again, the same query */
 			*q = it->last;

@@ -49,6 +49,8 @@ struct iter_stats {
 	unsigned upstream;              /* queries sent for this client query */
 	unsigned timeouts;
 	unsigned tcp;                   /* of which over TCP */
+	unsigned dnssec_verified;       /* signature verifications */
+	unsigned dnssec_stopped;        /* times the budget stopped them */
 };
 
 struct iter;

@@ -25,6 +25,8 @@ static int chain_any(struct iter *it, const struct msg *m,
 
 		for (uint16_t j = 0; j < ntypes && !seen; j++)
 			seen = types[j] == rr->type;
+		/* validating: RRSIGs ride with the sets they cover */
+		seen = seen || (rr->type == RR_RRSIG && it->env->conf->dnssec);
 		if (seen || ntypes == ANSWER_SETS ||
 		    msg_rr_owner(m, rr, on) < 0 || !name_equal(on, cur))
 			continue;
@@ -100,7 +102,9 @@ static int chain_dname(struct iter *it, const struct iter_frame *f,
 		s.type = RR_CNAME;
 		s.count = 1;
 		s.rdata = syn;
-		s.rdata_len = 2 + pre + tlen;
+		s.rdata_len = (uint32_t)(2 + pre + tlen);
+		s.nsigs = 0;            /* ours: no RRSIG (the DNAME's vouch) */
+		s.sigs_len = 0;
 		s.dname_owner = d;
 		if (iter_deliver(it, &s, rank, now) < 0)
 			goto full;
@@ -175,6 +179,8 @@ static void take_negative(struct iter *it, struct iter_frame *f,
 		iter_server_bad(it, f, INFRA_OK, now);  /* YXDOMAIN without a DNAME */
 		return;
 	}
+	if (it->depth > 0 && f->parent_ns == ITER_VAL_GOAL)
+		iter_val_keep_proof(it, f, m);
 	memcpy(curl, cur, name_length(cur));
 	memset(&neg, 0, sizeof(neg));
 	neg.owner = curl;

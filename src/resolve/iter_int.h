@@ -17,6 +17,7 @@
 #include "resolve/conf.h"
 #include "resolve/infra.h"
 #include "resolve/iter.h"
+#include "dnssec/dnssec.h"
 #include "wire/msg.h"
 #include "wire/rdata.h"
 
@@ -44,6 +45,43 @@ enum frame_state {
 	FS_SELECT,              /* choose a server (or resolve an NS name) */
 	FS_SEND,                /* build the query for the chosen server */
 	FS_WAIT,                /* query out: iter_consume or iter_timeout */
+	FS_VALIDATE,            /* frame 0 answered: DNSSEC (iter_validate.c) */
+};
+
+#define ITER_VAL_GOAL (-2)      /* parent_ns of a validation side goal */
+#define VAL_MAX_ASKED 24        /* DS/DNSKEY side goals per client query */
+#define VAL_BUF (65536 + 2 * NAME_MAXLEN)
+#define VAL_PROOFS 4
+
+/* The validation phase of one resolution (iter_validate.c). */
+struct iter_val {
+	bool on;                        /* this resolution validates */
+	uint16_t next;                  /* answer set to validate next */
+	uint32_t now;                   /* wall clock, seconds */
+	uint64_t now_ms;                /* the caller's clock, this turn */
+	struct dnssec_budget budget;
+	uint16_t nasked;                /* side goals asked (never twice) */
+	struct {
+		uint8_t name[NAME_MAXLEN];
+		uint16_t type;
+	} asked[VAL_MAX_ASKED];
+	uint8_t *kbuf, *sbuf;           /* cache copies: keys, the set checked */
+	/* the negative replies of the last VAL_PROOFS DS side goals (a
+	 * walk may need a parent's before it can check a child's) */
+	struct {
+		uint8_t name[NAME_MAXLEN];
+		uint8_t *pkt;           /* malloc'd, len octets (0: none) */
+		uint16_t len;
+	} proofs[VAL_PROOFS];
+	unsigned proof_next;
+	/* the zone cut each answer set came from (root: not known), for
+	 * sets without RRSIGs: which zone's keys say whether they may be */
+	uint8_t cut[ANSWER_SETS][NAME_MAXLEN];
+	/* the first failure met, for the EDE's text */
+	bool failed;
+	int fail_res;
+	uint16_t fail_type;
+	uint8_t fail_name[NAME_MAXLEN];
 };
 
 enum ns_state { NS_NEED = 0, NS_HAVE, NS_RESOLVING, NS_FAILED };
@@ -136,6 +174,7 @@ struct iter {
 	bool want_tcp;                  /* next send of the top frame over TCP */
 	struct iter_query last;         /* the query out, for a repeated step */
 	struct iter_frame frames[ITER_MAX_FRAMES];
+	struct iter_val val;
 	struct answer ans;              /* the client's answer */
 	struct answer scratch;          /* cache lookups for CNAME targets */
 	struct msg_rr rr[ITER_MAX_RR];
@@ -202,6 +241,61 @@ void iter_take_answer(struct iter *it, struct iter_frame *f,
 /* The zone's own NS set from the authority section of an AA answer. */
 void iter_take_zone_ns(struct iter *it, const struct iter_frame *f,
 		       const struct msg *m, uint64_t now);
+
+/* iter.c: frame 0 has its answer: validated first when validation is
+ * on, else done. */
+void iter_answered(struct iter *it);
+
+/* iter_validate.c */
+/* Starts the phase for it->ans (validation on); false when there is
+ * nothing to validate. */
+bool iter_validate_begin(struct iter *it);
+/* One turn of the phase: a side goal pushed, or it->done. */
+void iter_validate(struct iter *it, uint64_t now);
+/* A validation side goal got a negative answer to its DS query: kept
+ * as the proof that the DS does not exist. */
+void iter_val_keep_proof(struct iter *it, const struct iter_frame *f,
+			 const struct msg *m);
+void iter_val_free(struct iter *it);
+void iter_val_drop_proofs(struct iter *it);
+
+/* The key walk's shared parts (iter_validate.c, iter_proof.c). */
+enum { VAL_UNKNOWN = 10, VAL_AGAIN, VAL_PENDING, VAL_PARENT };
+struct dnssec_anchor;
+/* A set, and its RRSIGs, as the verifier takes them. */
+struct dnssec_rrset val_view(const struct rrset *s);
+struct dnssec_rrset val_sigs_view(const struct rrset *s);
+/* The cached (name, type), any status, into buf (VAL_BUF octets). */
+bool val_get(struct iter *it, const uint8_t *name, uint16_t type,
+	     uint8_t *buf, struct rrset *out);
+/* What is known of z's keys: SEC_SECURE (keys filled, in val.kbuf),
+ * SEC_INSECURE, SEC_BOGUS, or VAL_UNKNOWN. */
+int val_key_final(struct iter *it, const uint8_t *z, struct rrset *keys);
+/* p may vouch for z's DS: strictly above z, at or under the anchor. */
+bool val_parent_ok(const struct dnssec_anchor *a, const uint8_t *z,
+		   const uint8_t *p);
+/* The first failure of the client query, for its EDE. */
+void val_note_failure(struct iter *it, const uint8_t *name, uint16_t type,
+		      int result);
+
+/* iter_proof.c */
+/* The kept negative reply to "z DS": its index in val.proofs, or -1. */
+int val_proof_of(const struct iter *it, const uint8_t *z);
+/* A step of the walk on it (VAL_AGAIN: z's DS status cached;
+ * VAL_PARENT: next's keys first). */
+int val_step_proof(struct iter *it, const struct dnssec_anchor *a,
+		   const uint8_t *z, int pi, uint8_t *next);
+/* Whether the negative reply m to "z DS", whose NSEC/NSEC3 records
+ * verified with the parent's keys, proves that z has no DS (RFC 4035
+ * 5.2, RFC 5155 8.6): the hook of the denial proofs (step 2). */
+bool val_ds_absent_proven(struct iter *it, const struct msg *m,
+			  const uint8_t *z);
+/* Whether the answer set s, verified with an RRSIG of labels labels (a
+ * wildcard expansion), comes with the proof that no closer name exists
+ * (RFC 4035 5.3.4, RFC 5155 8.8). Until the denial proofs, false: such
+ * an answer is insecure (no AD), neither secure nor bogus. */
+bool val_wildcard_proven(struct iter *it, const struct rrset *s,
+			 uint8_t labels);
 
 /* iter_sets.c */
 /* The RRset (owner, type) of section sec of m built into it->setbuf

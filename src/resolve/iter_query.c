@@ -60,12 +60,17 @@ static int query_write(struct iter *it, struct iter_query *q, bool edns)
 
 	h.id = it->sent.id;
 	h.flags = it->sent.rd ? MSG_FLAG_RD : 0;
+	/* validating: a forwarder gives the data as it is, we check it */
+	if (it->env->conf->dnssec && iter_top(it)->kind == CUT_FWD)
+		h.flags |= MSG_FLAG_CD;
 	ret = msg_writer_init(&mw, q->pkt, sizeof(q->pkt), &h, false);
 	if (ret == 0)
 		ret = msg_writer_question(&mw, it->sent.qname, it->sent.qtype,
 					  it->qclass);
 	if (ret == 0 && edns) {
 		edns_init(&e, it->env->conf->edns_payload);
+		if (it->env->conf->dnssec)
+			e.flags = EDNS_FLAG_DO;
 		ret = msg_writer_opt(&mw, &e);
 	}
 	if (ret == 0)

@@ -26,6 +26,40 @@ static bool item_seen(const struct wbuf *w, size_t at, int n)
 	return false;
 }
 
+/* The RRSIGs over (owner, type) in section sec, appended to w as the
+ * set's RDATA is: their number, or BN_ENOSPC. Kept only when validating
+ * (the DNSSEC status is decided by iter_validate.c). */
+static int sigs_fill(struct iter *it, const struct msg *m,
+		     enum msg_section sec, const uint8_t *owner,
+		     uint16_t type, struct wbuf *w)
+{
+	uint8_t on[NAME_MAXLEN];
+	int nsigs = 0;
+
+	for (uint16_t i = 0; i < msg_section_count(m, sec); i++) {
+		const struct msg_rr *rr = msg_section_rr(m, sec, i);
+		size_t lenpos = w->len;
+		int n;
+
+		if (rr->type != RR_RRSIG || rr->rclass != it->qclass ||
+		    msg_rr_owner(m, rr, on) < 0 || !name_equal(on, owner))
+			continue;
+		if (nsigs == UINT16_MAX || wbuf_u16(w, 0) < 0)
+			return BN_ENOSPC;
+		n = msg_rr_rdata(m, rr, w->data + w->len, w->cap - w->len);
+		if (n == BN_ENOSPC)
+			return BN_ENOSPC;
+		if (n < 2 || wire_get_u16(w->data + w->len) != type) {
+			w->len = lenpos;
+			continue;
+		}
+		wbuf_put_u16_at(w, lenpos, (uint16_t)n);
+		w->len += (size_t)n;
+		nsigs++;
+	}
+	return nsigs;
+}
+
 /* Builds the RRset (owner, type) of section sec into it->setbuf (its
  * owner, lowercase, into own). Records with bad RDATA are left out, and
  * so are repeats of one record (RFC 2181 5). Returns the number of
@@ -38,6 +72,8 @@ static int set_fill(struct iter *it, const struct msg *m,
 	struct wbuf w;
 	uint32_t ttl = UINT32_MAX;
 	uint16_t count = 0;
+	size_t rdata_end;
+	int nsigs = 0;
 
 	wbuf_init(&w, it->setbuf, it->setcap);
 	for (uint16_t i = 0; i < msg_section_count(m, sec); i++) {
@@ -63,6 +99,10 @@ static int set_fill(struct iter *it, const struct msg *m,
 		if (rr->ttl < ttl)
 			ttl = rr->ttl;
 	}
+	rdata_end = w.len;
+	if (it->env->conf->dnssec && count &&
+	    (nsigs = sigs_fill(it, m, sec, owner, type, &w)) < 0)
+		return BN_ENOSPC;
 	memmove(own, owner, name_length(owner));
 	name_to_lower(own);
 	memset(out, 0, sizeof(*out));
@@ -73,7 +113,9 @@ static int set_fill(struct iter *it, const struct msg *m,
 	out->kind = RRSET_POSITIVE;
 	out->count = count;
 	out->rdata = it->setbuf;
-	out->rdata_len = w.len;
+	out->rdata_len = (uint32_t)rdata_end;
+	out->nsigs = (uint16_t)nsigs;   /* they follow the RDATA */
+	out->sigs_len = (uint32_t)(w.len - rdata_end);
 	return count;
 }
 
@@ -144,8 +186,10 @@ void iter_ttl_as_cached(struct iter *it, struct rrset *s, uint16_t qtype,
 int iter_deliver(struct iter *it, struct rrset *s, uint8_t rank,
 		 uint64_t now)
 {
+	const uint8_t *cut = it->frames[0].zone;
 	uint32_t ttl;
 	bool kept;
+	int ret;
 
 	s->rank = rank;
 	kept = iter_cache_put(it, s, now) == 1;
@@ -155,7 +199,10 @@ int iter_deliver(struct iter *it, struct rrset *s, uint8_t rank,
 		iter_ttl_as_cached(it, s, s->type, now);
 	else if ((ttl = cache_ttl(it->env->cache, s)) != 0)
 		s->ttl = ttl;
-	return answer_add(&it->ans, MSG_ANSWER, s);
+	ret = answer_add(&it->ans, MSG_ANSWER, s);
+	if (ret == 0 && it->val.on && name_is_subdomain(s->owner, cut))
+		memcpy(it->val.cut[it->ans.nsets - 1], cut, name_length(cut));
+	return ret;
 }
 
 bool iter_has_rr(const struct msg *m, enum msg_section sec, uint16_t type)

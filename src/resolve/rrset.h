@@ -26,6 +26,11 @@ enum rank {
  * the server gave one, is the entry's one record (soa_owner set). */
 enum rrset_kind { RRSET_POSITIVE = 0, RRSET_NXDOMAIN, RRSET_NODATA };
 
+/* DNSSEC status (doc/design/dnssec-validation.md): UNCHECKED as the
+ * iterator inserts it (and always with validation off), then what the
+ * validation phase found. Bogus data is never given as valid. */
+enum rrset_sec { SEC_UNCHECKED = 0, SEC_SECURE, SEC_INSECURE, SEC_BOGUS };
+
 struct rrset {
 	const uint8_t *owner;   /* wire form, lowercase in the cache */
 	uint16_t type, rclass;
@@ -33,12 +38,25 @@ struct rrset {
 	uint8_t kind;           /* enum rrset_kind */
 	uint8_t rank;           /* enum rank */
 	uint16_t count;         /* RDATA items (negative: 0 or 1 SOA) */
+	/* DNSSEC: the RRSIGs covering the set (same owner; none unless
+	 * validation is on), and the status */
+	uint16_t nsigs;
+	uint8_t sec;            /* enum rrset_sec */
+	uint8_t why;            /* SEC_BOGUS: the DNSSEC_ result (dnssec.h) */
 	const uint8_t *rdata;   /* count x (u16 length, octets) */
-	size_t rdata_len;       /* octets of the whole sequence */
+	uint32_t rdata_len;     /* octets of the whole sequence */
+	/* the RRSIGs (nsigs of them) follow the RDATA in memory, in its
+	 * layout: rrset_sigs() (so that the view stays 56 octets) */
+	uint32_t sigs_len;
 	const uint8_t *soa_owner; /* negative answers: the SOA's owner */
 	/* A CNAME synthesised from a DNAME: the DNAME's owner, so that an
 	 * answer from the cache carries the DNAME too (RFC 6672 3.4). */
 	const uint8_t *dname_owner;
 };
+
+static inline const uint8_t *rrset_sigs(const struct rrset *s)
+{
+	return s->rdata + s->rdata_len;
+}
 
 #endif

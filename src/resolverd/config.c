@@ -44,6 +44,7 @@ void rconfig_clear(struct rconfig *c)
 	free(c->group);
 	free(c->chroot);
 	free(c->root_hints);
+	free(c->trust_anchor);
 	free(c->hosts);
 	free(c->blocklist);
 	free(c->control);

@@ -44,6 +44,9 @@ struct rconfig {
 	char *root_hints;               /* NULL: built-in IANA hints */
 	bool qname_min, use_0x20;
 	long edns_payload, max_upstream, max_depth, max_cname, max_time;
+	/* dnssec */
+	bool dnssec_validate;
+	char *trust_anchor;             /* NULL: the built-in root anchors */
 	/* access */
 	struct rcfg_list allow;
 	bool allow_exact;               /* --allow given: no implicit loopback */

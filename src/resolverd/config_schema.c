@@ -58,6 +58,12 @@ static const struct cfg_opt schema[] = {
 	    "12", "CNAME and DNAME links followed"),
 	OPT("resolver.max-time", "max-time", CFG_INT, max_time, 100, 120000,
 	    "10000", "milliseconds spent on one client query"),
+	OPT("dnssec.validate", "dnssec-validate", CFG_BOOL, dnssec_validate,
+	    0, 1, "false", "validate answers (DNSSEC, positive answers only "
+	    "for now: AD, SERVFAIL for bogus data)"),
+	OPT("dnssec.trust-anchor", "trust-anchor", CFG_PATH, trust_anchor,
+	    0, 0, NULL, "file of DS and/or DNSKEY records (zone-file form) "
+	    "to validate from (default: the built-in IANA root anchors)"),
 	HOOK("access.allow", "allow", allow, CFG_F_LIST, allow, 0, NULL,
 	     "CIDR given recursion (repeatable)"),
 	OPT("access.open-resolver", "open-resolver", CFG_BOOL, open_resolver,
@@ -106,15 +112,16 @@ static const struct cfg_opt schema[] = {
 	    "log to syslog instead of standard error"),
 };
 
-static const char *const sections[] = { "server", "resolver", "access",
-					"cache", "local", "log", NULL };
+static const char *const sections[] = { "server", "resolver", "dnssec",
+					"access", "cache", "local", "log",
+					NULL };
 
 const struct cfg_schema rconfig_cfg = {
 	.opt = schema,
 	.nopt = sizeof(schema) / sizeof(schema[0]),
 	.sections = sections,
 	.root_expect = "expected a mapping of sections (server, resolver, "
-		       "access, cache, forward, stub, local, log)",
+		       "dnssec, access, cache, forward, stub, local, log)",
 	.listen_bad = "bad address",
 	.listen_forms = "(ADDR[:PORT] or [IPV6]:PORT)",
 	.path_off = offsetof(struct rconfig, path),

@@ -52,6 +52,8 @@ static void cmd_stats(void *arg, const char *value, struct ctl_reply *r)
 	ctl_put_u64(r, "stale_answers", st.stale);
 	ctl_put_u64(r, "prefetches", st.prefetch);
 	ctl_put_u64(r, "dropped", st.dropped);
+	ctl_put_u64(r, "dnssec_verifications", st.dnssec_verified);
+	ctl_put_u64(r, "dnssec_limit_hits", st.dnssec_stopped);
 	ctl_put_u64(r, "cache_lookups_hit", cs.hits);
 	ctl_put_u64(r, "cache_lookups_miss", cs.misses);
 	ctl_put_u64(r, "cache_inserts", cs.inserts);

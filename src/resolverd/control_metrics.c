@@ -40,6 +40,11 @@ static void counters(struct ctl_mtext *m, const struct rserver_stats *st)
 		   st->upstream_tcp);
 	ctl_mt_counter(m, P "upstream_timeouts_total", "Queries to "
 		       "authoritative servers that timed out.", st->timeouts);
+	ctl_mt_counter(m, P "dnssec_verifications_total", "DNSSEC "
+		       "signature verifications.", st->dnssec_verified);
+	ctl_mt_counter(m, P "dnssec_limit_hits_total", "Times a DNSSEC work "
+		       "limit (KeyTrap budget) stopped a validation.",
+		       st->dnssec_stopped);
 }
 
 static void cache(struct ctl_mtext *m, struct cache *c)

@@ -387,4 +387,6 @@ void rserver_get_stats(const struct rserver *s, struct rserver_stats *st)
 	st->stale = v[RS_STALE];
 	st->prefetch = v[RS_PREFETCH];
 	st->dropped = v[RS_DROPPED];
+	st->dnssec_verified = v[RS_DNSSEC_VERIFIED];
+	st->dnssec_stopped = v[RS_DNSSEC_STOPPED];
 }

@@ -46,6 +46,7 @@ size_t rquery_handle(struct rworker *w, struct rsnap *snap,
 	const struct front fe = {
 		.acl = snap->acl, .snoop = snap->snoop, .local = snap->local,
 		.cache = w->srv->cache, .max_payload = snap->max_payload,
+		.validate = snap->conf.dnssec,
 	};
 	const struct sockaddr *peer = (const struct sockaddr *)src->peer;
 	bool tcp = src->conn != NULL;
@@ -66,6 +67,8 @@ size_t rquery_handle(struct rworker *w, struct rsnap *snap,
 		rstat_add(w, RS_HITS, 1);
 		if (w->ans->stale)      /* its refresh failed just now */
 			rstat_add(w, RS_STALE, 1);
+		if (w->ans->bogus && !msg_hdr_cd(&fq.q.hdr))
+			rstat_add(w, RS_SERVFAIL, 1);
 		if (fq.prefetch)
 			prefetch(w, snap, fq.lname, &fq.q);
 		break;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/error.h"
@@ -18,6 +19,11 @@
 static void rnd_fill(void *buf, size_t len)
 {
 	arc4random_buf(buf, len);
+}
+
+static uint32_t wall_now(void)
+{
+	return (uint32_t)time(NULL);
 }
 
 static unsigned bucket(const uint8_t *lname, size_t len, uint16_t qtype)
@@ -78,6 +84,7 @@ static struct rreq *req_get(struct rworker *w)
 	if (!r)
 		return NULL;
 	r->env.random = rnd_fill;
+	r->env.wall = wall_now;
 	r->it = iter_new(&r->env);
 	if (!r->it) {
 		free(r);
@@ -205,7 +212,8 @@ static void answer_all(struct rworker *w, struct rreq *r)
 		a = iter_result(r->it);
 	if (r->nwait && a->stale)
 		rstat_add(w, RS_STALE, r->nwait);
-	if (a->rcode == RCODE_SERVFAIL)
+	/* bogus data: SERVFAIL, but to CD clients */
+	if (a->rcode == RCODE_SERVFAIL || a->bogus)
 		rstat_add(w, RS_SERVFAIL, r->nwait);
 	for (wt = r->waiters; wt; wt = next) {
 		next = wt->next;
@@ -226,6 +234,8 @@ static void finish(struct rworker *w, struct rreq *r)
 	rstat_add(w, RS_UPSTREAM, is->upstream);
 	rstat_add(w, RS_UPSTREAM_TCP, is->tcp);
 	rstat_add(w, RS_TIMEOUTS, is->timeouts);
+	rstat_add(w, RS_DNSSEC_VERIFIED, is->dnssec_verified);
+	rstat_add(w, RS_DNSSEC_STOPPED, is->dnssec_stopped);
 	unhash(w, r);
 	r->active = false;
 	rsnap_put(r->snap);

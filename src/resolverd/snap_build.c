@@ -102,6 +102,29 @@ static bool any_loopback(const struct res_conf *rc)
 	return false;
 }
 
+/* The trust anchors: the file's DS/DNSKEY records, or IANA's root
+ * DS built in. Read whenever a file is named, so that a bad one is
+ * an error before validation is turned on. */
+static int build_anchors(struct res_conf *rc, const struct rconfig *c,
+			 char *err)
+{
+	char *text;
+	size_t len;
+	int ret;
+
+	rc->dnssec = c->dnssec_validate;
+	if (!c->trust_anchor)
+		return res_conf_root_anchor(rc) < 0 ? ERR("out of memory") : 0;
+	if (slurp(open_path(c, c->trust_anchor), &text, &len, err) < 0)
+		return -1;
+	ret = dnssec_anchors_add_text(&rc->anchors, text, len,
+				      c->trust_anchor, err);
+	free(text);
+	if (ret == BN_ENOTFOUND)
+		return ERR("%s: no DS or DNSKEY record", c->trust_anchor);
+	return ret < 0 ? -1 : 0;
+}
+
 static int build_conf(struct res_conf *rc, const struct rconfig *c,
 		      char *err)
 {
@@ -115,7 +138,8 @@ static int build_conf(struct res_conf *rc, const struct rconfig *c,
 		ret = ERR("out of memory");
 	else
 		ret = 0;
-	if (ret < 0 || build_fwd(rc, c, err) < 0)
+	if (ret < 0 || build_fwd(rc, c, err) < 0 ||
+	    build_anchors(rc, c, err) < 0)
 		return -1;
 	rc->qname_min = c->qname_min;
 	rc->use_0x20 = c->use_0x20;

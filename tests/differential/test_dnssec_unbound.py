@@ -17,6 +17,7 @@ import dns.flags
 import dns.message
 import dns.query
 import dns.rcode
+import dns.rdatatype
 import pytest
 
 HERE = Path(__file__).resolve().parent
@@ -107,6 +108,39 @@ def ask(where, name, qtype):
     return None
 
 
+def start_resolver(top, auth, anchor, zones):
+    """banchi-resolver validating from the same anchor, every zone a stub
+    of banchi-auth (loopback root hints, never asked)."""
+    d = top / "resolver"
+    d.mkdir()
+    d.chmod(0o755)
+    (d / "hints").write_text(". 3600 NS ns.\nns. 3600 A 127.0.0.1\n")
+    port = servers.free_port()
+    argv = [str(servers.banchi_binary().parent / "banchi-resolver"),
+            "--listen", "127.0.0.1:%d" % port, "--threads", "1",
+            "--root-hints", str(d / "hints"), "--control", "none",
+            "--dnssec-validate", "--trust-anchor", str(anchor)]
+    for z in ["."] + zones:
+        argv += ["--stub", "%s=127.0.0.1:%d" % (z, auth.where[1])]
+    return servers.Server("banchi-resolver", argv, ("127.0.0.1", port), d,
+                          ".", wait=False)
+
+
+def denial_needed(r):
+    """What Unbound could only prove with NSEC/NSEC3 (not checked by
+    banchi-resolver before the denial proofs): a negative answer, or a
+    wildcard expansion (an RRSIG with fewer labels than its owner)."""
+    if r.rcode() != dns.rcode.NOERROR or not r.answer:
+        return True
+    for rrset in r.answer:
+        for rd in rrset:
+            if rrset.rdtype == dns.rdatatype.RRSIG and \
+                    rd.labels < len(rrset.name.labels) - 1 and \
+                    rrset.name.labels[0] != b"*":
+                return True
+    return False
+
+
 @pytest.fixture(scope="module")
 def lab():
     for tool in ("unbound", "dnssec-signzone", "dnssec-keygen"):
@@ -138,10 +172,14 @@ def lab():
         srv = servers.Server("unbound", ["unbound", "-d", "-c", str(conf)],
                              ("127.0.0.1", port), u, ".", wait=False)
         started.append(srv)
+        res = start_resolver(top, auth, u / "root.ds", list(signed))
+        started.append(res)
         end = time.monotonic() + 20
-        while time.monotonic() < end and ask(srv.where, ".", "SOA") is None:
+        while time.monotonic() < end and (
+                ask(srv.where, ".", "SOA") is None or
+                ask(res.where, ".", "SOA") is None):
             time.sleep(0.2)
-        yield auth, srv, list(signed), dict(signing.KINDS_DENIAL)
+        yield auth, srv, list(signed), dict(signing.KINDS_DENIAL), res
     finally:
         for s in started:
             s.stop(timeout=5)
@@ -149,7 +187,7 @@ def lab():
 
 
 def test_unbound_validates(lab):
-    auth, ub, origins, denial = lab
+    auth, ub, origins, denial, _ = lab
     counts = {"secure": 0, "insecure (opt-out)": 0}
     bad = []
     asked = [(".", "DNSKEY", NOERROR, "."), (".", "SOA", NOERROR, "."),
@@ -175,3 +213,38 @@ def test_unbound_validates(lab):
           % (len(asked), ", ".join("%s %d" % kv for kv in counts.items()),
              len(bad)))
     assert not bad, "\n".join(bad[:20]) + "\n" + ub.log_text()[-3000:]
+
+
+def test_banchi_resolver_as_unbound(lab):
+    """banchi-resolver (--dnssec-validate, the same anchor) gives every
+    question the rcode and AD flag Unbound gives, except where only the
+    denial proofs would make the answer secure (negative answers and
+    wildcard expansions: step 2 of doc/design/dnssec-validation.md):
+    there the same rcode, without AD."""
+    auth, ub, origins, denial, res = lab
+    counts = {"same": 0, "no AD until denial proofs": 0}
+    bad = []
+    asked = [(".", "DNSKEY"), (".", "SOA"), ("nx-tld.", "A")]
+    for o in origins:
+        asked.append((o, "DS"))
+        for rel, qtype, _ in QUERIES:
+            asked.append((o if rel == "@" else "%s.%s" % (rel, o), qtype))
+    for name, qtype in asked:
+        want, got = ask(ub.where, name, qtype), ask(res.where, name, qtype)
+        if want is None or got is None:
+            bad.append("%s %s: no answer (unbound %s)" % (
+                name, qtype, want is not None))
+            continue
+        w = (dns.rcode.to_text(want.rcode()), bool(want.flags & dns.flags.AD))
+        g = (dns.rcode.to_text(got.rcode()), bool(got.flags & dns.flags.AD))
+        if g == w:
+            counts["same"] += 1
+        elif denial_needed(want) and g == (w[0], False):
+            counts["no AD until denial proofs"] += 1
+        else:
+            bad.append("%s %s: unbound %s, banchi-resolver %s" % (
+                name, qtype, w, g))
+    print("\nbanchi-resolver against Unbound: %d queries, %s; wrong %d" % (
+        len(asked), ", ".join("%s %d" % kv for kv in counts.items()),
+        len(bad)))
+    assert not bad, "\n".join(bad[:30]) + "\n" + res.log_text()[-2000:]

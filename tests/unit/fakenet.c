@@ -267,6 +267,8 @@ static void log_query(struct fakenet *n, int srv, const struct msg_query *mq,
 	l->tcp = tcp;
 	l->rd = msg_hdr_rd(&mq->hdr);
 	l->edns = mq->has_opt;
+	l->dnssec_ok = mq->has_opt && edns_do(&mq->edns);
+	l->cd = msg_hdr_cd(&mq->hdr);
 }
 
 int fakenet_query(struct fakenet *n, const struct iter_query *q,

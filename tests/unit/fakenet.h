@@ -40,6 +40,7 @@ struct fake_log {
 	char qname[256];                /* as sent, presentation form */
 	uint16_t qtype;
 	bool tcp, rd, edns;
+	bool dnssec_ok, cd;             /* DO in the OPT, CD in the header */
 };
 
 struct fake_server {

@@ -203,6 +203,39 @@ static void test_stale_prefetch(struct cache *c)
 	CHECK(ans.stale && ans.nsets == 2 && ans.sets[1].set.ttl == 30);
 }
 
+/* With CACHE_VALIDATED (validation on): data not yet validated is no
+ * answer, negative answers are (not validated yet), bogus data is an
+ * answer marked bogus with its EDE, which the reply turns into
+ * SERVFAIL. */
+static void test_validated(struct cache *c)
+{
+	uint8_t rd[6] = { 0, 4, 192, 0, 2, 5 }, o[NAME_MAXLEN];
+	struct rrset s = {
+		.owner = nm(o, "v.example."), .type = T_A, .rclass = C_IN,
+		.ttl = 100, .kind = RRSET_POSITIVE, .rank = RANK_ANSWER,
+		.count = 1, .rdata = rd, .rdata_len = sizeof(rd),
+	};
+	bool pf;
+
+	CHECK(cache_insert(c, &s, 0) == 0);
+	CHECK(ask(c, "v.example.", T_A, 1000, 0, &pf) == 1 && !ans.dnssec);
+	CHECK(ask(c, "v.example.", T_A, 1000, CACHE_VALIDATED, &pf) == 0);
+	CHECK(ask(c, "www.example.", T_AAAA, 1000, CACHE_VALIDATED, &pf) == 1);
+	s.sec = SEC_SECURE;
+	CHECK(cache_insert(c, &s, 0) == 0);
+	CHECK(ask(c, "v.example.", T_A, 1000, CACHE_VALIDATED, &pf) == 1);
+	CHECK(ans.dnssec && !ans.bogus && ans.sets[0].set.sec == SEC_SECURE);
+	s.sec = SEC_BOGUS;
+	s.why = 4;              /* DNSSEC_EXPIRED */
+	CHECK(cache_insert(c, &s, 0) == 0);
+	CHECK(ask(c, "v.example.", T_A, 1000, CACHE_VALIDATED, &pf) == 1);
+	CHECK(ans.bogus && ans.ede.code == 7 && ans.ede.text_len > 0 &&
+	      memcmp(ans.ede.text, "v.example. A: ", 14) == 0);
+	/* a chain with a link not yet validated is no answer */
+	put_cname(c, "to-v.example.", "v.example.", RANK_ANSWER);
+	CHECK(ask(c, "to-v.example.", T_A, 1000, CACHE_VALIDATED, &pf) == 0);
+}
+
 int main(void)
 {
 	struct cache_conf cc;
@@ -234,6 +267,7 @@ int main(void)
 	test_incomplete(c);
 	test_stale_prefetch(c);
 	test_dname(c);
+	test_validated(c);
 	cache_free(c);
 	rcu_unregister_thread();
 	return check_done();

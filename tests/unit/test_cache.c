@@ -711,9 +711,57 @@ static void test_replace_no_gap(void)
 	free(hbuf);
 }
 
+/* DNSSEC: the RRSIGs that follow a set's RDATA are kept and copied out
+ * with it, the status with them; bogus data lives 60 s at most; RRSIG
+ * items that do not add up are refused. */
+static void test_dnssec(void)
+{
+	struct cache *c = mk_cache();
+	struct cache_hit h;
+	struct aset a;
+	/* an A item, then two stand-in RRSIG items of 3 and 1 octets */
+	uint8_t rd[6 + 5 + 3] = { 0, 4, 192, 0, 2, 9, 0, 3, 0, 1, 8, 0, 1,
+				  7 };
+	struct rrset *s = mk_a(&a, "sig.example.", 9, 3600, RANK_ANSWER);
+
+	s->rdata = rd;
+	s->nsigs = 2;
+	s->sigs_len = 8;
+	s->sec = SEC_SECURE;
+	CHECK(cache_insert(c, s, 0) == 0);
+	CHECK(get(c, "sig.example.", T_A, 1000, 0, &h) == 1);
+	CHECK(h.set.count == 1 && h.set.rdata_len == 6 && h.set.nsigs == 2 &&
+	      h.set.sigs_len == 8 && h.set.sec == SEC_SECURE);
+	CHECK(memcmp(rrset_sigs(&h.set), rd + 6, 8) == 0);
+	CHECK(h.set.ttl == 3599);
+	/* bogus: the same data, 60 s at most, the result kept */
+	s->sec = SEC_BOGUS;
+	s->why = 7;
+	CHECK(cache_insert(c, s, 2000) == 0);
+	CHECK(get(c, "sig.example.", T_A, 2000, 0, &h) == 1);
+	CHECK(h.set.sec == SEC_BOGUS && h.set.why == 7 &&
+	      h.set.ttl == CACHE_BOGUS_TTL);
+	CHECK(get(c, "sig.example.", T_A, 2000 + CACHE_BOGUS_TTL * 1000, 0,
+		  &h) == 0);
+	CHECK(cache_ttl(c, s) == CACHE_BOGUS_TTL);
+	s->sigs_len = 7;        /* the items do not add up */
+	CHECK(cache_insert(c, s, 3000) == BN_EINVAL);
+	s->sigs_len = 8;
+	s->sec = SEC_BOGUS + 1;
+	CHECK(cache_insert(c, s, 3000) == BN_EINVAL);
+	/* validation off: nothing of it */
+	CHECK(cache_insert(c, mk_a(&a, "plain.example.", 1, 300, RANK_ANSWER),
+			   0) == 0);
+	CHECK(get(c, "plain.example.", T_A, 0, 0, &h) == 1 &&
+	      h.set.nsigs == 0 && h.set.sigs_len == 0 &&
+	      h.set.sec == SEC_UNCHECKED);
+	cache_free(c);
+}
+
 int main(void)
 {
 	rcu_register_thread();
+	test_dnssec();
 	test_insert_get();
 	test_invalid();
 	test_caps();

@@ -489,6 +489,60 @@ static void test_local(void)
 	rmdir(dir);
 }
 
+/* DNSSEC: off by default with the built-in root anchors; the flag, the
+ * YAML keys and a trust-anchor file; a file without anchors is an
+ * error that names it. */
+static void test_dnssec(void)
+{
+	char dir[] = "/tmp/test_rconfig.XXXXXX", ta[64], yaml[256];
+	char err[CONFIG_ERR_MAX];
+	struct rconfig c;
+	struct rsnap *s;
+	uint8_t root[1] = { 0 };
+
+	s = snap_of(err, ARGS("--listen", "127.0.0.1:5301"));
+	CHECKF(s, "%s", err);
+	if (s) {
+		CHECK(!s->conf.dnssec && s->conf.anchors.n == 1);
+		CHECK(dnssec_anchors_find(&s->conf.anchors, root) &&
+		      s->conf.anchors.a[0].ds.count == 2);
+		rsnap_free(s);
+	}
+	if (!mkdtemp(dir)) {
+		CHECK(0);
+		return;
+	}
+	snprintf(ta, sizeof(ta), "%s/anchor", dir);
+	write_file(ta, "example. 3600 IN DS 12345 13 2 "
+		   "0123456789abcdef0123456789abcdef"
+		   "0123456789abcdef0123456789abcdef\n");
+	s = snap_of(err, ARGS("--dnssec-validate", "--trust-anchor", ta));
+	CHECKF(s, "%s", err);
+	if (s) {
+		CHECK(s->conf.dnssec && s->conf.anchors.n == 1 &&
+		      s->conf.anchors.a[0].ds.count == 1 &&
+		      !dnssec_anchors_find(&s->conf.anchors, root));
+		rsnap_free(s);
+	}
+	snprintf(yaml, sizeof(yaml), "dnssec:\n  validate: yes\n"
+		 "  trust-anchor: %s\n", ta);
+	CHECKF(load(&c, yaml, err) == 0, "%s", err);
+	CHECK(c.dnssec_validate && c.trust_anchor &&
+	      strcmp(c.trust_anchor, ta) == 0);
+	rconfig_clear(&c);
+	CHECK(load(&c, "dnssec:\n  validate: maybe\n", err) < 0 &&
+	      strstr(err, "validate"));
+	rconfig_clear(&c);
+	write_file(ta, "example. 3600 IN A 192.0.2.1\n");
+	s = snap_of(err, ARGS("--dnssec-validate", "--trust-anchor", ta));
+	CHECKF(!s && strstr(err, ta) && strstr(err, "no DS or DNSKEY"), "%s",
+	       err);
+	s = snap_of(err, ARGS("--trust-anchor", "/nonexistent/ta"));
+	CHECK(!s && strstr(err, "/nonexistent/ta"));
+	unlink(ta);
+	rmdir(dir);
+}
+
 /* The config `make run` uses stays loadable (run from the source root,
  * as meson test does). */
 static void test_example(void)
@@ -521,6 +575,7 @@ int main(void)
 	test_file();
 	test_access();
 	test_local();
+	test_dnssec();
 	test_example();
 	return check_done();
 }

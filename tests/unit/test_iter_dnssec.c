@@ -1,0 +1,494 @@
+/* The resolver's DNSSEC validation of positive answers on the fake
+ * network, served by banchi's authoritative engine from the signed
+ * hierarchy of tests/data/dnssec/chain (a good child, an expired one,
+ * one whose DS names a key it lacks, one with a bad signature, an
+ * unsigned one) and collide.test. (tests/data/dnssec/collide: key-tag
+ * collisions), anchored by their anchor.txt: what clients get (AD,
+ * RRSIGs, CD, SERVFAIL with the EDE of what failed), what the cache
+ * keeps (statuses, bogus for 60 s at most), the budget. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fakenet.h"
+#include "resolve/answer.h"
+#include "resolve/cache.h"
+#include "resolve/infra.h"
+#include "wire/edns.h"
+#include "wire/msg.h"
+#include "wire/rrtype.h"
+
+#define CHAIN TEST_DATA_DIR "/dnssec/chain/"
+#define COLLIDE TEST_DATA_DIR "/dnssec/collide/"
+#define NOW 1800000000u         /* 2027-01-15: inside every RRSIG */
+
+static struct fakenet net;
+static struct res_conf rc;
+static struct res_hint hint;
+static struct res_fwd stub;
+static struct res_addr stub_addr;
+static struct cache *cache;
+static struct infra *infra;
+static struct res_env env;
+static struct iter *it;
+static uint64_t rnd_state = 88172645463325252ull;
+
+static void fake_random(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	for (size_t i = 0; i < len; i++) {
+		rnd_state ^= rnd_state << 13;
+		rnd_state ^= rnd_state >> 7;
+		rnd_state ^= rnd_state << 17;
+		p[i] = (uint8_t)rnd_state;
+	}
+}
+
+static uint32_t fake_wall(void)
+{
+	return NOW;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	long n;
+
+	CHECKF(f != NULL, "%s", path);
+	if (!f)
+		return calloc(1, 1);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	text = calloc(1, (size_t)n + 1);
+	if (text && fread(text, 1, (size_t)n, f) != (size_t)n)
+		text[0] = 0;
+	fclose(f);
+	return text;
+}
+
+static void serve(const char *addr, const char *origin, const char *path)
+{
+	char *text = slurp(path);
+	int s = fakenet_server(&net, addr, 0);
+
+	CHECKF(fakenet_zone(&net, s, origin, text) == 0, "%s", path);
+	free(text);
+}
+
+static void add_anchor(const char *path)
+{
+	char *text = slurp(path), err[256];
+
+	CHECKF(dnssec_anchors_add_text(&rc.anchors, text, strlen(text), path,
+				       err) == 0, "%s", err);
+	free(text);
+}
+
+/* The chain on the fake network; collide.test. as a stub zone. */
+static void world_up(bool validate)
+{
+	struct cache_conf cc;
+
+	fakenet_init(&net);
+	serve("192.0.2.1", ".", CHAIN "root.signed");
+	serve("192.0.2.10", "tld.", CHAIN "tld.signed");
+	serve("192.0.2.50", "sld.tld.", CHAIN "sld.tld.signed");
+	serve("192.0.2.51", "expired.tld.", CHAIN "expired.tld.signed");
+	serve("192.0.2.52", "wrongds.tld.", CHAIN "wrongds.tld.signed");
+	serve("192.0.2.53", "badsig.tld.", CHAIN "badsig.tld.signed");
+	serve("192.0.2.54", "insecure.tld.", CHAIN "insecure.tld.zone");
+	serve("192.0.2.60", "collide.test.", COLLIDE "collide.test.signed");
+	res_conf_init(&rc);
+	rc.use_0x20 = false;
+	name_from_text(hint.name, "ns.", 3, NULL);
+	fakenet_addr(&hint.addr, "192.0.2.1");
+	rc.hints = &hint;
+	rc.nhints = 1;
+	name_from_text(stub.zone, "collide.test.", 13, NULL);
+	fakenet_addr(&stub_addr, "192.0.2.60");
+	stub.stub = true;
+	stub.addrs = &stub_addr;
+	stub.naddrs = 1;
+	rc.fwd = &stub;
+	rc.nfwd = 1;
+	rc.dnssec = validate;
+	add_anchor(CHAIN "anchor.txt");
+	add_anchor(COLLIDE "anchor.txt");
+	cache_conf_init(&cc);
+	cache = cache_new(&cc);
+	infra = infra_new(1000);
+	env = (struct res_env){ cache, infra, &rc, fake_random, fake_wall };
+	it = iter_new(&env);
+	CHECK(cache && infra && it);
+}
+
+static void world_down(void)
+{
+	iter_free(it);
+	cache_free(cache);
+	infra_free(infra);
+	fakenet_clear(&net);
+	dnssec_anchors_clear(&rc.anchors);
+}
+
+/* What a client got: the reply to the answer of the last resolution. */
+struct reply {
+	int rcode;              /* extended */
+	bool ad;
+	unsigned rrsigs, records;
+	int ede;                /* -1: none */
+	char text[128];
+};
+
+#define F_DO 1
+#define F_CD 2
+#define F_AD 4
+
+static void client_reply(const struct answer *a, const char *name,
+			 uint16_t qtype, unsigned flags, struct reply *r)
+{
+	static uint8_t qbuf[512], out[65535];
+	static struct msg_rr rrs[256];
+	uint8_t qn[NAME_MAXLEN];
+	struct msg_query q;
+	struct msg_writer mw;
+	struct msg_hdr h = { .id = 7, .flags = MSG_FLAG_RD };
+	struct edns e;
+	struct msg m;
+	const uint8_t *d;
+	uint16_t dl;
+	size_t len;
+	int n;
+
+	memset(r, 0, sizeof(*r));
+	r->ede = -1;
+	if (flags & F_CD)
+		h.flags |= MSG_FLAG_CD;
+	if (flags & F_AD)
+		h.flags |= MSG_FLAG_AD;
+	name_from_text(qn, name, strlen(name), NULL);
+	msg_writer_init(&mw, qbuf, sizeof(qbuf), &h, false);
+	msg_writer_question(&mw, qn, qtype, CLASS_IN);
+	edns_init(&e, 1232);
+	e.flags = (flags & F_DO) ? EDNS_FLAG_DO : 0;
+	msg_writer_opt(&mw, &e);
+	n = msg_writer_finish(&mw);
+	CHECK(n > 0 && msg_parse_query(&q, qbuf, (size_t)n) == 0);
+	len = answer_write_stream(a, &q, 1232, out, sizeof(out));
+	CHECK(len > 0 && msg_parse(&m, out, len, rrs, 256) == 0);
+	r->rcode = m.has_opt ? edns_rcode(&m.edns, msg_hdr_rcode(&m.hdr))
+			     : msg_hdr_rcode(&m.hdr);
+	r->ad = msg_hdr_ad(&m.hdr);
+	for (uint16_t i = 0; i < msg_section_count(&m, MSG_ANSWER); i++) {
+		r->records++;
+		if (msg_section_rr(&m, MSG_ANSWER, i)->type == RR_RRSIG)
+			r->rrsigs++;
+	}
+	if (m.has_opt && edns_opt_find(&m.edns, EDNS_OPT_EDE, &d, &dl) == 1 &&
+	    dl >= 2) {
+		r->ede = d[0] << 8 | d[1];
+		snprintf(r->text, sizeof(r->text), "%.*s", dl - 2, d + 2);
+	}
+}
+
+static int resolve(const char *name, uint16_t qtype)
+{
+	return fakenet_resolve(&net, it, name, qtype);
+}
+
+/* The cached entry (name, type): its status, -1 when none. */
+static int cached_sec(const char *name, uint16_t type, unsigned *nsigs)
+{
+	static uint8_t buf[65536 + 2 * NAME_MAXLEN];
+	uint8_t n[NAME_MAXLEN];
+	struct cache_hit h;
+
+	name_from_text(n, name, strlen(name), NULL);
+	if (cache_get(cache, n, type, CLASS_IN, net.now, 0, RANK_NONE, &h, buf,
+		      sizeof(buf)) != 1)
+		return -1;
+	if (nsigs)
+		*nsigs = h.set.nsigs;
+	return h.set.sec;
+}
+
+/* A secure answer: AD to DO (or AD) clients, RRSIGs to DO clients
+ * only, neither with CD; the keys on the way cached secure. */
+static void secure_answer(void)
+{
+	struct reply r;
+	unsigned nsigs = 0;
+
+	world_up(true);
+	CHECK(resolve("www.sld.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(iter_get_stats(it)->dnssec_verified >= 5);
+	CHECK(iter_get_stats(it)->dnssec_stopped == 0);
+	client_reply(iter_result(it), "www.sld.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_NOERROR && r.ad && r.ede == -1);
+	CHECK(r.records == 2 && r.rrsigs == 1);
+	client_reply(iter_result(it), "www.sld.tld.", RR_A, 0, &r);
+	CHECK(r.rcode == RCODE_NOERROR && !r.ad && r.records == 1 &&
+	      r.rrsigs == 0);
+	client_reply(iter_result(it), "www.sld.tld.", RR_A, F_AD, &r);
+	CHECK(r.ad && r.rrsigs == 0);
+	client_reply(iter_result(it), "www.sld.tld.", RR_A, F_DO | F_CD, &r);
+	CHECK(r.rcode == RCODE_NOERROR && !r.ad && r.rrsigs == 1);
+	CHECK(cached_sec("www.sld.tld.", RR_A, &nsigs) == SEC_SECURE &&
+	      nsigs == 1);
+	CHECK(cached_sec(".", RR_DNSKEY, NULL) == SEC_SECURE);
+	CHECK(cached_sec("tld.", RR_DS, NULL) == SEC_SECURE);
+	CHECK(cached_sec("tld.", RR_DNSKEY, NULL) == SEC_SECURE);
+	CHECK(cached_sec("sld.tld.", RR_DS, NULL) == SEC_SECURE);
+	CHECK(cached_sec("sld.tld.", RR_DNSKEY, NULL) == SEC_SECURE);
+	/* every upstream query had DO; none CD (no forwarder) */
+	CHECK(net.nlog > 0);
+	for (unsigned i = 0; i < net.nlog; i++)
+		CHECKF(net.log[i].dnssec_ok && !net.log[i].cd, "query %u", i);
+
+	/* a second name of the zone: the keys are cached, one verification */
+	net.nlog = 0;
+	CHECK(resolve("txt.sld.tld.", RR_TXT) == RCODE_NOERROR);
+	CHECK(iter_get_stats(it)->dnssec_verified == 1);
+	CHECK(iter_get_stats(it)->upstream == 1);
+	client_reply(iter_result(it), "txt.sld.tld.", RR_TXT, F_DO, &r);
+	CHECK(r.ad && r.rrsigs == 1);
+	world_down();
+}
+
+/* A cache hit after validation keeps the status: the front answers with
+ * AD (CACHE_VALIDATED), and the iterator asks nothing. Data not yet
+ * validated is no answer to a validating front. */
+static void cache_keeps_status(void)
+{
+	static struct answer a;
+	uint8_t n[NAME_MAXLEN];
+	struct reply r;
+	bool pf;
+
+	world_up(true);
+	CHECK(resolve("www.sld.tld.", RR_A) == RCODE_NOERROR);
+	name_from_text(n, "www.sld.tld.", 12, NULL);
+	CHECK(answer_from_cache(&a, cache, n, RR_A, CLASS_IN, net.now,
+				CACHE_VALIDATED, &pf) == 1);
+	CHECK(a.nsets == 1 && a.sets[0].set.sec == SEC_SECURE && !a.bogus);
+	client_reply(&a, "www.sld.tld.", RR_A, F_DO, &r);
+	CHECK(r.ad && r.rrsigs == 1);
+	net.nlog = 0;
+	CHECK(resolve("www.sld.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(net.nlog == 0 && iter_get_stats(it)->dnssec_verified == 0);
+	client_reply(iter_result(it), "www.sld.tld.", RR_A, F_DO, &r);
+	CHECK(r.ad);
+	/* the NS set of the zone, cached by the iteration, unchecked */
+	name_from_text(n, "ns.sld.tld.", 11, NULL);
+	CHECK(cached_sec("ns.sld.tld.", RR_A, NULL) == SEC_UNCHECKED);
+	CHECK(answer_from_cache(&a, cache, n, RR_A, CLASS_IN, net.now,
+				CACHE_VALIDATED, &pf) == 0);
+	world_down();
+}
+
+/* Each broken child: SERVFAIL with the EDE of what failed and a text
+ * naming it; the data as it is to CD clients, without AD or EDE. */
+static void broken_children(void)
+{
+	static const struct {
+		const char *name, *zone;
+		int ede;
+	} kids[] = {
+		{ "www.expired.tld.", "expired.tld.", EDNS_EDE_SIG_EXPIRED },
+		{ "www.wrongds.tld.", "wrongds.tld.", EDNS_EDE_DNSKEY_MISSING },
+		{ "www.badsig.tld.", "www.badsig.tld.", EDNS_EDE_BOGUS },
+	};
+	struct reply r;
+
+	world_up(true);
+	for (size_t i = 0; i < sizeof(kids) / sizeof(kids[0]); i++) {
+		CHECK(resolve(kids[i].name, RR_A) == RCODE_NOERROR);
+		CHECK(iter_result(it)->bogus);
+		client_reply(iter_result(it), kids[i].name, RR_A, F_DO, &r);
+		CHECKF(r.rcode == RCODE_SERVFAIL && r.ede == kids[i].ede &&
+		       !r.ad && r.records == 0, "%s: rcode %d ede %d",
+		       kids[i].name, r.rcode, r.ede);
+		CHECKF(strncmp(r.text, kids[i].zone, strlen(kids[i].zone)) == 0,
+		       "%s: \"%s\"", kids[i].name, r.text);
+		client_reply(iter_result(it), kids[i].name, RR_A, 0, &r);
+		CHECK(r.rcode == RCODE_SERVFAIL && r.ede == kids[i].ede);
+		client_reply(iter_result(it), kids[i].name, RR_A, F_CD | F_DO,
+			     &r);
+		CHECKF(r.rcode == RCODE_NOERROR && !r.ad && r.ede == -1 &&
+		       r.records == 2, "%s CD: rcode %d", kids[i].name,
+		       r.rcode);
+		CHECK(cached_sec(kids[i].name, RR_A, NULL) == SEC_BOGUS);
+	}
+	CHECK(cached_sec("expired.tld.", RR_DNSKEY, NULL) == SEC_BOGUS);
+	CHECK(cached_sec("wrongds.tld.", RR_DNSKEY, NULL) == SEC_BOGUS);
+	CHECK(cached_sec("badsig.tld.", RR_DNSKEY, NULL) == SEC_SECURE);
+	world_down();
+}
+
+/* A bogus entry is not served as valid on the next query: the cache
+ * answers SERVFAIL (front and iterator alike) for at most 60 s, then
+ * the name is resolved and found bogus again. */
+static void bogus_not_served(void)
+{
+	static struct answer a;
+	uint8_t n[NAME_MAXLEN];
+	struct reply r;
+	bool pf;
+
+	world_up(true);
+	CHECK(resolve("www.expired.tld.", RR_A) == RCODE_NOERROR);
+	net.nlog = 0;
+	net.now += 1000;
+	CHECK(resolve("www.expired.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(net.nlog == 0 && iter_result(it)->bogus);
+	client_reply(iter_result(it), "www.expired.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_SERVFAIL && r.ede == EDNS_EDE_SIG_EXPIRED);
+	name_from_text(n, "www.expired.tld.", 16, NULL);
+	CHECK(answer_from_cache(&a, cache, n, RR_A, CLASS_IN, net.now,
+				CACHE_VALIDATED, &pf) == 1 && a.bogus);
+	client_reply(&a, "www.expired.tld.", RR_A, F_DO, &r);
+	CHECKF(r.rcode == RCODE_SERVFAIL && r.ede == EDNS_EDE_SIG_EXPIRED &&
+	       strstr(r.text, "www.expired.tld.") != NULL, "\"%s\"", r.text);
+	net.now += 60 * 1000;
+	CHECK(cached_sec("www.expired.tld.", RR_A, NULL) == -1);
+	CHECK(cached_sec("expired.tld.", RR_DNSKEY, NULL) == -1);
+	CHECK(resolve("www.expired.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(net.nlog > 0 && iter_result(it)->bogus);
+	world_down();
+}
+
+/* insecure.tld.: no DS, and tld.'s signed NSEC says so: insecure, the
+ * data without AD. */
+static void insecure_child(void)
+{
+	struct reply r;
+
+	world_up(true);
+	CHECK(resolve("www.insecure.tld.", RR_A) == RCODE_NOERROR);
+	CHECKF(!iter_result(it)->bogus, "%.*s", iter_result(it)->ede.text_len,
+	       iter_result(it)->ede.text);
+	client_reply(iter_result(it), "www.insecure.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_NOERROR && !r.ad && r.records == 1);
+	CHECK(cached_sec("www.insecure.tld.", RR_A, NULL) == SEC_INSECURE);
+	CHECK(cached_sec("insecure.tld.", RR_DS, NULL) == SEC_INSECURE);
+	world_down();
+}
+
+/* Negative answers are not validated yet (no denial proofs): given
+ * without AD, not as bogus. */
+static void negative_unchecked(void)
+{
+	struct reply r;
+
+	world_up(true);
+	CHECK(resolve("nx.sld.tld.", RR_A) == RCODE_NXDOMAIN);
+	client_reply(iter_result(it), "nx.sld.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_NXDOMAIN && !r.ad);
+	world_down();
+}
+
+/* KeyTrap: collide.test.'s ZSK shares its tag with 4 other keys, sorted
+ * first: the budget stops at DNSSEC_TAG_KEYS_MAX keys, bogus; with one
+ * key more allowed the same sets verify. */
+static void budget_collision(void)
+{
+	static uint8_t kb[65536 + 2 * NAME_MAXLEN], ab[65536 + 2 * NAME_MAXLEN];
+	struct dnssec_rrset set, sigs, keys;
+	struct dnssec_budget b;
+	struct cache_hit k, h;
+	uint8_t n[NAME_MAXLEN];
+	struct reply r;
+
+	world_up(true);
+	CHECK(resolve("www.collide.test.", RR_A) == RCODE_NOERROR);
+	CHECK(iter_get_stats(it)->dnssec_stopped >= 1);
+	client_reply(iter_result(it), "www.collide.test.", RR_A, F_DO, &r);
+	CHECKF(r.rcode == RCODE_SERVFAIL && r.ede == EDNS_EDE_BOGUS,
+	       "rcode %d ede %d", r.rcode, r.ede);
+	CHECK(cached_sec("collide.test.", RR_DNSKEY, NULL) == SEC_SECURE);
+	name_from_text(n, "collide.test.", 13, NULL);
+	CHECK(cache_get(cache, n, RR_DNSKEY, CLASS_IN, net.now, 0, RANK_NONE,
+			&k, kb, sizeof(kb)) == 1 && k.set.count == 6);
+	name_from_text(n, "www.collide.test.", 17, NULL);
+	CHECK(cache_get(cache, n, RR_A, CLASS_IN, net.now, 0, RANK_NONE, &h,
+			ab, sizeof(ab)) == 1 && h.set.sec == SEC_BOGUS);
+	set = (struct dnssec_rrset){ h.set.owner, RR_A, CLASS_IN, h.set.count,
+				     h.set.rdata, h.set.rdata_len };
+	sigs = (struct dnssec_rrset){ h.set.owner, RR_RRSIG, CLASS_IN,
+				      h.set.nsigs, rrset_sigs(&h.set),
+				      h.set.sigs_len };
+	keys = (struct dnssec_rrset){ k.set.owner, RR_DNSKEY, CLASS_IN,
+				      k.set.count, k.set.rdata,
+				      k.set.rdata_len };
+	dnssec_budget_init(&b);
+	CHECK(dnssec_verify_rrset(&set, &sigs, &keys, NOW, &b, NULL) ==
+	      DNSSEC_BUDGET);
+	dnssec_budget_init(&b);
+	b.tag_keys_max = DNSSEC_TAG_KEYS_MAX + 1;
+	CHECK(dnssec_verify_rrset(&set, &sigs, &keys, NOW, &b, NULL) ==
+	      DNSSEC_SECURE);
+	world_down();
+}
+
+/* Validation off: no DO upstream, no RRSIGs kept, no AD, bogus data
+ * given as it is (as before validation existed). */
+static void validation_off(void)
+{
+	struct reply r;
+	unsigned nsigs = 9;
+
+	world_up(false);
+	CHECK(resolve("www.expired.tld.", RR_A) == RCODE_NOERROR);
+	client_reply(iter_result(it), "www.expired.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_NOERROR && !r.ad && r.rrsigs == 0);
+	CHECK(cached_sec("www.expired.tld.", RR_A, &nsigs) == SEC_UNCHECKED &&
+	      nsigs == 0);
+	CHECK(iter_get_stats(it)->dnssec_verified == 0);
+	for (unsigned i = 0; i < net.nlog; i++)
+		CHECK(!net.log[i].dnssec_ok && !net.log[i].cd);
+	/* turned on (a reload): what was cached without RRSIGs is asked
+	 * again, with DO, not found bogus */
+	CHECK(resolve("www.sld.tld.", RR_A) == RCODE_NOERROR);
+	rc.dnssec = true;
+	net.nlog = 0;
+	CHECK(resolve("www.sld.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(net.nlog > 0 && net.log[0].dnssec_ok);
+	client_reply(iter_result(it), "www.sld.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_NOERROR && r.ad && r.rrsigs == 1);
+	world_down();
+}
+
+/* Forwarders get CD (and DO): we validate what they give. */
+static void forwarder_cd(void)
+{
+	struct reply r;
+
+	world_up(true);
+	stub.stub = false;      /* collide.test. now forwarded */
+	CHECK(resolve("ns.collide.test.", RR_A) == RCODE_NOERROR);
+	CHECK(net.nlog > 0);
+	for (unsigned i = 0; i < net.nlog; i++)
+		CHECKF(net.log[i].cd && net.log[i].dnssec_ok && net.log[i].rd,
+		       "query %u", i);
+	client_reply(iter_result(it), "ns.collide.test.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_SERVFAIL);       /* its ZSK: the collisions */
+	stub.stub = true;
+	world_down();
+}
+
+int main(void)
+{
+	secure_answer();
+	cache_keeps_status();
+	broken_children();
+	bogus_not_served();
+	insecure_child();
+	negative_unchecked();
+	budget_collision();
+	validation_off();
+	forwarder_cd();
+	return check_done();
+}
