@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "backend/pdns_change.h"
+#include "backend/pdns_ents.h"
 #include "backend/pdns_out.h"
 #include "backend/pdns_row.h"
 #include "base/error.h"
@@ -143,6 +144,8 @@ int pdns_write_change(struct sql_conn *conn, int64_t domain_id,
 		ret = sql_exec(conn, sqlite ? sql_begin_sqlite : sql_begin_pg);
 	if (ret == 0) {
 		ret = apply(&j, c, why, cap);
+		if (ret == 0)
+			ret = pdns_fix_ents(conn, j.id, origin, c);
 		if (ret == 0)
 			ret = sql_exec(conn, "COMMIT");
 		if (ret < 0)

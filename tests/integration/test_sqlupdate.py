@@ -149,3 +149,41 @@ def test_row_found_by_its_data(lab):
     assert r.rcode() == dns.rcode.NOERROR
     assert rows(db, "sip." + ZONE, "AAAA") == []
     assert ask(b.where, "sip." + ZONE, "AAAA").answer == []
+
+
+def ents(db):
+    return sorted(r[0] for r in db.sql(
+        "SELECT name FROM records WHERE type IS NULL"))
+
+
+def test_empty_non_terminals_kept(lab):
+    """PowerDNS answers a name without a row of its own NXDOMAIN: an
+    UPDATE that adds a name below names without records gives them ENT
+    rows (type NULL) and one that removes it takes them away, as
+    pdnsutil rectify-zone leaves them (it then finds nothing to do)."""
+    d, db, b, extra = lab
+    before = ents(db)
+    new = ["b.newent.%s" % ZONE, "newent.%s" % ZONE]
+    r = update(b.where, ("add", "a.b.newent", 300, "A", "192.0.2.91"))
+    assert r.rcode() == dns.rcode.NOERROR
+    assert ents(db) == sorted(before + new)
+    db.pdnsutil("rectify-zone", ZONE)
+    assert ents(db) == sorted(before + new)
+    pdns = pdnsdb.start_pdns(d, db)
+    try:
+        servers.wait_answering(pdns.where, ZONE, pdns.proc)
+        # an empty non-terminal: NODATA, not NXDOMAIN
+        assert ask(pdns.where, "newent.%s." % ZONE, "A").rcode() == \
+            dns.rcode.NOERROR
+    finally:
+        pdns.stop()
+    # a record at the ENT takes its row's place; removing it brings it back
+    r = update(b.where, ("add", "newent", 300, "TXT", '"now a node"'))
+    assert r.rcode() == dns.rcode.NOERROR
+    assert ents(db) == sorted(before + new[:1])
+    r = update(b.where, ("delete", "newent", "TXT"),
+               ("delete", "a.b.newent", "A"))
+    assert r.rcode() == dns.rcode.NOERROR
+    assert ents(db) == before
+    db.pdnsutil("rectify-zone", ZONE)
+    assert ents(db) == before
