@@ -27,9 +27,9 @@ static const char usage[] =
 "    Sends COMMAND to the daemon's control socket and prints its reply\n"
 "    as \"key: value\" lines (-j: the JSON line as received). The\n"
 "    socket is /run/banchi/auth.ctl unless -s or -r says otherwise\n"
-"    (flush: /run/banchi/resolver.ctl). Using it takes root or group\n"
-"    banchi. The protocol is in doc/control.md: scripts may speak it\n"
-"    without this tool.\n"
+"    (flush, trust-anchors: /run/banchi/resolver.ctl). Using it takes\n"
+"    root or group banchi. The protocol is in doc/control.md: scripts\n"
+"    may speak it without this tool.\n"
 "\n"
 "COMMANDS\n"
 "    status              daemon, version, pid, uptime; zones served\n"
@@ -51,6 +51,8 @@ static const char usage[] =
 "                        cache, or the whole cache (banchi-resolver)\n"
 "    log-level LEVEL     error, warning, info or debug, until the next\n"
 "                        reload\n"
+"    trust-anchors       whether DNSSEC validation is on, and the DS and\n"
+"                        DNSKEY records it starts from (banchi-resolver)\n"
 "    why NAME [TYPE] [+dnssec]\n"
 "                        how banchi-auth answers NAME TYPE (A when not\n"
 "                        given; +dnssec: as to a DO query): the zone\n"
@@ -94,6 +96,7 @@ static const struct cmd cmds[] = {
 	{ "flush", "name", OPTIONAL, CTL_RESOLVER_PATH },
 	{ "log-level", "level", REQUIRED, CTL_AUTH_PATH },
 	{ "why", "query", WORDS, CTL_AUTH_PATH },
+	{ "trust-anchors", NULL, NONE, CTL_RESOLVER_PATH },
 };
 
 struct opts {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <urcu.h>
 
 #include "ctl/ctl.h"
 #include "daemon/log.h"
@@ -13,6 +14,8 @@
 #include "resolverd/control.h"
 #include "resolverd/daemon.h"
 #include "wire/name.h"
+#include "wire/rdata.h"
+#include "wire/rrtype.h"
 
 static void cmd_status(void *arg, const char *value, struct ctl_reply *r)
 {
@@ -111,6 +114,49 @@ static void cmd_reload(void *arg, const char *value, struct ctl_reply *r)
 	ctl_put_u64(r, "cache_entries", cs.entries);
 }
 
+/* One anchor's records, as a zone file writes them. */
+static void put_set(struct ctl_reply *r, const uint8_t *zone,
+		    const struct dnssec_rrset *set, uint16_t type)
+{
+	char owner[NAME_TEXT_MAX], rd[2048], line[NAME_TEXT_MAX + 2100];
+	const uint8_t *p;
+	uint16_t len;
+	char tb[16];
+
+	name_to_text(owner, sizeof(owner), zone);
+	for (uint16_t i = 0; i < set->count; i++) {
+		if (dnssec_rrset_item(set, i, &p, &len) < 0 ||
+		    rdata_to_text(type, p, len, rd, sizeof(rd)) < 0)
+			snprintf(rd, sizeof(rd), "(unreadable)");
+		snprintf(line, sizeof(line), "%s IN %s %s", owner,
+			 rrtype_to_text(type, tb), rd);
+		ctl_put_str(r, NULL, line);
+	}
+}
+
+/* trust-anchors: whether validation is on, and the anchors it starts
+ * from (the built-in root's or those of --trust-anchor). */
+static void cmd_anchors(void *arg, const char *value, struct ctl_reply *r)
+{
+	struct rdaemon *x = arg;
+	const struct rsnap *snap;
+
+	(void)value;
+	rcu_read_lock();
+	snap = rcu_dereference(x->srv.cur);
+	ctl_put_bool(r, "validation", snap && snap->conf.dnssec);
+	ctl_put_str(r, "source", x->cfg.trust_anchor ? x->cfg.trust_anchor :
+		    "built in (IANA root KSK-2017 and KSK-2024)");
+	ctl_open_arr(r, "anchors");
+	for (size_t i = 0; snap && i < snap->conf.anchors.n; i++) {
+		const struct dnssec_anchor *a = &snap->conf.anchors.a[i];
+		put_set(r, a->zone, &a->ds, RR_DS);
+		put_set(r, a->zone, &a->dnskey, RR_DNSKEY);
+	}
+	ctl_close(r);
+	rcu_read_unlock();
+}
+
 static const struct ctl_cmd commands[] = {
 	{ "status", NULL, CTL_NO_ARG, false, false, cmd_status },
 	{ "stats", NULL, CTL_NO_ARG, false, false, cmd_stats },
@@ -118,6 +164,7 @@ static const struct ctl_cmd commands[] = {
 	{ "flush", "name", CTL_ARG_OPTIONAL, false, true, cmd_flush },
 	{ "log-level", "level", CTL_ARG_REQUIRED, false, true,
 	  ctl_cmd_log_level },
+	{ "trust-anchors", NULL, CTL_NO_ARG, false, false, cmd_anchors },
 };
 
 int rcontrol_open(struct rdaemon *x)

@@ -6,6 +6,7 @@ commands it does not have (exit 1)."""
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -109,7 +110,8 @@ def test_log_level_and_foreign_commands(lab):
                  ("zone-refresh", ZONE)):
         code, _, err = ctl(sock, *args)
         assert code == 1 and "unknown command '%s' (banchi-resolver " \
-            "takes: status, stats, reload, flush, log-level)" % args[0] \
+            "takes: status, stats, reload, flush, log-level, " \
+            "trust-anchors)" % args[0] \
             in err, err
 
 
@@ -117,3 +119,38 @@ def test_check_tool_usage(lab):
     p = subprocess.run([str(tool("banchi-ctl")), "-r", "-t", "x", "status"],
                        capture_output=True, text=True)
     assert p.returncode == 2 and "-t 'x'" in p.stderr
+
+
+def test_trust_anchors(lab, tmp_path):
+    """Validation off here: the built-in root anchors are listed (IANA's
+    KSK-2017 and KSK-2024 DS); with --dnssec-validate --trust-anchor
+    FILE, the file's records."""
+    res, sock = lab
+    code, st, err = ctl_json(sock, "trust-anchors")
+    assert code == 0, err
+    assert st["validation"] is False and "built in" in st["source"]
+    tags = sorted(int(a.split()[3]) for a in st["anchors"])
+    assert tags == [20326, 38696], st
+    assert all(a.startswith(". IN DS ") for a in st["anchors"]), st
+    anchor = Path(__file__).resolve().parent.parent / "data" / "dnssec" / \
+        "chain" / "anchor.txt"
+    sock2 = tmp_path / "r2.ctl"
+    r2 = servers.start_resolver_stub(
+        tmp_path, ZONE, res, ["--control", str(sock2), "--dnssec-validate",
+                              "--trust-anchor", str(anchor)])
+    try:
+        wait_until("second resolver", lambda: sock2.exists() and
+                   ctl(sock2, "status")[0] == 0)
+        code, st, err = ctl_json(sock2, "trust-anchors")
+        assert code == 0 and st["validation"] is True, err
+        assert st["source"] == str(anchor)
+        # owner, type and key tag of each DS of the file, as listed
+        want = sorted(tuple(line.split()[i] for i in (0, 2, 3))
+                      for line in anchor.read_text().splitlines()
+                      if " DS " in line)
+        got = sorted(tuple(a.split()[i] for i in (0, 2, 3))
+                     for a in st["anchors"])
+        assert got == want and want, st
+    finally:
+        r2.stop(timeout=5)
+        check_log(r2)
