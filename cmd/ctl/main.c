@@ -27,9 +27,9 @@ static const char usage[] =
 "    Sends COMMAND to the daemon's control socket and prints its reply\n"
 "    as \"key: value\" lines (-j: the JSON line as received). The\n"
 "    socket is /run/banchi/auth.ctl unless -s or -r says otherwise\n"
-"    (flush, trust-anchors: /run/banchi/resolver.ctl). Using it takes\n"
-"    root or group banchi. The protocol is in doc/control.md: scripts\n"
-"    may speak it without this tool.\n"
+"    (flush, dump-cache, trust-anchors: /run/banchi/resolver.ctl).\n"
+"    Using it takes root or group banchi. The protocol is in\n"
+"    doc/control.md: scripts may speak it without this tool.\n"
 "\n"
 "COMMANDS\n"
 "    status              daemon, version, pid, uptime; zones served\n"
@@ -51,6 +51,10 @@ static const char usage[] =
 "                        cache, or the whole cache (banchi-resolver)\n"
 "    log-level LEVEL     error, warning, info or debug, until the next\n"
 "                        reload\n"
+"    dump-cache [NAME]   the cached records at and under NAME, or all,\n"
+"                        as zone-file lines with TTL left, rank, DNSSEC\n"
+"                        status; negative entries as comments; cut\n"
+"                        after about a megabyte (banchi-resolver)\n"
 "    trust-anchors       whether DNSSEC validation is on, and the DS and\n"
 "                        DNSKEY records it starts from (banchi-resolver)\n"
 "    why NAME [TYPE] [+dnssec]\n"
@@ -97,6 +101,7 @@ static const struct cmd cmds[] = {
 	{ "log-level", "level", REQUIRED, CTL_AUTH_PATH },
 	{ "why", "query", WORDS, CTL_AUTH_PATH },
 	{ "trust-anchors", NULL, NONE, CTL_RESOLVER_PATH },
+	{ "dump-cache", "name", OPTIONAL, CTL_RESOLVER_PATH },
 };
 
 struct opts {

@@ -106,6 +106,31 @@ bool cache_expired(struct cache *c, const uint8_t *name, uint16_t type,
 void cache_remove(struct cache *c, const uint8_t *name, uint16_t type,
 		  uint16_t rclass);
 
+/* One entry as cache_walk shows it: pointers into the entry, valid in
+ * the callback only. rdata: count items, each a 2-octet length and the
+ * RDATA (rrset.h's layout); soa_owner: a negative entry's SOA owner, or
+ * the DNAME owner of a synthesised CNAME, else NULL. */
+struct cache_item {
+	const uint8_t *owner, *soa_owner;
+	uint16_t type, rclass;
+	uint8_t kind, rank, sec;        /* rrset.h's enums */
+	bool stale;                     /* expired, kept for serve-stale */
+	uint32_t ttl_left;              /* seconds (0 when stale) */
+	uint16_t count;
+	const uint8_t *rdata;
+	uint32_t rdata_len;
+};
+
+/* Returns nonzero to stop the walk. */
+typedef int cache_walk_fn(void *ctx, const struct cache_item *it);
+
+/* Calls fn for each entry at now_ms (stale ones included while they
+ * may still be served) at or under name (lowercase; NULL: all), in no
+ * particular order, as an RCU reader (the calling thread must be
+ * registered). Returns the entries shown. */
+size_t cache_walk(struct cache *c, const uint8_t *name, uint64_t now_ms,
+		  cache_walk_fn *fn, void *ctx);
+
 /* Drops every entry (flush), or those at and under name. */
 void cache_flush(struct cache *c);
 void cache_flush_name(struct cache *c, const uint8_t *name);

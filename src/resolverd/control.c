@@ -165,6 +165,8 @@ static const struct ctl_cmd commands[] = {
 	{ "log-level", "level", CTL_ARG_REQUIRED, false, true,
 	  ctl_cmd_log_level },
 	{ "trust-anchors", NULL, CTL_NO_ARG, false, false, cmd_anchors },
+	{ "dump-cache", "name", CTL_ARG_OPTIONAL, false, false,
+	  rcontrol_dump_cache },
 };
 
 int rcontrol_open(struct rdaemon *x)

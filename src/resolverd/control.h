@@ -13,5 +13,8 @@ int rcontrol_open(struct rdaemon *x);
 /* The metrics endpoint's text (control_metrics.c); arg is the daemon. */
 struct ctl_mtext;
 void rcontrol_metrics(void *arg, struct ctl_mtext *m);
+/* dump-cache [NAME] (control_dump.c). */
+struct ctl_reply;
+void rcontrol_dump_cache(void *arg, const char *value, struct ctl_reply *r);
 
 #endif

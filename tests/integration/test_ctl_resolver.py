@@ -4,6 +4,7 @@ flush of one name (it is asked upstream again, its neighbour is not)
 and of everything, reload keeping the cache, log-level, and the
 commands it does not have (exit 1)."""
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -111,7 +112,7 @@ def test_log_level_and_foreign_commands(lab):
         code, _, err = ctl(sock, *args)
         assert code == 1 and "unknown command '%s' (banchi-resolver " \
             "takes: status, stats, reload, flush, log-level, " \
-            "trust-anchors)" % args[0] \
+            "trust-anchors, dump-cache)" % args[0] \
             in err, err
 
 
@@ -154,3 +155,35 @@ def test_trust_anchors(lab, tmp_path):
     finally:
         r2.stop(timeout=5)
         check_log(r2)
+
+
+def test_dump_cache(lab):
+    """The records resolved are listed with their TTL left and rank, a
+    negative answer as a comment; under a name only that subtree; a bad
+    name refused."""
+    res, sock = lab
+    resolve(res.where, "www.%s" % ZONE)
+    resolve(res.where, "mail.%s" % ZONE, "MX")
+    r = servers.query(res.where, "nope.%s" % ZONE, "A", rd=True, timeout=3)
+    assert r.rcode() == 3
+    code, st, err = ctl_json(sock, "dump-cache")
+    assert code == 0 and st["truncated"] is False, err
+    lines = st["records"]
+    assert st["lines"] == len(lines) and st["entries"] <= len(lines)
+    www = [x for x in lines if x.startswith("www.%s. " % ZONE)]
+    assert len(www) == 1 and " IN A 192.0.2.80 ; answer" in www[0], lines
+    ttl = int(www[0].split()[1])
+    assert 0 < ttl <= 300, www
+    # (the target's case is the reply's: 0x20 spelling, names compare
+    # without case)
+    assert any(x.startswith("mail.%s. " % ZONE) and " in mx 10 www.%s."
+               % ZONE in x.lower() for x in lines), lines
+    neg = [x for x in lines if x.startswith("; nope.%s. " % ZONE)]
+    assert len(neg) == 1 and re.fullmatch(
+        r"; nope\.plain\.test\. \d+ NXDOMAIN \(SOA of plain\.test\.\) "
+        r"; answer", neg[0]), lines
+    code, st, err = ctl_json(sock, "dump-cache", "MAIL.%s" % ZONE)
+    assert code == 0 and st["records"], err
+    assert all(x.startswith("mail.%s. " % ZONE) for x in st["records"]), st
+    code, _, err = ctl(sock, "dump-cache", "bad..name")
+    assert code == 1 and "not a domain name" in err

@@ -758,6 +758,56 @@ static void test_dnssec(void)
 	cache_free(c);
 }
 
+/* cache_walk: every live entry once, with its TTL left and kind; the
+ * subtree of a name only; stale entries marked; a stop honoured. */
+struct walked {
+	unsigned n, neg, stale, stop_at;
+	uint32_t ttl_sum;
+};
+
+static int walk_one(void *ctx, const struct cache_item *it)
+{
+	struct walked *w = ctx;
+
+	if (w->stop_at && w->n == w->stop_at)
+		return 1;
+	w->n++;
+	w->neg += it->kind != RRSET_POSITIVE;
+	w->stale += it->stale;
+	w->ttl_sum += it->ttl_left;
+	return 0;
+}
+
+static void test_walk(void)
+{
+	struct cache *c = mk_cache();
+	static const char *const names[] = {
+		"a.example.", "b.a.example.", "example.", "other.test.",
+	};
+	struct walked w = { 0 };
+	struct aset a;
+	struct nset ng;
+	uint8_t n[NAME_MAXLEN];
+
+	for (unsigned i = 0; i < 4; i++)
+		cache_insert(c, mk_a(&a, names[i], 1, 100, RANK_ANSWER), 0);
+	cache_insert(c, mk_neg(&ng, "gone.example.", RRSET_NXDOMAIN, 0, 50),
+		     0);
+	CHECK(cache_walk(c, NULL, 10000, walk_one, &w) == 5);
+	CHECK(w.n == 5 && w.neg == 1 && w.stale == 0);
+	CHECK(w.ttl_sum == 4 * 90 + 40);
+	memset(&w, 0, sizeof(w));
+	CHECK(cache_walk(c, nm(n, "a.example."), 10000, walk_one, &w) == 2);
+	CHECK(w.n == 2 && w.neg == 0);
+	memset(&w, 0, sizeof(w));
+	CHECK(cache_walk(c, NULL, 60000, walk_one, &w) == 5);
+	CHECK(w.stale == 1 && w.ttl_sum == 4 * 40);
+	memset(&w, 0, sizeof(w));
+	w.stop_at = 3;
+	CHECK(cache_walk(c, NULL, 0, walk_one, &w) == 3 && w.n == 3);
+	cache_free(c);
+}
+
 int main(void)
 {
 	rcu_register_thread();
@@ -778,6 +828,7 @@ int main(void)
 	test_evict_recent();
 	test_threads();
 	test_replace_no_gap();
+	test_walk();
 	rcu_unregister_thread();
 	return check_done();
 }
