@@ -167,6 +167,7 @@ static const struct ctl_cmd commands[] = {
 	{ "trust-anchors", NULL, CTL_NO_ARG, false, false, cmd_anchors },
 	{ "dump-cache", "name", CTL_ARG_OPTIONAL, false, false,
 	  rcontrol_dump_cache },
+	{ "why", "query", CTL_ARG_REQUIRED, false, false, rcontrol_why },
 };
 
 int rcontrol_open(struct rdaemon *x)

@@ -16,5 +16,7 @@ void rcontrol_metrics(void *arg, struct ctl_mtext *m);
 /* dump-cache [NAME] (control_dump.c). */
 struct ctl_reply;
 void rcontrol_dump_cache(void *arg, const char *value, struct ctl_reply *r);
+/* why NAME [TYPE] (control_why.c). */
+void rcontrol_why(void *arg, const char *value, struct ctl_reply *r);
 
 #endif

@@ -30,7 +30,7 @@ def resolve(where, name, rtype="A"):
 def lab():
     d = servers.world_dir("banchi-ctlr-")
     zone = d / "plain.test.zone"
-    zone.write_text(zone_text(ZONE, 5))
+    zone.write_text(zone_text(ZONE, 5, ["alias CNAME www"]))
     zone.chmod(0o644)
     auth = servers.start_banchi(d, [(ZONE, zone)],
                                 extra=["--control", "none"])
@@ -112,7 +112,7 @@ def test_log_level_and_foreign_commands(lab):
         code, _, err = ctl(sock, *args)
         assert code == 1 and "unknown command '%s' (banchi-resolver " \
             "takes: status, stats, reload, flush, log-level, " \
-            "trust-anchors, dump-cache)" % args[0] \
+            "trust-anchors, dump-cache, why)" % args[0] \
             in err, err
 
 
@@ -187,3 +187,37 @@ def test_dump_cache(lab):
     assert all(x.startswith("mail.%s. " % ZONE) for x in st["records"]), st
     code, _, err = ctl(sock, "dump-cache", "bad..name")
     assert code == 1 and "not a domain name" in err
+
+
+def why(sock, *words):
+    code, st, err = ctl_json(sock, "why", *words)
+    assert code == 0, err
+    return "\n".join(st["why"])
+
+
+def test_why(lab):
+    """What the resolver holds for a question, said as it is: a cached
+    answer with its rank, an alias followed link by link, a cached
+    NXDOMAIN and the zone that proved it, a name never asked (the stub
+    zone's server and what is known of it), local data."""
+    res, sock = lab
+    resolve(res.where, "www.%s" % ZONE)
+    resolve(res.where, "alias.%s" % ZONE)
+    servers.query(res.where, "gone.%s" % ZONE, "A", rd=True, timeout=3)
+    text = why(sock, "www.%s" % ZONE)
+    assert "Cached: www.%s. A, 1 record" % ZONE in text, text
+    assert "rank answer: the answer section of an authoritative reply" \
+        in text and "192.0.2.80" in text, text
+    text = why(sock, "ALIAS.%s" % ZONE)
+    assert "Cached: alias.%s. CNAME" % ZONE in text, text
+    assert text.index("CNAME") < text.index("Cached: www.%s. A" % ZONE)
+    text = why(sock, "gone.%s" % ZONE, "MX")
+    assert "gone.%s. does not exist (NXDOMAIN, for every type), as the " \
+        "SOA of %s. proved" % (ZONE, ZONE) in text, text
+    text = why(sock, "never.%s" % ZONE, "TXT")
+    assert "Nothing is cached for never.%s." % ZONE in text, text
+    assert "stub zone %s" % ZONE in text and "ms smoothed RTT" in text, text
+    text = why(sock, "localhost")
+    assert "Local data answers it" in text and "127.0.0.1" in text, text
+    code, _, err = ctl(sock, "why", "www.%s" % ZONE, "NOPE")
+    assert code == 1 and "not a record type" in err
