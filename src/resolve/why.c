@@ -52,8 +52,8 @@ static const char *rank_text(uint8_t rank)
 		"none", "additional: from the additional section of a reply",
 		"glue: a referral's NS set or glue",
 		"authority: the authority section of an authoritative reply",
-		"answer-nonauth: the answer of a forwarder or of a reply "
-		"without AA",
+		("answer-nonauth: the answer of a forwarder or of a reply "
+		 "without AA"),
 		"answer: the answer section of an authoritative reply",
 		"local: configured",
 	};

@@ -57,6 +57,7 @@ struct rconfig {
 	long cache_size;                /* octets */
 	long min_ttl, max_ttl, neg_max_ttl, serve_stale;
 	bool prefetch;
+	char *cache_file;               /* NULL: not kept across restarts */
 	/* forward and stub */
 	struct rcfg_fwd *fwd;
 	size_t nfwd;

@@ -85,6 +85,9 @@ static const struct cfg_opt schema[] = {
 	    "when upstream fails (0: off)"),
 	OPT("cache.prefetch", "prefetch", CFG_BOOL, prefetch, 0, 1, "true",
 	    "refresh popular entries shortly before expiry"),
+	OPT("cache.file", "cache-file", CFG_PATH, cache_file, 0, 0, NULL,
+	    "the cache written here at stop and read back at start, TTLs "
+	    "aged (the folder writable by the daemon's user)"),
 	/* Top-level lists in YAML; min 1 marks the stub list. */
 	HOOK("forward", "forward", fwd, 0, fwd, 0, NULL,
 	     "ZONE=ADDR[:PORT][,ADDR...]: forward queries under ZONE"),

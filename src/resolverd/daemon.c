@@ -180,6 +180,7 @@ static int serve(struct rdaemon *x, const sigset_t *set)
 		} else {
 			log_info("exiting on signal %d", sig);
 			sdn_stopping();
+			rcache_keep_save(x);
 			return 0;
 		}
 	}
@@ -213,8 +214,12 @@ int rdaemon_run(struct rdaemon *x, const sigset_t *set)
 		return 1;
 	}
 	log_access(c);
-	if (make_shared(x) < 0 ||
-	    rserver_open(&x->srv, c->listen, c->nlisten, c->threads) < 0 ||
+	if (make_shared(x) < 0) {
+		rsnap_free(s);
+		return 1;
+	}
+	rcache_keep_load(x);
+	if (rserver_open(&x->srv, c->listen, c->nlisten, c->threads) < 0 ||
 	    rcontrol_open(x) < 0 ||
 	    privs_drop(c->user, c->group, c->chroot, c->allow_root) < 0 ||
 	    rserver_start(&x->srv, s) < 0 || ctl_start(x->ctl) < 0) {

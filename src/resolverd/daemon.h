@@ -40,4 +40,9 @@ void rdaemon_clear(struct rdaemon *d);
  * settings are kept. */
 int rdaemon_reload(struct rdaemon *d, char *err);
 
+/* The cache across restarts (cache_keep.c, --cache-file): read back
+ * before serving; written at stop. Each logs what it did. */
+void rcache_keep_load(struct rdaemon *x);
+void rcache_keep_save(struct rdaemon *x);
+
 #endif

@@ -13,6 +13,7 @@
 #include "base/error.h"
 #include "check.h"
 #include "resolve/cache.h"
+#include "resolve/cache_file.h"
 #include "wire/name.h"
 
 #define BUF_CAP (65536 + 2 * NAME_MAXLEN)
@@ -808,6 +809,59 @@ static void test_walk(void)
 	cache_free(c);
 }
 
+/* The cache file: written, read back into another cache with TTLs aged
+ * by the wall clock's move; expired entries, garbage, a cut file. */
+struct filebuf {
+	uint8_t p[8192];
+	size_t len;
+};
+
+static int to_buf(void *ctx, const uint8_t *p, size_t n)
+{
+	struct filebuf *f = ctx;
+
+	if (f->len + n > sizeof(f->p))
+		return -1;
+	memcpy(f->p + f->len, p, n);
+	f->len += n;
+	return 0;
+}
+
+static void test_file(void)
+{
+	struct cache *c = mk_cache(), *c2 = mk_cache();
+	struct cache_load_stats st;
+	static struct filebuf f;
+	struct cache_hit h;
+	struct aset a;
+	struct nset ng;
+
+	cache_insert(c, mk_a(&a, "long.example.", 1, 1000, RANK_ANSWER), 0);
+	cache_insert(c, mk_a(&a, "short.example.", 2, 100, RANK_GLUE), 0);
+	cache_insert(c, mk_neg(&ng, "gone.example.", RRSET_NXDOMAIN, 0, 200),
+		     0);
+	CHECK(cache_save(c, 0, 50000, to_buf, &f) == 3);
+	/* 150 s later: short expired, the others aged */
+	CHECK(cache_load(c2, f.p, f.len, 7000, 50150, &st) == 0);
+	CHECK(st.loaded == 2 && st.expired == 1 && st.refused == 0);
+	CHECK(get(c2, "long.example.", T_A, 7000, 0, &h) == 1 &&
+	      h.set.ttl == 850 && h.set.rank == RANK_ANSWER);
+	CHECK(get(c2, "gone.example.", T_AAAA, 7000, 0, &h) == 1 &&
+	      h.set.kind == RRSET_NXDOMAIN && h.set.ttl == 50);
+	CHECK(get(c2, "short.example.", T_A, 7000, 0, &h) == 0);
+	/* a clock gone backwards ages nothing */
+	cache_flush(c2);
+	CHECK(cache_load(c2, f.p, f.len, 0, 10, &st) == 0 && st.loaded == 3);
+	/* not a cache file; a file cut inside its last record */
+	cache_flush(c2);
+	CHECK(cache_load(c2, (const uint8_t *)"hello", 5, 0, 0, &st) ==
+	      BN_EINVAL && st.loaded == 0);
+	CHECK(cache_load(c2, f.p, f.len - 30, 0, 50000, &st) == BN_EINVAL &&
+	      st.loaded == 2);
+	cache_free(c);
+	cache_free(c2);
+}
+
 int main(void)
 {
 	rcu_register_thread();
@@ -829,6 +883,7 @@ int main(void)
 	test_threads();
 	test_replace_no_gap();
 	test_walk();
+	test_file();
 	rcu_unregister_thread();
 	return check_done();
 }
