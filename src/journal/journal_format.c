@@ -239,9 +239,10 @@ static int decode_rrs(struct rbuf *r, struct zchange *c, bool add,
 	struct zchange_rr rr;
 	int ret = 0;
 
+	/* jrec_check read the record already: a short one stops here too */
 	for (uint32_t i = 0; i < count && !ret; i++) {
-		take_rr(r, &rr);
-		ret = add ? zchange_add(c, rr.owner, rr.type, rr.ttl, rr.rdata,
+		ret = take_rr(r, &rr) < 0 ? BN_EINVAL :
+		      add ? zchange_add(c, rr.owner, rr.type, rr.ttl, rr.rdata,
 					rr.rdlen) :
 			    zchange_del(c, rr.owner, rr.type, rr.ttl, rr.rdata,
 					rr.rdlen);
@@ -259,16 +260,15 @@ int jrec_decode(const uint8_t *rec, size_t len, struct zchange *c)
 	jrec_head(rec, &h);
 	rbuf_init(&r, rec, len);
 	r.pos = JREC_HEAD;
-	take_rr(&r, &soa);
-	ret = zchange_set_soa(c, false, soa.owner, soa.ttl, soa.rdata,
+	ret = take_rr(&r, &soa) < 0 ? BN_EINVAL :
+	      zchange_set_soa(c, false, soa.owner, soa.ttl, soa.rdata,
 			      soa.rdlen);
 	if (!ret)
 		ret = decode_rrs(&r, c, false, h.ndel);
-	if (!ret) {
-		take_rr(&r, &soa);
-		ret = zchange_set_soa(c, true, soa.owner, soa.ttl, soa.rdata,
+	if (!ret)
+		ret = take_rr(&r, &soa) < 0 ? BN_EINVAL :
+		      zchange_set_soa(c, true, soa.owner, soa.ttl, soa.rdata,
 				      soa.rdlen);
-	}
 	if (!ret)
 		ret = decode_rrs(&r, c, true, h.nadd);
 	return ret;

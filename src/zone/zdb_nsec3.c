@@ -117,7 +117,7 @@ int zdb_nsec3_build(struct zdb_zone *z)
 {
 	struct nsec3_param p;
 	struct zdb_nsec3 *n3;
-	uint64_t pre;
+	uint64_t pre = 0;
 
 	zdb_nsec3_unref(z->n3);
 	z->n3 = NULL;
@@ -178,7 +178,7 @@ static void merge_chain(struct zdb_nsec3 *n3, const struct zdb_zone *nz,
 	const struct zdb_nsec3 *o = base->n3;
 	size_t i = 0, f = 0, k = 0;
 	int64_t ni = -1;
-	uint64_t pre;
+	uint64_t pre = 0;       /* set by chain_member before any use */
 
 	for (;;) {
 		while (ni < 0 && i < o->n) {
