@@ -6,6 +6,7 @@
 #   make fuzz     run each libFuzzer target for FUZZ_SECONDS (clang)
 #   make bench    benchmarks (not tests): full mode, writes doc/benchmarks.md;
 #                 QUICK=1: quick mode (about 4 min), writes bench/out/
+#   make deb      the Debian package, in build-deb/deb/
 BUILD ?= build
 FUZZ_SECONDS ?= 30
 PYTHON ?= /usr/bin/python3
@@ -14,8 +15,8 @@ BENCH_OUT ?= $(if $(QUICK),bench/out/benchmarks.md,doc/benchmarks.md)
 MESON_SETUP = meson setup --reconfigure
 
 .PHONY: all deps build run test test-lint test-unit test-oracle test-integration \
-	test-resolver test-dhcp test-differential test-asan test-bench-smoke fuzz \
-	bench clean
+	test-resolver test-dhcp test-differential test-asan test-bench-smoke \
+	test-package fuzz bench deb clean
 
 all: build
 
@@ -31,7 +32,8 @@ run: build
 
 test: build
 	@$(MAKE) --no-print-directory test-lint test-unit test-oracle test-integration \
-		test-resolver test-dhcp test-differential test-bench-smoke BUILD=$(BUILD)
+		test-resolver test-dhcp test-differential test-package \
+		test-bench-smoke BUILD=$(BUILD)
 	@$(MAKE) --no-print-directory test-asan
 
 # Static analysis; a finding fails the build like a compiler warning.
@@ -111,5 +113,15 @@ bench: build
 test-bench-smoke:
 	BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider tests/bench
 
+# A release build of its own (build-deb), assembled with dpkg-deb.
+deb: deps
+	@scripts/make-deb
+
+# make deb's package installed here with dpkg, its daemons started as
+# their units start them, then removed and purged (root; skipped when a
+# banchi package is installed already).
+test-package:
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests/package
+
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-fuzz build-deb
