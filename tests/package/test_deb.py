@@ -59,16 +59,26 @@ def answers(addr, port, name, limit=10.0):
     raise AssertionError("no answer on %s:%d" % (addr, port))
 
 
+def user_exists():
+    return run("getent", "passwd", "banchi", check=False).returncode == 0
+
+
 @pytest.fixture(scope="module")
 def deb(tmp_path_factory):
     if installed():
         pytest.skip("a banchi package is installed already")
+    had_user = user_exists()
     out = tmp_path_factory.mktemp("deb")
     path = Path(run(ROOT / "scripts/make-deb", out).stdout.split()[-1])
     assert path.exists()
     yield path
     if installed():
         run("dpkg", "--purge", "banchi", check=False)
+    # purge leaves the system user (Debian's policy); the machine's other
+    # tests expect the daemons to become nobody as before
+    if not had_user and user_exists():
+        run("userdel", "banchi", check=False)
+        run("groupdel", "banchi", check=False)
 
 
 def start(unit, log):
