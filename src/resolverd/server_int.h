@@ -15,6 +15,7 @@
 #include "resolverd/server.h"
 #include "net/client.h"
 #include "net/udp.h"
+#include "qlog/qlog.h"
 #include "resolve/answer.h"
 #include "resolve/iter.h"
 #include "wire/msg.h"
@@ -65,6 +66,8 @@ struct rwaiter {
 	size_t ctllen;
 	struct msg_query q;             /* edns options cleared */
 	uint64_t t0;                    /* when it came (ms, rnow_ms) */
+	uint64_t qlog_t0;               /* logged: when it came (qlog_now),
+					 * else 0 */
 	struct rwaiter *next;
 };
 
@@ -112,6 +115,9 @@ struct rworker {
 	size_t nheap, heapcap;
 	uint64_t now;                   /* ms, CLOCK_MONOTONIC */
 	struct ctl_qstats *qs;          /* replies, for the metrics */
+	struct qlog_ring *ql;           /* the query logs' ring, or NULL */
+	uint64_t qlog_t0;               /* the query being logged: its time
+					 * (0: not logged), for rreq_wait */
 	/* one writer (the worker), relaxed loads by rserver_get_stats */
 	_Alignas(64) atomic_uint_fast64_t st[RS_COUNT];
 };

@@ -158,6 +158,7 @@ int rreq_wait(struct rworker *w, struct rreq *r, const struct rsrc *src,
 	/* the options point into a packet that is gone by then */
 	wt->q.edns.opts = NULL;
 	wt->q.edns.opts_len = 0;
+	wt->qlog_t0 = w->qlog_t0;
 	if (wt->conn)
 		wt->conn->inflight++;
 	wt->next = r->waiters;
@@ -174,6 +175,22 @@ static void up_close(struct rworker *w, struct rreq *r)
 	r->fd = -1;
 }
 
+/* A late answer's CLIENT_RESPONSE, when its query was logged. */
+static void log_late(struct rworker *w, const struct rwaiter *wt,
+		     const uint8_t *msg, size_t len)
+{
+	struct qlog_event e = {
+		.kind = QLOG_K_CLIENT_RESPONSE, .tcp = wt->conn != NULL,
+		.peer = (const struct sockaddr *)(wt->conn ? &wt->conn->peer
+							   : &wt->peer),
+		.qtime = wt->qlog_t0, .rtime = qlog_now(), .r = msg,
+		.rlen = len,
+	};
+
+	if (len && w->ql)
+		qlog_put(w->ql, &e);
+}
+
 static void answer_one(struct rworker *w, const struct rreq *r,
 		       const struct answer *a, const struct rwaiter *wt)
 {
@@ -187,10 +204,14 @@ static void answer_one(struct rworker *w, const struct rreq *r,
 		ctl_qstats_reply(w->qs, w->late, len);
 		if (len)
 			rudp_reply(wt->fd, wt, w->late, len);
+		if (__builtin_expect(wt->qlog_t0 != 0, 0))
+			log_late(w, wt, w->late, len);
 		return;
 	}
 	len = answer_write_stream(a, &wt->q, pl, w->late + 2, TCP_MSG_MAX);
 	ctl_qstats_reply(w->qs, w->late + 2, len);
+	if (__builtin_expect(wt->qlog_t0 != 0, 0))
+		log_late(w, wt, w->late + 2, len);
 	wbuf_init(&b, w->late, 2);
 	wbuf_u16(&b, (uint16_t)len);
 	rconn_reply(w, wt->conn, w->late, len ? len + 2 : 0);
