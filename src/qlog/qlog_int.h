@@ -5,6 +5,7 @@
 #define BANCHI_QLOG_QLOG_INT_H
 
 #include <pthread.h>
+#include <time.h>
 
 #include "qlog/qlog.h"
 
@@ -61,8 +62,15 @@ unsigned qlog_kind_messages(enum qlog_kind k);
 
 /* qlog_text.c: the text line of rec into out (cap octets, newline
  * included); its length, or 0 when rec makes no line (a query whose
- * response is logged on its own). */
-size_t qlog_text_line(char *out, size_t cap, const struct qlog_rec *rec);
+ * response is logged on its own). tc: the caller's cache of the date
+ * of the last second seen (zeroed at first). */
+struct qlog_tcache {
+	bool valid;
+	time_t sec;
+	char date[64];
+};
+size_t qlog_text_line(char *out, size_t cap, const struct qlog_rec *rec,
+		      struct qlog_tcache *tc);
 
 /* qlog_fstrm.c: a Frame Streams writer of "protobuf:dnstap.Dnstap" on
  * a UNIX socket (bidirectional handshake) or a file. */

@@ -60,18 +60,29 @@ static void client(char *out, size_t cap, const struct qlog_rec *rec)
 	snprintf(out, cap, "%s#%u", a, rec->pport);
 }
 
-static void timestamp(char *out, size_t cap, uint64_t ns)
+/* The writer makes lines in time order, a second's many at a time:
+ * the date part is made once per second. */
+static void timestamp(char *out, size_t cap, uint64_t ns,
+		      struct qlog_tcache *tc)
 {
 	time_t s = (time_t)(ns / 1000000000u);
 	struct tm tm;
 
-	gmtime_r(&s, &tm);
-	snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, (unsigned)(ns % 1000000000u / 1000));
+	if (!tc->valid || s != tc->sec) {
+		gmtime_r(&s, &tm);
+		snprintf(tc->date, sizeof(tc->date),
+			 "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			 tm.tm_sec);
+		tc->sec = s;
+		tc->valid = true;
+	}
+	snprintf(out, cap, "%s.%06uZ", tc->date,
+		 (unsigned)(ns % 1000000000u / 1000));
 }
 
-size_t qlog_text_line(char *out, size_t cap, const struct qlog_rec *rec)
+size_t qlog_text_line(char *out, size_t cap, const struct qlog_rec *rec,
+		      struct qlog_tcache *tc)
 {
 	const uint8_t *m = rec->rlen ? qlog_rec_r(rec) : qlog_rec_q(rec);
 	size_t len = rec->rlen ? rec->rlen : rec->qlen;
@@ -85,7 +96,7 @@ size_t qlog_text_line(char *out, size_t cap, const struct qlog_rec *rec)
 		return 0;
 	if (!question(m, len, &q) && rec->rlen)
 		question(qlog_rec_q(rec), rec->qlen, &q);
-	timestamp(ts, sizeof(ts), rec->qtime);
+	timestamp(ts, sizeof(ts), rec->qtime, tc);
 	client(who, sizeof(who), rec);
 	snprintf(fl, sizeof(fl), "-");
 	if (rec->rlen && msg_hdr_parse(&h, qlog_rec_r(rec), rec->rlen) == 0) {

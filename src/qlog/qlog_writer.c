@@ -27,6 +27,7 @@ struct wbuf {
 	int nframes;
 	char *text;
 	size_t ntext;
+	struct qlog_tcache tc;
 };
 
 static uint64_t mono_ms(void)
@@ -101,7 +102,7 @@ static void add_line(struct qlog *q, struct wbuf *b,
 
 	if (TEXT_BUF - b->ntext < TEXT_LINE)
 		flush_text(q, b);
-	n = qlog_text_line(b->text + b->ntext, TEXT_LINE, rec);
+	n = qlog_text_line(b->text + b->ntext, TEXT_LINE, rec, &b->tc);
 	if (n) {
 		b->ntext += n;
 		atomic_fetch_add_explicit(&q->lines, 1, memory_order_relaxed);
@@ -159,6 +160,7 @@ void *qlog_writer_main(void *arg)
 		free(b.text);
 		return NULL;
 	}
+	pthread_setname_np(pthread_self(), "banchi-qlog");  /* top -H */
 	q->next_open = mono_ms() + 1000;
 	while (!atomic_load_explicit(&q->stop, memory_order_relaxed)) {
 		reconnect(q);

@@ -225,17 +225,18 @@ static void test_text(void)
 	struct qlog q = { 0 };
 	struct qlog_ring r;
 	const struct qlog_rec *rec;
+	struct qlog_tcache tc = { 0 };
 	char line[1400];
 	size_t n;
 
 	CHECK(qlog_ring_init(&r, &q) == 0);
 	put_auth(&r, query, sizeof(query), resp, sizeof(resp));
 	rec = qlog_ring_peek(&r);
-	n = rec ? qlog_text_line(line, sizeof(line), rec) : 0;
+	n = rec ? qlog_text_line(line, sizeof(line), rec, &tc) : 0;
 	CHECKF(n && !strcmp(line, "2023-11-14T22:13:20.123456Z 192.0.2.7#40000"
 			    " tcp www.example. IN A aa,rd NXDOMAIN 1 29 43\n"),
 	       "%s", line);
-	CHECK(qlog_text_line(line, 20, rec) == 0);     /* no cut lines */
+	CHECK(qlog_text_line(line, 20, rec, &tc) == 0); /* no cut lines */
 	qlog_ring_clear(&r);
 }
 
