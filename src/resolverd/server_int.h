@@ -38,6 +38,7 @@ enum rstat {
 struct rtag {
 	int kind;
 	int fd;
+	struct sockaddr_storage local;  /* a client socket's address */
 };
 
 /* A client TCP connection: tc (from tcp_accept) holds the socket, the
@@ -64,6 +65,7 @@ struct rwaiter {
 	socklen_t peerlen;
 	uint8_t ctl[64];                /* UDP: reply source (pktinfo) */
 	size_t ctllen;
+	const struct sockaddr *local;   /* the address asked (its tag's) */
 	struct msg_query q;             /* edns options cleared */
 	uint64_t t0;                    /* when it came (ms, rnow_ms) */
 	uint64_t qlog_t0;               /* logged: when it came (qlog_now),
@@ -141,6 +143,7 @@ struct rsrc {
 	socklen_t peerlen;
 	const uint8_t *ctl;             /* pktinfo cmsg for the reply, or NULL */
 	size_t ctllen;
+	const struct sockaddr *local;   /* the address listened on */
 };
 
 /* server_query.c: one client query. Returns the length of the reply
@@ -149,7 +152,7 @@ size_t rquery_handle(struct rworker *w, struct rsnap *snap,
 		     const struct rsrc *src, const uint8_t *pkt, size_t len,
 		     uint8_t *out, size_t cap);
 /* server_udp.c: reads, answers and replies to a batch; n read. */
-int rudp_serve(struct rworker *w, struct rsnap *snap, int fd);
+int rudp_serve(struct rworker *w, struct rsnap *snap, const struct rtag *t);
 void rudp_reply(int fd, const struct rwaiter *wt, const uint8_t *buf,
 		size_t len);
 
@@ -176,7 +179,8 @@ void rreq_release(struct rworker *w);
 void rreq_free_all(struct rworker *w);
 
 /* server_tcp.c: client TCP connections. */
-void rconn_accept(struct rworker *w, const struct rsnap *snap, int lfd);
+void rconn_accept(struct rworker *w, const struct rsnap *snap,
+		  const struct rtag *t);
 void rconn_event(struct rworker *w, struct rsnap *snap,
 		 struct rconn *c, uint32_t events);
 /* Queues a reply (answered later); drops the connection's count. */

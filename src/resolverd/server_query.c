@@ -86,7 +86,7 @@ static size_t handle_logged(struct rworker *w, struct rsnap *snap,
 {
 	struct qlog_event e = {
 		.kind = QLOG_K_CLIENT_QUERY, .tcp = src->conn != NULL,
-		.peer = (const struct sockaddr *)src->peer,
+		.peer = (const struct sockaddr *)src->peer, .local = src->local,
 		.qtime = qlog_now(), .q = pkt, .qlen = len,
 	};
 	size_t n;

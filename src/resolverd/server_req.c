@@ -150,6 +150,7 @@ int rreq_wait(struct rworker *w, struct rreq *r, const struct rsrc *src,
 	wt->fd = src->fd;
 	memcpy(&wt->peer, src->peer, src->peerlen);
 	wt->peerlen = src->peerlen;
+	wt->local = src->local;
 	wt->ctllen = src->ctllen <= sizeof(wt->ctl) ? src->ctllen : 0;
 	if (wt->ctllen)
 		memcpy(wt->ctl, src->ctl, wt->ctllen);
@@ -183,7 +184,8 @@ static void log_late(struct rworker *w, const struct rwaiter *wt,
 		.kind = QLOG_K_CLIENT_RESPONSE, .tcp = wt->conn != NULL,
 		.peer = (const struct sockaddr *)(wt->conn ? &wt->conn->peer
 							   : &wt->peer),
-		.qtime = wt->qlog_t0, .rtime = qlog_now(), .r = msg,
+		.local = wt->local, .qtime = wt->qlog_t0, .rtime = qlog_now(),
+		.r = msg,
 		.rlen = len,
 	};
 

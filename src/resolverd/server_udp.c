@@ -7,10 +7,12 @@
 
 #include "resolverd/server_int.h"
 
-int rudp_serve(struct rworker *w, struct rsnap *snap, int fd)
+int rudp_serve(struct rworker *w, struct rsnap *snap, const struct rtag *t)
 {
 	struct udp_batch *b = w->ub;
-	struct rsrc src = { .fd = fd };
+	int fd = t->fd;
+	struct rsrc src = { .fd = fd,
+			    .local = (const struct sockaddr *)&t->local };
 	struct cmsghdr *c;
 	int n, i, nout = 0;
 	uint64_t t0;

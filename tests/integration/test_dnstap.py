@@ -359,6 +359,8 @@ def test_resolver_client_messages(lab):
         for mm in (q, r):
             assert mm["query_address"] == "127.0.0.1"
             assert mm["query_port"] == x["sport"]
+            assert mm["response_address"] == "127.0.0.1"
+            assert mm["response_port"] == res.where[1]
             assert mm["socket_protocol"] == ("TCP" if x["tcp"] else "UDP")
         assert q["query_message_data"]["QUESTION_SECTION"] == [
             "%s. IN %s" % (x["name"], x["type"])]
