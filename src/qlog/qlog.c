@@ -123,6 +123,11 @@ fail:
 	return NULL;
 }
 
+unsigned qlog_messages(const struct qlog *q)
+{
+	return q && q->fs ? q->messages : 0;
+}
+
 struct qlog_ring *qlog_ring(struct qlog *q, size_t i)
 {
 	return q && i < q->nring ? &q->rings[i] : NULL;

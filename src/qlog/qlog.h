@@ -59,7 +59,7 @@ struct qlog_conf {
 	  .doc = "the dnstap messages written, a comma list of " \
 		 "auth-query, auth-response, client-query, " \
 		 "client-response, resolver-query, resolver-response " \
-		 "(default: the daemon's query and response)" }, \
+		 "(default: the daemon's query and response to clients)" }, \
 	{ .key = "log.dnstap-identity", .flag = "dnstap-identity", \
 	  .type = CFG_STR, .offset = offsetof(T, f.dnstap_identity), \
 	  .doc = "TEXT of dnstap's identity field (default: the host " \
@@ -127,6 +127,8 @@ struct qlog;
  * an error (logged; *err set to -1). */
 struct qlog *qlog_open(const struct qlog_conf *c, size_t nring,
 		       unsigned def_messages, const char *daemon, int *err);
+/* The dnstap messages q writes (a mask; 0 for NULL or no dnstap). */
+unsigned qlog_messages(const struct qlog *q);
 /* Ring i (0 <= i < nring), for one serving thread. */
 struct qlog_ring *qlog_ring(struct qlog *q, size_t i);
 /* Starts the writer thread. 0 or -1 (logged). */

@@ -263,7 +263,9 @@ int rconfig_finish(struct rconfig *c, char *err)
 		return ERR("cache.min-ttl (%ld) is over cache.max-ttl (%ld)",
 			   c->min_ttl, c->max_ttl);
 	return qlog_conf_check(&c->qlog, QLOG_MSG_BIT(QLOG_CLIENT_QUERY) |
-			       QLOG_MSG_BIT(QLOG_CLIENT_RESPONSE), err);
+			       QLOG_MSG_BIT(QLOG_CLIENT_RESPONSE) |
+			       QLOG_MSG_BIT(QLOG_RESOLVER_QUERY) |
+			       QLOG_MSG_BIT(QLOG_RESOLVER_RESPONSE), err);
 }
 
 void rconfig_cache_conf(const struct rconfig *c, struct cache_conf *cc)

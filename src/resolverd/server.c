@@ -294,8 +294,12 @@ int rserver_start(struct rserver *s, struct rsnap *snap)
 	size_t i;
 
 	rcu_assign_pointer(s->cur, snap);
-	for (i = 0; i < s->nw; i++)
+	for (i = 0; i < s->nw; i++) {
 		s->w[i].ql = qlog_ring(s->ql, i);
+		s->w[i].ql_up = qlog_messages(s->ql) &
+				(QLOG_MSG_BIT(QLOG_RESOLVER_QUERY) |
+				 QLOG_MSG_BIT(QLOG_RESOLVER_RESPONSE));
+	}
 	for (i = 0; i < s->nw; i++) {
 		if (pthread_create(&s->w[i].th, NULL, worker_main,
 				   &s->w[i]) != 0) {

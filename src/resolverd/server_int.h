@@ -88,6 +88,9 @@ struct rreq {
 	long heap_idx;                  /* timer, -1 none */
 	uint64_t deadline;
 	struct client_frame *frame;     /* TCP upstream exchange */
+	uint64_t up_t0;                 /* dnstap: the upstream query's time
+					 * (0: not logged) */
+	struct sockaddr_storage up_to;  /* and where it went */
 	struct rreq *hnext;             /* hash chain, or free/done list */
 	size_t slot;                    /* index in the worker's reqs */
 };
@@ -118,6 +121,7 @@ struct rworker {
 	uint64_t now;                   /* ms, CLOCK_MONOTONIC */
 	struct ctl_qstats *qs;          /* replies, for the metrics */
 	struct qlog_ring *ql;           /* the query logs' ring, or NULL */
+	bool ql_up;                     /* RESOLVER_* messages wanted */
 	uint64_t qlog_t0;               /* the query being logged: its time
 					 * (0: not logged), for rreq_wait */
 	/* one writer (the worker), relaxed loads by rserver_get_stats */

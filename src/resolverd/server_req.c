@@ -272,6 +272,35 @@ static int tcp_frame(struct rreq *r, const struct iter_query *q)
 	return client_frame_init(r->frame, q->pkt, q->len);
 }
 
+/* dnstap's RESOLVER_QUERY (reply NULL) or RESOLVER_RESPONSE of r's
+ * upstream exchange; the query decides (sampled with the client
+ * queries) whether its response is logged too. */
+static void log_up(struct rworker *w, struct rreq *r, const uint8_t *m,
+		   size_t len, bool reply)
+{
+	struct qlog_event e = {
+		.kind = reply ? QLOG_K_RESOLVER_RESPONSE
+			      : QLOG_K_RESOLVER_QUERY,
+		.tcp = r->tcp, .peer = (const struct sockaddr *)&r->up_to,
+	};
+
+	if (!reply) {
+		r->up_t0 = qlog_want(w->ql) ? qlog_now() : 0;
+		if (!r->up_t0)
+			return;
+		e.q = m;
+		e.qlen = len;
+	} else {
+		e.r = m;
+		e.rlen = len;
+		e.rtime = qlog_now();
+	}
+	e.qtime = r->up_t0;
+	qlog_put(w->ql, &e);
+	if (reply)
+		r->up_t0 = 0;
+}
+
 /* Opens the socket for q and sends (UDP) or starts connecting (TCP). */
 static int up_open(struct rworker *w, struct rreq *r,
 		   const struct iter_query *q)
@@ -297,6 +326,10 @@ static int up_open(struct rworker *w, struct rreq *r,
 	if (epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &ev) < 0)
 		goto fail;
 	r->fd = fd;
+	if (__builtin_expect(w->ql_up, 0)) {
+		memcpy(&r->up_to, &q->to.sa, sizeof(r->up_to));
+		log_up(w, r, q->pkt, q->len, false);
+	}
 	return 0;
 fail:
 	err = -errno;
@@ -355,6 +388,8 @@ static void udp_event(struct rworker *w, struct rreq *r)
 		if (iter_consume(r->it, w->in, (size_t)k, w->now) ==
 		    ITER_IGNORED)
 			continue;
+		if (__builtin_expect(r->up_t0 != 0, 0))
+			log_up(w, r, w->in, (size_t)k, true);
 		rreq_drive(w, r);
 		return;
 	}
@@ -390,6 +425,8 @@ static void tcp_event(struct rworker *w, struct rreq *r)
 			client_frame_next(f);
 			continue;
 		}
+		if (__builtin_expect(r->up_t0 != 0, 0))
+			log_up(w, r, f->in + 2, client_frame_len(f), true);
 		rreq_drive(w, r);
 		return;
 	}

@@ -338,7 +338,8 @@ def test_resolver_client_messages(lab):
     procs.append(auth)
     res = servers.start_resolver_stub(d, ZONE, auth, extra=[
         "--control", "none", "--dnstap", "unix:%s" % cap.sock,
-        "--query-log", str(qlog)])
+        "--query-log", str(qlog), "--dnstap-messages",
+        "client-query,client-response,resolver-query,resolver-response"])
     procs.append(res)
     wait_until("the resolver answers", lambda: answers(res))
     miss = dig(res.where, "www." + ZONE, "AAAA", extra=["+recurse"])
@@ -346,13 +347,16 @@ def test_resolver_client_messages(lab):
     nx = dig(res.where, "nope." + ZONE, "A", tcp=True, extra=["+recurse"])
     res.stop(timeout=10)
     msgs = read_tap(cap.finish())
-    by = {}
+    by, up = {}, []
     for m in msgs:
         mm = m["message"]
+        assert m["version"].startswith("banchi-resolver ")
+        if mm["type"].startswith("RESOLVER_"):
+            up.append(mm)
+            continue
         k = "query_message_data" if mm["type"] == "CLIENT_QUERY" else \
             "response_message_data"
         by[(mm["type"], mm[k]["id"])] = mm
-        assert m["version"].startswith("banchi-resolver ")
     for x in (miss, hit, nx):
         q = by[("CLIENT_QUERY", x["id"])]
         r = by[("CLIENT_RESPONSE", x["id"])]
@@ -366,8 +370,20 @@ def test_resolver_client_messages(lab):
             "%s. IN %s" % (x["name"], x["type"])]
         assert r["response_message_data"]["status"] == x["status"]
         assert r["response_message_data"]["ANSWER"] == x["answers"]
-    assert {m["message"]["type"] for m in msgs} == {"CLIENT_QUERY",
-                                                     "CLIENT_RESPONSE"}
+    # the misses went to banchi-auth (the stub): www AAAA and nope A
+    # asked upstream, each query answered
+    asked = {}
+    for mm in up:
+        assert mm["response_address"] == "127.0.0.1"
+        assert mm["response_port"] == auth.where[1]
+        if mm["type"] == "RESOLVER_QUERY":
+            qd = mm["query_message_data"]
+            asked[qd["id"]] = qd["QUESTION_SECTION"][0].lower()
+    got = {mm["response_message_data"]["id"] for mm in up
+           if mm["type"] == "RESOLVER_RESPONSE"}
+    assert "www.%s. in aaaa" % ZONE in asked.values(), asked
+    assert "nope.%s. in a" % ZONE in asked.values(), asked
+    assert set(asked) == got
     lines = {(ln[1], ln[3], ln[5]): ln for ln in log_lines(qlog)}
     for x in (miss, hit, nx):
         ln = lines[("127.0.0.1#%d" % x["sport"], x["name"] + ".",
