@@ -37,6 +37,14 @@ static void pb_byte(struct pb *b, uint8_t v)
 
 static void pb_varint(struct pb *b, uint64_t v)
 {
+	if (b->cap - b->n >= 10) {      /* room for any: no check per octet */
+		while (v >= 0x80) {
+			b->p[b->n++] = (uint8_t)(v | 0x80);
+			v >>= 7;
+		}
+		b->p[b->n++] = (uint8_t)v;
+		return;
+	}
 	while (v >= 0x80) {
 		pb_byte(b, (uint8_t)(v | 0x80));
 		v >>= 7;
@@ -58,8 +66,12 @@ static void pb_uint(struct pb *b, unsigned field, uint64_t v)
 static void pb_fixed32(struct pb *b, unsigned field, uint32_t v)
 {
 	pb_key(b, field, PB_FIXED32);
-	for (int i = 0; i < 4; i++)
-		pb_byte(b, (uint8_t)(v >> (8 * i)));   /* little-endian */
+	if (b->cap - b->n < 4) {
+		b->full = true;
+		return;
+	}
+	for (int i = 0; i < 4; i++)     /* little-endian */
+		b->p[b->n++] = (uint8_t)(v >> (8 * i));
 }
 
 static void pb_bytes(struct pb *b, unsigned field, const void *v, size_t len)
