@@ -52,9 +52,10 @@ static void pb_varint(struct pb *b, uint64_t v)
 	pb_byte(b, (uint8_t)v);
 }
 
+/* Every field number here is under 16: a key is one octet. */
 static void pb_key(struct pb *b, unsigned field, unsigned wt)
 {
-	pb_varint(b, (uint64_t)field << 3 | wt);
+	pb_byte(b, (uint8_t)(field << 3 | wt));
 }
 
 static void pb_uint(struct pb *b, unsigned field, uint64_t v)
