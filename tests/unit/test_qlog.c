@@ -2,8 +2,8 @@
  * back by a small decoder here (field numbers, wire types, values of
  * dnstap.proto), the rings (records whole across the wrap, a full ring
  * drops and counts, nothing lost otherwise), the text line, the options'
- * checks, the 1-in-N sample, and a file output through libfstrm read
- * back frame by frame. */
+ * checks, the 1-in-N sample, a file output through libfstrm read
+ * back frame by frame, and the options in banchi-auth's YAML and flags. */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "authd/cmdline.h"
+#include "authd/config.h"
 #include "check.h"
 #include "qlog/qlog_int.h"
 
@@ -331,6 +333,47 @@ static void test_file(void)
 	unlink(path);
 }
 
+static void test_auth_config(void)
+{
+	static const char yaml[] =
+		"server:\n  listen: 127.0.0.1:5300\n"
+		"log:\n  dnstap: unix:/run/tap.sock\n"
+		"  dnstap-messages: [auth-response]\n"
+		"  query-log: stderr\n  query-log-sample: 10\n"
+		"  query-log-rate: 500\n";
+	char *ok[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+		       "--dnstap", "file:/tmp/x.tap", "--query-log-rate", "7" };
+	char *bad[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			"--dnstap", "unix:/x", "--dnstap-messages",
+			"client-query" };
+	char *range[] = { "banchi-auth", "--listen", "127.0.0.1:5300",
+			  "--query-log-sample", "0" };
+	char err[CONFIG_ERR_MAX] = "";
+	struct config c;
+
+	config_init(&c);
+	CHECK(!qlog_conf_on(&c.qlog) && c.qlog.sample == 1 &&
+	      c.qlog.rate == 0);
+	CHECKF(config_load_text(&c, yaml, sizeof(yaml) - 1, "t.yaml",
+				err) == 0 && config_validate(&c, err) == 0,
+	       "%s", err);
+	CHECK(c.qlog.dnstap && !strcmp(c.qlog.dnstap, "unix:/run/tap.sock"));
+	CHECK(qlog_conf_messages(&c.qlog, 0) ==
+	      QLOG_MSG_BIT(QLOG_AUTH_RESPONSE));
+	CHECK(c.qlog.query_log && !strcmp(c.qlog.query_log, "stderr"));
+	CHECK(c.qlog.sample == 10 && c.qlog.rate == 500);
+	config_clear(&c);
+	CHECKF(cmdline_config(&c, 7, ok, NULL, err) == 0 &&
+	       !strcmp(c.qlog.dnstap, "file:/tmp/x.tap") && c.qlog.rate == 7,
+	       "%s", err);
+	config_clear(&c);
+	CHECK(cmdline_config(&c, 7, bad, NULL, err) < 0 &&
+	      strstr(err, "dnstap-messages"));
+	config_clear(&c);
+	CHECK(cmdline_config(&c, 5, range, NULL, err) < 0);
+	config_clear(&c);
+}
+
 int main(void)
 {
 	test_protobuf();
@@ -339,5 +382,6 @@ int main(void)
 	test_conf();
 	test_sample();
 	test_file();
+	test_auth_config();
 	return check_done();
 }
