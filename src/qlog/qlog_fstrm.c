@@ -217,11 +217,18 @@ bool qlog_fs_socket(const struct qlog_fs *f)
 	return f->sock;
 }
 
-int qlog_fs_write(struct qlog_fs *f, const struct iovec *iov, int n)
+/* Data frames are a big-endian length and the payload: the writer makes
+ * them in its buffer and they go out in one write, not as two iovecs a
+ * frame through fstrm_writer_writev (the kernel's walk of 512 iovecs per
+ * call showed in the writer's time). libfstrm keeps the handshake and
+ * the control frames; its writer holds nothing between data frames. */
+int qlog_fs_write(struct qlog_fs *f, const uint8_t *frames, size_t len)
 {
+	struct iovec iov = { .iov_base = (void *)frames, .iov_len = len };
+
 	if (!f->w)
 		return -1;
-	if (fstrm_writer_writev(f->w, iov, n) == fstrm_res_success)
+	if (op_write(f, &iov, 1) == fstrm_res_success)
 		return 0;
 	log_warn("dnstap: writing to %s failed (%s): reconnecting",
 		 f->path, strerror(errno));

@@ -84,9 +84,10 @@ int qlog_fs_open(struct qlog_fs *f);
 bool qlog_fs_ready(const struct qlog_fs *f);
 /* A socket (reconnected when lost), not a file. */
 bool qlog_fs_socket(const struct qlog_fs *f);
-/* Writes n frames; 0, or -1 when the output failed (it is closed: open
- * again later). */
-int qlog_fs_write(struct qlog_fs *f, const struct iovec *iov, int n);
+/* Writes data frames (each a 4-octet big-endian length and its
+ * payload, len octets in all); 0, or -1 when the output failed (it is
+ * closed: open again later). */
+int qlog_fs_write(struct qlog_fs *f, const uint8_t *frames, size_t len);
 /* Ends the stream (STOP, and FINISH awaited on the socket) and frees. */
 void qlog_fs_free(struct qlog_fs *f);
 

@@ -12,18 +12,18 @@
 
 #include "daemon/log.h"
 #include "qlog/qlog_int.h"
+#include "wire/buf.h"
 
 #define PB_BUF (1u << 20)
 #define PB_ROOM (2 * 65536 + 1024)      /* the largest frame */
 #define TEXT_BUF (1u << 16)
 #define TEXT_LINE 1400
-#define MAX_FRAMES 256                  /* per write */
+#define MAX_FRAMES 1024                 /* per write */
 #define IDLE_NS 2000000                 /* 2 ms */
 
-struct wbuf {
-	uint8_t *pb;
+struct obuf {
+	uint8_t *pb;                    /* data frames, length-prefixed */
 	size_t npb;
-	struct iovec iov[MAX_FRAMES];
 	int nframes;
 	char *text;
 	size_t ntext;
@@ -38,11 +38,11 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static void flush_dnstap(struct qlog *q, struct wbuf *b)
+static void flush_dnstap(struct qlog *q, struct obuf *b)
 {
 	if (!b->nframes)
 		return;
-	if (qlog_fs_write(q->fs, b->iov, b->nframes) == 0)
+	if (qlog_fs_write(q->fs, b->pb, b->npb) == 0)
 		atomic_fetch_add(&q->frames, (uint64_t)b->nframes);
 	else
 		atomic_fetch_add(&q->fs_lost, (uint64_t)b->nframes);
@@ -50,7 +50,7 @@ static void flush_dnstap(struct qlog *q, struct wbuf *b)
 	b->npb = 0;
 }
 
-static void flush_text(struct qlog *q, struct wbuf *b)
+static void flush_text(struct qlog *q, struct obuf *b)
 {
 	size_t off = 0;
 	ssize_t n;
@@ -68,10 +68,11 @@ static void flush_text(struct qlog *q, struct wbuf *b)
 	b->ntext = 0;
 }
 
-static void add_frames(struct qlog *q, struct wbuf *b,
+static void add_frames(struct qlog *q, struct obuf *b,
 		       const struct qlog_rec *rec)
 {
 	unsigned want = qlog_kind_messages(rec->kind) & q->messages;
+	struct wbuf len;
 	size_t n;
 
 	if (!want)
@@ -85,17 +86,19 @@ static void add_frames(struct qlog *q, struct wbuf *b,
 			continue;
 		if (b->nframes == MAX_FRAMES || PB_BUF - b->npb < PB_ROOM)
 			flush_dnstap(q, b);
-		n = qlog_pb_dnstap(b->pb + b->npb, PB_BUF - b->npb, rec,
-				   (enum qlog_msg)t, q->identity, q->version);
+		n = qlog_pb_dnstap(b->pb + b->npb + 4, PB_BUF - b->npb - 4,
+				   rec, (enum qlog_msg)t, q->identity,
+				   q->version);
 		if (!n)
 			continue;
-		b->iov[b->nframes].iov_base = b->pb + b->npb;
-		b->iov[b->nframes++].iov_len = n;
-		b->npb += n;
+		wbuf_init(&len, b->pb + b->npb, 4);     /* the frame's length */
+		wbuf_u32(&len, (uint32_t)n);
+		b->npb += 4 + n;
+		b->nframes++;
 	}
 }
 
-static void add_line(struct qlog *q, struct wbuf *b,
+static void add_line(struct qlog *q, struct obuf *b,
 		     const struct qlog_rec *rec)
 {
 	size_t n;
@@ -111,7 +114,7 @@ static void add_line(struct qlog *q, struct wbuf *b,
 
 /* One pass over the rings (each drained up to what it held); the
  * records read. */
-static size_t drain(struct qlog *q, struct wbuf *b)
+static size_t drain(struct qlog *q, struct obuf *b)
 {
 	const struct qlog_rec *rec;
 	size_t n = 0;
@@ -150,7 +153,7 @@ void *qlog_writer_main(void *arg)
 {
 	struct qlog *q = arg;
 	struct timespec idle = { 0, IDLE_NS };
-	struct wbuf b = { 0 };
+	struct obuf b = { 0 };
 
 	b.pb = malloc(PB_BUF);
 	b.text = malloc(TEXT_BUF);
