@@ -446,3 +446,42 @@ def test_sandbox_with_dnstap_reader_late(lab):
     assert any(m["message"]["type"] == "CLIENT_RESPONSE" and
                m["message"]["response_message_data"]["id"] == x["id"]
                for m in rr)
+
+
+def test_reader_restarts(lab):
+    """The reader goes away and another takes its socket: the messages
+    meanwhile are dropped and counted, then they flow to the new one
+    (the writer reconnects as the daemon's user, within a second or
+    two)."""
+    d, zone, procs = lab
+    cap = Capture(d)
+    procs.append(cap)
+    mport = servers.free_port()
+    s = servers.start_banchi(d, [(ZONE, zone)], extra=[
+        "--control", "none", "--dnstap", "unix:%s" % cap.sock,
+        "--metrics", str(mport)])
+    procs.append(s)
+    first = dig(s.where, "www." + ZONE, "A")
+    time.sleep(0.3)
+    old = read_tap(cap.finish())
+    assert any(m["message"]["query_message_data"]["id"] == first["id"]
+               for m in old if m["message"]["type"] == "AUTH_QUERY")
+    cap.sock.unlink()
+    lost = dig(s.where, "mail." + ZONE, "A")     # nobody reads: dropped
+
+    def dropped():
+        _, v = scrape(mport)
+        return v["banchi_auth_dnstap_dropped_total"] >= 1
+    wait_until("the lost query counted", dropped)
+    cap2 = Capture(d, "tap2")
+    procs.append(cap2)
+    os.rename(cap2.sock, cap.sock)      # the path the daemon knows
+    wait_until("reconnected", lambda: s.log_text().count(
+        "dnstap: writing to unix:") >= 2, limit=10)
+    later = dig(s.where, "ns1." + ZONE, "A")
+    s.stop(timeout=10)
+    new = read_tap(cap2.finish())
+    ids = {m["message"]["query_message_data"]["id"] for m in new
+           if m["message"]["type"] == "AUTH_QUERY"}
+    assert later["id"] in ids and lost["id"] not in ids
+    assert "dnstap: writing to %s failed" % cap.sock in s.log_text()
