@@ -169,12 +169,15 @@ static size_t answer_udp_logged(struct actx *a, const uint8_t *q,
 				size_t qlen, uint8_t *out, size_t cap)
 {
 	const struct udp_batch *b = a->u->ub;
+	size_t i = (size_t)(q - b->q[0]) / UDP_BUF;
 	uint64_t t0 = qlog_now();
 	size_t n = answer_query(a, q, qlen, out, cap);
+	struct sockaddr_storage dst;
 
 	ctl_qstats_reply(a->u->qs, out, n);
-	log_query(a->u->ql, false, &b->peer[(q - b->q[0]) / UDP_BUF],
-		  (const struct sockaddr *)&a->u->local, t0, q, qlen, out, n);
+	log_query(a->u->ql, false, &b->peer[i],
+		  udp_query_dest(&b->in[i].msg_hdr, (const struct sockaddr *)
+				 &a->u->local, &dst), t0, q, qlen, out, n);
 	return n;
 }
 

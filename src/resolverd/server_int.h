@@ -65,7 +65,7 @@ struct rwaiter {
 	socklen_t peerlen;
 	uint8_t ctl[64];                /* UDP: reply source (pktinfo) */
 	size_t ctllen;
-	const struct sockaddr *local;   /* the address asked (its tag's) */
+	struct sockaddr_storage local;  /* the address asked: logs only */
 	struct msg_query q;             /* edns options cleared */
 	uint64_t t0;                    /* when it came (ms, rnow_ms) */
 	uint64_t qlog_t0;               /* logged: when it came (qlog_now),

@@ -4,6 +4,7 @@
  * request answers its clients and waits in the done list until the
  * event batch ends (a later event of the batch may still name it). */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -150,7 +151,11 @@ int rreq_wait(struct rworker *w, struct rreq *r, const struct rsrc *src,
 	wt->fd = src->fd;
 	memcpy(&wt->peer, src->peer, src->peerlen);
 	wt->peerlen = src->peerlen;
-	wt->local = src->local;
+	wt->local.ss_family = AF_UNSPEC;
+	if (w->ql && src->local)        /* the logs only: not on a miss */
+		memcpy(&wt->local, src->local, src->local->sa_family ==
+		       AF_INET ? sizeof(struct sockaddr_in)
+			       : sizeof(struct sockaddr_in6));
 	wt->ctllen = src->ctllen <= sizeof(wt->ctl) ? src->ctllen : 0;
 	if (wt->ctllen)
 		memcpy(wt->ctl, src->ctl, wt->ctllen);
@@ -184,7 +189,8 @@ static void log_late(struct rworker *w, const struct rwaiter *wt,
 		.kind = QLOG_K_CLIENT_RESPONSE, .tcp = wt->conn != NULL,
 		.peer = (const struct sockaddr *)(wt->conn ? &wt->conn->peer
 							   : &wt->peer),
-		.local = wt->local, .qtime = wt->qlog_t0, .rtime = qlog_now(),
+		.local = (const struct sockaddr *)&wt->local,
+		.qtime = wt->qlog_t0, .rtime = qlog_now(),
 		.r = msg,
 		.rlen = len,
 	};

@@ -485,3 +485,33 @@ def test_reader_restarts(lab):
            if m["message"]["type"] == "AUTH_QUERY"}
     assert later["id"] in ids and lost["id"] not in ids
     assert "dnstap: writing to %s failed" % cap.sock in s.log_text()
+
+
+def test_wildcard_listen_address(lab):
+    """On a wildcard socket (0.0.0.0) the response address is the one
+    the query was sent to (its IP_PKTINFO), for both daemons."""
+    d, zone, procs = lab
+    tap_a, tap_r = d / "a.tap", d / "r.tap"
+    wport = servers.free_port()
+    auth = servers.start_banchi(d, [(ZONE, zone)], extra=[
+        "--control", "none", "--listen", "0.0.0.0:%d" % wport,
+        "--dnstap", "file:%s" % tap_a])
+    procs.append(auth)
+    rport = servers.free_port()
+    res = servers.start_resolver_stub(d, ZONE, auth, extra=[
+        "--control", "none", "--listen", "0.0.0.0:%d" % rport,
+        "--dnstap", "file:%s" % tap_r])
+    procs.append(res)
+    wait_until("the resolver answers", lambda: answers(res))
+    x = dig(("127.0.0.1", wport), "www." + ZONE, "A")
+    y = dig(("127.0.0.1", rport), "mail." + ZONE, "A", extra=["+recurse"])
+    for s in (res, auth):
+        s.stop(timeout=10)
+    for tap, z, port in ((tap_a, x, wport), (tap_r, y, rport)):
+        ms = [m["message"] for m in read_tap(tap)
+              if m["message"]["type"] in ("AUTH_RESPONSE",
+                                          "CLIENT_RESPONSE")
+              and m["message"]["response_message_data"]["id"] == z["id"]]
+        assert len(ms) == 1, ms
+        assert ms[0]["response_address"] == "127.0.0.1"
+        assert ms[0]["response_port"] == port
