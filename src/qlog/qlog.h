@@ -122,7 +122,7 @@ struct qlog_event {
 struct qlog;
 
 /* Opens the outputs of c (before the privileges go: a file is created,
- * the socket is tried once) and makes nring rings. kind_mask: the
+ * the socket is tried once) and makes nring rings. def_messages: the
  * daemon's default dnstap messages. NULL when c turns nothing on, or on
  * an error (logged; *err set to -1). */
 struct qlog *qlog_open(const struct qlog_conf *c, size_t nring,
