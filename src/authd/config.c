@@ -47,6 +47,7 @@ void config_clear(struct config *c)
 	free(c->nsid);
 	free(c->path);
 	free(c->basedir);
+	qlog_conf_clear(&c->qlog);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -120,6 +121,9 @@ int config_validate(struct config *c, char *err)
 	if (config_validate_xfrs(c, err) < 0)
 		return -1;
 	if (config_validate_notify(c, err) < 0)
+		return -1;
+	if (qlog_conf_check(&c->qlog, QLOG_MSG_BIT(QLOG_AUTH_QUERY) |
+			    QLOG_MSG_BIT(QLOG_AUTH_RESPONSE), err) < 0)
 		return -1;
 	return config_validate_notify_ns(c, err);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "daemon/cfg.h"
+#include "qlog/qlog.h"
 #include "wire/name.h"
 #include "wire/tsig.h"
 
@@ -96,6 +97,7 @@ struct config {
 	bool has_metrics;               /* on (off by default) */
 	long log_level;                 /* enum log_level */
 	bool log_syslog;
+	struct qlog_conf qlog;          /* dnstap, the query log */
 	char *path;                     /* the config file, or NULL */
 	char *basedir;                  /* its directory, for relative paths */
 };

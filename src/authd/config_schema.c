@@ -71,6 +71,7 @@ static const struct cfg_opt schema[] = {
 	    "error, warning, info or debug"),
 	OPT("log.target", NULL, CFG_TARGET, log_syslog, 0, 0, "stderr",
 	    "stderr or syslog"),
+	CFG_OPTS_QLOG(struct config, qlog),
 	/* Flags only: the zones are a YAML list of their own. */
 	OPT(NULL, "syslog", CFG_BOOL, log_syslog, 0, 1, NULL,
 	    "log to syslog instead of standard error"),

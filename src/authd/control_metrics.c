@@ -7,6 +7,7 @@
 
 #include "authd/control.h"
 #include "authd/daemon.h"
+#include "qlog/qlog.h"
 
 static void queries(struct daemon *x, struct ctl_mtext *m)
 {
@@ -50,4 +51,5 @@ void control_metrics(void *arg, struct ctl_mtext *m)
 		       "transfers (AXFR, IXFR) completed to secondaries.",
 		       control_transfers_out(x));
 	zones(x, m);
+	qlog_metrics(m, "banchi_auth_", x->ql);
 }

@@ -13,6 +13,7 @@
 #include "daemon/privs.h"
 #include "daemon/sandbox.h"
 #include "daemon/sdnotify.h"
+#include "qlog/qlog.h"
 
 void daemon_apply_log(const struct config *c)
 {
@@ -40,6 +41,9 @@ static void warn_restart(const struct config *o, const struct config *n)
 		log_warn("reload: listen addresses, threads, user, group, "
 			 "chroot, allow-root and control need a restart; "
 			 "kept as they were");
+	if (!qlog_conf_same(&o->qlog, &n->qlog))
+		log_warn("reload: dnstap and query-log options need a "
+			 "restart; kept as they were");
 }
 
 /* The database and its zones are fixed at start: a reload keeps them,
@@ -269,6 +273,19 @@ static int open_updates(struct daemon *x, struct served **s)
 	return ret;
 }
 
+/* dnstap's socket or file and the text log, opened while privileged. */
+static int open_qlog(struct daemon *x)
+{
+	int err;
+
+	x->ql = qlog_open(&x->cfg.qlog, SERVER_QLOG_RINGS(&x->cfg),
+			  QLOG_MSG_BIT(QLOG_AUTH_QUERY) |
+			  QLOG_MSG_BIT(QLOG_AUTH_RESPONSE), "banchi-auth",
+			  &err);
+	x->srv.ql = x->ql;
+	return err;
+}
+
 /* Journals, sockets, privilege drop, workers, writer, in that order:
  * the writer publishes into the slot the workers read. */
 static int start_all(struct daemon *x, struct served **s)
@@ -279,6 +296,7 @@ static int start_all(struct daemon *x, struct served **s)
 	     privs_own_dir(x->cfg.zone_dir, x->cfg.user, x->cfg.group,
 			   x->cfg.allow_root) < 0) ||
 	    server_open(&x->srv, &x->cfg) < 0 ||
+	    open_qlog(x) < 0 ||
 	    control_open(x) < 0 ||
 	    privs_drop(x->cfg.user, x->cfg.group, x->cfg.chroot,
 		       x->cfg.allow_root) < 0)
@@ -286,7 +304,7 @@ static int start_all(struct daemon *x, struct served **s)
 	x->srv.upd = &x->upd;
 	x->srv.sec = &x->sec;
 	x->srv.health = &x->health;
-	if (server_start(&x->srv, *s) < 0)
+	if (server_start(&x->srv, *s) < 0 || qlog_start(x->ql) < 0)
 		return -1;
 	x->upd.cur = &x->srv.cur;
 	x->sec.cur = &x->srv.cur;
@@ -354,6 +372,8 @@ void daemon_clear(struct daemon *x)
 	updater_stop(&x->upd);
 	notify_stop(&x->notify);
 	server_stop(&x->srv);
+	qlog_free(x->ql);               /* after its producers stopped */
+	x->ql = NULL;
 	notify_clear(&x->notify);
 	xfr_health_clear(&x->health);
 	updater_clear(&x->upd);

@@ -33,6 +33,7 @@ struct daemon {
 					 * or the writer */
 	char *chroot_dir;               /* fixed at start, for reload paths */
 	struct ctl_server *ctl;         /* banchi-ctl's socket, or NULL */
+	struct qlog *ql;                /* dnstap, query log, or NULL */
 };
 
 /* Log level and target from c. */

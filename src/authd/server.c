@@ -20,6 +20,7 @@
 #include "ctl/ctl_stats.h"
 #include "net/sock.h"
 #include "net/udp_wait.h"
+#include "qlog/qlog.h"
 
 enum { TAG_LISTEN = 1, TAG_CONN, TAG_STOP };
 
@@ -41,6 +42,8 @@ struct uthread {
 	struct udp_batch *ub;
 	struct auth_batch *ab;          /* ub's queries, prepared */
 	struct ctl_qstats *qs;          /* its replies, for the metrics */
+	struct qlog_ring *ql;           /* the query logs' ring, or NULL */
+	struct sockaddr_storage local;  /* the address it listens on */
 };
 
 struct worker {
@@ -57,6 +60,7 @@ struct worker {
 					 * starts and its connection takes it */
 	struct tcp_conn *conns;
 	struct ctl_qstats *qs;          /* TCP replies, for the metrics */
+	struct qlog_ring *ql;           /* TCP queries' log ring, or NULL */
 	/* written per query: one cache line per worker, no false sharing */
 	_Alignas(64) atomic_uint_fast64_t nudp;
 	atomic_uint_fast64_t ntcp;
@@ -144,6 +148,39 @@ static size_t answer_query(struct actx *a, const uint8_t *q, size_t qlen,
 	return auth_answer(a->s->db, &a->s->conf, q, qlen, AUTH_UDP, out, cap);
 }
 
+/* A query and its answer into the query logs' ring (copied there). */
+static void log_query(struct qlog_ring *r, bool tcp,
+		      const struct sockaddr_storage *peer,
+		      const struct sockaddr *local, uint64_t t0,
+		      const uint8_t *q, size_t qlen, const uint8_t *out,
+		      size_t n)
+{
+	struct qlog_event e = {
+		.kind = QLOG_K_AUTH, .tcp = tcp,
+		.peer = (const struct sockaddr *)peer, .local = local,
+		.qtime = t0, .rtime = qlog_now(), .q = q, .qlen = qlen,
+		.r = n ? out : NULL, .rlen = n,
+	};
+
+	qlog_put(r, &e);
+}
+
+static size_t answer_udp_logged(struct actx *a, const uint8_t *q,
+				size_t qlen, uint8_t *out, size_t cap)
+{
+	const struct udp_batch *b = a->u->ub;
+	size_t i = (size_t)(q - b->q[0]) / UDP_BUF;
+	uint64_t t0 = qlog_now();
+	size_t n = answer_query(a, q, qlen, out, cap);
+	struct sockaddr_storage dst;
+
+	ctl_qstats_reply(a->u->qs, out, n);
+	log_query(a->u->ql, false, &b->peer[i],
+		  udp_query_dest(&b->in[i].msg_hdr, (const struct sockaddr *)
+				 &a->u->local, &dst), t0, q, qlen, out, n);
+	return n;
+}
+
 static size_t answer_udp(void *ctx, const uint8_t *q, size_t qlen,
 			 uint8_t *out, size_t cap)
 {
@@ -153,6 +190,11 @@ static size_t answer_udp(void *ctx, const uint8_t *q, size_t qlen,
 	a->pending++;
 	if (__builtin_expect(is_update(a->w->srv, q, qlen), 0))
 		return update_udp(a, q, qlen, out, cap);  /* the writer's */
+	/* off: this one test of a pointer the thread owns; not logged:
+	 * what is no DNS message (the empty reads of a shutdown) */
+	if (__builtin_expect(a->u->ql != NULL, 0) && qlen >= MSG_HDRLEN &&
+	    qlog_want(a->u->ql))
+		return answer_udp_logged(a, q, qlen, out, cap);
 	n = answer_query(a, q, qlen, out, cap);
 	ctl_qstats_reply(a->u->qs, out, n);
 	return n;
@@ -221,11 +263,18 @@ static size_t answer_tcp(void *ctx, const uint8_t *q, size_t qlen,
 			 uint8_t *out, size_t cap)
 {
 	struct actx *a = ctx;
-	uint64_t t0 = now_ns();
-	size_t n = answer_tcp_query(ctx, q, qlen, out, cap);
+	uint64_t t0 = now_ns(), lt0 = 0;
+	bool logged = a->w->ql && qlog_want(a->w->ql);
+	size_t n;
 
+	if (logged)
+		lt0 = qlog_now();
+	n = answer_tcp_query(ctx, q, qlen, out, cap);
 	ctl_qstats_reply(a->w->qs, out, n);
 	ctl_qstats_latency(a->w->qs, now_ns() - t0, 1);
+	if (logged)
+		log_query(a->w->ql, true, &a->c->peer, a->c->local, lt0, q,
+			  qlen, out, n);
 	return n;
 }
 
@@ -248,9 +297,10 @@ static void conn_unlink(struct worker *w, struct tcp_conn *c)
 	tcp_conn_close(c, &w->srv->lim);
 }
 
-static void accept_some(struct worker *w, int lfd, const struct served *s,
-			time_t now)
+static void accept_some(struct worker *w, const struct ep_tag *t,
+			const struct served *s, time_t now)
 {
+	int lfd = t->fd;
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct tcp_conn *c;
 	int i;
@@ -262,6 +312,7 @@ static void accept_some(struct worker *w, int lfd, const struct served *s,
 			return;
 		c->kind = TAG_CONN;
 		c->events = EPOLLIN;
+		c->local = (const struct sockaddr *)&w->ut[t - w->tags].local;
 		ev.data.ptr = c;
 		if (epoll_ctl(w->ep, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
 			tcp_conn_close(c, &w->srv->lim);
@@ -356,8 +407,7 @@ static bool handle(struct worker *w, struct epoll_event *ev, int n,
 		if (kind == TAG_STOP)
 			return false;
 		if (kind == TAG_LISTEN)
-			accept_some(w, ((struct ep_tag *)ev[i].data.ptr)->fd,
-				    s, now);
+			accept_some(w, ev[i].data.ptr, s, now);
 		else
 			conn_event(w, ev[i].data.ptr, s, now);
 	}
@@ -419,6 +469,7 @@ static int open_addr(struct worker *w, struct ep_tag *t, struct uthread *u,
 	int tl;
 
 	u->w = w;
+	memcpy(&u->local, &l->sa, sizeof(u->local));
 	u->fd = udp_open((const struct sockaddr *)&l->sa, l->salen);
 	if (u->fd < 0) {
 		log_err("cannot listen on %s (UDP): %s", l->text,
@@ -553,6 +604,12 @@ int server_start(struct server *s, struct served *cur)
 	size_t i, j;
 
 	rcu_assign_pointer(s->cur, cur);
+	for (i = 0; i < s->nw; i++) {
+		s->w[i].ql = qlog_ring(s->ql, i * (s->naddr + 1));
+		for (j = 0; j < s->w[i].nut; j++)
+			s->w[i].ut[j].ql = qlog_ring(s->ql, i * (s->naddr + 1)
+						     + 1 + j);
+	}
 	for (i = 0; i < s->nw; i++) {
 		if (pthread_create(&s->w[i].th, NULL, worker_main,
 				   &s->w[i]) != 0) {

@@ -28,7 +28,14 @@ struct server {
 	struct updater *upd;            /* takes UPDATEs, or NULL */
 	struct secondary *sec;          /* takes NOTIFYs, or NULL */
 	struct xfr_health *health;      /* transfers out noted, or NULL */
+	struct qlog *ql;                /* the query logs, or NULL: set
+					 * before server_start, with
+					 * SERVER_QLOG_RINGS rings */
 };
+
+/* The rings the query logs need: one per thread (UDP per address, TCP
+ * per worker). */
+#define SERVER_QLOG_RINGS(c) ((size_t)(c)->threads * ((c)->nlisten + 1))
 
 /* Opens every socket (threads x addresses, UDP and TCP) before the
  * privilege drop. 0, or -1 after logging which address failed. */

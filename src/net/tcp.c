@@ -93,8 +93,10 @@ struct tcp_conn *tcp_accept(int lfd, struct tcp_limits *lim, long max_total,
 	if (atomic_fetch_add(&lim->per[b], 1) >= max_per_client)
 		goto over_client;
 	c = conn_new(fd, b, now);
-	if (c)
+	if (c) {
+		c->peer = ss;
 		return c;
+	}
 over_client:
 	atomic_fetch_sub(&lim->per[b], 1);
 over_total:

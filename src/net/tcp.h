@@ -48,6 +48,9 @@ struct tcp_conn {
 	void *stream;
 	const struct tcp_stream_ops *sops;
 	struct tcp_conn *prev, *next;   /* the owning thread's list */
+	struct sockaddr_storage peer;   /* the client, as accepted */
+	const struct sockaddr *local;   /* the listener's address, when the
+					 * caller sets it (the query logs) */
 };
 
 /* A bound, listening, non-blocking socket with SO_REUSEPORT. */

@@ -170,6 +170,40 @@ struct cmsghdr *udp_reply_source(struct msghdr *in)
 	return NULL;
 }
 
+const struct sockaddr *udp_query_dest(const struct msghdr *in,
+				      const struct sockaddr *listen,
+				      struct sockaddr_storage *out)
+{
+	struct cmsghdr *c = in->msg_controllen ?
+			    CMSG_FIRSTHDR((struct msghdr *)in) : NULL;
+	struct sockaddr_in *v4 = (struct sockaddr_in *)out;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)out;
+
+	if (!is_wildcard(listen))
+		return listen;
+	for (; c; c = CMSG_NXTHDR((struct msghdr *)in, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+		    listen->sa_family == AF_INET) {
+			const struct in_pktinfo *pi = (const void *)CMSG_DATA(c);
+
+			memcpy(v4, listen, sizeof(*v4));
+			v4->sin_addr = pi->ipi_addr;
+			return (const struct sockaddr *)out;
+		}
+		if (c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_PKTINFO &&
+		    listen->sa_family == AF_INET6) {
+			const struct in6_pktinfo *pi =
+				(const void *)CMSG_DATA(c);
+
+			memcpy(v6, listen, sizeof(*v6));
+			v6->sin6_addr = pi->ipi6_addr;
+			return (const struct sockaddr *)out;
+		}
+	}
+	return listen;
+}
+
 void udp_send_batch(int fd, struct udp_batch *b, int n)
 {
 	int sent = 0, k;

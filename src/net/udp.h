@@ -51,6 +51,12 @@ int udp_read_batch(int fd, struct udp_batch *b, bool wait);
  * datagrams later (banchi-resolver). The query's IP_PKTINFO, rewritten
  * to be the reply's source (a wildcard socket), or NULL. */
 struct cmsghdr *udp_reply_source(struct msghdr *in);
+/* The address a query was sent to, for the logs: on a wildcard socket
+ * (listen) its IP_PKTINFO's, with listen's port, into out; else listen
+ * itself. */
+const struct sockaddr *udp_query_dest(const struct msghdr *in,
+				      const struct sockaddr *listen,
+				      struct sockaddr_storage *out);
 /* Reply k of the batch: r[i] (len octets) back to query i's sender. */
 void udp_batch_reply(struct udp_batch *b, int k, int i, size_t len);
 /* Sends one reply from a worker's own socket, best effort (a full buffer

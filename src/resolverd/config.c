@@ -55,6 +55,7 @@ void rconfig_clear(struct rconfig *c)
 	list_clear(&c->allow_special);
 	free(c->path);
 	free(c->basedir);
+	qlog_conf_clear(&c->qlog);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -263,7 +264,10 @@ int rconfig_finish(struct rconfig *c, char *err)
 	if (c->min_ttl > c->max_ttl)
 		return ERR("cache.min-ttl (%ld) is over cache.max-ttl (%ld)",
 			   c->min_ttl, c->max_ttl);
-	return 0;
+	return qlog_conf_check(&c->qlog, QLOG_MSG_BIT(QLOG_CLIENT_QUERY) |
+			       QLOG_MSG_BIT(QLOG_CLIENT_RESPONSE) |
+			       QLOG_MSG_BIT(QLOG_RESOLVER_QUERY) |
+			       QLOG_MSG_BIT(QLOG_RESOLVER_RESPONSE), err);
 }
 
 void rconfig_cache_conf(const struct rconfig *c, struct cache_conf *cc)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "daemon/cfg.h"
+#include "qlog/qlog.h"
 #include "resolve/cache.h"
 #include "wire/name.h"
 
@@ -74,6 +75,7 @@ struct rconfig {
 	/* log */
 	long log_level;                 /* enum log_level */
 	bool log_syslog;
+	struct qlog_conf qlog;          /* dnstap, the query log */
 	char *path;                     /* the config file, or NULL */
 	char *basedir;                  /* its directory: relative paths */
 	/* Set by the daemon after chroot: this prefix is cut from absolute

@@ -113,6 +113,7 @@ static const struct cfg_opt schema[] = {
 	    "error, warning, info or debug"),
 	OPT("log.syslog", "syslog", CFG_BOOL, log_syslog, 0, 1, "false",
 	    "log to syslog instead of standard error"),
+	CFG_OPTS_QLOG(struct rconfig, qlog),
 };
 
 static const char *const sections[] = { "server", "resolver", "dnssec",

@@ -80,4 +80,5 @@ void rcontrol_metrics(void *arg, struct ctl_mtext *m)
 	rserver_qstats(&x->srv, &sum);
 	ctl_mt_qsum(m, P, &sum);
 	cache(m, x->srv.cache);
+	qlog_metrics(m, P, x->ql);
 }

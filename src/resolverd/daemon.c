@@ -83,6 +83,9 @@ static void warn_restart(const struct rconfig *o, const struct rconfig *n)
 		log_warn("reload: listen addresses, threads, user, group, "
 			 "chroot, allow-root, control and the cache settings "
 			 "need a restart; kept as they were");
+	if (!qlog_conf_same(&o->qlog, &n->qlog))
+		log_warn("reload: dnstap and query-log options need a "
+			 "restart; kept as they were");
 }
 
 /* Ready for systemd, with what systemctl status shows. */
@@ -201,6 +204,20 @@ static int make_shared(struct rdaemon *x)
 	return 0;
 }
 
+/* dnstap's socket or file and the text log, opened while privileged:
+ * one ring per worker (each serves UDP and TCP). */
+static int open_qlog(struct rdaemon *x)
+{
+	int err;
+
+	x->ql = qlog_open(&x->cfg.qlog, x->srv.nw,
+			  QLOG_MSG_BIT(QLOG_CLIENT_QUERY) |
+			  QLOG_MSG_BIT(QLOG_CLIENT_RESPONSE), "banchi-resolver",
+			  &err);
+	x->srv.ql = x->ql;
+	return err;
+}
+
 int rdaemon_run(struct rdaemon *x, const sigset_t *set)
 {
 	const struct rconfig *c = &x->cfg;
@@ -220,9 +237,10 @@ int rdaemon_run(struct rdaemon *x, const sigset_t *set)
 	}
 	rcache_keep_load(x);
 	if (rserver_open(&x->srv, c->listen, c->nlisten, c->threads) < 0 ||
-	    rcontrol_open(x) < 0 ||
+	    open_qlog(x) < 0 || rcontrol_open(x) < 0 ||
 	    privs_drop(c->user, c->group, c->chroot, c->allow_root) < 0 ||
-	    rserver_start(&x->srv, s) < 0 || ctl_start(x->ctl) < 0) {
+	    rserver_start(&x->srv, s) < 0 || qlog_start(x->ql) < 0 ||
+	    ctl_start(x->ctl) < 0) {
 		if (!x->srv.cur)
 			rsnap_free(s);
 		return 1;
@@ -242,6 +260,8 @@ void rdaemon_clear(struct rdaemon *x)
 	ctl_stop(x->ctl);               /* it reads what follows */
 	x->ctl = NULL;
 	rserver_stop(&x->srv);
+	qlog_free(x->ql);               /* after its producers stopped */
+	x->ql = NULL;
 	if (x->srv.cache)
 		cache_free(x->srv.cache);
 	if (x->srv.infra)

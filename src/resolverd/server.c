@@ -56,12 +56,13 @@ uint64_t rnow_ns(void)
 }
 
 /* The size of the last batch read. */
-static int udp_drain(struct rworker *w, struct rsnap *snap, int fd)
+static int udp_drain(struct rworker *w, struct rsnap *snap,
+		     const struct rtag *t)
 {
 	int k, n = 0;
 
 	for (k = 0; k < UDP_ROUNDS; k++)
-		if ((n = rudp_serve(w, snap, fd)) < UDP_BATCH)
+		if ((n = rudp_serve(w, snap, t)) < UDP_BATCH)
 			break;
 	return n;
 }
@@ -81,11 +82,11 @@ static bool handle(struct rworker *w, struct epoll_event *ev, int n,
 		case RTAG_STOP:
 			return false;
 		case RTAG_UDP:
-			k = udp_drain(w, snap, t->fd);
+			k = udp_drain(w, snap, t);
 			*got = k > *got ? k : *got;
 			break;
 		case RTAG_LISTEN:
-			rconn_accept(w, snap, t->fd);
+			rconn_accept(w, snap, t);
 			break;
 		case RTAG_CONN:
 			rconn_event(w, snap, ev[i].data.ptr, ev[i].events);
@@ -158,6 +159,8 @@ static int open_addr(struct rworker *w, struct rtag *t,
 	const struct sockaddr *sa = (const struct sockaddr *)&l->sa;
 	int u, tl;
 
+	memcpy(&t[0].local, &l->sa, sizeof(t[0].local));
+	memcpy(&t[1].local, &l->sa, sizeof(t[1].local));
 	u = udp_open(sa, l->salen);
 	if (u < 0) {
 		log_err("cannot listen on %s (UDP): %s", l->text, strerror(-u));
@@ -291,6 +294,12 @@ int rserver_start(struct rserver *s, struct rsnap *snap)
 	size_t i;
 
 	rcu_assign_pointer(s->cur, snap);
+	for (i = 0; i < s->nw; i++) {
+		s->w[i].ql = qlog_ring(s->ql, i);
+		s->w[i].ql_up = qlog_messages(s->ql) &
+				(QLOG_MSG_BIT(QLOG_RESOLVER_QUERY) |
+				 QLOG_MSG_BIT(QLOG_RESOLVER_RESPONSE));
+	}
 	for (i = 0; i < s->nw; i++) {
 		if (pthread_create(&s->w[i].th, NULL, worker_main,
 				   &s->w[i]) != 0) {

@@ -55,6 +55,9 @@ struct rserver {
 	struct rworker *w;
 	size_t nw, naddr;
 	int stop_fd;                    /* eventfd; -1 before open */
+	struct qlog *ql;                /* the query logs (a ring per
+					 * worker), or NULL: set before
+					 * rserver_start */
 };
 
 /* Opens every client socket (threads x addresses, UDP and TCP) before

@@ -15,6 +15,7 @@
 #include "resolverd/server.h"
 #include "net/client.h"
 #include "net/udp.h"
+#include "qlog/qlog.h"
 #include "resolve/answer.h"
 #include "resolve/iter.h"
 #include "wire/msg.h"
@@ -37,6 +38,7 @@ enum rstat {
 struct rtag {
 	int kind;
 	int fd;
+	struct sockaddr_storage local;  /* a client socket's address */
 };
 
 /* A client TCP connection: tc (from tcp_accept) holds the socket, the
@@ -63,8 +65,11 @@ struct rwaiter {
 	socklen_t peerlen;
 	uint8_t ctl[64];                /* UDP: reply source (pktinfo) */
 	size_t ctllen;
+	struct sockaddr_storage local;  /* the address asked: logs only */
 	struct msg_query q;             /* edns options cleared */
 	uint64_t t0;                    /* when it came (ms, rnow_ms) */
+	uint64_t qlog_t0;               /* logged: when it came (qlog_now),
+					 * else 0 */
 	struct rwaiter *next;
 };
 
@@ -83,6 +88,9 @@ struct rreq {
 	long heap_idx;                  /* timer, -1 none */
 	uint64_t deadline;
 	struct client_frame *frame;     /* TCP upstream exchange */
+	uint64_t up_t0;                 /* dnstap: the upstream query's time
+					 * (0: not logged) */
+	struct sockaddr_storage up_to;  /* and where it went */
 	struct rreq *hnext;             /* hash chain, or free/done list */
 	size_t slot;                    /* index in the worker's reqs */
 };
@@ -112,6 +120,10 @@ struct rworker {
 	size_t nheap, heapcap;
 	uint64_t now;                   /* ms, CLOCK_MONOTONIC */
 	struct ctl_qstats *qs;          /* replies, for the metrics */
+	struct qlog_ring *ql;           /* the query logs' ring, or NULL */
+	bool ql_up;                     /* RESOLVER_* messages wanted */
+	uint64_t qlog_t0;               /* the query being logged: its time
+					 * (0: not logged), for rreq_wait */
 	/* one writer (the worker), relaxed loads by rserver_get_stats */
 	_Alignas(64) atomic_uint_fast64_t st[RS_COUNT];
 };
@@ -135,6 +147,7 @@ struct rsrc {
 	socklen_t peerlen;
 	const uint8_t *ctl;             /* pktinfo cmsg for the reply, or NULL */
 	size_t ctllen;
+	const struct sockaddr *local;   /* the address listened on */
 };
 
 /* server_query.c: one client query. Returns the length of the reply
@@ -143,7 +156,7 @@ size_t rquery_handle(struct rworker *w, struct rsnap *snap,
 		     const struct rsrc *src, const uint8_t *pkt, size_t len,
 		     uint8_t *out, size_t cap);
 /* server_udp.c: reads, answers and replies to a batch; n read. */
-int rudp_serve(struct rworker *w, struct rsnap *snap, int fd);
+int rudp_serve(struct rworker *w, struct rsnap *snap, const struct rtag *t);
 void rudp_reply(int fd, const struct rwaiter *wt, const uint8_t *buf,
 		size_t len);
 
@@ -170,7 +183,8 @@ void rreq_release(struct rworker *w);
 void rreq_free_all(struct rworker *w);
 
 /* server_tcp.c: client TCP connections. */
-void rconn_accept(struct rworker *w, const struct rsnap *snap, int lfd);
+void rconn_accept(struct rworker *w, const struct rsnap *snap,
+		  const struct rtag *t);
 void rconn_event(struct rworker *w, struct rsnap *snap,
 		 struct rconn *c, uint32_t events);
 /* Queues a reply (answered later); drops the connection's count. */

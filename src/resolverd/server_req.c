@@ -4,6 +4,7 @@
  * request answers its clients and waits in the done list until the
  * event batch ends (a later event of the batch may still name it). */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -157,6 +158,11 @@ int rreq_wait(struct rworker *w, struct rreq *r, const struct rsrc *src,
 	wt->fd = src->fd;
 	memcpy(&wt->peer, src->peer, src->peerlen);
 	wt->peerlen = src->peerlen;
+	wt->local.ss_family = AF_UNSPEC;
+	if (w->ql && src->local)        /* the logs only: not on a miss */
+		memcpy(&wt->local, src->local, src->local->sa_family ==
+		       AF_INET ? sizeof(struct sockaddr_in)
+			       : sizeof(struct sockaddr_in6));
 	wt->ctllen = src->ctllen <= sizeof(wt->ctl) ? src->ctllen : 0;
 	if (wt->ctllen)
 		memcpy(wt->ctl, src->ctl, wt->ctllen);
@@ -165,6 +171,7 @@ int rreq_wait(struct rworker *w, struct rreq *r, const struct rsrc *src,
 	/* the options point into a packet that is gone by then */
 	wt->q.edns.opts = NULL;
 	wt->q.edns.opts_len = 0;
+	wt->qlog_t0 = w->qlog_t0;
 	if (wt->conn)
 		wt->conn->inflight++;
 	wt->next = r->waiters;
@@ -181,6 +188,24 @@ static void up_close(struct rworker *w, struct rreq *r)
 	r->fd = -1;
 }
 
+/* A late answer's CLIENT_RESPONSE, when its query was logged. */
+static void log_late(struct rworker *w, const struct rwaiter *wt,
+		     const uint8_t *msg, size_t len)
+{
+	struct qlog_event e = {
+		.kind = QLOG_K_CLIENT_RESPONSE, .tcp = wt->conn != NULL,
+		.peer = (const struct sockaddr *)(wt->conn ? &wt->conn->peer
+							   : &wt->peer),
+		.local = (const struct sockaddr *)&wt->local,
+		.qtime = wt->qlog_t0, .rtime = qlog_now(),
+		.r = msg,
+		.rlen = len,
+	};
+
+	if (len && w->ql)
+		qlog_put(w->ql, &e);
+}
+
 static void answer_one(struct rworker *w, const struct rreq *r,
 		       const struct answer *a, const struct rwaiter *wt)
 {
@@ -194,10 +219,14 @@ static void answer_one(struct rworker *w, const struct rreq *r,
 		ctl_qstats_reply(w->qs, w->late, len);
 		if (len)
 			rudp_reply(wt->fd, wt, w->late, len);
+		if (__builtin_expect(wt->qlog_t0 != 0, 0))
+			log_late(w, wt, w->late, len);
 		return;
 	}
 	len = answer_write_stream(a, &wt->q, pl, w->late + 2, TCP_MSG_MAX);
 	ctl_qstats_reply(w->qs, w->late + 2, len);
+	if (__builtin_expect(wt->qlog_t0 != 0, 0))
+		log_late(w, wt, w->late + 2, len);
 	wbuf_init(&b, w->late, 2);
 	wbuf_u16(&b, (uint16_t)len);
 	rconn_reply(w, wt->conn, w->late, len ? len + 2 : 0);
@@ -259,6 +288,35 @@ static int tcp_frame(struct rreq *r, const struct iter_query *q)
 	return client_frame_init(r->frame, q->pkt, q->len);
 }
 
+/* dnstap's RESOLVER_QUERY (reply NULL) or RESOLVER_RESPONSE of r's
+ * upstream exchange; the query decides (sampled with the client
+ * queries) whether its response is logged too. */
+static void log_up(struct rworker *w, struct rreq *r, const uint8_t *m,
+		   size_t len, bool reply)
+{
+	struct qlog_event e = {
+		.kind = reply ? QLOG_K_RESOLVER_RESPONSE
+			      : QLOG_K_RESOLVER_QUERY,
+		.tcp = r->tcp, .peer = (const struct sockaddr *)&r->up_to,
+	};
+
+	if (!reply) {
+		r->up_t0 = qlog_want(w->ql) ? qlog_now() : 0;
+		if (!r->up_t0)
+			return;
+		e.q = m;
+		e.qlen = len;
+	} else {
+		e.r = m;
+		e.rlen = len;
+		e.rtime = qlog_now();
+	}
+	e.qtime = r->up_t0;
+	qlog_put(w->ql, &e);
+	if (reply)
+		r->up_t0 = 0;
+}
+
 /* Opens the socket for q and sends (UDP) or starts connecting (TCP). */
 static int up_open(struct rworker *w, struct rreq *r,
 		   const struct iter_query *q)
@@ -284,6 +342,10 @@ static int up_open(struct rworker *w, struct rreq *r,
 	if (epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &ev) < 0)
 		goto fail;
 	r->fd = fd;
+	if (__builtin_expect(w->ql_up, 0)) {
+		memcpy(&r->up_to, &q->to.sa, sizeof(r->up_to));
+		log_up(w, r, q->pkt, q->len, false);
+	}
 	return 0;
 fail:
 	err = -errno;
@@ -342,6 +404,8 @@ static void udp_event(struct rworker *w, struct rreq *r)
 		if (iter_consume(r->it, w->in, (size_t)k, w->now) ==
 		    ITER_IGNORED)
 			continue;
+		if (__builtin_expect(r->up_t0 != 0, 0))
+			log_up(w, r, w->in, (size_t)k, true);
 		rreq_drive(w, r);
 		return;
 	}
@@ -377,6 +441,8 @@ static void tcp_event(struct rworker *w, struct rreq *r)
 			client_frame_next(f);
 			continue;
 		}
+		if (__builtin_expect(r->up_t0 != 0, 0))
+			log_up(w, r, f->in + 2, client_frame_len(f), true);
 		rreq_drive(w, r);
 		return;
 	}

@@ -142,7 +142,7 @@ static int answer_buffered(struct rworker *w, struct rsnap *snap,
 			   struct rconn *c)
 {
 	struct rsrc src = { .conn = c, .fd = -1, .peer = &c->peer,
-			    .peerlen = sizeof(c->peer) };
+			    .peerlen = sizeof(c->peer), .local = c->tc->local };
 	struct tcp_conn *tc = c->tc;
 	size_t off = 0, flen, len;
 	struct wbuf b;
@@ -227,8 +227,10 @@ void rconn_event(struct rworker *w, struct rsnap *snap, struct rconn *c,
 		settle(w, c);
 }
 
-void rconn_accept(struct rworker *w, const struct rsnap *snap, int lfd)
+void rconn_accept(struct rworker *w, const struct rsnap *snap,
+		  const struct rtag *t)
 {
+	int lfd = t->fd;
 	struct epoll_event ev = { .events = EPOLLIN };
 	long max = snap->tcp_max > 0 ? snap->tcp_max : 1000;
 	long per = snap->tcp_per_client > 0 ? snap->tcp_per_client : 20;
@@ -253,6 +255,7 @@ void rconn_accept(struct rworker *w, const struct rsnap *snap, int lfd)
 		}
 		c->kind = RTAG_CONN;
 		c->tc = tc;
+		tc->local = (const struct sockaddr *)&t->local;
 		c->events = EPOLLIN;
 		c->next = w->conns;
 		if (w->conns)

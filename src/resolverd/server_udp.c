@@ -7,10 +7,13 @@
 
 #include "resolverd/server_int.h"
 
-int rudp_serve(struct rworker *w, struct rsnap *snap, int fd)
+int rudp_serve(struct rworker *w, struct rsnap *snap, const struct rtag *t)
 {
 	struct udp_batch *b = w->ub;
-	struct rsrc src = { .fd = fd };
+	int fd = t->fd;
+	const struct sockaddr *tl = (const struct sockaddr *)&t->local;
+	struct rsrc src = { .fd = fd, .local = tl };
+	struct sockaddr_storage dst;
 	struct cmsghdr *c;
 	int n, i, nout = 0;
 	uint64_t t0;
@@ -28,6 +31,8 @@ int rudp_serve(struct rworker *w, struct rsnap *snap, int fd)
 		src.peerlen = b->in[i].msg_hdr.msg_namelen;
 		src.ctl = (const uint8_t *)c;
 		src.ctllen = c ? CMSG_SPACE(c->cmsg_len - CMSG_LEN(0)) : 0;
+		if (__builtin_expect(w->ql != NULL, 0))
+			src.local = udp_query_dest(&b->in[i].msg_hdr, tl, &dst);
 		len = rquery_handle(w, snap, &src, b->q[i], b->in[i].msg_len,
 				    b->r[i], UDP_BUF);
 		if (len) {
