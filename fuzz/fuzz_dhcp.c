@@ -1,7 +1,8 @@
 /* libFuzzer target for the DHCP core (src/dhcp): the input as a datagram
  * through dhcp_parse and, when it parses, dhcp_serve on a small pool
  * (so the reply builder writes options from hostile values: echoed 61,
- * 81, 82); any reply must parse back. The input is also cut into
+ * 81, 82, the boot file chosen by option 60, 55 and 93); any reply must
+ * parse back. The input is also cut into
  * options (code, length octet, value) for the option writer with a size
  * limit taken from the input: what it builds must parse back to the
  * same values (overload and RFC 3396 instances included). */
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dhcp/boot.h"
 #include "dhcp/serve.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -26,6 +28,10 @@ static struct dhcp_msg m, back;
 static struct dhcp_out out;
 static struct dhcp_conf conf;
 static struct dhcp_static st = { { 2, 0, 0, 0, 0, 1 }, 0x0a000005, "s" };
+/* network boot: a PXE, an HTTP boot and a default rule, the last two
+ * long enough to need option 67 and to crowd the reply */
+static struct dhcp_boot boot[3] = { { 7, "bc.efi" }, { 16, "http://x/" },
+				    { DHCP_ARCH_ANY, "" } };
 
 static void serve(const uint8_t *data, size_t size)
 {
@@ -45,6 +51,13 @@ static void serve(const uint8_t *data, size_t size)
 	conf.statics = &st;
 	conf.nstatic = 1;
 	conf.search_len = 3;
+	conf.boot = boot;
+	conf.nboot = 3;
+	if (!boot[2].file[0]) {
+		memset(boot[2].file, 'f', 200);
+		memset(boot[1].file + 9, 'h', 120);
+	}
+	strcpy(conf.boot_server_name, "tftp");
 	memcpy(conf.search, "\x01" "a\x00", 3);
 	if (dhcp_pool_init(&pool, &conf) < 0)
 		return;
@@ -56,6 +69,10 @@ static void serve(const uint8_t *data, size_t size)
 			ASSERT(dhcp_parse(&back, out.pkt, out.len) == 0);
 			ASSERT(dhcp_msg_type(&back) == out.type);
 			ASSERT(back.xid == m.xid);
+			/* a boot file is in file (no options over it) or
+			 * in option 67 */
+			ASSERT(!back.siaddr || dhcp_has(&back, DO_BOOTFILE) ||
+			       (back.file[0] && !(back.overload & 1)));
 		}
 	}
 	dhcp_pool_expire(&pool, 1000, &due);

@@ -50,6 +50,8 @@ struct dhcp_static {
 	char name[DHCP_HOST_MAX];
 };
 
+struct dhcp_boot;
+
 /* What the server hands out. Lists are host-order addresses. */
 #define DHCP_LIST_MAX 8
 struct dhcp_conf {
@@ -67,6 +69,10 @@ struct dhcp_conf {
 	const struct dhcp_static *statics;
 	size_t nstatic;
 	bool ddns;                      /* names registered (option 81) */
+	const struct dhcp_boot *boot;   /* network boot rules (boot.h) */
+	size_t nboot;
+	uint32_t boot_server;           /* siaddr; 0: server_id */
+	char boot_server_name[256];     /* option 66; "": not sent */
 };
 
 /* A client as the pool knows it: its identifier (option 61, or the

@@ -29,9 +29,10 @@ void dconfig_clear(struct dconfig *c)
 	char **s[] = { &c->interface, &c->subnet, &c->range, &c->domain,
 		       &c->server_id, &c->lease_db, &c->user, &c->group,
 		       &c->chroot, &c->path, &c->basedir, &c->ddns, &c->key,
-		       &c->fzone, &c->rzone };
+		       &c->fzone, &c->rzone, &c->boot_server,
+		       &c->boot_server_name };
 	struct dcfg_list *l[] = { &c->routers, &c->dns, &c->ntp, &c->search,
-				  &c->routes, &c->statics };
+				  &c->routes, &c->statics, &c->boot };
 	size_t i;
 
 	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
@@ -39,6 +40,7 @@ void dconfig_clear(struct dconfig *c)
 	for (i = 0; i < sizeof(l) / sizeof(l[0]); i++)
 		list_clear(l[i]);
 	free(c->st);
+	free(c->boot_rules);
 	tsig_spec_wipe(&c->dd.key);
 	memset(c, 0, sizeof(*c));
 }
@@ -304,7 +306,8 @@ int dconfig_finish(struct dconfig *c, char *err)
 
 	memset(k, 0, sizeof(*k));
 	if (network(c, err) < 0 || options(c, err) < 0 ||
-	    statics(c, err) < 0 || ddns(c, err) < 0)
+	    statics(c, err) < 0 || ddns(c, err) < 0 ||
+	    dconfig_boot(c, err) < 0)
 		return -1;
 	k->lease_time = (uint32_t)c->lease_time;
 	k->decline_time = (uint32_t)c->decline_time;

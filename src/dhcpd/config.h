@@ -20,7 +20,8 @@ struct dcfg_list {
 struct dconfig {
 	/* dhcp */
 	char *interface, *subnet, *range, *domain, *server_id;
-	struct dcfg_list routers, dns, ntp, search, routes, statics;
+	struct dcfg_list routers, dns, ntp, search, routes, statics, boot;
+	char *boot_server, *boot_server_name;
 	long lease_time, decline_time, offer_hold, mtu;
 	char *lease_db;
 	/* ddns */
@@ -38,6 +39,7 @@ struct dconfig {
 	struct dhcp_conf dc;            /* server_id from --server-id, or
 					 * 0 for the interface's */
 	struct dhcp_static *st;
+	struct dhcp_boot *boot_rules;
 	struct ddns_conf dd;            /* dd.server NULL: no updates */
 };
 
@@ -50,6 +52,9 @@ void dconfig_clear(struct dconfig *c);
 
 /* Checks the options together and fills c->dc. 0 or -1 with err. */
 int dconfig_finish(struct dconfig *c, char *err);
+
+/* The network boot options into c->dc (config_boot.c). */
+int dconfig_boot(struct dconfig *c, char *err);
 
 /* Defaults, the config file (-c FILE), then the flags; then
  * dconfig_finish. CMDLINE_OK/HELP/VERSION or -1 with err. */
