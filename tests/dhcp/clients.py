@@ -52,6 +52,7 @@ class Client:
                                          else "no"})
         self.script.chmod(self.script.stat().st_mode | stat.S_IXUSR)
         self.proc = None
+        self.extra = []         # more arguments (udhcpc)
 
     def all_events(self):
         """[(event, {var: value})] in order."""
@@ -103,7 +104,8 @@ class Udhcpc(Client):
             "udhcpc", "-i", self.link.veth_c, "-f", "-s", self.script,
             "-t", "10", "-T", "1", "-A", "1", "-x",
             "hostname:%s" % self.hostname, "-O", "search", "-O",
-            "staticroutes", "-O", "ntpsrv", "-O", "mtu"], "udhcpc.log")
+            "staticroutes", "-O", "ntpsrv", "-O", "mtu"] + self.extra,
+            "udhcpc.log")
 
     def renew(self):
         os.killpg(self.proc.pid, signal.SIGUSR1)
