@@ -27,7 +27,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct dhcp_msg m, back;
 static struct dhcp_out out;
 static struct dhcp_conf conf;
-static struct dhcp_static st = { { 2, 0, 0, 0, 0, 1 }, 0x0a000005, "s" };
+/* a static lease by MAC and one by client identifier (inside the
+ * range: reserved there) */
+static struct dhcp_static st[2] = {
+	{ { 2, 0, 0, 0, 0, 1 }, 0x0a000005, "s", { 0 }, 0 },
+	{ { 0 }, 0x0a000003, "t", { 1, 2, 0, 0, 0, 0, 2 }, 7 },
+};
 /* network boot: a PXE, an HTTP boot and a default rule, the last two
  * long enough to need option 67 and to crowd the reply */
 static struct dhcp_boot boot[3] = { { 7, "bc.efi" }, { 16, "http://x/" },
@@ -48,8 +53,8 @@ static void serve(const uint8_t *data, size_t size)
 	conf.lease_time = 60;
 	conf.offer_hold = 5;
 	conf.decline_time = 5;
-	conf.statics = &st;
-	conf.nstatic = 1;
+	conf.statics = st;
+	conf.nstatic = 2;
 	conf.search_len = 3;
 	conf.boot = boot;
 	conf.nboot = 3;

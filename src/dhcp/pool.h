@@ -31,6 +31,8 @@ struct dhcp_lease {
 	uint8_t cidlen, hwlen;
 	bool dirty, is_static;
 	bool cid_opt;                   /* cid is option 61's value */
+	bool static_cid;                /* a static lease by client id: cid
+					 * is its key, hw the last seen */
 	uint8_t dns;                    /* enum dhcp_dns */
 	uint8_t cid[DHCP_CID_MAX];
 	uint8_t hw[16];
@@ -44,10 +46,14 @@ struct dhcp_lease {
  * durable. */
 enum dhcp_dns { DNS_NONE, DNS_ADD, DNS_OK, DNS_REFUSED, DNS_DEL };
 
+/* A static lease: by MAC address, or (cidlen > 0) by client
+ * identifier, option 61's value (then mac is unused). */
 struct dhcp_static {
 	uint8_t mac[6];
 	uint32_t addr;
 	char name[DHCP_HOST_MAX];
+	uint8_t cid[DHCP_CID_MAX];
+	uint8_t cidlen;
 };
 
 struct dhcp_boot;
@@ -101,8 +107,9 @@ void dhcp_pool_clear(struct dhcp_pool *p);
 
 /* The entry of an address (range or static), or NULL. */
 struct dhcp_lease *dhcp_pool_find(struct dhcp_pool *p, uint32_t addr);
-/* The client's entry: its static lease, else the range entry it holds
- * or held (any state but FREE and DECLINED), or NULL. */
+/* The client's entry: its static lease (one by client identifier
+ * before one by MAC), else the range entry it holds or held (any state
+ * but FREE and DECLINED), or NULL. */
 struct dhcp_lease *dhcp_pool_of_client(struct dhcp_pool *p,
 				       const struct dhcp_client *c);
 bool dhcp_lease_is(const struct dhcp_lease *e, const struct dhcp_client *c);

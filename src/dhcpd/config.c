@@ -128,7 +128,44 @@ static int parse_mac(const char *text, uint8_t mac[6])
 	return 0;
 }
 
-/* "MAC=ADDR[,NAME]" */
+/* A client identifier as hex octets, colons between them optional:
+ * 2 to DHCP_CID_MAX octets (what dhcp_client_of takes). */
+static int parse_cid(const char *text, struct dhcp_static *s)
+{
+	unsigned b;
+	int used;
+
+	s->cidlen = 0;
+	while (*text) {
+		if (s->cidlen >= DHCP_CID_MAX ||
+		    !((text[0] >= '0' && text[0] <= '9') ||
+		      (text[0] | 32) >= 'a') ||
+		    sscanf(text, "%2x%n", &b, &used) != 1 || used != 2)
+			return -1;
+		s->cid[s->cidlen++] = (uint8_t)b;
+		text += used;
+		if (*text == ':' && text[1])
+			text++;
+	}
+	return s->cidlen >= 2 ? 0 : -1;
+}
+
+static int static_key(const char *key, struct dhcp_static *s, char *err)
+{
+	if (!strncmp(key, "id:", 3)) {
+		if (parse_cid(key + 3, s) < 0)
+			return ERR("--static: '%s' is not a client identifier "
+				   "(id: and 2 to %d hex octets)", key,
+				   DHCP_CID_MAX);
+		return 0;
+	}
+	if (parse_mac(key, s->mac) < 0)
+		return ERR("--static: '%s' is not a MAC address or id:HEX",
+			   key);
+	return 0;
+}
+
+/* "MAC=ADDR[,NAME]" or "id:HEX=ADDR[,NAME]" */
 static int one_static(struct dconfig *c, const char *text,
 		      struct dhcp_static *s, char *err)
 {
@@ -140,13 +177,14 @@ static int one_static(struct dconfig *c, const char *text,
 	strcpy(buf, text);
 	eq = strchr(buf, '=');
 	if (!eq)
-		return ERR("--static wants MAC=ADDR[,NAME], not '%s'", text);
+		return ERR("--static wants MAC=ADDR[,NAME] or id:HEX=ADDR[,NAME],"
+			   " not '%s'", text);
 	*eq = 0;
 	comma = strchr(eq + 1, ',');
 	if (comma)
 		*comma = 0;
-	if (parse_mac(buf, s->mac) < 0)
-		return ERR("--static: '%s' is not a MAC address", buf);
+	if (static_key(buf, s, err) < 0)
+		return -1;
 	if (addr4(eq + 1, &s->addr) < 0 || (s->addr & k->mask) != k->net)
 		return ERR("--static: '%s' is not an address of the subnet",
 			   eq + 1);
@@ -155,6 +193,24 @@ static int one_static(struct dconfig *c, const char *text,
 				      strlen(comma + 1)))
 		return ERR("--static: '%s' is not a host name", comma + 1);
 	return 0;
+}
+
+/* Whether two static leases could be one client's or share an
+ * address: the same address, MAC or identifier, or an identifier that
+ * is hardware type 1 and the other's MAC (what such a client sends). */
+static bool static_clash(const struct dhcp_static *a,
+			 const struct dhcp_static *b)
+{
+	const struct dhcp_static *m = a->cidlen ? b : a, *i = a->cidlen ? a : b;
+
+	if (a->addr == b->addr)
+		return true;
+	if (!a->cidlen && !b->cidlen)
+		return !memcmp(a->mac, b->mac, 6);
+	if (a->cidlen && b->cidlen)
+		return a->cidlen == b->cidlen &&
+		       !memcmp(a->cid, b->cid, a->cidlen);
+	return i->cidlen == 7 && i->cid[0] == 1 && !memcmp(i->cid + 1, m->mac, 6);
 }
 
 static int statics(struct dconfig *c, char *err)
@@ -168,11 +224,10 @@ static int statics(struct dconfig *c, char *err)
 		if (one_static(c, c->statics.v[i], &c->st[i], err) < 0)
 			return -1;
 		for (j = 0; j < i; j++)
-			if (!memcmp(c->st[j].mac, c->st[i].mac, 6) ||
-			    c->st[j].addr == c->st[i].addr)
-				return ERR("--static: '%s' repeats the MAC or "
-					   "address of '%s'", c->statics.v[i],
-					   c->statics.v[j]);
+			if (static_clash(&c->st[j], &c->st[i]))
+				return ERR("--static: '%s' repeats the client "
+					   "or address of '%s'",
+					   c->statics.v[i], c->statics.v[j]);
 	}
 	c->dc.statics = c->st;
 	c->dc.nstatic = c->statics.n;

@@ -40,7 +40,7 @@ static const struct cfg_opt schema[] = {
 	OPT("dhcp.offer-hold", "offer-hold", CFG_INT, offer_hold, 1, 3600,
 	    "60", "seconds an offered address waits for the REQUEST"),
 	LIST("dhcp.static", "static", statics,
-	     "static lease MAC=ADDR[,NAME]"),
+	     "static lease MAC=ADDR[,NAME] or id:HEX=ADDR[,NAME]"),
 	LIST("dhcp.boot", "boot", boot,
 	     "network boot file [ARCH=]FILE (PXE, UEFI, HTTP boot URL)"),
 	OPT("dhcp.boot-server", "boot-server", CFG_STR, boot_server, 0, 0,

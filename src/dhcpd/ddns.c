@@ -14,6 +14,7 @@
 #include "daemon/cfg.h"
 #include "daemon/log.h"
 #include "dhcpd/ddns.h"
+#include "dhcpd/store.h"
 #include "net/client.h"
 #include "wire/msg.h"
 
@@ -143,13 +144,14 @@ static struct dhcp_lease *pick(struct dhcp_pool *p)
 	return NULL;
 }
 
-/* The DHCID: a static lease's from its MAC alone (identifier type 0),
- * so that it holds whatever the client sends and before it is seen. */
+/* The DHCID: a static lease's by MAC from its MAC alone (identifier
+ * type 0), so that it holds whatever the client sends and before it is
+ * seen; one by client identifier from that (type 1). */
 static int dhcid(struct ddns *d, const struct dhcp_lease *e)
 {
 	uint8_t id[7] = { 1 };
 
-	if (!e->is_static)
+	if (!e->is_static || e->static_cid)
 		return ddns_dhcid(d->dhcid, e->cid_opt, e->cid, e->cidlen,
 				  d->fqdn);
 	memcpy(id + 1, e->hw, 6);
@@ -201,15 +203,31 @@ static void log_done(struct ddns *d, const char *what)
 		 d->conf->has_rzone ? r : "");
 }
 
+/* "static lease ADDR of id:01:02:...", for a static lease by client
+ * identifier. */
+static void holder_id(char *who, size_t cap, const struct dhcp_lease *o)
+{
+	char id[DHCP_CID_MAX * 3 + 1];
+
+	store_hw_text(id, o->cid, o->cidlen);
+	snprintf(who, cap, "static lease %u.%u.%u.%u of id:%s", o->addr >> 24,
+		 o->addr >> 16 & 255, o->addr >> 8 & 255, o->addr & 255, id);
+}
+
 /* Says who holds the name when it is one of our leases. */
 static void refused(struct ddns *d, struct dhcp_pool *p)
 {
-	char n[NAME_TEXT_MAX], who[96] = "";
+	char n[NAME_TEXT_MAX], who[256] = "";
 	const struct dhcp_lease *o;
 	size_t i;
 
 	for (i = 0; i < p->n; i++) {
 		o = &p->l[i];
+		if (o != d->cur && o->dns == DNS_OK && o->static_cid &&
+		    !strcmp(o->host, d->cur->host)) {
+			holder_id(who, sizeof(who), o);
+			break;
+		}
 		if (o != d->cur && o->dns == DNS_OK &&
 		    !strcmp(o->host, d->cur->host) && o->hwlen >= 6) {
 			snprintf(who, sizeof(who), "%s lease %u.%u.%u.%u of "
