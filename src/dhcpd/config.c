@@ -128,22 +128,29 @@ static int parse_mac(const char *text, uint8_t mac[6])
 	return 0;
 }
 
+static int hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if ((ch | 32) >= 'a' && (ch | 32) <= 'f')
+		return (ch | 32) - 'a' + 10;
+	return -1;
+}
+
 /* A client identifier as hex octets, colons between them optional:
  * 2 to DHCP_CID_MAX octets (what dhcp_client_of takes). */
 static int parse_cid(const char *text, struct dhcp_static *s)
 {
-	unsigned b;
-	int used;
+	int hi, lo;
 
 	s->cidlen = 0;
 	while (*text) {
-		if (s->cidlen >= DHCP_CID_MAX ||
-		    !((text[0] >= '0' && text[0] <= '9') ||
-		      (text[0] | 32) >= 'a') ||
-		    sscanf(text, "%2x%n", &b, &used) != 1 || used != 2)
+		hi = hex_digit(text[0]);
+		lo = hi < 0 ? -1 : hex_digit(text[1]);
+		if (lo < 0 || s->cidlen >= DHCP_CID_MAX)
 			return -1;
-		s->cid[s->cidlen++] = (uint8_t)b;
-		text += used;
+		s->cid[s->cidlen++] = (uint8_t)(hi << 4 | lo);
+		text += 2;
 		if (*text == ':' && text[1])
 			text++;
 	}
