@@ -176,6 +176,15 @@ bool dhcp_pool_can_take(const struct dhcp_lease *e,
 	return avail(e, now) > 0;
 }
 
+size_t dhcp_pool_used(struct dhcp_pool *p, int64_t now)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->nrange; i++)
+		n += avail(&p->l[i], now) == 0;
+	return n;
+}
+
 struct dhcp_lease *dhcp_pool_choose(struct dhcp_pool *p,
 				    const struct dhcp_client *c,
 				    uint32_t requested, int64_t now)

@@ -92,8 +92,11 @@ struct dhcp_client {
 	bool cid_opt;                   /* cid is option 61's value */
 };
 
+struct dhcp_limit;
+
 struct dhcp_pool {
 	const struct dhcp_conf *conf;
+	struct dhcp_limit *limit;       /* rate limits (limit.h); NULL: none */
 	struct dhcp_lease *l;
 	size_t nrange, n;               /* range entries, all entries */
 	struct dhcp_lease **dirty;      /* changed since dhcp_pool_saved */
@@ -126,6 +129,10 @@ struct dhcp_lease *dhcp_pool_choose(struct dhcp_pool *p,
  * or given up by another), i.e. a REQUEST for it is ACKed. */
 bool dhcp_pool_can_take(const struct dhcp_lease *e,
 			const struct dhcp_client *c, int64_t now);
+
+/* Range entries in use at now (leased, offered, declined or a static
+ * lease's): a scan of the range. */
+size_t dhcp_pool_used(struct dhcp_pool *p, int64_t now);
 
 /* Gives e to c in state (DL_OFFERED or DL_BOUND) until expires, marking
  * it dirty when bound. */

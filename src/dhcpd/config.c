@@ -374,6 +374,9 @@ int dconfig_finish(struct dconfig *c, char *err)
 	k->lease_time = (uint32_t)c->lease_time;
 	k->decline_time = (uint32_t)c->decline_time;
 	k->offer_hold = (uint32_t)c->offer_hold;
+	c->lim.rate = (uint32_t)c->client_rate;
+	c->lim.burst = (uint32_t)c->client_burst;
+	c->lim.new_rate = (uint32_t)c->new_rate;
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "daemon/cfg.h"
+#include "dhcp/limit.h"
 #include "dhcp/pool.h"
 #include "dhcpd/ddns.h"
 
@@ -23,6 +24,7 @@ struct dconfig {
 	struct dcfg_list routers, dns, ntp, search, routes, statics, boot;
 	char *boot_server, *boot_server_name;
 	long lease_time, decline_time, offer_hold, mtu;
+	long client_rate, client_burst, new_rate;
 	char *lease_db;
 	/* ddns */
 	char *ddns, *key, *fzone, *rzone;
@@ -40,6 +42,7 @@ struct dconfig {
 					 * 0 for the interface's */
 	struct dhcp_static *st;
 	struct dhcp_boot *boot_rules;
+	struct dhcp_limit_conf lim;
 	struct ddns_conf dd;            /* dd.server NULL: no updates */
 };
 

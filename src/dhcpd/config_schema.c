@@ -39,6 +39,13 @@ static const struct cfg_opt schema[] = {
 	    DAY, "600", "seconds a declined address stays unused"),
 	OPT("dhcp.offer-hold", "offer-hold", CFG_INT, offer_hold, 1, 3600,
 	    "60", "seconds an offered address waits for the REQUEST"),
+	OPT("dhcp.client-rate", "client-rate", CFG_INT, client_rate, 0,
+	    100000, "2", "requests a second per client (0: no limit)"),
+	OPT("dhcp.client-burst", "client-burst", CFG_INT, client_burst, 1,
+	    100000, "10", "requests at once per client"),
+	OPT("dhcp.new-rate", "new-rate", CFG_INT, new_rate, 0, 100000, "5",
+	    "new addresses a second once 90% of the range is in use "
+	    "(0: no cap)"),
 	LIST("dhcp.static", "static", statics,
 	     "static lease MAC=ADDR[,NAME] or id:HEX=ADDR[,NAME]"),
 	LIST("dhcp.boot", "boot", boot,

@@ -26,6 +26,8 @@ static int load(struct dserver *s, const struct dconfig *c)
 		log_err("out of memory for the lease table");
 		return -1;
 	}
+	dhcp_limit_init(&s->lim, &c->lim);
+	s->pool.limit = &s->lim;
 	if (store_load(s->store, &s->pool, &loaded, &skipped) < 0)
 		return -1;
 	log_info("lease db %s: %zu leases loaded%s", c->lease_db, loaded,

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/error.h"
 #include "daemon/log.h"
 #include "dhcpd/server.h"
 #include "dhcpd/sock.h"
@@ -62,6 +63,22 @@ static void drop(struct dserver *s, const char *why)
 			 (unsigned long long)held);
 }
 
+/* A request refused by a rate limit: counted, and logged as the drops
+ * are (one line per reason per 10 s, 5 a second in all). */
+static void limited(struct dserver *s, const char *why)
+{
+	uint64_t held;
+
+	s->st.limited++;
+	if (loglimit_allow(&s->ll, (uint64_t)(uintptr_t)why,
+			   (uint64_t)time(NULL), &held))
+		log_warn("refused a request: %s (%lu refused in all: %lu for "
+			 "clients asking too often, %lu new addresses; %llu "
+			 "lines held back)", why, s->st.limited,
+			 s->lim.limited_client, s->lim.limited_new,
+			 (unsigned long long)held);
+}
+
 /* With DNS updates, what the changed leases' names need: stored in
  * the same commit as the leases (the queue is durable). */
 static void dns_intents(struct dserver *s)
@@ -87,7 +104,7 @@ int dserver_round(struct dserver *s, const size_t *len, size_t n,
 		  int64_t now)
 {
 	size_t i;
-	int replies = 0, type;
+	int replies = 0, type, ret;
 
 	for (i = 0; i < n; i++) {
 		struct dhcp_out *o = &s->out[i];
@@ -99,7 +116,12 @@ int dserver_round(struct dserver *s, const size_t *len, size_t n,
 			continue;
 		}
 		type = dhcp_msg_type(&s->req);
-		if (dhcp_serve(&s->pool, &s->req, now, o) < 0) {
+		ret = dhcp_serve(&s->pool, &s->req, now, o);
+		if (ret == BN_ELIMIT) {
+			limited(s, o->note);
+			continue;
+		}
+		if (ret < 0) {
 			drop(s, o->note);
 			continue;
 		}
@@ -200,9 +222,11 @@ void dserver_log_stats(const struct dserver *s)
 
 	log_info("stats: received=%lu dropped=%lu offers=%lu acks=%lu "
 		 "naks=%lu releases=%lu declines=%lu informs=%lu "
-		 "commits=%lu unsaved=%lu", t->received, t->dropped,
-		 t->offers, t->acks, t->naks, t->releases, t->declines,
-		 t->informs, store_commits(s->store), t->unsaved);
+		 "commits=%lu unsaved=%lu limited=%lu limited_client=%lu "
+		 "limited_new=%lu", t->received, t->dropped, t->offers,
+		 t->acks, t->naks, t->releases, t->declines, t->informs,
+		 store_commits(s->store), t->unsaved, t->limited,
+		 s->lim.limited_client, s->lim.limited_new);
 	if (s->dd)
 		log_info("stats: dns_updates=%lu dns_added=%lu dns_removed=%lu "
 			 "dns_refused=%lu dns_failures=%lu", s->dd->st.sent,

@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include "daemon/loglimit.h"
+#include "dhcp/limit.h"
 #include "dhcp/serve.h"
 #include "dhcpd/config.h"
 #include "dhcpd/ddns.h"
@@ -16,13 +17,14 @@
 #define DSERVER_ROUND 64
 
 struct dstats {
-	unsigned long received, dropped, offers, acks, naks, releases,
-		      declines, informs, unsaved;
+	unsigned long received, dropped, limited, offers, acks, naks,
+		      releases, declines, informs, unsaved;
 };
 
 struct dserver {
 	int fd;
 	struct dhcp_pool pool;
+	struct dhcp_limit lim;          /* pool.limit */
 	struct store *store;
 	struct ddns *dd;                /* NULL: no DNS updates */
 	struct dstats st;
