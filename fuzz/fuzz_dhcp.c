@@ -1,16 +1,18 @@
 /* libFuzzer target for the DHCP core (src/dhcp): the input as a datagram
  * through dhcp_parse and, when it parses, dhcp_serve on a small pool
  * (so the reply builder writes options from hostile values: echoed 61,
- * 81, 82, the boot file chosen by option 60, 55 and 93); any reply must
- * parse back. The input is also cut into
- * options (code, length octet, value) for the option writer with a size
- * limit taken from the input: what it builds must parse back to the
- * same values (overload and RFC 3396 instances included). */
+ * 81, 82, the boot file chosen by option 60, 55 and 93), then again
+ * under rate limits; any reply must parse back. The input is also cut
+ * into options (code, length octet, value) for the option writer with a
+ * size limit taken from the input: what it builds must parse back to
+ * the same values (overload and RFC 3396 instances included). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/error.h"
 #include "dhcp/boot.h"
+#include "dhcp/limit.h"
 #include "dhcp/serve.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -27,6 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct dhcp_msg m, back;
 static struct dhcp_out out;
 static struct dhcp_conf conf;
+static struct dhcp_limit lim;
+static const struct dhcp_limit_conf lim_conf = { 1, 1, 1 };
 /* a static lease by MAC and one by client identifier (inside the
  * range: reserved there) */
 static struct dhcp_static st[2] = {
@@ -79,6 +83,18 @@ static void serve(const uint8_t *data, size_t size)
 			ASSERT(!back.siaddr || dhcp_has(&back, DO_BOOTFILE) ||
 			       (back.file[0] && !(back.overload & 1)));
 		}
+	}
+	/* then with rate limits: a burst of 1 and one new address a
+	 * second above the mark (a range of 8: 7 in use is 87%, 8 is
+	 * full), so both refusals and unheld offers are reached */
+	pool.limit = &lim;
+	dhcp_limit_init(&lim, &lim_conf);
+	for (int i = 0; i < 3; i++) {
+		int r = dhcp_serve(&pool, &m, 102 + i / 2, &out);
+
+		ASSERT(r != BN_ELIMIT || out.type == 0);
+		if (r == 0 && out.type)
+			ASSERT(dhcp_parse(&back, out.pkt, out.len) == 0);
 	}
 	dhcp_pool_expire(&pool, 1000, &due);
 	dhcp_pool_clear(&pool);
