@@ -15,8 +15,9 @@
 #define DAY 86400L
 
 static const struct cfg_opt schema[] = {
-	OPT("dhcp.interface", "interface", CFG_STR, interface, 0, 0, NULL,
-	    "the interface served"),
+	LIST("dhcp.interface", "interface", interfaces,
+	     "an interface served: IF (with --subnet, --range), or "
+	     "IF=CIDR,FIRST-LAST[,ROUTER]"),
 	OPT("dhcp.subnet", "subnet", CFG_STR, subnet, 0, 0, NULL,
 	    "the clients' subnet, ADDR/BITS"),
 	OPT("dhcp.range", "range", CFG_STR, range, 0, 0, NULL,
