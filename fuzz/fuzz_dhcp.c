@@ -39,8 +39,10 @@ static struct dhcp_static st[2] = {
 };
 /* network boot: a PXE, an HTTP boot and a default rule, the last two
  * long enough to need option 67 and to crowd the reply */
-static struct dhcp_boot boot[3] = { { 7, "bc.efi" }, { 16, "http://x/" },
-				    { DHCP_ARCH_ANY, "" } };
+static struct dhcp_boot boot[4] = { { 7, "bc.efi", false },
+				    { 16, "http://x/", false },
+				    { DHCP_ARCH_ANY, "", false },
+				    { 0, "http://x/ipxe", true } };
 
 static void serve(const uint8_t *data, size_t size)
 {
@@ -61,7 +63,7 @@ static void serve(const uint8_t *data, size_t size)
 	conf.nstatic = 2;
 	conf.search_len = 3;
 	conf.boot = boot;
-	conf.nboot = 3;
+	conf.nboot = 4;
 	if (!boot[2].file[0]) {
 		memset(boot[2].file, 'f', 200);
 		memset(boot[1].file + 9, 'h', 120);

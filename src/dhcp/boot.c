@@ -103,6 +103,9 @@ void dhcp_boot_client_of(struct dhcp_boot_client *bc,
 		bc->arch = class_arch(v, len);
 	if (dhcp_get(req, DO_CLIENT_ARCH, &v, &len) && len >= 2)
 		bc->arch = wire_get_u16(v);
+	/* iPXE sends "iPXE" bare, RFC 3004 would put a length first */
+	bc->ipxe = dhcp_get(req, DO_USER_CLASS, &v, &len) &&
+		   memmem(v, len, "iPXE", 4) != NULL;
 }
 
 static bool is_url(const char *file)
@@ -110,17 +113,29 @@ static bool is_url(const char *file)
 	return !strncmp(file, "http://", 7) || !strncmp(file, "https://", 8);
 }
 
+static bool has_ipxe_rules(const struct dhcp_conf *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->nboot; i++)
+		if (k->boot[i].ipxe)
+			return true;
+	return false;
+}
+
 const struct dhcp_boot *dhcp_boot_choose(const struct dhcp_conf *k,
 					 const struct dhcp_boot_client *bc)
 {
 	const struct dhcp_boot *any = NULL, *b;
+	bool ipxe = bc->ipxe && has_ipxe_rules(k);
 	size_t i;
 
 	if (bc->kind == BOOT_NONE)
 		return NULL;
 	for (i = 0; i < k->nboot; i++) {
 		b = &k->boot[i];
-		if (bc->kind == BOOT_HTTP && !is_url(b->file))
+		if (b->ipxe != ipxe ||
+		    (bc->kind == BOOT_HTTP && !is_url(b->file)))
 			continue;
 		if (bc->arch >= 0 && b->arch == bc->arch)
 			return b;

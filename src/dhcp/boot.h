@@ -14,10 +14,13 @@
 #define DHCP_ARCH_ANY (-1)      /* a rule for any other architecture */
 #define DHCP_BOOT_FILE_MAX 255  /* a boot file or URL, octets */
 
-/* One --boot rule: clients of arch get file. */
+/* One --boot rule: clients of arch get file; an ipxe rule is for
+ * clients already running iPXE (option 77 "iPXE"), which would
+ * otherwise load iPXE again for ever. */
 struct dhcp_boot {
 	int32_t arch;                   /* 0..65535, or DHCP_ARCH_ANY */
 	char file[DHCP_BOOT_FILE_MAX + 1];
+	bool ipxe;
 };
 
 /* An architecture's name (bios, efi-ia32, efi-bc, efi-x64, efi-arm32,
@@ -31,19 +34,21 @@ const char *dhcp_arch_name(int arch);
  * client (option 60 "PXEClient..."), an HTTP boot client (option 60
  * "HTTPClient..."), or another client asking for option 67. arch: the
  * first of option 93's types, else the one in option 60's
- * ":Arch:NNNNN", else -1. */
+ * ":Arch:NNNNN", else -1. ipxe: the user class (77) says "iPXE". */
 enum dhcp_boot_kind { BOOT_NONE, BOOT_PXE, BOOT_HTTP, BOOT_ASKED };
 struct dhcp_boot_client {
 	enum dhcp_boot_kind kind;
 	int32_t arch;
+	bool ipxe;
 };
 void dhcp_boot_client_of(struct dhcp_boot_client *bc,
 			 const struct dhcp_msg *req);
 
 /* The rule for that client: the one of its architecture, else the one
  * for any other; an HTTP boot client only gets a URL (http:// or
- * https://), since its firmware cannot use anything else. NULL: no
- * boot file for it. */
+ * https://), since its firmware cannot use anything else. An iPXE
+ * client chooses among the ipxe rules when there are any, others never
+ * do. NULL: no boot file for it. */
 const struct dhcp_boot *dhcp_boot_choose(const struct dhcp_conf *k,
 					 const struct dhcp_boot_client *bc);
 

@@ -10,15 +10,21 @@
 
 #define ERR(...) (snprintf(err, CONFIG_ERR_MAX, __VA_ARGS__), -1)
 
-/* "[ARCH=]FILE": text before the first '=' is an architecture unless it
- * has a '/', '.' or ':' (then it is part of a file name or URL). */
+/* "[ipxe:][ARCH=]FILE" or "ipxe=FILE": text before the first '=' is an
+ * architecture unless it has a '/', '.' or ':' (then it is part of a
+ * file name or URL). */
 static int one_boot(const char *text, struct dhcp_boot *b, char *err)
 {
-	const char *eq = strchr(text, '=');
+	const char *eq;
 	char arch[32];
-	size_t n = eq ? (size_t)(eq - text) : 0;
+	size_t n;
 
 	b->arch = DHCP_ARCH_ANY;
+	b->ipxe = !strncmp(text, "ipxe:", 5) || !strncmp(text, "ipxe=", 5);
+	if (b->ipxe)
+		text += 5;
+	eq = strchr(text, '=');
+	n = eq ? (size_t)(eq - text) : 0;
 	if (eq && strcspn(text, "/.:") > n) {
 		if (n >= sizeof(arch))
 			return ERR("--boot: '%.*s' is not an architecture",
@@ -51,7 +57,8 @@ static int boot_rules(struct dconfig *c, char *err)
 		if (one_boot(c->boot.v[i], &c->boot_rules[i], err) < 0)
 			return -1;
 		for (j = 0; j < i; j++)
-			if (c->boot_rules[j].arch == c->boot_rules[i].arch)
+			if (c->boot_rules[j].arch == c->boot_rules[i].arch &&
+			    c->boot_rules[j].ipxe == c->boot_rules[i].ipxe)
 				return ERR("--boot: '%s' and '%s' are for the "
 					   "same architecture", c->boot.v[j],
 					   c->boot.v[i]);

@@ -50,7 +50,8 @@ static const struct cfg_opt schema[] = {
 	LIST("dhcp.static", "static", statics,
 	     "static lease MAC=ADDR[,NAME] or id:HEX=ADDR[,NAME]"),
 	LIST("dhcp.boot", "boot", boot,
-	     "network boot file [ARCH=]FILE (PXE, UEFI, HTTP boot URL)"),
+	     "network boot file [ipxe:][ARCH=]FILE (PXE, UEFI, HTTP boot "
+	     "URL; ipxe: for iPXE clients)"),
 	OPT("dhcp.boot-server", "boot-server", CFG_STR, boot_server, 0, 0,
 	    NULL, "boot server, siaddr (default: the server identifier)"),
 	OPT("dhcp.boot-server-name", "boot-server-name", CFG_STR,

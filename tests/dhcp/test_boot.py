@@ -1,13 +1,14 @@
 """Network boot (--boot, --boot-server): a UEFI PXE client (ISC dhclient
 sending the vendor class and option 93 of EFI BC firmware), a BIOS PXE
 client (udhcpc), a UEFI HTTP boot client and a plain one (raw packets
-from sender.py) each get the boot file of their architecture, or none."""
+from sender.py) each get the boot file of their architecture, or none;
+iPXE (user class) gets the ipxe rule."""
 
 import json
 from pathlib import Path
 
 from clients import Dhclient, Udhcpc
-from netns import SERVER_ADDR, Server
+from netns import BANCHI_DHCP, SERVER_ADDR, Server, run
 
 SENDER = Path(__file__).resolve().parent / "sender.py"
 URL = "http://10.77.0.9/efi/x64/boot.efi"
@@ -89,3 +90,24 @@ def test_http_boot_and_others(link):
         assert x["file"] == "" and x["siaddr"] == "0.0.0.0", x
         assert "67" not in x["opts"]
     srv.stop()
+
+
+def test_ipxe_chainload_udhcpc(link):
+    """A BIOS PXE ROM gets undionly.kpxe; the iPXE it loads asks again
+    with the same vendor class and architecture plus user class "iPXE"
+    (option 77) and gets the ipxe rule's script, not iPXE again."""
+    script = "http://10.77.0.1/boot.ipxe"
+    srv = Server(link, *BOOT, "--boot", "ipxe=" + script)
+    c = Udhcpc(link, "ipxe")
+    c.extra = ["-V", "PXEClient:Arch:00000:UNDI:002001", "-x",
+               "0x5d:0000", "-x", "0x4d:" + b"iPXE".hex()]
+    c.start()
+    env = c.wait_event(c.BOUND)[1]
+    assert env.get("boot_file") == script, env
+    c.stop()
+    srv.stop()
+    r = run(str(BANCHI_DHCP), "--interface", "lo", "--subnet",
+            "10.77.0.0/24", "--range", "10.77.0.50-10.77.0.99",
+            "--lease-db", str(link.dir / "x.db"), "--boot", "ipxe=a",
+            "--boot", "ipxe:bios=b", "--boot", "ipxe=c", check=False)
+    assert r.returncode == 2 and "same architecture" in r.stderr, r.stderr

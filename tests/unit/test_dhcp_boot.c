@@ -14,7 +14,8 @@
 #define URL "http://10.77.0.1/x64/boot.efi"
 
 static struct dhcp_conf conf;
-static struct dhcp_boot rules[5];
+static struct dhcp_boot rules[7];
+static const char *user_class;  /* option 77 sent by ask(), or NULL */
 static struct dhcp_pool pool;
 static struct dhcp_msg req, rep;
 static struct dhcp_out out;
@@ -23,6 +24,7 @@ static char long_url[220];
 static void rule(size_t i, int arch, const char *file)
 {
 	rules[i].arch = arch;
+	rules[i].ipxe = false;
 	strcpy(rules[i].file, file);
 }
 
@@ -42,6 +44,10 @@ static void setup(size_t nboot)
 	rule(2, 16, URL);
 	rule(3, 19, long_url);
 	rule(4, DHCP_ARCH_ANY, "default.0");
+	rule(5, 9, "http://10.77.0.1/x64.ipxe");
+	rules[5].ipxe = true;
+	rule(6, DHCP_ARCH_ANY, "http://10.77.0.1/boot.ipxe");
+	rules[6].ipxe = true;
 	conf.boot = rules;
 	conf.nboot = nboot;
 	dhcp_pool_clear(&pool);
@@ -75,6 +81,9 @@ static int ask(uint8_t id, int type, const char *vc, int arch,
 		dhcp_opts_u16(&o, DO_CLIENT_ARCH, (uint16_t)arch);
 	if (params)
 		dhcp_opts_add(&o, DO_PARAM_LIST, params, strlen(params));
+	if (user_class)
+		dhcp_opts_add(&o, DO_USER_CLASS, user_class,
+			      strlen(user_class));
 	n = dhcp_build(&h, &o, DHCP_DEF_MAX, pkt, sizeof(pkt));
 	CHECK(n > 0 && dhcp_parse(&req, pkt, (size_t)n) == 0);
 	n = dhcp_serve(&pool, &req, 100, &out);
@@ -144,7 +153,7 @@ static void test_client_kind(void)
 
 static void test_choice(void)
 {
-	struct dhcp_boot_client bc = { BOOT_PXE, 7 };
+	struct dhcp_boot_client bc = { BOOT_PXE, 7, false };
 
 	setup(5);
 	CHECK(dhcp_boot_choose(&conf, &bc) == &rules[1]);
@@ -169,6 +178,45 @@ static void test_choice(void)
 	CHECK(dhcp_boot_choose(&conf, &bc) == NULL);
 	bc.arch = 0;
 	CHECK(dhcp_boot_choose(&conf, &bc) == &rules[0]);
+}
+
+/* iPXE asks again with the same vendor class and architecture as the
+ * ROM that loaded it: it gets the ipxe rules when there are some. */
+static void test_ipxe(void)
+{
+	struct dhcp_boot_client bc;
+
+	setup(7);
+	user_class = "iPXE";
+	CHECK(ask(1, DHCPDISCOVER, "PXEClient:Arch:00000:UNDI:002001", 0,
+		  NULL) == DHCPOFFER);
+	dhcp_boot_client_of(&bc, &req);
+	CHECK(bc.ipxe && bc.arch == 0);
+	CHECK(!strcmp((char *)rep.file, "http://10.77.0.1/boot.ipxe"));
+	CHECK(ask(1, DHCPDISCOVER, "PXEClient:Arch:00009:UNDI:003016", 9,
+		  NULL) == DHCPOFFER);
+	CHECK(!strcmp((char *)rep.file, "http://10.77.0.1/x64.ipxe"));
+	/* RFC 3004 form: a length before the class */
+	user_class = "\x04iPXE";
+	CHECK(ask(1, DHCPDISCOVER, "PXEClient:Arch:00007", 7, NULL) ==
+	      DHCPOFFER);
+	CHECK(!strcmp((char *)rep.file, "http://10.77.0.1/boot.ipxe"));
+	/* without ipxe rules, iPXE gets the ordinary ones */
+	setup(5);
+	CHECK(ask(1, DHCPDISCOVER, "PXEClient:Arch:00007", 7, NULL) ==
+	      DHCPOFFER);
+	CHECK(!strcmp((char *)rep.file, "bc.efi"));
+	/* the ROM itself never gets an ipxe rule */
+	setup(7);
+	user_class = NULL;
+	CHECK(ask(1, DHCPDISCOVER, "PXEClient:Arch:00009", 9, NULL) ==
+	      DHCPOFFER);
+	CHECK(!strcmp((char *)rep.file, "default.0"));
+	user_class = "MSFT";
+	CHECK(ask(1, DHCPDISCOVER, "PXEClient:Arch:00000", 0, NULL) ==
+	      DHCPOFFER);
+	CHECK(!strcmp((char *)rep.file, "undionly.kpxe"));
+	user_class = NULL;
 }
 
 static void test_reply_fields(void)
@@ -252,6 +300,7 @@ int main(void)
 	test_arch_names();
 	test_client_kind();
 	test_choice();
+	test_ipxe();
 	test_reply_fields();
 	test_overload();
 	dhcp_pool_clear(&pool);
