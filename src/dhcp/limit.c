@@ -1,8 +1,8 @@
 /* Rate limits (limit.h). Buckets live in a fixed table of 4-way sets
  * by a hash of the identifier; a new client takes the set's empty or
- * least recently refilled slot, so a flood of made-up identifiers only
- * evicts buckets that were idle (a client evicted starts again full,
- * which costs nothing but the flood's own requests). */
+ * fullest slot, so a flood of made-up identifiers evicts buckets of
+ * idle clients (one evicted starts again full, which costs nothing)
+ * and not those of clients being limited. */
 #include <string.h>
 
 #include "dhcp/limit.h"
@@ -27,18 +27,35 @@ static uint64_t hash(const uint8_t *id, size_t len)
 	return h | 1;
 }
 
+/* Its tokens at second now, refilled. */
+static uint32_t tokens_at(const struct dhcp_limit *l,
+			  const struct dhcp_bucket *b, int64_t now)
+{
+	uint64_t t = b->tokens;
+
+	if (now > b->at)
+		t += (uint64_t)(now - b->at) * l->conf.rate;
+	return t > l->conf.burst ? l->conf.burst : (uint32_t)t;
+}
+
+/* The client's bucket; a new one replaces an empty slot, else the one
+ * with the most tokens: an idle client's, never one being limited
+ * while others have some left. */
 static struct dhcp_bucket *bucket(struct dhcp_limit *l, uint64_t key,
 				  int64_t now)
 {
 	struct dhcp_bucket *set = &l->b[(key >> 32) % (DHCP_LIMIT_SLOTS / WAYS)
 					* WAYS];
-	struct dhcp_bucket *old = set;
+	struct dhcp_bucket *old = NULL;
 	int i;
 
 	for (i = 0; i < WAYS; i++) {
 		if (set[i].key == key)
 			return &set[i];
-		if (!set[i].key || (old->key && set[i].at < old->at))
+		if (!set[i].key)
+			old = &set[i];
+		else if (!old || (old->key && tokens_at(l, &set[i], now) >
+				  tokens_at(l, old, now)))
 			old = &set[i];
 	}
 	*old = (struct dhcp_bucket){ key, now, l->conf.burst };
@@ -49,16 +66,12 @@ bool dhcp_limit_client(struct dhcp_limit *l, const uint8_t *id, size_t len,
 		       int64_t now)
 {
 	struct dhcp_bucket *b;
-	uint64_t add;
 
 	if (!l->conf.rate)
 		return true;
 	b = bucket(l, hash(id, len), now);
-	if (now > b->at) {
-		add = (uint64_t)(now - b->at) * l->conf.rate + b->tokens;
-		b->tokens = add > l->conf.burst ? l->conf.burst : (uint32_t)add;
-		b->at = now;
-	}
+	b->tokens = tokens_at(l, b, now);
+	b->at = now;
 	if (!b->tokens) {
 		l->limited_client++;
 		return false;
