@@ -109,3 +109,37 @@ def test_interface_errors(tmp_path, args, why):
             "--lease-db", str(tmp_path / "x.db"), *args, check=False)
     assert r.returncode == 2 and why in r.stderr, r.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+def test_two_interfaces_ddns(tlink):
+    """Names of both subnets' leases go to the one forward zone; the
+    PTR only for the subnet inside --reverse-zone (no UPDATE the
+    server would refuse for ever for the other)."""
+    from test_ddns import BANCHI_AUTH, Auth, ddns_server, rev
+    from netns import wait_for
+    if not BANCHI_AUTH.exists():
+        pytest.skip("no %s" % BANCHI_AUTH)
+    auth = Auth(tlink)
+    srv = ddns_server(tlink, *second(tlink))
+    c1 = Udhcpc(tlink, "alpha")
+    c2 = Udhcpc2(tlink, "beta")
+    c2.iface = tlink.veth_c2
+    c1.start()
+    c2.start()
+    ip1 = c1.got(c1.wait_event(c1.BOUND)[1])["ip"]
+    ip2 = c2.got(c2.wait_event(c2.BOUND)[1])["ip"]
+    assert ip2.startswith("10.78.0.")
+    wait_for("alpha's names", lambda: auth.query("alpha.lan.test", "A") ==
+             [ip1] and auth.query(rev(ip1), "PTR") == ["alpha.lan.test."],
+             5)
+    wait_for("beta's A", lambda: auth.query("beta.lan.test", "A") == [ip2],
+             5)
+    lines = wait_for("beta's registration logged", lambda: [
+        ln for ln in srv.log().splitlines()
+        if "dns: registered beta.lan.test." in ln], 5)
+    assert " and " not in lines[0], lines
+    assert "dns update of" not in srv.log()     # no failure, no retry
+    c1.stop()
+    c2.stop()
+    srv.stop()
+    auth.stop()
