@@ -25,6 +25,7 @@ static const char *const messages[] = {
 	[-BN_ESHORT] = "message shorter than its header",
 	[-BN_ENOTFOUND] = "not found",
 	[-BN_EPTRNAME] = "compressed name where compression is not allowed",
+	[-BN_ELIMIT] = "refused by a rate limit",
 };
 
 const char *bn_strerror(int err)

@@ -27,7 +27,8 @@ enum bn_err {
 	BN_ESHORT = -20,     /* message shorter than a header */
 	BN_ENOTFOUND = -21,  /* lookup found nothing */
 	BN_EPTRNAME = -22,   /* compression pointer where names must not be compressed */
-	BN_ERR_MIN = -23
+	BN_ELIMIT = -23,     /* refused by a rate limit */
+	BN_ERR_MIN = -24
 };
 
 /* Static, never NULL. */

@@ -37,8 +37,14 @@ static void init_statics(struct dhcp_pool *p)
 		e = &p->l[p->nrange + i];
 		e->addr = c->statics[i].addr;
 		e->is_static = true;
-		memcpy(e->hw, c->statics[i].mac, 6);
-		e->hwlen = 6;
+		if (c->statics[i].cidlen) {
+			e->static_cid = e->cid_opt = true;
+			e->cidlen = c->statics[i].cidlen;
+			memcpy(e->cid, c->statics[i].cid, e->cidlen);
+		} else {
+			memcpy(e->hw, c->statics[i].mac, 6);
+			e->hwlen = 6;
+		}
 		memcpy(e->host, c->statics[i].name, sizeof(e->host));
 		if (e->addr >= c->first && e->addr <= c->last) {
 			r = &p->l[e->addr - c->first];
@@ -94,6 +100,9 @@ struct dhcp_lease *dhcp_pool_find(struct dhcp_pool *p, uint32_t addr)
 
 bool dhcp_lease_is(const struct dhcp_lease *e, const struct dhcp_client *c)
 {
+	if (e->is_static && e->static_cid)
+		return c->cid_opt && e->cidlen == c->cidlen &&
+		       memcmp(e->cid, c->cid, c->cidlen) == 0;
 	if (e->is_static)
 		return c->has_mac && memcmp(e->hw, c->hw, 6) == 0;
 	return e->cidlen == c->cidlen && e->cidlen &&
@@ -116,6 +125,11 @@ struct dhcp_lease *dhcp_pool_of_client(struct dhcp_pool *p,
 	struct dhcp_lease *best = NULL, *e;
 	size_t i;
 
+	/* the client identifier names the client more surely than the
+	 * MAC (RFC 2131 4.2) */
+	for (i = p->nrange; i < p->n; i++)
+		if (p->l[i].static_cid && dhcp_lease_is(&p->l[i], c))
+			return &p->l[i];
 	for (i = p->nrange; i < p->n; i++)
 		if (dhcp_lease_is(&p->l[i], c))
 			return &p->l[i];
@@ -160,6 +174,15 @@ bool dhcp_pool_can_take(const struct dhcp_lease *e,
 	if (dhcp_lease_is(e, c) && e->state != DL_DECLINED)
 		return true;
 	return avail(e, now) > 0;
+}
+
+size_t dhcp_pool_used(struct dhcp_pool *p, int64_t now)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->nrange; i++)
+		n += avail(&p->l[i], now) == 0;
+	return n;
 }
 
 struct dhcp_lease *dhcp_pool_choose(struct dhcp_pool *p,
@@ -218,7 +241,7 @@ void dhcp_pool_assign(struct dhcp_pool *p, struct dhcp_lease *e,
 	memcpy(e->cid, c->cid, c->cidlen);
 	e->cidlen = c->cidlen;
 	e->cid_opt = c->cid_opt;
-	if (!e->is_static) {
+	if (!e->is_static || e->static_cid) {
 		memcpy(e->hw, c->hw, c->hwlen);
 		e->hwlen = c->hwlen;
 	}
@@ -278,10 +301,15 @@ bool dhcp_pool_load(struct dhcp_pool *p, const struct dhcp_lease *row)
 		return false;
 	e->state = row->state;
 	e->expires = row->expires;
+	e->dns = row->dns;
+	if (e->static_cid) {    /* its key stays the configured one */
+		memcpy(e->hw, row->hw, row->hwlen);
+		e->hwlen = row->hwlen;
+		return true;
+	}
 	memcpy(e->cid, row->cid, row->cidlen);
 	e->cidlen = row->cidlen;
 	e->cid_opt = row->cid_opt;
-	e->dns = row->dns;
 	if (!e->is_static) {
 		memcpy(e->hw, row->hw, row->hwlen);
 		e->hwlen = row->hwlen;

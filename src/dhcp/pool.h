@@ -31,6 +31,8 @@ struct dhcp_lease {
 	uint8_t cidlen, hwlen;
 	bool dirty, is_static;
 	bool cid_opt;                   /* cid is option 61's value */
+	bool static_cid;                /* a static lease by client id: cid
+					 * is its key, hw the last seen */
 	uint8_t dns;                    /* enum dhcp_dns */
 	uint8_t cid[DHCP_CID_MAX];
 	uint8_t hw[16];
@@ -44,11 +46,17 @@ struct dhcp_lease {
  * durable. */
 enum dhcp_dns { DNS_NONE, DNS_ADD, DNS_OK, DNS_REFUSED, DNS_DEL };
 
+/* A static lease: by MAC address, or (cidlen > 0) by client
+ * identifier, option 61's value (then mac is unused). */
 struct dhcp_static {
 	uint8_t mac[6];
 	uint32_t addr;
 	char name[DHCP_HOST_MAX];
+	uint8_t cid[DHCP_CID_MAX];
+	uint8_t cidlen;
 };
+
+struct dhcp_boot;
 
 /* What the server hands out. Lists are host-order addresses. */
 #define DHCP_LIST_MAX 8
@@ -67,6 +75,10 @@ struct dhcp_conf {
 	const struct dhcp_static *statics;
 	size_t nstatic;
 	bool ddns;                      /* names registered (option 81) */
+	const struct dhcp_boot *boot;   /* network boot rules (boot.h) */
+	size_t nboot;
+	uint32_t boot_server;           /* siaddr; 0: server_id */
+	char boot_server_name[256];     /* option 66; "": not sent */
 };
 
 /* A client as the pool knows it: its identifier (option 61, or the
@@ -80,8 +92,11 @@ struct dhcp_client {
 	bool cid_opt;                   /* cid is option 61's value */
 };
 
+struct dhcp_limit;
+
 struct dhcp_pool {
 	const struct dhcp_conf *conf;
+	struct dhcp_limit *limit;       /* rate limits (limit.h); NULL: none */
 	struct dhcp_lease *l;
 	size_t nrange, n;               /* range entries, all entries */
 	struct dhcp_lease **dirty;      /* changed since dhcp_pool_saved */
@@ -95,8 +110,9 @@ void dhcp_pool_clear(struct dhcp_pool *p);
 
 /* The entry of an address (range or static), or NULL. */
 struct dhcp_lease *dhcp_pool_find(struct dhcp_pool *p, uint32_t addr);
-/* The client's entry: its static lease, else the range entry it holds
- * or held (any state but FREE and DECLINED), or NULL. */
+/* The client's entry: its static lease (one by client identifier
+ * before one by MAC), else the range entry it holds or held (any state
+ * but FREE and DECLINED), or NULL. */
 struct dhcp_lease *dhcp_pool_of_client(struct dhcp_pool *p,
 				       const struct dhcp_client *c);
 bool dhcp_lease_is(const struct dhcp_lease *e, const struct dhcp_client *c);
@@ -113,6 +129,10 @@ struct dhcp_lease *dhcp_pool_choose(struct dhcp_pool *p,
  * or given up by another), i.e. a REQUEST for it is ACKed. */
 bool dhcp_pool_can_take(const struct dhcp_lease *e,
 			const struct dhcp_client *c, int64_t now);
+
+/* Range entries in use at now (leased, offered, declined or a static
+ * lease's): a scan of the range. */
+size_t dhcp_pool_used(struct dhcp_pool *p, int64_t now);
 
 /* Gives e to c in state (DL_OFFERED or DL_BOUND) until expires, marking
  * it dirty when bound. */

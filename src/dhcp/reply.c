@@ -1,12 +1,14 @@
 /* Reply building (reply.h). Options in a fixed order, the relay agent's
  * option (82) echoed last as RFC 3046 asks, the client identifier echoed
- * (RFC 6842). Offers and ACKs without an address for the client to
- * answer from go to the link's broadcast address whatever the client's
- * broadcast flag: RFC 2131 4.1 allows it, and it needs no raw socket. */
+ * (RFC 6842), the boot file to network boot clients (boot.h). Offers
+ * and ACKs without an address for the client to answer from go to the
+ * link's broadcast address whatever the client's broadcast flag: RFC
+ * 2131 4.1 allows it, and it needs no raw socket. */
 #include <stddef.h>
 #include <string.h>
 
 #include "base/error.h"
+#include "dhcp/boot.h"
 #include "dhcp/reply.h"
 #include "wire/buf.h"
 
@@ -143,6 +145,7 @@ int dhcp_reply(const struct dhcp_conf *k, const struct dhcp_msg *req,
 		if (lease)
 			r |= lease_opts(&o, k);
 		r |= net_opts(&o, k, req, lease);
+		r |= dhcp_boot_reply(k, req, &h, &o);
 	}
 	r |= echo_opts(&o, req, type, k->ddns);
 	len = r ? BN_ENOSPC : dhcp_build(&h, &o, max_len(req), out->pkt,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "dhcp/limit.h"
 #include "dhcp/reply.h"
 #include "dhcp/serve.h"
 
@@ -62,21 +63,72 @@ static void client_host(struct dhcp_lease *e, const struct dhcp_msg *req)
 		memcpy(e->host, h, sizeof(h));
 }
 
+struct used_arg {
+	struct dhcp_pool *p;
+	int64_t now;
+};
+
+static size_t used_now(void *arg)
+{
+	const struct used_arg *u = arg;
+
+	return dhcp_pool_used(u->p, u->now);
+}
+
+/* Whether e would be a new address for c (not its static lease, nor
+ * held by it or offered to it): what the starvation cap counts. */
+static bool is_new(const struct dhcp_lease *e, const struct dhcp_client *c,
+		   int64_t now)
+{
+	if (!dhcp_lease_is(e, c))
+		return true;
+	return !e->is_static && !((e->state == DL_BOUND ||
+				   e->state == DL_OFFERED) && e->expires > now);
+}
+
+/* The cap on new addresses once the pool is nearly used up: DHCP_NEW_OK
+ * or _HIGH, or BN_ELIMIT (out->note says why). */
+static int cap_new(struct dhcp_pool *p, const struct dhcp_lease *e,
+		   const struct dhcp_client *c, int64_t now,
+		   struct dhcp_out *out)
+{
+	struct used_arg u = { p, now };
+	int r;
+
+	if (!p->limit || !is_new(e, c, now))
+		return DHCP_NEW_OK;
+	r = dhcp_limit_new(p->limit, p->nrange, now, used_now, &u);
+	if (r != DHCP_NEW_NO)
+		return r;
+	out->note = "rate limited: new addresses while the pool is nearly "
+		    "used up";
+	return BN_ELIMIT;
+}
+
+/* At or above the high mark a new offer holds nothing: a flood of
+ * DISCOVERs that never REQUEST cannot take the last addresses, and of
+ * two real clients offered one address the second to REQUEST it gets a
+ * NAK and starts again. */
 static int discover(struct dhcp_pool *p, const struct dhcp_msg *req,
 		    const struct dhcp_client *c, int64_t now,
 		    struct dhcp_out *out)
 {
 	struct dhcp_lease *e = dhcp_pool_choose(p, c, requested(req), now);
+	int cap;
 
 	if (!e) {
 		out->note = "no free address";
 		return 0;
 	}
-	if (!(e->state == DL_BOUND && e->expires > now &&
-	      dhcp_lease_is(e, c)))
+	cap = cap_new(p, e, c, now, out);
+	if (cap < 0)
+		return BN_ELIMIT;
+	if (cap == DHCP_NEW_OK && !(e->state == DL_BOUND && e->expires > now &&
+				    dhcp_lease_is(e, c)))
 		dhcp_pool_assign(p, e, c, DL_OFFERED,
 				 now + p->conf->offer_hold);
-	out->note = "offered";
+	out->note = cap == DHCP_NEW_OK ? "offered" :
+		    "offered (not held: the pool is nearly used up)";
 	return dhcp_reply(p->conf, req, e, DHCPOFFER, out);
 }
 
@@ -136,6 +188,8 @@ static int request(struct dhcp_pool *p, const struct dhcp_msg *req,
 	out->note = refusal(p, c, addr, now, &e);
 	if (out->note)
 		return dhcp_reply(p->conf, req, NULL, DHCPNAK, out);
+	if (cap_new(p, e, c, now, out) < 0)
+		return BN_ELIMIT;
 	if (old && old != e && !old->is_static) {
 		old->state = DL_FREE;   /* one lease per client */
 		old->cidlen = 0;
@@ -192,6 +246,17 @@ static int release(struct dhcp_pool *p, const struct dhcp_msg *req,
 	return 0;
 }
 
+/* Keyed by the hardware address: a client that changes its option 61
+ * each time is still one client here (one that changes its MAC is the
+ * new-address cap's). */
+static bool limit_client(struct dhcp_limit *l, const struct dhcp_client *c,
+			 int64_t now)
+{
+	if (c->hwlen)
+		return dhcp_limit_client(l, c->hw, c->hwlen, now);
+	return dhcp_limit_client(l, c->cid, c->cidlen, now);
+}
+
 int dhcp_serve(struct dhcp_pool *p, const struct dhcp_msg *req, int64_t now,
 	       struct dhcp_out *out)
 {
@@ -208,6 +273,10 @@ int dhcp_serve(struct dhcp_pool *p, const struct dhcp_msg *req, int64_t now,
 	out->note = "relay address outside the subnet";
 	if (req->giaddr && (req->giaddr & p->conf->mask) != p->conf->net)
 		return 0;
+	if (p->limit && !limit_client(p->limit, &c, now)) {
+		out->note = "rate limited: the client asks too often";
+		return BN_ELIMIT;
+	}
 	switch (type) {
 	case DHCPDISCOVER:
 		return discover(p, req, &c, now, out);

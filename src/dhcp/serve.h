@@ -29,7 +29,8 @@ int dhcp_client_of(struct dhcp_client *c, const struct dhcp_msg *m);
 /* Handles one parsed request at time now. 0 with out filled (type 0:
  * nothing to send, out->note says why), or BN_EINVAL for a request to
  * drop as malformed (not BOOTREQUEST, no or bad message type, bad
- * client identifier; out->note says which). Entries changed are on the
+ * client identifier; out->note says which), or BN_ELIMIT for one
+ * dropped by the pool's rate limits (limit.h). Entries changed are on the
  * pool's dirty list: they must be stored before the reply is sent. */
 int dhcp_serve(struct dhcp_pool *p, const struct dhcp_msg *req, int64_t now,
 	       struct dhcp_out *out);

@@ -26,12 +26,13 @@ static void list_clear(struct dcfg_list *l)
 
 void dconfig_clear(struct dconfig *c)
 {
-	char **s[] = { &c->interface, &c->subnet, &c->range, &c->domain,
+	char **s[] = { &c->subnet, &c->range, &c->domain,
 		       &c->server_id, &c->lease_db, &c->user, &c->group,
 		       &c->chroot, &c->path, &c->basedir, &c->ddns, &c->key,
-		       &c->fzone, &c->rzone };
-	struct dcfg_list *l[] = { &c->routers, &c->dns, &c->ntp, &c->search,
-				  &c->routes, &c->statics };
+		       &c->fzone, &c->rzone, &c->boot_server,
+		       &c->boot_server_name };
+	struct dcfg_list *l[] = { &c->interfaces, &c->routers, &c->dns, &c->ntp, &c->search,
+				  &c->routes, &c->statics, &c->boot };
 	size_t i;
 
 	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
@@ -39,6 +40,9 @@ void dconfig_clear(struct dconfig *c)
 	for (i = 0; i < sizeof(l) / sizeof(l[0]); i++)
 		list_clear(l[i]);
 	free(c->st);
+	free(c->boot_rules);
+	for (i = 0; i < c->nlinks; i++)
+		free(c->links[i].st);
 	tsig_spec_wipe(&c->dd.key);
 	memset(c, 0, sizeof(*c));
 }
@@ -59,7 +63,7 @@ int dconfig_set_list(void *base, const struct cfg_opt *o, const char *text,
 	return 0;
 }
 
-static int addr4(const char *text, uint32_t *a)
+int dconfig_addr4(const char *text, uint32_t *a)
 {
 	struct in_addr in;
 
@@ -69,9 +73,7 @@ static int addr4(const char *text, uint32_t *a)
 	return 0;
 }
 
-/* "ADDR/BITS": the prefix (host bits must be zero unless loose) and
- * the width. */
-static int cidr4(const char *text, uint32_t *net, int *width, bool loose)
+int dconfig_cidr4(const char *text, uint32_t *net, int *width, bool loose)
 {
 	char buf[64], *slash, *end;
 	long w;
@@ -84,17 +86,13 @@ static int cidr4(const char *text, uint32_t *net, int *width, bool loose)
 		return -1;
 	*slash = 0;
 	w = strtol(slash + 1, &end, 10);
-	if (*end || end == slash + 1 || w < 0 || w > 32 || addr4(buf, net))
+	if (*end || end == slash + 1 || w < 0 || w > 32 ||
+	    dconfig_addr4(buf, net))
 		return -1;
 	*width = (int)w;
 	if (!loose && w < 32 && (*net & (0xffffffffu >> w)))
 		return -1;
 	return 0;
-}
-
-static uint32_t mask_of(int width)
-{
-	return width ? 0xffffffffu << (32 - width) : 0;
 }
 
 /* An address list option into a[] (at most DHCP_LIST_MAX). */
@@ -106,7 +104,7 @@ static int addr_list(const struct dcfg_list *l, const char *name,
 	if (l->n > DHCP_LIST_MAX)
 		return ERR("--%s: at most %d addresses", name, DHCP_LIST_MAX);
 	for (i = 0; i < l->n; i++)
-		if (addr4(l->v[i], &a[i]) < 0)
+		if (dconfig_addr4(l->v[i], &a[i]) < 0)
 			return ERR("--%s: '%s' is not an IPv4 address", name,
 				   l->v[i]);
 	*n = l->n;
@@ -126,33 +124,95 @@ static int parse_mac(const char *text, uint8_t mac[6])
 	return 0;
 }
 
-/* "MAC=ADDR[,NAME]" */
-static int one_static(struct dconfig *c, const char *text,
+static int hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if ((ch | 32) >= 'a' && (ch | 32) <= 'f')
+		return (ch | 32) - 'a' + 10;
+	return -1;
+}
+
+/* A client identifier as hex octets, colons between them optional:
+ * 2 to DHCP_CID_MAX octets (what dhcp_client_of takes). */
+static int parse_cid(const char *text, struct dhcp_static *s)
+{
+	int hi, lo;
+
+	s->cidlen = 0;
+	while (*text) {
+		hi = hex_digit(text[0]);
+		lo = hi < 0 ? -1 : hex_digit(text[1]);
+		if (lo < 0 || s->cidlen >= DHCP_CID_MAX)
+			return -1;
+		s->cid[s->cidlen++] = (uint8_t)(hi << 4 | lo);
+		text += 2;
+		if (*text == ':' && text[1])
+			text++;
+	}
+	return s->cidlen >= 2 ? 0 : -1;
+}
+
+static int static_key(const char *key, struct dhcp_static *s, char *err)
+{
+	if (!strncmp(key, "id:", 3)) {
+		if (parse_cid(key + 3, s) < 0)
+			return ERR("--static: '%s' is not a client identifier "
+				   "(id: and 2 to %d hex octets)", key,
+				   DHCP_CID_MAX);
+		return 0;
+	}
+	if (parse_mac(key, s->mac) < 0)
+		return ERR("--static: '%s' is not a MAC address or id:HEX",
+			   key);
+	return 0;
+}
+
+/* "MAC=ADDR[,NAME]" or "id:HEX=ADDR[,NAME]" (its subnet is checked by
+ * dconfig_links) */
+static int one_static(const char *text,
 		      struct dhcp_static *s, char *err)
 {
 	char buf[256], *eq, *comma;
-	const struct dhcp_conf *k = &c->dc;
 
 	if (strlen(text) >= sizeof(buf))
 		return ERR("--static: '%s' is too long", text);
 	strcpy(buf, text);
 	eq = strchr(buf, '=');
 	if (!eq)
-		return ERR("--static wants MAC=ADDR[,NAME], not '%s'", text);
+		return ERR("--static wants MAC=ADDR[,NAME] or id:HEX=ADDR[,NAME],"
+			   " not '%s'", text);
 	*eq = 0;
 	comma = strchr(eq + 1, ',');
 	if (comma)
 		*comma = 0;
-	if (parse_mac(buf, s->mac) < 0)
-		return ERR("--static: '%s' is not a MAC address", buf);
-	if (addr4(eq + 1, &s->addr) < 0 || (s->addr & k->mask) != k->net)
-		return ERR("--static: '%s' is not an address of the subnet",
-			   eq + 1);
+	if (static_key(buf, s, err) < 0)
+		return -1;
+	if (dconfig_addr4(eq + 1, &s->addr) < 0)
+		return ERR("--static: '%s' is not an IPv4 address", eq + 1);
 	if (comma && !dhcp_host_clean(s->name, sizeof(s->name),
 				      (const uint8_t *)comma + 1,
 				      strlen(comma + 1)))
 		return ERR("--static: '%s' is not a host name", comma + 1);
 	return 0;
+}
+
+/* Whether two static leases could be one client's or share an
+ * address: the same address, MAC or identifier, or an identifier that
+ * is hardware type 1 and the other's MAC (what such a client sends). */
+static bool static_clash(const struct dhcp_static *a,
+			 const struct dhcp_static *b)
+{
+	const struct dhcp_static *m = a->cidlen ? b : a, *i = a->cidlen ? a : b;
+
+	if (a->addr == b->addr)
+		return true;
+	if (!a->cidlen && !b->cidlen)
+		return !memcmp(a->mac, b->mac, 6);
+	if (a->cidlen && b->cidlen)
+		return a->cidlen == b->cidlen &&
+		       !memcmp(a->cid, b->cid, a->cidlen);
+	return i->cidlen == 7 && i->cid[0] == 1 && !memcmp(i->cid + 1, m->mac, 6);
 }
 
 static int statics(struct dconfig *c, char *err)
@@ -163,17 +223,14 @@ static int statics(struct dconfig *c, char *err)
 	if (!c->st)
 		return ERR("out of memory");
 	for (i = 0; i < c->statics.n; i++) {
-		if (one_static(c, c->statics.v[i], &c->st[i], err) < 0)
+		if (one_static(c->statics.v[i], &c->st[i], err) < 0)
 			return -1;
 		for (j = 0; j < i; j++)
-			if (!memcmp(c->st[j].mac, c->st[i].mac, 6) ||
-			    c->st[j].addr == c->st[i].addr)
-				return ERR("--static: '%s' repeats the MAC or "
-					   "address of '%s'", c->statics.v[i],
-					   c->statics.v[j]);
+			if (static_clash(&c->st[j], &c->st[i]))
+				return ERR("--static: '%s' repeats the client "
+					   "or address of '%s'",
+					   c->statics.v[i], c->statics.v[j]);
 	}
-	c->dc.statics = c->st;
-	c->dc.nstatic = c->statics.n;
 	return 0;
 }
 
@@ -193,8 +250,8 @@ static int routes(struct dconfig *c, char *err)
 		eq = strchr(buf, '=');
 		if (eq)
 			*eq = 0;
-		if (!eq || cidr4(buf, &r[i].prefix, &w, false) < 0 ||
-		    addr4(eq + 1, &r[i].router) < 0)
+		if (!eq || dconfig_cidr4(buf, &r[i].prefix, &w, false) < 0 ||
+		    dconfig_addr4(eq + 1, &r[i].router) < 0)
 			return ERR("--route wants CIDR=ROUTER, not '%s'",
 				   c->routes.v[i]);
 		r[i].width = (uint8_t)w;
@@ -231,33 +288,18 @@ static int options(struct dconfig *c, char *err)
 	return routes(c, err);
 }
 
+/* The plain --interface's subnet and range (c->dc) and the server
+ * identifier; each --interface IF=... has its own (config_link.c). */
 static int network(struct dconfig *c, char *err)
 {
 	struct dhcp_conf *k = &c->dc;
-	char buf[64], *dash;
-	int w;
 
-	if (!c->interface || !c->subnet || !c->range || !c->lease_db)
-		return ERR("--interface, --subnet, --range and --lease-db "
-			   "are needed (see --help)");
-	if (cidr4(c->subnet, &k->net, &w, false) < 0 || w < 8 || w > 30)
-		return ERR("--subnet: '%s' is not ADDR/BITS (8-30, host bits "
-			   "zero)", c->subnet);
-	k->mask = mask_of(w);
-	if (strlen(c->range) >= sizeof(buf))
-		return ERR("--range: too long");
-	strcpy(buf, c->range);
-	dash = strchr(buf, '-');
-	if (dash)
-		*dash = 0;
-	if (!dash || addr4(buf, &k->first) || addr4(dash + 1, &k->last) ||
-	    k->first > k->last || (k->first & k->mask) != k->net ||
-	    (k->last & k->mask) != k->net || k->first == k->net ||
-	    k->last == (k->net | ~k->mask) ||
-	    k->last - k->first >= DHCP_RANGE_MAX)
-		return ERR("--range: '%s' is not FIRST-LAST inside the subnet "
-			   "(at most %d addresses)", c->range, DHCP_RANGE_MAX);
-	if (c->server_id && addr4(c->server_id, &k->server_id) < 0)
+	if (!c->interfaces.n || !c->lease_db)
+		return ERR("--interface and --lease-db are needed (see --help)");
+	if ((c->subnet || c->range) &&
+	    dconfig_net_range(k, c->subnet, c->range, err) < 0)
+		return -1;
+	if (c->server_id && dconfig_addr4(c->server_id, &k->server_id) < 0)
 		return ERR("--server-id: '%s' is not an IPv4 address",
 			   c->server_id);
 	return 0;
@@ -304,12 +346,16 @@ int dconfig_finish(struct dconfig *c, char *err)
 
 	memset(k, 0, sizeof(*k));
 	if (network(c, err) < 0 || options(c, err) < 0 ||
-	    statics(c, err) < 0 || ddns(c, err) < 0)
+	    statics(c, err) < 0 || ddns(c, err) < 0 ||
+	    dconfig_boot(c, err) < 0)
 		return -1;
 	k->lease_time = (uint32_t)c->lease_time;
 	k->decline_time = (uint32_t)c->decline_time;
 	k->offer_hold = (uint32_t)c->offer_hold;
-	return 0;
+	c->lim.rate = (uint32_t)c->client_rate;
+	c->lim.burst = (uint32_t)c->client_burst;
+	c->lim.new_rate = (uint32_t)c->new_rate;
+	return dconfig_links(c, err);
 }
 
 int dconfig_cmdline(struct dconfig *c, int argc, char **argv, char *err)

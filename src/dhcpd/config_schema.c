@@ -15,8 +15,9 @@
 #define DAY 86400L
 
 static const struct cfg_opt schema[] = {
-	OPT("dhcp.interface", "interface", CFG_STR, interface, 0, 0, NULL,
-	    "the interface served"),
+	LIST("dhcp.interface", "interface", interfaces,
+	     "an interface served: IF (with --subnet, --range), or "
+	     "IF=CIDR,FIRST-LAST[,ROUTER]"),
 	OPT("dhcp.subnet", "subnet", CFG_STR, subnet, 0, 0, NULL,
 	    "the clients' subnet, ADDR/BITS"),
 	OPT("dhcp.range", "range", CFG_STR, range, 0, 0, NULL,
@@ -39,8 +40,22 @@ static const struct cfg_opt schema[] = {
 	    DAY, "600", "seconds a declined address stays unused"),
 	OPT("dhcp.offer-hold", "offer-hold", CFG_INT, offer_hold, 1, 3600,
 	    "60", "seconds an offered address waits for the REQUEST"),
+	OPT("dhcp.client-rate", "client-rate", CFG_INT, client_rate, 0,
+	    100000, "2", "requests a second per client (0: no limit)"),
+	OPT("dhcp.client-burst", "client-burst", CFG_INT, client_burst, 1,
+	    100000, "10", "requests at once per client"),
+	OPT("dhcp.new-rate", "new-rate", CFG_INT, new_rate, 0, 100000, "5",
+	    "new addresses a second once 90% of the range is in use "
+	    "(0: no cap)"),
 	LIST("dhcp.static", "static", statics,
-	     "static lease MAC=ADDR[,NAME]"),
+	     "static lease MAC=ADDR[,NAME] or id:HEX=ADDR[,NAME]"),
+	LIST("dhcp.boot", "boot", boot,
+	     "network boot file [ipxe:][ARCH=]FILE (PXE, UEFI, HTTP boot "
+	     "URL; ipxe: for iPXE clients)"),
+	OPT("dhcp.boot-server", "boot-server", CFG_STR, boot_server, 0, 0,
+	    NULL, "boot server, siaddr (default: the server identifier)"),
+	OPT("dhcp.boot-server-name", "boot-server-name", CFG_STR,
+	    boot_server_name, 0, 0, NULL, "boot server name (option 66)"),
 	OPT("dhcp.lease-db", "lease-db", CFG_PATH, lease_db, 0, 0, NULL,
 	    "SQLite file of the leases"),
 	OPT("ddns.server", "ddns", CFG_STR, ddns, 0, 0, NULL,

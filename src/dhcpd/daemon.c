@@ -15,46 +15,68 @@
 #include "dhcpd/server.h"
 #include "dhcpd/sock.h"
 
+/* Each interface's pool, and the stored leases of its subnet. */
 static int load(struct dserver *s, const struct dconfig *c)
 {
-	size_t loaded, skipped;
+	size_t loaded = 0, skipped = 0, all = 0, k;
 
 	s->store = store_open(c->lease_db);
 	if (!s->store)
 		return -1;
-	if (dhcp_pool_init(&s->pool, &c->dc) < 0) {
-		log_err("out of memory for the lease table");
-		return -1;
+	for (k = 0; k < s->nlinks; k++) {
+		if (dhcp_pool_init(&s->link[k].pool, &c->links[k].dc) < 0) {
+			log_err("out of memory for the lease table");
+			return -1;
+		}
+		dhcp_limit_init(&s->link[k].lim, &c->lim);
+		s->link[k].pool.limit = &s->link[k].lim;
+		s->pools[k] = &s->link[k].pool;
+		if (store_load(s->store, s->pools[k], &loaded, &skipped) < 0)
+			return -1;
+		all += loaded;
+		if (c->dd.server)
+			dhcp_pool_want_statics(s->pools[k]);
 	}
-	if (store_load(s->store, &s->pool, &loaded, &skipped) < 0)
-		return -1;
-	log_info("lease db %s: %zu leases loaded%s", c->lease_db, loaded,
-		 skipped ? " (some outside the range, kept on disk)" : "");
-	if (c->dd.server)
-		dhcp_pool_want_statics(&s->pool);
+	/* every pass reads every row: loaded + skipped of the last */
+	log_info("lease db %s: %zu leases loaded%s", c->lease_db, all,
+		 loaded + skipped > all ? " (some outside the ranges, kept "
+		 "on disk)" : "");
 	return 0;
 }
 
-static int open_sock(struct dserver *s, struct dconfig *c)
+static int open_link(struct dlink *l, struct dlink_conf *lc)
 {
 	char a[INET_ADDRSTRLEN];
 	struct in_addr in;
 	uint32_t ifaddr;
 
-	s->fd = dsock_open(c->interface, &ifaddr);
-	if (s->fd < 0)
+	l->lc = lc;
+	l->fd = dsock_open(lc->ifname, &ifaddr);
+	if (l->fd < 0)
 		return -1;
-	if (!c->dc.server_id)
-		c->dc.server_id = ifaddr;
-	if (!c->dc.server_id) {
+	if (!lc->dc.server_id)
+		lc->dc.server_id = ifaddr;
+	if (!lc->dc.server_id) {
 		log_err("%s has no IPv4 address: give --server-id",
-			c->interface);
+			lc->ifname);
 		return -1;
 	}
-	in.s_addr = htonl(c->dc.server_id);
+	in.s_addr = htonl(lc->dc.server_id);
 	inet_ntop(AF_INET, &in, a, sizeof(a));
-	log_info("serving %s on %s, server id %s, range %s", c->subnet,
-		 c->interface, a, c->range);
+	log_info("serving %s on %s, server id %s, range %s", lc->subnet,
+		 lc->ifname, a, lc->range);
+	return 0;
+}
+
+static int open_sock(struct dserver *s, struct dconfig *c)
+{
+	size_t k;
+
+	for (k = 0; k < c->nlinks; k++) {
+		s->nlinks = k + 1;
+		if (open_link(&s->link[k], &c->links[k]) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -67,6 +89,8 @@ static int open_ddns(struct dserver *s, const struct dconfig *c)
 	s->dd = calloc(1, sizeof(*s->dd));
 	if (!s->dd || ddns_open(s->dd, &c->dd) < 0)
 		return -1;
+	s->dd->pools = s->pools;
+	s->dd->npools = s->nlinks;
 	name_to_text(z, sizeof(z), c->dd.fzone);
 	log_info("names of leases go to %s by dns update (%s, %s)",
 		 c->dd.server, z, c->dd.has_key ? "signed" : "unsigned");
@@ -77,13 +101,15 @@ int dhcpd_run(struct dconfig *c, const sigset_t *set)
 {
 	struct dserver *s = calloc(1, sizeof(*s));
 	int ret = 1;
+	size_t k;
 
 	if (!s) {
 		log_err("out of memory");
 		return 1;
 	}
-	s->fd = -1;
-	/* the interface first: a mistyped one makes no lease file */
+	for (k = 0; k < DCONFIG_LINKS; k++)
+		s->link[k].fd = -1;
+	/* the interfaces first: a mistyped one makes no lease file */
 	if (open_sock(s, c) == 0 && load(s, c) == 0 && open_ddns(s, c) == 0 &&
 	    privs_drop(c->user, c->group, c->chroot, c->allow_root) == 0) {
 		sandbox_enter("banchi-dhcp", !c->sandbox);
@@ -93,9 +119,11 @@ int dhcpd_run(struct dconfig *c, const sigset_t *set)
 	if (s->dd)
 		ddns_close(s->dd);
 	free(s->dd);
-	if (s->fd >= 0)
-		close(s->fd);
-	dhcp_pool_clear(&s->pool);
+	for (k = 0; k < s->nlinks; k++) {
+		if (s->link[k].fd >= 0)
+			close(s->link[k].fd);
+		dhcp_pool_clear(&s->link[k].pool);
+	}
 	store_close(s->store);
 	free(s);
 	return ret;

@@ -14,6 +14,7 @@
 #include "daemon/cfg.h"
 #include "daemon/log.h"
 #include "dhcpd/ddns.h"
+#include "dhcpd/store.h"
 #include "net/client.h"
 #include "wire/msg.h"
 
@@ -97,7 +98,7 @@ static int send_step(struct ddns *d, int64_t now_ms)
 }
 
 /* The lease's work is over: its new dns state, unless it changed. */
-static void finish(struct ddns *d, struct dhcp_pool *p, uint8_t dns)
+static void finish(struct ddns *d, uint8_t dns)
 {
 	struct dhcp_lease *e = d->cur;
 
@@ -106,7 +107,7 @@ static void finish(struct ddns *d, struct dhcp_pool *p, uint8_t dns)
 	if (e->dns != (d->removing ? DNS_DEL : DNS_ADD))
 		return;         /* changed meanwhile: the next run sees it */
 	e->dns = dns;
-	dhcp_pool_mark(p, e);
+	dhcp_pool_mark(d->cur_pool, e);
 }
 
 static void fail(struct ddns *d, int64_t now_ms, const char *why)
@@ -124,9 +125,9 @@ static void fail(struct ddns *d, int64_t now_ms, const char *why)
 	d->cur = NULL;
 }
 
-/* The next lease with names to add or remove, or NULL. Leases whose
- * names cannot be made are set back to no work. */
-static struct dhcp_lease *pick(struct dhcp_pool *p)
+/* The next lease of p with names to add or remove, or NULL. Leases
+ * whose names cannot be made are set back to no work. */
+static struct dhcp_lease *pick_in(struct dhcp_pool *p)
 {
 	struct dhcp_lease *e;
 	size_t i;
@@ -143,13 +144,30 @@ static struct dhcp_lease *pick(struct dhcp_pool *p)
 	return NULL;
 }
 
-/* The DHCID: a static lease's from its MAC alone (identifier type 0),
- * so that it holds whatever the client sends and before it is seen. */
+/* The next lease of any interface's pool; d->cur_pool set to its. */
+static struct dhcp_lease *pick(struct ddns *d)
+{
+	struct dhcp_lease *e;
+	size_t k;
+
+	for (k = 0; k < d->npools; k++) {
+		e = pick_in(d->pools[k]);
+		if (e) {
+			d->cur_pool = d->pools[k];
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* The DHCID: a static lease's by MAC from its MAC alone (identifier
+ * type 0), so that it holds whatever the client sends and before it is
+ * seen; one by client identifier from that (type 1). */
 static int dhcid(struct ddns *d, const struct dhcp_lease *e)
 {
 	uint8_t id[7] = { 1 };
 
-	if (!e->is_static)
+	if (!e->is_static || e->static_cid)
 		return ddns_dhcid(d->dhcid, e->cid_opt, e->cid, e->cidlen,
 				  d->fqdn);
 	memcpy(id + 1, e->hw, 6);
@@ -166,10 +184,14 @@ static int start(struct ddns *d, struct dhcp_lease *e, int64_t now_ms)
 	    ddns_reverse(d->rev, e->addr) < 0 ||
 	    dhcid(d, e) < 0)
 		return -1;
+	/* a PTR only in the reverse zone: another subnet's address has
+	 * none rather than an UPDATE refused for ever (NOTZONE) */
+	d->ptr = d->conf->has_rzone &&
+		 name_is_subdomain(d->rev, d->conf->rzone);
 	return send_step(d, now_ms);
 }
 
-int ddns_run(struct ddns *d, struct dhcp_pool *p, int64_t now_ms)
+int ddns_run(struct ddns *d, int64_t now_ms)
 {
 	struct dhcp_lease *e;
 
@@ -183,7 +205,7 @@ int ddns_run(struct ddns *d, struct dhcp_pool *p, int64_t now_ms)
 		return (int)(d->sent_ms + TIMEOUT_MS - now_ms);
 	if (now_ms < d->retry_ms)
 		return (int)(d->retry_ms - now_ms);
-	e = pick(p);
+	e = pick(d);
 	if (!e)
 		return -1;
 	if (start(d, e, now_ms) < 0)
@@ -197,31 +219,58 @@ static void log_done(struct ddns *d, const char *what)
 
 	name_text(n, sizeof(n), d->fqdn);
 	name_text(r, sizeof(r), d->rev);
-	log_info("dns: %s %s%s%s", what, n, d->conf->has_rzone ? " and " : "",
-		 d->conf->has_rzone ? r : "");
+	log_info("dns: %s %s%s%s", what, n, d->ptr ? " and " : "",
+		 d->ptr ? r : "");
 }
 
-/* Says who holds the name when it is one of our leases. */
-static void refused(struct ddns *d, struct dhcp_pool *p)
+/* "static lease ADDR of id:01:02:...", for a static lease by client
+ * identifier. */
+static void holder_id(char *who, size_t cap, const struct dhcp_lease *o)
 {
-	char n[NAME_TEXT_MAX], who[96] = "";
+	char id[DHCP_CID_MAX * 3 + 1];
+
+	store_hw_text(id, o->cid, o->cidlen);
+	snprintf(who, cap, "static lease %u.%u.%u.%u of id:%s", o->addr >> 24,
+		 o->addr >> 16 & 255, o->addr >> 8 & 255, o->addr & 255, id);
+}
+
+/* Who in p holds the name of d->cur (who[0] 0: nobody there). */
+static void holder(const struct ddns *d, const struct dhcp_pool *p,
+		   char *who, size_t cap)
+{
 	const struct dhcp_lease *o;
 	size_t i;
 
 	for (i = 0; i < p->n; i++) {
 		o = &p->l[i];
-		if (o != d->cur && o->dns == DNS_OK &&
-		    !strcmp(o->host, d->cur->host) && o->hwlen >= 6) {
-			snprintf(who, sizeof(who), "%s lease %u.%u.%u.%u of "
+		if (o == d->cur || o->dns != DNS_OK ||
+		    strcmp(o->host, d->cur->host))
+			continue;
+		if (o->static_cid) {
+			holder_id(who, cap, o);
+			return;
+		}
+		if (o->hwlen >= 6) {
+			snprintf(who, cap, "%s lease %u.%u.%u.%u of "
 				 "%02x:%02x:%02x:%02x:%02x:%02x",
 				 o->is_static ? "static" : "the",
 				 o->addr >> 24, o->addr >> 16 & 255,
 				 o->addr >> 8 & 255, o->addr & 255, o->hw[0],
 				 o->hw[1], o->hw[2], o->hw[3], o->hw[4],
 				 o->hw[5]);
-			break;
+			return;
 		}
 	}
+}
+
+/* Says who holds the name when it is one of our leases. */
+static void refused(struct ddns *d)
+{
+	char n[NAME_TEXT_MAX], who[256] = "";
+	size_t k;
+
+	for (k = 0; k < d->npools && !who[0]; k++)
+		holder(d, d->pools[k], who, sizeof(who));
 	name_text(n, sizeof(n), d->fqdn);
 	log_warn("dns: %s not registered for %u.%u.%u.%u: the name is held "
 		 "by %s (no DHCID of this lease)", n, d->cur->addr >> 24,
@@ -231,8 +280,7 @@ static void refused(struct ddns *d, struct dhcp_pool *p)
 }
 
 /* Handles the answer to our step: the next step, or the end. */
-static void next(struct ddns *d, struct dhcp_pool *p, int rcode,
-		 int64_t now_ms)
+static void next(struct ddns *d, int rcode, int64_t now_ms)
 {
 	char n[NAME_TEXT_MAX];
 	int step = ddns_next((enum ddns_step)d->step, rcode);
@@ -243,19 +291,19 @@ static void next(struct ddns *d, struct dhcp_pool *p, int rcode,
 		return;
 	}
 	if (step == DDNS_CONFLICT) {
-		refused(d, p);
+		refused(d);
 		d->st.refused++;
-		finish(d, p, DNS_REFUSED);
+		finish(d, DNS_REFUSED);
 		return;
 	}
 	if (step == DDNS_DONE ||
-	    (step >= DDNS_PTR_SET && !d->conf->has_rzone)) {
+	    (step >= DDNS_PTR_SET && !d->ptr)) {
 		log_done(d, d->removing ? "removed" : "registered");
 		if (d->removing)
 			d->st.removed++;
 		else
 			d->st.added++;
-		finish(d, p, d->removing ? DNS_NONE : DNS_OK);
+		finish(d, d->removing ? DNS_NONE : DNS_OK);
 		return;
 	}
 	d->step = step;
@@ -264,7 +312,7 @@ static void next(struct ddns *d, struct dhcp_pool *p, int rcode,
 		fail(d, now_ms, strerror(errno));
 }
 
-void ddns_read(struct ddns *d, struct dhcp_pool *p, int64_t now_ms)
+void ddns_read(struct ddns *d, int64_t now_ms)
 {
 	struct tsig_verifier v;
 	enum tsig_status st;
@@ -286,5 +334,5 @@ void ddns_read(struct ddns *d, struct dhcp_pool *p, int64_t now_ms)
 			return;
 		}
 	}
-	next(d, p, flags & 0x0f, now_ms);
+	next(d, flags & 0x0f, now_ms);
 }

@@ -31,8 +31,14 @@ struct ddns {
 	const struct ddns_conf *conf;
 	struct tsig_key key;
 	int fd;
-	/* the lease being worked on */
+	struct dhcp_pool *const *pools; /* every interface's, set by the
+					 * caller after ddns_open */
+	size_t npools;
+	/* the lease being worked on, and its pool */
 	struct dhcp_lease *cur;
+	struct dhcp_pool *cur_pool;
+	bool ptr;                       /* its address is in the reverse
+					 * zone */
 	int step, tries;
 	bool removing;
 	uint16_t id;
@@ -52,10 +58,10 @@ void ddns_close(struct ddns *d);
 /* Starts the next lease's work when idle, resends on timeout. Call
  * after each round, on each wake-up. Returns the milliseconds until it
  * wants to be called again (-1: nothing pending). Entries whose state
- * changes are marked dirty in the pool (the caller saves them). */
-int ddns_run(struct ddns *d, struct dhcp_pool *p, int64_t now_ms);
+ * changes are marked dirty in their pool (the caller saves them). */
+int ddns_run(struct ddns *d, int64_t now_ms);
 
 /* The socket is readable: reads and handles the answer. */
-void ddns_read(struct ddns *d, struct dhcp_pool *p, int64_t now_ms);
+void ddns_read(struct ddns *d, int64_t now_ms);
 
 #endif

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/error.h"
 #include "daemon/log.h"
 #include "dhcpd/server.h"
 #include "dhcpd/sock.h"
@@ -62,32 +63,84 @@ static void drop(struct dserver *s, const char *why)
 			 (unsigned long long)held);
 }
 
+/* The rate limits' refusals of every interface: per client, new
+ * addresses. */
+static void limit_counts(const struct dserver *s, unsigned long *client,
+			 unsigned long *fresh)
+{
+	size_t i;
+
+	*client = *fresh = 0;
+	for (i = 0; i < s->nlinks; i++) {
+		*client += s->link[i].lim.limited_client;
+		*fresh += s->link[i].lim.limited_new;
+	}
+}
+
+/* A request refused by a rate limit: counted, and logged as the drops
+ * are (one line per reason per 10 s, 5 a second in all). */
+static void limited(struct dserver *s, const char *why)
+{
+	unsigned long client, fresh;
+	uint64_t held;
+
+	s->st.limited++;
+	limit_counts(s, &client, &fresh);
+	if (loglimit_allow(&s->ll, (uint64_t)(uintptr_t)why,
+			   (uint64_t)time(NULL), &held))
+		log_warn("refused a request: %s (%lu refused in all: %lu for "
+			 "clients asking too often, %lu new addresses; %llu "
+			 "lines held back)", why, s->st.limited, client, fresh,
+			 (unsigned long long)held);
+}
+
 /* With DNS updates, what the changed leases' names need: stored in
  * the same commit as the leases (the queue is durable). */
 static void dns_intents(struct dserver *s)
 {
-	size_t i;
+	struct dhcp_pool *p;
+	size_t i, k;
 
-	for (i = 0; s->dd && i < s->pool.ndirty; i++)
-		dhcp_lease_dns(s->pool.dirty[i]);
+	for (k = 0; s->dd && k < s->nlinks; k++)
+		for (p = s->pools[k], i = 0; i < p->ndirty; i++)
+			dhcp_lease_dns(p->dirty[i]);
 }
 
+/* Every interface's changes in one commit. */
 static int save(struct dserver *s)
 {
+	size_t k;
+
 	dns_intents(s);
-	if (!s->pool.ndirty)
-		return 0;
-	if (store_save(s->store, &s->pool) < 0)
+	if (store_save(s->store, s->pools, s->nlinks) < 0)
 		return -1;
-	dhcp_pool_saved(&s->pool);
+	for (k = 0; k < s->nlinks; k++)
+		dhcp_pool_saved(s->pools[k]);
 	return 0;
 }
 
-int dserver_round(struct dserver *s, const size_t *len, size_t n,
-		  int64_t now)
+/* The pool a request is for: the relay's subnet when relayed (it may
+ * come in on any interface), else the interface's. A relay of no
+ * subnet served is left to the interface's pool, which drops it. */
+static struct dhcp_pool *pool_for(struct dserver *s, struct dlink *link,
+				  const struct dhcp_msg *m)
+{
+	const struct dhcp_conf *k;
+	size_t i;
+
+	for (i = 0; m->giaddr && i < s->nlinks; i++) {
+		k = s->pools[i]->conf;
+		if ((m->giaddr & k->mask) == k->net)
+			return s->pools[i];
+	}
+	return &link->pool;
+}
+
+int dserver_round(struct dserver *s, struct dlink *link, const size_t *len,
+		  size_t n, int64_t now)
 {
 	size_t i;
-	int replies = 0, type;
+	int replies = 0, type, ret;
 
 	for (i = 0; i < n; i++) {
 		struct dhcp_out *o = &s->out[i];
@@ -99,7 +152,12 @@ int dserver_round(struct dserver *s, const size_t *len, size_t n,
 			continue;
 		}
 		type = dhcp_msg_type(&s->req);
-		if (dhcp_serve(&s->pool, &s->req, now, o) < 0) {
+		ret = dhcp_serve(pool_for(s, link, &s->req), &s->req, now, o);
+		if (ret == BN_ELIMIT) {
+			limited(s, o->note);
+			continue;
+		}
+		if (ret < 0) {
 			drop(s, o->note);
 			continue;
 		}
@@ -114,7 +172,7 @@ int dserver_round(struct dserver *s, const size_t *len, size_t n,
 	return replies;
 }
 
-static void send_round(struct dserver *s, size_t n)
+static void send_round(struct dserver *s, int fd, size_t n)
 {
 	static const uint16_t port[] = { 0, 68, 68, 67 };
 	size_t i;
@@ -122,7 +180,7 @@ static void send_round(struct dserver *s, size_t n)
 	for (i = 0; i < n; i++) {
 		const struct dhcp_out *o = &s->out[i];
 
-		if (o->type && dsock_send(s->fd, o->pkt, o->len, o->to,
+		if (o->type && dsock_send(fd, o->pkt, o->len, o->to,
 					  port[o->dest]) < 0)
 			log_warn("send %s: %s", dhcp_type_name(o->type),
 				 strerror(errno));
@@ -131,9 +189,9 @@ static void send_round(struct dserver *s, size_t n)
 
 /* Reads what waits (up to a round) and serves it; *due is brought
  * forward to the soonest end the round can have made. */
-static void read_round(struct dserver *s, int64_t *due)
+static void read_round(struct dserver *s, struct dlink *link, int64_t *due)
 {
-	const struct dhcp_conf *k = s->pool.conf;
+	const struct dhcp_conf *k = link->pool.conf;
 	uint32_t soon = k->offer_hold;
 	struct mmsghdr mm[DSERVER_ROUND];
 	struct iovec iov[DSERVER_ROUND];
@@ -147,13 +205,13 @@ static void read_round(struct dserver *s, int64_t *due)
 		mm[i].msg_hdr.msg_iov = &iov[i];
 		mm[i].msg_hdr.msg_iovlen = 1;
 	}
-	n = recvmmsg(s->fd, mm, DSERVER_ROUND, MSG_DONTWAIT, NULL);
+	n = recvmmsg(link->fd, mm, DSERVER_ROUND, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return;
 	for (i = 0; i < n; i++)
 		len[i] = mm[i].msg_hdr.msg_flags & MSG_TRUNC ? 0 : mm[i].msg_len;
-	if (dserver_round(s, len, (size_t)n, (int64_t)time(NULL)) >= 0)
-		send_round(s, (size_t)n);
+	if (dserver_round(s, link, len, (size_t)n, (int64_t)time(NULL)) >= 0)
+		send_round(s, link->fd, (size_t)n);
 	if (k->lease_time < soon)
 		soon = k->lease_time;
 	if (k->decline_time < soon)
@@ -164,8 +222,15 @@ static void read_round(struct dserver *s, int64_t *due)
 
 static void expire(struct dserver *s, int64_t *due)
 {
-	size_t n = dhcp_pool_expire(&s->pool, (int64_t)time(NULL), due);
+	int64_t d;
+	size_t k, n = 0;
 
+	*due = INT64_MAX;
+	for (k = 0; k < s->nlinks; k++) {
+		n += dhcp_pool_expire(s->pools[k], (int64_t)time(NULL), &d);
+		if (d < *due)
+			*due = d;
+	}
 	if (n)
 		log_debug("%zu leases, offers or declines ended", n);
 	save(s);
@@ -188,8 +253,8 @@ static int dns_turn(struct dserver *s, bool readable)
 	if (!s->dd)
 		return -1;
 	if (readable)
-		ddns_read(s->dd, &s->pool, now_ms());
-	ms = ddns_run(s->dd, &s->pool, now_ms());
+		ddns_read(s->dd, now_ms());
+	ms = ddns_run(s->dd, now_ms());
 	save(s);
 	return ms;
 }
@@ -197,12 +262,16 @@ static int dns_turn(struct dserver *s, bool readable)
 void dserver_log_stats(const struct dserver *s)
 {
 	const struct dstats *t = &s->st;
+	unsigned long client, fresh;
 
+	limit_counts(s, &client, &fresh);
 	log_info("stats: received=%lu dropped=%lu offers=%lu acks=%lu "
 		 "naks=%lu releases=%lu declines=%lu informs=%lu "
-		 "commits=%lu unsaved=%lu", t->received, t->dropped,
-		 t->offers, t->acks, t->naks, t->releases, t->declines,
-		 t->informs, store_commits(s->store), t->unsaved);
+		 "commits=%lu unsaved=%lu limited=%lu limited_client=%lu "
+		 "limited_new=%lu", t->received, t->dropped, t->offers,
+		 t->acks, t->naks, t->releases, t->declines, t->informs,
+		 store_commits(s->store), t->unsaved, t->limited, client,
+		 fresh);
 	if (s->dd)
 		log_info("stats: dns_updates=%lu dns_added=%lu dns_removed=%lu "
 			 "dns_refused=%lu dns_failures=%lu", s->dd->st.sent,
@@ -230,21 +299,32 @@ static int on_signal(struct dserver *s, int sfd)
 	return 0;
 }
 
+/* pf: the signal fd, the DNS updater's, then each link's socket. */
+static void poll_set(struct dserver *s, struct pollfd *pf, int sfd)
+{
+	size_t k;
+
+	pf[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	pf[1] = (struct pollfd){ .fd = s->dd ? s->dd->fd : -1,
+				 .events = POLLIN };
+	for (k = 0; k < s->nlinks; k++)
+		pf[2 + k] = (struct pollfd){ .fd = s->link[k].fd,
+					     .events = POLLIN };
+}
+
 int dserver_run(struct dserver *s, const sigset_t *set)
 {
-	struct pollfd pf[3];
+	struct pollfd pf[2 + DCONFIG_LINKS];
 	int64_t due, now, wait;
 	int sfd = signalfd(-1, set, SFD_CLOEXEC), dms, ms;
+	size_t k;
 
 	if (sfd < 0) {
 		log_err("signalfd: %s", strerror(errno));
 		return 1;
 	}
 	loglimit_init(&s->ll, 10, 5);
-	pf[0] = (struct pollfd){ .fd = s->fd, .events = POLLIN };
-	pf[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-	pf[2] = (struct pollfd){ .fd = s->dd ? s->dd->fd : -1,
-				 .events = POLLIN };
+	poll_set(s, pf, sfd);
 	expire(s, &due);
 	dms = dns_turn(s, false);
 	for (;;) {
@@ -253,15 +333,16 @@ int dserver_run(struct dserver *s, const sigset_t *set)
 		ms = wait > 0 ? (int)wait * 1000 : 0;
 		if (dms >= 0 && dms < ms)
 			ms = dms;
-		if (poll(pf, 3, ms) < 0 && errno != EINTR)
+		if (poll(pf, 2 + s->nlinks, ms) < 0 && errno != EINTR)
 			break;
-		if ((pf[1].revents & POLLIN) && !on_signal(s, sfd))
+		if ((pf[0].revents & POLLIN) && !on_signal(s, sfd))
 			break;
-		if (pf[0].revents & POLLIN)
-			read_round(s, &due);
+		for (k = 0; k < s->nlinks; k++)
+			if (pf[2 + k].revents & POLLIN)
+				read_round(s, &s->link[k], &due);
 		if ((int64_t)time(NULL) >= due)
 			expire(s, &due);
-		dms = dns_turn(s, pf[2].revents & POLLIN);
+		dms = dns_turn(s, pf[1].revents & POLLIN);
 	}
 	close(sfd);
 	return 0;

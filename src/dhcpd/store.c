@@ -189,20 +189,32 @@ static int del_row(struct store *s, const struct dhcp_lease *e)
 	return sqlite3_step(s->del) == SQLITE_DONE ? 0 : -1;
 }
 
-int store_save(struct store *s, struct dhcp_pool *p)
+static int put_dirty(struct store *s, const struct dhcp_pool *p)
 {
 	size_t i;
 	int ret = 0;
 
-	if (!p->ndirty)
-		return 0;
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
-		return fail(s, "begin");
 	for (i = 0; i < p->ndirty && ret == 0; i++) {
 		const struct dhcp_lease *e = p->dirty[i];
 
 		ret = e->state == DL_FREE ? del_row(s, e) : put_row(s, e);
 	}
+	return ret;
+}
+
+int store_save(struct store *s, struct dhcp_pool *const *p, size_t n)
+{
+	size_t i, dirty = 0;
+	int ret = 0;
+
+	for (i = 0; i < n; i++)
+		dirty += p[i]->ndirty;
+	if (!dirty)
+		return 0;
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
+		return fail(s, "begin");
+	for (i = 0; i < n && ret == 0; i++)
+		ret = put_dirty(s, p[i]);
 	if (ret < 0 || sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL)) {
 		fail(s, "write");
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

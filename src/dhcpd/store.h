@@ -22,9 +22,10 @@ void store_close(struct store *s);
 int store_load(struct store *s, struct dhcp_pool *p, size_t *loaded,
 	       size_t *skipped);
 
-/* Writes the pool's dirty entries (FREE ones deleted) in one commit,
- * durable when it returns 0; -1 after logging (nothing written). */
-int store_save(struct store *s, struct dhcp_pool *p);
+/* Writes the dirty entries of the n pools (FREE ones deleted) in one
+ * commit, durable when it returns 0; -1 after logging (nothing
+ * written). */
+int store_save(struct store *s, struct dhcp_pool *const *p, size_t n);
 
 /* Commits made. */
 unsigned long store_commits(const struct store *s);

@@ -52,6 +52,8 @@ class Client:
                                          else "no"})
         self.script.chmod(self.script.stat().st_mode | stat.S_IXUSR)
         self.proc = None
+        self.extra = []         # more arguments (udhcpc)
+        self.iface = link.veth_c        # the interface (udhcpc)
 
     def all_events(self):
         """[(event, {var: value})] in order."""
@@ -100,10 +102,11 @@ class Udhcpc(Client):
 
     def start(self):
         self.proc = self.link.spawn(self.link.ns_c, [
-            "udhcpc", "-i", self.link.veth_c, "-f", "-s", self.script,
+            "udhcpc", "-i", self.iface, "-f", "-s", self.script,
             "-t", "10", "-T", "1", "-A", "1", "-x",
             "hostname:%s" % self.hostname, "-O", "search", "-O",
-            "staticroutes", "-O", "ntpsrv", "-O", "mtu"], "udhcpc.log")
+            "staticroutes", "-O", "ntpsrv", "-O", "mtu"] + self.extra,
+            "%s.log" % self.name)
 
     def renew(self):
         os.killpg(self.proc.pid, signal.SIGUSR1)

@@ -132,6 +132,29 @@ class Link:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class TwoLink(Link):
+    """Link, and a second pair: veth_s2 (SERVER2/24) in ns_s <-> veth_c2
+    in ns_c, the server's second interface and subnet."""
+
+    SERVER2 = "10.78.0.1"
+
+    def _make(self):
+        super()._make()
+        self.veth_s2 = "bd%st" % self.tag
+        self.veth_c2 = "bd%sd" % self.tag
+        run("ip", "link", "add", self.veth_s2, "netns", self.ns_s, "type",
+            "veth", "peer", "name", self.veth_c2, "netns", self.ns_c)
+        run("ip", "-n", self.ns_s, "addr", "add", self.SERVER2 + "/24",
+            "dev", self.veth_s2)
+        run("ip", "-n", self.ns_s, "link", "set", self.veth_s2, "up")
+        run("ip", "-n", self.ns_c, "link", "set", self.veth_c2, "up")
+
+    def client2_mac(self):
+        out = run("ip", "-n", self.ns_c, "-o", "link", "show",
+                  self.veth_c2).stdout
+        return out.split("link/ether ")[1].split()[0]
+
+
 class RelayLink(Link):
     """ns_s (10.88.0.1 on veth_s) <-> ns_r (10.88.0.2 on veth_ra; a
     router and relay agent, 10.77.0.254 on veth_rb) <-> ns_c (veth_c).

@@ -12,7 +12,9 @@
 #define SID (NET | 1)
 
 static struct dhcp_conf conf;
-static struct dhcp_static statics[1];
+static struct dhcp_static statics[2];
+static const char *cid;         /* option 61 sent by ask(), or NULL */
+static size_t cidlen;
 static struct dhcp_pool pool;
 static struct dhcp_msg req, rep;
 static struct dhcp_out out;
@@ -67,6 +69,8 @@ static int ask(uint8_t id, int type, uint32_t ciaddr, uint32_t reqaddr,
 	if (sid)
 		dhcp_opts_u32(&o, DO_SERVER_ID, sid);
 	dhcp_opts_add(&o, DO_HOSTNAME, "Host-One", 8);
+	if (cid)
+		dhcp_opts_add(&o, DO_CLIENT_ID, cid, cidlen);
 	if (giaddr)
 		dhcp_opts_add(&o, DO_RELAY, "\x01\x03" "abc", 5);
 	n = dhcp_build(&h, &o, DHCP_DEF_MAX, pkt, sizeof(pkt));
@@ -240,6 +244,68 @@ static void test_static(void)
 	(void)x;
 }
 
+#define PRINTER "\x01\x02\x11\x22\x33\x44\x55"
+
+/* A static lease by client identifier: whoever sends that option 61
+ * gets it, whatever its MAC; nobody else, even with the MAC of an
+ * earlier holder. */
+static void test_static_cid(void)
+{
+	struct dhcp_lease *e;
+	const uint8_t *v;
+	size_t len;
+
+	setup(1, 20);
+	memcpy(statics[1].cid, PRINTER, 7);
+	statics[1].cidlen = 7;
+	statics[1].addr = NET | 6;
+	strcpy(statics[1].name, "printer");
+	conf.nstatic = 2;
+	dhcp_pool_clear(&pool);
+	CHECK(dhcp_pool_init(&pool, &conf) == 0);
+	cid = PRINTER;
+	cidlen = 7;
+	CHECK(ask(7, DHCPDISCOVER, 0, 0, 0, 0, 100) == DHCPOFFER);
+	CHECK(rep.yiaddr == (NET | 6));
+	CHECK(dhcp_get(&rep, DO_HOSTNAME, &v, &len) && len == 7);
+	CHECK(ask(7, DHCPREQUEST, 0, NET | 6, SID, 0, 100) == DHCPACK);
+	e = dhcp_pool_find(&pool, NET | 6);
+	CHECK(e->is_static && e->static_cid && e->state == DL_BOUND);
+	CHECK(e->hwlen == 6 && e->hw[5] == 7 && e->cidlen == 7);
+	CHECK(ask(7, DHCPREQUEST, 0, NET | 8, 0, 0, 100) == DHCPNAK);
+	/* another card, same identifier: the same lease */
+	CHECK(ask(8, DHCPREQUEST, NET | 6, 0, 0, 0, 200) == DHCPACK);
+	CHECK(e->hw[5] == 8);
+	/* the identifier beats the MAC of a static lease by MAC */
+	CHECK(ask(0x99, DHCPDISCOVER, 0, 0, 0, 0, 300) == DHCPOFFER);
+	CHECK(rep.yiaddr == (NET | 6));
+	/* the MAC that held it, without the identifier: not its */
+	cid = NULL;
+	CHECK(ask(8, DHCPDISCOVER, 0, NET | 6, 0, 0, 300) == DHCPOFFER);
+	CHECK(rep.yiaddr != (NET | 6) && rep.yiaddr != (NET | 5));
+	CHECK(ask(8, DHCPREQUEST, 0, NET | 6, 0, 0, 300) == DHCPNAK);
+	/* another identifier, one octet off: not its either */
+	cid = "\x01\x02\x11\x22\x33\x44\x56";
+	CHECK(ask(9, DHCPREQUEST, 0, NET | 6, 0, 0, 300) == DHCPNAK);
+	/* the identifier with no MAC static: the MAC static still holds
+	 * for its MAC */
+	cid = NULL;
+	CHECK(ask(0x99, DHCPDISCOVER, 0, 0, 0, 0, 300) == DHCPOFFER);
+	CHECK(rep.yiaddr == (NET | 5));
+	/* a stored row of another client does not change the key */
+	{
+		struct dhcp_lease row = *e;
+
+		memcpy(row.cid, "\x01\x02\0\0\0\0\x01", 7);
+		CHECK(dhcp_pool_load(&pool, &row));
+		CHECK(!memcmp(e->cid, PRINTER, 7));
+	}
+	cid = PRINTER;
+	CHECK(ask(10, DHCPREQUEST, NET | 6, 0, 0, 0, 400) == DHCPACK);
+	cid = NULL;
+	conf.nstatic = 1;
+}
+
 static void test_relay_inform(void)
 {
 	const uint8_t *v;
@@ -298,6 +364,7 @@ int main(void)
 	test_release_decline();
 	test_choice_and_expiry();
 	test_static();
+	test_static_cid();
 	test_relay_inform();
 	test_stored_rows();
 	dhcp_pool_clear(&pool);
