@@ -73,13 +73,6 @@ struct sql_driver {
 	int (*query)(struct sql_db *db, const char *sql,
 		     const struct sql_text *param, size_t nparam,
 		     sql_row_fn fn, void *ctx);
-	/* As query, for a statement that may return a large part of the
-	 * database (a whole zone): rows in batches where that is cheaper
-	 * (PostgreSQL: a cursor, instead of one result per row). NULL:
-	 * query does it. */
-	int (*scan)(struct sql_db *db, const char *sql,
-		    const struct sql_text *param, size_t nparam,
-		    sql_row_fn fn, void *ctx);
 	/* Whether anything in the database may have changed since the last
 	 * call (the first call says 1): SQLite's PRAGMA data_version (and
 	 * the file's identity: SQL_EGONE when it was removed or replaced),
@@ -120,15 +113,6 @@ static inline int sql_query(struct sql_conn *c, const char *sql,
 			    sql_row_fn fn, void *ctx)
 {
 	return c->drv->query(c->db, sql, param, nparam, fn, ctx);
-}
-
-static inline int sql_scan(struct sql_conn *c, const char *sql,
-			   const struct sql_text *param, size_t nparam,
-			   sql_row_fn fn, void *ctx)
-{
-	if (!c->drv->scan)
-		return c->drv->query(c->db, sql, param, nparam, fn, ctx);
-	return c->drv->scan(c->db, sql, param, nparam, fn, ctx);
 }
 
 static inline int sql_exec(struct sql_conn *c, const char *sql)

@@ -228,7 +228,7 @@ static char *param_copy(const struct sql_text *p, size_t n,
 	return buf;
 }
 
-static int one_row(const PGresult *r, int row, sql_row_fn fn, void *ctx)
+static int one_row(const PGresult *r, sql_row_fn fn, void *ctx)
 {
 	struct sql_text col[MAX_COLS];
 	int n = PQnfields(r);
@@ -236,12 +236,12 @@ static int one_row(const PGresult *r, int row, sql_row_fn fn, void *ctx)
 	if (n > MAX_COLS)
 		n = MAX_COLS;
 	for (int i = 0; i < n; i++) {
-		if (PQgetisnull(r, row, i)) {
+		if (PQgetisnull(r, 0, i)) {
 			col[i] = (struct sql_text){ NULL, 0 };
 			continue;
 		}
-		col[i].s = PQgetvalue(r, row, i);
-		col[i].len = (size_t)PQgetlength(r, row, i);
+		col[i].s = PQgetvalue(r, 0, i);
+		col[i].len = (size_t)PQgetlength(r, 0, i);
 	}
 	return fn(ctx, col, (size_t)n);
 }
@@ -260,7 +260,7 @@ static int results(struct sql_db *db, sql_row_fn fn, void *ctx)
 			ret = e;
 		else if (ret == 0 && fn &&
 			 PQresultStatus(r) == PGRES_SINGLE_TUPLE)
-			ret = one_row(r, 0, fn, ctx);
+			ret = one_row(r, fn, ctx);
 		PQclear(r);
 	}
 	if (ret == 0 && PQstatus(db->h) != CONNECTION_OK) {
@@ -294,77 +294,6 @@ static int pg_query(struct sql_db *db, const char *sql,
 		ret = results(db, fn, ctx);
 	}
 	free(buf);
-	return ret;
-}
-
-/* A whole zone in single-row mode costs a result (and its mallocs) per
- * row, a fifth of the load: a cursor fetches thousands per result. */
-#define SCAN_BATCH "4096"
-
-static int scan_open(struct sql_db *db, const char *sql,
-		     const struct sql_text *param, size_t nparam)
-{
-	static const char head[] = "DECLARE banchi_scan NO SCROLL CURSOR FOR ";
-	char text[sizeof(head) + SQL_MAX];
-	const char *v[MAX_PARAMS];
-	char *buf;
-	PGresult *r;
-	int ret;
-
-	memcpy(text, head, sizeof(head));
-	if (nparam > MAX_PARAMS ||
-	    numbered(sql, text + sizeof(head) - 1, SQL_MAX) < 0)
-		return BN_EINVAL;
-	buf = param_copy(param, nparam, v);
-	if (!buf)
-		return BN_ENOMEM;
-	r = PQexecParams(db->h, text, (int)nparam, NULL, v, NULL, NULL, 0);
-	ret = result_err(db, r);
-	PQclear(r);
-	free(buf);
-	return ret;
-}
-
-static int scan_rows(struct sql_db *db, sql_row_fn fn, void *ctx)
-{
-	PGresult *r;
-	int ret = 0, n;
-
-	do {
-		r = PQexec(db->h, "FETCH FORWARD " SCAN_BATCH
-			   " FROM banchi_scan");
-		ret = result_err(db, r);
-		n = ret == 0 ? PQntuples(r) : 0;
-		for (int i = 0; i < n && ret == 0; i++)
-			ret = one_row(r, i, fn, ctx);
-		PQclear(r);
-	} while (ret == 0 && n > 0);
-	return ret;
-}
-
-/* A cursor lives in a transaction: the caller's, else one of its own. */
-static int pg_scan(struct sql_db *db, const char *sql,
-		   const struct sql_text *param, size_t nparam,
-		   sql_row_fn fn, void *ctx)
-{
-	bool own = PQtransactionStatus(db->h) == PQTRANS_IDLE;
-	int ret = own ? run(db, "BEGIN") : 0, e;
-
-	if (ret == 0)
-		ret = scan_open(db, sql, param, nparam);
-	if (ret == 0) {
-		ret = scan_rows(db, fn, ctx);
-		e = run(db, "CLOSE banchi_scan");
-		ret = ret ? ret : e;
-	}
-	if (own && PQtransactionStatus(db->h) != PQTRANS_IDLE) {
-		e = run(db, ret == 0 ? "COMMIT" : "ROLLBACK");
-		ret = ret ? ret : e;
-	}
-	if (ret == 0 && PQstatus(db->h) != CONNECTION_OK) {
-		set_err(db, PQerrorMessage(db->h));
-		ret = SQL_EGONE;
-	}
 	return ret;
 }
 
@@ -459,8 +388,8 @@ static const char *pg_errmsg(const struct sql_db *db)
 		 * allowed (pruning the changes, banchi_serial) */     \
 		.begin = "BEGIN ISOLATION LEVEL REPEATABLE READ",      \
 		.open = pg_open, .close = pg_close, .query = pg_query, \
-		.scan = pg_scan, .changed = pg_changed,                \
-		.track = pg_track, .script = pg_script,                \
+		.changed = pg_changed, .track = pg_track,              \
+		.script = pg_script,                                   \
 		.read_only = pg_read_only, .errmsg = pg_errmsg,        \
 	}
 
