@@ -8,6 +8,7 @@
 
 #include "dnssec/dnssec.h"
 #include "resolve/answer.h"
+#include "resolve/proofset.h"
 #include "base/error.h"
 #include "wire/buf.h"
 #include "wire/edns.h"
@@ -91,6 +92,7 @@ static int add_copy(struct answer *a, enum msg_section sec,
 		return BN_ENOSPC;
 	as = &a->sets[a->nsets];
 	as->section = (uint8_t)sec;
+	as->role = ANSWER_ROLE_DATA;
 	as->set = *s;
 	as->set.type = type;
 	as->set.owner = put(a, owner, olen);
@@ -110,8 +112,34 @@ static int add_copy(struct answer *a, enum msg_section sec,
 	return 0;
 }
 
+/* The sets of a negative answer's proof after its SOA: each with the
+ * answer's status and TTL, for DO clients. */
+static int add_proof(struct answer *a, const struct rrset *neg, uint32_t own)
+{
+	const uint8_t *p = rrset_sigs(neg) + own;
+	size_t len = neg->sigs_len - own, pos = 0;
+	struct rrset ps;
+	int ret = 0;
+
+	for (unsigned n = 0; n < PROOFSET_MAX && ret == 0; n++) {
+		if (proofset_next(p, len, &pos, &ps) != 1)
+			break;
+		ps.ttl = neg->ttl;
+		ps.sec = neg->sec;
+		ps.why = neg->why;
+		ret = add_copy(a, MSG_AUTHORITY, &ps, ps.owner, ps.type);
+		if (ret == 0) {
+			a->sets[a->nsets - 1].role = ANSWER_ROLE_PROOF;
+			a->dnssec = true;
+		}
+	}
+	return ret;
+}
+
 int answer_add(struct answer *a, enum msg_section sec, const struct rrset *s)
 {
+	struct rrset soa;
+	uint32_t own;
 	int ret;
 
 	if (s->kind == RRSET_POSITIVE)
@@ -120,10 +148,15 @@ int answer_add(struct answer *a, enum msg_section sec, const struct rrset *s)
 	 * (RFC 2308 3); without one there is nothing to write */
 	if (s->count == 0 || !s->soa_owner)
 		return 0;
-	ret = add_copy(a, MSG_AUTHORITY, s, s->soa_owner, RR_SOA);
-	if (ret == 0)
-		a->sets[a->nsets - 1].set.kind = RRSET_POSITIVE;
-	return ret;
+	soa = *s;
+	own = proofset_sigs_own(s);
+	soa.sigs_len = own;
+	ret = add_copy(a, MSG_AUTHORITY, &soa, s->soa_owner, RR_SOA);
+	if (ret < 0)
+		return ret;
+	a->sets[a->nsets - 1].set.kind = RRSET_POSITIVE;
+	a->sets[a->nsets - 1].role = ANSWER_ROLE_NEG;
+	return own < s->sigs_len ? add_proof(a, s, own) : 0;
 }
 
 /* AD (RFC 4035 3.2.3, RFC 6840 5.8): every set validated secure, to a
@@ -285,15 +318,17 @@ static int write_sigs(struct msg_writer *mw, const struct answer_set *as)
 #define ANSWER_INLINE static inline __attribute__((always_inline))
 
 /* The sets in section order, whatever order they were added in; their
- * RRSIGs with dnssec. */
+ * RRSIGs with dnssec; proof sets (ANSWER_ROLE_PROOF) left out with
+ * no_proof. */
 ANSWER_INLINE int write_sets(struct msg_writer *mw, const struct answer *a,
-			     bool dnssec)
+			     bool dnssec, bool no_proof)
 {
 	int ret;
 
 	for (int sec = MSG_ANSWER; sec < MSG_SECTIONS; sec++) {
 		for (uint16_t i = 0; i < a->nsets; i++) {
-			if (a->sets[i].section != sec)
+			if (a->sets[i].section != sec ||
+			    (no_proof && a->sets[i].role == ANSWER_ROLE_PROOF))
 				continue;
 			ret = write_set(mw, &a->sets[i]);
 			if (ret == 0 && dnssec && a->sets[i].set.nsigs)
@@ -307,12 +342,14 @@ ANSWER_INLINE int write_sets(struct msg_writer *mw, const struct answer *a,
 
 /* RFC 2181 9 asks for whole sets; a resolver's client retries over TCP
  * anyway, so a reply that does not fit carries no records at all. ede:
- * the EDE to send (NULL: none); ad: the AD bit; sigs: the RRSIGs too. */
+ * the EDE to send (NULL: none); ad: the AD bit; sigs: the RRSIGs too
+ * (and the proof sets of negative answers, which exist only in answers
+ * with a->dnssec: the plain path never tests a set's role). */
 ANSWER_INLINE size_t write_records(const struct answer *a,
 				   const struct msg_query *q,
 				   uint16_t max_payload, uint8_t *out,
 				   size_t limit, const struct answer_ede *ede,
-				   bool ad, bool sigs)
+				   bool ad, bool sigs, bool dnssec)
 {
 	struct msg_writer mw;
 	struct edns e;
@@ -325,7 +362,7 @@ ANSWER_INLINE size_t write_records(const struct answer *a,
 		return 0;
 	if (ad)
 		msg_hdr_set_flag(&mw.hdr, MSG_FLAG_AD, true);
-	ret = write_sets(&mw, a, sigs);
+	ret = write_sets(&mw, a, sigs, dnssec && !sigs);
 	if (ret < 0) {
 		if (ret != BN_ENOSPC)
 			rcode = RCODE_SERVFAIL; /* stored RDATA is corrupt */
@@ -350,7 +387,8 @@ static size_t write_dnssec(const struct answer *a, const struct msg_query *q,
 					  max_payload, out, limit);
 	return write_records(a, q, max_payload, out, limit,
 			     answer_ede_for(a, cd) ? &a->ede : NULL,
-			     reply_ad(a, q), q->has_opt && edns_do(&q->edns));
+			     reply_ad(a, q), q->has_opt && edns_do(&q->edns),
+			     true);
 }
 
 static size_t write_reply(const struct answer *a, const struct msg_query *q,
@@ -359,7 +397,7 @@ static size_t write_reply(const struct answer *a, const struct msg_query *q,
 	if (a->dnssec)
 		return write_dnssec(a, q, max_payload, out, limit);
 	return write_records(a, q, max_payload, out, limit, &a->ede, false,
-			     false);
+			     false, false);
 }
 
 /* UDP: RFC 6891 6.2.5, the client's payload (512 without EDNS), and not

@@ -139,6 +139,7 @@ struct reply {
 	int rcode;              /* extended */
 	bool ad;
 	unsigned rrsigs, records;
+	unsigned auth, denial;  /* authority records; NSEC/NSEC3 among them */
 	int ede;                /* -1: none */
 	char text[128];
 };
@@ -186,6 +187,12 @@ static void client_reply(const struct answer *a, const char *name,
 		r->records++;
 		if (msg_section_rr(&m, MSG_ANSWER, i)->type == RR_RRSIG)
 			r->rrsigs++;
+	}
+	for (uint16_t i = 0; i < msg_section_count(&m, MSG_AUTHORITY); i++) {
+		uint16_t t = msg_section_rr(&m, MSG_AUTHORITY, i)->type;
+
+		r->auth++;
+		r->denial += t == RR_NSEC || t == RR_NSEC3;
 	}
 	if (m.has_opt && edns_opt_find(&m.edns, EDNS_OPT_EDE, &d, &dl) == 1 &&
 	    dl >= 2) {
@@ -377,16 +384,70 @@ static void insecure_child(void)
 	world_down();
 }
 
-/* Negative answers are not validated yet (no denial proofs): given
- * without AD, not as bogus. */
-static void negative_unchecked(void)
+/* A negative answer of a secure zone (NXDOMAIN, NODATA; NSEC3 in
+ * sld.tld., NSEC in tld.): AD to DO and AD clients, the SOA, the
+ * NSEC/NSEC3 and their RRSIGs to DO clients only; cached secure with its
+ * proof, so that a cache hit gives a DO client the same records. */
+static void negative_secure(void)
 {
-	struct reply r;
+	static struct answer hit;
+	struct reply r, r2;
+	bool pf;
+	uint8_t n[NAME_MAXLEN];
 
 	world_up(true);
 	CHECK(resolve("nx.sld.tld.", RR_A) == RCODE_NXDOMAIN);
 	client_reply(iter_result(it), "nx.sld.tld.", RR_A, F_DO, &r);
+	CHECKF(r.rcode == RCODE_NXDOMAIN && r.ad && r.ede == -1,
+	       "rcode %d ad %d ede %d %s", r.rcode, r.ad, r.ede, r.text);
+	/* SOA, 3 NSEC3 at most (2 here: the closest encloser is the apex),
+	 * each with its RRSIG */
+	CHECKF(r.denial >= 2 && r.auth == 2 * (1 + r.denial), "auth %u nsec %u",
+	       r.auth, r.denial);
+	client_reply(iter_result(it), "nx.sld.tld.", RR_A, 0, &r2);
+	CHECK(r2.rcode == RCODE_NXDOMAIN && !r2.ad && r2.auth == 1 &&
+	      r2.denial == 0);
+	client_reply(iter_result(it), "nx.sld.tld.", RR_A, F_AD, &r2);
+	CHECK(r2.ad && r2.auth == 1);
+	CHECK(cached_sec("nx.sld.tld.", 0, NULL) == SEC_SECURE);
+	/* the front's hit (validation on) */
+	name_from_text(n, "nx.sld.tld.", 11, NULL);
+	CHECK(answer_from_cache(&hit, cache, n, RR_A, CLASS_IN, net.now,
+				CACHE_VALIDATED, &pf) == 1);
+	client_reply(&hit, "nx.sld.tld.", RR_A, F_DO, &r2);
+	CHECK(r2.rcode == RCODE_NXDOMAIN && r2.ad && r2.auth == r.auth &&
+	      r2.denial == r.denial);
+
+	CHECK(resolve("www.sld.tld.", RR_TXT) == RCODE_NOERROR);
+	client_reply(iter_result(it), "www.sld.tld.", RR_TXT, F_DO, &r);
+	CHECK(r.ad && r.records == 0 && r.denial == 1 && r.auth == 4);
+	CHECK(resolve("nx.tld.", RR_A) == RCODE_NXDOMAIN);
+	client_reply(iter_result(it), "nx.tld.", RR_A, F_DO, &r);
+	CHECKF(r.ad && r.denial >= 1, "ad %d nsec %u", r.ad, r.denial);
+	CHECK(resolve("tld.", RR_TXT) == RCODE_NOERROR);
+	client_reply(iter_result(it), "tld.", RR_TXT, F_DO, &r);
+	CHECK(r.ad && r.denial == 1);
+	world_down();
+}
+
+/* Negative answers of an insecure zone are insecure (no AD), of a
+ * broken one bogus (SERVFAIL with the chain's EDE). */
+static void negative_insecure_bogus(void)
+{
+	struct reply r;
+
+	world_up(true);
+	CHECK(resolve("nx.insecure.tld.", RR_A) == RCODE_NXDOMAIN);
+	client_reply(iter_result(it), "nx.insecure.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_NXDOMAIN && !r.ad && r.ede == -1);
+	CHECK(cached_sec("nx.insecure.tld.", 0, NULL) == SEC_INSECURE);
+	resolve("nx.expired.tld.", RR_A);
+	client_reply(iter_result(it), "nx.expired.tld.", RR_A, F_DO, &r);
+	CHECKF(r.rcode == RCODE_SERVFAIL && r.ede == 7, "rcode %d ede %d",
+	       r.rcode, r.ede);
+	client_reply(iter_result(it), "nx.expired.tld.", RR_A, F_DO | F_CD, &r);
 	CHECK(r.rcode == RCODE_NXDOMAIN && !r.ad);
+	CHECK(cached_sec("nx.expired.tld.", 0, NULL) == SEC_BOGUS);
 	world_down();
 }
 
@@ -486,7 +547,8 @@ int main(void)
 	broken_children();
 	bogus_not_served();
 	insecure_child();
-	negative_unchecked();
+	negative_secure();
+	negative_insecure_bogus();
 	budget_collision();
 	validation_off();
 	forwarder_cd();
