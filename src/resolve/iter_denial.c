@@ -30,6 +30,7 @@ void val_note_negative(struct iter *it, const uint8_t *name, uint16_t qtype,
 
 	v->neg = true;
 	v->neg_nx = nx;
+	v->neg_why = 0;
 	v->neg_type = qtype;
 	v->neg_rank = rank;
 	memcpy(v->neg_name, name, name_length(name));
@@ -53,16 +54,15 @@ int val_wildcard(struct iter *it, const uint8_t *zone,
 	return r < 0 ? DNSSEC_BUDGET : r;
 }
 
-/* The SOA set of zone in the pack (the last one kept), with RRSIGs. */
-static bool pack_soa(const struct iter *it, const uint8_t *zone,
-		     struct rrset *out)
+bool val_pack_soa(const uint8_t *pack, size_t plen, const uint8_t *zone,
+		  struct rrset *out)
 {
 	size_t pos = 0;
 	struct rrset s;
 	bool found = false;
 
 	for (unsigned i = 0; i < 4 * PROOFSET_MAX; i++) {
-		if (proofset_next(it->val.pbuf, it->val.plen, &pos, &s) != 1)
+		if (proofset_next(pack, plen, &pos, &s) != 1)
 			break;
 		if (s.type == RR_SOA && name_equal(s.owner, zone)) {
 			*out = s;
@@ -70,6 +70,18 @@ static bool pack_soa(const struct iter *it, const uint8_t *zone,
 		}
 	}
 	return found;
+}
+
+/* A secure NODATA for DS, as the key walk reads the entry's why
+ * (val_key_final): 0 a delegation without DS (the child is insecure),
+ * DNSSEC_NO_CUT no zone cut there, DNSSEC_NO_PROOF neither shown. */
+static uint8_t ds_why(int r)
+{
+	if (r == DNSSEC_NO_CUT)
+		return DNSSEC_NO_CUT;
+	if (r == DNSSEC_SECURE || dnssec_result_insecure(r))
+		return 0;
+	return DNSSEC_NO_PROOF;
 }
 
 /* The proof of the negative answer with zone's secure keys: the SOA
@@ -83,7 +95,7 @@ static int prove(struct iter *it, const uint8_t *zone,
 	struct rrset soa;
 	int r;
 
-	if (!pack_soa(it, zone, &soa))
+	if (!val_pack_soa(v->pbuf, v->plen, zone, &soa))
 		return DNSSEC_NO_RRSIG;
 	d = val_view(&soa);
 	sg = val_sigs_view(&soa);
@@ -96,6 +108,8 @@ static int prove(struct iter *it, const uint8_t *zone,
 		return r;
 	r = v->neg_nx ? dnssec_prove_nxdomain(&dn, &v->budget)
 		      : dnssec_prove_nodata(&dn, &v->budget);
+	if (r == DNSSEC_SECURE && v->neg_type == RR_DS && !v->neg_nx)
+		v->neg_why = ds_why(dnssec_prove_no_ds(&dn, &v->budget));
 	return r < 0 ? DNSSEC_BUDGET : r;
 }
 
@@ -118,41 +132,50 @@ static int neg_result(struct iter *it, const uint8_t *zone, uint32_t *ttl)
 	return prove(it, zone, &keys, ttl);
 }
 
-/* The negative entry again, with the SOA's RRSIGs and the proof's sets
- * of zone after them (proofset.h), into nbuf. */
-static bool neg_make(struct iter *it, const struct rrset *soa,
-		     const uint8_t *zone, struct rrset *neg)
+bool val_neg_build(struct iter *it, const struct rrset *soa,
+		   const uint8_t *pack, size_t plen, struct rrset *neg)
 {
 	struct iter_val *v = &it->val;
 	size_t len, pos = 0;
 	struct rrset ps, ks;
-	bool has = pack_soa(it, zone, &ks);
+	bool has = val_pack_soa(pack, plen, soa->owner, &ks);
 
 	if (!v->nbuf && !(v->nbuf = malloc(VAL_PBUF)))
 		return false;
 	len = soa->rdata_len + (has ? ks.sigs_len : 0);
 	if (len > VAL_PBUF)
 		return false;
-	memcpy(v->nbuf, soa->rdata, soa->rdata_len);
+	memmove(v->nbuf, soa->rdata, soa->rdata_len);
 	if (has)
 		memcpy(v->nbuf + soa->rdata_len, rrset_sigs(&ks), ks.sigs_len);
 	for (unsigned i = 0; i < 4 * PROOFSET_MAX; i++) {
-		if (proofset_next(v->pbuf, v->plen, &pos, &ps) != 1)
+		if (proofset_next(pack, plen, &pos, &ps) != 1)
 			break;
 		if ((ps.type == RR_NSEC || ps.type == RR_NSEC3) &&
-		    name_is_subdomain(ps.owner, zone) &&
+		    name_is_subdomain(ps.owner, soa->owner) &&
 		    proofset_put(v->nbuf, VAL_PBUF, &len, &ps) < 0)
 			break;
 	}
 	*neg = *soa;
-	neg->owner = v->neg_name;
-	neg->type = v->neg_nx ? 0 : v->neg_type;
-	neg->kind = v->neg_nx ? RRSET_NXDOMAIN : RRSET_NODATA;
-	neg->rank = v->neg_rank;
 	neg->soa_owner = soa->owner;
 	neg->rdata = v->nbuf;
 	neg->nsigs = has ? ks.nsigs : 0;
 	neg->sigs_len = (uint32_t)(len - soa->rdata_len);
+	return true;
+}
+
+/* The negative entry of frame 0 again, with its proof (val_neg_build). */
+static bool neg_make(struct iter *it, const struct rrset *soa,
+		     struct rrset *neg)
+{
+	struct iter_val *v = &it->val;
+
+	if (!val_neg_build(it, soa, v->pbuf, v->plen, neg))
+		return false;
+	neg->owner = v->neg_name;
+	neg->type = v->neg_nx ? 0 : v->neg_type;
+	neg->kind = v->neg_nx ? RRSET_NXDOMAIN : RRSET_NODATA;
+	neg->rank = v->neg_rank;
 	return true;
 }
 
@@ -175,11 +198,13 @@ static int neg_store(struct iter *it, int ai, int r, uint32_t ttl)
 
 	memcpy(zone, soa.owner, name_length(soa.owner));
 	soa.owner = zone;
-	if (!neg_make(it, &soa, zone, &neg))
+	if (!neg_make(it, &soa, &neg))
 		return SEC_BOGUS;
 	neg.sec = r == DNSSEC_SECURE ? SEC_SECURE
 		  : dnssec_result_insecure(r) ? SEC_INSECURE : SEC_BOGUS;
 	neg.why = (uint8_t)(neg.sec == SEC_BOGUS ? r : 0);
+	if (neg.sec == SEC_SECURE)
+		neg.why = it->val.neg_why;
 	if (neg.sec == SEC_SECURE && ttl < neg.ttl)
 		neg.ttl = ttl;
 	if (neg.sec == SEC_BOGUS)

@@ -84,6 +84,7 @@ struct iter_val {
 	/* frame 0's negative answer: what it denies */
 	bool neg;
 	bool neg_nx;                    /* NXDOMAIN, else NODATA */
+	uint8_t neg_why;                /* a secure NODATA for DS: its why */
 	uint8_t neg_rank;
 	uint16_t neg_type;
 	uint8_t neg_name[NAME_MAXLEN];
@@ -328,6 +329,14 @@ void val_note_negative(struct iter *it, const uint8_t *name, uint16_t qtype,
  * the proof), cached with its status and proof and put back in the
  * answer: its status, or VAL_PENDING. */
 int val_negative(struct iter *it);
+/* The SOA set of zone in the pack (the last one there), with RRSIGs. */
+bool val_pack_soa(const uint8_t *pack, size_t plen, const uint8_t *zone,
+		  struct rrset *out);
+/* A negative entry (owner, type, kind and rank the caller's) made into
+ * val.nbuf: soa's RDATA (its owner the zone), the RRSIGs of the zone's
+ * SOA in the pack, then the pack's NSEC/NSEC3 sets of the zone. */
+bool val_neg_build(struct iter *it, const struct rrset *soa,
+		   const uint8_t *pack, size_t plen, struct rrset *neg);
 /* The answer set s of zone (keys secure), verified with an RRSIG of
  * labels labels (a wildcard expansion): DNSSEC_SECURE when frame 0's
  * authority sets prove that no closer name exists (RFC 4035 5.3.4, RFC

@@ -9,6 +9,7 @@
 #include "dnssec/denial.h"
 #include "resolve/iter_int.h"
 #include "resolve/proofset.h"
+#include "wire/buf.h"
 #include "wire/rrtype.h"
 
 void iter_val_drop_proofs(struct iter *it)
@@ -138,15 +139,45 @@ int val_proof_sets(struct iter *it, const uint8_t *pack, size_t len,
 	return DNSSEC_SECURE;
 }
 
-/* z's DS proven absent (insecure) or not (bogus): the cached negative
- * entry gets the status, or one without SOA is made for it. */
+/* The NODATA for z's DS from the pack of the parent's reply (len
+ * octets of dbuf): its SOA, RRSIGs and proof (val_neg_build), so that
+ * a client asking for the DS gets them; false without the SOA. */
+static bool neg_from_pack(struct iter *it, const uint8_t *z,
+			  const uint8_t *parent, size_t len, uint32_t ttl,
+			  struct rrset *s)
+{
+	struct rrset soa;
+	const uint8_t *rd;
+	uint16_t rlen;
+	uint32_t min;
+
+	if (!len || !val_pack_soa(it->val.dbuf, len, parent, &soa) ||
+	    soa.count != 1 || (rlen = wire_get_u16(soa.rdata)) < 22 ||
+	    !val_neg_build(it, &soa, it->val.dbuf, len, s))
+		return false;
+	rd = soa.rdata + 2;
+	min = wire_get_u32(rd + rlen - 4);
+	s->owner = z;
+	s->type = RR_DS;
+	s->kind = RRSET_NODATA;
+	s->rank = RANK_ANSWER;
+	s->ttl = ttl < soa.ttl ? ttl : soa.ttl;
+	s->ttl = s->ttl < min ? s->ttl : min;
+	return true;
+}
+
+/* z's DS proven absent (result DNSSEC_SECURE: the NODATA is secure; an
+ * insecure result: insecure; either way the child is insecure), no cut
+ * at z (DNSSEC_NO_CUT), or not proven (bogus): the cached negative entry
+ * gets the status, or one without SOA is made for it. */
 static int store_no_ds(struct iter *it, const uint8_t *z, int result,
-		       uint32_t ttl, const uint8_t *parent)
+		       uint32_t ttl, const uint8_t *parent, size_t len)
 {
 	struct rrset s;
 
-	if (!val_get(it, z, RR_DS, it->val.sbuf, &s) ||
-	    s.kind == RRSET_POSITIVE) {
+	if (!neg_from_pack(it, z, parent, len, ttl, &s) &&
+	    (!val_get(it, z, RR_DS, it->val.sbuf, &s) ||
+	     s.kind == RRSET_POSITIVE)) {
 		memset(&s, 0, sizeof(s));
 		s.owner = z;
 		s.type = RR_DS;
@@ -155,7 +186,9 @@ static int store_no_ds(struct iter *it, const uint8_t *z, int result,
 		s.rank = RANK_ANSWER;
 		s.ttl = ttl;
 	}
-	s.sec = result == DNSSEC_SECURE ? SEC_INSECURE : SEC_BOGUS;
+	/* proven: the NODATA is secure, the child insecure (val_key_final) */
+	s.sec = result == DNSSEC_SECURE ? SEC_SECURE
+		: dnssec_result_insecure(result) ? SEC_INSECURE : SEC_BOGUS;
 	s.why = (uint8_t)(s.sec == SEC_BOGUS ? result : 0);
 	if (result == DNSSEC_NO_CUT) {  /* no zone there: see val_key_final */
 		s.sec = SEC_SECURE;
@@ -169,8 +202,9 @@ static int store_no_ds(struct iter *it, const uint8_t *z, int result,
 }
 
 /* The proof of no DS at z in the pack of the kept reply (its sets
- * verified with the keys of zone, the parent): DNSSEC_SECURE (no DS:
- * the child is insecure), DNSSEC_NO_CUT, or the failure. */
+ * verified with the keys of zone, the parent): dnssec_prove_no_ds's
+ * result (DNSSEC_SECURE, an insecure one such as DNSSEC_OPT_OUT: the
+ * child is insecure; DNSSEC_NO_CUT), or the failure. */
 static int prove_no_ds(struct iter *it, const uint8_t *z, const uint8_t *zone,
 		       const struct rrset *keys, size_t len, uint32_t *ttl)
 {
@@ -184,9 +218,6 @@ static int prove_no_ds(struct iter *it, const uint8_t *z, const uint8_t *zone,
 	if (!d.nsets)
 		return DNSSEC_NO_PROOF;
 	r = dnssec_prove_no_ds(&d, &it->val.budget);
-	if (r == DNSSEC_OPT_OUT || (r != DNSSEC_NO_CUT && r != DNSSEC_SECURE &&
-				    dnssec_result_insecure(r)))
-		return DNSSEC_SECURE;
 	return r < 0 ? DNSSEC_BUDGET : r;
 }
 
@@ -204,20 +235,20 @@ int val_step_proof(struct iter *it, const struct dnssec_anchor *a,
 
 	if (msg_parse(&m, it->val.proofs[pi].pkt, it->val.proofs[pi].len,
 		      it->rr, ITER_MAX_RR) < 0)
-		return store_no_ds(it, z, DNSSEC_MALFORMED, ttl, next);
+		return store_no_ds(it, z, DNSSEC_MALFORMED, ttl, next, 0);
 	if (!proof_signer(it, &m, next))
-		return store_no_ds(it, z, DNSSEC_NO_RRSIG, ttl, next);
+		return store_no_ds(it, z, DNSSEC_NO_RRSIG, ttl, next, 0);
 	if (!val_parent_ok(a, z, next))
-		return store_no_ds(it, z, DNSSEC_MALFORMED, ttl, next);
+		return store_no_ds(it, z, DNSSEC_MALFORMED, ttl, next, 0);
 	r = val_key_final(it, next, &keys);
 	if (r == VAL_UNKNOWN)
 		return VAL_PARENT;
 	if (r != SEC_SECURE)
-		return store_no_ds(it, z, r == SEC_INSECURE ? DNSSEC_SECURE
-							     : DNSSEC_BOGUS, ttl, next);
+		return store_no_ds(it, z, r == SEC_INSECURE ? DNSSEC_UNSUPPORTED
+							     : DNSSEC_BOGUS, ttl, next, 0);
 	if (!it->val.dbuf && !(it->val.dbuf = malloc(VAL_PBUF)))
-		return store_no_ds(it, z, DNSSEC_BUDGET, ttl, next);
+		return store_no_ds(it, z, DNSSEC_BUDGET, ttl, next, 0);
 	val_pack_auth(it, &m, it->val.dbuf, VAL_PBUF, &len);
 	r = prove_no_ds(it, z, next, &keys, len, &ttl);
-	return store_no_ds(it, z, r, ttl, next);
+	return store_no_ds(it, z, r, ttl, next, len);
 }

@@ -130,24 +130,40 @@ bool val_signer_of(const struct rrset *s, uint8_t *out)
 /* What is known of z's keys: SEC_SECURE (keys filled, in kbuf),
  * SEC_INSECURE, SEC_BOGUS (a DS or DNSKEY set found bogus), or
  * VAL_UNKNOWN. Uses kbuf only. */
-int val_key_final(struct iter *it, const uint8_t *z, struct rrset *keys)
+/* What z's cached DS entry says of z's keys: SEC_BOGUS, SEC_INSECURE
+ * (no DS proven, or under an insecure parent), the parent's keys (no
+ * zone cut at z, proven: DNSSEC_NO_CUT), or VAL_UNKNOWN (go on to the
+ * DNSKEY set). */
+static int ds_says(struct iter *it, const uint8_t *z, struct rrset *keys)
 {
 	uint8_t parent[NAME_MAXLEN];
 	struct rrset s;
 
-	if (val_get(it, z, RR_DS, it->val.kbuf, &s) && s.sec == SEC_SECURE &&
-	    s.kind == RRSET_NODATA && s.why == DNSSEC_NO_CUT && s.soa_owner &&
-	    name_is_subdomain(z, s.soa_owner) && !name_equal(z, s.soa_owner)) {
-		/* no zone cut at z (proven): its data is the parent's */
-		memcpy(parent, s.soa_owner, name_length(s.soa_owner));
-		return val_key_final(it, parent, keys);
-	}
-	if (val_get(it, z, RR_DS, it->val.kbuf, &s) &&
-	    (s.sec == SEC_INSECURE || s.sec == SEC_BOGUS)) {
-		if (s.sec == SEC_BOGUS)
-			val_note_failure(it, z, RR_DS, s.why);
+	if (!val_get(it, z, RR_DS, it->val.kbuf, &s))
+		return VAL_UNKNOWN;
+	if (s.sec == SEC_BOGUS)
+		val_note_failure(it, z, RR_DS, s.why);
+	if (s.sec == SEC_BOGUS || s.sec == SEC_INSECURE)
 		return s.sec;
-	}
+	if (s.kind != RRSET_NODATA || s.sec != SEC_SECURE)
+		return VAL_UNKNOWN;
+	if (s.why == 0)
+		return SEC_INSECURE;    /* proven: a delegation without DS */
+	if (s.why != DNSSEC_NO_CUT || !s.soa_owner ||
+	    !name_is_subdomain(z, s.soa_owner) || name_equal(z, s.soa_owner))
+		return VAL_UNKNOWN;
+	/* no zone cut at z (proven): its data is the parent's */
+	memcpy(parent, s.soa_owner, name_length(s.soa_owner));
+	return val_key_final(it, parent, keys);
+}
+
+int val_key_final(struct iter *it, const uint8_t *z, struct rrset *keys)
+{
+	struct rrset s;
+	int r = ds_says(it, z, keys);
+
+	if (r != VAL_UNKNOWN)
+		return r;
 	if (!val_get(it, z, RR_DNSKEY, it->val.kbuf, &s) ||
 	    s.kind != RRSET_POSITIVE || s.sec == SEC_UNCHECKED)
 		return VAL_UNKNOWN;
