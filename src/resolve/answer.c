@@ -371,6 +371,10 @@ ANSWER_INLINE size_t write_records(const struct answer *a,
 			return 0;
 		if (ret == BN_ENOSPC)
 			msg_hdr_set_flag(&mw.hdr, MSG_FLAG_TC, true);
+		/* a secure answer cut short keeps AD (as Unbound): the
+		 * client's retry over TCP gets the same */
+		if (ad && ret == BN_ENOSPC)
+			msg_hdr_set_flag(&mw.hdr, MSG_FLAG_AD, true);
 	}
 	return finish(&mw, q, &e, rcode);
 }
