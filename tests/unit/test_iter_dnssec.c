@@ -20,6 +20,7 @@
 
 #define CHAIN TEST_DATA_DIR "/dnssec/chain/"
 #define COLLIDE TEST_DATA_DIR "/dnssec/collide/"
+#define DENIAL TEST_DATA_DIR "/dnssec/denial/"
 #define NOW 1800000000u         /* 2027-01-15: inside every RRSIG */
 
 static struct fakenet net;
@@ -452,6 +453,90 @@ static void negative_insecure_bogus(void)
 	world_down();
 }
 
+/* The KSK of a signed zone file of tests/data/dnssec/denial as an
+ * anchor ("257 3 13 ( ... )" after its owner). */
+static void add_ksk(const char *origin, const char *path)
+{
+	char *text = slurp(path), *k = strstr(text, "257 3 13 ("), *e = NULL;
+	char rec[1024], err[256];
+
+	CHECK(k && (e = strchr(k, ')')) && e - k < 900);
+	snprintf(rec, sizeof(rec), "%s 300 IN DNSKEY %.*s\n", origin,
+		 (int)(e - k + 1), k);
+	CHECKF(dnssec_anchors_add_text(&rc.anchors, rec, strlen(rec), path,
+				       err) == 0, "%s", err);
+	free(text);
+}
+
+/* The chain, and the denial test zones (NSEC, NSEC3, opt-out: each
+ * with a wildcard *.w) as stub zones with their KSKs as anchors. */
+static void denial_world_up(void)
+{
+	static struct res_fwd f[4];
+	static struct res_addr fa[4];
+	static const char *const z[3] = { "nsec.test.", "nsec3.test.",
+					  "optout.test." };
+	char path[256], addr[32];
+
+	world_up(true);
+	f[0] = stub;
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), DENIAL "%ssigned", z[i]);
+		snprintf(addr, sizeof(addr), "192.0.2.%d", 70 + i);
+		serve(addr, z[i], path);
+		add_ksk(z[i], path);
+		name_from_text(f[i + 1].zone, z[i], strlen(z[i]), NULL);
+		fakenet_addr(&fa[i + 1], addr);
+		f[i + 1].stub = true;
+		f[i + 1].addrs = &fa[i + 1];
+		f[i + 1].naddrs = 1;
+	}
+	rc.fwd = f;
+	rc.nfwd = 4;
+}
+
+/* Wildcard answers: secure with the proof that no closer name exists
+ * (NSEC, NSEC3), insecure in an opt-out span, bogus (EDE 12, NSEC
+ * Missing) when the proof is stripped; so is a negative answer without
+ * its proof. */
+static void wildcard_and_stripped(void)
+{
+	static const char *const q[3] = { "a.w.nsec.test.", "a.w.nsec3.test.",
+					  "a.w.optout.test." };
+	static const bool ad[3] = { true, true, false };
+	struct reply r;
+
+	denial_world_up();
+	for (int i = 0; i < 3; i++) {
+		CHECK(resolve(q[i], RR_A) == RCODE_NOERROR);
+		client_reply(iter_result(it), q[i], RR_A, F_DO, &r);
+		CHECKF(r.rcode == RCODE_NOERROR && r.ad == ad[i] &&
+		       r.records == 2 && r.ede == -1, "%s: rcode %d ad %d ede %d",
+		       q[i], r.rcode, r.ad, r.ede);
+	}
+	for (int i = 0; i < net.nsrv; i++)
+		net.srv[i].flags |= FAKE_NO_DENIAL;
+	CHECK(resolve("b.w.nsec3.test.", RR_A) == RCODE_NOERROR);
+	client_reply(iter_result(it), "b.w.nsec3.test.", RR_A, F_DO, &r);
+	CHECKF(r.rcode == RCODE_SERVFAIL && r.ede == 12, "rcode %d ede %d",
+	       r.rcode, r.ede);
+	CHECK(cached_sec("b.w.nsec3.test.", RR_A, NULL) == SEC_BOGUS);
+	resolve("b.w.nsec.test.", RR_TXT);
+	client_reply(iter_result(it), "b.w.nsec.test.", RR_TXT, F_DO, &r);
+	CHECK(r.rcode == RCODE_SERVFAIL && r.ede == 12);
+	resolve("nx2.sld.tld.", RR_A);
+	client_reply(iter_result(it), "nx2.sld.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_SERVFAIL && r.ede == 12);
+	resolve("www.sld.tld.", RR_MX);
+	client_reply(iter_result(it), "www.sld.tld.", RR_MX, F_DO, &r);
+	CHECK(r.rcode == RCODE_SERVFAIL && r.ede == 12);
+	/* the opt-out zone's wildcard without proof: bogus too */
+	resolve("b.w.optout.test.", RR_A);
+	client_reply(iter_result(it), "b.w.optout.test.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_SERVFAIL && r.ede == 12);
+	world_down();
+}
+
 /* KeyTrap: collide.test.'s ZSK shares its tag with 4 other keys, sorted
  * first: the budget stops at DNSSEC_TAG_KEYS_MAX keys, bogus; with one
  * key more allowed the same sets verify. */
@@ -550,6 +635,7 @@ int main(void)
 	insecure_child();
 	negative_secure();
 	negative_insecure_bogus();
+	wildcard_and_stripped();
 	budget_collision();
 	validation_off();
 	forwarder_cd();
