@@ -104,6 +104,9 @@ static int add_zone(struct dnssec_anchors *as, const struct reading *r,
 	if (!grown)
 		return BN_ENOMEM;
 	as->a = grown;
+	/* the sets' owners point at their anchor's zone: moved with it */
+	for (size_t i = 0; i < as->n; i++)
+		as->a[i].ds.owner = as->a[i].dnskey.owner = as->a[i].zone;
 	a = &as->a[as->n];
 	memset(a, 0, sizeof(*a));
 	a->data = malloc(size);
