@@ -243,9 +243,10 @@ int val_step_proof(struct iter *it, const struct dnssec_anchor *a,
 	r = val_key_final(it, next, &keys);
 	if (r == VAL_UNKNOWN)
 		return VAL_PARENT;
-	if (r != SEC_SECURE)
-		return store_no_ds(it, z, r == SEC_INSECURE ? DNSSEC_UNSUPPORTED
-							     : DNSSEC_BOGUS, ttl, next, 0);
+	if (r != SEC_SECURE) {          /* under an insecure or bogus parent */
+		r = r == SEC_INSECURE ? DNSSEC_UNSUPPORTED : DNSSEC_BOGUS;
+		return store_no_ds(it, z, r, ttl, next, 0);
+	}
 	if (!it->val.dbuf && !(it->val.dbuf = malloc(VAL_PBUF)))
 		return store_no_ds(it, z, DNSSEC_BUDGET, ttl, next, 0);
 	val_pack_auth(it, &m, it->val.dbuf, VAL_PBUF, &len);
