@@ -136,16 +136,16 @@ static int add_proof(struct answer *a, const struct rrset *neg, uint32_t own)
 	return ret;
 }
 
-int answer_add(struct answer *a, enum msg_section sec, const struct rrset *s)
+/* A negative answer shows as its SOA in the authority section (RFC
+ * 2308 3), its proof after it; without a SOA there is nothing to write.
+ * Out of line: the hit path of positive answers stays as small. */
+static __attribute__((noinline)) int add_negative(struct answer *a,
+						   const struct rrset *s)
 {
 	struct rrset soa;
 	uint32_t own;
 	int ret;
 
-	if (s->kind == RRSET_POSITIVE)
-		return add_copy(a, sec, s, s->owner, s->type);
-	/* a negative answer shows as its SOA in the authority section
-	 * (RFC 2308 3); without one there is nothing to write */
 	if (s->count == 0 || !s->soa_owner)
 		return 0;
 	soa = *s;
@@ -157,6 +157,13 @@ int answer_add(struct answer *a, enum msg_section sec, const struct rrset *s)
 	a->sets[a->nsets - 1].set.kind = RRSET_POSITIVE;
 	a->sets[a->nsets - 1].role = ANSWER_ROLE_NEG;
 	return own < s->sigs_len ? add_proof(a, s, own) : 0;
+}
+
+int answer_add(struct answer *a, enum msg_section sec, const struct rrset *s)
+{
+	if (s->kind == RRSET_POSITIVE)
+		return add_copy(a, sec, s, s->owner, s->type);
+	return add_negative(a, s);
 }
 
 /* AD (RFC 4035 3.2.3, RFC 6840 5.8): every set validated secure, to a
