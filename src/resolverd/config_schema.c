@@ -58,9 +58,9 @@ static const struct cfg_opt schema[] = {
 	    "12", "CNAME and DNAME links followed"),
 	OPT("resolver.max-time", "max-time", CFG_INT, max_time, 100, 120000,
 	    "10000", "milliseconds spent on one client query"),
-	OPT("dnssec.validate", "dnssec-validate", CFG_BOOL, dnssec_validate,
-	    0, 1, "false", "validate answers (DNSSEC, positive answers only "
-	    "for now: AD, SERVFAIL for bogus data)"),
+	OPT("dnssec.validate", "dnssec", CFG_BOOL, dnssec_validate, 0, 1,
+	    "true", "validate answers (DNSSEC: AD for secure data, SERVFAIL "
+	    "with an EDE for bogus data; --no-dnssec: off)"),
 	OPT("dnssec.trust-anchor", "trust-anchor", CFG_PATH, trust_anchor,
 	    0, 0, NULL, "file of DS and/or DNSKEY records (zone-file form) "
 	    "to validate from (default: the built-in IANA root anchors)"),

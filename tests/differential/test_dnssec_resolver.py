@@ -1,7 +1,7 @@
 """banchi-resolver validates as Unbound does. banchi-auth serves the
 signed hierarchy of tests/data/dnssec/chain on loopback (a good child,
 an expired one, one whose DS names a key it lacks, one with a bad
-signature, an unsigned one); banchi-resolver (--dnssec-validate
+signature, an unsigned one); banchi-resolver (validating by default,
 --trust-anchor anchor.txt) and Unbound 1.17 (the same anchor, ede: yes)
 reach it through stub zones (no Internet hints; only loopback is asked),
 and each question gets the same rcode, AD flag and Extended DNS Error
@@ -127,7 +127,7 @@ def lab():
         argv = [str(servers.banchi_binary().parent / "banchi-resolver"),
                 "--listen", "127.0.0.1:%d" % port, "--threads", "1",
                 "--root-hints", str(r / "hints"), "--control", "none",
-                "--metrics", "127.0.0.1:%d" % mport, "--dnssec-validate",
+                "--metrics", "127.0.0.1:%d" % mport,
                 "--trust-anchor", str(r / "anchor.txt")]
         for z, _ in ZONES:
             argv += ["--stub", "%s=127.0.0.1:%d" % (z, auth.where[1])]
