@@ -320,6 +320,70 @@ static int write_sigs(struct msg_writer *mw, const struct answer_set *as)
 	return 0;
 }
 
+/* The next set of the proof after a positive set's RRSIGs (a wildcard
+ * expansion's, proofset.h): 1, or 0 at the end (or malformed). */
+static int pack_next(const struct rrset *s, uint32_t own, size_t *pos,
+		     struct rrset *out)
+{
+	if (own >= s->sigs_len)
+		return 0;
+	return proofset_next(rrset_sigs(s) + own, s->sigs_len - own, pos,
+			     out) == 1;
+}
+
+/* Whether (owner, type) goes out already: a negative answer's proof
+ * set, or in the proof of an answer set before set i. */
+static bool pack_dup(const struct answer *a, uint16_t i, const uint8_t *owner,
+		     uint16_t type)
+{
+	struct rrset o;
+
+	for (uint16_t k = 0; k < a->nsets; k++) {
+		const struct answer_set *as = &a->sets[k];
+		uint32_t own;
+		size_t pos = 0;
+
+		if (as->role == ANSWER_ROLE_PROOF) {
+			if (as->set.type == type &&
+			    name_equal(as->set.owner, owner))
+				return true;
+			continue;
+		}
+		if (k >= i || as->section != MSG_ANSWER)
+			continue;
+		own = proofset_sigs_own(&as->set);
+		for (unsigned n = 0; n < PROOFSET_MAX &&
+				     pack_next(&as->set, own, &pos, &o); n++)
+			if (o.type == type && name_equal(o.owner, owner))
+				return true;
+	}
+	return false;
+}
+
+/* The proof after answer set i's RRSIGs, in the authority section for
+ * a DO client (each set once: a negative answer may carry it too). */
+static int write_pack(struct msg_writer *mw, const struct answer *a,
+		      uint16_t i)
+{
+	const struct rrset *s = &a->sets[i].set;
+	uint32_t own = proofset_sigs_own(s);
+	struct answer_set ps = { .section = MSG_AUTHORITY };
+	size_t pos = 0;
+	int ret = 0;
+
+	for (unsigned n = 0; n < PROOFSET_MAX && ret == 0; n++) {
+		if (!pack_next(s, own, &pos, &ps.set))
+			break;
+		if (pack_dup(a, i, ps.set.owner, ps.set.type))
+			continue;
+		ps.set.ttl = s->ttl;
+		ret = write_set(mw, &ps);
+		if (ret == 0)
+			ret = write_sigs(mw, &ps);
+	}
+	return ret;
+}
+
 /* Inlined where the flags are constants: the reply without DNSSEC data
  * (the cache-hit path with validation off) pays no test for it. */
 #define ANSWER_INLINE static inline __attribute__((always_inline))
@@ -333,6 +397,12 @@ ANSWER_INLINE int write_sets(struct msg_writer *mw, const struct answer *a,
 	int ret;
 
 	for (int sec = MSG_ANSWER; sec < MSG_SECTIONS; sec++) {
+		for (uint16_t i = 0; dnssec && sec == MSG_AUTHORITY &&
+				     i < a->nsets; i++)
+			if (a->sets[i].section == MSG_ANSWER &&
+			    a->sets[i].role == ANSWER_ROLE_DATA &&
+			    (ret = write_pack(mw, a, i)) < 0)
+				return ret;
 		for (uint16_t i = 0; i < a->nsets; i++) {
 			if (a->sets[i].section != sec ||
 			    (no_proof && a->sets[i].role == ANSWER_ROLE_PROOF))

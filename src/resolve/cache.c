@@ -158,15 +158,12 @@ static bool items_whole(const uint8_t *p, size_t len)
 	return true;
 }
 
-/* The RRSIG area: exactly nsigs items; a negative entry's may go on
- * with the items of its proof (proofset.h). */
+/* The RRSIG area: nsigs items, then maybe the items of a proof
+ * (proofset.h: a negative answer's, a wildcard expansion's). */
 static bool sigs_valid(const struct rrset *s)
 {
-	uint32_t own;
+	uint32_t own = proofset_sigs_own(s);
 
-	if (s->kind == RRSET_POSITIVE)
-		return rdata_valid(rrset_sigs(s), s->sigs_len, s->nsigs);
-	own = proofset_sigs_own(s);
 	return rdata_valid(rrset_sigs(s), own, s->nsigs) &&
 	       items_whole(rrset_sigs(s) + own, s->sigs_len - own);
 }

@@ -179,6 +179,37 @@ static bool neg_make(struct iter *it, const struct rrset *soa,
 	return true;
 }
 
+void val_wild_attach(struct iter *it, struct answer_set *as,
+		     const uint8_t *zone)
+{
+	struct iter_val *v = &it->val;
+	struct answer *ans = &it->ans;
+	struct rrset w = as->set, ps;
+	size_t len = w.rdata_len + w.sigs_len, pos = 0;
+	uint16_t idx = (uint16_t)(as - ans->sets);
+
+	if ((!v->nbuf && !(v->nbuf = malloc(VAL_PBUF))) || len > VAL_PBUF)
+		return;
+	memcpy(v->nbuf, w.rdata, len);
+	for (unsigned i = 0; i < 4 * PROOFSET_MAX; i++) {
+		if (proofset_next(v->pbuf, v->plen, &pos, &ps) != 1)
+			break;
+		if ((ps.type == RR_NSEC || ps.type == RR_NSEC3) &&
+		    name_is_subdomain(ps.owner, zone) &&
+		    proofset_put(v->nbuf, VAL_PBUF, &len, &ps) < 0)
+			return;         /* all of the proof or none */
+	}
+	if (len == w.rdata_len + w.sigs_len)
+		return;
+	w.rdata = v->nbuf;
+	w.sigs_len = (uint32_t)(len - w.rdata_len);
+	if (answer_add(ans, (enum msg_section)as->section, &w) < 0)
+		return;
+	/* in its place: the order of a chain's sets is kept */
+	ans->sets[idx] = ans->sets[ans->nsets - 1];
+	ans->nsets--;
+}
+
 /* The answer's SOA of the negative answer: its index, or -1. */
 static int neg_index(const struct iter *it)
 {

@@ -88,6 +88,10 @@ struct iter_val {
 	uint8_t neg_rank;
 	uint16_t neg_type;
 	uint8_t neg_name[NAME_MAXLEN];
+	/* the set being checked was expanded from a wildcard of this zone:
+	 * its proof goes with it (val_wild_attach) */
+	bool wild;
+	uint8_t wild_zone[NAME_MAXLEN];
 	/* the zone cut each answer set came from (root: not known), for
 	 * sets without RRSIGs: which zone's keys say whether they may be */
 	uint8_t cut[ANSWER_SETS][NAME_MAXLEN];
@@ -337,6 +341,12 @@ bool val_pack_soa(const uint8_t *pack, size_t plen, const uint8_t *zone,
  * SOA in the pack, then the pack's NSEC/NSEC3 sets of the zone. */
 bool val_neg_build(struct iter *it, const struct rrset *soa,
 		   const uint8_t *pack, size_t plen, struct rrset *neg);
+/* The NSEC/NSEC3 sets of zone in frame 0's pack appended to the answer
+ * set as (after its RRSIGs, proofset.h), so that the cache keeps them
+ * and DO clients get them in the authority section (a wildcard answer's
+ * proof, RFC 4035 3.1.3.3). */
+void val_wild_attach(struct iter *it, struct answer_set *as,
+		     const uint8_t *zone);
 /* The answer set s of zone (keys secure), verified with an RRSIG of
  * labels labels (a wildcard expansion): DNSSEC_SECURE when frame 0's
  * authority sets prove that no closer name exists (RFC 4035 5.3.4, RFC

@@ -420,6 +420,8 @@ static int check_set(struct iter *it, struct answer_set *as,
 	r = dnssec_verify_rrset(&d, &sg, &k, it->val.now, &it->val.budget, vd);
 	if (r == DNSSEC_SECURE && wildcard_expansion(s, vd->labels)) {
 		r = val_wildcard(it, zone, &keys, s, vd->labels);
+		it->val.wild = r == DNSSEC_SECURE || dnssec_result_insecure(r);
+		memcpy(it->val.wild_zone, zone, name_length(zone));
 		if (dnssec_result_insecure(r))
 			return DNSSEC_UNSUPPORTED;      /* opt-out: insecure */
 	}
@@ -443,9 +445,12 @@ static int val_set(struct iter *it, struct answer_set *as)
 		s->dname_owner = NULL;
 		return s->sec;
 	}
+	it->val.wild = false;
 	r = check_set(it, as, &vd);
 	if (r == VAL_PENDING)
 		return r;
+	if (it->val.wild)
+		val_wild_attach(it, as, it->val.wild_zone);
 	val_store(it, s, r, &vd, it->val.now_ms);
 	return s->sec;
 }

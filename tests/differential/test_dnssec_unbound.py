@@ -239,3 +239,48 @@ def test_banchi_resolver_as_unbound(lab):
                                    for kv in sorted(counts.items())),
                          len(bad)))
     assert not bad, "\n".join(bad[:30]) + "\n" + res.log_text()[-2000:]
+
+
+def ask_whole(where, name, qtype):
+    """ask, then over TCP when the reply was cut short (TC)."""
+    r = ask(where, name, qtype)
+    if r is not None and r.flags & dns.flags.TC:
+        q = dns.message.make_query(name, qtype, use_edns=0, payload=1232,
+                                   want_dnssec=True)
+        q.flags |= dns.flags.RD
+        r = dns.query.tcp(q, where[0], port=where[1], timeout=5)
+    return r
+
+
+def denial_records(r):
+    """The NSEC/NSEC3 owner names and types of a reply's authority."""
+    return sorted((rr.name.to_text().lower(), rr.rdtype) for rr in r.authority
+                  if rr.rdtype in (dns.rdatatype.NSEC, dns.rdatatype.NSEC3))
+
+
+def test_denial_records_as_unbound(lab):
+    """A DO client gets the NSEC/NSEC3 records Unbound gives: the proof of
+    each wildcard expansion and of each negative answer (NXDOMAIN,
+    NODATA, wildcard NODATA), asked twice (the cache's answer too)."""
+    auth, ub, origins, denial, res = lab
+    asked, bad = 0, []
+    nodata = [("www", "MX"), ("www", "SRV"), ("ent", "TXT"),
+              ("in.ent2", "A"), ("foo.wild", "MX")]
+    for o in origins:
+        for rel, qtype, rcode in QUERIES:
+            if not (rcode == NXDOMAIN or "wild" in rel or "wc" in rel or
+                    (rel, qtype) in nodata):
+                continue
+            name = "%s.%s" % (rel, o)
+            want = ask_whole(ub.where, name, qtype)
+            for _ in range(2):
+                got = ask_whole(res.where, name, qtype)
+                asked += 1
+                if got is None or want is None or \
+                        denial_records(got) != denial_records(want):
+                    bad.append("%s %s: unbound %s, banchi-resolver %s" % (
+                        name, qtype, want and denial_records(want),
+                        got and denial_records(got)))
+    print("\nNSEC/NSEC3 records as Unbound's: %d replies, differ %d" % (
+        asked, len(bad)))
+    assert asked > 50 and not bad, "\n".join(bad[:20])

@@ -504,7 +504,10 @@ static void wildcard_and_stripped(void)
 	static const char *const q[3] = { "a.w.nsec.test.", "a.w.nsec3.test.",
 					  "a.w.optout.test." };
 	static const bool ad[3] = { true, true, false };
-	struct reply r;
+	static struct answer hit;
+	uint8_t n[NAME_MAXLEN];
+	struct reply r, r2;
+	bool pf;
 
 	denial_world_up();
 	for (int i = 0; i < 3; i++) {
@@ -513,6 +516,19 @@ static void wildcard_and_stripped(void)
 		CHECKF(r.rcode == RCODE_NOERROR && r.ad == ad[i] &&
 		       r.records == 2 && r.ede == -1, "%s: rcode %d ad %d ede %d",
 		       q[i], r.rcode, r.ad, r.ede);
+		/* the proof of the expansion for DO clients (NSEC: one
+		 * record; NSEC3: the next closer name's), from the cache
+		 * too; none for others */
+		CHECKF(r.denial == 1 && r.auth == 2, "%s: auth %u nsec %u",
+		       q[i], r.auth, r.denial);
+		name_from_text(n, q[i], strlen(q[i]), NULL);
+		CHECK(answer_from_cache(&hit, cache, n, RR_A, CLASS_IN, net.now,
+					CACHE_VALIDATED, &pf) == 1);
+		client_reply(&hit, q[i], RR_A, F_DO, &r2);
+		CHECK(r2.ad == ad[i] && r2.records == 2 && r2.denial == 1 &&
+		      r2.auth == 2);
+		client_reply(&hit, q[i], RR_A, 0, &r2);
+		CHECK(r2.records == 1 && r2.auth == 0);
 	}
 	for (int i = 0; i < net.nsrv; i++)
 		net.srv[i].flags |= FAKE_NO_DENIAL;

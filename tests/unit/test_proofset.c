@@ -1,6 +1,7 @@
 /* Unit tests for src/resolve/proofset.c and the negative entries that
  * carry a proof: sets packed and read back, malformed packs refused by
- * the reader and by the cache, and a cached negative entry giving its
+ * the reader and by the cache (also after a positive set's RRSIGs, where
+ * a wildcard's proof goes), and a cached negative entry giving its
  * SOA, RRSIGs and NSEC set to the answer (the NSEC for DO clients). */
 #include <stdlib.h>
 #include <string.h>
@@ -128,10 +129,15 @@ static void test_negative_entry(void)
 	/* a pack that is not whole items: refused */
 	neg.sigs_len -= 1;
 	CHECK(cache_insert(c, &neg, 0) == BN_EINVAL);
-	/* a positive set's RRSIG area must be exactly its RRSIGs */
+	/* a positive set's RRSIG area: its RRSIGs, then whole items (a
+	 * wildcard's proof) or nothing */
 	ns.sigs_len += 2;
 	b[14] = 0;
 	b[15] = 0;
+	CHECK(cache_insert(c, &ns, 0) == 0);
+	ns.sigs_len += 1;
+	CHECK(cache_insert(c, &ns, 0) == BN_EINVAL);
+	ns.sigs_len = 6;        /* the second RRSIG cut short */
 	CHECK(cache_insert(c, &ns, 0) == BN_EINVAL);
 	cache_free(c);
 }
