@@ -189,6 +189,22 @@ const struct dnssec_anchor *dnssec_anchors_find(const struct dnssec_anchors *as,
 	return best;
 }
 
+int dnssec_anchors_add_insecure(struct dnssec_anchors *as,
+				const uint8_t *zone)
+{
+	struct reading *r = calloc(1, sizeof(*r));  /* no record: */
+	uint8_t z[NAME_MAXLEN];                     /* both sets empty */
+	int ret;
+
+	if (!r)
+		return BN_ENOMEM;
+	memcpy(z, zone, name_length(zone));
+	name_to_lower(z);
+	ret = add_zone(as, r, z);
+	free(r);
+	return ret;
+}
+
 void dnssec_anchors_clear(struct dnssec_anchors *as)
 {
 	for (size_t i = 0; i < as->n; i++)

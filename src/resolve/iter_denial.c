@@ -122,7 +122,7 @@ static int neg_result(struct iter *it, const uint8_t *zone, uint32_t *ttl)
 	int r;
 
 	a = dnssec_anchors_find(&it->env->conf->anchors, zone);
-	if (!a)
+	if (!a || dnssec_anchor_insecure(a))
 		return DNSSEC_UNSUPPORTED;      /* no anchor above: insecure */
 	r = val_ensure(it, a, zone, &keys);
 	if (r == VAL_PENDING)

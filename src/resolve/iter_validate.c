@@ -407,7 +407,7 @@ static int check_set(struct iter *it, struct answer_set *as,
 	if (!val_signer_of(s, zone))
 		zone_of_set(it, as, zone);
 	a = dnssec_anchors_find(&it->env->conf->anchors, zone);
-	if (!a)
+	if (!a || dnssec_anchor_insecure(a))
 		return DNSSEC_UNSUPPORTED;      /* no anchor above: insecure */
 	r = val_ensure(it, a, zone, &keys);
 	if (r == VAL_PENDING)

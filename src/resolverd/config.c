@@ -52,6 +52,7 @@ void rconfig_clear(struct rconfig *c)
 	list_clear(&c->allow_snoop);
 	list_clear(&c->local_data);
 	list_clear(&c->allow_special);
+	list_clear(&c->domain_insecure);
 	free(c->path);
 	free(c->basedir);
 	memset(c, 0, sizeof(*c));

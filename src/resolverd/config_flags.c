@@ -65,6 +65,8 @@ const char rconfig_usage[] =
 "                            secure answers get AD, bogus ones SERVFAIL)\n"
 "    --trust-anchor FILE     DS/DNSKEY records (zone-file form) to\n"
 "                            validate from (default: built-in IANA root)\n"
+"    --domain-insecure ZONE  not validated, e.g. a private forward or\n"
+"                            stub zone (repeatable)\n"
 "    --no-qname-minimisation full names in every upstream query\n"
 "    --no-case-randomisation no 0x20 (random letter case upstream,\n"
 "                            on by default)\n"

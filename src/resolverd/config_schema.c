@@ -64,6 +64,10 @@ static const struct cfg_opt schema[] = {
 	OPT("dnssec.trust-anchor", "trust-anchor", CFG_PATH, trust_anchor,
 	    0, 0, NULL, "file of DS and/or DNSKEY records (zone-file form) "
 	    "to validate from (default: the built-in IANA root anchors)"),
+	HOOK("dnssec.domain-insecure", "domain-insecure", zone, CFG_F_LIST,
+	     domain_insecure, 0, NULL, "zone whose data is not validated "
+	     "(insecure), e.g. a private zone forwarded or stubbed under the "
+	     "signed root (repeatable; Unbound's domain-insecure)"),
 	HOOK("access.allow", "allow", allow, CFG_F_LIST, allow, 0, NULL,
 	     "CIDR given recursion (repeatable)"),
 	OPT("access.open-resolver", "open-resolver", CFG_BOOL, open_resolver,

@@ -1,7 +1,8 @@
 """banchi-resolver validates as Unbound does. banchi-auth serves the
 signed hierarchy of tests/data/dnssec/chain on loopback (a good child,
 an expired one, one whose DS names a key it lacks, one with a bad
-signature, an unsigned one); banchi-resolver (validating by default,
+signature, an unsigned one; and corp., a private zone the root does not
+delegate, given to both as domain-insecure); banchi-resolver (validating by default,
 --trust-anchor anchor.txt) and Unbound 1.17 (the same anchor, ede: yes)
 reach it through stub zones (no Internet hints; only loopback is asked),
 and each question gets the same rcode, AD flag and Extended DNS Error
@@ -31,7 +32,9 @@ ZONES = [(".", "root.signed"), ("tld.", "tld.signed"),
          ("sld.tld.", "sld.tld.signed"), ("expired.tld.", "expired.tld.signed"),
          ("wrongds.tld.", "wrongds.tld.signed"),
          ("badsig.tld.", "badsig.tld.signed"),
-         ("insecure.tld.", "insecure.tld.zone")]
+         ("insecure.tld.", "insecure.tld.zone"),
+         ("corp.", "insecure.tld.zone")]   # private: not in the root
+INSECURE = "corp."      # Unbound's domain-insecure, ours too
 DO, CD = 1, 2
 CASES = [
     ("www.sld.tld.", "A", DO), ("txt.sld.tld.", "TXT", DO),
@@ -42,6 +45,7 @@ CASES = [
     ("www.insecure.tld.", "A", DO), ("txt.insecure.tld.", "TXT", DO),
     ("www.expired.tld.", "A", DO | CD), ("www.badsig.tld.", "A", DO | CD),
     ("www.insecure.tld.", "A", DO | CD), ("www.sld.tld.", "A", 0),
+    ("www.corp.", "A", DO),
 ]
 # Proven by NSEC/NSEC3 (secure), or of an insecure or bogus zone.
 NEGATIVE = [("nx.sld.tld.", "A", DO), ("www.sld.tld.", "MX", DO),
@@ -49,7 +53,8 @@ NEGATIVE = [("nx.sld.tld.", "A", DO), ("www.sld.tld.", "MX", DO),
             ("nx.insecure.tld.", "A", DO), ("www.insecure.tld.", "MX", DO),
             ("nx.expired.tld.", "A", DO), ("nx.badsig.tld.", "A", DO),
             ("insecure.tld.", "DS", DO),
-            ("nx.sld.tld.", "A", 0)]
+            ("nx.sld.tld.", "A", 0), ("nx.corp.", "A", DO),
+            ("www.corp.", "MX", DO)]
 
 
 def unbound_conf(d, port, auth_port):
@@ -61,6 +66,7 @@ def unbound_conf(d, port, auth_port):
             '  module-config: "validator iterator"',
             '  trust-anchor-file: "%s"' % (CHAIN / "anchor.txt"),
             "  access-control: 127.0.0.0/8 allow", "  ede: yes",
+            '  domain-insecure: "%s"' % INSECURE,
             "  aggressive-nsec: no", "  val-log-level: 2", "  verbosity: 1",
             "  use-syslog: no", '  logfile: ""', "  num-threads: 1"]
     conf += ["  do-not-query-address: %s" % n for n in refuse]
@@ -128,7 +134,8 @@ def lab():
                 "--listen", "127.0.0.1:%d" % port, "--threads", "1",
                 "--root-hints", str(r / "hints"), "--control", "none",
                 "--metrics", "127.0.0.1:%d" % mport,
-                "--trust-anchor", str(r / "anchor.txt")]
+                "--trust-anchor", str(r / "anchor.txt"),
+                "--domain-insecure", INSECURE]
         for z, _ in ZONES:
             argv += ["--stub", "%s=127.0.0.1:%d" % (z, auth.where[1])]
         res = servers.Server("banchi-resolver", argv, ("127.0.0.1", port),

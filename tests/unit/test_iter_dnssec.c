@@ -553,6 +553,31 @@ static void wildcard_and_stripped(void)
 	world_down();
 }
 
+/* A zone given as insecure (dnssec.domain-insecure): its expired
+ * signatures are not checked; positive and negative answers insecure. */
+static void domain_insecure(void)
+{
+	uint8_t z[NAME_MAXLEN];
+	struct reply r;
+
+	world_up(true);
+	name_from_text(z, "Expired.TLD.", 12, NULL);
+	CHECK(dnssec_anchors_add_insecure(&rc.anchors, z) == 0);
+	CHECK(resolve("www.expired.tld.", RR_A) == RCODE_NOERROR);
+	client_reply(iter_result(it), "www.expired.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_NOERROR && !r.ad && r.ede == -1 &&
+	      r.records == 2);
+	CHECK(resolve("nx.expired.tld.", RR_A) == RCODE_NXDOMAIN);
+	client_reply(iter_result(it), "nx.expired.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_NXDOMAIN && !r.ad && r.ede == -1);
+	CHECK(cached_sec("nx.expired.tld.", 0, NULL) == SEC_INSECURE);
+	/* the zone next to it is still checked */
+	resolve("www.badsig.tld.", RR_A);
+	client_reply(iter_result(it), "www.badsig.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_SERVFAIL && r.ede == 6);
+	world_down();
+}
+
 /* KeyTrap: collide.test.'s ZSK shares its tag with 4 other keys, sorted
  * first: the budget stops at DNSSEC_TAG_KEYS_MAX keys, bogus; with one
  * key more allowed the same sets verify. */
@@ -652,6 +677,7 @@ int main(void)
 	negative_secure();
 	negative_insecure_bogus();
 	wildcard_and_stripped();
+	domain_insecure();
 	budget_collision();
 	validation_off();
 	forwarder_cd();

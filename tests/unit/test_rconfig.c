@@ -524,6 +524,25 @@ static void test_dnssec(void)
 		      !dnssec_anchors_find(&s->conf.anchors, root));
 		rsnap_free(s);
 	}
+	/* zones given as insecure: anchors without records */
+	s = snap_of(err, ARGS("--domain-insecure", "Corp.Example",
+			      "--domain-insecure", "lan."));
+	CHECKF(s, "%s", err);
+	if (s) {
+		uint8_t n[NAME_MAXLEN];
+		const struct dnssec_anchor *a;
+
+		name_from_text(n, "www.corp.example.", 17, NULL);
+		a = dnssec_anchors_find(&s->conf.anchors, n);
+		CHECK(s->conf.anchors.n == 3 && a &&
+		      dnssec_anchor_insecure(a));
+		name_from_text(n, "example.", 8, NULL);
+		a = dnssec_anchors_find(&s->conf.anchors, n);
+		CHECK(a && !dnssec_anchor_insecure(a));
+		rsnap_free(s);
+	}
+	s = snap_of(err, ARGS("--domain-insecure", "a..b"));
+	CHECKF(!s && strstr(err, "domain-insecure"), "%s", err);
 	/* on by default; --no-dnssec and validate: no turn it off */
 	s = snap_of(err, ARGS("--no-dnssec"));
 	CHECKF(s, "%s", err);
