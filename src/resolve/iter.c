@@ -266,11 +266,16 @@ void iter_restart_at(struct iter *it, const uint8_t *target, uint64_t now)
 	    !sigs_missing(it, &it->scratch)) {
 		for (uint16_t i = 0; i < it->scratch.nsets; i++) {
 			const struct answer_set *s = &it->scratch.sets[i];
+			uint16_t n = it->ans.nsets;
 
 			if (answer_add(&it->ans, s->section, &s->set) < 0) {
 				iter_fail(it);
 				return;
 			}
+			/* a negative answer's SOA and proof sets stay what
+			 * they are (the proof goes to DO clients only) */
+			if (it->ans.nsets > n)
+				it->ans.sets[n].role = s->role;
 		}
 		it->ans.rcode = it->scratch.rcode;
 		iter_answered(it);

@@ -578,6 +578,47 @@ static void domain_insecure(void)
 	world_down();
 }
 
+/* A CNAME from elsewhere (alias.test., an insecure stub zone) to a name
+ * whose secure NXDOMAIN is cached: the chain restarts from the cache,
+ * and the negative answer's proof still goes to DO clients only. */
+static void restart_keeps_proof(void)
+{
+	static const char zone[] = "$TTL 300\n@ SOA ns h 1 3600 900 604800 300\n"
+				   "@ NS ns\nns A 192.0.2.80\n"
+				   "x CNAME nx.sld.tld.\n";
+	static struct res_fwd f[2];
+	static struct res_addr fa;
+	uint8_t z[NAME_MAXLEN];
+	struct reply r;
+	int s;
+
+	world_up(true);
+	CHECK(resolve("nx.sld.tld.", RR_A) == RCODE_NXDOMAIN);
+	s = fakenet_server(&net, "192.0.2.80", 0);
+	CHECK(fakenet_zone(&net, s, "alias.test.", zone) == 0);
+	f[0] = stub;
+	name_from_text(f[1].zone, "alias.test.", 11, NULL);
+	fakenet_addr(&fa, "192.0.2.80");
+	f[1].stub = true;
+	f[1].addrs = &fa;
+	f[1].naddrs = 1;
+	rc.fwd = f;
+	rc.nfwd = 2;
+	name_from_text(z, "alias.test.", 11, NULL);
+	CHECK(dnssec_anchors_add_insecure(&rc.anchors, z) == 0);
+	net.nlog = 0;
+	CHECK(resolve("x.alias.test.", RR_A) == RCODE_NXDOMAIN);
+	CHECK(net.nlog == 1);   /* the CNAME; its target from the cache */
+	client_reply(iter_result(it), "x.alias.test.", RR_A, F_DO, &r);
+	CHECKF(r.rcode == RCODE_NXDOMAIN && !r.ad && r.records == 1 &&
+	       r.denial >= 2, "rcode %d ad %d records %u nsec %u", r.rcode,
+	       r.ad, r.records, r.denial);
+	client_reply(iter_result(it), "x.alias.test.", RR_A, 0, &r);
+	CHECK(r.rcode == RCODE_NXDOMAIN && r.records == 1 && r.auth == 1 &&
+	      r.denial == 0);
+	world_down();
+}
+
 /* KeyTrap: collide.test.'s ZSK shares its tag with 4 other keys, sorted
  * first: the budget stops at DNSSEC_TAG_KEYS_MAX keys, bogus; with one
  * key more allowed the same sets verify. */
@@ -678,6 +719,7 @@ int main(void)
 	negative_insecure_bogus();
 	wildcard_and_stripped();
 	domain_insecure();
+	restart_keeps_proof();
 	budget_collision();
 	validation_off();
 	forwarder_cd();
