@@ -392,6 +392,36 @@ static bool wildcard_expansion(const struct rrset *s, uint8_t labels)
 	return !(labels == n - 1 && s->owner[0] == 1 && s->owner[1] == '*');
 }
 
+/* An unsigned set, from zone (the cut its servers serve, or a forward
+ * zone): insecure when zone or a zone between it and the set's owner is
+ * insecure, bogus (DNSSEC_NO_RRSIG) when the set is in a secure zone.
+ * A forwarder answers for every zone under its forward zone: the walk
+ * goes down label by label, each DS asked (proven absent: an insecure
+ * delegation, or no zone cut there), as Unbound's does. */
+static int check_unsigned(struct iter *it, const struct rrset *s,
+			  const uint8_t *zone)
+{
+	int n = name_labels(s->owner), r;
+	const struct dnssec_anchor *a;
+	struct rrset keys;
+
+	for (int l = name_labels(zone); l <= n; l++) {
+		const uint8_t *p = s->owner;
+
+		for (int k = n; k > l; k--)
+			p += p[0] + 1;
+		a = dnssec_anchors_find(&it->env->conf->anchors, p);
+		if (!a || dnssec_anchor_insecure(a))
+			return DNSSEC_UNSUPPORTED;
+		r = val_ensure(it, a, p, &keys);
+		if (r == VAL_PENDING)
+			return VAL_PENDING;
+		if (r != SEC_SECURE)
+			return val_chain_result(it, r);
+	}
+	return DNSSEC_NO_RRSIG;
+}
+
 /* s against the keys of its zone (result: what its chain came to when
  * not secure). */
 static int check_set(struct iter *it, struct answer_set *as,
@@ -404,8 +434,10 @@ static int check_set(struct iter *it, struct answer_set *as,
 	struct rrset keys;
 	int r;
 
-	if (!val_signer_of(s, zone))
+	if (!val_signer_of(s, zone)) {
 		zone_of_set(it, as, zone);
+		return check_unsigned(it, s, zone);
+	}
 	a = dnssec_anchors_find(&it->env->conf->anchors, zone);
 	if (!a || dnssec_anchor_insecure(a))
 		return DNSSEC_UNSUPPORTED;      /* no anchor above: insecure */

@@ -6,7 +6,8 @@ delegate, given to both as domain-insecure); banchi-resolver (validating by defa
 --trust-anchor anchor.txt) and Unbound 1.17 (the same anchor, ede: yes)
 reach it through stub zones (no Internet hints; only loopback is asked),
 and each question gets the same rcode, AD flag and Extended DNS Error
-from both, for a client with DO, and with DO and CD, negative answers
+from both (and from a second banchi-resolver forwarding everything to
+that Unbound), for a client with DO, and with DO and CD, negative answers
 (NSEC and NSEC3 proofs) included. Prints the counts."""
 
 import shutil
@@ -152,6 +153,22 @@ def lab():
         wait_for(res.where)
         wait_for(ub.where)
         res.metrics = mport
+        # a second banchi-resolver forwarding everything to Unbound (which
+        # it asks with CD): it validates what comes back on its own
+        f = top / "forwarder"
+        f.mkdir()
+        f.chmod(0o755)
+        fport = servers.free_port()
+        fwd = servers.Server("banchi-resolver", [
+            argv[0], "--listen", "127.0.0.1:%d" % fport, "--threads", "1",
+            "--root-hints", str(r / "hints"), "--control", "none",
+            "--trust-anchor", str(r / "anchor.txt"),
+            "--domain-insecure", INSECURE,
+            "--forward", ".=127.0.0.1:%d" % uport], ("127.0.0.1", fport), f,
+            ".", wait=False)
+        started.append(fwd)
+        wait_for(fwd.where)
+        res.fwd = fwd
         yield res, ub
     finally:
         for s in started:
@@ -252,3 +269,23 @@ def test_bad_key_ede_kept(lab):
         assert outcome(ask(res.where, name, "A", DO)) == ("SERVFAIL", False, 9)
     assert outcome(ask(ub.where, "nx.wrongds.tld.", "A", DO)) == \
         ("SERVFAIL", False, 6)
+
+
+def test_forwarding_as_iterating(lab):
+    """banchi-resolver forwarding every name to Unbound gives what it
+    gives iterating (test_same_as_unbound: Unbound's first answers; a
+    second answer from Unbound for a bogus zone says EDE 6, see
+    test_bad_key_ede_kept): secure, insecure (the unsigned child found
+    by DS queries through the forwarder), bogus and negative answers."""
+    res, ub = lab
+    bad = []
+    cases = [c for c in CASES + NEGATIVE if not c[2] & CD]
+    for name, qtype, flags in cases:
+        got, want = (outcome(ask(res.fwd.where, name, qtype, flags)),
+                     outcome(ask(res.where, name, qtype, flags)))
+        if got != want or got is None:
+            bad.append("%s %s flags %d: forwarding %s, iterating %s" % (
+                name, qtype, flags, got, want))
+    print("\nforwarding to Unbound: %d questions, differ %d" % (
+        len(cases), len(bad)))
+    assert not bad, "\n".join(bad) + "\n" + res.fwd.log_text()[-2000:]

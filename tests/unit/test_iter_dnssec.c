@@ -708,6 +708,58 @@ static void forwarder_cd(void)
 	world_down();
 }
 
+/* Everything forwarded (zone ".") to one server that holds the whole
+ * chain, as a recursive forwarder would answer: secure data secure, an
+ * unsigned zone's data insecure (its parent proves it has no DS), a
+ * broken zone bogus. */
+static void forward_all(void)
+{
+	static const char *const z[][2] = {
+		{ ".", CHAIN "root.signed" }, { "tld.", CHAIN "tld.signed" },
+		{ "sld.tld.", CHAIN "sld.tld.signed" },
+		{ "expired.tld.", CHAIN "expired.tld.signed" },
+		{ "insecure.tld.", CHAIN "insecure.tld.zone" },
+	};
+	static struct res_fwd f;
+	static struct res_addr fa;
+	struct reply r;
+	int s;
+
+	world_up(true);
+	s = fakenet_server(&net, "192.0.2.90", 0);
+	for (unsigned i = 0; i < sizeof(z) / sizeof(z[0]); i++) {
+		char *text = slurp(z[i][1]);
+
+		CHECK(fakenet_zone(&net, s, z[i][0], text) == 0);
+		free(text);
+	}
+	memset(&f, 0, sizeof(f));
+	fakenet_addr(&fa, "192.0.2.90");
+	f.addrs = &fa;
+	f.naddrs = 1;
+	rc.fwd = &f;
+	rc.nfwd = 1;
+	CHECK(resolve("www.sld.tld.", RR_A) == RCODE_NOERROR);
+	client_reply(iter_result(it), "www.sld.tld.", RR_A, F_DO, &r);
+	CHECKF(r.rcode == RCODE_NOERROR && r.ad, "rcode %d ede %d %s", r.rcode,
+	       r.ede, r.text);
+	resolve("www.insecure.tld.", RR_A);
+	client_reply(iter_result(it), "www.insecure.tld.", RR_A, F_DO, &r);
+	CHECKF(r.rcode == RCODE_NOERROR && !r.ad && r.records == 1,
+	       "rcode %d ede %d %s", r.rcode, r.ede, r.text);
+	resolve("nx.insecure.tld.", RR_A);
+	client_reply(iter_result(it), "nx.insecure.tld.", RR_A, F_DO, &r);
+	CHECKF(r.rcode == RCODE_NXDOMAIN && !r.ad, "rcode %d ede %d %s",
+	       r.rcode, r.ede, r.text);
+	resolve("www.expired.tld.", RR_A);
+	client_reply(iter_result(it), "www.expired.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_SERVFAIL && r.ede == 7);
+	CHECK(resolve("nx.sld.tld.", RR_A) == RCODE_NXDOMAIN);
+	client_reply(iter_result(it), "nx.sld.tld.", RR_A, F_DO, &r);
+	CHECK(r.ad);
+	world_down();
+}
+
 int main(void)
 {
 	secure_answer();
@@ -723,5 +775,6 @@ int main(void)
 	budget_collision();
 	validation_off();
 	forwarder_cd();
+	forward_all();
 	return check_done();
 }
