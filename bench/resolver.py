@@ -173,7 +173,7 @@ def banchi_resolver(d, port, pin, build, hints):
     argv = pin + [str(build / "banchi-resolver"), "--listen",
                   "127.0.0.1:%d" % port, "--root-hints", str(hints),
                   "--allow-special", "test", "--threads", "1",
-                  "--allow-root"]
+                  "--allow-root", "--no-dnssec"]  # as Unbound's iterator
     return peers.Proc("banchi-resolver", argv, port, d)
 
 

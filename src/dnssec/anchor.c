@@ -104,6 +104,9 @@ static int add_zone(struct dnssec_anchors *as, const struct reading *r,
 	if (!grown)
 		return BN_ENOMEM;
 	as->a = grown;
+	/* the sets' owners point at their anchor's zone: moved with it */
+	for (size_t i = 0; i < as->n; i++)
+		as->a[i].ds.owner = as->a[i].dnskey.owner = as->a[i].zone;
 	a = &as->a[as->n];
 	memset(a, 0, sizeof(*a));
 	a->data = malloc(size);
@@ -184,6 +187,22 @@ const struct dnssec_anchor *dnssec_anchors_find(const struct dnssec_anchors *as,
 		    (!best || name_labels(as->a[i].zone) > name_labels(best->zone)))
 			best = &as->a[i];
 	return best;
+}
+
+int dnssec_anchors_add_insecure(struct dnssec_anchors *as,
+				const uint8_t *zone)
+{
+	struct reading *r = calloc(1, sizeof(*r));  /* no record: */
+	uint8_t z[NAME_MAXLEN];                     /* both sets empty */
+	int ret;
+
+	if (!r)
+		return BN_ENOMEM;
+	memcpy(z, zone, name_length(zone));
+	name_to_lower(z);
+	ret = add_zone(as, r, z);
+	free(r);
+	return ret;
 }
 
 void dnssec_anchors_clear(struct dnssec_anchors *as)

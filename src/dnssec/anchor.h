@@ -6,6 +6,7 @@
 #ifndef BANCHI_DNSSEC_ANCHOR_H
 #define BANCHI_DNSSEC_ANCHOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,19 @@ int dnssec_anchors_add_text(struct dnssec_anchors *as, const char *text,
 /* The anchor of the closest zone at or above name (any case), or NULL. */
 const struct dnssec_anchor *dnssec_anchors_find(const struct dnssec_anchors *as,
 						const uint8_t *name);
+
+/* Adds zone as insecure (Unbound's domain-insecure, a negative trust
+ * anchor by configuration, RFC 7646): an anchor without DS or DNSKEY
+ * records, so that data at and under zone (not under a closer anchor)
+ * is insecure. 0 or BN_ENOMEM. */
+int dnssec_anchors_add_insecure(struct dnssec_anchors *as,
+				const uint8_t *zone);
+
+/* Whether a (of dnssec_anchors_find) marks its zone insecure. */
+static inline bool dnssec_anchor_insecure(const struct dnssec_anchor *a)
+{
+	return a->ds.count == 0 && a->dnskey.count == 0;
+}
 
 /* Frees what dnssec_anchors_add_text allocated; as is empty after. */
 void dnssec_anchors_clear(struct dnssec_anchors *as);

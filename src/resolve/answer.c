@@ -8,6 +8,7 @@
 
 #include "dnssec/dnssec.h"
 #include "resolve/answer.h"
+#include "resolve/proofset.h"
 #include "base/error.h"
 #include "wire/buf.h"
 #include "wire/edns.h"
@@ -91,6 +92,7 @@ static int add_copy(struct answer *a, enum msg_section sec,
 		return BN_ENOSPC;
 	as = &a->sets[a->nsets];
 	as->section = (uint8_t)sec;
+	as->role = ANSWER_ROLE_DATA;
 	as->set = *s;
 	as->set.type = type;
 	as->set.owner = put(a, owner, olen);
@@ -110,20 +112,58 @@ static int add_copy(struct answer *a, enum msg_section sec,
 	return 0;
 }
 
-int answer_add(struct answer *a, enum msg_section sec, const struct rrset *s)
+/* The sets of a negative answer's proof after its SOA: each with the
+ * answer's status and TTL, for DO clients. */
+static int add_proof(struct answer *a, const struct rrset *neg, uint32_t own)
 {
+	const uint8_t *p = rrset_sigs(neg) + own;
+	size_t len = neg->sigs_len - own, pos = 0;
+	struct rrset ps;
+	int ret = 0;
+
+	for (unsigned n = 0; n < PROOFSET_MAX && ret == 0; n++) {
+		if (proofset_next(p, len, &pos, &ps) != 1)
+			break;
+		ps.ttl = neg->ttl;
+		ps.sec = neg->sec;
+		ps.why = neg->why;
+		ret = add_copy(a, MSG_AUTHORITY, &ps, ps.owner, ps.type);
+		if (ret == 0) {
+			a->sets[a->nsets - 1].role = ANSWER_ROLE_PROOF;
+			a->dnssec = true;
+		}
+	}
+	return ret;
+}
+
+/* A negative answer shows as its SOA in the authority section (RFC
+ * 2308 3), its proof after it; without a SOA there is nothing to write.
+ * Out of line: the hit path of positive answers stays as small. */
+static __attribute__((noinline)) int add_negative(struct answer *a,
+						   const struct rrset *s)
+{
+	struct rrset soa;
+	uint32_t own;
 	int ret;
 
-	if (s->kind == RRSET_POSITIVE)
-		return add_copy(a, sec, s, s->owner, s->type);
-	/* a negative answer shows as its SOA in the authority section
-	 * (RFC 2308 3); without one there is nothing to write */
 	if (s->count == 0 || !s->soa_owner)
 		return 0;
-	ret = add_copy(a, MSG_AUTHORITY, s, s->soa_owner, RR_SOA);
-	if (ret == 0)
-		a->sets[a->nsets - 1].set.kind = RRSET_POSITIVE;
-	return ret;
+	soa = *s;
+	own = proofset_sigs_own(s);
+	soa.sigs_len = own;
+	ret = add_copy(a, MSG_AUTHORITY, &soa, s->soa_owner, RR_SOA);
+	if (ret < 0)
+		return ret;
+	a->sets[a->nsets - 1].set.kind = RRSET_POSITIVE;
+	a->sets[a->nsets - 1].role = ANSWER_ROLE_NEG;
+	return own < s->sigs_len ? add_proof(a, s, own) : 0;
+}
+
+int answer_add(struct answer *a, enum msg_section sec, const struct rrset *s)
+{
+	if (s->kind == RRSET_POSITIVE)
+		return add_copy(a, sec, s, s->owner, s->type);
+	return add_negative(a, s);
 }
 
 /* AD (RFC 4035 3.2.3, RFC 6840 5.8): every set validated secure, to a
@@ -280,20 +320,92 @@ static int write_sigs(struct msg_writer *mw, const struct answer_set *as)
 	return 0;
 }
 
+/* The next set of the proof after a positive set's RRSIGs (a wildcard
+ * expansion's, proofset.h): 1, or 0 at the end (or malformed). */
+static int pack_next(const struct rrset *s, uint32_t own, size_t *pos,
+		     struct rrset *out)
+{
+	if (own >= s->sigs_len)
+		return 0;
+	return proofset_next(rrset_sigs(s) + own, s->sigs_len - own, pos,
+			     out) == 1;
+}
+
+/* Whether (owner, type) goes out already: a negative answer's proof
+ * set, or in the proof of an answer set before set i. */
+static bool pack_dup(const struct answer *a, uint16_t i, const uint8_t *owner,
+		     uint16_t type)
+{
+	struct rrset o;
+
+	for (uint16_t k = 0; k < a->nsets; k++) {
+		const struct answer_set *as = &a->sets[k];
+		uint32_t own;
+		size_t pos = 0;
+
+		if (as->role == ANSWER_ROLE_PROOF) {
+			if (as->set.type == type &&
+			    name_equal(as->set.owner, owner))
+				return true;
+			continue;
+		}
+		if (k >= i || as->section != MSG_ANSWER)
+			continue;
+		own = proofset_sigs_own(&as->set);
+		for (unsigned n = 0; n < PROOFSET_MAX &&
+				     pack_next(&as->set, own, &pos, &o); n++)
+			if (o.type == type && name_equal(o.owner, owner))
+				return true;
+	}
+	return false;
+}
+
+/* The proof after answer set i's RRSIGs, in the authority section for
+ * a DO client (each set once: a negative answer may carry it too). */
+static int write_pack(struct msg_writer *mw, const struct answer *a,
+		      uint16_t i)
+{
+	const struct rrset *s = &a->sets[i].set;
+	uint32_t own = proofset_sigs_own(s);
+	struct answer_set ps = { .section = MSG_AUTHORITY };
+	size_t pos = 0;
+	int ret = 0;
+
+	for (unsigned n = 0; n < PROOFSET_MAX && ret == 0; n++) {
+		if (!pack_next(s, own, &pos, &ps.set))
+			break;
+		if (pack_dup(a, i, ps.set.owner, ps.set.type))
+			continue;
+		ps.set.ttl = s->ttl;
+		ret = write_set(mw, &ps);
+		if (ret == 0)
+			ret = write_sigs(mw, &ps);
+	}
+	return ret;
+}
+
 /* Inlined where the flags are constants: the reply without DNSSEC data
  * (the cache-hit path with validation off) pays no test for it. */
 #define ANSWER_INLINE static inline __attribute__((always_inline))
 
 /* The sets in section order, whatever order they were added in; their
- * RRSIGs with dnssec. */
+ * RRSIGs with dnssec; proof sets (ANSWER_ROLE_PROOF) left out with
+ * no_proof. */
 ANSWER_INLINE int write_sets(struct msg_writer *mw, const struct answer *a,
-			     bool dnssec)
+			     bool dnssec, bool no_proof)
 {
 	int ret;
 
 	for (int sec = MSG_ANSWER; sec < MSG_SECTIONS; sec++) {
+		for (uint16_t i = 0; dnssec && sec == MSG_AUTHORITY &&
+				     i < a->nsets; i++)
+			if (a->sets[i].section == MSG_ANSWER &&
+			    a->sets[i].role == ANSWER_ROLE_DATA &&
+			    (ret = write_pack(mw, a, i)) < 0)
+				return ret;
 		for (uint16_t i = 0; i < a->nsets; i++) {
-			if (a->sets[i].section != sec)
+			if (a->sets[i].section != sec ||
+			    (no_proof && a->sets[i].role == ANSWER_ROLE_PROOF))
 				continue;
 			ret = write_set(mw, &a->sets[i]);
 			if (ret == 0 && dnssec && a->sets[i].set.nsigs)
@@ -307,12 +419,14 @@ ANSWER_INLINE int write_sets(struct msg_writer *mw, const struct answer *a,
 
 /* RFC 2181 9 asks for whole sets; a resolver's client retries over TCP
  * anyway, so a reply that does not fit carries no records at all. ede:
- * the EDE to send (NULL: none); ad: the AD bit; sigs: the RRSIGs too. */
+ * the EDE to send (NULL: none); ad: the AD bit; sigs: the RRSIGs too
+ * (and the proof sets of negative answers, which exist only in answers
+ * with a->dnssec: the plain path never tests a set's role). */
 ANSWER_INLINE size_t write_records(const struct answer *a,
 				   const struct msg_query *q,
 				   uint16_t max_payload, uint8_t *out,
 				   size_t limit, const struct answer_ede *ede,
-				   bool ad, bool sigs)
+				   bool ad, bool sigs, bool dnssec)
 {
 	struct msg_writer mw;
 	struct edns e;
@@ -325,7 +439,7 @@ ANSWER_INLINE size_t write_records(const struct answer *a,
 		return 0;
 	if (ad)
 		msg_hdr_set_flag(&mw.hdr, MSG_FLAG_AD, true);
-	ret = write_sets(&mw, a, sigs);
+	ret = write_sets(&mw, a, sigs, dnssec && !sigs);
 	if (ret < 0) {
 		if (ret != BN_ENOSPC)
 			rcode = RCODE_SERVFAIL; /* stored RDATA is corrupt */
@@ -334,6 +448,10 @@ ANSWER_INLINE size_t write_records(const struct answer *a,
 			return 0;
 		if (ret == BN_ENOSPC)
 			msg_hdr_set_flag(&mw.hdr, MSG_FLAG_TC, true);
+		/* a secure answer cut short keeps AD (as Unbound): the
+		 * client's retry over TCP gets the same */
+		if (ad && ret == BN_ENOSPC)
+			msg_hdr_set_flag(&mw.hdr, MSG_FLAG_AD, true);
 	}
 	return finish(&mw, q, &e, rcode);
 }
@@ -350,7 +468,8 @@ static size_t write_dnssec(const struct answer *a, const struct msg_query *q,
 					  max_payload, out, limit);
 	return write_records(a, q, max_payload, out, limit,
 			     answer_ede_for(a, cd) ? &a->ede : NULL,
-			     reply_ad(a, q), q->has_opt && edns_do(&q->edns));
+			     reply_ad(a, q), q->has_opt && edns_do(&q->edns),
+			     true);
 }
 
 static size_t write_reply(const struct answer *a, const struct msg_query *q,
@@ -359,7 +478,7 @@ static size_t write_reply(const struct answer *a, const struct msg_query *q,
 	if (a->dnssec)
 		return write_dnssec(a, q, max_payload, out, limit);
 	return write_records(a, q, max_payload, out, limit, &a->ede, false,
-			     false);
+			     false, false);
 }
 
 /* UDP: RFC 6891 6.2.5, the client's payload (512 without EDNS), and not

@@ -17,8 +17,13 @@
 #define ANSWER_DATA 16384
 #define ANSWER_MAX_CNAME 12     /* links followed from the cache */
 
+/* What a set is in the answer: data, the SOA of a negative answer, or
+ * a set of its proof of denial (NSEC/NSEC3: written to DO clients only). */
+enum answer_role { ANSWER_ROLE_DATA = 0, ANSWER_ROLE_NEG, ANSWER_ROLE_PROOF };
+
 struct answer_set {
 	uint8_t section;        /* enum msg_section: MSG_ANSWER, MSG_AUTHORITY */
+	uint8_t role;           /* enum answer_role */
 	struct rrset set;       /* pointers into answer.data */
 };
 
@@ -73,8 +78,9 @@ void answer_set_bogus(struct answer *a, const uint8_t *name, uint16_t type,
 
 /* Copies s into a. 0 or BN_ENOSPC (a unchanged). A negative set
  * (NXDOMAIN/NODATA) adds its SOA, if it has one, to the authority
- * section whatever sec says (owner soa_owner, TTL s->ttl); a->rcode is
- * the caller's to set. */
+ * section whatever sec says (owner soa_owner, TTL s->ttl, its RRSIGs),
+ * and the sets of its proof (proofset.h) after it, for DO clients only,
+ * with its status and TTL; a->rcode is the caller's to set. */
 int answer_add(struct answer *a, enum msg_section sec, const struct rrset *s);
 
 /* Whether name owns one of a's CNAMEs: a chain reaching it again loops. */

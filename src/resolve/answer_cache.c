@@ -42,10 +42,9 @@ static int cname_target(const struct rrset *s, uint8_t *dst)
 	return 0;
 }
 
-/* With CACHE_VALIDATED: whether the hit may answer. Positive data not
- * yet validated may not (the validation phase takes it); negative
- * answers may, unchecked, until denial proofs are checked (step 2 of
- * doc/design/dnssec-validation.md). Bogus data answers as SERVFAIL. */
+/* With CACHE_VALIDATED: whether the hit may answer. Data not yet
+ * validated, positive or negative, may not (the validation phase takes
+ * it). Bogus data answers as SERVFAIL. */
 static bool checked(struct answer *a, const struct cache_hit *h,
 		    unsigned flags)
 {
@@ -53,7 +52,7 @@ static bool checked(struct answer *a, const struct cache_hit *h,
 		return true;
 	if (h->set.sec == SEC_BOGUS && a->ede.code == ANSWER_EDE_NONE)
 		answer_set_bogus(a, h->set.owner, h->set.type, h->set.why);
-	return h->set.sec != SEC_UNCHECKED || h->set.kind != RRSET_POSITIVE;
+	return h->set.sec != SEC_UNCHECKED;
 }
 
 static void note(struct answer *a, const struct cache_hit *h, bool *prefetch)

@@ -8,6 +8,7 @@
 
 #include "base/error.h"
 #include "resolve/cache_int.h"
+#include "resolve/proofset.h"
 #include "wire/buf.h"
 #include "wire/name.h"
 #include "wire/rrtype.h"
@@ -144,6 +145,29 @@ static bool rdata_valid(const uint8_t *rdata, size_t len, unsigned count)
 	return rbuf_left(&r) == 0;
 }
 
+/* Whether len octets at p are a sequence of whole items. */
+static bool items_whole(const uint8_t *p, size_t len)
+{
+	struct rbuf r;
+	uint16_t n;
+
+	rbuf_init(&r, p, len);
+	while (rbuf_left(&r))
+		if (rbuf_u16(&r, &n) < 0 || rbuf_skip(&r, n) < 0)
+			return false;
+	return true;
+}
+
+/* The RRSIG area: nsigs items, then maybe the items of a proof
+ * (proofset.h: a negative answer's, a wildcard expansion's). */
+static bool sigs_valid(const struct rrset *s)
+{
+	uint32_t own = proofset_sigs_own(s);
+
+	return rdata_valid(rrset_sigs(s), own, s->nsigs) &&
+	       items_whole(rrset_sigs(s) + own, s->sigs_len - own);
+}
+
 /* The TTL to store: caps by kind; 0 means do not store. */
 static uint32_t stored_ttl(const struct cache_conf *cc, const struct rrset *s)
 {
@@ -175,7 +199,7 @@ static int check_input(const struct rrset *s, int *olen, int *slen)
 	    (s->kind == RRSET_POSITIVE && !s->count) ||
 	    s->rdata_len + s->sigs_len > ENTRY_MAX || s->sec > SEC_BOGUS ||
 	    !rdata_valid(s->rdata, s->rdata_len, s->count) ||
-	    !rdata_valid(rrset_sigs(s), s->sigs_len, s->nsigs))
+	    !sigs_valid(s))
 		return BN_EINVAL;
 	*olen = name_check(s->owner, NAME_MAXLEN);
 	*slen = second_name(s) ? name_check(second_name(s), NAME_MAXLEN) : 0;

@@ -89,19 +89,24 @@ static void val_init(struct iter *it)
 	if (v->proof_next || v->proofs[0].len)
 		iter_val_drop_proofs(it);
 	v->failed = false;
+	v->plen = 0;
+	v->neg = false;
 }
 
 /* Validating, a cached answer with an unchecked set that has no RRSIG
  * is resolved again: it was cached without DO (before validation was
  * turned on), or its validation did not end; an unsigned set from an
- * insecure zone is INSECURE once checked. */
-static bool sigs_missing(const struct iter *it)
+ * insecure zone is INSECURE once checked. So is an unchecked negative
+ * answer: its proof is checked from the reply. */
+static bool sigs_missing(const struct iter *it, const struct answer *a)
 {
-	for (uint16_t i = 0; it->val.on && i < it->ans.nsets; i++) {
-		const struct answer_set *as = &it->ans.sets[i];
+	for (uint16_t i = 0; it->val.on && i < a->nsets; i++) {
+		const struct answer_set *as = &a->sets[i];
 
-		if (as->section == MSG_ANSWER && as->set.sec == SEC_UNCHECKED &&
-		    !as->set.nsigs)
+		if (as->set.sec != SEC_UNCHECKED)
+			continue;
+		if ((as->section == MSG_ANSWER && !as->set.nsigs) ||
+		    as->role == ANSWER_ROLE_NEG)
 			return true;
 	}
 	return false;
@@ -143,7 +148,7 @@ int iter_begin(struct iter *it, const uint8_t *qname, uint16_t qtype,
 	if (!(flags & ITER_PREFETCH) &&
 	    answer_from_cache(&it->ans, it->env->cache, it->qname, qtype,
 			      qclass, now_ms, 0, &prefetch) == 1 &&
-	    !sigs_missing(it)) {
+	    !sigs_missing(it, &it->ans)) {
 		iter_answered(it);      /* unchecked data: validated now */
 		return 0;
 	}
@@ -257,14 +262,20 @@ void iter_restart_at(struct iter *it, const uint8_t *target, uint64_t now)
 
 	if (it->depth == 0 &&
 	    answer_from_cache(&it->scratch, it->env->cache, target, it->qtype,
-			      it->qclass, now, 0, &prefetch) == 1) {
+			      it->qclass, now, 0, &prefetch) == 1 &&
+	    !sigs_missing(it, &it->scratch)) {
 		for (uint16_t i = 0; i < it->scratch.nsets; i++) {
 			const struct answer_set *s = &it->scratch.sets[i];
+			uint16_t n = it->ans.nsets;
 
 			if (answer_add(&it->ans, s->section, &s->set) < 0) {
 				iter_fail(it);
 				return;
 			}
+			/* a negative answer's SOA and proof sets stay what
+			 * they are (the proof goes to DO clients only) */
+			if (it->ans.nsets > n)
+				it->ans.sets[n].role = s->role;
 		}
 		it->ans.rcode = it->scratch.rcode;
 		iter_answered(it);

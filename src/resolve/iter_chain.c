@@ -202,6 +202,9 @@ static void take_negative(struct iter *it, struct iter_frame *f,
 	}
 	if (it->depth == 0) {
 		it->ans.rcode = (uint8_t)rcode;
+		if (it->val.on && neg.count)
+			val_note_negative(it, curl, f->qtype,
+					  rcode == RCODE_NXDOMAIN, rank);
 		if (neg.count && answer_add(&it->ans, MSG_AUTHORITY, &neg) < 0)
 			iter_fail(it);
 		else
@@ -227,6 +230,8 @@ void iter_take_answer(struct iter *it, struct iter_frame *f,
 	int r;
 
 	memcpy(cur, f->qname, name_length(f->qname));
+	if (it->depth == 0 && it->val.on)
+		val_keep_auth(it, m);   /* for a negative or wildcard proof */
 	for (;;) {
 		if (!name_is_subdomain(cur, f->bail)) {
 			iter_restart_at(it, cur, now);

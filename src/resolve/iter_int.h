@@ -52,6 +52,7 @@ enum frame_state {
 #define VAL_MAX_ASKED 24        /* DS/DNSKEY side goals per client query */
 #define VAL_BUF (65536 + 2 * NAME_MAXLEN)
 #define VAL_PROOFS 4
+#define VAL_PBUF 32768          /* frame 0's authority sets, packed */
 
 /* The validation phase of one resolution (iter_validate.c). */
 struct iter_val {
@@ -74,6 +75,23 @@ struct iter_val {
 		uint16_t len;
 	} proofs[VAL_PROOFS];
 	unsigned proof_next;
+	/* frame 0's replies: their authority sets (SOA, NSEC, NSEC3 with
+	 * RRSIGs) packed (proofset.h), for the proofs of a negative or
+	 * wildcard answer; dbuf: a DS proof's, nbuf: a negative entry
+	 * being made (malloc'd, VAL_PBUF octets) */
+	uint8_t *pbuf, *dbuf, *nbuf;
+	size_t plen;
+	/* frame 0's negative answer: what it denies */
+	bool neg;
+	bool neg_nx;                    /* NXDOMAIN, else NODATA */
+	uint8_t neg_why;                /* a secure NODATA for DS: its why */
+	uint8_t neg_rank;
+	uint16_t neg_type;
+	uint8_t neg_name[NAME_MAXLEN];
+	/* the set being checked was expanded from a wildcard of this zone:
+	 * its proof goes with it (val_wild_attach) */
+	bool wild;
+	uint8_t wild_zone[NAME_MAXLEN];
 	/* the zone cut each answer set came from (root: not known), for
 	 * sets without RRSIGs: which zone's keys say whether they may be */
 	uint8_t cut[ANSWER_SETS][NAME_MAXLEN];
@@ -277,6 +295,15 @@ bool val_parent_ok(const struct dnssec_anchor *a, const uint8_t *z,
 /* The first failure of the client query, for its EDE. */
 void val_note_failure(struct iter *it, const uint8_t *name, uint16_t type,
 		      int result);
+/* z's keys, from the anchor a down: a final status (SEC_SECURE: keys
+ * filled) or VAL_PENDING. */
+int val_ensure(struct iter *it, const struct dnssec_anchor *a,
+	       const uint8_t *z, struct rrset *keys);
+/* The DNSSEC_ result of a chain that is not secure (r: SEC_INSECURE,
+ * SEC_BOGUS): DNSSEC_UNSUPPORTED for insecure, else the failure met. */
+int val_chain_result(const struct iter *it, int r);
+/* The signer of the first RRSIG over s, at or above its owner. */
+bool val_signer_of(const struct rrset *s, uint8_t *out);
 
 /* iter_proof.c */
 /* The kept negative reply to "z DS": its index in val.proofs, or -1. */
@@ -285,17 +312,48 @@ int val_proof_of(const struct iter *it, const uint8_t *z);
  * VAL_PARENT: next's keys first). */
 int val_step_proof(struct iter *it, const struct dnssec_anchor *a,
 		   const uint8_t *z, int pi, uint8_t *next);
-/* Whether the negative reply m to "z DS", whose NSEC/NSEC3 records
- * verified with the parent's keys, proves that z has no DS (RFC 4035
- * 5.2, RFC 5155 8.6): the hook of the denial proofs (step 2). */
-bool val_ds_absent_proven(struct iter *it, const struct msg *m,
-			  const uint8_t *z);
-/* Whether the answer set s, verified with an RRSIG of labels labels (a
- * wildcard expansion), comes with the proof that no closer name exists
- * (RFC 4035 5.3.4, RFC 5155 8.8). Until the denial proofs, false: such
- * an answer is insecure (no AD), neither secure nor bogus. */
-bool val_wildcard_proven(struct iter *it, const struct rrset *s,
-			 uint8_t labels);
+/* The NSEC/NSEC3 (and SOA) sets of the authority section of m with
+ * their RRSIGs appended to the pack buf (*len octets used, cap). */
+void val_pack_auth(struct iter *it, const struct msg *m, uint8_t *buf,
+		   size_t cap, size_t *len);
+/* The NSEC/NSEC3 sets of a pack at or under zone verified with keys,
+ * their views into sets (PROOFSET_MAX): DNSSEC_SECURE (*n of them, maybe
+ * none), or the first failure; *ttl lowered to their smallest TTL. */
+int val_proof_sets(struct iter *it, const uint8_t *pack, size_t len,
+		   const uint8_t *zone, const struct rrset *keys,
+		   struct dnssec_rrset *sets, unsigned *n, uint32_t *ttl);
+
+/* iter_denial.c */
+/* Frame 0's reply m: its authority sets kept for the proofs. */
+void val_keep_auth(struct iter *it, const struct msg *m);
+/* Frame 0's answer is negative: what it denies, for the phase. */
+void val_note_negative(struct iter *it, const uint8_t *name, uint16_t qtype,
+		       bool nx, uint8_t rank);
+/* The negative answer of frame 0 checked (its SOA, its NSEC/NSEC3 and
+ * the proof), cached with its status and proof and put back in the
+ * answer: its status, or VAL_PENDING. */
+int val_negative(struct iter *it);
+/* The SOA set of zone in the pack (the last one there), with RRSIGs. */
+bool val_pack_soa(const uint8_t *pack, size_t plen, const uint8_t *zone,
+		  struct rrset *out);
+/* A negative entry (owner, type, kind and rank the caller's) made into
+ * val.nbuf: soa's RDATA (its owner the zone), the RRSIGs of the zone's
+ * SOA in the pack, then the pack's NSEC/NSEC3 sets of the zone. */
+bool val_neg_build(struct iter *it, const struct rrset *soa,
+		   const uint8_t *pack, size_t plen, struct rrset *neg);
+/* The NSEC/NSEC3 sets of zone in frame 0's pack appended to the answer
+ * set as (after its RRSIGs, proofset.h), so that the cache keeps them
+ * and DO clients get them in the authority section (a wildcard answer's
+ * proof, RFC 4035 3.1.3.3). */
+void val_wild_attach(struct iter *it, struct answer_set *as,
+		     const uint8_t *zone);
+/* The answer set s of zone (keys secure), verified with an RRSIG of
+ * labels labels (a wildcard expansion): DNSSEC_SECURE when frame 0's
+ * authority sets prove that no closer name exists (RFC 4035 5.3.4, RFC
+ * 5155 8.8), an insecure result (opt-out), or the failure (bogus). */
+int val_wildcard(struct iter *it, const uint8_t *zone,
+		 const struct rrset *keys, const struct rrset *s,
+		 uint8_t labels);
 
 /* iter_sets.c */
 /* The RRset (owner, type) of section sec of m built into it->setbuf

@@ -1,36 +1,16 @@
 /* Denial in the validation phase: the negative replies to DS side goals
- * kept, their NSEC/NSEC3 records verified with the parent's keys (an
- * insecure delegation, RFC 4035 5.2), and the hooks of the denial
- * proofs: whether such a reply proves that the child has no DS, and
- * whether a wildcard expansion is proven (no closer name). Until the
- * NSEC/NSEC3 proofs of step 2 (doc/design/dnssec-validation.md) are
- * here, the first checks nothing beyond the signatures, and the second
- * proves nothing. */
+ * kept and judged with the parent's keys (an insecure delegation, RFC
+ * 4035 5.2, RFC 5155 8.6: dnssec_prove_no_ds), and the packing and
+ * checking of a reply's NSEC/NSEC3 sets that the negative and wildcard
+ * proofs of iter_denial.c share. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnssec/denial.h"
 #include "resolve/iter_int.h"
+#include "resolve/proofset.h"
+#include "wire/buf.h"
 #include "wire/rrtype.h"
-
-bool val_ds_absent_proven(struct iter *it, const struct msg *m,
-			  const uint8_t *z)
-{
-	(void)it;
-	(void)m;
-	(void)z;
-	return true;    /* TODO(denial): the NSEC/NSEC3 proof of no DS at z */
-}
-
-bool val_wildcard_proven(struct iter *it, const struct rrset *s,
-			 uint8_t labels)
-{
-	(void)it;
-	(void)s;
-	(void)labels;
-	/* TODO(denial): the NSEC/NSEC3 of the reply's authority section
-	 * (to be kept for frame 0, as iter_val_keep_proof does for DS) */
-	return false;
-}
 
 void iter_val_drop_proofs(struct iter *it)
 {
@@ -109,23 +89,42 @@ static bool first_of_set(const struct msg *m, uint16_t i)
 	return true;
 }
 
-/* Every NSEC/NSEC3 set of m against keys: the worst result (no set:
- * DNSSEC_NO_RRSIG); *ttl the smallest TTL. */
-static int proof_verify(struct iter *it, const struct msg *m,
-			const struct rrset *keys, uint32_t *ttl)
+void val_pack_auth(struct iter *it, const struct msg *m, uint8_t *buf,
+		   size_t cap, size_t *len)
 {
-	struct dnssec_rrset k = val_view(keys), d, sg;
 	uint8_t on[NAME_MAXLEN], own[NAME_MAXLEN];
-	int r = DNSSEC_NO_RRSIG;
 	struct rrset s;
 
 	for (uint16_t i = 0; i < msg_section_count(m, MSG_AUTHORITY); i++) {
 		const struct msg_rr *rr = msg_section_rr(m, MSG_AUTHORITY, i);
 
-		if ((rr->type != RR_NSEC && rr->type != RR_NSEC3) ||
+		if ((rr->type != RR_NSEC && rr->type != RR_NSEC3 &&
+		     rr->type != RR_SOA) ||
 		    !first_of_set(m, i) || msg_rr_owner(m, rr, on) < 0 ||
 		    iter_set_collect(it, m, MSG_AUTHORITY, on, rr->type, &s,
 				     own) == 0)
+			continue;
+		if (proofset_put(buf, cap, len, &s) < 0)
+			return;         /* full: the proof may fail, bounded */
+	}
+}
+
+int val_proof_sets(struct iter *it, const uint8_t *pack, size_t len,
+		   const uint8_t *zone, const struct rrset *keys,
+		   struct dnssec_rrset *sets, unsigned *n, uint32_t *ttl)
+{
+	struct dnssec_rrset k = val_view(keys), d, sg;
+	size_t pos = 0;
+	struct rrset s;
+	int r;
+
+	*n = 0;
+	for (unsigned i = 0; i < 4 * PROOFSET_MAX; i++) {
+		r = proofset_next(pack, len, &pos, &s);
+		if (r <= 0)
+			return r == 0 ? DNSSEC_SECURE : DNSSEC_MALFORMED;
+		if ((s.type != RR_NSEC && s.type != RR_NSEC3) ||
+		    !name_is_subdomain(s.owner, zone) || *n == PROOFSET_MAX)
 			continue;
 		d = val_view(&s);
 		sg = val_sigs_view(&s);
@@ -133,21 +132,52 @@ static int proof_verify(struct iter *it, const struct msg *m,
 					&it->val.budget, NULL);
 		if (r != DNSSEC_SECURE)
 			return r < 0 ? DNSSEC_BUDGET : r;
+		sets[(*n)++] = d;
 		if (s.ttl < *ttl)
 			*ttl = s.ttl;
 	}
-	return r;
+	return DNSSEC_SECURE;
 }
 
-/* z's DS proven absent (insecure) or not (bogus): the cached negative
- * entry gets the status, or one without SOA is made for it. */
+/* The NODATA for z's DS from the pack of the parent's reply (len
+ * octets of dbuf): its SOA, RRSIGs and proof (val_neg_build), so that
+ * a client asking for the DS gets them; false without the SOA. */
+static bool neg_from_pack(struct iter *it, const uint8_t *z,
+			  const uint8_t *parent, size_t len, uint32_t ttl,
+			  struct rrset *s)
+{
+	struct rrset soa;
+	const uint8_t *rd;
+	uint16_t rlen;
+	uint32_t min;
+
+	if (!len || !val_pack_soa(it->val.dbuf, len, parent, &soa) ||
+	    soa.count != 1 || (rlen = wire_get_u16(soa.rdata)) < 22 ||
+	    !val_neg_build(it, &soa, it->val.dbuf, len, s))
+		return false;
+	rd = soa.rdata + 2;
+	min = wire_get_u32(rd + rlen - 4);
+	s->owner = z;
+	s->type = RR_DS;
+	s->kind = RRSET_NODATA;
+	s->rank = RANK_ANSWER;
+	s->ttl = ttl < soa.ttl ? ttl : soa.ttl;
+	s->ttl = s->ttl < min ? s->ttl : min;
+	return true;
+}
+
+/* z's DS proven absent (result DNSSEC_SECURE: the NODATA is secure; an
+ * insecure result: insecure; either way the child is insecure), no cut
+ * at z (DNSSEC_NO_CUT), or not proven (bogus): the cached negative entry
+ * gets the status, or one without SOA is made for it. */
 static int store_no_ds(struct iter *it, const uint8_t *z, int result,
-		       uint32_t ttl)
+		       uint32_t ttl, const uint8_t *parent, size_t len)
 {
 	struct rrset s;
 
-	if (!val_get(it, z, RR_DS, it->val.sbuf, &s) ||
-	    s.kind == RRSET_POSITIVE) {
+	if (!neg_from_pack(it, z, parent, len, ttl, &s) &&
+	    (!val_get(it, z, RR_DS, it->val.sbuf, &s) ||
+	     s.kind == RRSET_POSITIVE)) {
 		memset(&s, 0, sizeof(s));
 		s.owner = z;
 		s.type = RR_DS;
@@ -156,41 +186,70 @@ static int store_no_ds(struct iter *it, const uint8_t *z, int result,
 		s.rank = RANK_ANSWER;
 		s.ttl = ttl;
 	}
-	s.sec = result == DNSSEC_SECURE ? SEC_INSECURE : SEC_BOGUS;
+	/* proven: the NODATA is secure, the child insecure (val_key_final) */
+	s.sec = result == DNSSEC_SECURE ? SEC_SECURE
+		: dnssec_result_insecure(result) ? SEC_INSECURE : SEC_BOGUS;
 	s.why = (uint8_t)(s.sec == SEC_BOGUS ? result : 0);
+	if (result == DNSSEC_NO_CUT) {  /* no zone there: see val_key_final */
+		s.sec = SEC_SECURE;
+		s.why = DNSSEC_NO_CUT;
+		s.soa_owner = s.count ? s.soa_owner : parent;
+	}
 	if (s.sec == SEC_BOGUS)
 		val_note_failure(it, z, RR_DS, result);
 	iter_cache_put(it, &s, it->val.now_ms);
 	return VAL_AGAIN;
 }
 
+/* The proof of no DS at z in the pack of the kept reply (its sets
+ * verified with the keys of zone, the parent): dnssec_prove_no_ds's
+ * result (DNSSEC_SECURE, an insecure one such as DNSSEC_OPT_OUT: the
+ * child is insecure; DNSSEC_NO_CUT), or the failure. */
+static int prove_no_ds(struct iter *it, const uint8_t *z, const uint8_t *zone,
+		       const struct rrset *keys, size_t len, uint32_t *ttl)
+{
+	struct dnssec_rrset sets[PROOFSET_MAX];
+	struct dnssec_denial d = { z, RR_DS, zone, sets, 0 };
+	int r = val_proof_sets(it, it->val.dbuf, len, zone, keys, sets,
+			       &d.nsets, ttl);
+
+	if (r != DNSSEC_SECURE)
+		return r;
+	if (!d.nsets)
+		return DNSSEC_NO_PROOF;
+	r = dnssec_prove_no_ds(&d, &it->val.budget);
+	return r < 0 ? DNSSEC_BUDGET : r;
+}
+
 /* The negative answer kept for z's DS: an insecure delegation when its
  * NSEC/NSEC3 records verify with the parent's keys and prove the DS
- * absent (val_ds_absent_proven), else bogus. */
+ * absent; no zone cut at z when they prove that; else bogus. */
 int val_step_proof(struct iter *it, const struct dnssec_anchor *a,
 		      const uint8_t *z, int pi, uint8_t *next)
 {
 	uint32_t ttl = CACHE_BOGUS_TTL * 5;
 	struct rrset keys;
+	size_t len = 0;
 	struct msg m;
 	int r;
 
 	if (msg_parse(&m, it->val.proofs[pi].pkt, it->val.proofs[pi].len,
 		      it->rr, ITER_MAX_RR) < 0)
-		return store_no_ds(it, z, DNSSEC_MALFORMED, ttl);
+		return store_no_ds(it, z, DNSSEC_MALFORMED, ttl, next, 0);
 	if (!proof_signer(it, &m, next))
-		return store_no_ds(it, z, DNSSEC_NO_RRSIG, ttl);
+		return store_no_ds(it, z, DNSSEC_NO_RRSIG, ttl, next, 0);
 	if (!val_parent_ok(a, z, next))
-		return store_no_ds(it, z, DNSSEC_MALFORMED, ttl);
+		return store_no_ds(it, z, DNSSEC_MALFORMED, ttl, next, 0);
 	r = val_key_final(it, next, &keys);
 	if (r == VAL_UNKNOWN)
 		return VAL_PARENT;
-	if (r != SEC_SECURE)
-		return store_no_ds(it, z, r == SEC_INSECURE ? DNSSEC_SECURE
-							     : DNSSEC_BOGUS, ttl);
-	r = proof_verify(it, &m, &keys, &ttl);
-	if (r == DNSSEC_SECURE && !val_ds_absent_proven(it, &m, z))
-		r = DNSSEC_BOGUS;
-	return store_no_ds(it, z, r, ttl);
+	if (r != SEC_SECURE) {          /* under an insecure or bogus parent */
+		r = r == SEC_INSECURE ? DNSSEC_UNSUPPORTED : DNSSEC_BOGUS;
+		return store_no_ds(it, z, r, ttl, next, 0);
+	}
+	if (!it->val.dbuf && !(it->val.dbuf = malloc(VAL_PBUF)))
+		return store_no_ds(it, z, DNSSEC_BUDGET, ttl, next, 0);
+	val_pack_auth(it, &m, it->val.dbuf, VAL_PBUF, &len);
+	r = prove_no_ds(it, z, next, &keys, len, &ttl);
+	return store_no_ds(it, z, r, ttl, next, len);
 }
-

@@ -3,9 +3,8 @@
  * the key set of its signer, found by a walk down from the closest
  * trust anchor: DS asked of the parent, DNSKEY of the child, as side
  * goals, each result cached with its status so that the walk is paid
- * once per zone and TTL. Negative answers are not checked yet (no
- * denial proofs): they go out without AD. The replies to DS side goals
- * and the hooks of the denial proofs: iter_proof.c. */
+ * once per zone and TTL; then its negative answer (iter_denial.c). The
+ * replies to DS side goals: iter_proof.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +21,11 @@ void iter_val_free(struct iter *it)
 {
 	free(it->val.kbuf);
 	free(it->val.sbuf);
+	free(it->val.pbuf);
+	free(it->val.dbuf);
+	free(it->val.nbuf);
 	it->val.kbuf = it->val.sbuf = NULL;
+	it->val.pbuf = it->val.dbuf = it->val.nbuf = NULL;
 	iter_val_drop_proofs(it);
 }
 
@@ -103,9 +106,7 @@ static void val_store(struct iter *it, struct rrset *s, int result,
 	iter_cache_put(it, s, now);
 }
 
-/* The signer of the first RRSIG over s, if it is at or above s's
- * owner, into out. */
-static bool signer_of(const struct rrset *s, uint8_t *out)
+bool val_signer_of(const struct rrset *s, uint8_t *out)
 {
 	struct dnssec_rrset sigs = val_sigs_view(s);
 	struct dnssec_rrsig rs;
@@ -129,16 +130,40 @@ static bool signer_of(const struct rrset *s, uint8_t *out)
 /* What is known of z's keys: SEC_SECURE (keys filled, in kbuf),
  * SEC_INSECURE, SEC_BOGUS (a DS or DNSKEY set found bogus), or
  * VAL_UNKNOWN. Uses kbuf only. */
+/* What z's cached DS entry says of z's keys: SEC_BOGUS, SEC_INSECURE
+ * (no DS proven, or under an insecure parent), the parent's keys (no
+ * zone cut at z, proven: DNSSEC_NO_CUT), or VAL_UNKNOWN (go on to the
+ * DNSKEY set). */
+static int ds_says(struct iter *it, const uint8_t *z, struct rrset *keys)
+{
+	uint8_t parent[NAME_MAXLEN];
+	struct rrset s;
+
+	if (!val_get(it, z, RR_DS, it->val.kbuf, &s))
+		return VAL_UNKNOWN;
+	if (s.sec == SEC_BOGUS)
+		val_note_failure(it, z, RR_DS, s.why);
+	if (s.sec == SEC_BOGUS || s.sec == SEC_INSECURE)
+		return s.sec;
+	if (s.kind != RRSET_NODATA || s.sec != SEC_SECURE)
+		return VAL_UNKNOWN;
+	if (s.why == 0)
+		return SEC_INSECURE;    /* proven: a delegation without DS */
+	if (s.why != DNSSEC_NO_CUT || !s.soa_owner ||
+	    !name_is_subdomain(z, s.soa_owner) || name_equal(z, s.soa_owner))
+		return VAL_UNKNOWN;
+	/* no zone cut at z (proven): its data is the parent's */
+	memcpy(parent, s.soa_owner, name_length(s.soa_owner));
+	return val_key_final(it, parent, keys);
+}
+
 int val_key_final(struct iter *it, const uint8_t *z, struct rrset *keys)
 {
 	struct rrset s;
+	int r = ds_says(it, z, keys);
 
-	if (val_get(it, z, RR_DS, it->val.kbuf, &s) &&
-	    (s.sec == SEC_INSECURE || s.sec == SEC_BOGUS)) {
-		if (s.sec == SEC_BOGUS)
-			val_note_failure(it, z, RR_DS, s.why);
-		return s.sec;
-	}
+	if (r != VAL_UNKNOWN)
+		return r;
 	if (!val_get(it, z, RR_DNSKEY, it->val.kbuf, &s) ||
 	    s.kind != RRSET_POSITIVE || s.sec == SEC_UNCHECKED)
 		return VAL_UNKNOWN;
@@ -233,7 +258,7 @@ static int step_ds(struct iter *it, const struct dnssec_anchor *a,
 	struct rrset keys;
 	int r;
 
-	if (!signer_of(ds, next) || !val_parent_ok(a, z, next)) {
+	if (!val_signer_of(ds, next) || !val_parent_ok(a, z, next)) {
 		val_store(it, ds, ds->nsigs ? DNSSEC_MALFORMED : DNSSEC_NO_RRSIG,
 			  NULL, now);
 		return VAL_AGAIN;
@@ -279,9 +304,7 @@ static int step(struct iter *it, const struct dnssec_anchor *a,
 	return fetch(it, z, RR_DS);
 }
 
-/* z's keys, from the anchor a down: a final status (SEC_SECURE: keys
- * filled) or VAL_PENDING. */
-static int ensure(struct iter *it, const struct dnssec_anchor *a,
+int val_ensure(struct iter *it, const struct dnssec_anchor *a,
 		  const uint8_t *target, struct rrset *keys)
 {
 	uint8_t cur[NAME_MAXLEN], next[NAME_MAXLEN];
@@ -304,6 +327,13 @@ static int ensure(struct iter *it, const struct dnssec_anchor *a,
 	}
 	val_note_failure(it, target, RR_DNSKEY, DNSSEC_BUDGET);
 	return SEC_BOGUS;
+}
+
+int val_chain_result(const struct iter *it, int r)
+{
+	if (r == SEC_INSECURE)
+		return DNSSEC_UNSUPPORTED;
+	return it->val.failed ? it->val.fail_res : DNSSEC_BOGUS;
 }
 
 /* The zone an unsigned set is in: the closest cached zone cut at or
@@ -362,6 +392,36 @@ static bool wildcard_expansion(const struct rrset *s, uint8_t labels)
 	return !(labels == n - 1 && s->owner[0] == 1 && s->owner[1] == '*');
 }
 
+/* An unsigned set, from zone (the cut its servers serve, or a forward
+ * zone): insecure when zone or a zone between it and the set's owner is
+ * insecure, bogus (DNSSEC_NO_RRSIG) when the set is in a secure zone.
+ * A forwarder answers for every zone under its forward zone: the walk
+ * goes down label by label, each DS asked (proven absent: an insecure
+ * delegation, or no zone cut there), as Unbound's does. */
+static int check_unsigned(struct iter *it, const struct rrset *s,
+			  const uint8_t *zone)
+{
+	int n = name_labels(s->owner), r;
+	const struct dnssec_anchor *a;
+	struct rrset keys;
+
+	for (int l = name_labels(zone); l <= n; l++) {
+		const uint8_t *p = s->owner;
+
+		for (int k = n; k > l; k--)
+			p += p[0] + 1;
+		a = dnssec_anchors_find(&it->env->conf->anchors, p);
+		if (!a || dnssec_anchor_insecure(a))
+			return DNSSEC_UNSUPPORTED;
+		r = val_ensure(it, a, p, &keys);
+		if (r == VAL_PENDING)
+			return VAL_PENDING;
+		if (r != SEC_SECURE)
+			return val_chain_result(it, r);
+	}
+	return DNSSEC_NO_RRSIG;
+}
+
 /* s against the keys of its zone (result: what its chain came to when
  * not secure). */
 static int check_set(struct iter *it, struct answer_set *as,
@@ -374,25 +434,29 @@ static int check_set(struct iter *it, struct answer_set *as,
 	struct rrset keys;
 	int r;
 
-	if (!signer_of(s, zone))
+	if (!val_signer_of(s, zone)) {
 		zone_of_set(it, as, zone);
+		return check_unsigned(it, s, zone);
+	}
 	a = dnssec_anchors_find(&it->env->conf->anchors, zone);
-	if (!a)
+	if (!a || dnssec_anchor_insecure(a))
 		return DNSSEC_UNSUPPORTED;      /* no anchor above: insecure */
-	r = ensure(it, a, zone, &keys);
+	r = val_ensure(it, a, zone, &keys);
 	if (r == VAL_PENDING)
 		return VAL_PENDING;
-	if (r == SEC_INSECURE)
-		return DNSSEC_UNSUPPORTED;
 	if (r != SEC_SECURE)
-		return it->val.failed ? it->val.fail_res : DNSSEC_BOGUS;
+		return val_chain_result(it, r);
 	d = val_view(s);
 	sg = val_sigs_view(s);
 	k = val_view(&keys);
 	r = dnssec_verify_rrset(&d, &sg, &k, it->val.now, &it->val.budget, vd);
-	if (r == DNSSEC_SECURE && wildcard_expansion(s, vd->labels) &&
-	    !val_wildcard_proven(it, s, vd->labels))
-		return DNSSEC_UNSUPPORTED;      /* not proven: insecure */
+	if (r == DNSSEC_SECURE && wildcard_expansion(s, vd->labels)) {
+		r = val_wildcard(it, zone, &keys, s, vd->labels);
+		it->val.wild = r == DNSSEC_SECURE || dnssec_result_insecure(r);
+		memcpy(it->val.wild_zone, zone, name_length(zone));
+		if (dnssec_result_insecure(r))
+			return DNSSEC_UNSUPPORTED;      /* opt-out: insecure */
+	}
 	return r < 0 ? DNSSEC_BUDGET : r;
 }
 
@@ -413,9 +477,12 @@ static int val_set(struct iter *it, struct answer_set *as)
 		s->dname_owner = NULL;
 		return s->sec;
 	}
+	it->val.wild = false;
 	r = check_set(it, as, &vd);
 	if (r == VAL_PENDING)
 		return r;
+	if (it->val.wild)
+		val_wild_attach(it, as, it->val.wild_zone);
 	val_store(it, s, r, &vd, it->val.now_ms);
 	return s->sec;
 }
@@ -436,6 +503,9 @@ bool iter_validate_begin(struct iter *it)
 		}
 		if (as->section == MSG_ANSWER && as->set.sec == SEC_UNCHECKED &&
 		    as->set.type != RR_RRSIG)
+			need = true;
+		if (as->role == ANSWER_ROLE_NEG &&
+		    as->set.sec == SEC_UNCHECKED && it->val.neg)
 			need = true;
 	}
 	if (!need || !val_bufs(it))
@@ -478,11 +548,14 @@ void iter_validate(struct iter *it, uint64_t now)
 		if (as->section != MSG_ANSWER || as->set.sec != SEC_UNCHECKED ||
 		    as->set.type == RR_RRSIG)
 			continue;
-		if (val_set(it, as) == VAL_PENDING) {
-			it->stats.dnssec_verified = v->budget.verified;
-			it->stats.dnssec_stopped = v->budget.stopped;
-			return;
-		}
+		if (val_set(it, as) == VAL_PENDING)
+			goto pending;
 	}
+	if (v->neg && val_negative(it) == VAL_PENDING)
+		goto pending;
 	val_finish(it);
+	return;
+pending:
+	it->stats.dnssec_verified = v->budget.verified;
+	it->stats.dnssec_stopped = v->budget.stopped;
 }

@@ -53,6 +53,7 @@ void rconfig_clear(struct rconfig *c)
 	list_clear(&c->allow_snoop);
 	list_clear(&c->local_data);
 	list_clear(&c->allow_special);
+	list_clear(&c->domain_insecure);
 	free(c->path);
 	free(c->basedir);
 	qlog_conf_clear(&c->qlog);

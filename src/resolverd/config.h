@@ -68,6 +68,7 @@ struct rconfig {
 	bool block_has4, block_has6;    /* block-answer: neither = NXDOMAIN */
 	uint8_t block4[4], block6[16];
 	struct rcfg_list allow_special;
+	struct rcfg_list domain_insecure;       /* dnssec.domain-insecure */
 	char *control;                  /* control socket: NULL for the
 					 * default, "none" for none */
 	struct cfg_listen metrics;      /* the metrics endpoint, when */

@@ -58,12 +58,16 @@ static const struct cfg_opt schema[] = {
 	    "12", "CNAME and DNAME links followed"),
 	OPT("resolver.max-time", "max-time", CFG_INT, max_time, 100, 120000,
 	    "10000", "milliseconds spent on one client query"),
-	OPT("dnssec.validate", "dnssec-validate", CFG_BOOL, dnssec_validate,
-	    0, 1, "false", "validate answers (DNSSEC, positive answers only "
-	    "for now: AD, SERVFAIL for bogus data)"),
+	OPT("dnssec.validate", "dnssec", CFG_BOOL, dnssec_validate, 0, 1,
+	    "true", "validate answers (DNSSEC: AD for secure data, SERVFAIL "
+	    "with an EDE for bogus data; --no-dnssec: off)"),
 	OPT("dnssec.trust-anchor", "trust-anchor", CFG_PATH, trust_anchor,
 	    0, 0, NULL, "file of DS and/or DNSKEY records (zone-file form) "
 	    "to validate from (default: the built-in IANA root anchors)"),
+	HOOK("dnssec.domain-insecure", "domain-insecure", zone, CFG_F_LIST,
+	     domain_insecure, 0, NULL, "zone whose data is not validated "
+	     "(insecure), e.g. a private zone forwarded or stubbed under the "
+	     "signed root (repeatable; Unbound's domain-insecure)"),
 	HOOK("access.allow", "allow", allow, CFG_F_LIST, allow, 0, NULL,
 	     "CIDR given recursion (repeatable)"),
 	OPT("access.open-resolver", "open-resolver", CFG_BOOL, open_resolver,

@@ -125,6 +125,25 @@ static int build_anchors(struct res_conf *rc, const struct rconfig *c,
 	return ret < 0 ? -1 : 0;
 }
 
+/* The zones given as insecure: anchors without records. */
+static int build_insecure(struct res_conf *rc, const struct rconfig *c,
+			  char *err)
+{
+	uint8_t name[NAME_MAXLEN];
+
+	for (size_t i = 0; i < c->domain_insecure.n; i++) {
+		const char *z = c->domain_insecure.v[i];
+
+		if (!*z || name_from_text(name, z, strlen(z),
+					  (const uint8_t *)"") < 0)
+			return ERR("domain-insecure: '%s' is not a domain name",
+				   z);
+		if (dnssec_anchors_add_insecure(&rc->anchors, name) < 0)
+			return ERR("out of memory");
+	}
+	return 0;
+}
+
 static int build_conf(struct res_conf *rc, const struct rconfig *c,
 		      char *err)
 {
@@ -139,7 +158,7 @@ static int build_conf(struct res_conf *rc, const struct rconfig *c,
 	else
 		ret = 0;
 	if (ret < 0 || build_fwd(rc, c, err) < 0 ||
-	    build_anchors(rc, c, err) < 0)
+	    build_anchors(rc, c, err) < 0 || build_insecure(rc, c, err) < 0)
 		return -1;
 	rc->qname_min = c->qname_min;
 	rc->use_0x20 = c->use_0x20;

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import dns.edns
 import dns.flags
 import dns.message
 import dns.query
@@ -119,26 +120,18 @@ def start_resolver(top, auth, anchor, zones):
     argv = [str(servers.banchi_binary().parent / "banchi-resolver"),
             "--listen", "127.0.0.1:%d" % port, "--threads", "1",
             "--root-hints", str(d / "hints"), "--control", "none",
-            "--dnssec-validate", "--trust-anchor", str(anchor)]
+            "--trust-anchor", str(anchor)]
     for z in ["."] + zones:
         argv += ["--stub", "%s=127.0.0.1:%d" % (z, auth.where[1])]
     return servers.Server("banchi-resolver", argv, ("127.0.0.1", port), d,
                           ".", wait=False)
 
 
-def denial_needed(r):
-    """What Unbound could only prove with NSEC/NSEC3 (not checked by
-    banchi-resolver before the denial proofs): a negative answer, or a
-    wildcard expansion (an RRSIG with fewer labels than its owner)."""
-    if r.rcode() != dns.rcode.NOERROR or not r.answer:
-        return True
-    for rrset in r.answer:
-        for rd in rrset:
-            if rrset.rdtype == dns.rdatatype.RRSIG and \
-                    rd.labels < len(rrset.name.labels) - 1 and \
-                    rrset.name.labels[0] != b"*":
-                return True
-    return False
+def outcome(r):
+    """What is compared: the rcode, AD and the Extended DNS Error."""
+    ede = [o.code for o in r.options if o.otype == dns.edns.EDE]
+    return (dns.rcode.to_text(r.rcode()), bool(r.flags & dns.flags.AD),
+            ede[0] if ede else None)
 
 
 @pytest.fixture(scope="module")
@@ -216,13 +209,11 @@ def test_unbound_validates(lab):
 
 
 def test_banchi_resolver_as_unbound(lab):
-    """banchi-resolver (--dnssec-validate, the same anchor) gives every
-    question the rcode and AD flag Unbound gives, except where only the
-    denial proofs would make the answer secure (negative answers and
-    wildcard expansions: step 2 of doc/design/dnssec-validation.md):
-    there the same rcode, without AD."""
+    """banchi-resolver (validating by default, the same anchor) gives every
+    question the rcode, AD flag and EDE Unbound gives: positive answers,
+    negative ones (NSEC, NSEC3, opt-out) and wildcard expansions."""
     auth, ub, origins, denial, res = lab
-    counts = {"same": 0, "no AD until denial proofs": 0}
+    counts = {}
     bad = []
     asked = [(".", "DNSKEY"), (".", "SOA"), ("nx-tld.", "A")]
     for o in origins:
@@ -235,16 +226,61 @@ def test_banchi_resolver_as_unbound(lab):
             bad.append("%s %s: no answer (unbound %s)" % (
                 name, qtype, want is not None))
             continue
-        w = (dns.rcode.to_text(want.rcode()), bool(want.flags & dns.flags.AD))
-        g = (dns.rcode.to_text(got.rcode()), bool(got.flags & dns.flags.AD))
+        w, g = outcome(want), outcome(got)
         if g == w:
-            counts["same"] += 1
-        elif denial_needed(want) and g == (w[0], False):
-            counts["no AD until denial proofs"] += 1
+            key = "%s AD=%s EDE=%s" % g
+            counts[key] = counts.get(key, 0) + 1
         else:
             bad.append("%s %s: unbound %s, banchi-resolver %s" % (
                 name, qtype, w, g))
-    print("\nbanchi-resolver against Unbound: %d queries, %s; wrong %d" % (
-        len(asked), ", ".join("%s %d" % kv for kv in counts.items()),
-        len(bad)))
+    print("\nbanchi-resolver against Unbound: %d queries, same %d (%s); "
+          "differ %d" % (len(asked), len(asked) - len(bad),
+                         ", ".join("%s: %d" % kv
+                                   for kv in sorted(counts.items())),
+                         len(bad)))
     assert not bad, "\n".join(bad[:30]) + "\n" + res.log_text()[-2000:]
+
+
+def ask_whole(where, name, qtype):
+    """ask, then over TCP when the reply was cut short (TC)."""
+    r = ask(where, name, qtype)
+    if r is not None and r.flags & dns.flags.TC:
+        q = dns.message.make_query(name, qtype, use_edns=0, payload=1232,
+                                   want_dnssec=True)
+        q.flags |= dns.flags.RD
+        r = dns.query.tcp(q, where[0], port=where[1], timeout=5)
+    return r
+
+
+def denial_records(r):
+    """The NSEC/NSEC3 owner names and types of a reply's authority."""
+    return sorted((rr.name.to_text().lower(), rr.rdtype) for rr in r.authority
+                  if rr.rdtype in (dns.rdatatype.NSEC, dns.rdatatype.NSEC3))
+
+
+def test_denial_records_as_unbound(lab):
+    """A DO client gets the NSEC/NSEC3 records Unbound gives: the proof of
+    each wildcard expansion and of each negative answer (NXDOMAIN,
+    NODATA, wildcard NODATA), asked twice (the cache's answer too)."""
+    auth, ub, origins, denial, res = lab
+    asked, bad = 0, []
+    nodata = [("www", "MX"), ("www", "SRV"), ("ent", "TXT"),
+              ("in.ent2", "A"), ("foo.wild", "MX")]
+    for o in origins:
+        for rel, qtype, rcode in QUERIES:
+            if not (rcode == NXDOMAIN or "wild" in rel or "wc" in rel or
+                    (rel, qtype) in nodata):
+                continue
+            name = "%s.%s" % (rel, o)
+            want = ask_whole(ub.where, name, qtype)
+            for _ in range(2):
+                got = ask_whole(res.where, name, qtype)
+                asked += 1
+                if got is None or want is None or \
+                        denial_records(got) != denial_records(want):
+                    bad.append("%s %s: unbound %s, banchi-resolver %s" % (
+                        name, qtype, want and denial_records(want),
+                        got and denial_records(got)))
+    print("\nNSEC/NSEC3 records as Unbound's: %d replies, differ %d" % (
+        asked, len(bad)))
+    assert asked > 50 and not bad, "\n".join(bad[:20])

@@ -148,7 +148,7 @@ def test_notify_protocol():
              "127.0.0.1:%d" % rport, "--stub",
              "notify.test=127.0.0.1:%d" % servers.free_port(),
              "--allow-special", "test", "--control", "none",
-             "--threads", "1", "--allow-root"],
+             "--threads", "1", "--allow-root", "--no-dnssec"],
             ("127.0.0.1", rport), "@banchi-notify-%d" % os.getpid())
     finally:
         shutil.rmtree(d, ignore_errors=True)

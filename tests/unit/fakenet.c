@@ -183,6 +183,16 @@ static void bend_hdr(struct msg_hdr *h, const struct msg *m, unsigned flags)
 		msg_hdr_set_rcode(h, RCODE_SERVFAIL);
 }
 
+/* An NSEC/NSEC3 record, or an RRSIG over one (rd: its RDATA, n octets). */
+static bool is_denial(uint16_t type, const uint8_t *rd, int n)
+{
+	uint16_t covered = n >= 2 ? (uint16_t)(rd[0] << 8 | rd[1]) : 0;
+
+	if (type == RR_RRSIG)
+		type = covered;
+	return type == RR_NSEC || type == RR_NSEC3;
+}
+
 /* Copies reply in to out under the server's flags. Returns the length. */
 static size_t bend(const uint8_t *in, size_t inlen, uint8_t *out,
 		   unsigned flags, bool tcp)
@@ -217,6 +227,9 @@ static size_t bend(const uint8_t *in, size_t inlen, uint8_t *out,
 				continue;
 			msg_rr_owner(&m, r, owner);
 			ret = msg_rr_rdata(&m, r, rd, sizeof(rd));
+			if ((flags & FAKE_NO_DENIAL) && s == MSG_AUTHORITY &&
+			    is_denial(r->type, rd, ret))
+				continue;
 			if (ret >= 0)
 				msg_writer_rr(&mw, s, owner, r->type, r->rclass,
 					      r->ttl, rd, (uint16_t)ret);

@@ -33,6 +33,8 @@ enum fake_flags {
 					 * (an off-path spoofer who knows the
 					 * port and ID, not the 0x20 case) */
 	FAKE_EMPTY = 1 << 12,           /* NOERROR without any record */
+	FAKE_NO_DENIAL = 1 << 13,       /* authority without NSEC/NSEC3 and
+					 * their RRSIGs (a stripped proof) */
 };
 
 struct fake_log {

@@ -346,6 +346,19 @@ static void test_truncation(void)
 
 	/* cap under a header: nothing */
 	CHECK(answer_write(&ans, &q, 1232, out, 11) == 0);
+
+	/* a secure answer cut short keeps AD for a DO client (Unbound
+	 * does so), an insecure one has none */
+	answer_init(&ans, RCODE_NOERROR);
+	s.sec = SEC_SECURE;
+	CHECK(answer_add(&ans, MSG_ANSWER, &s) == 0);
+	make_query(&q, "big.example.", RR_A, MSG_FLAG_RD, 512, true);
+	len = answer_write(&ans, &q, 4096, out, sizeof(out));
+	CHECK(parse(&m, len) == 0 && msg_hdr_tc(&m.hdr) && msg_hdr_ad(&m.hdr));
+	CHECK(msg_section_count(&m, MSG_ANSWER) == 0);
+	ans.sets[0].set.sec = SEC_INSECURE;
+	len = answer_write(&ans, &q, 4096, out, sizeof(out));
+	CHECK(parse(&m, len) == 0 && msg_hdr_tc(&m.hdr) && !msg_hdr_ad(&m.hdr));
 }
 
 static void test_rcode(void)

@@ -204,7 +204,7 @@ static void test_stale_prefetch(struct cache *c)
 }
 
 /* With CACHE_VALIDATED (validation on): data not yet validated is no
- * answer, negative answers are (not validated yet), bogus data is an
+ * answer, nor is an unchecked negative answer, bogus data is an
  * answer marked bogus with its EDE, which the reply turns into
  * SERVFAIL. */
 static void test_validated(struct cache *c)
@@ -220,7 +220,8 @@ static void test_validated(struct cache *c)
 	CHECK(cache_insert(c, &s, 0) == 0);
 	CHECK(ask(c, "v.example.", T_A, 1000, 0, &pf) == 1 && !ans.dnssec);
 	CHECK(ask(c, "v.example.", T_A, 1000, CACHE_VALIDATED, &pf) == 0);
-	CHECK(ask(c, "www.example.", T_AAAA, 1000, CACHE_VALIDATED, &pf) == 1);
+	CHECK(ask(c, "www.example.", T_AAAA, 1000, 0, &pf) == 1);
+	CHECK(ask(c, "www.example.", T_AAAA, 1000, CACHE_VALIDATED, &pf) == 0);
 	s.sec = SEC_SECURE;
 	CHECK(cache_insert(c, &s, 0) == 0);
 	CHECK(ask(c, "v.example.", T_A, 1000, CACHE_VALIDATED, &pf) == 1);

@@ -788,6 +788,11 @@ static void zone_anchors(void)
 	CHECKF(dnssec_anchors_add_text(&as, text, len, "zones", err) == 0,
 	       "%s", err);
 	CHECK(as.n == 2);
+	/* the sets' owners are their anchor's zone, wherever the array
+	 * moved when it grew (a DS of 12 zones in one text) */
+	for (size_t i = 0; i < as.n; i++)
+		CHECK(as.a[i].ds.owner == as.a[i].zone &&
+		      as.a[i].dnskey.owner == as.a[i].zone);
 	CHECK(name_from_text(name, "X.Mail.a8.verify.test.", 22, NULL) > 0);
 	CHECK(dnssec_anchors_find(&as, name) == &as.a[0]);
 	CHECK(name_from_text(name, "a13.verify.test.", 16, NULL) > 0);
@@ -800,6 +805,18 @@ static void zone_anchors(void)
 	CHECK(dnssec_anchors_add_text(&as, none, strlen(none), "none", err) ==
 	      BN_ENOTFOUND);
 	CHECK(as.n == 2);
+	len = 0;
+	for (int i = 0; i < 12; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"z%d.test. IN DS 1 13 2 %064d\n", i, i);
+	CHECKF(dnssec_anchors_add_text(&as, text, len, "many", err) == 0, "%s",
+	       err);
+	CHECK(as.n == 14);
+	for (size_t i = 0; i < as.n; i++)
+		CHECK(as.a[i].ds.owner == as.a[i].zone &&
+		      as.a[i].dnskey.owner == as.a[i].zone);
+	CHECK(name_from_text(name, "www.z11.test.", 13, NULL) > 0);
+	CHECK(dnssec_anchors_find(&as, name) == &as.a[13]);
 
 	for (int z = 0; z < 2; z++) {
 		CHECK(load(z ? "a13.signed" : "a8.signed",

@@ -20,6 +20,7 @@
 
 #define CHAIN TEST_DATA_DIR "/dnssec/chain/"
 #define COLLIDE TEST_DATA_DIR "/dnssec/collide/"
+#define DENIAL TEST_DATA_DIR "/dnssec/denial/"
 #define NOW 1800000000u         /* 2027-01-15: inside every RRSIG */
 
 static struct fakenet net;
@@ -139,6 +140,7 @@ struct reply {
 	int rcode;              /* extended */
 	bool ad;
 	unsigned rrsigs, records;
+	unsigned auth, denial;  /* authority records; NSEC/NSEC3 among them */
 	int ede;                /* -1: none */
 	char text[128];
 };
@@ -186,6 +188,12 @@ static void client_reply(const struct answer *a, const char *name,
 		r->records++;
 		if (msg_section_rr(&m, MSG_ANSWER, i)->type == RR_RRSIG)
 			r->rrsigs++;
+	}
+	for (uint16_t i = 0; i < msg_section_count(&m, MSG_AUTHORITY); i++) {
+		uint16_t t = msg_section_rr(&m, MSG_AUTHORITY, i)->type;
+
+		r->auth++;
+		r->denial += t == RR_NSEC || t == RR_NSEC3;
 	}
 	if (m.has_opt && edns_opt_find(&m.edns, EDNS_OPT_EDE, &d, &dl) == 1 &&
 	    dl >= 2) {
@@ -373,20 +381,241 @@ static void insecure_child(void)
 	client_reply(iter_result(it), "www.insecure.tld.", RR_A, F_DO, &r);
 	CHECK(r.rcode == RCODE_NOERROR && !r.ad && r.records == 1);
 	CHECK(cached_sec("www.insecure.tld.", RR_A, NULL) == SEC_INSECURE);
-	CHECK(cached_sec("insecure.tld.", RR_DS, NULL) == SEC_INSECURE);
+	/* the NODATA proven secure: the delegation is insecure */
+	CHECK(cached_sec("insecure.tld.", RR_DS, NULL) == SEC_SECURE);
 	world_down();
 }
 
-/* Negative answers are not validated yet (no denial proofs): given
- * without AD, not as bogus. */
-static void negative_unchecked(void)
+/* A negative answer of a secure zone (NXDOMAIN, NODATA; NSEC3 in
+ * sld.tld., NSEC in tld.): AD to DO and AD clients, the SOA, the
+ * NSEC/NSEC3 and their RRSIGs to DO clients only; cached secure with its
+ * proof, so that a cache hit gives a DO client the same records. */
+static void negative_secure(void)
 {
-	struct reply r;
+	static struct answer hit;
+	struct reply r, r2;
+	bool pf;
+	uint8_t n[NAME_MAXLEN];
 
 	world_up(true);
 	CHECK(resolve("nx.sld.tld.", RR_A) == RCODE_NXDOMAIN);
 	client_reply(iter_result(it), "nx.sld.tld.", RR_A, F_DO, &r);
+	CHECKF(r.rcode == RCODE_NXDOMAIN && r.ad && r.ede == -1,
+	       "rcode %d ad %d ede %d %s", r.rcode, r.ad, r.ede, r.text);
+	/* SOA, 3 NSEC3 at most (2 here: the closest encloser is the apex),
+	 * each with its RRSIG */
+	CHECKF(r.denial >= 2 && r.auth == 2 * (1 + r.denial), "auth %u nsec %u",
+	       r.auth, r.denial);
+	client_reply(iter_result(it), "nx.sld.tld.", RR_A, 0, &r2);
+	CHECK(r2.rcode == RCODE_NXDOMAIN && !r2.ad && r2.auth == 1 &&
+	      r2.denial == 0);
+	client_reply(iter_result(it), "nx.sld.tld.", RR_A, F_AD, &r2);
+	CHECK(r2.ad && r2.auth == 1);
+	CHECK(cached_sec("nx.sld.tld.", 0, NULL) == SEC_SECURE);
+	/* the front's hit (validation on) */
+	name_from_text(n, "nx.sld.tld.", 11, NULL);
+	CHECK(answer_from_cache(&hit, cache, n, RR_A, CLASS_IN, net.now,
+				CACHE_VALIDATED, &pf) == 1);
+	client_reply(&hit, "nx.sld.tld.", RR_A, F_DO, &r2);
+	CHECK(r2.rcode == RCODE_NXDOMAIN && r2.ad && r2.auth == r.auth &&
+	      r2.denial == r.denial);
+
+	CHECK(resolve("www.sld.tld.", RR_TXT) == RCODE_NOERROR);
+	client_reply(iter_result(it), "www.sld.tld.", RR_TXT, F_DO, &r);
+	CHECK(r.ad && r.records == 0 && r.denial == 1 && r.auth == 4);
+	CHECK(resolve("nx.tld.", RR_A) == RCODE_NXDOMAIN);
+	client_reply(iter_result(it), "nx.tld.", RR_A, F_DO, &r);
+	CHECKF(r.ad && r.denial >= 1, "ad %d nsec %u", r.ad, r.denial);
+	CHECK(resolve("tld.", RR_TXT) == RCODE_NOERROR);
+	client_reply(iter_result(it), "tld.", RR_TXT, F_DO, &r);
+	CHECK(r.ad && r.denial == 1);
+	world_down();
+}
+
+/* Negative answers of an insecure zone are insecure (no AD), of a
+ * broken one bogus (SERVFAIL with the chain's EDE). */
+static void negative_insecure_bogus(void)
+{
+	struct reply r;
+
+	world_up(true);
+	CHECK(resolve("nx.insecure.tld.", RR_A) == RCODE_NXDOMAIN);
+	client_reply(iter_result(it), "nx.insecure.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_NXDOMAIN && !r.ad && r.ede == -1);
+	CHECK(cached_sec("nx.insecure.tld.", 0, NULL) == SEC_INSECURE);
+	resolve("nx.expired.tld.", RR_A);
+	client_reply(iter_result(it), "nx.expired.tld.", RR_A, F_DO, &r);
+	CHECKF(r.rcode == RCODE_SERVFAIL && r.ede == 7, "rcode %d ede %d",
+	       r.rcode, r.ede);
+	client_reply(iter_result(it), "nx.expired.tld.", RR_A, F_DO | F_CD, &r);
 	CHECK(r.rcode == RCODE_NXDOMAIN && !r.ad);
+	CHECK(cached_sec("nx.expired.tld.", 0, NULL) == SEC_BOGUS);
+	world_down();
+}
+
+/* The KSK of a signed zone file of tests/data/dnssec/denial as an
+ * anchor ("257 3 13 ( ... )" after its owner). */
+static void add_ksk(const char *origin, const char *path)
+{
+	char *text = slurp(path), *k = strstr(text, "257 3 13 ("), *e = NULL;
+	char rec[1024], err[256];
+
+	CHECK(k && (e = strchr(k, ')')) && e - k < 900);
+	snprintf(rec, sizeof(rec), "%s 300 IN DNSKEY %.*s\n", origin,
+		 (int)(e - k + 1), k);
+	CHECKF(dnssec_anchors_add_text(&rc.anchors, rec, strlen(rec), path,
+				       err) == 0, "%s", err);
+	free(text);
+}
+
+/* The chain, and the denial test zones (NSEC, NSEC3, opt-out: each
+ * with a wildcard *.w) as stub zones with their KSKs as anchors. */
+static void denial_world_up(void)
+{
+	static struct res_fwd f[4];
+	static struct res_addr fa[4];
+	static const char *const z[3] = { "nsec.test.", "nsec3.test.",
+					  "optout.test." };
+	char path[256], addr[32];
+
+	world_up(true);
+	f[0] = stub;
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), DENIAL "%ssigned", z[i]);
+		snprintf(addr, sizeof(addr), "192.0.2.%d", 70 + i);
+		serve(addr, z[i], path);
+		add_ksk(z[i], path);
+		name_from_text(f[i + 1].zone, z[i], strlen(z[i]), NULL);
+		fakenet_addr(&fa[i + 1], addr);
+		f[i + 1].stub = true;
+		f[i + 1].addrs = &fa[i + 1];
+		f[i + 1].naddrs = 1;
+	}
+	rc.fwd = f;
+	rc.nfwd = 4;
+}
+
+/* Wildcard answers: secure with the proof that no closer name exists
+ * (NSEC, NSEC3), insecure in an opt-out span, bogus (EDE 12, NSEC
+ * Missing) when the proof is stripped; so is a negative answer without
+ * its proof. */
+static void wildcard_and_stripped(void)
+{
+	static const char *const q[3] = { "a.w.nsec.test.", "a.w.nsec3.test.",
+					  "a.w.optout.test." };
+	static const bool ad[3] = { true, true, false };
+	static struct answer hit;
+	uint8_t n[NAME_MAXLEN];
+	struct reply r, r2;
+	bool pf;
+
+	denial_world_up();
+	for (int i = 0; i < 3; i++) {
+		CHECK(resolve(q[i], RR_A) == RCODE_NOERROR);
+		client_reply(iter_result(it), q[i], RR_A, F_DO, &r);
+		CHECKF(r.rcode == RCODE_NOERROR && r.ad == ad[i] &&
+		       r.records == 2 && r.ede == -1, "%s: rcode %d ad %d ede %d",
+		       q[i], r.rcode, r.ad, r.ede);
+		/* the proof of the expansion for DO clients (NSEC: one
+		 * record; NSEC3: the next closer name's), from the cache
+		 * too; none for others */
+		CHECKF(r.denial == 1 && r.auth == 2, "%s: auth %u nsec %u",
+		       q[i], r.auth, r.denial);
+		name_from_text(n, q[i], strlen(q[i]), NULL);
+		CHECK(answer_from_cache(&hit, cache, n, RR_A, CLASS_IN, net.now,
+					CACHE_VALIDATED, &pf) == 1);
+		client_reply(&hit, q[i], RR_A, F_DO, &r2);
+		CHECK(r2.ad == ad[i] && r2.records == 2 && r2.denial == 1 &&
+		      r2.auth == 2);
+		client_reply(&hit, q[i], RR_A, 0, &r2);
+		CHECK(r2.records == 1 && r2.auth == 0);
+	}
+	for (int i = 0; i < net.nsrv; i++)
+		net.srv[i].flags |= FAKE_NO_DENIAL;
+	CHECK(resolve("b.w.nsec3.test.", RR_A) == RCODE_NOERROR);
+	client_reply(iter_result(it), "b.w.nsec3.test.", RR_A, F_DO, &r);
+	CHECKF(r.rcode == RCODE_SERVFAIL && r.ede == 12, "rcode %d ede %d",
+	       r.rcode, r.ede);
+	CHECK(cached_sec("b.w.nsec3.test.", RR_A, NULL) == SEC_BOGUS);
+	resolve("b.w.nsec.test.", RR_TXT);
+	client_reply(iter_result(it), "b.w.nsec.test.", RR_TXT, F_DO, &r);
+	CHECK(r.rcode == RCODE_SERVFAIL && r.ede == 12);
+	resolve("nx2.sld.tld.", RR_A);
+	client_reply(iter_result(it), "nx2.sld.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_SERVFAIL && r.ede == 12);
+	resolve("www.sld.tld.", RR_MX);
+	client_reply(iter_result(it), "www.sld.tld.", RR_MX, F_DO, &r);
+	CHECK(r.rcode == RCODE_SERVFAIL && r.ede == 12);
+	/* the opt-out zone's wildcard without proof: bogus too */
+	resolve("b.w.optout.test.", RR_A);
+	client_reply(iter_result(it), "b.w.optout.test.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_SERVFAIL && r.ede == 12);
+	world_down();
+}
+
+/* A zone given as insecure (dnssec.domain-insecure): its expired
+ * signatures are not checked; positive and negative answers insecure. */
+static void domain_insecure(void)
+{
+	uint8_t z[NAME_MAXLEN];
+	struct reply r;
+
+	world_up(true);
+	name_from_text(z, "Expired.TLD.", 12, NULL);
+	CHECK(dnssec_anchors_add_insecure(&rc.anchors, z) == 0);
+	CHECK(resolve("www.expired.tld.", RR_A) == RCODE_NOERROR);
+	client_reply(iter_result(it), "www.expired.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_NOERROR && !r.ad && r.ede == -1 &&
+	      r.records == 2);
+	CHECK(resolve("nx.expired.tld.", RR_A) == RCODE_NXDOMAIN);
+	client_reply(iter_result(it), "nx.expired.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_NXDOMAIN && !r.ad && r.ede == -1);
+	CHECK(cached_sec("nx.expired.tld.", 0, NULL) == SEC_INSECURE);
+	/* the zone next to it is still checked */
+	resolve("www.badsig.tld.", RR_A);
+	client_reply(iter_result(it), "www.badsig.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_SERVFAIL && r.ede == 6);
+	world_down();
+}
+
+/* A CNAME from elsewhere (alias.test., an insecure stub zone) to a name
+ * whose secure NXDOMAIN is cached: the chain restarts from the cache,
+ * and the negative answer's proof still goes to DO clients only. */
+static void restart_keeps_proof(void)
+{
+	static const char zone[] = "$TTL 300\n@ SOA ns h 1 3600 900 604800 300\n"
+				   "@ NS ns\nns A 192.0.2.80\n"
+				   "x CNAME nx.sld.tld.\n";
+	static struct res_fwd f[2];
+	static struct res_addr fa;
+	uint8_t z[NAME_MAXLEN];
+	struct reply r;
+	int s;
+
+	world_up(true);
+	CHECK(resolve("nx.sld.tld.", RR_A) == RCODE_NXDOMAIN);
+	s = fakenet_server(&net, "192.0.2.80", 0);
+	CHECK(fakenet_zone(&net, s, "alias.test.", zone) == 0);
+	f[0] = stub;
+	name_from_text(f[1].zone, "alias.test.", 11, NULL);
+	fakenet_addr(&fa, "192.0.2.80");
+	f[1].stub = true;
+	f[1].addrs = &fa;
+	f[1].naddrs = 1;
+	rc.fwd = f;
+	rc.nfwd = 2;
+	name_from_text(z, "alias.test.", 11, NULL);
+	CHECK(dnssec_anchors_add_insecure(&rc.anchors, z) == 0);
+	net.nlog = 0;
+	CHECK(resolve("x.alias.test.", RR_A) == RCODE_NXDOMAIN);
+	CHECK(net.nlog == 1);   /* the CNAME; its target from the cache */
+	client_reply(iter_result(it), "x.alias.test.", RR_A, F_DO, &r);
+	CHECKF(r.rcode == RCODE_NXDOMAIN && !r.ad && r.records == 1 &&
+	       r.denial >= 2, "rcode %d ad %d records %u nsec %u", r.rcode,
+	       r.ad, r.records, r.denial);
+	client_reply(iter_result(it), "x.alias.test.", RR_A, 0, &r);
+	CHECK(r.rcode == RCODE_NXDOMAIN && r.records == 1 && r.auth == 1 &&
+	      r.denial == 0);
 	world_down();
 }
 
@@ -479,6 +708,58 @@ static void forwarder_cd(void)
 	world_down();
 }
 
+/* Everything forwarded (zone ".") to one server that holds the whole
+ * chain, as a recursive forwarder would answer: secure data secure, an
+ * unsigned zone's data insecure (its parent proves it has no DS), a
+ * broken zone bogus. */
+static void forward_all(void)
+{
+	static const char *const z[][2] = {
+		{ ".", CHAIN "root.signed" }, { "tld.", CHAIN "tld.signed" },
+		{ "sld.tld.", CHAIN "sld.tld.signed" },
+		{ "expired.tld.", CHAIN "expired.tld.signed" },
+		{ "insecure.tld.", CHAIN "insecure.tld.zone" },
+	};
+	static struct res_fwd f;
+	static struct res_addr fa;
+	struct reply r;
+	int s;
+
+	world_up(true);
+	s = fakenet_server(&net, "192.0.2.90", 0);
+	for (unsigned i = 0; i < sizeof(z) / sizeof(z[0]); i++) {
+		char *text = slurp(z[i][1]);
+
+		CHECK(fakenet_zone(&net, s, z[i][0], text) == 0);
+		free(text);
+	}
+	memset(&f, 0, sizeof(f));
+	fakenet_addr(&fa, "192.0.2.90");
+	f.addrs = &fa;
+	f.naddrs = 1;
+	rc.fwd = &f;
+	rc.nfwd = 1;
+	CHECK(resolve("www.sld.tld.", RR_A) == RCODE_NOERROR);
+	client_reply(iter_result(it), "www.sld.tld.", RR_A, F_DO, &r);
+	CHECKF(r.rcode == RCODE_NOERROR && r.ad, "rcode %d ede %d %s", r.rcode,
+	       r.ede, r.text);
+	resolve("www.insecure.tld.", RR_A);
+	client_reply(iter_result(it), "www.insecure.tld.", RR_A, F_DO, &r);
+	CHECKF(r.rcode == RCODE_NOERROR && !r.ad && r.records == 1,
+	       "rcode %d ede %d %s", r.rcode, r.ede, r.text);
+	resolve("nx.insecure.tld.", RR_A);
+	client_reply(iter_result(it), "nx.insecure.tld.", RR_A, F_DO, &r);
+	CHECKF(r.rcode == RCODE_NXDOMAIN && !r.ad, "rcode %d ede %d %s",
+	       r.rcode, r.ede, r.text);
+	resolve("www.expired.tld.", RR_A);
+	client_reply(iter_result(it), "www.expired.tld.", RR_A, F_DO, &r);
+	CHECK(r.rcode == RCODE_SERVFAIL && r.ede == 7);
+	CHECK(resolve("nx.sld.tld.", RR_A) == RCODE_NXDOMAIN);
+	client_reply(iter_result(it), "nx.sld.tld.", RR_A, F_DO, &r);
+	CHECK(r.ad);
+	world_down();
+}
+
 int main(void)
 {
 	secure_answer();
@@ -486,9 +767,14 @@ int main(void)
 	broken_children();
 	bogus_not_served();
 	insecure_child();
-	negative_unchecked();
+	negative_secure();
+	negative_insecure_bogus();
+	wildcard_and_stripped();
+	domain_insecure();
+	restart_keeps_proof();
 	budget_collision();
 	validation_off();
 	forwarder_cd();
+	forward_all();
 	return check_done();
 }

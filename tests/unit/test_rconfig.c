@@ -503,7 +503,7 @@ static void test_dnssec(void)
 	s = snap_of(err, ARGS("--listen", "127.0.0.1:5301"));
 	CHECKF(s, "%s", err);
 	if (s) {
-		CHECK(!s->conf.dnssec && s->conf.anchors.n == 1);
+		CHECK(s->conf.dnssec && s->conf.anchors.n == 1);  /* on by default */
 		CHECK(dnssec_anchors_find(&s->conf.anchors, root) &&
 		      s->conf.anchors.a[0].ds.count == 2);
 		rsnap_free(s);
@@ -516,7 +516,7 @@ static void test_dnssec(void)
 	write_file(ta, "example. 3600 IN DS 12345 13 2 "
 		   "0123456789abcdef0123456789abcdef"
 		   "0123456789abcdef0123456789abcdef\n");
-	s = snap_of(err, ARGS("--dnssec-validate", "--trust-anchor", ta));
+	s = snap_of(err, ARGS("--trust-anchor", ta));
 	CHECKF(s, "%s", err);
 	if (s) {
 		CHECK(s->conf.dnssec && s->conf.anchors.n == 1 &&
@@ -524,6 +524,35 @@ static void test_dnssec(void)
 		      !dnssec_anchors_find(&s->conf.anchors, root));
 		rsnap_free(s);
 	}
+	/* zones given as insecure: anchors without records */
+	s = snap_of(err, ARGS("--domain-insecure", "Corp.Example",
+			      "--domain-insecure", "lan."));
+	CHECKF(s, "%s", err);
+	if (s) {
+		uint8_t n[NAME_MAXLEN];
+		const struct dnssec_anchor *a;
+
+		name_from_text(n, "www.corp.example.", 17, NULL);
+		a = dnssec_anchors_find(&s->conf.anchors, n);
+		CHECK(s->conf.anchors.n == 3 && a &&
+		      dnssec_anchor_insecure(a));
+		name_from_text(n, "example.", 8, NULL);
+		a = dnssec_anchors_find(&s->conf.anchors, n);
+		CHECK(a && !dnssec_anchor_insecure(a));
+		rsnap_free(s);
+	}
+	s = snap_of(err, ARGS("--domain-insecure", "a..b"));
+	CHECKF(!s && strstr(err, "domain-insecure"), "%s", err);
+	/* on by default; --no-dnssec and validate: no turn it off */
+	s = snap_of(err, ARGS("--no-dnssec"));
+	CHECKF(s, "%s", err);
+	if (s) {
+		CHECK(!s->conf.dnssec);
+		rsnap_free(s);
+	}
+	CHECK(load(&c, "dnssec:\n  validate: no\n", err) == 0 &&
+	      !c.dnssec_validate);
+	rconfig_clear(&c);
 	snprintf(yaml, sizeof(yaml), "dnssec:\n  validate: yes\n"
 		 "  trust-anchor: %s\n", ta);
 	CHECKF(load(&c, yaml, err) == 0, "%s", err);
@@ -534,7 +563,7 @@ static void test_dnssec(void)
 	      strstr(err, "validate"));
 	rconfig_clear(&c);
 	write_file(ta, "example. 3600 IN A 192.0.2.1\n");
-	s = snap_of(err, ARGS("--dnssec-validate", "--trust-anchor", ta));
+	s = snap_of(err, ARGS("--trust-anchor", ta));
 	CHECKF(!s && strstr(err, ta) && strstr(err, "no DS or DNSKEY"), "%s",
 	       err);
 	s = snap_of(err, ARGS("--trust-anchor", "/nonexistent/ta"));
