@@ -124,7 +124,7 @@ def test_check_tool_usage(lab):
 
 def test_trust_anchors(lab, tmp_path):
     """Validation off here: the built-in root anchors are listed (IANA's
-    KSK-2017 and KSK-2024 DS); with --dnssec-validate --trust-anchor
+    KSK-2017 and KSK-2024 DS); with --dnssec --trust-anchor
     FILE, the file's records."""
     res, sock = lab
     code, st, err = ctl_json(sock, "trust-anchors")
@@ -137,7 +137,7 @@ def test_trust_anchors(lab, tmp_path):
         "chain" / "anchor.txt"
     sock2 = tmp_path / "r2.ctl"
     r2 = servers.start_resolver_stub(
-        tmp_path, ZONE, res, ["--control", str(sock2), "--dnssec-validate",
+        tmp_path, ZONE, res, ["--control", str(sock2), "--dnssec",
                               "--trust-anchor", str(anchor)])
     try:
         wait_until("second resolver", lambda: sock2.exists() and
