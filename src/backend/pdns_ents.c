@@ -48,7 +48,7 @@ static int count_row(void *ctx, const struct sql_text *col, size_t n)
 static int wants_ent(struct sql_conn *c, const char *id, const char *name,
 		     bool *want)
 {
-	char suffix[NAME_TEXT_MAX + 1], len[12];
+	char suffix[NAME_TEXT_MAX + 1], len[24];
 	struct counts n = { { 0, 0 } };
 	struct sql_text p[7];
 	int ret;
