@@ -261,6 +261,7 @@ int rserver_open(struct rserver *s, const struct cfg_listen *listen,
 	s->cache = cache;
 	s->infra = infra;
 	s->stop_fd = -1;
+	clock_warn_init(&s->clock);
 	if (threads < 1)
 		threads = 1;
 	if (probe_all(listen, nlisten) < 0)

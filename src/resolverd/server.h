@@ -21,6 +21,7 @@
 #include "base/acl.h"
 #include "resolve/conf.h"
 #include "resolve/local.h"
+#include "resolverd/clock_warn.h"
 
 /* Everything a reload replaces. Built by rsnap_build (config.h). */
 struct rsnap {
@@ -49,6 +50,7 @@ struct rserver_stats {
 
 struct rserver {
 	struct rsnap *cur;              /* RCU pointer */
+	struct clock_warn clock;        /* "is the clock right?" */
 	struct cache *cache;            /* shared, kept across reloads */
 	struct infra *infra;
 	struct tcp_limits lim;

@@ -265,6 +265,7 @@ static void finish(struct rworker *w, struct rreq *r)
 	rstat_add(w, RS_TIMEOUTS, is->timeouts);
 	rstat_add(w, RS_DNSSEC_VERIFIED, is->dnssec_verified);
 	rstat_add(w, RS_DNSSEC_STOPPED, is->dnssec_stopped);
+	clock_warn_answer(&w->srv->clock, iter_result(r->it), rnow_ms());
 	unhash(w, r);
 	r->active = false;
 	rsnap_put(r->snap);

@@ -46,9 +46,11 @@ static void fake_random(void *buf, size_t len)
 	}
 }
 
+static uint32_t wall_now = NOW;
+
 static uint32_t fake_wall(void)
 {
-	return NOW;
+	return wall_now;
 }
 
 static char *slurp(const char *path)
@@ -334,6 +336,28 @@ static void broken_children(void)
 	CHECK(cached_sec("wrongds.tld.", RR_DNSKEY, NULL) == SEC_BOGUS);
 	CHECK(cached_sec("badsig.tld.", RR_DNSKEY, NULL) == SEC_SECURE);
 	world_down();
+}
+
+/* A clock behind the signatures' inception (2026-01-01): a signed
+ * answer is bogus with EDE 8, whose text names the set that failed (the
+ * daemon's "is the clock right?" reads it). */
+static void clock_behind(void)
+{
+	struct reply r;
+
+	wall_now = 1748736000u;         /* 2025-06-01 */
+	world_up(true);
+	CHECK(resolve("www.sld.tld.", RR_A) == RCODE_NOERROR);
+	CHECK(iter_result(it)->bogus &&
+	      iter_result(it)->ede.code == EDNS_EDE_SIG_NOT_YET);
+	client_reply(iter_result(it), "www.sld.tld.", RR_A, F_DO, &r);
+	CHECKF(r.rcode == RCODE_SERVFAIL && r.ede == EDNS_EDE_SIG_NOT_YET &&
+	       strstr(r.text, ": signature not yet valid") &&
+	       (r.text[0] == '.' || strstr(r.text, "tld.") == r.text ||
+		strstr(r.text, ".tld. ")), "rcode %d ede %d \"%s\"",
+	       r.rcode, r.ede, r.text);
+	world_down();
+	wall_now = NOW;
 }
 
 /* A bogus entry is not served as valid on the next query: the cache
@@ -765,6 +789,7 @@ int main(void)
 	secure_answer();
 	cache_keeps_status();
 	broken_children();
+	clock_behind();
 	bogus_not_served();
 	insecure_child();
 	negative_secure();
