@@ -27,7 +27,8 @@ static const char usage[] =
 "    Sends COMMAND to the daemon's control socket and prints its reply\n"
 "    as \"key: value\" lines (-j: the JSON line as received). The\n"
 "    socket is /run/banchi/auth.ctl unless -s or -r says otherwise\n"
-"    (flush, dump-cache, trust-anchors: /run/banchi/resolver.ctl).\n"
+"    (flush, dump-cache, nta-*, trust-anchors:\n"
+"    /run/banchi/resolver.ctl).\n"
 "    Using it takes root or group banchi. The protocol is in\n"
 "    doc/control.md: scripts may speak it without this tool.\n"
 "\n"
@@ -55,6 +56,14 @@ static const char usage[] =
 "                        as zone-file lines with TTL left, rank, DNSSEC\n"
 "                        status; negative entries as comments; cut\n"
 "                        after about a megabyte (banchi-resolver)\n"
+"    nta-add ZONE [SECONDS]\n"
+"                        a negative trust anchor (RFC 7646): ZONE's data\n"
+"                        is not validated for SECONDS (3600), its cached\n"
+"                        answers dropped; kept across a reload, not a\n"
+"                        restart (banchi-resolver)\n"
+"    nta-remove ZONE     validated again at once (banchi-resolver)\n"
+"    nta-list            the negative trust anchors and until when\n"
+"                        (banchi-resolver)\n"
 "    trust-anchors       whether DNSSEC validation is on, and the DS and\n"
 "                        DNSKEY records it starts from (banchi-resolver)\n"
 "    why NAME [TYPE] [+dnssec]\n"
@@ -106,6 +115,9 @@ static const struct cmd cmds[] = {
 	{ "why", "query", WORDS, CTL_AUTH_PATH },
 	{ "trust-anchors", NULL, NONE, CTL_RESOLVER_PATH },
 	{ "dump-cache", "name", OPTIONAL, CTL_RESOLVER_PATH },
+	{ "nta-add", "zone", WORDS, CTL_RESOLVER_PATH },
+	{ "nta-remove", "zone", REQUIRED, CTL_RESOLVER_PATH },
+	{ "nta-list", NULL, NONE, CTL_RESOLVER_PATH },
 };
 
 struct opts {
@@ -133,14 +145,17 @@ static const struct cmd *find(const char *name)
 	return NULL;
 }
 
-/* why NAME [TYPE] [+dnssec]: the words as one argument. */
+/* why NAME [TYPE] [+dnssec], nta-add ZONE [SECONDS]: the words as one
+ * argument. */
 static int words(struct opts *o, int argc, char **argv)
 {
+	bool nta = !strcmp(o->cmd->name, "nta-add");
 	size_t len = 0;
 	int n = argc - optind - 1;
 
-	if (n < 1 || n > 3)
-		return bad_usage("%s takes NAME [TYPE] [+dnssec]",
+	if (n < 1 || n > (nta ? 2 : 3))
+		return bad_usage(nta ? "%s takes ZONE [SECONDS]" :
+				 "%s takes NAME [TYPE] [+dnssec]",
 				 o->cmd->name);
 	o->words[0] = '\0';
 	for (int i = optind + 1; i < argc; i++) {

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "daemon/cfg.h"
 #include "qlog/qlog.h"
@@ -27,6 +28,13 @@ struct rcfg_fwd {
 struct rcfg_list {
 	char **v;
 	size_t n;
+};
+
+/* A negative trust anchor (RFC 7646) added by banchi-ctl: the zone's
+ * data is not validated until the wall clock reaches until. */
+struct rnta {
+	uint8_t zone[NAME_MAXLEN];
+	time_t until;
 };
 
 struct rconfig {
@@ -69,6 +77,10 @@ struct rconfig {
 	uint8_t block4[4], block6[16];
 	struct rcfg_list allow_special;
 	struct rcfg_list domain_insecure;       /* dnssec.domain-insecure */
+	/* negative trust anchors added at run time (nta.c; the daemon's,
+	 * not the config's: never freed with it) */
+	const struct rnta *nta;
+	size_t nnta;
 	char *control;                  /* control socket: NULL for the
 					 * default, "none" for none */
 	struct cfg_listen metrics;      /* the metrics endpoint, when */

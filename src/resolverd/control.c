@@ -168,6 +168,10 @@ static const struct ctl_cmd commands[] = {
 	{ "dump-cache", "name", CTL_ARG_OPTIONAL, false, false,
 	  rcontrol_dump_cache },
 	{ "why", "query", CTL_ARG_REQUIRED, false, false, rcontrol_why },
+	{ "nta-add", "zone", CTL_ARG_REQUIRED, true, true, rcontrol_nta_add },
+	{ "nta-remove", "zone", CTL_ARG_REQUIRED, true, true,
+	  rcontrol_nta_remove },
+	{ "nta-list", NULL, CTL_NO_ARG, true, false, rcontrol_nta_list },
 };
 
 int rcontrol_open(struct rdaemon *x)

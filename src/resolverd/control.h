@@ -18,5 +18,10 @@ struct ctl_reply;
 void rcontrol_dump_cache(void *arg, const char *value, struct ctl_reply *r);
 /* why NAME [TYPE] (control_why.c). */
 void rcontrol_why(void *arg, const char *value, struct ctl_reply *r);
+/* Negative trust anchors (nta.c): nta-add ZONE [SECONDS], nta-remove
+ * ZONE, nta-list; main thread. */
+void rcontrol_nta_add(void *arg, const char *value, struct ctl_reply *r);
+void rcontrol_nta_remove(void *arg, const char *value, struct ctl_reply *r);
+void rcontrol_nta_list(void *arg, const char *value, struct ctl_reply *r);
 
 #endif

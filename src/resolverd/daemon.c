@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <urcu.h>
 
 #include "authd/cmdline.h"
@@ -110,6 +111,8 @@ static int reload(struct rdaemon *x, char *err)
 		return -1;
 	}
 	n.strip = x->chroot_dir;
+	n.nta = x->nta;                 /* run-time anchors stay */
+	n.nnta = x->nnta;
 	if (rsnap_build(&n, &s, err) < 0) {
 		log_err("reload: %s; old settings kept", err);
 		rconfig_clear(&n);
@@ -161,13 +164,29 @@ static void log_stats(struct rdaemon *x)
 		 (unsigned long long)st.dropped, cs.entries, cs.bytes);
 }
 
+/* The next signal; while negative trust anchors are held, woken every
+ * NTA_CHECK_S to let the expired ones go (-1 then). */
+#define NTA_CHECK_S 5
+
+static int next_signal(struct rdaemon *x, const sigset_t *set)
+{
+	struct timespec ts = { NTA_CHECK_S, 0 };
+	int sig = x->nnta ? sigtimedwait(set, NULL, &ts) :
+			    sigwaitinfo(set, NULL);
+
+	if (x->nnta)
+		rnta_expire(x);
+	return sig;
+}
+
 static int serve(struct rdaemon *x, const sigset_t *set)
 {
 	char err[CONFIG_ERR_MAX];
 	int sig;
 
 	for (;;) {
-		if (sigwait(set, &sig) != 0)
+		sig = next_signal(x, set);
+		if (sig < 0)
 			continue;
 		if (sig == SIGHUP) {
 			log_info("reload: SIGHUP received");
@@ -271,5 +290,8 @@ void rdaemon_clear(struct rdaemon *x)
 	rconfig_clear(&x->cfg);
 	free(x->chroot_dir);
 	x->chroot_dir = NULL;
+	free(x->nta);
+	x->nta = NULL;
+	x->nnta = 0;
 	rcu_unregister_thread();
 }

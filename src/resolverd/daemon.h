@@ -23,6 +23,8 @@ struct rdaemon {
 	char *chroot_dir;               /* fixed at start, for reload paths */
 	struct ctl_server *ctl;         /* banchi-ctl's socket, or NULL */
 	struct qlog *ql;                /* dnstap, query log, or NULL */
+	struct rnta *nta;               /* negative trust anchors (nta.c) */
+	size_t nnta;
 };
 
 /* Log level and target from c. */
@@ -40,6 +42,10 @@ void rdaemon_clear(struct rdaemon *d);
  * cache kept. 0, or -1 with err (CONFIG_ERR_MAX octets): the old
  * settings are kept. */
 int rdaemon_reload(struct rdaemon *d, char *err);
+
+/* Negative trust anchors past their time dropped (nta.c); main
+ * thread. */
+void rnta_expire(struct rdaemon *x);
 
 /* The cache across restarts (cache_keep.c, --cache-file): read back
  * before serving; written at stop. Each logs what it did. */

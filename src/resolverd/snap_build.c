@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "resolverd/config.h"
 #include "resolverd/server.h"
@@ -141,6 +142,11 @@ static int build_insecure(struct res_conf *rc, const struct rconfig *c,
 		if (dnssec_anchors_add_insecure(&rc->anchors, name) < 0)
 			return ERR("out of memory");
 	}
+	for (size_t i = 0; i < c->nnta; i++)
+		if (c->nta[i].until > time(NULL) &&
+		    dnssec_anchors_add_insecure(&rc->anchors,
+						c->nta[i].zone) < 0)
+			return ERR("out of memory");
 	return 0;
 }
 

@@ -11,6 +11,7 @@ that Unbound), for a client with DO, and with DO and CD, negative answers
 (NSEC and NSEC3 proofs) included. Prints the counts."""
 
 import shutil
+import subprocess
 import sys
 import time
 import urllib.request
@@ -133,7 +134,8 @@ def lab():
         port, mport = servers.free_port(), servers.free_port()
         argv = [str(servers.banchi_binary().parent / "banchi-resolver"),
                 "--listen", "127.0.0.1:%d" % port, "--threads", "1",
-                "--root-hints", str(r / "hints"), "--control", "none",
+                "--root-hints", str(r / "hints"),
+                "--control", str(r / "ctl"),
                 "--metrics", "127.0.0.1:%d" % mport,
                 "--trust-anchor", str(r / "anchor.txt"),
                 "--domain-insecure", INSECURE]
@@ -153,6 +155,7 @@ def lab():
         wait_for(res.where)
         wait_for(ub.where)
         res.metrics = mport
+        res.ctl = r / "ctl"
         # a second banchi-resolver forwarding everything to Unbound (which
         # it asks with CD): it validates what comes back on its own
         f = top / "forwarder"
@@ -289,3 +292,39 @@ def test_forwarding_as_iterating(lab):
     print("\nforwarding to Unbound: %d questions, differ %d" % (
         len(cases), len(bad)))
     assert not bad, "\n".join(bad) + "\n" + res.fwd.log_text()[-2000:]
+
+
+def ctl(res, *args):
+    return subprocess.run(
+        [str(servers.banchi_binary().parent / "banchi-ctl"), "-s",
+         str(res.ctl)] + list(args), capture_output=True, text=True,
+        timeout=30)
+
+
+def test_negative_trust_anchor(lab):
+    """banchi-ctl nta-add: a zone with a broken signature answers (without
+    AD) while the anchor lasts, its bogus answer dropped from the cache;
+    nta-remove and expiry bring validation back."""
+    res, _ = lab
+    name = "www.badsig.tld."
+    assert outcome(ask(res.where, name, "A", DO)) == ("SERVFAIL", False, 6)
+    p = ctl(res, "nta-add", "badsig.tld", "60")
+    assert p.returncode == 0 and "badsig.tld." in p.stdout, p.stderr
+    assert outcome(ask(res.where, name, "A", DO)) == ("NOERROR", False, None)
+    assert outcome(ask(res.where, "www.sld.tld.", "A", DO))[1] is True
+    p = ctl(res, "-j", "nta-list")
+    assert '"zone":"badsig.tld."' in p.stdout, p.stdout
+    assert ctl(res, "nta-remove", "badsig.tld").returncode == 0
+    assert outcome(ask(res.where, name, "A", DO)) == ("SERVFAIL", False, 6)
+    p = ctl(res, "nta-remove", "badsig.tld")
+    assert p.returncode == 1 and "no negative trust anchor" in p.stderr
+    assert ctl(res, "nta-add", "badsig.tld", "nope").returncode == 1
+    # one that lasts a second goes by itself (checked every 5 s)
+    assert ctl(res, "nta-add", "badsig.tld", "1").returncode == 0
+    end = time.monotonic() + 15
+    while time.monotonic() < end and '"zone"' in \
+            ctl(res, "-j", "nta-list").stdout:
+        time.sleep(0.5)
+    assert '"zone"' not in ctl(res, "-j", "nta-list").stdout
+    assert "negative trust anchor badsig.tld. expired" in res.log_text()
+    assert outcome(ask(res.where, name, "A", DO)) == ("SERVFAIL", False, 6)

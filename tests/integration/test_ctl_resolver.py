@@ -112,7 +112,8 @@ def test_log_level_and_foreign_commands(lab):
         code, _, err = ctl(sock, *args)
         assert code == 1 and "unknown command '%s' (banchi-resolver " \
             "takes: status, stats, reload, flush, log-level, " \
-            "trust-anchors, dump-cache, why)" % args[0] \
+            "trust-anchors, dump-cache, why, nta-add, nta-remove, " \
+            "nta-list)" % args[0] \
             in err, err
 
 
