@@ -2,7 +2,8 @@
  * nta-remove, nta-list): zones whose data is not validated for a while,
  * because their signatures are broken and the operator knows it. Each
  * change builds the settings snapshot again from the config in memory
- * (nothing is re-read), with the anchors as insecure zones, and drops
+ * (the config file is not parsed again; the files it names are read as
+ * at a reload), with the anchors as insecure zones, and drops
  * the zone's cached answers so that bogus ones go at once. They expire
  * on their own (rnta_expire, called from the main thread's loop), and
  * survive a reload, not a restart. Main thread only. */
