@@ -24,6 +24,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "integration"))
 import servers  # noqa: E402
+import validators  # noqa: E402
 
 DATA = HERE.parent / "data" / "dnssec" / "denial"
 ZONES = ["nsec.test.", "nsec3.test.", "optout.test.", "it150.test.",
@@ -60,36 +61,13 @@ def ksk(origin):
 
 
 def unbound_conf(d, port, auth_port):
-    refuse = ["0.0.0.0/2", "64.0.0.0/3", "96.0.0.0/4", "112.0.0.0/5",
-              "120.0.0.0/6", "124.0.0.0/7", "126.0.0.0/8", "128.0.0.0/1"]
-    conf = ["server:", "  interface: 127.0.0.1@%d" % port,
-            '  username: ""', '  chroot: ""', '  directory: "%s"' % d,
-            '  pidfile: ""', "  do-not-query-localhost: no",
-            "  do-ip6: no", '  module-config: "validator iterator"',
-            '  local-zone: "test." nodefault',
-            "  access-control: 127.0.0.0/8 allow",
-            "  aggressive-nsec: no", "  qname-minimisation: no",
-            "  val-log-level: 2", "  verbosity: 1", "  use-syslog: no",
-            '  logfile: ""', "  num-threads: 1"]
-    conf += ["  do-not-query-address: %s" % n for n in refuse]
-    conf += ['  trust-anchor: "%s"' % ksk(z) for z in ZONES]
-    for z in ZONES:
-        conf += ["stub-zone:", '  name: "%s"' % z,
-                 "  stub-addr: 127.0.0.1@%d" % auth_port]
-    (d / "unbound.conf").write_text("\n".join(conf) + "\n")
-    return d / "unbound.conf"
+    return validators.unbound_conf(
+        d, port, auth_port, ZONES,
+        ['  local-zone: "test." nodefault', "  qname-minimisation: no"] +
+        ['  trust-anchor: "%s"' % ksk(z) for z in ZONES])
 
 
-def ask(where, name, qtype):
-    q = dns.message.make_query(name, qtype, use_edns=0, payload=1232,
-                               want_dnssec=True)
-    q.flags |= dns.flags.RD
-    for _ in range(3):
-        try:
-            return dns.query.udp(q, where[0], port=where[1], timeout=5)
-        except dns.exception.Timeout:
-            continue
-    return None
+ask = validators.ask
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "integration"))
 import servers  # noqa: E402
+import validators  # noqa: E402
 
 CHAIN = HERE.parent / "data" / "dnssec" / "chain"
 ZONES = [(".", "root.signed"), ("tld.", "tld.signed"),
@@ -60,37 +61,15 @@ NEGATIVE = [("nx.sld.tld.", "A", DO), ("www.sld.tld.", "MX", DO),
 
 
 def unbound_conf(d, port, auth_port):
-    refuse = ["0.0.0.0/2", "64.0.0.0/3", "96.0.0.0/4", "112.0.0.0/5",
-              "120.0.0.0/6", "124.0.0.0/7", "126.0.0.0/8", "128.0.0.0/1"]
-    conf = ["server:", "  interface: 127.0.0.1@%d" % port,
-            '  username: ""', '  chroot: ""', '  directory: "%s"' % d,
-            '  pidfile: ""', "  do-not-query-localhost: no", "  do-ip6: no",
-            '  module-config: "validator iterator"',
-            '  trust-anchor-file: "%s"' % (CHAIN / "anchor.txt"),
-            "  access-control: 127.0.0.0/8 allow", "  ede: yes",
-            '  domain-insecure: "%s"' % INSECURE,
-            "  aggressive-nsec: no", "  val-log-level: 2", "  verbosity: 1",
-            "  use-syslog: no", '  logfile: ""', "  num-threads: 1"]
-    conf += ["  do-not-query-address: %s" % n for n in refuse]
-    for z, _ in ZONES:
-        conf += ["stub-zone:", '  name: "%s"' % z,
-                 "  stub-addr: 127.0.0.1@%d" % auth_port]
-    (d / "unbound.conf").write_text("\n".join(conf) + "\n")
-    return d / "unbound.conf"
+    return validators.unbound_conf(
+        d, port, auth_port, [z for z, _ in ZONES],
+        ['  trust-anchor-file: "%s"' % (CHAIN / "anchor.txt"),
+         "  ede: yes", '  domain-insecure: "%s"' % INSECURE])
 
 
 def ask(where, name, qtype, flags):
-    q = dns.message.make_query(name, qtype, use_edns=0, payload=1232,
-                               want_dnssec=bool(flags & DO))
-    q.flags |= dns.flags.RD
-    if flags & CD:
-        q.flags |= dns.flags.CD
-    for _ in range(3):
-        try:
-            return dns.query.udp(q, where[0], port=where[1], timeout=5)
-        except dns.exception.Timeout:
-            continue
-    return None
+    return validators.ask(where, name, qtype, do=bool(flags & DO),
+                          cd=bool(flags & CD))
 
 
 def outcome(r):

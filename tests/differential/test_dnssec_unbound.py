@@ -8,7 +8,6 @@ delegations that opt-out leaves unsigned, which must come back
 insecure. Prints the counts."""
 
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "integration"))
 sys.path.insert(0, str(HERE))
 import servers  # noqa: E402
+import validators  # noqa: E402
 import signing  # noqa: E402
 
 NOERROR, NXDOMAIN = "NOERROR", "NXDOMAIN"
@@ -73,40 +73,12 @@ def root_text(signed):
 
 
 def unbound_conf(d, port, auth_port, anchor, zones):
-    # The stub for "." stands for the root hints (a root-hints file
-    # would take its place). Only loopback may be queried: every other
-    # IPv4 block is refused and IPv6 is off (the zones name addresses
-    # in 192.0.2.0/24; the built-in hints must never be reached).
-    refuse = ["0.0.0.0/2", "64.0.0.0/3", "96.0.0.0/4", "112.0.0.0/5",
-              "120.0.0.0/6", "124.0.0.0/7", "126.0.0.0/8", "128.0.0.0/1"]
-    conf = ["server:", "  interface: 127.0.0.1@%d" % port,
-            '  username: ""', '  chroot: ""', '  directory: "%s"' % d,
-            '  pidfile: ""',
-            "  do-not-query-localhost: no", "  do-ip6: no",
-            '  module-config: "validator iterator"',
-            '  trust-anchor-file: "%s"' % anchor,
-            "  access-control: 127.0.0.0/8 allow",
-            "  aggressive-nsec: no", "  val-log-level: 2",
-            "  verbosity: 1", "  use-syslog: no",
-            '  logfile: ""', "  num-threads: 1"]
-    conf += ["  do-not-query-address: %s" % n for n in refuse]
-    for z in ["."] + zones:
-        conf += ["stub-zone:", '  name: "%s"' % z,
-                 "  stub-addr: 127.0.0.1@%d" % auth_port]
-    (d / "unbound.conf").write_text("\n".join(conf) + "\n")
-    return d / "unbound.conf"
+    return validators.unbound_conf(
+        d, port, auth_port, ["."] + zones,
+        ['  trust-anchor-file: "%s"' % anchor])
 
 
-def ask(where, name, qtype):
-    q = dns.message.make_query(name, qtype, use_edns=0, payload=1232,
-                               want_dnssec=True)
-    q.flags |= dns.flags.RD
-    for _ in range(3):
-        try:
-            return dns.query.udp(q, where[0], port=where[1], timeout=5)
-        except dns.exception.Timeout:
-            continue
-    return None
+ask = validators.ask
 
 
 def start_resolver(top, auth, anchor, zones):
