@@ -4,6 +4,7 @@ client namespace joined by a veth pair, with names unique to this run
 touches the machine's own interfaces. Every wait is bounded."""
 
 import itertools
+import json
 import os
 import shutil
 import signal
@@ -18,6 +19,7 @@ _seq = itertools.count()
 # Clients and scripts get a clean environment: what they write is theirs.
 CLEAN_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C"}
 SERVER_ADDR = "10.77.0.1"
+SENDER = Path(__file__).resolve().parent / "sender.py"
 
 
 def run(*args, check=True, timeout=10, **kw):
@@ -232,6 +234,25 @@ class Server:
                               static="static" in w[6:],
                               dns=dns[0] if dns else "")
         return rows
+
+
+def send(link, packets, expect=0, wait=3.0):
+    """Requests from the client namespace (sender.py, our own client);
+    the replies received."""
+    spec = dict(to=SERVER_ADDR, send=packets, expect=expect, wait=wait)
+    out = link.in_client("/usr/bin/python3", SENDER, json.dumps(spec),
+                         timeout=wait + 30).stdout
+    return json.loads(out)
+
+
+def stats(srv):
+    """The counters banchi-dhcp logs on SIGUSR1, as a dict."""
+    n = srv.log().count("stats:")
+    srv.proc.send_signal(signal.SIGUSR1)
+    wait_for("stats", lambda: srv.log().count("stats:") > n, 5)
+    line = [ln for ln in srv.log().splitlines() if "stats:" in ln][-1]
+    return {k: int(v) for k, v in (w.split("=") for w in
+                                   line.split("stats: ")[1].split())}
 
 
 def check_log(text):

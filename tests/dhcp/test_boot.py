@@ -4,23 +4,13 @@ client (udhcpc), a UEFI HTTP boot client and a plain one (raw packets
 from sender.py) each get the boot file of their architecture, or none;
 iPXE (user class) gets the ipxe rule."""
 
-import json
-from pathlib import Path
 
 from clients import Dhclient, Udhcpc
-from netns import BANCHI_DHCP, SERVER_ADDR, Server, run
+from netns import BANCHI_DHCP, SERVER_ADDR, Server, run, send
 
-SENDER = Path(__file__).resolve().parent / "sender.py"
 URL = "http://10.77.0.9/efi/x64/boot.efi"
 BOOT = ["--boot", "bios=undionly.kpxe", "--boot", "efi-bc=efi/bc.efi",
         "--boot", "efi-x64-http=" + URL, "--boot", "efi-arm64=arm64.efi"]
-
-
-def send(link, packets, expect, wait=3.0):
-    spec = dict(to=SERVER_ADDR, send=packets, expect=expect, wait=wait)
-    out = link.in_client("/usr/bin/python3", SENDER, json.dumps(spec),
-                         timeout=wait + 10).stdout
-    return json.loads(out)
 
 
 def test_uefi_pxe_dhclient(link):

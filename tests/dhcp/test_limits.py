@@ -2,32 +2,11 @@
 not use up the range (50 addresses), one MAC flooding is cut to its
 bucket, and a real client (udhcpc) afterwards gets a lease."""
 
-import json
 import random
-import signal
 import time
-from pathlib import Path
 
 from clients import Udhcpc
-from netns import SERVER_ADDR, Server, wait_for
-
-SENDER = Path(__file__).resolve().parent / "sender.py"
-
-
-def send(link, packets, expect=0, wait=0.5):
-    spec = dict(to=SERVER_ADDR, send=packets, expect=expect, wait=wait)
-    out = link.in_client("/usr/bin/python3", SENDER, json.dumps(spec),
-                         timeout=wait + 30).stdout
-    return json.loads(out)
-
-
-def stats(srv):
-    n = srv.log().count("stats:")
-    srv.proc.send_signal(signal.SIGUSR1)
-    wait_for("stats", lambda: srv.log().count("stats:") > n, 5)
-    line = [ln for ln in srv.log().splitlines() if "stats:" in ln][-1]
-    return {k: int(v) for k, v in (w.split("=") for w in
-                                   line.split("stats: ")[1].split())}
+from netns import Server, send, stats
 
 
 def test_discover_flood(link):
@@ -39,7 +18,8 @@ def test_discover_flood(link):
                                                  for _ in range(5))
             for _ in range(500)]
     t0 = time.monotonic()
-    send(link, [dict(type=1, mac=m, xid=i) for i, m in enumerate(macs)])
+    send(link, [dict(type=1, mac=m, xid=i) for i, m in enumerate(macs)],
+         wait=0.5)
     secs = time.monotonic() - t0
     st = stats(srv)
     assert st["received"] >= 100, st      # the kernel may drop some
@@ -51,7 +31,7 @@ def test_discover_flood(link):
     # one MAC flooding: its burst (10), then 2 a second
     before = stats(srv)
     send(link, [dict(type=1, mac="02:00:00:00:0f:0f", xid=1000 + i)
-                for i in range(100)])
+                for i in range(100)], wait=0.5)
     after = stats(srv)
     assert after["limited_client"] - before["limited_client"] >= 80, after
     # a real client afterwards gets an address

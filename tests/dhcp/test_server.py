@@ -6,31 +6,13 @@ dropped and counted without harm."""
 import json
 import signal
 import time
-from pathlib import Path
 
 import pytest
 
 from clients import Udhcpc
-from netns import BANCHI_DHCP, SERVER_ADDR, Server, run, wait_for
+from netns import BANCHI_DHCP, SENDER, SERVER_ADDR, Server, run, send, \
+    stats, wait_for
 
-SENDER = Path(__file__).resolve().parent / "sender.py"
-
-
-def send(link, packets, expect=0, wait=3.0):
-    """Requests from the client namespace; the replies received."""
-    spec = dict(to=SERVER_ADDR, send=packets, expect=expect, wait=wait)
-    out = link.in_client("/usr/bin/python3", SENDER, json.dumps(spec),
-                         timeout=wait + 10).stdout
-    return json.loads(out)
-
-
-def stats(srv):
-    n = srv.log().count("stats:")
-    srv.proc.send_signal(signal.SIGUSR1)
-    wait_for("stats", lambda: srv.log().count("stats:") > n, 5)
-    line = [ln for ln in srv.log().splitlines() if "stats:" in ln][-1]
-    return {k: int(v) for k, v in (w.split("=") for w in
-                                   line.split("stats: ")[1].split())}
 
 
 def with_address(link):
