@@ -16,6 +16,14 @@ int main(int argc, char **argv)
 	int ret;
 
 	ret = cmdline_config(&d.cfg, argc, argv, NULL, err);
+	if (ret == CMDLINE_HELP_CONFIG) {
+		cfg_print_doc(&config_cfg, stdout, "banchi-auth",
+			      "/etc/banchi/banchi-auth.yaml", "    Zones are a top-level list, zones:, each a mapping (name,\n"
+			      "    file, and the per-zone keys of banchi-auth(8)); keys:\n"
+			      "    lists TSIG keys.");
+		config_clear(&d.cfg);
+		return 0;
+	}
 	if (ret == CMDLINE_HELP || ret == CMDLINE_VERSION) {
 		fputs(ret == CMDLINE_HELP ? cmdline_usage :
 		      "banchi-auth " BANCHI_VERSION "\n", stdout);

@@ -21,6 +21,12 @@ int main(int argc, char **argv)
 	    (!strcmp(argv[1], "leases") || !strcmp(argv[1], "why")))
 		return dhcpd_leases(argc - 1, argv + 1);
 	ret = dconfig_cmdline(&c, argc, argv, err);
+	if (ret == CMDLINE_HELP_CONFIG) {
+		cfg_print_doc(&dconfig_cfg, stdout, "banchi-dhcp",
+			      "/etc/banchi/banchi-dhcp.yaml", NULL);
+		dconfig_clear(&c);
+		return 0;
+	}
 	if (ret == CMDLINE_HELP || ret == CMDLINE_VERSION) {
 		fputs(ret == CMDLINE_HELP ? dconfig_usage :
 		      "banchi-dhcp " BANCHI_VERSION "\n", stdout);

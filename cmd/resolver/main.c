@@ -16,6 +16,13 @@ int main(int argc, char **argv)
 	int ret;
 
 	ret = rconfig_cmdline(&d.cfg, argc, argv, NULL, err);
+	if (ret == CMDLINE_HELP_CONFIG) {
+		cfg_print_doc(&rconfig_cfg, stdout, "banchi-resolver",
+			      "/etc/banchi/banchi-resolver.yaml", "    forward: and stub: are top-level lists of zone: and to:\n"
+			      "    (addresses) mappings.");
+		rconfig_clear(&d.cfg);
+		return 0;
+	}
 	if (ret == CMDLINE_HELP || ret == CMDLINE_VERSION) {
 		fputs(ret == CMDLINE_HELP ? rconfig_usage :
 		      "banchi-resolver " BANCHI_VERSION "\n", stdout);

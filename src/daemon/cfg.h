@@ -6,6 +6,7 @@
 #define BANCHI_DAEMON_CFG_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -15,7 +16,8 @@
 
 #define CONFIG_ERR_MAX 512
 
-enum { CMDLINE_OK = 0, CMDLINE_HELP = 1, CMDLINE_VERSION = 2 };
+enum { CMDLINE_OK = 0, CMDLINE_HELP = 1, CMDLINE_VERSION = 2,
+       CMDLINE_HELP_CONFIG = 3 };
 
 struct cfg_listen {
 	struct sockaddr_storage sa;
@@ -166,8 +168,15 @@ int cfg_load_text(const struct cfg_schema *s, void *base, const char *text,
 int cfg_load_file(const struct cfg_schema *s, void *base, const char *path,
 		  char *err);
 
-/* The command line over defaults already in base: -h/--help and
- * --version first, then the config file (-c FILE, --config=FILE; its
+/* The config file's man page text from the schema (cfg_doc.c): NAME
+ * (PROGRAM.yaml), SYNOPSIS (path), DESCRIPTION (with extra, a
+ * paragraph, or NULL), KEYS (each key, what it does, its type, default
+ * and flag), SEE ALSO. --help-config prints it. */
+void cfg_print_doc(const struct cfg_schema *s, FILE *out,
+		   const char *program, const char *path, const char *extra);
+
+/* The command line over defaults already in base: -h/--help,
+ * --help-config and --version first, then the config file (-c FILE, --config=FILE; its
  * path loses the strip prefix when it has it), then the flags, which
  * override it ("--flag VALUE", "--flag=VALUE", a boolean alone). Paths
  * given as flags are relative to the working directory. CMDLINE_* or

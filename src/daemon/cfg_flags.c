@@ -115,6 +115,8 @@ int cfg_cmdline(const struct cfg_schema *s, void *base, int argc,
 			return CMDLINE_HELP;
 		if (!strcmp(argv[i], "--version"))
 			return CMDLINE_VERSION;
+		if (!strcmp(argv[i], "--help-config"))
+			return CMDLINE_HELP_CONFIG;
 	}
 	if (load_file(s, base, argc, argv, strip, err) < 0)
 		return -1;

@@ -42,11 +42,11 @@ def units():
     """The units with ExecStart at the built programs, and a MANPATH
     holding the built man pages."""
     d = Path(tempfile.mkdtemp(prefix="banchi-units-"))
-    (d / "man" / "man8").mkdir(parents=True)
-    (d / "man" / "man1").mkdir(parents=True)
     man = tool("banchi-auth").parent / "man"
     for page in man.iterdir():
-        shutil.copy(page, d / "man" / ("man" + page.suffix[1:]) / page.name)
+        sect = d / "man" / ("man" + page.suffix[1:])
+        sect.mkdir(parents=True, exist_ok=True)
+        shutil.copy(page, sect / page.name)
     out = {}
     for u in UNITS:
         text = (ROOT / "systemd" / (u + ".service")).read_text()

@@ -96,6 +96,7 @@ def test_install_start_remove_purge(deb, tmp_path):
               "/usr/bin/banchi-check", "/usr/bin/banchi-db",
               "/usr/share/man/man8/banchi-auth.8.gz",
               "/usr/share/man/man1/banchi-db.1.gz",
+              "/usr/share/man/man5/banchi-resolver.yaml.5.gz",
               "/lib/systemd/system/banchi-resolver.service",
               "/usr/share/doc/banchi/copyright"):
         assert Path(p).exists(), p
