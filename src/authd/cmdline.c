@@ -121,6 +121,7 @@ const char cmdline_usage[] =
 "    --query-log-rate N      log at most N queries a second, both logs\n"
 "                            (0: no limit)\n"
 "    -h, --help              this text\n"
+"    --help-config           the config file's keys (its man page, section 5)\n"
 "    --version               the version\n"
 "\n"
 "EXIT STATUS\n"

@@ -119,6 +119,7 @@ const char dconfig_usage[] =
 "    --syslog                log to syslog instead of standard error\n"
 "    --all                   (leases) every row, whatever its state\n"
 "    -h, --help              this text\n"
+"    --help-config           the config file's keys (its man page, section 5)\n"
 "    --version               the version\n"
 "\n"
 "EXIT STATUS\n"
