@@ -236,8 +236,16 @@ static size_t answer_tcp_query(void *ctx, const uint8_t *q, size_t qlen,
 		socklen_t plen = sizeof(peer);
 		if (getpeername(a->c->fd, (struct sockaddr *)&peer, &plen) < 0)
 			return 0;
-		return updater_submit_tcp(w->srv->upd, q, qlen, &peer, out,
-					  cap);
+		/* Waited for outside the read section: the writer may be in
+		 * synchronize_rcu for an earlier batch, waiting for us (a
+		 * deadlock when its fdatasync was slow). The snapshot may
+		 * change meanwhile: the caller takes the new one. */
+		rcu_read_unlock();
+		len = updater_submit_tcp(w->srv->upd, q, qlen, &peer, out,
+					 cap);
+		rcu_read_lock();
+		a->s = rcu_dereference(w->srv->cur);
+		return len;
 	}
 	if (is_notify(w->srv, q, qlen)) {
 		struct sockaddr_storage peer;
@@ -399,10 +407,13 @@ static void *udp_main(void *arg)
 static bool handle(struct worker *w, struct epoll_event *ev, int n,
 		   time_t now)
 {
-	const struct served *s = rcu_dereference(w->srv->cur);
+	const struct served *s;
 	int i, kind;
 
 	for (i = 0; i < n; i++) {
+		/* per event: an UPDATE leaves the read section while the
+		 * writer works (answer_tcp_query) */
+		s = rcu_dereference(w->srv->cur);
 		kind = *(int *)ev[i].data.ptr;
 		if (kind == TAG_STOP)
 			return false;
