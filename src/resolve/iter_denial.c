@@ -117,18 +117,11 @@ static int prove(struct iter *it, const uint8_t *zone,
  * VAL_PENDING while its keys are fetched. */
 static int neg_result(struct iter *it, const uint8_t *zone, uint32_t *ttl)
 {
-	const struct dnssec_anchor *a;
 	struct rrset keys;
-	int r;
+	int r = val_zone_keys(it, zone, &keys);
 
-	a = dnssec_anchors_find(&it->env->conf->anchors, zone);
-	if (!a || dnssec_anchor_insecure(a))
-		return DNSSEC_UNSUPPORTED;      /* no anchor above: insecure */
-	r = val_ensure(it, a, zone, &keys);
-	if (r == VAL_PENDING)
-		return VAL_PENDING;
-	if (r != SEC_SECURE)
-		return val_chain_result(it, r);
+	if (r != DNSSEC_SECURE)
+		return r;
 	return prove(it, zone, &keys, ttl);
 }
 

@@ -278,8 +278,18 @@ void iter_val_free(struct iter *it);
 void iter_val_drop_proofs(struct iter *it);
 
 /* The key walk's shared parts (iter_validate.c, iter_proof.c). */
-enum { VAL_UNKNOWN = 10, VAL_AGAIN, VAL_PENDING, VAL_PARENT };
+/* The walk's own outcomes, apart from every SEC_ status and DNSSEC_
+ * result they travel with (VAL_PENDING was DNSSEC_UNSIGNED_CUT's value:
+ * an insecure negative answer read as "keys being fetched"). */
+enum { VAL_UNKNOWN = 100, VAL_AGAIN, VAL_PENDING, VAL_PARENT };
+_Static_assert((int)VAL_UNKNOWN > (int)DNSSEC_NO_CUT &&
+	       (int)VAL_UNKNOWN > (int)SEC_BOGUS,
+	       "VAL_ outcomes overlap DNSSEC_ results");
 struct dnssec_anchor;
+/* zone's DNSKEY set from the closest anchor into keys: DNSSEC_SECURE,
+ * VAL_PENDING (being fetched), or the DNSSEC_ result of a chain that is
+ * not secure (DNSSEC_UNSUPPORTED: no anchor above, or insecure). */
+int val_zone_keys(struct iter *it, const uint8_t *zone, struct rrset *keys);
 /* A set, and its RRSIGs, as the verifier takes them. */
 struct dnssec_rrset val_view(const struct rrset *s);
 struct dnssec_rrset val_sigs_view(const struct rrset *s);

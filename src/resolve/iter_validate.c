@@ -336,6 +336,20 @@ int val_chain_result(const struct iter *it, int r)
 	return it->val.failed ? it->val.fail_res : DNSSEC_BOGUS;
 }
 
+int val_zone_keys(struct iter *it, const uint8_t *zone, struct rrset *keys)
+{
+	const struct dnssec_anchor *a;
+	int r;
+
+	a = dnssec_anchors_find(&it->env->conf->anchors, zone);
+	if (!a || dnssec_anchor_insecure(a))
+		return DNSSEC_UNSUPPORTED;      /* no anchor above: insecure */
+	r = val_ensure(it, a, zone, keys);
+	if (r == VAL_PENDING)
+		return VAL_PENDING;
+	return r == SEC_SECURE ? DNSSEC_SECURE : val_chain_result(it, r);
+}
+
 /* The zone an unsigned set is in: the closest cached zone cut at or
  * above its owner (the iteration just went through it), else the
  * root. */
@@ -402,7 +416,6 @@ static int check_unsigned(struct iter *it, const struct rrset *s,
 			  const uint8_t *zone)
 {
 	int n = name_labels(s->owner), r;
-	const struct dnssec_anchor *a;
 	struct rrset keys;
 
 	for (int l = name_labels(zone); l <= n; l++) {
@@ -410,14 +423,9 @@ static int check_unsigned(struct iter *it, const struct rrset *s,
 
 		for (int k = n; k > l; k--)
 			p += p[0] + 1;
-		a = dnssec_anchors_find(&it->env->conf->anchors, p);
-		if (!a || dnssec_anchor_insecure(a))
-			return DNSSEC_UNSUPPORTED;
-		r = val_ensure(it, a, p, &keys);
-		if (r == VAL_PENDING)
-			return VAL_PENDING;
-		if (r != SEC_SECURE)
-			return val_chain_result(it, r);
+		r = val_zone_keys(it, p, &keys);
+		if (r != DNSSEC_SECURE)
+			return r;
 	}
 	return DNSSEC_NO_RRSIG;
 }
@@ -428,7 +436,6 @@ static int check_set(struct iter *it, struct answer_set *as,
 		     struct dnssec_verdict *vd)
 {
 	struct rrset *s = &as->set;
-	const struct dnssec_anchor *a;
 	uint8_t zone[NAME_MAXLEN];
 	struct dnssec_rrset d, sg, k;
 	struct rrset keys;
@@ -438,14 +445,9 @@ static int check_set(struct iter *it, struct answer_set *as,
 		zone_of_set(it, as, zone);
 		return check_unsigned(it, s, zone);
 	}
-	a = dnssec_anchors_find(&it->env->conf->anchors, zone);
-	if (!a || dnssec_anchor_insecure(a))
-		return DNSSEC_UNSUPPORTED;      /* no anchor above: insecure */
-	r = val_ensure(it, a, zone, &keys);
-	if (r == VAL_PENDING)
-		return VAL_PENDING;
-	if (r != SEC_SECURE)
-		return val_chain_result(it, r);
+	r = val_zone_keys(it, zone, &keys);
+	if (r != DNSSEC_SECURE)
+		return r;
 	d = val_view(s);
 	sg = val_sigs_view(s);
 	k = val_view(&keys);
