@@ -258,13 +258,15 @@ static void finish(struct rworker *w, struct rreq *r)
 	const struct iter_stats *is;
 
 	up_close(w, r);
-	answer_all(w, r);
+	/* counted before the answer leaves: a client that reads the
+	 * metrics right after its answer sees the work done for it */
 	is = iter_get_stats(r->it);
 	rstat_add(w, RS_UPSTREAM, is->upstream);
 	rstat_add(w, RS_UPSTREAM_TCP, is->tcp);
 	rstat_add(w, RS_TIMEOUTS, is->timeouts);
 	rstat_add(w, RS_DNSSEC_VERIFIED, is->dnssec_verified);
 	rstat_add(w, RS_DNSSEC_STOPPED, is->dnssec_stopped);
+	answer_all(w, r);
 	clock_warn_answer(&w->srv->clock, iter_result(r->it), rnow_ms());
 	unhash(w, r);
 	r->active = false;
