@@ -165,7 +165,7 @@ int pdns_rows(struct sql_conn *c, int64_t domain_id,
 	snprintf(id, sizeof(id), "%lld", (long long)domain_id);
 	p[0] = sql_str(id);
 	if (!names)
-		ret = sql_query(c, sql_zone_rows, p, 1, one_row, &s);
+		ret = sql_query_piped(c, sql_zone_rows, p, 1, one_row, &s);
 	for (size_t i = 0; names && i < nnames && ret == 0; i++) {
 		p[1] = names[i];
 		ret = sql_query(c, sql_name_rows, p, 2, one_row, &s);

@@ -197,6 +197,63 @@ static void test_query(void)
 	sql_disconnect(&c);
 }
 
+/* Rows read on the pipe's thread arrive whole and in order, across
+ * many chunks (by rows and by bytes), NULLs kept; a refusal stops it
+ * with the callback's value and leaves the connection usable. */
+struct piped {
+	int rows, stop_at;
+	bool ok;
+};
+
+static int check_piped(void *ctx, const struct sql_text *col, size_t n)
+{
+	struct piped *p = ctx;
+	char want[32];
+	int len = snprintf(want, sizeof(want), "%d", p->rows + 1);
+	size_t big = (p->rows + 1) % 1000 ? (size_t)p->rows % 50 : 200000;
+
+	p->ok = p->ok && n == 3 && col[0].len == (size_t)len &&
+		!memcmp(col[0].s, want, (size_t)len) &&
+		(p->rows % 5 ? col[1].s && col[1].len == big &&
+		 (!big || (col[1].s[0] == 'x' && col[1].s[big - 1] == 'x')) :
+		 !col[1].s) && col[2].s && col[2].len == 0;
+	if (++p->rows == p->stop_at)
+		return 42;
+	return 0;
+}
+
+static void test_piped(void)
+{
+	static const char make[] =
+		"CREATE TABLE p (i INTEGER, v TEXT, e TEXT);"
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+		" WHERE i < 20000) INSERT INTO p SELECT i, CASE WHEN (i - 1) % 5"
+		" = 0 THEN NULL ELSE substr(replace(hex(zeroblob(200000)), '0',"
+		" 'x'), 1, CASE WHEN i % 1000 THEN (i - 1) % 50 ELSE 200000 END)"
+		" END, '' FROM n;";
+	static const char sel[] = "SELECT i, v, e FROM p WHERE i >= ? "
+				  "ORDER BY i";
+	struct sql_text one = sql_str("1");
+	struct sql_conn c;
+	struct piped p = { .ok = true };
+	char err[256];
+	int n = 0;
+
+	CHECK(sql_connect(&c, uri, 0, 50, err, sizeof(err)) == 0);
+	CHECK(sql_script(&c, make) == 0);
+	CHECK(sql_query_piped(&c, sel, &one, 1, check_piped, &p) == 0);
+	CHECKF(p.ok && p.rows == 20000, "%d rows, ok %d", p.rows, p.ok);
+	p = (struct piped){ .ok = true, .stop_at = 9000 };
+	CHECK(sql_query_piped(&c, sel, &one, 1, check_piped, &p) == 42);
+	CHECK(p.ok && p.rows == 9000);
+	CHECK(sql_query(&c, "SELECT count(*) FROM p", NULL, 0, count_rows,
+			&n) == 0 && n == 1);
+	CHECK(sql_query_piped(&c, "SELECT nosuchcolumn FROM p", NULL, 0,
+			      count_rows, &n) == SQL_EBROKEN);
+	CHECK(sql_script(&c, "DROP TABLE p") == 0);
+	sql_disconnect(&c);
+}
+
 static void test_changed_and_busy(void)
 {
 	struct sql_conn c;
@@ -362,6 +419,7 @@ int main(void)
 	test_pg_unreachable();
 	test_int();
 	test_query();
+	test_piped();
 	test_changed_and_busy();
 	test_track();
 	test_gone();
