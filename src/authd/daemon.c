@@ -46,8 +46,9 @@ static void warn_restart(const struct config *o, const struct config *n)
 			 "restart; kept as they were");
 }
 
-/* The database and its zones are fixed at start: a reload keeps them,
- * and refuses a config that would serve one of them from a file too. */
+/* The database is fixed at start (its zones follow it): a reload keeps
+ * it, and refuses a config that would serve one of them from a file
+ * too. */
 static int keep_zone_db(struct daemon *x, struct config *n)
 {
 	const char *was = x->cfg.zone_db;
@@ -205,9 +206,17 @@ static int xfr_changes(void *arg, const struct zdb_zone *z, uint32_t from,
 	return secondary_ixfr_changes(&x->sec, z, from, out);
 }
 
+static bool in_config(const struct config *c, const uint8_t *origin)
+{
+	for (size_t i = 0; i < c->nzones; i++)
+		if (name_equal(c->zones[i].origin, origin))
+			return true;
+	return false;
+}
+
 /* The zones the writer keeps a journal of: those that take updates,
  * then those from the database (db[i] true). */
-static size_t writer_zones(const struct daemon *x,
+static size_t writer_zones(struct daemon *x,
 			   uint8_t (**origins)[NAME_MAXLEN], bool **db)
 {
 	const struct config *c = &x->cfg;
@@ -217,9 +226,11 @@ static size_t writer_zones(const struct daemon *x,
 	*db = calloc(c->nupdates + x->sqlz.n + 1, sizeof(**db));
 	if (!*origins || !*db)
 		return (size_t)-1;
-	/* a database zone with allow-update is the database's */
+	/* a database zone with allow-update is the database's, and so is
+	 * one in neither yet (the database may gain it) */
 	for (size_t i = 0; i < c->nupdates; i++)
-		if (!sqlzones_has(&x->sqlz, c->updates[i].origin))
+		if (!sqlzones_has(&x->sqlz, c->updates[i].origin) &&
+		    (!c->zone_db || in_config(c, c->updates[i].origin)))
 			memcpy((*origins)[n++], c->updates[i].origin,
 			       NAME_MAXLEN);
 	for (size_t i = 0; i < x->sqlz.n; i++) {
@@ -253,7 +264,8 @@ static int open_updates(struct daemon *x, struct served **s)
 	    privs_own_dir(c->zone_dir, c->user, c->group, c->allow_root) < 0)
 		log_warn("secondary zones added by a reload cannot be stored "
 			 "in %s", c->zone_dir);
-	if (!c->nupdates && !x->sqlz.n)
+	/* a database without zones may gain some: journals then */
+	if (!c->nupdates && !c->zone_db)
 		return updater_open(&x->upd, s, &x->publish, &x->ld, NULL,
 				    NULL, NULL, 0);
 	if (privs_own_dir(c->zone_dir, c->user, c->group, c->allow_root) < 0)

@@ -410,7 +410,9 @@ static bool in_config(const struct config *c, const uint8_t *origin)
 	return config_secondary(c, origin) != NULL;
 }
 
-/* The catalog members carry over as they are (the refresher's). */
+/* The catalog members carry over as they are (the refresher's), and
+ * after the first run the database's zones (the watcher's: some added
+ * or removed since the start). */
 static size_t keep_members(const struct loader *ld, const struct config *c,
 			   struct zsrc *v, struct load_stats *st)
 {
@@ -418,10 +420,12 @@ static size_t keep_members(const struct loader *ld, const struct config *c,
 
 	for (size_t i = 0; v && i < ld->n; i++) {
 		const struct zsrc *o = &ld->src[i];
-		if (!o->member || in_config(c, o->origin))
+		if (!(o->member && !in_config(c, o->origin)) &&
+		    !(o->db && ld->ran))
 			continue;
 		memcpy(v[n].origin, o->origin, NAME_MAXLEN);
-		v[n].secondary = v[n].member = true;
+		v[n].secondary = v[n].member = o->member;
+		v[n].db = o->db;
 		if (o->zone) {
 			zdb_zone_ref(o->zone);
 			v[n].zone = o->zone;
@@ -435,7 +439,8 @@ static size_t keep_members(const struct loader *ld, const struct config *c,
 int loader_run(struct loader *ld, const struct config *c,
 	       struct served **out, struct load_stats *st)
 {
-	size_t n = c->nzones + c->nsecondaries + ld->ndb;
+	size_t ndb = ld->ran ? 0 : ld->ndb;
+	size_t n = c->nzones + c->nsecondaries + ndb;
 	struct zsrc *v = calloc(n + ld->n + 1, sizeof(*v));
 	struct timespec t0, t1;
 	size_t i;
@@ -452,7 +457,7 @@ int loader_run(struct loader *ld, const struct config *c,
 	}
 	for (i = 0; i < c->nsecondaries; i++)
 		keep_secondary(ld, &c->secondaries[i], &v[c->nzones + i], st);
-	for (i = 0; i < ld->ndb; i++)
+	for (i = 0; i < ndb; i++)
 		keep_db(ld, i, &v[c->nzones + c->nsecondaries + i], st);
 	n += keep_members(ld, c, v + n, st);
 	if (make_catalog(ld, c, v, n) < 0) {
@@ -467,6 +472,7 @@ int loader_run(struct loader *ld, const struct config *c,
 	src_free(ld->src, ld->n);
 	ld->src = v;
 	ld->n = n;
+	ld->ran = true;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	st->seconds = (t1.tv_sec - t0.tv_sec) +
 		      (t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -581,12 +587,15 @@ enum loader_kind loader_kind_of(const struct loader *ld,
 		const struct zsrc *d = &ld->src[i];
 		if (name_equal(d->origin, origin))
 			return d->member ? LOADER_MEMBER : d->secondary ?
-			       LOADER_SECONDARY : LOADER_FILE;
+			       LOADER_SECONDARY : d->db ? LOADER_DB :
+			       LOADER_FILE;
 	}
 	return LOADER_NONE;
 }
 
-int loader_add_member(struct loader *ld, const uint8_t *origin)
+/* A zone known from now on, not from the config: a catalog member
+ * (secondary) or a zone of the database. */
+static int add_src(struct loader *ld, const uint8_t *origin, bool member)
 {
 	struct zsrc *v;
 
@@ -599,16 +608,28 @@ int loader_add_member(struct loader *ld, const uint8_t *origin)
 	ld->src = v;
 	memset(&v[ld->n], 0, sizeof(*v));
 	memcpy(v[ld->n].origin, origin, NAME_MAXLEN);
-	v[ld->n].secondary = v[ld->n].member = true;
+	v[ld->n].secondary = v[ld->n].member = member;
+	v[ld->n].db = !member;
 	ld->n++;
 	return 0;
 }
 
-void loader_remove_member(struct loader *ld, const uint8_t *origin)
+int loader_add_member(struct loader *ld, const uint8_t *origin)
+{
+	return add_src(ld, origin, true);
+}
+
+int loader_add_db(struct loader *ld, const uint8_t *origin)
+{
+	return add_src(ld, origin, false);
+}
+
+static void remove_src(struct loader *ld, const uint8_t *origin, bool member)
 {
 	for (size_t i = 0; i < ld->n; i++) {
 		struct zsrc *d = &ld->src[i];
-		if (!d->member || !name_equal(d->origin, origin))
+		if (!(member ? d->member : d->db) ||
+		    !name_equal(d->origin, origin))
 			continue;
 		if (d->zone)
 			zdb_zone_unref(d->zone);
@@ -617,4 +638,14 @@ void loader_remove_member(struct loader *ld, const uint8_t *origin)
 		ld->n--;
 		return;
 	}
+}
+
+void loader_remove_member(struct loader *ld, const uint8_t *origin)
+{
+	remove_src(ld, origin, true);
+}
+
+void loader_remove_db(struct loader *ld, const uint8_t *origin)
+{
+	remove_src(ld, origin, false);
 }

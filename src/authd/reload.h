@@ -61,12 +61,14 @@ struct loader {
 	void *merge_arg;
 	bool (*dead)(void *arg, const uint8_t *qname);  /* auth_conf's */
 	void *dead_arg;
-	/* zones from the database (sqlzones.h), fixed at start: their
-	 * origins, and their first versions (references the first run
-	 * takes; NULL for one that did not load) */
+	/* zones from the database (sqlzones.h) at start: their origins,
+	 * and their first versions (references the first run takes; NULL
+	 * for one that did not load); later runs carry over the database
+	 * zones of the run before (loader_add_db, loader_remove_db) */
 	uint8_t (*db_origin)[NAME_MAXLEN];
 	struct zdb_zone **db_first;
 	size_t ndb;
+	bool ran;                       /* loader_run done once */
 	/* xfr_rules.parent (catalog members take their catalog's list) */
 	const uint8_t *(*xfr_parent)(void *arg, const uint8_t *origin);
 	void *xfr_parent_arg;
@@ -107,7 +109,7 @@ void loader_drop_zone(struct loader *ld, const uint8_t *origin);
  * secondary a file zone, a catalog member a secondary of the config,
  * or dropped it). */
 enum loader_kind { LOADER_NONE, LOADER_FILE, LOADER_SECONDARY,
-		   LOADER_MEMBER };
+		   LOADER_MEMBER, LOADER_DB };
 enum loader_kind loader_kind_of(const struct loader *ld,
 				const uint8_t *origin);
 
@@ -116,6 +118,10 @@ enum loader_kind loader_kind_of(const struct loader *ld,
  * forgotten. Under the publish lock. */
 int loader_add_member(struct loader *ld, const uint8_t *origin);
 void loader_remove_member(struct loader *ld, const uint8_t *origin);
+/* The same for a zone the database gained or lost at run time (the
+ * writer's, under the publish lock). */
+int loader_add_db(struct loader *ld, const uint8_t *origin);
+void loader_remove_db(struct loader *ld, const uint8_t *origin);
 
 /* Swaps *slot to s, waits for readers of the old one, frees it. */
 void served_publish(struct served **slot, struct served *s);

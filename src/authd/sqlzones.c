@@ -117,20 +117,33 @@ static bool clashes(const struct config *c, const struct pdns_domain *d)
 	       (c->catalog && name_equal(c->catalog_origin, d->origin));
 }
 
-bool sqlzones_clash(const struct sqlzones *s, const struct config *c)
+bool sqlzones_clash(struct sqlzones *s, const struct config *c)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (clashes(c, &s->z[i].d))
-			return true;
-	return false;
+	bool clash = false;
+
+	pthread_mutex_lock(&s->zmu);
+	for (size_t i = 0; !clash && i < s->n; i++)
+		clash = clashes(c, &s->z[i].d);
+	pthread_mutex_unlock(&s->zmu);
+	return clash;
 }
 
-bool sqlzones_has(const struct sqlzones *s, const uint8_t *origin)
+struct sqlz_zone *sqlz_find(struct sqlzones *s, const uint8_t *origin)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (name_equal(s->z[i].d.origin, origin))
-			return true;
-	return false;
+			return &s->z[i];
+	return NULL;
+}
+
+bool sqlzones_has(struct sqlzones *s, const uint8_t *origin)
+{
+	bool has;
+
+	pthread_mutex_lock(&s->zmu);
+	has = sqlz_find(s, origin) != NULL;
+	pthread_mutex_unlock(&s->zmu);
+	return has;
 }
 
 static bool served_kind(const struct pdns_domain *d)
@@ -154,6 +167,7 @@ static int pick(struct sqlzones *s, const struct config *c,
 	s->first = calloc(nd + 1, sizeof(*s->first));
 	if (!s->z || !s->origins || !s->first)
 		return BN_ENOMEM;
+	s->cap = nd + 1;
 	for (size_t i = 0; i < nd; i++) {
 		if (!served_kind(&d[i]))
 			continue;
@@ -216,6 +230,7 @@ static int read_all(struct sqlzones *s, const struct config *c)
 		ret = pick(s, c, d, nd);
 	for (size_t i = 0; ret == 0 && i < s->n; i++)
 		ret = load_one(s, i);
+	s->nstart = s->n;
 	free(d);
 	sql_exec(&s->c, ret == 0 ? "COMMIT" : "ROLLBACK");
 	return ret;
@@ -238,20 +253,26 @@ static bool in_db(const struct sqlzones *s, const uint8_t *origin)
 	return false;
 }
 
-/* allow-transfer and notify were taken for zones the database might
- * hold (config_xfr.c): those it does not are said once. */
+/* allow-transfer, allow-update and notify were taken for zones the
+ * database might hold (config_xfr.c): those it does not hold yet are
+ * said once. */
 static void warn_unknown(const struct sqlzones *s, const struct config *c)
 {
+	static const char fmt[] = "%s for zone %s: neither in the config "
+				  "nor in the database (yet)";
+
 	for (size_t i = 0; i < c->nxfrs; i++)
 		if (!in_config(c, c->xfrs[i].origin) &&
 		    !in_db(s, c->xfrs[i].origin))
-			log_warn("allow-transfer for zone %s: neither in the "
-				 "config nor in the database", c->xfrs[i].zone);
+			log_warn(fmt, "allow-transfer", c->xfrs[i].zone);
+	for (size_t i = 0; i < c->nupdates; i++)
+		if (!in_config(c, c->updates[i].origin) &&
+		    !in_db(s, c->updates[i].origin))
+			log_warn(fmt, "allow-update", c->updates[i].zone);
 	for (size_t i = 0; i < c->nnotifies; i++)
 		if (!in_config(c, c->notifies[i].origin) &&
 		    !in_db(s, c->notifies[i].origin))
-			log_warn("notify for zone %s: neither in the config "
-				 "nor in the database", c->notifies[i].zone);
+			log_warn(fmt, "notify", c->notifies[i].zone);
 }
 
 static void log_loaded(const struct sqlzones *s, double seconds)
@@ -273,6 +294,7 @@ int sqlzones_open(struct sqlzones *s, const struct config *c)
 
 	memset(s, 0, sizeof(*s));
 	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->zmu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	if (!c->zone_db)
 		return 0;
@@ -310,12 +332,13 @@ void sqlzones_clear(struct sqlzones *s)
 	sqlzones_stop(s);
 	sql_disconnect(&s->c);
 	sql_disconnect(&s->wc);
-	for (size_t i = 0; s->first && i < s->n; i++)
+	for (size_t i = 0; s->first && i < s->nstart; i++)
 		zdb_zone_unref(s->first[i]);
 	free(s->first);
 	free(s->origins);
 	free(s->z);
 	free(s->uri);
+	pthread_mutex_destroy(&s->zmu);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);
 	memset(s, 0, sizeof(*s));

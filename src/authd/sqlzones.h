@@ -2,7 +2,8 @@
  * NATIVE and MASTER zone of its domains table is read at start into the
  * same in-memory store as file zones; then one watcher thread follows
  * the database (banchi_changes rows, or PRAGMA data_version when the
- * database is read-only), reads again the names that changed (or the
+ * database is read-only), takes on zones added and drops zones removed
+ * (sqlzones_domains.c), reads again the names that changed (or the
  * whole zone), and hands the difference to the writer as a change
  * (journal, publication, NOTIFY, IXFR), raising the SOA serial when the
  * rows changed and it did not. A dynamic update of such a zone is
@@ -37,6 +38,8 @@ struct sqlz_zone {
 	size_t bad_rows;                /* in the read going on */
 	bool save;                      /* banchi_serial to write: */
 	uint32_t save_serial;           /* the serial served */
+	bool fresh;                     /* added in this read: read whole */
+	bool clash;                     /* its name served otherwise (said) */
 };
 
 enum sqlz_state { SQLZ_OK, SQLZ_BUSY, SQLZ_GONE, SQLZ_BROKEN };
@@ -51,11 +54,17 @@ struct sqlzones {
 	int64_t cursor;                 /* last change id read */
 	double pruned_at;               /* when old changes last went */
 	double saved_at;                /* when serials were last written */
+	/* the zones served from the database: the watcher's, which adds
+	 * and removes them (sqlzones_domains.c) holding zmu; other threads
+	 * read them holding zmu */
 	struct sqlz_zone *z;
-	size_t n;
-	/* for the loader: each zone's origin, its first version */
+	size_t n, cap;
+	pthread_mutex_t zmu;
+	/* for the loader: each zone's origin, its first version (the
+	 * nstart zones of the start) */
 	uint8_t (*origins)[NAME_MAXLEN];
 	struct zdb_zone **first;
+	size_t nstart;
 	struct updater *upd;
 	struct served **cur;
 	enum sqlz_state state;
@@ -77,9 +86,9 @@ struct sqlzones {
 int sqlzones_open(struct sqlzones *s, const struct config *c);
 /* Whether c serves a zone of the database otherwise (a reload's new
  * config: refused then). */
-bool sqlzones_clash(const struct sqlzones *s, const struct config *c);
+bool sqlzones_clash(struct sqlzones *s, const struct config *c);
 /* Whether the zone of that origin comes from the database. */
-bool sqlzones_has(const struct sqlzones *s, const uint8_t *origin);
+bool sqlzones_has(struct sqlzones *s, const uint8_t *origin);
 /* The watcher, handing changes to u, reading the zones from *cur. */
 int sqlzones_start(struct sqlzones *s, struct updater *u,
 		   struct served **cur);
@@ -123,6 +132,12 @@ int sqlz_names(struct sqlzones *s, struct sqlz_zone *z,
 	       const struct sql_text *names, size_t n);
 /* Change-table rows after s->cursor read and applied. */
 int sqlz_read_changes(struct sqlzones *s);
+/* The domains table listed again: zones it gained read whole and
+ * served, zones it lost (deleted, renamed, made a kind not served) no
+ * longer served. 0 or a database error. */
+int sqlz_domains(struct sqlzones *s);
+/* The zone of that origin (the watcher's, or under zmu), or NULL. */
+struct sqlz_zone *sqlz_find(struct sqlzones *s, const uint8_t *origin);
 
 /* Serials (sqlzones_serial.c). */
 uint64_t sqlz_digest(const struct zdb_zone *v);

@@ -1,8 +1,10 @@
 /* The change table read: per domain, how many rows came after the last
- * one read, how many name a name, how many distinct names; a zone with
- * few named changes is read by those names, one with many (or a change
- * of its domains row) whole. Rows of domains not served here (added
- * after start, or of a kind not served) are passed over. Old rows are
+ * one read, how many name a name, how many distinct names; a change of
+ * a domains row (no name) has the domains listed again first (zones
+ * added, removed, renamed: sqlzones_domains.c); a zone with few named
+ * changes is read by those names, one with many (or a change of its
+ * domains row) whole. Rows of domains not served here (of a kind not
+ * served) are passed over. Old rows are
  * pruned now and then, a minute after they were read, so that another
  * reader of the same database has time to see them too. */
 #include <inttypes.h>
@@ -90,6 +92,15 @@ static struct sqlz_zone *zone_of(struct sqlzones *s, int64_t domain)
 	return NULL;
 }
 
+/* A domains row changed (its change names no name). */
+static bool domains_changed(const struct summaries *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].named < l->v[i].rows)
+			return true;
+	return false;
+}
+
 static int by_names(struct sqlzones *s, struct sqlz_zone *z,
 		    const struct summary *e, int64_t after)
 {
@@ -118,11 +129,11 @@ static int one_domain(struct sqlzones *s, const struct summary *e,
 {
 	struct sqlz_zone *z = zone_of(s, e->domain);
 
-	if (!z) {
-		log_debug("database %s: %" PRId64 " changes of domain_id %"
-			  PRId64 ", not a zone served here (one added after "
-			  "start is served after a restart)", s->uri, e->rows,
-			  e->domain);
+	if (!z || z->fresh || z->clash) {
+		if (!z)
+			log_debug("database %s: %" PRId64 " changes of "
+				  "domain_id %" PRId64 ", not a zone served "
+				  "here", s->uri, e->rows, e->domain);
 		return 0;
 	}
 	if (e->named < e->rows || e->names > NAMES_MAX)
@@ -141,11 +152,15 @@ int sqlz_read_changes(struct sqlzones *s)
 	snprintf(a, sizeof(a), "%" PRId64, s->cursor);
 	p[0] = sql_str(a);
 	ret = sql_query(&s->c, sql_changes_summary, p, 1, summary_row, &l);
+	if (ret == 0 && domains_changed(&l))
+		ret = sqlz_domains(s);
 	for (size_t i = 0; ret == 0 && i < l.n; i++) {
 		ret = one_domain(s, &l.v[i], s->cursor);
 		if (l.v[i].last > last)
 			last = l.v[i].last;
 	}
+	for (size_t i = 0; i < s->n; i++)
+		s->z[i].fresh = false;
 	if (ret == 0)
 		s->cursor = last;
 	free(l.v);

@@ -89,13 +89,19 @@ static int reconnect(struct sqlzones *s)
 	return ret;
 }
 
-/* Every zone whole, and the change table's position with it. */
+/* Every zone whole (the domains listed again first), and the change
+ * table's position with it. */
 static int read_all(struct sqlzones *s)
 {
 	int ret = s->tracked ? sqlz_last_change(s) : 0;
 
+	if (ret == 0)
+		ret = sqlz_domains(s);
 	for (size_t i = 0; ret == 0 && i < s->n; i++)
-		ret = sqlz_whole(s, &s->z[i]);
+		ret = s->z[i].fresh || s->z[i].clash ? 0 :
+		      sqlz_whole(s, &s->z[i]);
+	for (size_t i = 0; i < s->n; i++)
+		s->z[i].fresh = false;
 	return ret;
 }
 
@@ -184,7 +190,7 @@ int sqlzones_start(struct sqlzones *s, struct updater *u,
 	s->cur = cur;
 	/* the watcher's own connection, with a short lock wait */
 	sql_disconnect(&s->c);
-	for (size_t i = 0; s->first && i < s->n; i++) {
+	for (size_t i = 0; s->first && i < s->nstart; i++) {
 		zdb_zone_unref(s->first[i]);
 		s->first[i] = NULL;
 	}

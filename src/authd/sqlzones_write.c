@@ -13,19 +13,11 @@
 
 #define WRITE_BUSY_MS 2000      /* a lock waited for by one statement */
 
-static struct sqlz_zone *zone_of(struct sqlzones *s, const uint8_t *origin)
+/* Under zmu: the watcher may add or remove zones meanwhile. */
+static int write_locked(struct sqlzones *s, const uint8_t *origin,
+			const struct zchange *c, char *why, size_t cap)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (name_equal(s->z[i].d.origin, origin))
-			return &s->z[i];
-	return NULL;
-}
-
-int sqlzones_write(void *arg, const uint8_t *origin, const struct zchange *c,
-		   char *why, size_t cap)
-{
-	struct sqlzones *s = arg;
-	struct sqlz_zone *z = zone_of(s, origin);
+	struct sqlz_zone *z = sqlz_find(s, origin);
 	int ret;
 
 	if (!z) {
@@ -42,5 +34,17 @@ int sqlzones_write(void *arg, const uint8_t *origin, const struct zchange *c,
 		sql_disconnect(&s->wc);         /* made again next time */
 	if (ret == 0)
 		atomic_fetch_add(&z->digest, sqlz_digest_change(0, c));
+	return ret;
+}
+
+int sqlzones_write(void *arg, const uint8_t *origin, const struct zchange *c,
+		   char *why, size_t cap)
+{
+	struct sqlzones *s = arg;
+	int ret;
+
+	pthread_mutex_lock(&s->zmu);
+	ret = write_locked(s, origin, c, why, cap);
+	pthread_mutex_unlock(&s->zmu);
 	return ret;
 }

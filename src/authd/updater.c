@@ -104,10 +104,10 @@ size_t updater_submit_tcp(struct updater *u, const uint8_t *q, size_t len,
 	return n;
 }
 
-/* A request of the writer's own (a change or a version from the
- * database), waited for; its outcome. */
+/* A request of the writer's own (a change, a version or the removal
+ * of a zone from the database), waited for; its outcome. */
 static int own_request(struct updater *u, const uint8_t *origin,
-		       struct zchange *c, struct zdb_zone *v)
+		       struct zchange *c, struct zdb_zone *v, bool drop)
 {
 	struct upd_req *r;
 	int err;
@@ -119,6 +119,7 @@ static int own_request(struct updater *u, const uint8_t *origin,
 		return BN_ENOMEM;
 	r->chg = c;
 	r->whole = v;
+	r->drop = drop;
 	memcpy(r->origin, origin, name_length(origin));
 	pthread_mutex_init(&r->done_mu, NULL);
 	pthread_cond_init(&r->done_cv, NULL);
@@ -141,12 +142,17 @@ static int own_request(struct updater *u, const uint8_t *origin,
 int updater_change(struct updater *u, const uint8_t *origin,
 		   struct zchange *c)
 {
-	return own_request(u, origin, c, NULL);
+	return own_request(u, origin, c, NULL, false);
 }
 
 int updater_replace(struct updater *u, struct zdb_zone *v)
 {
-	return own_request(u, zdb_zone_origin(v), NULL, v);
+	return own_request(u, zdb_zone_origin(v), NULL, v, false);
+}
+
+int updater_remove(struct updater *u, const uint8_t *origin)
+{
+	return own_request(u, origin, NULL, NULL, true);
 }
 
 /* Sends (UDP) or hands back (TCP) the answer; the request is freed
@@ -215,7 +221,7 @@ static void trim_spares(struct updater *u)
 	rcu_read_lock();
 	const struct served *s = rcu_dereference(*u->cur);
 	for (size_t i = 0; i < u->nzones; i++)
-		zdb_zone_keep_spares(zonedb_get(s->db, u->zones[i].origin),
+		zdb_zone_keep_spares(zonedb_get(s->db, u->zones[i]->origin),
 				     false);
 	rcu_read_unlock();
 	u->trim_at = 0;
@@ -257,7 +263,7 @@ static void *writer_main(void *arg)
 
 int updater_start(struct updater *u)
 {
-	if (!u->nzones)
+	if (!u->nzones && !u->db_write)         /* a database may gain some */
 		return 0;
 	if (pthread_create(&u->th, NULL, writer_main, u) != 0) {
 		log_err("update: cannot start the writer thread");
@@ -277,14 +283,6 @@ void updater_stop(struct updater *u)
 	pthread_mutex_unlock(&u->mu);
 	pthread_join(u->th, NULL);
 	u->running = false;
-}
-
-bool updater_has(const struct updater *u, const uint8_t *origin)
-{
-	for (size_t i = 0; i < u->nzones; i++)
-		if (name_equal(u->zones[i].origin, origin))
-			return true;
-	return false;
 }
 
 int updater_ixfr_changes(void *arg, const struct zdb_zone *z, uint32_t from,

@@ -41,6 +41,9 @@ struct upd_zone {
 					 * an UPDATE's, are written to it
 					 * first (db_write); the journal
 					 * serves IXFR only */
+	_Atomic bool gone;              /* removed from the database: not
+					 * served, kept until updater_clear
+					 * (other threads may hold it) */
 };
 
 struct upd_req;
@@ -55,8 +58,15 @@ struct updater {
 	struct loader *ld;              /* its zones follow the head */
 	char *dir;                      /* the zone dir (a copy: the config
 					 * goes on reload) */
-	struct upd_zone *zones;
-	size_t nzones;
+	/* The zones, read by other threads without a lock (updater_has,
+	 * updater_zone): a zone never moves, and is added by storing its
+	 * slot, then the count; an array outgrown is kept (retired) until
+	 * updater_clear, as a reader may still be in it. */
+	struct upd_zone **_Atomic zones;
+	_Atomic size_t nzones;
+	size_t capzones;
+	void **retired;
+	size_t nretired;
 	struct notifier *notify;        /* told of each zone published */
 	/* An UPDATE's change to a database zone (upd_zone.db), written
 	 * into the database before it is journaled and answered: 0, or an
@@ -125,8 +135,14 @@ int updater_change(struct updater *u, const uint8_t *origin,
 		   struct zchange *c);
 /* A whole new version of a zone from the database (one not served
  * yet, say): its journal emptied (IXFR from before it: the whole
- * zone), published and notified; the caller waits. 0 or an error. */
+ * zone), published and notified; the caller waits. A zone the writer
+ * does not know yet (added to the database at run time) is taken on,
+ * its journal made, unless the config serves that name otherwise
+ * (BN_EINVAL). 0 or an error. */
 int updater_replace(struct updater *u, struct zdb_zone *v);
+/* A zone removed from the database: served no more, its journal
+ * emptied; the caller waits. 0, or BN_ENOTFOUND (no such zone). */
+int updater_remove(struct updater *u, const uint8_t *origin);
 
 /* A changed zone file of a zone that takes updates (the loader's
  * merge hook, arg: the updater): the difference from the file as last

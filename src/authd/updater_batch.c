@@ -34,6 +34,9 @@ struct batch {
 	size_t nh;
 	struct upd_zone **touched;      /* changed in this batch */
 	size_t ntouched;
+	size_t cap;                     /* of h and touched: the zones */
+	uint8_t (*drops)[NAME_MAXLEN];  /* zones removed in this batch */
+	size_t ndrops, capdrops;
 	struct msg_rr rr[MSG_MAXLEN / 11];
 };
 
@@ -284,15 +287,17 @@ static uint16_t one_change(struct batch *b, struct upd_req *r)
 	return RCODE_NOERROR;
 }
 
-/* A whole version from the database: the journal starts again. */
+/* A whole version from the database: the journal starts again. A zone
+ * the database gained is taken on first. */
 static uint16_t one_whole(struct batch *b, struct upd_req *r)
 {
 	struct upd_zone *uz = updater_zone(b->u, r->origin);
 
-	if (!uz || !uz->j) {
-		r->err = BN_EINVAL;
+	r->err = BN_EINVAL;
+	if (!uz)
+		uz = upd_take_db_zone(b->u, r->origin, &r->err);
+	if (!uz || !uz->j)
 		return RCODE_SERVFAIL;
-	}
 	r->uz = uz;
 	upd_pend_drop(uz);
 	r->err = journal_reset(uz->j);
@@ -300,6 +305,39 @@ static uint16_t one_whole(struct batch *b, struct upd_req *r)
 		return RCODE_SERVFAIL;
 	zdb_zone_ref(r->whole);
 	set_head(b, uz, r->whole);
+	return RCODE_NOERROR;
+}
+
+/* A zone removed from the database: its changes and journal emptied,
+ * marked gone (other threads may still hold it), dropped from the
+ * snapshot and the loader when the batch publishes. */
+static uint16_t one_drop(struct batch *b, struct upd_req *r)
+{
+	struct upd_zone *uz = updater_zone(b->u, r->origin);
+	struct head *h;
+
+	r->err = BN_ENOTFOUND;
+	if (!uz || !uz->db)
+		return RCODE_SERVFAIL;
+	if (b->ndrops == b->capdrops) {
+		size_t cap = b->capdrops ? 2 * b->capdrops : 4;
+		void *d = realloc(b->drops, cap * sizeof(*b->drops));
+		r->err = BN_ENOMEM;
+		if (!d)
+			return RCODE_SERVFAIL;
+		b->drops = d;
+		b->capdrops = cap;
+	}
+	memcpy(b->drops[b->ndrops++], uz->origin, NAME_MAXLEN);
+	upd_pend_drop(uz);
+	h = head_of(b, uz);
+	if (h) {
+		zdb_zone_unref(h->v);
+		h->v = NULL;
+	}
+	journal_reset(uz->j);
+	uz->gone = true;
+	r->err = 0;
 	return RCODE_NOERROR;
 }
 
@@ -349,7 +387,7 @@ static void make_due(struct batch *b)
 
 	u->due = 0;
 	for (size_t i = 0; i < u->nzones; i++) {
-		struct upd_zone *uz = &u->zones[i];
+		struct upd_zone *uz = u->zones[i];
 		const struct zdb_zone *z;
 		if (!uz->npend)
 			continue;
@@ -381,6 +419,26 @@ static void compact(struct head *h)
 	}
 }
 
+/* s without the zones removed in this batch (an s not published yet
+ * freed when replaced: its keys and rules moved on); out of memory, the
+ * ones left are served until a restart. */
+static struct served *without_drops(struct batch *b, struct served *s)
+{
+	for (size_t i = 0; i < b->ndrops; i++) {
+		struct served *t = served_drop(s, b->drops[i]);
+		if (!t) {
+			log_err("update: out of memory removing zones; served "
+				"until a restart");
+			b->ndrops = i;  /* the loader keeps the rest too */
+			break;
+		}
+		if (s != *b->u->cur)
+			served_free(s);
+		s = t;
+	}
+	return s;
+}
+
 /* The new snapshot with the heads in; the old one, to free after the
  * readers are gone, or NULL. */
 static struct served *publish(struct batch *b)
@@ -394,16 +452,20 @@ static struct served *publish(struct batch *b)
 			compact(&b->h[i]);
 			v[n++] = b->h[i].v;
 		}
-	if (!n)
+	if (!n && !b->ndrops)
 		return NULL;
-	ns = served_replace(*b->u->cur, v, n);
-	if (!ns) {
+	ns = n ? served_replace(*b->u->cur, v, n) : *b->u->cur;
+	if (!ns)
 		log_err("update: out of memory publishing; changes are in "
 			"the journals and served after a restart");
+	ns = ns ? without_drops(b, ns) : NULL;
+	if (!ns || ns == *b->u->cur)
 		return NULL;
-	}
 	for (size_t i = 0; i < n; i++)
 		loader_set_zone(b->u->ld, v[i]);
+	for (size_t i = 0; i < b->ndrops; i++)
+		loader_remove_db(b->u->ld, b->drops[i]);
+	b->ndrops = 0;
 	return rcu_xchg_pointer(b->u->cur, ns);
 }
 
@@ -417,9 +479,9 @@ static void compact_journals(struct batch *b)
 	char jbase[4200];
 
 	for (size_t i = 0; i < u->nzones; i++) {
-		struct upd_zone *uz = &u->zones[i];
+		struct upd_zone *uz = u->zones[i];
 		const struct zdb_zone *z;
-		if (!u->journal_max || uz->npend ||
+		if (!u->journal_max || uz->npend || uz->gone ||
 		    journal_bytes(uz->j) <= u->journal_max)
 			continue;
 		pthread_mutex_lock(u->publish);
@@ -438,21 +500,37 @@ static void compact_journals(struct batch *b)
 	}
 }
 
-void *update_batch_new(size_t nzones)
+void *update_batch_new(size_t n)
 {
 	struct batch *b = calloc(1, sizeof(*b));
 
-	if (b) {
-		b->h = calloc(nzones ? nzones : 1, sizeof(*b->h));
-		b->touched = calloc(nzones ? nzones : 1, sizeof(*b->touched));
-	}
-	if (b && (!b->h || !b->touched)) {
-		free(b->h);
-		free(b->touched);
-		free(b);
+	if (b && update_batch_reserve(b, n) < 0) {
+		update_batch_free(b);
 		return NULL;
 	}
 	return b;
+}
+
+/* Grown in place: the writer may take on a zone in the middle of a
+ * batch (its heads so far kept). */
+int update_batch_reserve(void *scratch, size_t n)
+{
+	struct batch *b = scratch;
+	struct head *h;
+	struct upd_zone **t;
+
+	if (n <= b->cap && b->h)
+		return 0;
+	n = n > 2 * b->cap ? n : 2 * b->cap;
+	h = realloc(b->h, (n ? n : 1) * sizeof(*h));
+	if (h)
+		b->h = h;
+	t = h ? realloc(b->touched, (n ? n : 1) * sizeof(*t)) : NULL;
+	if (!t)
+		return BN_ENOMEM;
+	b->touched = t;
+	b->cap = n;
+	return 0;
 }
 
 void update_batch_free(void *scratch)
@@ -462,6 +540,7 @@ void update_batch_free(void *scratch)
 	if (b) {
 		free(b->h);
 		free(b->touched);
+		free(b->drops);
 	}
 	free(b);
 }
@@ -477,12 +556,14 @@ void update_batch(struct updater *u, struct upd_req *list)
 	b->cur = *u->cur;
 	b->nh = 0;
 	b->ntouched = 0;
+	b->ndrops = 0;
 	for (r = list; r; r = r->next) {
 		struct why w = { 0 };
 		r->uz = NULL;
 		r->changed = false;
-		if (r->chg || r->whole) {
-			r->rc = r->chg ? one_change(b, r) : one_whole(b, r);
+		if (r->chg || r->whole || r->drop) {
+			r->rc = r->chg ? one_change(b, r) : r->whole ?
+				one_whole(b, r) : one_drop(b, r);
 			continue;
 		}
 		r->rc = one(b, r, &w);
@@ -491,7 +572,7 @@ void update_batch(struct updater *u, struct upd_req *list)
 	sync_zones(b, list);
 	make_due(b);
 	for (r = list; r; r = r->next) {
-		if (r->chg || r->whole) {
+		if (r->chg || r->whole || r->drop) {
 			if (r->rc != RCODE_NOERROR && r->err == 0)
 				r->err = BN_EIO;        /* not made durable */
 			continue;
@@ -528,7 +609,7 @@ struct served *updater_flush_all(struct updater *u)
 	b->nh = 0;
 	b->ntouched = 0;
 	for (size_t i = 0; i < u->nzones; i++) {
-		struct upd_zone *uz = &u->zones[i];
+		struct upd_zone *uz = u->zones[i];
 		const struct zdb_zone *z = zonedb_get(b->cur->db, uz->origin);
 		if (uz->npend && z)
 			make_version(b, uz, z);

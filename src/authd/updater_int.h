@@ -26,6 +26,7 @@ struct upd_req {
 	bool changed;                   /* made a change in this batch */
 	struct zchange *chg;            /* a ready-made change (no pkt) */
 	struct zdb_zone *whole;         /* or a whole version (no pkt) */
+	bool drop;                      /* or the zone removed (no pkt) */
 	uint8_t origin[NAME_MAXLEN];    /* of chg's zone */
 	int err;                        /* chg's outcome */
 	uint8_t reply[MSG_MAXLEN];
@@ -37,8 +38,10 @@ struct upd_req {
 /* Applies, journals, publishes and answers a batch (the list from
  * batch on); every request is finished (upd_req_finish) on return. */
 void update_batch(struct updater *u, struct upd_req *batch);
-/* The writer's scratch (message parse space, heads), made once. */
-void *update_batch_new(size_t nzones);
+/* The writer's scratch (message parse space, heads), made once, with
+ * room for the heads of n zones (update_batch_reserve: more). */
+void *update_batch_new(size_t n);
+int update_batch_reserve(void *scratch, size_t n);
 void update_batch_free(void *scratch);
 void upd_req_finish(struct upd_req *r);
 
@@ -62,7 +65,20 @@ struct zdb_zone *upd_pend_make(struct upd_zone *uz,
 			       const struct zdb_zone *base);
 void upd_pend_drop(struct upd_zone *uz);
 
+/* The zone table (updater_zones.c). */
+struct upd_zone *upd_zone_new(const uint8_t *origin, bool db);
+/* uz in the table (the writer's, or updater_open's); 0 or BN_ENOMEM. */
+int upd_zones_append(struct updater *u, struct upd_zone *uz);
 /* The zone that takes updates with this origin, or NULL. */
 struct upd_zone *updater_zone(struct updater *u, const uint8_t *origin);
+/* The same, gone ones included. */
+struct upd_zone *upd_zone_any(struct updater *u, const uint8_t *origin);
+void upd_zones_free(struct updater *u);
+/* A zone the database gained, taken on by the writer (under the
+ * publish lock): its journal opened empty, known to the loader; NULL
+ * with *err when the config serves that name otherwise (BN_EINVAL) or
+ * it cannot be (updater_open.c). */
+struct upd_zone *upd_take_db_zone(struct updater *u, const uint8_t *origin,
+				  int *err);
 
 #endif

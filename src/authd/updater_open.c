@@ -234,24 +234,23 @@ int updater_open(struct updater *u, struct served **cur,
 	pthread_cond_init(&u->cv, &ca);
 	pthread_condattr_destroy(&ca);
 	u->dir = dir ? strdup(dir) : NULL;
-	u->zones = calloc(n ? n : 1, sizeof(*u->zones));
 	u->scratch = update_batch_new(n);
 	u->flush_scratch = update_batch_new(n);
-	if (!u->zones || !u->scratch || !u->flush_scratch ||
-	    (dir && !u->dir))
+	if (!u->scratch || !u->flush_scratch || (dir && !u->dir))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		struct upd_zone *uz = &u->zones[u->nzones];
-		memcpy(uz->origin, origins[i], NAME_MAXLEN);
-		zchange_init(&uz->pend);
-		name_to_text(uz->name, sizeof(uz->name), uz->origin);
-		if (!(db && db[i]) && !zonedb_get((*cur)->db, uz->origin)) {
-			log_err("zone %s: not loaded: takes no updates",
-				uz->name);
+		struct upd_zone *uz;
+		if (!(db && db[i]) && !zonedb_get((*cur)->db, origins[i])) {
+			char name[NAME_TEXT_MAX];
+			name_to_text(name, sizeof(name), origins[i]);
+			log_err("zone %s: not loaded: takes no updates", name);
 			continue;
 		}
-		u->nzones++;    /* updater_zone finds it from here on */
-		uz->db = db && db[i];
+		uz = upd_zone_new(origins[i], db && db[i]);
+		if (!uz || upd_zones_append(u, uz) < 0) {
+			free(uz);
+			return -1;
+		}
 		if ((uz->db ? open_db_zone(u, uz, dir) :
 		     open_zone(u, uz, dir)) < 0)
 			return -1;
@@ -259,27 +258,47 @@ int updater_open(struct updater *u, struct served **cur,
 	return 0;
 }
 
+struct upd_zone *upd_take_db_zone(struct updater *u, const uint8_t *origin,
+				  int *err)
+{
+	enum loader_kind k = loader_kind_of(u->ld, origin);
+	struct upd_zone *uz = upd_zone_any(u, origin);
+	char path[4200];
+
+	*err = BN_EINVAL;
+	if ((k != LOADER_NONE && k != LOADER_DB) || !u->dir ||
+	    (uz && !uz->db))
+		return NULL;
+	*err = BN_ENOMEM;
+	if (loader_add_db(u->ld, origin) < 0)
+		return NULL;
+	if (!uz) {
+		uz = upd_zone_new(origin, true);
+		if (!uz || upd_zones_append(u, uz) < 0) {
+			free(uz);
+			loader_remove_db(u->ld, origin);
+			return NULL;
+		}
+		uz->gone = true;        /* until its journal is open */
+	}
+	zone_dir_path(path, sizeof(path), u->dir, origin, "jnl");
+	*err = uz->j ? 0 : open_journal(uz, path);
+	if (*err < 0) {
+		loader_remove_db(u->ld, origin);
+		return NULL;
+	}
+	uz->gone = false;       /* one removed before: its journal empty */
+	return uz;
+}
+
 void updater_clear(struct updater *u)
 {
 	updater_stop(u);
-	for (size_t i = 0; i < u->nzones; i++) {
-		journal_close(u->zones[i].j);
-		zchange_clear(&u->zones[i].pend);
-		free(u->zones[i].names);
-	}
-	free(u->zones);
+	upd_zones_free(u);
 	update_batch_free(u->scratch);
 	update_batch_free(u->flush_scratch);
 	free(u->dir);
 	pthread_mutex_destroy(&u->mu);
 	pthread_cond_destroy(&u->cv);
 	memset(u, 0, sizeof(*u));
-}
-
-struct upd_zone *updater_zone(struct updater *u, const uint8_t *origin)
-{
-	for (size_t i = 0; i < u->nzones; i++)
-		if (name_equal(u->zones[i].origin, origin))
-			return &u->zones[i];
-	return NULL;
 }

@@ -1,6 +1,8 @@
 /* pdns_change.h: each removed record looked up among its owner's rows of
  * its type (the content parsed back, compared as data), deleted by id;
- * each added one inserted. */
+ * each added one inserted. The SOA row is found whatever its serial:
+ * the one served may be banchi's, raised over rows changed by others
+ * that left the database's as it was. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "backend/pdns_row.h"
 #include "base/error.h"
 #include "wire/rdata.h"
+#include "wire/rrtype.h"
 
 static const char sql_begin_sqlite[] = "BEGIN IMMEDIATE";
 static const char sql_begin_pg[] = "BEGIN";
@@ -33,6 +36,21 @@ struct job {
 	char found[24];                 /* its row's id, "" while none */
 };
 
+/* The same record; an SOA's serial aside. */
+static bool same(const struct zrr *rr, const struct zchange_rr *w)
+{
+	uint8_t tmp[RDATA_MAXLEN];
+
+	if (rr->type != w->type)
+		return false;
+	if (rr->type != RR_SOA || rr->rdlen != w->rdlen || rr->rdlen < 20)
+		return rdata_compare(rr->type, rr->rdata, rr->rdlen, w->rdata,
+				     w->rdlen) == 0;
+	memcpy(tmp, rr->rdata, rr->rdlen);
+	memcpy(tmp + rr->rdlen - 20, w->rdata + w->rdlen - 20, 4);
+	return rdata_compare(RR_SOA, tmp, rr->rdlen, w->rdata, w->rdlen) == 0;
+}
+
 /* A row of the owner and type: the record looked for? */
 static int match(void *ctx, const struct sql_text *col, size_t n)
 {
@@ -46,10 +64,7 @@ static int match(void *ctx, const struct sql_text *col, size_t n)
 	r = (struct pdns_row){ col[0], col[1], col[2], col[3], col[4], col[5],
 			       col[6] };
 	pdns_conv_restart(&j->cv);
-	if (pdns_row_rr(&j->cv, &r, &rr, &why) == 1 &&
-	    rr.type == j->want->type &&
-	    rdata_compare(rr.type, rr.rdata, rr.rdlen, j->want->rdata,
-			  j->want->rdlen) == 0) {
+	if (pdns_row_rr(&j->cv, &r, &rr, &why) == 1 && same(&rr, j->want)) {
 		memcpy(j->found, col[0].s, col[0].len);
 		j->found[col[0].len] = '\0';
 	}
