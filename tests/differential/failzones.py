@@ -92,11 +92,10 @@ def _labels(name):
     return n - 1 if name.labels[0] == b"*" else n
 
 
-def bad_rrsigs(rrset, signer, tag, count, alg=15):
-    """count RRSIGs over rrset by (signer, tag) whose Ed25519 signatures
-    are random (S below the group order, so a verifier does the whole
-    check before it fails)."""
-    now = int(time.time())
+def bad_rrsigs(rrset, signer, tag, count, now, alg=15):
+    """count RRSIGs over rrset by (signer, tag), valid from now - 1 hour
+    to now + 30 days, whose Ed25519 signatures are random (S below the
+    group order, so a verifier does the whole check before it fails)."""
     out = []
     for _ in range(count):
         s = bytearray(os.urandom(64))
@@ -143,21 +142,24 @@ def _rrsets(origin, lines):
     return list(sets.values())
 
 
-def keytrap_zone(d, origin="keytrap.", nkeys=KEYTRAP_KEYS,
-                 nsigs=KEYTRAP_SIGS, tag=KEYTRAP_TAG):
+def keytrap_zone(d, origin="keytrap.", addr="127.0.0.1",
+                 nkeys=KEYTRAP_KEYS, nsigs=KEYTRAP_SIGS, tag=KEYTRAP_TAG,
+                 now=None):
     """Writes d/ORIGIN.signed: a key (257, Ed25519) that signs the DNSKEY
     set rightly, nkeys keys of key tag tag, and on every other RRset
     (SOA, NS, A, NSEC; a wildcard *.ORIGIN A, so that every name has an
     answer to validate) nsigs wrong RRSIGs of tag tag: a validator that
     tries every key for every signature does nkeys * nsigs verifications
-    per RRset, and finds none right. Returns (path, DS line)."""
+    per RRset, and finds none right. Its server, ns1, is at addr; its
+    signatures valid from now (default: the time) - 1 hour for 30 days.
+    Returns (path, DS line)."""
     o = dns.name.from_text(origin)
     ksk = ed25519.Ed25519PrivateKey.generate()
     kdk = dns.dnssec.make_dnskey(ksk.public_key(), 15, flags=257)
     keys = [kdk] + [_rd("DNSKEY", "256 3 15 " + base64.b64encode(k).decode(),
                         o) for k in colliding_keys(nkeys, tag)]
-    data = [("@", 300, "SOA", "ns h 1 3600 900 604800 300"),
-            ("@", 300, "NS", "ns"), ("ns", 300, "A", "127.0.0.1"),
+    data = [("@", 300, "SOA", "ns1 h 1 3600 900 604800 300"),
+            ("@", 300, "NS", "ns1"), ("ns1", 300, "A", addr),
             ("www", 300, "A", "192.0.2.70"), ("*", 300, "A", "192.0.2.71")]
     sets = _rrsets(o, data)
     names = {}
@@ -166,13 +168,13 @@ def keytrap_zone(d, origin="keytrap.", nkeys=KEYTRAP_KEYS,
     names[o].append("DNSKEY")
     sets += _nsec_chain(o, names)
     dnskey = dns.rrset.from_rdata_list(o, 300, keys)
-    now = int(time.time())
+    now = int(time.time() if now is None else now)
     sigs = [dns.rrset.from_rdata(o, 300, dns.dnssec.sign(
         dnskey, ksk, o, kdk, inception=now - 3600,
         expiration=now + 30 * 86400))]
     for s in sets:
         sigs.append(dns.rrset.from_rdata_list(
-            s.name, s.ttl, bad_rrsigs(s, o, tag, nsigs)))
+            s.name, s.ttl, bad_rrsigs(s, o, tag, nsigs, now)))
     path = Path(d) / (origin.rstrip(".") + ".signed")
     path.write_text("$ORIGIN %s\n" % origin + _text([dnskey] + sets + sigs))
     path.chmod(0o644)
@@ -183,12 +185,12 @@ def keytrap_zone(d, origin="keytrap.", nkeys=KEYTRAP_KEYS,
 def iter500_zone(d, origin="it500.", iterations=ITER500):
     """Writes d/ORIGIN.signed: ECDSA P-256 (one key, 257), NSEC3 with
     iterations iterations and no salt over SOA, NS, DNSKEY, NSEC3PARAM,
-    ns A and www A; every RRset rightly signed. Returns (path, DS)."""
+    ns1 A and www A; every RRset rightly signed. Returns (path, DS)."""
     o = dns.name.from_text(origin)
     key = ec.generate_private_key(ec.SECP256R1())
     kdk = dns.dnssec.make_dnskey(key.public_key(), 13, flags=257)
-    data = [("@", 300, "SOA", "ns h 1 3600 900 604800 300"),
-            ("@", 300, "NS", "ns"), ("ns", 300, "A", "127.0.0.1"),
+    data = [("@", 300, "SOA", "ns1 h 1 3600 900 604800 300"),
+            ("@", 300, "NS", "ns1"), ("ns1", 300, "A", "127.0.0.1"),
             ("www", 300, "A", "192.0.2.72"),
             ("@", 0, "NSEC3PARAM", "1 0 %d -" % iterations)]
     sets = _rrsets(o, data)
@@ -217,8 +219,8 @@ def iter500_zone(d, origin="it500.", iterations=ITER500):
                                        dns.dnssec.make_ds(o, kdk, "SHA256"))
 
 
-LEAF = ("$TTL 300\n@ SOA ns h 1 3600 900 604800 300\n@ NS ns\n"
-        "ns A 127.0.0.1\nwww A 192.0.2.%d\ntxt TXT \"one\" \"two\"\n")
+LEAF = ("$TTL 300\n@ SOA ns1 h 1 3600 900 604800 300\n@ NS ns1\n"
+        "ns1 A 127.0.0.1\nwww A 192.0.2.%d\ntxt TXT \"one\" \"two\"\n")
 
 
 def nokey_zone(d, origin="nokey."):
@@ -239,15 +241,15 @@ def leaf_zone(d, origin, alg, denial, host):
     return path, ds
 
 
-def root_zone(d, children):
-    """The root (algorithm 13, NSEC) delegating each of children
-    {origin: DS line} to ns1.ORIGIN at 127.0.0.1. Returns (path, the
-    DS of its KSK: the trust anchor)."""
+def root_zone(d, children, addr="127.0.0.1"):
+    """The root (algorithm 13, NSEC) served by a.root. at addr,
+    delegating each of children {origin: DS line} to ns1.ORIGIN at addr.
+    Returns (path, the DS of its KSK: the trust anchor)."""
     lines = ["$TTL 3600", "@ SOA a.root. h.root. 1 3600 900 604800 300",
-             "@ NS a.root.", "a.root. A 127.0.0.1"]
+             "@ NS a.root.", "a.root. A %s" % addr]
     for origin, ds in children.items():
         lines += ["%s NS ns1.%s" % (origin, origin),
-                  "ns1.%s A 127.0.0.1" % origin, ds]
+                  "ns1.%s A %s" % (origin, addr), ds]
     path, ds, _ = signing.sign(d, ".", 13, "nsec",
                                text="\n".join(lines) + "\n")
     return path, ds
