@@ -9,10 +9,12 @@ section holds every NSEC or NSEC3 of a zone of tests/data/dnssec/denial
 with their RRSIGs, for the denial proofs (NXDOMAIN, NODATA, a wildcard
 answer, a DS query at a delegation without DS), and a KeyTrap reply
 (tests/differential/failzones.py: 40 DNSKEYs of one key tag, 12 wrong
-RRSIGs of that tag on the answer; new keys at each run). An input is replies joined by SEP; its first
-two octets pick the question (fuzz_reply.c overwrites them with the
-query's ID). The first reply answers the priming query (RFC 9609). Names are written uncompressed so that the question patched
-in by the target (of another length) does not break pointers.
+RRSIGs of that tag on the answer; new keys at each run). An input is
+replies joined by SEP; its first two octets pick the question
+(fuzz_reply.c overwrites them with the query's ID). The first reply
+answers the priming query (RFC 9609). Names are written uncompressed so
+that the question patched in by the target (of another length) does not
+break pointers.
 Usage: /usr/bin/python3 fuzz/seeds/make_reply_seeds.py"""
 
 import io

@@ -182,7 +182,7 @@ def keytrap_zone(d, origin="keytrap.", addr="127.0.0.1",
                                        dns.dnssec.make_ds(o, kdk, "SHA256"))
 
 
-def iter500_zone(d, origin="it500.", iterations=ITER500):
+def nsec3_iter_zone(d, origin="it500.", iterations=ITER500):
     """Writes d/ORIGIN.signed: ECDSA P-256 (one key, 257), NSEC3 with
     iterations iterations and no salt over SOA, NS, DNSKEY, NSEC3PARAM,
     ns1 A and www A; every RRset rightly signed. Returns (path, DS)."""
@@ -260,19 +260,20 @@ def build(top):
     line); the root first."""
     top = Path(top)
     zones = {
-        "keytrap.": keytrap_zone(_sub(top, "keytrap")),
-        "it500.": iter500_zone(_sub(top, "it500")),
-        "it150.": iter500_zone(_sub(top, "it150"), "it150.", 150),
-        "nokey.": nokey_zone(_sub(top, "nokey"), "nokey."),
-        "rsa8.": leaf_zone(_sub(top, "rsa8"), "rsa8.", 8, "nsec", 74),
-        "ed15.": leaf_zone(_sub(top, "ed15"), "ed15.", 15, "nsec3", 75),
+        "keytrap.": keytrap_zone(subdir(top, "keytrap")),
+        "it500.": nsec3_iter_zone(subdir(top, "it500")),
+        "it150.": nsec3_iter_zone(subdir(top, "it150"), "it150.", 150),
+        "nokey.": nokey_zone(subdir(top, "nokey"), "nokey."),
+        "rsa8.": leaf_zone(subdir(top, "rsa8"), "rsa8.", 8, "nsec", 74),
+        "ed15.": leaf_zone(subdir(top, "ed15"), "ed15.", 15, "nsec3", 75),
     }
-    root, anchor = root_zone(_sub(top, "root"),
+    root, anchor = root_zone(subdir(top, "root"),
                              {o: ds for o, (_, ds) in zones.items()})
     return [(".", root)] + [(o, p) for o, (p, _) in zones.items()], anchor
 
 
-def _sub(top, name):
+def subdir(top, name):
+    """top/name, made readable by a daemon that dropped privileges."""
     d = top / name
     d.mkdir(parents=True, exist_ok=True)
     d.chmod(0o755)
