@@ -7,11 +7,12 @@ drives them with dnsperf pinned to core 0 in interleaved rounds, and
 writes a markdown report and a PNG chart. Then zone transfers out of
 banchi-auth, NSD and Knot (bench/xfr.py), transfers into secondaries
 (bench/secondary.py), the resolvers (bench/resolver.py) on a test
-hierarchy, dynamic updates (bench/updates.py) and zones served from
-PowerDNS databases (bench/sql.py). Every process it starts is stopped at
+hierarchy, the KeyTrap zone's CPU cost to validating resolvers
+(bench/keytrap.py), dynamic updates (bench/updates.py) and zones served
+from PowerDNS databases (bench/sql.py). Every process it starts is stopped at
 the end, also on errors and Ctrl-C.
 Usage: bench/bench.py [--build DIR] [--quick] [--out doc/benchmarks.md]
-       [--parts auth,xfr,secondary,resolver,updates,sql]  (without auth: the sections
+       [--parts auth,xfr,secondary,resolver,keytrap,updates,sql]  (without auth: the sections
        run are replaced in --out, the authoritative tables there are kept)"""
 
 import argparse
@@ -24,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gen  # noqa: E402
+import keytrap  # noqa: E402
 import measure  # noqa: E402
 import peers  # noqa: E402
 import report  # noqa: E402
@@ -111,6 +113,17 @@ def resolver_part(top, mode, build, only, parts):
                                    resolver.SLD_COUNT + 2)
 
 
+def keytrap_part(top, mode, build, only, parts):
+    """The KeyTrap section's lines (bench/keytrap.py), or None."""
+    if "keytrap" not in parts:
+        return None
+    print("KeyTrap: CPU per malicious query (%s mode)" % mode, flush=True)
+    d = top / "keytrap"
+    d.mkdir()
+    d.chmod(0o755)
+    return keytrap.section(keytrap.run(d, mode, build, only))
+
+
 def updates_part(top, mode, build, only, parts):
     """The dynamic update section's lines (bench/updates.py), or None."""
     if "updates" not in parts:
@@ -185,9 +198,9 @@ def main():
     ap.add_argument("--out", default=str(ROOT / "doc" / "benchmarks.md"))
     ap.add_argument("--only", nargs="*", help="servers (debugging)")
     ap.add_argument("--parts",
-                    default="auth,xfr,secondary,resolver,updates,sql",
-                    help="auth, xfr, secondary, resolver, updates, sql, "
-                    "comma-separated")
+                    default="auth,xfr,secondary,resolver,keytrap,updates,"
+                    "sql", help="auth, xfr, secondary, resolver, keytrap, "
+                    "updates, sql, comma-separated")
     a = ap.parse_args()
     parts = a.parts.split(",")
     need = ("dnsperf", "taskset") + (
@@ -197,6 +210,7 @@ def main():
         ("nsd", "knotd", "knotc", "named") if "secondary" in parts
         else ()) + (
         ("knotd", "named") if "updates" in parts else ()) + (
+        ("dnssec-signzone",) if "keytrap" in parts else ()) + (
         ("pdns_server", "pdnsutil", "psql", "runuser") if "sql" in parts
         else ())
     for tool in need:
@@ -216,6 +230,7 @@ def main():
         xsec = xfr_part(top, mode, build, a.only, parts)
         ssec = secondary_part(top, mode, build, a.only, parts)
         res = resolver_part(top, mode, build, a.only, parts)
+        kts = keytrap_part(top, mode, build, a.only, parts)
         upd = updates_part(top, mode, build, a.only, parts)
         sqs = sql_part(top, mode, build, a.only, parts)
         out = Path(a.out)
@@ -225,12 +240,13 @@ def main():
                 (xsec, xfr.XFR_BEGIN, xfr.XFR_END),
                 (ssec, secondary.BEGIN, secondary.END),
                 (res, report.RES_BEGIN, report.RES_END),
+                (kts, keytrap.BEGIN, keytrap.END),
                 (upd, updates.BEGIN, updates.END),
                 (sqs, sqlreport.BEGIN, sqlreport.END)], mode)
             return
         md = report.markdown(results, mode, MODES[mode], sys.argv,
                              time.monotonic() - t0, res, xsec, upd, ssec,
-                             sqs)
+                             sqs, kts)
         out.write_text(md)
         report.chart(results, out.with_suffix(".png"), top)
         print(md)

@@ -150,7 +150,8 @@ def targets(results):
 
 
 def markdown(results, mode, params, argv, elapsed, resolver=None,
-             xfr=None, updates=None, secondary=None, sql=None):
+             xfr=None, updates=None, secondary=None, sql=None,
+             keytrap=None):
     sizes, nrounds, seconds, lat_s = params
     cmd = "make bench" + (" QUICK=1" if mode == "quick" else "")
     w = ["# banchi benchmarks", "",
@@ -209,6 +210,8 @@ def markdown(results, mode, params, argv, elapsed, resolver=None,
         w += secondary + [""]
     if resolver:
         w += resolver + [""]
+    if keytrap:
+        w += keytrap + [""]
     if updates:
         w += updates + [""]
     if sql:

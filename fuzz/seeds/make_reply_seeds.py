@@ -7,14 +7,20 @@ out-of-bailiwick records...), and signed replies for the DNSSEC verifier
 and the DS set, one reply per algorithm), and replies whose authority
 section holds every NSEC or NSEC3 of a zone of tests/data/dnssec/denial
 with their RRSIGs, for the denial proofs (NXDOMAIN, NODATA, a wildcard
-answer, a DS query at a delegation without DS). An input is replies joined by SEP; its first
-two octets pick the question (fuzz_reply.c overwrites them with the
-query's ID). The first reply answers the priming query (RFC 9609). Names are written uncompressed so that the question patched
-in by the target (of another length) does not break pointers.
+answer, a DS query at a delegation without DS), and a KeyTrap reply
+(tests/differential/failzones.py: 40 DNSKEYs of one key tag, 12 wrong
+RRSIGs of that tag on the answer; new keys at each run). An input is
+replies joined by SEP; its first two octets pick the question
+(fuzz_reply.c overwrites them with the query's ID). The first reply
+answers the priming query (RFC 9609). Names are written uncompressed so
+that the question patched in by the target (of another length) does not
+break pointers.
 Usage: /usr/bin/python3 fuzz/seeds/make_reply_seeds.py"""
 
 import io
 import struct
+import sys
+import tempfile
 from pathlib import Path
 
 import dns.flags
@@ -145,6 +151,35 @@ def denial_reply(zone, qname, qtype, rcode=0, wildcard=False):
             an.append(dns.rrset.from_rdata_list(
                 dns.name.from_text(qname), rds.ttl, list(rds)))
     return reply(qname, qtype, an=an, ns=ns, rcode=rcode)
+
+
+def keytrap_reply():
+    """www.keytrap. A with its 12 wrong RRSIGs, the DNSKEY set (41 keys,
+    40 of one tag) with its right RRSIG and the DS set, dated around
+    fuzz_reply's clock (reply_dnssec.c's NOW)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] /
+                           "tests/differential"))
+    import failzones
+    with tempfile.TemporaryDirectory() as d:
+        path, ds = failzones.keytrap_zone(d, now=1800000000 - 86400)
+        z = dns.zone.from_file(str(path), "keytrap.", relativize=False)
+    o = dns.name.from_text("keytrap.")
+
+    def signed(owner, rtype):
+        node = z.find_node(dns.name.from_text(owner))
+        rtype = dns.rdatatype.from_text(rtype)
+        out = []
+        for t, c in ((rtype, dns.rdatatype.NONE), (dns.rdatatype.RRSIG,
+                                                     rtype)):
+            rds = node.find_rdataset(dns.rdataclass.IN, t, c)
+            out.append(dns.rrset.from_rdata_list(owner, rds.ttl,
+                                                 list(rds)))
+        return out
+
+    dsset = dns.rrset.from_rdata(o, 3600, dns.rdata.from_text(
+        "IN", "DS", ds.split(None, 4)[4]))
+    return reply("www.example.test.", "A", an=signed("www.keytrap.", "A"),
+                 ar=signed("keytrap.", "DNSKEY") + [dsset])
 
 
 SEEDS = {
@@ -285,6 +320,7 @@ SEEDS = {
 }
 for _alg in (8, 10, 13, 14, 15, 16):
     SEEDS["dnssec-a%d" % _alg] = (0, 0, [signed_reply(_alg)])
+SEEDS["dnssec-keytrap"] = (0, 0, [keytrap_reply()])
 for _z in ("nsec", "nsec3", "optout", "it150", "it500"):
     _zone = _z + ".test."
     SEEDS["denial-%s-nx" % _z] = (0, 0, [denial_reply(

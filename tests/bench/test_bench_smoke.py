@@ -83,4 +83,15 @@ def test_bench_quick_runs_to_the_end(tmp_path):
                        r"(\d+) of (\d+) \| 0 \|" % server, sql, re.M)
         assert ch, server
         assert int(ch.group(1)) > 0 and len(set(ch.groups())) == 1, ch[0]
+    # The KeyTrap rows: every resolver answered each malicious question
+    # (all SERVFAIL, none lost).
+    assert "## KeyTrap: CPU per malicious query" in text
+    kt = text[text.index("## KeyTrap: CPU per malicious query"):]
+    kt = kt[:kt.index("<!-- /keytrap -->")]
+    for server in ("banchi-resolver", "unbound", "kresd", "bind"):
+        row = re.search(r"^\| %s \| (\d+) \| (\d+) \| 0 \| ([\d.]+) \|"
+                        % server, kt, re.M)
+        assert row, kt
+        assert int(row.group(1)) > 0 and row.group(1) == row.group(2), \
+            row[0]
     assert out.with_suffix(".png").stat().st_size > 1000

@@ -1,11 +1,15 @@
 """What the DNSSEC differential tests share: the config of an Unbound
-that validates a loopback lab, and a recursive question with the DO and
-CD bits as asked (UDP, three tries)."""
+that validates a loopback lab, a recursive question with the DO and CD
+bits as asked (UDP, three tries), and what of its reply they compare."""
 
+import time
+
+import dns.edns
 import dns.exception
 import dns.flags
 import dns.message
 import dns.query
+import dns.rcode
 
 # Only loopback may be queried: every other IPv4 block is refused and
 # IPv6 is off (lab zones name addresses in 192.0.2.0/24; the built-in
@@ -47,3 +51,23 @@ def ask(where, name, qtype, do=True, cd=False):
         except dns.exception.Timeout:
             continue
     return None
+
+
+def outcome(r):
+    """(rcode text, AD, first EDE code or None) of a reply; None for
+    none."""
+    if r is None:
+        return None
+    ede = [o.code for o in r.options if o.otype == dns.edns.EDE]
+    return (dns.rcode.to_text(r.rcode()), bool(r.flags & dns.flags.AD),
+            ede[0] if ede else None)
+
+
+def wait_for(where, name="tld.", limit=20.0):
+    """Waits (at most limit seconds) until where answers name SOA."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if ask(where, name, "SOA", do=False) is not None:
+            return
+        time.sleep(0.2)
+    raise RuntimeError("no answer from %s" % (where,))
