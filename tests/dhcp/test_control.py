@@ -8,7 +8,6 @@ the exit statuses (3 no socket, 2 usage, 1 refused)."""
 import json
 import re
 import shutil
-import urllib.request  # noqa: F401  (used in the namespace, below)
 
 import pytest
 
