@@ -8,14 +8,17 @@ writes a markdown report and a PNG chart. Then zone transfers out of
 banchi-auth, NSD and Knot (bench/xfr.py), transfers into secondaries
 (bench/secondary.py), the resolvers (bench/resolver.py) on a test
 hierarchy, the KeyTrap zone's CPU cost to validating resolvers
-(bench/keytrap.py), dynamic updates (bench/updates.py) and zones served
-from PowerDNS databases (bench/sql.py). Every process it starts is stopped at
-the end, also on errors and Ctrl-C.
+(bench/keytrap.py), dynamic updates (bench/updates.py), zones served
+from PowerDNS databases (bench/sql.py) and DHCP four-way exchanges
+against Kea and dnsmasq in network namespaces (bench/dhcp.py; root).
+Every process it starts is stopped at the end, also on errors and Ctrl-C.
 Usage: bench/bench.py [--build DIR] [--quick] [--out doc/benchmarks.md]
-       [--parts auth,xfr,secondary,resolver,keytrap,updates,sql]  (without auth: the sections
+       [--parts auth,xfr,secondary,resolver,keytrap,updates,sql,dhcp]
+       (without auth: the sections
        run are replaced in --out, the authoritative tables there are kept)"""
 
 import argparse
+import os
 import shutil
 import signal
 import sys
@@ -24,6 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import dhcp  # noqa: E402
 import gen  # noqa: E402
 import keytrap  # noqa: E402
 import measure  # noqa: E402
@@ -146,6 +150,22 @@ def sql_part(top, mode, build, only, parts):
     return sqlreport.section(sql.run(d, mode, build, only), mode)
 
 
+def dhcp_part(top, mode, build, only, parts):
+    """The DHCP section's lines (bench/dhcp.py), or None: not asked, or
+    not root (it makes network namespaces)."""
+    if "dhcp" not in parts:
+        return None
+    if os.geteuid() != 0:
+        print("dhcp: skipped (needs root for its network namespaces)",
+              flush=True)
+        return None
+    print("DHCP: banchi-dhcp, Kea, dnsmasq (%s mode)" % mode, flush=True)
+    d = top / "dhcp"
+    d.mkdir()
+    d.chmod(0o755)
+    return dhcp.section(dhcp.run(d, mode, build, only), mode)
+
+
 def xfr_part(top, mode, build, only, parts):
     """The transfer benchmark's markdown lines, or None when not asked."""
     if "xfr" not in parts:
@@ -199,8 +219,8 @@ def main():
     ap.add_argument("--only", nargs="*", help="servers (debugging)")
     ap.add_argument("--parts",
                     default="auth,xfr,secondary,resolver,keytrap,updates,"
-                    "sql", help="auth, xfr, secondary, resolver, keytrap, "
-                    "updates, sql, comma-separated")
+                    "sql,dhcp", help="auth, xfr, secondary, resolver, "
+                    "keytrap, updates, sql, dhcp, comma-separated")
     a = ap.parse_args()
     parts = a.parts.split(",")
     need = ("dnsperf", "taskset") + (
@@ -212,7 +232,7 @@ def main():
         ("knotd", "named") if "updates" in parts else ()) + (
         ("dnssec-signzone",) if "keytrap" in parts else ()) + (
         ("pdns_server", "pdnsutil", "psql", "runuser") if "sql" in parts
-        else ())
+        else ()) + (dhcp.NEED if "dhcp" in parts else ())
     for tool in need:
         if not shutil.which(tool):
             sys.exit("bench: missing %s (make deps)" % tool)
@@ -233,6 +253,7 @@ def main():
         kts = keytrap_part(top, mode, build, a.only, parts)
         upd = updates_part(top, mode, build, a.only, parts)
         sqs = sql_part(top, mode, build, a.only, parts)
+        dhs = dhcp_part(top, mode, build, a.only, parts)
         out = Path(a.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         if not results:
@@ -242,11 +263,12 @@ def main():
                 (res, report.RES_BEGIN, report.RES_END),
                 (kts, keytrap.BEGIN, keytrap.END),
                 (upd, updates.BEGIN, updates.END),
-                (sqs, sqlreport.BEGIN, sqlreport.END)], mode)
+                (sqs, sqlreport.BEGIN, sqlreport.END),
+                (dhs, dhcp.BEGIN, dhcp.END)], mode)
             return
         md = report.markdown(results, mode, MODES[mode], sys.argv,
                              time.monotonic() - t0, res, xsec, upd, ssec,
-                             sqs, kts)
+                             sqs, kts, dhs)
         out.write_text(md)
         report.chart(results, out.with_suffix(".png"), top)
         print(md)

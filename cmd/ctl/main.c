@@ -18,27 +18,33 @@ enum { EXIT_DONE = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
 
 static const char usage[] =
 "NAME\n"
-"    banchi-ctl - control a running banchi-auth or banchi-resolver\n"
+"    banchi-ctl - control a running banchi-auth, banchi-resolver or\n"
+"    banchi-dhcp\n"
 "\n"
 "SYNOPSIS\n"
-"    banchi-ctl [-s PATH | -r] [-t SECONDS] [-j] COMMAND [ARGUMENT]\n"
+"    banchi-ctl [-s PATH | -r | -d] [-t SECONDS] [-j] COMMAND [ARGUMENT]\n"
 "\n"
 "DESCRIPTION\n"
 "    Sends COMMAND to the daemon's control socket and prints its reply\n"
 "    as \"key: value\" lines (-j: the JSON line as received). The\n"
-"    socket is /run/banchi/auth.ctl unless -s or -r says otherwise\n"
+"    socket is /run/banchi/auth.ctl unless -s, -r or -d says otherwise\n"
 "    (flush, dump-cache, nta-*, trust-anchors:\n"
-"    /run/banchi/resolver.ctl).\n"
+"    /run/banchi/resolver.ctl; leases, lease-release:\n"
+"    /run/banchi/dhcp.ctl).\n"
 "    Using it takes root or group banchi. The protocol is in\n"
 "    doc/control.md: scripts may speak it without this tool.\n"
 "\n"
 "COMMANDS\n"
 "    status              daemon, version, pid, uptime; zones served\n"
-"                        (banchi-auth) or cache size (banchi-resolver)\n"
+"                        (banchi-auth), cache size (banchi-resolver),\n"
+"                        interfaces and leases (banchi-dhcp)\n"
 "    stats               the counters the daemon keeps\n"
 "    reload [ZONE]       what SIGHUP does: the config and every changed\n"
 "                        zone file read again; with ZONE (banchi-auth),\n"
-"                        that zone's file alone, the config as it is\n"
+"                        that zone's file alone, the config as it is.\n"
+"                        banchi-dhcp: static leases, options, ranges\n"
+"                        and limits; a config that does not load\n"
+"                        changes nothing (exit status 1, FILE:LINE)\n"
 "    zone-status ZONE    serial, where it is loaded from, last change,\n"
 "                        journal, for a secondary zone its refreshes,\n"
 "                        and each secondary of ours with its serial and\n"
@@ -66,6 +72,15 @@ static const char usage[] =
 "                        (banchi-resolver)\n"
 "    trust-anchors       whether DNSSEC validation is on, and the DS and\n"
 "                        DNSKEY records it starts from (banchi-resolver)\n"
+"    leases [--all]      the leases in effect, or every row of the\n"
+"                        lease database (banchi-dhcp): what\n"
+"                        'banchi-dhcp leases' lists\n"
+"    lease-release ADDR|MAC\n"
+"                        give back the lease of this address or MAC as\n"
+"                        its client's RELEASE would: stored before the\n"
+"                        reply, its names removed from DNS (a static\n"
+"                        lease's stay); 1 when no lease is in effect\n"
+"                        for it (banchi-dhcp)\n"
 "    why NAME [TYPE] [+dnssec]\n"
 "                        how banchi-auth answers NAME TYPE (A when not\n"
 "                        given; +dnssec: as to a DO query): the zone\n"
@@ -81,6 +96,7 @@ static const char usage[] =
 "OPTIONS\n"
 "    -s PATH     the control socket\n"
 "    -r          the resolver's socket, /run/banchi/resolver.ctl\n"
+"    -d          banchi-dhcp's socket, /run/banchi/dhcp.ctl\n"
 "    -t SECONDS  how long to wait for the reply (60; a reload of large\n"
 "                zones takes a while)\n"
 "    -j          print the reply as the JSON line received\n"
@@ -90,7 +106,8 @@ static const char usage[] =
 "EXIT STATUS\n"
 "    0 done; 1 refused or failed, the reason on standard error (an\n"
 "    unknown zone, a zone that is not a secondary, a zone file that\n"
-"    does not load, a command the daemon does not have); 2 usage; 3\n"
+"    does not load, no lease for that address, a command the daemon\n"
+"    does not have); 2 usage; 3\n"
 "    the daemon could not be reached (not running, no permission) or\n"
 "    did not answer in time.\n";
 
@@ -118,6 +135,8 @@ static const struct cmd cmds[] = {
 	{ "nta-add", "zone", WORDS, CTL_RESOLVER_PATH },
 	{ "nta-remove", "zone", REQUIRED, CTL_RESOLVER_PATH },
 	{ "nta-list", NULL, NONE, CTL_RESOLVER_PATH },
+	{ "leases", "which", OPTIONAL, CTL_DHCP_PATH },
+	{ "lease-release", "lease", REQUIRED, CTL_DHCP_PATH },
 };
 
 struct opts {
@@ -191,6 +210,10 @@ static int command(struct opts *o, int argc, char **argv)
 	o->arg = n == 2 ? argv[optind + 1] : NULL;
 	if (o->arg && !*o->arg)
 		return bad_usage("empty argument for %s", o->cmd->name);
+	if (!strcmp(o->cmd->name, "leases") && o->arg &&
+	    strcmp(o->arg, "--all") && strcmp(o->arg, "all"))
+		return bad_usage("leases takes nothing or --all, not '%s'",
+				 o->arg);
 	if (!strcmp(o->cmd->name, "log-level")) {
 		for (size_t i = 0; i < 4; i++)
 			if (!strcmp(o->arg, levels[i]))
@@ -211,10 +234,11 @@ static int options(struct opts *o, int argc, char **argv)
 	long t;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+s:rt:jh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+s:rdt:jh", lo, NULL)) != -1) {
 		switch (c) {
 		case 's': o->path = optarg; break;
 		case 'r': o->path = CTL_RESOLVER_PATH; break;
+		case 'd': o->path = CTL_DHCP_PATH; break;
 		case 'j': o->json = true; break;
 		case 'h': fputs(usage, stdout); return EXIT_DONE;
 		case 'V': puts("banchi-ctl " BANCHI_VERSION); return EXIT_DONE;

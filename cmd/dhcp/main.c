@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ctl/ctl.h"
 #include "daemon/log.h"
 #include "dhcpd/config.h"
 #include "dhcpd/daemon.h"
@@ -45,9 +46,10 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, ctl_signal());  /* banchi-ctl's commands */
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	ret = dhcpd_run(&c, &set);
+	ret = dhcpd_run(&c, argc, argv, &set);
 	dconfig_clear(&c);
 	return ret;
 }

@@ -21,6 +21,7 @@
 /* Where each daemon's socket is unless configured (server.control). */
 #define CTL_AUTH_PATH "/run/banchi/auth.ctl"
 #define CTL_RESOLVER_PATH "/run/banchi/resolver.ctl"
+#define CTL_DHCP_PATH "/run/banchi/dhcp.ctl"
 
 #define CTL_CONN_MAX 16
 #define CTL_IO_TIMEOUT_MS 10000

@@ -1,6 +1,8 @@
 /* The lease table (pool.h): a flat array, range addresses first (entry i
- * is first + i), static leases after. Lookups by client are linear: a
- * range is at most 65,536 addresses and a request looks once. */
+ * is first + i), static leases after. A client's range entries are
+ * found through the identifier index, static leases by a scan of the
+ * statics; a free address is searched from where the last one was
+ * found, so that handing out a range in order costs no rescans. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +55,64 @@ static void init_statics(struct dhcp_pool *p)
 	}
 }
 
+static uint32_t cid_hash(const uint8_t *cid, size_t len)
+{
+	uint32_t h = 2166136261u;       /* FNV-1a */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ cid[i]) * 16777619u;
+	return h;
+}
+
+static int index_init(struct dhcp_pool *p)
+{
+	struct dhcp_index *x = &p->ix;
+	size_t nb = 64;
+
+	while (nb < p->nrange)
+		nb <<= 1;
+	x->mask = (uint32_t)(nb - 1);
+	x->head = calloc(nb, sizeof(*x->head));
+	x->next = calloc(p->nrange, sizeof(*x->next));
+	x->in = calloc(p->nrange, sizeof(*x->in));
+	return x->head && x->next && x->in ? 0 : -1;
+}
+
+/* Range entry i out of the chain it is in. */
+static void index_unlink(struct dhcp_index *x, uint32_t i)
+{
+	uint32_t *at;
+
+	if (!x->in[i])
+		return;
+	for (at = &x->head[x->in[i] - 1]; *at; at = &x->next[*at - 1])
+		if (*at == i + 1) {
+			*at = x->next[i];
+			break;
+		}
+	x->in[i] = 0;
+	x->next[i] = 0;
+}
+
+/* e, a range entry, in the chain of its identifier now. */
+static void index_put(struct dhcp_pool *p, const struct dhcp_lease *e)
+{
+	struct dhcp_index *x = &p->ix;
+	uint32_t i = (uint32_t)(e - p->l), b;
+
+	if (i >= p->nrange)
+		return;
+	b = cid_hash(e->cid, e->cidlen) & x->mask;
+	if (x->in[i] == b + 1)
+		return;
+	index_unlink(x, i);
+	if (!e->cidlen)
+		return;
+	x->next[i] = x->head[b];
+	x->head[b] = i + 1;
+	x->in[i] = b + 1;
+}
+
 int dhcp_pool_init(struct dhcp_pool *p, const struct dhcp_conf *conf)
 {
 	size_t i;
@@ -68,7 +128,7 @@ int dhcp_pool_init(struct dhcp_pool *p, const struct dhcp_conf *conf)
 	p->n = p->nrange + conf->nstatic;
 	p->l = calloc(p->n, sizeof(*p->l));
 	p->dirty = calloc(p->n, sizeof(*p->dirty));
-	if (!p->l || !p->dirty) {
+	if (!p->l || !p->dirty || index_init(p) < 0) {
 		dhcp_pool_clear(p);
 		return BN_ENOMEM;
 	}
@@ -82,6 +142,9 @@ void dhcp_pool_clear(struct dhcp_pool *p)
 {
 	free(p->l);
 	free(p->dirty);
+	free(p->ix.head);
+	free(p->ix.next);
+	free(p->ix.in);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -133,8 +196,11 @@ struct dhcp_lease *dhcp_pool_of_client(struct dhcp_pool *p,
 	for (i = p->nrange; i < p->n; i++)
 		if (dhcp_lease_is(&p->l[i], c))
 			return &p->l[i];
-	for (i = 0; i < p->nrange; i++) {
-		e = &p->l[i];
+	if (!c->cidlen)
+		return NULL;            /* a range entry matches by its id */
+	for (i = p->ix.head[cid_hash(c->cid, c->cidlen) & p->ix.mask]; i;
+	     i = p->ix.next[i - 1]) {
+		e = &p->l[i - 1];
 		if (e->state == DL_FREE || e->state == DL_DECLINED ||
 		    e->state == DL_RESERVED || !dhcp_lease_is(e, c))
 			continue;
@@ -199,10 +265,12 @@ struct dhcp_lease *dhcp_pool_choose(struct dhcp_pool *p,
 		if (e && !e->is_static && avail(e, now) > 0)
 			return e;
 	}
-	for (i = 0; i < p->nrange; i++) {
+	for (size_t k = 0; k < p->nrange; k++) {
+		i = (p->cursor + k) % p->nrange;
 		e = &p->l[i];
 		switch (avail(e, now)) {
 		case 2:
+			p->cursor = (i + 1) % p->nrange;
 			return e;
 		case 1:
 			if (!old || e->expires < old->expires)
@@ -241,6 +309,7 @@ void dhcp_pool_assign(struct dhcp_pool *p, struct dhcp_lease *e,
 	memcpy(e->cid, c->cid, c->cidlen);
 	e->cidlen = c->cidlen;
 	e->cid_opt = c->cid_opt;
+	index_put(p, e);
 	if (!e->is_static || e->static_cid) {
 		memcpy(e->hw, c->hw, c->hwlen);
 		e->hwlen = c->hwlen;
@@ -310,6 +379,7 @@ bool dhcp_pool_load(struct dhcp_pool *p, const struct dhcp_lease *row)
 	memcpy(e->cid, row->cid, row->cidlen);
 	e->cidlen = row->cidlen;
 	e->cid_opt = row->cid_opt;
+	index_put(p, e);
 	if (!e->is_static) {
 		memcpy(e->hw, row->hw, row->hwlen);
 		e->hwlen = row->hwlen;

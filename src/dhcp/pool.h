@@ -94,6 +94,19 @@ struct dhcp_client {
 
 struct dhcp_limit;
 
+/* The range entries by client identifier: a chained hash whose links
+ * are entry numbers + 1 (0 ends a chain). An entry is put in the chain
+ * of the identifier it is given (dhcp_pool_assign, dhcp_pool_load) and
+ * stays there until it is given another; one whose identifier was
+ * cleared since is skipped when looked up. So a request finds its
+ * client's entries without a scan of the range. */
+struct dhcp_index {
+	uint32_t *head;                 /* nbucket chains */
+	uint32_t *next;                 /* per range entry */
+	uint32_t *in;                   /* per range entry: its bucket + 1 */
+	uint32_t mask;                  /* nbucket - 1 */
+};
+
 struct dhcp_pool {
 	const struct dhcp_conf *conf;
 	struct dhcp_limit *limit;       /* rate limits (limit.h); NULL: none */
@@ -101,6 +114,10 @@ struct dhcp_pool {
 	size_t nrange, n;               /* range entries, all entries */
 	struct dhcp_lease **dirty;      /* changed since dhcp_pool_saved */
 	size_t ndirty;
+	struct dhcp_index ix;
+	size_t cursor;                  /* where the search for a free
+					 * address starts (after the last
+					 * one found) */
 };
 
 /* 0, or BN_ENOMEM / BN_EINVAL (range empty, too large or outside the

@@ -30,7 +30,7 @@ void dconfig_clear(struct dconfig *c)
 		       &c->server_id, &c->lease_db, &c->user, &c->group,
 		       &c->chroot, &c->path, &c->basedir, &c->ddns, &c->key,
 		       &c->fzone, &c->rzone, &c->boot_server,
-		       &c->boot_server_name };
+		       &c->boot_server_name, &c->control };
 	struct dcfg_list *l[] = { &c->interfaces, &c->routers, &c->dns, &c->ntp, &c->search,
 				  &c->routes, &c->statics, &c->boot };
 	size_t i;

@@ -45,6 +45,10 @@ struct dconfig {
 	char *user, *group, *chroot;
 	bool allow_root;
 	bool sandbox;                   /* seccomp once serving */
+	char *control;                  /* control socket: NULL for the
+					 * default, "none" for none */
+	struct cfg_listen metrics;      /* the metrics endpoint, when */
+	bool has_metrics;               /* on (off by default) */
 	/* log */
 	long log_level;
 	bool log_syslog;

@@ -78,6 +78,10 @@ static const struct cfg_opt schema[] = {
 	    "false", "keep running as root"),
 	OPT("server.sandbox", "sandbox", CFG_BOOL, sandbox, 0, 1, "true",
 	    "the seccomp filter once serving (doc/sandbox.md)"),
+	OPT("server.control", "control", CFG_SOCKET, control, 0, 0, NULL,
+	    "PATH of the control socket (banchi-ctl; default "
+	    "/run/banchi/dhcp.ctl), or none"),
+	CFG_OPT_METRICS(struct dconfig),
 	OPT("log.level", "log-level", CFG_LEVEL, log_level, 0, 0, "info",
 	    "error, warning, info or debug"),
 	OPT("log.syslog", "syslog", CFG_BOOL, log_syslog, 0, 1, "false",

@@ -11,6 +11,8 @@
 #include "daemon/log.h"
 #include "daemon/privs.h"
 #include "daemon/sandbox.h"
+#include "daemon/sdnotify.h"
+#include "dhcpd/control.h"
 #include "dhcpd/daemon.h"
 #include "dhcpd/server.h"
 #include "dhcpd/sock.h"
@@ -97,7 +99,7 @@ static int open_ddns(struct dserver *s, const struct dconfig *c)
 	return 0;
 }
 
-int dhcpd_run(struct dconfig *c, const sigset_t *set)
+int dhcpd_run(struct dconfig *c, int argc, char **argv, const sigset_t *set)
 {
 	struct dserver *s = calloc(1, sizeof(*s));
 	int ret = 1;
@@ -107,15 +109,23 @@ int dhcpd_run(struct dconfig *c, const sigset_t *set)
 		log_err("out of memory");
 		return 1;
 	}
+	sdn_open();
+	s->cfg = c;
+	s->argc = argc;
+	s->argv = argv;
 	for (k = 0; k < DCONFIG_LINKS; k++)
 		s->link[k].fd = -1;
 	/* the interfaces first: a mistyped one makes no lease file */
 	if (open_sock(s, c) == 0 && load(s, c) == 0 && open_ddns(s, c) == 0 &&
-	    privs_drop(c->user, c->group, c->chroot, c->allow_root) == 0) {
+	    control_open(s) == 0 &&
+	    privs_drop(c->user, c->group, c->chroot, c->allow_root) == 0 &&
+	    ctl_start(s->ctl) == 0) {
 		sandbox_enter("banchi-dhcp", !c->sandbox);
+		dserver_ready(s, NULL);
 		ret = dserver_run(s, set);
 		dserver_log_stats(s);
 	}
+	ctl_stop(s->ctl);
 	if (s->dd)
 		ddns_close(s->dd);
 	free(s->dd);

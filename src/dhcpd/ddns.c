@@ -91,7 +91,7 @@ static int send_step(struct ddns *d, int64_t now_ms)
 		tsig_signer_clear(&sg);
 	}
 	d->sent_ms = now_ms;
-	d->st.sent++;
+	ctl_count(&d->st.sent, 1);
 	if (len < 0 || send(d->fd, msg, (size_t)len, 0) < 0)
 		return -1;
 	return 0;
@@ -118,7 +118,7 @@ static void fail(struct ddns *d, int64_t now_ms, const char *why)
 	if (d->backoff > BACKOFF_MAX)
 		d->backoff = BACKOFF_MAX;
 	d->retry_ms = now_ms + d->backoff * 1000;
-	d->st.failures++;
+	ctl_count(&d->st.failures, 1);
 	name_text(n, sizeof(n), d->fqdn);
 	log_warn("dns update of %s (%s): %s; retried in %us", n,
 		 ddns_step_name(d->step), why, d->backoff);
@@ -292,7 +292,7 @@ static void next(struct ddns *d, int rcode, int64_t now_ms)
 	}
 	if (step == DDNS_CONFLICT) {
 		refused(d);
-		d->st.refused++;
+		ctl_count(&d->st.refused, 1);
 		finish(d, DNS_REFUSED);
 		return;
 	}
@@ -300,9 +300,9 @@ static void next(struct ddns *d, int rcode, int64_t now_ms)
 	    (step >= DDNS_PTR_SET && !d->ptr)) {
 		log_done(d, d->removing ? "removed" : "registered");
 		if (d->removing)
-			d->st.removed++;
+			ctl_count(&d->st.removed, 1);
 		else
-			d->st.added++;
+			ctl_count(&d->st.added, 1);
 		finish(d, d->removing ? DNS_NONE : DNS_OK);
 		return;
 	}

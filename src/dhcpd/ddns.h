@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ctl/ctl_stats.h"
 #include "dhcp/ddns.h"
 #include "dhcp/pool.h"
 #include "wire/tsig.h"
@@ -23,8 +24,9 @@ struct ddns_conf {
 	uint32_t ttl;
 };
 
+/* Written by the serving thread, read by the control thread. */
 struct ddns_stats {
-	unsigned long sent, added, removed, refused, failures;
+	ctl_counter sent, added, removed, refused, failures;
 };
 
 struct ddns {

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -11,7 +12,9 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "ctl/ctl.h"
 #include "daemon/log.h"
+#include "daemon/sdnotify.h"
 #include "dhcpd/server.h"
 #include "dhcpd/sock.h"
 
@@ -22,14 +25,35 @@ static void fmt_addr(char *buf, uint32_t a)
 	inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
 }
 
+const char *dstat_drop_name(enum dstat_drop d)
+{
+	static const char *const names[] = { "malformed", "invalid",
+					     "no_address", "not_ours" };
+
+	return d < DROP_REASONS ? names[d] : "?";
+}
+
 static void count(struct dstats *st, int in, const struct dhcp_out *o)
 {
-	st->offers += o->type == DHCPOFFER;
-	st->acks += o->type == DHCPACK && in != DHCPINFORM;
-	st->informs += in == DHCPINFORM;
-	st->naks += o->type == DHCPNAK;
-	st->releases += in == DHCPRELEASE;
-	st->declines += in == DHCPDECLINE;
+	ctl_count(&st->discovers, in == DHCPDISCOVER);
+	ctl_count(&st->requests, in == DHCPREQUEST);
+	ctl_count(&st->offers, o->type == DHCPOFFER);
+	ctl_count(&st->acks, o->type == DHCPACK && in != DHCPINFORM);
+	ctl_count(&st->informs, in == DHCPINFORM);
+	ctl_count(&st->naks, o->type == DHCPNAK);
+	ctl_count(&st->releases, in == DHCPRELEASE);
+	ctl_count(&st->declines, in == DHCPDECLINE);
+}
+
+/* A DISCOVER, REQUEST or INFORM left unanswered: no address left, or
+ * not ours to answer (another server chosen, another subnet's relay,
+ * a REQUEST without an address). RELEASE and DECLINE want no reply. */
+static void count_silent(struct dstats *st, int in, const struct dhcp_out *o)
+{
+	if (o->type || in == DHCPRELEASE || in == DHCPDECLINE)
+		return;
+	ctl_count(&st->dropped[o->note && !strcmp(o->note, "no free address")
+			       ? DROP_NO_ADDRESS : DROP_NOT_OURS], 1);
 }
 
 /* One line per request: DISCOVER, OFFER and INFORM at debug level. */
@@ -51,46 +75,47 @@ static void log_req(const struct dhcp_msg *m, int in, const struct dhcp_out *o)
 		o->note);
 }
 
-static void drop(struct dserver *s, const char *why)
+static uint64_t dropped_all(const struct dstats *st)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < DROP_REASONS; i++)
+		n += ctl_counter_get((ctl_counter *)&st->dropped[i]);
+	return n;
+}
+
+static void drop(struct dserver *s, enum dstat_drop d, const char *why)
 {
 	uint64_t held;
 
-	s->st.dropped++;
+	ctl_count(&s->st.dropped[d], 1);
 	if (loglimit_allow(&s->ll, (uint64_t)(uintptr_t)why,
 			   (uint64_t)time(NULL), &held))
-		log_warn("dropped a request: %s (%lu dropped in all; %llu "
-			 "lines held back)", why, s->st.dropped,
+		log_warn("dropped a request: %s (%llu dropped in all; %llu "
+			 "lines held back)", why,
+			 (unsigned long long)dropped_all(&s->st),
 			 (unsigned long long)held);
 }
 
-/* The rate limits' refusals of every interface: per client, new
- * addresses. */
-static void limit_counts(const struct dserver *s, unsigned long *client,
-			 unsigned long *fresh)
-{
-	size_t i;
-
-	*client = *fresh = 0;
-	for (i = 0; i < s->nlinks; i++) {
-		*client += s->link[i].lim.limited_client;
-		*fresh += s->link[i].lim.limited_new;
-	}
-}
-
-/* A request refused by a rate limit: counted, and logged as the drops
- * are (one line per reason per 10 s, 5 a second in all). */
+/* A request refused by a rate limit: counted (here, not by the
+ * limiters, whose counts a reload starts again), and logged as the
+ * drops are (one line per reason per 10 s, 5 a second in all). */
 static void limited(struct dserver *s, const char *why)
 {
-	unsigned long client, fresh;
+	struct dstats *st = &s->st;
+	bool client = strstr(why, "client asks") != NULL;
 	uint64_t held;
 
-	s->st.limited++;
-	limit_counts(s, &client, &fresh);
+	ctl_count(&st->limited, 1);
+	ctl_count(client ? &st->limited_client : &st->limited_new, 1);
 	if (loglimit_allow(&s->ll, (uint64_t)(uintptr_t)why,
 			   (uint64_t)time(NULL), &held))
-		log_warn("refused a request: %s (%lu refused in all: %lu for "
-			 "clients asking too often, %lu new addresses; %llu "
-			 "lines held back)", why, s->st.limited, client, fresh,
+		log_warn("refused a request: %s (%llu refused in all: %llu "
+			 "for clients asking too often, %llu new addresses; "
+			 "%llu lines held back)", why,
+			 (unsigned long long)ctl_counter_get(&st->limited),
+			 (unsigned long long)ctl_counter_get(&st->limited_client),
+			 (unsigned long long)ctl_counter_get(&st->limited_new),
 			 (unsigned long long)held);
 }
 
@@ -106,17 +131,36 @@ static void dns_intents(struct dserver *s)
 			dhcp_lease_dns(p->dirty[i]);
 }
 
-/* Every interface's changes in one commit. */
-static int save(struct dserver *s)
+int dserver_save(struct dserver *s)
 {
-	size_t k;
+	size_t k, n = 0;
 
 	dns_intents(s);
+	for (k = 0; k < s->nlinks; k++)
+		n += s->pools[k]->ndirty;
+	if (!n)
+		return 0;
 	if (store_save(s->store, s->pools, s->nlinks) < 0)
 		return -1;
 	for (k = 0; k < s->nlinks; k++)
 		dhcp_pool_saved(s->pools[k]);
+	s->active_stale = true;
 	return 0;
+}
+
+size_t dserver_count_active(struct dserver *s)
+{
+	int64_t now = (int64_t)time(NULL);
+	const struct dhcp_pool *p;
+	size_t k, i, n = 0;
+
+	for (k = 0; k < s->nlinks; k++)
+		for (p = s->pools[k], i = 0; i < p->n; i++)
+			n += p->l[i].state == DL_BOUND && p->l[i].expires > now;
+	atomic_store_explicit(&s->st.active, n, memory_order_relaxed);
+	s->active_stale = false;
+	s->active_ms = dserver_now_ms();
+	return n;
 }
 
 /* The pool a request is for: the relay's subnet when relayed (it may
@@ -146,9 +190,9 @@ int dserver_round(struct dserver *s, struct dlink *link, const size_t *len,
 		struct dhcp_out *o = &s->out[i];
 
 		o->type = 0;
-		s->st.received++;
+		ctl_count(&s->st.received, 1);
 		if (dhcp_parse(&s->req, s->in[i], len[i]) < 0) {
-			drop(s, "malformed DHCP message");
+			drop(s, DROP_MALFORMED, "malformed DHCP message");
 			continue;
 		}
 		type = dhcp_msg_type(&s->req);
@@ -158,15 +202,16 @@ int dserver_round(struct dserver *s, struct dlink *link, const size_t *len,
 			continue;
 		}
 		if (ret < 0) {
-			drop(s, o->note);
+			drop(s, DROP_INVALID, o->note);
 			continue;
 		}
 		count(&s->st, type, o);
+		count_silent(&s->st, type, o);
 		log_req(&s->req, type, o);
 		replies += o->type != 0;
 	}
-	if (save(s) < 0) {
-		s->st.unsaved += (unsigned long)replies;
+	if (dserver_save(s) < 0) {
+		ctl_count(&s->st.unsaved, (uint64_t)replies);
 		return -1;      /* dirty entries stay for the next round */
 	}
 	return replies;
@@ -233,10 +278,10 @@ static void expire(struct dserver *s, int64_t *due)
 	}
 	if (n)
 		log_debug("%zu leases, offers or declines ended", n);
-	save(s);
+	dserver_save(s);
 }
 
-static int64_t now_ms(void)
+int64_t dserver_now_ms(void)
 {
 	struct timespec ts;
 
@@ -253,49 +298,73 @@ static int dns_turn(struct dserver *s, bool readable)
 	if (!s->dd)
 		return -1;
 	if (readable)
-		ddns_read(s->dd, now_ms());
-	ms = ddns_run(s->dd, now_ms());
-	save(s);
+		ddns_read(s->dd, dserver_now_ms());
+	ms = ddns_run(s->dd, dserver_now_ms());
+	dserver_save(s);
 	return ms;
 }
+
+#define U(x) ((unsigned long long)ctl_counter_get((ctl_counter *)&(x)))
 
 void dserver_log_stats(const struct dserver *s)
 {
 	const struct dstats *t = &s->st;
-	unsigned long client, fresh;
 
-	limit_counts(s, &client, &fresh);
-	log_info("stats: received=%lu dropped=%lu offers=%lu acks=%lu "
-		 "naks=%lu releases=%lu declines=%lu informs=%lu "
-		 "commits=%lu unsaved=%lu limited=%lu limited_client=%lu "
-		 "limited_new=%lu", t->received, t->dropped, t->offers,
-		 t->acks, t->naks, t->releases, t->declines, t->informs,
-		 store_commits(s->store), t->unsaved, t->limited, client,
-		 fresh);
+	log_info("stats: received=%llu dropped=%llu offers=%llu acks=%llu "
+		 "naks=%llu releases=%llu declines=%llu informs=%llu "
+		 "commits=%lu unsaved=%llu limited=%llu limited_client=%llu "
+		 "limited_new=%llu", U(t->received),
+		 (unsigned long long)dropped_all(t), U(t->offers), U(t->acks),
+		 U(t->naks), U(t->releases), U(t->declines), U(t->informs),
+		 store_commits(s->store), U(t->unsaved), U(t->limited),
+		 U(t->limited_client), U(t->limited_new));
 	if (s->dd)
-		log_info("stats: dns_updates=%lu dns_added=%lu dns_removed=%lu "
-			 "dns_refused=%lu dns_failures=%lu", s->dd->st.sent,
-			 s->dd->st.added, s->dd->st.removed, s->dd->st.refused,
-			 s->dd->st.failures);
+		log_info("stats: dns_updates=%llu dns_added=%llu "
+			 "dns_removed=%llu dns_refused=%llu dns_failures=%llu",
+			 U(s->dd->st.sent), U(s->dd->st.added),
+			 U(s->dd->st.removed), U(s->dd->st.refused),
+			 U(s->dd->st.failures));
+}
+
+void dserver_ready(const struct dserver *s, const char *failed)
+{
+	char status[CONFIG_ERR_MAX + 64];
+
+	snprintf(status, sizeof(status), "%s%.*s%sserving %zu interfaces",
+		 failed ? "reload failed (" : "", CONFIG_ERR_MAX - 1,
+		 failed ? failed : "", failed ? "); " : "", s->nlinks);
+	sdn_ready(status);
 }
 
 /* 1: go on, 0: exit. */
 static int on_signal(struct dserver *s, int sfd)
 {
 	struct signalfd_siginfo si;
+	char err[CONFIG_ERR_MAX];
 
 	if (read(sfd, &si, sizeof(si)) != sizeof(si))
 		return 1;
+	if ((int)si.ssi_signo == ctl_signal()) {
+		ctl_run_main(s->ctl);
+		return 1;
+	}
 	if (si.ssi_signo == SIGUSR1) {
 		dserver_log_stats(s);
 		return 1;
 	}
 	if (si.ssi_signo == SIGHUP) {
-		log_info("SIGHUP: nothing to reload yet (restart to change "
-			 "the settings; leases are kept)");
+		log_info("reload: SIGHUP received");
+		sdn_reloading();
+		if (dserver_reload(s, err) < 0) {
+			log_err("reload: %s; the old settings are kept", err);
+			dserver_ready(s, err);
+		} else {
+			dserver_ready(s, NULL);
+		}
 		return 1;
 	}
 	log_info("exiting on signal %u", si.ssi_signo);
+	sdn_stopping();
 	return 0;
 }
 
@@ -326,6 +395,7 @@ int dserver_run(struct dserver *s, const sigset_t *set)
 	loglimit_init(&s->ll, 10, 5);
 	poll_set(s, pf, sfd);
 	expire(s, &due);
+	dserver_count_active(s);
 	dms = dns_turn(s, false);
 	for (;;) {
 		now = (int64_t)time(NULL);
@@ -333,16 +403,24 @@ int dserver_run(struct dserver *s, const sigset_t *set)
 		ms = wait > 0 ? (int)wait * 1000 : 0;
 		if (dms >= 0 && dms < ms)
 			ms = dms;
+		if (s->active_stale && ms > DSERVER_ACTIVE_MS)
+			ms = DSERVER_ACTIVE_MS;
 		if (poll(pf, 2 + s->nlinks, ms) < 0 && errno != EINTR)
 			break;
-		if ((pf[0].revents & POLLIN) && !on_signal(s, sfd))
-			break;
+		if (pf[0].revents & POLLIN) {
+			if (!on_signal(s, sfd))
+				break;
+			expire(s, &due);        /* a reload, a release */
+		}
 		for (k = 0; k < s->nlinks; k++)
 			if (pf[2 + k].revents & POLLIN)
 				read_round(s, &s->link[k], &due);
 		if ((int64_t)time(NULL) >= due)
 			expire(s, &due);
 		dms = dns_turn(s, pf[1].revents & POLLIN);
+		if (s->active_stale &&
+		    dserver_now_ms() - s->active_ms >= DSERVER_ACTIVE_MS)
+			dserver_count_active(s);
 	}
 	close(sfd);
 	return 0;

@@ -8,6 +8,7 @@
 
 #include <signal.h>
 
+#include "ctl/ctl_stats.h"
 #include "daemon/loglimit.h"
 #include "dhcp/limit.h"
 #include "dhcp/serve.h"
@@ -17,10 +18,26 @@
 
 #define DSERVER_ROUND 64
 
+/* Why a request got no answer: not a DHCP message; a message no
+ * server should take (not a request, no message type, a bad client
+ * identifier); no address left; another server's or subnet's. */
+enum dstat_drop { DROP_MALFORMED, DROP_INVALID, DROP_NO_ADDRESS,
+		  DROP_NOT_OURS, DROP_REASONS };
+
+/* The counters, written by the serving thread alone and read by the
+ * control thread (metrics): relaxed atomics, so a read sees each
+ * counter whole. They only grow, but active (leases bound now, counted
+ * again at most every DSERVER_ACTIVE_MS after a change). */
 struct dstats {
-	unsigned long received, dropped, limited, offers, acks, naks,
-		      releases, declines, informs, unsaved;
+	ctl_counter received, discovers, requests, offers, acks, naks,
+		    releases, declines, informs, unsaved, limited,
+		    limited_client, limited_new, released_ctl;
+	ctl_counter dropped[DROP_REASONS];
+	ctl_counter active;
 };
+#define DSERVER_ACTIVE_MS 100
+
+const char *dstat_drop_name(enum dstat_drop d);
 
 /* One interface served: its socket and its subnet's leases. */
 struct dlink {
@@ -30,6 +47,8 @@ struct dlink {
 	struct dhcp_limit lim;          /* pool.limit */
 };
 
+struct ctl_server;
+
 struct dserver {
 	struct dlink link[DCONFIG_LINKS];
 	size_t nlinks;
@@ -37,7 +56,15 @@ struct dserver {
 	struct store *store;
 	struct ddns *dd;                /* NULL: no DNS updates */
 	struct dstats st;
+	bool active_stale;              /* st.active to count again */
+	int64_t active_ms;              /* when it was last counted */
 	struct loglimit ll;
+	/* the config in use (reload replaces it) and how to read it again;
+	 * the control channel (NULL: none) */
+	struct dconfig *cfg;
+	int argc;
+	char **argv;
+	struct ctl_server *ctl;
 	struct dhcp_msg req;
 	struct dhcp_out out[DSERVER_ROUND];
 	uint8_t in[DSERVER_ROUND][DHCP_PKT_MAX];
@@ -56,5 +83,24 @@ int dserver_round(struct dserver *s, struct dlink *link, const size_t *len,
 		  size_t n, int64_t now);
 
 void dserver_log_stats(const struct dserver *s);
+
+/* Ready for systemd (sd_notify), with the status systemctl shows;
+ * failed: a reload's error, or NULL. */
+void dserver_ready(const struct dserver *s, const char *failed);
+
+/* Every interface's changes in one commit (then the DNS work they
+ * need is durable too). 0, or -1 after logging (kept dirty). */
+int dserver_save(struct dserver *s);
+/* Bound leases of every pool at now (a scan); into st.active too. */
+size_t dserver_count_active(struct dserver *s);
+/* The monotonic clock, milliseconds. */
+int64_t dserver_now_ms(void);
+
+/* The config read again (argc, argv): static leases, options, ranges
+ * and limits applied, the leases reloaded from the store; what needs
+ * a restart (interfaces, lease db, DNS server and key, user, control,
+ * metrics) is kept and a warning logged. 0, or -1 with err ("FILE:LINE:
+ * reason") and nothing changed. Serving thread (reload.c). */
+int dserver_reload(struct dserver *s, char *err);
 
 #endif

@@ -300,6 +300,29 @@ static void print_row(FILE *out, sqlite3_stmt *st)
 		e.dns ? store_dns_names[e.dns] : "");
 }
 
+static const char *list_sql(bool all)
+{
+	return all ? "SELECT * FROM lease ORDER BY addr" :
+	       "SELECT * FROM lease WHERE state = 'bound' "
+	       "AND expires > strftime('%s', 'now') ORDER BY addr";
+}
+
+int store_each(struct store *s, bool all, store_row_fn *fn, void *arg)
+{
+	struct dhcp_lease row;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, list_sql(all), -1, &st, NULL))
+		return fail(s, "list");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_read_row(st, &row);
+		fn(arg, &row);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "list");
+}
+
 int store_list(const char *path, bool all, FILE *out)
 {
 	sqlite3 *db;
@@ -307,10 +330,7 @@ int store_list(const char *path, bool all, FILE *out)
 	int rc;
 
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ||
-	    sqlite3_prepare_v2(db, all ? "SELECT * FROM lease ORDER BY addr" :
-			       "SELECT * FROM lease WHERE state = 'bound' "
-			       "AND expires > strftime('%s', 'now') "
-			       "ORDER BY addr", -1, &st, NULL)) {
+	    sqlite3_prepare_v2(db, list_sql(all), -1, &st, NULL)) {
 		fprintf(stderr, "banchi-dhcp: %s: %s\n", path,
 			sqlite3_errmsg(db));
 		sqlite3_close(db);

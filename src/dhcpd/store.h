@@ -30,6 +30,12 @@ int store_save(struct store *s, struct dhcp_pool *const *p, size_t n);
 /* Commits made. */
 unsigned long store_commits(const struct store *s);
 
+/* The rows of the open database that store_list prints (bound only
+ * unless all), by address, each handed to fn. 0, or -1 after logging.
+ * For the control channel's leases: the same rows as the listing. */
+typedef void store_row_fn(void *arg, const struct dhcp_lease *e);
+int store_each(struct store *s, bool all, store_row_fn *fn, void *arg);
+
 /* Prints the rows (bound only unless all) to out, opening path read
  * only. 0, or -1 with a message on stderr. */
 int store_list(const char *path, bool all, FILE *out);

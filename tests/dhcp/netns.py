@@ -15,6 +15,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BANCHI_DHCP = Path(os.environ.get("BANCHI_DHCP", ROOT / "build/banchi-dhcp"))
+# banchi-ctl next to the banchi-dhcp tested
+BANCHI_CTL = Path(os.environ.get("BANCHI_CTL",
+                                 BANCHI_DHCP.parent / "banchi-ctl"))
 _seq = itertools.count()
 # Clients and scripts get a clean environment: what they write is theirs.
 CLEAN_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C"}
@@ -193,6 +196,11 @@ class Server:
     def __init__(self, link, *extra, lease_time=600, router=SERVER_ADDR):
         self.link = link
         self.db = link.dir / "leases.db"
+        # a socket of its own: the default /run/banchi/dhcp.ctl is
+        # the machine's (the file system is not in the namespace)
+        self.ctl_path = link.dir / "dhcp.ctl"
+        if "--control" not in extra:
+            extra = ("--control", self.ctl_path) + tuple(extra)
         self.args = ["--interface", link.veth_s, "--subnet", "10.77.0.0/24",
                      "--range", "10.77.0.50-10.77.0.99",
                      "--router", router, "--dns", "10.77.0.53",
@@ -219,6 +227,17 @@ class Server:
         rc = self.link.stop(self.proc)
         assert rc == 0, self.log()
         check_log(self.log())
+
+    def ctl(self, *args, check=False):
+        """banchi-ctl -s (this server's socket) -j ARGS: the completed
+        process (returncode, stdout, stderr)."""
+        return run(str(BANCHI_CTL), "-s", str(self.ctl_path), "-j",
+                   *[str(a) for a in args], check=check)
+
+    def ctl_json(self, *args):
+        r = self.ctl(*args)
+        assert r.returncode == 0, (r.returncode, r.stderr)
+        return json.loads(r.stdout)
 
     def leases(self, all_rows=False):
         """{address: {state, expires, hwaddr, hostname, client_id}}"""

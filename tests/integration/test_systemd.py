@@ -24,7 +24,7 @@ from test_ctl import tool, zone_text
 pytestmark = pytest.mark.banchi_only
 
 ROOT = Path(__file__).resolve().parents[2]
-UNITS = ("banchi-auth", "banchi-resolver")
+UNITS = ("banchi-auth", "banchi-resolver", "banchi-dhcp")
 PEERS = ("nsd", "knot", "unbound", "named")
 
 

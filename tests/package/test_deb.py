@@ -98,6 +98,8 @@ def test_install_start_remove_purge(deb, tmp_path):
               "/usr/share/man/man1/banchi-db.1.gz",
               "/usr/share/man/man5/banchi-resolver.yaml.5.gz",
               "/lib/systemd/system/banchi-resolver.service",
+              "/lib/systemd/system/banchi-dhcp.service",
+              "/etc/banchi/banchi-dhcp.yaml",
               "/usr/share/doc/banchi/copyright"):
         assert Path(p).exists(), p
     user = pwd.getpwnam("banchi")

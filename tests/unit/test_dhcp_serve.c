@@ -218,6 +218,57 @@ static void test_choice_and_expiry(void)
 	CHECK(dhcp_pool_expire(&pool, 3900, &due) == 2);
 }
 
+/* The identifier index: an entry given to another client moves to
+ * that client's chain; a cleared identifier is skipped; hundreds of
+ * clients (many sharing chains) each find their own; the search for a
+ * free address goes on after the last one found and wraps. */
+static void test_index_and_cursor(void)
+{
+	struct dhcp_client a, b;
+	struct dhcp_lease *e;
+	uint32_t got[201] = { 0 };
+	int i, found = 0;
+
+	setup(10, 209);                 /* 200 addresses */
+	for (i = 1; i <= 200; i++) {
+		if (i == 0x99)          /* the static lease's MAC */
+			continue;
+		CHECK(ask((uint8_t)i, DHCPDISCOVER, 0, 0, 0, 0, 100) ==
+		      DHCPOFFER);
+		got[i] = rep.yiaddr;
+		CHECK(ask((uint8_t)i, DHCPREQUEST, 0, got[i], SID, 0, 100) ==
+		      DHCPACK);
+	}
+	for (i = 1; i <= 200; i++)
+		if (i != 0x99 &&
+		    ask((uint8_t)i, DHCPREQUEST, got[i], 0, 0, 0, 200) ==
+		    DHCPACK && rep.yiaddr == got[i])
+			found++;
+	CHECK(found == 199);
+	/* given out in order: the last one is the 199th */
+	CHECK(got[200] == (NET | 208));
+	/* client 7's entry given to another client: 7 has none after */
+	memset(&a, 0, sizeof(a));
+	a.cidlen = 7;
+	a.cid[0] = 1;
+	memcpy(a.cid + 1, "\x02\0\0\0\0\x07", 6);
+	b = a;
+	b.cid[6] = 0xfe;
+	e = dhcp_pool_of_client(&pool, &a);
+	CHECK(e && e->addr == got[7]);
+	dhcp_pool_assign(&pool, e, &b, DL_BOUND, 9999);
+	CHECK(dhcp_pool_of_client(&pool, &a) == NULL);
+	CHECK(dhcp_pool_of_client(&pool, &b) == e);
+	e->cidlen = 0;                  /* as a DECLINE clears it */
+	e->state = DL_FREE;
+	CHECK(dhcp_pool_of_client(&pool, &b) == NULL);
+	/* the last free one (.209), then 7's, behind the cursor */
+	CHECK(ask(0xfd, DHCPDISCOVER, 0, 0, 0, 0, 300) == DHCPOFFER);
+	CHECK(rep.yiaddr == (NET | 209));
+	CHECK(ask(0xfc, DHCPDISCOVER, 0, 0, 0, 0, 300) == DHCPOFFER);
+	CHECK(rep.yiaddr == got[7]);
+}
+
 static void test_static(void)
 {
 	uint32_t x;
@@ -363,6 +414,7 @@ int main(void)
 	test_naks();
 	test_release_decline();
 	test_choice_and_expiry();
+	test_index_and_cursor();
 	test_static();
 	test_static_cid();
 	test_relay_inform();
