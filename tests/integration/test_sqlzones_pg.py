@@ -163,6 +163,32 @@ def test_changes_visible_within_a_second(world):
     assert int(pg.psql("SELECT count(*) FROM banchi_changes")) == n
 
 
+def test_zone_added_and_removed(world):
+    """A domain inserted with its records in one transaction is served
+    within a second; deleted (records first, as PowerDNS does), it gets
+    REFUSED within a second; the zone of the start is untouched."""
+    w, pg = world.banchi.where, world.pg
+    pg.psql("BEGIN; INSERT INTO domains (name, type) VALUES ('pgnew.test',"
+            " 'NATIVE'); INSERT INTO records (domain_id, name, type, "
+            "content, ttl, prio, disabled) SELECT id, 'pgnew.test', 'SOA', "
+            "'ns1.pgnew.test. h.pgnew.test. 5 3600 600 86400 300', 300, 0, "
+            "false FROM domains WHERE name = 'pgnew.test'; INSERT INTO "
+            "records (domain_id, name, type, content, ttl, prio, disabled) "
+            "SELECT id, n, t, c, 300, 0, false FROM domains, (VALUES "
+            "('pgnew.test', 'NS', 'ns1.pgnew.test'), ('ns1.pgnew.test', 'A',"
+            " '192.0.2.1'), ('www.pgnew.test', 'A', '192.0.2.60')) AS v(n, t,"
+            " c) WHERE name = 'pgnew.test'; COMMIT;")
+    assert pdnsdb.wait_for(lambda: a_of(w, "www.pgnew.test.") ==
+                           ["192.0.2.60"], VISIBLE + 1) is not None, \
+        world.banchi.log_text()[-2000:]
+    pg.psql("BEGIN; DELETE FROM records WHERE domain_id = (SELECT id FROM "
+            "domains WHERE name = 'pgnew.test'); DELETE FROM domains WHERE "
+            "name = 'pgnew.test'; COMMIT;")
+    assert pdnsdb.wait_for(lambda: ask(w, "www.pgnew.test.", "A").rcode()
+                           == dns.rcode.REFUSED, VISIBLE + 1) is not None
+    assert ask(w, "sql.test.", "SOA").rcode() == dns.rcode.NOERROR
+
+
 def test_server_stopped(world):
     """While queries flow: PostgreSQL stopped for 3 s (fast shutdown),
     then started again: no SERVFAIL, no lost query; gone and back said

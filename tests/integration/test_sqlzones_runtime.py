@@ -156,9 +156,9 @@ def test_added_zone_also_a_zone_file():
                   "@ 300 IN NS ns1\nns1 300 IN A 192.0.2.1\n"
                   "www 300 IN A 192.0.2.40\n")
     zf.chmod(0o644)
+    b = pdnsdb.start_banchi_db(d, db, ZONE, extra=[
+        "--zone", "other.test=%s" % zf])
     try:
-        b = pdnsdb.start_banchi_db(d, db, ZONE, extra=[
-            "--zone", "other.test=%s" % zf])
         create(db, "other.test", "192.0.2.41")
         db.pdnsutil("add-record", "other.test", "more", "A", "300",
                     "192.0.2.42")
@@ -169,9 +169,9 @@ def test_added_zone_also_a_zone_file():
         assert a_of(b.where, "www.other.test.") == ["192.0.2.40"]
         assert serial(b.where, "other.test") == 7
         assert b.log_text().count("in the database and in the config") == 1
+    finally:
         b.stop(timeout=5)
         check_log(b)
-    finally:
         shutil.rmtree(d, ignore_errors=True)
 
 
@@ -182,13 +182,13 @@ def test_empty_database_gains_a_zone():
     zf.write_text("$ORIGIN file.test.\n@ 300 IN SOA ns1 h 1 1 1 1 1\n"
                   "@ 300 IN NS ns1\nns1 300 IN A 192.0.2.1\n")
     zf.chmod(0o644)
+    b = pdnsdb.start_banchi_db(d, db, "file.test", extra=[
+        "--zone", "file.test=%s" % zf])
     try:
-        b = pdnsdb.start_banchi_db(d, db, "file.test", extra=[
-            "--zone", "file.test=%s" % zf])
         create(db, NEW, "192.0.2.50")
         assert www(b.where, NEW, "192.0.2.50") is not None, \
             b.log_text()[-3000:]
+    finally:
         b.stop(timeout=5)
         check_log(b)
-    finally:
         shutil.rmtree(d, ignore_errors=True)
