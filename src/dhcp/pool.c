@@ -368,6 +368,11 @@ bool dhcp_pool_load(struct dhcp_pool *p, const struct dhcp_lease *row)
 	if (!e || row->state == DL_FREE || row->state == DL_OFFERED ||
 	    row->state == DL_RESERVED)
 		return false;
+	/* a static lease removed or renamed, or an address made static:
+	 * the row is not this entry's (its names go: dserver orphans) */
+	if (row->is_static != e->is_static ||
+	    (e->is_static && strcmp(row->host, e->host)))
+		return false;
 	e->state = row->state;
 	e->expires = row->expires;
 	e->dns = row->dns;

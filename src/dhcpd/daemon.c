@@ -91,8 +91,12 @@ static int open_ddns(struct dserver *s, const struct dconfig *c)
 	s->dd = calloc(1, sizeof(*s->dd));
 	if (!s->dd || ddns_open(s->dd, &c->dd) < 0)
 		return -1;
-	s->dd->pools = s->pools;
-	s->dd->npools = s->nlinks;
+	s->dd_pools[0] = &s->orphans;
+	memcpy(s->dd_pools + 1, s->pools, s->nlinks * sizeof(*s->pools));
+	s->dd->pools = s->dd_pools;
+	s->dd->npools = s->nlinks + 1;
+	if (orphans_find(s, s->pools, s->nlinks, &s->orphans) < 0)
+		return -1;
 	name_to_text(z, sizeof(z), c->dd.fzone);
 	log_info("names of leases go to %s by dns update (%s, %s)",
 		 c->dd.server, z, c->dd.has_key ? "signed" : "unsigned");
@@ -134,6 +138,7 @@ int dhcpd_run(struct dconfig *c, int argc, char **argv, const sigset_t *set)
 			close(s->link[k].fd);
 		dhcp_pool_clear(&s->link[k].pool);
 	}
+	orphans_clear(&s->orphans);
 	store_close(s->store);
 	free(s);
 	return ret;

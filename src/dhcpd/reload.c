@@ -98,9 +98,10 @@ static int make_pools(struct dserver *s, struct dconfig *n,
 	return 0;
 }
 
-/* The new config and pools in place of the old. */
+/* The new config and pools in place of the old (and the leases
+ * the new pools no longer hold, whose names go). */
 static void swap_in(struct dserver *s, struct dconfig *n,
-		    struct dhcp_pool *np)
+		    struct dhcp_pool *np, struct dhcp_pool *orphans)
 {
 	dconfig_clear(s->cfg);
 	*s->cfg = *n;
@@ -114,6 +115,8 @@ static void swap_in(struct dserver *s, struct dconfig *n,
 		dhcp_limit_init(&l->lim, &s->cfg->lim);
 		l->pool.limit = &l->lim;
 	}
+	orphans_clear(&s->orphans);
+	s->orphans = *orphans;
 	if (s->dd)      /* its lease is gone: its state is still queued */
 		s->dd->cur = NULL;
 	s->active_stale = true;
@@ -121,7 +124,7 @@ static void swap_in(struct dserver *s, struct dconfig *n,
 
 static int reload(struct dserver *s, struct dconfig *n, char *err)
 {
-	struct dhcp_pool np[DCONFIG_LINKS];
+	struct dhcp_pool np[DCONFIG_LINKS], orphans, *npp[DCONFIG_LINKS];
 	size_t loaded;
 
 	if (same_links(s->cfg, n, err) < 0)
@@ -133,8 +136,16 @@ static int reload(struct dserver *s, struct dconfig *n, char *err)
 	memset(np, 0, sizeof(np));
 	if (make_pools(s, n, np, &loaded, err) < 0)
 		return -1;
+	for (size_t k = 0; k < n->nlinks; k++)
+		npp[k] = &np[k];
+	if (orphans_find(s, npp, n->nlinks, &orphans) < 0) {
+		for (size_t k = 0; k < n->nlinks; k++)
+			dhcp_pool_clear(&np[k]);
+		return ERR("out of memory, or the lease database unreadable "
+			   "(see the log)");
+	}
 	keep_fixed(s->cfg, n);  /* nothing fails from here on */
-	swap_in(s, n, np);
+	swap_in(s, n, np, &orphans);
 	log_set_level((enum log_level)s->cfg->log_level);
 	log_info("reload: done: %zu interfaces, %zu leases loaded again",
 		 s->nlinks, loaded);

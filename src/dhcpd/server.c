@@ -136,6 +136,8 @@ int dserver_save(struct dserver *s)
 	size_t k, n = 0;
 
 	dns_intents(s);
+	if (s->orphans.ndirty)
+		orphans_done(s);
 	for (k = 0; k < s->nlinks; k++)
 		n += s->pools[k]->ndirty;
 	if (!n)

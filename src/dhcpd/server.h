@@ -53,6 +53,13 @@ struct dserver {
 	struct dlink link[DCONFIG_LINKS];
 	size_t nlinks;
 	struct dhcp_pool *pools[DCONFIG_LINKS];    /* each link's */
+	/* leases of the store that no pool holds any more (a static lease
+	 * removed or renamed, a range made smaller) whose names must leave
+	 * DNS (orphans.c); the DNS updater's pools: these first (an old
+	 * name's PTR goes before its address's new one is set), then the
+	 * links' */
+	struct dhcp_pool orphans;
+	struct dhcp_pool *dd_pools[DCONFIG_LINKS + 1];
 	struct store *store;
 	struct ddns *dd;                /* NULL: no DNS updates */
 	struct dstats st;
@@ -91,6 +98,15 @@ void dserver_ready(const struct dserver *s, const char *failed);
 /* Every interface's changes in one commit (then the DNS work they
  * need is durable too). 0, or -1 after logging (kept dirty). */
 int dserver_save(struct dserver *s);
+
+/* orphans.c: out made of the store's leases that none of the pools
+ * holds and whose names are in DNS (nothing without DNS updates): 0, or
+ * -1 (out of memory, store unreadable: logged). orphans_done: the rows
+ * of those whose names are gone deleted (after each save). */
+int orphans_find(struct dserver *s, struct dhcp_pool *const *pools,
+		 size_t npools, struct dhcp_pool *out);
+void orphans_done(struct dserver *s);
+void orphans_clear(struct dhcp_pool *o);
 /* Bound leases of every pool at now (a scan); into st.active too. */
 size_t dserver_count_active(struct dserver *s);
 /* The monotonic clock, milliseconds. */

@@ -129,6 +129,24 @@ void store_close(struct store *s)
 	free(s);
 }
 
+void store_drop_row(struct store *s, const struct dhcp_lease *e)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM lease WHERE addr = ? AND "
+			       "is_static = ? AND hostname = ?", -1, &st,
+			       NULL)) {
+		fail(s, "drop");
+		return;
+	}
+	sqlite3_bind_int64(st, 1, e->addr);
+	sqlite3_bind_int(st, 2, e->is_static);
+	sqlite3_bind_text(st, 3, e->host, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fail(s, "drop");
+	sqlite3_finalize(st);
+}
+
 unsigned long store_commits(const struct store *s)
 {
 	return s->commits;
@@ -189,6 +207,15 @@ static int del_row(struct store *s, const struct dhcp_lease *e)
 	return sqlite3_step(s->del) == SQLITE_DONE ? 0 : -1;
 }
 
+/* A static lease's names are registered whether a client holds it or
+ * not: its row stays while they are in DNS, so that they are removed
+ * when it leaves the config (orphans.c). */
+static bool names_out(const struct dhcp_lease *e)
+{
+	return e->is_static && (e->dns == DNS_ADD || e->dns == DNS_OK ||
+				e->dns == DNS_DEL);
+}
+
 static int put_dirty(struct store *s, const struct dhcp_pool *p)
 {
 	size_t i;
@@ -197,7 +224,8 @@ static int put_dirty(struct store *s, const struct dhcp_pool *p)
 	for (i = 0; i < p->ndirty && ret == 0; i++) {
 		const struct dhcp_lease *e = p->dirty[i];
 
-		ret = e->state == DL_FREE ? del_row(s, e) : put_row(s, e);
+		ret = e->state == DL_FREE && !names_out(e) ? del_row(s, e) :
+		      put_row(s, e);
 	}
 	return ret;
 }

@@ -27,6 +27,11 @@ int store_load(struct store *s, struct dhcp_pool *p, size_t *loaded,
  * written). */
 int store_save(struct store *s, struct dhcp_pool *const *p, size_t n);
 
+/* e's row deleted, if it is still e's (the same static flag and host
+ * name: another lease may have written that address since). Best
+ * effort, logged. */
+void store_drop_row(struct store *s, const struct dhcp_lease *e);
+
 /* Commits made. */
 unsigned long store_commits(const struct store *s);
 
