@@ -36,6 +36,50 @@ void val_note_negative(struct iter *it, const uint8_t *name, uint16_t qtype,
 	memcpy(v->neg_name, name, name_length(name));
 }
 
+/* RFC 8198: the NSEC sets of zone in the pack, which the proof just
+ * verified with zone's keys (the first PROOFSET_MAX NSEC/NSEC3 sets
+ * under zone, as val_proof_sets reads them), cached secure and indexed
+ * with ttl at most, and the zone's SOA (when given) with its RRSIGs at
+ * authority rank: what answer_from_nsec needs to answer other names
+ * of the same ranges without going upstream. */
+static void keep_nsec(struct iter *it, const uint8_t *pack, size_t plen,
+		      const uint8_t *zone, uint32_t ttl,
+		      const struct rrset *soa)
+{
+	struct cache *c = it->env->cache;
+	uint64_t now = it->val.now_ms;
+	unsigned n = 0;
+	size_t pos = 0;
+	struct rrset s;
+
+	if (!it->env->conf->aggressive_nsec)
+		return;
+	for (unsigned i = 0; i < 4 * PROOFSET_MAX && n < PROOFSET_MAX; i++) {
+		if (proofset_next(pack, plen, &pos, &s) != 1)
+			break;
+		if ((s.type != RR_NSEC && s.type != RR_NSEC3) ||
+		    !name_is_subdomain(s.owner, zone))
+			continue;
+		n++;
+		if (s.type != RR_NSEC)
+			continue;
+		s.sigs_len = proofset_sigs_own(&s);
+		s.kind = RRSET_POSITIVE;
+		s.rank = RANK_AUTHORITY;
+		s.sec = SEC_SECURE;
+		s.ttl = s.ttl < ttl ? s.ttl : ttl;
+		cache_insert_nsec(c, &s, zone, now, it->start_ms, it->ahead_ms);
+	}
+	if (!soa || !n || !val_pack_soa(pack, plen, zone, &s))
+		return;
+	s.sigs_len = proofset_sigs_own(&s);
+	s.kind = RRSET_POSITIVE;
+	s.rank = RANK_AUTHORITY;
+	s.sec = SEC_SECURE;
+	s.ttl = soa->ttl;
+	iter_cache_put(it, &s, now);
+}
+
 int val_wildcard(struct iter *it, const uint8_t *zone,
 		 const struct rrset *keys, const struct rrset *s,
 		 uint8_t labels)
@@ -51,6 +95,8 @@ int val_wildcard(struct iter *it, const uint8_t *zone,
 	if (!d.nsets)
 		return DNSSEC_NO_PROOF;
 	r = dnssec_prove_wildcard(&d, labels, &it->val.budget);
+	if (r == DNSSEC_SECURE)
+		keep_nsec(it, it->val.pbuf, it->val.plen, zone, ttl, NULL);
 	return r < 0 ? DNSSEC_BUDGET : r;
 }
 
@@ -231,6 +277,8 @@ static int neg_store(struct iter *it, int ai, int r, uint32_t ttl)
 		neg.why = it->val.neg_why;
 	if (neg.sec == SEC_SECURE && ttl < neg.ttl)
 		neg.ttl = ttl;
+	if (neg.sec == SEC_SECURE)
+		keep_nsec(it, it->val.pbuf, it->val.plen, zone, ttl, &neg);
 	if (neg.sec == SEC_BOGUS)
 		val_note_failure(it, it->val.neg_name, it->val.neg_type, r);
 	iter_cache_put(it, &neg, it->val.now_ms);
