@@ -205,6 +205,20 @@ static unsigned gather(struct cache *c, const uint8_t *qname, uint16_t qtype,
 	return 2;
 }
 
+/* NODATA with the fewest sets, as a server gives it: the one at or
+ * before qname alone (qname's own, an empty non-terminal), else with
+ * the wildcard's (wildcard NODATA). */
+static bool nodata(struct dnssec_denial *d, struct dnssec_budget *b)
+{
+	unsigned n = d->nsets;
+
+	d->nsets = 1;
+	if (dnssec_prove_nodata(d, b) == DNSSEC_SECURE)
+		return true;
+	d->nsets = n;
+	return n > 1 && dnssec_prove_nodata(d, b) == DNSSEC_SECURE;
+}
+
 int answer_from_nsec(struct answer *a, struct cache *c, const uint8_t *qname,
 		     uint16_t qtype, uint16_t qclass, uint64_t now_ms,
 		     struct answer_nsec_why *why)
@@ -228,7 +242,7 @@ int answer_from_nsec(struct answer *a, struct cache *c, const uint8_t *qname,
 	dnssec_budget_init(&b);
 	nx = !name_equal(f[0].h.set.owner, qname) &&
 	     dnssec_prove_nxdomain(&d, &b) == DNSSEC_SECURE;
-	if (!nx && dnssec_prove_nodata(&d, &b) != DNSSEC_SECURE)
+	if (!nx && !nodata(&d, &b))
 		return 0;
 	if (!synthesise(a, c, zone, qname, qtype, nx, f, d.nsets, now_ms,
 			&ttl))
