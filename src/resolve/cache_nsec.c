@@ -23,8 +23,20 @@ struct nsec_node {
 
 int cache_nsec_init(struct nsec_index *x)
 {
+	pthread_rwlockattr_t at;
+	int r;
+
 	memset(x, 0, sizeof(*x));
-	return pthread_rwlock_init(&x->lock, NULL) ? BN_ENOMEM : 0;
+	/* Writers hold a shard lock while they wait: under a flood of
+	 * readers (a random-subdomain attack answered from here) glibc's
+	 * default, readers first, could keep them waiting. */
+	if (pthread_rwlockattr_init(&at))
+		return BN_ENOMEM;
+	pthread_rwlockattr_setkind_np(
+		&at, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	r = pthread_rwlock_init(&x->lock, &at);
+	pthread_rwlockattr_destroy(&at);
+	return r ? BN_ENOMEM : 0;
 }
 
 void cache_nsec_fini(struct nsec_index *x)

@@ -2,7 +2,9 @@
  * covering owner found per zone in canonical order, the closest zone,
  * DS above the name, only secure NSEC of the signer's zone indexed, and
  * the node going with its entry (replaced, removed, flushed, evicted),
- * bytes bounded. */
+ * bytes bounded; readers against a writer that evicts, on threads. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,11 +205,69 @@ static void test_lifetime(void)
 	cache_free(c);
 }
 
+struct mt {
+	struct cache *c;
+	atomic_bool stop;
+	unsigned found;
+};
+
+static void *reader(void *arg)
+{
+	struct mt *m = arg;
+	uint8_t n[NAME_MAXLEN], z[NAME_MAXLEN], o[NAME_MAXLEN];
+	static _Thread_local uint8_t hb[4096];
+	struct cache_hit h;
+	char name[64];
+
+	rcu_register_thread();
+	for (unsigned i = 0; i < 200000 && !atomic_load(&m->stop); i++) {
+		snprintf(name, sizeof(name), "h%05ua.example.", i % 4000);
+		put_name(n, name);
+		if (cache_nsec_find(m->c, n, false, z, o) &&
+		    cache_get(m->c, o, RR_NSEC, CLASS_IN, 0, CACHE_QUIET,
+			      RANK_NONE, &h, hb, sizeof(hb)) == 1)
+			m->found++;
+	}
+	rcu_unregister_thread();
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	struct cache_conf cc;
+	struct mt m = { 0 };
+	struct mt r2;
+	pthread_t t[2];
+	char name[64];
+
+	cache_conf_init(&cc);
+	cc.max_bytes = 65536;
+	m.c = cache_new(&cc);
+	atomic_init(&m.stop, false);
+	r2 = m;
+	CHECK(pthread_create(&t[0], NULL, reader, &m) == 0);
+	CHECK(pthread_create(&t[1], NULL, reader, &r2) == 0);
+	for (unsigned i = 0; i < 20000; i++) {
+		snprintf(name, sizeof(name), "h%05u.example.", i % 4000);
+		ins(m.c, name, "zz.example.", "example.");
+		if (i % 5000 == 2499)
+			cache_flush(m.c);
+	}
+	atomic_store(&m.stop, true);
+	atomic_store(&r2.stop, true);
+	pthread_join(t[0], NULL);
+	pthread_join(t[1], NULL);
+	CHECK(find(m.c, "h03999a.example.", false, "example.",
+		   "h03999.example."));
+	cache_free(m.c);
+}
+
 int main(void)
 {
 	rcu_register_thread();
 	test_order();
 	test_lifetime();
+	test_threads();
 	rcu_unregister_thread();
 	return check_done();
 }
