@@ -1,7 +1,9 @@
 /* Aggressive use of the DNSSEC-validated cache (RFC 8198, NSEC only):
  * a question the cache has no entry for is answered NXDOMAIN or NODATA
  * when cached secure NSEC sets of its zone prove it, judged by the same
- * proofs as a reply's (denial.h), with the zone's cached secure SOA.
+ * proofs as a reply's (denial.h), with the zone's cached secure SOA; or
+ * expanded from the zone's cached secure wildcard when an NSEC proves
+ * that no closer name exists (RFC 8198 5.3).
  * Nothing is allocated: the sets are copied into stack buffers. */
 #include <string.h>
 
@@ -169,6 +171,7 @@ static void tell(struct answer_nsec_why *why, const uint8_t *zone,
 {
 	if (!why)
 		return;
+	why->wild[0] = 0;
 	why->nx = nx;
 	why->ttl = ttl;
 	why->n = n;
@@ -203,6 +206,63 @@ static unsigned gather(struct cache *c, const uint8_t *qname, uint16_t qtype,
 			sizeof(f[1].buf)))
 		return 1;
 	return 2;
+}
+
+/* The labels of s's first RRSIG, or -1. */
+static int sig_labels(const struct rrset *s)
+{
+	const uint8_t *p = rrset_sigs(s);
+
+	if (!s->nsigs || s->sigs_len < 2 + SIG_FIXED)
+		return -1;
+	return p[2 + 3];
+}
+
+/* RFC 8198 5.3: the cached secure wildcard of qname's closest encloser
+ * (as the NSEC covering qname shows it) expanded to qname, when that
+ * NSEC proves no closer name exists; the NSEC goes with it as its proof
+ * (answer_add: to DO clients). TTL the least of the two. */
+static bool expand(struct answer *a, struct cache *c, const uint8_t *zone,
+		   const uint8_t *qname, uint16_t qtype, const struct found *f,
+		   uint64_t now_ms, struct answer_nsec_why *why)
+{
+	uint8_t wild[NAME_MAXLEN], buf[SOA_BUF];
+	struct dnssec_rrset set = view(&f->h.set);
+	struct dnssec_denial d = { qname, qtype, zone, &set, 1 };
+	struct dnssec_budget b;
+	struct cache_hit h;
+	struct rrset s, ns;
+	size_t len;
+	int labels;
+
+	if (qtype == RR_DS || !wildcard_of(qname, &f->h.set, wild) ||
+	    !get_secure(c, zone, wild, qtype, now_ms, &h, buf, sizeof(buf)))
+		return false;
+	s = h.set;
+	labels = sig_labels(&s);
+	dnssec_budget_init(&b);
+	if (labels != name_labels(wild) - 1 || s.count == 0 ||
+	    dnssec_prove_wildcard(&d, (unsigned)labels, &b) != DNSSEC_SECURE)
+		return false;
+	s.ttl = min32(s.ttl, f->h.set.ttl);
+	len = s.rdata_len + proofset_sigs_own(&s);
+	ns = f->h.set;
+	ns.sigs_len = proofset_sigs_own(&ns);
+	ns.ttl = s.ttl;
+	if (proofset_put((uint8_t *)s.rdata,
+			 (size_t)(buf + sizeof(buf) - s.rdata), &len, &ns) < 0)
+		return false;
+	s.sigs_len = (uint32_t)(len - s.rdata_len);
+	s.owner = qname;
+	s.dname_owner = NULL;
+	s.rank = RANK_ANSWER;
+	answer_init(a, RCODE_NOERROR);
+	if (answer_add(a, MSG_ANSWER, &s) < 0)
+		return false;
+	tell(why, zone, f, 1, false, s.ttl);
+	if (why)
+		memcpy(why->wild, wild, name_length(wild));
+	return true;
 }
 
 /* NODATA with the fewest sets, as a server gives it: the one at or
@@ -243,7 +303,8 @@ int answer_from_nsec(struct answer *a, struct cache *c, const uint8_t *qname,
 	nx = !name_equal(f[0].h.set.owner, qname) &&
 	     dnssec_prove_nxdomain(&d, &b) == DNSSEC_SECURE;
 	if (!nx && !nodata(&d, &b))
-		return 0;
+		return !name_equal(f[0].h.set.owner, qname) &&
+		       expand(a, c, zone, qname, qtype, &f[0], now_ms, why);
 	if (!synthesise(a, c, zone, qname, qtype, nx, f, d.nsets, now_ms,
 			&ttl))
 		return 0;

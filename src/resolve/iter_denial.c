@@ -80,6 +80,37 @@ static void keep_nsec(struct iter *it, const uint8_t *pack, size_t plen,
 	iter_cache_put(it, &s, now);
 }
 
+/* RFC 8198 5.3: the wildcard of a secure expansion s cached as itself
+ * ("*" and the labels of its RRSIGs' closest encloser: they verify as
+ * they are there), secure, at authority rank, TTL at most ttl (the
+ * proof's), so that answer_from_nsec can expand it for other names. */
+static void keep_wildcard(struct iter *it, const struct rrset *s,
+			  uint8_t labels, uint32_t ttl)
+{
+	uint8_t w[NAME_MAXLEN];
+	const uint8_t *ce = s->owner;
+	struct rrset x = *s;
+
+	if (!it->env->conf->aggressive_nsec)
+		return;
+	for (int n = name_labels(ce) - labels; n > 0 && *ce; n--)
+		ce += 1 + *ce;
+	if (name_length(ce) + 2 > NAME_MAXLEN)
+		return;
+	w[0] = 1;
+	w[1] = '*';
+	memcpy(w + 2, ce, name_length(ce));
+	x.owner = w;
+	x.dname_owner = NULL;
+	x.sigs_len = proofset_sigs_own(s);
+	x.kind = RRSET_POSITIVE;
+	x.rank = RANK_AUTHORITY;
+	x.sec = SEC_SECURE;
+	x.why = 0;
+	x.ttl = s->ttl < ttl ? s->ttl : ttl;
+	iter_cache_put(it, &x, it->val.now_ms);
+}
+
 int val_wildcard(struct iter *it, const uint8_t *zone,
 		 const struct rrset *keys, const struct rrset *s,
 		 uint8_t labels)
@@ -95,8 +126,10 @@ int val_wildcard(struct iter *it, const uint8_t *zone,
 	if (!d.nsets)
 		return DNSSEC_NO_PROOF;
 	r = dnssec_prove_wildcard(&d, labels, &it->val.budget);
-	if (r == DNSSEC_SECURE)
+	if (r == DNSSEC_SECURE) {
 		keep_nsec(it, it->val.pbuf, it->val.plen, zone, ttl, NULL);
+		keep_wildcard(it, s, labels, ttl);
+	}
 	return r < 0 ? DNSSEC_BUDGET : r;
 }
 

@@ -378,6 +378,15 @@ static bool tell_nsec(struct tell *t, const uint8_t *name, uint16_t qtype)
 	}
 	name_to_text(o, sizeof(o), w->owner[0]);
 	name_to_text(x, sizeof(x), w->next[0]);
+	if (w->wild[0]) {
+		name_to_text(more, sizeof(more), w->wild);
+		say(t, "Nothing is cached for %s itself: expanded from the "
+		    "cached secure wildcard %s, the cached NSEC %s \u2192 %s "
+		    "of zone %s proving no closer name (RFC 8198 aggressive "
+		    "use), TTL %u, without a query upstream.", t->n1, more, o,
+		    x, zt, w->ttl);
+		return true;
+	}
 	say(t, "Nothing is cached for %s itself: %s secure, synthesised from "
 	    "the cached NSEC %s \u2192 %s%s of zone %s (RFC 8198 aggressive "
 	    "use), TTL %u, without a query upstream.", t->n1,

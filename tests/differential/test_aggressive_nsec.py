@@ -6,8 +6,13 @@ on loopback. After one NXDOMAIN in tld., another name of the same NSEC
 range is NXDOMAIN with AD without an upstream query (the
 upstream_queries_total metric does not move), and so is a NODATA at an
 NSEC's owner; each answer has Unbound's rcode, AD and RRsets in every
-section. CD queries and --no-aggressive-nsec go upstream."""
+section. CD queries and --no-aggressive-nsec go upstream. nsec.test.
+(tests/data/dnssec/denial, its KSK a second anchor, a stub zone: the
+root does not delegate it) has a wildcard *.w: after one expansion,
+other names under it are expanded from the cache (RFC 8198 5.3) as
+Unbound answers them."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -26,9 +31,11 @@ import servers  # noqa: E402
 import validators  # noqa: E402
 
 CHAIN = HERE.parent / "data" / "dnssec" / "chain"
+DENIAL = HERE.parent / "data" / "dnssec" / "denial"
 ZONES = [(".", "root.signed"), ("tld.", "tld.signed"),
          ("sld.tld.", "sld.tld.signed"),
-         ("insecure.tld.", "insecure.tld.zone")]
+         ("insecure.tld.", "insecure.tld.zone"),
+         ("nsec.test.", DENIAL / "nsec.test.signed")]  # a wildcard *.w
 DO, CD = 1, 2
 
 
@@ -70,18 +77,29 @@ def wait_for(where):
     raise RuntimeError("no answer from %s" % (where,))
 
 
+def anchors(path):
+    """The chain's anchor and nsec.test.'s KSK, in one file."""
+    text = (DENIAL / "nsec.test.signed").read_text()
+    m = re.search(r"DNSKEY\s+(257 3 13) \(([^)]*)\)", text)
+    key = "".join(m.group(2).split())
+    path.write_text((CHAIN / "anchor.txt").read_text() +
+                    "nsec.test. 300 IN DNSKEY %s %s\n" % (m.group(1), key))
+    return path
+
+
 def resolver(top, name, auth_port, extra=()):
     r = top / name
     r.mkdir()
     r.chmod(0o755)
     (r / "hints").write_text(". 3600 NS ns.\nns. 3600 A 127.0.0.1\n")
-    shutil.copyfile(CHAIN / "anchor.txt", r / "anchor.txt")
+    anchors(r / "anchor.txt")
     port, mport = servers.free_port(), servers.free_port()
     argv = [str(servers.banchi_binary().parent / "banchi-resolver"),
             "--listen", "127.0.0.1:%d" % port, "--threads", "1",
             "--root-hints", str(r / "hints"), "--control", str(r / "ctl"),
             "--metrics", "127.0.0.1:%d" % mport,
-            "--trust-anchor", str(r / "anchor.txt")] + list(extra)
+            "--trust-anchor", str(r / "anchor.txt"),
+            "--allow-special", "test"] + list(extra)
     for z, _ in ZONES:
         argv += ["--stub", "%s=127.0.0.1:%d" % (z, auth_port)]
     res = servers.Server("banchi-resolver", argv, ("127.0.0.1", port), r,
@@ -116,8 +134,8 @@ def lab():
         uport = servers.free_port()
         conf = validators.unbound_conf(
             u, uport, auth.where[1], [z for z, _ in ZONES],
-            ['  trust-anchor-file: "%s"' % (CHAIN / "anchor.txt"),
-             "  aggressive-nsec: yes"])
+            ['  trust-anchor-file: "%s"' % anchors(u / "anchor.txt"),
+             "  aggressive-nsec: yes", "  local-zone: test. nodefault"])
         ub = servers.Server("unbound", ["unbound", "-d", "-c", str(conf)],
                             ("127.0.0.1", uport), u, ".", wait=False)
         started.append(ub)
@@ -206,3 +224,23 @@ def test_why_names_the_nsec(lab):
     assert "synthesised from the cached NSEC ns.tld. \u2192 sld.tld." in \
         p.stdout, p.stdout
     assert "NXDOMAIN" in p.stdout
+
+
+def test_wildcard_from_cache(lab):
+    res, _, ub = lab
+    for where in (res.where, ub.where):
+        r = ask(where, "a.w.nsec.test.", "A")
+        assert r is not None and r.flags & dns.flags.AD, r
+    before = metrics(res)
+    bad = []
+    for name in ("b.w.nsec.test.", "deep.c.w.nsec.test."):
+        got, want = ask(res.where, name, "A"), ask(ub.where, name, "A")
+        assert dns.rcode.to_text(got.rcode()) == "NOERROR"
+        assert got.flags & dns.flags.AD and got.answer
+        if summary(got) != summary(want):
+            bad.append("%s: banchi %s\nunbound %s" % (
+                name, summary(got), summary(want)))
+    after = metrics(res)
+    assert after[UPSTREAM] == before[UPSTREAM], (before, after)
+    assert after[AGGR] == before.get(AGGR, 0) + 2
+    assert not bad, "\n".join(bad)

@@ -862,6 +862,44 @@ static void aggressive_nsec(void)
 	world_down();
 }
 
+/* RFC 8198 5.3: after a secure wildcard expansion in nsec.test., other
+ * names the wildcard covers (deeper too) are expanded from the cached
+ * wildcard with the NSEC as proof; not a type the cache lacks, not a
+ * name that exists, not with the option off. */
+static void aggressive_wildcard(void)
+{
+	struct answer_nsec_why w;
+	char wt[NAME_TEXT_MAX];
+	struct reply r;
+	unsigned q0;
+
+	denial_world_up();
+	rc.aggressive_nsec = true;
+	CHECK(aggr("b.w.nsec.test.", RR_A, F_DO, &r, NULL) == 0);
+	CHECK(resolve("a.w.nsec.test.", RR_A) == RCODE_NOERROR);
+	q0 = net.nlog;
+	CHECK(aggr("b.w.nsec.test.", RR_A, F_DO, &r, &w) == 1);
+	CHECKF(r.rcode == RCODE_NOERROR && r.ad && r.records == 2 &&
+	       r.rrsigs == 1 && r.denial == 1 && r.auth == 2,
+	       "rcode %d ad %d records %u auth %u", r.rcode, r.ad, r.records,
+	       r.auth);
+	name_to_text(wt, sizeof(wt), w.wild);
+	CHECKF(!strcmp(wt, "*.w.nsec.test.") && w.ttl > 0 && w.ttl <= 300,
+	       "%s ttl %u", wt, w.ttl);
+	CHECK(aggr("x.b.w.nsec.test.", RR_A, 0, &r, NULL) == 1);
+	CHECK(r.records == 1 && r.auth == 0 && !r.ad);
+	CHECK(aggr("b.w.nsec.test.", RR_TXT, F_DO, &r, NULL) == 0);
+	CHECK(aggr("z.nsec.test.", RR_A, F_DO, &r, NULL) == 0);
+	CHECK(aggr("b.w.nsec.test.", RR_DS, F_DO, &r, NULL) == 0);
+	CHECK(net.nlog == q0);
+	world_down();
+
+	denial_world_up();
+	CHECK(resolve("a.w.nsec.test.", RR_A) == RCODE_NOERROR);
+	CHECK(aggr("b.w.nsec.test.", RR_A, F_DO, &r, NULL) == 0);
+	world_down();
+}
+
 int main(void)
 {
 	secure_answer();
@@ -880,5 +918,6 @@ int main(void)
 	forwarder_cd();
 	forward_all();
 	aggressive_nsec();
+	aggressive_wildcard();
 	return check_done();
 }
