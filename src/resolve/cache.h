@@ -66,11 +66,11 @@ int cache_insert_nsec(struct cache *c, const struct rrset *s,
 
 /* The NSEC index, read under its read lock (not the hit path: a miss
  * with validation on); name lowercase. cache_nsec_find: the closest
- * zone at or above name (strict: above it) that has NSEC sets indexed, and the owner of
- * the last of them in canonical order at or before name; the zone and
- * owner (lowercase) are copied out. cache_nsec_pred: the same in zone.
- * The entry itself is then read with cache_get (owner, NSEC): it may
- * have gone or been replaced since. */
+ * zone at or above name (strict: above it) that has NSEC sets indexed,
+ * and the owner of the last of them in canonical order at or before
+ * name; the zone and owner (lowercase) are copied out. cache_nsec_pred:
+ * the same in zone. The entry itself is then read with cache_get
+ * (owner, NSEC): it may have gone or been replaced since. */
 bool cache_nsec_find(struct cache *c, const uint8_t *name, bool strict,
 		     uint8_t *zone, uint8_t *owner);
 bool cache_nsec_pred(struct cache *c, const uint8_t *zone,
