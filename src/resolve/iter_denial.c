@@ -36,6 +36,29 @@ void val_note_negative(struct iter *it, const uint8_t *name, uint16_t qtype,
 	memcpy(v->neg_name, name, name_length(name));
 }
 
+/* The TTL s may be kept with: ttl at most, and no longer than any of
+ * its RRSIGs allows (original TTL, expiration: RFC 4035 5.3.3; the
+ * proof did not say which one verified, so the least of them). */
+static uint32_t sig_ttl(const struct iter *it, const struct rrset *s,
+			uint32_t ttl)
+{
+	const uint8_t *p = rrset_sigs(s);
+	uint32_t own = proofset_sigs_own(s), pos = 0;
+	struct dnssec_verdict v = { 0 };
+
+	for (unsigned i = 0; i < s->nsigs && own - pos >= 2; i++) {
+		uint16_t len = wire_get_u16(p + pos);
+
+		if (len >= 12 && len <= own - pos - 2) {
+			v.orig_ttl = wire_get_u32(p + pos + 2 + 4);
+			v.expiration = wire_get_u32(p + pos + 2 + 8);
+			ttl = dnssec_ttl(&v, ttl, it->val.now);
+		}
+		pos += 2u + len;
+	}
+	return ttl;
+}
+
 /* RFC 8198: the NSEC sets of zone in the pack, which the proof just
  * verified with zone's keys (the first PROOFSET_MAX NSEC/NSEC3 sets
  * under zone, as val_proof_sets reads them), cached secure and indexed
@@ -67,7 +90,7 @@ static void keep_nsec(struct iter *it, const uint8_t *pack, size_t plen,
 		s.kind = RRSET_POSITIVE;
 		s.rank = RANK_AUTHORITY;
 		s.sec = SEC_SECURE;
-		s.ttl = s.ttl < ttl ? s.ttl : ttl;
+		s.ttl = sig_ttl(it, &s, s.ttl < ttl ? s.ttl : ttl);
 		cache_insert_nsec(c, &s, zone, now, it->start_ms, it->ahead_ms);
 	}
 	if (!soa || !n || !val_pack_soa(pack, plen, zone, &s))
@@ -76,7 +99,7 @@ static void keep_nsec(struct iter *it, const uint8_t *pack, size_t plen,
 	s.kind = RRSET_POSITIVE;
 	s.rank = RANK_AUTHORITY;
 	s.sec = SEC_SECURE;
-	s.ttl = soa->ttl;
+	s.ttl = sig_ttl(it, &s, soa->ttl);
 	iter_cache_put(it, &s, now);
 }
 
@@ -107,7 +130,7 @@ static void keep_wildcard(struct iter *it, const struct rrset *s,
 	x.rank = RANK_AUTHORITY;
 	x.sec = SEC_SECURE;
 	x.why = 0;
-	x.ttl = s->ttl < ttl ? s->ttl : ttl;
+	x.ttl = sig_ttl(it, &x, s->ttl < ttl ? s->ttl : ttl);
 	iter_cache_put(it, &x, it->val.now_ms);
 }
 

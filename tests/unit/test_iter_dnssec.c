@@ -860,6 +860,18 @@ static void aggressive_nsec(void)
 	CHECK(resolve("nx.tld.", RR_A) == RCODE_NXDOMAIN);
 	CHECK(aggr("nz.tld.", RR_A, F_DO, &r, NULL) == 0);
 	world_down();
+
+	/* 100 s before the RRSIGs expire (2036-01-01): kept no longer */
+	wall_now = 2082758400u - 100;
+	world_up(true);
+	rc.aggressive_nsec = true;
+	CHECK(resolve("nx.tld.", RR_A) == RCODE_NXDOMAIN);
+	CHECK(aggr("nz.tld.", RR_A, F_DO, &r, &w) == 1);
+	CHECKF(w.ttl <= 100, "ttl %u", w.ttl);
+	net.now += 101 * 1000;
+	CHECK(aggr("nz.tld.", RR_A, F_DO, &r, NULL) == 0);
+	world_down();
+	wall_now = NOW;
 }
 
 /* RFC 8198 5.3: after a secure wildcard expansion in nsec.test., other
