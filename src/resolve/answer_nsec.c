@@ -38,7 +38,7 @@ static const uint8_t *signer(const struct rrset *s)
 	return p + 2 + SIG_FIXED;
 }
 
-/* A live secure set of (owner, type) signed by zone, into f. */
+/* A live secure set of (owner, type) signed by zone, into h and buf. */
 static bool get_secure(struct cache *c, const uint8_t *zone,
 		       const uint8_t *owner, uint16_t type, uint64_t now_ms,
 		       struct cache_hit *h, uint8_t *buf, size_t cap)
@@ -50,7 +50,16 @@ static bool get_secure(struct cache *c, const uint8_t *zone,
 		return false;
 	sg = signer(&h->set);
 	return h->set.kind == RRSET_POSITIVE && h->set.sec == SEC_SECURE &&
-	       !h->stale && h->set.count == 1 && sg && name_equal(sg, zone);
+	       !h->stale && sg && name_equal(sg, zone);
+}
+
+/* The same for an NSEC set: one record (its next name is read). */
+static bool get_nsec(struct cache *c, const uint8_t *zone,
+		     const uint8_t *owner, uint64_t now_ms, struct found *f)
+{
+	return get_secure(c, zone, owner, RR_NSEC, now_ms, &f->h, f->buf,
+			  sizeof(f->buf)) &&
+	       f->h.set.count == 1;
 }
 
 /* The NSEC's next name (wire form, as signed), or NULL. */
@@ -195,15 +204,13 @@ static unsigned gather(struct cache *c, const uint8_t *qname, uint16_t qtype,
 
 	/* a DS is the parent's: its zone is above qname */
 	if (!cache_nsec_find(c, qname, qtype == RR_DS, zone, owner) ||
-	    !get_secure(c, zone, owner, RR_NSEC, now_ms, &f[0].h, f[0].buf,
-			sizeof(f[0].buf)))
+	    !get_nsec(c, zone, owner, now_ms, &f[0]))
 		return 0;
 	if (name_equal(owner, qname) ||
 	    !wildcard_of(qname, &f[0].h.set, wild) ||
 	    !cache_nsec_pred(c, zone, wild, owner) ||
 	    name_equal(owner, f[0].h.set.owner) ||
-	    !get_secure(c, zone, owner, RR_NSEC, now_ms, &f[1].h, f[1].buf,
-			sizeof(f[1].buf)))
+	    !get_nsec(c, zone, owner, now_ms, &f[1]))
 		return 1;
 	return 2;
 }
