@@ -96,6 +96,33 @@ int answer_from_cache(struct answer *a, struct cache *c,
 		      const uint8_t *qname, uint16_t qtype, uint16_t qclass,
 		      uint64_t now_ms, unsigned flags, bool *prefetch);
 
+/* What an aggressive answer was made from (banchi-ctl why): the zone,
+ * the NSEC sets (owner and next name, 1 or 2 of them), NXDOMAIN or
+ * NODATA, or the wildcard expanded (wild[0] != 0: its name), the TTL
+ * given. */
+struct answer_nsec_why {
+	uint8_t wild[NAME_MAXLEN];
+	bool nx;
+	uint32_t ttl;
+	unsigned n;
+	uint8_t zone[NAME_MAXLEN];
+	uint8_t owner[2][NAME_MAXLEN], next[2][NAME_MAXLEN];
+};
+
+/* RFC 8198 aggressive use of the cache: answers (qname, qtype, qclass)
+ * NXDOMAIN or NODATA (secure: AD for the clients that ask, the SOA and
+ * the NSEC sets for DO clients) when live secure NSEC sets cached with
+ * cache_insert_nsec prove it with the zone's live secure SOA, without
+ * going upstream; or an answer expanded from the zone's cached secure
+ * wildcard (cached by the validation of an expansion) when an NSEC
+ * proves no closer name exists (RFC 8198 5.3; the NSEC as its proof).
+ * qname lowercase; IN only, never ANY or RRSIG; a DS is judged by its
+ * parent zone (never from a wildcard). 1 when a is the answer (why
+ * filled unless NULL), 0 otherwise. NSEC3 zones are not synthesised. */
+int answer_from_nsec(struct answer *a, struct cache *c, const uint8_t *qname,
+		     uint16_t qtype, uint16_t qclass, uint64_t now_ms,
+		     struct answer_nsec_why *why);
+
 /* Whether a's EDE is to go to a client whose query had CD. */
 bool answer_ede_for(const struct answer *a, bool cd);
 

@@ -41,10 +41,15 @@ struct cache *cache_new(const struct cache_conf *cc)
 		return NULL;
 	memset(c, 0, size);
 	c->conf = *cc;
+	if (cache_nsec_init(&c->nsec) < 0) {
+		free(c);
+		return NULL;
+	}
 	while (n < BUCKETS_MAX && n * BUCKET_BYTES < cc->max_bytes)
 		n <<= 1;
 	c->buckets = calloc(n, sizeof(*c->buckets));
 	if (!c->buckets) {
+		cache_nsec_fini(&c->nsec);
 		free(c);
 		return NULL;
 	}
@@ -71,6 +76,7 @@ void cache_free(struct cache *c)
 	/* Entries unlinked earlier are still waiting for their grace
 	 * period; their callbacks touch only the entry itself. */
 	rcu_barrier();
+	cache_nsec_fini(&c->nsec);
 	for (size_t i = 0; i < CACHE_SHARDS; i++)
 		pthread_mutex_destroy(&c->shard[i].lock);
 	free(c->buckets);
@@ -288,11 +294,34 @@ int cache_insert(struct cache *c, const struct rrset *s, uint64_t now_ms)
 	return cache_insert_from(c, s, now_ms, now_ms, 0);
 }
 
-int cache_insert_from(struct cache *c, const struct rrset *s,
-		      uint64_t now_ms, uint64_t start_ms, uint64_t ahead_ms)
+/* Publishes n in place of *pe (shard lock held), with its node in the
+ * NSEC index first when zone is given: the old entry's retirement then
+ * leaves the node to n. */
+static void publish(struct cache *c, struct centry **pe, struct centry *n,
+		    const uint8_t *zone)
+{
+	struct centry *old = *pe;
+	int extra;
+
+	n->seq = atomic_fetch_add(&c->seq, 1);
+	if (zone && (extra = cache_nsec_put(&c->nsec, n, zone)) > 0) {
+		n->indexed = 1;
+		n->size += (uint32_t)extra;
+	}
+	atomic_fetch_add(&c->bytes, n->size);
+	atomic_fetch_add(&c->entries, 1);
+	n->next = old ? old->next : NULL;
+	/* One store replaces the entry: readers see the old or the new. */
+	rcu_assign_pointer(*pe, n);
+	if (old)
+		cache_retire(c, old);
+}
+
+static int insert(struct cache *c, const struct rrset *s, uint64_t now_ms,
+		  uint64_t start_ms, uint64_t ahead_ms, const uint8_t *zone)
 {
 	int olen, slen, ret = check_input(s, &olen, &slen);
-	struct centry *n, *old, **pe;
+	struct centry *n, **pe;
 	pthread_mutex_t *lock;
 	uint32_t ttl;
 	size_t b;
@@ -322,20 +351,28 @@ int cache_insert_from(struct cache *c, const struct rrset *s,
 	if (*pe && (start_ms < now_ms ? start_ms : now_ms) + ahead_ms <
 		   (*pe)->expire_ms)
 		bound_by(n, *pe, now_ms);
-	n->seq = atomic_fetch_add(&c->seq, 1);
-	atomic_fetch_add(&c->bytes, n->size);
-	atomic_fetch_add(&c->entries, 1);
-	old = *pe;
-	n->next = old ? old->next : NULL;
-	/* One store replaces the entry: readers see the old or the new. */
-	rcu_assign_pointer(*pe, n);
-	if (old)
-		cache_retire(c, old);
+	publish(c, pe, n, zone);
 	pthread_mutex_unlock(lock);
 	count(&my_stripe(c)->inserts);
 	if (atomic_load(&c->bytes) > c->conf.max_bytes)
 		cache_evict(c, now_ms);
 	return 0;
+}
+
+int cache_insert_from(struct cache *c, const struct rrset *s,
+		      uint64_t now_ms, uint64_t start_ms, uint64_t ahead_ms)
+{
+	return insert(c, s, now_ms, start_ms, ahead_ms, NULL);
+}
+
+int cache_insert_nsec(struct cache *c, const struct rrset *s,
+		      const uint8_t *zone, uint64_t now_ms, uint64_t start_ms,
+		      uint64_t ahead_ms)
+{
+	bool ok = s && s->type == RR_NSEC && s->kind == RRSET_POSITIVE &&
+		  s->sec == SEC_SECURE && s->rclass == CLASS_IN;
+
+	return insert(c, s, now_ms, start_ms, ahead_ms, ok ? zone : NULL);
 }
 
 /* Under rcu_read_lock(): the entries for (name, type) and, with want0,
@@ -458,7 +495,7 @@ int cache_get(struct cache *c, const uint8_t *name, uint16_t type,
 		if (!atomic_load_explicit(&e->referenced, memory_order_relaxed))
 			atomic_store_explicit(&e->referenced, 1,
 					      memory_order_relaxed);
-		if (ret == 1 && !out->stale)
+		if (ret == 1 && !out->stale && !(flags & CACHE_QUIET))
 			out->prefetch = want_prefetch(c, e, now_ms);
 		if (ret == 1 && out->stale && (flags & CACHE_STALE_FAILED))
 			atomic_store_explicit(&e->recheck_sec,
@@ -467,6 +504,8 @@ int cache_get(struct cache *c, const uint8_t *name, uint16_t type,
 					      memory_order_relaxed);
 	}
 	rcu_read_unlock();
+	if (flags & CACHE_QUIET)
+		return ret;
 	if (ret == 1)
 		count(&my_stripe(c)->hits);
 	else if (ret == 0)

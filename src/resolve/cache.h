@@ -56,6 +56,26 @@ int cache_insert(struct cache *c, const struct rrset *s, uint64_t now_ms);
 int cache_insert_from(struct cache *c, const struct rrset *s,
 		      uint64_t now_ms, uint64_t start_ms, uint64_t ahead_ms);
 
+/* cache_insert_from for an NSEC set s (SEC_SECURE) that the keys of
+ * zone verified: it is also put in the cache's ordered NSEC index
+ * (RFC 8198 aggressive use), for as long as the entry lives, when the
+ * signer of its first RRSIG is zone and its owner is in zone. */
+int cache_insert_nsec(struct cache *c, const struct rrset *s,
+		      const uint8_t *zone, uint64_t now_ms, uint64_t start_ms,
+		      uint64_t ahead_ms);
+
+/* The NSEC index, read under its read lock (not the hit path: a miss
+ * with validation on); name lowercase. cache_nsec_find: the closest
+ * zone at or above name (strict: above it) that has NSEC sets indexed,
+ * and the owner of the last of them in canonical order at or before
+ * name; the zone and owner (lowercase) are copied out. cache_nsec_pred:
+ * the same in zone. The entry itself is then read with cache_get
+ * (owner, NSEC): it may have gone or been replaced since. */
+bool cache_nsec_find(struct cache *c, const uint8_t *name, bool strict,
+		     uint8_t *zone, uint8_t *owner);
+bool cache_nsec_pred(struct cache *c, const uint8_t *zone,
+		     const uint8_t *name, uint8_t *owner);
+
 /* The TTL cache_insert would give s before any bound by a live entry
  * (the min/max caps; 0: s would not be stored). */
 uint32_t cache_ttl(const struct cache *c, const struct rrset *s);
@@ -74,6 +94,10 @@ uint32_t cache_ttl(const struct cache *c, const struct rrset *s);
  * so positive data not yet validated is no answer (it goes to the
  * validation phase), and bogus data answers as SERVFAIL. */
 #define CACHE_VALIDATED 8u
+
+/* A lookup that is no answer of its own (the proof of an aggressive
+ * one): neither counted as a hit or miss nor asked to prefetch. */
+#define CACHE_QUIET 16u
 
 #define CACHE_PREFETCH_RETRY_S 10  /* a failed refresh is tried again after */
 

@@ -15,6 +15,8 @@ static void free_entry(struct rcu_head *head)
 
 void cache_retire(struct cache *c, struct centry *e)
 {
+	if (e->indexed)
+		cache_nsec_drop(&c->nsec, e);
 	atomic_fetch_sub(&c->bytes, e->size);
 	atomic_fetch_sub(&c->entries, 1);
 	call_rcu(&e->rcu, free_entry);

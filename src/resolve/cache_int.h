@@ -36,6 +36,9 @@ struct centry {
 	/* A/AAAA that replaced glue: it lives no longer than the delegation
 	 * data it replaced, and whatever replaces it is held to that too */
 	uint8_t bounded;
+	/* a secure NSEC set in the NSEC index (cache_nsec.c): its node
+	 * goes when the entry does */
+	uint8_t indexed;
 	/* soa_len 0: no second name; else the SOA owner of a negative
 	 * entry, or the DNAME owner of a synthesised CNAME */
 	uint8_t owner_len, soa_len;
@@ -60,8 +63,21 @@ struct cshard {
 	_Alignas(64) pthread_mutex_t lock;
 };
 
+/* The ordered index of secure NSEC sets (cache_nsec.c), for RFC 8198:
+ * nodes (zone, owner) sorted by zone then owner in canonical order, in
+ * one array searched by bisection. Changed under the write lock, taken
+ * with a shard lock held (insert, retire) or alone; read under the read
+ * lock, never with a shard lock taken inside it. */
+struct nsec_node;
+struct nsec_index {
+	pthread_rwlock_t lock;
+	struct nsec_node **v;
+	size_t n, cap;
+};
+
 struct cache {
 	struct cache_conf conf;
+	struct nsec_index nsec;
 	struct centry **buckets;        /* RCU heads of the chains */
 	size_t mask;                    /* buckets - 1 */
 	atomic_size_t bytes, entries;
@@ -88,6 +104,16 @@ static inline bool centry_dead(const struct cache *c, const struct centry *e,
 {
 	return now_ms >= e->expire_ms + (uint64_t)c->conf.stale_ttl * 1000;
 }
+
+/* The NSEC index: set up and torn down with the cache; the node of
+ * e put (octets to charge to e, or BN_ENOMEM) with the shard lock of e
+ * held, before e replaces an older entry; dropped when e is retired,
+ * unless a newer entry of the same key owns it by then. */
+int cache_nsec_init(struct nsec_index *x);
+void cache_nsec_fini(struct nsec_index *x);
+int cache_nsec_put(struct nsec_index *x, const struct centry *e,
+		   const uint8_t *zone);
+void cache_nsec_drop(struct nsec_index *x, const struct centry *e);
 
 /* Uncharges e, already unlinked (shard lock held), and frees it after
  * a grace period. */

@@ -58,6 +58,9 @@ struct res_conf {
 	 * answers validated from the closest of anchors (res_conf_clear
 	 * frees them; res_conf_root_anchor adds IANA's root DS). */
 	bool dnssec;
+	/* with dnssec: RFC 8198 answers from cached secure NSEC ranges
+	 * (off here, on in the daemon's config) */
+	bool aggressive_nsec;
 	struct dnssec_anchors anchors;
 };
 

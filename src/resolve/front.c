@@ -86,6 +86,10 @@ static enum front_kind lookup(const struct front *fe,
 		fq->prefetch = fq->prefetch && rd; /* RD=0: nothing upstream */
 		return written(fe, fq, a, tcp, FRONT_HIT, out, cap);
 	}
+	if (fe->aggressive && fe->validate && !msg_hdr_cd(&q->hdr) &&
+	    answer_from_nsec(a, fe->cache, fq->lname, q->qtype, q->qclass,
+			     now_ms, NULL) == 1)
+		return written(fe, fq, a, tcp, FRONT_NSEC, out, cap);
 	if (!rd)
 		return rcode_reply(fe, fq, RCODE_REFUSED, out, cap);
 	if (answer_from_cache(a, fe->cache, fq->lname, q->qtype, q->qclass,

@@ -29,6 +29,9 @@ struct front {
 	/* DNSSEC validation on: the cache answers with validated data only
 	 * (CACHE_VALIDATED), data not yet validated is a miss */
 	bool validate;
+	/* with validate: a miss may be answered from cached secure NSEC
+	 * ranges (RFC 8198, answer_from_nsec), except for CD queries */
+	bool aggressive;
 };
 
 enum front_kind {
@@ -37,6 +40,7 @@ enum front_kind {
 	FRONT_ERROR,            /* reply written: FORMERR, NOTIMP, BADVERS */
 	FRONT_LOCAL,            /* reply written from local data */
 	FRONT_HIT,              /* reply written from the cache */
+	FRONT_NSEC,             /* reply written from cached NSEC (RFC 8198) */
 	FRONT_MISS,             /* to be resolved: q and lname filled */
 };
 

@@ -36,6 +36,104 @@ void val_note_negative(struct iter *it, const uint8_t *name, uint16_t qtype,
 	memcpy(v->neg_name, name, name_length(name));
 }
 
+/* The TTL s may be kept with: ttl at most, and no longer than any of
+ * its RRSIGs allows (original TTL, expiration: RFC 4035 5.3.3; the
+ * proof did not say which one verified, so the least of them). */
+static uint32_t sig_ttl(const struct iter *it, const struct rrset *s,
+			uint32_t ttl)
+{
+	const uint8_t *p = rrset_sigs(s);
+	uint32_t own = proofset_sigs_own(s), pos = 0;
+	struct dnssec_verdict v = { 0 };
+
+	for (unsigned i = 0; i < s->nsigs && own - pos >= 2; i++) {
+		uint16_t len = wire_get_u16(p + pos);
+
+		if (len >= 12 && len <= own - pos - 2) {
+			v.orig_ttl = wire_get_u32(p + pos + 2 + 4);
+			v.expiration = wire_get_u32(p + pos + 2 + 8);
+			ttl = dnssec_ttl(&v, ttl, it->val.now);
+		}
+		pos += 2u + len;
+	}
+	return ttl;
+}
+
+/* RFC 8198: the NSEC sets of zone in the pack, which the proof just
+ * verified with zone's keys (the first PROOFSET_MAX NSEC/NSEC3 sets
+ * under zone, as val_proof_sets reads them), cached secure and indexed
+ * with ttl at most, and the zone's SOA (when given) with its RRSIGs at
+ * authority rank: what answer_from_nsec needs to answer other names
+ * of the same ranges without going upstream. */
+static void keep_nsec(struct iter *it, const uint8_t *pack, size_t plen,
+		      const uint8_t *zone, uint32_t ttl,
+		      const struct rrset *soa)
+{
+	struct cache *c = it->env->cache;
+	uint64_t now = it->val.now_ms;
+	unsigned n = 0;
+	size_t pos = 0;
+	struct rrset s;
+
+	if (!it->env->conf->aggressive_nsec)
+		return;
+	for (unsigned i = 0; i < 4 * PROOFSET_MAX && n < PROOFSET_MAX; i++) {
+		if (proofset_next(pack, plen, &pos, &s) != 1)
+			break;
+		if ((s.type != RR_NSEC && s.type != RR_NSEC3) ||
+		    !name_is_subdomain(s.owner, zone))
+			continue;
+		n++;
+		if (s.type != RR_NSEC)
+			continue;
+		s.sigs_len = proofset_sigs_own(&s);
+		s.kind = RRSET_POSITIVE;
+		s.rank = RANK_AUTHORITY;
+		s.sec = SEC_SECURE;
+		s.ttl = sig_ttl(it, &s, s.ttl < ttl ? s.ttl : ttl);
+		cache_insert_nsec(c, &s, zone, now, it->start_ms, it->ahead_ms);
+	}
+	if (!soa || !n || !val_pack_soa(pack, plen, zone, &s))
+		return;
+	s.sigs_len = proofset_sigs_own(&s);
+	s.kind = RRSET_POSITIVE;
+	s.rank = RANK_AUTHORITY;
+	s.sec = SEC_SECURE;
+	s.ttl = sig_ttl(it, &s, soa->ttl);
+	iter_cache_put(it, &s, now);
+}
+
+/* RFC 8198 5.3: the wildcard of a secure expansion s cached as itself
+ * ("*" and the labels of its RRSIGs' closest encloser: they verify as
+ * they are there), secure, at authority rank, TTL at most ttl (the
+ * proof's), so that answer_from_nsec can expand it for other names. */
+static void keep_wildcard(struct iter *it, const struct rrset *s,
+			  uint8_t labels, uint32_t ttl)
+{
+	uint8_t w[NAME_MAXLEN];
+	const uint8_t *ce = s->owner;
+	struct rrset x = *s;
+
+	if (!it->env->conf->aggressive_nsec)
+		return;
+	for (int n = name_labels(ce) - labels; n > 0 && *ce; n--)
+		ce += 1 + *ce;
+	if (name_length(ce) + 2 > NAME_MAXLEN)
+		return;
+	w[0] = 1;
+	w[1] = '*';
+	memcpy(w + 2, ce, name_length(ce));
+	x.owner = w;
+	x.dname_owner = NULL;
+	x.sigs_len = proofset_sigs_own(s);
+	x.kind = RRSET_POSITIVE;
+	x.rank = RANK_AUTHORITY;
+	x.sec = SEC_SECURE;
+	x.why = 0;
+	x.ttl = sig_ttl(it, &x, s->ttl < ttl ? s->ttl : ttl);
+	iter_cache_put(it, &x, it->val.now_ms);
+}
+
 int val_wildcard(struct iter *it, const uint8_t *zone,
 		 const struct rrset *keys, const struct rrset *s,
 		 uint8_t labels)
@@ -51,6 +149,10 @@ int val_wildcard(struct iter *it, const uint8_t *zone,
 	if (!d.nsets)
 		return DNSSEC_NO_PROOF;
 	r = dnssec_prove_wildcard(&d, labels, &it->val.budget);
+	if (r == DNSSEC_SECURE) {
+		keep_nsec(it, it->val.pbuf, it->val.plen, zone, ttl, NULL);
+		keep_wildcard(it, s, labels, ttl);
+	}
 	return r < 0 ? DNSSEC_BUDGET : r;
 }
 
@@ -231,6 +333,8 @@ static int neg_store(struct iter *it, int ai, int r, uint32_t ttl)
 		neg.why = it->val.neg_why;
 	if (neg.sec == SEC_SECURE && ttl < neg.ttl)
 		neg.ttl = ttl;
+	if (neg.sec == SEC_SECURE)
+		keep_nsec(it, it->val.pbuf, it->val.plen, zone, ttl, &neg);
 	if (neg.sec == SEC_BOGUS)
 		val_note_failure(it, it->val.neg_name, it->val.neg_type, r);
 	iter_cache_put(it, &neg, it->val.now_ms);

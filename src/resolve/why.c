@@ -26,6 +26,8 @@ struct tell {
 	uint8_t hbuf[WHY_BUF];
 	char rd[4 * 65536], buf[4 * 65536 + 2 * NAME_TEXT_MAX];
 	char n1[NAME_TEXT_MAX], n2[NAME_TEXT_MAX];
+	struct answer ans;                      /* scratch (RFC 8198) */
+	struct answer_nsec_why nw;
 };
 
 static void say(struct tell *t, const char *fmt, ...)
@@ -355,6 +357,43 @@ static int tell_cache(struct tell *t, const uint8_t *qname, uint16_t qtype)
 	return 1;
 }
 
+/* RFC 8198: whether cached secure NSEC sets answer name (as the query
+ * path would, answer_from_nsec), and from which. */
+static bool tell_nsec(struct tell *t, const uint8_t *name, uint16_t qtype)
+{
+	const struct answer_nsec_why *w = &t->nw;
+	char zt[NAME_TEXT_MAX], o[NAME_TEXT_MAX], x[NAME_TEXT_MAX];
+	char more[2 * NAME_TEXT_MAX + 64] = "";
+
+	if (!t->in->conf->dnssec || !t->in->conf->aggressive_nsec ||
+	    answer_from_nsec(&t->ans, t->in->cache, name, qtype, CLASS_IN,
+			     t->in->now_ms, &t->nw) != 1)
+		return false;
+	name_to_text(zt, sizeof(zt), w->zone);
+	if (w->n > 1) {
+		name_to_text(o, sizeof(o), w->owner[1]);
+		name_to_text(x, sizeof(x), w->next[1]);
+		snprintf(more, sizeof(more), " and the NSEC %s \u2192 %s (the "
+			 "wildcard)", o, x);
+	}
+	name_to_text(o, sizeof(o), w->owner[0]);
+	name_to_text(x, sizeof(x), w->next[0]);
+	if (w->wild[0]) {
+		name_to_text(more, sizeof(more), w->wild);
+		say(t, "Nothing is cached for %s itself: expanded from the "
+		    "cached secure wildcard %s, the cached NSEC %s \u2192 %s "
+		    "of zone %s proving no closer name (RFC 8198 aggressive "
+		    "use), TTL %u, without a query upstream.", t->n1, more, o,
+		    x, zt, w->ttl);
+		return true;
+	}
+	say(t, "Nothing is cached for %s itself: %s secure, synthesised from "
+	    "the cached NSEC %s \u2192 %s%s of zone %s (RFC 8198 aggressive "
+	    "use), TTL %u, without a query upstream.", t->n1,
+	    w->nx ? "NXDOMAIN" : "NODATA", o, x, more, zt, w->ttl);
+	return true;
+}
+
 int res_why(const struct res_why_in *in, const uint8_t *qname,
 	    uint16_t qtype, res_why_line_fn *line, void *ctx)
 {
@@ -374,7 +413,8 @@ int res_why(const struct res_why_in *in, const uint8_t *qname,
 	say(t, "Question: %s %s, with RD, from a client served here.",
 	    t->n1, rrtype_to_text(qtype, tb));
 	ret = tell_local(t, name, qtype);
-	if (ret == 0 && tell_cache(t, name, qtype) == 0) {
+	if (ret == 0 && tell_cache(t, name, qtype) == 0 &&
+	    !tell_nsec(t, name, qtype)) {
 		say(t, "Nothing is cached for %s: the next query for it is "
 		    "resolved.", t->n1);
 		tell_start(t, name, qtype);

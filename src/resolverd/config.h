@@ -55,6 +55,7 @@ struct rconfig {
 	long edns_payload, max_upstream, max_depth, max_cname, max_time;
 	/* dnssec */
 	bool dnssec_validate;
+	bool aggressive_nsec;           /* RFC 8198, with dnssec_validate */
 	char *trust_anchor;             /* NULL: the built-in root anchors */
 	/* access */
 	struct rcfg_list allow;

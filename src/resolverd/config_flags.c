@@ -66,6 +66,8 @@ const char rconfig_usage[] =
 "                            TTLs aged (its folder writable by --user)\n"
 "    --no-dnssec             no DNSSEC validation (on by default:\n"
 "                            secure answers get AD, bogus ones SERVFAIL)\n"
+"    --no-aggressive-nsec    no NXDOMAIN/NODATA from cached NSEC ranges\n"
+"                            (RFC 8198; on by default with validation)\n"
 "    --trust-anchor FILE     DS/DNSKEY records (zone-file form) to\n"
 "                            validate from (default: built-in IANA root)\n"
 "    --domain-insecure ZONE  not validated, e.g. a private forward or\n"

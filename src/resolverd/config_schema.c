@@ -61,6 +61,10 @@ static const struct cfg_opt schema[] = {
 	OPT("dnssec.validate", "dnssec", CFG_BOOL, dnssec_validate, 0, 1,
 	    "true", "validate answers (DNSSEC: AD for secure data, SERVFAIL "
 	    "with an EDE for bogus data; --no-dnssec: off)"),
+	OPT("dnssec.aggressive-nsec", "aggressive-nsec", CFG_BOOL,
+	    aggressive_nsec, 0, 1, "true", "answer NXDOMAIN and NODATA from "
+	    "cached secure NSEC records that prove them, without asking "
+	    "upstream (RFC 8198; with validation; Unbound's aggressive-nsec)"),
 	OPT("dnssec.trust-anchor", "trust-anchor", CFG_PATH, trust_anchor,
 	    0, 0, NULL, "file of DS and/or DNSKEY records (zone-file form) "
 	    "to validate from (default: the built-in IANA root anchors)"),

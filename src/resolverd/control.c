@@ -53,6 +53,7 @@ static void cmd_stats(void *arg, const char *value, struct ctl_reply *r)
 	ctl_put_u64(r, "upstream_timeouts", st.timeouts);
 	ctl_put_u64(r, "servfail", st.servfail);
 	ctl_put_u64(r, "stale_answers", st.stale);
+	ctl_put_u64(r, "aggressive_nsec_answers", st.aggressive_nsec);
 	ctl_put_u64(r, "prefetches", st.prefetch);
 	ctl_put_u64(r, "dropped", st.dropped);
 	ctl_put_u64(r, "dnssec_verifications", st.dnssec_verified);

@@ -28,6 +28,11 @@ static void counters(struct ctl_mtext *m, const struct rserver_stats *st)
 		       st->servfail);
 	ctl_mt_counter(m, P "stale_answers_total", "Answers served stale "
 		       "(RFC 8767) because a refresh failed.", st->stale);
+	ctl_mt_counter(m, P "aggressive_nsec_answers_total", "NXDOMAIN, "
+		       "NODATA and wildcard answers synthesised from cached "
+		       "secure NSEC records (RFC 8198), without an upstream "
+		       "query.",
+		       st->aggressive_nsec);
 	ctl_mt_counter(m, P "prefetches_total", "Entries refreshed before "
 		       "they expired.", st->prefetch);
 	ctl_mt_counter(m, P "dropped_total", "Client queries dropped "

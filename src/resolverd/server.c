@@ -399,4 +399,5 @@ void rserver_get_stats(const struct rserver *s, struct rserver_stats *st)
 	st->dropped = v[RS_DROPPED];
 	st->dnssec_verified = v[RS_DNSSEC_VERIFIED];
 	st->dnssec_stopped = v[RS_DNSSEC_STOPPED];
+	st->aggressive_nsec = v[RS_AGGRESSIVE];
 }

@@ -45,7 +45,7 @@ struct rworker;
 struct rserver_stats {
 	uint64_t queries, tcp_queries, cache_hits, local_answers, refused,
 		 upstream, upstream_tcp, timeouts, servfail, stale, prefetch,
-		 dropped, dnssec_verified, dnssec_stopped;
+		 dropped, dnssec_verified, dnssec_stopped, aggressive_nsec;
 };
 
 struct rserver {

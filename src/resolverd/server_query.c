@@ -47,6 +47,7 @@ static size_t handle(struct rworker *w, struct rsnap *snap,
 		.acl = snap->acl, .snoop = snap->snoop, .local = snap->local,
 		.cache = w->srv->cache, .max_payload = snap->max_payload,
 		.validate = snap->conf.dnssec,
+		.aggressive = snap->conf.aggressive_nsec,
 	};
 	const struct sockaddr *peer = (const struct sockaddr *)src->peer;
 	bool tcp = src->conn != NULL;
@@ -71,6 +72,10 @@ static size_t handle(struct rworker *w, struct rsnap *snap,
 			rstat_add(w, RS_SERVFAIL, 1);
 		if (fq.prefetch)
 			prefetch(w, snap, fq.lname, &fq.q);
+		break;
+	case FRONT_NSEC:
+		rstat_add(w, RS_HITS, 1);
+		rstat_add(w, RS_AGGRESSIVE, 1);
 		break;
 	case FRONT_MISS:
 		miss(w, snap, src, fq.lname, &fq.q);

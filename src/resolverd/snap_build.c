@@ -114,6 +114,7 @@ static int build_anchors(struct res_conf *rc, const struct rconfig *c,
 	int ret;
 
 	rc->dnssec = c->dnssec_validate;
+	rc->aggressive_nsec = c->aggressive_nsec;
 	if (!c->trust_anchor)
 		return res_conf_root_anchor(rc) < 0 ? ERR("out of memory") : 0;
 	if (slurp(open_path(c, c->trust_anchor), &text, &len, err) < 0)

@@ -10,7 +10,7 @@
 #include "rpl_conf.h"
 #include "wire/rrtype.h"
 
-#define G_DNSSEC "val_*, autotrust, trust anchors: DNSSEC validation not yet"
+#define G_DNSSEC "val_*, autotrust, trust anchors: not among the DNSSEC scenarios run"
 #define G_AUTH "auth-zone/zonemd/xfr: authoritative zones in the resolver not supported"
 #define G_RPZ "rpz/respip/views/tags: not supported"
 #define G_DNS64 "dns64/nat64: not supported"
@@ -177,6 +177,59 @@ static const char *opt_group(const struct rpl_opt *o, char *buf, size_t cap)
 	return buf;
 }
 
+/* The DNSSEC scenarios run: those whose answers banchi's validation
+ * gives as Unbound's, among them RFC 8198 aggressive NSEC
+ * (val_negcache_nxdomain, val_negcache_nodata: a cached range answers
+ * the next name without an upstream query). The others fail on known
+ * differences: the TTL of the NSEC records in a negative answer (the
+ * entry's, not their own: val_negcache_ttl), no scrubbing of NSEC
+ * records that reach outside their zone (nsec_cross_zone), RSASHA1,
+ * unknown algorithms in the runner's record parser, and more. */
+bool rpl_dnssec_runs(const char *base)
+{
+	static const char *const run[] = {
+		"dname_unsigned_cname.rpl",
+		"val_adcopy.rpl",
+		"val_anchor_nx_nosig.rpl",
+		"val_cname_loop1.rpl",
+		"val_cname_loop2.rpl",
+		"val_cname_loop3.rpl",
+		"val_cnametoinsecure.rpl",
+		"val_dnametoolong.rpl",
+		"val_faildnskey.rpl",
+		"val_failure_dnskey.rpl",
+		"val_negcache_nodata.rpl",
+		"val_negcache_nxdomain.rpl",
+		"val_noadwhennodo.rpl",
+		"val_nodata_failwc.rpl",
+		"val_nokeyprime.rpl",
+		"val_nsec3_b1_nameerror.rpl",
+		"val_nsec3_b3_optout.rpl",
+		"val_nsec3_b4_wild.rpl",
+		"val_nsec3_b5_wcnodata.rpl",
+		"val_nsec3_b5_wcnodata_nowc.rpl",
+		"val_nsec3_entnodata_optout.rpl",
+		"val_nsec3_iter_high.rpl",
+		"val_nsec3_nods.rpl",
+		"val_nsec3_optout_ad.rpl",
+		"val_nsec3_wcany.rpl",
+		"val_nx_uns_resp.rpl",
+		"val_qds_badanc.rpl",
+		"val_rrsig.rpl",
+		"val_scrub_rr_length.rpl",
+		"val_secds_nosig.rpl",
+		"val_twocname.rpl",
+		"val_unsecds.rpl",
+		"val_wcnsec_nods.rpl",
+		NULL
+	};
+
+	for (const char *const *r = run; *r; r++)
+		if (strcmp(base, *r) == 0)
+			return true;
+	return false;
+}
+
 static bool prefixed(const char *base, const char *const *pre)
 {
 	for (; *pre; pre++)
@@ -230,6 +283,12 @@ static bool blind_reply(const struct rpl_scen *s)
 	return false;
 }
 
+/* A trust-anchor line of a DNSSEC scenario that is run: mapped. */
+static bool anchor_ok(bool val, const struct rpl_opt *o)
+{
+	return val && strcmp(o->key, "trust-anchor") == 0;
+}
+
 /* The skip group of the scenario, or NULL when it can be run. The
  * feature groups come first, so that a val_* scenario counts there and
  * not under one of its options. */
@@ -243,8 +302,9 @@ static const char *skip_group(const struct rpl_scen *s, char *buf, size_t cap)
 	static const char *const order[] = { G_DNSSEC, G_AUTH, G_RPZ, G_DNS64,
 					     NULL };
 	const char *found = NULL, *g;
+	bool val = rpl_dnssec_runs(s->base) && !s->autotrust;
 
-	if (prefixed(s->base, dnssec) || s->autotrust)
+	if ((prefixed(s->base, dnssec) && !val) || s->autotrust)
 		return G_DNSSEC;
 	if (prefixed(s->base, auth))
 		return G_AUTH;
@@ -255,14 +315,15 @@ static const char *skip_group(const struct rpl_scen *s, char *buf, size_t cap)
 	for (const char *const *o = order; *o; o++)
 		for (size_t i = 0; i < s->nopts; i++)
 			if ((g = opt_group(&s->opts[i], buf, cap)) &&
-			    strcmp(g, *o) == 0)
+			    strcmp(g, *o) == 0 && !anchor_ok(val, &s->opts[i]))
 				return *o;
 	for (size_t i = 0; i < s->nopts && !found; i++)
-		if ((g = opt_group(&s->opts[i], buf, cap)))
+		if ((g = opt_group(&s->opts[i], buf, cap)) &&
+		    !anchor_ok(val, &s->opts[i]))
 			found = g;
 	if (found)
 		return found;
-	if (wants_rrsig(s))
+	if (wants_rrsig(s) && !val)
 		return G_DNSSEC_DO;
 	if (stale_first(s))
 		return "serve-expired-client-timeout 0 (expired data first, "

@@ -19,6 +19,9 @@ struct rpl_setup {
 	struct acl *acl;
 	struct acl *snoop;              /* allow_snoop: RD=0 reads the cache */
 	uint16_t max_payload;           /* banchi's default, 1232 */
+	/* DNSSEC scenarios run (rpl_dnssec_runs): the wall clock of
+	 * val-override-date (seconds since 1970), rc.dnssec set */
+	uint32_t wall;
 	unsigned max_pending;           /* resolutions at once (the daemon's 1024) */
 	char group[128];                /* skip group; "" when runnable */
 };
@@ -27,6 +30,11 @@ struct rpl_setup {
  * config could not be applied (su->group says why). */
 int rpl_setup(struct rpl_setup *su, const struct rpl_scen *s);
 void rpl_setup_clear(struct rpl_setup *su);
+
+/* Whether the DNSSEC scenario named base (file name) is run: those
+ * whose answers banchi's validation gives as Unbound's (the others of
+ * the val_* group stay skipped). */
+bool rpl_dnssec_runs(const char *base);
 
 /* rpl_conf_map.c: the options of a runnable scenario into su (whose
  * defaults are set). 0, or -1 with su->group saying why. */

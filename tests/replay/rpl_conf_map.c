@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "rpl_conf.h"
 #include "wire/rrtype.h"
@@ -297,6 +298,47 @@ static int acl(struct rpl_setup *su, const struct rpl_scen *s)
 	return r;
 }
 
+/* "YYYYMMDDHHMMSS" (UTC) as seconds since 1970, or 0. */
+static uint32_t date_of(const char *v)
+{
+	struct tm tm = { 0 };
+
+	if (strlen(v) != 14 ||
+	    sscanf(v, "%4d%2d%2d%2d%2d%2d", &tm.tm_year, &tm.tm_mon,
+		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (uint32_t)timegm(&tm);
+}
+
+/* A DNSSEC scenario that is run: its trust anchors, its date, and
+ * aggressive-nsec (Unbound's default: yes). */
+static int dnssec(struct rpl_setup *su, const struct rpl_scen *s)
+{
+	char err[256];
+
+	if (!rpl_dnssec_runs(s->base))
+		return 0;
+	su->rc.dnssec = true;
+	su->rc.aggressive_nsec = true;
+	for (size_t i = 0; i < s->nopts; i++) {
+		const char *k = s->opts[i].key, *v = s->opts[i].val;
+
+		if (strcmp(k, "trust-anchor") == 0 &&
+		    dnssec_anchors_add_text(&su->rc.anchors, v, strlen(v),
+					    "trust-anchor", err) < 0)
+			return bad(su, &s->opts[i], err);
+		if (strcmp(k, "val-override-date") == 0)
+			su->wall = date_of(v);
+		if (strcmp(k, "aggressive-nsec") == 0)
+			su->rc.aggressive_nsec = yes(v);
+	}
+	if (!su->wall)
+		return bad(su, &s->opts[0], "no val-override-date");
+	return 0;
+}
+
 int rpl_conf_map(struct rpl_setup *su, const struct rpl_scen *s)
 {
 	int r;
@@ -307,6 +349,8 @@ int rpl_conf_map(struct rpl_setup *su, const struct rpl_scen *s)
 		if (strcmp(s->opts[i].clause, "server") == 0)
 			server_opt(su, &s->opts[i]);
 	stale(su, s);
+	if (dnssec(su, s) < 0)
+		return -1;
 	if (any_loopback(&su->rc))
 		su->rc.query_loopback = true;
 	r = local(su, s);

@@ -33,6 +33,8 @@ void rpl_front_query(struct rpl_run *r, const struct rpl_step *st)
 		.acl = r->su->acl, .snoop = r->su->snoop,
 		.local = r->su->local, .cache = r->cache,
 		.max_payload = r->su->max_payload,
+		.validate = r->su->rc.dnssec,
+		.aggressive = r->su->rc.aggressive_nsec,
 	};
 	struct res_addr from;
 	bool tcp = st->entry->match & RM_TCP;

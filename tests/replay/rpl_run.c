@@ -259,6 +259,16 @@ static void end_checks(struct rpl_run *r)
 			  "never checked", r->answers->step);
 }
 
+/* The wall clock of a DNSSEC scenario (val-override-date), moving with
+ * the fake clock; the runner plays one scenario at a time. */
+static const struct rpl_run *wall_of;
+
+static uint32_t rpl_wall(void)
+{
+	return wall_of->su->wall +
+	       (uint32_t)((wall_of->now_ms - START_MS) / 1000);
+}
+
 static int init(struct rpl_run *r, const struct rpl_scen *s,
 		struct rpl_setup *su, bool verbose)
 {
@@ -279,6 +289,10 @@ static int init(struct rpl_run *r, const struct rpl_scen *s,
 	r->env.infra = r->infra;
 	r->env.conf = &su->rc;
 	r->env.random = rpl_random;
+	if (su->rc.dnssec) {
+		wall_of = r;
+		r->env.wall = rpl_wall;
+	}
 	rnd_state = 88172645463325252ull;
 	return 0;
 }

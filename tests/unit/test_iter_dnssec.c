@@ -784,6 +784,134 @@ static void forward_all(void)
 	world_down();
 }
 
+/* RFC 8198: a question answered from cached secure NSEC ranges
+ * (answer_from_nsec), NSEC in tld.: after nx.tld.'s NXDOMAIN, names of
+ * the same ranges are NXDOMAIN (or NODATA at an NSEC's owner) with AD,
+ * the SOA and the NSEC proof, nothing asked upstream; not for types
+ * the bitmap has, not past the ranges cached, not for an insecure
+ * zone, not once the NSEC expired or was flushed, not with the option
+ * off. */
+static int aggr(const char *name, uint16_t qtype, unsigned flags,
+		struct reply *r, struct answer_nsec_why *why)
+{
+	static struct answer a;
+	uint8_t n[NAME_MAXLEN];
+	int ret;
+
+	name_from_text(n, name, strlen(name), NULL);
+	ret = answer_from_nsec(&a, cache, n, qtype, CLASS_IN, net.now, why);
+	if (ret == 1)
+		client_reply(&a, name, qtype, flags, r);
+	return ret;
+}
+
+static void aggressive_nsec(void)
+{
+	struct answer_nsec_why w;
+	char o[NAME_TEXT_MAX], x[NAME_TEXT_MAX];
+	unsigned q0;
+	struct reply r;
+
+	world_up(true);
+	rc.aggressive_nsec = true;
+	CHECK(aggr("nx.tld.", RR_A, F_DO, &r, NULL) == 0);
+	CHECK(resolve("nx.tld.", RR_A) == RCODE_NXDOMAIN);
+	q0 = net.nlog;
+	/* ns.tld. -> sld.tld. covers nz.tld., tld. -> badsig.tld. *.tld. */
+	CHECK(aggr("nz.tld.", RR_A, F_DO, &r, &w) == 1);
+	CHECKF(r.rcode == RCODE_NXDOMAIN && r.ad && r.denial == 2 &&
+	       r.auth == 6 && r.records == 0, "rcode %d ad %d auth %u nsec %u",
+	       r.rcode, r.ad, r.auth, r.denial);
+	name_to_text(o, sizeof(o), w.owner[0]);
+	name_to_text(x, sizeof(x), w.next[0]);
+	CHECKF(w.nx && w.n == 2 && !strcmp(o, "ns.tld.") &&
+	       !strcmp(x, "sld.tld.") && w.ttl > 0 && w.ttl <= 300,
+	       "%s -> %s n %u ttl %u", o, x, w.n, w.ttl);
+	CHECK(aggr("Other.Nz.TLD.", RR_AAAA, 0, &r, NULL) == 0); /* lowercase */
+	CHECK(aggr("other.nz.tld.", RR_AAAA, 0, &r, NULL) == 1);
+	CHECK(r.rcode == RCODE_NXDOMAIN && !r.ad && r.auth == 1 &&
+	      r.denial == 0);
+	CHECK(aggr("other.nz.tld.", RR_AAAA, F_AD, &r, NULL) == 1 && r.ad);
+	/* ns.tld. has an A only: NODATA for TXT, nothing for A, ANY */
+	CHECK(aggr("ns.tld.", RR_TXT, F_DO, &r, &w) == 1);
+	CHECKF(r.rcode == RCODE_NOERROR && r.ad && r.denial == 1 &&
+	       r.auth == 4 && !w.nx && w.n == 1, "rcode %d auth %u",
+	       r.rcode, r.auth);
+	CHECK(aggr("ns.tld.", RR_A, F_DO, &r, NULL) == 0);
+	CHECK(aggr("ns.tld.", RR_ANY, F_DO, &r, NULL) == 0);
+	/* past the ranges cached; a DS is the parent's (root: nothing) */
+	CHECK(aggr("zz.tld.", RR_A, F_DO, &r, NULL) == 0);
+	CHECK(aggr("sld.tld.", RR_A, F_DO, &r, NULL) == 0);
+	CHECK(aggr("tld.", RR_DS, F_DO, &r, NULL) == 0);
+	CHECK(net.nlog == q0);
+	/* an insecure zone's negative answer indexes nothing */
+	CHECK(resolve("nx.insecure.tld.", RR_A) == RCODE_NXDOMAIN);
+	CHECK(aggr("ny.insecure.tld.", RR_A, F_DO, &r, NULL) == 0);
+	/* the index goes with its entries */
+	cache_flush_name(cache, (const uint8_t *)"\002ns\003tld");
+	CHECK(aggr("nz.tld.", RR_A, F_DO, &r, NULL) == 0);
+	CHECK(resolve("ny.tld.", RR_A) == RCODE_NXDOMAIN);
+	CHECK(aggr("nz.tld.", RR_A, F_DO, &r, NULL) == 1);
+	net.now += 301 * 1000;
+	CHECK(aggr("nz.tld.", RR_A, F_DO, &r, NULL) == 0);
+	world_down();
+
+	world_up(true);         /* option off: nothing indexed */
+	CHECK(resolve("nx.tld.", RR_A) == RCODE_NXDOMAIN);
+	CHECK(aggr("nz.tld.", RR_A, F_DO, &r, NULL) == 0);
+	world_down();
+
+	/* 100 s before the RRSIGs expire (2036-01-01): kept no longer */
+	wall_now = 2082758400u - 100;
+	world_up(true);
+	rc.aggressive_nsec = true;
+	CHECK(resolve("nx.tld.", RR_A) == RCODE_NXDOMAIN);
+	CHECK(aggr("nz.tld.", RR_A, F_DO, &r, &w) == 1);
+	CHECKF(w.ttl <= 100, "ttl %u", w.ttl);
+	net.now += 101 * 1000;
+	CHECK(aggr("nz.tld.", RR_A, F_DO, &r, NULL) == 0);
+	world_down();
+	wall_now = NOW;
+}
+
+/* RFC 8198 5.3: after a secure wildcard expansion in nsec.test., other
+ * names the wildcard covers (deeper too) are expanded from the cached
+ * wildcard with the NSEC as proof; not a type the cache lacks, not a
+ * name that exists, not with the option off. */
+static void aggressive_wildcard(void)
+{
+	struct answer_nsec_why w;
+	char wt[NAME_TEXT_MAX];
+	struct reply r;
+	unsigned q0;
+
+	denial_world_up();
+	rc.aggressive_nsec = true;
+	CHECK(aggr("b.w.nsec.test.", RR_A, F_DO, &r, NULL) == 0);
+	CHECK(resolve("a.w.nsec.test.", RR_A) == RCODE_NOERROR);
+	q0 = net.nlog;
+	CHECK(aggr("b.w.nsec.test.", RR_A, F_DO, &r, &w) == 1);
+	CHECKF(r.rcode == RCODE_NOERROR && r.ad && r.records == 2 &&
+	       r.rrsigs == 1 && r.denial == 1 && r.auth == 2,
+	       "rcode %d ad %d records %u auth %u", r.rcode, r.ad, r.records,
+	       r.auth);
+	name_to_text(wt, sizeof(wt), w.wild);
+	CHECKF(!strcmp(wt, "*.w.nsec.test.") && w.ttl > 0 && w.ttl <= 300,
+	       "%s ttl %u", wt, w.ttl);
+	CHECK(aggr("x.b.w.nsec.test.", RR_A, 0, &r, NULL) == 1);
+	CHECK(r.records == 1 && r.auth == 0 && !r.ad);
+	CHECK(aggr("b.w.nsec.test.", RR_TXT, F_DO, &r, NULL) == 0);
+	CHECK(aggr("z.nsec.test.", RR_A, F_DO, &r, NULL) == 0);
+	CHECK(aggr("b.w.nsec.test.", RR_DS, F_DO, &r, NULL) == 0);
+	CHECK(net.nlog == q0);
+	world_down();
+
+	denial_world_up();
+	CHECK(resolve("a.w.nsec.test.", RR_A) == RCODE_NOERROR);
+	CHECK(aggr("b.w.nsec.test.", RR_A, F_DO, &r, NULL) == 0);
+	world_down();
+}
+
 int main(void)
 {
 	secure_answer();
@@ -801,5 +929,7 @@ int main(void)
 	validation_off();
 	forwarder_cd();
 	forward_all();
+	aggressive_nsec();
+	aggressive_wildcard();
 	return check_done();
 }
