@@ -50,6 +50,9 @@ static void take(void *arg, const struct dhcp_lease *row)
 		f->cap = cap;
 	}
 	f->v[f->n] = *row;
+	/* by client identifier (the row does not say): one never seen
+	 * has no MAC (its DHCID is the identifier's) */
+	f->v[f->n].static_cid = row->is_static && row->cidlen && !row->hwlen;
 	f->v[f->n].dns = DNS_DEL;
 	f->v[f->n].dirty = false;
 	f->n++;
