@@ -208,6 +208,15 @@ int dnssec_verify_rrset(const struct dnssec_rrset *set,
 			const struct dnssec_rrset *keys, uint32_t now,
 			struct dnssec_budget *b, struct dnssec_verdict *v);
 
+/* Whether the revoked DNSKEY key_rd (REVOKE bit set, RFC 5011 3) signs
+ * the DNSKEY set keys itself (RRSIGs in sigs): what makes a revocation
+ * count (RFC 5011 2.1). DNSSEC_SECURE, DNSSEC_NO_KEY (not a revoked
+ * zone key), or the last failure; b counts the verifications. */
+int dnssec_verify_revoked(const struct dnssec_rrset *keys,
+			  const struct dnssec_rrset *sigs,
+			  const uint8_t *key_rd, size_t key_len, uint32_t now,
+			  struct dnssec_budget *b);
+
 /* The DS digest of a DNSKEY (RFC 4034 5.1.4, RFC 4509, RFC 6605):
  * H(owner lowercased | DNSKEY RDATA) into out (DNSSEC_DIGEST_MAX
  * octets). Its length, or BN_EINVAL for a digest type not implemented

@@ -157,6 +157,34 @@ int dnssec_verify_one(const struct dnssec_rrset *set, const uint8_t *sig_rd,
 	return ret;
 }
 
+int dnssec_verify_revoked(const struct dnssec_rrset *keys,
+			  const struct dnssec_rrset *sigs,
+			  const uint8_t *key_rd, size_t key_len, uint32_t now,
+			  struct dnssec_budget *b)
+{
+	const uint8_t *rd;
+	uint16_t len, flags = key_len >= 4 ? wire_get_u16(key_rd) : 0;
+	int ret = DNSSEC_NO_RRSIG;
+
+	if (!(flags & DNSKEY_FLAG_REVOKE) || !(flags & DNSKEY_FLAG_ZONE))
+		return DNSSEC_NO_KEY;
+	for (unsigned i = 0; ret != DNSSEC_SECURE && i < sigs->count &&
+	     i < b->rrsigs_max; i++) {
+		struct sigwork w = { .set = keys };
+		if (dnssec_rrset_item(sigs, i, &rd, &len) < 0 ||
+		    dnssec_rrsig_parse(&w.s, rd, len) < 0 ||
+		    rrsig_check(keys, &w.s, keys->owner, now) ||
+		    key_rd[2] != 3 || key_rd[3] != w.s.alg ||
+		    dnssec_key_tag(key_rd, key_len) != w.s.key_tag)
+			continue;
+		ret = verify_with(&w, key_rd, key_len, b);
+		free(w.data);
+		if (ret == BN_ENOMEM || ret == DNSSEC_BUDGET)
+			return ret;
+	}
+	return ret;
+}
+
 int dnssec_worse(int a, int b)
 {
 	static const uint8_t rank[] = {

@@ -45,6 +45,7 @@ void rconfig_clear(struct rconfig *c)
 	free(c->chroot);
 	free(c->root_hints);
 	free(c->trust_anchor);
+	free(c->auto_trust_anchor);
 	free(c->cache_file);
 	free(c->hosts);
 	free(c->blocklist);

@@ -57,6 +57,12 @@ struct rconfig {
 	bool dnssec_validate;
 	bool aggressive_nsec;           /* RFC 8198, with dnssec_validate */
 	char *trust_anchor;             /* NULL: the built-in root anchors */
+	char *auto_trust_anchor;        /* RFC 5011 state file, or NULL */
+	long add_holddown, del_holddown, keep_missing;  /* seconds */
+	bool small_holddown;            /* probes as often as each second */
+	/* the trusted records of the RFC 5011 point (autotrust.c; the
+	 * daemon's, not the config's: never freed with it) */
+	const char *auto_ta;
 	/* access */
 	struct rcfg_list allow;
 	bool allow_exact;               /* --allow given: no implicit loopback */

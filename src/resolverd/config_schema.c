@@ -2,6 +2,7 @@
  * YAML key, flag, type, range, default and doc. The shared engine
  * (cfg.h) reads this table for the defaults, the YAML loader and the
  * flag parser. */
+#include <limits.h>
 #include <stddef.h>
 
 #include "resolverd/config.h"
@@ -68,6 +69,25 @@ static const struct cfg_opt schema[] = {
 	OPT("dnssec.trust-anchor", "trust-anchor", CFG_PATH, trust_anchor,
 	    0, 0, NULL, "file of DS and/or DNSKEY records (zone-file form) "
 	    "to validate from (default: the built-in IANA root anchors)"),
+	OPT("dnssec.auto-trust-anchor", "auto-trust-anchor", CFG_PATH,
+	    auto_trust_anchor, 0, 0, NULL, "state file of the trust anchor "
+	    "kept up to date by RFC 5011 rollover (the resolver rewrites it: "
+	    "its folder must be writable by the user it runs as; made from "
+	    "the built-in IANA root anchors when missing); instead of "
+	    "trust-anchor (Unbound's auto-trust-anchor-file)"),
+	OPT("dnssec.add-holddown", "add-holddown", CFG_INT, add_holddown, 1,
+	    LONG_MAX, "2592000", "seconds a new key is seen before it is "
+	    "trusted (RFC 5011: 30 days)"),
+	OPT("dnssec.del-holddown", "del-holddown", CFG_INT, del_holddown, 1,
+	    LONG_MAX, "2592000", "seconds a revoked key is kept in the state "
+	    "file (RFC 5011: 30 days)"),
+	OPT("dnssec.keep-missing", "keep-missing", CFG_INT, keep_missing, 1,
+	    LONG_MAX, "31622400", "seconds a trusted key gone from the DNSKEY "
+	    "set stays trusted (366 days, as Unbound)"),
+	OPT("dnssec.permit-small-holddown", "permit-small-holddown", CFG_BOOL,
+	    small_holddown, 0, 1, "false", "probe the DNSKEY set as often as "
+	    "each second, not at least an hour apart (tests; Unbound's "
+	    "permit-small-holddown)"),
 	HOOK("dnssec.domain-insecure", "domain-insecure", zone, CFG_F_LIST,
 	     domain_insecure, 0, NULL, "zone whose data is not validated "
 	     "(insecure), e.g. a private zone forwarded or stubbed under the "

@@ -136,7 +136,8 @@ static void put_set(struct ctl_reply *r, const uint8_t *zone,
 }
 
 /* trust-anchors: whether validation is on, and the anchors it starts
- * from (the built-in root's or those of --trust-anchor). */
+ * from (the built-in root's, those of --trust-anchor, or the keys the
+ * RFC 5011 point of --auto-trust-anchor trusts now). */
 static void cmd_anchors(void *arg, const char *value, struct ctl_reply *r)
 {
 	struct rdaemon *x = arg;
@@ -147,7 +148,9 @@ static void cmd_anchors(void *arg, const char *value, struct ctl_reply *r)
 	snap = rcu_dereference(x->srv.cur);
 	ctl_put_bool(r, "validation", snap && snap->conf.dnssec);
 	ctl_put_str(r, "source", x->cfg.trust_anchor ? x->cfg.trust_anchor :
+		    x->cfg.auto_trust_anchor ? x->cfg.auto_trust_anchor :
 		    "built in (IANA root KSK-2017 and KSK-2024)");
+	ctl_put_bool(r, "rfc5011", x->cfg.auto_trust_anchor != NULL);
 	ctl_open_arr(r, "anchors");
 	for (size_t i = 0; snap && i < snap->conf.anchors.n; i++) {
 		const struct dnssec_anchor *a = &snap->conf.anchors.a[i];

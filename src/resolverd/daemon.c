@@ -87,6 +87,11 @@ static void warn_restart(const struct rconfig *o, const struct rconfig *n)
 	if (!qlog_conf_same(&o->qlog, &n->qlog))
 		log_warn("reload: dnstap and query-log options need a "
 			 "restart; kept as they were");
+	if (!o->auto_trust_anchor != !n->auto_trust_anchor ||
+	    (o->auto_trust_anchor &&
+	     strcmp(o->auto_trust_anchor, n->auto_trust_anchor)))
+		log_warn("reload: auto-trust-anchor needs a restart; its "
+			 "anchors kept as they were");
 }
 
 /* Ready for systemd, with what systemctl status shows. */
@@ -113,6 +118,7 @@ static int reload(struct rdaemon *x, char *err)
 	n.strip = x->chroot_dir;
 	n.nta = x->nta;                 /* run-time anchors stay */
 	n.nnta = x->nnta;
+	n.auto_ta = x->cfg.auto_ta;     /* and the RFC 5011 point's keys */
 	if (rsnap_build(&n, &s, err) < 0) {
 		log_err("reload: %s; old settings kept", err);
 		rconfig_clear(&n);
@@ -165,17 +171,24 @@ static void log_stats(struct rdaemon *x)
 }
 
 /* The next signal; while negative trust anchors are held, woken every
- * NTA_CHECK_S to let the expired ones go (-1 then). */
+ * NTA_CHECK_S to let the expired ones go, and when the RFC 5011 probe
+ * is due (-1 then). */
 #define NTA_CHECK_S 5
 
 static int next_signal(struct rdaemon *x, const sigset_t *set)
 {
-	struct timespec ts = { NTA_CHECK_S, 0 };
-	int sig = x->nnta ? sigtimedwait(set, NULL, &ts) :
-			    sigwaitinfo(set, NULL);
+	long wait = x->nnta ? NTA_CHECK_S : -1, ta = rtrust_wait(x);
+	struct timespec ts;
+	int sig;
 
+	if (ta >= 0 && (wait < 0 || ta < wait))
+		wait = ta;
+	ts = (struct timespec){ wait, 0 };
+	sig = wait < 0 ? sigwaitinfo(set, NULL) : wait == 0 ? -1 :
+	      sigtimedwait(set, NULL, &ts);
 	if (x->nnta)
 		rnta_expire(x);
+	rtrust_tick(x);
 	return sig;
 }
 
@@ -245,6 +258,8 @@ int rdaemon_run(struct rdaemon *x, const sigset_t *set)
 
 	rcu_register_thread();
 	sdn_open();
+	if (rtrust_open(x) < 0)
+		return 1;
 	if (rsnap_build(c, &s, err) < 0) {
 		log_err("%s", err);
 		return 1;
@@ -293,5 +308,6 @@ void rdaemon_clear(struct rdaemon *x)
 	free(x->nta);
 	x->nta = NULL;
 	x->nnta = 0;
+	rtrust_close(x);
 	rcu_unregister_thread();
 }

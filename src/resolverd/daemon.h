@@ -25,6 +25,7 @@ struct rdaemon {
 	struct qlog *ql;                /* dnstap, query log, or NULL */
 	struct rnta *nta;               /* negative trust anchors (nta.c) */
 	size_t nnta;
+	struct rtrust *ta;              /* the RFC 5011 point, or NULL */
 };
 
 /* Log level and target from c. */
@@ -46,6 +47,19 @@ int rdaemon_reload(struct rdaemon *d, char *err);
 /* Negative trust anchors past their time dropped (nta.c); main
  * thread. */
 void rnta_expire(struct rdaemon *x);
+
+/* The RFC 5011 trust point of dnssec.auto-trust-anchor (autotrust.c;
+ * main thread). rtrust_open: its state file read (made from the
+ * built-in root anchors when missing), x->cfg.auto_ta set; 0 (nothing
+ * to do without the option) or -1 logged, with FILE: line N: why.
+ * rtrust_wait: seconds until the next probe, or -1 (none). rtrust_tick:
+ * the DNSKEY set asked of the resolver itself (DO, CD) when due,
+ * validated with the keys trusted now, the states moved, the file
+ * rewritten and the anchors published when they changed. */
+int rtrust_open(struct rdaemon *x);
+long rtrust_wait(const struct rdaemon *x);
+void rtrust_tick(struct rdaemon *x);
+void rtrust_close(struct rdaemon *x);
 
 /* The cache across restarts (cache_keep.c, --cache-file): read back
  * before serving; written at stop. Each logs what it did. */

@@ -103,9 +103,10 @@ static bool any_loopback(const struct res_conf *rc)
 	return false;
 }
 
-/* The trust anchors: the file's DS/DNSKEY records, or IANA's root
- * DS built in. Read whenever a file is named, so that a bad one is
- * an error before validation is turned on. */
+/* The trust anchors: the file's DS/DNSKEY records, the keys the RFC
+ * 5011 point trusts now (the daemon's text), or IANA's root DS built
+ * in. Read whenever a file is named, so that a bad one is an error
+ * before validation is turned on. */
 static int build_anchors(struct res_conf *rc, const struct rconfig *c,
 			 char *err)
 {
@@ -115,6 +116,15 @@ static int build_anchors(struct res_conf *rc, const struct rconfig *c,
 
 	rc->dnssec = c->dnssec_validate;
 	rc->aggressive_nsec = c->aggressive_nsec;
+	if (c->trust_anchor && c->auto_trust_anchor)
+		return ERR("dnssec: trust-anchor and auto-trust-anchor: one "
+			   "or the other");
+	if (c->auto_ta) {
+		ret = dnssec_anchors_add_text(&rc->anchors, c->auto_ta,
+					      strlen(c->auto_ta),
+					      c->auto_trust_anchor, err);
+		return ret < 0 ? -1 : 0;
+	}
 	if (!c->trust_anchor)
 		return res_conf_root_anchor(rc) < 0 ? ERR("out of memory") : 0;
 	if (slurp(open_path(c, c->trust_anchor), &text, &len, err) < 0)
