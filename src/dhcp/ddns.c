@@ -93,8 +93,8 @@ static void header(struct upd *u, const struct ddns_req *r, uint16_t pr,
 int ddns_build(uint8_t *buf, size_t cap, enum ddns_step step,
 	       const struct ddns_req *r)
 {
-	static const uint16_t npr[] = { 1, 1, 1, 0, 0 };
-	static const uint16_t nup[] = { 2, 2, 2, 2, 1 };
+	static const uint16_t npr[] = { 1, 1, 1, 2, 0, 0 };
+	static const uint16_t nup[] = { 2, 2, 1, 1, 2, 1 };
 	struct upd u = { .err = 0 };
 	uint8_t a[4];
 	struct wbuf aw;
@@ -122,7 +122,11 @@ int ddns_build(uint8_t *buf, size_t cap, enum ddns_step step,
 	case DDNS_A_DEL:
 		rr(&u, r->fqdn, RR_DHCID, CLASS_IN, 0, r->dhcid,
 		   DDNS_DHCID_LEN);
-		rr(&u, r->fqdn, RR_A, CLASS_ANY, 0, NULL, 0);
+		rr(&u, r->fqdn, RR_A, CLASS_NONE, 0, a, 4);
+		break;
+	case DDNS_DHCID_DEL:    /* the last address gone: the mark too */
+		rr(&u, r->fqdn, RR_A, CLASS_NONE, 0, NULL, 0);
+		rr(&u, r->fqdn, RR_AAAA, CLASS_NONE, 0, NULL, 0);
 		rr(&u, r->fqdn, RR_DHCID, CLASS_ANY, 0, NULL, 0);
 		break;
 	case DDNS_PTR_SET:
@@ -145,6 +149,9 @@ int ddns_next(enum ddns_step step, int rcode)
 	/* not ours to delete: leave the name, still clean the PTR */
 	if (step == DDNS_A_DEL && rcode == RCODE_NXRRSET)
 		return DDNS_PTR_DEL;
+	/* another address of the host still named: its DHCID stays */
+	if (step == DDNS_DHCID_DEL && rcode == RCODE_YXRRSET)
+		return DDNS_PTR_DEL;
 	if (rcode != RCODE_NOERROR)
 		return -1;
 	switch (step) {
@@ -152,6 +159,8 @@ int ddns_next(enum ddns_step step, int rcode)
 	case DDNS_A_OURS:
 		return DDNS_PTR_SET;
 	case DDNS_A_DEL:
+		return DDNS_DHCID_DEL;
+	case DDNS_DHCID_DEL:
 		return DDNS_PTR_DEL;
 	default:
 		return DDNS_DONE;
@@ -161,8 +170,8 @@ int ddns_next(enum ddns_step step, int rcode)
 const char *ddns_step_name(int step)
 {
 	static const char *const names[] = { "add A (new name)",
-		"replace A (our name)", "delete A", "set PTR", "delete PTR",
-		"done", "conflict" };
+		"replace A (our name)", "delete A", "delete DHCID", "set PTR",
+		"delete PTR", "done", "conflict" };
 
 	return step >= 0 && step <= DDNS_CONFLICT ? names[step] : "?";
 }

@@ -28,11 +28,13 @@ int ddns_fqdn(uint8_t out[NAME_MAXLEN], const char *host,
 int ddns_reverse(uint8_t out[NAME_MAXLEN], uint32_t addr);
 
 /* The steps (RFC 4703 5.3-5.5): A_NEW adds A and DHCID if the name is
- * unused; A_OURS replaces the A if the DHCID is ours; A_DEL deletes A
- * and DHCID if the DHCID is ours; PTR_SET replaces the PTR records of
+ * unused; A_OURS replaces the A if the DHCID is ours; A_DEL deletes the
+ * A of the lease's address (that one only: the same host's other
+ * address, or its AAAA, stays) if the DHCID is ours; DHCID_DEL deletes
+ * the DHCID if no A or AAAA is left; PTR_SET replaces the PTR records of
  * the reverse name; PTR_DEL deletes the PTR record naming us. */
-enum ddns_step { DDNS_A_NEW, DDNS_A_OURS, DDNS_A_DEL, DDNS_PTR_SET,
-		 DDNS_PTR_DEL, DDNS_DONE, DDNS_CONFLICT };
+enum ddns_step { DDNS_A_NEW, DDNS_A_OURS, DDNS_A_DEL, DDNS_DHCID_DEL,
+		 DDNS_PTR_SET, DDNS_PTR_DEL, DDNS_DONE, DDNS_CONFLICT };
 
 struct ddns_req {
 	const uint8_t *zone;            /* forward or reverse, by step */
@@ -49,7 +51,8 @@ int ddns_build(uint8_t *buf, size_t cap, enum ddns_step step,
 
 /* The step after step was answered with rcode (adding: A_NEW, then
  * A_OURS when the name is in use, then PTR_SET; removing: A_DEL, then
- * PTR_DEL), DDNS_CONFLICT when the name is someone else's, or step
+ * DHCID_DEL unless the name was not ours, then PTR_DEL),
+ * DDNS_CONFLICT when the name is someone else's, or step
  * again (-1 returned) when the answer says to retry later (SERVFAIL,
  * REFUSED, NOTAUTH, ...). */
 int ddns_next(enum ddns_step step, int rcode);

@@ -267,3 +267,31 @@ def test_expiry_removes_names(link):
     assert srv.leases(all_rows=True)[ip]["state"] == "expired"
     srv.stop()
     auth.stop()
+
+
+def test_release_keeps_the_hosts_aaaa(link):
+    """A lease's names are removed record by record (RFC 4703 5.5): its
+    own A goes; an AAAA of the same host (its IPv6 side; added here by
+    nsupdate with the same key) stays, and with it the DHCID that marks
+    the name; the PTR goes."""
+    auth = Auth(link)
+    srv = ddns_server(link)
+    with_address(link)
+    r = send(link, [dict(type=3, mac="02:00:00:00:00:21", xid=21,
+                         req="10.77.0.70", host="both")], expect=1)
+    assert r[0]["type"] == 5
+    wait_for("both's A", lambda: auth.query("both.lan.test", "A") ==
+             ["10.77.0.70"], 3, step=0.05)
+    run("ip", "netns", "exec", link.ns_s, "nsupdate", "-y",
+        "hmac-sha256:" + KEY, input="server 127.0.0.1 5300\n"
+        "update add both.lan.test. 120 AAAA 2001:db8::70\nsend\n")
+    assert auth.query("both.lan.test", "AAAA") == ["2001:db8::70"]
+    srv.ctl_json("lease-release", "10.77.0.70")
+    wait_for("both's A to go", lambda: auth.query("both.lan.test", "A")
+             == [], 3, step=0.05)
+    wait_for("the PTR to go", lambda: auth.query(rev("10.77.0.70"), "PTR")
+             == [], 3, step=0.05)
+    assert auth.query("both.lan.test", "AAAA") == ["2001:db8::70"]
+    assert len(auth.query("both.lan.test", "DHCID")) == 1
+    srv.stop()
+    auth.stop()

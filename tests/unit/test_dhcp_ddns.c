@@ -93,15 +93,19 @@ static void test_build(void)
 					  RR_DHCID, CLASS_IN };
 	static const uint16_t a_ours[] = { RR_DHCID, CLASS_IN, RR_A, CLASS_ANY,
 					   RR_A, CLASS_IN };
-	static const uint16_t a_del[] = { RR_DHCID, CLASS_IN, RR_A, CLASS_ANY,
-					  RR_DHCID, CLASS_ANY };
+	static const uint16_t a_del[] = { RR_DHCID, CLASS_IN, RR_A,
+					  CLASS_NONE };
+	static const uint16_t dhcid_del[] = { RR_A, CLASS_NONE, RR_AAAA,
+					      CLASS_NONE, RR_DHCID,
+					      CLASS_ANY };
 	static const uint16_t ptr_set[] = { RR_PTR, CLASS_ANY, RR_PTR,
 					    CLASS_IN };
 	static const uint16_t ptr_del[] = { RR_PTR, CLASS_NONE };
 
 	check_step(DDNS_A_NEW, 1, 2, a_new);
 	check_step(DDNS_A_OURS, 1, 2, a_ours);
-	check_step(DDNS_A_DEL, 1, 2, a_del);
+	check_step(DDNS_A_DEL, 1, 1, a_del);
+	check_step(DDNS_DHCID_DEL, 2, 1, dhcid_del);
 	check_step(DDNS_PTR_SET, 0, 2, ptr_set);
 	check_step(DDNS_PTR_DEL, 0, 1, ptr_del);
 }
@@ -113,7 +117,9 @@ static void test_steps(void)
 	CHECK(ddns_next(DDNS_A_OURS, RCODE_NOERROR) == DDNS_PTR_SET);
 	CHECK(ddns_next(DDNS_A_OURS, RCODE_NXRRSET) == DDNS_CONFLICT);
 	CHECK(ddns_next(DDNS_PTR_SET, RCODE_NOERROR) == DDNS_DONE);
-	CHECK(ddns_next(DDNS_A_DEL, RCODE_NOERROR) == DDNS_PTR_DEL);
+	CHECK(ddns_next(DDNS_A_DEL, RCODE_NOERROR) == DDNS_DHCID_DEL);
+	CHECK(ddns_next(DDNS_DHCID_DEL, RCODE_NOERROR) == DDNS_PTR_DEL);
+	CHECK(ddns_next(DDNS_DHCID_DEL, RCODE_YXRRSET) == DDNS_PTR_DEL);
 	CHECK(ddns_next(DDNS_A_DEL, RCODE_NXRRSET) == DDNS_PTR_DEL);
 	CHECK(ddns_next(DDNS_PTR_DEL, RCODE_NOERROR) == DDNS_DONE);
 	CHECK(ddns_next(DDNS_A_NEW, RCODE_REFUSED) == -1);
