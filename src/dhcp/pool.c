@@ -212,6 +212,15 @@ struct dhcp_lease *dhcp_pool_of_client(struct dhcp_pool *p,
 
 /* 2: free; 1: given up by another client (taken after the free ones);
  * 0: held by someone, declined or reserved. */
+/* An address given up whose names are still in DNS (or going): kept
+ * from other clients while it can be, so that they go with its host's
+ * name (given to another client, they could not: its name is lost). */
+static bool names_out(const struct dhcp_lease *e)
+{
+	return !e->is_static && (e->dns == DNS_ADD || e->dns == DNS_OK ||
+				 e->dns == DNS_DEL);
+}
+
 static int avail(const struct dhcp_lease *e, int64_t now)
 {
 	switch (e->state) {
@@ -262,7 +271,7 @@ struct dhcp_lease *dhcp_pool_choose(struct dhcp_pool *p,
 		return e;
 	if (requested) {
 		e = dhcp_pool_find(p, requested);
-		if (e && !e->is_static && avail(e, now) > 0)
+		if (e && !e->is_static && avail(e, now) > 0 && !names_out(e))
 			return e;
 	}
 	for (size_t k = 0; k < p->nrange; k++) {
@@ -272,8 +281,10 @@ struct dhcp_lease *dhcp_pool_choose(struct dhcp_pool *p,
 		case 2:
 			p->cursor = (i + 1) % p->nrange;
 			return e;
-		case 1:
-			if (!old || e->expires < old->expires)
+		case 1:         /* the one given up longest ago, named last */
+			if (!old || names_out(old) > names_out(e) ||
+			    (names_out(old) == names_out(e) &&
+			     e->expires < old->expires))
 				old = e;
 			break;
 		}
@@ -342,6 +353,26 @@ static bool expire_one(struct dhcp_pool *p, struct dhcp_lease *e)
 	return false;
 }
 
+/* An expired lease whose names stay for the grace period. */
+static bool in_grace(const struct dhcp_pool *p, const struct dhcp_lease *e)
+{
+	return e->state == DL_EXPIRED && p->conf && p->conf->ddns_grace &&
+	       (e->dns == DNS_OK || e->dns == DNS_ADD);
+}
+
+/* Its grace over: marked, for the names to go (the caller's
+ * dhcp_lease_dns); else when it will be. */
+static void graced(struct dhcp_pool *p, struct dhcp_lease *e, int64_t now,
+		   int64_t *due)
+{
+	int64_t end = e->expires + p->conf->ddns_grace;
+
+	if (end <= now)
+		dhcp_pool_mark(p, e);
+	else if (end < *due)
+		*due = end;
+}
+
 size_t dhcp_pool_expire(struct dhcp_pool *p, int64_t now, int64_t *due)
 {
 	size_t i, changed = 0;
@@ -350,13 +381,20 @@ size_t dhcp_pool_expire(struct dhcp_pool *p, int64_t now, int64_t *due)
 	*due = INT64_MAX;
 	for (i = 0; i < p->n; i++) {
 		e = &p->l[i];
+		if (in_grace(p, e)) {
+			graced(p, e, now, due);
+			continue;
+		}
 		if (e->state != DL_BOUND && e->state != DL_DECLINED &&
 		    e->state != DL_OFFERED)
 			continue;
-		if (e->expires <= now)
+		if (e->expires <= now) {
 			changed += expire_one(p, e);
-		else if (e->expires < *due)
+			if (in_grace(p, e))     /* its names' end, next */
+				graced(p, e, now, due);
+		} else if (e->expires < *due) {
 			*due = e->expires;
+		}
 	}
 	return changed;
 }
@@ -393,11 +431,13 @@ bool dhcp_pool_load(struct dhcp_pool *p, const struct dhcp_lease *row)
 	return true;
 }
 
-void dhcp_lease_dns(struct dhcp_lease *e)
+void dhcp_lease_dns(struct dhcp_lease *e, int64_t now, uint32_t grace)
 {
 	/* a static lease's name is always wanted: the host resolves
-	 * whether it is up or not */
-	bool want = (e->state == DL_BOUND || e->is_static) && e->host[0];
+	 * whether it is up or not; one that renews late keeps its name */
+	bool want = (e->state == DL_BOUND || e->is_static ||
+		     (e->state == DL_EXPIRED && now < e->expires + grace)) &&
+		    e->host[0];
 
 	switch (e->dns) {
 	case DNS_NONE:
@@ -426,7 +466,7 @@ void dhcp_pool_want_statics(struct dhcp_pool *p)
 	for (i = p->nrange; i < p->n; i++) {
 		e = &p->l[i];
 		was = e->dns;
-		dhcp_lease_dns(e);
+		dhcp_lease_dns(e, 0, 0);
 		if (e->dns != was)
 			dhcp_pool_mark(p, e);
 	}

@@ -75,6 +75,8 @@ struct dhcp_conf {
 	const struct dhcp_static *statics;
 	size_t nstatic;
 	bool ddns;                      /* names registered (option 81) */
+	uint32_t ddns_grace;            /* seconds an expired lease's names
+					 * stay in DNS */
 	const struct dhcp_boot *boot;   /* network boot rules (boot.h) */
 	size_t nboot;
 	uint32_t boot_server;           /* siaddr; 0: server_id */
@@ -171,9 +173,10 @@ size_t dhcp_pool_expire(struct dhcp_pool *p, int64_t now, int64_t *due);
 bool dhcp_pool_load(struct dhcp_pool *p, const struct dhcp_lease *row);
 
 /* After a change of e, what its names in DNS need (e->dns): a bound
- * lease with a host name wants them, and a static lease with one always;
- * anything else not. */
-void dhcp_lease_dns(struct dhcp_lease *e);
+ * lease with a host name wants them, an expired one for grace seconds
+ * after its end (at now), and a static lease with one always; anything
+ * else not. */
+void dhcp_lease_dns(struct dhcp_lease *e, int64_t now, uint32_t grace);
 /* At start: the static leases' names wanted, bound or not. */
 void dhcp_pool_want_statics(struct dhcp_pool *p);
 

@@ -350,6 +350,7 @@ int dconfig_finish(struct dconfig *c, char *err)
 	    dconfig_boot(c, err) < 0)
 		return -1;
 	k->lease_time = (uint32_t)c->lease_time;
+	k->ddns_grace = (uint32_t)c->ddns_grace;
 	k->decline_time = (uint32_t)c->decline_time;
 	k->offer_hold = (uint32_t)c->offer_hold;
 	c->lim.rate = (uint32_t)c->client_rate;

@@ -41,6 +41,7 @@ struct dconfig {
 	/* ddns */
 	char *ddns, *key, *fzone, *rzone;
 	long ddns_ttl;
+	long ddns_grace;
 	/* server */
 	char *user, *group, *chroot;
 	bool allow_root;

@@ -68,6 +68,9 @@ static const struct cfg_opt schema[] = {
 	    "zone of the leases' PTR records"),
 	OPT("ddns.ttl", "ddns-ttl", CFG_INT, ddns_ttl, 0, 86400, "300",
 	    "TTL of the records registered"),
+	OPT("ddns.grace", "ddns-grace", CFG_INT, ddns_grace, 0, 604800, "300",
+	    "seconds the names of an expired lease stay in DNS (a late "
+	    "renewal keeps them; 0: removed at expiry)"),
 	OPT("server.user", "user", CFG_STR, user, 0, 0, NULL,
 	    "user to run as (default banchi, else nobody)"),
 	OPT("server.group", "group", CFG_STR, group, 0, 0, NULL,

@@ -126,9 +126,11 @@ static void dns_intents(struct dserver *s)
 	struct dhcp_pool *p;
 	size_t i, k;
 
+	int64_t now = (int64_t)time(NULL);
+
 	for (k = 0; s->dd && k < s->nlinks; k++)
 		for (p = s->pools[k], i = 0; i < p->ndirty; i++)
-			dhcp_lease_dns(p->dirty[i]);
+			dhcp_lease_dns(p->dirty[i], now, p->conf->ddns_grace);
 }
 
 int dserver_save(struct dserver *s)

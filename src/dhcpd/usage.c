@@ -115,6 +115,8 @@ const char dconfig_usage[] =
 "    --forward-zone NAME     zone of the names (needed with --ddns)\n"
 "    --reverse-zone NAME     zone of the PTR records (none: no PTR)\n"
 "    --ddns-ttl SEC          TTL of the records (300)\n"
+"    --ddns-grace SEC        an expired lease's names stay this long\n"
+"                            (300; 0: removed at expiry)\n"
 "    --user USER             user after binding (default banchi if it\n"
 "                            exists, else nobody)\n"
 "    --group GROUP           group after binding (default: the user's)\n"

@@ -250,19 +250,24 @@ def send_from(link, addr, packets):
 
 @pytest.mark.slow
 def test_expiry_removes_names(link):
-    """A client gone without a RELEASE: its names go when its lease
-    expires."""
+    """A client gone without a RELEASE: its names go the grace period
+    (--ddns-grace, 4 s here) after its lease expires."""
     import signal
     auth = Auth(link)
-    srv = ddns_server(link, lease_time=10)
+    srv = ddns_server(link, "--ddns-grace", "4", lease_time=10)
     c = Udhcpc(link, "ghost")
     c.start()
     ip = Udhcpc.got(c.wait_event(c.BOUND)[1])["ip"]
     wait_for("ghost's A", lambda: auth.query("ghost.lan.test", "A") == [ip],
              3)
     c.stop(signal.SIGKILL)
+    wait_for("the lease to expire", lambda: srv.leases(all_rows=True)[ip][
+        "state"] == "expired", 25, step=0.2)
+    t0 = time.monotonic()
+    assert auth.query("ghost.lan.test", "A") == [ip]    # in its grace
     wait_for("ghost's A to go", lambda: auth.query("ghost.lan.test", "A")
-             == [], 25, step=0.5)
+             == [], 15, step=0.2)
+    assert time.monotonic() - t0 >= 2.5
     assert auth.query(rev(ip), "PTR") == []
     assert srv.leases(all_rows=True)[ip]["state"] == "expired"
     srv.stop()

@@ -133,34 +133,42 @@ static void test_intent(void)
 
 	memset(&e, 0, sizeof(e));
 	e.state = DL_BOUND;
-	dhcp_lease_dns(&e);
+	dhcp_lease_dns(&e, 0, 0);
 	CHECK(e.dns == DNS_NONE);               /* no name, nothing */
 	strcpy(e.host, "pc");
-	dhcp_lease_dns(&e);
+	dhcp_lease_dns(&e, 0, 0);
 	CHECK(e.dns == DNS_ADD);
 	e.dns = DNS_OK;
-	dhcp_lease_dns(&e);                     /* a renewal */
+	dhcp_lease_dns(&e, 0, 0);                     /* a renewal */
 	CHECK(e.dns == DNS_OK);
 	e.state = DL_RELEASED;
-	dhcp_lease_dns(&e);
+	dhcp_lease_dns(&e, 0, 0);
 	CHECK(e.dns == DNS_DEL);
 	e.state = DL_BOUND;                     /* back before removal */
-	dhcp_lease_dns(&e);
+	dhcp_lease_dns(&e, 0, 0);
 	CHECK(e.dns == DNS_ADD);
 	e.dns = DNS_REFUSED;
-	dhcp_lease_dns(&e);
+	dhcp_lease_dns(&e, 0, 0);
 	CHECK(e.dns == DNS_REFUSED);
 	e.state = DL_EXPIRED;
-	dhcp_lease_dns(&e);
+	dhcp_lease_dns(&e, 0, 0);
 	CHECK(e.dns == DNS_NONE);
+	/* an expired lease's names stay for the grace period */
+	e.dns = DNS_OK;
+	e.expires = 1000;
+	dhcp_lease_dns(&e, 1299, 300);
+	CHECK(e.dns == DNS_OK);
+	dhcp_lease_dns(&e, 1300, 300);
+	CHECK(e.dns == DNS_DEL);
+	e.dns = DNS_NONE;
 	/* a static lease's name is wanted whatever its state */
 	e.is_static = true;
 	e.state = DL_FREE;
-	dhcp_lease_dns(&e);
+	dhcp_lease_dns(&e, 0, 0);
 	CHECK(e.dns == DNS_ADD);
 	e.dns = DNS_OK;
 	e.state = DL_RELEASED;
-	dhcp_lease_dns(&e);
+	dhcp_lease_dns(&e, 0, 0);
 	CHECK(e.dns == DNS_OK);
 }
 

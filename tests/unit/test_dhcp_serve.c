@@ -218,6 +218,44 @@ static void test_choice_and_expiry(void)
 	CHECK(dhcp_pool_expire(&pool, 3900, &due) == 2);
 }
 
+/* An expired lease keeps its names for the grace period (the expiry
+ * marks it when that ends); an address whose names are still in DNS
+ * goes to another client only when no other one is left. */
+static void test_names_kept(void)
+{
+	struct dhcp_lease *a, *b;
+	int64_t due;
+
+	setup(10, 11);
+	conf.ddns_grace = 300;
+	CHECK(ask(1, DHCPREQUEST, 0, NET | 10, SID, 0, 100) == DHCPACK);
+	CHECK(ask(2, DHCPREQUEST, 0, NET | 11, SID, 0, 200) == DHCPACK);
+	a = dhcp_pool_find(&pool, NET | 10);
+	b = dhcp_pool_find(&pool, NET | 11);
+	a->dns = b->dns = DNS_OK;
+	dhcp_pool_saved(&pool);
+	/* ended at 3700 and 3800: names until 4000 and 4100 */
+	CHECK(dhcp_pool_expire(&pool, 3900, &due) == 2);
+	dhcp_pool_saved(&pool);
+	CHECK(a->state == DL_EXPIRED && b->state == DL_EXPIRED);
+	CHECK(dhcp_pool_expire(&pool, 3900, &due) == 0 && due == 4000);
+	CHECK(!a->dirty && !b->dirty);
+	dhcp_pool_expire(&pool, 4000, &due);
+	CHECK(a->dirty && !b->dirty && due == 4100);
+	dhcp_pool_saved(&pool);
+	/* 10's names going, 11's gone: a new client gets 11, though 10
+	 * ended first and is the one it asks for */
+	a->dns = DNS_DEL;
+	b->dns = DNS_NONE;
+	CHECK(ask(3, DHCPDISCOVER, 0, NET | 10, 0, 0, 5000) == DHCPOFFER);
+	CHECK(rep.yiaddr == (NET | 11));
+	/* none left but 10: it goes (its names are lost then) */
+	CHECK(ask(3, DHCPREQUEST, 0, NET | 11, SID, 0, 5000) == DHCPACK);
+	CHECK(ask(4, DHCPDISCOVER, 0, 0, 0, 0, 5000) == DHCPOFFER);
+	CHECK(rep.yiaddr == (NET | 10));
+	conf.ddns_grace = 0;
+}
+
 /* The identifier index: an entry given to another client moves to
  * that client's chain; a cleared identifier is skipped; hundreds of
  * clients (many sharing chains) each find their own; the search for a
@@ -414,6 +452,7 @@ int main(void)
 	test_naks();
 	test_release_decline();
 	test_choice_and_expiry();
+	test_names_kept();
 	test_index_and_cursor();
 	test_static();
 	test_static_cid();
