@@ -29,10 +29,10 @@ void dconfig_clear(struct dconfig *c)
 	char **s[] = { &c->subnet, &c->range, &c->domain,
 		       &c->server_id, &c->lease_db, &c->user, &c->group,
 		       &c->chroot, &c->path, &c->basedir, &c->ddns, &c->key,
-		       &c->fzone, &c->rzone, &c->boot_server,
+		       &c->fzone, &c->boot_server,
 		       &c->boot_server_name, &c->control };
 	struct dcfg_list *l[] = { &c->interfaces, &c->routers, &c->dns, &c->ntp, &c->search,
-				  &c->routes, &c->statics, &c->boot };
+				  &c->routes, &c->statics, &c->boot, &c->rzones };
 	size_t i;
 
 	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
@@ -318,7 +318,7 @@ static int ddns(struct dconfig *c, char *err)
 	struct ddns_conf *d = &c->dd;
 
 	if (!c->ddns) {
-		if (c->key || c->fzone || c->rzone)
+		if (c->key || c->fzone || c->rzones.n)
 			return ERR("--key, --forward-zone and --reverse-zone "
 				   "need --ddns");
 		return 0;
@@ -330,9 +330,12 @@ static int ddns(struct dconfig *c, char *err)
 	d->ttl = (uint32_t)c->ddns_ttl;
 	if (zone(d->fzone, c->fzone, "forward-zone", err) < 0)
 		return -1;
-	d->has_rzone = c->rzone != NULL;
-	if (c->rzone && zone(d->rzone, c->rzone, "reverse-zone", err) < 0)
-		return -1;
+	if (c->rzones.n > DDNS_RZONES_MAX)
+		return ERR("--reverse-zone: at most %d", DDNS_RZONES_MAX);
+	d->nrzone = c->rzones.n;
+	for (size_t i = 0; i < c->rzones.n; i++)
+		if (zone(d->rzone[i], c->rzones.v[i], "reverse-zone", err) < 0)
+			return -1;
 	d->has_key = c->key != NULL;
 	if (c->key && tsig_spec_parse(&d->key, c->key, err,
 				      CONFIG_ERR_MAX) < 0)

@@ -39,7 +39,8 @@ struct dconfig {
 	long client_rate, client_burst, new_rate;
 	char *lease_db;
 	/* ddns */
-	char *ddns, *key, *fzone, *rzone;
+	char *ddns, *key, *fzone;
+	struct dcfg_list rzones;        /* ddns.reverse-zone, repeatable */
 	long ddns_ttl;
 	long ddns_grace;
 	/* server */

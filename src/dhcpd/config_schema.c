@@ -64,8 +64,9 @@ static const struct cfg_opt schema[] = {
 	    "TSIG key of the updates, [ALG:]NAME:SECRET"),
 	OPT("ddns.forward-zone", "forward-zone", CFG_STR, fzone, 0, 0, NULL,
 	    "zone of the leases' names (A, DHCID)"),
-	OPT("ddns.reverse-zone", "reverse-zone", CFG_STR, rzone, 0, 0, NULL,
-	    "zone of the leases' PTR records"),
+	LIST("ddns.reverse-zone", "reverse-zone", rzones,
+	     "zone of the leases' PTR records (repeatable: one per subnet; "
+	     "the PTR goes to the one that holds it)"),
 	OPT("ddns.ttl", "ddns-ttl", CFG_INT, ddns_ttl, 0, 86400, "300",
 	    "TTL of the records registered"),
 	OPT("ddns.grace", "ddns-grace", CFG_INT, ddns_grace, 0, 604800, "300",

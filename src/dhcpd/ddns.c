@@ -71,7 +71,7 @@ static void name_text(char *buf, size_t cap, const uint8_t *name)
 
 static int send_step(struct ddns *d, int64_t now_ms)
 {
-	struct ddns_req r = { d->step >= DDNS_PTR_SET ? d->conf->rzone :
+	struct ddns_req r = { d->step >= DDNS_PTR_SET ? d->rz :
 			      d->conf->fzone, d->fqdn, d->rev, d->cur->addr,
 			      d->conf->ttl, d->dhcid, 0 };
 	struct tsig_signer sg;
@@ -174,6 +174,21 @@ static int dhcid(struct ddns *d, const struct dhcp_lease *e)
 	return ddns_dhcid(d->dhcid, false, id, sizeof(id), d->fqdn);
 }
 
+/* The reverse zone holding rev (the longest), or NULL: an address of
+ * no reverse zone has no PTR rather than an UPDATE refused for ever
+ * (NOTZONE). */
+static const uint8_t *reverse_zone(const struct ddns_conf *c,
+				   const uint8_t *rev)
+{
+	const uint8_t *best = NULL;
+
+	for (size_t i = 0; i < c->nrzone; i++)
+		if (name_is_subdomain(rev, c->rzone[i]) &&
+		    (!best || name_length(c->rzone[i]) > name_length(best)))
+			best = c->rzone[i];
+	return best;
+}
+
 static int start(struct ddns *d, struct dhcp_lease *e, int64_t now_ms)
 {
 	d->cur = e;
@@ -184,10 +199,7 @@ static int start(struct ddns *d, struct dhcp_lease *e, int64_t now_ms)
 	    ddns_reverse(d->rev, e->addr) < 0 ||
 	    dhcid(d, e) < 0)
 		return -1;
-	/* a PTR only in the reverse zone: another subnet's address has
-	 * none rather than an UPDATE refused for ever (NOTZONE) */
-	d->ptr = d->conf->has_rzone &&
-		 name_is_subdomain(d->rev, d->conf->rzone);
+	d->rz = reverse_zone(d->conf, d->rev);
 	return send_step(d, now_ms);
 }
 
@@ -219,8 +231,8 @@ static void log_done(struct ddns *d, const char *what)
 
 	name_text(n, sizeof(n), d->fqdn);
 	name_text(r, sizeof(r), d->rev);
-	log_info("dns: %s %s%s%s", what, n, d->ptr ? " and " : "",
-		 d->ptr ? r : "");
+	log_info("dns: %s %s%s%s", what, n, d->rz ? " and " : "",
+		 d->rz ? r : "");
 }
 
 /* "static lease ADDR of id:01:02:...", for a static lease by client
@@ -297,7 +309,7 @@ static void next(struct ddns *d, int rcode, int64_t now_ms)
 		return;
 	}
 	if (step == DDNS_DONE ||
-	    (step >= DDNS_PTR_SET && !d->ptr)) {
+	    (step >= DDNS_PTR_SET && !d->rz)) {
 		log_done(d, d->removing ? "removed" : "registered");
 		if (d->removing)
 			ctl_count(&d->st.removed, 1);

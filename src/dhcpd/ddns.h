@@ -16,10 +16,14 @@
 #include "dhcp/pool.h"
 #include "wire/tsig.h"
 
+#define DDNS_RZONES_MAX 16
+
 struct ddns_conf {
 	char *server;                   /* ADDR[:PORT]; NULL: off */
-	uint8_t fzone[NAME_MAXLEN], rzone[NAME_MAXLEN];
-	bool has_rzone, has_key;
+	uint8_t fzone[NAME_MAXLEN];
+	uint8_t rzone[DDNS_RZONES_MAX][NAME_MAXLEN];
+	size_t nrzone;
+	bool has_key;
 	struct tsig_key_spec key;
 	uint32_t ttl;
 };
@@ -39,8 +43,8 @@ struct ddns {
 	/* the lease being worked on, and its pool */
 	struct dhcp_lease *cur;
 	struct dhcp_pool *cur_pool;
-	bool ptr;                       /* its address is in the reverse
-					 * zone */
+	const uint8_t *rz;              /* the reverse zone of its address,
+					 * or NULL (no PTR) */
 	int step, tries;
 	bool removing;
 	uint16_t id;

@@ -33,6 +33,16 @@ static int same_links(const struct dconfig *o, const struct dconfig *n,
 	return 0;
 }
 
+static bool same_list(const struct dcfg_list *a, const struct dcfg_list *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]))
+			return false;
+	return true;
+}
+
 #define SWAP(a, b) do { __typeof__(a) t_ = (a); (a) = (b); (b) = t_; } while (0)
 
 /* What start fixed goes from o to n (o is freed next), with a warning
@@ -41,7 +51,8 @@ static void keep_fixed(struct dconfig *o, struct dconfig *n)
 {
 	bool dd = same_str(o->ddns, n->ddns) && same_str(o->key, n->key) &&
 		  same_str(o->fzone, n->fzone) &&
-		  same_str(o->rzone, n->rzone) && o->ddns_ttl == n->ddns_ttl;
+		  same_list(&o->rzones, &n->rzones) &&
+		  o->ddns_ttl == n->ddns_ttl;
 	bool proc = same_str(o->lease_db, n->lease_db) &&
 		    same_str(o->user, n->user) &&
 		    same_str(o->group, n->group) &&
@@ -58,7 +69,7 @@ static void keep_fixed(struct dconfig *o, struct dconfig *n)
 	SWAP(o->ddns, n->ddns);
 	SWAP(o->key, n->key);
 	SWAP(o->fzone, n->fzone);
-	SWAP(o->rzone, n->rzone);
+	SWAP(o->rzones, n->rzones);
 	SWAP(o->ddns_ttl, n->ddns_ttl);
 	SWAP(o->dd, n->dd);
 	SWAP(o->lease_db, n->lease_db);

@@ -34,9 +34,10 @@ class Auth:
     0.77.10.in-addr.arpa, on 127.0.0.1:5300 of the server namespace:
     banchi-auth, BIND (named) or Knot (knotd)."""
 
-    def __init__(self, link, kind="banchi"):
+    def __init__(self, link, kind="banchi", more_revs=()):
         self.link = link
         self.kind = kind
+        self.more_revs = more_revs      # banchi only: reverse zones more
         d = link.dir
         (d / "lan.test.zone").write_text(
             "$TTL 300\n" + SOA + "@ NS ns\nns A 10.77.0.1\n"
@@ -54,7 +55,9 @@ class Auth:
                 "--zone", "lan.test=%s" % (d / "lan.test.zone"),
                 "--zone", "0.77.10.in-addr.arpa=%s" % (d / "rev.zone"),
                 "--key", KEY, "--allow-update", "lan.test=key:ddns-key",
-                "--allow-update", "0.77.10.in-addr.arpa=key:ddns-key"]
+                "--allow-update", "0.77.10.in-addr.arpa=key:ddns-key"] + \
+            sum((["--zone", "%s=%s" % (z, d / "rev.zone"), "--allow-update",
+                  "%s=key:ddns-key" % z] for z in self.more_revs), [])
 
     def args_bind(self, d):
         zone = ('zone "%s" { type primary; file "%s"; '

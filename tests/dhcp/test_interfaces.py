@@ -114,7 +114,8 @@ def test_interface_errors(tmp_path, args, why):
 def test_two_interfaces_ddns(tlink):
     """Names of both subnets' leases go to the one forward zone; the
     PTR only for the subnet inside --reverse-zone (no UPDATE the
-    server would refuse for ever for the other)."""
+    server would refuse for ever for the other). Then with a second
+    --reverse-zone: each subnet's PTR in its own zone."""
     from test_ddns import BANCHI_AUTH, Auth, ddns_server, rev
     from netns import wait_for
     if not BANCHI_AUTH.exists():
@@ -139,6 +140,25 @@ def test_two_interfaces_ddns(tlink):
         if "dns: registered beta.lan.test." in ln], 5)
     assert " and " not in lines[0], lines
     assert "dns update of" not in srv.log()     # no failure, no retry
+    c1.stop()
+    c2.stop()
+    srv.stop()
+    auth.stop()
+    # afresh: a DNS server that lost the names, a new lease database
+    for f in ("leases.db", "leases.db-wal", "leases.db-shm"):
+        (tlink.dir / f).unlink(missing_ok=True)
+    auth = Auth(tlink, more_revs=["0.78.10.in-addr.arpa"])
+    srv = ddns_server(tlink, *second(tlink), "--reverse-zone",
+                      "0.78.10.in-addr.arpa")
+    c1, c2 = Udhcpc(tlink, "alpha"), Udhcpc2(tlink, "beta")
+    c2.iface = tlink.veth_c2
+    c1.start()
+    c2.start()
+    ip1 = c1.got(c1.wait_event(c1.BOUND)[1])["ip"]
+    ip2 = c2.got(c2.wait_event(c2.BOUND)[1])["ip"]
+    wait_for("both PTRs", lambda: auth.query(rev(ip1), "PTR") ==
+             ["alpha.lan.test."] and auth.query(rev(ip2), "PTR") ==
+             ["beta.lan.test."], 5)
     c1.stop()
     c2.stop()
     srv.stop()
