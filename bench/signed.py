@@ -310,4 +310,7 @@ def section(res):
     for name, shapes in res["check"].items():
         cells = [_shape_text(s) for s in shapes] + ["–"] * (4 - len(shapes))
         w.append("| %s | %s |" % (name, " | ".join(cells)))
+    w += ["", "NSD's positive answers carry the apex NS set and its RRSIG "
+          "in the authority section, Knot's and banchi-auth's do not "
+          "(minimal responses)."]
     return w + ["", END]
