@@ -82,6 +82,16 @@ def _records(path):
         return sum(1 for ln in f if ln.strip() and not ln.startswith(b";"))
 
 
+def _prune():
+    """Drops cache entries whose signatures are too old to use and
+    leftovers of interrupted signings (an hour old): 450 MB each at 1M."""
+    for d in CACHE.iterdir() if CACHE.is_dir() else ():
+        stale = (time.time() - d.stat().st_mtime > 3600 if ".tmp" in d.name
+                 else not _fresh(d))
+        if stale:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def sign(zone):
     """(signed zone path, metadata {sign_s, signed_at, expires, cached}):
     from the cache, or signed now (keys made in the cache entry, the
@@ -91,6 +101,7 @@ def sign(zone):
     if meta:
         meta["cached"] = True
         return d / meta["file"], meta
+    _prune()
     tmp = CACHE / (d.name + ".tmp%d" % os.getpid())
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
