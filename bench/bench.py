@@ -8,12 +8,14 @@ writes a markdown report and a PNG chart. Then zone transfers out of
 banchi-auth, NSD and Knot (bench/xfr.py), transfers into secondaries
 (bench/secondary.py), the resolvers (bench/resolver.py) on a test
 hierarchy, the KeyTrap zone's CPU cost to validating resolvers
-(bench/keytrap.py), dynamic updates (bench/updates.py), zones served
+(bench/keytrap.py), the signed 1M-record zone (NSEC3, DO=1 on half the
+queries) served by banchi-auth, NSD and Knot (bench/signed.py), dynamic updates (bench/updates.py), zones served
 from PowerDNS databases (bench/sql.py) and DHCP four-way exchanges
 against Kea and dnsmasq in network namespaces (bench/dhcp.py; root).
 Every process it starts is stopped at the end, also on errors and Ctrl-C.
 Usage: bench/bench.py [--build DIR] [--quick] [--out doc/benchmarks.md]
-       [--parts auth,xfr,secondary,resolver,keytrap,updates,sql,dhcp]
+       [--parts auth,xfr,secondary,resolver,keytrap,signed,updates,sql,
+                dhcp]
        (without auth: the sections
        run are replaced in --out, the authoritative tables there are kept)"""
 
@@ -36,6 +38,7 @@ import report  # noqa: E402
 import resolver  # noqa: E402
 import xfr  # noqa: E402
 import secondary  # noqa: E402
+import signed  # noqa: E402
 import sql  # noqa: E402
 import sqlreport  # noqa: E402
 import updates  # noqa: E402
@@ -128,6 +131,18 @@ def keytrap_part(top, mode, build, only, parts):
     return keytrap.section(keytrap.run(d, mode, build, only))
 
 
+def signed_part(top, mode, build, only, parts):
+    """The signed-zone section's lines (bench/signed.py), or None."""
+    if "signed" not in parts:
+        return None
+    print("signed zone, NSEC3, DO on half the queries (%s mode)" % mode,
+          flush=True)
+    d = top / "signed"
+    d.mkdir()
+    d.chmod(0o755)
+    return signed.section(signed.run(d, mode, build, only))
+
+
 def updates_part(top, mode, build, only, parts):
     """The dynamic update section's lines (bench/updates.py), or None."""
     if "updates" not in parts:
@@ -218,9 +233,10 @@ def main():
     ap.add_argument("--out", default=str(ROOT / "doc" / "benchmarks.md"))
     ap.add_argument("--only", nargs="*", help="servers (debugging)")
     ap.add_argument("--parts",
-                    default="auth,xfr,secondary,resolver,keytrap,updates,"
-                    "sql,dhcp", help="auth, xfr, secondary, resolver, "
-                    "keytrap, updates, sql, dhcp, comma-separated")
+                    default="auth,xfr,secondary,resolver,keytrap,signed,"
+                    "updates,sql,dhcp", help="auth, xfr, secondary, "
+                    "resolver, keytrap, signed, updates, sql, dhcp, "
+                    "comma-separated")
     a = ap.parse_args()
     parts = a.parts.split(",")
     need = ("dnsperf", "taskset") + (
@@ -231,6 +247,7 @@ def main():
         else ()) + (
         ("knotd", "named") if "updates" in parts else ()) + (
         ("dnssec-signzone",) if "keytrap" in parts else ()) + (
+        signed.NEED if "signed" in parts else ()) + (
         ("pdns_server", "pdnsutil", "psql", "runuser") if "sql" in parts
         else ()) + (dhcp.NEED if "dhcp" in parts else ())
     for tool in need:
@@ -251,6 +268,7 @@ def main():
         ssec = secondary_part(top, mode, build, a.only, parts)
         res = resolver_part(top, mode, build, a.only, parts)
         kts = keytrap_part(top, mode, build, a.only, parts)
+        sgs = signed_part(top, mode, build, a.only, parts)
         upd = updates_part(top, mode, build, a.only, parts)
         sqs = sql_part(top, mode, build, a.only, parts)
         dhs = dhcp_part(top, mode, build, a.only, parts)
@@ -262,13 +280,14 @@ def main():
                 (ssec, secondary.BEGIN, secondary.END),
                 (res, report.RES_BEGIN, report.RES_END),
                 (kts, keytrap.BEGIN, keytrap.END),
+                (sgs, signed.BEGIN, signed.END),
                 (upd, updates.BEGIN, updates.END),
                 (sqs, sqlreport.BEGIN, sqlreport.END),
                 (dhs, dhcp.BEGIN, dhcp.END)], mode)
             return
         md = report.markdown(results, mode, MODES[mode], sys.argv,
                              time.monotonic() - t0, res, xsec, upd, ssec,
-                             sqs, kts, dhs)
+                             sqs, kts, dhs, sgs)
         out.write_text(md)
         report.chart(results, out.with_suffix(".png"), top)
         print(md)

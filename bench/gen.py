@@ -100,8 +100,9 @@ def mixed_case(rnd, name):
                    for c in name)
 
 
-def wire_query(qid, name, qtype, edns):
-    """A query in wire format, RD clear; EDNS0 with 1232 octets if edns."""
+def wire_query(qid, name, qtype, edns, dnssec_ok=False):
+    """A query in wire format, RD clear; EDNS0 with 1232 octets if edns
+    (with the DO bit if dnssec_ok)."""
     out = bytearray(struct.pack("!HHHHHH", qid, 0, 1, 0, 0,
                                 1 if edns else 0))
     for label in name.split("."):
@@ -109,7 +110,8 @@ def wire_query(qid, name, qtype, edns):
         out += label.encode()
     out += b"\0" + struct.pack("!HH", TYPES[qtype], 1)
     if edns:
-        out += b"\0" + struct.pack("!HHIH", 41, 1232, 0, 0)
+        out += b"\0" + struct.pack("!HHIH", 41, 1232,
+                                    0x8000 if dnssec_ok else 0, 0)
     return bytes(out)
 
 

@@ -151,7 +151,7 @@ def targets(results):
 
 def markdown(results, mode, params, argv, elapsed, resolver=None,
              xfr=None, updates=None, secondary=None, sql=None,
-             keytrap=None, dhcp=None):
+             keytrap=None, dhcp=None, signed=None):
     sizes, nrounds, seconds, lat_s = params
     cmd = "make bench" + (" QUICK=1" if mode == "quick" else "")
     w = ["# banchi benchmarks", "",
@@ -212,6 +212,8 @@ def markdown(results, mode, params, argv, elapsed, resolver=None,
         w += resolver + [""]
     if keytrap:
         w += keytrap + [""]
+    if signed:
+        w += signed + [""]
     if updates:
         w += updates + [""]
     if sql:

@@ -2,6 +2,7 @@
  * strict (no whitespace, complete base64 quanta) because the callers join
  * tokens first; encoders write uppercase like BIND. */
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "base/encode.h"
 #include "base/error.h"
@@ -11,31 +12,45 @@ static const char b64_alpha[] =
 static const char b32_alpha[] = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
 static const char hex_alpha[] = "0123456789ABCDEF";
 
-static int b64_val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
+/* Tables, not branches: signed zones are mostly base64 (RRSIG) and
+ * base32hex (NSEC3), and branches on random text mispredict. */
+static const int8_t b64_val[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
+	-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+	-1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
 
-static int b32_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'V')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'v')
-		return c - 'a' + 10;
-	return -1;
-}
+static const int8_t b32_val[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,
+	-1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+	25, 26, 27, 28, 29, 30, 31, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+	25, 26, 27, 28, 29, 30, 31, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
 
 static int hex_val(char c)
 {
@@ -48,8 +63,10 @@ static int hex_val(char c)
 	return -1;
 }
 
-/* One 4-character quantum; pad counts the trailing '=' (0..2). */
-static int b64_quantum(const char *s, bool last, uint8_t v[3], int *nout)
+/* A quantum with '=' (or a bad character); pad counts the trailing '='
+ * (0..2). */
+static int b64_padded(const unsigned char *s, bool last, uint8_t v[3],
+		      int *nout)
 {
 	int pad = 0, x[4];
 
@@ -63,7 +80,7 @@ static int b64_quantum(const char *s, bool last, uint8_t v[3], int *nout)
 		}
 		if (pad)
 			return BN_ESYNTAX;
-		x[i] = b64_val(s[i]);
+		x[i] = b64_val[s[i]];
 		if (x[i] < 0)
 			return BN_ESYNTAX;
 	}
@@ -74,6 +91,22 @@ static int b64_quantum(const char *s, bool last, uint8_t v[3], int *nout)
 	v[1] = (uint8_t)((x[1] & 0xf) << 4 | x[2] >> 2);
 	v[2] = (uint8_t)((x[2] & 0x3) << 6 | x[3]);
 	*nout = 3 - pad;
+	return 0;
+}
+
+/* One 4-character quantum: three octets unless padded. */
+static int b64_quantum(const char *s, bool last, uint8_t v[3], int *nout)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	int a = b64_val[u[0]], b = b64_val[u[1]], c = b64_val[u[2]],
+	    d = b64_val[u[3]];
+
+	if ((a | b | c | d) < 0)
+		return b64_padded(u, last, v, nout);
+	v[0] = (uint8_t)(a << 2 | b >> 4);
+	v[1] = (uint8_t)((b & 0xf) << 4 | c >> 2);
+	v[2] = (uint8_t)((c & 0x3) << 6 | d);
+	*nout = 3;
 	return 0;
 }
 
@@ -111,7 +144,7 @@ int base32hex_decode(const char *s, size_t len, uint8_t *out, size_t cap)
 		return BN_ESYNTAX;
 	}
 	for (size_t i = 0; i < len; i++) {
-		int v = b32_val(s[i]);
+		int v = b32_val[(unsigned char)s[i]];
 
 		if (v < 0)
 			return BN_ESYNTAX;

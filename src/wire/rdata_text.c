@@ -321,8 +321,24 @@ static int parse_rest_string(struct tin *in)
 	return 0;
 }
 
+/* Whole quanta s[0..len) decoded into RDATA; *padded set when the last
+ * was padded. */
+static int b64_put(struct tin *in, const char *s, size_t len, bool *padded)
+{
+	int n = base64_decode(s, len, in->w.data + in->w.len,
+			      in->w.cap - in->w.len);
+
+	if (n < 0)
+		return fail(in, in->i, n, n == BN_ENOSPC ? "RDATA too long"
+				: "bad base64 encoding");
+	in->w.len += (size_t)n;
+	*padded = n % 3 != 0;
+	return 0;
+}
+
 /* Base64 over the remaining tokens; a quantum may straddle tokens as in
- * BIND, and nothing may follow a padded quantum. */
+ * BIND, and nothing may follow a padded quantum. A token's whole quanta
+ * are decoded in one call (an RRSIG's signature is one or a few tokens). */
 static int parse_b64(struct tin *in)
 {
 	char q[4];
@@ -333,24 +349,29 @@ static int parse_b64(struct tin *in)
 		return fail(in, in->ntok, BN_ESYNTAX, "unexpected end of input");
 	for (; in->i < in->ntok; in->i++) {
 		const struct ztoken *t = &in->tok[in->i];
+		size_t k = 0;
 
 		if (t->quoted)
 			return fail(in, in->i, BN_ESYNTAX, "bad base64 encoding");
-		for (size_t k = 0; k < t->len; k++) {
-			int n;
+		while (k < t->len) {
+			size_t m = (t->len - k) & ~(size_t)3;
+			int r;
 
 			if (padded)
 				return fail(in, in->i, BN_ESYNTAX, "bad base64 encoding");
-			q[nq++] = t->s[k];
+			if (nq == 0 && m) {
+				r = b64_put(in, t->s + k, m, &padded);
+				if (r < 0)
+					return r;
+				k += m;
+				continue;
+			}
+			q[nq++] = t->s[k++];
 			if (nq < 4)
 				continue;
-			n = base64_decode(q, 4, in->w.data + in->w.len,
-					  in->w.cap - in->w.len);
-			if (n < 0)
-				return fail(in, in->i, n, n == BN_ENOSPC ?
-					    "RDATA too long" : "bad base64 encoding");
-			in->w.len += (size_t)n;
-			padded = n < 3;
+			r = b64_put(in, q, 4, &padded);
+			if (r < 0)
+				return r;
 			nq = 0;
 		}
 	}

@@ -94,4 +94,18 @@ def test_bench_quick_runs_to_the_end(tmp_path):
         assert row, kt
         assert int(row.group(1)) > 0 and row.group(1) == row.group(2), \
             row[0]
+    # The signed-zone rows: each server answered the mix (QPS above zero)
+    # and gave the same DO answers as Knot (NSD adds the apex NS to
+    # positive answers): the NSEC3 proofs and their RRSIGs.
+    assert "## Signed zone (NSEC3), DO=1 on half the queries" in text
+    sg = text[text.index("## Signed zone (NSEC3)"):]
+    sg = sg[:sg.index("<!-- /signed -->")]
+    for server in ("banchi-auth", "nsd", "knot"):
+        qps = re.search(r"^\| %s \| (\d+) \|" % server, sg, re.M)
+        assert qps and int(qps.group(1)) > 0, sg
+    do = {server: re.search(r"^\| %s \| (NOERROR.*)$" % server, sg,
+                            re.M) for server in ("banchi-auth", "knot")}
+    assert None not in do.values(), sg
+    assert do["banchi-auth"].group(1) == do["knot"].group(1), sg
+    assert "NXDOMAIN, 0+4 RRSIG, 3 NSEC3" in do["banchi-auth"].group(1)
     assert out.with_suffix(".png").stat().st_size > 1000

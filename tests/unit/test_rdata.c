@@ -2,6 +2,7 @@
  * -> text -> wire round trip for every type in the table (expected wire
  * from dnspython, expected text from BIND 9.18 named-compilezone), error
  * cases, and message unpack/pack with compression. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -430,6 +431,9 @@ static const struct bad bads[] = {
 	{ "DNSKEY", "256 3 8 AQI", 3 },
 	{ "DNSKEY", "256 3 8 AQ=D", 3 },
 	{ "DNSKEY", "256 3 8 AQ== AQID", 4 },
+	{ "DNSKEY", "256 3 8 AQ==AQID", 3 },
+	{ "DNSKEY", "256 3 8 AQIDA=== AQID", 3 },
+	{ "DNSKEY", "256 3 8 AQIDBA== A", 4 },
 	{ "DNSKEY", "256 3 8 AQ!D", 3 },
 	{ "DNSKEY", "256 3 NOSUCHALG AQID", 2 },
 	{ "KEY", "49408 3 8 AQID", 3 },
@@ -803,6 +807,55 @@ static void test_encode(void)
 	CHECK(hex_encode(b, 2, s, sizeof(s)) == 4 && !strcmp(s, "0AFF"));
 }
 
+/* Every byte decodes as its place in the alphabet or not at all (the
+ * decoders look characters up in tables). */
+static void test_decode_tables(void)
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char b32[] = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
+
+	for (int c = 1; c < 256; c++) {
+		char q[9] = "AAAx", h[9] = "0000000x";
+		const char *p64 = strchr(b64, c), *p32 = strchr(b32, toupper(c));
+		uint8_t b[8];
+		int n;
+
+		q[3] = (char)c;
+		n = base64_decode(q, 4, b, sizeof(b));
+		if (c == '=')
+			CHECK(n == 2 && b[0] == 0 && b[1] == 0);
+		else if (p64)
+			CHECKF(n == 3 && b[2] == p64 - b64, "base64 %d", c);
+		else
+			CHECKF(n == BN_ESYNTAX, "base64 %d", c);
+		h[7] = (char)c;
+		n = base32hex_decode(h, 8, b, sizeof(b));
+		if (p32 && c < 128)
+			CHECKF(n == 5 && b[4] == p32 - b32, "base32hex %d", c);
+		else
+			CHECKF(n == BN_ESYNTAX, "base32hex %d", c);
+	}
+}
+
+/* Base64 split anywhere across tokens gives the same RDATA as one token
+ * (whole quanta of a token are decoded at once, the rest carried). */
+static void test_b64_tokens(void)
+{
+	static const char *const same[] = {
+		"256 3 8 AQIDBAUGBw==", "256 3 8 AQ IDBAUGBw==",
+		"256 3 8 AQIDBA UGBw==", "256 3 8 A QIDBAUG Bw ==",
+		"256 3 8 AQIDBAUGBw= =", "256 3 8 AQIDB AUGBw==",
+	};
+	uint8_t want[32], got[32];
+	int n = parse_type("DNSKEY", same[0], want, sizeof(want));
+
+	CHECK(n == 11 && want[4] == 1 && want[10] == 7);
+	for (size_t i = 1; i < sizeof(same) / sizeof(same[0]); i++)
+		CHECKF(parse_type("DNSKEY", same[i], got, sizeof(got)) == n &&
+		       !memcmp(got, want, (size_t)n), "'%s'", same[i]);
+}
+
 /* RRSIG times: 14-digit dates, or plain numbers of up to 10 digits. */
 /* Bitmap windows and lengths (RFC 4034 section 4.1.2). */
 static void test_bitmap(void)
@@ -929,6 +982,8 @@ int main(void)
 	test_rrtype();
 	test_text();
 	test_encode();
+	test_decode_tables();
+	test_b64_tokens();
 	test_times();
 	test_bitmap();
 	test_bind_quirks();
