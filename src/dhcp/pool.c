@@ -471,3 +471,16 @@ void dhcp_pool_want_statics(struct dhcp_pool *p)
 			dhcp_pool_mark(p, e);
 	}
 }
+
+size_t dhcp_pool_reassert(struct dhcp_pool *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		if (p->l[i].dns == DNS_OK) {
+			p->l[i].dns = DNS_ADD;
+			dhcp_pool_mark(p, &p->l[i]);
+			n++;
+		}
+	return n;
+}

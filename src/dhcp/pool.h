@@ -179,6 +179,10 @@ bool dhcp_pool_load(struct dhcp_pool *p, const struct dhcp_lease *row);
 void dhcp_lease_dns(struct dhcp_lease *e, int64_t now, uint32_t grace);
 /* At start: the static leases' names wanted, bound or not. */
 void dhcp_pool_want_statics(struct dhcp_pool *p);
+/* At start: the names registered before sent again (a DNS server that
+ * lost them, restored from a backup, gets them back; one taken by
+ * someone else meanwhile is refused as any). The number queued. */
+size_t dhcp_pool_reassert(struct dhcp_pool *p);
 
 const char *dhcp_lstate_name(int state);
 /* The name's state back from dhcp_lstate_name; -1 if unknown. */

@@ -20,7 +20,7 @@
 /* Each interface's pool, and the stored leases of its subnet. */
 static int load(struct dserver *s, const struct dconfig *c)
 {
-	size_t loaded = 0, skipped = 0, all = 0, k;
+	size_t loaded = 0, skipped = 0, all = 0, again = 0, k;
 
 	s->store = store_open(c->lease_db);
 	if (!s->store)
@@ -36,9 +36,14 @@ static int load(struct dserver *s, const struct dconfig *c)
 		if (store_load(s->store, s->pools[k], &loaded, &skipped) < 0)
 			return -1;
 		all += loaded;
-		if (c->dd.server)
+		if (c->dd.server) {
+			again += dhcp_pool_reassert(s->pools[k]);
 			dhcp_pool_want_statics(s->pools[k]);
+		}
 	}
+	if (again)
+		log_info("dns: the %zu names registered before sent again "
+			 "(a DNS server that lost them gets them back)", again);
 	/* every pass reads every row: loaded + skipped of the last */
 	log_info("lease db %s: %zu leases loaded%s", c->lease_db, all,
 		 loaded + skipped > all ? " (some outside the ranges, kept "

@@ -303,3 +303,29 @@ def test_release_keeps_the_hosts_aaaa(link):
     assert len(auth.query("both.lan.test", "DHCID")) == 1
     srv.stop()
     auth.stop()
+
+
+def test_restart_reasserts_names(link):
+    """A DNS server that lost the names (restored from an old backup,
+    here: started afresh) gets them back when banchi-dhcp starts, with
+    no client doing anything."""
+    auth = Auth(link)
+    srv = ddns_server(link)
+    with_address(link)
+    send(link, [dict(type=3, mac="02:00:00:00:00:31", xid=31,
+                     req="10.77.0.80", host="kept")], expect=1)
+    wait_for("kept's names", lambda: auth.query(rev("10.77.0.80"), "PTR")
+             == ["kept.lan.test."], 3, step=0.05)
+    wait_for("dns:ok", lambda: srv.leases()["10.77.0.80"]["dns"] == "ok", 3)
+    srv.stop()
+    auth.stop()
+    shutil.rmtree(link.dir / "zd")  # its journals gone: the zones as
+    auth = Auth(link)               # they were at first
+    assert auth.query("kept.lan.test", "A") == []
+    srv.start()
+    wait_for("kept's names again", lambda: auth.query(
+        "kept.lan.test", "A") == ["10.77.0.80"] and auth.query(
+        rev("10.77.0.80"), "PTR") == ["kept.lan.test."], 5, step=0.05)
+    assert "names registered before sent again" in srv.log()
+    srv.stop()
+    auth.stop()
