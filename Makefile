@@ -107,9 +107,9 @@ bench: build
 	@$(PYTHON) bench/bench.py --build $(BUILD) $(if $(QUICK),--quick) \
 		--out $(BENCH_OUT)
 
-# `make bench QUICK=1` runs to the end (about 4 minutes with the resolver,
-# dynamic update and SQL rows; output in a scratch directory, doc/ is
-# left alone).
+# `make bench QUICK=1` runs to the end (about 5 minutes with the resolver,
+# dynamic update, SQL and metrics/dnstap/reload rows; output in a scratch
+# directory, doc/ is left alone).
 test-bench-smoke:
 	BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider tests/bench
 

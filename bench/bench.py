@@ -9,11 +9,12 @@ banchi-auth, NSD and Knot (bench/xfr.py), transfers into secondaries
 (bench/secondary.py), the resolvers (bench/resolver.py) on a test
 hierarchy, the KeyTrap zone's CPU cost to validating resolvers
 (bench/keytrap.py), dynamic updates (bench/updates.py), zones served
-from PowerDNS databases (bench/sql.py) and DHCP four-way exchanges
-against Kea and dnsmasq in network namespaces (bench/dhcp.py; root).
+from PowerDNS databases (bench/sql.py), DHCP four-way exchanges
+against Kea and dnsmasq in network namespaces (bench/dhcp.py; root) and
+banchi-auth's metrics, dnstap and reload under load (bench/ops.py).
 Every process it starts is stopped at the end, also on errors and Ctrl-C.
 Usage: bench/bench.py [--build DIR] [--quick] [--out doc/benchmarks.md]
-       [--parts auth,xfr,secondary,resolver,keytrap,updates,sql,dhcp]
+       [--parts auth,xfr,secondary,resolver,keytrap,updates,sql,dhcp,ops]
        (without auth: the sections
        run are replaced in --out, the authoritative tables there are kept)"""
 
@@ -31,6 +32,7 @@ import dhcp  # noqa: E402
 import gen  # noqa: E402
 import keytrap  # noqa: E402
 import measure  # noqa: E402
+import ops  # noqa: E402
 import peers  # noqa: E402
 import report  # noqa: E402
 import resolver  # noqa: E402
@@ -188,6 +190,19 @@ def secondary_part(top, mode, build, only, parts):
     return secondary.section(secondary.run(d, mode, build, only), mode)
 
 
+def ops_part(top, mode, build, only, parts):
+    """The metrics, dnstap and reload-under-load section (bench/ops.py),
+    or None."""
+    if "ops" not in parts:
+        return None
+    print("metrics, dnstap, reload under load (%s mode)" % mode,
+          flush=True)
+    d = top / "ops"
+    d.mkdir()
+    d.chmod(0o755)
+    return ops.section(ops.run(d, mode, build), mode)
+
+
 def write_sections_only(out, sections, mode):
     """Replaces the sections run (resolver, transfers) in out, keeping
     the rest."""
@@ -219,8 +234,8 @@ def main():
     ap.add_argument("--only", nargs="*", help="servers (debugging)")
     ap.add_argument("--parts",
                     default="auth,xfr,secondary,resolver,keytrap,updates,"
-                    "sql,dhcp", help="auth, xfr, secondary, resolver, "
-                    "keytrap, updates, sql, dhcp, comma-separated")
+                    "sql,dhcp,ops", help="auth, xfr, secondary, resolver, "
+                    "keytrap, updates, sql, dhcp, ops, comma-separated")
     a = ap.parse_args()
     parts = a.parts.split(",")
     need = ("dnsperf", "taskset") + (
@@ -232,7 +247,8 @@ def main():
         ("knotd", "named") if "updates" in parts else ()) + (
         ("dnssec-signzone",) if "keytrap" in parts else ()) + (
         ("pdns_server", "pdnsutil", "psql", "runuser") if "sql" in parts
-        else ()) + (dhcp.NEED if "dhcp" in parts else ())
+        else ()) + (dhcp.NEED if "dhcp" in parts else ()) + (
+        ("fstrm_capture",) if "ops" in parts else ())
     for tool in need:
         if not shutil.which(tool):
             sys.exit("bench: missing %s (make deps)" % tool)
@@ -254,6 +270,7 @@ def main():
         upd = updates_part(top, mode, build, a.only, parts)
         sqs = sql_part(top, mode, build, a.only, parts)
         dhs = dhcp_part(top, mode, build, a.only, parts)
+        ops_sec = ops_part(top, mode, build, a.only, parts)
         out = Path(a.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         if not results:
@@ -264,11 +281,12 @@ def main():
                 (kts, keytrap.BEGIN, keytrap.END),
                 (upd, updates.BEGIN, updates.END),
                 (sqs, sqlreport.BEGIN, sqlreport.END),
-                (dhs, dhcp.BEGIN, dhcp.END)], mode)
+                (dhs, dhcp.BEGIN, dhcp.END),
+                (ops_sec, ops.BEGIN, ops.END)], mode)
             return
         md = report.markdown(results, mode, MODES[mode], sys.argv,
                              time.monotonic() - t0, res, xsec, upd, ssec,
-                             sqs, kts, dhs)
+                             sqs, kts, dhs, ops_sec)
         out.write_text(md)
         report.chart(results, out.with_suffix(".png"), top)
         print(md)

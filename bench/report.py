@@ -151,7 +151,7 @@ def targets(results):
 
 def markdown(results, mode, params, argv, elapsed, resolver=None,
              xfr=None, updates=None, secondary=None, sql=None,
-             keytrap=None, dhcp=None):
+             keytrap=None, dhcp=None, ops=None):
     sizes, nrounds, seconds, lat_s = params
     cmd = "make bench" + (" QUICK=1" if mode == "quick" else "")
     w = ["# banchi benchmarks", "",
@@ -218,6 +218,8 @@ def markdown(results, mode, params, argv, elapsed, resolver=None,
         w += sql + [""]
     if dhcp:
         w += dhcp + [""]
+    if ops:
+        w += ops + [""]
     w += ["## Reading the figures", ""] + NOTES + [""]
     w += ["![QPS per server and QPS against zone size](benchmarks.png)", ""]
     return "\n".join(w)
