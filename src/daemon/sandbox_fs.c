@@ -79,15 +79,24 @@ void sandbox_fs_clear(struct sandbox_fs *f)
 	memset(f, 0, sizeof(*f));
 }
 
-void sandbox_fs_add(struct sandbox_fs *f, const char *path, unsigned how)
+/* The path as the daemon opens it: inside the chroot, its prefix cut
+ * (the chroot itself is "/"). */
+static const char *seen(const struct sandbox_fs *f, const char *path)
 {
 	size_t n = f->strip ? strlen(f->strip) : 0;
+
+	if (n && strncmp(path, f->strip, n) == 0)
+		return path[n] == '/' ? path + n : path[n] ? path : "/";
+	return path;
+}
+
+void sandbox_fs_add(struct sandbox_fs *f, const char *path, unsigned how)
+{
 	struct sandbox_fs_rule *r;
 
 	if (!path || !*path)
 		return;
-	if (n && strncmp(path, f->strip, n) == 0 && path[n] == '/')
-		path += n;
+	path = seen(f, path);
 	for (size_t i = 0; i < f->n; i++)
 		if (strcmp(f->r[i].path, path) == 0) {
 			f->r[i].how |= how;
@@ -119,7 +128,10 @@ void sandbox_fs_add_dir_of(struct sandbox_fs *f, const char *file,
 {
 	char buf[PATH_MAX], real[PATH_MAX];
 
-	if (!file || !*file || strlen(file) >= sizeof(buf))
+	if (!file || !*file)
+		return;
+	file = seen(f, file);
+	if (strlen(file) >= sizeof(buf))
 		return;
 	strcpy(buf, file);
 	sandbox_fs_add(f, dirname(buf), how);
@@ -149,10 +161,10 @@ static uint64_t rights(unsigned how, bool dir, uint64_t handled)
 	return a & handled & (dir ? ~0ULL : FS_FILE);
 }
 
-/* One rule; a path that is not there is skipped (quiet: no rule is
- * needed to be refused). */
+/* One rule; a path that is not there is skipped: nothing there can be
+ * opened, nor made (its parent is not writable). */
 static int add_rule(int rs, const char *path, unsigned how,
-		    uint64_t handled, bool quiet)
+		    uint64_t handled)
 {
 	struct landlock_path_beneath_attr pb = { 0 };
 	struct stat st;
@@ -160,9 +172,8 @@ static int add_rule(int rs, const char *path, unsigned how,
 
 	pb.parent_fd = open(path, O_PATH | O_CLOEXEC);
 	if (pb.parent_fd < 0 || fstat(pb.parent_fd, &st) < 0) {
-		if (!quiet)
-			log_warn("landlock: %s: %s: no rule for it", path,
-				 strerror(errno));
+		log_debug("landlock: %s: %s: no rule for it", path,
+			  strerror(errno));
 		if (pb.parent_fd >= 0)
 			close(pb.parent_fd);
 		return 0;
@@ -219,9 +230,9 @@ static int restrict_self(struct sandbox_fs *f, int abi)
 	if (rs < 0)
 		return log_err("landlock: ruleset: %s", strerror(errno)), -1;
 	for (size_t i = 0; i < sizeof(common) / sizeof(*common); i++)
-		add_rule(rs, common[i], SANDBOX_FS_READ, handled, true);
+		add_rule(rs, common[i], SANDBOX_FS_READ, handled);
 	for (size_t i = 0; i < f->n && ret == 0; i++)
-		ret = add_rule(rs, f->r[i].path, f->r[i].how, handled, false);
+		ret = add_rule(rs, f->r[i].path, f->r[i].how, handled);
 	if (ret == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		ret = -errno;
 	if (ret == 0 && syscall(SYS_landlock_restrict_self, rs, 0) < 0) {

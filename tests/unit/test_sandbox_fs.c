@@ -2,7 +2,8 @@
  * in child processes: a folder allowed for writing takes new, renamed
  * and removed files; one allowed for reading is read (files added to it
  * later too) but not written; anything else is refused with EACCES,
- * also in a thread started later; the daemon's own /proc is read. */
+ * also in a thread started later; the daemon's own /proc is read; in a
+ * chroot, the paths are taken as seen inside it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -171,10 +172,32 @@ static void cleanup(void)
 	}
 }
 
+/* In a chroot, paths as the daemon opens them: the prefix cut. */
+static void test_chroot_paths(void)
+{
+	struct sandbox_fs f;
+
+	sandbox_fs_init(&f, "/srv/dns");
+	sandbox_fs_add(&f, "/srv/dns", SANDBOX_FS_READ);
+	sandbox_fs_add(&f, "/srv/dns/zd", SANDBOX_FS_WRITE);
+	sandbox_fs_add(&f, "/srv/dnsx", SANDBOX_FS_READ);
+	sandbox_fs_add_dir_of(&f, "/srv/dns/zones/a.zone", SANDBOX_FS_READ);
+	sandbox_fs_add_dir_of(&f, "/srv/dns/b.zone", SANDBOX_FS_WRITE);
+	CHECK(f.n == 4);
+	CHECK(f.n == 4 && !strcmp(f.r[0].path, "/") &&
+	      f.r[0].how == (SANDBOX_FS_READ | SANDBOX_FS_WRITE));
+	CHECK(f.n == 4 && !strcmp(f.r[1].path, "/zd"));
+	CHECK(f.n == 4 && !strcmp(f.r[2].path, "/srv/dnsx"));
+	CHECK(f.n == 4 && !strcmp(f.r[3].path, "/zones"));
+	sandbox_fs_clear(&f);
+}
+
 int main(void)
 {
 	struct sandbox_fs f;
 	int st;
+
+	test_chroot_paths();
 
 	sandbox_fs_init(&f, NULL);
 	CHECK(sandbox_fs_enter(&f, "test", true) == 1);
