@@ -195,6 +195,8 @@ def test_resolver_landlock_reload():
         res.signal(signal.SIGHUP)
         wait_until("reload refused", lambda: "Permission denied" in
                    res.log_text())
+        assert "%s: cannot open: Permission denied (outside the folders" \
+            % (out / "hosts") in res.log_text(), res.log_text()[-2000:]
         r = servers.query(res.where, "h1." + ZONE, "A", rd=True)
         assert r.answer and r.answer[0][0].address == "192.0.2.7"
         r = servers.query(res.where, "h2." + ZONE, "A", rd=True)
