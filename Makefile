@@ -107,9 +107,9 @@ bench: build
 	@$(PYTHON) bench/bench.py --build $(BUILD) $(if $(QUICK),--quick) \
 		--out $(BENCH_OUT)
 
-# `make bench QUICK=1` runs to the end (about 5 minutes with the resolver,
-# dynamic update, SQL and signed-zone rows; output in a scratch
-# directory, doc/ is left alone).
+# `make bench QUICK=1` runs to the end (about 6 minutes with the resolver,
+# dynamic update, SQL, signed-zone and metrics/dnstap/reload rows; output
+# in a scratch directory, doc/ is left alone).
 test-bench-smoke:
 	BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider tests/bench
 

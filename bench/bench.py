@@ -9,13 +9,15 @@ banchi-auth, NSD and Knot (bench/xfr.py), transfers into secondaries
 (bench/secondary.py), the resolvers (bench/resolver.py) on a test
 hierarchy, the KeyTrap zone's CPU cost to validating resolvers
 (bench/keytrap.py), the signed 1M-record zone (NSEC3, DO=1 on half the
-queries) served by banchi-auth, NSD and Knot (bench/signed.py), dynamic updates (bench/updates.py), zones served
-from PowerDNS databases (bench/sql.py) and DHCP four-way exchanges
-against Kea and dnsmasq in network namespaces (bench/dhcp.py; root).
+queries) served by banchi-auth, NSD and Knot (bench/signed.py), dynamic
+updates (bench/updates.py), zones served from PowerDNS databases
+(bench/sql.py), DHCP four-way exchanges against Kea and dnsmasq in
+network namespaces (bench/dhcp.py; root) and banchi-auth's metrics,
+dnstap and reload under load (bench/ops.py).
 Every process it starts is stopped at the end, also on errors and Ctrl-C.
 Usage: bench/bench.py [--build DIR] [--quick] [--out doc/benchmarks.md]
        [--parts auth,xfr,secondary,resolver,keytrap,signed,updates,sql,
-                dhcp]
+                dhcp,ops]
        (without auth: the sections
        run are replaced in --out, the authoritative tables there are kept)"""
 
@@ -33,6 +35,7 @@ import dhcp  # noqa: E402
 import gen  # noqa: E402
 import keytrap  # noqa: E402
 import measure  # noqa: E402
+import ops  # noqa: E402
 import peers  # noqa: E402
 import report  # noqa: E402
 import resolver  # noqa: E402
@@ -107,100 +110,62 @@ def one_size(top, size, mode, build, only):
             shutil.copy(p.log, top / ("%s-%d.log" % (p.name, size)))
 
 
-def resolver_part(top, mode, build, only, parts):
-    """The resolver benchmark's markdown lines, or None when not asked."""
-    if "resolver" not in parts:
-        return None
-    print("resolvers (%s mode)" % mode, flush=True)
-    d = top / "resolver"
-    d.mkdir()
-    d.chmod(0o755)
-    r = resolver.run(d, mode, build, only)
-    return report.resolver_section(r, resolver.NAMES,
-                                   resolver.SLD_COUNT + 2)
+class Part:
+    """One part after the authoritative tables: its name (--parts), what
+    it prints when it starts, how it runs in its folder and makes its
+    section's lines, its section's markers, the tools it needs, whether
+    it needs root."""
+
+    def __init__(self, name, what, make, markers, need=(), root=False):
+        self.name, self.what, self.make = name, what, make
+        self.begin, self.end = markers
+        self.need, self.root = tuple(need), root
+
+    def run(self, top, mode, build, only):
+        if self.root and os.geteuid() != 0:
+            print("%s: skipped (needs root)" % self.name, flush=True)
+            return None
+        print("%s (%s mode)" % (self.what, mode), flush=True)
+        d = top / self.name
+        d.mkdir()
+        d.chmod(0o755)
+        return self.make(d, mode, build, only)
 
 
-def keytrap_part(top, mode, build, only, parts):
-    """The KeyTrap section's lines (bench/keytrap.py), or None."""
-    if "keytrap" not in parts:
-        return None
-    print("KeyTrap: CPU per malicious query (%s mode)" % mode, flush=True)
-    d = top / "keytrap"
-    d.mkdir()
-    d.chmod(0o755)
-    return keytrap.section(keytrap.run(d, mode, build, only))
-
-
-def signed_part(top, mode, build, only, parts):
-    """The signed-zone section's lines (bench/signed.py), or None."""
-    if "signed" not in parts:
-        return None
-    print("signed zone, NSEC3, DO on half the queries (%s mode)" % mode,
-          flush=True)
-    d = top / "signed"
-    d.mkdir()
-    d.chmod(0o755)
-    return signed.section(signed.run(d, mode, build, only))
-
-
-def updates_part(top, mode, build, only, parts):
-    """The dynamic update section's lines (bench/updates.py), or None."""
-    if "updates" not in parts:
-        return None
-    print("dynamic updates (%s mode)" % mode, flush=True)
-    d = top / "updates"
-    d.mkdir()
-    d.chmod(0o755)
-    return updates.section(updates.run(d, mode, build, only), mode)
-
-
-def sql_part(top, mode, build, only, parts):
-    """The SQL zones section's lines (bench/sql.py), or None."""
-    if "sql" not in parts:
-        return None
-    print("zones in SQL: SQLite, PostgreSQL (%s mode)" % mode, flush=True)
-    d = top / "sql"
-    d.mkdir()
-    d.chmod(0o755)
-    return sqlreport.section(sql.run(d, mode, build, only), mode)
-
-
-def dhcp_part(top, mode, build, only, parts):
-    """The DHCP section's lines (bench/dhcp.py), or None: not asked, or
-    not root (it makes network namespaces)."""
-    if "dhcp" not in parts:
-        return None
-    if os.geteuid() != 0:
-        print("dhcp: skipped (needs root for its network namespaces)",
-              flush=True)
-        return None
-    print("DHCP: banchi-dhcp, Kea, dnsmasq (%s mode)" % mode, flush=True)
-    d = top / "dhcp"
-    d.mkdir()
-    d.chmod(0o755)
-    return dhcp.section(dhcp.run(d, mode, build, only), mode)
-
-
-def xfr_part(top, mode, build, only, parts):
-    """The transfer benchmark's markdown lines, or None when not asked."""
-    if "xfr" not in parts:
-        return None
-    print("zone transfers (%s mode)" % mode, flush=True)
-    d = top / "xfr"
-    d.mkdir()
-    d.chmod(0o755)
-    return xfr.section(xfr.run(d, mode, build, only))
-
-
-def secondary_part(top, mode, build, only, parts):
-    """The secondary section's lines (bench/secondary.py), or None."""
-    if "secondary" not in parts:
-        return None
-    print("secondaries: IXFR in, AXFR floor (%s mode)" % mode, flush=True)
-    d = top / "secondary"
-    d.mkdir()
-    d.chmod(0o755)
-    return secondary.section(secondary.run(d, mode, build, only), mode)
+# In the report's order.
+PARTS = [
+    Part("xfr", "zone transfers",
+         lambda d, m, b, o: xfr.section(xfr.run(d, m, b, o)),
+         (xfr.XFR_BEGIN, xfr.XFR_END), ("nsd", "knotd", "kdig")),
+    Part("secondary", "secondaries: IXFR in, AXFR floor",
+         lambda d, m, b, o: secondary.section(secondary.run(d, m, b, o), m),
+         (secondary.BEGIN, secondary.END), ("nsd", "knotd", "knotc",
+                                            "named")),
+    Part("resolver", "resolvers",
+         lambda d, m, b, o: report.resolver_section(
+             resolver.run(d, m, b, o), resolver.NAMES,
+             resolver.SLD_COUNT + 2),
+         (report.RES_BEGIN, report.RES_END)),
+    Part("keytrap", "KeyTrap: CPU per malicious query",
+         lambda d, m, b, o: keytrap.section(keytrap.run(d, m, b, o)),
+         (keytrap.BEGIN, keytrap.END), ("dnssec-signzone",)),
+    Part("signed", "signed zone, NSEC3, DO on half the queries",
+         lambda d, m, b, o: signed.section(signed.run(d, m, b, o)),
+         (signed.BEGIN, signed.END), signed.NEED),
+    Part("updates", "dynamic updates",
+         lambda d, m, b, o: updates.section(updates.run(d, m, b, o), m),
+         (updates.BEGIN, updates.END), ("knotd", "named")),
+    Part("sql", "zones in SQL: SQLite, PostgreSQL",
+         lambda d, m, b, o: sqlreport.section(sql.run(d, m, b, o), m),
+         (sqlreport.BEGIN, sqlreport.END),
+         ("pdns_server", "pdnsutil", "psql", "runuser")),
+    Part("dhcp", "DHCP: banchi-dhcp, Kea, dnsmasq",
+         lambda d, m, b, o: dhcp.section(dhcp.run(d, m, b, o), m),
+         (dhcp.BEGIN, dhcp.END), dhcp.NEED, root=True),
+    Part("ops", "metrics, dnstap, reload under load",
+         lambda d, m, b, o: ops.section(ops.run(d, m, b), m),
+         (ops.BEGIN, ops.END), ("fstrm_capture",)),
+]
 
 
 def write_sections_only(out, sections, mode):
@@ -233,23 +198,16 @@ def main():
     ap.add_argument("--out", default=str(ROOT / "doc" / "benchmarks.md"))
     ap.add_argument("--only", nargs="*", help="servers (debugging)")
     ap.add_argument("--parts",
-                    default="auth,xfr,secondary,resolver,keytrap,signed,"
-                    "updates,sql,dhcp", help="auth, xfr, secondary, "
-                    "resolver, keytrap, signed, updates, sql, dhcp, "
-                    "comma-separated")
+                    default=",".join(["auth"] + [p.name for p in PARTS]),
+                    help=", ".join(["auth"] + [p.name for p in PARTS]) +
+                    ", comma-separated")
     a = ap.parse_args()
     parts = a.parts.split(",")
     need = ("dnsperf", "taskset") + (
         ("nsd", "knotd", "named", "pdns_server", "gnuplot")
-        if "auth" in parts else ()) + (
-        ("nsd", "knotd", "kdig") if "xfr" in parts else ()) + (
-        ("nsd", "knotd", "knotc", "named") if "secondary" in parts
-        else ()) + (
-        ("knotd", "named") if "updates" in parts else ()) + (
-        ("dnssec-signzone",) if "keytrap" in parts else ()) + (
-        signed.NEED if "signed" in parts else ()) + (
-        ("pdns_server", "pdnsutil", "psql", "runuser") if "sql" in parts
-        else ()) + (dhcp.NEED if "dhcp" in parts else ())
+        if "auth" in parts else ())
+    for p in PARTS:
+        need += p.need if p.name in parts else ()
     for tool in need:
         if not shutil.which(tool):
             sys.exit("bench: missing %s (make deps)" % tool)
@@ -264,30 +222,16 @@ def main():
     try:
         for size in MODES[mode][0] if "auth" in parts else ():
             results[size] = one_size(top, size, mode, build, a.only)
-        xsec = xfr_part(top, mode, build, a.only, parts)
-        ssec = secondary_part(top, mode, build, a.only, parts)
-        res = resolver_part(top, mode, build, a.only, parts)
-        kts = keytrap_part(top, mode, build, a.only, parts)
-        sgs = signed_part(top, mode, build, a.only, parts)
-        upd = updates_part(top, mode, build, a.only, parts)
-        sqs = sql_part(top, mode, build, a.only, parts)
-        dhs = dhcp_part(top, mode, build, a.only, parts)
+        secs = [p.run(top, mode, build, a.only) if p.name in parts
+                else None for p in PARTS]
         out = Path(a.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         if not results:
-            write_sections_only(out, [
-                (xsec, xfr.XFR_BEGIN, xfr.XFR_END),
-                (ssec, secondary.BEGIN, secondary.END),
-                (res, report.RES_BEGIN, report.RES_END),
-                (kts, keytrap.BEGIN, keytrap.END),
-                (sgs, signed.BEGIN, signed.END),
-                (upd, updates.BEGIN, updates.END),
-                (sqs, sqlreport.BEGIN, sqlreport.END),
-                (dhs, dhcp.BEGIN, dhcp.END)], mode)
+            write_sections_only(out, [(sec, p.begin, p.end) for p, sec
+                                      in zip(PARTS, secs)], mode)
             return
         md = report.markdown(results, mode, MODES[mode], sys.argv,
-                             time.monotonic() - t0, res, xsec, upd, ssec,
-                             sqs, kts, dhs, sgs)
+                             time.monotonic() - t0, secs)
         out.write_text(md)
         report.chart(results, out.with_suffix(".png"), top)
         print(md)

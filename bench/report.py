@@ -149,9 +149,9 @@ def targets(results):
     return out
 
 
-def markdown(results, mode, params, argv, elapsed, resolver=None,
-             xfr=None, updates=None, secondary=None, sql=None,
-             keytrap=None, dhcp=None, signed=None):
+def markdown(results, mode, params, argv, elapsed, sections=()):
+    """The report: the authoritative tables of results, then sections
+    (the other parts' lines, in order; None for a part not run)."""
     sizes, nrounds, seconds, lat_s = params
     cmd = "make bench" + (" QUICK=1" if mode == "quick" else "")
     w = ["# banchi benchmarks", "",
@@ -204,22 +204,9 @@ def markdown(results, mode, params, argv, elapsed, resolver=None,
     t = targets(results)
     if t:
         w += ["## Targets of issue 4", ""] + t + [""]
-    if xfr:
-        w += xfr + [""]
-    if secondary:
-        w += secondary + [""]
-    if resolver:
-        w += resolver + [""]
-    if keytrap:
-        w += keytrap + [""]
-    if signed:
-        w += signed + [""]
-    if updates:
-        w += updates + [""]
-    if sql:
-        w += sql + [""]
-    if dhcp:
-        w += dhcp + [""]
+    for sec in sections:
+        if sec:
+            w += sec + [""]
     w += ["## Reading the figures", ""] + NOTES + [""]
     w += ["![QPS per server and QPS against zone size](benchmarks.png)", ""]
     return "\n".join(w)

@@ -84,6 +84,8 @@ const char cmdline_usage[] =
 "    --chroot DIR            chroot after binding\n"
 "    --allow-root            keep running as root\n"
 "    --sandbox=BOOL          seccomp filter once serving (default true)\n"
+"    --landlock=BOOL         Landlock: open files only where the config\n"
+"                            points, once serving (default true)\n"
 "    --udp-payload N         EDNS UDP payload size, 512-4096 (1232)\n"
 "    --minimal-responses=BOOL  false: apex NS in the authority of\n"
 "                            positive answers too (default true)\n"

@@ -81,6 +81,7 @@ struct config {
 	char *chroot;
 	bool allow_root;
 	bool sandbox;                   /* seccomp once serving */
+	bool landlock;                  /* Landlock once serving */
 	long udp_payload;
 	bool minimal;                   /* minimal responses */
 	long tcp_idle;
@@ -130,6 +131,12 @@ int config_zonedb_flag(void *base, const struct cfg_opt *o, const char *text,
 		       char *err);
 int config_notify_ns_flag(void *base, const struct cfg_opt *o,
 			  const char *text, char *err);
+
+/* The Landlock rules of what the daemon opens once serving (config_fs.c);
+ * ctl: the control socket's path or NULL. */
+struct sandbox_fs;
+void config_fs_rules(const struct config *c, const char *ctl,
+		     struct sandbox_fs *f);
 
 /* Defaults in place; threads is the number of online cores. */
 void config_init(struct config *c);

@@ -12,6 +12,7 @@
 #include "daemon/log.h"
 #include "daemon/privs.h"
 #include "daemon/sandbox.h"
+#include "daemon/sandbox_fs.h"
 #include "daemon/sdnotify.h"
 #include "qlog/qlog.h"
 
@@ -298,8 +299,19 @@ static int open_qlog(struct daemon *x)
 	return err;
 }
 
-/* Journals, sockets, privilege drop, workers, writer, in that order:
- * the writer publishes into the slot the workers read. */
+/* Before any thread starts: Landlock binds the threads made after. */
+static void enter_landlock(struct daemon *x)
+{
+	struct sandbox_fs f;
+
+	sandbox_fs_init(&f, x->cfg.chroot);
+	config_fs_rules(&x->cfg, ctl_path(x->ctl), &f);
+	sandbox_fs_enter(&f, "banchi-auth", !x->cfg.landlock);
+	sandbox_fs_clear(&f);
+}
+
+/* Journals, sockets, privilege drop, Landlock, workers, writer, in that
+ * order: the writer publishes into the slot the workers read. */
 static int start_all(struct daemon *x, struct served **s)
 {
 	if (open_updates(x, s) < 0 ||
@@ -313,6 +325,7 @@ static int start_all(struct daemon *x, struct served **s)
 	    privs_drop(x->cfg.user, x->cfg.group, x->cfg.chroot,
 		       x->cfg.allow_root) < 0)
 		return -1;
+	enter_landlock(x);
 	x->srv.upd = &x->upd;
 	x->srv.sec = &x->sec;
 	x->srv.health = &x->health;

@@ -16,6 +16,7 @@
 #include "backend/zonefile_write.h"
 #include "base/error.h"
 #include "daemon/log.h"
+#include "daemon/sandbox_fs.h"
 #include "authd/catalog.h"
 #include "authd/identity.h"
 #include "authd/reload.h"
@@ -158,6 +159,23 @@ static void keep_base(const struct config *c, const uint8_t *origin,
 			 "updates", name, path, base, strerror(errno));
 }
 
+/* A file that Landlock keeps from the server: a zone file a reload
+ * found outside the folders allowed at start. */
+static void landlock_hint(const char *zone, const char *path)
+{
+	int fd;
+
+	if (!sandbox_fs_active())
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	else if (errno == EACCES)
+		log_err("zone %s: %s is outside the folders the server may "
+			"read since it started (Landlock): a restart takes it "
+			"in (doc/sandbox.md)", zone, path);
+}
+
 /* Fills d for zone z: reused, freshly loaded, or the old data kept. */
 static int load_one(struct loader *ld, const struct config *c,
 		    const struct cfg_zone *z, struct zsrc *d,
@@ -206,6 +224,7 @@ static int load_one(struct loader *ld, const struct config *c,
 		return 0;
 	}
 	st->failed++;
+	landlock_hint(z->name, path);
 	if (old) {
 		log_err("zone %s: not loaded, old data kept", z->name);
 		zdb_zone_ref(old->zone);

@@ -297,7 +297,7 @@ bool cfg_process_same(const struct cfg_process *a,
 {
 	bool same = a->nlisten == b->nlisten && a->threads == b->threads &&
 		    a->allow_root == b->allow_root &&
-		    a->sandbox == b->sandbox &&
+		    a->sandbox == b->sandbox && a->landlock == b->landlock &&
 		    same_str(a->user, b->user) &&
 		    same_str(a->group, b->group) &&
 		    same_str(a->chroot, b->chroot);

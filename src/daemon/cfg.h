@@ -61,7 +61,8 @@ struct cfg_opt {
 
 /* The process options both daemons have alike, as rows of a schema
  * table over struct T (its fields threads, user, group, chroot,
- * allow_root, sandbox). The thread default is computed (cfg_cores). */
+ * allow_root, sandbox, landlock). The thread default is computed
+ * (cfg_cores). */
 #define CFG_OPTS_PROCESS(T) \
 	{ .key = "server.threads", .flag = "threads", .type = CFG_INT, \
 	  .offset = offsetof(T, threads), .min = 1, .max = 256, \
@@ -80,7 +81,10 @@ struct cfg_opt {
 	  .def = "false", .doc = "keep running as root" }, \
 	{ .key = "server.sandbox", .flag = "sandbox", .type = CFG_BOOL, \
 	  .offset = offsetof(T, sandbox), .max = 1, .def = "true", \
-	  .doc = "the seccomp filter once serving (doc/sandbox.md)" }
+	  .doc = "the seccomp filter once serving (doc/sandbox.md)" }, \
+	{ .key = "server.landlock", .flag = "landlock", .type = CFG_BOOL, \
+	  .offset = offsetof(T, landlock), .max = 1, .def = "true", \
+	  .doc = "files opened only where the config points (doc/sandbox.md)" }
 
 /* The fields of CFG_OPTS_PROCESS plus the listen list, seen alike in
  * either daemon's struct: what a reload cannot change. */
@@ -89,12 +93,12 @@ struct cfg_process {
 	size_t nlisten;
 	long threads;
 	const char *user, *group, *chroot;
-	bool allow_root, sandbox;
+	bool allow_root, sandbox, landlock;
 };
 
 #define CFG_PROCESS_OF(c) ((struct cfg_process){ (c)->listen, \
 	(c)->nlisten, (c)->threads, (c)->user, (c)->group, (c)->chroot, \
-	(c)->allow_root, (c)->sandbox })
+	(c)->allow_root, (c)->sandbox, (c)->landlock })
 
 /* True when a and b agree (listen addresses compared as written). */
 bool cfg_process_same(const struct cfg_process *a,

@@ -47,6 +47,7 @@ struct dconfig {
 	char *user, *group, *chroot;
 	bool allow_root;
 	bool sandbox;                   /* seccomp once serving */
+	bool landlock;                  /* Landlock once serving */
 	char *control;                  /* control socket: NULL for the
 					 * default, "none" for none */
 	struct cfg_listen metrics;      /* the metrics endpoint, when */

@@ -82,6 +82,8 @@ static const struct cfg_opt schema[] = {
 	    "false", "keep running as root"),
 	OPT("server.sandbox", "sandbox", CFG_BOOL, sandbox, 0, 1, "true",
 	    "the seccomp filter once serving (doc/sandbox.md)"),
+	OPT("server.landlock", "landlock", CFG_BOOL, landlock, 0, 1, "true",
+	    "files opened only where the config points (doc/sandbox.md)"),
 	OPT("server.control", "control", CFG_SOCKET, control, 0, 0, NULL,
 	    "PATH of the control socket (banchi-ctl; default "
 	    "/run/banchi/dhcp.ctl), or none"),

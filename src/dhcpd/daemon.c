@@ -11,6 +11,7 @@
 #include "daemon/log.h"
 #include "daemon/privs.h"
 #include "daemon/sandbox.h"
+#include "daemon/sandbox_fs.h"
 #include "daemon/sdnotify.h"
 #include "dhcpd/control.h"
 #include "dhcpd/daemon.h"
@@ -108,6 +109,24 @@ static int open_ddns(struct dserver *s, const struct dconfig *c)
 	return 0;
 }
 
+/* Landlock, before any thread starts (it binds the threads made after):
+ * the config's folder (reload), the lease database's folder (SQLite:
+ * -journal, -wal beside it), the control socket. Always 0. */
+static int enter_landlock(struct dserver *s)
+{
+	const struct dconfig *c = s->cfg;
+	struct sandbox_fs f;
+
+	sandbox_fs_init(&f, c->chroot);
+	sandbox_fs_add(&f, c->basedir, SANDBOX_FS_READ);
+	sandbox_fs_add_dir_of(&f, c->path, SANDBOX_FS_READ);
+	sandbox_fs_add_dir_of(&f, c->lease_db, SANDBOX_FS_WRITE);
+	sandbox_fs_add_dir_of(&f, ctl_path(s->ctl), SANDBOX_FS_SOCK);
+	sandbox_fs_enter(&f, "banchi-dhcp", !c->landlock);
+	sandbox_fs_clear(&f);
+	return 0;
+}
+
 int dhcpd_run(struct dconfig *c, int argc, char **argv, const sigset_t *set)
 {
 	struct dserver *s = calloc(1, sizeof(*s));
@@ -128,7 +147,7 @@ int dhcpd_run(struct dconfig *c, int argc, char **argv, const sigset_t *set)
 	if (open_sock(s, c) == 0 && load(s, c) == 0 && open_ddns(s, c) == 0 &&
 	    control_open(s) == 0 &&
 	    privs_drop(c->user, c->group, c->chroot, c->allow_root) == 0 &&
-	    ctl_start(s->ctl) == 0) {
+	    enter_landlock(s) == 0 && ctl_start(s->ctl) == 0) {
 		sandbox_enter("banchi-dhcp", !c->sandbox);
 		dserver_ready(s, NULL);
 		ret = dserver_run(s, set);

@@ -124,6 +124,8 @@ const char dconfig_usage[] =
 "    --chroot DIR            chroot after binding\n"
 "    --allow-root            keep running as root\n"
 "    --sandbox=BOOL          seccomp filter once serving (default true)\n"
+"    --landlock=BOOL         Landlock: open files only where the config\n"
+"                            points, once serving (default true)\n"
 "    --control PATH          the control socket (banchi-ctl), made\n"
 "                            before the privilege drop (default\n"
 "                            /run/banchi/dhcp.ctl; none: no socket)\n"

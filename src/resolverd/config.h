@@ -45,6 +45,7 @@ struct rconfig {
 	char *user, *group, *chroot;
 	bool allow_root;
 	bool sandbox;                   /* seccomp once serving */
+	bool landlock;                  /* Landlock once serving */
 	long udp_payload;
 	long tcp_idle, tcp_max, tcp_per_client;
 	long udp_coalesce;              /* microseconds */
@@ -102,6 +103,12 @@ struct rconfig {
 	 * file paths before opening them (not owned). */
 	const char *strip;
 };
+
+/* The Landlock rules of what the daemon opens once serving
+ * (config_fs.c); ctl: the control socket's path or NULL. */
+struct sandbox_fs;
+void rconfig_fs_rules(const struct rconfig *c, const char *ctl,
+		      struct sandbox_fs *f);
 
 /* The schema (config_schema.c) and its hooks: the list options that
  * check their items as they are read (so that errors carry the file's

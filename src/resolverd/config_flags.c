@@ -99,6 +99,8 @@ const char rconfig_usage[] =
 "    --chroot DIR            chroot after binding\n"
 "    --allow-root            keep running as root\n"
 "    --sandbox=BOOL          seccomp filter once serving (default true)\n"
+"    --landlock=BOOL         Landlock: open files only where the config\n"
+"                            points, once serving (default true)\n"
 "    --control PATH          control socket for banchi-ctl\n"
 "                            (/run/banchi/resolver.ctl; none: no socket)\n"
 "    --metrics ADDR:PORT     Prometheus metrics at http://ADDR:PORT/metrics\n"

@@ -11,6 +11,7 @@
 #include "daemon/log.h"
 #include "daemon/privs.h"
 #include "daemon/sandbox.h"
+#include "daemon/sandbox_fs.h"
 #include "daemon/sdnotify.h"
 #include "ctl/ctl.h"
 #include "resolverd/control.h"
@@ -250,6 +251,19 @@ static int open_qlog(struct rdaemon *x)
 	return err;
 }
 
+/* Before any thread starts: Landlock binds the threads made after.
+ * Always 0: without it the daemon goes on (logged). */
+static int enter_landlock(struct rdaemon *x)
+{
+	struct sandbox_fs f;
+
+	sandbox_fs_init(&f, x->cfg.chroot);
+	rconfig_fs_rules(&x->cfg, ctl_path(x->ctl), &f);
+	sandbox_fs_enter(&f, "banchi-resolver", !x->cfg.landlock);
+	sandbox_fs_clear(&f);
+	return 0;
+}
+
 int rdaemon_run(struct rdaemon *x, const sigset_t *set)
 {
 	const struct rconfig *c = &x->cfg;
@@ -273,7 +287,7 @@ int rdaemon_run(struct rdaemon *x, const sigset_t *set)
 	if (rserver_open(&x->srv, c->listen, c->nlisten, c->threads) < 0 ||
 	    open_qlog(x) < 0 || rcontrol_open(x) < 0 ||
 	    privs_drop(c->user, c->group, c->chroot, c->allow_root) < 0 ||
-	    rserver_start(&x->srv, s) < 0 || qlog_start(x->ql) < 0 ||
+	    enter_landlock(x) < 0 || rserver_start(&x->srv, s) < 0 || qlog_start(x->ql) < 0 ||
 	    ctl_start(x->ctl) < 0) {
 		if (!x->srv.cur)
 			rsnap_free(s);

@@ -2,11 +2,13 @@
  * resolver settings with hints and forwarders, local data read from the
  * hosts and block-list files, the client ACL. Runs in the main thread at
  * start and on every reload; a failure leaves nothing behind. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "daemon/sandbox_fs.h"
 #include "resolverd/config.h"
 #include "resolverd/server.h"
 
@@ -31,7 +33,10 @@ static int slurp(const char *path, char **text, size_t *len, char *err)
 	char *buf = NULL, *nb;
 
 	if (!f)
-		return ERR("%s: cannot open: %m", path);
+		return ERR("%s: cannot open: %m%s", path,
+			   errno == EACCES && sandbox_fs_active() ?
+			   " (outside the folders the server may read since "
+			   "it started, Landlock: a restart takes it in)" : "");
 	for (;;) {
 		if (n + 1 >= cap || !buf) {
 			cap *= 2;

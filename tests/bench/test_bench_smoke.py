@@ -108,4 +108,15 @@ def test_bench_quick_runs_to_the_end(tmp_path):
     assert None not in do.values(), sg
     assert do["banchi-auth"].group(1) == do["knot"].group(1), sg
     assert "NXDOMAIN, 0+4 RRSIG, 3 NSEC3" in do["banchi-auth"].group(1)
+    # The operations rows: plain, metrics and dnstap answered; reloads
+    # under load all succeeded and the server answered meanwhile.
+    assert "## Metrics, dnstap and reload under load" in text
+    ops = text[text.index("## Metrics, dnstap and reload under load"):]
+    ops = ops[:ops.index("<!-- /ops -->")]
+    for run in ("plain", "metrics on", "dnstap on"):
+        row = re.search(r"^\| %s \| (\d+) \(" % run, ops, re.M)
+        assert row and int(row.group(1)) > 0, ops
+    row = re.search(r"^\| reloads \| (\d+) \| (\d+) \| (\d+) \| "
+                    r"(\d+) \(0\) \|", ops, re.M)
+    assert row and int(row.group(2)) > 0 and int(row.group(4)) > 0, ops
     assert out.with_suffix(".png").stat().st_size > 1000
