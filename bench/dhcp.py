@@ -19,12 +19,16 @@ import statistics
 import subprocess
 import time
 
+import dhcp_leases
+
 BEGIN, END = "<!-- dhcp -->", "<!-- /dhcp -->"
 SERVER_CORE, CLIENT_CORE = "1", "0"
 # rounds, seconds per run
 MODES = {"quick": (1, 5), "full": (3, 10)}
+LEASES = {"quick": 20000, "full": 100000}      # the many-leases row
 NET, SERVER, CLIENT = "10.99.0.0/16", "10.99.0.1", "10.99.0.2"
 FIRST, LAST = "10.99.1.0", "10.99.255.254"
+MASK, LEASE_MAX = "255.255.0.0", 70000  # dnsmasq's (the others: NET)
 CLIENTS = 60000                 # perfdhcp -R: distinct MACs
 NEED = ("perfdhcp", "kea-dhcp4", "dnsmasq", "ip", "taskset")
 
@@ -157,9 +161,9 @@ def start_kea(d, net, build):
 def start_dnsmasq(d, net, build):
     argv = ["dnsmasq", "-d", "-k", "--port=0", "--conf-file=/dev/null",
             "--interface=" + net.veth_s, "--bind-interfaces",
-            "--dhcp-range=%s,%s,255.255.0.0,1h" % (FIRST, LAST),
+            "--dhcp-range=%s,%s,%s,1h" % (FIRST, LAST, MASK),
             "--dhcp-option=3,%s" % SERVER, "--dhcp-authoritative",
-            "--dhcp-lease-max=70000", "--no-ping", "--user=root",
+            "--dhcp-lease-max=%d" % LEASE_MAX, "--no-ping", "--user=root",
             "--pid-file=%s" % (d / "dnsmasq.pid"),
             "--dhcp-leasefile=%s" % (d / "dnsmasq.leases"), "--quiet-dhcp"]
     return Server("dnsmasq", argv, d, net)
@@ -241,10 +245,12 @@ def run(d, mode, build, only=None):
                 print("  %-12s round %d: %8.0f exchanges/s, server CPU "
                       "%.1f s" % (name, rnd + 1, r["rate"], r["cpu"]),
                       flush=True)
+        many = dhcp_leases.run(d, net, build, LEASES[mode], only)
     finally:
         net.close()
     load1 = open("/proc/loadavg").read().split()[:3]
-    return dict(params=(nrounds, seconds), stats=res, load=(load0, load1))
+    return dict(params=(nrounds, seconds), stats=res, load=(load0, load1),
+                leases=(LEASES[mode], many))
 
 
 def _row(name, rs, ref):
@@ -301,4 +307,5 @@ def section(res, mode):
           "the machine being shared (load average above)."]
     w += ["", "Durability as each server has it:", ""]
     w += ["- %s: %s" % (n, DURABILITY[n]) for n in stats]
+    w += [""] + dhcp_leases.section(res["leases"][1], res["leases"][0])
     return w + ["", END]

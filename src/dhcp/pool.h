@@ -14,7 +14,7 @@
 
 #define DHCP_CID_MAX 64         /* client identifiers kept, octets */
 #define DHCP_HOST_MAX 64        /* host names, NUL included */
-#define DHCP_RANGE_MAX 65536    /* addresses in a range */
+#define DHCP_RANGE_MAX 262144   /* addresses in a range (a /14) */
 
 /* FREE: never given or given back for good (no row in the store).
  * OFFERED: held for a client between OFFER and REQUEST (memory only).

@@ -53,7 +53,7 @@ const char dconfig_usage[] =
 "                            interfaces)\n"
 "    --subnet ADDR/BITS      the plain --interface's subnet\n"
 "    --range FIRST-LAST      the addresses given out there (at most\n"
-"                            65536)\n"
+"                            262144: a /14)\n"
 "    --lease-db PATH         SQLite file of the leases (needed; made\n"
 "                            when missing)\n"
 "    --router ADDR           router, option 3 (repeatable)\n"
