@@ -7,13 +7,15 @@ drives them with dnsperf pinned to core 0 in interleaved rounds, and
 writes a markdown report and a PNG chart. Then zone transfers out of
 banchi-auth, NSD and Knot (bench/xfr.py), transfers into secondaries
 (bench/secondary.py), the resolvers (bench/resolver.py) on a test
-hierarchy, the KeyTrap zone's CPU cost to validating resolvers
+hierarchy and validating on it signed (bench/resolver_dnssec.py), the
+KeyTrap zone's CPU cost to validating resolvers
 (bench/keytrap.py), dynamic updates (bench/updates.py), zones served
 from PowerDNS databases (bench/sql.py) and DHCP four-way exchanges
 against Kea and dnsmasq in network namespaces (bench/dhcp.py; root).
 Every process it starts is stopped at the end, also on errors and Ctrl-C.
 Usage: bench/bench.py [--build DIR] [--quick] [--out doc/benchmarks.md]
-       [--parts auth,xfr,secondary,resolver,keytrap,updates,sql,dhcp]
+       [--parts auth,xfr,secondary,resolver,resolver-dnssec,keytrap,
+                updates,sql,dhcp]
        (without auth: the sections
        run are replaced in --out, the authoritative tables there are kept)"""
 
@@ -34,6 +36,7 @@ import measure  # noqa: E402
 import peers  # noqa: E402
 import report  # noqa: E402
 import resolver  # noqa: E402
+import resolver_dnssec  # noqa: E402
 import xfr  # noqa: E402
 import secondary  # noqa: E402
 import sql  # noqa: E402
@@ -115,6 +118,20 @@ def resolver_part(top, mode, build, only, parts):
     r = resolver.run(d, mode, build, only)
     return report.resolver_section(r, resolver.NAMES,
                                    resolver.SLD_COUNT + 2)
+
+
+def resolver_dnssec_part(top, mode, build, only, parts):
+    """The validating resolver section's lines (bench/resolver_dnssec.py),
+    or None."""
+    if "resolver-dnssec" not in parts:
+        return None
+    print("validating resolvers, signed hierarchy (%s mode)" % mode,
+          flush=True)
+    d = top / "resolver-dnssec"
+    d.mkdir()
+    d.chmod(0o755)
+    return resolver_dnssec.section(resolver_dnssec.run(d, mode, build,
+                                                       only))
 
 
 def keytrap_part(top, mode, build, only, parts):
@@ -218,8 +235,9 @@ def main():
     ap.add_argument("--out", default=str(ROOT / "doc" / "benchmarks.md"))
     ap.add_argument("--only", nargs="*", help="servers (debugging)")
     ap.add_argument("--parts",
-                    default="auth,xfr,secondary,resolver,keytrap,updates,"
-                    "sql,dhcp", help="auth, xfr, secondary, resolver, "
+                    default="auth,xfr,secondary,resolver,resolver-dnssec,"
+                    "keytrap,updates,sql,dhcp",
+                    help="auth, xfr, secondary, resolver, resolver-dnssec, "
                     "keytrap, updates, sql, dhcp, comma-separated")
     a = ap.parse_args()
     parts = a.parts.split(",")
@@ -230,7 +248,8 @@ def main():
         ("nsd", "knotd", "knotc", "named") if "secondary" in parts
         else ()) + (
         ("knotd", "named") if "updates" in parts else ()) + (
-        ("dnssec-signzone",) if "keytrap" in parts else ()) + (
+        ("dnssec-signzone",) if "keytrap" in parts or
+        "resolver-dnssec" in parts else ()) + (
         ("pdns_server", "pdnsutil", "psql", "runuser") if "sql" in parts
         else ()) + (dhcp.NEED if "dhcp" in parts else ())
     for tool in need:
@@ -250,6 +269,7 @@ def main():
         xsec = xfr_part(top, mode, build, a.only, parts)
         ssec = secondary_part(top, mode, build, a.only, parts)
         res = resolver_part(top, mode, build, a.only, parts)
+        rds = resolver_dnssec_part(top, mode, build, a.only, parts)
         kts = keytrap_part(top, mode, build, a.only, parts)
         upd = updates_part(top, mode, build, a.only, parts)
         sqs = sql_part(top, mode, build, a.only, parts)
@@ -261,6 +281,7 @@ def main():
                 (xsec, xfr.XFR_BEGIN, xfr.XFR_END),
                 (ssec, secondary.BEGIN, secondary.END),
                 (res, report.RES_BEGIN, report.RES_END),
+                (rds, resolver_dnssec.BEGIN, resolver_dnssec.END),
                 (kts, keytrap.BEGIN, keytrap.END),
                 (upd, updates.BEGIN, updates.END),
                 (sqs, sqlreport.BEGIN, sqlreport.END),
@@ -268,7 +289,7 @@ def main():
             return
         md = report.markdown(results, mode, MODES[mode], sys.argv,
                              time.monotonic() - t0, res, xsec, upd, ssec,
-                             sqs, kts, dhs)
+                             sqs, kts, dhs, rds)
         out.write_text(md)
         report.chart(results, out.with_suffix(".png"), top)
         print(md)

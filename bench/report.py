@@ -151,7 +151,7 @@ def targets(results):
 
 def markdown(results, mode, params, argv, elapsed, resolver=None,
              xfr=None, updates=None, secondary=None, sql=None,
-             keytrap=None, dhcp=None):
+             keytrap=None, dhcp=None, resolver_dnssec=None):
     sizes, nrounds, seconds, lat_s = params
     cmd = "make bench" + (" QUICK=1" if mode == "quick" else "")
     w = ["# banchi benchmarks", "",
@@ -210,6 +210,8 @@ def markdown(results, mode, params, argv, elapsed, resolver=None,
         w += secondary + [""]
     if resolver:
         w += resolver + [""]
+    if resolver_dnssec:
+        w += resolver_dnssec + [""]
     if keytrap:
         w += keytrap + [""]
     if updates:
