@@ -7,17 +7,18 @@ drives them with dnsperf pinned to core 0 in interleaved rounds, and
 writes a markdown report and a PNG chart. Then zone transfers out of
 banchi-auth, NSD and Knot (bench/xfr.py), transfers into secondaries
 (bench/secondary.py), the resolvers (bench/resolver.py) on a test
-hierarchy, the KeyTrap zone's CPU cost to validating resolvers
-(bench/keytrap.py), the signed 1M-record zone (NSEC3, DO=1 on half the
-queries) served by banchi-auth, NSD and Knot (bench/signed.py), dynamic
-updates (bench/updates.py), zones served from PowerDNS databases
-(bench/sql.py), DHCP four-way exchanges against Kea and dnsmasq in
+hierarchy and validating on it signed (bench/resolver_dnssec.py), the
+KeyTrap zone's CPU cost to validating resolvers (bench/keytrap.py), the
+signed 1M-record zone (NSEC3, DO=1 on half the queries) served by
+banchi-auth, NSD and Knot (bench/signed.py), dynamic updates
+(bench/updates.py), zones served from PowerDNS databases (bench/sql.py),
+DHCP four-way exchanges and many leases against Kea and dnsmasq in
 network namespaces (bench/dhcp.py; root) and banchi-auth's metrics,
 dnstap and reload under load (bench/ops.py).
 Every process it starts is stopped at the end, also on errors and Ctrl-C.
 Usage: bench/bench.py [--build DIR] [--quick] [--out doc/benchmarks.md]
-       [--parts auth,xfr,secondary,resolver,keytrap,signed,updates,sql,
-                dhcp,ops]
+       [--parts auth,xfr,secondary,resolver,resolver-dnssec,keytrap,
+                signed,updates,sql,dhcp,ops]
        (without auth: the sections
        run are replaced in --out, the authoritative tables there are kept)"""
 
@@ -39,6 +40,7 @@ import ops  # noqa: E402
 import peers  # noqa: E402
 import report  # noqa: E402
 import resolver  # noqa: E402
+import resolver_dnssec  # noqa: E402
 import xfr  # noqa: E402
 import secondary  # noqa: E402
 import signed  # noqa: E402
@@ -146,6 +148,11 @@ PARTS = [
              resolver.run(d, m, b, o), resolver.NAMES,
              resolver.SLD_COUNT + 2),
          (report.RES_BEGIN, report.RES_END)),
+    Part("resolver-dnssec", "validating resolvers, signed hierarchy",
+         lambda d, m, b, o: resolver_dnssec.section(
+             resolver_dnssec.run(d, m, b, o)),
+         (resolver_dnssec.BEGIN, resolver_dnssec.END),
+         ("dnssec-signzone",)),
     Part("keytrap", "KeyTrap: CPU per malicious query",
          lambda d, m, b, o: keytrap.section(keytrap.run(d, m, b, o)),
          (keytrap.BEGIN, keytrap.END), ("dnssec-signzone",)),

@@ -128,11 +128,12 @@ def write_hints(path):
                     % ROOT_ADDR)
 
 
-def start_hierarchy(top, build, started):
+def start_hierarchy(top, build, started, layout=None):
     """One banchi-auth per address (root, TLD, two SLD servers) on port
-    53, on the client's core; returns when each answers its SOA."""
+    53, on the client's core, serving layout (default: make_zones, the
+    unsigned hierarchy); returns when each answers its SOA."""
     pin = ["taskset", "-c", CLIENT_CORE]
-    for addr, zones in make_zones(top).items():
+    for addr, zones in (layout or make_zones(top)).items():
         argv = pin + [str(build / "banchi-auth"), "--listen", addr + ":53",
                       "--threads", "1", "--allow-root"]
         for origin, f in zones:
@@ -302,9 +303,10 @@ def repin(name, p):
 
 
 def cold_rounds(top, which, build, hints, qfile, names, nrounds, started,
-                failed):
+                failed, check=check_answers):
     """nrounds fresh starts of each resolver, each resolving the set
-    once; the last start of each stays running (warm) in started."""
+    once (its CPU over the pass in "cpu"), checked by check(where,
+    names); the last start of each stays running (warm) in started."""
     pin = ["taskset", "-c", CLIENT_CORE]
     cold = {n: [] for n, _ in which}
     for r in range(nrounds):
@@ -314,7 +316,9 @@ def cold_rounds(top, which, build, hints, qfile, names, nrounds, started,
             try:
                 p, t = start_one(top, name, fn, "r%d" % r, build, hints,
                                  started)
+                c0 = measure.tree_cpu(p.pid)
                 res = cold_run(p.where, qfile, pin)
+                res["cpu"] = measure.tree_cpu(p.pid) - c0
             except (RuntimeError, subprocess.SubprocessError) as e:
                 failed[name] = str(e).strip().splitlines()[0][:200]
                 print("  %-16s FAILED: %s" % (name, failed[name]),
@@ -322,7 +326,7 @@ def cold_rounds(top, which, build, hints, qfile, names, nrounds, started,
                 stop(started.pop(name, None))
                 continue
             res["start_s"] = t
-            res["correct"] = check_answers(p.where, names)
+            res["correct"] = check(p.where, names)
             cold[name].append(res)
             print("  cold %d %-16s %6.2f s  %d answered, %d SERVFAIL, %d "
                   "lost; %d/50 right" % (
@@ -362,6 +366,7 @@ def summarize(cold, warm, mem):
     return {
         "cold_s": statistics.median(walls), "cold_min": min(walls),
         "cold_max": max(walls),
+        "cold_cpu": statistics.median(x["cpu"] for x in cold),
         # over all cold rounds: the fewest answered, every SERVFAIL and
         # loss, the fewest right of the sample
         "cold_answered": min(x["completed"] for x in cold),

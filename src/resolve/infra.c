@@ -355,7 +355,7 @@ void infra_rtt(struct infra *in, const struct sockaddr *sa, unsigned rtt_ms,
 }
 
 void infra_timeout(struct infra *in, const struct sockaddr *sa,
-		   uint16_t qtype, uint64_t now_ms)
+		   uint16_t qtype, unsigned sent_rto, uint64_t now_ms)
 {
 	struct ishard *s;
 	struct ientry *e = update(in, sa, now_ms, &s);
@@ -363,6 +363,10 @@ void infra_timeout(struct infra *in, const struct sockaddr *sa,
 
 	if (!e)
 		return;
+	if (sent_rto < e->rto) {
+		pthread_mutex_unlock(&s->lock);
+		return;
+	}
 	d = &e->down[to_kind(qtype)];
 	d->timeouts++;
 	e->rto = clamp_rto(2ul * e->rto);

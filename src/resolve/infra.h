@@ -53,11 +53,16 @@ void infra_get(struct infra *in, const struct sockaddr *sa, uint16_t qtype,
 /* A reply came after rtt_ms: updates srtt/rttvar, clears timeouts. */
 void infra_rtt(struct infra *in, const struct sockaddr *sa, unsigned rtt_ms,
 	       uint64_t now_ms);
-/* No reply in time to a query of qtype: doubles the RTO (up to
- * INFRA_RTO_MAX); after a few in a row for that kind of query (no reply
- * of any kind between them) the server is down for it for a while. */
+/* No reply in time to a query of qtype that waited sent_rto ms (the
+ * RTO it was sent with): doubles the RTO (up to INFRA_RTO_MAX); after a
+ * few in a row for that kind of query (no reply of any kind between
+ * them) the server is down for it for a while. A query sent before the
+ * last doubling (sent_rto below the RTO now) was lost in the outage
+ * already counted, as the other queries in flight with it: neither
+ * doubled again nor counted (Unbound's rule), so that one stall with
+ * many queries in flight does not take the server for dead. */
 void infra_timeout(struct infra *in, const struct sockaddr *sa,
-		   uint16_t qtype, uint64_t now_ms);
+		   uint16_t qtype, unsigned sent_rto, uint64_t now_ms);
 /* A query with EDNS got a real answer: EDNS works there, and a later
  * FORMERR to one odd query will not turn it off (Unbound's rule). */
 void infra_edns_ok(struct infra *in, const struct sockaddr *sa,

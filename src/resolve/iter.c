@@ -477,7 +477,7 @@ void iter_timeout(struct iter *it, uint64_t now_ms)
 	if (!it->sent.clipped)
 		infra_timeout(it->env->infra,
 			      (const struct sockaddr *)&s->addr.sa,
-			      it->sent.qtype, now_ms);
+			      it->sent.qtype, it->sent.rto_ms, now_ms);
 	it->stats.timeouts++;
 	f->silent++;
 	if (s->tries < ITER_MAX_TRIES)

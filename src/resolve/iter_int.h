@@ -168,6 +168,7 @@ struct iter_sent {
 	bool case_lost;                 /* a reply came with our case lost */
 	bool clipped;                   /* wait cut short by max_time_ms */
 	uint64_t at_ms;
+	unsigned rto_ms;                /* the server's RTO when sent */
 	int srv;                        /* index in the top frame's srv[] */
 };
 

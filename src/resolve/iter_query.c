@@ -121,6 +121,7 @@ int query_build(struct iter *it, struct iter_frame *f, uint64_t now,
 	q->to = s->addr;
 	q->tcp = tcp;
 	q->timeout_ms = info.rto_ms ? info.rto_ms : INFRA_RTO_UNKNOWN;
+	st->rto_ms = q->timeout_ms;
 	/* a wait the client query's budget cuts short says nothing of
 	 * the server: its end is not counted as the server's timeout */
 	st->clipped = q->timeout_ms > left;

@@ -31,6 +31,19 @@ def test_bench_quick_runs_to_the_end(tmp_path):
                          r"\d+ \| (\d+) \|" % server, text, re.M)
         assert cold, server
         assert cold.group(3) == "50", cold.group(0)
+    # The validating rows (signed hierarchy, DO): each resolver answered
+    # the whole cold pass, and 50 of 50 sampled answers were right and
+    # validated (AD, RRSIGs).
+    assert "## Validating resolver (DNSSEC)" in text
+    val = text[text.index("## Validating resolver (DNSSEC)"):]
+    val = val[:val.index("<!-- /resolver-dnssec -->")]
+    for server in ("banchi-resolver", "unbound", "pdns-recursor", "kresd"):
+        cold = re.search(r"^\| %s \| \d+ \| \d+–\d+ \| \d+ \| (\d+) \| "
+                         r"\d+ \| \d+ \| (\d+) \|" % server, val, re.M)
+        assert cold, (server, val)
+        assert cold.group(1) == "2000" and cold.group(2) == "50", cold[0]
+    assert re.search(r"^\| cache hits with DO: .* \| (yes|\*\*no\*\*) \|$",
+                     val, re.M), val
     # The transfer rows: each server gave the whole zone (same count).
     assert "## Zone transfer (AXFR)" in text
     xfr = text[text.index("## Zone transfer (AXFR)"):]

@@ -117,18 +117,18 @@ static void test_timeouts(void)
 	struct infra_info i;
 	uint64_t t = 0;
 
-	infra_timeout(in, sa, RR_A, t);
+	infra_timeout(in, sa, RR_A, INFRA_RTO_MAX, t);
 	infra_get(in, sa, RR_A, t, &i);
 	CHECK(i.rto_ms == 2 * INFRA_RTO_UNKNOWN && i.timeouts == 1 &&
 	      !i.down && !i.known);
-	infra_timeout(in, sa, RR_A, t);
+	infra_timeout(in, sa, RR_A, INFRA_RTO_MAX, t);
 	infra_get(in, sa, RR_A, t, &i);
 	CHECK(i.rto_ms == 4 * INFRA_RTO_UNKNOWN && !i.down);
-	infra_timeout(in, sa, RR_A, t);
+	infra_timeout(in, sa, RR_A, INFRA_RTO_MAX, t);
 	infra_get(in, sa, RR_A, t, &i);
 	CHECK(i.timeouts == 3 && i.down);
 	for (unsigned k = 0; k < 10; k++)
-		infra_timeout(in, sa, RR_A, t);
+		infra_timeout(in, sa, RR_A, INFRA_RTO_MAX, t);
 	infra_get(in, sa, RR_A, t, &i);
 	CHECK(i.rto_ms == INFRA_RTO_MAX && i.down);
 	/* About 30 s after the last failure, exactly one probe passes. */
@@ -139,7 +139,7 @@ static void test_timeouts(void)
 	infra_get(in, sa, RR_A, t + 31001, &i);
 	CHECK(i.down);
 	/* The probe timed out: down again, next probe 30 s later. */
-	infra_timeout(in, sa, RR_A, t + 32000);
+	infra_timeout(in, sa, RR_A, INFRA_RTO_MAX, t + 32000);
 	infra_get(in, sa, RR_A, t + 61000, &i);
 	CHECK(i.down);
 	infra_get(in, sa, RR_A, t + 63000, &i);
@@ -154,6 +154,38 @@ static void test_timeouts(void)
 	infra_free(in);
 }
 
+/* Many queries in flight when the server stalls all time out: the first
+ * loss doubles the RTO and counts; those sent before it (with the old
+ * RTO) are the same outage. Only losses of queries sent after the
+ * doubling count again, so it takes three rounds, not three queries. */
+static void test_timeouts_in_flight(void)
+{
+	struct infra *in = infra_new(100);
+	const struct sockaddr *sa = v4("127.0.0.7", 53);
+	struct infra_info i;
+	unsigned rto;
+
+	infra_rtt(in, sa, 1, 0);
+	infra_get(in, sa, RR_A, 0, &i);
+	rto = i.rto_ms;
+	CHECK(rto == 50);
+	for (unsigned k = 0; k < 100; k++)
+		infra_timeout(in, sa, k % 2 ? RR_DNSKEY : RR_A, rto, 60);
+	infra_get(in, sa, RR_A, 60, &i);
+	CHECK(i.rto_ms == 2 * rto && i.timeouts == 1 && !i.down);
+	infra_get(in, sa, RR_DNSKEY, 60, &i);
+	CHECK(i.timeouts == 0 && !i.down);
+	/* the retries, sent with the doubled RTO, lost too */
+	for (unsigned k = 0; k < 50; k++)
+		infra_timeout(in, sa, RR_A, 2 * rto, 170);
+	infra_get(in, sa, RR_A, 170, &i);
+	CHECK(i.rto_ms == 4 * rto && i.timeouts == 2 && !i.down);
+	infra_timeout(in, sa, RR_A, 4 * rto, 380);
+	infra_get(in, sa, RR_A, 380, &i);
+	CHECK(i.timeouts == 3 && i.down);
+	infra_free(in);
+}
+
 /* Timeouts of one kind of query (A, AAAA, other) make the server down
  * for that kind only: a server that drops AAAA queries still answers A. */
 static void test_timeout_kinds(void)
@@ -163,15 +195,15 @@ static void test_timeout_kinds(void)
 	struct infra_info i;
 
 	for (unsigned k = 0; k < 3; k++)
-		infra_timeout(in, sa, RR_AAAA, 1000);
+		infra_timeout(in, sa, RR_AAAA, INFRA_RTO_MAX, 1000);
 	infra_get(in, sa, RR_AAAA, 1000, &i);
 	CHECK(i.down && i.timeouts == 3);
 	infra_get(in, sa, RR_A, 1000, &i);
 	CHECK(!i.down && i.timeouts == 0);
 	infra_get(in, sa, RR_MX, 1000, &i);
 	CHECK(!i.down);
-	infra_timeout(in, sa, RR_MX, 1000);
-	infra_timeout(in, sa, RR_TXT, 1000);
+	infra_timeout(in, sa, RR_MX, INFRA_RTO_MAX, 1000);
+	infra_timeout(in, sa, RR_TXT, INFRA_RTO_MAX, 1000);
 	infra_get(in, sa, RR_NS, 1000, &i);
 	CHECK(i.timeouts == 2 && !i.down);
 	/* any reply clears every kind */
@@ -313,7 +345,7 @@ static void *mt_run(void *arg)
 			sa.sin_addr.s_addr = htonl(0x0a000000u + r % 200);
 			sa.sin_port = htons(53);
 			if (r % 4 == 0)
-				infra_timeout(m->in, p, RR_A, k);
+				infra_timeout(m->in, p, RR_A, INFRA_RTO_MAX, k);
 			else if (r % 4 == 1)
 				infra_rtt(m->in, p, r % 3000, k);
 			else if (r % 8 == 2)
@@ -350,6 +382,7 @@ int main(void)
 	test_unknown();
 	test_rtt();
 	test_timeouts();
+	test_timeouts_in_flight();
 	test_timeout_kinds();
 	test_edns_0x20();
 	test_marks();
