@@ -35,7 +35,7 @@ static void pb_byte(struct pb *b, uint8_t v)
 		b->full = true;
 }
 
-static void pb_varint(struct pb *b, uint64_t v)
+static inline void pb_varint(struct pb *b, uint64_t v)
 {
 	if (b->cap - b->n >= 10) {      /* room for any: no check per octet */
 		while (v >= 0x80) {
@@ -158,8 +158,11 @@ static void message(struct pb *b, const struct qlog_rec *rec,
 		pb_bytes(b, M_RMSG, qlog_rec_r(rec), rec->rlen);
 }
 
-/* The Message's length prefix takes 3 octets at most (< 2 MiB). */
+/* The Message's length prefix takes 3 octets at most (< 2 MiB), and 2
+ * for most (128 to 16383 octets: a query and its answer): the Message
+ * is written after a room of 2, moved only when its prefix is not. */
 #define MSG_ROOM 3
+#define MSG_GUESS 2
 
 size_t qlog_pb_dnstap(uint8_t *out, size_t cap, const struct qlog_rec *rec,
 		      enum qlog_msg t, const char *identity,
@@ -176,14 +179,15 @@ size_t qlog_pb_dnstap(uint8_t *out, size_t cap, const struct qlog_rec *rec,
 	pb_key(&b, DT_MESSAGE, PB_LEN);
 	if (b.full || b.cap - b.n < MSG_ROOM)
 		return 0;
-	m = (struct pb){ out + b.n + MSG_ROOM, 0, b.cap - b.n - MSG_ROOM,
-			 false };
+	m = (struct pb){ out + b.n + MSG_GUESS, 0,
+			 b.cap - b.n - MSG_ROOM, false };
 	message(&m, rec, t);
 	if (m.full || m.n >= (1u << 21))
 		return 0;
 	len = (struct pb){ pre, 0, sizeof(pre), false };
 	pb_varint(&len, m.n);
-	memmove(out + b.n + len.n, m.p, m.n);
+	if (len.n != MSG_GUESS)
+		memmove(out + b.n + len.n, m.p, m.n);
 	memcpy(out + b.n, pre, len.n);
 	b.n += len.n + m.n;
 	pb_uint(&b, DT_TYPE, DT_MESSAGE_TYPE);

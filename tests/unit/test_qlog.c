@@ -173,6 +173,42 @@ static void test_protobuf(void)
 	qlog_ring_clear(&r);
 }
 
+/* The Message's length prefix of each size (1, 2 and 3 octets): the
+ * message lands right after it whatever its size. */
+static void test_protobuf_sizes(void)
+{
+	static const size_t sizes[] = { 20, 300, 17000 };
+	static uint8_t big[17000], out[18000];
+	struct qlog q = { 0 };
+	struct qlog_ring r;
+	struct field top[8], m[20];
+
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)(i * 7);
+	for (size_t k = 0; k < 3; k++) {
+		const struct qlog_rec *rec;
+		size_t n;
+		int nt, nm;
+		CHECK(qlog_ring_init(&r, &q) == 0);
+		put_auth(&r, query, sizeof(query), big, sizes[k]);
+		rec = qlog_ring_peek(&r);
+		n = rec ? qlog_pb_dnstap(out, sizeof(out), rec,
+					 QLOG_AUTH_RESPONSE, "x", NULL) : 0;
+		nt = decode(out, n, top, 8);
+		CHECKF(n > sizes[k] && nt == 3 && get(top, nt, 14),
+		       "size %zu", sizes[k]);
+		if (nt == 3 && get(top, nt, 14)) {
+			nm = decode(get(top, nt, 14)->p,
+				    get(top, nt, 14)->len, m, 20);
+			CHECKF(get(m, nm, 14) && get(m, nm, 14)->len ==
+			       sizes[k] && !memcmp(get(m, nm, 14)->p, big,
+						   sizes[k]), "size %zu",
+			       sizes[k]);
+		}
+		qlog_ring_clear(&r);
+	}
+}
+
 static void test_ring(void)
 {
 	struct qlog q = { 0 };
@@ -377,6 +413,7 @@ static void test_auth_config(void)
 int main(void)
 {
 	test_protobuf();
+	test_protobuf_sizes();
 	test_ring();
 	test_text();
 	test_conf();
