@@ -212,7 +212,7 @@ void rtrust_tick(struct rdaemon *x)
 	if (!t || now < t->next)
 		return;
 	memset(&g, 0, sizeof(g));
-	n = ask(t, buf, sizeof(buf), (uint16_t)random());
+	n = ask(t, buf, sizeof(buf), (uint16_t)arc4random());
 	dnssec_budget_init(&b);
 	b.verify_left = b.rrsigs_max = TA_KEYS_MAX * 2;
 	ret = n < 0 || collect(t, buf, (size_t)n, &g) < 0 ? -1 :
