@@ -204,6 +204,7 @@ def smoke():
     ops.PARAMS["quick"] = (10000, 1, 2, 4)
     dhcp.MODES["quick"] = (1, 2)
     dhcp.LEASES["quick"] = 5000
+    dhcp.dhcp_ddns.MODES["quick"] = dhcp.dhcp_ddns.MODES["smoke"]
     signed.MODES["quick"] = (5000, 1, 1, 1)
 
 

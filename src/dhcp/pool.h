@@ -38,6 +38,8 @@ struct dhcp_lease {
 	uint8_t hw[16];
 	char host[DHCP_HOST_MAX];
 	int64_t expires;                /* unix time */
+	uint32_t seq;                   /* the daemon's: the commit that
+					 * holds this state (commit.h) */
 };
 
 /* A lease's names in DNS (the daemon's DNS updater moves them): none

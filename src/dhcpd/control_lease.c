@@ -44,7 +44,7 @@ void control_leases(void *arg, const char *value, struct ctl_reply *r)
 			 value);
 		return;
 	}
-	if (dserver_save(s) < 0) {
+	if (dserver_sync(s) < 0) {
 		ctl_fail(r, "the lease database cannot be written: see the "
 			 "log");
 		return;
@@ -133,7 +133,7 @@ void control_release(void *arg, const char *value, struct ctl_reply *r)
 		ctl_fail(r, "no lease in effect for %.100s", value);
 		return;
 	}
-	if (dserver_save(s) < 0) {
+	if (dserver_sync(s) < 0) {
 		ctl_fail(r, "released in memory, but the lease database "
 			 "cannot be written (retried with the next change): "
 			 "see the log");

@@ -147,13 +147,17 @@ int dhcpd_run(struct dconfig *c, int argc, char **argv, const sigset_t *set)
 	if (open_sock(s, c) == 0 && load(s, c) == 0 && open_ddns(s, c) == 0 &&
 	    control_open(s) == 0 &&
 	    privs_drop(c->user, c->group, c->chroot, c->allow_root) == 0 &&
-	    enter_landlock(s) == 0 && ctl_start(s->ctl) == 0) {
+	    enter_landlock(s) == 0 && ctl_start(s->ctl) == 0 &&
+	    (s->cm = commit_start(s->store, &s->st.unsaved))) {
+		if (s->dd)
+			s->dd->cm = s->cm;
 		sandbox_enter("banchi-dhcp", !c->sandbox);
 		dserver_ready(s, NULL);
 		ret = dserver_run(s, set);
 		dserver_log_stats(s);
 	}
 	ctl_stop(s->ctl);
+	commit_stop(s->cm);     /* the last replies, before the sockets go */
 	if (s->dd)
 		ddns_close(s->dd);
 	free(s->dd);

@@ -1,35 +1,23 @@
-/* The DNS updater (ddns.h). One lease at a time: its steps (core
- * ddns_next) go out one UPDATE each, the answer deciding the next; the
- * lease's dns state changes only when its work is done, and only if the
- * lease did not change meanwhile. */
+/* The DNS updater (ddns.h): the queue of leases with work, the
+ * transactions in flight (ddns_step.c runs each), timeouts and answers
+ * matched to their transaction by id. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "daemon/cfg.h"
 #include "daemon/log.h"
+#include "dhcpd/commit.h"
 #include "dhcpd/ddns.h"
-#include "dhcpd/store.h"
 #include "net/client.h"
 #include "wire/msg.h"
 
 #define TIMEOUT_MS 1000
 #define TRIES 3
-#define BACKOFF_MAX 60
-
-static uint32_t rnd32(void)
-{
-	uint32_t r = 0;
-
-	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
-		r = (uint32_t)time(NULL) ^ (uint32_t)clock();
-	return r;
-}
 
 int ddns_open(struct ddns *d, const struct ddns_conf *c)
 {
@@ -38,6 +26,7 @@ int ddns_open(struct ddns *d, const struct ddns_conf *c)
 	memset(d, 0, sizeof(*d));
 	d->conf = c;
 	d->fd = -1;
+	d->scan = true;
 	if (config_parse_listen(&to, c->server) < 0) {
 		log_err("--ddns: '%s' is not ADDR[:PORT]", c->server);
 		return -1;
@@ -46,7 +35,8 @@ int ddns_open(struct ddns *d, const struct ddns_conf *c)
 		log_err("--key: the algorithm is not in this libcrypto");
 		return -1;
 	}
-	d->fd = client_udp_open((struct sockaddr *)&to.sa, to.salen, rnd32());
+	d->fd = client_udp_open((struct sockaddr *)&to.sa, to.salen,
+				ddns_random());
 	if (d->fd < 0) {
 		log_err("--ddns %s: %s", c->server, strerror(-d->fd));
 		return -1;
@@ -63,288 +53,182 @@ void ddns_close(struct ddns *d)
 		tsig_key_clear(&d->key);
 }
 
-static void name_text(char *buf, size_t cap, const uint8_t *name)
+void ddns_want(struct ddns *d, struct dhcp_pool *p, struct dhcp_lease *e)
 {
-	if (name_to_text(buf, cap, name) < 0)
-		snprintf(buf, cap, "?");
-}
-
-static int send_step(struct ddns *d, int64_t now_ms)
-{
-	struct ddns_req r = { d->step >= DDNS_PTR_SET ? d->rz :
-			      d->conf->fzone, d->fqdn, d->rev, d->cur->addr,
-			      d->conf->ttl, d->dhcid, 0 };
-	struct tsig_signer sg;
-	uint8_t msg[1024];
-	const uint8_t *mac;
-	int len;
-
-	d->id = (uint16_t)rnd32();
-	r.id = d->id;
-	len = ddns_build(msg, sizeof(msg), (enum ddns_step)d->step, &r);
-	if (len > 0 && d->conf->has_key) {
-		tsig_signer_init(&sg, &d->key, NULL, 0);
-		len = tsig_sign(&sg, msg, (size_t)len, sizeof(msg),
-				(uint64_t)time(NULL));
-		mac = tsig_signer_mac(&sg, &d->maclen);
-		memcpy(d->mac, mac, d->maclen);
-		tsig_signer_clear(&sg);
+	if (d->qlen == DDNS_QUEUE) {
+		d->scan = true;
+		return;
 	}
-	d->sent_ms = now_ms;
-	ctl_count(&d->st.sent, 1);
-	if (len < 0 || send(d->fd, msg, (size_t)len, 0) < 0)
-		return -1;
-	return 0;
+	d->q[(d->qhead + d->qlen++) % DDNS_QUEUE] =
+		(struct ddns_work){ p, e };
 }
 
-/* The lease's work is over: its new dns state, unless it changed. */
-static void finish(struct ddns *d, uint8_t dns)
+void ddns_reset(struct ddns *d)
 {
-	struct dhcp_lease *e = d->cur;
-
-	d->cur = NULL;
-	d->backoff = 0;
-	if (e->dns != (d->removing ? DNS_DEL : DNS_ADD))
-		return;         /* changed meanwhile: the next run sees it */
-	e->dns = dns;
-	dhcp_pool_mark(d->cur_pool, e);
+	for (size_t i = 0; i < DDNS_INFLIGHT; i++)
+		d->tx[i].e = NULL;
+	d->busy = 0;
+	d->qlen = 0;
+	d->scan = true;
 }
 
-static void fail(struct ddns *d, int64_t now_ms, const char *why)
-{
-	char n[NAME_TEXT_MAX];
-
-	d->backoff = d->backoff ? d->backoff * 2 : 1;
-	if (d->backoff > BACKOFF_MAX)
-		d->backoff = BACKOFF_MAX;
-	d->retry_ms = now_ms + d->backoff * 1000;
-	ctl_count(&d->st.failures, 1);
-	name_text(n, sizeof(n), d->fqdn);
-	log_warn("dns update of %s (%s): %s; retried in %us", n,
-		 ddns_step_name(d->step), why, d->backoff);
-	d->cur = NULL;
-}
-
-/* The next lease of p with names to add or remove, or NULL. Leases
- * whose names cannot be made are set back to no work. */
-static struct dhcp_lease *pick_in(struct dhcp_pool *p)
+/* Every lease with work queued again (the queue is empty): at start,
+ * after a reload or an overflow. Leases whose names cannot be made are
+ * set back to no work. */
+static void scan(struct ddns *d)
 {
 	struct dhcp_lease *e;
-	size_t i;
+	size_t i, k;
 
-	for (i = 0; i < p->n; i++) {
-		e = &p->l[i];
+	d->scan = false;
+	for (k = 0; k < d->npools; k++)
+		for (i = 0; i < d->pools[k]->n; i++) {
+			e = &d->pools[k]->l[i];
+			if (e->dns == DNS_ADD || e->dns == DNS_DEL)
+				ddns_want(d, d->pools[k], e);
+		}
+}
+
+static bool in_flight(const struct ddns *d, const struct dhcp_lease *e)
+{
+	for (size_t i = 0; i < DDNS_INFLIGHT; i++)
+		if (d->tx[i].e == e)
+			return true;
+	return false;
+}
+
+/* The queue's first lease whose work can start, popped; NULL when the
+ * queue is empty or its head is not durable yet (the commit thread's
+ * wake-up comes). */
+static struct ddns_work *pick(struct ddns *d)
+{
+	uint32_t done = d->cm ? commit_done(d->cm) : 0;
+	struct ddns_work *w;
+	struct dhcp_lease *e;
+
+	if (!d->qlen && d->scan)
+		scan(d);
+	while (d->qlen) {
+		w = &d->q[d->qhead];
+		e = w->e;
+		if ((e->dns == DNS_ADD || e->dns == DNS_DEL) && d->cm &&
+		    !commit_reached(done, e->seq))
+			return NULL;
+		d->qhead = (d->qhead + 1) % DDNS_QUEUE;
+		d->qlen--;
 		if (e->dns != DNS_ADD && e->dns != DNS_DEL)
 			continue;
+		if (in_flight(d, e))
+			continue;       /* its end queues it again */
 		if (e->host[0] && (e->cidlen || e->is_static))
-			return e;
+			return w;
 		e->dns = DNS_NONE;
-		dhcp_pool_mark(p, e);
+		dhcp_pool_mark(w->pool, e);
 	}
 	return NULL;
 }
 
-/* The next lease of any interface's pool; d->cur_pool set to its. */
-static struct dhcp_lease *pick(struct ddns *d)
+static struct ddns_txn *free_slot(struct ddns *d)
 {
-	struct dhcp_lease *e;
-	size_t k;
+	for (size_t i = 0; i < DDNS_INFLIGHT; i++)
+		if (!d->tx[i].e)
+			return &d->tx[i];
+	return NULL;
+}
 
-	for (k = 0; k < d->npools; k++) {
-		e = pick_in(d->pools[k]);
-		if (e) {
-			d->cur_pool = d->pools[k];
-			return e;
+/* Resends what timed out; the milliseconds until the next timeout, or
+ * -1 when nothing is in flight. */
+static int timeouts(struct ddns *d, int64_t now_ms)
+{
+	int64_t soon = -1, due;
+	struct ddns_txn *t;
+
+	for (size_t i = 0; i < DDNS_INFLIGHT; i++) {
+		t = &d->tx[i];
+		if (!t->e)
+			continue;
+		if (now_ms - t->sent_ms >= TIMEOUT_MS) {
+			if (++t->tries >= TRIES)
+				ddns_txn_fail(d, t, now_ms, "no answer");
+			else if (ddns_txn_send(d, t, now_ms) < 0)
+				ddns_txn_fail(d, t, now_ms, strerror(errno));
 		}
+		if (!t->e)
+			continue;
+		due = t->sent_ms + TIMEOUT_MS - now_ms;
+		if (soon < 0 || due < soon)
+			soon = due;
 	}
-	return NULL;
-}
-
-/* The DHCID: a static lease's by MAC from its MAC alone (identifier
- * type 0), so that it holds whatever the client sends and before it is
- * seen; one by client identifier from that (type 1). */
-static int dhcid(struct ddns *d, const struct dhcp_lease *e)
-{
-	uint8_t id[7] = { 1 };
-
-	if (!e->is_static || e->static_cid)
-		return ddns_dhcid(d->dhcid, e->cid_opt, e->cid, e->cidlen,
-				  d->fqdn);
-	memcpy(id + 1, e->hw, 6);
-	return ddns_dhcid(d->dhcid, false, id, sizeof(id), d->fqdn);
-}
-
-/* The reverse zone holding rev (the longest), or NULL: an address of
- * no reverse zone has no PTR rather than an UPDATE refused for ever
- * (NOTZONE). */
-static const uint8_t *reverse_zone(const struct ddns_conf *c,
-				   const uint8_t *rev)
-{
-	const uint8_t *best = NULL;
-
-	for (size_t i = 0; i < c->nrzone; i++)
-		if (name_is_subdomain(rev, c->rzone[i]) &&
-		    (!best || name_length(c->rzone[i]) > name_length(best)))
-			best = c->rzone[i];
-	return best;
-}
-
-static int start(struct ddns *d, struct dhcp_lease *e, int64_t now_ms)
-{
-	d->cur = e;
-	d->removing = e->dns == DNS_DEL;
-	d->step = d->removing ? DDNS_A_DEL : DDNS_A_NEW;
-	d->tries = 0;
-	if (ddns_fqdn(d->fqdn, e->host, d->conf->fzone) < 0 ||
-	    ddns_reverse(d->rev, e->addr) < 0 ||
-	    dhcid(d, e) < 0)
-		return -1;
-	d->rz = reverse_zone(d->conf, d->rev);
-	return send_step(d, now_ms);
+	return (int)soon;
 }
 
 int ddns_run(struct ddns *d, int64_t now_ms)
 {
-	struct dhcp_lease *e;
+	struct ddns_work *w;
+	struct ddns_txn *t;
+	int ms = timeouts(d, now_ms);
 
-	if (d->cur && now_ms - d->sent_ms >= TIMEOUT_MS) {
-		if (++d->tries >= TRIES)
-			fail(d, now_ms, "no answer");
-		else if (send_step(d, now_ms) < 0)
-			fail(d, now_ms, strerror(errno));
+	if (now_ms < d->retry_ms) {
+		int r = (int)(d->retry_ms - now_ms);
+
+		return ms >= 0 && ms < r ? ms : r;
 	}
-	if (d->cur)
-		return (int)(d->sent_ms + TIMEOUT_MS - now_ms);
-	if (now_ms < d->retry_ms)
-		return (int)(d->retry_ms - now_ms);
-	e = pick(d);
-	if (!e)
-		return -1;
-	if (start(d, e, now_ms) < 0)
-		fail(d, now_ms, "cannot send");
-	return TIMEOUT_MS;
+	while (d->busy < DDNS_INFLIGHT && (w = pick(d))) {
+		t = free_slot(d);
+		if (ddns_txn_start(d, t, w->pool, w->e, now_ms) < 0)
+			ddns_txn_fail(d, t, now_ms, "cannot send");
+		if (ms < 0 || ms > TIMEOUT_MS)
+			ms = TIMEOUT_MS;
+		if (now_ms < d->retry_ms)
+			break;
+	}
+	return ms;
 }
 
-static void log_done(struct ddns *d, const char *what)
+static struct ddns_txn *by_id(struct ddns *d, uint16_t id)
 {
-	char n[NAME_TEXT_MAX], r[NAME_TEXT_MAX];
-
-	name_text(n, sizeof(n), d->fqdn);
-	name_text(r, sizeof(r), d->rev);
-	log_info("dns: %s %s%s%s", what, n, d->rz ? " and " : "",
-		 d->rz ? r : "");
+	for (size_t i = 0; i < DDNS_INFLIGHT; i++)
+		if (d->tx[i].e && d->tx[i].id == id)
+			return &d->tx[i];
+	return NULL;
 }
 
-/* "static lease ADDR of id:01:02:...", for a static lease by client
- * identifier. */
-static void holder_id(char *who, size_t cap, const struct dhcp_lease *o)
+/* One datagram from the server: its transaction's next step. */
+static void answer(struct ddns *d, const uint8_t *pkt, size_t n,
+		   int64_t now_ms)
 {
-	char id[DHCP_CID_MAX * 3 + 1];
+	struct tsig_verifier v;
+	enum tsig_status st;
+	struct ddns_txn *t;
+	struct rbuf r;
+	uint16_t id, flags;
 
-	store_hw_text(id, o->cid, o->cidlen);
-	snprintf(who, cap, "static lease %u.%u.%u.%u of id:%s", o->addr >> 24,
-		 o->addr >> 16 & 255, o->addr >> 8 & 255, o->addr & 255, id);
-}
-
-/* Who in p holds the name of d->cur (who[0] 0: nobody there). */
-static void holder(const struct ddns *d, const struct dhcp_pool *p,
-		   char *who, size_t cap)
-{
-	const struct dhcp_lease *o;
-	size_t i;
-
-	for (i = 0; i < p->n; i++) {
-		o = &p->l[i];
-		if (o == d->cur || o->dns != DNS_OK ||
-		    strcmp(o->host, d->cur->host))
-			continue;
-		if (o->static_cid) {
-			holder_id(who, cap, o);
-			return;
-		}
-		if (o->hwlen >= 6) {
-			snprintf(who, cap, "%s lease %u.%u.%u.%u of "
-				 "%02x:%02x:%02x:%02x:%02x:%02x",
-				 o->is_static ? "static" : "the",
-				 o->addr >> 24, o->addr >> 16 & 255,
-				 o->addr >> 8 & 255, o->addr & 255, o->hw[0],
-				 o->hw[1], o->hw[2], o->hw[3], o->hw[4],
-				 o->hw[5]);
+	rbuf_init(&r, pkt, n);
+	if (rbuf_u16(&r, &id) < 0 || rbuf_u16(&r, &flags) < 0 ||
+	    !(flags & MSG_FLAG_QR) || !(t = by_id(d, id)))
+		return;         /* late, stray or forged: the timer goes on */
+	if (d->conf->has_key) {
+		tsig_verifier_init(&v, &d->key, t->mac, t->maclen);
+		st = tsig_verify_msg(&v, pkt, n, (uint64_t)time(NULL));
+		tsig_verifier_clear(&v);
+		if (st != TSIG_OK) {
+			ddns_txn_fail(d, t, now_ms, tsig_status_text(st));
 			return;
 		}
 	}
-}
-
-/* Says who holds the name when it is one of our leases. */
-static void refused(struct ddns *d)
-{
-	char n[NAME_TEXT_MAX], who[256] = "";
-	size_t k;
-
-	for (k = 0; k < d->npools && !who[0]; k++)
-		holder(d, d->pools[k], who, sizeof(who));
-	name_text(n, sizeof(n), d->fqdn);
-	log_warn("dns: %s not registered for %u.%u.%u.%u: the name is held "
-		 "by %s (no DHCID of this lease)", n, d->cur->addr >> 24,
-		 d->cur->addr >> 16 & 255, d->cur->addr >> 8 & 255,
-		 d->cur->addr & 255, who[0] ? who :
-		 "another client or was made by hand");
-}
-
-/* Handles the answer to our step: the next step, or the end. */
-static void next(struct ddns *d, int rcode, int64_t now_ms)
-{
-	char n[NAME_TEXT_MAX];
-	int step = ddns_next((enum ddns_step)d->step, rcode);
-
-	if (step < 0) {
-		snprintf(n, sizeof(n), "the server answered rcode %d", rcode);
-		fail(d, now_ms, n);
-		return;
-	}
-	if (step == DDNS_CONFLICT) {
-		refused(d);
-		ctl_count(&d->st.refused, 1);
-		finish(d, DNS_REFUSED);
-		return;
-	}
-	if (step == DDNS_DONE ||
-	    (step >= DDNS_PTR_SET && !d->rz)) {
-		log_done(d, d->removing ? "removed" : "registered");
-		if (d->removing)
-			ctl_count(&d->st.removed, 1);
-		else
-			ctl_count(&d->st.added, 1);
-		finish(d, d->removing ? DNS_NONE : DNS_OK);
-		return;
-	}
-	d->step = step;
-	d->tries = 0;
-	if (send_step(d, now_ms) < 0)
-		fail(d, now_ms, strerror(errno));
+	ddns_txn_answer(d, t, flags & 0x0f, now_ms);
 }
 
 void ddns_read(struct ddns *d, int64_t now_ms)
 {
-	struct tsig_verifier v;
-	enum tsig_status st;
 	uint8_t pkt[4096];
-	struct rbuf r;
-	uint16_t id, flags;
-	ssize_t n = recv(d->fd, pkt, sizeof(pkt), MSG_DONTWAIT);
+	ssize_t n;
+	int i;
 
-	rbuf_init(&r, pkt, n > 0 ? (size_t)n : 0);
-	if (!d->cur || rbuf_u16(&r, &id) < 0 || rbuf_u16(&r, &flags) < 0 ||
-	    id != d->id || !(flags & MSG_FLAG_QR))
-		return;         /* late, stray or forged: the timer goes on */
-	if (d->conf->has_key) {
-		tsig_verifier_init(&v, &d->key, d->mac, d->maclen);
-		st = tsig_verify_msg(&v, pkt, (size_t)n, (uint64_t)time(NULL));
-		tsig_verifier_clear(&v);
-		if (st != TSIG_OK) {
-			fail(d, now_ms, tsig_status_text(st));
+	for (i = 0; i < 2 * DDNS_INFLIGHT; i++) {
+		n = recv(d->fd, pkt, sizeof(pkt), MSG_DONTWAIT);
+		if (n <= 0)
 			return;
-		}
+		answer(d, pkt, (size_t)n, now_ms);
 	}
-	next(d, flags & 0x0f, now_ms);
 }

@@ -128,8 +128,8 @@ static void swap_in(struct dserver *s, struct dconfig *n,
 	}
 	orphans_clear(&s->orphans);
 	s->orphans = *orphans;
-	if (s->dd)      /* its lease is gone: its state is still queued */
-		s->dd->cur = NULL;
+	if (s->dd)      /* the leases are new: their states are kept */
+		ddns_reset(s->dd);
 	s->active_stale = true;
 }
 
@@ -140,7 +140,7 @@ static int reload(struct dserver *s, struct dconfig *n, char *err)
 
 	if (same_links(s->cfg, n, err) < 0)
 		return -1;
-	if (dserver_save(s) < 0)
+	if (dserver_sync(s) < 0)    /* what make_pools reads */
 		return ERR("the lease database cannot be written (see the "
 			   "log)");
 	fix_links(s->cfg, n);

@@ -1,6 +1,7 @@
 /* banchi-dhcp's serving loop (server.h). Group commit: every lease
- * change of a round is made durable by one store_save before any of the
- * round's replies goes out, so many clients share one fsync. */
+ * change of a round goes to the commit thread with the round's replies,
+ * which it sends once the changes are durable; rounds that come during
+ * an fsync share the next one. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
@@ -120,22 +121,32 @@ static void limited(struct dserver *s, const char *why)
 }
 
 /* With DNS updates, what the changed leases' names need: stored in
- * the same commit as the leases (the queue is durable). */
+ * the same commit as the leases (the queue is durable), and queued for
+ * the updater, which starts on each once it is. */
 static void dns_intents(struct dserver *s)
 {
+	struct dhcp_lease *e;
 	struct dhcp_pool *p;
 	size_t i, k;
 
 	int64_t now = (int64_t)time(NULL);
 
 	for (k = 0; s->dd && k < s->nlinks; k++)
-		for (p = s->pools[k], i = 0; i < p->ndirty; i++)
-			dhcp_lease_dns(p->dirty[i], now, p->conf->ddns_grace);
+		for (p = s->pools[k], i = 0; i < p->ndirty; i++) {
+			e = p->dirty[i];
+			dhcp_lease_dns(e, now, p->conf->ddns_grace);
+			if (e->dns == DNS_ADD || e->dns == DNS_DEL)
+				ddns_want(s->dd, p, e);
+		}
 }
 
-int dserver_save(struct dserver *s)
+/* The dirty leases (and the replies of out) to the commit thread:
+ * the batch's number, or 0 (out of memory: the leases stay dirty). */
+static uint32_t push(struct dserver *s, const struct dhcp_out *out,
+		     size_t nout, int fd)
 {
-	size_t k, n = 0;
+	static const uint16_t port[] = { 0, 68, 68, 67 };
+	size_t k, n = nout;
 
 	dns_intents(s);
 	if (s->orphans.ndirty)
@@ -143,13 +154,21 @@ int dserver_save(struct dserver *s)
 	for (k = 0; k < s->nlinks; k++)
 		n += s->pools[k]->ndirty;
 	if (!n)
-		return 0;
-	if (store_save(s->store, s->pools, s->nlinks) < 0)
-		return -1;
-	for (k = 0; k < s->nlinks; k++)
-		dhcp_pool_saved(s->pools[k]);
+		return commit_done(s->cm);
 	s->active_stale = true;
-	return 0;
+	return commit_push(s->cm, s->pools, s->nlinks, out, nout, fd, port);
+}
+
+int dserver_save(struct dserver *s)
+{
+	return push(s, NULL, 0, -1) ? 0 : -1;
+}
+
+int dserver_sync(struct dserver *s)
+{
+	uint32_t seq = push(s, NULL, 0, -1);
+
+	return seq ? commit_wait(s->cm, seq) : -1;
 }
 
 size_t dserver_count_active(struct dserver *s)
@@ -214,26 +233,11 @@ int dserver_round(struct dserver *s, struct dlink *link, const size_t *len,
 		log_req(&s->req, type, o);
 		replies += o->type != 0;
 	}
-	if (dserver_save(s) < 0) {
-		ctl_count(&s->st.unsaved, (uint64_t)replies);
+	if (!push(s, s->out, n, link->fd)) {
+		log_err("out of memory: %d replies not sent", replies);
 		return -1;      /* dirty entries stay for the next round */
 	}
 	return replies;
-}
-
-static void send_round(struct dserver *s, int fd, size_t n)
-{
-	static const uint16_t port[] = { 0, 68, 68, 67 };
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		const struct dhcp_out *o = &s->out[i];
-
-		if (o->type && dsock_send(fd, o->pkt, o->len, o->to,
-					  port[o->dest]) < 0)
-			log_warn("send %s: %s", dhcp_type_name(o->type),
-				 strerror(errno));
-	}
 }
 
 /* Reads what waits (up to a round) and serves it; *due is brought
@@ -259,8 +263,7 @@ static void read_round(struct dserver *s, struct dlink *link, int64_t *due)
 		return;
 	for (i = 0; i < n; i++)
 		len[i] = mm[i].msg_hdr.msg_flags & MSG_TRUNC ? 0 : mm[i].msg_len;
-	if (dserver_round(s, link, len, (size_t)n, (int64_t)time(NULL)) >= 0)
-		send_round(s, link->fd, (size_t)n);
+	dserver_round(s, link, len, (size_t)n, (int64_t)time(NULL));
 	if (k->lease_time < soon)
 		soon = k->lease_time;
 	if (k->decline_time < soon)
@@ -372,7 +375,11 @@ static int on_signal(struct dserver *s, int sfd)
 	return 0;
 }
 
-/* pf: the signal fd, the DNS updater's, then each link's socket. */
+/* pf: the signal fd, the DNS updater's, the commit thread's (a batch
+ * durable: the updater may go on with its leases), then each link's
+ * socket. */
+#define PF_LINKS 3
+
 static void poll_set(struct dserver *s, struct pollfd *pf, int sfd)
 {
 	size_t k;
@@ -380,14 +387,24 @@ static void poll_set(struct dserver *s, struct pollfd *pf, int sfd)
 	pf[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	pf[1] = (struct pollfd){ .fd = s->dd ? s->dd->fd : -1,
 				 .events = POLLIN };
+	pf[2] = (struct pollfd){ .fd = s->dd ? commit_fd(s->cm) : -1,
+				 .events = POLLIN };
 	for (k = 0; k < s->nlinks; k++)
-		pf[2 + k] = (struct pollfd){ .fd = s->link[k].fd,
-					     .events = POLLIN };
+		pf[PF_LINKS + k] = (struct pollfd){ .fd = s->link[k].fd,
+						    .events = POLLIN };
+}
+
+static void drain(int fd)
+{
+	uint64_t n;
+
+	if (read(fd, &n, sizeof(n)) < 0)
+		return;         /* EAGAIN: nothing ended */
 }
 
 int dserver_run(struct dserver *s, const sigset_t *set)
 {
-	struct pollfd pf[2 + DCONFIG_LINKS];
+	struct pollfd pf[PF_LINKS + DCONFIG_LINKS];
 	int64_t due, now, wait;
 	int sfd = signalfd(-1, set, SFD_CLOEXEC), dms, ms;
 	size_t k;
@@ -409,15 +426,17 @@ int dserver_run(struct dserver *s, const sigset_t *set)
 			ms = dms;
 		if (s->active_stale && ms > DSERVER_ACTIVE_MS)
 			ms = DSERVER_ACTIVE_MS;
-		if (poll(pf, 2 + s->nlinks, ms) < 0 && errno != EINTR)
+		if (poll(pf, PF_LINKS + s->nlinks, ms) < 0 && errno != EINTR)
 			break;
 		if (pf[0].revents & POLLIN) {
 			if (!on_signal(s, sfd))
 				break;
 			expire(s, &due);        /* a reload, a release */
 		}
+		if (pf[2].revents & POLLIN)
+			drain(pf[2].fd);
 		for (k = 0; k < s->nlinks; k++)
-			if (pf[2 + k].revents & POLLIN)
+			if (pf[PF_LINKS + k].revents & POLLIN)
 				read_round(s, &s->link[k], &due);
 		if ((int64_t)time(NULL) >= due)
 			expire(s, &due);

@@ -1,8 +1,8 @@
 /* banchi-dhcp's serving loop: one thread reads the requests waiting on
  * an interface's socket (a round, up to DSERVER_ROUND), decides each
- * with the protocol core, stores the round's lease changes in one
- * commit, then sends the round's replies. Expiry runs at the next
- * lease end. */
+ * with the protocol core and hands the round's lease changes and
+ * replies to the commit thread (commit.h), which sends the replies once
+ * the changes are durable. Expiry runs at the next lease end. */
 #ifndef BANCHI_DHCPD_SERVER_H
 #define BANCHI_DHCPD_SERVER_H
 
@@ -12,6 +12,7 @@
 #include "daemon/loglimit.h"
 #include "dhcp/limit.h"
 #include "dhcp/serve.h"
+#include "dhcpd/commit.h"
 #include "dhcpd/config.h"
 #include "dhcpd/ddns.h"
 #include "dhcpd/store.h"
@@ -61,6 +62,7 @@ struct dserver {
 	struct dhcp_pool orphans;
 	struct dhcp_pool *dd_pools[DCONFIG_LINKS + 1];
 	struct store *store;
+	struct commit *cm;               /* writes the store, sends replies */
 	struct ddns *dd;                /* NULL: no DNS updates */
 	struct dstats st;
 	bool active_stale;              /* st.active to count again */
@@ -83,9 +85,10 @@ int dserver_run(struct dserver *s, const sigset_t *set);
 
 /* One round of n datagrams received on link at time now: decides
  * each with the pool of its subnet (the relay's, giaddr, when relayed,
- * else the link's), stores, and fills s->out; returns the number of
- * replies to send (out entries with a type), or -1 when the store
- * failed (no reply may go out then). */
+ * else the link's) into s->out, and hands the changes and replies to
+ * the commit thread, which sends the replies once the changes are
+ * durable. Returns the number of replies, or -1 when out of memory
+ * (none goes out). */
 int dserver_round(struct dserver *s, struct dlink *link, const size_t *len,
 		  size_t n, int64_t now);
 
@@ -95,9 +98,12 @@ void dserver_log_stats(const struct dserver *s);
  * failed: a reload's error, or NULL. */
 void dserver_ready(const struct dserver *s, const char *failed);
 
-/* Every interface's changes in one commit (then the DNS work they
- * need is durable too). 0, or -1 after logging (kept dirty). */
+/* Every interface's changes to the commit thread, in one batch (the
+ * DNS work they need goes with them). 0, or -1 after logging (out of
+ * memory: kept dirty). dserver_sync also waits until they are durable:
+ * 0, or -1 when the store could not write them (tried again later). */
 int dserver_save(struct dserver *s);
+int dserver_sync(struct dserver *s);
 
 /* orphans.c: out made of the store's leases that none of the pools
  * holds and whose names are in DNS (nothing without DNS updates): 0, or

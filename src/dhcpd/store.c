@@ -2,6 +2,8 @@
  * (host order) so that rows sort by address; hardware addresses as
  * text, client identifiers as blobs. */
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +19,10 @@
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *put, *del;
-	unsigned long commits;
+	_Atomic unsigned long commits;
+	/* the commit thread writes while the serving thread reads (the
+	 * control channel's listing, orphans, a reload) */
+	pthread_mutex_t mu;
 };
 
 static const char pragmas[] =
@@ -93,6 +98,7 @@ struct store *store_open(const char *path)
 
 	if (!s)
 		return NULL;
+	pthread_mutex_init(&s->mu, NULL);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		fail(s, path);
@@ -126,10 +132,11 @@ void store_close(struct store *s)
 	sqlite3_finalize(s->put);
 	sqlite3_finalize(s->del);
 	sqlite3_close(s->db);
+	pthread_mutex_destroy(&s->mu);
 	free(s);
 }
 
-void store_drop_row(struct store *s, const struct dhcp_lease *e)
+static void drop_row(struct store *s, const struct dhcp_lease *e)
 {
 	sqlite3_stmt *st;
 
@@ -149,7 +156,7 @@ void store_drop_row(struct store *s, const struct dhcp_lease *e)
 
 unsigned long store_commits(const struct store *s)
 {
-	return s->commits;
+	return atomic_load((_Atomic unsigned long *)&s->commits);
 }
 
 void store_hw_text(char *dst, const uint8_t *hw, size_t len)
@@ -216,40 +223,35 @@ static bool names_out(const struct dhcp_lease *e)
 				e->dns == DNS_DEL);
 }
 
-static int put_dirty(struct store *s, const struct dhcp_pool *p)
+static int put_rows(struct store *s, const struct dhcp_lease *e, size_t n)
 {
 	size_t i;
 	int ret = 0;
 
-	for (i = 0; i < p->ndirty && ret == 0; i++) {
-		const struct dhcp_lease *e = p->dirty[i];
-
-		ret = e->state == DL_FREE && !names_out(e) ? del_row(s, e) :
-		      put_row(s, e);
-	}
-	return ret;
-}
-
-int store_save(struct store *s, struct dhcp_pool *const *p, size_t n)
-{
-	size_t i, dirty = 0;
-	int ret = 0;
-
-	for (i = 0; i < n; i++)
-		dirty += p[i]->ndirty;
-	if (!dirty)
-		return 0;
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
 		return fail(s, "begin");
 	for (i = 0; i < n && ret == 0; i++)
-		ret = put_dirty(s, p[i]);
+		ret = e[i].state == DL_FREE && !names_out(&e[i]) ?
+		      del_row(s, &e[i]) : put_row(s, &e[i]);
 	if (ret < 0 || sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL)) {
 		fail(s, "write");
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
-	s->commits++;
+	atomic_fetch_add(&s->commits, 1);
 	return 0;
+}
+
+int store_put_rows(struct store *s, const struct dhcp_lease *e, size_t n)
+{
+	int ret;
+
+	if (!n)
+		return 0;
+	pthread_mutex_lock(&s->mu);
+	ret = put_rows(s, e, n);
+	pthread_mutex_unlock(&s->mu);
+	return ret;
 }
 
 void store_read_row(sqlite3_stmt *st, struct dhcp_lease *e)
@@ -281,8 +283,8 @@ void store_read_row(sqlite3_stmt *st, struct dhcp_lease *e)
 			e->dns = (uint8_t)i;
 }
 
-int store_load(struct store *s, struct dhcp_pool *p, size_t *loaded,
-	       size_t *skipped)
+static int load(struct store *s, struct dhcp_pool *p, size_t *loaded,
+		size_t *skipped)
 {
 	struct dhcp_lease row;
 	sqlite3_stmt *st;
@@ -335,7 +337,7 @@ static const char *list_sql(bool all)
 	       "AND expires > strftime('%s', 'now') ORDER BY addr";
 }
 
-int store_each(struct store *s, bool all, store_row_fn *fn, void *arg)
+static int each(struct store *s, bool all, store_row_fn *fn, void *arg)
 {
 	struct dhcp_lease row;
 	sqlite3_stmt *st;
@@ -372,4 +374,34 @@ int store_list(const char *path, bool all, FILE *out)
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The readers and the dropper take the lock the commit thread writes
+ * under: one connection, one statement sequence at a time. */
+void store_drop_row(struct store *s, const struct dhcp_lease *e)
+{
+	pthread_mutex_lock(&s->mu);
+	drop_row(s, e);
+	pthread_mutex_unlock(&s->mu);
+}
+
+int store_load(struct store *s, struct dhcp_pool *p, size_t *loaded,
+	       size_t *skipped)
+{
+	int ret;
+
+	pthread_mutex_lock(&s->mu);
+	ret = load(s, p, loaded, skipped);
+	pthread_mutex_unlock(&s->mu);
+	return ret;
+}
+
+int store_each(struct store *s, bool all, store_row_fn *fn, void *arg)
+{
+	int ret;
+
+	pthread_mutex_lock(&s->mu);
+	ret = each(s, all, fn, arg);
+	pthread_mutex_unlock(&s->mu);
+	return ret;
 }

@@ -22,10 +22,10 @@ void store_close(struct store *s);
 int store_load(struct store *s, struct dhcp_pool *p, size_t *loaded,
 	       size_t *skipped);
 
-/* Writes the dirty entries of the n pools (FREE ones deleted) in one
- * commit, durable when it returns 0; -1 after logging (nothing
- * written). */
-int store_save(struct store *s, struct dhcp_pool *const *p, size_t n);
+/* Writes the n rows in order (FREE ones deleted) in one commit,
+ * durable when it returns 0; -1 after logging (nothing written). Any
+ * thread: the store's calls are serialised by a lock. */
+int store_put_rows(struct store *s, const struct dhcp_lease *e, size_t n);
 
 /* e's row deleted, if it is still e's (the same static flag and host
  * name: another lease may have written that address since). Best
