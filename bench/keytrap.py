@@ -10,9 +10,7 @@ helps); the resolver's CPU time (utime+stime of its process tree, from
 /proc/PID/stat) over the questions, divided by their number."""
 
 import shutil
-import sys
 import time
-from pathlib import Path
 
 import dns.exception
 import dns.flags
@@ -22,10 +20,8 @@ import dns.rcode
 
 import measure
 import peers
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" /
-                       "differential"))
-import failzones  # noqa: E402
+import validating
+from validating import failzones
 
 SERVER_CORE, CLIENT_CORE = "1", "0"
 ADDR = "127.0.54.1"
@@ -38,17 +34,16 @@ MODES = {
 
 
 def make_zones(top):
-    """(zones [(origin, path)], anchor DS line, hints path)."""
-    kt, ds = failzones.keytrap_zone(failzones.subdir(top, "keytrap"),
+    """(zones [(origin, path)], hints path); the anchor written."""
+    kt, ds = failzones.keytrap_zone(validating.subdir(top, "keytrap"),
                                     addr=ADDR)
-    root, anchor = failzones.root_zone(failzones.subdir(top, "root"),
+    root, anchor = failzones.root_zone(validating.subdir(top, "root"),
                                        {"keytrap.": ds}, addr=ADDR)
     hints = top / "root.hints"
     hints.write_text(". 3600000 NS a.root.\na.root. 3600000 A %s\n" % ADDR)
     hints.chmod(0o644)
-    (top / "anchor.txt").write_text(anchor + "\n")
-    (top / "anchor.txt").chmod(0o644)
-    return [(".", root), ("keytrap.", kt)], anchor, hints
+    validating.write_anchor(top, anchor)
+    return [(".", root), ("keytrap.", kt)], hints
 
 
 def start_auth(top, build, zones):
@@ -63,43 +58,21 @@ def start_auth(top, build, zones):
     return p
 
 
-def banchi_resolver(d, port, build, hints, anchor):
-    return [str(build / "banchi-resolver"), "--listen",
-            "127.0.0.1:%d" % port, "--root-hints", str(hints),
-            "--threads", "1", "--allow-root", "--control", "none",
-            "--trust-anchor", str(d.parent / "anchor.txt")]
+# The resolvers, validating from top/anchor.txt.
+def banchi_resolver(d, port, build, hints):
+    return validating.banchi_argv(d, port, build, hints)
 
 
-def unbound(d, port, build, hints, anchor):
-    conf = ["server:", "  interface: 127.0.0.1", "  port: %d" % port,
-            "  num-threads: 1", "  do-ip6: no", "  do-not-query-localhost: no",
-            '  module-config: "validator iterator"',
-            "  root-hints: %s" % hints,
-            '  trust-anchor-file: "%s"' % (d.parent / "anchor.txt"),
-            '  username: ""', '  chroot: ""', '  directory: "%s"' % d,
-            '  pidfile: "%s/unbound.pid"' % d, "  use-syslog: no",
-            '  logfile: ""', "  verbosity: 0",
-            "remote-control:", "  control-enable: no"]
-    (d / "unbound.conf").write_text("\n".join(conf) + "\n")
-    return ["unbound", "-d", "-c", str(d / "unbound.conf")]
+def unbound(d, port, build, hints):
+    return validating.unbound_argv(d, port, hints)
 
 
-def kresd(d, port, build, hints, anchor):
-    # loopback servers are skipped without ALLOW_LOCAL
-    conf = ["net.ipv6 = false",
-            "net.listen('127.0.0.1', %d, { kind = 'dns' })" % port,
-            "modules.load('hints > iterate')",
-            "trust_anchors.remove('.')",
-            "trust_anchors.add('%s')" % anchor,
-            "hints.root({['a.root.'] = '%s'})" % ADDR,
-            "cache.open(100 * MB, 'lmdb://%s/cache')" % d,
-            "policy.add(policy.all(policy.FLAGS({'ALLOW_LOCAL'})))"]
-    (d / "config.lua").write_text("\n".join(conf) + "\n")
-    return ["kresd", "-n", "-c", str(d / "config.lua"), str(d)]
+def kresd(d, port, build, hints):
+    return validating.kresd_argv(d, port, "a.root.", ADDR)
 
 
-def bind(d, port, build, hints, anchor):
-    f = anchor.split()
+def bind(d, port, build, hints):
+    f = validating.anchor_ds(d)
     conf = """options {
   directory "%s"; pid-file "%s/named.pid";
   listen-on port %d { 127.0.0.1; }; listen-on-v6 { none; };
@@ -168,7 +141,7 @@ def run(top, mode, build, only=None):
     """{"stats": {name: figures}, "failed": {name: why}, "params"}."""
     count, seconds = MODES[mode]
     failed, stats = {}, {}
-    zones, anchor, hints = make_zones(top)
+    zones, hints = make_zones(top)
     auth = start_auth(top, build, zones)
     try:
         for name, fn, tool in ALL:
@@ -182,7 +155,7 @@ def run(top, mode, build, only=None):
             d.chmod(0o755)
             port = peers.free_port()
             p = peers.Proc(name, ["taskset", "-c", SERVER_CORE] +
-                           fn(d, port, build, hints, anchor), port, d)
+                           fn(d, port, build, hints), port, d)
             try:
                 wait_up(p)
                 measure.pin_tree(p.pid, SERVER_CORE)

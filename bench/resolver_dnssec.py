@@ -10,9 +10,7 @@ cache-hit QPS and answers per CPU-second in interleaved rounds."""
 
 import shutil
 import struct
-import sys
 import time
-from pathlib import Path
 
 import dns.exception
 import dns.flags
@@ -23,10 +21,8 @@ import measure
 import peers
 import report
 import resolver
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" /
-                       "differential"))
-import signing  # noqa: E402
+import validating
+from validating import signing
 
 BEGIN, END = "<!-- resolver-dnssec -->", "<!-- /resolver-dnssec -->"
 PAYLOAD = 1232
@@ -43,7 +39,7 @@ def sign_layout(top):
     """Signs resolver.make_zones' hierarchy bottom up (each parent gets
     its children's DS); returns ({address: [(origin, signed path)]},
     the root's DS line: the trust anchor)."""
-    plain = signing_dir(top, "plain")
+    plain = validating.subdir(top, "plain")
     layout = resolver.make_zones(plain)
     kinds = {".": "nsec", "test.": "nsec3"}
     kinds.update((resolver.sld(k), denial(k))
@@ -55,7 +51,7 @@ def sign_layout(top):
     for origin in order:
         text = src[origin].read_text()
         text += "".join(ds[c] + "\n" for c in ds if parent(c) == origin)
-        d = signing_dir(top, origin.rstrip(".") or "root")
+        d = validating.subdir(top, origin.rstrip(".") or "root")
         signed[origin], ds[origin], _ = signing.sign(d, origin, 13,
                                                      kinds[origin], text)
     return ({a: [(o, signed[o]) for o, _ in zones]
@@ -64,13 +60,6 @@ def sign_layout(top):
 
 def parent(origin):
     return origin.split(".", 1)[1] or "."
-
-
-def signing_dir(top, name):
-    d = top / name
-    d.mkdir(parents=True, exist_ok=True)
-    d.chmod(0o755)
-    return d
 
 
 def write_queries(path, names):
@@ -105,52 +94,28 @@ def check_answers(where, names, sample=50):
     return good
 
 
-# The resolvers, validating from the anchor in top/anchor.txt (d.parent).
+# The resolvers, validating from top/anchor.txt.
 def banchi_resolver(d, port, pin, build, hints):
-    return peers.Proc("banchi-resolver", pin + [
-        str(build / "banchi-resolver"), "--listen", "127.0.0.1:%d" % port,
-        "--root-hints", str(hints), "--allow-special", "test",
-        "--threads", "1", "--allow-root", "--control", "none",
-        "--trust-anchor", str(d.parent / "anchor.txt")], port, d)
+    return peers.Proc("banchi-resolver", pin + validating.banchi_argv(
+        d, port, build, hints, ["--allow-special", "test"]), port, d)
 
 
 def unbound(d, port, pin, build, hints):
-    conf = ["server:", "  interface: 127.0.0.1", "  port: %d" % port,
-            "  num-threads: 1", "  do-ip6: no", "  do-not-query-localhost: no",
-            '  module-config: "validator iterator"',
-            "  root-hints: %s" % hints,
-            '  trust-anchor-file: "%s"' % (d.parent / "anchor.txt"),
-            '  local-zone: "test." nodefault', '  username: ""',
-            '  chroot: ""', '  directory: "%s"' % d,
-            '  pidfile: "%s/unbound.pid"' % d, "  use-syslog: no",
-            '  logfile: ""', "  verbosity: 0",
-            "remote-control:", "  control-enable: no"]
-    (d / "unbound.conf").write_text("\n".join(conf) + "\n")
-    return peers.Proc("unbound", pin + [
-        "unbound", "-d", "-c", str(d / "unbound.conf")], port, d)
+    return peers.Proc("unbound", pin + validating.unbound_argv(
+        d, port, hints, ['  local-zone: "test." nodefault']), port, d)
 
 
 def kresd(d, port, pin, build, hints):
-    anchor = (d.parent / "anchor.txt").read_text().strip()
-    conf = ["net.ipv6 = false",
-            "net.listen('127.0.0.1', %d, { kind = 'dns' })" % port,
-            "modules.load('hints > iterate')",
-            "trust_anchors.remove('.')",
-            "trust_anchors.add('%s')" % anchor,
-            "hints.root({['rootns.'] = '%s'})" % resolver.ROOT_ADDR,
-            "cache.open(100 * MB, 'lmdb://%s/cache')" % d,
-            "policy.add(policy.all(policy.FLAGS({'ALLOW_LOCAL'})))",
-            "policy.add(policy.suffix(policy.PASS, "
-            "{todname('test.')}))"]
-    (d / "config.lua").write_text("\n".join(conf) + "\n")
-    return peers.Proc("kresd", pin + [
-        "kresd", "-n", "-c", str(d / "config.lua"), str(d)], port, d)
+    # test. is refused by kresd's special-name policy
+    return peers.Proc("kresd", pin + validating.kresd_argv(
+        d, port, "rootns.", resolver.ROOT_ADDR, [
+            "policy.add(policy.suffix(policy.PASS, {todname('test.')}))"]),
+        port, d)
 
 
 def pdns_recursor(d, port, pin, build, hints):
-    ds = (d.parent / "anchor.txt").read_text().split()
     (d / "anchors.lua").write_text("clearTA()\naddTA('.', '%s')\n"
-                                   % " ".join(ds[-4:]))
+                                   % " ".join(validating.anchor_ds(d)))
     conf = ["local-address=127.0.0.1", "local-port=%d" % port,
             "threads=1", "pdns-distributes-queries=no",
             "hint-file=%s" % hints, "dont-query=", "dnssec=validate",
@@ -188,8 +153,7 @@ def run(top, mode, build, only=None):
     t = time.monotonic()
     layout, anchor = sign_layout(top)
     signing_s = time.monotonic() - t
-    (top / "anchor.txt").write_text(anchor + "\n")
-    (top / "anchor.txt").chmod(0o644)
+    validating.write_anchor(top, anchor)
     hier, started = [], {}
     try:
         resolver.start_hierarchy(top, build, hier, layout)

@@ -54,43 +54,6 @@ static void cmd_status(void *arg, const char *value, struct ctl_reply *r)
 	ctl_put_str(r, "log_level", log_level_name(log_get_level()));
 }
 
-#define GET(x) ctl_counter_get(&(x))
-
-static void cmd_stats(void *arg, const char *value, struct ctl_reply *r)
-{
-	struct dserver *s = arg;
-	struct dstats *t = &s->st;
-
-	(void)value;
-	ctl_put_u64(r, "received", GET(t->received));
-	ctl_put_u64(r, "discovers", GET(t->discovers));
-	ctl_put_u64(r, "offers", GET(t->offers));
-	ctl_put_u64(r, "requests", GET(t->requests));
-	ctl_put_u64(r, "acks", GET(t->acks));
-	ctl_put_u64(r, "naks", GET(t->naks));
-	ctl_put_u64(r, "declines", GET(t->declines));
-	ctl_put_u64(r, "releases", GET(t->releases));
-	ctl_put_u64(r, "informs", GET(t->informs));
-	ctl_open_obj(r, "dropped");
-	for (size_t i = 0; i < DROP_REASONS; i++)
-		ctl_put_u64(r, dstat_drop_name((enum dstat_drop)i),
-			    GET(t->dropped[i]));
-	ctl_close(r);
-	ctl_put_u64(r, "rate_limited", GET(t->limited));
-	ctl_put_u64(r, "rate_limited_client", GET(t->limited_client));
-	ctl_put_u64(r, "rate_limited_new", GET(t->limited_new));
-	ctl_put_u64(r, "released_by_control", GET(t->released_ctl));
-	ctl_put_u64(r, "unsaved", GET(t->unsaved));
-	ctl_put_u64(r, "commits", store_commits(s->store));
-	ctl_put_u64(r, "dns_updates_sent", s->dd ? GET(s->dd->st.sent) : 0);
-	ctl_put_u64(r, "dns_updates_ok", s->dd ? GET(s->dd->st.added) +
-		    GET(s->dd->st.removed) : 0);
-	ctl_put_u64(r, "dns_updates_failed", s->dd ? GET(s->dd->st.failures)
-		    : 0);
-	ctl_put_u64(r, "dns_refused", s->dd ? GET(s->dd->st.refused) : 0);
-	ctl_put_u64(r, "active_leases", dserver_count_active(s));
-}
-
 static void cmd_reload(void *arg, const char *value, struct ctl_reply *r)
 {
 	char err[CONFIG_ERR_MAX];
@@ -117,7 +80,7 @@ static void cmd_reload(void *arg, const char *value, struct ctl_reply *r)
 
 static const struct ctl_cmd commands[] = {
 	{ "status", NULL, CTL_NO_ARG, true, false, cmd_status },
-	{ "stats", NULL, CTL_NO_ARG, true, false, cmd_stats },
+	{ "stats", NULL, CTL_NO_ARG, true, false, control_stats },
 	{ "leases", "which", CTL_ARG_OPTIONAL, true, false, control_leases },
 	{ "lease-release", "lease", CTL_ARG_REQUIRED, true, true,
 	  control_release },

@@ -17,7 +17,9 @@ void control_leases(void *arg, const char *value, struct ctl_reply *r);
  * would, durably, its names queued for removal (control_lease.c). */
 void control_release(void *arg, const char *value, struct ctl_reply *r);
 
-/* The Prometheus metrics (control_metrics.c): control thread. */
+/* The counters (control_metrics.c): stats, in the serving thread; the
+ * Prometheus metrics, in the control thread. */
+void control_stats(void *arg, const char *value, struct ctl_reply *r);
 void control_metrics(void *arg, struct ctl_mtext *m);
 
 #endif

@@ -21,39 +21,28 @@
 #include "dnssec/anchor.h"
 #include "resolverd/autotrust_int.h"
 
-/* The path as opened after a chroot (its prefix cut). */
-static const char *opened(const struct rdaemon *x, const char *path)
-{
-	const char *strip = x->cfg.strip;
-	size_t n = strip ? strlen(strip) : 0;
-
-	return n && !strncmp(path, strip, n) && path[n] == '/' ? path + n :
-	       path;
-}
-
+/* The state file read (made from IANA's root DS when missing); 0, or
+ * negative with "PATH: problem" in err (CONFIG_ERR_MAX octets). */
 static int load(struct rtrust *t, const char *path, char *err)
 {
-	FILE *f = fopen(path, "r");
-	char *buf;
+	char *buf, msg[256];
 	size_t len;
-	int ret;
+	int ret = rconfig_slurp(path, TEXT_MAX * 2, &buf, &len, err);
 
-	if (!f && errno == ENOENT) {
+	if (ret == BN_ENOTFOUND) {
 		log_info("%s: new: made from the built-in IANA root anchors",
 			 path);
-		return ta_file_read(&t->p, dnssec_root_anchors,
-				    strlen(dnssec_root_anchors), rtrust_now(), err);
+		ret = ta_file_read(&t->p, dnssec_root_anchors,
+				   strlen(dnssec_root_anchors), rtrust_now(),
+				   msg);
+	} else if (ret == 0) {
+		ret = ta_file_read(&t->p, buf, len, rtrust_now(), msg);
+		free(buf);
+	} else {
+		return ret;
 	}
-	if (!f)
-		return snprintf(err, 256, "cannot open: %s", strerror(errno)),
-		       -1;
-	buf = malloc(TEXT_MAX * 2);
-	len = buf ? fread(buf, 1, TEXT_MAX * 2, f) : 0;
-	fclose(f);
-	ret = !buf ? BN_ENOMEM : len == TEXT_MAX * 2 ?
-	      (snprintf(err, 256, "too long"), BN_ESYNTAX) :
-	      ta_file_read(&t->p, buf, len, rtrust_now(), err);
-	free(buf);
+	if (ret < 0)
+		snprintf(err, CONFIG_ERR_MAX, "%s: %s", path, msg);
 	return ret;
 }
 
@@ -62,7 +51,7 @@ static int load(struct rtrust *t, const char *path, char *err)
 int rtrust_save(const struct rdaemon *x, struct rtrust *t)
 {
 	char tmp[4200], *text = malloc(TEXT_MAX * 2);
-	const char *path = opened(x, t->path);
+	const char *path = rconfig_open_path(&x->cfg, t->path);
 	int n = text ? ta_file_write(&t->p, rtrust_now(), text, TEXT_MAX * 2) :
 		BN_ENOMEM;
 	int fd = -1, ok = 0;
@@ -121,7 +110,7 @@ int rtrust_open(struct rdaemon *x)
 {
 	const struct rconfig *c = &x->cfg;
 	struct rtrust *t;
-	char err[256];
+	char err[CONFIG_ERR_MAX];
 
 	if (!c->auto_trust_anchor)
 		return 0;
@@ -133,7 +122,7 @@ int rtrust_open(struct rdaemon *x)
 	}
 	x->ta = t;
 	if (load(t, c->auto_trust_anchor, err) < 0) {
-		log_err("%s: %s", c->auto_trust_anchor, err);
+		log_err("%s", err);
 		return -1;
 	}
 	t->pp = (struct ta_params){ c->add_holddown, c->del_holddown,

@@ -20,17 +20,6 @@
 
 #define KEEP_MAX (1L << 32)     /* a file larger than this is no cache */
 
-/* The path as seen from inside a chroot. */
-static const char *path_of(const struct rdaemon *x)
-{
-	const char *p = x->cfg.cache_file;
-	size_t n = x->cfg.strip ? strlen(x->cfg.strip) : 0;
-
-	if (n && strncmp(p, x->cfg.strip, n) == 0 && p[n] == '/')
-		return p + n;
-	return p;
-}
-
 static uint8_t *slurp(const char *path, size_t *len)
 {
 	struct stat st;
@@ -104,7 +93,7 @@ void rcache_keep_save(struct rdaemon *x)
 
 	if (!x->cfg.cache_file)
 		return;
-	path = path_of(x);
+	path = rconfig_open_path(&x->cfg, x->cfg.cache_file);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {

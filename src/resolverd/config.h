@@ -110,6 +110,15 @@ struct sandbox_fs;
 void rconfig_fs_rules(const struct rconfig *c, const char *ctl,
 		      struct sandbox_fs *f);
 
+/* The files the settings name (config_file.c). The path as opened:
+ * the chroot prefix (c->strip) cut. A whole file read into *text
+ * (malloc, NUL-terminated, *len octets; over max octets is an error):
+ * 0, BN_ENOTFOUND when it does not exist, or BN_EIO; each with
+ * "PATH: ..." in err (CONFIG_ERR_MAX octets). */
+const char *rconfig_open_path(const struct rconfig *c, const char *path);
+int rconfig_slurp(const char *path, size_t max, char **text, size_t *len,
+		  char *err);
+
 /* The schema (config_schema.c) and its hooks: the list options that
  * check their items as they are read (so that errors carry the file's
  * line), the forward/stub lists in YAML (config_yaml.c) and the first

@@ -2,65 +2,16 @@
  * resolver settings with hints and forwarders, local data read from the
  * hosts and block-list files, the client ACL. Runs in the main thread at
  * start and on every reload; a failure leaves nothing behind. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "daemon/sandbox_fs.h"
 #include "resolverd/config.h"
 #include "resolverd/server.h"
 
 #define ERR(...) (snprintf(err, CONFIG_ERR_MAX, __VA_ARGS__), -1)
 #define FILE_MAX (256u << 20)   /* block lists run to a few million lines */
-
-/* The path as opened: a chroot prefix (c->strip) taken off. */
-static const char *open_path(const struct rconfig *c, const char *path)
-{
-	size_t n = c->strip ? strlen(c->strip) : 0;
-
-	if (n && strncmp(path, c->strip, n) == 0 && path[n] == '/')
-		return path + n;
-	return path;
-}
-
-/* Reads a whole file into *text (malloc, NUL-terminated). */
-static int slurp(const char *path, char **text, size_t *len, char *err)
-{
-	FILE *f = fopen(path, "r");
-	size_t cap = 1 << 16, n = 0;
-	char *buf = NULL, *nb;
-
-	if (!f)
-		return ERR("%s: cannot open: %m%s", path,
-			   errno == EACCES && sandbox_fs_active() ?
-			   " (outside the folders the server may read since "
-			   "it started, Landlock: a restart takes it in)" : "");
-	for (;;) {
-		if (n + 1 >= cap || !buf) {
-			cap *= 2;
-			nb = cap <= FILE_MAX ? realloc(buf, cap) : NULL;
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		n += fread(buf + n, 1, cap - n - 1, f);
-		if (feof(f) || ferror(f))
-			break;
-	}
-	if (!buf || !feof(f) || ferror(f)) {
-		fclose(f);
-		free(buf);
-		return ERR("%s: cannot read (or over %u MiB)", path,
-			   FILE_MAX >> 20);
-	}
-	fclose(f);
-	buf[n] = 0;
-	*text = buf;
-	*len = n;
-	return 0;
-}
 
 static int build_fwd(struct res_conf *rc, const struct rconfig *c,
 		     char *err)
@@ -115,6 +66,7 @@ static bool any_loopback(const struct res_conf *rc)
 static int build_anchors(struct res_conf *rc, const struct rconfig *c,
 			 char *err)
 {
+	const char *path;
 	char *text;
 	size_t len;
 	int ret;
@@ -132,7 +84,8 @@ static int build_anchors(struct res_conf *rc, const struct rconfig *c,
 	}
 	if (!c->trust_anchor)
 		return res_conf_root_anchor(rc) < 0 ? ERR("out of memory") : 0;
-	if (slurp(open_path(c, c->trust_anchor), &text, &len, err) < 0)
+	path = rconfig_open_path(c, c->trust_anchor);
+	if (rconfig_slurp(path, FILE_MAX, &text, &len, err) < 0)
 		return -1;
 	ret = dnssec_anchors_add_text(&rc->anchors, text, len,
 				      c->trust_anchor, err);
@@ -173,7 +126,8 @@ static int build_conf(struct res_conf *rc, const struct rconfig *c,
 
 	res_conf_init(rc);
 	if (c->root_hints)
-		ret = res_conf_load_hints(rc, open_path(c, c->root_hints),
+		ret = res_conf_load_hints(rc,
+					  rconfig_open_path(c, c->root_hints),
 					  err);
 	else if (res_conf_builtin_hints(rc) < 0)
 		ret = ERR("out of memory");
@@ -210,12 +164,12 @@ static int allow_zone(struct local_data *ld, const char *zone, char *err)
 static int load_file(struct local_data *ld, const struct rconfig *c,
 		     const char *path, bool block, char *err)
 {
-	const char *p = open_path(c, path);
+	const char *p = rconfig_open_path(c, path);
 	size_t len;
 	char *text;
 	int ret;
 
-	if (slurp(p, &text, &len, err) < 0)
+	if (rconfig_slurp(p, FILE_MAX, &text, &len, err) < 0)
 		return -1;
 	if (block)
 		ret = local_load_blocklist(ld, text, len, path,

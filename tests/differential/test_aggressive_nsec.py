@@ -13,11 +13,8 @@ other names under it are expanded from the cache (RFC 8198 5.3) as
 Unbound answers them."""
 
 import re
-import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import dns.flags
@@ -36,12 +33,9 @@ ZONES = [(".", "root.signed"), ("tld.", "tld.signed"),
          ("sld.tld.", "sld.tld.signed"),
          ("insecure.tld.", "insecure.tld.zone"),
          ("nsec.test.", DENIAL / "nsec.test.signed")]  # a wildcard *.w
-DO, CD = 1, 2
-
-
-def ask(where, name, qtype, flags=DO):
-    return validators.ask(where, name, qtype, do=bool(flags & DO),
-                          cd=bool(flags & CD))
+DO, CD = validators.DO, validators.CD
+ask = validators.ask_bits
+metrics = validators.metrics
 
 
 def summary(r):
@@ -55,97 +49,32 @@ def summary(r):
             sets(r.answer), sets(r.authority))
 
 
-def metrics(res):
-    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % res.metrics,
-                                timeout=5) as f:
-        text = f.read().decode()
-    got = {}
-    for line in text.splitlines():
-        if line.startswith("banchi_resolver_") and " " in line:
-            k, v = line.rsplit(" ", 1)
-            k = k.split("{")[0]
-            got[k] = got.get(k, 0) + float(v)
-    return got
-
-
-def wait_for(where):
-    end = time.monotonic() + 20
-    while time.monotonic() < end:
-        if ask(where, "tld.", "SOA", 0) is not None:
-            return
-        time.sleep(0.2)
-    raise RuntimeError("no answer from %s" % (where,))
-
-
-def anchors(path):
-    """The chain's anchor and nsec.test.'s KSK, in one file."""
+def anchors():
+    """The chain's anchor and nsec.test.'s KSK, in one file's text."""
     text = (DENIAL / "nsec.test.signed").read_text()
     m = re.search(r"DNSKEY\s+(257 3 13) \(([^)]*)\)", text)
     key = "".join(m.group(2).split())
-    path.write_text((CHAIN / "anchor.txt").read_text() +
-                    "nsec.test. 300 IN DNSKEY %s %s\n" % (m.group(1), key))
-    return path
-
-
-def resolver(top, name, auth_port, extra=()):
-    r = top / name
-    r.mkdir()
-    r.chmod(0o755)
-    (r / "hints").write_text(". 3600 NS ns.\nns. 3600 A 127.0.0.1\n")
-    anchors(r / "anchor.txt")
-    port, mport = servers.free_port(), servers.free_port()
-    argv = [str(servers.banchi_binary().parent / "banchi-resolver"),
-            "--listen", "127.0.0.1:%d" % port, "--threads", "1",
-            "--root-hints", str(r / "hints"), "--control", str(r / "ctl"),
-            "--metrics", "127.0.0.1:%d" % mport,
-            "--trust-anchor", str(r / "anchor.txt"),
-            "--allow-special", "test"] + list(extra)
-    for z, _ in ZONES:
-        argv += ["--stub", "%s=127.0.0.1:%d" % (z, auth_port)]
-    res = servers.Server("banchi-resolver", argv, ("127.0.0.1", port), r,
-                         ".", wait=False)
-    res.metrics = mport
-    res.ctl = r / "ctl"
-    return res
+    return (CHAIN / "anchor.txt").read_text() + \
+        "nsec.test. 300 IN DNSKEY %s %s\n" % (m.group(1), key)
 
 
 @pytest.fixture(scope="module")
 def lab():
-    if not shutil.which("unbound"):
-        pytest.skip("no unbound")
-    if not servers.banchi_binary().exists():
-        pytest.skip("no %s" % servers.banchi_binary())
-    top = servers.world_dir("banchi-aggr-nsec-")
-    started = []
-    try:
-        zones = [(o.rstrip(".") or ".", servers.copy_zone(CHAIN / f, top))
+    with validators.Lab("banchi-aggr-nsec-") as lab:
+        zones = [(o.rstrip(".") or ".", servers.copy_zone(CHAIN / f,
+                                                          lab.top))
                  for o, f in ZONES]
-        d = top / "auth"
-        d.mkdir()
-        d.chmod(0o755)
-        auth = servers.start_banchi(d, zones)
-        started.append(auth)
-        res = resolver(top, "resolver", auth.where[1])
-        started.append(res)
-        off = resolver(top, "off", auth.where[1], ["--no-aggressive-nsec"])
-        started.append(off)
-        u = top / "unbound"
-        u.mkdir()
-        uport = servers.free_port()
-        conf = validators.unbound_conf(
-            u, uport, auth.where[1], [z for z, _ in ZONES],
-            ['  trust-anchor-file: "%s"' % anchors(u / "anchor.txt"),
-             "  aggressive-nsec: yes", "  local-zone: test. nodefault"])
-        ub = servers.Server("unbound", ["unbound", "-d", "-c", str(conf)],
-                            ("127.0.0.1", uport), u, ".", wait=False)
-        started.append(ub)
+        auth = lab.auth(zones)
+        stubs = [z for z, _ in ZONES]
+        special = ["--allow-special", "test"]
+        res = lab.resolver("resolver", auth, stubs, anchors(), special)
+        off = lab.resolver("off", auth, stubs, anchors(),
+                           special + ["--no-aggressive-nsec"])
+        ub = lab.unbound(auth, stubs, anchors(), [
+            "  aggressive-nsec: yes", "  local-zone: test. nodefault"])
         for s in (res, off, ub):
-            wait_for(s.where)
+            validators.wait_for(s.where)
         yield res, off, ub
-    finally:
-        for s in started:
-            s.stop(timeout=5)
-        shutil.rmtree(top, ignore_errors=True)
 
 
 UPSTREAM = "banchi_resolver_upstream_queries_total"

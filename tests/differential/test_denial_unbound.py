@@ -8,14 +8,10 @@ DNSSEC_NO_CUT) must be AD here; insecure there (DNSSEC_OPT_OUT,
 DNSSEC_NSEC3_ITERATIONS) must be an answer without AD; the rcode as
 banchi-auth gives it. Prints the counts."""
 
-import shutil
 import sys
-import time
 from pathlib import Path
 
 import dns.flags
-import dns.message
-import dns.query
 import dns.rcode
 import dns.rdatatype
 import dns.zone
@@ -60,48 +56,20 @@ def ksk(origin):
     return "%s DNSKEY %s" % (origin, k.to_text())
 
 
-def unbound_conf(d, port, auth_port):
-    return validators.unbound_conf(
-        d, port, auth_port, ZONES,
-        ['  local-zone: "test." nodefault', "  qname-minimisation: no"] +
-        ['  trust-anchor: "%s"' % ksk(z) for z in ZONES])
-
-
 ask = validators.ask
 
 
 @pytest.fixture(scope="module")
 def lab():
-    if not shutil.which("unbound"):
-        pytest.skip("no unbound")
-    if not servers.banchi_binary().exists():
-        pytest.skip("no %s" % servers.banchi_binary())
-    top = servers.world_dir("banchi-denial-ub-")
-    started = []
-    try:
-        d = top / "banchi"
-        d.mkdir()
-        d.chmod(0o755)
+    with validators.Lab("banchi-denial-ub-") as lab:
         zones = [(z.rstrip("."), servers.copy_zone(
-            DATA / (z + "signed"), top, z + "zone")) for z in ZONES]
-        auth = servers.start_banchi(d, zones)
-        started.append(auth)
-        u = top / "unbound"
-        u.mkdir()
-        port = servers.free_port()
-        conf = unbound_conf(u, port, auth.where[1])
-        srv = servers.Server("unbound", ["unbound", "-d", "-c", str(conf)],
-                             ("127.0.0.1", port), u, ".", wait=False)
-        started.append(srv)
-        end = time.monotonic() + 20
-        while time.monotonic() < end and ask(
-                srv.where, ZONES[0], "SOA") is None:
-            time.sleep(0.2)
+            DATA / (z + "signed"), lab.top, z + "zone")) for z in ZONES]
+        auth = lab.auth(zones, "banchi")
+        srv = lab.unbound(auth, ZONES, extra=[
+            '  local-zone: "test." nodefault', "  qname-minimisation: no"] +
+            ['  trust-anchor: "%s"' % ksk(z) for z in ZONES])
+        validators.wait_for(srv.where, ZONES[0])
         yield srv
-    finally:
-        for s in started:
-            s.stop(timeout=5)
-        shutil.rmtree(top, ignore_errors=True)
 
 
 def test_unbound_agrees(lab):

@@ -10,18 +10,14 @@ zones, and each question gets the same rcode, AD flag and Extended DNS
 Error from both. The KeyTrap zone's answers must come in bounded time,
 the budget's stops counted. Prints the table."""
 
-import shutil
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "integration"))
 sys.path.insert(0, str(HERE))
-import servers  # noqa: E402
 import validators  # noqa: E402
 import failzones  # noqa: E402
 
@@ -67,66 +63,20 @@ def expected(name, qtype):
 
 @pytest.fixture(scope="module")
 def lab():
-    if not shutil.which("unbound") or not shutil.which("dnssec-signzone"):
-        pytest.skip("no unbound or dnssec-signzone")
-    if not servers.banchi_binary().exists():
-        pytest.skip("no %s" % servers.banchi_binary())
-    top = servers.world_dir("banchi-dnssec-fail-")
-    started = []
-    try:
-        zones, anchor = failzones.build(top / "zones")
-        d = top / "auth"
-        d.mkdir()
-        d.chmod(0o755)
-        auth = servers.start_banchi(d, [(o.rstrip(".") or ".", str(p))
-                                        for o, p in zones])
-        started.append(auth)
-        r = top / "resolver"
-        r.mkdir()
-        r.chmod(0o755)
-        (r / "hints").write_text(". 3600 NS ns.\nns. 3600 A 127.0.0.1\n")
-        (r / "anchor.txt").write_text(anchor + "\n")
-        port, mport = servers.free_port(), servers.free_port()
-        argv = [str(servers.banchi_binary().parent / "banchi-resolver"),
-                "--listen", "127.0.0.1:%d" % port, "--threads", "1",
-                "--root-hints", str(r / "hints"), "--control", "none",
-                "--metrics", "127.0.0.1:%d" % mport,
-                "--trust-anchor", str(r / "anchor.txt")]
-        for z, _ in zones:
-            argv += ["--stub", "%s=127.0.0.1:%d" % (z, auth.where[1])]
-        res = servers.Server("banchi-resolver", argv, ("127.0.0.1", port),
-                             r, ".", wait=False)
-        started.append(res)
-        u = top / "unbound"
-        u.mkdir()
-        uport = servers.free_port()
-        conf = validators.unbound_conf(
-            u, uport, auth.where[1], [z for z, _ in zones],
-            ['  trust-anchor-file: "%s"' % (r / "anchor.txt"),
-             "  ede: yes"])
-        ub = servers.Server("unbound", ["unbound", "-d", "-c", str(conf)],
-                            ("127.0.0.1", uport), u, ".", wait=False)
-        started.append(ub)
+    with validators.Lab("banchi-dnssec-fail-",
+                        ("unbound", "dnssec-signzone")) as lab:
+        zones, anchor = failzones.build(lab.top / "zones")
+        auth = lab.auth([(o.rstrip(".") or ".", str(p)) for o, p in zones])
+        stubs = [z for z, _ in zones]
+        res = lab.resolver("resolver", auth, stubs, anchor + "\n",
+                           ctl=False)
+        ub = lab.unbound(auth, stubs, anchor + "\n", ["  ede: yes"])
         validators.wait_for(res.where, ".")
         validators.wait_for(ub.where, ".")
-        res.metrics = mport
         yield res, ub
-    finally:
-        for s in started:
-            s.stop(timeout=5)
-        shutil.rmtree(top, ignore_errors=True)
 
 
-def metrics(res):
-    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % res.metrics,
-                                timeout=5) as f:
-        text = f.read().decode()
-    got = {}
-    for line in text.splitlines():
-        if line.startswith("banchi_resolver_dnssec_"):
-            k, v = line.split()
-            got[k] = float(v)
-    return got
+metrics = validators.metrics
 
 
 def test_same_as_unbound(lab):

@@ -10,17 +10,12 @@ from both (and from a second banchi-resolver forwarding everything to
 that Unbound), for a client with DO, and with DO and CD, negative answers
 (NSEC and NSEC3 proofs) included. Prints the counts."""
 
-import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-import dns.edns
 import dns.flags
-import dns.message
-import dns.query
 import dns.rcode
 import dns.rdatatype
 import pytest
@@ -38,7 +33,7 @@ ZONES = [(".", "root.signed"), ("tld.", "tld.signed"),
          ("insecure.tld.", "insecure.tld.zone"),
          ("corp.", "insecure.tld.zone")]   # private: not in the root
 INSECURE = "corp."      # Unbound's domain-insecure, ours too
-DO, CD = 1, 2
+DO, CD = validators.DO, validators.CD
 CASES = [
     ("www.sld.tld.", "A", DO), ("txt.sld.tld.", "TXT", DO),
     ("sld.tld.", "DNSKEY", DO), ("sld.tld.", "DS", DO),
@@ -60,102 +55,32 @@ NEGATIVE = [("nx.sld.tld.", "A", DO), ("www.sld.tld.", "MX", DO),
             ("www.corp.", "MX", DO)]
 
 
-def unbound_conf(d, port, auth_port):
-    return validators.unbound_conf(
-        d, port, auth_port, [z for z, _ in ZONES],
-        ['  trust-anchor-file: "%s"' % (CHAIN / "anchor.txt"),
-         "  ede: yes", '  domain-insecure: "%s"' % INSECURE])
-
-
-def ask(where, name, qtype, flags):
-    return validators.ask(where, name, qtype, do=bool(flags & DO),
-                          cd=bool(flags & CD))
-
-
-def outcome(r):
-    if r is None:
-        return None
-    ede = [o.code for o in r.options if o.otype == dns.edns.EDE]
-    return (dns.rcode.to_text(r.rcode()), bool(r.flags & dns.flags.AD),
-            ede[0] if ede else None)
-
-
-def wait_for(where):
-    end = time.monotonic() + 20
-    while time.monotonic() < end:
-        if ask(where, "tld.", "SOA", 0) is not None:
-            return
-        time.sleep(0.2)
-    raise RuntimeError("no answer from %s" % (where,))
+ask = validators.ask_bits
+outcome = validators.outcome
 
 
 @pytest.fixture(scope="module")
 def lab():
-    if not shutil.which("unbound"):
-        pytest.skip("no unbound")
-    if not servers.banchi_binary().exists():
-        pytest.skip("no %s" % servers.banchi_binary())
-    top = servers.world_dir("banchi-dnssec-res-")
-    started = []
-    try:
-        zones = [(o.rstrip(".") or ".", servers.copy_zone(CHAIN / f, top))
+    with validators.Lab("banchi-dnssec-res-") as lab:
+        zones = [(o.rstrip(".") or ".", servers.copy_zone(CHAIN / f,
+                                                          lab.top))
                  for o, f in ZONES]
-        d = top / "auth"
-        d.mkdir()
-        d.chmod(0o755)
-        auth = servers.start_banchi(d, zones)
-        started.append(auth)
-        r = top / "resolver"
-        r.mkdir()
-        r.chmod(0o755)
-        (r / "hints").write_text(". 3600 NS ns.\nns. 3600 A 127.0.0.1\n")
-        shutil.copyfile(CHAIN / "anchor.txt", r / "anchor.txt")
-        port, mport = servers.free_port(), servers.free_port()
-        argv = [str(servers.banchi_binary().parent / "banchi-resolver"),
-                "--listen", "127.0.0.1:%d" % port, "--threads", "1",
-                "--root-hints", str(r / "hints"),
-                "--control", str(r / "ctl"),
-                "--metrics", "127.0.0.1:%d" % mport,
-                "--trust-anchor", str(r / "anchor.txt"),
-                "--domain-insecure", INSECURE]
-        for z, _ in ZONES:
-            argv += ["--stub", "%s=127.0.0.1:%d" % (z, auth.where[1])]
-        res = servers.Server("banchi-resolver", argv, ("127.0.0.1", port),
-                             r, ".", wait=False)
-        started.append(res)
-        u = top / "unbound"
-        u.mkdir()
-        uport = servers.free_port()
-        ub = servers.Server("unbound", ["unbound", "-d", "-c",
-                                        str(unbound_conf(u, uport,
-                                                         auth.where[1]))],
-                            ("127.0.0.1", uport), u, ".", wait=False)
-        started.append(ub)
-        wait_for(res.where)
-        wait_for(ub.where)
-        res.metrics = mport
-        res.ctl = r / "ctl"
+        auth = lab.auth(zones)
+        anchor = (CHAIN / "anchor.txt").read_text()
+        stubs = [z for z, _ in ZONES]
+        insecure = ["--domain-insecure", INSECURE]
+        res = lab.resolver("resolver", auth, stubs, anchor, insecure)
+        ub = lab.unbound(auth, stubs, anchor, [
+            "  ede: yes", '  domain-insecure: "%s"' % INSECURE])
+        validators.wait_for(res.where)
+        validators.wait_for(ub.where)
         # a second banchi-resolver forwarding everything to Unbound (which
         # it asks with CD): it validates what comes back on its own
-        f = top / "forwarder"
-        f.mkdir()
-        f.chmod(0o755)
-        fport = servers.free_port()
-        fwd = servers.Server("banchi-resolver", [
-            argv[0], "--listen", "127.0.0.1:%d" % fport, "--threads", "1",
-            "--root-hints", str(r / "hints"), "--control", "none",
-            "--trust-anchor", str(r / "anchor.txt"),
-            "--domain-insecure", INSECURE,
-            "--forward", ".=127.0.0.1:%d" % uport], ("127.0.0.1", fport), f,
-            ".", wait=False)
-        started.append(fwd)
-        wait_for(fwd.where)
-        res.fwd = fwd
+        res.fwd = lab.resolver("forwarder", auth, [], anchor, insecure + [
+            "--forward", ".=127.0.0.1:%d" % ub.where[1]], ctl=False,
+            metrics=False)
+        validators.wait_for(res.fwd.where)
         yield res, ub
-    finally:
-        for s in started:
-            s.stop(timeout=5)
-        shutil.rmtree(top, ignore_errors=True)
 
 
 def test_same_as_unbound(lab):
@@ -192,14 +117,7 @@ def test_metrics(lab):
     """The verifications (and budget stops: none here) are counted."""
     res, _ = lab
     ask(res.where, "www.sld.tld.", "A", DO)
-    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % res.metrics,
-                                timeout=5) as f:
-        text = f.read().decode()
-    got = {}
-    for line in text.splitlines():
-        if line.startswith("banchi_resolver_dnssec_"):
-            k, v = line.split()
-            got[k] = float(v)
+    got = validators.metrics(res)
     assert got.get("banchi_resolver_dnssec_verifications_total", 0) >= 5
     assert got.get("banchi_resolver_dnssec_limit_hits_total") == 0
 

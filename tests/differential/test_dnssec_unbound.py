@@ -7,12 +7,9 @@ answer must come back secure (AD) with the expected rcode, except the
 delegations that opt-out leaves unsigned, which must come back
 insecure. Prints the counts."""
 
-import shutil
 import sys
-import time
 from pathlib import Path
 
-import dns.edns
 import dns.flags
 import dns.message
 import dns.query
@@ -72,50 +69,15 @@ def root_text(signed):
     return "\n".join(lines) + "\n"
 
 
-def unbound_conf(d, port, auth_port, anchor, zones):
-    return validators.unbound_conf(
-        d, port, auth_port, ["."] + zones,
-        ['  trust-anchor-file: "%s"' % anchor])
-
-
 ask = validators.ask
-
-
-def start_resolver(top, auth, anchor, zones):
-    """banchi-resolver validating from the same anchor, every zone a stub
-    of banchi-auth (loopback root hints, never asked)."""
-    d = top / "resolver"
-    d.mkdir()
-    d.chmod(0o755)
-    (d / "hints").write_text(". 3600 NS ns.\nns. 3600 A 127.0.0.1\n")
-    port = servers.free_port()
-    argv = [str(servers.banchi_binary().parent / "banchi-resolver"),
-            "--listen", "127.0.0.1:%d" % port, "--threads", "1",
-            "--root-hints", str(d / "hints"), "--control", "none",
-            "--trust-anchor", str(anchor)]
-    for z in ["."] + zones:
-        argv += ["--stub", "%s=127.0.0.1:%d" % (z, auth.where[1])]
-    return servers.Server("banchi-resolver", argv, ("127.0.0.1", port), d,
-                          ".", wait=False)
-
-
-def outcome(r):
-    """What is compared: the rcode, AD and the Extended DNS Error."""
-    ede = [o.code for o in r.options if o.otype == dns.edns.EDE]
-    return (dns.rcode.to_text(r.rcode()), bool(r.flags & dns.flags.AD),
-            ede[0] if ede else None)
+outcome = validators.outcome   # the rcode, AD and the Extended DNS Error
 
 
 @pytest.fixture(scope="module")
 def lab():
-    for tool in ("unbound", "dnssec-signzone", "dnssec-keygen"):
-        if not shutil.which(tool):
-            pytest.skip("no %s" % tool)
-    if not servers.banchi_binary().exists():
-        pytest.skip("no %s" % servers.banchi_binary())
-    top = servers.world_dir("banchi-dnssec-ub-")
-    started = []
-    try:
+    with validators.Lab("banchi-dnssec-ub-", ("unbound", "dnssec-signzone",
+                                              "dnssec-keygen")) as lab:
+        top = lab.top
         signed = signing.sign_all(top / "keys")
         root, root_ds, _ = signing.sign(top / "keys" / "root", ".", 13,
                                         "nsec", text=root_text(signed))
@@ -123,32 +85,14 @@ def lab():
         for origin, (path, _, _) in signed.items():
             zones.append((origin.rstrip("."), servers.copy_zone(
                 path, top, origin.rstrip(".") + ".zone")))
-        d = top / "banchi"
-        d.mkdir()
-        d.chmod(0o755)
-        auth = servers.start_banchi(d, zones)
-        started.append(auth)
-        u = top / "unbound"
-        u.mkdir()
-        (u / "root.ds").write_text(root_ds + "\n")
-        port = servers.free_port()
-        conf = unbound_conf(u, port, auth.where[1], u / "root.ds",
-                            list(signed))
-        srv = servers.Server("unbound", ["unbound", "-d", "-c", str(conf)],
-                             ("127.0.0.1", port), u, ".", wait=False)
-        started.append(srv)
-        res = start_resolver(top, auth, u / "root.ds", list(signed))
-        started.append(res)
-        end = time.monotonic() + 20
-        while time.monotonic() < end and (
-                ask(srv.where, ".", "SOA") is None or
-                ask(res.where, ".", "SOA") is None):
-            time.sleep(0.2)
+        auth = lab.auth(zones, "banchi")
+        stubs = ["."] + list(signed)
+        srv = lab.unbound(auth, stubs, root_ds + "\n")
+        res = lab.resolver("resolver", auth, stubs, root_ds + "\n",
+                           ctl=False, metrics=False)
+        validators.wait_for(srv.where, ".")
+        validators.wait_for(res.where, ".")
         yield auth, srv, list(signed), dict(signing.KINDS_DENIAL), res
-    finally:
-        for s in started:
-            s.stop(timeout=5)
-        shutil.rmtree(top, ignore_errors=True)
 
 
 def test_unbound_validates(lab):
