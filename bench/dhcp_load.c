@@ -278,7 +278,8 @@ int main(int argc, char **argv)
 	g.rnd = 0x9e3779b97f4a7c15ULL;
 	g.busy = calloc(g.clients ? g.clients : 1, 1);
 	g.acked = calloc(g.clients ? g.clients : 1, 1);
-	if (!g.clients || !g.busy || !g.acked || g.window < 1 || g.window > WMAX)
+	if (!g.clients || !g.busy || !g.acked || g.window < 1 ||
+	    g.window > WMAX)
 		return 2;
 	for (unsigned i = 0; i < WMAX; i++)
 		g.w[i].mac = UINT32_MAX;

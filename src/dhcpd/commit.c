@@ -150,22 +150,27 @@ static void keep_last(struct cbatch *b)
  * failed attempt left, replies swapped. Under mu. */
 static void take(struct commit *c)
 {
-	struct cbatch *f = &c->fill, *w = &c->write;
-	struct creply *out = w->out;
-	size_t cap = w->capout;
+	struct cbatch *f = &c->fill, *w = &c->write, t = *w;
 
-	if (grow((void **)&w->rows, &w->caprows, w->nrows + f->nrows,
-		 sizeof(*w->rows)) == 0) {
-		memcpy(w->rows + w->nrows, f->rows,
-		       f->nrows * sizeof(*f->rows));
-		w->nrows += f->nrows;
-		f->nrows = 0;
-	}       /* else: taken next time; the replies wait no longer */
-	w->out = f->out;
-	w->capout = f->capout;
-	w->nout = f->nout;
-	f->out = out;
-	f->capout = cap;
+	if (!w->nrows) {        /* the usual case: the arrays change hands */
+		*w = *f;
+		*f = t;
+	} else {
+		size_t need = w->nrows + f->nrows;
+
+		if (f->nrows && grow((void **)&w->rows, &w->caprows, need,
+				     sizeof(*w->rows)) == 0) {
+			memcpy(w->rows + w->nrows, f->rows,
+			       f->nrows * sizeof(*f->rows));
+			w->nrows += f->nrows;
+			f->nrows = 0;
+		}       /* else: taken next time */
+		w->out = f->out;
+		w->capout = f->capout;
+		w->nout = f->nout;
+		f->out = t.out;
+		f->capout = t.capout;
+	}
 	f->nout = 0;
 	c->tried = c->queued;
 }

@@ -185,3 +185,31 @@ def test_kill9_during_burst(link):
     offered = {x["yiaddr"] for x in r if x["type"] == 2}
     assert len(offered) == 10 and not offered & set(acked.values())
     srv.stop()
+
+
+def test_store_locked(link):
+    """The lease database locked by another writer: no ACK goes out for
+    a lease that could not be written (counted unsaved, logged), the
+    serving goes on, and once the lock is gone the kept change is
+    written and new requests are ACKed again."""
+    import sqlite3
+    srv = Server(link)
+    with_address(link)
+    db = sqlite3.connect(str(srv.db), isolation_level=None, timeout=5)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        got = send(link, [dict(type=3, mac="02:00:00:00:03:01", xid=301,
+                               req="10.77.0.61")], expect=1, wait=3)
+        assert [r for r in got if r["type"] == 5] == []
+        wait_for("the failure logged", lambda: "database is locked" in
+                 srv.log(), 10)
+    finally:
+        db.execute("ROLLBACK")
+        db.close()
+    wait_for("the kept lease written", lambda: "10.77.0.61" in
+             srv.leases(), 10)
+    got = send(link, [dict(type=3, mac="02:00:00:00:03:02", xid=302,
+                           req="10.77.0.62")], expect=1, wait=3)
+    assert [r["yiaddr"] for r in got if r["type"] == 5] == ["10.77.0.62"]
+    assert stats(srv)["unsaved"] >= 1
+    srv.stop()
