@@ -100,9 +100,10 @@ def secure(where):
 
 def resolver(d, auth, extra):
     port = servers.free_port()
+    (d / "hints").write_text(validators.HINTS)    # never the Internet's
     argv = [str(servers.banchi_binary().parent / "banchi-resolver"),
             "--listen", "127.0.0.1:%d" % port, "--threads", "1",
-            "--control", "none", "--stub",
+            "--root-hints", str(d / "hints"), "--control", "none", "--stub",
             ".=127.0.0.1:%d" % auth.where[1]] + extra
     return servers.Server("banchi-resolver", argv, ("127.0.0.1", port), d,
                           ".", wait=False)
