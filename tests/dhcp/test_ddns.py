@@ -329,3 +329,35 @@ def test_restart_reasserts_names(link):
     assert "names registered before sent again" in srv.log()
     srv.stop()
     auth.stop()
+
+
+@pytest.mark.parametrize("peer", PEERS)
+def test_burst_of_names(link, peer):
+    """40 clients at once, each its own name: the UPDATEs of many
+    leases are in flight together (banchi-dhcp keeps up to 32), and the
+    DNS server takes them all: every A and PTR there, then gone with 40
+    RELEASEs."""
+    auth = Auth(link, peer)
+    srv = ddns_server(link)
+    with_address(link)
+    n = 40
+    addr = ["10.77.0.%d" % (50 + i) for i in range(n)]
+    r = send(link, [dict(type=3, mac="02:00:00:00:05:%02x" % i, xid=500 + i,
+                         req=addr[i], host="burst%d" % i)
+                    for i in range(n)], expect=n, wait=5)
+    assert sorted(x["yiaddr"] for x in r if x["type"] == 5) == sorted(addr)
+    wait_for("every name registered", lambda: all(
+        x["dns"] == "ok" for x in srv.leases().values()) and
+        len(srv.leases()) == n, 20)
+    for i in range(n):
+        assert auth.query("burst%d.lan.test" % i, "A") == [addr[i]]
+        assert auth.query(rev(addr[i]), "PTR") == ["burst%d.lan.test." % i]
+    send(link, [dict(type=7, mac="02:00:00:00:05:%02x" % i, xid=600 + i,
+                     ciaddr=addr[i], sid="10.77.0.1") for i in range(n)])
+    wait_for("every name removed", lambda: all(
+        auth.query("burst%d.lan.test" % i, "A") == [] for i in range(n)),
+        20)
+    assert all(auth.query(rev(a), "PTR") == [] for a in addr)
+    assert auth.query("manual.lan.test", "A") == ["10.77.0.9"]
+    srv.stop()
+    auth.stop()
