@@ -185,8 +185,8 @@ def perfdhcp(net, seconds, rate=None, clients=CLIENTS, seed=1):
     """One run: (4-way exchanges/s, sent, dropped). Relay mode: to the
     server's address, from CLIENT (giaddr), port 67."""
     args = ["ip", "netns", "exec", net.ns_c, "taskset", "-c",
-            CLIENT_CORE, "perfdhcp", "-4", "-l", CLIENT, "-R",
-            str(clients), "-p", str(seconds), "-s", str(seed), "-W",
+            CLIENT_CORE, "perfdhcp", "-4", "-g", "single", "-l", CLIENT,
+            "-R", str(clients), "-p", str(seconds), "-s", str(seed), "-W",
             "500000"] + (["-r", str(rate)] if rate else []) + [SERVER]
     ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     r = subprocess.run(args, capture_output=True, text=True,
@@ -207,8 +207,8 @@ def dhcpload(net, seconds, build, names=None, clients=CLIENTS):
     """One run of bench/dhcp_load.c, the lighter client: its 4-way
     exchanges/s, lost, distinct clients acknowledged, CPU seconds."""
     args = ["ip", "netns", "exec", net.ns_c, "taskset", "-c", CLIENT_CORE,
-            build / "bench" / "banchi-dhcp-load", SERVER, CLIENT, clients, seconds,
-            LOAD_WINDOW] + ([names] if names else [])
+            build / "bench" / "banchi-dhcp-load", SERVER, CLIENT, clients,
+            seconds, LOAD_WINDOW] + ([names] if names else [])
     ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     r = subprocess.run([str(a) for a in args], capture_output=True,
                        text=True, timeout=seconds + 60)
@@ -348,11 +348,14 @@ def section(res, mode):
          "(giaddr %s: unicast both ways), exchanges started as fast as "
          "the client can, each from a MAC drawn at random among %d (so "
          "most exchanges make a new lease and the rest renew one, alike "
-         "for every server). Two clients: `perfdhcp -4 -R %d -p %d` "
-         "(the issue's), and `banchi-dhcp-load` (bench/dhcp_load.c, %d "
-         "exchanges in flight, recvmmsg/sendmmsg), because perfdhcp "
-         "takes its whole core at about 17,000 exchanges/s here and so "
-         "measures itself, not the faster servers. Rate = completed "
+         "for every server). Two clients: `perfdhcp -4 -g single -R %d "
+         "-p %d` (the issue's; single-threaded, as it has one core: its "
+         "default two threads on that core reach only about 17,000 "
+         "exchanges/s, with any of the servers), and `banchi-dhcp-load` "
+         "(bench/dhcp_load.c, %d exchanges in flight, recvmmsg/sendmmsg), "
+         "which takes far less CPU per exchange than perfdhcp, so that "
+         "the faster servers are measured rather than the client. Rate "
+         "= completed "
          "four-way exchanges per second as the client reports it. %d "
          "interleaved round(s) of %d s; median (min–max)." % (
              CLIENT_CORE, CLIENT, CLIENTS, CLIENTS, seconds, LOAD_WINDOW,
