@@ -11,7 +11,6 @@ and when the count stopped growing."""
 import json
 import re
 import statistics
-import subprocess
 import time
 
 import dhcp
