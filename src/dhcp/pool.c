@@ -227,8 +227,9 @@ static int avail(const struct dhcp_lease *e, int64_t now)
 	case DL_FREE:
 		return 2;
 	case DL_OFFERED:
-	case DL_DECLINED:
 		return e->expires <= now ? 2 : 0;
+	case DL_DECLINED:       /* its names still to go: given last */
+		return e->expires > now ? 0 : names_out(e) ? 1 : 2;
 	case DL_BOUND:
 		return e->expires <= now ? 1 : 0;
 	case DL_RELEASED:
@@ -340,8 +341,13 @@ static bool expire_one(struct dhcp_pool *p, struct dhcp_lease *e)
 		dhcp_pool_mark(p, e);
 		return true;
 	case DL_DECLINED:
+		/* its names are removed by its client's DHCID: it stays
+		 * (given out last) until they are gone */
+		if (names_out(e))
+			return false;
 		e->state = DL_FREE;
-		e->cidlen = 0;
+		e->cidlen = e->hwlen = 0;
+		e->host[0] = 0;
 		dhcp_pool_mark(p, e);
 		return true;
 	case DL_OFFERED:
