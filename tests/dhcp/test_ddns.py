@@ -329,3 +329,77 @@ def test_restart_reasserts_names(link):
     assert "names registered before sent again" in srv.log()
     srv.stop()
     auth.stop()
+
+
+def test_decline_removes_names(link):
+    """A DECLINE says the address is not in use by that client: its
+    names leave DNS as after a release, and the address goes to nobody
+    (the decliner included) until the decline time ends."""
+    auth = Auth(link)
+    srv = ddns_server(link, "--decline-time", "6")
+    with_address(link)
+    mac = "02:00:00:00:00:41"
+    r = send(link, [dict(type=3, mac=mac, xid=41, req="10.77.0.50",
+                         host="decl")], expect=1)
+    assert r[0]["type"] == 5
+    wait_for("decl's names", lambda: auth.query("decl.lan.test", "A") ==
+             ["10.77.0.50"] and auth.query(rev("10.77.0.50"), "PTR") ==
+             ["decl.lan.test."], 3, step=0.05)
+    wait_for("dns:ok", lambda: srv.leases()["10.77.0.50"]["dns"] == "ok", 3)
+    t0 = time.monotonic()
+    send(link, [dict(type=4, mac=mac, xid=42, req="10.77.0.50",
+                     sid=netns.SERVER_ADDR)])
+    wait_for("decl's A to go", lambda: auth.query("decl.lan.test", "A")
+             == [], 3, step=0.05)
+    assert auth.query(rev("10.77.0.50"), "PTR") == []
+    assert auth.query("decl.lan.test", "DHCID") == []
+    row = srv.leases(all_rows=True)["10.77.0.50"]
+    assert row["state"] == "declined" and row["hwaddr"] == mac, row
+    wait_for("the removal stored", lambda: srv.leases(all_rows=True)[
+        "10.77.0.50"]["dns"] == "", 3)
+    # nobody gets it while declined: not the decliner, not another
+    r = send(link, [dict(type=1, mac=mac, xid=43, req="10.77.0.50"),
+                    dict(type=1, mac="02:00:00:00:00:42", xid=44,
+                         req="10.77.0.50")], expect=2)
+    assert len(r) == 2 and all(x["yiaddr"] != "10.77.0.50" for x in r), r
+    r = send(link, [dict(type=3, mac="02:00:00:00:00:42", xid=45,
+                         req="10.77.0.50")], expect=1)
+    assert r[0]["type"] == 6    # NAK
+    assert time.monotonic() - t0 < 6
+    # its time over, it is free again (a new client each time: one
+    # offered another address would get that one again)
+    macs = ("02:00:00:00:01:%02x" % i for i in range(100))
+    wait_for("the decline to end", lambda: send(link, [dict(
+        type=1, mac=next(macs), xid=46, req="10.77.0.50")],
+        expect=1, wait=1)[0]["yiaddr"] == "10.77.0.50", 15, step=0.5)
+    assert time.monotonic() - t0 >= 4.9     # whole seconds: 5 to 6
+    srv.stop()
+    auth.stop()
+
+
+def test_udhcpc_declines_an_address_in_use(link):
+    """udhcpc -a checks the address it is given by ARP and declines it
+    when another host answers: it gets another address, which its name
+    points to, and the declined address has no name left."""
+    auth = Auth(link)
+    srv = ddns_server(link)
+    taken = "10.77.0.50"        # the first the server gives
+    run("ip", "-n", link.ns_s, "addr", "add", taken + "/32", "dev",
+        link.veth_s)
+    c = Udhcpc(link, "arp")
+    c.extra = ["-a"]
+    c.start()
+    ip = Udhcpc.got(c.wait_event(c.BOUND)[1])["ip"]
+    assert ip != taken
+    assert "DECLINE from %s: no reply %s" % (link.client_mac(), taken) \
+        in srv.log(), srv.log()[-3000:]
+    wait_for("arp's names", lambda: auth.query("arp.lan.test", "A") == [ip]
+             and auth.query(rev(ip), "PTR") == ["arp.lan.test."], 5,
+             step=0.05)
+    wait_for("the declined address unnamed", lambda: auth.query(
+        rev(taken), "PTR") == [], 3, step=0.05)
+    assert len(auth.query("arp.lan.test", "DHCID")) == 1
+    assert srv.leases(all_rows=True)[taken]["state"] == "declined"
+    c.stop()
+    srv.stop()
+    auth.stop()
