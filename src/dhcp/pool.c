@@ -316,8 +316,10 @@ void dhcp_pool_assign(struct dhcp_pool *p, struct dhcp_lease *e,
 	if (state == DL_OFFERED)
 		e->prev = mine && (e->state == DL_RELEASED ||
 				   e->state == DL_EXPIRED) ? e->state : DL_FREE;
-	if (!mine && !e->is_static)
+	if (!mine && !e->is_static) {
 		e->host[0] = 0;
+		memset(&e->last, 0, sizeof(e->last));
+	}
 	memcpy(e->cid, c->cid, c->cidlen);
 	e->cidlen = c->cidlen;
 	e->cid_opt = c->cid_opt;
@@ -420,6 +422,7 @@ bool dhcp_pool_load(struct dhcp_pool *p, const struct dhcp_lease *row)
 	e->state = row->state;
 	e->expires = row->expires;
 	e->dns = row->dns;
+	e->last = row->last;
 	if (e->static_cid) {    /* its key stays the configured one */
 		memcpy(e->hw, row->hw, row->hwlen);
 		e->hwlen = row->hwlen;

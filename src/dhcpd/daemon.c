@@ -22,10 +22,14 @@
 static int load(struct dserver *s, const struct dconfig *c)
 {
 	size_t loaded = 0, skipped = 0, all = 0, again = 0, k;
+	char server[STORE_SERVER_MAX];
 
 	s->store = store_open(c->lease_db);
 	if (!s->store)
 		return -1;
+	if (c->dd.server && ddns_server_text(server, sizeof(server),
+					     c->dd.server) == 0)
+		store_set_server(s->store, server);
 	for (k = 0; k < s->nlinks; k++) {
 		if (dhcp_pool_init(&s->link[k].pool, &c->links[k].dc) < 0) {
 			log_err("out of memory for the lease table");

@@ -2,6 +2,7 @@
  * ddns_next) go out one UPDATE each, the answer deciding the next; the
  * lease's dns state changes only when its work is done, and only if the
  * lease did not change meanwhile. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "dhcpd/store.h"
 #include "net/client.h"
 #include "wire/msg.h"
+#include "wire/rrtype.h"
 
 #define TIMEOUT_MS 1000
 #define TRIES 3
@@ -31,6 +33,31 @@ static uint32_t rnd32(void)
 	return r;
 }
 
+static void listen_text(char *buf, size_t cap, const struct cfg_listen *l)
+{
+	const struct sockaddr_in *v4 = (const struct sockaddr_in *)&l->sa;
+	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)&l->sa;
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (l->sa.ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &v6->sin6_addr, a, sizeof(a));
+		snprintf(buf, cap, "[%s]:%u", a, ntohs(v6->sin6_port));
+		return;
+	}
+	inet_ntop(AF_INET, &v4->sin_addr, a, sizeof(a));
+	snprintf(buf, cap, "%s:%u", a, ntohs(v4->sin_port));
+}
+
+int ddns_server_text(char *buf, size_t cap, const char *server)
+{
+	struct cfg_listen to;
+
+	if (config_parse_listen(&to, server) < 0)
+		return -1;
+	listen_text(buf, cap, &to);
+	return 0;
+}
+
 int ddns_open(struct ddns *d, const struct ddns_conf *c)
 {
 	struct cfg_listen to;
@@ -42,6 +69,7 @@ int ddns_open(struct ddns *d, const struct ddns_conf *c)
 		log_err("--ddns: '%s' is not ADDR[:PORT]", c->server);
 		return -1;
 	}
+	listen_text(d->server, sizeof(d->server), &to);
 	if (c->has_key && tsig_key_init(&d->key, &c->key) < 0) {
 		log_err("--key: the algorithm is not in this libcrypto");
 		return -1;
@@ -97,20 +125,46 @@ static int send_step(struct ddns *d, int64_t now_ms)
 	return 0;
 }
 
-/* The lease's work is over: its new dns state, unless it changed. */
+/* Whether e still wants the work being done (it did not change
+ * meanwhile: released, renewed, given to another client). */
+static bool same_work(const struct ddns *d, const struct dhcp_lease *e)
+{
+	return e->dns == (d->removing ? DNS_DEL : DNS_ADD);
+}
+
+/* The outcome of the work, kept with the lease for 'why'. */
+static void record(const struct ddns *d, struct dhcp_lease *e, uint8_t res,
+		   int rcode, unsigned retry)
+{
+	e->last.at = (int64_t)time(NULL);
+	e->last.rcode = (int16_t)rcode;
+	e->last.res = res;
+	e->last.step = (uint8_t)d->step;
+	e->last.retry = (uint16_t)retry;
+}
+
+/* The lease's work is over: its new dns state and the outcome, unless
+ * it changed (written in the commit of that state: no commit of its
+ * own). */
 static void finish(struct ddns *d, uint8_t dns)
 {
 	struct dhcp_lease *e = d->cur;
 
 	d->cur = NULL;
 	d->backoff = 0;
-	if (e->dns != (d->removing ? DNS_DEL : DNS_ADD))
+	if (!same_work(d, e))
 		return;         /* changed meanwhile: the next run sees it */
+	record(d, e, d->res, d->rcode, 0);
 	e->dns = dns;
 	dhcp_pool_mark(d->cur_pool, e);
 }
 
-static void fail(struct ddns *d, int64_t now_ms, const char *why)
+/* A failed try: retried after the backoff. Its outcome is marked to be
+ * written (why shows the failure while it lasts): one commit per failed
+ * try, and tries are as far apart as the backoff (1 s doubling to 60
+ * s: 7 commits in an outage's first 2 minutes, then one a minute);
+ * answers that end a lease's work cost none (finish). */
+static void fail(struct ddns *d, int64_t now_ms, const char *why, int rcode)
 {
 	char n[NAME_TEXT_MAX];
 
@@ -122,7 +176,17 @@ static void fail(struct ddns *d, int64_t now_ms, const char *why)
 	name_text(n, sizeof(n), d->fqdn);
 	log_warn("dns update of %s (%s): %s; retried in %us", n,
 		 ddns_step_name(d->step), why, d->backoff);
+	if (same_work(d, d->cur)) {
+		record(d, d->cur, DNSR_FAILED, rcode, d->backoff);
+		dhcp_pool_mark(d->cur_pool, d->cur);
+	}
 	d->cur = NULL;
+}
+
+/* An error of send or recv: the server's port unreachable, or not. */
+static int errno_rcode(int err)
+{
+	return err == ECONNREFUSED ? DNSR_UNREACH : DNSR_NOSEND;
 }
 
 /* The next lease of p with names to add or remove, or NULL. Leases
@@ -194,6 +258,8 @@ static int start(struct ddns *d, struct dhcp_lease *e, int64_t now_ms)
 	d->cur = e;
 	d->removing = e->dns == DNS_DEL;
 	d->step = d->removing ? DDNS_A_DEL : DDNS_A_NEW;
+	d->res = d->removing ? DNSR_REMOVED : DNSR_ADDED;
+	d->rcode = RCODE_NOERROR;
 	d->tries = 0;
 	if (ddns_fqdn(d->fqdn, e->host, d->conf->fzone) < 0 ||
 	    ddns_reverse(d->rev, e->addr) < 0 ||
@@ -209,9 +275,9 @@ int ddns_run(struct ddns *d, int64_t now_ms)
 
 	if (d->cur && now_ms - d->sent_ms >= TIMEOUT_MS) {
 		if (++d->tries >= TRIES)
-			fail(d, now_ms, "no answer");
+			fail(d, now_ms, "no answer", DNSR_TIMEOUT);
 		else if (send_step(d, now_ms) < 0)
-			fail(d, now_ms, strerror(errno));
+			fail(d, now_ms, strerror(errno), errno_rcode(errno));
 	}
 	if (d->cur)
 		return (int)(d->sent_ms + TIMEOUT_MS - now_ms);
@@ -221,7 +287,7 @@ int ddns_run(struct ddns *d, int64_t now_ms)
 	if (!e)
 		return -1;
 	if (start(d, e, now_ms) < 0)
-		fail(d, now_ms, "cannot send");
+		fail(d, now_ms, "cannot send", errno_rcode(errno));
 	return TIMEOUT_MS;
 }
 
@@ -291,6 +357,22 @@ static void refused(struct ddns *d)
 		 "another client or was made by hand");
 }
 
+/* What an answer that is no error says of the outcome: the name was
+ * not ours to remove, another address keeps its DHCID, or it is
+ * someone else's. */
+static void note(struct ddns *d, int rcode)
+{
+	if (d->step == DDNS_A_DEL && rcode == RCODE_NXRRSET)
+		d->res = DNSR_LEFT;
+	else if (d->step == DDNS_DHCID_DEL && rcode == RCODE_YXRRSET)
+		d->res = DNSR_KEPT;
+	else if (d->step == DDNS_A_OURS && rcode == RCODE_NXRRSET)
+		d->res = DNSR_REFUSED;
+	else
+		return;
+	d->rcode = (int16_t)rcode;
+}
+
 /* Handles the answer to our step: the next step, or the end. */
 static void next(struct ddns *d, int rcode, int64_t now_ms)
 {
@@ -298,10 +380,12 @@ static void next(struct ddns *d, int rcode, int64_t now_ms)
 	int step = ddns_next((enum ddns_step)d->step, rcode);
 
 	if (step < 0) {
-		snprintf(n, sizeof(n), "the server answered rcode %d", rcode);
-		fail(d, now_ms, n);
+		snprintf(n, sizeof(n), "the server answered %s",
+			 rcode_name((uint16_t)rcode));
+		fail(d, now_ms, n, rcode);
 		return;
 	}
+	note(d, rcode);
 	if (step == DDNS_CONFLICT) {
 		refused(d);
 		ctl_count(&d->st.refused, 1);
@@ -321,30 +405,51 @@ static void next(struct ddns *d, int rcode, int64_t now_ms)
 	d->step = step;
 	d->tries = 0;
 	if (send_step(d, now_ms) < 0)
-		fail(d, now_ms, strerror(errno));
+		fail(d, now_ms, strerror(errno), errno_rcode(errno));
+}
+
+/* The answer's TSIG checked with our key: true when it verified, else
+ * the try failed. A server refusing our key (BADKEY, BADSIG, BADTIME)
+ * cannot sign its answer: its TSIG error says why. */
+static bool signed_ok(struct ddns *d, const uint8_t *pkt, size_t n,
+		      int64_t now_ms)
+{
+	struct tsig_verifier v;
+	enum tsig_status st;
+	uint16_t terr;
+	char why[64];
+
+	tsig_verifier_init(&v, &d->key, d->mac, d->maclen);
+	st = tsig_verify_msg(&v, pkt, n, (uint64_t)time(NULL));
+	terr = st == TSIG_ERROR_SET ? v.rr.error : 0;
+	tsig_verifier_clear(&v);
+	if (st == TSIG_OK)
+		return true;
+	snprintf(why, sizeof(why), "the server answered %s",
+		 store_rcode_text(terr));
+	fail(d, now_ms, terr ? why : tsig_status_text(st),
+	     terr ? terr : DNSR_BADANSWER);
+	return false;
 }
 
 void ddns_read(struct ddns *d, int64_t now_ms)
 {
-	struct tsig_verifier v;
-	enum tsig_status st;
 	uint8_t pkt[4096];
 	struct rbuf r;
 	uint16_t id, flags;
 	ssize_t n = recv(d->fd, pkt, sizeof(pkt), MSG_DONTWAIT);
 
+	if (n < 0 && errno == ECONNREFUSED && d->cur) {
+		/* ICMP port unreachable: no need to wait for the tries */
+		fail(d, now_ms, "port unreachable (no DNS server there)",
+		     DNSR_UNREACH);
+		return;
+	}
 	rbuf_init(&r, pkt, n > 0 ? (size_t)n : 0);
 	if (!d->cur || rbuf_u16(&r, &id) < 0 || rbuf_u16(&r, &flags) < 0 ||
 	    id != d->id || !(flags & MSG_FLAG_QR))
 		return;         /* late, stray or forged: the timer goes on */
-	if (d->conf->has_key) {
-		tsig_verifier_init(&v, &d->key, d->mac, d->maclen);
-		st = tsig_verify_msg(&v, pkt, (size_t)n, (uint64_t)time(NULL));
-		tsig_verifier_clear(&v);
-		if (st != TSIG_OK) {
-			fail(d, now_ms, tsig_status_text(st));
-			return;
-		}
-	}
+	if (d->conf->has_key && !signed_ok(d, pkt, (size_t)n, now_ms))
+		return;
 	next(d, flags & 0x0f, now_ms);
 }

@@ -4,7 +4,8 @@
  * when a key is given, from the serving thread's poll loop. A server
  * that does not answer, or answers with an error, is retried with a
  * backoff (1 s doubling to 60 s); a name held by someone else is
- * refused and logged. */
+ * refused and logged. Each lease keeps the outcome of its last UPDATE
+ * (lease.last), stored with it for 'banchi-dhcp why'. */
 #ifndef BANCHI_DHCPD_DDNS_H
 #define BANCHI_DHCPD_DDNS_H
 
@@ -47,6 +48,8 @@ struct ddns {
 					 * or NULL (no PTR) */
 	int step, tries;
 	bool removing;
+	uint8_t res;                    /* its outcome so far (dhcp_dns_res) */
+	int16_t rcode;                  /* and the answer that decided it */
 	uint16_t id;
 	int64_t sent_ms, retry_ms;
 	unsigned backoff;               /* seconds, after a failure */
@@ -55,7 +58,12 @@ struct ddns {
 	uint8_t mac[TSIG_MAC_MAX];
 	size_t maclen;
 	struct ddns_stats st;
+	char server[64];                /* "ADDR:PORT" */
 };
+
+/* The server of --ddns as "ADDR:PORT" ("[ADDR]:PORT" for IPv6), the
+ * port always written. 0, or -1 (not ADDR[:PORT]). */
+int ddns_server_text(char *buf, size_t cap, const char *server);
 
 /* Opens the socket (connected to the server). 0, or -1 after logging. */
 int ddns_open(struct ddns *d, const struct ddns_conf *c);

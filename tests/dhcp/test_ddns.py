@@ -6,6 +6,7 @@ DHCIDs); the same against BIND and Knot (RFC 2136 and TSIG interop); updates que
 of banchi-dhcp and go out when it is back."""
 
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -34,9 +35,10 @@ class Auth:
     0.77.10.in-addr.arpa, on 127.0.0.1:5300 of the server namespace:
     banchi-auth, BIND (named) or Knot (knotd)."""
 
-    def __init__(self, link, kind="banchi", more_revs=()):
+    def __init__(self, link, kind="banchi", more_revs=(), key=KEY):
         self.link = link
         self.kind = kind
+        self.key = key          # banchi only: the key it takes
         self.more_revs = more_revs      # banchi only: reverse zones more
         d = link.dir
         (d / "lan.test.zone").write_text(
@@ -50,14 +52,16 @@ class Auth:
         self.start()
 
     def args_banchi(self, d):
+        name = self.key.split(":")[0]
         return [BANCHI_AUTH, "--listen", DNS, "--threads", "1",
                 "--control", "none", "--zone-dir", d / "zd",
                 "--zone", "lan.test=%s" % (d / "lan.test.zone"),
                 "--zone", "0.77.10.in-addr.arpa=%s" % (d / "rev.zone"),
-                "--key", KEY, "--allow-update", "lan.test=key:ddns-key",
-                "--allow-update", "0.77.10.in-addr.arpa=key:ddns-key"] + \
+                "--key", self.key, "--allow-update",
+                "lan.test=key:" + name, "--allow-update",
+                "0.77.10.in-addr.arpa=key:" + name] + \
             sum((["--zone", "%s=%s" % (z, d / "rev.zone"), "--allow-update",
-                  "%s=key:ddns-key" % z] for z in self.more_revs), [])
+                  "%s=key:%s" % (z, name)] for z in self.more_revs), [])
 
     def args_bind(self, d):
         zone = ('zone "%s" { type primary; file "%s"; '
@@ -111,6 +115,11 @@ def ddns_server(link, *extra, **kw):
                   "--ddns-ttl", "120", *extra, **kw)
 
 
+# why's line on the last UPDATE: rcode, server, time, what it did
+LAST = (r"last DNS update: %s from 127\.0\.0\.1:5300 at "
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ %s")
+
+
 def why(srv, who):
     return run(str(netns.BANCHI_DHCP), "why", who, "--lease-db",
                str(srv.db)).stdout
@@ -140,12 +149,21 @@ def test_register_and_release(link, peer):
     assert auth.query(rev(ip), "PTR") == ["alpha.lan.test."]
     assert len(auth.query("alpha.lan.test", "DHCID")) == 1
     wait_for("dns:ok", lambda: srv.leases()[ip]["dns"] == "ok", 3)
+    # the server's last answer, in why and in the control listing
+    last = LAST % ("NOERROR", r"\(registered A, DHCID, PTR\)")
+    assert re.search(last, why(srv, "alpha")), why(srv, "alpha")
+    row = [x for x in srv.ctl_json("leases")["leases"]
+           if x["address"] == ip][0]
+    assert re.fullmatch(last[len("last DNS update: "):], row["dns_last"])
+    assert row["dns_last_result"] == "added"
     c.release()
     wait_for("alpha's A to go", lambda: auth.query("alpha.lan.test", "A")
              == [], 3, step=0.05)
     assert auth.query(rev(ip), "PTR") == []
     assert auth.query("alpha.lan.test", "DHCID") == []
     assert auth.query("manual.lan.test", "A") == ["10.77.0.9"]
+    wait_for("the removal in why", lambda: re.search(LAST % (
+        "NOERROR", r"\(removed A, DHCID, PTR\)"), why(srv, "alpha")), 3)
     c.stop()
     srv.stop()
     auth.stop()
@@ -188,6 +206,9 @@ def test_conflicts(link, peer):
     assert "held by the lease 10.77.0.51 of 02:00:00:00:00:02" in out
     assert "name registered" in why(srv, "02:00:00:00:00:02")
     assert "held by a record made by hand" in why(srv, "manual")
+    assert re.search(LAST % ("YXDOMAIN, then NXRRSET", r"\(the name exists "
+                             r"and is held by another client's DHCID, or "
+                             r"was made by hand\)"), out), out
     srv.stop()
     auth.stop()
 
@@ -357,6 +378,10 @@ def test_decline_removes_names(link):
     assert row["state"] == "declined" and row["hwaddr"] == mac, row
     wait_for("the removal stored", lambda: srv.leases(all_rows=True)[
         "10.77.0.50"]["dns"] == "", 3)
+    out = why(srv, "decl")
+    assert "%s (host decl): declined lease 10.77.0.50, until" % mac in out
+    assert re.search(LAST % ("NOERROR", r"\(removed A, DHCID, PTR\)"),
+                     out), out
     # nobody gets it while declined: not the decliner, not another
     r = send(link, [dict(type=1, mac=mac, xid=43, req="10.77.0.50"),
                     dict(type=1, mac="02:00:00:00:00:42", xid=44,
@@ -401,5 +426,68 @@ def test_udhcpc_declines_an_address_in_use(link):
     assert len(auth.query("arp.lan.test", "DHCID")) == 1
     assert srv.leases(all_rows=True)[taken]["state"] == "declined"
     c.stop()
+    srv.stop()
+    auth.stop()
+
+
+def udp_sink(link):
+    """A socket on the DNS server's address that never answers."""
+    p = link.spawn(link.ns_s, [
+        "/usr/bin/python3", "-c",
+        "import socket, time\n"
+        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "s.bind(('127.0.0.1', 5300))\n"
+        "time.sleep(120)\n"], "sink.log")
+    wait_for("the sink", lambda: "127.0.0.1:5300" in run(
+        "ip", "netns", "exec", link.ns_s, "ss", "-uln").stdout, 5)
+    return p
+
+
+def test_why_says_the_last_failure(link):
+    """why (and the control listing) give the DNS server's last answer to
+    a lease's UPDATE while it fails, with the retry: no server, a server
+    that never answers, one refusing our key (its secret another, then
+    its key another); and NOERROR once one takes it. banchi-dhcp is
+    restarted between them so that its backoff starts again."""
+    srv = ddns_server(link)
+    with_address(link)
+    r = send(link, [dict(type=3, mac="02:00:00:00:00:51", xid=51,
+                         req="10.77.0.60", host="lost")], expect=1)
+    assert r[0]["type"] == 5
+    retry = r"\(add A \(new name\): %s\), (retrying in \d+ s|retry due at)"
+    wait_for("the failure in why", lambda: re.search(LAST % (
+        "no answer", retry % "port unreachable: no DNS server listens "
+        "there"), why(srv, "lost")), 5)
+    row = srv.ctl_json("leases")["leases"][0]
+    assert row["dns_last_result"] == "failed" and row["dns"] == "add"
+    assert "retry" in row["dns_last"]
+    srv.stop()
+    sink = udp_sink(link)
+    srv.start()
+    wait_for("the timeout in why", lambda: re.search(LAST % (
+        "no answer", retry % "timeout: the server is down, or a firewall "
+        "drops it"), why(srv, "lost")), 8)
+    srv.stop()
+    link.stop(sink)
+    for key, rcode, hint in (
+            (KEY_NAME + ":YW5vdGhlci1zZWNyZXQtYW5vdGhlci1zZWNyZXQtYWI=",
+             r"NOTAUTH \(BADSIG\)",
+             "the server's secret for the TSIG key is not ours"),
+            ("other-key:" + KEY_SECRET, r"NOTAUTH \(BADKEY\)",
+             r"the server does not know the TSIG key \(--key\)")):
+        auth = Auth(link, key=key)
+        srv.start()
+        wait_for("the refusal in why", lambda: re.search(LAST % (
+            rcode, retry % hint), why(srv, "lost")), 5)
+        srv.stop()
+        auth.stop()
+    assert auth.query("lost.lan.test", "A") is None     # stopped
+    auth = Auth(link)
+    assert auth.query("lost.lan.test", "A") == []
+    srv.start()
+    wait_for("lost's A", lambda: auth.query("lost.lan.test", "A") ==
+             ["10.77.0.60"], 5, step=0.05)
+    wait_for("NOERROR in why", lambda: re.search(LAST % (
+        "NOERROR", r"\(registered A, DHCID, PTR\)"), why(srv, "lost")), 3)
     srv.stop()
     auth.stop()
