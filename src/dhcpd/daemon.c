@@ -17,6 +17,7 @@
 #include "dhcpd/daemon.h"
 #include "dhcpd/server.h"
 #include "dhcpd/sock.h"
+#include "dhcpd/sweep.h"
 
 /* Each interface's pool, and the stored leases of its subnet. */
 static int load(struct dserver *s, const struct dconfig *c)
@@ -105,7 +106,8 @@ static int open_ddns(struct dserver *s, const struct dconfig *c)
 	memcpy(s->dd_pools + 1, s->pools, s->nlinks * sizeof(*s->pools));
 	s->dd->pools = s->dd_pools;
 	s->dd->npools = s->nlinks + 1;
-	if (orphans_find(s, s->pools, s->nlinks, &s->orphans) < 0)
+	if (orphans_find(s, s->pools, s->nlinks, &s->orphans) < 0 ||
+	    sweep_run(s->dd) < 0)
 		return -1;
 	name_to_text(z, sizeof(z), c->dd.fzone);
 	log_info("names of leases go to %s by dns update (%s, %s)",
@@ -158,8 +160,10 @@ int dhcpd_run(struct dconfig *c, int argc, char **argv, const sigset_t *set)
 		dserver_log_stats(s);
 	}
 	ctl_stop(s->ctl);
-	if (s->dd)
+	if (s->dd) {
+		sweep_clear(s->dd);
 		ddns_close(s->dd);
+	}
 	free(s->dd);
 	for (k = 0; k < s->nlinks; k++) {
 		if (s->link[k].fd >= 0)

@@ -70,6 +70,8 @@ int ddns_open(struct ddns *d, const struct ddns_conf *c)
 		return -1;
 	}
 	listen_text(d->server, sizeof(d->server), &to);
+	memcpy(&d->to, &to.sa, to.salen);
+	d->tolen = to.salen;
 	if (c->has_key && tsig_key_init(&d->key, &c->key) < 0) {
 		log_err("--key: the algorithm is not in this libcrypto");
 		return -1;
@@ -190,8 +192,9 @@ static int errno_rcode(int err)
 }
 
 /* The next lease of p with names to add or remove, or NULL. Leases
- * whose names cannot be made are set back to no work. */
-static struct dhcp_lease *pick_in(struct dhcp_pool *p)
+ * whose names cannot be made are set back to no work (the sweep's
+ * have their DHCID given). */
+static struct dhcp_lease *pick_in(struct dhcp_pool *p, bool given)
 {
 	struct dhcp_lease *e;
 	size_t i;
@@ -200,7 +203,7 @@ static struct dhcp_lease *pick_in(struct dhcp_pool *p)
 		e = &p->l[i];
 		if (e->dns != DNS_ADD && e->dns != DNS_DEL)
 			continue;
-		if (e->host[0] && (e->cidlen || e->is_static))
+		if (e->host[0] && (e->cidlen || e->is_static || given))
 			return e;
 		e->dns = DNS_NONE;
 		dhcp_pool_mark(p, e);
@@ -208,34 +211,46 @@ static struct dhcp_lease *pick_in(struct dhcp_pool *p)
 	return NULL;
 }
 
-/* The next lease of any interface's pool; d->cur_pool set to its. */
+/* The next lease of any interface's pool, then of the sweep;
+ * d->cur_pool set to its. */
 static struct dhcp_lease *pick(struct ddns *d)
 {
 	struct dhcp_lease *e;
 	size_t k;
 
 	for (k = 0; k < d->npools; k++) {
-		e = pick_in(d->pools[k]);
+		e = pick_in(d->pools[k], false);
 		if (e) {
 			d->cur_pool = d->pools[k];
 			return e;
 		}
 	}
-	return NULL;
+	e = d->sweep ? pick_in(d->sweep, true) : NULL;
+	if (e)
+		d->cur_pool = d->sweep;
+	return e;
 }
 
-/* The DHCID: a static lease's by MAC from its MAC alone (identifier
- * type 0), so that it holds whatever the client sends and before it is
- * seen; one by client identifier from that (type 1). */
-static int dhcid(struct ddns *d, const struct dhcp_lease *e)
+int ddns_lease_dhcid(uint8_t out[DDNS_DHCID_LEN], const struct dhcp_lease *e,
+		     const uint8_t *fqdn)
 {
 	uint8_t id[7] = { 1 };
 
 	if (!e->is_static || e->static_cid)
-		return ddns_dhcid(d->dhcid, e->cid_opt, e->cid, e->cidlen,
-				  d->fqdn);
+		return ddns_dhcid(out, e->cid_opt, e->cid, e->cidlen, fqdn);
 	memcpy(id + 1, e->hw, 6);
-	return ddns_dhcid(d->dhcid, false, id, sizeof(id), d->fqdn);
+	return ddns_dhcid(out, false, id, sizeof(id), fqdn);
+}
+
+/* The DHCID of the lease's name; a sweep entry's is the zone's. */
+static int dhcid(struct ddns *d, const struct dhcp_lease *e)
+{
+	if (d->sweep && d->cur_pool == d->sweep) {
+		memcpy(d->dhcid, d->sweep_dhcid[e - d->sweep->l],
+		       DDNS_DHCID_LEN);
+		return 0;
+	}
+	return ddns_lease_dhcid(d->dhcid, e, d->fqdn);
 }
 
 /* The reverse zone holding rev (the longest), or NULL: an address of
@@ -373,6 +388,23 @@ static void note(struct ddns *d, int rcode)
 	d->rcode = (int16_t)rcode;
 }
 
+/* The sweep removed the stale name host: a lease refused it (held by
+ * that name's DHCID) may have it now. */
+static void free_name(struct ddns *d, const char *host)
+{
+	struct dhcp_lease *e;
+	size_t k, i;
+
+	for (k = 0; k < d->npools; k++)
+		for (i = 0; i < d->pools[k]->n; i++) {
+			e = &d->pools[k]->l[i];
+			if (e->dns != DNS_REFUSED || strcmp(e->host, host))
+				continue;
+			e->dns = DNS_ADD;
+			dhcp_pool_mark(d->pools[k], e);
+		}
+}
+
 /* Handles the answer to our step: the next step, or the end. */
 static void next(struct ddns *d, int rcode, int64_t now_ms)
 {
@@ -399,6 +431,8 @@ static void next(struct ddns *d, int rcode, int64_t now_ms)
 			ctl_count(&d->st.removed, 1);
 		else
 			ctl_count(&d->st.added, 1);
+		if (d->cur_pool == d->sweep && d->res == DNSR_REMOVED)
+			free_name(d, d->cur->host);
 		finish(d, d->removing ? DNS_NONE : DNS_OK);
 		return;
 	}

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "ctl/ctl_stats.h"
 #include "dhcp/ddns.h"
@@ -27,6 +28,7 @@ struct ddns_conf {
 	bool has_key;
 	struct tsig_key_spec key;
 	uint32_t ttl;
+	bool sweep;                     /* the sweep at start (sweep.h) */
 };
 
 /* Written by the serving thread, read by the control thread. */
@@ -59,7 +61,20 @@ struct ddns {
 	size_t maclen;
 	struct ddns_stats st;
 	char server[64];                /* "ADDR:PORT" */
+	struct sockaddr_storage to;     /* the server */
+	socklen_t tolen;
+	/* the sweep's work (sweep.h), after the leases': names no lease
+	 * knows, removed by the DHCID the zone showed (sweep_dhcid[i] for
+	 * sweep->l[i]); NULL: none */
+	struct dhcp_pool *sweep;
+	uint8_t (*sweep_dhcid)[DDNS_DHCID_LEN];
 };
+
+/* The DHCID of e's name fqdn: a static lease's by MAC from its MAC
+ * alone (identifier type 0), so that it holds whatever the client sends
+ * and before it is seen; any other from its identifier. 0 or < 0. */
+int ddns_lease_dhcid(uint8_t out[DDNS_DHCID_LEN], const struct dhcp_lease *e,
+		     const uint8_t *fqdn);
 
 /* The server of --ddns as "ADDR:PORT" ("[ADDR]:PORT" for IPv6), the
  * port always written. 0, or -1 (not ADDR[:PORT]). */

@@ -35,10 +35,12 @@ class Auth:
     0.77.10.in-addr.arpa, on 127.0.0.1:5300 of the server namespace:
     banchi-auth, BIND (named) or Knot (knotd)."""
 
-    def __init__(self, link, kind="banchi", more_revs=(), key=KEY):
+    def __init__(self, link, kind="banchi", more_revs=(), key=KEY,
+                 xfr=False):
         self.link = link
         self.kind = kind
         self.key = key          # banchi only: the key it takes
+        self.xfr = xfr          # banchi only: the key may transfer
         self.more_revs = more_revs      # banchi only: reverse zones more
         d = link.dir
         (d / "lan.test.zone").write_text(
@@ -60,6 +62,8 @@ class Auth:
                 "--key", self.key, "--allow-update",
                 "lan.test=key:" + name, "--allow-update",
                 "0.77.10.in-addr.arpa=key:" + name] + \
+            (["--allow-transfer", "lan.test=key:" + name] if self.xfr
+             else []) + \
             sum((["--zone", "%s=%s" % (z, d / "rev.zone"), "--allow-update",
                   "%s=key:%s" % (z, name)] for z in self.more_revs), [])
 
@@ -489,5 +493,77 @@ def test_why_says_the_last_failure(link):
              ["10.77.0.60"], 5, step=0.05)
     wait_for("NOERROR in why", lambda: re.search(LAST % (
         "NOERROR", r"\(registered A, DHCID, PTR\)"), why(srv, "lost")), 3)
+    srv.stop()
+    auth.stop()
+
+
+# RFC 4701's examples: DHCIDs of clients no lease of the tests has
+DHCIDS = ("AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA=",
+          "AAEBOSD+XR3Os/0LozeXVqcNc7FwCfQdWL3b/NaiUDlW2No=",
+          "AAABxLmlskllE0MVjd57zHcWmEH3pCQ6VytcKD//7es/deY=")
+
+
+def nsupdate(link, *lines):
+    run("ip", "netns", "exec", link.ns_s, "nsupdate", "-y",
+        "hmac-sha256:" + KEY, input="server 127.0.0.1 5300\n" +
+        "".join("update add %s\n" % x for x in lines) + "send\n")
+
+
+def test_sweep_removes_names_no_lease_knows(link):
+    """At start, the forward zone transferred: names marked by a DHCID
+    that no lease has, at addresses of our range that no lease holds,
+    are removed (a lease lost with an old lease file, another's name);
+    names of our leases, names made by hand (no DHCID), addresses
+    outside our ranges or leased stay. A transfer refused: logged once,
+    nothing removed, leases served."""
+    import sqlite3
+    auth = Auth(link)           # no transfer for the key yet
+    srv = ddns_server(link)
+    with_address(link)
+    r = send(link, [dict(type=3, mac="02:00:00:00:00:61", xid=61,
+                         req="10.77.0.61", host="gone"),
+                    dict(type=3, mac="02:00:00:00:00:62", xid=62,
+                         req="10.77.0.62", host="kept")], expect=2)
+    assert [x["type"] for x in r] == [5, 5]
+    wait_for("both names", lambda: auth.query(rev("10.77.0.61"), "PTR") ==
+             ["gone.lan.test."] and auth.query(rev("10.77.0.62"), "PTR")
+             == ["kept.lan.test."], 3, step=0.05)
+    assert srv.log().count("sweep of lan.test. skipped: its transfer "
+                           "from 127.0.0.1:5300 failed: the server "
+                           "answered ") == 1, srv.log()[-3000:]
+    srv.stop()
+    # gone's lease lost (an older lease file); names of other clients
+    db = sqlite3.connect(str(srv.db))
+    db.execute("DELETE FROM lease WHERE hostname = 'gone'")
+    db.commit()
+    db.close()
+    nsupdate(link, "other.lan.test. 120 DHCID " + DHCIDS[0],
+             "other.lan.test. 120 A 10.77.0.70",
+             "far.lan.test. 120 DHCID " + DHCIDS[1],
+             "far.lan.test. 120 A 10.99.0.1",
+             "busy.lan.test. 120 DHCID " + DHCIDS[2],
+             "busy.lan.test. 120 A 10.77.0.62",
+             "hand.lan.test. 120 A 10.77.0.71")
+    auth.stop()
+    auth = Auth(link, xfr=True)
+    assert auth.query("other.lan.test", "A") == ["10.77.0.70"]
+    srv.start()
+    wait_for("gone's and other's A to go", lambda: auth.query(
+        "gone.lan.test", "A") == [] and auth.query("other.lan.test", "A")
+        == [], 5, step=0.05)
+    wait_for("gone's PTR to go", lambda: auth.query(
+        rev("10.77.0.61"), "PTR") == [], 3, step=0.05)
+    for n in ("gone", "other"):
+        assert auth.query(n + ".lan.test", "DHCID") == []
+    assert ("sweep of lan.test.: 5 names marked by a DHCID, 1 of our "
+            "leases; 2 addresses of others no lease holds: removing "
+            "them") in srv.log()
+    assert auth.query("kept.lan.test", "A") == ["10.77.0.62"]
+    assert auth.query(rev("10.77.0.62"), "PTR") == ["kept.lan.test."]
+    assert auth.query("far.lan.test", "A") == ["10.99.0.1"]
+    assert auth.query("busy.lan.test", "A") == ["10.77.0.62"]
+    assert auth.query("hand.lan.test", "A") == ["10.77.0.71"]
+    assert auth.query("manual.lan.test", "A") == ["10.77.0.9"]
+    assert len(auth.query("busy.lan.test", "DHCID")) == 1
     srv.stop()
     auth.stop()
