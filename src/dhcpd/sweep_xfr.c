@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon/log.h"
 #include "dhcpd/sweep.h"
 #include "wire/msg.h"
 #include "wire/rrtype.h"
@@ -28,7 +29,7 @@ struct axfr {
 	uint8_t *buf;                   /* 2 + MSG_MAXLEN: one frame */
 	struct msg_rr *rr;
 	struct tsig_verifier tv;
-	size_t nmsg;
+	size_t nmsg, nrr;
 	unsigned nsoa;                  /* the second SOA ends it */
 	char *why;
 	size_t cap;
@@ -204,6 +205,7 @@ static int records(struct axfr *x, const struct msg *m, sweep_rr_fn *fn,
 			return why(x, "the answer does not start with a SOA");
 		if (r->type == RR_SOA && ++x->nsoa == 2)
 			return 1;
+		x->nrr++;
 		if (r->rclass == CLASS_IN)
 			fn(arg, owner, r->type, m->pkt + r->rdata_off,
 			   r->rdlen);
@@ -255,6 +257,9 @@ int sweep_axfr(const struct ddns *d, sweep_rr_fn *fn, void *arg, char *w,
 		why(&x, "out of memory");
 	else if (tcp_open(&x) == 0 && query(&x) == 0)
 		ret = receive(&x, fn, arg);
+	if (ret == 0)
+		log_debug("dns: sweep: the transfer from %s: %zu records in "
+			  "%zu messages", d->server, x.nrr, x.nmsg);
 	if (d->conf->has_key)
 		tsig_verifier_clear(&x.tv);
 	if (x.fd >= 0)

@@ -544,6 +544,10 @@ def test_sweep_removes_names_no_lease_knows(link):
              "busy.lan.test. 120 DHCID " + DHCIDS[2],
              "busy.lan.test. 120 A 10.77.0.62",
              "hand.lan.test. 120 A 10.77.0.71")
+    # names made by hand, enough for a transfer of several messages
+    for k in range(2):
+        nsupdate(link, *["bulk%d-%d.lan.test. 120 A 10.77.0.72" % (k, i)
+                         for i in range(1000)])
     auth.stop()
     auth = Auth(link, xfr=True)
     assert auth.query("other.lan.test", "A") == ["10.77.0.70"]
@@ -565,5 +569,9 @@ def test_sweep_removes_names_no_lease_knows(link):
     assert auth.query("hand.lan.test", "A") == ["10.77.0.71"]
     assert auth.query("manual.lan.test", "A") == ["10.77.0.9"]
     assert len(auth.query("busy.lan.test", "DHCID")) == 1
+    assert auth.query("bulk1-999.lan.test", "A") == ["10.77.0.72"]
+    n = re.search(r"sweep: the transfer from 127.0.0.1:5300: (\d+) "
+                  r"records in (\d+) messages", srv.log())
+    assert n and int(n.group(1)) > 2000 and int(n.group(2)) > 1, n
     srv.stop()
     auth.stop()
