@@ -227,8 +227,9 @@ static int avail(const struct dhcp_lease *e, int64_t now)
 	case DL_FREE:
 		return 2;
 	case DL_OFFERED:
-	case DL_DECLINED:
 		return e->expires <= now ? 2 : 0;
+	case DL_DECLINED:       /* its names still to go: given last */
+		return e->expires > now ? 0 : names_out(e) ? 1 : 2;
 	case DL_BOUND:
 		return e->expires <= now ? 1 : 0;
 	case DL_RELEASED:
@@ -315,8 +316,10 @@ void dhcp_pool_assign(struct dhcp_pool *p, struct dhcp_lease *e,
 	if (state == DL_OFFERED)
 		e->prev = mine && (e->state == DL_RELEASED ||
 				   e->state == DL_EXPIRED) ? e->state : DL_FREE;
-	if (!mine && !e->is_static)
+	if (!mine && !e->is_static) {
 		e->host[0] = 0;
+		memset(&e->last, 0, sizeof(e->last));
+	}
 	memcpy(e->cid, c->cid, c->cidlen);
 	e->cidlen = c->cidlen;
 	e->cid_opt = c->cid_opt;
@@ -340,8 +343,13 @@ static bool expire_one(struct dhcp_pool *p, struct dhcp_lease *e)
 		dhcp_pool_mark(p, e);
 		return true;
 	case DL_DECLINED:
+		/* its names are removed by its client's DHCID: it stays
+		 * (given out last) until they are gone */
+		if (names_out(e))
+			return false;
 		e->state = DL_FREE;
-		e->cidlen = 0;
+		e->cidlen = e->hwlen = 0;
+		e->host[0] = 0;
 		dhcp_pool_mark(p, e);
 		return true;
 	case DL_OFFERED:
@@ -414,6 +422,7 @@ bool dhcp_pool_load(struct dhcp_pool *p, const struct dhcp_lease *row)
 	e->state = row->state;
 	e->expires = row->expires;
 	e->dns = row->dns;
+	e->last = row->last;
 	if (e->static_cid) {    /* its key stays the configured one */
 		memcpy(e->hw, row->hw, row->hwlen);
 		e->hwlen = row->hwlen;

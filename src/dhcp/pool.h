@@ -20,10 +20,35 @@
  * OFFERED: held for a client between OFFER and REQUEST (memory only).
  * BOUND: leased until expires. RELEASED, EXPIRED: no longer leased but
  * remembered, so that the client gets it again. DECLINED: in use by
- * someone unknown (DHCPDECLINE) until expires. RESERVED: a range
+ * someone unknown (DHCPDECLINE) until expires, and after while the
+ * declining client's names are still to leave DNS (its identity stays
+ * for that; no lookup by client finds the entry). RESERVED: a range
  * address that is some static lease's. */
 enum dhcp_lstate { DL_FREE, DL_OFFERED, DL_BOUND, DL_RELEASED, DL_EXPIRED,
 		   DL_DECLINED, DL_RESERVED };
+
+/* The outcome of the last DNS UPDATE work on a lease's names (the
+ * daemon's DNS updater records it, the store keeps it for 'why'): added
+ * (A, DHCID and, when step is DDNS_PTR_SET, the PTR), removed, removed
+ * but the DHCID kept (the name has another address), left alone (not
+ * ours), refused (someone else's name), or failed (retried). */
+enum dhcp_dns_res { DNSR_NONE, DNSR_ADDED, DNSR_REMOVED, DNSR_KEPT,
+		    DNSR_LEFT, DNSR_REFUSED, DNSR_FAILED };
+/* rcode values for a failure without an answer's rcode */
+enum { DNSR_TIMEOUT = -1,       /* no answer after the tries */
+       DNSR_BADANSWER = -2,     /* the answer failed our TSIG check */
+       DNSR_UNREACH = -3,       /* ICMP port unreachable: no server */
+       DNSR_NOSEND = -4 };      /* the UPDATE could not be sent */
+
+struct dhcp_dns_last {
+	int64_t at;                     /* unix time; 0: no UPDATE yet */
+	int16_t rcode;                  /* the deciding answer's rcode (a
+					 * TSIG error: 16 and up), or
+					 * DNSR_TIMEOUT... */
+	uint8_t res;                    /* enum dhcp_dns_res */
+	uint8_t step;                   /* the step answered last */
+	uint16_t retry;                 /* failed: seconds to the retry */
+};
 
 struct dhcp_lease {
 	uint32_t addr;
@@ -40,6 +65,7 @@ struct dhcp_lease {
 	int64_t expires;                /* unix time */
 	uint32_t seq;                   /* the daemon's: the commit that
 					 * holds this state (commit.h) */
+	struct dhcp_dns_last last;      /* of its names' last UPDATE */
 };
 
 /* A lease's names in DNS (the daemon's DNS updater moves them): none

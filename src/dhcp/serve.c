@@ -218,10 +218,10 @@ static int decline(struct dhcp_pool *p, const struct dhcp_msg *req,
 		out->note = "DECLINE of an address not the client's";
 		return 0;
 	}
+	/* the client's identity stays with the entry (no lookup finds a
+	 * declined one): its names leave DNS by its DHCID, as for a
+	 * release, since the address is not in use by that client */
 	e->state = DL_DECLINED;
-	e->cidlen = 0;
-	e->hwlen = 0;
-	e->host[0] = 0;
 	e->expires = now + p->conf->decline_time;
 	dhcp_pool_mark(p, e);
 	out->note = "declined: address unused until the decline time ends";

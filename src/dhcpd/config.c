@@ -328,6 +328,7 @@ static int ddns(struct dconfig *c, char *err)
 	d->server = c->ddns;
 	c->dc.ddns = true;
 	d->ttl = (uint32_t)c->ddns_ttl;
+	d->sweep = c->ddns_sweep;
 	if (zone(d->fzone, c->fzone, "forward-zone", err) < 0)
 		return -1;
 	if (c->rzones.n > DDNS_RZONES_MAX)

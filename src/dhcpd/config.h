@@ -43,6 +43,7 @@ struct dconfig {
 	struct dcfg_list rzones;        /* ddns.reverse-zone, repeatable */
 	long ddns_ttl;
 	long ddns_grace;
+	bool ddns_sweep;
 	/* server */
 	char *user, *group, *chroot;
 	bool allow_root;

@@ -72,6 +72,9 @@ static const struct cfg_opt schema[] = {
 	OPT("ddns.grace", "ddns-grace", CFG_INT, ddns_grace, 0, 604800, "300",
 	    "seconds the names of an expired lease stay in DNS (a late "
 	    "renewal keeps them; 0: removed at expiry)"),
+	OPT("ddns.sweep", "ddns-sweep", CFG_BOOL, ddns_sweep, 0, 1, "true",
+	    "at start, remove the names marked by a DHCID that no lease "
+	    "holds, at addresses of ours no lease holds (a zone transfer)"),
 	OPT("server.user", "user", CFG_STR, user, 0, 0, NULL,
 	    "user to run as (default banchi, else nobody)"),
 	OPT("server.group", "group", CFG_STR, group, 0, 0, NULL,

@@ -11,7 +11,25 @@
 #include "daemon/log.h"
 #include "dhcpd/control.h"
 
-static void put_lease(void *arg, const struct dhcp_lease *e)
+/* The last UPDATE's answer: a sentence (as 'why' says it), its time,
+ * what it came to; null when there was none. */
+static void put_last(struct ctl_reply *r, const struct dhcp_lease *e,
+		     const char *server)
+{
+	char text[512];
+
+	store_last_text(text, sizeof(text), e, server, (int64_t)time(NULL));
+	if (!text[0]) {
+		ctl_put_null(r, "dns_last");
+		return;
+	}
+	ctl_put_str(r, "dns_last", text);
+	ctl_put_time(r, "dns_last_at", (time_t)e->last.at);
+	ctl_put_str(r, "dns_last_result", store_res_names[e->last.res]);
+}
+
+static void put_lease(void *arg, const struct dhcp_lease *e,
+		      const char *server)
 {
 	struct ctl_reply *r = arg;
 	char a[INET_ADDRSTRLEN], hw[16 * 3 + 1], cid[DHCP_CID_MAX * 2 + 1];
@@ -31,6 +49,7 @@ static void put_lease(void *arg, const struct dhcp_lease *e)
 	ctl_put_str(r, "client_id", cid);
 	ctl_put_bool(r, "static", e->is_static);
 	ctl_put_str(r, "dns", store_dns_names[e->dns]);
+	put_last(r, e, server);
 	ctl_close(r);
 }
 

@@ -17,15 +17,20 @@
 #include "dhcpd/daemon.h"
 #include "dhcpd/server.h"
 #include "dhcpd/sock.h"
+#include "dhcpd/sweep.h"
 
 /* Each interface's pool, and the stored leases of its subnet. */
 static int load(struct dserver *s, const struct dconfig *c)
 {
 	size_t loaded = 0, skipped = 0, all = 0, again = 0, k;
+	char server[STORE_SERVER_MAX];
 
 	s->store = store_open(c->lease_db);
 	if (!s->store)
 		return -1;
+	if (c->dd.server && ddns_server_text(server, sizeof(server),
+					     c->dd.server) == 0)
+		store_set_server(s->store, server);
 	for (k = 0; k < s->nlinks; k++) {
 		if (dhcp_pool_init(&s->link[k].pool, &c->links[k].dc) < 0) {
 			log_err("out of memory for the lease table");
@@ -101,7 +106,8 @@ static int open_ddns(struct dserver *s, const struct dconfig *c)
 	memcpy(s->dd_pools + 1, s->pools, s->nlinks * sizeof(*s->pools));
 	s->dd->pools = s->dd_pools;
 	s->dd->npools = s->nlinks + 1;
-	if (orphans_find(s, s->pools, s->nlinks, &s->orphans) < 0)
+	if (orphans_find(s, s->pools, s->nlinks, &s->orphans) < 0 ||
+	    sweep_run(s->dd) < 0)
 		return -1;
 	name_to_text(z, sizeof(z), c->dd.fzone);
 	log_info("names of leases go to %s by dns update (%s, %s)",
@@ -158,8 +164,10 @@ int dhcpd_run(struct dconfig *c, int argc, char **argv, const sigset_t *set)
 	}
 	ctl_stop(s->ctl);
 	commit_stop(s->cm);     /* the last replies, before the sockets go */
-	if (s->dd)
+	if (s->dd) {
+		sweep_clear(s->dd);
 		ddns_close(s->dd);
+	}
 	free(s->dd);
 	for (k = 0; k < s->nlinks; k++) {
 		if (s->link[k].fd >= 0)

@@ -1,6 +1,7 @@
 /* The DNS updater (ddns.h): the queue of leases with work, the
  * transactions in flight (ddns_step.c runs each), timeouts and answers
  * matched to their transaction by id. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +14,37 @@
 #include "daemon/log.h"
 #include "dhcpd/commit.h"
 #include "dhcpd/ddns.h"
+#include "dhcpd/store.h"
 #include "net/client.h"
 #include "wire/msg.h"
 
 #define TIMEOUT_MS 1000
 #define TRIES 3
+
+static void listen_text(char *buf, size_t cap, const struct cfg_listen *l)
+{
+	const struct sockaddr_in *v4 = (const struct sockaddr_in *)&l->sa;
+	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)&l->sa;
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (l->sa.ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &v6->sin6_addr, a, sizeof(a));
+		snprintf(buf, cap, "[%s]:%u", a, ntohs(v6->sin6_port));
+		return;
+	}
+	inet_ntop(AF_INET, &v4->sin_addr, a, sizeof(a));
+	snprintf(buf, cap, "%s:%u", a, ntohs(v4->sin_port));
+}
+
+int ddns_server_text(char *buf, size_t cap, const char *server)
+{
+	struct cfg_listen to;
+
+	if (config_parse_listen(&to, server) < 0)
+		return -1;
+	listen_text(buf, cap, &to);
+	return 0;
+}
 
 int ddns_open(struct ddns *d, const struct ddns_conf *c)
 {
@@ -31,6 +58,9 @@ int ddns_open(struct ddns *d, const struct ddns_conf *c)
 		log_err("--ddns: '%s' is not ADDR[:PORT]", c->server);
 		return -1;
 	}
+	listen_text(d->server, sizeof(d->server), &to);
+	memcpy(&d->to, &to.sa, to.salen);
+	d->tolen = to.salen;
 	if (c->has_key && tsig_key_init(&d->key, &c->key) < 0) {
 		log_err("--key: the algorithm is not in this libcrypto");
 		return -1;
@@ -73,20 +103,22 @@ void ddns_reset(struct ddns *d)
 }
 
 /* Every lease with work queued again (the queue is empty): at start,
- * after a reload or an overflow. Leases whose names cannot be made are
- * set back to no work. */
+ * after a reload or an overflow; the sweep's names after the leases'. */
 static void scan(struct ddns *d)
 {
 	struct dhcp_lease *e;
 	size_t i, k;
 
 	d->scan = false;
-	for (k = 0; k < d->npools; k++)
-		for (i = 0; i < d->pools[k]->n; i++) {
-			e = &d->pools[k]->l[i];
+	for (k = 0; k <= d->npools; k++) {
+		struct dhcp_pool *p = k < d->npools ? d->pools[k] : d->sweep;
+
+		for (i = 0; p && i < p->n; i++) {
+			e = &p->l[i];
 			if (e->dns == DNS_ADD || e->dns == DNS_DEL)
-				ddns_want(d, d->pools[k], e);
+				ddns_want(d, p, e);
 		}
+	}
 }
 
 static bool in_flight(const struct ddns *d, const struct dhcp_lease *e)
@@ -99,7 +131,8 @@ static bool in_flight(const struct ddns *d, const struct dhcp_lease *e)
 
 /* The queue's first lease whose work can start, popped; NULL when the
  * queue is empty or its head is not durable yet (the commit thread's
- * wake-up comes). */
+ * wake-up comes). Leases whose names cannot be made are set back to no
+ * work (the sweep's have their DHCID given). */
 static struct ddns_work *pick(struct ddns *d)
 {
 	uint32_t done = d->cm ? commit_done(d->cm) : 0;
@@ -120,7 +153,8 @@ static struct ddns_work *pick(struct ddns *d)
 			continue;
 		if (in_flight(d, e))
 			continue;       /* its end queues it again */
-		if (e->host[0] && (e->cidlen || e->is_static))
+		if (e->host[0] && (e->cidlen || e->is_static ||
+				   w->pool == d->sweep))
 			return w;
 		e->dns = DNS_NONE;
 		dhcp_pool_mark(w->pool, e);
@@ -149,9 +183,11 @@ static int timeouts(struct ddns *d, int64_t now_ms)
 			continue;
 		if (now_ms - t->sent_ms >= TIMEOUT_MS) {
 			if (++t->tries >= TRIES)
-				ddns_txn_fail(d, t, now_ms, "no answer");
+				ddns_txn_fail(d, t, now_ms, "no answer",
+					      DNSR_TIMEOUT);
 			else if (ddns_txn_send(d, t, now_ms) < 0)
-				ddns_txn_fail(d, t, now_ms, strerror(errno));
+				ddns_txn_fail(d, t, now_ms, strerror(errno),
+					      ddns_errno_rcode(errno));
 		}
 		if (!t->e)
 			continue;
@@ -176,7 +212,8 @@ int ddns_run(struct ddns *d, int64_t now_ms)
 	while (d->busy < DDNS_INFLIGHT && (w = pick(d))) {
 		t = free_slot(d);
 		if (ddns_txn_start(d, t, w->pool, w->e, now_ms) < 0)
-			ddns_txn_fail(d, t, now_ms, "cannot send");
+			ddns_txn_fail(d, t, now_ms, "cannot send",
+				      ddns_errno_rcode(errno));
 		if (ms < 0 || ms > TIMEOUT_MS)
 			ms = TIMEOUT_MS;
 		if (now_ms < d->retry_ms)
@@ -193,12 +230,34 @@ static struct ddns_txn *by_id(struct ddns *d, uint16_t id)
 	return NULL;
 }
 
+/* The answer's TSIG checked with our key: true when it verified, else
+ * the try failed. A server refusing our key (BADKEY, BADSIG, BADTIME)
+ * cannot sign its answer: its TSIG error says why. */
+static bool signed_ok(struct ddns *d, struct ddns_txn *t, const uint8_t *pkt,
+		      size_t n, int64_t now_ms)
+{
+	struct tsig_verifier v;
+	enum tsig_status st;
+	uint16_t terr;
+	char why[64];
+
+	tsig_verifier_init(&v, &d->key, t->mac, t->maclen);
+	st = tsig_verify_msg(&v, pkt, n, (uint64_t)time(NULL));
+	terr = st == TSIG_ERROR_SET ? v.rr.error : 0;
+	tsig_verifier_clear(&v);
+	if (st == TSIG_OK)
+		return true;
+	snprintf(why, sizeof(why), "the server answered %s",
+		 store_rcode_text(terr));
+	ddns_txn_fail(d, t, now_ms, terr ? why : tsig_status_text(st),
+		      terr ? terr : DNSR_BADANSWER);
+	return false;
+}
+
 /* One datagram from the server: its transaction's next step. */
 static void answer(struct ddns *d, const uint8_t *pkt, size_t n,
 		   int64_t now_ms)
 {
-	struct tsig_verifier v;
-	enum tsig_status st;
 	struct ddns_txn *t;
 	struct rbuf r;
 	uint16_t id, flags;
@@ -207,16 +266,19 @@ static void answer(struct ddns *d, const uint8_t *pkt, size_t n,
 	if (rbuf_u16(&r, &id) < 0 || rbuf_u16(&r, &flags) < 0 ||
 	    !(flags & MSG_FLAG_QR) || !(t = by_id(d, id)))
 		return;         /* late, stray or forged: the timer goes on */
-	if (d->conf->has_key) {
-		tsig_verifier_init(&v, &d->key, t->mac, t->maclen);
-		st = tsig_verify_msg(&v, pkt, n, (uint64_t)time(NULL));
-		tsig_verifier_clear(&v);
-		if (st != TSIG_OK) {
-			ddns_txn_fail(d, t, now_ms, tsig_status_text(st));
-			return;
-		}
-	}
+	if (d->conf->has_key && !signed_ok(d, t, pkt, n, now_ms))
+		return;
 	ddns_txn_answer(d, t, flags & 0x0f, now_ms);
+}
+
+/* ICMP port unreachable: every try in flight failed (one server), no
+ * need to wait for their timeouts. */
+static void unreachable(struct ddns *d, int64_t now_ms)
+{
+	for (size_t i = 0; i < DDNS_INFLIGHT; i++)
+		if (d->tx[i].e)
+			ddns_txn_fail(d, &d->tx[i], now_ms, "port unreachable "
+				      "(no DNS server there)", DNSR_UNREACH);
 }
 
 void ddns_read(struct ddns *d, int64_t now_ms)
@@ -227,6 +289,8 @@ void ddns_read(struct ddns *d, int64_t now_ms)
 
 	for (i = 0; i < 2 * DDNS_INFLIGHT; i++) {
 		n = recv(d->fd, pkt, sizeof(pkt), MSG_DONTWAIT);
+		if (n < 0 && errno == ECONNREFUSED && d->busy)
+			unreachable(d, now_ms);
 		if (n <= 0)
 			return;
 		answer(d, pkt, (size_t)n, now_ms);

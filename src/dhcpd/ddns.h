@@ -5,12 +5,14 @@
  * when a key is given, from the serving thread's poll loop. A server
  * that does not answer, or answers with an error, is retried with a
  * backoff (1 s doubling to 60 s); a name held by someone else is
- * refused and logged. */
+ * refused and logged. Each lease keeps the outcome of its last UPDATE
+ * (lease.last), stored with it for 'banchi-dhcp why'. */
 #ifndef BANCHI_DHCPD_DDNS_H
 #define BANCHI_DHCPD_DDNS_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "ctl/ctl_stats.h"
 #include "dhcp/ddns.h"
@@ -27,6 +29,7 @@ struct ddns_conf {
 	bool has_key;
 	struct tsig_key_spec key;
 	uint32_t ttl;
+	bool sweep;                     /* the sweep at start (sweep.h) */
 };
 
 /* Written by the serving thread, read by the control thread. */
@@ -47,6 +50,8 @@ struct ddns_txn {
 					 * or NULL (no PTR) */
 	int step, tries;
 	bool removing;
+	uint8_t res;                    /* its outcome so far (dhcp_dns_res) */
+	int16_t rcode;                  /* and the answer that decided it */
 	uint16_t id;
 	int64_t sent_ms;
 	uint8_t fqdn[NAME_MAXLEN], rev[NAME_MAXLEN];
@@ -82,7 +87,25 @@ struct ddns {
 	int64_t retry_ms;               /* a failure: nothing new until then */
 	unsigned backoff;               /* seconds, after a failure */
 	struct ddns_stats st;
+	char server[64];                /* "ADDR:PORT" */
+	struct sockaddr_storage to;     /* the server */
+	socklen_t tolen;
+	/* the sweep's work (sweep.h), after the leases': names no lease
+	 * knows, removed by the DHCID the zone showed (sweep_dhcid[i] for
+	 * sweep->l[i]); NULL: none */
+	struct dhcp_pool *sweep;
+	uint8_t (*sweep_dhcid)[DDNS_DHCID_LEN];
 };
+
+/* The DHCID of e's name fqdn: a static lease's by MAC from its MAC
+ * alone (identifier type 0), so that it holds whatever the client sends
+ * and before it is seen; any other from its identifier. 0 or < 0. */
+int ddns_lease_dhcid(uint8_t out[DDNS_DHCID_LEN], const struct dhcp_lease *e,
+		     const uint8_t *fqdn);
+
+/* The server of --ddns as "ADDR:PORT" ("[ADDR]:PORT" for IPv6), the
+ * port always written. 0, or -1 (not ADDR[:PORT]). */
+int ddns_server_text(char *buf, size_t cap, const char *server);
 
 /* Opens the socket (connected to the server). 0, or -1 after logging. */
 int ddns_open(struct ddns *d, const struct ddns_conf *c);
@@ -118,6 +141,9 @@ void ddns_txn_answer(struct ddns *d, struct ddns_txn *t, int rcode,
 		     int64_t now_ms);
 int ddns_txn_send(struct ddns *d, struct ddns_txn *t, int64_t now_ms);
 void ddns_txn_fail(struct ddns *d, struct ddns_txn *t, int64_t now_ms,
-		   const char *why);
+		   const char *why, int rcode);
+/* An error of send or recv as the rcode kept: the server's port
+ * unreachable, or not. */
+int ddns_errno_rcode(int err);
 
 #endif

@@ -12,6 +12,8 @@
 #include "daemon/log.h"
 #include "dhcpd/ddns.h"
 #include "dhcpd/store.h"
+#include "wire/msg.h"
+#include "wire/rrtype.h"
 
 #define BACKOFF_MAX 60
 
@@ -79,16 +81,40 @@ static void txn_free(struct ddns *d, struct ddns_txn *t)
 	d->busy--;
 }
 
-/* The lease's work is over: its new dns state, unless it changed (then
- * it is queued again for its new work). */
+/* Whether the lease still wants the work being done (it did not change
+ * meanwhile: released, renewed, given to another client). */
+static bool same_work(const struct ddns_txn *t)
+{
+	return t->e->dns == (t->removing ? DNS_DEL : DNS_ADD);
+}
+
+/* The outcome of the work, kept with the lease for 'why'. */
+static void record(const struct ddns_txn *t, uint8_t res, int rcode,
+		   unsigned retry)
+{
+	struct dhcp_lease *e = t->e;
+
+	e->last.at = (int64_t)time(NULL);
+	e->last.rcode = (int16_t)rcode;
+	e->last.res = res;
+	e->last.step = (uint8_t)t->step;
+	e->last.retry = (uint16_t)retry;
+}
+
+/* The lease's work is over: its new dns state and the outcome (written
+ * in the commit of that state: no commit of its own), unless it changed
+ * (then it is queued again for its new work). */
 static void finish(struct ddns *d, struct ddns_txn *t, uint8_t dns)
 {
 	struct dhcp_lease *e = t->e;
 	struct dhcp_pool *p = t->pool;
+	bool same = same_work(t);
 
+	if (same)
+		record(t, t->res, t->rcode, 0);
 	txn_free(d, t);
 	d->backoff = 0;
-	if (e->dns != (t->removing ? DNS_DEL : DNS_ADD)) {
+	if (!same) {
 		if (e->dns == DNS_ADD || e->dns == DNS_DEL)
 			ddns_want(d, p, e);
 		return;
@@ -97,8 +123,18 @@ static void finish(struct ddns *d, struct ddns_txn *t, uint8_t dns)
 	dhcp_pool_mark(p, e);
 }
 
+int ddns_errno_rcode(int err)
+{
+	return err == ECONNREFUSED ? DNSR_UNREACH : DNSR_NOSEND;
+}
+
+/* A failed try: retried after the backoff. Its outcome is marked to be
+ * written (why shows the failure while it lasts): one commit per
+ * failed try, and tries are as far apart as the backoff (1 s doubling
+ * to 60 s: 7 commits in an outage's first 2 minutes, then one a
+ * minute); answers that end a lease's work cost none (finish). */
 void ddns_txn_fail(struct ddns *d, struct ddns_txn *t, int64_t now_ms,
-		   const char *why)
+		   const char *why, int rcode)
 {
 	char n[NAME_TEXT_MAX];
 	struct dhcp_pool *p = t->pool;
@@ -114,22 +150,34 @@ void ddns_txn_fail(struct ddns *d, struct ddns_txn *t, int64_t now_ms,
 	name_text(n, sizeof(n), t->fqdn);
 	log_warn("dns update of %s (%s): %s; retried in %us", n,
 		 ddns_step_name(t->step), why, d->backoff);
+	if (same_work(t)) {
+		record(t, DNSR_FAILED, rcode, d->backoff);
+		dhcp_pool_mark(p, e);
+	}
 	txn_free(d, t);
 	ddns_want(d, p, e);
 }
 
-/* The DHCID: a static lease's by MAC from its MAC alone (identifier
- * type 0), so that it holds whatever the client sends and before it is
- * seen; one by client identifier from that (type 1). */
-static int dhcid(struct ddns_txn *t, const struct dhcp_lease *e)
+int ddns_lease_dhcid(uint8_t out[DDNS_DHCID_LEN], const struct dhcp_lease *e,
+		     const uint8_t *fqdn)
 {
 	uint8_t id[7] = { 1 };
 
 	if (!e->is_static || e->static_cid)
-		return ddns_dhcid(t->dhcid, e->cid_opt, e->cid, e->cidlen,
-				  t->fqdn);
+		return ddns_dhcid(out, e->cid_opt, e->cid, e->cidlen, fqdn);
 	memcpy(id + 1, e->hw, 6);
-	return ddns_dhcid(t->dhcid, false, id, sizeof(id), t->fqdn);
+	return ddns_dhcid(out, false, id, sizeof(id), fqdn);
+}
+
+/* The DHCID of the lease's name; a sweep entry's is the zone's. */
+static int dhcid(const struct ddns *d, struct ddns_txn *t)
+{
+	if (d->sweep && t->pool == d->sweep) {
+		memcpy(t->dhcid, d->sweep_dhcid[t->e - d->sweep->l],
+		       DDNS_DHCID_LEN);
+		return 0;
+	}
+	return ddns_lease_dhcid(t->dhcid, t->e, t->fqdn);
 }
 
 /* The reverse zone holding rev (the longest), or NULL: an address of
@@ -155,9 +203,11 @@ int ddns_txn_start(struct ddns *d, struct ddns_txn *t, struct dhcp_pool *p,
 	d->busy++;
 	t->removing = e->dns == DNS_DEL;
 	t->step = t->removing ? DDNS_A_DEL : DDNS_A_NEW;
+	t->res = t->removing ? DNSR_REMOVED : DNSR_ADDED;
+	t->rcode = RCODE_NOERROR;
 	t->tries = 0;
 	if (ddns_fqdn(t->fqdn, e->host, d->conf->fzone) < 0 ||
-	    ddns_reverse(t->rev, e->addr) < 0 || dhcid(t, e) < 0)
+	    ddns_reverse(t->rev, e->addr) < 0 || dhcid(d, t) < 0)
 		return -1;
 	t->rz = reverse_zone(d->conf, t->rev);
 	return ddns_txn_send(d, t, now_ms);
@@ -228,6 +278,40 @@ static void refused(const struct ddns *d, const struct ddns_txn *t)
 		 who[0] ? who : "another client or was made by hand");
 }
 
+/* What an answer that is no error says of the outcome: the name was
+ * not ours to remove, another address keeps its DHCID, or it is
+ * someone else's. */
+static void note(struct ddns_txn *t, int rcode)
+{
+	if (t->step == DDNS_A_DEL && rcode == RCODE_NXRRSET)
+		t->res = DNSR_LEFT;
+	else if (t->step == DDNS_DHCID_DEL && rcode == RCODE_YXRRSET)
+		t->res = DNSR_KEPT;
+	else if (t->step == DDNS_A_OURS && rcode == RCODE_NXRRSET)
+		t->res = DNSR_REFUSED;
+	else
+		return;
+	t->rcode = (int16_t)rcode;
+}
+
+/* The sweep removed the stale name host: a lease refused it (held by
+ * that name's DHCID) may have it now. */
+static void free_name(struct ddns *d, const char *host)
+{
+	struct dhcp_lease *e;
+	size_t k, i;
+
+	for (k = 0; k < d->npools; k++)
+		for (i = 0; i < d->pools[k]->n; i++) {
+			e = &d->pools[k]->l[i];
+			if (e->dns != DNS_REFUSED || strcmp(e->host, host))
+				continue;
+			e->dns = DNS_ADD;
+			dhcp_pool_mark(d->pools[k], e);
+			ddns_want(d, d->pools[k], e);
+		}
+}
+
 void ddns_txn_answer(struct ddns *d, struct ddns_txn *t, int rcode,
 		     int64_t now_ms)
 {
@@ -235,10 +319,12 @@ void ddns_txn_answer(struct ddns *d, struct ddns_txn *t, int rcode,
 	int step = ddns_next((enum ddns_step)t->step, rcode);
 
 	if (step < 0) {
-		snprintf(n, sizeof(n), "the server answered rcode %d", rcode);
-		ddns_txn_fail(d, t, now_ms, n);
+		snprintf(n, sizeof(n), "the server answered %s",
+			 rcode_name((uint16_t)rcode));
+		ddns_txn_fail(d, t, now_ms, n, rcode);
 		return;
 	}
+	note(t, rcode);
 	if (step == DDNS_CONFLICT) {
 		refused(d, t);
 		ctl_count(&d->st.refused, 1);
@@ -248,11 +334,14 @@ void ddns_txn_answer(struct ddns *d, struct ddns_txn *t, int rcode,
 	if (step == DDNS_DONE || (step >= DDNS_PTR_SET && !t->rz)) {
 		log_done(t, t->removing ? "removed" : "registered");
 		ctl_count(t->removing ? &d->st.removed : &d->st.added, 1);
+		if (d->sweep && t->pool == d->sweep && t->res == DNSR_REMOVED)
+			free_name(d, t->e->host);
 		finish(d, t, t->removing ? DNS_NONE : DNS_OK);
 		return;
 	}
 	t->step = step;
 	t->tries = 0;
 	if (ddns_txn_send(d, t, now_ms) < 0)
-		ddns_txn_fail(d, t, now_ms, strerror(errno));
+		ddns_txn_fail(d, t, now_ms, strerror(errno),
+			      ddns_errno_rcode(errno));
 }

@@ -32,9 +32,12 @@ static bool claimed(const struct found *f, const struct dhcp_lease *row)
 	return false;
 }
 
-static void take(void *arg, const struct dhcp_lease *row)
+static void take(void *arg, const struct dhcp_lease *row,
+		 const char *server)
 {
 	struct found *f = arg;
+
+	(void)server;
 
 	if (!row->host[0] || (row->dns != DNS_ADD && row->dns != DNS_OK &&
 			      row->dns != DNS_DEL) || claimed(f, row))

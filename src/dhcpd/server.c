@@ -440,7 +440,7 @@ int dserver_run(struct dserver *s, const sigset_t *set)
 				read_round(s, &s->link[k], &due);
 		if ((int64_t)time(NULL) >= due)
 			expire(s, &due);
-		dms = dns_turn(s, pf[1].revents & POLLIN);
+		dms = dns_turn(s, pf[1].revents & (POLLIN | POLLERR));
 		if (s->active_stale &&
 		    dserver_now_ms() - s->active_ms >= DSERVER_ACTIVE_MS)
 			dserver_count_active(s);

@@ -12,7 +12,7 @@
 #include "daemon/log.h"
 #include "dhcpd/store.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -20,6 +20,7 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *put, *del;
 	_Atomic unsigned long commits;
+	char server[STORE_SERVER_MAX];  /* the DNS server of the results */
 	/* the commit thread writes while the serving thread reads (the
 	 * control channel's listing, orphans, a reload) */
 	pthread_mutex_t mu;
@@ -29,6 +30,18 @@ static const char pragmas[] =
 	"PRAGMA journal_mode=WAL;"
 	"PRAGMA synchronous=FULL;"
 	"PRAGMA temp_store=MEMORY;";
+
+/* The last UPDATE's outcome (struct dhcp_dns_last), for 'why': when
+ * (0: none), the rcode, what it came to, the step, the seconds to the
+ * retry after a failure, the server that answered. */
+#define LAST_COLUMNS \
+	" last_at INTEGER NOT NULL DEFAULT 0," \
+	" last_rcode INTEGER NOT NULL DEFAULT 0," \
+	" last_result TEXT NOT NULL DEFAULT ''," \
+	" last_step INTEGER NOT NULL DEFAULT 0," \
+	" last_retry INTEGER NOT NULL DEFAULT 0," \
+	" last_server TEXT NOT NULL DEFAULT ''"
+#define COL_LAST 10             /* the first of them in SELECT * */
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS lease ("
@@ -41,7 +54,8 @@ static const char schema[] =
 	" is_static INTEGER NOT NULL,"
 	" updated INTEGER NOT NULL,"
 	" cid_opt INTEGER NOT NULL DEFAULT 0,"
-	" dns TEXT NOT NULL DEFAULT '');"
+	" dns TEXT NOT NULL DEFAULT '',"
+	LAST_COLUMNS ");"
 	"PRAGMA user_version=" STR(SCHEMA_VERSION) ";";
 
 /* Version 1 to 2: whether the client id is option 61's, and the DNS
@@ -53,8 +67,22 @@ static const char to_v2[] =
 	"PRAGMA user_version=2;"
 	"COMMIT;";
 
+/* Version 2 to 3: the last UPDATE's outcome. */
+static const char to_v3[] =
+	"BEGIN;"
+	"ALTER TABLE lease ADD COLUMN last_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE lease ADD COLUMN last_rcode INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE lease ADD COLUMN last_result TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE lease ADD COLUMN last_step INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE lease ADD COLUMN last_retry INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE lease ADD COLUMN last_server TEXT NOT NULL DEFAULT '';"
+	"PRAGMA user_version=3;"
+	"COMMIT;";
+
 const char *const store_dns_names[] = { "", "add", "ok", "refused",
 					"del" };
+const char *const store_res_names[] = { "", "added", "removed", "kept",
+					"left", "refused", "failed" };
 
 static int fail(struct store *s, const char *what)
 {
@@ -84,6 +112,12 @@ static int check_version(struct store *s)
 		log_info("lease db: schema upgraded to version 2");
 		v = 2;
 	}
+	if (v == 2) {
+		if (sqlite3_exec(s->db, to_v3, NULL, NULL, NULL))
+			return fail(s, "upgrading the schema to version 3");
+		log_info("lease db: schema upgraded to version 3");
+		v = 3;
+	}
 	if (v != SCHEMA_VERSION) {
 		log_err("lease db: schema version %d, expected %d", v,
 			SCHEMA_VERSION);
@@ -112,8 +146,8 @@ struct store *store_open(const char *path)
 	if (check_version(s) < 0)
 		goto bad;
 	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO lease VALUES"
-			       " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &s->put,
-			       NULL) ||
+			       " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			       " ?, ?, ?, ?, ?, ?)", -1, &s->put, NULL) ||
 	    sqlite3_prepare_v2(s->db, "DELETE FROM lease WHERE addr = ?", -1,
 			       &s->del, NULL)) {
 		fail(s, "prepare");
@@ -154,6 +188,11 @@ static void drop_row(struct store *s, const struct dhcp_lease *e)
 	sqlite3_finalize(st);
 }
 
+void store_set_server(struct store *s, const char *server)
+{
+	snprintf(s->server, sizeof(s->server), "%s", server);
+}
+
 unsigned long store_commits(const struct store *s)
 {
 	return atomic_load((_Atomic unsigned long *)&s->commits);
@@ -185,6 +224,19 @@ static size_t hw_parse(uint8_t *hw, const char *text)
 	return n;
 }
 
+static void bind_last(const struct store *s, sqlite3_stmt *st,
+		      const struct dhcp_dns_last *l)
+{
+	sqlite3_bind_int64(st, 11, l->at);
+	sqlite3_bind_int(st, 12, l->rcode);
+	sqlite3_bind_text(st, 13, store_res_names[l->res <= DNSR_FAILED ?
+						  l->res : 0], -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int(st, 14, l->step);
+	sqlite3_bind_int(st, 15, l->retry);
+	sqlite3_bind_text(st, 16, l->at ? s->server : "", -1, SQLITE_STATIC);
+}
+
 static int put_row(struct store *s, const struct dhcp_lease *e)
 {
 	char hw[16 * 3 + 1];
@@ -204,6 +256,7 @@ static int put_row(struct store *s, const struct dhcp_lease *e)
 	sqlite3_bind_int(st, 9, e->cid_opt);
 	sqlite3_bind_text(st, 10, store_dns_names[e->dns <= DNS_DEL ? e->dns : 0],
 			  -1, SQLITE_STATIC);
+	bind_last(s, st, &e->last);
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 }
 
@@ -254,6 +307,24 @@ int store_put_rows(struct store *s, const struct dhcp_lease *e, size_t n)
 	return ret;
 }
 
+/* The last UPDATE's columns; a file of an older version (read by 'why'
+ * or 'leases' before the daemon upgraded it) has none. */
+static void read_last(sqlite3_stmt *st, struct dhcp_dns_last *l)
+{
+	const char *t;
+
+	if (sqlite3_column_count(st) <= COL_LAST + 5)
+		return;
+	l->at = sqlite3_column_int64(st, COL_LAST);
+	l->rcode = (int16_t)sqlite3_column_int(st, COL_LAST + 1);
+	t = (const char *)sqlite3_column_text(st, COL_LAST + 2);
+	for (int i = 0; t && i <= DNSR_FAILED; i++)
+		if (!strcmp(t, store_res_names[i]))
+			l->res = (uint8_t)i;
+	l->step = (uint8_t)sqlite3_column_int(st, COL_LAST + 3);
+	l->retry = (uint16_t)sqlite3_column_int(st, COL_LAST + 4);
+}
+
 void store_read_row(sqlite3_stmt *st, struct dhcp_lease *e)
 {
 	const void *cid = sqlite3_column_blob(st, 4);
@@ -281,6 +352,16 @@ void store_read_row(sqlite3_stmt *st, struct dhcp_lease *e)
 	for (int i = 0; t && i <= DNS_DEL; i++)
 		if (!strcmp(t, store_dns_names[i]))
 			e->dns = (uint8_t)i;
+	read_last(st, &e->last);
+}
+
+const char *store_row_server(sqlite3_stmt *st)
+{
+	const char *t = NULL;
+
+	if (sqlite3_column_count(st) > COL_LAST + 5)
+		t = (const char *)sqlite3_column_text(st, COL_LAST + 5);
+	return t ? t : "";
 }
 
 static int load(struct store *s, struct dhcp_pool *p, size_t *loaded,
@@ -296,6 +377,9 @@ static int load(struct store *s, struct dhcp_pool *p, size_t *loaded,
 		return fail(s, "load");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		store_read_row(st, &row);
+		/* another DNS server's answer says nothing of this one's */
+		if (strcmp(store_row_server(st), s->server))
+			memset(&row.last, 0, sizeof(row.last));
 		if (dhcp_pool_load(p, &row))
 			(*loaded)++;
 		else
@@ -347,7 +431,7 @@ static int each(struct store *s, bool all, store_row_fn *fn, void *arg)
 		return fail(s, "list");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		store_read_row(st, &row);
-		fn(arg, &row);
+		fn(arg, &row, store_row_server(st));
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "list");

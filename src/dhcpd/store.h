@@ -2,7 +2,8 @@
  * address that is leased or remembered. A save writes every dirty
  * entry of the pool in one transaction: the requests of one receive
  * round cost one fsync (group commit). Schema version in user_version,
- * so that later columns (a lease's DNS name state) can be added. */
+ * so that later columns can be added (2: a lease's DNS name state, 3:
+ * its last UPDATE's outcome). */
 #ifndef BANCHI_DHCPD_STORE_H
 #define BANCHI_DHCPD_STORE_H
 
@@ -32,13 +33,20 @@ int store_put_rows(struct store *s, const struct dhcp_lease *e, size_t n);
  * effort, logged. */
 void store_drop_row(struct store *s, const struct dhcp_lease *e);
 
+/* The DNS server ("ADDR:PORT") written with the rows' last UPDATE
+ * outcome; a stored outcome of another server is not loaded. Before
+ * store_load. */
+#define STORE_SERVER_MAX 64
+void store_set_server(struct store *s, const char *server);
+
 /* Commits made. */
 unsigned long store_commits(const struct store *s);
 
 /* The rows of the open database that store_list prints (bound only
  * unless all), by address, each handed to fn. 0, or -1 after logging.
  * For the control channel's leases: the same rows as the listing. */
-typedef void store_row_fn(void *arg, const struct dhcp_lease *e);
+typedef void store_row_fn(void *arg, const struct dhcp_lease *e,
+			  const char *server);
 int store_each(struct store *s, bool all, store_row_fn *fn, void *arg);
 
 /* Prints the rows (bound only unless all) to out, opening path read
@@ -46,12 +54,24 @@ int store_each(struct store *s, bool all, store_row_fn *fn, void *arg);
 int store_list(const char *path, bool all, FILE *out);
 
 /* For the readers of the file (why.c): a row of "SELECT * FROM lease"
- * into e; a hardware address as "aa:bb:..." (3 * len + 1 octets); the
- * dns column's words by enum dhcp_dns. */
+ * into e, and the server of its last UPDATE ("" if none); a hardware
+ * address as "aa:bb:..." (3 * len + 1 octets); the dns column's words
+ * by enum dhcp_dns, the last_result column's by enum dhcp_dns_res. */
 struct sqlite3_stmt;
 void store_read_row(struct sqlite3_stmt *st, struct dhcp_lease *e);
+const char *store_row_server(struct sqlite3_stmt *st);
 void store_hw_text(char *dst, const uint8_t *hw, size_t len);
 extern const char *const store_dns_names[];
+extern const char *const store_res_names[];
+
+/* The last UPDATE of e as a sentence ("NOERROR from 127.0.0.1:53 at
+ * 2026-12-07T05:01:02Z (registered A, DHCID, PTR)", "no answer from
+ * ... retrying in 8 s") into buf (empty when there was none), at now.
+ * why.c. */
+void store_last_text(char *buf, size_t cap, const struct dhcp_lease *e,
+		     const char *server, int64_t now);
+/* An answer's rcode as why names it (struct dhcp_dns_last). */
+const char *store_rcode_text(int rcode);
 
 /* 'banchi-dhcp why HOST-OR-MAC': the leases of that host name or MAC
  * address, their state, their names' state and, for a refused name,

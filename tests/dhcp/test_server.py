@@ -140,12 +140,52 @@ def test_schema_upgrade(link):
     db.close()
     srv = Server(link)
     assert "schema upgraded to version 2" in srv.log()
+    assert "schema upgraded to version 3" in srv.log()
     assert "1 leases loaded" in srv.log()
     assert srv.leases()["10.77.0.70"]["hostname"] == "old"
     with_address(link)
     r = send(link, [dict(type=1, mac="02:00:00:00:00:09", xid=1)], expect=1)
     assert r[0]["yiaddr"] == "10.77.0.70"
     srv.stop()
+
+
+def test_schema_v2_upgrade(link):
+    """A lease file of the second schema (DNS state, no last UPDATE) is
+    read by why and leases as it is, then upgraded in place by the
+    daemon, its rows kept, and the new columns there."""
+    import sqlite3
+    path = str(link.dir / "leases.db")
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE lease (addr INTEGER PRIMARY KEY, state TEXT NOT NULL,"
+        " expires INTEGER NOT NULL, hwaddr TEXT NOT NULL,"
+        " client_id BLOB NOT NULL, hostname TEXT NOT NULL,"
+        " is_static INTEGER NOT NULL, updated INTEGER NOT NULL,"
+        " cid_opt INTEGER NOT NULL DEFAULT 0,"
+        " dns TEXT NOT NULL DEFAULT '');"
+        "PRAGMA user_version=2;")
+    db.execute("INSERT INTO lease VALUES (?, 'bound', ?, "
+               "'02:00:00:00:00:0a', ?, 'two', 0, 0, 0, 'ok')",
+               ((10 << 24) | (77 << 16) | 71, int(time.time()) + 600,
+                bytes.fromhex("0102000000000a")))
+    db.commit()
+    db.close()
+    out = run(str(BANCHI_DHCP), "why", "two", "--lease-db", path).stdout
+    assert "bound lease 10.77.0.71" in out and "name registered" in out
+    assert "last DNS update: none yet" in out
+    srv = Server(link)
+    assert "schema upgraded to version 3" in srv.log()
+    assert "version 2\n" not in srv.log()
+    assert "1 leases loaded" in srv.log()
+    srv.stop()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert db.execute("SELECT hostname, dns, last_at, last_result, "
+                      "last_server FROM lease").fetchall() == \
+        [("two", "ok", 0, "", "")]
+    db.close()
+    out = run(str(BANCHI_DHCP), "why", "two", "--lease-db", path).stdout
+    assert "bound lease 10.77.0.71" in out, out
 
 
 def test_kill9_during_burst(link):

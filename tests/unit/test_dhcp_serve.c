@@ -174,7 +174,9 @@ static void test_release_decline(void)
 	dhcp_pool_saved(&pool);
 	/* DECLINE: unused until the decline time ends */
 	CHECK(ask(1, DHCPDECLINE, 0, NET | 10, SID, 0, 400) == 0);
-	CHECK(e->state == DL_DECLINED && e->cidlen == 0 && pool.ndirty == 1);
+	CHECK(e->state == DL_DECLINED && pool.ndirty == 1);
+	/* its client's identity kept (for its names), found by no lookup */
+	CHECK(e->cidlen == 7 && e->hwlen == 6 && !strcmp(e->host, "host-one"));
 	dhcp_pool_saved(&pool);
 	CHECK(ask(1, DHCPDISCOVER, 0, 0, 0, 0, 401) == DHCPOFFER);
 	CHECK(rep.yiaddr == (NET | 11));
@@ -254,6 +256,49 @@ static void test_names_kept(void)
 	CHECK(ask(4, DHCPDISCOVER, 0, 0, 0, 0, 5000) == DHCPOFFER);
 	CHECK(rep.yiaddr == (NET | 10));
 	conf.ddns_grace = 0;
+}
+
+/* A declined address's names leave DNS by its client's DHCID: its
+ * entry keeps them, asks for their removal, and stays out of use until
+ * the decline time ends, then is given last while they are still there,
+ * and freed once they are gone. */
+static void test_decline_names(void)
+{
+	struct dhcp_lease *e;
+	int64_t due;
+
+	setup(10, 11);
+	CHECK(ask(1, DHCPREQUEST, 0, NET | 10, SID, 0, 100) == DHCPACK);
+	e = dhcp_pool_find(&pool, NET | 10);
+	e->dns = DNS_OK;
+	dhcp_pool_saved(&pool);
+	CHECK(ask(1, DHCPDECLINE, 0, NET | 10, SID, 0, 200) == 0);
+	CHECK(e->state == DL_DECLINED && e->dirty);
+	dhcp_lease_dns(e, 200, 0);
+	CHECK(e->dns == DNS_DEL);
+	dhcp_pool_saved(&pool);
+	/* the decliner is not given it back, nor anyone else */
+	CHECK(ask(1, DHCPDISCOVER, 0, NET | 10, 0, 0, 201) == DHCPOFFER);
+	CHECK(rep.yiaddr == (NET | 11));
+	CHECK(ask(2, DHCPREQUEST, 0, NET | 10, SID, 0, 202) == DHCPNAK);
+	/* its time over, its names not yet gone: kept, given last */
+	CHECK(dhcp_pool_expire(&pool, 900, &due) == 1);    /* the offer */
+	CHECK(e->state == DL_DECLINED && !e->dirty && e->cidlen == 7);
+	CHECK(ask(2, DHCPDISCOVER, 0, NET | 10, 0, 0, 900) == DHCPOFFER);
+	CHECK(rep.yiaddr == (NET | 11));
+	CHECK(ask(2, DHCPREQUEST, 0, NET | 11, SID, 0, 900) == DHCPACK);
+	/* the names gone: freed at the next expiry */
+	e->dns = DNS_NONE;
+	CHECK(dhcp_pool_expire(&pool, 901, &due) == 1);
+	CHECK(e->state == DL_FREE && e->cidlen == 0 && e->hwlen == 0 &&
+	      !e->host[0] && e->dirty);
+	dhcp_pool_saved(&pool);
+	/* a declined lease without names is freed when its time ends */
+	CHECK(ask(3, DHCPREQUEST, 0, NET | 10, SID, 0, 1000) == DHCPACK);
+	CHECK(ask(3, DHCPDECLINE, 0, NET | 10, SID, 0, 1000) == 0);
+	dhcp_lease_dns(e, 1000, 0);
+	CHECK(e->dns == DNS_NONE);
+	CHECK(dhcp_pool_expire(&pool, 1600, &due) == 1 && e->state == DL_FREE);
 }
 
 /* The identifier index: an entry given to another client moves to
@@ -453,6 +498,7 @@ int main(void)
 	test_release_decline();
 	test_choice_and_expiry();
 	test_names_kept();
+	test_decline_names();
 	test_index_and_cursor();
 	test_static();
 	test_static_cid();
