@@ -287,6 +287,16 @@ void commit_stop(struct commit *c)
 	free(c);
 }
 
+uint32_t commit_last(struct commit *c)
+{
+	uint32_t seq;
+
+	pthread_mutex_lock(&c->mu);
+	seq = c->queued;
+	pthread_mutex_unlock(&c->mu);
+	return seq;
+}
+
 uint32_t commit_done(const struct commit *c)
 {
 	return atomic_load((_Atomic uint32_t *)&c->done);

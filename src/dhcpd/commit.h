@@ -35,6 +35,9 @@ uint32_t commit_push(struct commit *c, struct dhcp_pool *const *p, size_t n,
 		     const struct dhcp_out *out, size_t nout, int fd,
 		     const uint16_t *ports);
 
+/* The number of the last batch handed over (0: none yet). */
+uint32_t commit_last(struct commit *c);
+
 /* The number of the last batch made durable (replies sent); compare
  * with commit_reached, the numbers wrap. */
 uint32_t commit_done(const struct commit *c);

@@ -140,10 +140,11 @@ static void dns_intents(struct dserver *s)
 		}
 }
 
-/* The dirty leases (and the replies of out) to the commit thread:
- * the batch's number, or 0 (out of memory: the leases stay dirty). */
-static uint32_t push(struct dserver *s, const struct dhcp_out *out,
-		     size_t nout, int fd)
+/* The dirty leases (and the replies of out) to the commit thread;
+ * *seq: the batch that holds them (the last one handed over when there
+ * was nothing). 0, or -1 (out of memory: the leases stay dirty). */
+static int push(struct dserver *s, const struct dhcp_out *out, size_t nout,
+		int fd, uint32_t *seq)
 {
 	static const uint16_t port[] = { 0, 68, 68, 67 };
 	size_t k, n = nout;
@@ -153,22 +154,27 @@ static uint32_t push(struct dserver *s, const struct dhcp_out *out,
 		orphans_done(s);
 	for (k = 0; k < s->nlinks; k++)
 		n += s->pools[k]->ndirty;
-	if (!n)
-		return commit_done(s->cm);
+	if (!n) {
+		*seq = commit_last(s->cm);
+		return 0;
+	}
 	s->active_stale = true;
-	return commit_push(s->cm, s->pools, s->nlinks, out, nout, fd, port);
+	*seq = commit_push(s->cm, s->pools, s->nlinks, out, nout, fd, port);
+	return *seq ? 0 : -1;
 }
 
 int dserver_save(struct dserver *s)
 {
-	return push(s, NULL, 0, -1) ? 0 : -1;
+	uint32_t seq;
+
+	return push(s, NULL, 0, -1, &seq);
 }
 
 int dserver_sync(struct dserver *s)
 {
-	uint32_t seq = push(s, NULL, 0, -1);
+	uint32_t seq;
 
-	return seq ? commit_wait(s->cm, seq) : -1;
+	return push(s, NULL, 0, -1, &seq) < 0 ? -1 : commit_wait(s->cm, seq);
 }
 
 size_t dserver_count_active(struct dserver *s)
@@ -206,6 +212,7 @@ static struct dhcp_pool *pool_for(struct dserver *s, struct dlink *link,
 int dserver_round(struct dserver *s, struct dlink *link, const size_t *len,
 		  size_t n, int64_t now)
 {
+	uint32_t seq;
 	size_t i;
 	int replies = 0, type, ret;
 
@@ -233,7 +240,7 @@ int dserver_round(struct dserver *s, struct dlink *link, const size_t *len,
 		log_req(&s->req, type, o);
 		replies += o->type != 0;
 	}
-	if (!push(s, s->out, n, link->fd)) {
+	if (push(s, s->out, n, link->fd, &seq) < 0) {
 		log_err("out of memory: %d replies not sent", replies);
 		return -1;      /* dirty entries stay for the next round */
 	}

@@ -92,6 +92,8 @@ def test_leases_release_and_names(link):
 def test_exit_codes(link):
     srv = Server(link)
     ctl = srv.ctl
+    # 0: a fresh server, nothing written yet, lists no lease
+    assert srv.ctl_json("leases")["leases"] == []
     # 3: nothing at that path
     r = run(str(netns.BANCHI_CTL), "-s", str(link.dir / "nope.ctl"),
             "status", check=False)
