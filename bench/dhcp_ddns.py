@@ -10,7 +10,6 @@ and when the count stopped growing."""
 
 import json
 import re
-import statistics
 import time
 
 import dhcp
@@ -177,6 +176,9 @@ def one(d, net, name, fn, build, seconds, limit, rnd):
         r.update(cpu=srv.cpu() - c0, wall=time.monotonic() - t0)
         r["names"], r["settle"] = settle(net, sd, name, limit)
         r["cpu_all"] = srv.cpu() - c0
+        r["queue_full"] = sum(
+            x.log.read_text(errors="replace").count("QUEUE_FULL")
+            for x in getattr(srv, "srvs", [srv]))
         return r
     finally:
         srv.stop()
@@ -206,8 +208,13 @@ def _names(name, r):
     return "%d A, %d PTR" % tuple(r["names"])
 
 
+def _mid(rs):
+    """The median round (the lower of the two middle ones)."""
+    return sorted(rs, key=lambda r: r["rate"])[(len(rs) - 1) // 2]
+
+
 def _row(name, rs, ref):
-    mid = sorted(rs, key=lambda r: r["rate"])[len(rs) // 2]
+    mid = _mid(rs)
     rates = [r["rate"] for r in rs]
     a = mid["names"][0]
     return "| %s | %.0f | %.0f–%.0f | %s | %d | %s | %s | %.1f | %.0f |" % (
@@ -221,8 +228,7 @@ def _row(name, rs, ref):
 def section(res):
     nrounds, seconds, limit = res["params"]
     stats = res["stats"]
-    meds = {n: statistics.median(r["rate"] for r in rs)
-            for n, rs in stats.items() if rs}
+    meds = {n: _mid(rs)["rate"] for n, rs in stats.items() if rs}
     ref = meds.get("banchi-dhcp")
     w = ["### With names in DNS", "",
          "- The same load from banchi-dhcp-load, each client sending the "
@@ -238,12 +244,22 @@ def section(res):
          "- After the load, the names are counted (AXFR of both zones; "
          "for dnsmasq, the names of its lease file and a sample asked of "
          "its DNS) every second until the count stops growing, at most "
-         "%d s: \"settled\" is when, after the load's end." % limit, "",
+         "%d s: \"settled\" is when, after the load's end." % limit,
+         "- The median round's row (of an even number, the lower middle "
+         "one), the ratio between those rows.", "",
          "| server | 4-way exchanges/s | min–max | ratio to banchi | "
          "clients acknowledged | names in DNS | A ÷ clients | settled s "
          "| serving CPU % |",
          "|---|---|---|---|---|---|---|---|---|"]
     w += [_row(n, rs, ref) for n, rs in stats.items() if rs]
+    full = {n: sum(r["queue_full"] for r in rs) for n, rs in stats.items()}
+    if full.get("kea"):
+        w += ["", "Kea's names that never came: kea-dhcp-ddns logged "
+              "DHCP_DDNS_QUEUE_MGR_QUEUE_FULL (\"application request queue "
+              "has reached maximum number of entries 1024\", its default "
+              "`max-queue-size`) %d times over the rounds: requests that "
+              "come while its queue is full are dropped, their leases "
+              "left without names." % full["kea"]]
     others = {n: v for n, v in meds.items() if n != "banchi-dhcp"}
     if ref and others:
         best = max(others, key=others.get)

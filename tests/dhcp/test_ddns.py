@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from clients import Udhcpc
+from clients import CLIENTS, Udhcpc
 import netns
 from netns import ROOT, Server, run, wait_for
 from test_server import send, with_address
@@ -605,5 +605,38 @@ def test_sweep_removes_names_no_lease_knows(link):
     n = re.search(r"sweep: the transfer from 127.0.0.1:5300: (\d+) "
                   r"records in (\d+) messages", srv.log())
     assert n and int(n.group(1)) > 2000 and int(n.group(2)) > 1, n
+    srv.stop()
+    auth.stop()
+
+
+@pytest.mark.parametrize("kind", sorted(CLIENTS))
+def test_real_clients_names(link, kind):
+    """dhclient, udhcpc and dhcpcd: the host name each sends is in DNS
+    (A and PTR) within a second of its lease; a restart of banchi-dhcp
+    keeps the lease (the client renews the same address) and the name;
+    its RELEASE removes them."""
+    auth = Auth(link)
+    srv = ddns_server(link)
+    host = "real-%s" % kind
+    c = CLIENTS[kind](link, host)
+    c.start()
+    ip = c.got(c.wait_event(c.BOUND)[1])["ip"]
+    t0 = time.monotonic()
+    wait_for("its A", lambda: auth.query(host + ".lan.test", "A") == [ip],
+             3, step=0.05)
+    assert time.monotonic() - t0 < 1.0
+    assert auth.query(rev(ip), "PTR") == [host + ".lan.test."]
+    srv.stop()
+    srv.start()
+    n = c.count()
+    c.renew()
+    assert c.got(c.wait_event(c.RENEWED, after=n)[1])["ip"] == ip
+    assert auth.query(host + ".lan.test", "A") == [ip]
+    wait_for("dns:ok", lambda: srv.leases()[ip]["dns"] == "ok", 3)
+    c.release()
+    wait_for("its A to go", lambda: auth.query(host + ".lan.test", "A") ==
+             [], 5, step=0.05)
+    assert auth.query(rev(ip), "PTR") == []
+    c.stop()
     srv.stop()
     auth.stop()

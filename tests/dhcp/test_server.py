@@ -253,3 +253,64 @@ def test_store_locked(link):
     assert [r["yiaddr"] for r in got if r["type"] == 5] == ["10.77.0.62"]
     assert stats(srv)["unsaved"] >= 1
     srv.stop()
+
+
+@pytest.mark.slow
+def test_kill9_at_random_moments(link):
+    """Six rounds: a burst of REQUESTs (8 new clients, and renewals of
+    every client acknowledged before), banchi-dhcp killed with SIGKILL
+    at a random moment of it, restarted. Every ACK a client received
+    must be in the store afterwards: its client's row, bound, with an
+    expiry at least that of the ACK (a renewal's too). None lost."""
+    import calendar
+    import random
+    import subprocess
+    rnd = random.Random()
+    srv = Server(link, "--new-rate", "0", "--client-rate", "0")
+    with_address(link)
+    acked_all, held = 0, {}     # address: mac
+    for rnd_no in range(6):
+        pk = [dict(type=3, mac=mac, xid=1000 + i, req=addr)
+              for i, (addr, mac) in enumerate(sorted(held.items()))]
+        for i in range(8):
+            pk.append(dict(type=3, mac="02:00:00:00:%02x:%02x" % (
+                0x20 + rnd_no, i), xid=2000 + i,
+                req="10.77.0.%d" % (50 + 8 * rnd_no + i)))
+        rnd.shuffle(pk)
+        t0 = int(time.time())
+        spec = dict(to=SERVER_ADDR, send=pk, expect=len(pk), wait=2,
+                    gap=0.005)
+        p = subprocess.Popen(["ip", "netns", "exec", link.ns_c,
+                              "/usr/bin/python3", str(SENDER),
+                              json.dumps(spec)], stdout=subprocess.PIPE,
+                             text=True)
+        try:
+            time.sleep(rnd.uniform(0.02, 0.3))
+            srv.proc.send_signal(signal.SIGKILL)
+            srv.proc.wait(5)
+            out, _ = p.communicate(timeout=20)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait(5)
+        by_xid = {x["xid"]: x for x in pk}
+        acks = [r for r in json.loads(out) if r["type"] == 5]
+        srv.start()
+        rows = srv.leases()
+        for r in acks:
+            mac = by_xid[r["xid"]]["mac"]
+            row = rows.get(r["yiaddr"])
+            assert row and row["hwaddr"] == mac, (rnd_no, r, row)
+            exp = calendar.timegm(time.strptime(row["expires"],
+                                                "%Y-%m-%dT%H:%M:%SZ"))
+            assert row["state"] == "bound" and exp >= t0 + 600, (r, row)
+            held[r["yiaddr"]] = mac
+        acked_all += len(acks)
+        print("round %d: %d sent, %d ACKed, 0 lost" % (rnd_no, len(pk),
+                                                      len(acks)))
+        time.sleep(1.1)         # the next round's expiries are later
+    assert acked_all > 0
+    r = send(link, [dict(type=1, mac="02:00:00:00:3f:%02x" % i, xid=3000 + i)
+                    for i in range(2)], expect=2)
+    assert not {x["yiaddr"] for x in r if x["type"] == 2} & set(held)
+    srv.stop()
