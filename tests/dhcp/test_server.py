@@ -279,13 +279,13 @@ def test_kill9_at_random_moments(link):
         rnd.shuffle(pk)
         t0 = int(time.time())
         spec = dict(to=SERVER_ADDR, send=pk, expect=len(pk), wait=2,
-                    gap=0.005)
+                    gap=0.02)
         p = subprocess.Popen(["ip", "netns", "exec", link.ns_c,
                               "/usr/bin/python3", str(SENDER),
                               json.dumps(spec)], stdout=subprocess.PIPE,
                              text=True)
         try:
-            time.sleep(rnd.uniform(0.02, 0.3))
+            time.sleep(rnd.uniform(0.05, 0.6))
             srv.proc.send_signal(signal.SIGKILL)
             srv.proc.wait(5)
             out, _ = p.communicate(timeout=20)
