@@ -38,9 +38,10 @@ NEED = ("perfdhcp", "kea-dhcp4", "kea-dhcp-ddns", "dnsmasq", "ip",
         "taskset", "dig")
 
 DURABILITY = {
-    "banchi-dhcp": "SQLite WAL with synchronous=FULL: every lease of a "
-                   "receive round committed (one `fdatasync`) before its "
-                   "ACKs go out",
+    "banchi-dhcp": "SQLite WAL with synchronous=FULL: every lease change "
+                   "committed before its ACK goes out, by a commit thread "
+                   "writing everything decided since its last commit in "
+                   "one transaction (one `fdatasync`)",
     "kea": "memfile lease file (CSV): one `write` per lease change and "
            "no fsync at all (strace over a run): an acknowledged lease "
            "can be lost with the page cache (power loss, kernel crash); "
