@@ -68,6 +68,7 @@ struct config {
 	long notify_lag;                /* seconds (notify.h) */
 	char *zone_dir;                 /* journals (and secondary zones) */
 	char *zone_db;                  /* "sqlite:PATH": zones from it */
+	bool zone_db_cache;             /* its zones' start cache in zone_dir */
 	char *catalog;                  /* --catalog-produce NAME, or NULL */
 	uint8_t catalog_origin[NAME_MAXLEN];
 	long journal_max;               /* bytes per journal */

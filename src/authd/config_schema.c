@@ -42,6 +42,10 @@ static const struct cfg_opt schema[] = {
 	  .doc = "sqlite:PATH: serve every zone of this PowerDNS database "
 		 "(NATIVE and MASTER zones of its domains table), following "
 		 "its changes" },
+	OPT("server.zone-db-cache", "zone-db-cache", CFG_BOOL, zone_db_cache,
+	    0, 1, "true", "keep each database zone as a zone file in the "
+	    "zone dir (NAME.dbcache), loaded at start instead of its rows "
+	    "while the database has not changed"),
 	OPT("server.catalog-produce", "catalog-produce", CFG_STR, catalog, 0,
 	    0, NULL, "NAME: serve a catalog zone NAME (RFC 9432) listing "
 	    "every zone served, for secondaries that consume catalogs"),

@@ -185,16 +185,52 @@ static int pick(struct sqlzones *s, const struct config *c,
 	return 0;
 }
 
-/* One zone read whole: its first version, its serial as banchi serves
- * it (banchi_serial), or not served when its rows make no zone. */
+/* The zone's first version: from its start cache when the key holds,
+ * else from its rows (the cache then written from them). 0, > 0 (the
+ * rows make no zone), or a database error. */
+static int first_read(struct sqlzones *s, struct sqlz_zone *z,
+		      struct zdb_zone **v, bool *cached)
+{
+	char key[SQLZ_KEY_MAX] = "";
+	uint64_t digest = 0;
+	int64_t last;
+	int ret = 0;
+
+	*cached = false;
+	z->cache_at = sqlz_now();
+	if (s->cache_dir && s->tracked)
+		ret = sqlz_cache_key(s, z, key, sizeof(key), &last);
+	if (ret < 0)
+		return ret;
+	if (key[0] && sqlz_cache_load(s, z, key, v, &digest) == 0) {
+		*cached = true;
+		snprintf(z->cache_key, sizeof(z->cache_key), "%s", key);
+	} else {
+		ret = pdns_load_zone(&s->c, &z->d, v, sqlz_row_diag, z);
+		sqlz_rows_done(z);
+		if (ret != 0)
+			return ret;
+		digest = sqlz_digest(*v);
+	}
+	z->db_serial = zdb_zone_serial(*v);
+	z->digest = digest;
+	if (key[0] && !*cached) {
+		zdb_zone_ref(*v);
+		sqlz_cache_queue(s, z, *v, key);
+	}
+	return 0;
+}
+
+/* One zone read: its first version, its serial as banchi serves it
+ * (banchi_serial), or not served when its rows make no zone. */
 static int load_one(struct sqlzones *s, size_t i)
 {
 	struct sqlz_zone *z = &s->z[i];
 	struct zdb_zone *v = NULL;
 	uint32_t serial;
-	int ret = pdns_load_zone(&s->c, &z->d, &v, sqlz_row_diag, z);
+	bool cached;
+	int ret = first_read(s, z, &v, &cached);
 
-	sqlz_rows_done(z);
 	if (ret < 0)
 		return ret;
 	if (ret > 0) {
@@ -203,16 +239,16 @@ static int load_one(struct sqlzones *s, size_t i)
 			"not served", z->d.name);
 		return 0;
 	}
-	z->db_serial = zdb_zone_serial(v);
-	z->digest = sqlz_digest(v);
 	z->served = true;
 	serial = sqlz_start_serial(s, z, z->db_serial, z->digest);
 	s->first[i] = sqlz_with_serial(v, serial);
 	zdb_zone_unref(v);
 	if (!s->first[i])
 		return BN_ENOMEM;
-	log_info("zone %s: loaded %zu records from the database, serial %u",
-		 z->d.name, zdb_zone_rr_count(s->first[i]), serial);
+	log_info("zone %s: loaded %zu records from %s, serial %u", z->d.name,
+		 zdb_zone_rr_count(s->first[i]), cached ?
+		 "its start cache (the database unchanged since)" :
+		 "the database", serial);
 	return 0;
 }
 
@@ -286,6 +322,28 @@ static void log_loaded(const struct sqlzones *s, double seconds)
 		 ", changes tracked (banchi_changes)" : "");
 }
 
+static int present_row(void *ctx, const struct sql_text *col, size_t n)
+{
+	bool *yes = ctx;
+
+	*yes = n == 1 && col[0].s && col[0].len == 1 &&
+	       (col[0].s[0] == 't' || col[0].s[0] == '1');
+	return 0;
+}
+
+/* Start caches kept when asked and there is a zone dir; trusted when
+ * the change tracking is there before this start installs it. */
+static int cache_setup(struct sqlzones *s, const struct config *c)
+{
+	if (!c->zone_db_cache || !c->zone_dir)
+		return 0;
+	s->cache_dir = strdup(c->zone_dir);
+	if (!s->cache_dir)
+		return BN_ENOMEM;
+	return sql_query(&s->c, s->c.drv->track_present, NULL, 0,
+			 present_row, &s->cache_trusted);
+}
+
 int sqlzones_open(struct sqlzones *s, const struct config *c)
 {
 	char err[512];
@@ -296,6 +354,8 @@ int sqlzones_open(struct sqlzones *s, const struct config *c)
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_mutex_init(&s->zmu, NULL);
 	pthread_cond_init(&s->cv, NULL);
+	pthread_mutex_init(&s->cache_mu, NULL);
+	pthread_cond_init(&s->cache_cv, NULL);
 	if (!c->zone_db)
 		return 0;
 	s->uri = strdup(c->zone_db);
@@ -306,12 +366,15 @@ int sqlzones_open(struct sqlzones *s, const struct config *c)
 		log_err("database %s: %s", s->uri, err);
 		return -1;
 	}
-	ret = sqlz_track(s);
+	ret = cache_setup(s, c);
+	if (ret == 0)
+		ret = sqlz_track(s);
 	if (ret < 0) {
 		log_err("database %s: %s (%s)", s->uri, sql_strerror(ret),
 			sql_errmsg(&s->c));
 		return -1;
 	}
+	s->cache_trusted = s->cache_trusted && s->tracked;
 	t0 = sqlz_now();
 	ret = read_all(s, c);
 	if (ret == BN_EINVAL)
@@ -330,6 +393,7 @@ int sqlzones_open(struct sqlzones *s, const struct config *c)
 void sqlzones_clear(struct sqlzones *s)
 {
 	sqlzones_stop(s);
+	sqlz_cache_stop(s);
 	sql_disconnect(&s->c);
 	sql_disconnect(&s->wc);
 	for (size_t i = 0; s->first && i < s->nstart; i++)
@@ -338,6 +402,9 @@ void sqlzones_clear(struct sqlzones *s)
 	free(s->origins);
 	free(s->z);
 	free(s->uri);
+	free(s->cache_dir);
+	pthread_mutex_destroy(&s->cache_mu);
+	pthread_cond_destroy(&s->cache_cv);
 	pthread_mutex_destroy(&s->zmu);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);

@@ -26,6 +26,9 @@
 #include "backend/sql.h"
 
 struct updater;
+struct sqlz_job;
+
+#define SQLZ_KEY_MAX 160        /* a start cache's key, as text */
 
 struct sqlz_zone {
 	struct pdns_domain d;
@@ -40,6 +43,11 @@ struct sqlz_zone {
 	uint32_t save_serial;           /* the serial served */
 	bool fresh;                     /* added in this read: read whole */
 	bool clash;                     /* its name served otherwise (said) */
+	/* the start cache (sqlzones_cache.c): the key of the file written
+	 * (or loaded), when, and whether the zone was read since */
+	char cache_key[SQLZ_KEY_MAX];
+	double cache_at;
+	bool cache_dirty;
 };
 
 enum sqlz_state { SQLZ_OK, SQLZ_BUSY, SQLZ_GONE, SQLZ_BROKEN };
@@ -76,6 +84,16 @@ struct sqlzones {
 	bool running, stop;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	/* the start caches: in cache_dir (NULL: none kept); trusted when
+	 * the change tracking was there before this start; the files to
+	 * write, by a thread of their own */
+	char *cache_dir;
+	bool cache_trusted;
+	struct sqlz_job *jobs;
+	pthread_t cache_th;
+	bool cache_running, cache_stop;
+	pthread_mutex_t cache_mu;
+	pthread_cond_t cache_cv;
 };
 
 /* Connects to c->zone_db (nothing to do without it: 0), installs the
@@ -160,5 +178,32 @@ void sqlz_save_all(struct sqlzones *s, bool now);
 /* v with its SOA serial set (a new version, or v referenced again when
  * it already has it); NULL when out of memory. */
 struct zdb_zone *sqlz_with_serial(struct zdb_zone *v, uint32_t serial);
+
+/* Start caches (sqlzones_cache.c, sqlzones_cache_write.c). The key of
+ * z's rows now, in the read transaction going on (*last: the last
+ * change id, -1 when none); 0 or a database error. */
+int sqlz_cache_key(struct sqlzones *s, const struct sqlz_zone *z,
+		   char *key, size_t cap, int64_t *last);
+/* z loaded from its cache when that holds key: 0 with *out (one
+ * reference) and its *digest; 1 when not used (why logged). */
+int sqlz_cache_load(struct sqlzones *s, struct sqlz_zone *z,
+		    const char *key, struct zdb_zone **out, uint64_t *digest);
+/* The first lines of a cache file of v under key. */
+void sqlz_cache_head(char *buf, size_t cap, const char *key,
+		     const struct zdb_zone *v, uint64_t digest,
+		     const char *name);
+uint64_t sqlz_soa_hash(const struct zdb_zone *v);
+uint64_t sqlz_fnv(uint64_t h, const void *p, size_t n);
+/* v (its reference taken over: served, or the database's version) to
+ * be written as z's cache under key, with z's database serial. */
+void sqlz_cache_queue(struct sqlzones *s, struct sqlz_zone *z,
+		      struct zdb_zone *v, const char *key);
+/* The watcher's turn: the caches of zones changed written when due (now:
+ * whatever changed, at stop). */
+void sqlz_cache_tick(struct sqlzones *s, bool now);
+/* z's cache file removed (the zone left the database). */
+void sqlz_cache_drop(struct sqlzones *s, const struct sqlz_zone *z);
+int sqlz_cache_start(struct sqlzones *s);
+void sqlz_cache_stop(struct sqlzones *s);
 
 #endif

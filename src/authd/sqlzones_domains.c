@@ -42,6 +42,7 @@ static void drop_zone(struct sqlzones *s, size_t i)
 	else
 		log_info("zone %s: no longer in the database (or not a "
 			 "zone served): no longer served", z->d.name);
+	sqlz_cache_drop(s, z);
 	pthread_mutex_lock(&s->zmu);
 	memmove(&s->z[i], &s->z[i + 1], (s->n - i - 1) * sizeof(*s->z));
 	s->n--;

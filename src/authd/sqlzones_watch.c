@@ -134,8 +134,10 @@ static int poll_once(struct sqlzones *s)
 		if (ret == 0)
 			s->dirty = s->resync = false;
 	}
-	if (ret == 0)
+	if (ret == 0) {
 		sqlz_save_all(s, false);
+		sqlz_cache_tick(s, false);
+	}
 	if (ret < 0 && s->c.db)
 		snprintf(s->err, sizeof(s->err), "%s", sql_errmsg(&s->c));
 	if (ret == SQL_EGONE || ret == SQL_EBROKEN) {
@@ -175,8 +177,11 @@ static void *watch_main(void *arg)
 			continue;
 		set_state(s, poll_once(s));
 	}
-	if (s->c.db)
+	if (s->c.db) {
 		sqlz_save_all(s, true);
+		if (s->state == SQLZ_OK)
+			sqlz_cache_tick(s, true);
+	}
 	rcu_unregister_thread();
 	return NULL;
 }
@@ -194,6 +199,8 @@ int sqlzones_start(struct sqlzones *s, struct updater *u,
 		zdb_zone_unref(s->first[i]);
 		s->first[i] = NULL;
 	}
+	if (sqlz_cache_start(s) < 0)
+		return -1;
 	if (pthread_create(&s->th, NULL, watch_main, s) != 0) {
 		log_err("database %s: cannot start the watcher thread", s->uri);
 		return -1;
@@ -212,4 +219,5 @@ void sqlzones_stop(struct sqlzones *s)
 	pthread_mutex_unlock(&s->mu);
 	pthread_join(s->th, NULL);
 	s->running = false;
+	sqlz_cache_stop(s);     /* the last caches written */
 }

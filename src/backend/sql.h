@@ -60,6 +60,12 @@ struct sql_driver {
 	 * snapshot of the database (SQLite: "BEGIN"; PostgreSQL's default
 	 * isolation takes a snapshot per statement). */
 	const char *begin;
+	/* A query saying whether the change tracking (sql_track.h) is
+	 * there, made by anyone: one row, one boolean column. */
+	const char *track_present;
+	/* A query naming this database among others on the same server
+	 * (one row, one column), or NULL: none (SQLite: its path). */
+	const char *identity;
 	/* Connects to uri, whole ("sqlite:/var/lib/pdns.sqlite3": the
 	 * driver takes what it needs; libpq takes a postgresql:// URI as
 	 * it is); busy_ms is how long a statement waits for a lock before

@@ -387,6 +387,8 @@ static const char *pg_errmsg(const struct sql_db *db)
 		/* a snapshot for the whole transaction; writes stay   \
 		 * allowed (pruning the changes, banchi_serial) */     \
 		.begin = "BEGIN ISOLATION LEVEL REPEATABLE READ",      \
+		.track_present = sql_track_pg_present,                 \
+		.identity = sql_track_pg_identity,                     \
 		.open = pg_open, .close = pg_close, .query = pg_query, \
 		.changed = pg_changed, .track = pg_track,              \
 		.script = pg_script,                                   \

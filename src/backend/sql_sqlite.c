@@ -302,6 +302,7 @@ static const char *sq_errmsg(const struct sql_db *db)
 const struct sql_driver sql_sqlite_driver = {
 	.scheme = "sqlite",
 	.begin = "BEGIN",
+	.track_present = sql_track_sqlite_present,
 	.open = sq_open,
 	.close = sq_close,
 	.query = sq_query,

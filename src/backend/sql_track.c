@@ -101,6 +101,17 @@ const char sql_track_pg_present[] =
 	" AND has_table_privilege('banchi_serial', 'INSERT')"
 	" AND has_table_privilege('banchi_serial', 'UPDATE') END";
 
+const char sql_track_sqlite_present[] =
+	"SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+	" AND name IN ('banchi_changes', 'banchi_serial')) = 2"
+	" AND (SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+	" AND name IN ('banchi_records_insert', 'banchi_records_update',"
+	" 'banchi_records_delete', 'banchi_domains_insert',"
+	" 'banchi_domains_update', 'banchi_domains_delete')) = 6";
+
+const char sql_track_pg_identity[] =
+	"SELECT oid FROM pg_database WHERE datname = current_database()";
+
 const char sql_changes_summary[] =
 	"SELECT domain_id, count(*), count(name), count(DISTINCT name),"
 	" max(id) FROM banchi_changes WHERE id > ? GROUP BY domain_id";
@@ -111,8 +122,11 @@ const char sql_changes_names[] =
 
 const char sql_changes_last[] = "SELECT max(id) FROM banchi_changes";
 
+/* The last row stays: max(id) then never goes back, and a start cache
+ * (sqlzones_cache.c) keyed by it stays usable after a quiet minute. */
 const char sql_changes_prune[] =
-	"DELETE FROM banchi_changes WHERE id <= ? AND at < ?";
+	"DELETE FROM banchi_changes WHERE id <= ? AND at < ?"
+	" AND id < (SELECT max(id) FROM banchi_changes)";
 
 const char sql_serial_get[] =
 	"SELECT db_serial, served_serial, digest FROM banchi_serial"
@@ -123,3 +137,10 @@ const char sql_serial_put[] =
 	" digest) VALUES (?, ?, ?, ?) ON CONFLICT (domain_id) DO UPDATE SET"
 	" db_serial = excluded.db_serial,"
 	" served_serial = excluded.served_serial, digest = excluded.digest";
+
+const char sql_cache_records[] =
+	"SELECT count(*), max(id) FROM records WHERE domain_id = ?";
+
+const char sql_cache_soa[] =
+	"SELECT id, content, ttl, disabled FROM records"
+	" WHERE domain_id = ? AND name = ? AND type = 'SOA' ORDER BY id";

@@ -19,6 +19,11 @@ extern const char sql_track_sqlite[];
 extern const char sql_track_pg[];
 extern const char sql_track_pg_present[];
 #define SQL_PG_CHANNEL "banchi_changes"
+/* SQLite's: whether the tables and the six triggers are there (one row,
+ * 1 or 0). */
+extern const char sql_track_sqlite_present[];
+/* PostgreSQL: the database's OID (a database made again gets another). */
+extern const char sql_track_pg_identity[];
 
 /* Per domain, the changes after an id: domain_id, rows, rows with a
  * name, distinct names, last id. Parameter: the id. */
@@ -36,5 +41,11 @@ extern const char sql_changes_prune[];
  * its upsert (domain_id, db_serial, served_serial, digest). */
 extern const char sql_serial_get[];
 extern const char sql_serial_put[];
+
+/* A start cache's key (sqlzones_cache.c): count(*) and max(id) of a
+ * domain_id's records; its SOA rows (id, content, ttl, disabled) by
+ * domain_id and the apex's name (the index PowerDNS reads them by). */
+extern const char sql_cache_records[];
+extern const char sql_cache_soa[];
 
 #endif

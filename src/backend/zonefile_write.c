@@ -97,7 +97,8 @@ static int sync_dir(const char *path)
 	return ret;
 }
 
-int zonefile_save(const char *path, const struct zdb_zone *z)
+int zonefile_save_head(const char *path, const struct zdb_zone *z,
+		       const char *head)
 {
 	size_t len = strlen(path);
 	char *tmp = malloc(len + 5);
@@ -113,7 +114,9 @@ int zonefile_save(const char *path, const struct zdb_zone *z)
 		free(tmp);
 		return BN_EIO;
 	}
-	ret = zonefile_write(f, z);
+	ret = head && fputs(head, f) < 0 ? BN_EIO : 0;
+	if (ret == 0)
+		ret = zonefile_write(f, z);
 	if (ret == 0 && fsync(fileno(f)) < 0)
 		ret = BN_EIO;
 	err = errno;
@@ -128,6 +131,11 @@ int zonefile_save(const char *path, const struct zdb_zone *z)
 	free(tmp);
 	errno = err;
 	return ret;
+}
+
+int zonefile_save(const char *path, const struct zdb_zone *z)
+{
+	return zonefile_save_head(path, z, NULL);
 }
 
 int zonefile_copy(const char *from, const char *to)

@@ -18,6 +18,9 @@ int zonefile_write(FILE *f, const struct zdb_zone *z);
  * over path, the folder synced. 0, or as zonefile_write (the temporary
  * file removed). */
 int zonefile_save(const char *path, const struct zdb_zone *z);
+/* The same with head (lines of comments, ending in a newline) first. */
+int zonefile_save_head(const char *path, const struct zdb_zone *z,
+		       const char *head);
 
 /* A copy of the file from at to, whole or not at all (to.tmp, fsync,
  * rename, the folder synced). 0 or BN_EIO (errno kept). */

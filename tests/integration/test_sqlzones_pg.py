@@ -307,3 +307,58 @@ def test_tracking_made_by_an_administrator(world):
             b.stop()
             check_log(b)
         shutil.rmtree(d, ignore_errors=True)
+
+
+def test_start_cache(world):
+    """The start cache on PostgreSQL: a server with a zone dir of its own
+    reads the rows and writes NAME.dbcache; started again, it loads the
+    cache and answers as a server reading the rows; a record changed
+    with psql while it is stopped: the cache not used, the change
+    served, the cache written again."""
+    pg = world.pg
+    d = servers.world_dir("banchi-pg-cache-")
+    r_dir = d / "rows"
+    r_dir.mkdir()
+    fresh = "from its start cache"
+    run = []
+
+    def start(where, extra=()):
+        run.append(pgdb.start_banchi_pg(where, pg.uri(), ZONE, extra=extra))
+        return run[-1]
+    try:
+        b = start(d)
+        assert pdnsdb.wait_for(lambda: ".dbcache written" in b.log_text(),
+                               10.0) is not None, b.log_text()
+        b.stop()
+        check_log(b)
+        time.sleep(2.5)         # banchi_serial of earlier tests written
+        b = start(d)
+        assert fresh in b.log_text(), b.log_text()
+        r = start(r_dir, ["--zone-db-cache=false"])
+        queries = [(n, t) for n in zone_names() + EXTRA for t in TYPES]
+        diff = differences(b.where, r.where, queries)
+        r.stop()
+        assert not diff, diff[:5]
+        b.stop()
+        check_log(b)
+        pg.psql("UPDATE records SET content = '192.0.2.97' WHERE name = "
+                "'mail.sql.test' AND type = 'A'")
+        b = start(d)
+        assert fresh not in b.log_text()
+        assert "the database changed since it was written" in b.log_text()
+        assert a_of(b.where, "mail.sql.test.") == ["192.0.2.97"]
+        assert pdnsdb.wait_for(lambda: ".dbcache written" in b.log_text(),
+                               10.0) is not None, b.log_text()
+        b.stop()
+        check_log(b)
+        b = start(d)
+        assert fresh in b.log_text(), b.log_text()
+        assert a_of(b.where, "mail.sql.test.") == ["192.0.2.97"]
+        b.stop()
+        check_log(b)
+    finally:
+        for s in run:
+            s.stop()
+        pg.psql("UPDATE records SET content = '192.0.2.25' WHERE name = "
+                "'mail.sql.test' AND type = 'A'")
+        shutil.rmtree(d, ignore_errors=True)
