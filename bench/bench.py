@@ -202,8 +202,8 @@ def smoke():
     sql.MODES["quick"] = ([50000], 1, 1, 1, 1, 4, 4)
     updates.MODES["quick"] = (10000, 1, 1, 200)
     ops.PARAMS["quick"] = (10000, 1, 2, 4)
-    dhcp.MODES["quick"] = (1, 2)
-    dhcp.LEASES["quick"] = 5000
+    dhcp.MODES["quick"] = (1, 1)
+    dhcp.LEASES["quick"] = 2000
     dhcp.dhcp_ddns.MODES["quick"] = dhcp.dhcp_ddns.MODES["smoke"]
     signed.MODES["quick"] = (5000, 1, 1, 1)
 
