@@ -90,7 +90,7 @@ test-asan: deps
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		BANCHI_AUTH=build-asan/banchi-auth \
 		BANCHI_RESOLVER=build-asan/banchi-resolver $(PYTHON) -m pytest -q \
-		-p no:cacheprovider tests/resolver
+		-p no:cacheprovider -m "not slow" tests/resolver
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		BANCHI_DHCP=build-asan/banchi-dhcp BANCHI_AUTH=build-asan/banchi-auth \
 		$(PYTHON) -m pytest -q -p no:cacheprovider -m "not slow" tests/dhcp

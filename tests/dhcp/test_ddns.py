@@ -609,6 +609,7 @@ def test_sweep_removes_names_no_lease_knows(link):
     auth.stop()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(CLIENTS))
 def test_real_clients_names(link, kind):
     """dhclient, udhcpc and dhcpcd: the host name each sends is in DNS

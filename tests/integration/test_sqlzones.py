@@ -379,6 +379,7 @@ def rollback_db():
         shutil.rmtree(d, ignore_errors=True)
 
 
+@pytest.mark.slow
 def test_outage(rollback_db):
     """While queries flow: the database locked by a sqlite3 process in
     an exclusive transaction for 3 s, then removed for 3 s, then replaced

@@ -86,6 +86,7 @@ def primed(d, db, extra=()):
     assert first_line(d).startswith("; banchi-dbcache 1 key=")
 
 
+@pytest.mark.slow
 def test_same_answers_from_cache(lab):
     d, db = lab
     primed(d, db)

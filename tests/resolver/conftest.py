@@ -27,6 +27,9 @@ COMPARE_FLAGS = ["--forward", "corp.=127.0.0.35", "--stub",
 def pytest_configure(config):
     config.addinivalue_line("markers",
                             "banchi_only: daemon behaviour, not for peers")
+    config.addinivalue_line("markers",
+                            "slow: timing or peer test, not run again "
+                            "under ASan")
 
 
 def pytest_collection_modifyitems(config, items):

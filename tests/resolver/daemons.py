@@ -238,7 +238,8 @@ def wait_recursive(s, name, limit=15.0):
         try:
             ask(s.where, name, "A", timeout=0.3)
             return
-        except (dns.exception.Timeout, OSError):
+        except (dns.exception.Timeout, dns.query.BadResponse, OSError):
+            # BadResponse: a late answer of a slow start, not this one's
             time.sleep(0.1)
     s.stop()
     raise RuntimeError("%s did not start: %s\n%s" % (

@@ -8,6 +8,7 @@ import time
 import dns.flags
 import dns.rcode
 import dns.rdatatype
+import pytest
 
 from conftest import PEER
 from daemons import addrs, ask, ask_full
@@ -135,6 +136,7 @@ def test_positive_cached(rsv, world):
     assert world.queries() == before
 
 
+@pytest.mark.slow
 def test_ttl_expiry(rsv, world):
     r = ask(rsv.where, "short.example.test")
     assert addrs(r) == ["192.0.2.50"] and r.answer[0].ttl <= 2
@@ -147,6 +149,7 @@ def test_ttl_expiry(rsv, world):
     assert world.queries() > before, "expired entry not refreshed"
 
 
+@pytest.mark.slow
 def test_prefetch(rsv, world):
     """pf.example.test has TTL 5: asked again within its last 10 %, the
     resolver answers from the cache and refreshes the entry, so that

@@ -285,6 +285,7 @@ def flood(where, names, limit=3.0):
         s.close()
 
 
+@pytest.mark.slow
 @pytest.mark.banchi_only
 def test_dead_zone_flood(start_resolver, world_clean):
     """dead.test's only server never answers. Once it is known dead, a
@@ -376,6 +377,7 @@ def stale_world(tmp_path):
         s.stop(timeout=5)
 
 
+@pytest.mark.slow
 def test_serve_stale(start_resolver, stale_world, tmp_path):
     auth, hints = stale_world
     conf = tmp_path / "stale.yaml"

@@ -7,6 +7,8 @@ import pytest
 import daemons
 from conftest import COMPARE_FLAGS
 
+pytestmark = pytest.mark.slow   # a peer's answers: once, not under ASan
+
 # every scenario name that depends neither on timing nor on faults
 QUERIES = [
     (".", "NS"), (".", "SOA"), ("test.", "NS"), ("test.", "SOA"),
