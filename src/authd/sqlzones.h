@@ -47,6 +47,7 @@ struct sqlz_zone {
 	 * (or loaded), when, and whether the zone was read since */
 	char cache_key[SQLZ_KEY_MAX];
 	double cache_at;
+	double changed_at;              /* when it was last read */
 	bool cache_dirty;
 };
 

@@ -108,6 +108,7 @@ int sqlz_whole(struct sqlzones *s, struct sqlz_zone *z)
 
 	sqlz_rows_done(z);
 	z->cache_dirty = true;  /* its start cache checked again */
+	z->changed_at = sqlz_now();
 	if (ret < 0)
 		return ret;
 	if (ret > 0) {
