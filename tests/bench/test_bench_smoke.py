@@ -89,7 +89,7 @@ def test_bench_quick_runs_to_the_end(tmp_path):
                    "banchi-pg", "pdns-gpgsql"):
         qps = re.search(r"^\| %s \| [^|]+ \| (\d+) \|" % server, sql, re.M)
         assert qps and int(qps.group(1)) > 0, server
-        assert re.search(r"^\| [\d,]+ \| %s \|(?: [^|]+ \|){4} 0 \|"
+        assert re.search(r"^\| [\d,]+ \| %s \|(?: [^|]+ \|){5} 0 \|"
                          % server, sql, re.M), server
     for server in ("banchi-sqlite", "pdns-gsqlite3", "banchi-pg",
                    "pdns-gpgsql"):
