@@ -87,6 +87,7 @@ def start_bind_consumer(d, primary):
                           ("127.0.0.1", port), d, CAT, wait=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("peer", ["knot", "bind"])
 def test_peer_consumes_our_catalog(peer):
     if not shutil.which("knotd" if peer == "knot" else "named"):
@@ -229,6 +230,7 @@ def cworld():
         shutil.rmtree(d, ignore_errors=True)
 
 
+@pytest.mark.slow
 def test_consume_knot_catalog(cworld):
     if not shutil.which("knotd"):
         pytest.skip("knotd missing")

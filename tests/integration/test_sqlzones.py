@@ -292,6 +292,7 @@ def knot_conf(d, port, primary):
         "    acl: [notify]"]) + "\n"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("knotd"), reason="no knotd")
 def test_knot_follows_by_ixfr():
     """A Knot secondary of the database zone: a row changed with the
