@@ -205,6 +205,7 @@ def smoke():
     time is what counts."""
     MODES["quick"] = ([1000], 1, 1, 1)
     sql.MODES["quick"] = ([20000], 1, 1, 1, 1, 4, 4)
+    sql.PDNS_CACHE_TTL = 2
     updates.MODES["quick"] = (10000, 1, 1, 200)
     ops.PARAMS["quick"] = (10000, 1, 2, 4)
     dhcp.MODES["quick"] = (1, 1)
