@@ -425,6 +425,10 @@ def test_sandbox_with_dnstap_reader_late(lab):
     wait_until("the resolver answers", lambda: answers(res))
     for s in (auth, res):
         if "an AddressSanitizer build" not in s.log_text():
+            # the workers answer before the main thread installs the
+            # filter (on every thread): the check waits for it
+            wait_until("%s's filter" % s.name,
+                       lambda: seccomp(s.pid) == 2)
             assert seccomp(s.pid) == 2, s.log_text()[-2000:]
         assert "dnstap: cannot connect" in s.log_text()
     caps = []
