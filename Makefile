@@ -42,6 +42,8 @@ test-lint:
 		--enable=warning,performance,portability --std=c11 -D__GNUC__ \
 		-I src --suppress=missingIncludeSystem src cmd fuzz tests/replay
 	@echo "cppcheck: 1 passed, 0 failed"
+	$(PYTHON) -m pyflakes tests bench scripts/man-from-help
+	@echo "pyflakes: 1 passed, 0 failed"
 
 test-unit:
 	meson test -C $(BUILD) --print-errorlogs

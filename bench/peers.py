@@ -17,7 +17,9 @@ import dns.query
 import dns.rdatatype
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integration"))
-from servers import free_port  # noqa: E402,F401  (shared with the tests)
+import servers  # noqa: E402
+
+free_port = servers.free_port  # shared with the tests
 
 
 class Proc:

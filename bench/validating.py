@@ -11,8 +11,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" /
                        "differential"))
-import failzones  # noqa: E402,F401  (the KeyTrap zone and its root)
-import signing  # noqa: E402,F401  (dnssec-signzone)
+import failzones  # noqa: E402  (the KeyTrap zone and its root)
+import signing  # noqa: E402  (dnssec-signzone)
+
+# What the bench parts take from the DNSSEC lab.
+__all__ = ["failzones", "signing"]
 
 # top/name, made readable by a daemon that dropped privileges.
 subdir = failzones.subdir

@@ -9,7 +9,7 @@ import os
 import signal
 import stat
 
-from netns import run, wait_for
+from netns import wait_for
 
 # The event is written once the address is set: a test that sees it can
 # use the address (udhcpc sends its RELEASE from it).

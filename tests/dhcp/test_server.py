@@ -121,17 +121,20 @@ def test_decline_and_bad_packets(link):
     srv.stop()
 
 
+# The lease table's columns in the first schema; the second added two.
+LEASE_V1 = ("addr INTEGER PRIMARY KEY, state TEXT NOT NULL,"
+            " expires INTEGER NOT NULL, hwaddr TEXT NOT NULL,"
+            " client_id BLOB NOT NULL, hostname TEXT NOT NULL,"
+            " is_static INTEGER NOT NULL, updated INTEGER NOT NULL")
+
+
 def test_schema_upgrade(link):
     """A lease file of the first schema (no DNS state) is upgraded in
     place and its leases kept."""
     import sqlite3
     db = sqlite3.connect(str(link.dir / "leases.db"))
     db.executescript(
-        "CREATE TABLE lease (addr INTEGER PRIMARY KEY, state TEXT NOT NULL,"
-        " expires INTEGER NOT NULL, hwaddr TEXT NOT NULL,"
-        " client_id BLOB NOT NULL, hostname TEXT NOT NULL,"
-        " is_static INTEGER NOT NULL, updated INTEGER NOT NULL);"
-        "PRAGMA user_version=1;")
+        "CREATE TABLE lease (%s);PRAGMA user_version=1;" % LEASE_V1)
     db.execute("INSERT INTO lease VALUES (?, 'bound', ?, "
                "'02:00:00:00:00:09', ?, 'old', 0, 0)",
                ((10 << 24) | (77 << 16) | 70, int(time.time()) + 600,
@@ -157,13 +160,8 @@ def test_schema_v2_upgrade(link):
     path = str(link.dir / "leases.db")
     db = sqlite3.connect(path)
     db.executescript(
-        "CREATE TABLE lease (addr INTEGER PRIMARY KEY, state TEXT NOT NULL,"
-        " expires INTEGER NOT NULL, hwaddr TEXT NOT NULL,"
-        " client_id BLOB NOT NULL, hostname TEXT NOT NULL,"
-        " is_static INTEGER NOT NULL, updated INTEGER NOT NULL,"
-        " cid_opt INTEGER NOT NULL DEFAULT 0,"
-        " dns TEXT NOT NULL DEFAULT '');"
-        "PRAGMA user_version=2;")
+        "CREATE TABLE lease (%s, cid_opt INTEGER NOT NULL DEFAULT 0,"
+        " dns TEXT NOT NULL DEFAULT '');PRAGMA user_version=2;" % LEASE_V1)
     db.execute("INSERT INTO lease VALUES (?, 'bound', ?, "
                "'02:00:00:00:00:0a', ?, 'two', 0, 0, 0, 'ok')",
                ((10 << 24) | (77 << 16) | 71, int(time.time()) + 600,

@@ -6,7 +6,7 @@ whether they agree. Not a pytest test: the record of what src/update
 was checked against (apply.c says which side it follows); it can take
 banchi-auth as a third column once the daemon serves UPDATE. Run with
 /usr/bin/python3; about a minute."""
-import os, shutil, subprocess, sys, tempfile, time, signal
+import os, shutil, subprocess, tempfile, time, signal
 import dns.query, dns.update, dns.zone, dns.rcode, dns.message, dns.rdatatype, dns.rdataclass, dns.name, dns.rrset
 
 D = tempfile.mkdtemp(prefix='banchi-update-peers-')

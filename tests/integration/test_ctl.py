@@ -13,10 +13,8 @@ import os
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import time
-from pathlib import Path
 
 import dns.query
 import dns.rcode

@@ -11,9 +11,7 @@ expire and the primary gone, the zone answers SERVFAIL."""
 import base64
 import shutil
 import socket
-import subprocess
 import time
-from pathlib import Path
 
 import dns.flags
 import dns.message

@@ -17,7 +17,6 @@ answering from the database with banchi's triggers in it."""
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import threading

@@ -22,7 +22,7 @@ import dns.zone
 import pytest
 
 import servers
-from conftest import ZONES, check_log, make_zone_dir
+from conftest import check_log, make_zone_dir
 
 pytestmark = pytest.mark.banchi_only
 
