@@ -21,5 +21,7 @@ void control_release(void *arg, const char *value, struct ctl_reply *r);
  * Prometheus metrics, in the control thread. */
 void control_stats(void *arg, const char *value, struct ctl_reply *r);
 void control_metrics(void *arg, struct ctl_mtext *m);
+/* The same counters in one log line (SIGUSR1, exit; serving thread). */
+void control_log_stats(struct dserver *s);
 
 #endif

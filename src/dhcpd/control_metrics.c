@@ -1,6 +1,6 @@
-/* banchi-dhcp's counters, one table read two ways: the stats command
- * (serving thread, JSON) and the Prometheus metrics (control thread,
- * --metrics): the messages received and answered, the requests dropped
+/* banchi-dhcp's counters, one table read three ways: the stats command
+ * (serving thread, JSON), the SIGUSR1 log line (serving thread) and the
+ * Prometheus metrics (control thread, --metrics): the messages received and answered, the requests dropped
  * by reason and refused by the rate limits, DNS updates by result, the
  * leases in effect. The counters are relaxed atomics. */
 #include <stddef.h>
@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "dhcpd/control.h"
+#include "daemon/log.h"
 
 #define GET(x) ctl_counter_get(&(x))
 
@@ -109,6 +110,26 @@ void control_stats(void *arg, const char *value, struct ctl_reply *r)
 		ctl_close(r);
 	}
 	ctl_put_u64(r, "active_leases", dserver_count_active(s));
+}
+
+/* SIGUSR1 and the exit: the same counters in one log line, key=value,
+ * the drops summed. */
+void control_log_stats(struct dserver *s)
+{
+	char line[1024];
+	size_t n = 0;
+
+	for (size_t i = 0; i < NCOUNTERS && n < sizeof(line); i++) {
+		const struct dcounter *c = &counters[i];
+		uint64_t v = read_counter(s, c);
+
+		if (c->from == DC_DROP)
+			for (size_t k = 0; k < DROP_REASONS; k++)
+				v += GET(s->st.dropped[k]);
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s=%llu",
+				      c->key, (unsigned long long)v);
+	}
+	log_info("stats:%s", line);
 }
 
 static void metric_drops(struct dserver *s, const struct dcounter *c,

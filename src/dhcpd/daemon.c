@@ -160,7 +160,7 @@ int dhcpd_run(struct dconfig *c, int argc, char **argv, const sigset_t *set)
 		sandbox_enter("banchi-dhcp", !c->sandbox);
 		dserver_ready(s, NULL);
 		ret = dserver_run(s, set);
-		dserver_log_stats(s);
+		control_log_stats(s);
 	}
 	ctl_stop(s->ctl);
 	commit_stop(s->cm);     /* the last replies, before the sockets go */

@@ -16,6 +16,7 @@
 #include "ctl/ctl.h"
 #include "daemon/log.h"
 #include "daemon/sdnotify.h"
+#include "dhcpd/control.h"
 #include "dhcpd/server.h"
 #include "dhcpd/sock.h"
 
@@ -318,28 +319,6 @@ static int dns_turn(struct dserver *s, bool readable)
 	return ms;
 }
 
-#define U(x) ((unsigned long long)ctl_counter_get((ctl_counter *)&(x)))
-
-void dserver_log_stats(const struct dserver *s)
-{
-	const struct dstats *t = &s->st;
-
-	log_info("stats: received=%llu dropped=%llu offers=%llu acks=%llu "
-		 "naks=%llu releases=%llu declines=%llu informs=%llu "
-		 "commits=%lu unsaved=%llu limited=%llu limited_client=%llu "
-		 "limited_new=%llu", U(t->received),
-		 (unsigned long long)dropped_all(t), U(t->offers), U(t->acks),
-		 U(t->naks), U(t->releases), U(t->declines), U(t->informs),
-		 store_commits(s->store), U(t->unsaved), U(t->limited),
-		 U(t->limited_client), U(t->limited_new));
-	if (s->dd)
-		log_info("stats: dns_updates=%llu dns_added=%llu "
-			 "dns_removed=%llu dns_refused=%llu dns_failures=%llu",
-			 U(s->dd->st.sent), U(s->dd->st.added),
-			 U(s->dd->st.removed), U(s->dd->st.refused),
-			 U(s->dd->st.failures));
-}
-
 void dserver_ready(const struct dserver *s, const char *failed)
 {
 	char status[CONFIG_ERR_MAX + 64];
@@ -363,7 +342,7 @@ static int on_signal(struct dserver *s, int sfd)
 		return 1;
 	}
 	if (si.ssi_signo == SIGUSR1) {
-		dserver_log_stats(s);
+		control_log_stats(s);
 		return 1;
 	}
 	if (si.ssi_signo == SIGHUP) {

@@ -24,16 +24,18 @@ def test_discover_flood(link):
     st = stats(srv)
     assert st["received"] >= 100, st      # the kernel may drop some
     # 45 offers held (90% of 50), then 5 a second, held by none
-    assert st["limited_new"] > 0, st
+    assert st["rate_limited_new"] > 0, st
     assert st["offers"] <= 45 + 5 * (int(secs) + 2), (st, secs)
-    assert st["limited"] == st["limited_new"] + st["limited_client"]
+    assert st["rate_limited"] == \
+        st["rate_limited_new"] + st["rate_limited_client"]
     assert "refused a request: rate limited: new addresses" in srv.log()
     # one MAC flooding: its burst (10), then 2 a second
     before = stats(srv)
     send(link, [dict(type=1, mac="02:00:00:00:0f:0f", xid=1000 + i)
                 for i in range(100)], wait=0.5)
     after = stats(srv)
-    assert after["limited_client"] - before["limited_client"] >= 80, after
+    assert after["rate_limited_client"] - \
+        before["rate_limited_client"] >= 80, after
     # a real client afterwards gets an address
     time.sleep(1.1)             # the flood's second is over
     c = Udhcpc(link, "real")
@@ -54,7 +56,7 @@ def test_limits_off(link):
                                                             i & 255),
                      xid=i) for i in range(120)], wait=1.0)
     st = stats(srv)
-    assert st["offers"] == 50 and st["limited"] == 0, st
+    assert st["offers"] == 50 and st["rate_limited"] == 0, st
     r = send(link, [dict(type=1, mac="02:00:00:00:0e:0e", xid=9)],
              expect=1, wait=1.5)
     assert r == []
