@@ -13,49 +13,30 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/error.h"
 #include "daemon/log.h"
 #include "resolve/cache_file.h"
 #include "resolverd/daemon.h"
 #include "resolverd/server_int.h"
 
-#define KEEP_MAX (1L << 32)     /* a file larger than this is no cache */
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	struct stat st;
-	uint8_t *buf = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size < KEEP_MAX &&
-	    (buf = malloc((size_t)st.st_size)) &&
-	    read(fd, buf, (size_t)st.st_size) != st.st_size) {
-		free(buf);
-		buf = NULL;
-	}
-	*len = buf ? (size_t)st.st_size : 0;
-	close(fd);
-	return buf;
-}
+#define KEEP_MAX ((size_t)1 << 32)  /* a file larger is no cache */
 
 void rcache_keep_load(struct rdaemon *x)
 {
 	struct cache_load_stats st;
+	char err[CONFIG_ERR_MAX], *buf;
 	size_t len;
-	uint8_t *buf;
 	int ret;
 
 	if (!x->cfg.cache_file)
 		return;
-	buf = slurp(x->cfg.cache_file, &len);
-	if (!buf) {
-		if (errno != ENOENT)
-			log_warn("cache file %s: cannot read it (%s): starting "
-				 "empty", x->cfg.cache_file, strerror(errno));
+	ret = rconfig_slurp(x->cfg.cache_file, KEEP_MAX, &buf, &len, err);
+	if (ret < 0) {
+		if (ret != BN_ENOTFOUND)
+			log_warn("cache file %s: starting empty", err);
 		return;
 	}
-	ret = cache_load(x->srv.cache, buf, len, rnow_ms(),
+	ret = cache_load(x->srv.cache, (const uint8_t *)buf, len, rnow_ms(),
 			 (uint64_t)time(NULL), &st);
 	free(buf);
 	if (ret < 0)
