@@ -104,6 +104,16 @@ def read_tap(path):
     return [m for m in yaml.safe_load_all(r.stdout) if m]
 
 
+def count_tap(path, kind):
+    """How many messages of that type dnstap-read -y finds (a count of
+    its message type lines: tens of thousands of messages take Python's
+    YAML reader most of a minute)."""
+    r = subprocess.run(["dnstap-read", "-y", str(path)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return len(re.findall(r"^  type: %s$" % kind, r.stdout, re.M))
+
+
 def dig(where, name, qtype, tcp=False, sport=None, extra=()):
     """dig's answer: {id, status, answers, size, sport}."""
     sport = sport or servers.free_port()
@@ -261,8 +271,8 @@ def test_slow_reader_drops_not_answers(lab):
     wait_until("written + dropped = queries", adds_up, limit=30)
     _, v = scrape(mport)
     s.stop(timeout=10)
-    msgs = read_tap(cap.finish())
-    n_q = sum(1 for m in msgs if m["message"]["type"] == "AUTH_QUERY")
+    n_q = count_tap(cap.finish(), "AUTH_QUERY")
+    assert n_q > 0
     assert n_q == v["banchi_auth_dnstap_frames_total"] / 2
 
 
