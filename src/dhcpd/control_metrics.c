@@ -1,8 +1,9 @@
 /* banchi-dhcp's counters, one table read three ways: the stats command
  * (serving thread, JSON), the SIGUSR1 log line (serving thread) and the
- * Prometheus metrics (control thread, --metrics): the messages received and answered, the requests dropped
- * by reason and refused by the rate limits, DNS updates by result, the
- * leases in effect. The counters are relaxed atomics. */
+ * Prometheus metrics (control thread, --metrics): the messages received
+ * and answered, the requests dropped by reason and refused by the rate
+ * limits, DNS updates by result, the leases in effect. The counters are
+ * relaxed atomics. */
 #include <stddef.h>
 #include <stdio.h>
 #include <time.h>

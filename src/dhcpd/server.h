@@ -92,7 +92,6 @@ int dserver_run(struct dserver *s, const sigset_t *set);
 int dserver_round(struct dserver *s, struct dlink *link, const size_t *len,
 		  size_t n, int64_t now);
 
-
 /* Ready for systemd (sd_notify), with the status systemctl shows;
  * failed: a reload's error, or NULL. */
 void dserver_ready(const struct dserver *s, const char *failed);
