@@ -101,7 +101,7 @@ fuzz: deps
 	@[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true \
 		-Db_sanitize=address,undefined -Db_lundef=false \
 		-Dc_args=-fsanitize=fuzzer-no-link
-	@ninja -C build-fuzz
+	@ninja -C build-fuzz fuzzers
 	@scripts/run-fuzz build-fuzz $(FUZZ_SECONDS)
 
 # Every server pinned to core 1, dnsperf to core 0; see doc/benchmarks.md.
