@@ -52,8 +52,9 @@ def unbound_conf(d, port, auth_port, stubs, extra=()):
     return d / "unbound.conf"
 
 
-def ask(where, name, qtype, do=True, cd=False):
-    """The reply to name/qtype with RD (None when three tries time out)."""
+def ask(where, name, qtype, do=True, cd=False, timeout=5.0):
+    """The reply to name/qtype with RD (None when three tries of timeout
+    seconds each time out)."""
     q = dns.message.make_query(name, qtype, use_edns=0, payload=1232,
                                want_dnssec=do)
     q.flags |= dns.flags.RD
@@ -61,7 +62,8 @@ def ask(where, name, qtype, do=True, cd=False):
         q.flags |= dns.flags.CD
     for _ in range(3):
         try:
-            return dns.query.udp(q, where[0], port=where[1], timeout=5)
+            return dns.query.udp(q, where[0], port=where[1],
+                                 timeout=timeout)
         except dns.exception.Timeout:
             continue
     return None
@@ -83,10 +85,12 @@ def outcome(r):
 
 
 def wait_for(where, name="tld.", limit=20.0):
-    """Waits (at most limit seconds) until where answers name SOA."""
+    """Waits (at most limit seconds) until where answers name SOA. The
+    tries are short: a query sent before the server listens is lost
+    (no error comes back to an unconnected UDP socket)."""
     end = time.monotonic() + limit
     while time.monotonic() < end:
-        if ask(where, name, "SOA", do=False) is not None:
+        if ask(where, name, "SOA", do=False, timeout=0.5) is not None:
             return
         time.sleep(0.2)
     raise RuntimeError("no answer from %s" % (where,))
