@@ -204,12 +204,13 @@ def perfdhcp(net, seconds, rate=None, clients=CLIENTS, seed=1):
     return float(m.group(1)), sent, drops, out
 
 
-def dhcpload(net, seconds, build, names=None, clients=CLIENTS):
+def dhcpload(net, seconds, build, names=None, clients=CLIENTS,
+             window=LOAD_WINDOW):
     """One run of bench/dhcp_load.c, the lighter client: its 4-way
     exchanges/s, lost, distinct clients acknowledged, CPU seconds."""
     args = ["ip", "netns", "exec", net.ns_c, "taskset", "-c", CLIENT_CORE,
             build / "bench" / "banchi-dhcp-load", SERVER, CLIENT, clients,
-            seconds, LOAD_WINDOW] + ([names] if names else [])
+            seconds, window] + ([names] if names else [])
     ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     r = subprocess.run([str(a) for a in args], capture_output=True,
                        text=True, timeout=seconds + 60)
@@ -225,16 +226,16 @@ def dhcpload(net, seconds, build, names=None, clients=CLIENTS):
                 ru0.ru_stime)
 
 
-def wait_ready(net, srv, limit=20.0):
-    """One exchange answered (a probe client of its own), or an error."""
+def wait_ready(net, srv, build, limit=20.0):
+    """One exchange answered (one client, 0.2 s of banchi-dhcp-load: a
+    perfdhcp probe lasts a second at least), or an error."""
     end = time.monotonic() + limit
     while time.monotonic() < end:
         if srv.proc.poll() is not None:
             raise RuntimeError("%s exited: %s" % (
                 srv.name, srv.log.read_text(errors="replace")[-2000:]))
         try:
-            rate, _, _, _ = perfdhcp(net, 1, rate=1, clients=1, seed=99)
-            if rate > 0:
+            if dhcpload(net, 0.2, build, clients=1, window=1)["rate"] > 0:
                 return
         except RuntimeError:
             pass
@@ -251,7 +252,7 @@ def one(d, net, name, fn, build, seconds, rnd, client):
     sd.chmod(0o755)
     srv = fn(sd, net, build)
     try:
-        wait_ready(net, srv)
+        wait_ready(net, srv, build)
         c0, t0 = srv.cpu(), time.monotonic()
         if client == "perfdhcp":
             rate, sent, drops, out = perfdhcp(net, seconds, seed=rnd + 1)

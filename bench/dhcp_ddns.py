@@ -170,7 +170,7 @@ def one(d, net, name, fn, build, seconds, limit, rnd):
     sd.chmod(0o755)
     srv = fn(sd, net, build)
     try:
-        dhcp.wait_ready(net, srv)
+        dhcp.wait_ready(net, srv, build)
         c0, t0 = srv.cpu(), time.monotonic()
         r = dhcp.dhcpload(net, seconds, build, PREFIX)
         r.update(cpu=srv.cpu() - c0, wall=time.monotonic() - t0)
