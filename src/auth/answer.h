@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wire/chaos.h"
 #include "wire/edns.h"
 #include "wire/tsig.h"
 #include "zone/zonedb.h"
@@ -73,8 +74,7 @@ struct auth_conf {
 	 * to CHAOS id.server and hostname.bind, and to version.bind and
 	 * version.server (length 0: REFUSED, as any other CHAOS query);
 	 * the NSID option given to clients that ask (length 0: none). */
-	uint8_t chaos_id[256], chaos_version[256];
-	uint16_t chaos_id_len, chaos_version_len;
+	struct chaos_ident chaos;
 	uint8_t nsid_opt[EDNS_OPT_HDR + AUTH_NSID_MAX];
 	uint16_t nsid_opt_len;
 };
