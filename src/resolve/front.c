@@ -41,6 +41,31 @@ static int screen(const struct msg_query *q)
 	return q->qclass == CLASS_CH ? RCODE_REFUSED : RCODE_NOTIMP;
 }
 
+/* A CHAOS TXT identity question (RFC 4892), answered as Unbound does:
+ * TTL 0, not authoritative, whatever RD says. False for any other. */
+static bool chaos_answer(const struct front *fe, const struct msg_query *q,
+			 struct answer *a)
+{
+	uint8_t seq[2 + 256];
+	uint16_t len;
+	const uint8_t *rd;
+	struct rrset r = {
+		.owner = q->qname, .type = RR_TXT, .rclass = CLASS_CH,
+		.kind = RRSET_POSITIVE, .rank = RANK_LOCAL, .count = 1,
+		.rdata = seq,
+	};
+
+	if (!fe->chaos || q->qclass != CLASS_CH || q->qtype != RR_TXT ||
+	    !(rd = chaos_ident_txt(fe->chaos, q->qname, &len)))
+		return false;
+	seq[0] = (uint8_t)(len >> 8);
+	seq[1] = (uint8_t)len;
+	memcpy(seq + 2, rd, len);
+	r.rdata_len = 2 + (size_t)len;
+	answer_init(a, RCODE_NOERROR);
+	return answer_add(a, MSG_ANSWER, &r) == 0;
+}
+
 static enum front_kind rcode_reply(const struct front *fe,
 				   struct front_query *fq, uint8_t rcode,
 				   uint8_t *out, size_t cap)
@@ -122,6 +147,8 @@ enum front_kind front_handle(const struct front *fe, const struct sockaddr *peer
 	if (msg_hdr_qr(&fq->q.hdr))
 		return FRONT_NONE;
 	rc = allowed ? screen(&fq->q) : RCODE_REFUSED;
+	if (rc == RCODE_REFUSED && allowed && chaos_answer(fe, &fq->q, a))
+		return written(fe, fq, a, tcp, FRONT_LOCAL, out, cap);
 	if (rc)
 		return rcode_reply(fe, fq, (uint8_t)rc, out, cap);
 	return lookup(fe, peer, tcp, now_ms, a, fq, out, cap);

@@ -17,6 +17,7 @@
 #include "base/acl.h"
 #include "resolve/answer.h"
 #include "resolve/local.h"
+#include "wire/chaos.h"
 #include "wire/msg.h"
 
 /* What the settings and shared state say; read-only here. */
@@ -32,6 +33,9 @@ struct front {
 	/* with validate: a miss may be answered from cached secure NSEC
 	 * ranges (RFC 8198, answer_from_nsec), except for CD queries */
 	bool aggressive;
+	/* CHAOS TXT id.server, hostname.bind, version.bind, version.server
+	 * (RFC 4892) answered from this, for served clients; NULL: none */
+	const struct chaos_ident *chaos;
 };
 
 enum front_kind {

@@ -50,6 +50,8 @@ void rconfig_clear(struct rconfig *c)
 	free(c->hosts);
 	free(c->blocklist);
 	free(c->control);
+	free(c->identity);
+	free(c->version_text);
 	list_clear(&c->allow);
 	list_clear(&c->allow_snoop);
 	list_clear(&c->local_data);

@@ -50,6 +50,8 @@ struct rconfig {
 	long tcp_idle, tcp_max, tcp_per_client;
 	long udp_coalesce;              /* microseconds */
 	long max_pending;
+	char *identity, *version_text;  /* CHAOS TXT answers (RFC 4892):
+					 * NULL: the defaults, "none": off */
 	/* resolver */
 	char *root_hints;               /* NULL: built-in IANA hints */
 	bool qname_min, use_0x20;

@@ -22,6 +22,7 @@
 #include "resolve/conf.h"
 #include "resolve/local.h"
 #include "resolverd/clock_warn.h"
+#include "wire/chaos.h"
 
 /* Everything a reload replaces. Built by rsnap_build (config.h). */
 struct rsnap {
@@ -33,6 +34,7 @@ struct rsnap {
 	long tcp_idle, tcp_max, tcp_per_client;
 	long udp_coalesce;              /* microseconds, net/udp_wait.h */
 	unsigned max_pending;           /* iterators per worker (1024) */
+	struct chaos_ident chaos;       /* CHAOS TXT id.server, version.bind */
 	atomic_long refs;               /* 1 while published, +1 per request */
 };
 

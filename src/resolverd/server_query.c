@@ -48,6 +48,7 @@ static size_t handle(struct rworker *w, struct rsnap *snap,
 		.cache = w->srv->cache, .max_payload = snap->max_payload,
 		.validate = snap->conf.dnssec,
 		.aggressive = snap->conf.aggressive_nsec,
+		.chaos = &snap->chaos,
 	};
 	const struct sockaddr *peer = (const struct sockaddr *)src->peer;
 	bool tcp = src->conn != NULL;

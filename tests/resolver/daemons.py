@@ -145,6 +145,10 @@ def unbound_extra(extra, special):
             acl.append("  access-control: %s allow_snoop" % val)
         elif flag == "--local-data":
             server.append("  local-data: '%s'" % val)
+        elif flag in ("--identity", "--version-text"):
+            key = "identity" if flag == "--identity" else "version"
+            server.append('  hide-%s: yes' % key if val == "none"
+                          else '  %s: "%s"' % (key, val))
         elif flag == "--blocklist":
             for line in Path(val).read_text().splitlines():
                 w = line.split("#")[0].split()

@@ -14,6 +14,8 @@ import dns.exception
 import dns.flags
 import dns.message
 import dns.name
+import dns.query
+import dns.rdataclass
 import dns.rcode
 import pytest
 
@@ -85,6 +87,57 @@ def test_rd_clear(rsv, world):
     assert r.rcode() == dns.rcode.NOERROR and r.flags & dns.flags.AA
     assert addrs(r) == ["127.0.0.1"]
     assert world.queries() == before, "RD=0 query went upstream"
+
+
+def chaos_txt(where, name, rd=True, source=None):
+    """The reply to NAME CH TXT."""
+    q = dns.message.make_query(name, "TXT", rdclass=dns.rdataclass.CH)
+    if not rd:
+        q.flags &= ~dns.flags.RD
+    return dns.query.udp(q, where[0], port=where[1], timeout=5,
+                         source=source)
+
+
+def test_chaos_identity(start_resolver, world):
+    """CHAOS TXT id.server, hostname.bind, version.bind, version.server
+    (RFC 4892) as from Unbound: TTL 0, no AA, RD or not; each answer
+    set by --identity / --version-text, none: REFUSED; other CHAOS
+    names and types REFUSED; nothing upstream; a client that is not
+    served is REFUSED."""
+    rsv = start_resolver(["--identity", "node-7", "--version-text",
+                          "resolver 9", "--allow", "127.0.0.1/32"])
+    before = world.queries()
+    for name, text in (("id.server", "node-7"), ("hostname.bind", "node-7"),
+                       ("version.bind", "resolver 9"),
+                       ("version.server", "resolver 9")):
+        for rd in (True, False):
+            r = chaos_txt(rsv.where, name, rd=rd)
+            assert r.rcode() == dns.rcode.NOERROR, r
+            assert not r.flags & dns.flags.AA and r.flags & dns.flags.RA
+            assert [(rr.ttl, rr.rdclass, [t.to_text() for t in rr])
+                    for rr in r.answer] == \
+                [(0, dns.rdataclass.CH, ['"%s"' % text])], r
+    assert chaos_txt(rsv.where, "authors.bind").rcode() == REFUSED
+    q = dns.message.make_query("version.bind", "A",
+                               rdclass=dns.rdataclass.CH)
+    assert dns.query.udp(q, rsv.where[0], port=rsv.where[1],
+                         timeout=5).rcode() == REFUSED
+    r = chaos_txt(rsv.where, "version.bind", source="127.0.0.3")
+    assert r.rcode() == REFUSED and not r.answer
+    assert world.queries() == before
+    off = start_resolver(["--identity", "none", "--version-text", "none"])
+    for name in ("id.server", "version.bind"):
+        r = chaos_txt(off.where, name)
+        assert r.rcode() == REFUSED and not r.answer, r
+
+
+@pytest.mark.banchi_only
+def test_chaos_identity_defaults(rsv):
+    """Without settings: the host name and banchi's version."""
+    assert chaos_txt(rsv.where, "id.server").answer[0][0].to_text() == \
+        '"%s"' % socket.gethostname()
+    assert chaos_txt(rsv.where, "version.bind").answer[0][0].to_text() \
+        .startswith('"banchi ')
 
 
 def test_rd_clear_allow_snoop(start_resolver, world):
