@@ -19,6 +19,8 @@
 #define ASSERT(c) do { if (!(c)) abort(); } while (0)
 
 static struct front fe[2];
+static struct chaos_ident ident;
+static char longest[256];      /* 255 octets: the longest TXT string */
 static struct answer ans;
 static uint8_t out[65535];
 static struct msg_rr rrs[512];
@@ -69,8 +71,12 @@ static void setup(void)
 	ASSERT(acl_add_loopback(acl) == 0 && acl_add(snoop, "127.0.0.2") == 0);
 	put(c, "www.example.test.");
 	put(c, "mail.example.test.");
+	/* the longest identity text, so that its answer fills a reply */
+	memset(longest, 'x', sizeof(longest) - 1);
+	chaos_ident_set(&ident, "fuzz-node", longest);
 	fe[0] = (struct front){ .acl = acl, .snoop = snoop, .local = ld,
-				.cache = c, .max_payload = 1232 };
+				.cache = c, .max_payload = 1232,
+				.chaos = &ident };
 	fe[1] = fe[0];
 	fe[1].acl = none;               /* everyone a stranger */
 }

@@ -11,6 +11,7 @@
 #include "resolve/conf.h"
 #include "resolve/local.h"
 #include "rpl.h"
+#include "wire/chaos.h"
 
 struct rpl_setup {
 	struct res_conf rc;
@@ -23,6 +24,7 @@ struct rpl_setup {
 	 * val-override-date (seconds since 1970), rc.dnssec set */
 	uint32_t wall;
 	unsigned max_pending;           /* resolutions at once (the daemon's 1024) */
+	struct chaos_ident chaos;       /* identity, version (RFC 4892) */
 	char group[128];                /* skip group; "" when runnable */
 };
 

@@ -152,6 +152,30 @@ static void server_opt(struct rpl_setup *su, const struct rpl_opt *o)
 		su->cc.prefetch_pct = yes(v) ? 10 : 0;
 }
 
+/* identity and version, each off when its hide- option says yes
+ * (Unbound's default texts, the host name and its version, are never
+ * what a scenario expects: none here). */
+static void chaos(struct rpl_setup *su, const struct rpl_scen *s)
+{
+	const char *id = NULL, *version = NULL;
+	bool hide_id = false, hide_version = false;
+
+	for (size_t i = 0; i < s->nopts; i++) {
+		const char *k = s->opts[i].key, *v = s->opts[i].val;
+
+		if (strcmp(k, "identity") == 0)
+			id = v;
+		else if (strcmp(k, "version") == 0)
+			version = v;
+		else if (strcmp(k, "hide-identity") == 0)
+			hide_id = yes(v);
+		else if (strcmp(k, "hide-version") == 0)
+			hide_version = yes(v);
+	}
+	chaos_ident_set(&su->chaos, hide_id ? NULL : id,
+			hide_version ? NULL : version);
+}
+
 /* serve-expired and its TTL together (Unbound: 0 is "no limit"). */
 static void stale(struct rpl_setup *su, const struct rpl_scen *s)
 {
@@ -349,6 +373,7 @@ int rpl_conf_map(struct rpl_setup *su, const struct rpl_scen *s)
 		if (strcmp(s->opts[i].clause, "server") == 0)
 			server_opt(su, &s->opts[i]);
 	stale(su, s);
+	chaos(su, s);
 	if (dnssec(su, s) < 0)
 		return -1;
 	if (any_loopback(&su->rc))

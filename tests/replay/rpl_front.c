@@ -35,6 +35,7 @@ void rpl_front_query(struct rpl_run *r, const struct rpl_step *st)
 		.max_payload = r->su->max_payload,
 		.validate = r->su->rc.dnssec,
 		.aggressive = r->su->rc.aggressive_nsec,
+		.chaos = &r->su->chaos,
 	};
 	struct res_addr from;
 	bool tcp = st->entry->match & RM_TCP;
