@@ -79,11 +79,10 @@ struct auth_conf {
 	uint16_t nsid_opt_len;
 };
 
-/* Sets the identity answers (NULL or "": none) and the NSID (len 0:
- * none; at most AUTH_NSID_MAX octets). Longer texts are cut at 255. */
-void auth_conf_identity(struct auth_conf *c, const char *id,
-			const char *version, const uint8_t *nsid,
-			size_t nsid_len);
+/* Sets the NSID (len 0: none; at most AUTH_NSID_MAX octets); the
+ * identity answers are c->chaos (wire/chaos.h). */
+void auth_conf_nsid(struct auth_conf *c, const uint8_t *nsid,
+		    size_t nsid_len);
 
 void auth_conf_init(struct auth_conf *c);
 

@@ -32,11 +32,9 @@ void auth_chaos_put(struct auth_query *a)
 		a->tc = true;
 }
 
-void auth_conf_identity(struct auth_conf *c, const char *id,
-			const char *version, const uint8_t *nsid,
-			size_t nsid_len)
+void auth_conf_nsid(struct auth_conf *c, const uint8_t *nsid,
+		    size_t nsid_len)
 {
-	chaos_ident_set(&c->chaos, id, version);
 	c->nsid_opt_len = 0;
 	if (!nsid_len || nsid_len > AUTH_NSID_MAX)
 		return;

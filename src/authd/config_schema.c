@@ -56,13 +56,7 @@ static const struct cfg_opt schema[] = {
 	    1, 86400, "60", "seconds after a NOTIFY when a secondary that "
 	    "has not transferred the new serial is logged"),
 	CFG_OPT_METRICS(struct config),
-	OPT("server.identity", "identity", CFG_STR, identity, 0, 0, NULL,
-	    "TEXT answered to CHAOS TXT id.server and hostname.bind "
-	    "(default: the host name; none: REFUSED)"),
-	OPT("server.version", "version-text", CFG_STR, version_text, 0, 0,
-	    NULL, "TEXT answered to CHAOS TXT version.bind and "
-	    "version.server (default: banchi and its version; none: "
-	    "REFUSED)"),
+	CFG_OPTS_IDENTITY(struct config),
 	{ .key = "server.nsid", .flag = "nsid", .type = CFG_HOOK,
 	  .set = config_nsid_flag,
 	  .doc = "the NSID (RFC 5001) sent to queries that ask: TEXT, "

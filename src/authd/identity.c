@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "authd/config.h"
 #include "authd/identity.h"
@@ -64,28 +63,17 @@ int config_nsid_flag(void *base, const struct cfg_opt *o, const char *v,
 	return c->nsid ? 0 : ERR("out of memory");
 }
 
-static const char *text_of(const char *v, const char *def)
-{
-	if (!v)
-		return def;
-	return strcmp(v, "none") ? v : NULL;
-}
-
 void identity_apply(struct auth_conf *ac, const struct config *c)
 {
-	char host[256] = "";
-	const char *id, *nsid = c->nsid;
+	char host[256];
+	const char *nsid = c->nsid;
 	uint8_t octets[AUTH_NSID_MAX];
 	size_t n = 0;
 
-	if (gethostname(host, sizeof(host) - 1) < 0)
-		host[0] = '\0';
-	id = text_of(c->identity, host);
+	cfg_chaos_ident(&ac->chaos, c->identity, c->version_text);
 	if (nsid && !strcmp(nsid, "identity"))
-		nsid = id;
+		nsid = cfg_identity(c->identity, host, sizeof(host));
 	if (nsid && strcmp(nsid, "none") && nsid_octets(nsid, octets, &n) < 0)
 		n = 0;
-	auth_conf_identity(ac, id, text_of(c->version_text,
-					   "banchi " BANCHI_VERSION),
-			   octets, n);
+	auth_conf_nsid(ac, octets, n);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "daemon/cfg.h"
+#include "wire/chaos.h"
 #include "daemon/log.h"
 
 #define ERR(...) (snprintf(err, CONFIG_ERR_MAX, __VA_ARGS__), -1)
@@ -105,6 +106,26 @@ int config_parse_listen(struct cfg_listen *l, const char *text)
 		return 0;
 	}
 	return -1;
+}
+
+const char *cfg_identity(const char *identity, char *host, size_t cap)
+{
+	if (identity)
+		return strcmp(identity, "none") ? identity : NULL;
+	if (gethostname(host, cap - 1) < 0)
+		host[0] = '\0';
+	host[cap - 1] = '\0';
+	return host;
+}
+
+void cfg_chaos_ident(struct chaos_ident *ci, const char *identity,
+		     const char *version_text)
+{
+	char host[256];
+	const char *v = version_text ? version_text : "banchi " BANCHI_VERSION;
+
+	chaos_ident_set(ci, cfg_identity(identity, host, sizeof(host)),
+			strcmp(v, "none") ? v : NULL);
 }
 
 int cfg_set_metrics(void *base, const struct cfg_opt *o, const char *text,

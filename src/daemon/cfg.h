@@ -158,6 +158,28 @@ int config_parse_listen(struct cfg_listen *l, const char *text);
 	  .doc = "ADDR:PORT (or a PORT on 127.0.0.1): serve Prometheus " \
 		 "metrics at http://ADDR:PORT/metrics; off by default" }
 
+/* The identity's rows (RFC 4892's CHAOS TXT answers) of a schema table
+ * over struct T (its char * fields identity and version_text); the
+ * answers themselves: cfg_chaos_ident. */
+#define CFG_OPTS_IDENTITY(T) \
+	{ .key = "server.identity", .flag = "identity", .type = CFG_STR, \
+	  .offset = offsetof(T, identity), \
+	  .doc = "TEXT answered to CHAOS TXT id.server and hostname.bind " \
+		 "(default: the host name; none: REFUSED)" }, \
+	{ .key = "server.version", .flag = "version-text", .type = CFG_STR, \
+	  .offset = offsetof(T, version_text), \
+	  .doc = "TEXT answered to CHAOS TXT version.bind and " \
+		 "version.server (default: banchi and its version; none: " \
+		 "REFUSED)" }
+
+/* The answers those two settings give (NULL: the default, the host name
+ * and "banchi VERSION"; "none": not answered); the identity's text alone
+ * (the host name written into host, of cap octets), NULL for none. */
+struct chaos_ident;
+void cfg_chaos_ident(struct chaos_ident *ci, const char *identity,
+		     const char *version_text);
+const char *cfg_identity(const char *identity, char *host, size_t cap);
+
 /* A CFG_HOOK for the metrics endpoint's address: ADDR:PORT,
  * [IPV6]:PORT, a PORT alone (127.0.0.1), or "none"; the struct
  * cfg_listen at o->offset, a bool (on) at o->n_offset. */

@@ -41,13 +41,7 @@ static const struct cfg_opt schema[] = {
 	    "queries, to read the next ones in one batch (0: never wait)"),
 	OPT("server.max-pending", "max-pending", CFG_INT, max_pending, 1,
 	    1000000, "1024", "client queries being resolved, per thread"),
-	OPT("server.identity", "identity", CFG_STR, identity, 0, 0, NULL,
-	    "TEXT answered to CHAOS TXT id.server and hostname.bind "
-	    "(default: the host name; none: REFUSED)"),
-	OPT("server.version", "version-text", CFG_STR, version_text, 0, 0,
-	    NULL, "TEXT answered to CHAOS TXT version.bind and "
-	    "version.server (default: banchi and its version; none: "
-	    "REFUSED)"),
+	CFG_OPTS_IDENTITY(struct rconfig),
 	OPT("resolver.root-hints", "root-hints", CFG_PATH, root_hints, 0, 0,
 	    NULL, "root hints file (default: built-in IANA hints)"),
 	OPT("resolver.qname-minimisation", "qname-minimisation", CFG_BOOL,

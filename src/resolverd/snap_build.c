@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "resolverd/config.h"
 #include "resolverd/server.h"
@@ -242,25 +241,6 @@ static int build_snoop(struct acl *a, const struct rconfig *c, char *err)
 	return 0;
 }
 
-static const char *text_of(const char *v, const char *def)
-{
-	if (!v)
-		return def;
-	return strcmp(v, "none") ? v : NULL;
-}
-
-/* The identity answers (Unbound's identity and version): the host name
- * and "banchi VERSION" unless configured, "none" for nothing. */
-static void build_chaos(struct chaos_ident *ci, const struct rconfig *c)
-{
-	char host[256] = "";
-
-	if (gethostname(host, sizeof(host) - 1) < 0)
-		host[0] = '\0';
-	chaos_ident_set(ci, text_of(c->identity, host),
-			text_of(c->version_text, "banchi " BANCHI_VERSION));
-}
-
 int rsnap_build(const struct rconfig *c, struct rsnap **out, char *err)
 {
 	struct rsnap *s = calloc(1, sizeof(*s));
@@ -285,7 +265,7 @@ int rsnap_build(const struct rconfig *c, struct rsnap **out, char *err)
 	s->tcp_per_client = c->tcp_per_client;
 	s->udp_coalesce = c->udp_coalesce;
 	s->max_pending = (unsigned)c->max_pending;
-	build_chaos(&s->chaos, c);
+	cfg_chaos_ident(&s->chaos, c->identity, c->version_text);
 	atomic_init(&s->refs, 1);
 	*out = s;
 	return 0;
