@@ -135,6 +135,15 @@ def test_defaults_and_off():
     finally:
         s.stop(timeout=5)
         shutil.rmtree(d, ignore_errors=True)
+    # the NSID as the identity: the configured one, else the host name
+    for extra, want in ((["--identity", "node-7"], b"node-7"),
+                        ([], socket.gethostname().encode())):
+        s, d = one(extra + ["--nsid", "identity"])
+        try:
+            assert nsid_of(s.where) == want
+        finally:
+            s.stop(timeout=5)
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def test_bad_nsid_refused():
