@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "daemon/cfg.h"
-#include "wire/chaos.h"
 #include "daemon/log.h"
+#include "wire/chaos.h"
 
 #define ERR(...) (snprintf(err, CONFIG_ERR_MAX, __VA_ARGS__), -1)
 
