@@ -195,6 +195,9 @@ void sqlz_cache_head(char *buf, size_t cap, const char *key,
 		     const char *name);
 uint64_t sqlz_soa_hash(const struct zdb_zone *v);
 uint64_t sqlz_fnv(uint64_t h, const void *p, size_t n);
+/* The zone was read again: its start cache is checked again, once it
+ * has been quiet for a while (sqlzones_cache_write.c). */
+void sqlz_cache_stale(struct sqlz_zone *z);
 /* v (its reference taken over: served, or the database's version) to
  * be written as z's cache under key, with z's database serial. */
 void sqlz_cache_queue(struct sqlzones *s, struct sqlz_zone *z,

@@ -107,8 +107,7 @@ int sqlz_whole(struct sqlzones *s, struct sqlz_zone *z)
 	int ret = pdns_load_zone(&s->c, &z->d, &v, sqlz_row_diag, z);
 
 	sqlz_rows_done(z);
-	z->cache_dirty = true;  /* its start cache checked again */
-	z->changed_at = sqlz_now();
+	sqlz_cache_stale(z);
 	if (ret < 0)
 		return ret;
 	if (ret > 0) {

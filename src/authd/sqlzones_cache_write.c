@@ -8,10 +8,9 @@
  * database's state under that key), and at a clean stop. The key's
  * queries (a count of the zone's rows) take a tenth of a second on a
  * million records: never while changes stream in, which they would
- * hold up. A change only
- * marks the zone: a stream of changes costs one write a minute, and a
- * restart within a minute of the last change reads the rows (never a
- * stale cache: the key no longer holds). */
+ * hold up. A change only marks the zone: a stream of changes costs one
+ * write a minute, and a restart within a minute of the last change
+ * reads the rows (never a stale cache: the key no longer holds). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +111,12 @@ void sqlz_cache_queue(struct sqlzones *s, struct sqlz_zone *z,
 	*p = j;
 	pthread_cond_signal(&s->cache_cv);
 	pthread_mutex_unlock(&s->cache_mu);
+}
+
+void sqlz_cache_stale(struct sqlz_zone *z)
+{
+	z->cache_dirty = true;
+	z->changed_at = sqlz_now();
 }
 
 static bool due(const struct sqlz_zone *z, double t, bool now)

@@ -191,8 +191,7 @@ int sqlz_names(struct sqlzones *s, struct sqlz_zone *z,
 	uint8_t (*wire)[NAME_MAXLEN] = NULL;
 	int ret = 1;
 
-	z->cache_dirty = true;  /* its start cache checked again */
-	z->changed_at = sqlz_now();
+	sqlz_cache_stale(z);
 	if (v && (wire = malloc((n + 1) * sizeof(*wire))))
 		ret = by_names(s, z, v, names, n, wire);
 	free(wire);
