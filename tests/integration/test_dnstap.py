@@ -96,22 +96,24 @@ class Capture:
         return self.out
 
 
-def read_tap(path):
-    """dnstap-read -y: one dict per dnstap message."""
+def tap_yaml(path):
+    """dnstap-read -y's text of the capture."""
     r = subprocess.run(["dnstap-read", "-y", str(path)],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
-    return [m for m in yaml.safe_load_all(r.stdout) if m]
+    return r.stdout
+
+
+def read_tap(path):
+    """dnstap-read -y: one dict per dnstap message."""
+    return [m for m in yaml.safe_load_all(tap_yaml(path)) if m]
 
 
 def count_tap(path, kind):
     """How many messages of that type dnstap-read -y finds (a count of
     its message type lines: tens of thousands of messages take Python's
     YAML reader most of a minute)."""
-    r = subprocess.run(["dnstap-read", "-y", str(path)],
-                       capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
-    return len(re.findall(r"^  type: %s$" % kind, r.stdout, re.M))
+    return len(re.findall(r"^  type: %s$" % kind, tap_yaml(path), re.M))
 
 
 def dig(where, name, qtype, tcp=False, sport=None, extra=()):
